@@ -1,0 +1,73 @@
+package org.switchman.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The administrator's user id and password, read once at startup.
+ *
+ * <p>Outside the lab profile both must be configured: the user id in {@code switchman.admin.user}
+ * ({@code SWITCHMAN_ADMIN_USER}) and the password in a file named by {@code
+ * switchman.admin.password-file} ({@code SWITCHMAN_ADMIN_PASSWORD_FILE}). Without them the
+ * application refuses to start. The lab profile falls back to the demo password {@code demo}.
+ */
+public record AdminCredentials(String user, String password) {
+
+  private static final String LAB_DEMO_PASSWORD = "demo";
+
+  /** The password of every demo user in the lab profile. */
+  public static String labDemoPassword() {
+    return LAB_DEMO_PASSWORD;
+  }
+
+  /**
+   * Resolves the credentials from the properties.
+   *
+   * @throws IllegalStateException naming what to set when the credentials are missing or unreadable
+   */
+  public static AdminCredentials resolve(SwitchmanProperties properties) {
+    SwitchmanProperties.Admin admin = properties.admin();
+    boolean lab = properties.demoUsers();
+    String user = admin.user();
+    if (user == null || user.isBlank()) {
+      throw new IllegalStateException(
+          "No administrator is configured. Set SWITCHMAN_ADMIN_USER (switchman.admin.user) to the"
+              + " administrator's user id and SWITCHMAN_ADMIN_PASSWORD_FILE"
+              + " (switchman.admin.password-file) to a file that holds the password, or start the"
+              + " 'lab' profile for a demo.");
+    }
+    Path file = admin.passwordFile();
+    if (file == null || file.toString().isBlank()) {
+      if (lab) {
+        return new AdminCredentials(user, LAB_DEMO_PASSWORD);
+      }
+      throw new IllegalStateException(
+          "No password is configured for the administrator '" + user + "'. Set"
+              + " SWITCHMAN_ADMIN_PASSWORD_FILE (switchman.admin.password-file) to a file that holds"
+              + " the password.");
+    }
+    return new AdminCredentials(user, readPassword(file));
+  }
+
+  private static String readPassword(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot read the administrator password file " + file + ": " + e.getMessage(), e);
+    }
+    if (lines.isEmpty() || lines.get(0).isBlank()) {
+      throw new IllegalStateException("The administrator password file " + file + " is empty.");
+    }
+    return lines.get(0).strip();
+  }
+
+  @Override
+  public String toString() {
+    return "AdminCredentials[user=" + user + ", password=***]";
+  }
+}

@@ -1,0 +1,125 @@
+package org.switchman.process.security;
+
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.authorization.Authorization;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.switchman.config.AdminCredentials;
+import org.switchman.config.SwitchmanProperties;
+
+/**
+ * Creates the groups, their authorizations, the administrator and (lab profile only) the demo
+ * users once the engine is built. Every step is idempotent: it adds what is missing and leaves
+ * the rest alone, so it runs at every start.
+ */
+@Component
+public class IdentityBootstrap extends AbstractProcessEnginePlugin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityBootstrap.class);
+
+  /** Demo users of the lab profile and their groups (DESIGN §4). Password: {@code demo}. */
+  static final Map<String, List<String>> DEMO_USERS = Map.of(
+      "alice", List.of(AccessModel.OPERATORS, AccessModel.APPROVERS),
+      "bob", List.of(AccessModel.APPROVERS),
+      "dave", List.of(AccessModel.APPROVERS),
+      "carol", List.of(AccessModel.AUDITORS));
+
+  private final AdminCredentials admin;
+  private final SwitchmanProperties properties;
+
+  public IdentityBootstrap(AdminCredentials admin, SwitchmanProperties properties) {
+    this.admin = admin;
+    this.properties = properties;
+  }
+
+  @Override
+  public void postProcessEngineBuild(ProcessEngine engine) {
+    IdentityService identity = engine.getIdentityService();
+    AuthorizationService authorizations = engine.getAuthorizationService();
+    for (AccessModel.Group group : AccessModel.groups()) {
+      ensureGroup(identity, group);
+    }
+    for (AccessModel.Grant grant : AccessModel.grants()) {
+      ensureGrant(authorizations, grant);
+    }
+    ensureUser(identity, admin.user(), admin.password(), List.of(AccessModel.ADMINS), true);
+    if (properties.demoUsers()) {
+      DEMO_USERS.forEach((user, groups) ->
+          ensureUser(identity, user, AdminCredentials.labDemoPassword(), groups, false));
+      LOG.warn("Lab profile: demo users {} exist with the password 'demo'", DEMO_USERS.keySet());
+    }
+  }
+
+  private static void ensureGroup(IdentityService identity, AccessModel.Group wanted) {
+    if (identity.createGroupQuery().groupId(wanted.id()).singleResult() == null) {
+      Group group = identity.newGroup(wanted.id());
+      group.setName(wanted.name());
+      group.setType("WORKFLOW");
+      identity.saveGroup(group);
+      LOG.info("Created group {}", wanted.id());
+    }
+  }
+
+  private static void ensureGrant(AuthorizationService service, AccessModel.Grant grant) {
+    Authorization existing = service.createAuthorizationQuery()
+        .groupIdIn(grant.group())
+        .resourceType(grant.resource())
+        .resourceId(grant.resourceId())
+        .authorizationType(Authorization.AUTH_TYPE_GRANT)
+        .singleResult();
+    Authorization authorization = existing != null
+        ? existing
+        : service.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+    boolean changed = existing == null;
+    if (existing == null) {
+      authorization.setGroupId(grant.group());
+      authorization.setResource(grant.resource());
+      authorization.setResourceId(grant.resourceId());
+    }
+    for (Permission permission : grant.permissions()) {
+      if (!authorization.isPermissionGranted(permission)) {
+        authorization.addPermission(permission);
+        changed = true;
+      }
+    }
+    if (changed) {
+      service.saveAuthorization(authorization);
+    }
+  }
+
+  /**
+   * Creates the user if missing and makes it a member of its groups. The administrator's password
+   * follows the configured file: a changed file changes the password at the next start.
+   */
+  private static void ensureUser(IdentityService identity, String id, String password,
+      List<String> groups, boolean enforcePassword) {
+    User user = identity.createUserQuery().userId(id).singleResult();
+    if (user == null) {
+      user = identity.newUser(id);
+      user.setFirstName(Character.toUpperCase(id.charAt(0)) + id.substring(1));
+      user.setLastName("");
+      user.setEmail(id + "@switchman.invalid");
+      user.setPassword(password);
+      identity.saveUser(user);
+      LOG.info("Created user {}", id);
+    } else if (enforcePassword && !identity.checkPassword(id, password)) {
+      user.setPassword(password);
+      identity.saveUser(user);
+      LOG.info("Updated the password of {} from the configured file", id);
+    }
+    for (String group : groups) {
+      if (identity.createUserQuery().userId(id).memberOfGroup(group).count() == 0) {
+        identity.createMembership(id, group);
+      }
+    }
+  }
+}
