@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The administrator's user id and password, read once at startup.
@@ -17,6 +18,9 @@ import java.util.List;
 public record AdminCredentials(String user, String password) {
 
   private static final String LAB_DEMO_PASSWORD = "demo";
+
+  /** The engine's default user id whitelist. */
+  private static final Pattern VALID_USER_ID = Pattern.compile("[a-zA-Z0-9]+");
 
   /** The password of every demo user in the lab profile. */
   public static String labDemoPassword() {
@@ -38,6 +42,10 @@ public record AdminCredentials(String user, String password) {
               + " administrator's user id and SWITCHMAN_ADMIN_PASSWORD_FILE"
               + " (switchman.admin.password-file) to a file that holds the password, or start the"
               + " 'lab' profile for a demo.");
+    }
+    if (!VALID_USER_ID.matcher(user).matches()) {
+      throw new IllegalStateException("The administrator user id '" + user + "' is not valid:"
+          + " the engine accepts letters and digits only (switchman.admin.user).");
     }
     Path file = admin.passwordFile();
     if (file == null || file.toString().isBlank()) {

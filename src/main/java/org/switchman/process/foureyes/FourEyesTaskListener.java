@@ -5,7 +5,8 @@ import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.history.HistoricTaskInstance;
 import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.history.event.HistoricProcessInstanceEventEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceManager;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
@@ -85,13 +86,20 @@ public class FourEyesTaskListener implements TaskListener {
     throw new FourEyesViolationException(reason);
   }
 
+  /** The user who started the run: the start user of the root process instance, from history. */
   private static String starterOf(DelegateTask task) {
-    CommandContext context = Context.getCommandContext();
-    ExecutionEntity execution = (ExecutionEntity) task.getExecution();
-    String rootId = execution.getRootProcessInstanceId();
-    HistoricProcessInstanceEventEntity root = context.getDbEntityManager()
-        .selectById(HistoricProcessInstanceEventEntity.class, rootId);
-    return root == null ? null : root.getStartUserId();
+    HistoricProcessInstanceManager history =
+        Context.getCommandContext().getHistoricProcessInstanceManager();
+    HistoricProcessInstanceEntity own = history.findHistoricProcessInstance(task.getProcessInstanceId());
+    if (own == null) {
+      throw new IllegalStateException("No history for run " + task.getProcessInstanceId()
+          + ": four-eyes needs history level full");
+    }
+    String rootId = own.getRootProcessInstanceId();
+    HistoricProcessInstanceEntity root = rootId == null || rootId.equals(own.getId())
+        ? own
+        : history.findHistoricProcessInstance(rootId);
+    return root == null ? own.getStartUserId() : root.getStartUserId();
   }
 
   private static boolean requiresDistinctApprovers(DelegateTask task) {

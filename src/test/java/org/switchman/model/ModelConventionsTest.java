@@ -1,0 +1,91 @@
+package org.switchman.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.support.SimpleBeanDefinitionRegistry;
+import org.springframework.context.annotation.AnnotationBeanNameGenerator;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+
+/** Every diagram follows DESIGN §7; the broken fixture proves that each rule can fail. */
+class ModelConventionsTest {
+
+  private static final Path PROCESSES = Path.of("processes");
+  private static final Path TEST_PROCESSES = Path.of("src/test/resources/processes");
+  private static final Path BROKEN = Path.of("src/test/resources/model-check/broken-runbook.bpmn");
+
+  private final ModelConventions conventions;
+
+  ModelConventionsTest() throws IOException {
+    conventions = new ModelConventions(delegateBeanNames(), ModelConventions.formIds(Path.of("forms")));
+  }
+
+  @Test
+  void everyDiagramFollowsTheConventions() throws IOException {
+    List<Path> diagrams = new ArrayList<>(diagramsIn(PROCESSES));
+    diagrams.addAll(diagramsIn(TEST_PROCESSES));
+    assertThat(diagrams).isNotEmpty();
+
+    List<ModelConventions.Violation> violations = diagrams.stream()
+        .flatMap(diagram -> conventions.check(diagram).stream())
+        .toList();
+
+    assertThat(violations).as("diagram convention violations").isEmpty();
+  }
+
+  @Test
+  void theBrokenDiagramFailsWithFileElementAndRule() {
+    List<ModelConventions.Violation> violations = conventions.check(BROKEN);
+    Set<String> found = violations.stream()
+        .map(v -> v.elementId() + " " + v.rule())
+        .collect(Collectors.toSet());
+
+    assertThat(violations).allSatisfy(v -> assertThat(v.file()).isEqualTo("broken-runbook.bpmn"));
+    assertThat(found).contains(
+        "not-the-file-name file-name-is-key",
+        "not-the-file-name history-time-to-live",
+        "not-the-file-name version-tag",
+        "StartEvent_1 id-pattern",
+        "ServiceTask_RestartHost delegate-expression",
+        "ServiceTask_RestartHost async-before",
+        "ServiceTask_RestartHost retry-cycle",
+        "ServiceTask_Missing delegate-bean",
+        "ServiceTask_Missing di-shape",
+        "UserTask_Approve candidate-groups",
+        "UserTask_Approve form-ref",
+        "UserTask_Approve documentation",
+        "Flow_ToMissing di-edge",
+        "Flow_ToEnd di-edge");
+    assertThat(violations.toString()).contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
+  }
+
+  private static List<Path> diagramsIn(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".bpmn")).sorted().toList();
+    }
+  }
+
+  /** The names of the Spring components under {@code org.switchman}, as the context names them. */
+  private static Set<String> delegateBeanNames() {
+    ClassPathScanningCandidateComponentProvider scanner =
+        new ClassPathScanningCandidateComponentProvider(true);
+    AnnotationBeanNameGenerator names = AnnotationBeanNameGenerator.INSTANCE;
+    SimpleBeanDefinitionRegistry registry = new SimpleBeanDefinitionRegistry();
+    return scanner.findCandidateComponents("org.switchman").stream()
+        .filter(AnnotatedBeanDefinition.class::isInstance)
+        .map(definition -> names.generateBeanName(definition, registry))
+        .collect(Collectors.toSet());
+  }
+}
