@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,6 +33,9 @@ class FourEyesIT {
 
   @LocalServerPort
   int port;
+
+  @Autowired
+  Journal journal;
 
   private Rest alice() {
     return Rest.as(port, "alice", "demo");
@@ -69,6 +75,22 @@ class FourEyesIT {
 
     assertThat(bob().post("/engine-rest/task/" + task + "/complete", GO).status()).isEqualTo(204);
     assertThat(historicAssignee(run, "UserTask_FirstGate")).isEqualTo("bob");
+
+    List<JournalEntry> journaled = journal.entriesOfRun(run);
+    assertThat(journaled).filteredOn(e -> e.kind().equals("REFUSAL")).hasSize(4)
+        .allSatisfy(e -> {
+          assertThat(e.actor()).isEqualTo("alice");
+          assertThat(e.outcome()).isEqualTo("REFUSED");
+          assertThat(e.output()).isEqualTo("alice started this run and cannot approve it");
+        });
+    assertThat(journaled).filteredOn(e -> e.kind().equals("APPROVAL")).singleElement()
+        .satisfies(e -> {
+          assertThat(e.actor()).isEqualTo("bob");
+          assertThat(e.outcome()).isEqualTo("GO");
+          assertThat(e.output()).isEqualTo("looks right");
+          assertThat(e.step()).isEqualTo("UserTask_FirstGate");
+        });
+    assertThat(journal.verifyRun(run).intact()).isTrue();
   }
 
   @Test

@@ -5,14 +5,21 @@ import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
 
 /** Registers the four-eyes parse listener with the engine. */
 @Component
 public class FourEyesPlugin extends AbstractProcessEnginePlugin {
 
+  private final Journal journal;
+
+  public FourEyesPlugin(Journal journal) {
+    this.journal = journal;
+  }
+
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    RefusalRecorder recorder = new RefusalRecorder();
+    ApprovalRecorder recorder = new ApprovalRecorder(journal);
     recorder.bind(configuration);
     if (configuration.getCustomPreBPMNParseListeners() == null) {
       configuration.setCustomPreBPMNParseListeners(new ArrayList<BpmnParseListener>());

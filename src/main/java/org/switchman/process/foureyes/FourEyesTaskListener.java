@@ -30,16 +30,16 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A refusal throws {@link FourEyesViolationException}, which rolls the engine transaction back
- * and leaves the task open; {@link RefusalRecorder} records it in a transaction of its own.
+ * and leaves the task open; {@link ApprovalRecorder} records it in a transaction of its own.
  */
 public class FourEyesTaskListener implements TaskListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(FourEyesTaskListener.class);
 
-  private final RefusalRecorder refusals;
+  private final ApprovalRecorder recorder;
 
-  public FourEyesTaskListener(RefusalRecorder refusals) {
-    this.refusals = refusals;
+  public FourEyesTaskListener(ApprovalRecorder recorder) {
+    this.recorder = recorder;
   }
 
   @Override
@@ -60,6 +60,7 @@ public class FourEyesTaskListener implements TaskListener {
       if (!actor.equals(task.getAssignee())) {
         ((TaskEntity) task).setAssigneeWithoutCascade(actor);
       }
+      recorder.approved(task, actor);
       LOG.info("Approval task {} ({}) of run {} completed by {}", task.getTaskDefinitionKey(),
           task.getName(), task.getProcessInstanceId(), actor);
     }
@@ -82,7 +83,7 @@ public class FourEyesTaskListener implements TaskListener {
   private void refuse(DelegateTask task, String user, String action, String reason) {
     LOG.warn("Four-eyes refusal: {} tried to {} task {} ({}) of run {}: {}", user, action,
         task.getTaskDefinitionKey(), task.getName(), task.getProcessInstanceId(), reason);
-    refusals.record(task.getId(), task.getProcessInstanceId(), user, action, reason);
+    recorder.refused(task, user, action, reason);
     throw new FourEyesViolationException(reason);
   }
 

@@ -1,0 +1,73 @@
+package org.switchman.process.foureyes;
+
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.cmd.AddCommentCmd;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+
+/**
+ * Records what happens at approval tasks, in the audit journal and in engine history.
+ *
+ * <ul>
+ *   <li>A four-eyes <b>refusal</b> rolls back the engine transaction it happened in, so it is
+ *       recorded in transactions of its own: a journal entry ({@code REFUSAL}) and a comment on
+ *       the task, which Tasklist shows.
+ *   <li>An <b>approval</b> is journaled ({@code APPROVAL}, with the decision and comment) once the
+ *       engine transaction that completes the task has committed, so the journal never claims a
+ *       decision that did not happen.
+ * </ul>
+ */
+public class ApprovalRecorder {
+
+  public static final String REFUSAL_COMMENT_PREFIX = "Four-eyes refusal";
+
+  private final Journal journal;
+  private ProcessEngineConfigurationImpl configuration;
+
+  public ApprovalRecorder(Journal journal) {
+    this.journal = journal;
+  }
+
+  /** Set once the engine configuration exists (the plugin calls it before the engine is built). */
+  void bind(ProcessEngineConfigurationImpl configuration) {
+    this.configuration = configuration;
+  }
+
+  void refused(DelegateTask task, String user, String action, String reason) {
+    journal.append(draft(task, user, "REFUSAL", action + " " + describe(task), "REFUSED", reason));
+    String message = REFUSAL_COMMENT_PREFIX + ": " + user + " tried to " + action + " this task. "
+        + reason + ".";
+    Command<Void> addComment = context -> {
+      context.runWithoutAuthorization(
+          new AddCommentCmd(task.getId(), task.getProcessInstanceId(), message));
+      return null;
+    };
+    configuration.getCommandExecutorTxRequiresNew().execute(addComment);
+  }
+
+  void approved(DelegateTask task, String user) {
+    Object decision = task.getVariable("decision");
+    Object comment = task.getVariable("comment");
+    JournalEntry.Draft entry = draft(task, user, "APPROVAL", "complete " + describe(task),
+        decision == null ? "COMPLETED" : decision.toString(),
+        comment == null ? null : comment.toString());
+    Context.getCommandContext().getTransactionContext()
+        .addTransactionListener(TransactionState.COMMITTED, context -> journal.append(entry));
+  }
+
+  private static JournalEntry.Draft draft(DelegateTask task, String user, String kind,
+      String action, String outcome, String output) {
+    Object mode = task.getVariable("mode");
+    return new JournalEntry.Draft(task.getProcessInstanceId(), task.getTaskDefinitionKey(), user,
+        mode == null ? "live" : mode.toString(), kind, "task " + task.getId(), action, outcome,
+        output, null, null);
+  }
+
+  private static String describe(DelegateTask task) {
+    return "'" + (task.getName() != null ? task.getName() : task.getTaskDefinitionKey()) + "'";
+  }
+}
