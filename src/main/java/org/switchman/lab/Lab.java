@@ -104,10 +104,11 @@ public final class Lab implements AutoCloseable {
       mariadb = new LabMariadb(config, processes, secrets);
       fleet = new LabFleet(config, topology, processes);
       List<CompletableFuture<Void>> parts = new ArrayList<>();
-      parts.add(CompletableFuture.runAsync(io(etcd::start), pool));
-      parts.add(CompletableFuture.runAsync(io(dns::start), pool));
-      parts.add(CompletableFuture.runAsync(io(() -> mariadb.start(pool)), pool));
-      parts.add(CompletableFuture.runAsync(io(() -> fleet.start(pool)), pool));
+      parts.add(CompletableFuture.runAsync(timed("etcd", t0, io(etcd::start)), pool));
+      parts.add(CompletableFuture.runAsync(timed("dns", t0, io(dns::start)), pool));
+      parts.add(CompletableFuture.runAsync(timed("mariadb", t0, io(() -> mariadb.start(pool))),
+          pool));
+      parts.add(CompletableFuture.runAsync(timed("fleet", t0, io(() -> fleet.start(pool))), pool));
       LabFiles.join(parts);
       faults = new LabFaults(topology, etcd, dns, mariadb, fleet);
       writeEnvFile();
@@ -127,6 +128,13 @@ public final class Lab implements AutoCloseable {
 
   private interface IoAction {
     void run() throws IOException;
+  }
+
+  private static Runnable timed(String part, long t0, Runnable action) {
+    return () -> {
+      action.run();
+      LOG.fine(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    };
   }
 
   private static Runnable io(IoAction action) {

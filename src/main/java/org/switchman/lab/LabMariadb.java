@@ -81,6 +81,14 @@ final class LabMariadb {
       started.add(CompletableFuture.runAsync(() -> startInstance(instance, template), pool));
     }
     LabFiles.join(started);
+    // pt-heartbeat once every master answers, so that its start does not slow the servers'
+    for (Instance instance : instances) {
+      processes.start("pt-heartbeat " + instance.section() + "-" + instance.dc(), List.of(
+          RequiredPrograms.path("pt-heartbeat"), "--update", "--replace", "--utc",
+          "--interval", "0.5", "--database", "heartbeat", "--table", "heartbeat",
+          "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
+          instance.dir().resolve("pt-heartbeat.log"), Map.of());
+    }
   }
 
   private void startInstance(Instance instance, Path template) {
@@ -101,11 +109,6 @@ final class LabMariadb {
     servers.put(instance, server);
     Readiness.await("MariaDB " + instance.section() + "-" + instance.dc(), Duration.ofSeconds(30),
         server, () -> Readiness.mysqlHandshake(instance.port()));
-    processes.start("pt-heartbeat " + instance.section() + "-" + instance.dc(), List.of(
-        RequiredPrograms.path("pt-heartbeat"), "--update", "--replace", "--utc",
-        "--interval", "0.5", "--database", "heartbeat", "--table", "heartbeat",
-        "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
-        instance.dir().resolve("pt-heartbeat.log"), Map.of());
   }
 
   /** The template datadir, built once per MariaDB version and cached. */
@@ -160,6 +163,14 @@ final class LabMariadb {
         innodb_log_file_size=4M
         innodb_log_buffer_size=2M
         innodb_use_native_aio=0
+        innodb_buffer_pool_load_at_startup=OFF
+        innodb_buffer_pool_dump_at_shutdown=OFF
+        innodb_adaptive_hash_index=OFF
+        innodb_read_io_threads=1
+        innodb_write_io_threads=1
+        innodb_purge_threads=1
+        aria_pagecache_buffer_size=1M
+        query_cache_size=0
         innodb_flush_log_at_trx_commit=2
         sync_binlog=0
         performance_schema=OFF
