@@ -23,10 +23,16 @@ import java.util.concurrent.ExecutorService;
  */
 final class LabMariadb {
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(LabMariadb.class.getName());
+
   static final String ADMIN_USER = "switchman_admin";
   static final String APP_USER = "switchman_app";
   static final String HEARTBEAT_USER = "heartbeat";
   static final String REPLICATION_USER = "repl";
+
+  /** Changes whenever the template's creation options change, so that old caches are rebuilt. */
+  private static final String TEMPLATE_LAYOUT = "small-ibdata";
 
   /** One master. */
   record Instance(String section, String dc, int port, int serverId, Path dir) {
@@ -70,7 +76,9 @@ final class LabMariadb {
   /** Starts every master in parallel, then pt-heartbeat on each. */
   void start(ExecutorService pool) throws IOException {
     Files.createDirectories(dir);
+    long t0 = System.nanoTime();
     Path template = template();
+    LOG.fine(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     Path adminCnf = dir.resolve("admin.cnf");
     LabFiles.writeSecret(adminCnf, "[client]\nuser=" + ADMIN_USER + "\npassword="
         + secrets.mysqlAdminPassword() + "\nhost=127.0.0.1\n");
@@ -103,6 +111,7 @@ final class LabMariadb {
       throw new LabException("cannot prepare MariaDB " + instance.section() + "-" + instance.dc(),
           e);
     }
+    LOG.finer(() -> "copied " + instance.section() + "-" + instance.dc());
     ChildProcesses.Child server = processes.start("mariadbd " + instance.section() + "-"
         + instance.dc(), List.of(RequiredPrograms.path("mariadbd"), "--defaults-file="
         + instance.dir().resolve("my.cnf")), instance.dir().resolve("stdout.log"), Map.of());
@@ -116,7 +125,7 @@ final class LabMariadb {
     String version = processes.run("mariadbd --version", List.of(RequiredPrograms.path("mariadbd"),
         "--version"), Duration.ofSeconds(10), Map.of()).replaceAll(".*Ver ([^ ]+).*(?s)", "$1")
         .strip().replaceAll("[^A-Za-z0-9._-]", "_");
-    Path cached = config.templateCacheDir().resolve("mariadb-" + version);
+    Path cached = config.templateCacheDir().resolve("mariadb-" + version + "-" + TEMPLATE_LAYOUT);
     if (Files.isDirectory(cached.resolve("mysql"))) {
       return cached;
     }
@@ -126,7 +135,8 @@ final class LabMariadb {
       processes.run("mariadb-install-db", List.of(RequiredPrograms.path("mariadb-install-db"),
           "--no-defaults", "--datadir=" + building, "--user=root", "--skip-test-db",
           "--auth-root-authentication-method=socket", "--innodb-log-file-size=4M",
-          "--innodb-buffer-pool-size=8M"), Duration.ofSeconds(120), Map.of());
+          "--innodb-buffer-pool-size=8M", "--innodb-data-file-path=ibdata1:4M:autoextend",
+          "--innodb-autoextend-increment=1"), Duration.ofSeconds(120), Map.of());
       Files.move(building, cached, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       LabFiles.deleteTree(building);
@@ -161,6 +171,9 @@ final class LabMariadb {
         init_file=%1$s/init.sql
         innodb_buffer_pool_size=8M
         innodb_log_file_size=4M
+        innodb_data_file_path=ibdata1:4M:autoextend
+        innodb_autoextend_increment=8
+        innodb_temp_data_file_path=ibtmp1:1M:autoextend
         innodb_log_buffer_size=2M
         innodb_use_native_aio=0
         innodb_buffer_pool_load_at_startup=OFF
