@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** The programs the lab runs, and the Debian packages that provide them. */
 final class RequiredPrograms {
@@ -44,19 +45,32 @@ final class RequiredPrograms {
    * @throws LabException naming the missing packages and the command that installs them
    */
   static void check() {
+    String problem = missing(PROGRAMS, program -> find(program) != null);
+    if (problem != null) {
+      throw new LabException(problem);
+    }
+  }
+
+  /**
+   * What is missing, as a message that names the programs, their Debian packages and the install
+   * command; null if nothing is.
+   */
+  static String missing(Map<String, String> programs, Predicate<String> installed) {
     List<String> missing = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
-    for (Map.Entry<String, String> e : PROGRAMS.entrySet()) {
-      if (find(e.getKey()) == null) {
+    for (Map.Entry<String, String> e : programs.entrySet()) {
+      if (!installed.test(e.getKey())) {
         missing.add(e.getKey());
         packages.add(e.getValue());
       }
     }
-    if (!missing.isEmpty()) {
-      throw new LabException("the lab needs " + String.join(", ", missing)
-          + ", which is not installed. Install the Debian package(s) with: apt-get install -y "
-          + String.join(" ", packages));
+    if (missing.isEmpty()) {
+      return null;
     }
+    return "the lab needs " + String.join(", ", missing) + " (Debian package"
+        + (packages.size() > 1 ? "s " : " ") + String.join(", ", packages)
+        + "), which is not installed. Install with: apt-get install -y "
+        + String.join(" ", packages);
   }
 
   /** The absolute path of a program, or null. */
