@@ -130,6 +130,11 @@ final class LabMariadb {
       return cached;
     }
     Files.createDirectories(config.templateCacheDir());
+    try (var stale = Files.list(config.templateCacheDir())) {
+      // left behind by a build that was killed
+      stale.filter(p -> p.getFileName().toString().startsWith("building-"))
+          .forEach(LabFiles::deleteTree);
+    }
     Path building = Files.createTempDirectory(config.templateCacheDir(), "building-");
     try {
       processes.run("mariadb-install-db", List.of(RequiredPrograms.path("mariadb-install-db"),
