@@ -131,8 +131,10 @@ final class LabMariadb {
     }
     Files.createDirectories(config.templateCacheDir());
     try (var stale = Files.list(config.templateCacheDir())) {
-      // left behind by a build that was killed
+      // left behind by a build that was killed (a build takes seconds, not minutes)
+      long cutoff = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
       stale.filter(p -> p.getFileName().toString().startsWith("building-"))
+          .filter(p -> p.toFile().lastModified() < cutoff)
           .forEach(LabFiles::deleteTree);
     }
     Path building = Files.createTempDirectory(config.templateCacheDir(), "building-");
