@@ -144,7 +144,13 @@ final class LabMariadb {
           "--auth-root-authentication-method=socket", "--innodb-log-file-size=4M",
           "--innodb-buffer-pool-size=8M", "--innodb-data-file-path=ibdata1:4M:autoextend",
           "--innodb-autoextend-increment=1"), Duration.ofSeconds(120), Map.of());
-      Files.move(building, cached, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(building, cached, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException raced) {
+        if (!Files.isDirectory(cached.resolve("mysql"))) {
+          throw raced;
+        } // another lab built the same template meanwhile
+      }
     } finally {
       LabFiles.deleteTree(building);
     }
