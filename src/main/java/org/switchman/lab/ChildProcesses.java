@@ -1,0 +1,160 @@
+package org.switchman.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the lab's child processes so that they die with the JVM.
+ *
+ * <p>Every child runs under {@code setpriv --pdeathsig TERM}. The kernel sends that signal when
+ * the <em>thread</em> that forked the child ends, so all children are forked from one long-lived
+ * thread owned by this class. Every PID is appended to a file that the watchdog reads when the
+ * JVM dies without running its shutdown hooks.
+ */
+final class ChildProcesses implements AutoCloseable {
+
+  /** A running child. */
+  record Child(String name, Process process) {
+    long pid() {
+      return process.pid();
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+  }
+
+  private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "lab-spawner");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Child> children = new CopyOnWriteArrayList<>();
+  private final Path pidFile;
+
+  ChildProcesses(Path pidFile) {
+    this.pidFile = pidFile;
+  }
+
+  /**
+   * Starts a long-running child.
+   *
+   * @param name a name for logs and errors
+   * @param command the program and its arguments
+   * @param log stdout and stderr go here (appended)
+   * @param env extra environment variables
+   */
+  Child start(String name, List<String> command, Path log, Map<String, String> env) {
+    List<String> full = new ArrayList<>(List.of("setpriv", "--pdeathsig", "TERM", "--"));
+    full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().putAll(env);
+    try {
+      Process process = spawner.submit(builder::start).get();
+      Child child = new Child(name, process);
+      children.add(child);
+      Files.writeString(pidFile, process.pid() + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      return child;
+    } catch (ExecutionException e) {
+      throw new LabException("cannot start " + name + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while starting " + name, e);
+    } catch (IOException e) {
+      throw new LabException("cannot record the PID of " + name, e);
+    }
+  }
+
+  /**
+   * Runs a short command to completion and returns its output.
+   *
+   * @throws LabException if it exits non-zero or takes longer than the timeout
+   */
+  String run(String name, List<String> command, Duration timeout, Map<String, String> env) {
+    List<String> full = new ArrayList<>(List.of("setpriv", "--pdeathsig", "TERM", "--"));
+    full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    try {
+      Process process = spawner.submit(builder::start).get();
+      process.getOutputStream().close();
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new LabException(name + " did not finish within " + timeout);
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new LabException(name + " failed with exit code " + process.exitValue() + ": "
+            + text.strip());
+      }
+      return text;
+    } catch (ExecutionException e) {
+      throw new LabException("cannot run " + name + ": " + e.getCause().getMessage(), e);
+    } catch (IOException e) {
+      throw new LabException("cannot run " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while running " + name, e);
+    }
+  }
+
+  /** Sends TERM, waits up to the grace period, then kills. */
+  void stop(Child child, Duration grace) {
+    Process process = child.process();
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    children.remove(child);
+  }
+
+  /** Every child still tracked. */
+  List<Child> children() {
+    return List.copyOf(children);
+  }
+
+  /** Stops every child (TERM to all at once, then waits), then the spawner thread. */
+  @Override
+  public void close() {
+    List<Child> all = List.copyOf(children);
+    all.forEach(c -> c.process().destroy());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (Child child : all) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!child.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          child.process().destroyForcibly();
+          child.process().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        child.process().destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    children.removeAll(all);
+    spawner.shutdownNow();
+  }
+}

@@ -1,0 +1,387 @@
+package org.switchman.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The lab: real etcd, BIND, MariaDB masters and an SSH fleet, started as child processes on
+ * loopback so that Switchman can be seen working against the servers it drives in production.
+ *
+ * <p>{@link #start()} starts everything in parallel and returns when every server answers its
+ * readiness probe (etcd {@code /health}, a DNS SOA answer, the MariaDB handshake, the SSH
+ * banner). {@link #close()} stops everything and removes the runtime directory and {@code
+ * lab.env}. Children are tied to the JVM: they run under {@code setpriv --pdeathsig TERM}, a
+ * shutdown hook closes the lab, and a watchdog child removes the runtime files if the JVM is
+ * killed. The lab uses no firewall rules.
+ *
+ * <p>Secrets (the TSIG key, the MariaDB passwords) are generated for each start and written only
+ * to lab files with mode 0600.
+ *
+ * <p>Thread-safe; one instance runs one lab once.
+ */
+public final class Lab implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Lab.class.getName());
+
+  private final LabConfig config;
+  private final LabTopology topology;
+  private final LabSecrets secrets = LabSecrets.generate();
+  private ChildProcesses processes;
+  private LabEtcd etcd;
+  private LabDns dns;
+  private LabMariadb mariadb;
+  private LabFleet fleet;
+  private LabFaults faults;
+  private ChildProcesses.Child watchdog;
+  private ExecutorService pool;
+  private Thread shutdownHook;
+  private volatile boolean running;
+  private Duration startupTime;
+
+  /** A lab for this configuration; nothing runs until {@link #start()}. */
+  public Lab(LabConfig config) {
+    this.config = config;
+    this.topology = new LabTopology(config);
+  }
+
+  /** Creates and starts a lab. */
+  public static Lab start(LabConfig config) {
+    Lab lab = new Lab(config);
+    lab.start();
+    return lab;
+  }
+
+  /**
+   * Starts every server in parallel and waits until all are ready, then writes {@code lab.env}.
+   *
+   * @throws LabException if a program is missing (the message names the Debian package), a port
+   *     is taken, or a server does not become ready; whatever was started is stopped again
+   */
+  public synchronized void start() {
+    if (running || processes != null) {
+      throw new IllegalStateException("this lab has already been started");
+    }
+    long t0 = System.nanoTime();
+    RequiredPrograms.check();
+    checkPortsFree();
+    Path run = config.runDir();
+    LabFiles.deleteTree(run);
+    try {
+      Files.createDirectories(run);
+      Files.writeString(run.resolve("pids"), "");
+      processes = new ChildProcesses(run.resolve("pids"));
+      shutdownHook = new Thread(this::closeFromHook, "lab-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      startWatchdog();
+      AtomicInteger n = new AtomicInteger();
+      pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lab-start-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      Path tsigKey = run.resolve("tsig.key");
+      LabFiles.writeSecret(tsigKey, "key \"" + LabDns.TSIG_KEY_NAME
+          + "\" {\n  algorithm hmac-sha256;\n  secret \"" + secrets.tsigSecret() + "\";\n};\n");
+      etcd = new LabEtcd(config, topology, processes);
+      dns = new LabDns(config, processes, tsigKey);
+      mariadb = new LabMariadb(config, processes, secrets);
+      fleet = new LabFleet(config, topology, processes);
+      List<CompletableFuture<Void>> parts = new ArrayList<>();
+      parts.add(CompletableFuture.runAsync(timed("etcd", t0, io(etcd::start)), pool));
+      parts.add(CompletableFuture.runAsync(timed("dns", t0, io(dns::start)), pool));
+      parts.add(CompletableFuture.runAsync(timed("mariadb", t0, io(() -> mariadb.start(pool))),
+          pool));
+      parts.add(CompletableFuture.runAsync(timed("fleet", t0, io(() -> fleet.start(pool))), pool));
+      LabFiles.join(parts);
+      faults = new LabFaults(topology, etcd, dns, mariadb, fleet);
+      writeEnvFile();
+      running = true;
+      startupTime = Duration.ofNanos(System.nanoTime() - t0);
+      LOG.info(() -> "lab started in " + startupTime.toMillis() + " ms: " + topology.hosts().size()
+          + " hosts, " + mariadb.instances().size() + " MariaDB masters; env file "
+          + config.envFile());
+    } catch (IOException | RuntimeException e) {
+      stopEverything();
+      if (e instanceof LabException le) {
+        throw le;
+      }
+      throw new LabException("the lab did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static Runnable timed(String part, long t0, Runnable action) {
+    return () -> {
+      action.run();
+      LOG.fine(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    };
+  }
+
+  private static Runnable io(IoAction action) {
+    return () -> {
+      try {
+        action.run();
+      } catch (IOException e) {
+        throw new LabException(e.getMessage(), e);
+      }
+    };
+  }
+
+  private void startWatchdog() throws IOException {
+    String script;
+    try (InputStream in = Lab.class.getResourceAsStream("/lab/watchdog.sh")) {
+      if (in == null) {
+        throw new LabException("resource /lab/watchdog.sh is missing from the classpath");
+      }
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    watchdog = processes.start("watchdog", List.of("/bin/bash", "-c", script, "lab-watchdog",
+        config.runDir().toString(), config.envFile().toString()),
+        config.runDir().resolve("watchdog.log"), Map.of());
+  }
+
+  private void checkPortsFree() {
+    List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
+        config.dnsPort()));
+    for (String section : config.sections()) {
+      for (String dc : LabTopology.DATACENTERS) {
+        tcp.add(config.mysqlPort(section, dc));
+      }
+    }
+    for (int port : tcp) {
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      } catch (IOException e) {
+        throw portTaken("127.0.0.1:" + port);
+      }
+    }
+    try (DatagramSocket socket = new DatagramSocket(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
+      socket.getLocalPort();
+    } catch (IOException e) {
+      throw portTaken("UDP 127.0.0.1:" + config.dnsPort());
+    }
+    String first = topology.hosts().get(0).address();
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(first, config.sshPort()));
+    } catch (IOException e) {
+      throw portTaken(first + ":" + config.sshPort());
+    }
+  }
+
+  private LabException portTaken(String where) {
+    return new LabException(where + " is already in use: another lab (or another program) is"
+        + " running with these ports. Stop it, or start this lab with other ports (LabConfig).");
+  }
+
+  private void writeEnvFile() throws IOException {
+    StringBuilder env = new StringBuilder("# Switchman lab, started " + Instant.now()
+        + ". Use it with: . " + config.envFile() + "\n");
+    Map<String, String> vars = envVariables();
+    vars.forEach((k, v) -> env.append(k).append("='").append(v.replace("'", "'\\''"))
+        .append("'\n"));
+    LabFiles.writeSecret(config.envFile(), env.toString());
+  }
+
+  /** The variables of {@code lab.env}, in file order. */
+  public Map<String, String> envVariables() {
+    Map<String, String> vars = new java.util.LinkedHashMap<>();
+    vars.put("LAB_ETCD_ENDPOINTS", config.etcdEndpoint());
+    vars.put("LAB_DNS_SERVER", "127.0.0.1");
+    vars.put("LAB_DNS_PORT", Integer.toString(config.dnsPort()));
+    vars.put("LAB_DNS_ZONE", LabDns.ZONE);
+    vars.put("LAB_TSIG_KEY_NAME", LabDns.TSIG_KEY_NAME);
+    vars.put("LAB_TSIG_KEY_FILE", tsigKeyFile().toString());
+    vars.put("LAB_SSH_PORT", Integer.toString(config.sshPort()));
+    vars.put("LAB_SSH_KNOWN_HOSTS", knownHostsFile().toString());
+    vars.put("LAB_SSH_KEY", clientKeyFile().toString());
+    vars.put("LAB_SSH_USER", LabFleet.USER);
+    vars.put("LAB_SSH_CONFIG", fleet.sshConfig().toString());
+    vars.put("LAB_HOSTS_FILE", hostsFile().toString());
+    vars.put("LAB_MYSQL_HOST", "127.0.0.1");
+    vars.put("LAB_MYSQL_BASE_PORT", Integer.toString(config.mysqlBasePort()));
+    vars.put("LAB_MYSQL_SECTIONS", String.join(" ", config.sections()));
+    vars.put("LAB_MYSQL_ADMIN_USER", LabMariadb.ADMIN_USER);
+    vars.put("LAB_MYSQL_ADMIN_PASSWORD", secrets.mysqlAdminPassword());
+    vars.put("LAB_MYSQL_APP_USER", LabMariadb.APP_USER);
+    vars.put("LAB_MYSQL_APP_PASSWORD", secrets.mysqlAppPassword());
+    return vars;
+  }
+
+  /** Stops every server and removes the runtime directory and {@code lab.env}. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // called from the hook itself
+      }
+      shutdownHook = null;
+    }
+    stopEverything();
+  }
+
+  private void closeFromHook() {
+    synchronized (this) {
+      shutdownHook = null;
+      stopEverything();
+    }
+  }
+
+  private void stopEverything() {
+    running = false;
+    if (fleet != null) {
+      fleet.stop();
+    }
+    if (processes != null) {
+      List<ChildProcesses.Child> children = processes.children();
+      try {
+        // the watchdog must not act on PIDs that the kernel may hand out again
+        Files.writeString(config.runDir().resolve("pids"), "");
+      } catch (IOException ignored) {
+        // the directory may already be gone
+      }
+      if (watchdog != null) {
+        watchdog.process().destroyForcibly();
+      }
+      processes.close();
+      LOG.fine(() -> "stopped " + children.size() + " lab processes");
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    LabFiles.deleteTree(config.runDir());
+    try {
+      Files.deleteIfExists(config.envFile());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  /** Whether the lab has started and not been closed. */
+  public boolean isRunning() {
+    return running;
+  }
+
+  public LabConfig config() {
+    return config;
+  }
+
+  public LabTopology topology() {
+    return topology;
+  }
+
+  /** Fault injection; only while running. */
+  public LabFaults faults() {
+    requireRunning();
+    return faults;
+  }
+
+  /** How long {@link #start()} took. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** PIDs of the lab's child processes (servers, pt-heartbeat, watchdog). */
+  public List<Long> childPids() {
+    return processes == null ? List.of()
+        : processes.children().stream().map(ChildProcesses.Child::pid).toList();
+  }
+
+  /** The etcd client URL, for example {@code http://127.0.0.1:23790}. */
+  public String etcdEndpoint() {
+    return config.etcdEndpoint();
+  }
+
+  /** The authoritative DNS server's address. */
+  public String dnsServer() {
+    return "127.0.0.1";
+  }
+
+  public int dnsPort() {
+    return config.dnsPort();
+  }
+
+  /** The TSIG key as a BIND {@code key} clause file (for {@code nsupdate -k}). */
+  public Path tsigKeyFile() {
+    return config.runDir().resolve("tsig.key");
+  }
+
+  public int sshPort() {
+    return config.sshPort();
+  }
+
+  /** The known_hosts file with every fleet host's key, under its FQDN and its address. */
+  public Path knownHostsFile() {
+    return fleet.knownHosts();
+  }
+
+  /** The client private key accepted by every fleet host. */
+  public Path clientKeyFile() {
+    return fleet.clientKey();
+  }
+
+  public String sshUser() {
+    return LabFleet.USER;
+  }
+
+  /** One {@code fqdn address} line per fleet host. */
+  public Path hostsFile() {
+    return fleet.hostsFile();
+  }
+
+  /** The MariaDB port of a section's master in a DC. */
+  public int mysqlPort(String section, String dc) {
+    return mariadb.instance(section, dc).port();
+  }
+
+  public String mysqlAdminUser() {
+    return LabMariadb.ADMIN_USER;
+  }
+
+  /** The MariaDB admin password of this lab start (also in {@code lab.env}, mode 0600). */
+  public String mysqlAdminPassword() {
+    return secrets.mysqlAdminPassword();
+  }
+
+  /** The application user: no SUPER, no READ_ONLY ADMIN, so {@code read_only} blocks it. */
+  public String mysqlAppUser() {
+    return LabMariadb.APP_USER;
+  }
+
+  public String mysqlAppPassword() {
+    return secrets.mysqlAppPassword();
+  }
+
+  /** The {@code server_id} of a section's master in a DC (its heartbeat rows' key). */
+  public int mysqlServerId(String section, String dc) {
+    return mariadb.instance(section, dc).serverId();
+  }
+
+  private void requireRunning() {
+    if (!running) {
+      throw new IllegalStateException("the lab is not running");
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.switchman.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BIND, authoritative for {@code discovery.wmnet} (dynamic updates with the TSIG key only) and for
+ * the {@code svc.<dc>.wmnet} zones that the discovery CNAMEs point to.
+ */
+final class LabDns {
+
+  static final String ZONE = "discovery.wmnet";
+  static final String TSIG_KEY_NAME = "switchman-lab";
+
+  private final LabConfig config;
+  private final ChildProcesses processes;
+  private final Path dir;
+  private final Path keyFile;
+  private volatile ChildProcesses.Child child;
+
+  LabDns(LabConfig config, ChildProcesses processes, Path keyFile) {
+    this.config = config;
+    this.processes = processes;
+    this.dir = config.runDir().resolve("dns");
+    this.keyFile = keyFile;
+  }
+
+  /** Writes the configuration and zones, starts named and waits for a SOA answer. */
+  void start() throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("named.conf"), namedConf());
+    Files.writeString(dir.resolve(ZONE + ".zone"), discoveryZone());
+    for (String dc : LabTopology.DATACENTERS) {
+      Files.writeString(dir.resolve("svc." + dc + ".wmnet.zone"), svcZone(dc));
+    }
+    launch();
+  }
+
+  /** Starts named on the existing files (zone journals included). */
+  void launch() {
+    child = processes.start("named", List.of(RequiredPrograms.path("named"), "-g", "-n", "1",
+        "-4", "-c", dir.resolve("named.conf").toString()), dir.resolve("named.log"), Map.of());
+    Readiness.await("DNS SOA " + ZONE, Duration.ofSeconds(20), child,
+        () -> Readiness.dnsSoa(config.dnsPort(), ZONE));
+  }
+
+  /** Stops named, keeping its zone files. */
+  void halt() {
+    ChildProcesses.Child c = child;
+    if (c != null) {
+      processes.stop(c, Duration.ofSeconds(5));
+      child = null;
+    }
+  }
+
+  boolean running() {
+    ChildProcesses.Child c = child;
+    return c != null && c.alive();
+  }
+
+  private String namedConf() {
+    return """
+        include "%1$s";
+        options {
+          directory "%2$s";
+          pid-file none;
+          session-keyfile none;
+          listen-on port %3$d { 127.0.0.1; };
+          listen-on-v6 { none; };
+          recursion no;
+          allow-query { 127.0.0.0/8; };
+          allow-transfer { none; };
+          notify no;
+          dnssec-validation no;
+        };
+        controls { };
+        logging {
+          channel default_stderr { stderr; severity warning; };
+          category default { default_stderr; };
+        };
+        zone "%4$s" {
+          type primary;
+          file "%4$s.zone";
+          allow-update { key "%5$s"; };
+        };
+        zone "svc.eqiad.wmnet" { type primary; file "svc.eqiad.wmnet.zone"; };
+        zone "svc.codfw.wmnet" { type primary; file "svc.codfw.wmnet.zone"; };
+        """.formatted(keyFile, dir, config.dnsPort(), ZONE, TSIG_KEY_NAME);
+  }
+
+  private static String soa(String zone) {
+    return """
+        $ORIGIN %1$s.
+        $TTL 300
+        @ IN SOA ns.%1$s. hostmaster.wikimedia.org. ( 1 300 60 86400 30 )
+        @ IN NS ns.discovery.wmnet.
+        """.formatted(zone);
+  }
+
+  private String discoveryZone() {
+    StringBuilder zone = new StringBuilder(soa(ZONE));
+    zone.append("ns 300 IN A 127.0.0.1\n");
+    long ttl = config.discoveryTtl().toSeconds();
+    for (String service : LabTopology.discoveryServices()) {
+      zone.append(service).append(' ').append(ttl).append(" IN CNAME ").append(service)
+          .append(".svc.").append(LabTopology.PRIMARY_DC).append(".wmnet.\n");
+    }
+    return zone.toString();
+  }
+
+  private static String svcZone(String dc) {
+    StringBuilder zone = new StringBuilder(soa("svc." + dc + ".wmnet"));
+    // production: eqiad services are in 10.2.2.0/24, codfw in 10.2.1.0/24
+    String net = dc.equals("eqiad") ? "10.2.2." : "10.2.1.";
+    List<String> services = LabTopology.discoveryServices();
+    for (int i = 0; i < services.size(); i++) {
+      zone.append(services.get(i)).append(" 300 IN A ").append(net).append(i + 1).append('\n');
+    }
+    return zone.toString();
+  }
+}

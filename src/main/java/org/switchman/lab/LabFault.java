@@ -1,0 +1,58 @@
+package org.switchman.lab;
+
+/**
+ * A fault injected into the lab.
+ *
+ * @param id the id that clears it
+ * @param kind what is broken
+ * @param target the host, section/DC or server affected
+ * @param detail parameters, for example {@code 3 attempts} or {@code 120 s}
+ */
+public record LabFault(String id, Kind kind, String target, String detail) {
+
+  /** The faults the lab can inject. */
+  public enum Kind {
+    /** Connections to the host's SSH port time out. */
+    HOST_UNREACHABLE,
+    /** Connections to the host's SSH port are refused. */
+    HOST_REFUSING,
+    /** {@code systemctl start|restart UNIT} takes the given seconds. */
+    RESTART_SLOW,
+    /** {@code systemctl start|restart UNIT} fails and leaves the unit failed. */
+    RESTART_FAILS,
+    /** {@code systemctl start|restart UNIT} fails until the N-th attempt. */
+    RESTART_NEEDS_ATTEMPTS,
+    /** After a start or restart, the unit is running but not registered with its proxy. */
+    REGISTRATION_LOST,
+    /** The host's cassandra shows {@code UJ} (joining) in {@code nodetool status}. */
+    CASSANDRA_JOINING,
+    /** {@code nodetool compactionstats} shows pending tasks. */
+    COMPACTIONS_PENDING,
+    /** The elasticsearch cluster of the host's DC reports yellow. */
+    ELASTICSEARCH_YELLOW,
+    /** The master of a section in a DC applies replicated events with a delay. */
+    REPLICATION_DELAY,
+    /** The master of a section in a DC has its replica threads stopped. */
+    REPLICATION_STOPPED,
+    /** The host presents a new SSH host key, which known_hosts does not have. */
+    HOST_KEY_CHANGED,
+    /** etcd is stopped. */
+    ETCD_DOWN,
+    /** The DNS server is stopped. */
+    DNS_DOWN
+  }
+
+  /**
+   * What to inject; which fields matter depends on the kind.
+   *
+   * @param kind the fault
+   * @param host the FQDN, for host faults
+   * @param unit the systemd unit, for restart and registration faults
+   * @param section the database section, for replication faults
+   * @param dc the datacenter whose master lags, for replication faults (default codfw)
+   * @param seconds the restart duration or the replication delay
+   * @param count the number of attempts or pending compactions
+   */
+  public record Request(Kind kind, String host, String unit, String section, String dc,
+      Integer seconds, Integer count) {}
+}

@@ -1,0 +1,158 @@
+package org.switchman.lab;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Injects and clears lab faults. Every fault has an id and can be cleared; {@link #clearAll()}
+ * restores a healthy lab. Thread-safe.
+ */
+public final class LabFaults {
+
+  private final LabTopology topology;
+  private final LabEtcd etcd;
+  private final LabDns dns;
+  private final LabMariadb mariadb;
+  private final LabFleet fleet;
+  private final Map<String, LabFault> active = new LinkedHashMap<>();
+  private final Map<String, Runnable> clearers = new LinkedHashMap<>();
+  private final AtomicInteger ids = new AtomicInteger();
+
+  LabFaults(LabTopology topology, LabEtcd etcd, LabDns dns, LabMariadb mariadb, LabFleet fleet) {
+    this.topology = topology;
+    this.etcd = etcd;
+    this.dns = dns;
+    this.mariadb = mariadb;
+    this.fleet = fleet;
+  }
+
+  /**
+   * Injects a fault.
+   *
+   * @return the fault, with the id that clears it
+   * @throws IllegalArgumentException if a required field is missing or unknown
+   */
+  public synchronized LabFault inject(LabFault.Request request) {
+    Objects.requireNonNull(request.kind(), "kind is required");
+    return switch (request.kind()) {
+      case HOST_UNREACHABLE -> hostOverride(request, LabFleet.Override.TIMEOUT);
+      case HOST_REFUSING -> hostOverride(request, LabFleet.Override.REFUSE);
+      case HOST_KEY_CHANGED -> hostOverride(request, LabFleet.Override.NEW_HOST_KEY);
+      case RESTART_SLOW -> hostFile(request, "restart." + unit(request),
+          "slow " + positive(request.seconds(), "seconds"), request.seconds() + " s");
+      case RESTART_FAILS -> hostFile(request, "restart." + unit(request), "fail", "");
+      case RESTART_NEEDS_ATTEMPTS -> hostFile(request, "restart." + unit(request),
+          "attempts " + positive(request.count(), "count"), request.count() + " attempts");
+      case REGISTRATION_LOST -> hostFile(request, "registration." + unit(request), "lost", "");
+      case CASSANDRA_JOINING -> hostFile(request, "cassandra-joining", "joining", "");
+      case COMPACTIONS_PENDING -> hostFile(request, "compactions",
+          Integer.toString(positive(request.count(), "count")), request.count() + " pending");
+      case ELASTICSEARCH_YELLOW -> hostFile(request, "elasticsearch-yellow", "yellow", "");
+      case REPLICATION_DELAY -> replication(request, true);
+      case REPLICATION_STOPPED -> replication(request, false);
+      case ETCD_DOWN -> server(request, "etcd", etcd::halt, etcd::launch);
+      case DNS_DOWN -> server(request, "dns", dns::halt, dns::launch);
+    };
+  }
+
+  /** Clears one fault. Clearing an unknown id is an error. */
+  public synchronized void clear(String id) {
+    Runnable clearer = clearers.remove(id);
+    if (clearer == null) {
+      throw new IllegalArgumentException("no active fault " + id);
+    }
+    active.remove(id);
+    clearer.run();
+  }
+
+  /** Clears every fault, newest first. */
+  public synchronized void clearAll() {
+    List<String> ids = new ArrayList<>(active.keySet());
+    java.util.Collections.reverse(ids);
+    ids.forEach(this::clear);
+  }
+
+  /** The active faults, oldest first. */
+  public synchronized List<LabFault> active() {
+    return List.copyOf(active.values());
+  }
+
+  private LabFault record(LabFault.Kind kind, String target, String detail, Runnable clearer) {
+    String id = "fault-" + ids.incrementAndGet();
+    LabFault fault = new LabFault(id, kind, target, detail);
+    active.put(id, fault);
+    clearers.put(id, clearer);
+    return fault;
+  }
+
+  private String host(LabFault.Request request) {
+    if (request.host() == null || request.host().isBlank()) {
+      throw new IllegalArgumentException(request.kind() + " needs a host");
+    }
+    topology.host(request.host());
+    return request.host();
+  }
+
+  private static String unit(LabFault.Request request) {
+    if (request.unit() == null || !request.unit().matches("[A-Za-z0-9@._-]+")) {
+      throw new IllegalArgumentException(request.kind() + " needs a unit name");
+    }
+    return request.unit().replaceFirst("\\.service$", "");
+  }
+
+  private static int positive(Integer value, String name) {
+    if (value == null || value <= 0) {
+      throw new IllegalArgumentException(name + " must be a positive number");
+    }
+    return value;
+  }
+
+  private LabFault hostOverride(LabFault.Request request, LabFleet.Override kind) {
+    String fqdn = host(request);
+    fleet.override(fqdn, kind);
+    return record(request.kind(), fqdn, "", () -> fleet.clearOverride(fqdn, kind));
+  }
+
+  private LabFault hostFile(LabFault.Request request, String name, String content,
+      String detail) {
+    String fqdn = host(request);
+    fleet.writeFault(fqdn, name, content);
+    String target = name.startsWith("restart.") || name.startsWith("registration.")
+        ? fqdn + " " + name.substring(name.indexOf('.') + 1) : fqdn;
+    return record(request.kind(), target, detail, () -> fleet.removeFault(fqdn, name));
+  }
+
+  private LabFault replication(LabFault.Request request, boolean delay) {
+    String section = request.section();
+    if (section == null || !topology.sections().contains(section)) {
+      throw new IllegalArgumentException(request.kind() + " needs a section of this lab: "
+          + topology.sections());
+    }
+    String dc = request.dc() == null ? "codfw" : request.dc();
+    LabTopology.dcDigit(dc);
+    String detail = "";
+    if (delay) {
+      int seconds = positive(request.seconds(), "seconds");
+      mariadb.sql(section, dc,
+          "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=" + seconds + "; START SLAVE;");
+      detail = seconds + " s";
+    } else {
+      mariadb.sql(section, dc, "STOP SLAVE;");
+    }
+    return record(request.kind(), section + " " + dc, detail,
+        () -> mariadb.sql(section, dc, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE;"));
+  }
+
+  private LabFault server(LabFault.Request request, String name, Runnable halt, Runnable launch) {
+    boolean already = active.values().stream().anyMatch(f -> f.kind() == request.kind());
+    if (already) {
+      throw new IllegalArgumentException(name + " is already down");
+    }
+    halt.run();
+    return record(request.kind(), name, "", launch);
+  }
+}

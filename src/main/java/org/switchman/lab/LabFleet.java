@@ -1,0 +1,481 @@
+package org.switchman.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * The SSH fleet: one sshd per group of at most 16 loopback addresses, a command script that gives
+ * each host its own state, and the per-host overrides that faults and reboots need (refuse
+ * connections, let them time out, present another host key).
+ */
+final class LabFleet {
+
+  static final int HOSTS_PER_SSHD = 16;
+  static final String USER = "root";
+
+  /** How a host's address behaves instead of its group sshd answering. */
+  enum Override {
+    /** Nothing listens: connections are refused. */
+    REFUSE,
+    /** A listener whose accept queue is full: SYNs are dropped and connections time out. */
+    TIMEOUT,
+    /** A dedicated sshd with a new host key. */
+    NEW_HOST_KEY
+  }
+
+  private final class Group {
+    final int index;
+    final List<LabTopology.Host> members;
+    ChildProcesses.Child sshd;
+
+    Group(int index, List<LabTopology.Host> members) {
+      this.index = index;
+      this.members = members;
+    }
+  }
+
+  private final LabConfig config;
+  private final LabTopology topology;
+  private final ChildProcesses processes;
+  private final Path dir;
+  private final Path sshDir;
+  private final List<Group> groups = new ArrayList<>();
+  private final Map<String, Group> groupOf = new HashMap<>();
+  private final Map<String, Set<Override>> overrides = new ConcurrentHashMap<>();
+  private final Set<String> rebooting = ConcurrentHashMap.newKeySet();
+  private final Map<String, List<AutoCloseable>> overrideResources = new ConcurrentHashMap<>();
+  private volatile Thread rebootWatcher;
+  private volatile boolean stopping;
+
+  LabFleet(LabConfig config, LabTopology topology, ChildProcesses processes) {
+    this.config = config;
+    this.topology = topology;
+    this.processes = processes;
+    this.dir = config.runDir().resolve("fleet");
+    this.sshDir = config.runDir().resolve("ssh");
+    List<LabTopology.Host> hosts = topology.hosts();
+    for (int from = 0, g = 0; from < hosts.size(); from += HOSTS_PER_SSHD, g++) {
+      Group group = new Group(g, hosts.subList(from, Math.min(hosts.size(), from + HOSTS_PER_SSHD)));
+      groups.add(group);
+      group.members.forEach(h -> groupOf.put(h.fqdn(), group));
+    }
+  }
+
+  Path knownHosts() {
+    return sshDir.resolve("known_hosts");
+  }
+
+  Path clientKey() {
+    return sshDir.resolve("client_key");
+  }
+
+  Path hostsFile() {
+    return sshDir.resolve("hosts");
+  }
+
+  Path sshConfig() {
+    return sshDir.resolve("ssh_config");
+  }
+
+  Path stateDir(String fqdn) {
+    return dir.resolve("state").resolve(fqdn);
+  }
+
+  /** Writes keys, state and configuration, and starts every sshd. */
+  void start(ExecutorService pool) throws IOException {
+    Files.createDirectories(dir.resolve("requests"));
+    Files.createDirectories(sshDir);
+    Files.setPosixFilePermissions(sshDir, PosixFilePermissions.fromString("rwx------"));
+    List<CompletableFuture<Void>> keys = new ArrayList<>();
+    keys.add(CompletableFuture.runAsync(() -> keygen(clientKey(), "switchman-lab-client"), pool));
+    for (Group group : groups) {
+      keys.add(CompletableFuture.runAsync(
+          () -> keygen(sshDir.resolve("host_key_" + group.index), "lab-sshd-" + group.index), pool));
+    }
+    writeState();
+    LabFiles.join(keys);
+    Files.writeString(sshDir.resolve("authorized_keys"),
+        Files.readString(sshDir.resolve("client_key.pub")));
+    writeKnownHosts();
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    for (Group group : groups) {
+      started.add(CompletableFuture.runAsync(() -> startGroup(group), pool));
+    }
+    LabFiles.join(started);
+    rebootWatcher = new Thread(this::watchReboots, "lab-reboot-watcher");
+    rebootWatcher.setDaemon(true);
+    rebootWatcher.start();
+  }
+
+  void stop() {
+    stopping = true;
+    Thread watcher = rebootWatcher;
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+    overrideResources.values().forEach(list -> list.forEach(LabFleet::closeQuietly));
+    overrideResources.clear();
+  }
+
+  private void keygen(Path file, String comment) {
+    processes.run("ssh-keygen", List.of(RequiredPrograms.path("ssh-keygen"), "-q", "-t", "ed25519",
+        "-N", "", "-C", comment, "-f", file.toString()), Duration.ofSeconds(20), Map.of());
+  }
+
+  private void writeState() throws IOException {
+    try (InputStream script = LabFleet.class.getResourceAsStream("/lab/fleet-command.sh")) {
+      if (script == null) {
+        throw new LabException("resource /lab/fleet-command.sh is missing from the classpath");
+      }
+      Files.write(dir.resolve("fleet-command.sh"), script.readAllBytes());
+    }
+    Files.writeString(dir.resolve("fleet.env"), "ETCD_ENDPOINTS=" + config.etcdEndpoint()
+        + "\nETCDCTL=" + RequiredPrograms.path("etcdctl") + "\n");
+    StringBuilder inventory = new StringBuilder();
+    StringBuilder hosts = new StringBuilder();
+    StringBuilder sshConfig = new StringBuilder();
+    String now = Long.toString(System.currentTimeMillis() / 1000);
+    for (LabTopology.Host host : topology.hosts()) {
+      inventory.append(host.fqdn()).append(' ').append(host.address()).append(' ')
+          .append(host.dc()).append(' ').append(host.cluster()).append('\n');
+      hosts.append(host.fqdn()).append(' ').append(host.address()).append('\n');
+      sshConfig.append("Host ").append(host.fqdn()).append("\n  HostName ")
+          .append(host.address()).append('\n');
+      Path state = stateDir(host.fqdn());
+      Files.createDirectories(state.resolve("units"));
+      Files.createDirectories(state.resolve("faults"));
+      Files.createDirectories(state.resolve("registration"));
+      for (String unit : host.units()) {
+        Files.writeString(state.resolve("units").resolve(unit), "active\n");
+      }
+      StringBuilder keys = new StringBuilder();
+      host.services().forEach(s -> keys.append(host.conftoolKey(s)).append('\n'));
+      Files.writeString(state.resolve("conftool"), keys);
+      Files.writeString(state.resolve("boot-time"), now + "\n");
+      Files.writeString(state.resolve("cassandra-mode"), "NORMAL\n");
+    }
+    Files.writeString(dir.resolve("inventory"), inventory);
+    Files.writeString(hostsFile(), hosts);
+    sshConfig.append("Host *\n  Port ").append(config.sshPort()).append("\n  User ").append(USER)
+        .append("\n  IdentityFile ").append(clientKey()).append("\n  IdentitiesOnly yes")
+        .append("\n  UserKnownHostsFile ").append(knownHosts())
+        .append("\n  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 5\n");
+    Files.writeString(sshConfig(), sshConfig);
+  }
+
+  private void writeKnownHosts() throws IOException {
+    StringBuilder known = new StringBuilder();
+    for (Group group : groups) {
+      String key = publicKey(sshDir.resolve("host_key_" + group.index + ".pub"));
+      for (LabTopology.Host host : group.members) {
+        known.append('[').append(host.fqdn()).append("]:").append(config.sshPort()).append(",[")
+            .append(host.address()).append("]:").append(config.sshPort()).append(' ')
+            .append(key).append('\n');
+      }
+    }
+    Files.writeString(knownHosts(), known);
+  }
+
+  private static String publicKey(Path pub) throws IOException {
+    String[] parts = Files.readString(pub).strip().split(" ");
+    return parts[0] + " " + parts[1];
+  }
+
+  private String sshdConfig(List<String> addresses, Path hostKey) {
+    StringBuilder conf = new StringBuilder();
+    for (String address : addresses) {
+      conf.append("ListenAddress ").append(address).append(':').append(config.sshPort())
+          .append('\n');
+    }
+    conf.append("HostKey ").append(hostKey).append('\n').append("""
+        PidFile none
+        AuthorizedKeysFile %1$s/authorized_keys
+        PermitRootLogin prohibit-password
+        PubkeyAuthentication yes
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+        MaxStartups 100:30:200
+        MaxSessions 100
+        UseDNS no
+        PrintMotd no
+        PrintLastLog no
+        X11Forwarding no
+        AllowTcpForwarding no
+        AllowAgentForwarding no
+        PermitTTY no
+        SetEnv SHLVL=1
+        ForceCommand /bin/bash %2$s/fleet-command.sh
+        LogLevel ERROR
+        """.formatted(sshDir, dir));
+    return conf.toString();
+  }
+
+  private void startGroup(Group group) {
+    synchronized (group) {
+      startGroupLocked(group);
+    }
+  }
+
+  private void startGroupLocked(Group group) {
+    List<String> addresses = group.members.stream()
+        .filter(h -> overrides.getOrDefault(h.fqdn(), Set.of()).isEmpty()
+            && !rebooting.contains(h.fqdn()))
+        .map(LabTopology.Host::address).toList();
+    if (addresses.isEmpty()) {
+      return;
+    }
+    group.sshd = startSshd("sshd-" + group.index, addresses,
+        sshDir.resolve("host_key_" + group.index));
+  }
+
+  private ChildProcesses.Child startSshd(String name, List<String> addresses, Path hostKey) {
+    Path conf = sshDir.resolve(name + ".conf");
+    try {
+      Files.writeString(conf, sshdConfig(addresses, hostKey));
+      Files.createDirectories(Path.of("/run/sshd"));
+    } catch (IOException e) {
+      throw new LabException("cannot write " + conf, e);
+    }
+    ChildProcesses.Child sshd = processes.start(name, List.of(RequiredPrograms.path("sshd"), "-D",
+        "-e", "-f", conf.toString()), sshDir.resolve(name + ".log"), Map.of());
+    // sshd binds every ListenAddress before it accepts anything: one banner proves them all
+    String first = addresses.get(0);
+    Readiness.await("sshd on " + first, Duration.ofSeconds(15), sshd,
+        () -> Readiness.sshBanner(first, config.sshPort()));
+    return sshd;
+  }
+
+  private void restartGroup(Group group) {
+    synchronized (group) {
+      if (group.sshd != null) {
+        processes.stop(group.sshd, Duration.ofSeconds(3));
+        group.sshd = null;
+      }
+      startGroupLocked(group);
+    }
+  }
+
+  /**
+   * Takes a host's address away from its group sshd and makes it behave as the override says.
+   * The other hosts of the group are unreachable for the few milliseconds of the sshd restart.
+   */
+  synchronized void override(String fqdn, Override kind) {
+    LabTopology.Host host = topology.host(fqdn);
+    Set<Override> current = overrides.computeIfAbsent(fqdn, k -> new LinkedHashSet<>());
+    boolean wasServedByGroup = current.isEmpty() && !rebooting.contains(fqdn);
+    current.add(kind);
+    if (wasServedByGroup) {
+      restartGroup(groupOf.get(fqdn));
+    } else {
+      closeOverrideResources(fqdn);
+    }
+    applyOverride(host);
+  }
+
+  /** Removes an override; the host is served by its group sshd again when none is left. */
+  synchronized void clearOverride(String fqdn, Override kind) {
+    Set<Override> current = overrides.getOrDefault(fqdn, new LinkedHashSet<>());
+    if (!current.remove(kind)) {
+      return;
+    }
+    closeOverrideResources(fqdn);
+    if (current.isEmpty()) {
+      overrides.remove(fqdn);
+      if (!rebooting.contains(fqdn)) {
+        restartGroup(groupOf.get(fqdn));
+      }
+    } else {
+      applyOverride(topology.host(fqdn));
+    }
+  }
+
+  private void applyOverride(LabTopology.Host host) {
+    Set<Override> current = overrides.getOrDefault(host.fqdn(), Set.of());
+    if (current.isEmpty() || rebooting.contains(host.fqdn()) || current.contains(Override.REFUSE)) {
+      return; // nothing listens
+    }
+    List<AutoCloseable> resources = new ArrayList<>();
+    if (current.contains(Override.TIMEOUT)) {
+      resources.add(blackhole(host.address()));
+    } else if (current.contains(Override.NEW_HOST_KEY)) {
+      String name = "sshd-" + host.fqdn();
+      Path key = sshDir.resolve("changed_host_key_" + host.fqdn());
+      try {
+        Files.deleteIfExists(key);
+        Files.deleteIfExists(Path.of(key + ".pub"));
+      } catch (IOException e) {
+        throw new LabException("cannot replace " + key, e);
+      }
+      keygen(key, "changed-" + host.fqdn());
+      ChildProcesses.Child sshd = startSshd(name, List.of(host.address()), key);
+      resources.add(() -> processes.stop(sshd, Duration.ofSeconds(3)));
+    }
+    overrideResources.put(host.fqdn(), resources);
+  }
+
+  private void closeOverrideResources(String fqdn) {
+    List<AutoCloseable> resources = overrideResources.remove(fqdn);
+    if (resources != null) {
+      resources.forEach(LabFleet::closeQuietly);
+    }
+  }
+
+  /**
+   * A listener whose accept queue is full: the kernel drops further SYNs, so clients time out
+   * exactly as with a host that does not answer.
+   */
+  private AutoCloseable blackhole(String address) {
+    try {
+      ServerSocket server = new ServerSocket();
+      server.bind(new InetSocketAddress(InetAddress.getByName(address), config.sshPort()), 1);
+      List<Socket> fillers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        Socket filler = new Socket();
+        try {
+          filler.connect(new InetSocketAddress(address, config.sshPort()), 300);
+          fillers.add(filler);
+        } catch (IOException full) {
+          filler.close();
+          break;
+        }
+      }
+      return () -> {
+        for (Socket s : fillers) {
+          closeQuietly(s);
+        }
+        server.close();
+      };
+    } catch (IOException e) {
+      throw new LabException("cannot make " + address + " time out: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // best effort
+    }
+  }
+
+  /** Writes a per-host fault file for the command script. */
+  void writeFault(String fqdn, String name, String content) {
+    topology.host(fqdn);
+    try {
+      Files.writeString(stateDir(fqdn).resolve("faults").resolve(name), content + "\n");
+    } catch (IOException e) {
+      throw new LabException("cannot write fault " + name + " for " + fqdn, e);
+    }
+  }
+
+  /** Removes a per-host fault file (and its counter, if any). */
+  void removeFault(String fqdn, String name) {
+    try {
+      Files.deleteIfExists(stateDir(fqdn).resolve("faults").resolve(name));
+      Files.deleteIfExists(stateDir(fqdn).resolve("faults").resolve(name + ".count"));
+    } catch (IOException e) {
+      throw new LabException("cannot remove fault " + name + " for " + fqdn, e);
+    }
+  }
+
+  /** Whether a host is in the middle of a reboot. */
+  boolean isRebooting(String fqdn) {
+    return rebooting.contains(fqdn);
+  }
+
+  private void watchReboots() {
+    Path requests = dir.resolve("requests");
+    while (!stopping) {
+      try (Stream<Path> files = Files.list(requests)) {
+        for (Path request : files.toList()) {
+          String name = request.getFileName().toString();
+          if (name.startsWith("reboot.")) {
+            Files.deleteIfExists(request);
+            String fqdn = name.substring("reboot.".length());
+            Thread reboot = new Thread(() -> reboot(fqdn), "lab-reboot-" + fqdn);
+            reboot.setDaemon(true);
+            reboot.start();
+          }
+        }
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** The host goes down for the configured reboot time, then boots with its units started. */
+  private void reboot(String fqdn) {
+    synchronized (this) {
+      if (stopping || !rebooting.add(fqdn)) {
+        return;
+      }
+      closeOverrideResources(fqdn);
+      if (overrides.getOrDefault(fqdn, Set.of()).isEmpty()) {
+        restartGroup(groupOf.get(fqdn));
+      }
+    }
+    try {
+      Thread.sleep(config.rebootDuration().toMillis());
+      boot(fqdn);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // the lab is being removed
+    } finally {
+      synchronized (this) {
+        rebooting.remove(fqdn);
+        if (!stopping) {
+          if (overrides.getOrDefault(fqdn, Set.of()).isEmpty()) {
+            restartGroup(groupOf.get(fqdn));
+          } else {
+            applyOverride(topology.host(fqdn));
+          }
+        }
+      }
+    }
+  }
+
+  private void boot(String fqdn) throws IOException {
+    Path state = stateDir(fqdn);
+    LabTopology.Host host = topology.host(fqdn);
+    for (String unit : host.units()) {
+      Path fault = state.resolve("faults").resolve("restart." + unit);
+      String status = "active";
+      if (Files.exists(fault)) {
+        String kind = Files.readString(fault).strip().split(" ")[0];
+        if (kind.equals("fail") || kind.equals("attempts")) {
+          status = "failed";
+        }
+      }
+      Files.writeString(state.resolve("units").resolve(unit), status + "\n");
+      Files.deleteIfExists(state.resolve("registration").resolve(unit));
+    }
+    Files.writeString(state.resolve("cassandra-mode"), "NORMAL\n");
+    Files.writeString(state.resolve("boot-time"), System.currentTimeMillis() / 1000 + "\n");
+  }
+}

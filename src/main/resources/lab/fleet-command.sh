@@ -1,0 +1,299 @@
+#!/bin/bash
+# The command interpreter of every lab fleet host. sshd runs it for every session (ForceCommand);
+# the host is the one whose address the connection came in on. Each host keeps its state under
+# state/<fqdn>/. Output formats follow what operators see on the real hosts.
+set -u
+FLEET="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$FLEET/fleet.env"
+server_address=$(echo "${SSH_CONNECTION:-}" | awk '{print $3}')
+read -r FQDN DC CLUSTER < <(awk -v a="$server_address" '$2==a {print $1, $3, $4; exit}' "$FLEET/inventory")
+if [ -z "${FQDN:-}" ]; then
+  echo "lab fleet: no host has address '$server_address'" >&2
+  exit 255
+fi
+STATE="$FLEET/state/$FQDN"
+FAULTS="$STATE/faults"
+cmd="${SSH_ORIGINAL_COMMAND:-}"
+
+unit_name() { local u="${1%.service}"; echo "$u"; }
+unit_state() { cat "$STATE/units/$1" 2>/dev/null; }
+peers() { awk -v d="$DC" -v c="$1" '$3==d && $4==c {print $1, $2}' "$FLEET/inventory"; }
+peer_unit() { cat "$FLEET/state/$1/units/$2" 2>/dev/null; }
+host_id() { echo -n "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/'; }
+etcd() { ETCDCTL_API=3 "$ETCDCTL" --endpoints="$ETCD_ENDPOINTS" --command-timeout=3s "$@"; }
+
+systemctl_cmd() {
+  local action="$1" unit
+  unit=$(unit_name "${2:-}")
+  if [ -z "$unit" ]; then echo "Too few arguments." >&2; return 1; fi
+  if [ ! -f "$STATE/units/$unit" ]; then
+    case "$action" in
+      is-active) echo "inactive"; return 3 ;;
+      status) echo "Unit $unit.service could not be found." >&2; return 4 ;;
+      *) echo "Failed to $action $unit.service: Unit $unit.service not found." >&2; return 5 ;;
+    esac
+  fi
+  case "$action" in
+    is-active)
+      local s; s=$(unit_state "$unit"); echo "$s"; [ "$s" = active ] && return 0 || return 3 ;;
+    status)
+      local s; s=$(unit_state "$unit")
+      echo "● $unit.service"
+      case "$s" in
+        active) echo "     Active: active (running)"; return 0 ;;
+        failed) echo "     Active: failed (Result: exit-code)"; return 3 ;;
+        *) echo "     Active: inactive (dead)"; return 3 ;;
+      esac ;;
+    stop)
+      echo inactive > "$STATE/units/$unit"
+      [ "$unit" = cassandra ] && echo NORMAL > "$STATE/cassandra-mode"
+      return 0 ;;
+    start|restart)
+      if [ "$action" = start ] && [ "$(unit_state "$unit")" = active ]; then return 0; fi
+      if [ -f "$FAULTS/restart.$unit" ]; then
+        read -r kind arg < "$FAULTS/restart.$unit"
+        case "$kind" in
+          slow) sleep "$arg" ;;
+          fail)
+            echo failed > "$STATE/units/$unit"
+            echo "Job for $unit.service failed because the control process exited with error code."
+            echo "See \"systemctl status $unit.service\" and \"journalctl -xeu $unit.service\" for details."
+            return 1 ;;
+          attempts)
+            local n; n=$(( $(cat "$FAULTS/restart.$unit.count" 2>/dev/null || echo 0) + 1 ))
+            if [ "$n" -lt "$arg" ]; then
+              echo "$n" > "$FAULTS/restart.$unit.count"
+              echo failed > "$STATE/units/$unit"
+              echo "Job for $unit.service failed because the control process exited with error code."
+              echo "See \"systemctl status $unit.service\" and \"journalctl -xeu $unit.service\" for details."
+              return 1
+            fi
+            rm -f "$FAULTS/restart.$unit.count" ;;
+        esac
+      fi
+      echo active > "$STATE/units/$unit"
+      [ "$unit" = cassandra ] && echo NORMAL > "$STATE/cassandra-mode"
+      if [ -f "$FAULTS/registration.$unit" ]; then
+        echo lost > "$STATE/registration/$unit"
+      else
+        rm -f "$STATE/registration/$unit"
+      fi
+      return 0 ;;
+    *) echo "Unknown command verb $action." >&2; return 1 ;;
+  esac
+}
+
+cassandra_up() { [ "$(unit_state cassandra)" = active ]; }
+nodetool_cmd() {
+  if [ ! -f "$STATE/units/cassandra" ]; then echo "bash: line 1: nodetool: command not found" >&2; return 127; fi
+  if ! cassandra_up; then
+    echo "nodetool: Failed to connect to '127.0.0.1:7199' - ConnectException: 'Connection refused (Connection refused)'." >&2
+    return 1
+  fi
+  local sub="${1:-}"; shift || true
+  case "$sub" in
+    status)
+      local resolve=no; [ "${1:-}" = -r ] && resolve=yes
+      echo "Datacenter: $DC"
+      echo "==============="
+      echo "Status=Up/Down"
+      echo "|/ State=Normal/Leaving/Joining/Moving"
+      printf -- "--  %-24s %-11s %-7s %-17s %-37s %s\n" Address Load Tokens "Owns (effective)" "Host ID" Rack
+      local n=0 total; total=$(peers "$CLUSTER" | wc -l)
+      while read -r peer addr; do
+        n=$((n + 1))
+        local st="UN"
+        if [ "$(peer_unit "$peer" cassandra)" != active ] || [ "$(cat "$FLEET/state/$peer/cassandra-mode" 2>/dev/null)" = DRAINED ]; then
+          st="DN"
+        elif [ -f "$FLEET/state/$peer/faults/cassandra-joining" ]; then
+          st="UJ"
+        fi
+        local name="$addr"; [ "$resolve" = yes ] && name="$peer"
+        printf "%s  %-24s %-11s %-7s %-17s %-37s %s\n" "$st" "$name" "$((200 + n * 7)).65 GiB" 256 \
+          "$(awk -v t="$total" 'BEGIN {printf "%.1f%%", 300 / t > 100 ? 100 : 300 / t}')" "$(host_id "$peer")" "rack$n"
+      done < <(peers "$CLUSTER")
+      ;;
+    compactionstats)
+      local pending=0; [ -f "$FAULTS/compactions" ] && pending=$(cat "$FAULTS/compactions")
+      echo "pending tasks: $pending"
+      if [ "$pending" -gt 0 ]; then
+        echo "                                     id   compaction type                                           keyspace   table      completed          total    unit   progress"
+        echo "   cc5bf510-5f80-11e6-a76a-794b8f4f573c        Compaction   local_group_default_T_pageviews_per_article_flat    data   241794291874   366374730011   bytes     66.00%"
+        echo "Active compaction remaining time :   0h07m44s"
+      fi ;;
+    netstats)
+      local mode; mode=$(cat "$STATE/cassandra-mode" 2>/dev/null || echo NORMAL)
+      [ -f "$FAULTS/cassandra-joining" ] && mode=JOINING
+      echo "Mode: $mode"
+      echo "Not sending any streams."
+      echo "Read Repair Statistics:"
+      echo "Attempted: 0"
+      echo "Mismatch (Blocking): 0"
+      echo "Mismatch (Background): 0" ;;
+    drain) echo DRAINED > "$STATE/cassandra-mode" ;;
+    *) echo "nodetool: Found unexpected parameters: [$sub]" >&2; return 1 ;;
+  esac
+}
+
+elasticsearch_health() {
+  if [ "$(unit_state elasticsearch)" != active ]; then
+    echo "curl: (7) Failed to connect to localhost port 9200 after 0 ms: Couldn't connect to server" >&2
+    return 7
+  fi
+  local total=0 up=0 yellow=no
+  while read -r peer addr; do
+    total=$((total + 1))
+    [ "$(peer_unit "$peer" elasticsearch)" = active ] && up=$((up + 1))
+    [ -f "$FLEET/state/$peer/faults/elasticsearch-yellow" ] && yellow=yes
+  done < <(peers "$CLUSTER")
+  local status=green unassigned=0
+  if [ "$up" -lt "$total" ] || [ "$yellow" = yes ]; then status=yellow; unassigned=$(( (total - up + 1) * 137 )); fi
+  cat <<JSON
+{
+  "cluster_name" : "production-search-$DC",
+  "status" : "$status",
+  "timed_out" : false,
+  "number_of_nodes" : $up,
+  "number_of_data_nodes" : $up,
+  "active_primary_shards" : 3021,
+  "active_shards" : $(( 9063 - unassigned )),
+  "relocating_shards" : 0,
+  "initializing_shards" : 0,
+  "unassigned_shards" : $unassigned,
+  "delayed_unassigned_shards" : 0,
+  "number_of_pending_tasks" : 0,
+  "number_of_in_flight_fetch" : 0,
+  "task_max_waiting_in_queue_millis" : 0,
+  "active_shards_percent_as_number" : $(awk -v u="$unassigned" 'BEGIN {printf "%.1f", 100 * (9063 - u) / 9063}')
+}
+JSON
+}
+
+zookeeper_cmd() {
+  local word="$1"
+  if [ "$(unit_state zookeeper)" != active ]; then
+    echo "nc: connect to localhost port 2181 (tcp) failed: Connection refused" >&2
+    return 1
+  fi
+  case "$word" in
+    ruok) echo -n imok ;;
+    srvr)
+      local leader=""
+      while read -r peer addr; do
+        if [ "$(peer_unit "$peer" zookeeper)" = active ]; then leader="$peer"; fi
+      done < <(peers "$CLUSTER")
+      local mode=follower; [ "$leader" = "$FQDN" ] && mode=leader
+      echo "Zookeeper version: 3.8.0-5a02a05eddb59aee6ac762f7ea82e92a68eb9c0f, built on 2022-02-25 08:49 UTC"
+      echo "Latency min/avg/max: 0/0.4/18"
+      echo "Received: 118337"
+      echo "Sent: 118336"
+      echo "Connections: 12"
+      echo "Outstanding: 0"
+      echo "Zxid: 0x1a00000c3f"
+      echo "Mode: $mode"
+      echo "Node count: 1783" ;;
+    *) return 0 ;;
+  esac
+}
+
+kafka_urp() {
+  if [ ! -f "$STATE/units/kafka" ]; then echo "bash: line 1: kafka: command not found" >&2; return 127; fi
+  local ids=() down=()
+  while read -r peer addr; do
+    local id; id=$(echo "$peer" | sed -E 's/^[a-z]+([0-9]+)\..*/\1/')
+    ids+=("$id")
+    [ "$(peer_unit "$peer" kafka)" != active ] && down+=("$id")
+  done < <(peers "$CLUSTER")
+  [ ${#down[@]} -eq 0 ] && return 0
+  local replicas; replicas=$(IFS=,; echo "${ids[*]}")
+  local isr=(); for id in "${ids[@]}"; do [[ " ${down[*]} " == *" $id "* ]] || isr+=("$id"); done
+  local isrs; isrs=$(IFS=,; echo "${isr[*]}")
+  for topic in "$DC.mediawiki.job.refreshLinks" "$DC.resource_change" "$DC.mediawiki.revision-create"; do
+    for p in 0 1 2; do
+      printf "\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\n" "$topic" "$p" "${isr[0]:-none}" "$replicas" "$isrs"
+    done
+  done
+}
+
+conftool_set_pooled() {
+  local value="$1" key current updated found=no rc=0
+  while read -r key; do
+    [ -z "$key" ] && continue
+    found=yes
+    if ! current=$(etcd get "$key" --print-value-only 2>&1); then
+      echo "ERROR: cannot read $key from etcd: $current" >&2; rc=1; continue
+    fi
+    local before; before=$(echo "$current" | sed -E 's/.*"pooled":"([a-z]+)".*/\1/')
+    updated=$(echo "$current" | sed -E "s/\"pooled\":\"[a-z]+\"/\"pooled\":\"$value\"/")
+    if ! out=$(etcd put "$key" "$updated" 2>&1); then
+      echo "ERROR: cannot write $key to etcd: $out" >&2; rc=1; continue
+    fi
+    local tags="${key#/conftool/v1/pools/}"
+    echo "${tags%/*}/$FQDN: pooled changed $before => $value"
+  done < "$STATE/conftool"
+  if [ "$found" = no ]; then echo "$FQDN is not in any conftool pool" >&2; return 1; fi
+  return $rc
+}
+
+puppet() {
+  case "$1" in
+    disable)
+      echo "$2" > "$STATE/puppet-disabled" ;;
+    enable)
+      if [ ! -f "$STATE/puppet-disabled" ]; then return 0; fi
+      if [ "$(cat "$STATE/puppet-disabled")" != "$2" ]; then
+        echo "Puppet was disabled with a different reason: '$(cat "$STATE/puppet-disabled")'; not enabling." >&2
+        return 1
+      fi
+      rm -f "$STATE/puppet-disabled" ;;
+    run)
+      if [ -f "$STATE/puppet-disabled" ]; then
+        echo "Notice: Skipping run of Puppet configuration client; administratively disabled (Reason: '$(cat "$STATE/puppet-disabled")');"
+        echo "Use 'puppet agent --enable' to re-enable."
+        return 1
+      fi
+      local n; n=$(( $(cat "$STATE/puppet-runs" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$STATE/puppet-runs"
+      echo "Info: Using environment 'production'"
+      echo "Info: Applying configuration version '$(date +%s)'"
+      echo "Notice: Applied catalog in 4.$((RANDOM % 90 + 10)) seconds" ;;
+  esac
+}
+
+# split like a shell would (quotes respected), without evaluating anything
+mapfile -t words < <(printf '%s' "$cmd" | xargs printf '%s\n' 2>/dev/null)
+set -- "${words[@]}"
+prog="${1:-}"; [ $# -gt 0 ] && shift
+case "$prog" in
+  "") echo "$FQDN: interactive logins are not supported in the lab" >&2; exit 1 ;;
+  hostname) [ "${1:-}" = -f ] && echo "$FQDN" || echo "${FQDN%%.*}" ;;
+  systemctl|/bin/systemctl|/usr/bin/systemctl) systemctl_cmd "${1:-}" "${2:-}"; exit $? ;;
+  service) systemctl_cmd "${2:-}" "${1:-}"; exit $? ;;
+  disable-puppet|/usr/local/bin/disable-puppet) puppet disable "${1:-}"; exit $? ;;
+  enable-puppet|/usr/local/bin/enable-puppet) puppet enable "${1:-}"; exit $? ;;
+  run-puppet-agent|/usr/local/sbin/run-puppet-agent) puppet run; exit $? ;;
+  puppet-enabled) [ -f "$STATE/puppet-disabled" ] && { echo no; exit 1; } || { echo yes; exit 0; } ;;
+  reboot|/sbin/reboot|/usr/sbin/reboot) touch "$FLEET/requests/reboot.$FQDN"; exit 0 ;;
+  uptime)
+    boot=$(cat "$STATE/boot-time")
+    if [ "${1:-}" = -s ]; then date -u -d "@$boot" '+%Y-%m-%d %H:%M:%S'; else echo "up $(( $(date +%s) - boot )) seconds"; fi ;;
+  nodetool|/usr/bin/nodetool) nodetool_cmd "$@"; exit $? ;;
+  curl)
+    if [[ "$*" == *_cluster/health* ]]; then elasticsearch_health; exit $?; fi
+    echo "curl: (7) Failed to connect" >&2; exit 7 ;;
+  echo)
+    if [[ "$cmd" =~ \|[[:space:]]*(nc|netcat) ]]; then zookeeper_cmd "${1:-}"; exit $?; fi
+    echo "$*" ;;
+  kafka|kafka-topics|kafka-topics.sh)
+    if [[ "$*" == *under-replicated-partitions* ]]; then kafka_urp; exit $?; fi
+    echo "lab: only 'kafka topics --describe --under-replicated-partitions' is supported" >&2; exit 1 ;;
+  depool|/usr/local/sbin/depool|/usr/local/bin/depool) conftool_set_pooled no; exit $? ;;
+  pool|/usr/local/sbin/pool|/usr/local/bin/pool) conftool_set_pooled yes; exit $? ;;
+  check-service-registration|/usr/local/bin/check-service-registration)
+    unit=$(unit_name "${1:-}")
+    if [ ! -f "$STATE/units/$unit" ]; then echo "$unit: unknown service" >&2; exit 2; fi
+    if [ "$(unit_state "$unit")" != active ]; then echo "$unit: not running, not registered with the proxy"; exit 1; fi
+    if [ -f "$STATE/registration/$unit" ]; then echo "$unit: NOT registered with the proxy"; exit 1; fi
+    echo "$unit: registered with the proxy"; exit 0 ;;
+  true) exit 0 ;;
+  *) echo "bash: line 1: $prog: command not found" >&2; exit 127 ;;
+esac

@@ -1,0 +1,98 @@
+package org.switchman.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The {@code lab} profile: the application starts its lab, and the fault API is reachable by
+ * engine administrators only. This lab is relocated (127.41/16, ports +6000) and small, so it
+ * runs next to a demo and next to {@link LabExtension}'s lab.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "switchman.data-dir=./target/lab-api-it-data",
+    "switchman.lab.dir=target/lab-api-it",
+    "switchman.lab.loopback-network=127.41",
+    "switchman.lab.port-offset=6000",
+    "switchman.lab.sections=s1",
+    "switchman.lab.fleet-size=46"})
+@ActiveProfiles("lab")
+class LabApiIT {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  Lab lab;
+
+  @Test
+  void theProfileStartsTheLabOnItsConfiguredEndpoints() {
+    assertThat(lab.isRunning()).isTrue();
+    assertThat(lab.etcdEndpoint()).isEqualTo("http://127.0.0.1:29790");
+    assertThat(lab.config().envFile()).exists();
+    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
+        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
+  }
+
+  @Test
+  void onlyAdministratorsReachTheLabApi() throws Exception {
+    assertThat(send("GET", "/lab/api/status", null, null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/lab/api/status", "alice", null).statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/lab/api/faults", "alice",
+        "{\"kind\":\"ETCD_DOWN\"}").statusCode()).isEqualTo(403);
+    assertThat(lab.faults().active()).isEmpty();
+    HttpResponse<String> status = send("GET", "/lab/api/status", "admin", null);
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(status.body()).contains("\"LAB_ETCD_ENDPOINTS\":\"http://127.0.0.1:29790\"")
+        .doesNotContain("PASSWORD").doesNotContain(lab.mysqlAdminPassword());
+  }
+
+  @Test
+  void faultsAreInjectedAndClearedOverRest() throws Exception {
+    String host = "mw1001.eqiad.wmnet";
+    HttpResponse<String> injected = send("POST", "/lab/api/faults", "admin",
+        "{\"kind\":\"RESTART_FAILS\",\"host\":\"" + host + "\",\"unit\":\"php-fpm\"}");
+    assertThat(injected.statusCode()).as(injected.body()).isEqualTo(201);
+    assertThat(injected.body()).contains("\"id\":\"fault-").contains("RESTART_FAILS");
+    String id = injected.body().replaceAll(".*\"id\":\"(fault-\\d+)\".*", "$1");
+    assertThat(send("GET", "/lab/api/faults", "admin", null).body()).contains(id);
+    assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").exit()).isEqualTo(1);
+
+    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode())
+        .isEqualTo(204);
+    assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").exit()).isZero();
+    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("POST", "/lab/api/faults", "admin",
+        "{\"kind\":\"RESTART_SLOW\",\"host\":\"no.such.host\",\"unit\":\"x\",\"seconds\":1}")
+        .statusCode()).isEqualTo(400);
+  }
+
+  private HttpResponse<String> send(String method, String path, String user, String json)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+        URI.create("http://localhost:" + port + path));
+    if (user != null) {
+      request.header("Authorization", "Basic " + Base64.getEncoder()
+          .encodeToString((user + ":demo").getBytes(StandardCharsets.UTF_8)));
+    }
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(json));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
