@@ -1,0 +1,69 @@
+package org.switchman.runbook.port;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Lease-based locks in etcd, keyed by runbook and target (for example {@code dc-switchover} /
+ * {@code mediawiki}, or {@code rolling-restart} / {@code eqiad/appserver}). A lock admits up to
+ * {@code maxConcurrency} holders; each holder's key is tied to an etcd lease kept alive while the
+ * holding node lives, so a crashed node's lock expires after its TTL instead of outliving it.
+ */
+public interface RunbookLock {
+
+  /**
+   * Who holds a lock.
+   *
+   * @param runId the run that holds it
+   * @param user the user who started that run
+   * @param since when it was taken
+   */
+  record Holder(String runId, String user, Instant since) {}
+
+  /** A lock currently held, for the lock table. */
+  record HeldLock(String runbook, String target, Holder holder, Duration ttl) {}
+
+  /**
+   * Takes the lock for a run, or confirms it when that run already holds it (so a resumed step can
+   * call it again).
+   *
+   * @throws LockHeldException at once, naming the holders, when {@code maxConcurrency} other runs
+   *     hold it
+   */
+  void acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl);
+
+  /** Releases the run's hold; nothing happens when it holds none. */
+  void release(String runbook, String target, String runId);
+
+  List<Holder> holders(String runbook, String target);
+
+  /** Every lock held now, across runbooks. */
+  List<HeldLock> locks();
+
+  /** A conflicting run holds the lock; the message names it. */
+  class LockHeldException extends RuntimeException {
+    private final List<Holder> holders;
+
+    public LockHeldException(String runbook, String target, List<Holder> holders) {
+      super(runbook + " on " + target + " is locked by " + describe(holders));
+      this.holders = List.copyOf(holders);
+    }
+
+    public List<Holder> holders() {
+      return holders;
+    }
+
+    private static String describe(List<Holder> holders) {
+      StringBuilder text = new StringBuilder();
+      for (Holder holder : holders) {
+        if (text.length() > 0) {
+          text.append(", ");
+        }
+        text.append("run ").append(holder.runId()).append(" of ").append(holder.user())
+            .append(" since ").append(holder.since());
+      }
+      return text.toString();
+    }
+  }
+}
