@@ -53,6 +53,7 @@ public final class Lab implements AutoCloseable {
   private ExecutorService pool;
   private Thread shutdownHook;
   private volatile boolean running;
+  private CompletableFuture<Void> background;
   private Duration startupTime;
 
   /** A lab for this configuration; nothing runs until {@link #start()}. */
@@ -66,6 +67,50 @@ public final class Lab implements AutoCloseable {
     Lab lab = new Lab(config);
     lab.start();
     return lab;
+  }
+
+  /**
+   * Starts the lab on a background thread and returns at once; {@link #awaitStarted(Duration)}
+   * waits for it. Used by the {@code lab} profile, so that the lab and the engine start together.
+   */
+  public synchronized CompletableFuture<Void> startInBackground() {
+    if (background == null) {
+      background = CompletableFuture.runAsync(this::start, task -> {
+        Thread t = new Thread(task, "lab-start");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
+    return background;
+  }
+
+  /**
+   * Waits until a {@link #startInBackground() background start} has finished.
+   *
+   * @throws LabException if the start failed or did not finish in time
+   */
+  public void awaitStarted(Duration timeout) {
+    CompletableFuture<Void> future;
+    synchronized (this) {
+      future = background;
+    }
+    if (future == null) {
+      requireRunning();
+      return;
+    }
+    try {
+      future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof LabException le) {
+        throw le;
+      }
+      throw new LabException("the lab did not start: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new LabException("the lab did not start within " + timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while waiting for the lab", e);
+    }
   }
 
   /**
