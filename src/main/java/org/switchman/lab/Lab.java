@@ -206,6 +206,20 @@ public final class Lab implements AutoCloseable {
   }
 
   private void checkPortsFree() {
+    String taken = takenEndpoint(config);
+    if (taken != null) {
+      throw new LabPortsInUseException(taken + " is already in use: another lab (or another"
+          + " program) is running with these ports. Stop it, or start this lab with other ports"
+          + " (LabConfig.relocated).");
+    }
+  }
+
+  /** Whether every port and address that a lab with this configuration needs is free now. */
+  public static boolean portsFree(LabConfig config) {
+    return takenEndpoint(config) == null;
+  }
+
+  private static String takenEndpoint(LabConfig config) {
     List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
         config.dnsPort()));
     for (String section : config.sections()) {
@@ -217,26 +231,22 @@ public final class Lab implements AutoCloseable {
       try (ServerSocket socket = new ServerSocket()) {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       } catch (IOException e) {
-        throw portTaken("127.0.0.1:" + port);
+        return "127.0.0.1:" + port;
       }
     }
     try (DatagramSocket socket = new DatagramSocket(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
       socket.getLocalPort();
     } catch (IOException e) {
-      throw portTaken("UDP 127.0.0.1:" + config.dnsPort());
+      return "UDP 127.0.0.1:" + config.dnsPort();
     }
-    String first = topology.hosts().get(0).address();
+    String first = new LabTopology(config).hosts().get(0).address();
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(first, config.sshPort()));
     } catch (IOException e) {
-      throw portTaken(first + ":" + config.sshPort());
+      return first + ":" + config.sshPort();
     }
-  }
-
-  private LabException portTaken(String where) {
-    return new LabException(where + " is already in use: another lab (or another program) is"
-        + " running with these ports. Stop it, or start this lab with other ports (LabConfig).");
+    return null;
   }
 
   private void writeEnvFile() throws IOException {
