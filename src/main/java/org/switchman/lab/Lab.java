@@ -53,6 +53,7 @@ public final class Lab implements AutoCloseable {
   private ExecutorService pool;
   private Thread shutdownHook;
   private volatile boolean running;
+  private CompletableFuture<Void> background;
   private Duration startupTime;
 
   /** A lab for this configuration; nothing runs until {@link #start()}. */
@@ -66,6 +67,50 @@ public final class Lab implements AutoCloseable {
     Lab lab = new Lab(config);
     lab.start();
     return lab;
+  }
+
+  /**
+   * Starts the lab on a background thread and returns at once; {@link #awaitStarted(Duration)}
+   * waits for it. Used by the {@code lab} profile, so that the lab and the engine start together.
+   */
+  public synchronized CompletableFuture<Void> startInBackground() {
+    if (background == null) {
+      background = CompletableFuture.runAsync(this::start, task -> {
+        Thread t = new Thread(task, "lab-start");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
+    return background;
+  }
+
+  /**
+   * Waits until a {@link #startInBackground() background start} has finished.
+   *
+   * @throws LabException if the start failed or did not finish in time
+   */
+  public void awaitStarted(Duration timeout) {
+    CompletableFuture<Void> future;
+    synchronized (this) {
+      future = background;
+    }
+    if (future == null) {
+      requireRunning();
+      return;
+    }
+    try {
+      future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof LabException le) {
+        throw le;
+      }
+      throw new LabException("the lab did not start: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new LabException("the lab did not start within " + timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while waiting for the lab", e);
+    }
   }
 
   /**
@@ -161,6 +206,20 @@ public final class Lab implements AutoCloseable {
   }
 
   private void checkPortsFree() {
+    String taken = takenEndpoint(config);
+    if (taken != null) {
+      throw new LabPortsInUseException(taken + " is already in use: another lab (or another"
+          + " program) is running with these ports. Stop it, or start this lab with other ports"
+          + " (LabConfig.relocated).");
+    }
+  }
+
+  /** Whether every port and address that a lab with this configuration needs is free now. */
+  public static boolean portsFree(LabConfig config) {
+    return takenEndpoint(config) == null;
+  }
+
+  private static String takenEndpoint(LabConfig config) {
     List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
         config.dnsPort()));
     for (String section : config.sections()) {
@@ -172,26 +231,22 @@ public final class Lab implements AutoCloseable {
       try (ServerSocket socket = new ServerSocket()) {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       } catch (IOException e) {
-        throw portTaken("127.0.0.1:" + port);
+        return "127.0.0.1:" + port;
       }
     }
     try (DatagramSocket socket = new DatagramSocket(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
       socket.getLocalPort();
     } catch (IOException e) {
-      throw portTaken("UDP 127.0.0.1:" + config.dnsPort());
+      return "UDP 127.0.0.1:" + config.dnsPort();
     }
-    String first = topology.hosts().get(0).address();
+    String first = new LabTopology(config).hosts().get(0).address();
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(first, config.sshPort()));
     } catch (IOException e) {
-      throw portTaken(first + ":" + config.sshPort());
+      return first + ":" + config.sshPort();
     }
-  }
-
-  private LabException portTaken(String where) {
-    return new LabException(where + " is already in use: another lab (or another program) is"
-        + " running with these ports. Stop it, or start this lab with other ports (LabConfig).");
+    return null;
   }
 
   private void writeEnvFile() throws IOException {

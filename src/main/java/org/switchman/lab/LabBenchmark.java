@@ -3,7 +3,6 @@ package org.switchman.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,6 @@ public final class LabBenchmark {
             (System.nanoTime() - t0) / 1e9);
       }
     }
-    List<String> lines = new ArrayList<>();
     for (int size : new int[] {0, LabConfig.BENCHMARK_FLEET_SIZE}) {
       LabConfig config = base.withFleetSize(size);
       try (Lab lab = Lab.start(config)) {
@@ -54,7 +52,6 @@ public final class LabBenchmark {
               seconds <= 10.0 ? "met" : "MISSED");
         }
         System.out.println(line);
-        lines.add(line);
       }
     }
   }

@@ -96,16 +96,24 @@ public record LabConfig(
     return withDiscoveryTtl(Duration.ofSeconds(300));
   }
 
+  /** The same lab with another TTL for the discovery records at start. */
   public LabConfig withDiscoveryTtl(Duration ttl) {
     return new LabConfig(labDir, templateCacheDir, loopbackNetwork, etcdPort, etcdPeerPort, dnsPort,
         mysqlBasePort, sshPort, sections, fleetSize, ttl, rebootDuration);
   }
 
+  /**
+   * The same lab with another fleet size.
+   *
+   * @param hosts the total number of SSH hosts (the appserver clusters grow), or 0 for the
+   *     default demo fleet
+   */
   public LabConfig withFleetSize(int hosts) {
     return new LabConfig(labDir, templateCacheDir, loopbackNetwork, etcdPort, etcdPeerPort, dnsPort,
         mysqlBasePort, sshPort, sections, hosts, discoveryTtl, rebootDuration);
   }
 
+  /** The same lab with only these database sections. */
   public LabConfig withSections(List<String> chosen) {
     return new LabConfig(labDir, templateCacheDir, loopbackNetwork, etcdPort, etcdPeerPort, dnsPort,
         mysqlBasePort, sshPort, chosen, fleetSize, discoveryTtl, rebootDuration);

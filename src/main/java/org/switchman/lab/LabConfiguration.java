@@ -3,23 +3,33 @@ package org.switchman.lab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.switchman.config.SwitchmanProperties;
 
 /**
- * The {@code lab} profile: starts the lab with the application (on the demo endpoints unless
- * configured otherwise), stops it on shutdown, and secures the fault API under {@code
- * /lab/api/**} for engine administrators (group {@code camunda-admin}, HTTP Basic).
+ * The {@code lab} profile: starts the lab with the application and stops it on shutdown, and
+ * secures the fault API under {@code /lab/api/**} for engine administrators (group {@code
+ * camunda-admin}, HTTP Basic).
+ *
+ * <p>The lab starts as soon as the bean factory is ready, in parallel with the process engine,
+ * and the context does not finish starting (no web requests, no jobs) until every lab server is
+ * ready. A lab that fails to start fails the application.
  *
  * <p>Settings: {@code switchman.lab.fleet-size} (0 = default demo fleet, 1000 for benchmarks),
  * {@code switchman.lab.discovery-ttl} (30s; 300s is prod-like), {@code switchman.lab.sections},
@@ -30,24 +40,41 @@ import org.switchman.config.SwitchmanProperties;
 @Profile("lab")
 public class LabConfiguration {
 
-  @Bean(destroyMethod = "close")
-  Lab lab(SwitchmanProperties properties,
-      @Value("${switchman.lab.fleet-size:0}") int fleetSize,
-      @Value("${switchman.lab.discovery-ttl:30s}") Duration discoveryTtl,
-      @Value("${switchman.lab.sections:}") List<String> sections,
-      @Value("${switchman.lab.dir:}") String dir,
-      @Value("${switchman.lab.loopback-network:}") String network,
-      @Value("${switchman.lab.port-offset:0}") int portOffset) {
-    LabConfig config = LabConfig.demo(properties.dataDir()).withFleetSize(fleetSize)
-        .withDiscoveryTtl(discoveryTtl);
-    if (!sections.isEmpty()) {
-      config = config.withSections(sections);
-    }
-    if (!dir.isBlank() || !network.isBlank() || portOffset != 0) {
-      config = config.relocated(dir.isBlank() ? config.labDir() : Path.of(dir),
-          network.isBlank() ? config.loopbackNetwork() : network, portOffset);
-    }
-    return Lab.start(config);
+  static final String LAB_BEAN = "lab";
+
+  /** Creates the lab bean and starts the lab in the background, before other beans exist. */
+  @Bean
+  static BeanFactoryPostProcessor labStarter() {
+    return new LabStarter();
+  }
+
+  /** Holds the context's start until the lab is ready (first lifecycle phase). */
+  @Bean
+  SmartLifecycle labReadiness(Lab lab) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        lab.awaitStarted(Duration.ofMinutes(3));
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return Integer.MIN_VALUE;
+      }
+    };
   }
 
   @Bean
@@ -64,5 +91,46 @@ public class LabConfiguration {
         // HTTP Basic only, no cookies: nothing for CSRF to ride on
         .csrf(csrf -> csrf.disable())
         .build();
+  }
+
+  /** The lab configuration from {@code switchman.*} settings. */
+  static LabConfig labConfig(Binder binder) {
+    Path dataDir = binder.bind("switchman.data-dir", Path.class).orElse(Path.of("data"));
+    LabConfig config = LabConfig.demo(dataDir)
+        .withFleetSize(binder.bind("switchman.lab.fleet-size", Integer.class).orElse(0))
+        .withDiscoveryTtl(binder.bind("switchman.lab.discovery-ttl", Duration.class)
+            .orElse(Duration.ofSeconds(30)));
+    List<String> sections = binder.bind("switchman.lab.sections", Bindable.listOf(String.class))
+        .orElse(List.of());
+    if (!sections.isEmpty()) {
+      config = config.withSections(sections);
+    }
+    String dir = binder.bind("switchman.lab.dir", String.class).orElse("");
+    String network = binder.bind("switchman.lab.loopback-network", String.class).orElse("");
+    int portOffset = binder.bind("switchman.lab.port-offset", Integer.class).orElse(0);
+    if (!dir.isBlank() || !network.isBlank() || portOffset != 0) {
+      config = config.relocated(dir.isBlank() ? config.labDir() : Path.of(dir),
+          network.isBlank() ? config.loopbackNetwork() : network, portOffset);
+    }
+    return config;
+  }
+
+  private static final class LabStarter implements BeanFactoryPostProcessor, EnvironmentAware {
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+      Lab lab = new Lab(labConfig(Binder.get(environment)));
+      lab.startInBackground();
+      beanFactory.registerSingleton(LAB_BEAN, lab);
+      if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
+        registry.registerDisposableBean(LAB_BEAN, lab::close);
+      }
+    }
   }
 }

@@ -34,6 +34,8 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     REPLICATION_DELAY,
     /** The master of a section in a DC has its replica threads stopped. */
     REPLICATION_STOPPED,
+    /** A reboot keeps the host unreachable for the given seconds (a long fsck or salvage). */
+    BOOT_SLOW,
     /** The host presents a new SSH host key, which known_hosts does not have. */
     HOST_KEY_CHANGED,
     /** etcd is stopped. */
@@ -50,7 +52,7 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    * @param unit the systemd unit, for restart and registration faults
    * @param section the database section, for replication faults
    * @param dc the datacenter whose master lags, for replication faults (default codfw)
-   * @param seconds the restart duration or the replication delay
+   * @param seconds the restart or boot duration, or the replication delay
    * @param count the number of attempts or pending compactions
    */
   public record Request(Kind kind, String host, String unit, String section, String dc,

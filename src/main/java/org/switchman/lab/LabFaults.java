@@ -47,6 +47,7 @@ public final class LabFaults {
       case RESTART_FAILS -> hostFile(request, "restart." + unit(request), "fail", "");
       case RESTART_NEEDS_ATTEMPTS -> hostFile(request, "restart." + unit(request),
           "attempts " + positive(request.count(), "count"), request.count() + " attempts");
+      case BOOT_SLOW -> bootSlow(request);
       case REGISTRATION_LOST -> hostFile(request, "registration." + unit(request), "lost", "");
       case CASSANDRA_JOINING -> hostFile(request, "cassandra-joining", "joining", "");
       case COMPACTIONS_PENDING -> hostFile(request, "compactions",
@@ -115,6 +116,13 @@ public final class LabFaults {
     String fqdn = host(request);
     fleet.override(fqdn, kind);
     return record(request.kind(), fqdn, "", () -> fleet.clearOverride(fqdn, kind));
+  }
+
+  private LabFault bootSlow(LabFault.Request request) {
+    String fqdn = host(request);
+    int seconds = positive(request.seconds(), "seconds");
+    fleet.bootDuration(fqdn, java.time.Duration.ofSeconds(seconds));
+    return record(request.kind(), fqdn, seconds + " s", () -> fleet.bootDuration(fqdn, null));
   }
 
   private LabFault hostFile(LabFault.Request request, String name, String content,

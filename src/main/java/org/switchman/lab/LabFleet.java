@@ -61,6 +61,7 @@ final class LabFleet {
   private final Map<String, Group> groupOf = new HashMap<>();
   private final Map<String, Set<Override>> overrides = new ConcurrentHashMap<>();
   private final Set<String> rebooting = ConcurrentHashMap.newKeySet();
+  private final Map<String, Duration> bootDurations = new ConcurrentHashMap<>();
   private final Map<String, List<AutoCloseable>> overrideResources = new ConcurrentHashMap<>();
   private volatile Thread rebootWatcher;
   private volatile boolean stopping;
@@ -398,6 +399,16 @@ final class LabFleet {
     }
   }
 
+  /** Makes the host's next reboots take this long (null: the lab's default). */
+  void bootDuration(String fqdn, Duration duration) {
+    topology.host(fqdn);
+    if (duration == null) {
+      bootDurations.remove(fqdn);
+    } else {
+      bootDurations.put(fqdn, duration);
+    }
+  }
+
   /** Whether a host is in the middle of a reboot. */
   boolean isRebooting(String fqdn) {
     return rebooting.contains(fqdn);
@@ -440,7 +451,7 @@ final class LabFleet {
       }
     }
     try {
-      Thread.sleep(config.rebootDuration().toMillis());
+      Thread.sleep(bootDurations.getOrDefault(fqdn, config.rebootDuration()).toMillis());
       boot(fqdn);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,27 +7,41 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The {@code lab} profile: the application starts its lab, and the fault API is reachable by
- * engine administrators only. This lab is relocated (127.41/16, ports +6000) and small, so it
- * runs next to a demo and next to {@link LabExtension}'s lab.
+ * engine administrators only. This lab is small and relocated (127.41/16 and demo ports + 6000,
+ * or the next free slot), so it runs next to a demo and next to {@link LabExtension}'s lab.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "switchman.data-dir=./target/lab-api-it-data",
     "switchman.lab.dir=target/lab-api-it",
-    "switchman.lab.loopback-network=127.41",
-    "switchman.lab.port-offset=6000",
     "switchman.lab.sections=s1",
     "switchman.lab.fleet-size=46"})
 @ActiveProfiles("lab")
 class LabApiIT {
+
+  /** A free loopback network and port offset (127.41+N, demo ports + 6000 + 200 N). */
+  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
+      .relocated(Path.of("x"), "127." + (41 + slot), 6000 + 200 * slot).withSections(List.of("s1"))
+      .withFleetSize(46), 5);
+
+  @DynamicPropertySource
+  static void labSlot(DynamicPropertyRegistry registry) {
+    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
+    registry.add("switchman.lab.port-offset",
+        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+  }
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -40,7 +54,7 @@ class LabApiIT {
   @Test
   void theProfileStartsTheLabOnItsConfiguredEndpoints() {
     assertThat(lab.isRunning()).isTrue();
-    assertThat(lab.etcdEndpoint()).isEqualTo("http://127.0.0.1:29790");
+    assertThat(lab.etcdEndpoint()).isEqualTo(SLOT.etcdEndpoint());
     assertThat(lab.config().envFile()).exists();
     assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
         "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
@@ -55,7 +69,7 @@ class LabApiIT {
     assertThat(lab.faults().active()).isEmpty();
     HttpResponse<String> status = send("GET", "/lab/api/status", "admin", null);
     assertThat(status.statusCode()).isEqualTo(200);
-    assertThat(status.body()).contains("\"LAB_ETCD_ENDPOINTS\":\"http://127.0.0.1:29790\"")
+    assertThat(status.body()).contains("\"LAB_ETCD_ENDPOINTS\":\"" + SLOT.etcdEndpoint() + "\"")
         .doesNotContain("PASSWORD").doesNotContain(lab.mysqlAdminPassword());
   }
 

@@ -28,10 +28,10 @@ class LabCleanupIT {
 
   @Test
   void closingTheLabStopsEverythingAndRemovesItsFiles() throws Exception {
-    LabConfig config = LabConfig.forTests(Path.of("target"))
-        .relocated(Path.of("target/lab-cleanup-close"), "127.30", 2000)
-        .withSections(SECTIONS).withFleetSize(SMALL_FLEET);
-    Lab lab = Lab.start(config);
+    Lab lab = LabSlots.start(slot -> LabConfig.forTests(Path.of("target"))
+        .relocated(Path.of("target/lab-cleanup-close"), "127." + (60 + slot), 2000 + 400 * slot)
+        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), 5);
+    LabConfig config = lab.config();
     List<Long> pids = lab.childPids();
     assertThat(pids).hasSizeGreaterThan(SECTIONS.size() * 4);
     assertThat(processesUnder(config.runDir())).isNotEmpty();
@@ -45,11 +45,15 @@ class LabCleanupIT {
   @Test
   void killingTheJvmStopsEverythingAndRemovesItsFiles() throws Exception {
     Path dir = Path.of("target/lab-cleanup-kill").toAbsolutePath();
+    LabConfig free = LabSlots.firstFree(slot -> LabConfig.forTests(Path.of("target"))
+        .relocated(dir, "127." + (70 + slot), 2200 + 400 * slot)
+        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), 5);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", Path.of("target/classes").toAbsolutePath().toString(),
         LabLauncher.class.getName(), "--tests", "target",
-        "--relocate", dir.toString(), "127.31", "2100",
+        "--relocate", dir.toString(), free.loopbackNetwork(),
+        Integer.toString(free.etcdPort() - LabConfig.forTests(Path.of("target")).etcdPort()),
         "--sections", String.join(",", SECTIONS), "--fleet-size", Integer.toString(SMALL_FLEET)));
     LabConfig config = LabLauncher.parse(command.subList(4, command.size()).toArray(String[]::new));
     Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -283,14 +283,35 @@ class LabIT {
     assertThat(Cli.ssh(lab, host, "reboot").exit()).isZero();
     awaitTrue("host down", Duration.ofSeconds(5),
         () -> Cli.ssh(lab, host, "true").err().contains("Connection refused"));
-    // a neighbour in the same sshd group stays reachable
-    assertThat(Cli.ssh(lab, "mw1004.eqiad.wmnet", "hostname").exit()).isZero();
+    // a neighbour in the same sshd group is reachable while the host is down (after the few
+    // milliseconds in which its sshd restarts without the host's address)
+    awaitTrue("neighbour reachable", Duration.ofSeconds(2),
+        () -> Cli.ssh(lab, "mw1004.eqiad.wmnet", "hostname").exit() == 0);
     awaitTrue("host back", Duration.ofSeconds(20), () -> Cli.ssh(lab, host, "true").exit() == 0);
     assertThat(Cli.ssh(lab, host, "uptime -s").out().strip()).isNotEqualTo(bootBefore);
     assertThat(Cli.ssh(lab, host, "systemctl is-active apache2").out().strip()).isEqualTo("active");
   }
 
   // ---------------------------------------------------------------- faults
+
+  @Test
+  void slowBootKeepsTheHostDownLonger() {
+    String host = "wtp1001.eqiad.wmnet";
+    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.BOOT_SLOW, host, null,
+        null, null, 8, null));
+    try {
+      assertThat(Cli.ssh(lab, host, "reboot").exit()).isZero();
+      awaitTrue("host down", Duration.ofSeconds(5),
+          () -> Cli.ssh(lab, host, "true").err().contains("Connection refused"));
+      long down = System.nanoTime();
+      sleep(4000); // longer than the lab's default boot (3 s in tests)
+      assertThat(Cli.ssh(lab, host, "true").err()).contains("Connection refused");
+      awaitTrue("host back", Duration.ofSeconds(20), () -> Cli.ssh(lab, host, "true").exit() == 0);
+      assertThat(Duration.ofNanos(System.nanoTime() - down)).isGreaterThan(Duration.ofSeconds(6));
+    } finally {
+      lab.faults().clear(fault.id());
+    }
+  }
 
   @Test
   void unreachableHostTimesOutUntilCleared() {
