@@ -2,7 +2,7 @@
 # Source it; it defines functions and changes nothing by itself.
 
 # Debian packages the lab runs (real servers started as child processes) and the browser tests use.
-LAB_PACKAGES=(etcd-server etcd-client openssh-server bind9 bind9-dnsutils mariadb-server mariadb-client percona-toolkit iptables util-linux)
+LAB_PACKAGES=(etcd-server etcd-client openssh-server openssh-client bind9 bind9-dnsutils mariadb-server mariadb-client percona-toolkit util-linux)
 BROWSER_PACKAGES=(chromium chromium-driver)
 
 log() { printf '==> %s\n' "$*" >&2; }
