@@ -94,12 +94,20 @@ final class ChildProcesses implements AutoCloseable {
     try {
       Process process = spawner.submit(builder::start).get();
       process.getOutputStream().close();
-      byte[] out = process.getInputStream().readAllBytes();
+      // read on another thread, so that a command that hangs with its output open still times out
+      java.util.concurrent.CompletableFuture<byte[]> out =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return process.getInputStream().readAllBytes();
+            } catch (IOException e) {
+              return new byte[0];
+            }
+          });
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new LabException(name + " did not finish within " + timeout);
       }
-      String text = new String(out, StandardCharsets.UTF_8);
+      String text = new String(out.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new LabException(name + " failed with exit code " + process.exitValue() + ": "
             + text.strip());
@@ -107,6 +115,8 @@ final class ChildProcesses implements AutoCloseable {
       return text;
     } catch (ExecutionException e) {
       throw new LabException("cannot run " + name + ": " + e.getCause().getMessage(), e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new LabException(name + " exited but its output stayed open past " + timeout, e);
     } catch (IOException e) {
       throw new LabException("cannot run " + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
