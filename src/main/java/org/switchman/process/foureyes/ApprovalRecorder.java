@@ -1,12 +1,16 @@
 package org.switchman.process.foureyes;
 
+import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.cmd.AddCommentCmd;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.switchman.audit.Journal;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
 import org.switchman.audit.JournalEntry;
 
 /**
@@ -18,7 +22,7 @@ import org.switchman.audit.JournalEntry;
  *       the task, which Tasklist shows.
  *   <li>An <b>approval</b> is journaled ({@code APPROVAL}, with the decision and comment) once the
  *       engine transaction that completes the task has committed, so the journal never claims a
- *       decision that did not happen.
+ *       decision that did not happen; the ops log gets a line at the same moment.
  * </ul>
  */
 public class ApprovalRecorder {
@@ -26,10 +30,12 @@ public class ApprovalRecorder {
   public static final String REFUSAL_COMMENT_PREFIX = "Four-eyes refusal";
 
   private final Journal journal;
+  private final OpsLog opsLog;
   private ProcessEngineConfigurationImpl configuration;
 
-  public ApprovalRecorder(Journal journal) {
+  public ApprovalRecorder(Journal journal, OpsLog opsLog) {
     this.journal = journal;
+    this.opsLog = opsLog;
   }
 
   /** Set once the engine configuration exists (the plugin calls it before the engine is built). */
@@ -55,8 +61,16 @@ public class ApprovalRecorder {
     JournalEntry.Draft entry = draft(task, user, "APPROVAL", "complete " + describe(task),
         decision == null ? "COMPLETED" : decision.toString(),
         comment == null ? null : comment.toString());
+    OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION,
+        ((ExecutionEntity) task.getExecution()).getProcessDefinition().getKey(),
+        task.getProcessInstanceId(), user, text(task.getVariable("reason")),
+        text(task.getVariable("ticket")), entry.outcome() + " at " + describe(task)
+            + (comment == null ? "" : ": " + comment));
     Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> journal.append(entry));
+        .addTransactionListener(TransactionState.COMMITTED, context -> {
+          journal.append(entry);
+          opsLog.record(line);
+        });
   }
 
   private static JournalEntry.Draft draft(DelegateTask task, String user, String kind,
@@ -65,6 +79,10 @@ public class ApprovalRecorder {
     return new JournalEntry.Draft(task.getProcessInstanceId(), task.getTaskDefinitionKey(), user,
         mode == null ? "live" : mode.toString(), kind, "task " + task.getId(), action, outcome,
         output, null, null);
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
   }
 
   private static String describe(DelegateTask task) {

@@ -1,0 +1,131 @@
+package org.switchman.infra.opslog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
+
+/**
+ * Writes ops log lines to a file and, when a webhook is configured, POSTs each event as JSON.
+ *
+ * <p>Both happen on one background thread with a bounded queue, so the caller (a process step)
+ * never waits: when the queue is full the event is dropped with a warning. A webhook delivery is
+ * tried {@code attempts} times with a doubling pause; a 2xx answer ends it.
+ */
+public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileAndWebhookOpsLog.class);
+
+  private final Path file;
+  private final URI webhook;
+  private final int attempts;
+  private final Duration firstPause;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(1000), r -> {
+        Thread thread = new Thread(r, "ops-log");
+        thread.setDaemon(true);
+        return thread;
+      }, (task, executor) -> LOG.warn("Ops log queue full: an event was dropped"));
+
+  /**
+   * @param file the log file, created with its folder when missing
+   * @param webhook where to POST events, or {@code null} for none
+   * @param attempts how often a webhook delivery is tried
+   * @param firstPause the pause after the first failed try; it doubles each time
+   */
+  public FileAndWebhookOpsLog(Path file, URI webhook, int attempts, Duration firstPause) {
+    this.file = file;
+    this.webhook = webhook;
+    this.attempts = Math.max(1, attempts);
+    this.firstPause = firstPause;
+  }
+
+  @Override
+  public void record(OpsEvent event) {
+    worker.execute(() -> {
+      append(event);
+      if (webhook != null) {
+        deliver(event);
+      }
+    });
+  }
+
+  private void append(OpsEvent event) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, event.line() + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      LOG.warn("Cannot write the ops log {}: {}", file, e.getMessage());
+    }
+  }
+
+  private void deliver(OpsEvent event) {
+    Duration pause = firstPause;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        HttpRequest request = HttpRequest.newBuilder(webhook)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(event)))
+            .build();
+        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status / 100 == 2) {
+          return;
+        }
+        LOG.warn("Ops log webhook answered {} (attempt {} of {})", status, attempt, attempts);
+      } catch (IOException e) {
+        LOG.warn("Ops log webhook failed (attempt {} of {}): {}", attempt, attempts, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (attempt < attempts) {
+        try {
+          Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        pause = pause.multipliedBy(2);
+      }
+    }
+    LOG.warn("Ops log webhook gave up on {} {} after {} attempts", event.kind(), event.runId(), attempts);
+  }
+
+  /** Waits up to the timeout for queued events to be written and delivered. */
+  public boolean drain(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (worker.getQueue().isEmpty() && worker.getActiveCount() == 0) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdown();
+  }
+}

@@ -1,0 +1,39 @@
+package org.switchman.infra.opslog;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.switchman.config.SwitchmanProperties;
+
+/**
+ * The ops log: a file ({@code switchman.ops-log.file}, by default {@code ops.log} in the data
+ * directory) and an optional webhook ({@code switchman.ops-log.webhook-url}, JSON POST, retried
+ * {@code switchman.ops-log.webhook-attempts} times).
+ */
+@Configuration(proxyBeanMethods = false)
+public class OpsLogConfiguration {
+
+  @Bean(destroyMethod = "close")
+  FileAndWebhookOpsLog opsLog(SwitchmanProperties properties,
+      @Value("${switchman.ops-log.file:}") String file,
+      @Value("${switchman.ops-log.webhook-url:}") String webhook,
+      @Value("${switchman.ops-log.webhook-attempts:5}") int attempts,
+      @Value("${switchman.ops-log.webhook-first-pause:1s}") Duration firstPause) {
+    Path path = file.isBlank() ? properties.dataDir().resolve("ops.log") : Path.of(file);
+    URI url = null;
+    if (!webhook.isBlank()) {
+      try {
+        url = URI.create(webhook);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("switchman.ops-log.webhook-url is not a valid URL", e);
+      }
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new IllegalStateException("switchman.ops-log.webhook-url must be an http(s) URL");
+      }
+    }
+    return new FileAndWebhookOpsLog(path, url, attempts, firstPause);
+  }
+}
