@@ -15,7 +15,7 @@ import org.switchman.infra.opslog.FileAndWebhookOpsLog;
 import org.switchman.support.AppTestSupport;
 import org.switchman.support.Rest;
 
-/** Every run writes the ops log: start, each decision, end, with user, reason and ticket. */
+/** Every run writes the ops log (start, each decision, end, with user, reason and ticket) and counts in the metrics. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpsLogIT {
 
@@ -58,5 +58,12 @@ class OpsLogIT {
         + " checked the plan");
     assertThat(lines.get(2)).contains("dave: four-eyes-check " + run + " decision: GO at 'Final GO/NOGO'");
     assertThat(lines.get(3)).contains("dave: four-eyes-check " + run + " run ended: ended at Run finished");
+
+    String metrics = Rest.as(port, "carol", "demo").get("/actuator/prometheus").body();
+    assertThat(metrics).containsPattern(
+        "switchman_runs_ended_total\\{[^}]*outcome=\"completed\",runbook=\"four-eyes-check\"[^}]*} [1-9]");
+    assertThat(metrics).containsPattern(
+        "switchman_task_wait_seconds_count\\{[^}]*runbook=\"four-eyes-check\",task=\"UserTask_FirstGate\"[^}]*} [1-9]");
+    assertThat(metrics).contains("switchman_runs_started_total{");
   }
 }
