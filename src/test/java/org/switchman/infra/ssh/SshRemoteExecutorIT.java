@@ -1,0 +1,222 @@
+package org.switchman.infra.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchman.audit.InMemoryJournal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.config.SshProperties;
+import org.switchman.infra.Mutations;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabExtension;
+import org.switchman.lab.LabFault;
+import org.switchman.lab.LabTopology;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.RemoteExecutionException;
+import org.switchman.runbook.port.RemoteExecutor;
+
+/** The SSH adapter against the lab's real sshd fleet. Uses the codfw appservers (mw2001…). */
+@ExtendWith(LabExtension.class)
+class SshRemoteExecutorIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private final Lab lab;
+  private final InMemoryJournal journal = new InMemoryJournal();
+  private SshRemoteExecutor ssh;
+
+  SshRemoteExecutorIT(Lab lab) {
+    this.lab = lab;
+  }
+
+  private SshProperties settings(Path knownHosts, Path key) {
+    return new SshProperties(lab.sshUser(), key, knownHosts, lab.hostsFile(), lab.sshPort(),
+        Duration.ofSeconds(2), Duration.ofSeconds(20), 16, 4096);
+  }
+
+  @BeforeEach
+  void connect() {
+    ssh = new SshRemoteExecutor(settings(lab.knownHostsFile(), lab.clientKeyFile()),
+        new Mutations(journal));
+  }
+
+  @AfterEach
+  void disconnect() {
+    ssh.close();
+  }
+
+  private static RunContext run(ExecutionMode mode) {
+    return new RunContext("run-ssh", "ServiceTask_RestartUnit", "alice", mode, "eqiad");
+  }
+
+  @Test
+  void queriesAndReusesTheConnection() {
+    RemoteExecutor.CommandResult first = ssh.query("mw2001.codfw.wmnet", "hostname -f", TIMEOUT);
+    assertThat(first.stdout().strip()).isEqualTo("mw2001.codfw.wmnet");
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.hostKeyFingerprint()).startsWith("SHA256:");
+
+    RemoteExecutor.CommandResult again = ssh.query("mw2001.codfw.wmnet", "systemctl is-active php-fpm", TIMEOUT);
+    assertThat(again.stdout().strip()).isEqualTo("active");
+    assertThat(ssh.handshakes()).as("the second command reuses the connection").isEqualTo(1);
+  }
+
+  @Test
+  void executeChangesTheHostAndJournalsTheCommandWithTheHostKey() {
+    String host = "mw2002.codfw.wmnet";
+    try {
+      RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.LIVE), host, "codfw",
+          "systemctl stop php-fpm", TIMEOUT);
+      assertThat(outcome.outcome()).isEqualTo(MutationOutcome.PERFORMED);
+      assertThatThrownBy(() -> ssh.query(host, "systemctl is-active php-fpm", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.NonZeroExit.class)
+          .hasMessageContaining("exited 3");
+      JournalEntry performed = journal.all().get(1);
+      assertThat(performed.outcome()).isEqualTo("PERFORMED");
+      assertThat(performed.action()).isEqualTo("systemctl stop php-fpm");
+      assertThat(performed.target()).isEqualTo(host);
+      assertThat(performed.hostKeyFingerprint()).isEqualTo(outcome.result().hostKeyFingerprint());
+    } finally {
+      ssh.execute(run(ExecutionMode.LIVE), host, "codfw", "systemctl start php-fpm", TIMEOUT);
+    }
+    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip()).isEqualTo("active");
+  }
+
+  @Test
+  void dryRunDoesNotTouchTheHost() {
+    String host = "mw2003.codfw.wmnet";
+    RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.DRY_RUN), host, "codfw",
+        "systemctl stop php-fpm", TIMEOUT);
+    assertThat(outcome.outcome()).isEqualTo(MutationOutcome.WOULD);
+    assertThat(outcome.result()).isNull();
+    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip()).isEqualTo("active");
+    assertThat(journal.all()).singleElement()
+        .extracting(JournalEntry::action).isEqualTo("would: systemctl stop php-fpm");
+  }
+
+  @Test
+  void liveTestRefusesTheActiveDatacenter() {
+    RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.LIVE_TEST),
+        "mw1009.eqiad.wmnet", "eqiad", "systemctl stop php-fpm", TIMEOUT);
+    assertThat(outcome.outcome()).isEqualTo(MutationOutcome.REFUSED);
+    assertThat(ssh.query("mw1009.eqiad.wmnet", "systemctl is-active php-fpm", TIMEOUT).stdout().strip())
+        .isEqualTo("active");
+  }
+
+  @Test
+  void aNonZeroExitCarriesTheResult() {
+    assertThatThrownBy(() -> ssh.query("mw2004.codfw.wmnet", "systemctl is-active no-such-unit", TIMEOUT))
+        .isInstanceOfSatisfying(RemoteExecutionException.NonZeroExit.class,
+            e -> assertThat(e.result().exitCode()).isNotZero());
+  }
+
+  @Test
+  void anUnknownHostKeyIsRefusedWithItsFingerprint() throws Exception {
+    Path empty = Files.writeString(Files.createTempFile(Path.of("target"), "known_hosts", ""), "");
+    try (SshRemoteExecutor stranger = new SshRemoteExecutor(settings(empty, lab.clientKeyFile()),
+        new Mutations(journal))) {
+      assertThatThrownBy(() -> stranger.query("mw2005.codfw.wmnet", "true", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.HostKeyUnknown.class)
+          .hasMessageContaining("mw2005.codfw.wmnet")
+          .hasMessageContaining("SHA256:");
+    } finally {
+      Files.delete(empty);
+    }
+  }
+
+  @Test
+  void aChangedHostKeyIsRefused() {
+    String host = "mw2006.codfw.wmnet";
+    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_KEY_CHANGED, host,
+        null, null, null, null, null));
+    try {
+      assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.HostKeyChanged.class)
+          .hasMessageContaining("CHANGED");
+    } finally {
+      lab.faults().clear(fault.id());
+    }
+    assertThat(ssh.query(host, "true", TIMEOUT).exitCode()).isZero();
+  }
+
+  @Test
+  void anUnreachableHostTimesOutAndARefusingOneIsRefused() {
+    String host = "mw2007.codfw.wmnet";
+    LabFault unreachable = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_UNREACHABLE,
+        host, null, null, null, null, null));
+    try {
+      assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.Unreachable.class);
+    } finally {
+      lab.faults().clear(unreachable.id());
+    }
+    LabFault refusing = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_REFUSING,
+        host, null, null, null, null, null));
+    try {
+      assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.Refused.class);
+    } finally {
+      lab.faults().clear(refusing.id());
+    }
+    assertThat(ssh.query(host, "true", TIMEOUT).exitCode()).isZero();
+  }
+
+  @Test
+  void aCommandThatOutlivesItsTimeoutIsAbandoned() {
+    String host = "mw2008.codfw.wmnet";
+    LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
+        "php-fpm", null, null, 5, null));
+    try {
+      assertThatThrownBy(() -> ssh.query(host, "systemctl restart php-fpm", Duration.ofSeconds(1)))
+          .isInstanceOf(RemoteExecutionException.CommandTimedOut.class)
+          .hasMessageContaining("did not finish within PT1S");
+    } finally {
+      lab.faults().clear(slow.id());
+    }
+  }
+
+  @Test
+  void aWrongKeyFailsAuthentication() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target"), "wrong-key");
+    Path key = dir.resolve("id_ed25519");
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+        key.toString()).redirectErrorStream(true).start();
+    assertThat(keygen.waitFor()).isZero();
+    try (SshRemoteExecutor wrong = new SshRemoteExecutor(settings(lab.knownHostsFile(), key),
+        new Mutations(journal))) {
+      assertThatThrownBy(() -> wrong.query("mw2009.codfw.wmnet", "true", TIMEOUT))
+          .isInstanceOf(RemoteExecutionException.AuthenticationFailed.class)
+          .hasMessageContaining("did not accept the key of user " + lab.sshUser());
+    } finally {
+      org.springframework.util.FileSystemUtils.deleteRecursively(dir);
+    }
+  }
+
+  @Test
+  void fiftyHostsAtOnce() throws Exception {
+    List<String> hosts = lab.topology().hosts().stream().map(LabTopology.Host::fqdn).limit(50).toList();
+    assertThat(hosts).hasSize(50);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    try {
+      List<CompletableFuture<String>> names = hosts.stream()
+          .map(h -> CompletableFuture.supplyAsync(() -> ssh.query(h, "hostname -f", TIMEOUT).stdout().strip(), pool))
+          .toList();
+      assertThat(names.stream().map(CompletableFuture::join).toList()).isEqualTo(hosts);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
