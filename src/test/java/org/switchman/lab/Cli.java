@@ -11,21 +11,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real command-line clients (etcdctl, dig, nsupdate, mysql, ssh) in tests. */
-final class Cli {
+public final class Cli {
 
-  record Result(int exit, String out, String err, Duration took) {
-    String all() {
+  public record Result(int exit, String out, String err, Duration took) {
+    public String all() {
       return out + err;
     }
   }
 
   private Cli() {}
 
-  static Result run(List<String> command) {
+  public static Result run(List<String> command) {
     return run(command, null, Map.of(), Duration.ofSeconds(60));
   }
 
-  static Result run(List<String> command, String stdin, Map<String, String> env,
+  public static Result run(List<String> command, String stdin, Map<String, String> env,
       Duration timeout) {
     try {
       Path out = Files.createTempFile("cli-out", ".txt");
@@ -59,21 +59,21 @@ final class Cli {
     }
   }
 
-  static Result etcdctl(Lab lab, String... args) {
+  public static Result etcdctl(Lab lab, String... args) {
     List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + lab.etcdEndpoint(),
         "--command-timeout=3s", "--dial-timeout=2s"));
     command.addAll(List.of(args));
     return run(command, null, Map.of("ETCDCTL_API", "3"), Duration.ofSeconds(20));
   }
 
-  static Result dig(Lab lab, String... args) {
+  public static Result dig(Lab lab, String... args) {
     List<String> command = new ArrayList<>(List.of("dig", "@" + lab.dnsServer(), "-p",
         Integer.toString(lab.dnsPort()), "+noall", "+answer", "+time=1", "+tries=1"));
     command.addAll(List.of(args));
     return run(command);
   }
 
-  static Result nsupdate(Lab lab, boolean withKey, String updates) {
+  public static Result nsupdate(Lab lab, boolean withKey, String updates) {
     List<String> command = new ArrayList<>(List.of("nsupdate", "-t", "3"));
     if (withKey) {
       command.addAll(List.of("-k", lab.tsigKeyFile().toString()));
@@ -84,18 +84,18 @@ final class Cli {
   }
 
   /** mysql as the admin user on a master; tab-separated, no column names. */
-  static Result mysql(Lab lab, String section, String dc, String sql) {
+  public static Result mysql(Lab lab, String section, String dc, String sql) {
     return mysqlAs(lab, lab.mysqlAdminUser(), lab.mysqlAdminPassword(), section, dc, sql);
   }
 
   /** mysql as the admin user, with column names (for vertical {@code \\G} output). */
-  static Result mysql(Lab lab, String section, String dc, String sql, boolean columnNames) {
+  public static Result mysql(Lab lab, String section, String dc, String sql, boolean columnNames) {
     return run(List.of("mysql", "-h", "127.0.0.1", "-P",
         Integer.toString(lab.mysqlPort(section, dc)), "-u", lab.mysqlAdminUser(), "-e", sql),
         null, Map.of("MYSQL_PWD", lab.mysqlAdminPassword()), Duration.ofSeconds(30));
   }
 
-  static Result mysqlAs(Lab lab, String user, String password, String section, String dc,
+  public static Result mysqlAs(Lab lab, String user, String password, String section, String dc,
       String sql) {
     return run(List.of("mysql", "-h", "127.0.0.1", "-P",
         Integer.toString(lab.mysqlPort(section, dc)), "-u", user, "--batch", "--skip-column-names",
@@ -103,7 +103,7 @@ final class Cli {
   }
 
   /** ssh to a fleet host by address, with strict host key checking against the lab's file. */
-  static Result ssh(Lab lab, String fqdn, String remoteCommand) {
+  public static Result ssh(Lab lab, String fqdn, String remoteCommand) {
     String address = lab.topology().host(fqdn).address();
     return run(List.of("ssh", "-o", "StrictHostKeyChecking=yes", "-o",
         "UserKnownHostsFile=" + lab.knownHostsFile(), "-o", "BatchMode=yes", "-o",

@@ -1,0 +1,158 @@
+package org.switchman.infra.etcd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchman.runbook.port.RunbookLock;
+
+/**
+ * {@link RunbookLock} in etcd. A lock with {@code maxConcurrency} N has N slot keys {@code
+ * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
+ * ({@code version == 0}), so two runs can never win the same slot. Each slot key is tied to a lease
+ * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and
+ * with it the lock expire after the TTL.
+ */
+public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdRunbookLock.class);
+  static final String ROOT = "/switchman/locks/";
+
+  private final EtcdStore etcd;
+  private final ObjectMapper json = new ObjectMapper();
+  /** Leases this JVM keeps alive, by slot key. */
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+  private record Held(long leaseId, CloseableClient keepAlive) {}
+
+  public EtcdRunbookLock(EtcdStore etcd) {
+    this.etcd = etcd;
+  }
+
+  private static String prefix(String runbook, String target) {
+    return ROOT + runbook + "/" + target + "/";
+  }
+
+  @Override
+  public void acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl) {
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException("maxConcurrency must be at least 1");
+    }
+    if (slotOf(runbook, target, holder.runId()).isPresent()) {
+      return;
+    }
+    long lease = etcd.await(etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())),
+        "grant a lease").getID();
+    String value = text(holder);
+    for (int slot = 0; slot < maxConcurrency; slot++) {
+      String key = prefix(runbook, target) + "slot-" + slot;
+      if (etcd.createWithLease(key, value, lease)) {
+        CloseableClient keepAlive = etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key));
+        held.put(key, new Held(lease, keepAlive));
+        LOG.info("Lock {} on {} taken by run {} of {} (slot {})", runbook, target, holder.runId(),
+            holder.user(), slot);
+        return;
+      }
+    }
+    etcd.await(etcd.client().getLeaseClient().revoke(lease), "revoke a lease");
+    throw new LockHeldException(runbook, target, holders(runbook, target));
+  }
+
+  @Override
+  public void release(String runbook, String target, String runId) {
+    Optional<EtcdStore.Entry> slot = slotOf(runbook, target, runId);
+    if (slot.isEmpty()) {
+      return;
+    }
+    Held mine = held.remove(slot.get().key());
+    if (mine != null) {
+      mine.keepAlive().close();
+    }
+    // revoking the lease deletes the key; a lease of another node is left to expire after the delete
+    etcd.delete(slot.get().key());
+    if (slot.get().lease() != 0) {
+      etcd.await(etcd.client().getLeaseClient().revoke(slot.get().lease()), "revoke a lease");
+    }
+    LOG.info("Lock {} on {} released by run {}", runbook, target, runId);
+  }
+
+  @Override
+  public List<Holder> holders(String runbook, String target) {
+    return etcd.prefix(prefix(runbook, target)).stream().map(this::holder).toList();
+  }
+
+  @Override
+  public List<HeldLock> locks() {
+    List<HeldLock> locks = new ArrayList<>();
+    for (EtcdStore.Entry entry : etcd.prefix(ROOT)) {
+      String[] parts = entry.key().substring(ROOT.length()).split("/");
+      long ttl = entry.lease() == 0 ? -1 : etcd.await(etcd.client().getLeaseClient()
+          .timeToLive(entry.lease(), io.etcd.jetcd.options.LeaseOption.builder().build()), "read a lease").getTTL();
+      locks.add(new HeldLock(parts[0], String.join("/", java.util.Arrays.copyOfRange(parts, 1,
+          parts.length - 1)), holder(entry), Duration.ofSeconds(Math.max(ttl, 0))));
+    }
+    return locks;
+  }
+
+  private Optional<EtcdStore.Entry> slotOf(String runbook, String target, String runId) {
+    return etcd.prefix(prefix(runbook, target)).stream()
+        .filter(entry -> holder(entry).runId().equals(runId)).findFirst();
+  }
+
+  private Holder holder(EtcdStore.Entry entry) {
+    try {
+      JsonNode node = json.readTree(entry.value());
+      return new Holder(node.path("runId").asText(), node.path("user").asText(),
+          Instant.parse(node.path("since").asText()));
+    } catch (JsonProcessingException | java.time.format.DateTimeParseException e) {
+      throw new IllegalStateException("Lock key " + entry.key() + " holds no holder: " + entry.value(), e);
+    }
+  }
+
+  private String text(Holder holder) {
+    return json.createObjectNode().put("runId", holder.runId()).put("user", holder.user())
+        .put("since", holder.since().toString()).toString();
+  }
+
+  /** Stops renewing every lease this JVM holds, as a crash would; the locks expire after their TTL. */
+  @Override
+  public void close() {
+    held.values().forEach(h -> h.keepAlive().close());
+    held.clear();
+  }
+
+  /** Logs a keep-alive stream that ends. */
+  private static final class Quiet implements StreamObserver<LeaseKeepAliveResponse> {
+    private final String key;
+
+    Quiet(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public void onNext(LeaseKeepAliveResponse value) {
+      // renewed
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      LOG.warn("Keep-alive of lock {} failed: {}", key, t.getMessage());
+    }
+
+    @Override
+    public void onCompleted() {
+      // closed
+    }
+  }
+}

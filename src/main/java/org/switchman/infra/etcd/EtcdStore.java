@@ -1,0 +1,129 @@
+package org.switchman.infra.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.switchman.config.EtcdProperties;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+
+/**
+ * Bounded, string-keyed access to etcd's v3 API: every call waits at most the configured timeout
+ * and turns an unreachable etcd into {@link InfrastructureUnavailableException}.
+ */
+public class EtcdStore implements AutoCloseable {
+
+  /** A key's value and revisions. */
+  public record Entry(String key, String value, long modRevision, long createRevision, long lease) {}
+
+  private final Client client;
+  private final Duration timeout;
+  private final String endpoints;
+
+  public EtcdStore(EtcdProperties settings) {
+    EtcdProperties valid = settings.validated();
+    this.timeout = valid.timeout();
+    this.endpoints = String.join(",", valid.endpoints());
+    this.client = Client.builder()
+        .endpoints(valid.endpoints().toArray(String[]::new))
+        .connectTimeout(valid.timeout())
+        .retryMaxDuration(valid.timeout())
+        .build();
+  }
+
+  Client client() {
+    return client;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  public Optional<Entry> get(String key) {
+    List<KeyValue> kvs = await(client.getKVClient().get(bytes(key)), "read " + key).getKvs();
+    return kvs.isEmpty() ? Optional.empty() : Optional.of(entry(kvs.get(0)));
+  }
+
+  /** Every key under a prefix, in key order. */
+  public List<Entry> prefix(String prefix) {
+    GetOption option = GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY)
+        .withSortOrder(GetOption.SortOrder.ASCEND).build();
+    return await(client.getKVClient().get(bytes(prefix), option), "read " + prefix + "*")
+        .getKvs().stream().map(EtcdStore::entry).toList();
+  }
+
+  /**
+   * Writes a key only if its mod revision is still {@code expectedRevision}.
+   *
+   * @return the key's current entry after a lost compare (empty when the write succeeded)
+   */
+  public Optional<Entry> compareAndPut(String key, long expectedRevision, String value) {
+    TxnResponse response = await(client.getKVClient().txn()
+        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+        .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
+        .Else(Op.get(bytes(key), GetOption.DEFAULT))
+        .commit(), "write " + key);
+    if (response.isSucceeded()) {
+      return Optional.empty();
+    }
+    List<KeyValue> now = response.getGetResponses().isEmpty() ? List.of()
+        : response.getGetResponses().get(0).getKvs();
+    return Optional.of(now.isEmpty() ? new Entry(key, null, 0, 0, 0) : entry(now.get(0)));
+  }
+
+  /** Creates a key, tied to a lease, only if it does not exist. */
+  public boolean createWithLease(String key, String value, long leaseId) {
+    return await(client.getKVClient().txn()
+        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
+        .Then(Op.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+        .commit(), "create " + key).isSucceeded();
+  }
+
+  public void delete(String key) {
+    await(client.getKVClient().delete(bytes(key)), "delete " + key);
+  }
+
+  <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new InfrastructureUnavailableException("etcd (" + endpoints + ") did not answer within "
+          + timeout + " to " + what, e);
+    } catch (ExecutionException e) {
+      throw new InfrastructureUnavailableException("etcd (" + endpoints + ") failed to " + what
+          + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureUnavailableException("interrupted while waiting for etcd to " + what, e);
+    }
+  }
+
+  static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+
+  private static Entry entry(KeyValue kv) {
+    return new Entry(kv.getKey().toString(StandardCharsets.UTF_8),
+        kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision(), kv.getCreateRevision(),
+        kv.getLease());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

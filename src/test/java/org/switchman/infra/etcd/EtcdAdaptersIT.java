@@ -1,0 +1,227 @@
+package org.switchman.infra.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchman.audit.InMemoryJournal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.config.EtcdProperties;
+import org.switchman.infra.Mutations;
+import org.switchman.lab.Cli;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabExtension;
+import org.switchman.lab.LabFault;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.ConcurrentChangeException;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.RunbookLock;
+import org.switchman.runbook.port.Versioned;
+
+/** Conftool and runbook locks against the lab's real etcd, checked with etcdctl. */
+@ExtendWith(LabExtension.class)
+class EtcdAdaptersIT {
+
+  private static final String HOST = "mw2003.codfw.wmnet";
+  private static final String POOL_KEY = "/conftool/v1/pools/codfw/appserver/apache2/" + HOST;
+
+  private final Lab lab;
+  private final InMemoryJournal journal = new InMemoryJournal();
+  private EtcdStore store;
+  private EtcdConftool conftool;
+  private EtcdRunbookLock locks;
+
+  EtcdAdaptersIT(Lab lab) {
+    this.lab = lab;
+  }
+
+  private EtcdProperties settings(Duration lockTtl) {
+    return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(2), lockTtl);
+  }
+
+  @BeforeEach
+  void connect() {
+    store = new EtcdStore(settings(Duration.ofSeconds(3)));
+    conftool = new EtcdConftool(store, new Mutations(journal));
+    locks = new EtcdRunbookLock(store);
+  }
+
+  @AfterEach
+  void close() {
+    locks.close();
+    store.close();
+  }
+
+  private static RunContext run(ExecutionMode mode) {
+    return new RunContext("run-etcd", "ServiceTask_SetPooled", "alice", mode, "eqiad");
+  }
+
+  private String etcdctl(String key) {
+    return Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip();
+  }
+
+  @Test
+  void readsConftoolAsEtcdctlSeesIt() {
+    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    assertThat(entry.value().pooled()).isEqualTo("yes");
+    assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"yes\"");
+    assertThat(conftool.pool("codfw", "appserver", "apache2")).extracting(v -> v.value().host())
+        .contains(HOST).isSorted();
+    assertThat(conftool.masterDatacenter().value()).isEqualTo("eqiad");
+    assertThat(conftool.readOnly("eqiad").value()).isEmpty();
+    assertThat(conftool.discoveryObjects()).anySatisfy(d -> {
+      assertThat(d.value().service()).isEqualTo("appservers-rw");
+      assertThat(d.value().dc()).isEqualTo("eqiad");
+      assertThat(d.value().pooled()).isTrue();
+    });
+  }
+
+  @Test
+  void writesAreCompareAndSetAndReadBack() {
+    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    try {
+      assertThat(conftool.setPoolEntry(run(ExecutionMode.LIVE), entry, "no", 30))
+          .isEqualTo(MutationOutcome.PERFORMED);
+      assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"no\"").contains("\"weight\":30");
+      assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "PERFORMED");
+      assertThat(journal.all().get(1).action()).startsWith("set " + POOL_KEY + " {")
+          .contains("-> {\"pooled\":\"no\",\"weight\":30");
+
+      assertThatThrownBy(() -> conftool.setPoolEntry(run(ExecutionMode.LIVE), entry, "yes", 30))
+          .as("a stale revision is refused").isInstanceOf(ConcurrentChangeException.class);
+    } finally {
+      Versioned<Conftool.PoolEntry> now = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+      conftool.setPoolEntry(run(ExecutionMode.LIVE), now, "yes", entry.value().weight());
+    }
+    assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"yes\"");
+  }
+
+  @Test
+  void aConcurrentChangeIsDetectedNotOverwritten() {
+    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    String original = etcdctl(POOL_KEY);
+    String theirs = original.replace("\"pooled\":\"yes\"", "\"pooled\":\"inactive\"");
+    assertThat(Cli.etcdctl(lab, "put", POOL_KEY, theirs).exit()).isZero();
+    try {
+      assertThatThrownBy(() -> conftool.setPoolEntry(run(ExecutionMode.LIVE), entry, "no", 10))
+          .isInstanceOf(ConcurrentChangeException.class)
+          .hasMessageContaining(POOL_KEY);
+      assertThat(etcdctl(POOL_KEY)).isEqualTo(theirs);
+    } finally {
+      Cli.etcdctl(lab, "put", POOL_KEY, original);
+    }
+  }
+
+  @Test
+  void dryRunLeavesEtcdAloneAndLiveTestGuardsTheActiveDatacenter() {
+    Versioned<Optional<String>> readOnly = conftool.readOnly("eqiad");
+    String before = etcdctl("/conftool/v1/mediawiki-config/eqiad/ReadOnly");
+    assertThat(conftool.setReadOnly(run(ExecutionMode.DRY_RUN), "eqiad", readOnly,
+        Optional.of("switchover"))).isEqualTo(MutationOutcome.WOULD);
+    assertThat(conftool.setReadOnly(run(ExecutionMode.LIVE_TEST), "eqiad", readOnly,
+        Optional.of("switchover"))).isEqualTo(MutationOutcome.REFUSED);
+    assertThat(conftool.setMasterDatacenter(run(ExecutionMode.LIVE_TEST), conftool.masterDatacenter(),
+        "codfw")).isEqualTo(MutationOutcome.REFUSED);
+    assertThat(etcdctl("/conftool/v1/mediawiki-config/eqiad/ReadOnly")).isEqualTo(before);
+    assertThat(etcdctl("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("eqiad");
+    assertThat(journal.all().get(0).action()).startsWith("would: set /conftool/v1/mediawiki-config/eqiad/ReadOnly")
+        .endsWith("-> {\"val\":\"switchover\"}");
+
+    Versioned<Optional<String>> codfw = conftool.readOnly("codfw");
+    try {
+      assertThat(conftool.setReadOnly(run(ExecutionMode.LIVE_TEST), "codfw", codfw,
+          Optional.of("live-test"))).isEqualTo(MutationOutcome.PERFORMED);
+      assertThat(etcdctl("/conftool/v1/mediawiki-config/codfw/ReadOnly")).isEqualTo("{\"val\":\"live-test\"}");
+    } finally {
+      conftool.setReadOnly(run(ExecutionMode.LIVE), "codfw", conftool.readOnly("codfw"), Optional.empty());
+    }
+    assertThat(conftool.readOnly("codfw").value()).isEmpty();
+  }
+
+  @Test
+  void etcdDownIsReportedQuickly() {
+    LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_DOWN, null, null,
+        null, null, null, null));
+    try {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> conftool.masterDatacenter())
+          .isInstanceOf(InfrastructureUnavailableException.class)
+          .hasMessageContaining("etcd");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      lab.faults().clear(down.id());
+    }
+  }
+
+  @Test
+  void aSecondRunIsRefusedWithTheHolderAndTheSameRunMayReacquire() {
+    RunbookLock.Holder first = new RunbookLock.Holder("run-1", "alice", Instant.parse("2026-11-25T03:00:00Z"));
+    locks.acquire("dc-switchover", "mediawiki", first, 1, Duration.ofSeconds(10));
+    try {
+      locks.acquire("dc-switchover", "mediawiki", first, 1, Duration.ofSeconds(10));
+      assertThatThrownBy(() -> locks.acquire("dc-switchover", "mediawiki",
+          new RunbookLock.Holder("run-2", "bob", Instant.now()), 1, Duration.ofSeconds(10)))
+          .isInstanceOf(RunbookLock.LockHeldException.class)
+          .hasMessage("dc-switchover on mediawiki is locked by run run-1 of alice since 2026-11-25T03:00:00Z");
+      assertThat(locks.holders("dc-switchover", "mediawiki")).containsExactly(first);
+      assertThat(locks.locks()).anySatisfy(held -> {
+        assertThat(held.runbook()).isEqualTo("dc-switchover");
+        assertThat(held.target()).isEqualTo("mediawiki");
+        assertThat(held.ttl()).isPositive();
+      });
+      assertThat(Cli.etcdctl(lab, "get", "--prefix", "/switchman/locks/dc-switchover/").out())
+          .contains("\"runId\":\"run-1\"");
+    } finally {
+      locks.release("dc-switchover", "mediawiki", "run-1");
+    }
+    assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
+  }
+
+  @Test
+  void aLockAdmitsUpToItsConcurrency() {
+    try {
+      locks.acquire("rolling-restart", "codfw/appserver", new RunbookLock.Holder("r1", "alice", Instant.now()), 2, Duration.ofSeconds(10));
+      locks.acquire("rolling-restart", "codfw/appserver", new RunbookLock.Holder("r2", "bob", Instant.now()), 2, Duration.ofSeconds(10));
+      assertThatThrownBy(() -> locks.acquire("rolling-restart", "codfw/appserver",
+          new RunbookLock.Holder("r3", "dave", Instant.now()), 2, Duration.ofSeconds(10)))
+          .hasMessageContaining("run r1 of alice").hasMessageContaining("run r2 of bob");
+    } finally {
+      locks.release("rolling-restart", "codfw/appserver", "r1");
+      locks.release("rolling-restart", "codfw/appserver", "r2");
+    }
+  }
+
+  @Test
+  void theLockOfAHolderThatDiedExpires() throws Exception {
+    EtcdStore otherNode = new EtcdStore(settings(Duration.ofSeconds(2)));
+    EtcdRunbookLock dying = new EtcdRunbookLock(otherNode);
+    dying.acquire("host-reboot", "mw2009.codfw.wmnet", new RunbookLock.Holder("run-dead", "alice", Instant.now()), 1, Duration.ofSeconds(2));
+    assertThatThrownBy(() -> locks.acquire("host-reboot", "mw2009.codfw.wmnet",
+        new RunbookLock.Holder("run-next", "bob", Instant.now()), 1, Duration.ofSeconds(10)))
+        .isInstanceOf(RunbookLock.LockHeldException.class);
+
+    dying.close();
+    otherNode.close();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!locks.holders("host-reboot", "mw2009.codfw.wmnet").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    try {
+      locks.acquire("host-reboot", "mw2009.codfw.wmnet", new RunbookLock.Holder("run-next", "bob", Instant.now()), 1, Duration.ofSeconds(10));
+      assertThat(locks.holders("host-reboot", "mw2009.codfw.wmnet")).extracting(RunbookLock.Holder::runId)
+          .containsExactly("run-next");
+    } finally {
+      locks.release("host-reboot", "mw2009.codfw.wmnet", "run-next");
+    }
+  }
+}
