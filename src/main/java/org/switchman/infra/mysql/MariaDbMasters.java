@@ -1,0 +1,177 @@
+package org.switchman.infra.mysql;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Properties;
+import org.switchman.config.DbProperties;
+import org.switchman.infra.Mutations;
+import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.Mutation;
+import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.DbMasters;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+
+/**
+ * {@link DbMasters} over JDBC (MariaDB Connector/J), one short connection per call with connect and
+ * socket timeouts. Heartbeats are read production's way: the newest {@code ts} of
+ * {@code heartbeat.heartbeat} for a datacenter and shard (pt-heartbeat writes UTC).
+ */
+public class MariaDbMasters implements DbMasters {
+
+  private final DbProperties settings;
+  private final Mutations mutations;
+  private final String password;
+
+  public MariaDbMasters(DbProperties settings, Mutations mutations) {
+    this.settings = settings.validated();
+    this.mutations = mutations;
+    this.password = settings.password();
+  }
+
+  @Override
+  public boolean isReadOnly(String section, String dc) {
+    return query(section, dc, "SELECT @@global.read_only", rs -> rs.getInt(1) == 1);
+  }
+
+  @Override
+  public MutationOutcome setReadOnly(RunContext run, String section, String dc, boolean readOnly) {
+    String sql = "SET GLOBAL read_only = " + (readOnly ? 1 : 0);
+    Mutation mutation = new Mutation(Mutation.Kind.SQL, describe(section, dc), dc, sql);
+    try {
+      return mutations.apply(run, mutation, () -> {
+        try (Connection connection = connect(section, dc); Statement statement = connection.createStatement()) {
+          statement.execute(sql);
+        }
+        return Mutations.Performed.of("read_only = " + (readOnly ? 1 : 0));
+      }, () -> {
+        if (isReadOnly(section, dc) != readOnly) {
+          throw new CheckFailedException("read-only-set", describe(section, dc) + " still has read_only = "
+              + (readOnly ? 0 : 1) + " after " + sql);
+        }
+      });
+    } catch (SQLException e) {
+      throw unavailable(section, dc, e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String gtidPosition(String section, String dc) {
+    return query(section, dc, "SELECT @@gtid_binlog_pos", rs -> rs.getString(1));
+  }
+
+  @Override
+  public Optional<Instant> newestHeartbeat(String section, String readOnDc, String writtenByDc) {
+    try (Connection connection = connect(section, readOnDc);
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT MAX(ts) FROM heartbeat.heartbeat WHERE datacenter = ? AND shard = ?")) {
+      statement.setString(1, writtenByDc);
+      statement.setString(2, section);
+      try (ResultSet rs = statement.executeQuery()) {
+        String ts = rs.next() ? rs.getString(1) : null;
+        return ts == null ? Optional.empty()
+            : Optional.of(LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC));
+      }
+    } catch (SQLException e) {
+      throw unavailable(section, readOnDc, e);
+    }
+  }
+
+  @Override
+  public ReplicationStatus replication(String section, String dc) {
+    try (Connection connection = connect(section, dc); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SHOW SLAVE STATUS")) {
+      if (!rs.next()) {
+        return new ReplicationStatus(section, dc, false, false, null, "no replication configured");
+      }
+      long behind = rs.getLong("Seconds_Behind_Master");
+      Long secondsBehind = rs.wasNull() ? null : behind;
+      String error = rs.getString("Last_Error");
+      String ioError = rs.getString("Last_IO_Error");
+      return new ReplicationStatus(section, dc, "Yes".equals(rs.getString("Slave_IO_Running")),
+          "Yes".equals(rs.getString("Slave_SQL_Running")), secondsBehind,
+          error != null && !error.isBlank() ? error : ioError);
+    } catch (SQLException e) {
+      throw unavailable(section, dc, e);
+    }
+  }
+
+  @Override
+  public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval) {
+    Instant reference = newestHeartbeat(section, fromDc, fromDc).orElseThrow(() ->
+        new CheckFailedException("replication-caught-up", "the " + fromDc + " master of " + section
+            + " holds no heartbeat of its own"));
+    Optional<Instant> seen = Optional.empty();
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      seen = newestHeartbeat(section, toDc, fromDc);
+      if (seen.isPresent() && seen.get().isAfter(reference)) {
+        return seen.get();
+      }
+      if (attempt < attempts) {
+        try {
+          Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new CheckFailedException("replication-caught-up", "The " + toDc + " master of " + section
+        + " has not caught up: it needs a " + fromDc + " heartbeat newer than " + reference
+        + ", the newest it holds is " + seen.map(Instant::toString).orElse("none")
+        + " (" + attempts + " checks, " + interval + " apart)");
+  }
+
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T query(String section, String dc, String sql, RowReader<T> reader) {
+    try (Connection connection = connect(section, dc); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return reader.read(rs);
+    } catch (SQLException e) {
+      throw unavailable(section, dc, e);
+    }
+  }
+
+  private Connection connect(String section, String dc) throws SQLException {
+    String endpoint = endpoint(section, dc);
+    Properties properties = new Properties();
+    properties.setProperty("user", settings.adminUser());
+    properties.setProperty("password", password);
+    properties.setProperty("connectTimeout", Long.toString(settings.connectTimeout().toMillis()));
+    properties.setProperty("socketTimeout", Long.toString(settings.queryTimeout().toMillis()));
+    return DriverManager.getConnection("jdbc:mariadb://" + endpoint + "/", properties);
+  }
+
+  private String endpoint(String section, String dc) {
+    String endpoint = settings.masters().get(section + "." + dc);
+    if (endpoint == null) {
+      throw new IllegalArgumentException("Unknown section or datacenter: " + section + " " + dc);
+    }
+    return endpoint;
+  }
+
+  private String describe(String section, String dc) {
+    return section + " " + dc + " master (" + endpoint(section, dc) + ")";
+  }
+
+  private InfrastructureUnavailableException unavailable(String section, String dc, SQLException e) {
+    return new InfrastructureUnavailableException(describe(section, dc) + ": " + e.getMessage(), e);
+  }
+}
