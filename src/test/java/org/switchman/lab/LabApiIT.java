@@ -51,6 +51,38 @@ class LabApiIT {
   @Autowired
   Lab lab;
 
+  @Autowired
+  org.switchman.runbook.port.Conftool conftool;
+
+  @Autowired
+  org.switchman.runbook.port.RemoteExecutor remote;
+
+  @Autowired
+  org.switchman.runbook.port.DnsDiscovery dns;
+
+  @Autowired
+  org.switchman.runbook.port.DbMasters masters;
+
+  @Autowired
+  org.switchman.runbook.port.RunbookLock locks;
+
+  @Test
+  void theAdaptersAreWiredToTheLab() {
+    assertThat(conftool.masterDatacenter().value()).isEqualTo("eqiad");
+    assertThat(remote.query("mw1001.eqiad.wmnet", "hostname -f", java.time.Duration.ofSeconds(10))
+        .stdout().strip()).isEqualTo("mw1001.eqiad.wmnet");
+    assertThat(dns.read("appservers-rw").target()).isEqualTo("appservers-rw.svc.eqiad.wmnet.");
+    assertThat(masters.isReadOnly("s1", "codfw")).isTrue();
+    assertThat(masters.isReadOnly("s1", "eqiad")).isFalse();
+    locks.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
+        "run-wiring", "alice", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(10));
+    try {
+      assertThat(locks.holders("dc-switchover", "mediawiki")).hasSize(1);
+    } finally {
+      locks.release("dc-switchover", "mediawiki", "run-wiring");
+    }
+  }
+
   @Test
   void theProfileStartsTheLabOnItsConfiguredEndpoints() {
     assertThat(lab.isRunning()).isTrue();

@@ -1,0 +1,62 @@
+package org.switchman.lab;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Profile;
+import org.switchman.config.DbProperties;
+import org.switchman.config.DnsProperties;
+import org.switchman.config.EtcdProperties;
+import org.switchman.config.SshProperties;
+
+/**
+ * The {@code lab} profile points the adapters at the running lab: its endpoints, its known_hosts,
+ * client key and TSIG key, and its MariaDB admin password, written to a file of the lab's run
+ * directory (mode 0600, removed with the lab).
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("lab")
+public class LabAdapterSettings {
+
+  @Bean
+  @Primary
+  SshProperties labSsh(Lab lab) {
+    return new SshProperties(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(),
+        lab.hostsFile(), lab.sshPort(), Duration.ofSeconds(3), Duration.ofSeconds(60), 64,
+        64 * 1024);
+  }
+
+  @Bean
+  @Primary
+  EtcdProperties labEtcd(Lab lab) {
+    return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(3), Duration.ofSeconds(30));
+  }
+
+  @Bean
+  @Primary
+  DnsProperties labDns(Lab lab) {
+    return new DnsProperties(lab.dnsServer(), lab.dnsPort(), "discovery.wmnet", lab.tsigKeyFile(),
+        Duration.ofSeconds(3));
+  }
+
+  @Bean
+  @Primary
+  DbProperties labDb(Lab lab) throws IOException {
+    Path passwordFile = lab.config().runDir().resolve("mysql-admin-password");
+    LabFiles.writeSecret(passwordFile, lab.mysqlAdminPassword() + "\n");
+    Map<String, String> masters = new HashMap<>();
+    for (String section : lab.topology().sections()) {
+      for (String dc : LabTopology.DATACENTERS) {
+        masters.put(section + "." + dc, "127.0.0.1:" + lab.mysqlPort(section, dc));
+      }
+    }
+    return new DbProperties(lab.mysqlAdminUser(), passwordFile, lab.topology().sections(), masters,
+        Duration.ofSeconds(3), Duration.ofSeconds(10));
+  }
+}
