@@ -3,10 +3,17 @@
 # the host is the one whose address the connection came in on. Each host keeps its state under
 # state/<fqdn>/. Output formats follow what operators see on the real hosts.
 set -u
-FLEET="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Builtins only up to the dispatch: every fork costs milliseconds, and most commands need none.
+FLEET="${BASH_SOURCE[0]%/*}"
 . "$FLEET/fleet.env"
-server_address=$(echo "${SSH_CONNECTION:-}" | awk '{print $3}')
-read -r FQDN DC CLUSTER < <(awk -v a="$server_address" '$2==a {print $1, $3, $4; exit}' "$FLEET/inventory")
+read -r _ _ server_address _ <<< "${SSH_CONNECTION:-}"
+FQDN="" DC="" CLUSTER=""
+while read -r inv_fqdn inv_address inv_dc inv_cluster _; do
+  if [ "$inv_address" = "$server_address" ]; then
+    FQDN=$inv_fqdn DC=$inv_dc CLUSTER=$inv_cluster
+    break
+  fi
+done < "$FLEET/inventory"
 if [ -z "${FQDN:-}" ]; then
   echo "lab fleet: no host has address '$server_address'" >&2
   exit 255

@@ -41,9 +41,18 @@ final class Readiness {
     }
   }
 
-  /** Whether a TCP server sends a greeting that starts with the given bytes. */
+  /**
+   * Whether a TCP server sends a greeting that starts with the given bytes.
+   *
+   * <p>The probe connects from another loopback address than the server's. Lab ports lie in the
+   * kernel's ephemeral range, so a probe of a port nobody listens on yet could otherwise be given
+   * that very port as its own and connect to itself (TCP simultaneous open), holding the port the
+   * server is about to bind.
+   */
   static boolean greets(String host, int port, byte[] prefix, int skip) {
     try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(
+          "127.0.0.1".equals(host) ? "127.255.255.254" : "127.0.0.1", 0));
       socket.connect(new InetSocketAddress(host, port), 500);
       socket.setSoTimeout(1000);
       InputStream in = socket.getInputStream();
