@@ -266,8 +266,11 @@ puppet() {
   esac
 }
 
-# split like a shell would (quotes respected), without evaluating anything
-mapfile -t words < <(printf '%s' "$cmd" | xargs printf '%s\n' 2>/dev/null)
+# split like a shell would (quotes respected), without evaluating anything; plain words need no fork
+case "$cmd" in
+  *[\"\'\\]*) mapfile -t words < <(printf '%s' "$cmd" | xargs printf '%s\n' 2>/dev/null) ;;
+  *) read -r -a words <<< "$cmd" ;;
+esac
 set -- "${words[@]}"
 prog="${1:-}"; [ $# -gt 0 ] && shift
 case "$prog" in
