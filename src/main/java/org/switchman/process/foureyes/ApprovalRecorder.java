@@ -3,15 +3,14 @@ package org.switchman.process.foureyes;
 import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.cmd.AddCommentCmd;
-import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsEvent;
-import org.switchman.audit.OpsLog;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.OpsLog;
+import org.switchman.process.EngineHooks;
 
 /**
  * Records what happens at approval tasks, in the audit journal and in engine history.
@@ -66,11 +65,10 @@ public class ApprovalRecorder {
         task.getProcessInstanceId(), user, text(task.getVariable("reason")),
         text(task.getVariable("ticket")), entry.outcome() + " at " + describe(task)
             + (comment == null ? "" : ": " + comment));
-    Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> {
-          journal.append(entry);
-          opsLog.record(line);
-        });
+    EngineHooks.afterCommit(() -> {
+      journal.append(entry);
+      opsLog.record(line);
+    });
   }
 
   private static JournalEntry.Draft draft(DelegateTask task, String user, String kind,

@@ -1,12 +1,11 @@
 package org.switchman.process.foureyes;
 
-import java.util.ArrayList;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.EngineHooks;
 
 /** Registers the four-eyes parse listener with the engine. */
 @Component
@@ -24,10 +23,7 @@ public class FourEyesPlugin extends AbstractProcessEnginePlugin {
   public void preInit(ProcessEngineConfigurationImpl configuration) {
     ApprovalRecorder recorder = new ApprovalRecorder(journal, opsLog);
     recorder.bind(configuration);
-    if (configuration.getCustomPreBPMNParseListeners() == null) {
-      configuration.setCustomPreBPMNParseListeners(new ArrayList<BpmnParseListener>());
-    }
-    configuration.getCustomPreBPMNParseListeners()
-        .add(new FourEyesParseListener(new FourEyesTaskListener(recorder)));
+    EngineHooks.addPreParseListener(configuration,
+        new FourEyesParseListener(new FourEyesTaskListener(recorder)));
   }
 }

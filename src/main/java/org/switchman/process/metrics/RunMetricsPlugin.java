@@ -4,21 +4,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.cfg.TransactionState;
-import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.stereotype.Component;
+import org.switchman.process.EngineHooks;
 
 /**
  * Prometheus metrics of every run, without anything in the diagrams:
@@ -41,21 +38,18 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    if (configuration.getCustomPostBPMNParseListeners() == null) {
-      configuration.setCustomPostBPMNParseListeners(new ArrayList<BpmnParseListener>());
-    }
-    configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
+    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
       @Override
       public void parseProcess(Element element, ProcessDefinitionEntity definition) {
         String runbook = definition.getKey();
         definition.addBuiltInListener(ExecutionListener.EVENTNAME_START,
-            (ExecutionListener) execution -> afterCommit(() ->
+            (ExecutionListener) execution -> EngineHooks.afterCommit(() ->
                 Counter.builder("switchman.runs.started").tag("runbook", runbook)
                     .description("Runs started").register(registry).increment()));
         definition.addBuiltInListener(ExecutionListener.EVENTNAME_END,
             (ExecutionListener) execution -> {
               String outcome = execution.isCanceled() ? "cancelled" : "completed";
-              afterCommit(() -> Counter.builder("switchman.runs.ended").tag("runbook", runbook)
+              EngineHooks.afterCommit(() -> Counter.builder("switchman.runs.ended").tag("runbook", runbook)
                   .tag("outcome", outcome).description("Runs ended").register(registry).increment());
             });
       }
@@ -68,7 +62,7 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
               task -> {
                 Duration waited = Duration.ofMillis(
                     System.currentTimeMillis() - task.getCreateTime().getTime());
-                afterCommit(() -> Timer.builder("switchman.task.wait")
+                EngineHooks.afterCommit(() -> Timer.builder("switchman.task.wait")
                     .tag("runbook", runbook).tag("task", task.getTaskDefinitionKey())
                     .description("Time a user task waited for a person").register(registry)
                     .record(waited));
@@ -76,10 +70,5 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
         }
       }
     });
-  }
-
-  private static void afterCommit(Runnable action) {
-    Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> action.run());
   }
 }

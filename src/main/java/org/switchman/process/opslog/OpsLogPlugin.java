@@ -1,14 +1,11 @@
 package org.switchman.process.opslog;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
@@ -18,6 +15,7 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.EngineHooks;
 
 /**
  * Writes the ops log for every run of every deployed process, without anything in the diagrams:
@@ -38,10 +36,7 @@ public class OpsLogPlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    if (configuration.getCustomPostBPMNParseListeners() == null) {
-      configuration.setCustomPostBPMNParseListeners(new ArrayList<BpmnParseListener>());
-    }
-    configuration.getCustomPostBPMNParseListeners().add(new AbstractBpmnParseListener() {
+    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
       @Override
       public void parseProcess(Element element, ProcessDefinitionEntity definition) {
         definition.addBuiltInListener(ExecutionListener.EVENTNAME_START,
@@ -82,8 +77,7 @@ public class OpsLogPlugin extends AbstractProcessEnginePlugin {
     String user = Context.getCommandContext().getAuthenticatedUserId();
     OpsEvent event = new OpsEvent(Instant.now(), kind, runbookOf(entity), runId, user,
         text(execution.getVariable("reason")), text(execution.getVariable("ticket")), detail);
-    Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> opsLog.record(event));
+    EngineHooks.afterCommit(() -> opsLog.record(event));
   }
 
   private static String runbookOf(ExecutionEntity execution) {
