@@ -18,7 +18,7 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
     String reason, String ticket, String detail) {
 
   /** What an ops log line reports. */
-  public enum Kind { RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, ESCALATION, RUN_ENDED }
+  public enum Kind { RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED }
 
   /** The line as it is written to the log file, SAL style. */
   public String line() {

@@ -11,6 +11,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Profile;
 import org.switchman.config.DbProperties;
+import org.switchman.config.SwitchoverProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
 import org.switchman.config.SshProperties;
@@ -58,5 +61,35 @@ public class LabAdapterSettings {
     }
     return new DbProperties(lab.mysqlAdminUser(), passwordFile, lab.topology().sections(), masters,
         Duration.ofSeconds(3), Duration.ofSeconds(10));
+  }
+
+  /** The switchover's hosts from the lab topology; short catch-up and approval settings stay default. */
+  @Bean
+  @Primary
+  SwitchoverProperties labSwitchover(Lab lab, Environment environment) {
+    Map<String, List<String>> maintenance = new HashMap<>();
+    Map<String, List<String>> jobrunners = new HashMap<>();
+    Map<String, List<String>> dbMasters = new HashMap<>();
+    for (String dc : LabTopology.DATACENTERS) {
+      maintenance.put(dc, hostsOf(lab, dc, "maintenance"));
+      jobrunners.put(dc, hostsOf(lab, dc, "jobrunner"));
+      dbMasters.put(dc, lab.topology().sections().stream()
+          .map(section -> lab.topology().dbMasterHost(section, dc).fqdn()).toList());
+    }
+    Binder binder = Binder.get(environment);
+    SwitchoverProperties configured = binder.bind("switchman.switchover",
+        SwitchoverProperties.class).orElse(new SwitchoverProperties(null, null, null, null, null,
+            null, null, null, null, null, null, null, null));
+    return new SwitchoverProperties(LabTopology.DATACENTERS, LabTopology.MEDIAWIKI_SERVICES,
+        maintenance, jobrunners, dbMasters, "mw-cron", configured.catchUpAttempts(),
+        configured.catchUpInterval(), configured.commandTimeout(), configured.maxLagSeconds(),
+        configured.approvalTimeout(), configured.approvalReminder(),
+        lab.config().discoveryTtl().toSeconds());
+  }
+
+  private static List<String> hostsOf(Lab lab, String dc, String cluster) {
+    return lab.topology().hosts().stream()
+        .filter(host -> host.dc().equals(dc) && host.cluster().equals(cluster))
+        .map(LabTopology.Host::fqdn).toList();
   }
 }

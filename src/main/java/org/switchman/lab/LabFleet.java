@@ -165,7 +165,9 @@ final class LabFleet {
       Files.createDirectories(state.resolve("faults"));
       Files.createDirectories(state.resolve("registration"));
       for (String unit : host.units()) {
-        Files.writeString(state.resolve("units").resolve(unit), "active\n");
+        // periodic maintenance jobs run in the primary datacenter only
+        boolean passiveCron = unit.equals("mw-cron") && !host.dc().equals(LabTopology.PRIMARY_DC);
+        Files.writeString(state.resolve("units").resolve(unit), passiveCron ? "inactive\n" : "active\n");
       }
       StringBuilder keys = new StringBuilder();
       host.services().forEach(s -> keys.append(host.conftoolKey(s)).append('\n'));

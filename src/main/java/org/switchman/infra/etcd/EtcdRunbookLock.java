@@ -49,7 +49,14 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1");
     }
-    if (slotOf(runbook, target, holder.runId()).isPresent()) {
+    Optional<EtcdStore.Entry> mine = slotOf(runbook, target, holder.runId());
+    if (mine.isPresent()) {
+      // held already; after a restart this JVM takes over renewing the lease
+      EtcdStore.Entry slot = mine.get();
+      if (slot.lease() != 0 && !held.containsKey(slot.key())) {
+        held.computeIfAbsent(slot.key(), key -> new Held(slot.lease(),
+            etcd.client().getLeaseClient().keepAlive(slot.lease(), new Quiet(key))));
+      }
       return;
     }
     long lease = etcd.await(etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())),

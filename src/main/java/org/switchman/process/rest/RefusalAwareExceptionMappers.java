@@ -8,11 +8,14 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
 import org.camunda.bpm.engine.rest.exception.RestExceptionHandler;
+import org.switchman.process.decisions.InvalidDecisionException;
 import org.switchman.process.foureyes.FourEyesViolationException;
+import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.port.RunbookLock;
 
 /**
- * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal with 403 and
- * its plain message, instead of a 500 wrapped in engine listener text. Everything else is handled
+ * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal with 403, a
+ * rejected start or decision with 400 and a held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine listener text. Everything else is handled
  * exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
@@ -24,16 +27,39 @@ final class RefusalAwareExceptionMappers {
   static Response refusalOrNull(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof FourEyesViolationException refusal) {
-        return Response.status(Response.Status.FORBIDDEN)
-            .type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(Map.of("type", REFUSAL_TYPE, "message", refusal.getMessage()))
-            .build();
+        return answer(Response.Status.FORBIDDEN, REFUSAL_TYPE, refusal.getMessage());
+      }
+      if (cause instanceof InvalidRequestException invalid) {
+        return answer(Response.Status.BAD_REQUEST, "InvalidRequest", invalid.getMessage());
+      }
+      if (cause instanceof InvalidDecisionException invalid) {
+        return answer(Response.Status.BAD_REQUEST, "InvalidDecision", invalid.getMessage());
+      }
+      if (cause instanceof RunbookLock.LockHeldException held) {
+        return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
       }
       if (cause.getCause() == cause) {
         break;
       }
     }
     return null;
+  }
+
+  private static Response answer(Response.Status status, String type, String message) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(Map.of("type", type, "message", message)).build();
+  }
+
+  /** Mapper for any other exception thrown through a resource (a listener's own exception). */
+  public static class ForOtherException implements ExceptionMapper<Exception> {
+    private final org.camunda.bpm.engine.rest.exception.ExceptionHandler camunda =
+        new org.camunda.bpm.engine.rest.exception.ExceptionHandler();
+
+    @Override
+    public Response toResponse(Exception exception) {
+      Response known = refusalOrNull(exception);
+      return known != null ? known : camunda.toResponse(exception);
+    }
   }
 
   /** Mapper for {@link RestException}, which the task resources wrap engine errors in. */

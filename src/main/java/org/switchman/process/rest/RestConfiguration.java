@@ -41,9 +41,11 @@ public class RestConfiguration {
         Set<Class<?>> configuration = new HashSet<>(CamundaRestResources.getConfigurationClasses());
         configuration.remove(RestExceptionHandler.class);
         configuration.remove(ProcessEngineExceptionHandler.class);
+        configuration.remove(org.camunda.bpm.engine.rest.exception.ExceptionHandler.class);
         registerClasses(configuration);
         register(RefusalAwareExceptionMappers.ForRestException.class);
         register(RefusalAwareExceptionMappers.ForProcessEngineException.class);
+        register(RefusalAwareExceptionMappers.ForOtherException.class);
         register(JacksonFeature.class);
       }
     };

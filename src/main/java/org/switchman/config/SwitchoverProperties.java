@@ -1,0 +1,72 @@
+package org.switchman.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The datacenter switchover ({@code switchman.switchover.*}). The database sections come from
+ * {@code switchman.db.sections}.
+ *
+ * @param datacenters the core datacenters
+ * @param services the active/passive discovery records the switchover moves
+ * @param maintenanceHosts the maintenance hosts by datacenter
+ * @param jobrunners the jobrunner hosts by datacenter
+ * @param dbMasterHosts the database master hosts by datacenter (puppet, check downtimes)
+ * @param maintenanceUnit the systemd unit of the periodic maintenance jobs
+ * @param catchUpAttempts how often a section's catch-up is checked before the operator is asked
+ * @param catchUpInterval the pause between two catch-up checks
+ * @param commandTimeout the limit for one remote command
+ * @param maxLagSeconds the replication lag the pre-checks accept
+ * @param approvalTimeout how long a GO/NOGO waits before it expires and the run stops
+ * @param approvalReminder when approvers are reminded of a waiting GO/NOGO
+ * @param ttlIfUnknown the TTL to restore for a record found already reduced before the run
+ */
+@ConfigurationProperties("switchman.switchover")
+public record SwitchoverProperties(List<String> datacenters, List<String> services,
+    Map<String, List<String>> maintenanceHosts, Map<String, List<String>> jobrunners,
+    Map<String, List<String>> dbMasterHosts, String maintenanceUnit, Integer catchUpAttempts,
+    Duration catchUpInterval, Duration commandTimeout, Long maxLagSeconds, Duration approvalTimeout,
+    Duration approvalReminder, Long ttlIfUnknown) {
+
+  public static final List<String> DEFAULT_SERVICES =
+      List.of("appservers-rw", "api-rw", "jobrunner", "videoscaler", "parsoid-php");
+
+  public SwitchoverProperties {
+    datacenters = datacenters == null || datacenters.isEmpty() ? List.of("eqiad", "codfw")
+        : List.copyOf(datacenters);
+    services = services == null || services.isEmpty() ? DEFAULT_SERVICES : List.copyOf(services);
+    maintenanceHosts = maintenanceHosts == null ? Map.of() : Map.copyOf(maintenanceHosts);
+    jobrunners = jobrunners == null ? Map.of() : Map.copyOf(jobrunners);
+    dbMasterHosts = dbMasterHosts == null ? Map.of() : Map.copyOf(dbMasterHosts);
+    maintenanceUnit = maintenanceUnit == null || maintenanceUnit.isBlank() ? "mw-cron" : maintenanceUnit;
+    catchUpAttempts = catchUpAttempts == null ? 20 : catchUpAttempts;
+    catchUpInterval = catchUpInterval == null ? Duration.ofMillis(250) : catchUpInterval;
+    commandTimeout = commandTimeout == null ? Duration.ofSeconds(60) : commandTimeout;
+    maxLagSeconds = maxLagSeconds == null ? 5L : maxLagSeconds;
+    approvalTimeout = approvalTimeout == null ? Duration.ofMinutes(30) : approvalTimeout;
+    approvalReminder = approvalReminder == null ? Duration.ofMinutes(15) : approvalReminder;
+    ttlIfUnknown = ttlIfUnknown == null ? 300L : ttlIfUnknown;
+  }
+
+  /** @throws IllegalStateException naming the setting that is wrong */
+  public SwitchoverProperties validated() {
+    if (catchUpAttempts < 1) {
+      throw new IllegalStateException("switchman.switchover.catch-up-attempts must be at least 1");
+    }
+    if (approvalReminder.compareTo(approvalTimeout) >= 0) {
+      throw new IllegalStateException("switchman.switchover.approval-reminder (" + approvalReminder
+          + ") must come before switchman.switchover.approval-timeout (" + approvalTimeout + ")");
+    }
+    for (String dc : datacenters) {
+      if (maintenanceHosts.getOrDefault(dc, List.of()).isEmpty()) {
+        throw new IllegalStateException("switchman.switchover.maintenance-hosts." + dc + " is empty");
+      }
+      if (dbMasterHosts.getOrDefault(dc, List.of()).isEmpty()) {
+        throw new IllegalStateException("switchman.switchover.db-master-hosts." + dc + " is empty");
+      }
+    }
+    return this;
+  }
+}

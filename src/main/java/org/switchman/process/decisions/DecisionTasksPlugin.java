@@ -1,0 +1,164 @@
+package org.switchman.process.decisions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
+import org.switchman.process.EngineHooks;
+import org.switchman.process.RunContexts;
+
+/**
+ * The rules of the two kinds of decision task, attached to every diagram's user tasks by their
+ * form, so no diagram can forget them.
+ *
+ * <ul>
+ *   <li><b>Approvals</b> (form {@value #APPROVAL_FORM}): the decision must be {@code GO} or
+ *       {@code NOGO}. When the task is created, a decision left from an earlier gate is cleared,
+ *       and, when the run sets {@code approvalTimeout} and {@code approvalReminder}, the task gets
+ *       a due date (when it expires) and a follow-up date (when approvers are reminded), which
+ *       Tasklist shows and sorts by.
+ *   <li><b>Operator decisions</b> (form {@value #FAILURE_FORM}): the decision must be {@code
+ *       retry}, {@code skip} or {@code abort}; skip and abort need a justification; a task may
+ *       forbid skip or abort with the local variables {@code skipAllowed} / {@code abortAllowed}
+ *       set to {@code false} (input mappings in the diagram). Each accepted decision is journaled
+ *       ({@code DECISION}) and written to the ops log once the completion has committed.
+ * </ul>
+ * A refused decision raises {@link InvalidDecisionException} and the task stays open.
+ */
+@Component
+public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
+
+  public static final String APPROVAL_FORM = "approval";
+  public static final String FAILURE_FORM = "failure-decision";
+  static final Set<String> APPROVAL_DECISIONS = Set.of("GO", "NOGO");
+  static final List<String> OPERATOR_DECISIONS = List.of("retry", "skip", "abort");
+
+  private final Journal journal;
+  private final OpsLog opsLog;
+
+  public DecisionTasksPlugin(Journal journal, OpsLog opsLog) {
+    this.journal = journal;
+    this.opsLog = opsLog;
+  }
+
+  @Override
+  public void preInit(ProcessEngineConfigurationImpl configuration) {
+    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
+      @Override
+      public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+        if (!(activity.getActivityBehavior() instanceof UserTaskActivityBehavior behavior)) {
+          return;
+        }
+        String form = element.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "formRef");
+        if (APPROVAL_FORM.equals(form)) {
+          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
+              DecisionTasksPlugin::approvalCreated);
+          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
+              DecisionTasksPlugin::approvalCompleted);
+        } else if (FAILURE_FORM.equals(form)) {
+          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
+              task -> clear(task.getExecution(), "decision", "justification"));
+          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
+              DecisionTasksPlugin.this::operatorDecided);
+        }
+      }
+    });
+  }
+
+  private static void approvalCreated(DelegateTask task) {
+    clear(task.getExecution(), "decision", "comment");
+    Duration timeout = duration(task.getVariable("approvalTimeout"));
+    Duration reminder = duration(task.getVariable("approvalReminder"));
+    Instant now = Instant.now();
+    if (timeout != null) {
+      task.setDueDate(Date.from(now.plus(timeout)));
+    }
+    if (reminder != null) {
+      task.setFollowUpDate(Date.from(now.plus(reminder)));
+    }
+  }
+
+  private static void approvalCompleted(DelegateTask task) {
+    Object decision = task.getVariable("decision");
+    if (decision == null || !APPROVAL_DECISIONS.contains(decision.toString())) {
+      throw new InvalidDecisionException("'" + task.getName() + "' needs the decision GO or NOGO, not "
+          + (decision == null ? "none" : "'" + decision + "'"));
+    }
+  }
+
+  private void operatorDecided(DelegateTask task) {
+    Object value = task.getVariable("decision");
+    String decision = value == null ? "" : value.toString();
+    if (!OPERATOR_DECISIONS.contains(decision)) {
+      throw new InvalidDecisionException("'" + task.getName() + "' needs the decision retry, skip"
+          + " or abort, not " + (decision.isEmpty() ? "none" : "'" + decision + "'"));
+    }
+    if (decision.equals("skip") && Boolean.FALSE.equals(task.getVariable("skipAllowed"))) {
+      throw new InvalidDecisionException("This step cannot be skipped: retry it"
+          + (Boolean.FALSE.equals(task.getVariable("abortAllowed")) ? "" : " or abort the run"));
+    }
+    if (decision.equals("abort") && Boolean.FALSE.equals(task.getVariable("abortAllowed"))) {
+      throw new InvalidDecisionException("Abort is not offered at this point: the discovery"
+          + " records already point at the new datacenter. Retry or skip here, and run the reverse"
+          + " switchover to go back.");
+    }
+    Object justification = task.getVariable("justification");
+    if (!decision.equals("retry") && (justification == null || justification.toString().isBlank())) {
+      throw new InvalidDecisionException("A " + decision + " needs a justification");
+    }
+    String user = Context.getCommandContext().getAuthenticatedUserId();
+    DelegateExecution execution = task.getExecution();
+    String runId = RunContexts.runId(execution);
+    Object failure = task.getVariable("failureMessage");
+    Object section = task.getVariable("section");
+    JournalEntry.Draft entry = new JournalEntry.Draft(runId, task.getTaskDefinitionKey(),
+        user == null ? "system" : user, String.valueOf(task.getVariable("mode")), "DECISION",
+        section == null ? "task " + task.getId() : "section " + section,
+        "decide on '" + task.getName() + "'" + (failure == null ? "" : " after: " + failure),
+        decision.toUpperCase(), justification == null ? null : justification.toString(), null, null);
+    OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION,
+        ((ExecutionEntity) execution).getProcessDefinition().getKey(), runId, user,
+        text(task.getVariable("reason")), text(task.getVariable("ticket")),
+        decision + " at '" + task.getName() + "'" + (section == null ? "" : " for " + section)
+            + (justification == null ? "" : ": " + justification));
+    EngineHooks.afterCommit(() -> {
+      journal.append(entry);
+      opsLog.record(line);
+    });
+  }
+
+  private static void clear(DelegateExecution execution, String... names) {
+    for (String name : names) {
+      if (execution.hasVariable(name)) {
+        execution.setVariable(name, null);
+      }
+    }
+  }
+
+  private static Duration duration(Object text) {
+    return text == null || text.toString().isBlank() ? null : Duration.parse(text.toString());
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+}

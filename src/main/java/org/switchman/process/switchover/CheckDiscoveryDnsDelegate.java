@@ -1,0 +1,25 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Phase 4: checks that DNS answers with the new datacenter. */
+@Component
+public class CheckDiscoveryDnsDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public CheckDiscoveryDnsDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    steps.checked(execution, () -> steps.switchover().checkDiscoveryDns(RunContexts.of(execution),
+        steps.request(execution)));
+  }
+}

@@ -1,0 +1,31 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import java.time.Instant;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
+import org.switchman.process.RunContexts;
+
+/** An approval has waited past its reminder time: an ops log line (and webhook) asks for it. */
+@Component
+public class RemindApproversDelegate implements JavaDelegate {
+
+  private final OpsLog opsLog;
+
+  public RemindApproversDelegate(OpsLog opsLog) {
+    this.opsLog = opsLog;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.REMINDER,
+        execution.getProcessDefinitionId().split(":")[0], RunContexts.runId(execution), null,
+        SwitchoverSteps.text(execution, REASON), SwitchoverSteps.text(execution, TICKET),
+        "'" + execution.getCurrentActivityName() + "': an approval is waiting; it expires after "
+            + SwitchoverSteps.text(execution, APPROVAL_TIMEOUT)));
+  }
+}

@@ -1,0 +1,30 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** After an abort in the lockdown: the old site's masters read-write again. */
+@Component
+public class RollBackSectionsDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public RollBackSectionsDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    org.switchman.runbook.RunContext run = RunContexts.of(execution);
+    String dcFrom = SwitchoverSteps.text(execution, DC_FROM);
+    String dcTo = SwitchoverSteps.text(execution, DC_TO);
+    for (String section : SwitchoverSteps.list(SwitchoverSteps.text(execution, SECTIONS))) {
+      steps.switchover().rollBackSection(run.inStep(run.step() + "[" + section + "]"), section,
+          dcFrom, dcTo);
+    }
+  }
+}

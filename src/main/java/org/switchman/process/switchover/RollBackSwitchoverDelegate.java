@@ -1,0 +1,27 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Rolls a stopped switchover back; a part that fails raises an incident after the retries. */
+@Component
+public class RollBackSwitchoverDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public RollBackSwitchoverDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    steps.switchover().rollBack(RunContexts.of(execution), steps.request(execution),
+        steps.ttls(execution),
+        SwitchoverSteps.list(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+    execution.setVariable(OUTCOME, "rolled-back");
+  }
+}

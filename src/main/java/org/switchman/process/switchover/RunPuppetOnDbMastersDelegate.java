@@ -1,0 +1,25 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Phase 9: runs puppet on the database masters and removes the check downtimes. */
+@Component
+public class RunPuppetOnDbMastersDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public RunPuppetOnDbMastersDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    steps.checked(execution, () -> steps.switchover().runPuppetOnDbMasters(
+        RunContexts.of(execution), steps.request(execution)));
+  }
+}

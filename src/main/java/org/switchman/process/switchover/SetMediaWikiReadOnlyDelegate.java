@@ -1,0 +1,29 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import java.time.Instant;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Phase 2: MediaWiki read-only; the first success opens the read-only window. */
+@Component
+public class SetMediaWikiReadOnlyDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public SetMediaWikiReadOnlyDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    Instant started = steps.checked(execution, () -> steps.switchover()
+        .setReadOnly(RunContexts.of(execution), steps.request(execution)));
+    if (execution.getVariable(READ_ONLY_STARTED_AT) == null) {
+      execution.setVariable(READ_ONLY_STARTED_AT, started.toString());
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Phase 1: stops the maintenance jobs in both datacenters; remembers where they ran. */
+@Component
+public class StopMaintenanceDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public StopMaintenanceDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    java.util.List<String> wereRunning = steps.checked(execution, () -> steps.switchover()
+        .stopMaintenance(RunContexts.of(execution), steps.request(execution)));
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(
+        SwitchoverSteps.list(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+    all.addAll(wereRunning);
+    execution.setVariable(MAINTENANCE_WAS_RUNNING, String.join(",", all));
+  }
+}

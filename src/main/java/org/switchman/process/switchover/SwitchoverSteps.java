@@ -1,0 +1,166 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.switchman.config.DbProperties;
+import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.RunContexts;
+import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.DbMasters;
+import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
+import org.switchman.runbook.switchover.SwitchoverTopology;
+
+/**
+ * What the switchover delegates share: the {@link Switchover} service (built on first use, so the
+ * application starts without adapters and a run says which one is missing), the request read
+ * from process variables, and the mapping of a failed check to the {@value SwitchoverVars#CHECK_FAILED}
+ * BPMN error that opens an operator decision.
+ */
+@Component
+public class SwitchoverSteps {
+
+  private final ObjectProvider<Conftool> conftool;
+  private final ObjectProvider<DnsDiscovery> dns;
+  private final ObjectProvider<DbMasters> masters;
+  private final ObjectProvider<RemoteExecutor> remote;
+  private final ObjectProvider<SwitchoverProperties> settings;
+  private final ObjectProvider<DbProperties> db;
+  private final ObjectMapper json = new ObjectMapper();
+  private volatile Switchover switchover;
+
+  public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
+      ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
+      ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db) {
+    this.conftool = conftool;
+    this.dns = dns;
+    this.masters = masters;
+    this.remote = remote;
+    this.settings = settings;
+    this.db = db;
+  }
+
+  /** @throws IllegalStateException naming the adapters that are not configured */
+  public Switchover switchover() {
+    Switchover built = switchover;
+    if (built == null) {
+      synchronized (this) {
+        if (switchover == null) {
+          switchover = build();
+        }
+        built = switchover;
+      }
+    }
+    return built;
+  }
+
+  private Switchover build() {
+    Conftool c = conftool.getIfAvailable();
+    DnsDiscovery d = dns.getIfAvailable();
+    DbMasters m = masters.getIfAvailable();
+    RemoteExecutor r = remote.getIfAvailable();
+    if (c == null || d == null || m == null || r == null) {
+      throw new IllegalStateException("dc-switchover needs etcd, DNS, database and SSH access;"
+          + " configure switchman.etcd.endpoints, switchman.dns.server, switchman.db.admin-user"
+          + " and switchman.ssh.key-file (missing:" + (c == null ? " etcd" : "")
+          + (d == null ? " dns" : "") + (m == null ? " db" : "") + (r == null ? " ssh" : "") + ")");
+    }
+    SwitchoverProperties s = settings().validated();
+    SwitchoverTopology topology = new SwitchoverTopology(s.datacenters(), s.services(), sections(),
+        s.maintenanceHosts(), s.jobrunners(), s.dbMasterHosts(), s.maintenanceUnit());
+    return new Switchover(topology, c, d, m, r, s.catchUpAttempts(), s.catchUpInterval(),
+        s.commandTimeout(), s.maxLagSeconds());
+  }
+
+  public SwitchoverProperties settings() {
+    SwitchoverProperties s = settings.getIfAvailable();
+    return s != null ? s : new SwitchoverProperties(null, null, null, null, null, null, null, null,
+        null, null, null, null, null);
+  }
+
+  public List<String> sections() {
+    DbProperties d = db.getIfAvailable();
+    return d != null ? d.sections() : DbProperties.DEFAULT_SECTIONS;
+  }
+
+  /** The request as the start listener normalized it. */
+  public SwitchoverRequest request(DelegateExecution execution) {
+    return new SwitchoverRequest(text(execution, DC_FROM), text(execution, DC_TO),
+        ExecutionMode.parse(text(execution, RunContexts.MODE)), text(execution, REASON),
+        text(execution, TICKET), duration(execution, READ_ONLY_BUDGET, "PT3M"),
+        duration(execution, IN_FLIGHT_GRACE, "PT10S"));
+  }
+
+  /**
+   * Runs a step; a failed check becomes the {@value SwitchoverVars#CHECK_FAILED} BPMN error, with
+   * the check, its message and the step in variables for the operator decision form.
+   */
+  public <T> T checked(DelegateExecution execution, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (CheckFailedException e) {
+      execution.setVariable(FAILED_CHECK, e.check());
+      execution.setVariable(FAILURE_MESSAGE, e.getMessage());
+      execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
+      throw new BpmnError(CHECK_FAILED, e.check() + ": " + e.getMessage());
+    }
+  }
+
+  public void checked(DelegateExecution execution, Runnable step) {
+    checked(execution, () -> {
+      step.run();
+      return null;
+    });
+  }
+
+  public Map<String, Long> ttls(DelegateExecution execution) {
+    String text = text(execution, ORIGINAL_TTLS);
+    if (text == null || text.isBlank()) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      return json.readValue(text, new TypeReference<LinkedHashMap<String, Long>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("originalTtls is not a JSON map of TTLs: " + text, e);
+    }
+  }
+
+  public String ttlsText(Map<String, Long> ttls) {
+    try {
+      return json.writeValueAsString(ttls);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static List<String> list(String csv) {
+    return csv == null || csv.isBlank() ? List.of()
+        : Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  static String text(DelegateExecution execution, String name) {
+    return RunContexts.text(execution, name);
+  }
+
+  private static Duration duration(DelegateExecution execution, String name, String fallback) {
+    String text = text(execution, name);
+    return Duration.parse(text == null || text.isBlank() ? fallback : text);
+  }
+}

@@ -1,0 +1,28 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
+
+/** Phase 6 for one section: the new site's master read-write. */
+@Component
+public class UnlockSectionDelegate implements JavaDelegate {
+
+  private final SwitchoverSteps steps;
+
+  public UnlockSectionDelegate(SwitchoverSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    String section = SwitchoverSteps.text(execution, SECTION);
+    org.switchman.runbook.RunContext run = RunContexts.of(execution,
+        execution.getCurrentActivityId() + "[" + section + "]");
+    steps.checked(execution, () -> steps.switchover().unlockSection(run, section,
+        SwitchoverSteps.text(execution, DC_FROM), SwitchoverSteps.text(execution, DC_TO)));
+  }
+}

@@ -1,0 +1,556 @@
+package org.switchman.runbook.switchover;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.dblockdown.DbLockdown;
+import org.switchman.runbook.discovery.DiscoveryTtl;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.DbMasters;
+import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.RemoteExecutionException;
+import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.Versioned;
+
+/**
+ * The steps of the MediaWiki datacenter switchover (reference 001, phases 0–9), one method per
+ * step, in the order the process runs them. The process decides the order, the parallelism, the
+ * waits and the approvals; this class does one step at a time.
+ *
+ * <p><b>Idempotency.</b> Every step reads the current state first and changes only what differs,
+ * so it can run again after a crash, a retry or a partial failure.
+ *
+ * <p><b>Modes.</b> Every change goes through the adapters, and so through the mutation choke
+ * point: in dry-run it is journaled as "would: …" and nothing changes, and the checks that depend
+ * on an earlier change are reported instead of failing; in live-test a change aimed at the active
+ * datacenter is refused and journaled.
+ *
+ * <p><b>Failures.</b> A check that does not hold (a host that cannot be reached, a record that did
+ * not flip, a master that did not catch up) raises {@link CheckFailedException}, which the process
+ * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to be
+ * retried by the engine.
+ */
+public final class Switchover {
+
+  /** The TTL the discovery records get while the switchover runs (production's DNS_SHORT_TTL). */
+  public static final long SHORT_TTL = 10;
+  /** The service whose Icinga checks page when a master changes its read-only state. */
+  static final String READ_ONLY_CHECK = "MariaDB read only";
+  /** Six hours, as in production: a backstop if the downtime is never removed. */
+  static final long DOWNTIME_SECONDS = 6 * 3600;
+
+  private final SwitchoverTopology topology;
+  private final Conftool conftool;
+  private final DnsDiscovery dns;
+  private final DbMasters masters;
+  private final RemoteExecutor remote;
+  private final DbLockdown lockdown;
+  private final DiscoveryTtl ttl;
+  private final Duration commandTimeout;
+  private final long maxLagSeconds;
+
+  /**
+   * @param catchUpAttempts how often a section's catch-up is checked before it fails
+   * @param catchUpInterval the pause between catch-up checks
+   * @param commandTimeout the limit for one remote command
+   * @param maxLagSeconds the replication lag the pre-checks accept
+   */
+  public Switchover(SwitchoverTopology topology, Conftool conftool, DnsDiscovery dns,
+      DbMasters masters, RemoteExecutor remote, int catchUpAttempts, Duration catchUpInterval,
+      Duration commandTimeout, long maxLagSeconds) {
+    this.topology = topology;
+    this.conftool = conftool;
+    this.dns = dns;
+    this.masters = masters;
+    this.remote = remote;
+    this.lockdown = new DbLockdown(masters, catchUpAttempts, catchUpInterval);
+    this.ttl = new DiscoveryTtl(dns, conftool);
+    this.commandTimeout = commandTimeout;
+    this.maxLagSeconds = maxLagSeconds;
+  }
+
+  public SwitchoverTopology topology() {
+    return topology;
+  }
+
+  /** The datacenter conftool names as primary ({@code WMFMasterDatacenter}). */
+  public String masterDatacenter() {
+    return conftool.masterDatacenter().value();
+  }
+
+  /** The reason puppet is disabled with, and must be enabled with again. */
+  public static String puppetReason(SwitchoverRequest request) {
+    return "dc-switchover " + request.dcFrom() + " to " + request.dcTo() + " " + request.ticket();
+  }
+
+  // ---------------------------------------------------------------- phase 0
+
+  /** Disables puppet on the maintenance hosts of both datacenters, so it cannot restart the timers. */
+  public void disablePuppet(RunContext run, SwitchoverRequest request) {
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.maintenanceHosts(dc)) {
+        execute(run, host, dc, "disable-puppet " + quote(puppetReason(request)));
+      }
+    }
+  }
+
+  /**
+   * Reads each discovery record's TTL from DNS and reduces it to {@link #SHORT_TTL}.
+   *
+   * @param known the TTLs read by an earlier attempt of this run, which win over what DNS says now
+   *     (a retry finds the records already reduced)
+   * @param ttlIfUnknown the TTL to assume for a record found already reduced by someone else
+   * @return the original TTL of each record, to wait for and to restore
+   */
+  public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown) {
+    Map<String, Long> original = new LinkedHashMap<>();
+    for (String service : topology.services()) {
+      long fallback = known.getOrDefault(service, ttlIfUnknown);
+      Map<String, Long> read = ttl.reduce(run, List.of(service), SHORT_TTL, fallback);
+      original.put(service, known.getOrDefault(service, read.get(service)));
+    }
+    return original;
+  }
+
+  /** How long to wait so that every answer cached with an original TTL has expired. */
+  public static Duration oldTtlWait(Map<String, Long> originalTtls) {
+    return Duration.ofSeconds(DiscoveryTtl.longest(originalTtls));
+  }
+
+  /**
+   * Warms the new site's caches (in live-test the passive site's) by running the warm-up on its
+   * maintenance host, in both the shared-cache and the per-server mode.
+   */
+  public void warmUpCaches(RunContext run, SwitchoverRequest request) {
+    String dc = run.mode() == ExecutionMode.LIVE_TEST ? request.dcFrom() : request.dcTo();
+    for (String host : topology.maintenanceHosts(dc)) {
+      execute(run, host, dc, "/var/lib/mediawiki-cache-warmup/warmup.py urls-cluster.txt spread "
+          + "mw-web.svc." + dc + ".wmnet");
+      execute(run, host, dc, "/var/lib/mediawiki-cache-warmup/warmup.py urls-server.txt clone "
+          + "mw-web.svc." + dc + ".wmnet");
+    }
+  }
+
+  /** Downtimes the read-only checks of every database master of both sites, so they do not page. */
+  public void downtimeReadOnlyChecks(RunContext run, SwitchoverRequest request) {
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.dbMasterHosts(dc)) {
+        execute(run, host, dc, "downtime-service " + quote(READ_ONLY_CHECK) + " " + DOWNTIME_SECONDS
+            + " " + quote(puppetReason(request)));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- pre-checks
+
+  /**
+   * What the approvers see before GO: replication in both directions per section, its lag, and
+   * both datacenters' pooled state.
+   *
+   * @param lines one line per fact, in words
+   * @param problems the facts that stop a switchover
+   */
+  public record PreCheckReport(List<String> lines, List<String> problems) {}
+
+  /**
+   * Checks that a switchover can go: each new-site master replicates from the old site within the
+   * lag limit, each old-site master replicates back (circular replication, needed for the catch-up
+   * proof), the services are pooled in the old site, and MediaWiki is read-write.
+   *
+   * @throws CheckFailedException listing every problem, unless in dry-run (reported only) or in
+   *     live-test where replication problems are warnings, as in production
+   */
+  public PreCheckReport preChecks(RunContext run, SwitchoverRequest request) {
+    List<String> lines = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    for (String section : topology.sections()) {
+      for (String[] direction : new String[][] {{request.dcFrom(), request.dcTo()},
+          {request.dcTo(), request.dcFrom()}}) {
+        DbMasters.ReplicationStatus status = masters.replication(section, direction[1]);
+        String line = section + " " + direction[0] + " → " + direction[1] + ": "
+            + (status.healthy() ? "replicating" : "NOT replicating")
+            + ", lag " + (status.secondsBehind() == null ? "unknown" : status.secondsBehind() + " s");
+        lines.add(line);
+        List<String> target = run.mode() == ExecutionMode.LIVE_TEST ? warnings : problems;
+        if (!status.healthy()) {
+          target.add(line + (status.lastError() == null || status.lastError().isBlank() ? ""
+              : " (" + status.lastError() + ")"));
+        } else if (status.secondsBehind() == null || status.secondsBehind() > maxLagSeconds) {
+          target.add(line + " (limit " + maxLagSeconds + " s)");
+        }
+      }
+    }
+    for (String service : topology.services()) {
+      StringBuilder pooled = new StringBuilder(service + " pooled:");
+      for (String dc : topology.datacenters()) {
+        boolean yes = conftool.discovery(service, dc).map(v -> v.value().pooled()).orElse(false);
+        pooled.append(' ').append(dc).append('=').append(yes ? "yes" : "no");
+      }
+      lines.add(pooled.toString());
+    }
+    String master = masterDatacenter();
+    lines.add("WMFMasterDatacenter: " + master);
+    for (String dc : topology.datacenters()) {
+      Optional<String> readOnly = conftool.readOnly(dc).value();
+      lines.add("ReadOnly " + dc + ": " + readOnly.map(r -> "on (" + r + ")").orElse("off"));
+      if (readOnly.isPresent() && run.mode() != ExecutionMode.LIVE_TEST) {
+        problems.add("MediaWiki in " + dc + " is already read-only: " + readOnly.get());
+      }
+    }
+    warnings.forEach(w -> lines.add("warning (live-test): " + w));
+    if (!problems.isEmpty() && run.mode() != ExecutionMode.DRY_RUN) {
+      throw new CheckFailedException("pre-checks", String.join("; ", problems));
+    }
+    return new PreCheckReport(lines, problems);
+  }
+
+  // ---------------------------------------------------------------- phase 1
+
+  /**
+   * Stops the periodic maintenance jobs on the maintenance hosts of both sites.
+   *
+   * @return the hosts where the jobs were running, to start again on a rollback
+   * @throws CheckFailedException when a host's timers are still active after the stop
+   */
+  public List<String> stopMaintenance(RunContext run, SwitchoverRequest request) {
+    List<String> wereRunning = new ArrayList<>();
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.maintenanceHosts(dc)) {
+        if (!unitActive(host, topology.maintenanceUnit())) {
+          continue;
+        }
+        wereRunning.add(host);
+        if (execute(run, host, dc, "systemctl stop " + topology.maintenanceUnit())
+            == MutationOutcome.PERFORMED && unitActive(host, topology.maintenanceUnit())) {
+          throw new CheckFailedException("maintenance-stopped", topology.maintenanceUnit()
+              + " is still active on " + host + " after the stop");
+        }
+      }
+    }
+    return wereRunning;
+  }
+
+  // ---------------------------------------------------------------- phases 2 and 7
+
+  /**
+   * Puts MediaWiki in read-only mode, new site first, with the reason editors will see.
+   *
+   * @return when the first site went read-only: the start of the read-only window
+   */
+  public Instant setReadOnly(RunContext run, SwitchoverRequest request) {
+    Instant started = Instant.now();
+    for (String dc : List.of(request.dcTo(), request.dcFrom())) {
+      Versioned<Optional<String>> current = conftool.readOnly(dc);
+      if (!current.value().equals(Optional.of(request.reason()))) {
+        conftool.setReadOnly(run, dc, current, Optional.of(request.reason()));
+      }
+    }
+    return started;
+  }
+
+  /**
+   * Puts MediaWiki back in read-write mode in both sites, new site first (both even in live-test,
+   * as in production; the choke point protects the active site).
+   *
+   * @return when the last site went read-write: the end of the read-only window
+   */
+  public Instant setReadWrite(RunContext run, SwitchoverRequest request) {
+    for (String dc : List.of(request.dcTo(), request.dcFrom())) {
+      Versioned<Optional<String>> current = conftool.readOnly(dc);
+      if (current.value().isPresent()) {
+        conftool.setReadOnly(run, dc, current, Optional.empty());
+      }
+    }
+    return Instant.now();
+  }
+
+  // ---------------------------------------------------------------- phases 3 and 6
+
+  /** Phase 3 for one section; see {@link DbLockdown#lockOldSite}. */
+  public DbLockdown.SectionResult lockDownSection(RunContext run, String section, String dcFrom,
+      String dcTo) {
+    return lockdown.lockOldSite(run, section, dcFrom, dcTo);
+  }
+
+  /** Phase 6 for one section; see {@link DbLockdown#unlockNewSite}. */
+  public DbLockdown.SectionResult unlockSection(RunContext run, String section, String dcFrom,
+      String dcTo) {
+    return lockdown.unlockNewSite(run, section, dcFrom, dcTo);
+  }
+
+  /**
+   * Undoes phase 3 for one section: the old site's master read-write again, while the new site's
+   * is still read-only. Does nothing for a section that was never locked.
+   */
+  public void rollBackSection(RunContext run, String section, String dcFrom, String dcTo) {
+    if (masters.isReadOnly(section, dcFrom)) {
+      lockdown.rollBack(run, section, dcFrom, dcTo);
+    }
+  }
+
+  // ---------------------------------------------------------------- phase 4
+
+  /** Pools the new site for every moved record. DNS does not change yet: both sites are pooled. */
+  public void poolNewDatacenter(RunContext run, SwitchoverRequest request) {
+    setPooled(run, request.dcTo(), true);
+  }
+
+  /** Sets {@code WMFMasterDatacenter} to the new site. */
+  public void setMasterDatacenter(RunContext run, SwitchoverRequest request) {
+    setMaster(run, request.dcTo());
+  }
+
+  /**
+   * Depools the old site for every moved record and points each discovery record at the new site,
+   * as confd does in production when the old site is depooled.
+   *
+   * @throws CheckFailedException when a record would be left pooled nowhere (not in dry-run)
+   */
+  public void depoolOldDatacenter(RunContext run, SwitchoverRequest request) {
+    if (run.mode() != ExecutionMode.DRY_RUN) {
+      for (String service : topology.services()) {
+        boolean newPooled = conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled())
+            .orElse(false);
+        if (!newPooled && run.mode() == ExecutionMode.LIVE) {
+          throw new CheckFailedException("depoolable", service + " is not pooled in "
+              + request.dcTo() + "; depooling " + request.dcFrom() + " would leave it pooled nowhere");
+        }
+      }
+    }
+    setPooled(run, request.dcFrom(), false);
+    pointRecords(run, request.dcTo());
+  }
+
+  /**
+   * Checks that every moved record answers with the new site's name (a few tries, the record may
+   * be cached by the server for a moment). In dry-run a mismatch is expected and not counted.
+   */
+  public void checkDiscoveryDns(RunContext run, SwitchoverRequest request) {
+    if (run.mode() == ExecutionMode.DRY_RUN) {
+      return;
+    }
+    String dc = run.mode() == ExecutionMode.LIVE_TEST ? run.activeDatacenter() : request.dcTo();
+    List<String> wrong = new ArrayList<>();
+    for (int attempt = 0; attempt < 10; attempt++) {
+      wrong.clear();
+      for (String service : topology.services()) {
+        DnsDiscovery.DiscoveryRecord record = dns.read(service);
+        if (!record.target().equals(target(service, dc))) {
+          wrong.add(service + " → " + record.target());
+        }
+      }
+      if (wrong.isEmpty()) {
+        return;
+      }
+      pause(Duration.ofMillis(300));
+    }
+    throw new CheckFailedException("discovery-dns", "DNS does not answer with " + dc + " for: "
+        + String.join(", ", wrong));
+  }
+
+  // ---------------------------------------------------------------- phase 8
+
+  /** Restarts envoy on the old site's jobrunners so changeprop re-resolves the jobrunner name. */
+  public void restartEnvoyOnJobrunners(RunContext run, SwitchoverRequest request) {
+    for (String host : topology.jobrunners(request.dcFrom())) {
+      if (execute(run, host, request.dcFrom(), "systemctl restart envoyproxy")
+          == MutationOutcome.PERFORMED && !unitActive(host, "envoyproxy")) {
+        throw new CheckFailedException("envoy-restarted", "envoyproxy is not active on " + host
+            + " after the restart");
+      }
+    }
+  }
+
+  /**
+   * Enables and runs puppet on the maintenance hosts of both sites, then starts the maintenance
+   * jobs on the new primary site.
+   */
+  public void startMaintenance(RunContext run, SwitchoverRequest request) {
+    enablePuppetOnMaintenanceHosts(run, request);
+    startMaintenanceOn(run, request.dcTo(), topology.maintenanceHosts(request.dcTo()));
+  }
+
+  // ---------------------------------------------------------------- phase 9
+
+  /** Restores the TTLs read in phase 0. */
+  public void restoreTtl(RunContext run, Map<String, Long> originalTtls) {
+    ttl.restore(run, originalTtls);
+  }
+
+  /**
+   * Runs puppet on every database master of both sites, which enforces their intended read-only
+   * state, then removes the read-only check downtimes set in phase 0.
+   */
+  public void runPuppetOnDbMasters(RunContext run, SwitchoverRequest request) {
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.dbMasterHosts(dc)) {
+        execute(run, host, dc, "run-puppet-agent");
+        execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- rollback
+
+  /**
+   * Puts everything back as it was before the run, for a NOGO, an expired approval or an abort
+   * before the discovery flip has completed: discovery and {@code WMFMasterDatacenter} on the old
+   * site, the old site's masters read-write, ReadOnly off, puppet enabled and maintenance running
+   * where it ran, downtimes removed and the TTLs restored. Each part changes only what differs and
+   * the parts run even when one fails.
+   *
+   * @param originalTtls the TTLs read in phase 0 (empty if phase 0 never read them)
+   * @param maintenanceWasRunning the hosts whose maintenance jobs phase 1 stopped
+   * @throws IllegalStateException naming every part that failed, after trying them all
+   */
+  public void rollBack(RunContext run, SwitchoverRequest request, Map<String, Long> originalTtls,
+      List<String> maintenanceWasRunning) {
+    List<String> failures = new ArrayList<>();
+    attempt(failures, "discovery back on " + request.dcFrom(), () -> {
+      if (!masterDatacenter().equals(request.dcFrom()) && run.mode() == ExecutionMode.LIVE) {
+        setMaster(run, request.dcFrom());
+      }
+      setPooled(run, request.dcFrom(), true);
+      pointRecords(run, request.dcFrom());
+      setPooled(run, request.dcTo(), false);
+    });
+    for (String section : topology.sections()) {
+      attempt(failures, section + " master of " + request.dcFrom() + " read-write",
+          () -> rollBackSection(run, section, request.dcFrom(), request.dcTo()));
+    }
+    attempt(failures, "ReadOnly off", () -> setReadWrite(run, request));
+    attempt(failures, "puppet and maintenance", () -> {
+      enablePuppetOnMaintenanceHosts(run, request);
+      for (String dc : topology.datacenters()) {
+        List<String> hosts = topology.maintenanceHosts(dc).stream()
+            .filter(maintenanceWasRunning::contains).toList();
+        startMaintenanceOn(run, dc, hosts);
+      }
+    });
+    attempt(failures, "read-only check downtimes", () -> {
+      for (String dc : topology.datacenters()) {
+        for (String host : topology.dbMasterHosts(dc)) {
+          execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
+        }
+      }
+    });
+    if (!originalTtls.isEmpty()) {
+      attempt(failures, "TTL restore", () -> restoreTtl(run, originalTtls));
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("Rollback incomplete: " + String.join("; ", failures));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void enablePuppetOnMaintenanceHosts(RunContext run, SwitchoverRequest request) {
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.maintenanceHosts(dc)) {
+        if (execute(run, host, dc, "enable-puppet " + quote(puppetReason(request)))
+            == MutationOutcome.PERFORMED) {
+          execute(run, host, dc, "run-puppet-agent");
+        }
+      }
+    }
+  }
+
+  private void startMaintenanceOn(RunContext run, String dc, List<String> hosts) {
+    for (String host : hosts) {
+      if (unitActive(host, topology.maintenanceUnit())) {
+        continue;
+      }
+      if (execute(run, host, dc, "systemctl start " + topology.maintenanceUnit())
+          == MutationOutcome.PERFORMED && !unitActive(host, topology.maintenanceUnit())) {
+        throw new CheckFailedException("maintenance-started", topology.maintenanceUnit()
+            + " is not active on " + host + " after the start");
+      }
+    }
+  }
+
+  private void setPooled(RunContext run, String dc, boolean pooled) {
+    for (String service : topology.services()) {
+      Optional<Versioned<Conftool.DiscoveryState>> state = conftool.discovery(service, dc);
+      if (state.isEmpty()) {
+        throw new CheckFailedException("discovery-object", "conftool has no discovery object for "
+            + service + " in " + dc);
+      }
+      if (state.get().value().pooled() != pooled) {
+        conftool.setDiscovery(run, state.get(), pooled, state.get().value().ttl());
+      }
+    }
+  }
+
+  private void setMaster(RunContext run, String dc) {
+    Versioned<String> current = conftool.masterDatacenter();
+    if (!current.value().equals(dc)) {
+      conftool.setMasterDatacenter(run, current, dc);
+    }
+  }
+
+  private void pointRecords(RunContext run, String dc) {
+    for (String service : topology.services()) {
+      DnsDiscovery.DiscoveryRecord record = dns.read(service);
+      if (!record.target().equals(target(service, dc))) {
+        dns.setTarget(run, record, target(service, dc));
+      }
+    }
+  }
+
+  private static String target(String service, String dc) {
+    return service + ".svc." + dc + ".wmnet.";
+  }
+
+  private boolean unitActive(String host, String unit) {
+    try {
+      return remote.query(host, "systemctl is-active " + unit, commandTimeout).stdout().strip()
+          .equals("active");
+    } catch (RemoteExecutionException.NonZeroExit e) {
+      return false;
+    } catch (RemoteExecutionException e) {
+      throw new CheckFailedException("host-reachable", e.getMessage());
+    }
+  }
+
+  private MutationOutcome execute(RunContext run, String host, String dc, String command) {
+    try {
+      return remote.execute(run, host, dc, command, commandTimeout).outcome();
+    } catch (RemoteExecutionException e) {
+      throw new CheckFailedException("host-command", e.getMessage());
+    }
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("'", "") + "'";
+  }
+
+  private interface Part {
+    void run();
+  }
+
+  private static void attempt(List<String> failures, String what, Part part) {
+    try {
+      part.run();
+    } catch (RuntimeException e) {
+      failures.add(what + ": " + e.getMessage());
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

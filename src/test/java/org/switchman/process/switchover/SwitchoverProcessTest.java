@@ -1,0 +1,373 @@
+package org.switchman.process.switchover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.audit.Journal;
+import org.switchman.infra.Mutations;
+import org.switchman.support.AppTestSupport;
+import org.switchman.support.FakeSite;
+
+/**
+ * {@code dc-switchover} path by path, on the real engine and delegates, with the sites in memory
+ * ({@link FakeSite}) and the job executor off: the test runs each job itself, so timers fire when a
+ * test says so.
+ */
+@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
+class SwitchoverProcessTest {
+
+  @TestConfiguration
+  static class Site {
+    @Bean
+    FakeSite fakeSite(Mutations mutations) {
+      return new FakeSite(mutations);
+    }
+  }
+
+  @DynamicPropertySource
+  static void settings(DynamicPropertyRegistry registry) {
+    AppTestSupport.demoUsers(registry);
+    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Autowired ProcessEngine engine;
+  @Autowired RuntimeService runtime;
+  @Autowired TaskService tasks;
+  @Autowired ManagementService management;
+  @Autowired IdentityService identity;
+  @Autowired HistoryService history;
+  @Autowired FakeSite site;
+  @Autowired Journal journal;
+
+  /** Timers the driver fires on its own: the waits of a normal run. */
+  private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+
+  @BeforeEach
+  void setUp() {
+    BpmnAwareTests.init(engine);
+    runtime.createProcessInstanceQuery().list().forEach(pi ->
+        runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
+    site.reset();
+  }
+
+  @Test
+  void happyPathRunsThePhasesInOrder() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    assertThat(run).isEnded().hasPassedInOrder("ServiceTask_ReduceDiscoveryTtl", "Timer_WaitOldTtl",
+        "ServiceTask_RunPreChecks", "UserTask_GoNoGo", "ServiceTask_StopMaintenance",
+        "UserTask_FinalGoNoGo", "ServiceTask_SetMediaWikiReadOnly", "CallActivity_SetDbMastersReadOnly",
+        "ServiceTask_PoolNewDatacenter", "ServiceTask_SetMasterDatacenter",
+        "ServiceTask_DepoolOldDatacenter", "ServiceTask_CheckDiscoveryDns",
+        "CallActivity_SetDbMastersReadWrite", "ServiceTask_SetMediaWikiReadWrite",
+        "ServiceTask_RestoreDiscoveryTtl", "EndEvent_SwitchedOver");
+    assertThat(site.master).isEqualTo("codfw");
+    assertThat(site.dnsTarget.get("api-rw")).isEqualTo("api-rw.svc.codfw.wmnet.");
+    assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
+    assertThat(site.pooled).containsEntry("api-rw/codfw", true).containsEntry("api-rw/eqiad", false);
+    assertThat(site.readOnly.get("eqiad")).isEmpty();
+    assertThat(site.readOnly.get("codfw")).isEmpty();
+    for (String section : FakeSite.SECTIONS) {
+      assertThat(site.isReadOnly(section, "eqiad")).isTrue();
+      assertThat(site.isReadOnly(section, "codfw")).isFalse();
+    }
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive")
+        .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "active");
+    assertThat(site.puppetDisabled).isEmpty();
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+    assertThat(variable(run, "readOnlyWindowMillis")).isNotNull();
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+    assertThat(variable(run, "plan").toString()).contains("WMFMasterDatacenter=codfw")
+        .contains("s1.eqiad: SET GLOBAL read_only=1");
+  }
+
+  @Test
+  void noGoAtTheFirstGateEndsCleanlyAndRestoresTheTtl() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "NOGO");
+    drive();
+    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+        .hasNotPassed("ServiceTask_StopMaintenance");
+    assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
+    assertThat(site.conftoolTtl.get("appservers-rw/eqiad")).isEqualTo(300);
+    assertThat(site.puppetDisabled).isEmpty();
+    assertThat(site.master).isEqualTo("eqiad");
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+  }
+
+  @Test
+  void noGoAtTheFinalGateRestartsMaintenance() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    drive();
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "NOGO");
+    drive();
+    assertThat(run).isEnded().hasPassed("EndEvent_RolledBack").hasNotPassed("ServiceTask_SetMediaWikiReadOnly");
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active")
+        .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "inactive");
+    assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
+  }
+
+  @Test
+  void anExpiredApprovalStopsTheRunThroughTheNoGoPath() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    drive();
+    Task gate = task(run, "UserTask_GoNoGo");
+    assertThat(gate.getDueDate()).isNotNull();
+    assertThat(gate.getFollowUpDate()).isBefore(gate.getDueDate());
+    fireTimer("Timer_GoNoGoExpired");
+    drive();
+    assertThat(run).isEnded().hasPassedInOrder("Timer_GoNoGoExpired", "ServiceTask_RecordGoNoGoExpiry",
+        "ServiceTask_RollBackSwitchover", "EndEvent_RolledBack");
+    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("EXPIRY"));
+  }
+
+  @Test
+  void aReminderLeavesTheApprovalOpen() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    drive();
+    fireTimer("Timer_RemindGoNoGo");
+    drive();
+    assertThat(run).hasPassed("ServiceTask_RemindGoNoGoApprovers").isWaitingAt("UserTask_GoNoGo");
+  }
+
+  @Test
+  void lagThenRetrySucceeds() {
+    ProcessInstance run = toLockdownWithLag();
+    site.lagging.clear();
+    decide(run, "alice", "retry", null);
+    approveRest(run);
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(site.isReadOnly("s2", "codfw")).isFalse();
+  }
+
+  @Test
+  void lagThenSkipNeedsAJustification() {
+    ProcessInstance run = toLockdownWithLag();
+    assertThatThrownBy(() -> decide(run, "alice", "skip", " "))
+        .hasMessageContaining("A skip needs a justification");
+    decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s");
+    approveRest(run);
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("DECISION")
+        && e.outcome().equals("SKIP") && e.target().equals("section s2"));
+  }
+
+  @Test
+  void lagThenAbortRollsBack() {
+    ProcessInstance run = toLockdownWithLag();
+    decide(run, "alice", "abort", "replication broken, switchover postponed");
+    drive();
+    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+        .hasNotPassed("ServiceTask_PoolNewDatacenter");
+    for (String section : FakeSite.SECTIONS) {
+      assertThat(site.isReadOnly(section, "eqiad")).as(section).isFalse();
+      assertThat(site.isReadOnly(section, "codfw")).as(section).isTrue();
+    }
+    assertThat(site.readOnly.get("eqiad")).isEmpty();
+    assertThat(site.readOnly.get("codfw")).isEmpty();
+    assertThat(site.master).isEqualTo("eqiad");
+    assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+  }
+
+  @Test
+  void anExceededBudgetEscalatesAndTheRunGoesOn() {
+    ProcessInstance run = toLockdownWithLag();
+    fireTimer("Timer_ReadOnlyBudgetExceeded");
+    drive();
+    assertThat(run).hasPassed("ServiceTask_EscalateReadOnlyOverrun");
+    assertThat(variable(run, "readOnlyBudgetExceeded")).isEqualTo(true);
+    site.lagging.clear();
+    decide(run, "alice", "retry", null);
+    approveRest(run);
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("ESCALATION"));
+  }
+
+  @Test
+  void fourEyesRefusesTheStarterAndTheFirstApproverAtTheFinalGate() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    drive();
+    assertThatThrownBy(() -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
+        .hasMessageContaining("alice started this run");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    drive();
+    assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "alice", Map.of("decision", "GO")))
+        .hasMessageContaining("alice started this run");
+    assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "bob", Map.of("decision", "GO")))
+        .hasMessageContaining("bob");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    assertThat(run).isEnded();
+  }
+
+  @Test
+  void badInputIsRefusedBeforeAnythingExists() {
+    assertThatThrownBy(() -> start("live", "eqiad", "eqiad"))
+        .hasMessageContaining("dcFrom and dcTo are both 'eqiad'");
+    assertThatThrownBy(() -> start("live", "codfw", "eqiad"))
+        .hasMessageContaining("dcFrom must be the active datacenter eqiad");
+    assertThatThrownBy(() -> start("sometimes", "eqiad", "codfw", ""))
+        .hasMessageContaining("Unknown mode 'sometimes'").hasMessageContaining("reason is empty");
+    assertThat(runtime.createProcessInstanceQuery().count()).isZero();
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+    assertThat(site.commands).isEmpty();
+  }
+
+  @Test
+  void aSecondRunIsRefusedWithTheHoldersName() {
+    ProcessInstance first = start("live", "eqiad", "codfw");
+    assertThatThrownBy(() -> start("dry-run", "eqiad", "codfw"))
+        .hasMessageContaining("locked by run " + first.getId() + " of alice");
+  }
+
+  @Test
+  void aDryRunChangesNothing() {
+    ProcessInstance run = start("dry-run", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(site.master).isEqualTo("eqiad");
+    assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
+    assertThat(site.isReadOnly("s1", "eqiad")).isFalse();
+    assertThat(site.commands).allMatch(c -> c.contains("systemctl is-active"));
+    assertThat(journal.entriesOfRun(run.getId())).isNotEmpty()
+        .allMatch(e -> !e.outcome().equals("PERFORMED"));
+  }
+
+  // ---------------------------------------------------------------- driving
+
+  private ProcessInstance start(String mode, String from, String to) {
+    return start(mode, from, to, "Datacenter switchover");
+  }
+
+  private ProcessInstance start(String mode, String from, String to, String reason) {
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("dcFrom", from);
+    vars.put("dcTo", to);
+    vars.put("mode", mode);
+    vars.put("reason", reason);
+    vars.put("ticket", "T1234");
+    vars.put("readOnlyBudget", "PT3M");
+    vars.put("inFlightGrace", "PT1S");
+    identity.setAuthentication("alice", List.of("operators", "approvers"));
+    try {
+      return runtime.startProcessInstanceByKey("dc-switchover", vars);
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private ProcessInstance toLockdownWithLag() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    site.lagging.add("s2");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").count())
+        .isEqualTo(1);
+    return run;
+  }
+
+  private void approveRest(ProcessInstance run) {
+    drive();
+  }
+
+  /** Runs every job that is due in a normal run, until none is left. */
+  private void drive() {
+    for (int round = 0; round < 500; round++) {
+      List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()
+          .filter(job -> job.getDuedate() == null || NORMAL_TIMERS.contains(activityOf(job))
+              || !job.getDuedate().after(new java.util.Date()))
+          .filter(job -> !isTimer(job) || NORMAL_TIMERS.contains(activityOf(job)))
+          .toList();
+      if (jobs.isEmpty()) {
+        return;
+      }
+      management.executeJob(jobs.get(0).getId());
+    }
+    throw new AssertionError("the run did not settle");
+  }
+
+  private void fireTimer(String activity) {
+    Job job = management.createJobQuery().timers().list().stream()
+        .filter(j -> activity.equals(activityOf(j))).findFirst()
+        .orElseThrow(() -> new AssertionError("no timer " + activity));
+    management.executeJob(job.getId());
+  }
+
+  private boolean isTimer(Job job) {
+    return definition(job).getJobType().startsWith("timer");
+  }
+
+  private String activityOf(Job job) {
+    return definition(job).getActivityId();
+  }
+
+  private org.camunda.bpm.engine.management.JobDefinition definition(Job job) {
+    return management.createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult();
+  }
+
+  private void approve(ProcessInstance run, String gate, String user, String decision) {
+    drive();
+    complete(task(run, gate), user, Map.of("decision", decision, "comment", decision + " by " + user));
+  }
+
+  private void decide(ProcessInstance run, String user, String decision, String justification) {
+    Task task = tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").singleResult();
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("decision", decision);
+    vars.put("justification", justification);
+    complete(task, user, vars);
+  }
+
+  private void complete(Task task, String user, Map<String, Object> vars) {
+    identity.setAuthentication(user, List.of("operators", "approvers"));
+    try {
+      tasks.complete(task.getId(), vars);
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private Task task(ProcessInstance run, String key) {
+    return Optional.ofNullable(tasks.createTaskQuery().processInstanceId(run.getId())
+        .taskDefinitionKey(key).singleResult()).orElseThrow(() -> new AssertionError("no task " + key
+        + "; waiting at " + runtime.getActiveActivityIds(run.getId())));
+  }
+
+  private Object variable(ProcessInstance run, String name) {
+    var v = history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
+        .variableName(name).singleResult();
+    return v == null ? null : v.getValue();
+  }
+}

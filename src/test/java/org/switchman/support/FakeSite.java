@@ -1,0 +1,303 @@
+package org.switchman.support;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.switchman.infra.Mutations;
+import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.Mutation;
+import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.DbMasters;
+import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.RunbookLock;
+import org.switchman.runbook.port.Versioned;
+
+/**
+ * Two datacenters in memory, behind every port a switchover uses, for process tests. Changes go
+ * through the real {@link Mutations} choke point (so dry-run and live-test behave as in
+ * production and everything is journaled); the state is plain maps a test can read and bend
+ * (a lagging section, a host whose command fails).
+ */
+public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecutor, RunbookLock {
+
+  public static final List<String> SERVICES = List.of("appservers-rw", "api-rw");
+  public static final List<String> SECTIONS = List.of("s1", "s2", "s3");
+  public static final List<String> DCS = List.of("eqiad", "codfw");
+
+  private final Mutations mutations;
+  private final AtomicLong revision = new AtomicLong(1);
+  public final Map<String, Boolean> pooled = new ConcurrentHashMap<>();
+  public final Map<String, Integer> conftoolTtl = new ConcurrentHashMap<>();
+  public final Map<String, String> dnsTarget = new ConcurrentHashMap<>();
+  public final Map<String, Long> dnsTtl = new ConcurrentHashMap<>();
+  public volatile String master = "eqiad";
+  public final Map<String, Optional<String>> readOnly = new ConcurrentHashMap<>();
+  public final Map<String, Boolean> dbReadOnly = new ConcurrentHashMap<>();
+  public final Set<String> lagging = ConcurrentHashMap.newKeySet();
+  public final Map<String, String> units = new ConcurrentHashMap<>();
+  public final Set<String> puppetDisabled = ConcurrentHashMap.newKeySet();
+  public final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Holder> locks = new ConcurrentHashMap<>();
+
+  public FakeSite(Mutations mutations) {
+    this.mutations = mutations;
+    reset();
+  }
+
+  /** eqiad primary, codfw passive, TTL 300, maintenance running in eqiad. */
+  public final void reset() {
+    for (String service : SERVICES) {
+      pooled.put(service + "/eqiad", true);
+      pooled.put(service + "/codfw", false);
+      conftoolTtl.put(service + "/eqiad", 300);
+      conftoolTtl.put(service + "/codfw", 300);
+      dnsTarget.put(service, service + ".svc.eqiad.wmnet.");
+      dnsTtl.put(service, 300L);
+    }
+    master = "eqiad";
+    readOnly.put("eqiad", Optional.empty());
+    readOnly.put("codfw", Optional.empty());
+    for (String section : SECTIONS) {
+      dbReadOnly.put(section + ".eqiad", false);
+      dbReadOnly.put(section + ".codfw", true);
+    }
+    lagging.clear();
+    units.clear();
+    units.put("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+    units.put("mwmaint2001.codfw.wmnet/mw-cron", "inactive");
+    units.put("mw1001.eqiad.wmnet/envoyproxy", "active");
+    units.put("mw2001.codfw.wmnet/envoyproxy", "active");
+    puppetDisabled.clear();
+    commands.clear();
+    locks.clear();
+  }
+
+  private MutationOutcome apply(RunContext run, Mutation.Kind kind, String target, String dc,
+      String action, Runnable change) {
+    try {
+      return mutations.apply(run, new Mutation(kind, target, dc, action), () -> {
+        change.run();
+        return Mutations.Performed.of("ok");
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- conftool
+
+  @Override
+  public Optional<Versioned<PoolEntry>> poolEntry(String dc, String cluster, String service, String host) {
+    return Optional.empty();
+  }
+
+  @Override
+  public List<Versioned<PoolEntry>> pool(String dc, String cluster, String service) {
+    return List.of();
+  }
+
+  @Override
+  public MutationOutcome setPoolEntry(RunContext run, Versioned<PoolEntry> current, String p, int w) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<Versioned<DiscoveryState>> discovery(String service, String dc) {
+    Boolean p = pooled.get(service + "/" + dc);
+    return p == null ? Optional.empty() : Optional.of(new Versioned<>(
+        new DiscoveryState(service, dc, p, conftoolTtl.get(service + "/" + dc)), revision.get()));
+  }
+
+  @Override
+  public List<Versioned<DiscoveryState>> discoveryObjects() {
+    List<Versioned<DiscoveryState>> all = new ArrayList<>();
+    for (String service : SERVICES) {
+      for (String dc : DCS) {
+        discovery(service, dc).ifPresent(all::add);
+      }
+    }
+    return all;
+  }
+
+  @Override
+  public MutationOutcome setDiscovery(RunContext run, Versioned<DiscoveryState> current, boolean p, int ttl) {
+    String key = current.value().service() + "/" + current.value().dc();
+    return apply(run, Mutation.Kind.ETCD_WRITE, "/conftool/v1/discovery/" + key, current.value().dc(),
+        "pooled=" + p + " ttl=" + ttl, () -> {
+          pooled.put(key, p);
+          conftoolTtl.put(key, ttl);
+        });
+  }
+
+  @Override
+  public Versioned<String> masterDatacenter() {
+    return new Versioned<>(master, revision.get());
+  }
+
+  @Override
+  public MutationOutcome setMasterDatacenter(RunContext run, Versioned<String> current, String dc) {
+    return apply(run, Mutation.Kind.ETCD_WRITE, "WMFMasterDatacenter", master,
+        "WMFMasterDatacenter=" + dc, () -> master = dc);
+  }
+
+  @Override
+  public Versioned<Optional<String>> readOnly(String dc) {
+    return new Versioned<>(readOnly.get(dc), revision.get());
+  }
+
+  @Override
+  public MutationOutcome setReadOnly(RunContext run, String dc, Versioned<Optional<String>> current,
+      Optional<String> reason) {
+    return apply(run, Mutation.Kind.ETCD_WRITE, "ReadOnly/" + dc, dc, "ReadOnly=" + reason,
+        () -> readOnly.put(dc, reason));
+  }
+
+  // ---------------------------------------------------------------- DNS
+
+  @Override
+  public DiscoveryRecord read(String service) {
+    return new DiscoveryRecord(service, dnsTarget.get(service), dnsTtl.get(service));
+  }
+
+  @Override
+  public MutationOutcome setTtl(RunContext run, DiscoveryRecord current, long ttlSeconds) {
+    return apply(run, Mutation.Kind.DNS_UPDATE, current.service() + ".discovery.wmnet", null,
+        "TTL " + ttlSeconds, () -> dnsTtl.put(current.service(), ttlSeconds));
+  }
+
+  @Override
+  public MutationOutcome setTarget(RunContext run, DiscoveryRecord current, String target) {
+    String dc = target.split("\\.")[2];
+    return apply(run, Mutation.Kind.DNS_UPDATE, current.service() + ".discovery.wmnet", dc,
+        "CNAME " + target, () -> dnsTarget.put(current.service(), target));
+  }
+
+  // ---------------------------------------------------------------- DB masters
+
+  @Override
+  public boolean isReadOnly(String section, String dc) {
+    return dbReadOnly.get(section + "." + dc);
+  }
+
+  @Override
+  public MutationOutcome setReadOnly(RunContext run, String section, String dc, boolean ro) {
+    return apply(run, Mutation.Kind.SQL, section + "." + dc, dc, "SET GLOBAL read_only=" + (ro ? 1 : 0),
+        () -> dbReadOnly.put(section + "." + dc, ro));
+  }
+
+  @Override
+  public String gtidPosition(String section, String dc) {
+    return "0-1-1";
+  }
+
+  @Override
+  public Optional<Instant> newestHeartbeat(String section, String readOnDc, String writtenByDc) {
+    return Optional.of(Instant.now());
+  }
+
+  @Override
+  public ReplicationStatus replication(String section, String dc) {
+    return new ReplicationStatus(section, dc, true, true, lagging.contains(section) ? 30L : 0L, null);
+  }
+
+  @Override
+  public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval) {
+    if (lagging.contains(section)) {
+      throw new CheckFailedException("replication-caught-up", "The " + toDc + " master of " + section
+          + " has not caught up");
+    }
+    return Instant.now();
+  }
+
+  // ---------------------------------------------------------------- SSH
+
+  @Override
+  public CommandResult query(String host, String command, Duration timeout) {
+    commands.add(host + ": " + command);
+    if (command.startsWith("systemctl is-active ")) {
+      String state = units.getOrDefault(host + "/" + command.substring(20), "inactive");
+      if (!state.equals("active")) {
+        throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+            new CommandResult(host, command, 3, state, "", "SHA256:fake", 1));
+      }
+      return new CommandResult(host, command, 0, "active\n", "", "SHA256:fake", 1);
+    }
+    return new CommandResult(host, command, 0, "", "", "SHA256:fake", 1);
+  }
+
+  @Override
+  public CommandOutcome execute(RunContext run, String host, String datacenter, String command,
+      Duration timeout) {
+    MutationOutcome outcome = apply(run, Mutation.Kind.SSH_COMMAND, host, datacenter, command, () -> {
+      commands.add(host + ": " + command);
+      String[] words = command.split(" ");
+      if (words[0].equals("systemctl") && words.length == 3) {
+        units.put(host + "/" + words[2], words[1].equals("stop") ? "inactive" : "active");
+      } else if (words[0].equals("disable-puppet")) {
+        puppetDisabled.add(host);
+      } else if (words[0].equals("enable-puppet")) {
+        puppetDisabled.remove(host);
+      }
+    });
+    return new CommandOutcome(outcome, outcome == MutationOutcome.PERFORMED
+        ? new CommandResult(host, command, 0, "", "", "SHA256:fake", 1) : null);
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  @Override
+  public synchronized void acquire(String runbook, String target, Holder holder, int max, Duration ttl) {
+    Holder current = locks.get(runbook + "/" + target);
+    if (current != null && !current.runId().equals(holder.runId())) {
+      throw new LockHeldException(runbook, target, List.of(current));
+    }
+    if (current == null) {
+      locks.put(runbook + "/" + target, holder);
+    }
+  }
+
+  @Override
+  public synchronized void release(String runbook, String target, String runId) {
+    locks.computeIfPresent(runbook + "/" + target, (k, h) -> h.runId().equals(runId) ? null : h);
+  }
+
+  @Override
+  public List<Holder> holders(String runbook, String target) {
+    Holder h = locks.get(runbook + "/" + target);
+    return h == null ? List.of() : List.of(h);
+  }
+
+  @Override
+  public List<HeldLock> locks() {
+    List<HeldLock> all = new ArrayList<>();
+    locks.forEach((k, h) -> all.add(new HeldLock(k.split("/")[0], k.split("/")[1], h, Duration.ofSeconds(60))));
+    return all;
+  }
+
+  /** The topology settings matching this site, for {@code switchman.switchover.*}. */
+  public static Map<String, String> settings() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("switchman.switchover.services", String.join(",", SERVICES));
+    p.put("switchman.db.sections", String.join(",", SECTIONS));
+    p.put("switchman.switchover.maintenance-hosts.eqiad", "mwmaint1001.eqiad.wmnet");
+    p.put("switchman.switchover.maintenance-hosts.codfw", "mwmaint2001.codfw.wmnet");
+    p.put("switchman.switchover.jobrunners.eqiad", "mw1001.eqiad.wmnet");
+    p.put("switchman.switchover.jobrunners.codfw", "mw2001.codfw.wmnet");
+    p.put("switchman.switchover.db-master-hosts.eqiad", "db1001.eqiad.wmnet");
+    p.put("switchman.switchover.db-master-hosts.codfw", "db2001.codfw.wmnet");
+    return p;
+  }
+}
