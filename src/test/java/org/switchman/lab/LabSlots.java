@@ -6,12 +6,12 @@ import java.util.function.IntFunction;
  * Picks a free "slot" (a loopback network and port offset) for a test lab, so that test runs from
  * two checkouts on one machine do not collide.
  */
-final class LabSlots {
+public final class LabSlots {
 
   private LabSlots() {}
 
   /** The first slot whose ports are free. */
-  static LabConfig firstFree(IntFunction<LabConfig> slot, int slots) {
+  public static LabConfig firstFree(IntFunction<LabConfig> slot, int slots) {
     for (int i = 0; i < slots; i++) {
       LabConfig config = slot.apply(i);
       if (Lab.portsFree(config)) {

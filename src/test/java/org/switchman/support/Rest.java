@@ -52,6 +52,10 @@ public final class Rest {
     return send(request(path).GET());
   }
 
+  public Reply delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   public Reply post(String path, String json) {
     return send(request(path)
         .header("Content-Type", "application/json")

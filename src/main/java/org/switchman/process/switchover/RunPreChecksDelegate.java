@@ -2,7 +2,10 @@ package org.switchman.process.switchover;
 
 import static org.switchman.process.switchover.SwitchoverVars.*;
 
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
@@ -20,6 +23,8 @@ import org.switchman.runbook.switchover.SwitchoverRequest;
  */
 @Component
 public class RunPreChecksDelegate implements JavaDelegate {
+
+  static final int MAX_TEXT = 3800;
 
   private final SwitchoverSteps steps;
   private final Journal journal;
@@ -42,8 +47,12 @@ public class RunPreChecksDelegate implements JavaDelegate {
     steps.checked(execution, () -> {
       switchover.stopMaintenance(plan, request);
       switchover.setReadOnly(plan, request);
-      for (String section : switchover.topology().sections()) {
-        switchover.lockDownSection(plan, section, request.dcFrom(), request.dcTo());
+      if (request.mode() != ExecutionMode.LIVE_TEST) {
+        // a live-test starts from the passive site, whose masters are read-only already; the
+        // new-site check of a plain dry-run would fail on the active, writable site
+        for (String section : switchover.topology().sections()) {
+          switchover.lockDownSection(plan, section, request.dcFrom(), request.dcTo());
+        }
       }
       switchover.poolNewDatacenter(plan, request);
       switchover.setMasterDatacenter(plan, request);
@@ -57,12 +66,28 @@ public class RunPreChecksDelegate implements JavaDelegate {
       switchover.restoreTtl(plan, steps.ttls(execution));
       switchover.runPuppetOnDbMasters(plan, request);
     });
-    String changes = journal.entriesOfRun(run.runId()).stream()
-        .filter(entry -> entry.step().equals(planStep))
-        .map(entry -> "- " + entry.target() + ": " + entry.action().replaceFirst("^would: ", ""))
-        .collect(Collectors.joining("\n"));
-    execution.setVariable(PRE_CHECKS, report.lines().stream().map(line -> "- " + line)
-        .collect(Collectors.joining("\n")));
-    execution.setVariable(PLAN, changes.isEmpty() ? "- nothing to change" : changes);
+    // the same change on many targets (11 masters, 5 records) is one line
+    Map<String, List<String>> byAction = new LinkedHashMap<>();
+    journal.entriesOfRun(run.runId()).stream().filter(entry -> entry.step().equals(planStep))
+        .forEach(entry -> byAction.computeIfAbsent(entry.action().replaceFirst("^would: ", "")
+            .replace(entry.target(), "…"), k -> new ArrayList<>()).add(entry.target()));
+    List<String> lines = new ArrayList<>();
+    byAction.forEach((action, targets) -> lines.add("- " + String.join(", ", targets) + ": " + action));
+    execution.setVariable(PRE_CHECKS, bounded(report.lines().stream().map(line -> "- " + line)
+        .toList(), planStep));
+    execution.setVariable(PLAN, lines.isEmpty() ? "- nothing to change" : bounded(lines, planStep));
+  }
+
+  /** Engine text variables hold 4000 characters; the rest stays in the journal. */
+  static String bounded(List<String> lines, String step) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      if (text.length() + lines.get(i).length() > MAX_TEXT) {
+        return text.append("- … ").append(lines.size() - i).append(" more: see the run's journal, step ")
+            .append(step).toString();
+      }
+      text.append(text.length() == 0 ? "" : "\n").append(lines.get(i));
+    }
+    return text.toString();
   }
 }

@@ -117,7 +117,8 @@ public class SwitchoverSteps {
       return step.get();
     } catch (CheckFailedException e) {
       execution.setVariable(FAILED_CHECK, e.check());
-      execution.setVariable(FAILURE_MESSAGE, e.getMessage());
+      String message = e.getMessage() == null ? e.check() : e.getMessage();
+      execution.setVariable(FAILURE_MESSAGE, message.length() > 3800 ? message.substring(0, 3800) + " …" : message);
       execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
       throw new BpmnError(CHECK_FAILED, e.check() + ": " + e.getMessage());
     }

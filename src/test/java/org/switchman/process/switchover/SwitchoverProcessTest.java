@@ -103,8 +103,8 @@ class SwitchoverProcessTest {
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(variable(run, "readOnlyWindowMillis")).isNotNull();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
-    assertThat(variable(run, "plan").toString()).contains("WMFMasterDatacenter=codfw")
-        .contains("s1.eqiad: SET GLOBAL read_only=1");
+    assertThat(variable(run, "plan").toString()).contains("WMFMasterDatacenter: …=codfw")
+        .contains("s1.eqiad, s2.eqiad, s3.eqiad: SET GLOBAL read_only=1");
   }
 
   @Test
