@@ -38,7 +38,8 @@ public final class SwitchoverBenchmark {
   private SwitchoverBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path data = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "target"), "bench-switchover-");
+    Path data = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(),
+        "bench-switchover-");
     ConfigurableApplicationContext app = new SpringApplication(SwitchmanApplication.class).run(
         "--spring.profiles.active=lab", "--server.port=0", "--switchman.data-dir=" + data,
         "--switchman.lab.dir=" + data.resolve("lab"), "--switchman.lab.discovery-ttl=11s",
