@@ -13,6 +13,11 @@ public class RunVariables {
 
   /** A comma-separated text as a list, blanks dropped. */
   public List<String> list(String csv) {
+    return split(csv);
+  }
+
+  /** {@link #list} for Java callers. */
+  public static List<String> split(String csv) {
     return csv == null || csv.isBlank() ? List.of()
         : Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }

@@ -22,7 +22,7 @@ public class RollBackSectionsDelegate implements JavaDelegate {
     org.switchman.runbook.RunContext run = RunContexts.of(execution);
     String dcFrom = SwitchoverSteps.text(execution, DC_FROM);
     String dcTo = SwitchoverSteps.text(execution, DC_TO);
-    for (String section : SwitchoverSteps.list(SwitchoverSteps.text(execution, SECTIONS))) {
+    for (String section : org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, SECTIONS))) {
       steps.switchover().rollBackSection(run.inStep(run.step() + "[" + section + "]"), section,
           dcFrom, dcTo);
     }

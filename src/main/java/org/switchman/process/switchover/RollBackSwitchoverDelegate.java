@@ -21,7 +21,7 @@ public class RollBackSwitchoverDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     steps.switchover().rollBack(RunContexts.of(execution), steps.request(execution),
         steps.ttls(execution),
-        SwitchoverSteps.list(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+        org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
     execution.setVariable(OUTCOME, "rolled-back");
   }
 }

@@ -22,7 +22,7 @@ public class StopMaintenanceDelegate implements JavaDelegate {
     java.util.List<String> wereRunning = steps.checked(execution, () -> steps.switchover()
         .stopMaintenance(RunContexts.of(execution), steps.request(execution)));
     java.util.Set<String> all = new java.util.LinkedHashSet<>(
-        SwitchoverSteps.list(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+        org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
     all.addAll(wereRunning);
     execution.setVariable(MAINTENANCE_WAS_RUNNING, String.join(",", all));
   }
