@@ -163,7 +163,7 @@ class SwitchoverProcessTest {
     ProcessInstance run = toLockdownWithLag();
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    approveRest(run);
+    drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(site.isReadOnly("s2", "codfw")).isFalse();
   }
@@ -174,7 +174,7 @@ class SwitchoverProcessTest {
     assertThatThrownBy(() -> decide(run, "alice", "skip", " "))
         .hasMessageContaining("A skip needs a justification");
     decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s");
-    approveRest(run);
+    drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("DECISION")
         && e.outcome().equals("SKIP") && e.target().equals("section s2"));
@@ -207,7 +207,7 @@ class SwitchoverProcessTest {
     assertThat(variable(run, "readOnlyBudgetExceeded")).isEqualTo(true);
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    approveRest(run);
+    drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("ESCALATION"));
   }
@@ -296,10 +296,6 @@ class SwitchoverProcessTest {
     assertThat(tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").count())
         .isEqualTo(1);
     return run;
-  }
-
-  private void approveRest(ProcessInstance run) {
-    drive();
   }
 
   /** Runs every job that is due in a normal run, until none is left. */
