@@ -229,11 +229,7 @@ public final class Switchover {
           continue;
         }
         wereRunning.add(host);
-        if (execute(run, host, dc, "systemctl stop " + topology.maintenanceUnit())
-            == MutationOutcome.PERFORMED && unitActive(host, topology.maintenanceUnit())) {
-          throw new CheckFailedException("maintenance-stopped", topology.maintenanceUnit()
-              + " is still active on " + host + " after the stop");
-        }
+        systemctl(run, host, dc, "stop", topology.maintenanceUnit(), "maintenance-stopped");
       }
     }
     return wereRunning;
@@ -362,11 +358,7 @@ public final class Switchover {
   /** Restarts envoy on the old site's jobrunners so changeprop re-resolves the jobrunner name. */
   public void restartEnvoyOnJobrunners(RunContext run, SwitchoverRequest request) {
     for (String host : topology.jobrunners(request.dcFrom())) {
-      if (execute(run, host, request.dcFrom(), "systemctl restart envoyproxy")
-          == MutationOutcome.PERFORMED && !unitActive(host, "envoyproxy")) {
-        throw new CheckFailedException("envoy-restarted", "envoyproxy is not active on " + host
-            + " after the restart");
-      }
+      systemctl(run, host, request.dcFrom(), "restart", "envoyproxy", "envoy-restarted");
     }
   }
 
@@ -466,13 +458,8 @@ public final class Switchover {
 
   private void startMaintenanceOn(RunContext run, String dc, List<String> hosts) {
     for (String host : hosts) {
-      if (unitActive(host, topology.maintenanceUnit())) {
-        continue;
-      }
-      if (execute(run, host, dc, "systemctl start " + topology.maintenanceUnit())
-          == MutationOutcome.PERFORMED && !unitActive(host, topology.maintenanceUnit())) {
-        throw new CheckFailedException("maintenance-started", topology.maintenanceUnit()
-            + " is not active on " + host + " after the start");
+      if (!unitActive(host, topology.maintenanceUnit())) {
+        systemctl(run, host, dc, "start", topology.maintenanceUnit(), "maintenance-started");
       }
     }
   }
@@ -508,6 +495,20 @@ public final class Switchover {
 
   private static String target(String service, String dc) {
     return service + ".svc." + dc + ".wmnet.";
+  }
+
+  /**
+   * Runs {@code systemctl VERB UNIT} and, when it ran, checks the unit is inactive after a stop and
+   * active after a start or restart.
+   */
+  private void systemctl(RunContext run, String host, String dc, String verb, String unit,
+      String check) {
+    boolean wantActive = !verb.equals("stop");
+    if (execute(run, host, dc, "systemctl " + verb + " " + unit) == MutationOutcome.PERFORMED
+        && unitActive(host, unit) != wantActive) {
+      throw new CheckFailedException(check, unit + " is " + (wantActive ? "not" : "still")
+          + " active on " + host + " after the " + verb);
+    }
   }
 
   private boolean unitActive(String host, String unit) {
