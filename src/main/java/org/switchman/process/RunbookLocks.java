@@ -33,11 +33,10 @@ public class RunbookLocks {
   }
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
-    String runId = RunContexts.runId(execution);
-    boolean heldBefore = lock().holders(runbook, target).stream()
-        .anyMatch(holder -> holder.runId().equals(runId));
     ensure(execution, runbook, target);
-    if (!heldBefore) {
+    // a run takes its lock when its own process starts; a called process finds it held by the run
+    if (RunContexts.isRoot(execution)) {
+      String runId = RunContexts.runId(execution);
       Context.getCommandContext().getTransactionContext().addTransactionListener(
           TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
     }
