@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.LongFunction;
 
 /**
  * The hash chain rules: how an entry's hash is computed and how a sequence of entries is checked.
@@ -94,6 +96,33 @@ public final class JournalChain {
     if (last != headSeq || (headSeq > 0 && !Objects.equals(previousHash, headHash))) {
       return JournalVerification.broken(checked, last + 1,
           "the journal ends at entry " + last + " but entry " + headSeq + " was written");
+    }
+    return JournalVerification.ok(checked);
+  }
+
+  /**
+   * Checks one run's entries: each entry's hash, and its link to the entry before it in the whole
+   * chain (which may belong to another run).
+   *
+   * @param hashOfSeq the stored hash of an entry by seq, or {@code null} when it is missing
+   */
+  public static JournalVerification verifyRun(List<JournalEntry> entries, LongFunction<String> hashOfSeq) {
+    long checked = 0;
+    for (JournalEntry entry : entries) {
+      checked++;
+      if (!expectedHash(entry).equals(entry.hash())) {
+        return JournalVerification.broken(checked, entry.seq(),
+            "entry " + entry.seq() + " was changed after it was written");
+      }
+      String predecessorHash = entry.seq() == 1 ? GENESIS : hashOfSeq.apply(entry.seq() - 1);
+      if (predecessorHash == null) {
+        return JournalVerification.broken(checked, entry.seq() - 1,
+            "entry " + (entry.seq() - 1) + " before this run's entry " + entry.seq() + " is missing");
+      }
+      if (!predecessorHash.equals(entry.previousHash())) {
+        return JournalVerification.broken(checked, entry.seq(),
+            "entry " + entry.seq() + " does not link to the entry before it");
+      }
     }
     return JournalVerification.ok(checked);
   }

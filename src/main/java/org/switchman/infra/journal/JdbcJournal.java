@@ -115,27 +115,9 @@ public class JdbcJournal implements Journal {
 
   @Override
   public JournalVerification verifyRun(String runId) {
-    List<JournalEntry> entries = entriesOfRun(runId);
-    long checked = 0;
-    for (JournalEntry entry : entries) {
-      checked++;
-      if (!JournalChain.expectedHash(entry).equals(entry.hash())) {
-        return JournalVerification.broken(checked, entry.seq(),
-            "entry " + entry.seq() + " was changed after it was written");
-      }
-      String predecessorHash = entry.seq() == 1 ? JournalChain.GENESIS : jdbc.query(
-          "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
-          rs -> rs.next() ? rs.getString(1).trim() : null, entry.seq() - 1);
-      if (predecessorHash == null) {
-        return JournalVerification.broken(checked, entry.seq() - 1,
-            "entry " + (entry.seq() - 1) + " before this run's entry " + entry.seq() + " is missing");
-      }
-      if (!predecessorHash.equals(entry.previousHash())) {
-        return JournalVerification.broken(checked, entry.seq(),
-            "entry " + entry.seq() + " does not link to the entry before it");
-      }
-    }
-    return JournalVerification.ok(checked);
+    return JournalChain.verifyRun(entriesOfRun(runId), seq -> jdbc.query(
+        "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
+        rs -> rs.next() ? rs.getString(1).trim() : null, seq));
   }
 
   private static JournalEntry.Draft cap(JournalEntry.Draft d) {
