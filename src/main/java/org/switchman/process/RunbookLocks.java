@@ -7,6 +7,9 @@ import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.audit.report.RunReports;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
@@ -19,6 +22,9 @@ import org.switchman.runbook.port.RunbookLock;
  * run is refused with {@link RunbookLock.LockHeldException}, whose message names the holder. If the
  * start fails after the lock was taken, it is released again. The lease keeps a lock from
  * outliving a crashed node; {@link #ensure} lets every step re-take it after a restart.
+ *
+ * <p>The run's taking and releasing of its lock are journaled ({@code LOCK}, {@code ACQUIRED} /
+ * {@code RELEASED}) once the engine transaction commits, so the run report shows the lock held.
  */
 @Component("runbookLocks")
 public class RunbookLocks {
@@ -27,9 +33,11 @@ public class RunbookLocks {
   static final Duration LEASE = Duration.ofSeconds(60);
 
   private final ObjectProvider<RunbookLock> locks;
+  private final Journal journal;
 
-  public RunbookLocks(ObjectProvider<RunbookLock> locks) {
+  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal) {
     this.locks = locks;
+    this.journal = journal;
   }
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
@@ -39,6 +47,8 @@ public class RunbookLocks {
       String runId = RunContexts.runId(execution);
       Context.getCommandContext().getTransactionContext().addTransactionListener(
           TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
+      JournalEntry.Draft taken = entry(execution, runbook, target, "take", RunReports.ACQUIRED);
+      EngineHooks.afterCommit(() -> journal.append(taken));
     }
   }
 
@@ -53,8 +63,23 @@ public class RunbookLocks {
   public void release(DelegateExecution execution, String runbook, String target) {
     if (RunContexts.isRoot(execution)) {
       String runId = RunContexts.runId(execution);
-      EngineHooks.afterCommit(() -> lock().release(runbook, target, runId));
+      JournalEntry.Draft released = entry(execution, runbook, target, "release", RunReports.RELEASED);
+      EngineHooks.afterCommit(() -> {
+        lock().release(runbook, target, runId);
+        journal.append(released);
+      });
     }
+  }
+
+  private static JournalEntry.Draft entry(DelegateExecution execution, String runbook,
+      String target, String verb, String outcome) {
+    Object starter = execution.getVariable(RunContexts.STARTER);
+    Object mode = execution.getVariable(RunContexts.MODE);
+    String step = execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run";
+    return new JournalEntry.Draft(RunContexts.runId(execution), step,
+        starter == null ? "system" : starter.toString(), mode == null ? "live" : mode.toString(),
+        RunReports.LOCK, runbook + "/" + target, verb + " lock " + runbook + " on " + target,
+        outcome, null, null, null);
   }
 
   private RunbookLock lock() {

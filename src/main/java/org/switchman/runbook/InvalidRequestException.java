@@ -12,8 +12,17 @@ public class InvalidRequestException extends RuntimeException {
   private final List<String> problems;
 
   public InvalidRequestException(String runbook, List<String> problems) {
-    super(runbook + " cannot start: " + String.join("; ", problems));
+    this(problems, runbook + " cannot start: ");
+  }
+
+  private InvalidRequestException(List<String> problems, String prefix) {
+    super(prefix + String.join("; ", problems));
     this.problems = List.copyOf(problems);
+  }
+
+  /** Bad input to something other than a run start, e.g. a page filter: "subject: problems". */
+  public static InvalidRequestException of(String subject, List<String> problems) {
+    return new InvalidRequestException(problems, subject + ": ");
   }
 
   /** Each problem in words. */

@@ -1,0 +1,100 @@
+package org.switchman.audit.report;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.runbook.port.RunbookLock;
+
+/**
+ * Builds run reports: the engine's history of a run joined with its journal entries, from which
+ * the approvals, operator decisions and lock use are read. The journal is the record of what
+ * people decided, because it also holds what the engine rolled back (a four-eyes refusal).
+ */
+public class RunReports {
+
+  /** Journal kinds this class reads; the writers use the same words. */
+  public static final String APPROVAL = "APPROVAL";
+  public static final String REFUSAL = "REFUSAL";
+  public static final String EXPIRY = "EXPIRY";
+  public static final String DECISION = "DECISION";
+  public static final String LOCK = "LOCK";
+
+  /** Lock entry outcomes. */
+  public static final String ACQUIRED = "ACQUIRED";
+  public static final String RELEASED = "RELEASED";
+  public static final String FORCE_RELEASED = "FORCE_RELEASED";
+
+  private final RunHistory history;
+  private final Journal journal;
+  private final Optional<RunbookLock> locks;
+  private final Clock clock;
+
+  /**
+   * @param locks the live lock table, to show the TTL of a lock still held; may be {@code null}
+   */
+  public RunReports(RunHistory history, Journal journal, RunbookLock locks, Clock clock) {
+    this.history = history;
+    this.journal = journal;
+    this.locks = Optional.ofNullable(locks);
+    this.clock = clock;
+  }
+
+  /** The report of one run, or empty when there is no such run. */
+  public Optional<RunReport> report(String runId) {
+    return history.run(runId).map(this::report);
+  }
+
+  private RunReport report(RunRecord run) {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (String id : run.runIds()) {
+      entries.addAll(journal.entriesOfRun(id));
+    }
+    entries.sort(Comparator.comparingLong(JournalEntry::seq));
+    List<Approval> approvals = new ArrayList<>();
+    List<OperatorDecision> decisions = new ArrayList<>();
+    LockUse lock = null;
+    for (JournalEntry e : entries) {
+      switch (e.kind()) {
+        case APPROVAL -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
+            e.outcome(), e.output(), e.seq()));
+        case EXPIRY -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
+            "EXPIRED", e.output(), e.seq()));
+        case REFUSAL -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
+            "REFUSED", e.output(), e.seq()));
+        case DECISION -> decisions.add(new OperatorDecision(e.step(), e.target(), e.actor(), e.at(),
+            e.outcome(), e.action(), e.output(), e.seq()));
+        case LOCK -> lock = lockUse(lock, e);
+        default -> { }
+      }
+    }
+    if (lock != null && lock.releasedAt() == null) {
+      lock = withTtl(lock, run.summary().runId());
+    }
+    return new RunReport(RunReport.FORMAT, clock.instant(), run.summary(), run.definitionId(),
+        run.runIds(), run.timeline(), approvals, decisions, lock, entries,
+        journal.verifyRun(run.summary().runId()), run.incidents(), run.openTasks(),
+        run.visitedActivityIds(), run.activeActivityIds());
+  }
+
+  private static LockUse lockUse(LockUse before, JournalEntry e) {
+    return switch (e.outcome()) {
+      case ACQUIRED -> new LockUse(e.target(), e.actor(), e.at(), null, null, null);
+      case RELEASED, FORCE_RELEASED -> new LockUse(e.target(),
+          before == null ? null : before.holder(), before == null ? null : before.acquiredAt(),
+          e.at(), FORCE_RELEASED.equals(e.outcome()) ? e.actor() + " (forced: " + e.output() + ")"
+              : "run end", null);
+      default -> before;
+    };
+  }
+
+  private LockUse withTtl(LockUse lock, String runId) {
+    return locks.flatMap(table -> table.locks().stream()
+            .filter(held -> held.holder().runId().equals(runId)).findFirst())
+        .map(held -> new LockUse(lock.lock(), lock.holder(), lock.acquiredAt(), null, null, held.ttl()))
+        .orElse(lock);
+  }
+}

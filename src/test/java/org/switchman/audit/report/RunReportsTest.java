@@ -1,0 +1,186 @@
+package org.switchman.audit.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.switchman.audit.InMemoryJournal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.port.RunbookLock;
+
+/** Reports from a run's history and journal; the CSV export; the lock table's forced release. */
+class RunReportsTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private final InMemoryJournal journal = new InMemoryJournal();
+  private final Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+
+  private static RunSummary summary(String runId, Instant end) {
+    return new RunSummary(runId, "dc-switchover", "Datacenter switchover", 2, "eqiad → codfw", "live",
+        "alice", "Q4 test, with \"quotes\", commas", "T1", T0, end, "completed", "switched-over",
+        new ReadOnlyWindow(T0.plusSeconds(60), T0.plusSeconds(62), Duration.ofMinutes(3), false));
+  }
+
+  private RunHistory history(RunRecord record) {
+    return new RunHistory() {
+      @Override
+      public RunPage runs(RunFilter filter, int offset, int limit) {
+        return new RunPage(List.of(record.summary()), offset, limit, 1);
+      }
+
+      @Override
+      public Optional<RunRecord> run(String runId) {
+        return record.summary().runId().equals(runId) ? Optional.of(record) : Optional.empty();
+      }
+
+      @Override
+      public Optional<String> diagramXml(String runId) {
+        return Optional.empty();
+      }
+
+      @Override
+      public List<String> runbooks() {
+        return List.of("dc-switchover");
+      }
+    };
+  }
+
+  private void entry(String run, String step, String actor, String kind, String target,
+      String action, String outcome, String output) {
+    journal.append(new JournalEntry.Draft(run, step, actor, "live", kind, target, action, outcome,
+        output, null, null));
+  }
+
+  private RunRecord record(String run) {
+    return new RunRecord(summary(run, T0.plusSeconds(120)), "dc-switchover:2:x", List.of(run, "child"),
+        List.of(new TimelineEntry("Phase_SetReadOnly", "Phase 2", "subProcess", 0, T0.plusSeconds(59),
+            T0.plusSeconds(60), false, null)),
+        List.of("StartEvent", "Phase_SetReadOnly"), List.of(), List.of(), List.of());
+  }
+
+  @Test
+  void approvalsDecisionsAndTheLockAreReadFromTheJournalOfTheRunAndItsCalledProcesses() {
+    entry("r1", "StartEvent", "alice", "LOCK", "dc-switchover/mediawiki", "take lock", "ACQUIRED", null);
+    entry("r1", "UserTask_GoNoGo", "alice", "REFUSAL", "task 1", "complete 'GO/NOGO'", "REFUSED",
+        "alice started this run");
+    entry("other", "UserTask_GoNoGo", "zed", "APPROVAL", "task 9", "complete 'GO/NOGO'", "GO", null);
+    entry("r1", "UserTask_GoNoGo", "bob", "APPROVAL", "task 1", "complete 'GO/NOGO'", "GO", "fine");
+    entry("child", "UserTask_DecideOnSectionFailure", "alice", "DECISION", "section s3",
+        "decide on 'Decide' after: s3 lags", "SKIP", "lag is cosmetic");
+    entry("r1", "UserTask_FinalGoNoGo", "system", "EXPIRY", "approval", "Approval expired", "NOGO", "no decision");
+    entry("r1", "EndEvent", "alice", "LOCK", "dc-switchover/mediawiki", "release lock", "RELEASED", null);
+
+    RunReport report = new RunReports(history(record("r1")), journal, null, clock).report("r1").orElseThrow();
+
+    assertThat(report.approvals()).extracting(a -> a.user() + " " + a.decision())
+        .containsExactly("alice REFUSED", "bob GO", "system EXPIRED");
+    assertThat(report.approvals().get(0).refused()).isTrue();
+    assertThat(report.decisions()).singleElement().satisfies(d -> {
+      assertThat(d.decision()).isEqualTo("SKIP");
+      assertThat(d.justification()).isEqualTo("lag is cosmetic");
+      assertThat(d.target()).isEqualTo("section s3");
+    });
+    assertThat(report.lock().lock()).isEqualTo("dc-switchover/mediawiki");
+    assertThat(report.lock().releasedBy()).isEqualTo("run end");
+    assertThat(report.lock().acquiredAt()).isBefore(report.lock().releasedAt());
+    assertThat(report.journal()).extracting(JournalEntry::runId).doesNotContain("other");
+    assertThat(report.journal()).extracting(JournalEntry::seq).isSorted();
+    assertThat(report.journalCheck().intact()).isTrue();
+    assertThat(report.generatedAt()).isEqualTo(clock.instant());
+    assertThat(new RunReports(history(record("r1")), journal, null, clock).report("nope")).isEmpty();
+  }
+
+  @Test
+  void theCsvHasTheDocumentedColumnsAndQuotesWhatNeedsIt() {
+    entry("r1", "ServiceTask_SetReadOnly", "alice", "ETCD", "/conftool/ReadOnly", "set true", "PERFORMED",
+        "line 1\nline 2, with comma");
+    entry("r1", "ServiceTask_X", "alice", "SSH", "host", "=cmd()", "PERFORMED", null);
+    String csv = RunReportCsv.of(new RunReports(history(record("r1")), journal, null, clock)
+        .report("r1").orElseThrow());
+    List<String> lines = csv.lines().toList();
+    assertThat(lines.get(0)).isEqualTo(String.join(",", RunReportCsv.COLUMNS));
+    assertThat(lines.get(1)).startsWith("run,,2026-11-25T10:00:00Z,2026-11-25T10:02:00Z,120000,dc-switchover:2:x,");
+    assertThat(lines.get(1)).contains("\"mode live; reason Q4 test, with \"\"quotes\"\", commas; ticket T1\"");
+    assertThat(lines.get(2)).isEqualTo("read-only-window,,2026-11-25T10:01:00Z,2026-11-25T10:01:02Z,2000,,,,,budget PT3M,within budget,,,");
+    assertThat(csv).contains("\"line 1\nline 2, with comma\"");
+    assertThat(csv).as("a formula is neutralised").contains(",\"'=cmd()\",");
+    assertThat(csv).endsWith("\r\n");
+  }
+
+  @Test
+  void filtersRefuseNonsenseAndNameIt() {
+    assertThatThrownBy(() -> new RunFilter(null, null, "DROP TABLE", null, null))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("outcome must be a word");
+    assertThatThrownBy(() -> new RunFilter(null, null, null, T0, T0))
+        .hasMessageContaining("the time range is empty");
+    assertThat(new RunFilter(" ", "", "rolled-back", null, null).runbook()).isNull();
+  }
+
+  @Test
+  void theLiveViewCountsTheOpenWindowAgainstItsBudget() {
+    RunSummary running = new RunSummary("r2", "dc-switchover", "x", 1, "a → b", "live", "alice", null,
+        null, T0, null, "running", "running",
+        new ReadOnlyWindow(T0, null, Duration.ofMinutes(3), false));
+    RunRecord record = new RunRecord(running, "d", List.of("r2"), List.of(
+        new TimelineEntry("Phase_LockDownDbMasters", "Phase 3", "subProcess", 1, T0, null, false, null),
+        new TimelineEntry("UserTask_Decide", "Decide", "userTask", 2, T0, null, false, null)),
+        List.of(), List.of(), List.of(), List.of());
+    LiveView live = LiveView.of(record, T0.plusSeconds(200));
+    assertThat(live.currentPhases()).containsExactly("Phase 3");
+    assertThat(live.runningSteps()).containsExactly("Decide");
+    assertThat(live.readOnlyElapsedMillis()).isEqualTo(200_000);
+    assertThat(live.readOnlyRemainingMillis()).isEqualTo(-20_000);
+  }
+
+  @Test
+  void aForcedReleaseNeedsAReasonAndAHolderAndIsJournaled() {
+    List<String> released = new ArrayList<>();
+    RunbookLock locks = new RunbookLock() {
+      @Override
+      public void acquire(String runbook, String target, Holder holder, int max, Duration ttl) {}
+
+      @Override
+      public void release(String runbook, String target, String runId) {
+        released.add(runbook + "/" + target + "/" + runId);
+      }
+
+      @Override
+      public List<Holder> holders(String runbook, String target) {
+        return List.of(new Holder("r1", "alice", T0));
+      }
+
+      @Override
+      public List<HeldLock> locks() {
+        return List.of(new HeldLock("dc-switchover", "mediawiki", new Holder("r1", "alice", T0),
+            Duration.ofSeconds(55)));
+      }
+    };
+    LockTable table = new LockTable(locks, journal, clock);
+    assertThat(table.rows()).singleElement().satisfies(row -> {
+      assertThat(row.age()).isEqualTo(Duration.ofHours(1));
+      assertThat(row.ttl()).isEqualTo(Duration.ofSeconds(55));
+    });
+    assertThatThrownBy(() -> table.forceRelease("dc-switchover", "mediawiki", "r1", "admin", " "))
+        .hasMessageContaining("a reason is required");
+    assertThatThrownBy(() -> table.forceRelease("dc-switchover", "mediawiki", "r9", "admin", "gone"))
+        .hasMessageContaining("run r9 holds no lock dc-switchover on mediawiki");
+    assertThat(released).isEmpty();
+    assertThat(journal.entriesOfRun("r1")).isEmpty();
+
+    table.forceRelease("dc-switchover", "mediawiki", "r1", "admin", "node lost");
+    assertThat(released).containsExactly("dc-switchover/mediawiki/r1");
+    assertThat(journal.entriesOfRun("r1")).singleElement().satisfies(e -> {
+      assertThat(e.actor()).isEqualTo("admin");
+      assertThat(e.outcome()).isEqualTo("FORCE_RELEASED");
+      assertThat(e.output()).isEqualTo("node lost");
+    });
+  }
+}
