@@ -16,13 +16,15 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 
 /**
- * Writes ops log lines to a file and, when a webhook is configured, POSTs each event as JSON.
+ * Writes ops log lines to a file and a store (the ops log page's table) and, when a webhook is
+ * configured, POSTs each event as JSON.
  *
  * <p>Both happen on one background thread with a bounded queue, so the caller (a process step)
  * never waits: when the queue is full the event is dropped with a warning. A webhook delivery is
@@ -33,6 +35,7 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileAndWebhookOpsLog.class);
 
   private final Path file;
+  private final Consumer<OpsEvent> store;
   private final URI webhook;
   private final int attempts;
   private final Duration firstPause;
@@ -53,7 +56,16 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
    * @param firstPause the pause after the first failed try; it doubles each time
    */
   public FileAndWebhookOpsLog(Path file, URI webhook, int attempts, Duration firstPause) {
+    this(file, event -> { }, webhook, attempts, firstPause);
+  }
+
+  /**
+   * @param store also keeps each line where the ops log page reads it, on the same worker thread
+   */
+  public FileAndWebhookOpsLog(Path file, Consumer<OpsEvent> store, URI webhook, int attempts,
+      Duration firstPause) {
     this.file = file;
+    this.store = store;
     this.webhook = webhook;
     this.attempts = Math.max(1, attempts);
     this.firstPause = firstPause;
@@ -63,6 +75,11 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   public void record(OpsEvent event) {
     worker.execute(() -> {
       append(event);
+      try {
+        store.accept(event);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot store an ops log line: {}", e.getMessage());
+      }
       if (webhook != null) {
         deliver(event);
       }

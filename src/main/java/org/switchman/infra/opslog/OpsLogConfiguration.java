@@ -6,18 +6,24 @@ import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.switchman.config.SwitchmanProperties;
 
 /**
  * The ops log: a file ({@code switchman.ops-log.file}, by default {@code ops.log} in the data
- * directory) and an optional webhook ({@code switchman.ops-log.webhook-url}, JSON POST, retried
+ * directory), a table for the ops log page, and an optional webhook ({@code switchman.ops-log.webhook-url}, JSON POST, retried
  * {@code switchman.ops-log.webhook-attempts} times).
  */
 @Configuration(proxyBeanMethods = false)
 public class OpsLogConfiguration {
 
+  @Bean
+  JdbcOpsLogStore opsLogStore(JdbcTemplate jdbc) {
+    return new JdbcOpsLogStore(jdbc);
+  }
+
   @Bean(destroyMethod = "close")
-  FileAndWebhookOpsLog opsLog(SwitchmanProperties properties,
+  FileAndWebhookOpsLog opsLog(SwitchmanProperties properties, JdbcOpsLogStore store,
       @Value("${switchman.ops-log.file:}") String file,
       @Value("${switchman.ops-log.webhook-url:}") String webhook,
       @Value("${switchman.ops-log.webhook-attempts:5}") int attempts,
@@ -34,6 +40,6 @@ public class OpsLogConfiguration {
         throw new IllegalStateException("switchman.ops-log.webhook-url must be an http(s) URL");
       }
     }
-    return new FileAndWebhookOpsLog(path, url, attempts, firstPause);
+    return new FileAndWebhookOpsLog(path, store::store, url, attempts, firstPause);
   }
 }
