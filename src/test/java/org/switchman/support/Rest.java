@@ -19,8 +19,12 @@ public final class Rest {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** A response: status code and body. */
-  public record Reply(int status, String body) {
+  /** A response: status code, body, and the {@code Location} header of a redirect ("" if none). */
+  public record Reply(int status, String body, String location) {
+    public Reply(int status, String body) {
+      this(status, body, "");
+    }
+
     public JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -76,7 +80,8 @@ public final class Rest {
   private static Reply send(HttpRequest.Builder builder) {
     try {
       HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body());
+      return new Reply(response.statusCode(), response.body(),
+          response.headers().firstValue("Location").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,0 +1,26 @@
+package org.switchman.web;
+
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.switchman.audit.Journal;
+import org.switchman.audit.report.LockTable;
+import org.switchman.audit.report.RunHistory;
+import org.switchman.audit.report.RunReports;
+import org.switchman.runbook.port.RunbookLock;
+
+/** The services behind the audit and operations pages. */
+@Configuration(proxyBeanMethods = false)
+public class AuditPagesConfiguration {
+
+  @Bean
+  RunReports runReports(RunHistory history, Journal journal, ObjectProvider<RunbookLock> locks) {
+    return new RunReports(history, journal, locks.getIfAvailable(), Clock.systemUTC());
+  }
+
+  @Bean
+  LockTable lockTable(ObjectProvider<RunbookLock> locks, Journal journal) {
+    return new LockTable(locks.getIfAvailable(), journal, Clock.systemUTC());
+  }
+}
