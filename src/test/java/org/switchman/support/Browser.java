@@ -29,6 +29,11 @@ public final class Browser implements AutoCloseable {
   private final Path profile;
 
   public Browser() {
+    this(null);
+  }
+
+  /** @param downloads where downloads land, or {@code null} for the browser's default */
+  public Browser(Path downloads) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       throw new IllegalStateException("Browser tests need Debian's chromium and chromium-driver:"
           + " apt-get install -y chromium chromium-driver (scripts/test does it)");
@@ -43,6 +48,11 @@ public final class Browser implements AutoCloseable {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + profile);
+    if (downloads != null) {
+      options.setExperimentalOption("prefs", java.util.Map.of(
+          "download.default_directory", downloads.toAbsolutePath().toString(),
+          "download.prompt_for_download", false));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
@@ -67,6 +77,15 @@ public final class Browser implements AutoCloseable {
     driver.findElement(By.cssSelector("input[type='password']")).sendKeys(password);
     driver.findElement(By.cssSelector("button[type=submit]")).click();
     wait.until(ExpectedConditions.invisibilityOfElementLocated(username));
+  }
+
+  /** Logs in to Switchman's own pages through their login form. */
+  public void loginToSwitchman(int port, String user, String password) {
+    driver.get("http://localhost:" + port + "/switchman/login");
+    driver.findElement(By.id("username")).sendKeys(user);
+    driver.findElement(By.id("password")).sendKeys(password);
+    driver.findElement(By.id("login")).click();
+    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
   }
 
   public Path screenshot(String name) {

@@ -26,6 +26,7 @@ import org.switchman.lab.LabFault;
 import org.switchman.lab.LabSlots;
 import org.switchman.lab.LabTopology;
 import org.switchman.support.Rest;
+import org.switchman.support.SwitchoverRuns;
 
 /**
  * Switchovers end to end against the lab, driven only through the REST API as three people:
@@ -56,6 +57,13 @@ class SwitchoverIT {
   @LocalServerPort
   int port;
 
+  private SwitchoverRuns runs;
+
+  @org.junit.jupiter.api.BeforeEach
+  void driver() {
+    runs = new SwitchoverRuns(port);
+  }
+
   @Autowired
   Lab lab;
 
@@ -64,16 +72,16 @@ class SwitchoverIT {
   void badInputAndAHeldLockAreRefusedThroughRest() {
     Rest alice = Rest.as(port, "alice", "demo");
     Rest.Reply same = alice.post("/engine-rest/process-definition/key/dc-switchover/start",
-        startBody("eqiad", "eqiad", "live"));
+        SwitchoverRuns.startBody("eqiad", "eqiad", "live"));
     assertThat(same.status()).isEqualTo(400);
     assertThat(same.json().path("type").asText()).isEqualTo("InvalidRequest");
     assertThat(same.json().path("message").asText()).contains("dcFrom and dcTo are both 'eqiad'");
     Rest.Reply passive = alice.post("/engine-rest/process-definition/key/dc-switchover/start",
-        startBody("codfw", "eqiad", "live"));
+        SwitchoverRuns.startBody("codfw", "eqiad", "live"));
     assertThat(passive.json().path("message").asText())
         .contains("dcFrom must be the active datacenter eqiad");
     assertThat(Rest.as(port, "carol", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start", startBody("eqiad", "codfw", "live"))
+        "/engine-rest/process-definition/key/dc-switchover/start", SwitchoverRuns.startBody("eqiad", "codfw", "live"))
         .status()).isEqualTo(403);
   }
 
@@ -83,9 +91,9 @@ class SwitchoverIT {
     Map<String, String> before = state();
     String run = start("eqiad", "codfw", "dry-run");
     assertThat(start("eqiad", "codfw", "dry-run", 409)).contains("locked by run " + run + " of alice");
-    approve(run, "UserTask_GoNoGo", "bob");
-    approve(run, "UserTask_FinalGoNoGo", "dave");
-    awaitEnd(run);
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    runs.awaitEnd(run);
     assertThat(state()).isEqualTo(before);
   }
 
@@ -94,16 +102,16 @@ class SwitchoverIT {
   void aLiveTestLeavesTheActiveDatacenterUnchanged() {
     Map<String, String> before = state();
     String run = start("codfw", "eqiad", "live-test");
-    approve(run, "UserTask_GoNoGo", "bob");
-    approve(run, "UserTask_FinalGoNoGo", "dave");
-    awaitEnd(run);
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    runs.awaitEnd(run);
     Map<String, String> after = state();
     before.forEach((key, value) -> {
       if (key.contains("eqiad") || key.startsWith("WMFMasterDatacenter") || key.startsWith("dns ")) {
         assertThat(after.get(key)).as(key).isEqualTo(value);
       }
     });
-    assertThat(history(run).path("state").asText()).isEqualTo("COMPLETED");
+    assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
   }
 
   @Test
@@ -111,29 +119,29 @@ class SwitchoverIT {
   void switchesEqiadToCodfwThroughALagThatARetryResolves() {
     Rest admin = Rest.as(port, "admin", "demo");
     String run = start("eqiad", "codfw", "live");
-    approve(run, "UserTask_GoNoGo", "bob");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
     // after the pre-checks, which would refuse a lagging section: the lag hits phase 3
     String fault = admin.post("/lab/api/faults", "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
         + "\"dc\":\"codfw\",\"seconds\":120}").json().path("id").asText();
     assertThat(fault).isNotBlank();
-    approve(run, "UserTask_FinalGoNoGo", "dave");
-    JsonNode decision = awaitTask("UserTask_DecideOnSectionFailure");
-    assertThat(variable(decision, "failureMessage")).contains("s3").contains("has not caught up");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
+    assertThat(runs.variable(decision, "failureMessage")).contains("s3").contains("has not caught up");
     assertThat(admin.delete("/lab/api/faults/" + fault).status()).isLessThan(300);
-    complete(Rest.as(port, "alice", "demo"), decision.path("id").asText(),
+    runs.complete(Rest.as(port, "alice", "demo"), decision.path("id").asText(),
         "{\"decision\":{\"value\":\"retry\"}}");
-    awaitEnd(run);
+    runs.awaitEnd(run);
     verifySwitchedTo("codfw", "eqiad");
-    assertThat(Long.parseLong(variable(run, "readOnlyWindowMillis"))).isPositive();
+    assertThat(Long.parseLong(runs.variable(run, "readOnlyWindowMillis"))).isPositive();
   }
 
   @Test
   @Order(5)
   void switchesBackCodfwToEqiad() {
     String run = start("codfw", "eqiad", "live");
-    approve(run, "UserTask_GoNoGo", "dave");
-    approve(run, "UserTask_FinalGoNoGo", "bob");
-    awaitEnd(run);
+    runs.approve(run, "UserTask_GoNoGo", "dave");
+    runs.approve(run, "UserTask_FinalGoNoGo", "bob");
+    runs.awaitEnd(run);
     verifySwitchedTo("eqiad", "codfw");
   }
 
@@ -155,10 +163,9 @@ class SwitchoverIT {
       assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section).isEqualTo("0");
     }
     // the write load of each section now lands on the new master: rows written by it after the switch
-    await(() -> lab.topology().sections().stream().allMatch(section -> Long.parseLong(sql(section, dcTo,
+    SwitchoverRuns.await(() -> lab.topology().sections().stream().allMatch(section -> Long.parseLong(sql(section, dcTo,
         "SELECT COUNT(*) FROM wiki.edits WHERE dc='" + dcTo + "' AND ts > '"
-            + after.toString().replace("T", " ").replace("Z", "") + "'")) > 0), Duration.ofSeconds(15),
-        "the write load writes to the " + dcTo + " masters");
+            + after.toString().replace("T", " ").replace("Z", "") + "'")) > 0), Duration.ofSeconds(15), () -> "the write load writes to the " + dcTo + " masters");
   }
 
   private Map<String, String> state() {
@@ -205,99 +212,13 @@ class SwitchoverIT {
 
   // ---------------------------------------------------------------- REST
 
-  private static String startBody(String from, String to, String mode) {
-    return "{\"variables\":{\"dcFrom\":{\"value\":\"" + from + "\"},\"dcTo\":{\"value\":\"" + to
-        + "\"},\"mode\":{\"value\":\"" + mode + "\"},\"reason\":{\"value\":\"Datacenter switchover test\"},"
-        + "\"ticket\":{\"value\":\"T4242\"},\"readOnlyBudget\":{\"value\":\"PT3M\"},"
-        + "\"inFlightGrace\":{\"value\":\"PT0S\"}}}";
-  }
-
   private String start(String from, String to, String mode) {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start", startBody(from, to, mode));
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json().path("id").asText();
+    return runs.start(from, to, mode);
   }
 
   private String start(String from, String to, String mode, int expectedStatus) {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start", startBody(from, to, mode));
+    Rest.Reply reply = runs.tryStart(from, to, mode);
     assertThat(reply.status()).as(reply.body()).isEqualTo(expectedStatus);
     return reply.json().path("message").asText();
-  }
-
-  private void approve(String run, String gate, String user) {
-    JsonNode task = awaitTask(gate);
-    assertThat(task.path("processInstanceId").asText()).isEqualTo(run);
-    complete(Rest.as(port, user, "demo"), task.path("id").asText(),
-        "{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"GO from " + user + "\"}}");
-  }
-
-  private void complete(Rest as, String taskId, String variables) {
-    Rest.Reply reply = as.post("/engine-rest/task/" + taskId + "/complete",
-        "{\"variables\":" + variables + "}");
-    assertThat(reply.status()).as(reply.body()).isEqualTo(204);
-  }
-
-  private JsonNode awaitTask(String key) {
-    Rest admin = Rest.as(port, "admin", "demo");
-    JsonNode[] found = new JsonNode[1];
-    await(() -> {
-      JsonNode tasks = admin.get("/engine-rest/task?taskDefinitionKey=" + key).json();
-      if (tasks.size() > 0) {
-        found[0] = tasks.get(0);
-        return true;
-      }
-      return false;
-    }, Duration.ofSeconds(90), () -> "task " + key + "; open tasks: "
-        + admin.get("/engine-rest/task").body() + "; incidents: " + admin.get("/engine-rest/incident").body());
-    return found[0];
-  }
-
-  private String variable(JsonNode task, String name) {
-    return Rest.as(port, "admin", "demo").get("/engine-rest/task/" + task.path("id").asText()
-        + "/variables/" + name).json().path("value").asText();
-  }
-
-  private String variable(String run, String name) {
-    JsonNode found = Rest.as(port, "admin", "demo").get("/engine-rest/history/variable-instance"
-        + "?processInstanceId=" + run + "&variableName=" + name).json();
-    return found.get(0).path("value").asText();
-  }
-
-  private JsonNode history(String run) {
-    return Rest.as(port, "admin", "demo").get("/engine-rest/history/process-instance/" + run).json();
-  }
-
-  private void awaitEnd(String run) {
-    await(() -> !history(run).path("state").asText().equals("ACTIVE"), Duration.ofSeconds(120),
-        "run " + run + " to end");
-    JsonNode incidents = Rest.as(port, "admin", "demo").get("/engine-rest/incident").json();
-    assertThat(incidents.size()).as(incidents.toString()).isZero();
-    assertThat(history(run).path("state").asText()).isEqualTo("COMPLETED");
-  }
-
-  private interface Condition {
-    boolean holds();
-  }
-
-  private static void await(Condition condition, Duration limit, String what) {
-    await(condition, limit, () -> what);
-  }
-
-  private static void await(Condition condition, Duration limit, java.util.function.Supplier<String> what) {
-    Instant deadline = Instant.now().plus(limit);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.holds()) {
-        return;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what.get());
   }
 }
