@@ -268,6 +268,39 @@ class AuditPagesIT {
     assertThat(page).contains("run started", "T900", "audit pages check", "GO at &#39;First GO/NOGO&#39;");
   }
 
+  @Test
+  void anIncidentShowsOnTheReportAndCountsAsAFailedStep() {
+    String open = Rest.as(port, "alice", "demo").post(
+        "/engine-rest/process-definition/key/four-eyes-check/start",
+        "{\"variables\":{\"reason\":{\"value\":\"incident check\"},\"ticket\":{\"value\":\"T902\"}}}")
+        .json().get("id").asText();
+    Rest admin = Rest.as(port, "admin", "demo");
+    double before = failedSteps();
+    String execution = admin.get("/engine-rest/execution?processInstanceId=" + open).json().get(0)
+        .get("id").asText();
+    assertThat(admin.post("/engine-rest/execution/" + execution + "/create-incident",
+        "{\"incidentType\":\"failedJob\",\"configuration\":\"x\",\"message\":\"ssh: connection refused\"}")
+        .status()).isEqualTo(200);
+    JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + open).json();
+    assertThat(report.path("incidents")).singleElement().satisfies(incident -> {
+      assertThat(incident.path("message").asText()).isEqualTo("ssh: connection refused");
+      assertThat(incident.path("state").asText()).isEqualTo("open");
+      assertThat(incident.path("activityId").asText()).isEqualTo("UserTask_FirstGate");
+    });
+    assertThat(failedSteps()).isEqualTo(before + 1);
+    assertThat(admin.delete("/engine-rest/process-instance/" + open).status()).isEqualTo(204);
+    JsonNode cancelled = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + open).json();
+    assertThat(cancelled.path("summary").path("outcome").asText()).isEqualTo("cancelled");
+  }
+
+  private double failedSteps() {
+    String metrics = Rest.as(port, "admin", "demo").get("/actuator/prometheus").body();
+    return metrics.lines()
+        .filter(line -> line.startsWith("switchman_steps_failed_total{") && line.contains("cause=\"incident\"")
+            && line.contains("runbook=\"four-eyes-check\"") && line.contains("step=\"UserTask_FirstGate\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   // ------------------------------------------------------------------------------- tampering
 
   @Test

@@ -4,12 +4,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.incident.DefaultIncidentHandler;
+import org.camunda.bpm.engine.impl.incident.IncidentContext;
+import org.camunda.bpm.engine.impl.incident.IncidentHandler;
+import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
@@ -21,23 +27,38 @@ import org.switchman.process.EngineHooks;
  * Prometheus metrics of every run, without anything in the diagrams:
  * <ul>
  *   <li>{@code switchman_runs_started_total{runbook}} and {@code
- *       switchman_runs_ended_total{runbook,outcome}} ({@code completed} or {@code cancelled});
+ *       switchman_runs_ended_total{runbook,outcome}}: the run's business outcome when it recorded
+ *       one ({@code switched-over}, {@code rolled-back}), else {@code completed}, or {@code
+ *       cancelled};
  *   <li>{@code switchman_task_wait_seconds{runbook,task}}: how long each user task (approvals,
- *       operator decisions) waited from creation to completion.
+ *       operator decisions) waited from creation to completion;
+ *   <li>{@code switchman_steps_failed_total{runbook,step,cause}}: see {@link StepFailures} (the
+ *       incidents are counted here, the failed checks where the switchover steps raise them).
  * </ul>
+ * Elsewhere: {@code switchman_readonly_window_seconds{mode}} and {@code
+ * switchman_readonly_budget_exceeded_total}, by the switchover's read-only steps.
  * Counted once the engine transaction commits.
  */
 @Component
 public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
 
   private final MeterRegistry registry;
+  private final StepFailures failures;
 
-  public RunMetricsPlugin(MeterRegistry registry) {
+  public RunMetricsPlugin(MeterRegistry registry, StepFailures failures) {
     this.registry = registry;
+    this.failures = failures;
   }
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
+    List<IncidentHandler> handlers = new ArrayList<>();
+    if (configuration.getCustomIncidentHandlers() != null) {
+      handlers.addAll(configuration.getCustomIncidentHandlers());
+    }
+    handlers.add(new CountingIncidentHandler(Incident.FAILED_JOB_HANDLER_TYPE));
+    handlers.add(new CountingIncidentHandler(Incident.EXTERNAL_TASK_HANDLER_TYPE));
+    configuration.setCustomIncidentHandlers(handlers);
     EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
       @Override
       public void parseProcess(Element element, ProcessDefinitionEntity definition) {
@@ -48,7 +69,9 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
                     .description("Runs started").register(registry).increment()));
         definition.addBuiltInListener(ExecutionListener.EVENTNAME_END,
             (ExecutionListener) execution -> {
-              String outcome = execution.isCanceled() ? "cancelled" : "completed";
+              Object business = execution.getVariable("outcome");
+              String outcome = execution.isCanceled() ? "cancelled"
+                  : business != null ? business.toString() : "completed";
               EngineHooks.afterCommit(() -> Counter.builder("switchman.runs.ended").tag("runbook", runbook)
                   .tag("outcome", outcome).description("Runs ended").register(registry).increment());
             });
@@ -70,5 +93,22 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
         }
       }
     });
+  }
+
+  /** The engine's own incident handling, plus a count of the failed step once the incident commits. */
+  private final class CountingIncidentHandler extends DefaultIncidentHandler {
+
+    CountingIncidentHandler(String type) {
+      super(type);
+    }
+
+    @Override
+    public Incident handleIncident(IncidentContext context, String message) {
+      Incident incident = super.handleIncident(context, message);
+      String runbook = StepFailures.runbookOf(context.getProcessDefinitionId());
+      String step = context.getActivityId();
+      EngineHooks.afterCommit(() -> failures.failed(runbook, step, StepFailures.INCIDENT));
+      return incident;
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.delegate.BpmnError;
+import org.switchman.process.EngineHooks;
+import org.switchman.process.metrics.StepFailures;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -42,13 +44,16 @@ public class SwitchoverSteps {
   private final ObjectProvider<RemoteExecutor> remote;
   private final ObjectProvider<SwitchoverProperties> settings;
   private final ObjectProvider<DbProperties> db;
+  private final StepFailures failures;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
 
   public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
       ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
-      ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db) {
+      ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db,
+      StepFailures failures) {
     this.conftool = conftool;
+    this.failures = failures;
     this.dns = dns;
     this.masters = masters;
     this.remote = remote;
@@ -119,6 +124,9 @@ public class SwitchoverSteps {
       String message = e.getMessage() == null ? e.check() : e.getMessage();
       execution.setVariable(FAILURE_MESSAGE, message.length() > 3800 ? message.substring(0, 3800) + " …" : message);
       execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
+      String runbook = StepFailures.runbookOf(execution.getProcessDefinitionId());
+      String activity = execution.getCurrentActivityId();
+      EngineHooks.afterCommit(() -> failures.failed(runbook, activity, StepFailures.CHECK_FAILED));
       throw new BpmnError(CHECK_FAILED, e.check() + ": " + e.getMessage());
     }
   }

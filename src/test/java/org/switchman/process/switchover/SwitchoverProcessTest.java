@@ -62,6 +62,7 @@ class SwitchoverProcessTest {
   @Autowired HistoryService history;
   @Autowired FakeSite site;
   @Autowired Journal journal;
+  @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
   /** Timers the driver fires on its own: the waits of a normal run. */
   private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
@@ -160,12 +161,20 @@ class SwitchoverProcessTest {
 
   @Test
   void lagThenRetrySucceeds() {
+    double failedBefore = failedChecks();
     ProcessInstance run = toLockdownWithLag();
+    assertThat(failedChecks()).as("the lagging section's check is counted").isEqualTo(failedBefore + 1);
     site.lagging.clear();
     decide(run, "alice", "retry", null);
     drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(site.isReadOnly("s2", "codfw")).isFalse();
+  }
+
+  private double failedChecks() {
+    var counter = meters.find("switchman.steps.failed").tag("runbook", "db-masters-read-only")
+        .tag("step", "ServiceTask_SetOldMasterReadOnly").tag("cause", "check-failed").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
