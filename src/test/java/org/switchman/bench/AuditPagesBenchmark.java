@@ -75,12 +75,12 @@ public final class AuditPagesBenchmark {
     IdentityService identity = app.getBean(IdentityService.class);
     String last = null;
     for (int i = 0; i < RUNS; i++) {
-      identity.setAuthenticatedUserId("alice");
+      identity.setAuthentication("alice", List.of("operators", "approvers"));
       last = runtime.startProcessInstanceByKey("four-eyes-check", Map.of("reason", "bench run " + i,
           "ticket", "T" + (10_000 + i), "mode", "dry-run")).getId();
       if (i % 2 == 0) {
         for (String approver : List.of("bob", "dave")) {
-          identity.setAuthenticatedUserId(approver);
+          identity.setAuthentication(approver, List.of("approvers"));
           String task = tasks.createTaskQuery().processInstanceId(last).singleResult().getId();
           tasks.complete(task, Map.of("decision", "GO", "comment", "bench"));
         }
