@@ -58,6 +58,12 @@ public final class JournalChain {
     return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
   }
 
+  /** The instant of a stored microsecond count; the inverse of {@link #micros}. */
+  public static java.time.Instant instantOfMicros(long micros) {
+    return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
   public static JournalEntry.Draft draftOf(JournalEntry e) {
     return new JournalEntry.Draft(e.runId(), e.step(), e.actor(), e.mode(), e.kind(), e.target(),
         e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint());

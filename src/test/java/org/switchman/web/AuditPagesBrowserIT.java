@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Pdf;
+import org.openqa.selenium.PrintsPage;
+import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -180,6 +183,15 @@ class AuditPagesBrowserIT {
     browser.screenshot("report-diagram-carol");
     ((JavascriptExecutor) page).executeScript("window.scrollTo(0, 0)");
     browser.screenshot("report-top-carol");
+
+    Pdf printed = ((PrintsPage) page).print(new PrintOptions());
+    byte[] pdf = java.util.Base64.getDecoder().decode(printed.getContent());
+    assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+    try {
+      Files.write(Browser.SCREENSHOTS.resolve("report-carol.pdf"), pdf);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -133,9 +133,7 @@ public class JdbcJournal implements Journal {
   private static final RowMapper<JournalEntry> ROW = JdbcJournal::entry;
 
   private static JournalEntry entry(ResultSet rs, int row) throws SQLException {
-    long micros = rs.getLong("AT_MICROS");
-    Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1_000L);
+    Instant at = JournalChain.instantOfMicros(rs.getLong("AT_MICROS"));
     long duration = rs.getLong("DURATION_MS");
     Long durationMillis = rs.wasNull() ? null : duration;
     return new JournalEntry(rs.getLong("SEQ"), at, rs.getString("RUN_ID"), rs.getString("STEP"),

@@ -2,7 +2,6 @@ package org.switchman.infra.opslog;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.switchman.audit.JournalChain;
@@ -57,9 +56,7 @@ public class JdbcOpsLogStore implements OpsLogReader {
   }
 
   private static OpsEvent event(ResultSet rs, int row) throws SQLException {
-    long micros = rs.getLong("AT_MICROS");
-    return new OpsEvent(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1_000L), OpsEvent.Kind.valueOf(rs.getString("KIND")),
+    return new OpsEvent(JournalChain.instantOfMicros(rs.getLong("AT_MICROS")), OpsEvent.Kind.valueOf(rs.getString("KIND")),
         rs.getString("RUNBOOK"), rs.getString("RUN_ID"), rs.getString("USER_ID"),
         rs.getString("REASON"), rs.getString("TICKET"), rs.getString("DETAIL"));
   }
