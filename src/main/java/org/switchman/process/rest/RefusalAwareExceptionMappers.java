@@ -10,22 +10,32 @@ import org.camunda.bpm.engine.rest.exception.RestException;
 import org.camunda.bpm.engine.rest.exception.RestExceptionHandler;
 import org.switchman.process.decisions.InvalidDecisionException;
 import org.switchman.process.foureyes.FourEyesViolationException;
+import org.switchman.process.gates.GateRefusedException;
+import org.switchman.process.gates.RefusedInputException;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal with 403, a
+ * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
+ * ({@link GateRefusedException}) with 403, a
  * rejected start or decision with 400 and a held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine listener text. Everything else is handled
  * exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
 
   static final String REFUSAL_TYPE = "FourEyesViolation";
+  static final String GATE_TYPE = "GateRefusal";
 
   private RefusalAwareExceptionMappers() {}
 
   static Response refusalOrNull(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof GateRefusedException refused) {
+        return answer(Response.Status.FORBIDDEN, GATE_TYPE, refused.getMessage());
+      }
+      if (cause instanceof RefusedInputException refused) {
+        return answer(Response.Status.BAD_REQUEST, "InvalidRequest", refused.getMessage());
+      }
       if (cause instanceof FourEyesViolationException refusal) {
         return answer(Response.Status.FORBIDDEN, REFUSAL_TYPE, refusal.getMessage());
       }

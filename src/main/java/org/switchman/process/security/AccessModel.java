@@ -9,7 +9,6 @@ import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.
 import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.READ_INSTANCE;
 import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.READ_TASK;
 import static org.camunda.bpm.engine.authorization.Resources.APPLICATION;
-import static org.camunda.bpm.engine.authorization.TaskPermissions.TASK_ASSIGN;
 import static org.camunda.bpm.engine.authorization.Resources.DECISION_DEFINITION;
 import static org.camunda.bpm.engine.authorization.Resources.DEPLOYMENT;
 import static org.camunda.bpm.engine.authorization.Resources.FILTER;
@@ -31,8 +30,8 @@ import org.camunda.bpm.engine.authorization.Resources;
  * <p>Task work is not granted here: the engine grants claim and complete ({@code TASK_WORK}) on a
  * task to its candidate groups when the task is created, so approvers work approval tasks and
  * operators work operator tasks. The four-eyes listener then refuses the run's starter. Operators
- * and approvers may read and assign any task, which hands it to a named person and approves
- * nothing.
+ * and approvers may read any task but assign none: a task is claimed by a member of its candidate
+ * group for themselves ({@code org.switchman.process.gates.GateGuard}).
  */
 public final class AccessModel {
 
@@ -73,14 +72,14 @@ public final class AccessModel {
     grants.add(new Grant(OPERATORS, PROCESS_DEFINITION, "*",
         READ, CREATE_INSTANCE, READ_INSTANCE, READ_HISTORY, READ_TASK));
     grants.add(new Grant(OPERATORS, PROCESS_INSTANCE, "*", CREATE, READ));
-    // assigning hands a task to a named person; it approves nothing (four-eyes checks completion)
-    grants.add(new Grant(OPERATORS, TASK, "*", READ, TASK_ASSIGN));
+    // no TASK_ASSIGN: a person claims tasks of their own groups (TASK_WORK, granted per task)
+    grants.add(new Grant(OPERATORS, TASK, "*", READ));
 
     grants.add(new Grant(APPROVERS, APPLICATION, "tasklist", ACCESS));
     grants.add(new Grant(APPROVERS, FILTER, "*", READ));
     grants.add(new Grant(APPROVERS, PROCESS_DEFINITION, "*", READ, READ_INSTANCE, READ_HISTORY));
     grants.add(new Grant(APPROVERS, PROCESS_INSTANCE, "*", READ));
-    grants.add(new Grant(APPROVERS, TASK, "*", READ, TASK_ASSIGN));
+    grants.add(new Grant(APPROVERS, TASK, "*", READ));
 
     grants.add(new Grant(AUDITORS, APPLICATION, "cockpit", ACCESS));
     grants.add(new Grant(AUDITORS, FILTER, "*", READ));

@@ -91,6 +91,18 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
         changed = true;
       }
     }
+    // a permission the access model no longer grants (e.g. TASK_ASSIGN of an older version) goes
+    List<Permission> wanted = List.of(grant.permissions());
+    boolean all = wanted.stream().anyMatch(p -> p.getValue() == Integer.MAX_VALUE);
+    if (existing != null && !all) {
+      for (Permission held : authorization.getPermissions(
+          org.camunda.bpm.engine.impl.util.ResourceTypeUtil.getPermissionsByResourceType(grant.resource().resourceType()))) {
+        if (wanted.stream().noneMatch(w -> w.getValue() == held.getValue()) && held.getValue() != 0) {
+          authorization.removePermission(held);
+          changed = true;
+        }
+      }
+    }
     if (changed) {
       service.saveAuthorization(authorization);
     }
