@@ -44,6 +44,7 @@ import org.camunda.bpm.engine.impl.migration.AbstractMigrationCmd;
 import org.camunda.bpm.engine.impl.persistence.entity.IdentityLinkEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.task.IdentityLinkType;
+import org.switchman.process.security.UserIds;
 
 /**
  * The engine-side rules that keep a human approval between an operator and a datacenter, checked
@@ -157,12 +158,12 @@ public class GateGuard extends CommandInterceptor {
 
   /** Claiming and assigning: only for yourself, and unassigning only your own task. */
   private static void checkAssignment(String user, String taskId, String assignee, String verb) {
-    if (assignee != null && !assignee.equals(user)) {
+    if (assignee != null && !UserIds.same(assignee, user)) {
       refuse(user, verb + " a task for " + assignee + ": each person claims tasks for themselves");
     }
     if (assignee == null) {
       TaskEntity task = Context.getCommandContext().getTaskManager().findTaskById(taskId);
-      if (task != null && task.getAssignee() != null && !task.getAssignee().equals(user)) {
+      if (task != null && task.getAssignee() != null && !UserIds.same(task.getAssignee(), user)) {
         refuse(user, "unassign a task of " + task.getAssignee());
       }
     }
@@ -195,7 +196,7 @@ public class GateGuard extends CommandInterceptor {
       if (IdentityLinkType.CANDIDATE.equals(link.getType())) {
         if (link.getGroupId() != null) {
           candidates.add(link.getGroupId());
-        } else if (actor.equals(link.getUserId())) {
+        } else if (UserIds.same(actor, link.getUserId())) {
           return;
         }
       }

@@ -25,6 +25,8 @@ final class RefusalAwareExceptionMappers {
 
   static final String REFUSAL_TYPE = "FourEyesViolation";
   static final String GATE_TYPE = "GateRefusal";
+  /** The engine's code for skipCustomListeners / skipIoMappings on a start at the start event. */
+  static final String SKIP_AT_DEFAULT_START = "ENGINE-13024";
 
   private RefusalAwareExceptionMappers() {}
 
@@ -47,6 +49,13 @@ final class RefusalAwareExceptionMappers {
       }
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
+      }
+      if (cause instanceof ProcessEngineException engine && engine.getMessage() != null
+          && engine.getMessage().startsWith(SKIP_AT_DEFAULT_START)) {
+        // the engine refuses these flags on a plain start before any command runs; a start at an
+        // activity with them is refused by the gate rules
+        return answer(Response.Status.FORBIDDEN, GATE_TYPE, "Only camunda-admin may start a run"
+            + " without its listeners or input mappings, and then only at an activity");
       }
       if (cause.getCause() == cause) {
         break;
