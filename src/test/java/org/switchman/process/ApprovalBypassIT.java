@@ -214,8 +214,17 @@ class ApprovalBypassIT {
     Rest.Reply viaWebapp = webapp("bob").post("/task/" + task + "/submit-form", forged);
     assertThat(viaWebapp.status()).as(viaWebapp.body()).isEqualTo(400);
     assertThat(viaWebapp.body()).contains("'mode'");
+    // every run-wide value the review saw overwritten by a completion (H2)
+    for (String name : List.of("activeDatacenter", "starter", "preChecks", "plan", "originalTtls",
+        "readOnlyBudget", "dcFrom", "skipAllowed", "abortAllowed")) {
+      Rest.Reply tampered = as("bob").post("/engine-rest/task/" + task + "/submit-form",
+          "{\"variables\":{\"decision\":{\"value\":\"GO\"},\"" + name + "\":{\"value\":\"forged\"}}}");
+      assertThat(tampered.status()).as(name).isEqualTo(400);
+      assertThat(tampered.json().get("message").asText()).contains("'" + name + "'");
+    }
     assertThat(openTask(run, "UserTask_FirstGate")).isEqualTo(task);
     assertThat(admin().get("/engine-rest/process-instance/" + run + "/variables/mode").status()).isEqualTo(404);
+    assertThat(admin().get("/engine-rest/process-instance/" + run + "/variables/preChecks").status()).isEqualTo(404);
 
     String decisionRun = start("decision-check");
     String decision = openTask(decisionRun, "UserTask_DecideOnFailure");

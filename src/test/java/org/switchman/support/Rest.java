@@ -82,8 +82,13 @@ public final class Rest {
   }
 
   private static Reply send(HttpRequest.Builder builder) {
+    return send(CLIENT, builder);
+  }
+
+  /** Sends a request with a client of the caller's (a session's cookie jar), as a {@link Reply}. */
+  public static Reply send(HttpClient client, HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.body(),
           response.headers().firstValue("Location").orElse(""));
     } catch (IOException e) {

@@ -1,14 +1,11 @@
 package org.switchman.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -72,16 +69,7 @@ public final class WebappSession {
   }
 
   private Rest.Reply send(HttpRequest.Builder builder) {
-    try {
-      HttpResponse<String> response = client.send(builder.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Rest.Reply(response.statusCode(), response.body(),
-          response.headers().firstValue("Location").orElse(""));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Rest.send(client, builder.timeout(Duration.ofSeconds(30)));
   }
+
 }

@@ -63,13 +63,6 @@ public class LockdownStartRule implements RunbookStartRule {
     SwitchoverRequest request = SwitchoverRequest.parse(dcFrom, dcTo, mode,
         text(execution, REASON), text(execution, TICKET), null, null,
         steps.settings().datacenters(), activeForCheck);
-    RunContexts runs = steps.runs();
-    runs.freeze(execution, DC_FROM, request.dcFrom());
-    runs.freeze(execution, DC_TO, request.dcTo());
-    runs.freeze(execution, RunContexts.MODE, request.mode().value());
-    runs.freeze(execution, REASON, request.reason());
-    runs.freeze(execution, TICKET, request.ticket());
-    runs.freeze(execution, RunContexts.ACTIVE_DATACENTER, master);
-    runs.freeze(execution, SECTIONS, String.join(",", steps.sections()));
+    steps.freeze(execution, request, master);
   }
 }

@@ -44,16 +44,10 @@ public class SwitchoverStartRule implements RunbookStartRule {
         text(execution, DC_TO), text(execution, RunContexts.MODE), text(execution, REASON),
         text(execution, TICKET), text(execution, READ_ONLY_BUDGET), text(execution, IN_FLIGHT_GRACE),
         settings.datacenters(), active);
+    steps.freeze(execution, request, request.activeDatacenter());
     RunContexts runs = steps.runs();
-    runs.freeze(execution, DC_FROM, request.dcFrom());
-    runs.freeze(execution, DC_TO, request.dcTo());
-    runs.freeze(execution, RunContexts.MODE, request.mode().value());
-    runs.freeze(execution, REASON, request.reason());
-    runs.freeze(execution, TICKET, request.ticket());
     runs.freeze(execution, READ_ONLY_BUDGET, request.readOnlyBudget().toString());
     runs.freeze(execution, IN_FLIGHT_GRACE, request.inFlightGrace().toString());
-    runs.freeze(execution, RunContexts.ACTIVE_DATACENTER, request.activeDatacenter());
-    runs.freeze(execution, SECTIONS, String.join(",", steps.sections()));
     runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
     execution.setVariable(IN_FLIGHT_GRACE_SECONDS, request.inFlightGrace().toSeconds());

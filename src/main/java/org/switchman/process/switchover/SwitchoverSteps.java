@@ -125,6 +125,20 @@ public class SwitchoverSteps {
     return runs.frozen(execution, name);
   }
 
+  /**
+   * Freezes a validated request: the datacenters, mode, reason, ticket, the datacenter to protect
+   * and the sections, which the steps read from then on.
+   */
+  public void freeze(DelegateExecution execution, SwitchoverRequest request, String activeDatacenter) {
+    runs.freeze(execution, DC_FROM, request.dcFrom());
+    runs.freeze(execution, DC_TO, request.dcTo());
+    runs.freeze(execution, RunContexts.MODE, request.mode().value());
+    runs.freeze(execution, REASON, request.reason());
+    runs.freeze(execution, TICKET, request.ticket());
+    runs.freeze(execution, RunContexts.ACTIVE_DATACENTER, activeDatacenter);
+    runs.freeze(execution, SECTIONS, String.join(",", sections()));
+  }
+
   /** The request as it was validated and frozen when the run started. */
   public SwitchoverRequest request(DelegateExecution execution) {
     return new SwitchoverRequest(frozen(execution, DC_FROM), frozen(execution, DC_TO),
