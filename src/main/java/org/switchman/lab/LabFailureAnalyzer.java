@@ -11,9 +11,7 @@ public class LabFailureAnalyzer extends AbstractFailureAnalyzer<LabException> {
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, LabException cause) {
-    return new FailureAnalysis(cause.getMessage(),
-        "Fix the cause named above and start again. The lab keeps the configuration and logs of a"
-            + " failed start in its run directory (data/lab/run by default) until its next start.",
+    return new FailureAnalysis(cause.getMessage(), "Fix the cause named above and start again.",
         cause);
   }
 }

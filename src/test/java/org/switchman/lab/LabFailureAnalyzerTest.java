@@ -19,6 +19,7 @@ class LabFailureAnalyzerTest {
     FailureAnalysis analysis = new LabFailureAnalyzer().analyze(bean);
 
     assertThat(analysis.getDescription()).isEqualTo(lab.getMessage());
-    assertThat(analysis.getAction()).contains("data/lab/run");
+    assertThat(analysis.getAction()).isEqualTo("Fix the cause named above and start again.");
+    assertThat(analysis.getCause()).isSameAs(bean.getCause());
   }
 }
