@@ -15,7 +15,8 @@ import java.util.Set;
  *       operators ({@code == != < > <= >= && || ! - + * / % ?: empty not and or eq ne lt gt le ge
  *       div mod}), with parentheses;
  *   <li>a plain name: a run variable, or one of the {@link DiagramBeans Switchman beans};
- *   <li>{@code bean.member} or {@code bean.method(arguments)} on a Switchman bean, for example
+ *   <li>{@code bean.member} or {@code bean.method(arguments)} on a Switchman bean (not {@code
+ *       getClass}, {@code wait} or {@code notify}), for example
  *       {@code ${runbookLocks.acquire(execution, 'dc-switchover', 'mediawiki')}};
  *   <li>{@code execution.x} / {@code task.x} for the few members in {@link #CONTEXT_MEMBERS}
  *       (variables, ids, the business key), for example {@code
@@ -47,6 +48,10 @@ final class ExpressionRules {
       "activityInstanceId", "getActivityInstanceId", "eventName", "getEventName",
       "processDefinitionId", "getProcessDefinitionId", "tenantId", "getTenantId",
       "name", "getName", "taskDefinitionKey", "getTaskDefinitionKey", "assignee", "getAssignee");
+
+  /** Members of {@link Object} no diagram needs on a bean: reflection and thread control. */
+  private static final Set<String> OBJECT_MEMBERS =
+      Set.of("class", "getClass", "wait", "notify", "notifyAll");
 
   private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");
   private static final Set<String> RESERVED_WORDS = Set.of("and", "or", "not", "eq", "ne", "lt",
@@ -352,6 +357,8 @@ final class ExpressionRules {
       } else if (!beans.contains(name)) {
         throw new Refused(access + " is not allowed: '" + name
             + "' is not one of the Switchman beans a diagram may call");
+      } else if (OBJECT_MEMBERS.contains(member.text())) {
+        throw new Refused(access + " is not allowed");
       }
       if (accept("(")) {
         if (!accept(")")) {

@@ -86,7 +86,10 @@ class ExpressionRulesTest {
       "ok ${true} then ${''.getClass()}",
       "#{execution.processEngine}",
       "${execution.  processEngineServices}",
-      "${execution.getVariable('x').getClass()}"})
+      "${execution.getVariable('x').getClass()}",
+      "${lockDownSectionDelegate.class}",
+      "${runbookLocks.getClass()}",
+      "${runVariables.wait(100000)}"})
   void refused(String text) {
     assertThat(rules.problemIn(text)).as(text).isNotNull();
   }
