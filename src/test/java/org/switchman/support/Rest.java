@@ -70,6 +70,40 @@ public final class Rest {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Reply put(String path) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /**
+   * A {@code multipart/form-data} POST, as {@code curl -F} sends it: each part a form field, a
+   * part whose value is a {@link java.nio.file.Path} sent as that file.
+   */
+  public Reply postMultipart(String path, java.util.Map<String, Object> parts) {
+    String boundary = "switchman-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    try {
+      for (var part : parts.entrySet()) {
+        body.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
+        if (part.getValue() instanceof java.nio.file.Path file) {
+          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey()
+              + "\"; filename=\"" + file.getFileName() + "\"\r\n"
+              + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+          body.writeBytes(java.nio.file.Files.readAllBytes(file));
+        } else {
+          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey() + "\"\r\n\r\n"
+              + part.getValue()).getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return send(request(path)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(30));

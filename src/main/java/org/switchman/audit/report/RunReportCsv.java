@@ -11,14 +11,15 @@ import org.switchman.audit.JournalEntry;
  * ones are only ever added at the end:
  *
  * <ol>
- *   <li>{@code record}: what the row is: {@code run}, {@code read-only-window}, {@code lock},
+ *   <li>{@code record}: what the row is: {@code run}, {@code deployment} (the deployment the run
+ *       executed: name, deployer, deployment id and version tag), {@code read-only-window}, {@code lock},
  *       {@code timeline}, {@code approval}, {@code decision}, {@code incident} or {@code journal}
  *   <li>{@code seq}: the journal entry's seq (journal, approval and decision rows)
  *   <li>{@code at}: when it started or happened (ISO-8601, UTC)
  *   <li>{@code ended_at}: when it ended, for rows with a duration
  *   <li>{@code duration_ms}: the duration in milliseconds
  *   <li>{@code step}: the diagram element (activity id)
- *   <li>{@code name}: the step's name, the runbook, or the lock
+ *   <li>{@code name}: the step's name, the runbook, the deployment, or the lock
  *   <li>{@code actor}: who acted or decided
  *   <li>{@code target}: the host, key, record, section or task concerned
  *   <li>{@code action}: the exact command or change, or the question decided
@@ -44,6 +45,13 @@ public final class RunReportCsv {
         report.definitionId(), run.runbook(), run.startedBy(), run.target(),
         "mode " + run.mode() + "; reason " + run.reason() + "; ticket " + run.ticket(),
         run.outcome(), run.runId(), null, null);
+    RunDeployment deployment = run.deployment();
+    if (deployment != null) {
+      row(csv, "deployment", null, deployment.deployedAt(), null, null, null, deployment.name(),
+          deployment.deployedBy(), deployment.id(),
+          deployment.versionTag() == null ? null : "version tag " + deployment.versionTag(),
+          null, null, null, null);
+    }
     ReadOnlyWindow window = run.readOnlyWindow();
     if (window != null) {
       row(csv, "read-only-window", null, window.startedAt(), window.endedAt(),

@@ -22,11 +22,22 @@ public class RunReports {
   public static final String EXPIRY = "EXPIRY";
   public static final String DECISION = "DECISION";
   public static final String LOCK = "LOCK";
+  public static final String DEPLOYMENT = "DEPLOYMENT";
+
+  /**
+   * The run id of journal entries that belong to no run (deployments); {@code system} is also the
+   * actor of what the application does by itself, such as deploying the runbooks at start.
+   */
+  public static final String SYSTEM = "system";
 
   /** Lock entry outcomes. */
   public static final String ACQUIRED = "ACQUIRED";
   public static final String RELEASED = "RELEASED";
   public static final String FORCE_RELEASED = "FORCE_RELEASED";
+
+  /** Deployment entry outcomes. */
+  public static final String DEPLOYED = "DEPLOYED";
+  public static final String REFUSED = "REFUSED";
 
   private final RunHistory history;
   private final Journal journal;
@@ -74,10 +85,24 @@ public class RunReports {
     if (lock != null && lock.releasedAt() == null) {
       lock = withTtl(lock, run.summary().runId());
     }
-    return new RunReport(RunReport.FORMAT, clock.instant(), run.summary(), run.definitionId(),
+    RunSummary summary = run.summary();
+    if (summary.deployment() != null) {
+      summary = summary.withDeployment(
+          summary.deployment().withDeployedBy(deployer(summary.deployment().id())));
+    }
+    return new RunReport(RunReport.FORMAT, clock.instant(), summary, run.definitionId(),
         run.runIds(), run.timeline(), approvals, decisions, lock, entries,
         journal.verifyRun(run.summary().runId()), run.incidents(), run.openTasks(),
         run.visitedActivityIds(), run.activeActivityIds());
+  }
+
+  /** Who deployed it, from the deployment's journal entry; {@code null} when there is none. */
+  private String deployer(String deploymentId) {
+    return journal.entriesOfRun(SYSTEM).stream()
+        .filter(e -> DEPLOYMENT.equals(e.kind()) && DEPLOYED.equals(e.outcome())
+            && deploymentId.equals(e.target()))
+        .map(JournalEntry::actor)
+        .findFirst().orElse(null);
   }
 
   private static LockUse lockUse(LockUse before, JournalEntry e) {

@@ -9,6 +9,7 @@ import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
 import org.camunda.bpm.engine.rest.exception.RestExceptionHandler;
 import org.switchman.process.decisions.InvalidDecisionException;
+import org.switchman.process.deployment.DeploymentRefusedException;
 import org.switchman.process.foureyes.FourEyesViolationException;
 import org.switchman.process.gates.GateRefusedException;
 import org.switchman.process.gates.RefusedInputException;
@@ -17,8 +18,9 @@ import org.switchman.runbook.port.RunbookLock;
 
 /**
  * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
- * ({@link GateRefusedException}) with 403, a
- * rejected start or decision with 400 and a held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine listener text. Everything else is handled
+ * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
+ * held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine
+ * listener text. Everything else is handled
  * exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
@@ -46,6 +48,9 @@ final class RefusalAwareExceptionMappers {
       }
       if (cause instanceof InvalidDecisionException invalid) {
         return answer(Response.Status.BAD_REQUEST, "InvalidDecision", invalid.getMessage());
+      }
+      if (cause instanceof DeploymentRefusedException refused) {
+        return answer(Response.Status.BAD_REQUEST, "DeploymentRefused", refused.getMessage());
       }
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());

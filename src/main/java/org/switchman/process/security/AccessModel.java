@@ -32,6 +32,10 @@ import org.camunda.bpm.engine.authorization.Resources;
  * operators work operator tasks. The four-eyes listener then refuses the run's starter. Operators
  * and approvers may read any task but assign none: a task is claimed by a member of its candidate
  * group for themselves ({@code org.switchman.process.gates.GateGuard}).
+ *
+ * <p>Deployments are not code: outside the {@code lab} profile nobody but {@code camunda-admin}
+ * deploys, and the runbooks ship as reviewed files in {@code processes/} and {@code forms/},
+ * deployed when the application starts. In the lab, designers deploy what they draw.
  */
 public final class AccessModel {
 
@@ -54,11 +58,16 @@ public final class AccessModel {
         new Group(OPERATORS, "Operators: start runbooks, work operator tasks"),
         new Group(APPROVERS, "Approvers: GO/NOGO and other approvals"),
         new Group(AUDITORS, "Auditors: read history and reports"),
-        new Group(DESIGNERS, "Designers: deploy process definitions"),
+        new Group(DESIGNERS, "Designers: read definitions; deploy in the lab only"),
         new Group(ADMINS, "Camunda administrators"));
   }
 
-  public static List<Grant> grants() {
+  /**
+   * The grants to ensure at start.
+   *
+   * @param lab whether the {@code lab} profile is active: only there may designers deploy
+   */
+  public static List<Grant> grants(boolean lab) {
     List<Grant> grants = new ArrayList<>();
     for (String group : List.of(OPERATORS, APPROVERS, AUDITORS, DESIGNERS)) {
       grants.add(new Grant(group, USER, "*", READ));
@@ -90,7 +99,9 @@ public final class AccessModel {
     grants.add(new Grant(AUDITORS, DECISION_DEFINITION, "*", READ));
 
     grants.add(new Grant(DESIGNERS, APPLICATION, "cockpit", ACCESS));
-    grants.add(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE, READ));
+    if (lab) {
+      grants.add(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE, READ));
+    }
     grants.add(new Grant(DESIGNERS, PROCESS_DEFINITION, "*", READ));
     grants.add(new Grant(DESIGNERS, DECISION_DEFINITION, "*", READ));
 
@@ -98,5 +109,15 @@ public final class AccessModel {
       grants.add(new Grant(ADMINS, resource, "*", ALL));
     }
     return grants;
+  }
+
+  /**
+   * Permissions to take away at start where an earlier start granted them, for example the
+   * designers' {@code DEPLOYMENT CREATE} of a lab start on the same database.
+   *
+   * @param lab whether the {@code lab} profile is active
+   */
+  public static List<Grant> revocations(boolean lab) {
+    return lab ? List.of() : List.of(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE));
   }
 }

@@ -1,5 +1,6 @@
 package org.switchman.process.security;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationService;
@@ -12,6 +13,8 @@ import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 import org.switchman.config.AdminCredentials;
 import org.switchman.config.SwitchmanProperties;
@@ -19,7 +22,9 @@ import org.switchman.config.SwitchmanProperties;
 /**
  * Creates the groups, their authorizations, the administrator and (lab profile only) the demo
  * users once the engine is built. Every step is idempotent: it adds what is missing and leaves
- * the rest alone, so it runs at every start.
+ * the rest alone, so it runs at every start. The one thing it takes away is a permission that only
+ * the {@code lab} profile grants ({@link AccessModel#revocations}), so that a database once used
+ * by a lab start does not keep it.
  */
 @Component
 public class IdentityBootstrap extends AbstractProcessEnginePlugin {
@@ -35,10 +40,13 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
 
   private final AdminCredentials admin;
   private final SwitchmanProperties properties;
+  private final boolean lab;
 
-  public IdentityBootstrap(AdminCredentials admin, SwitchmanProperties properties) {
+  public IdentityBootstrap(AdminCredentials admin, SwitchmanProperties properties,
+      Environment environment) {
     this.admin = admin;
     this.properties = properties;
+    this.lab = environment.acceptsProfiles(Profiles.of("lab"));
   }
 
   @Override
@@ -48,8 +56,11 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     for (AccessModel.Group group : AccessModel.groups()) {
       ensureGroup(identity, group);
     }
-    for (AccessModel.Grant grant : AccessModel.grants()) {
+    for (AccessModel.Grant grant : AccessModel.grants(lab)) {
       ensureGrant(authorizations, grant);
+    }
+    for (AccessModel.Grant revoked : AccessModel.revocations(lab)) {
+      ensureRevoked(authorizations, revoked);
     }
     ensureUser(identity, admin.user(), admin.password(), List.of(AccessModel.ADMINS), true);
     if (properties.demoUsers()) {
@@ -105,6 +116,31 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     }
     if (changed) {
       service.saveAuthorization(authorization);
+    }
+  }
+
+  private static void ensureRevoked(AuthorizationService service, AccessModel.Grant revoked) {
+    Authorization existing = service.createAuthorizationQuery()
+        .groupIdIn(revoked.group())
+        .resourceType(revoked.resource())
+        .resourceId(revoked.resourceId())
+        .authorizationType(Authorization.AUTH_TYPE_GRANT)
+        .singleResult();
+    if (existing == null) {
+      return;
+    }
+    boolean changed = false;
+    for (Permission permission : revoked.permissions()) {
+      if (existing.isPermissionGranted(permission)) {
+        existing.removePermission(permission);
+        changed = true;
+      }
+    }
+    if (changed) {
+      service.saveAuthorization(existing);
+      LOG.info("Revoked {} on {} {} from group {} (granted only in the lab profile)",
+          Arrays.toString(revoked.permissions()), revoked.resource().resourceName(),
+          revoked.resourceId(), revoked.group());
     }
   }
 

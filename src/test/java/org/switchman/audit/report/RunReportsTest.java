@@ -116,6 +116,32 @@ class RunReportsTest {
   }
 
   @Test
+  void theReportNamesTheDeploymentAndWhoDeployedItFromTheJournal() {
+    entry(RunReports.SYSTEM, "deployment", "admin", RunReports.DEPLOYMENT, "dep-1",
+        "deploy 'switchman-hotfix': dc-switchover.bpmn", RunReports.DEPLOYED, "abc  dc-switchover.bpmn");
+    entry(RunReports.SYSTEM, "deployment", "desi", RunReports.DEPLOYMENT, "dep-1",
+        "deploy 'dep-1': x.bpmn", RunReports.REFUSED, "refused");
+    RunRecord plain = record("r1");
+    RunDeployment deployment = new RunDeployment("dep-1", "switchman-hotfix",
+        T0.minusSeconds(60), "2.1.0", null);
+    RunRecord record = new RunRecord(plain.summary().withDeployment(deployment), plain.definitionId(),
+        plain.runIds(), plain.timeline(), plain.visitedActivityIds(), plain.activeActivityIds(),
+        plain.openTasks(), plain.incidents());
+
+    RunReport report = new RunReports(history(record), journal, null, clock).report("r1").orElseThrow();
+
+    assertThat(report.summary().deployment())
+        .isEqualTo(new RunDeployment("dep-1", "switchman-hotfix", T0.minusSeconds(60), "2.1.0", "admin"));
+    assertThat(report.journal()).as("system entries are not the run's").isEmpty();
+    List<String> lines = RunReportCsv.of(report).lines().toList();
+    assertThat(lines.get(1)).startsWith("run,");
+    assertThat(lines.get(2))
+        .isEqualTo("deployment,,2026-11-25T09:59:00Z,,,,switchman-hotfix,admin,dep-1,version tag 2.1.0,,,,");
+    assertThat(new RunReports(history(plain), journal, null, clock).report("r1").orElseThrow()
+        .summary().deployment()).isNull();
+  }
+
+  @Test
   void filtersRefuseNonsenseAndNameIt() {
     assertThatThrownBy(() -> new RunFilter(null, null, "DROP TABLE", null, null))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("outcome must be a word");
