@@ -60,10 +60,6 @@ public final class Rest {
     return send(request(path).DELETE());
   }
 
-  public Reply put(String path) {
-    return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()));
-  }
-
   public Reply post(String path, String json) {
     return send(request(path)
         .header("Content-Type", "application/json")
