@@ -95,7 +95,7 @@ public class AuditPages {
 
   @GetMapping("/runs/{runId}")
   public String report(@PathVariable String runId, Model model) {
-    model.addAttribute("report", report(runId));
+    model.addAttribute("report", report(runId).printable());
     return "report";
   }
 
