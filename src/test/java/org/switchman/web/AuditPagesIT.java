@@ -256,16 +256,18 @@ class AuditPagesIT {
     JsonNode lines = null;
     for (int attempt = 0; attempt < 50; attempt++) {
       lines = carol.get("/switchman/api/ops-log?run=" + run).json();
-      if (lines.path("total").asLong() >= 4) {
+      if (lines.path("total").asLong() >= 5) {
         break;
       }
       Thread.sleep(100);
     }
-    assertThat(lines.path("total").asLong()).isEqualTo(4);
-    assertThat(texts(lines.path("events"), "kind")).containsExactly("RUN_ENDED", "DECISION", "DECISION",
-        "RUN_STARTED");
+    assertThat(lines.path("total").asLong()).isEqualTo(5);
+    assertThat(texts(lines.path("events"), "kind")).containsExactly("JOURNAL_HEAD", "RUN_ENDED",
+        "DECISION", "DECISION", "RUN_STARTED");
+    assertThat(lines.path("events").get(0).path("detail").asText()).matches("seq=\\d+ hash=[0-9a-f]{64}");
     String page = new WebSession(port).login("carol", "demo").get("/switchman/ops-log?run=" + run).body();
-    assertThat(page).contains("run started", "T900", "audit pages check", "GO at &#39;First GO/NOGO&#39;");
+    assertThat(page).contains("run started", "T900", "audit pages check", "GO at &#39;First GO/NOGO&#39;",
+        "journal head");
   }
 
   @Test
