@@ -11,12 +11,22 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.switchman.config.JournalKey;
 
 /** Starting and restarting the application on its H2 file database, and refusing bad settings. */
 class AppLifecycleIT {
 
   private static Path freshDataDir() {
     return Path.of("target", "test-data", "lifecycle-" + UUID.randomUUID()).toAbsolutePath();
+  }
+
+  /** A journal key made for a data directory (kept beside it, as outside the database). */
+  private static String journalKey(Path dataDir) {
+    Path key = dataDir.resolveSibling(dataDir.getFileName() + ".journal.key");
+    if (!Files.exists(key)) {
+      JournalKey.generate(key);
+    }
+    return "switchman.journal.key-file=" + key;
   }
 
   /** Starts the app with the settings as command-line arguments, which outrank the yaml. */
@@ -33,7 +43,8 @@ class AppLifecycleIT {
   void aRestartKeepsRunsAndUsers() {
     Path dataDir = freshDataDir();
     String[] settings = {
-        "switchman.data-dir=" + dataDir, "switchman.demo-users=true", "switchman.admin.user=admin"};
+        "switchman.data-dir=" + dataDir, "switchman.demo-users=true", "switchman.admin.user=admin",
+        journalKey(dataDir)};
     String runId;
     try (ConfigurableApplicationContext first = start(settings)) {
       ProcessEngine engine = first.getBean(ProcessEngine.class);
@@ -56,7 +67,8 @@ class AppLifecycleIT {
 
   @Test
   void withoutAdministratorSettingsTheAppRefusesToStart() {
-    assertThatThrownBy(() -> start("switchman.data-dir=" + freshDataDir()).close())
+    Path dataDir = freshDataDir();
+    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, journalKey(dataDir)).close())
         .rootCause()
         .hasMessageContaining("No administrator is configured")
         .hasMessageContaining("SWITCHMAN_ADMIN_USER")
@@ -69,7 +81,7 @@ class AppLifecycleIT {
     Files.createDirectories(dataDir);
     Path secret = Files.writeString(dataDir.resolve("admin-password"), "s3cret-from-file\n");
     try (ConfigurableApplicationContext app = start("switchman.data-dir=" + dataDir,
-        "switchman.admin.user=opsadmin", "switchman.admin.password-file=" + secret)) {
+        "switchman.admin.user=opsadmin", "switchman.admin.password-file=" + secret, journalKey(dataDir))) {
       ProcessEngine engine = app.getBean(ProcessEngine.class);
       assertThat(engine.getIdentityService().checkPassword("opsadmin", "s3cret-from-file")).isTrue();
       assertThat(engine.getIdentityService().createUserQuery().userId("alice").count())
@@ -77,5 +89,17 @@ class AppLifecycleIT {
       assertThat(engine.getIdentityService().createUserQuery().memberOfGroup("camunda-admin").list())
           .extracting(user -> user.getId()).containsExactly("opsadmin");
     }
+  }
+
+  @Test
+  void withoutAJournalKeyTheAppRefusesToStart() throws Exception {
+    Path dataDir = freshDataDir();
+    Files.createDirectories(dataDir);
+    Path secret = Files.writeString(dataDir.resolve("admin-password"), "s3cret-from-file\n");
+    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, "switchman.admin.user=opsadmin",
+        "switchman.admin.password-file=" + secret).close())
+        .rootCause()
+        .hasMessageContaining("No journal key is configured")
+        .hasMessageContaining("SWITCHMAN_JOURNAL_KEY_FILE (switchman.journal.key-file)");
   }
 }

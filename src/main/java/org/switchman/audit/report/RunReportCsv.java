@@ -13,7 +13,9 @@ import org.switchman.audit.JournalEntry;
  * <ol>
  *   <li>{@code record}: what the row is: {@code run}, {@code deployment} (the deployment the run
  *       executed: name, deployer, deployment id and version tag), {@code read-only-window}, {@code lock},
- *       {@code timeline}, {@code approval}, {@code decision}, {@code incident} or {@code journal}
+ *       {@code timeline}, {@code approval}, {@code decision}, {@code incident}, {@code journal},
+ *       or {@code journal-head} (the head published at the run's end, {@code name} {@code
+ *       at run end}, and the head now, {@code name} {@code now}: seq and hash)
  *   <li>{@code seq}: the journal entry's seq (journal, approval and decision rows)
  *   <li>{@code at}: when it started or happened (ISO-8601, UTC)
  *   <li>{@code ended_at}: when it ended, for rows with a duration
@@ -37,7 +39,9 @@ public final class RunReportCsv {
 
   private RunReportCsv() {}
 
-  public static String of(RunReport report) {
+  /** The CSV of a report; the journal's texts are made printable first ({@link RunReport#printable}). */
+  public static String of(RunReport fullReport) {
+    RunReport report = fullReport.printable();
     StringBuilder csv = new StringBuilder();
     row(csv, COLUMNS);
     RunSummary run = report.summary();
@@ -91,6 +95,18 @@ public final class RunReportCsv {
       row(csv, "journal", e.seq(), e.at(), null, e.durationMillis(), e.step(), e.kind(), e.actor(),
           e.target(), e.action(), e.outcome(), e.output(), e.hostKeyFingerprint(), e.hash());
     }
+    JournalHeadCheck head = report.journalHead();
+    if (head != null) {
+      if (head.atRunEnd() != null) {
+        row(csv, "journal-head", head.atRunEnd().seq(), head.publishedAt(), null, null, null,
+            "at run end", null, null, null,
+            Boolean.TRUE.equals(head.unchanged()) ? "unchanged" : "CHANGED",
+            "entry " + head.atRunEnd().seq() + " now: " + head.entryHashNow(), null,
+            head.atRunEnd().hash());
+      }
+      row(csv, "journal-head", head.now().seq(), report.generatedAt(), null, null, null, "now",
+          null, null, null, null, null, null, head.now().hash());
+    }
     return csv.toString();
   }
 
@@ -116,10 +132,13 @@ public final class RunReportCsv {
     csv.append("\r\n");
   }
 
-  /** RFC 4180 quoting; a leading formula character is escaped so spreadsheets show it as text. */
+  /**
+   * RFC 4180 quoting; a cell that starts with a formula character ({@code = + - @}, TAB or CR, as
+   * OWASP lists them) gets a leading {@code '} so spreadsheets show it as text.
+   */
   static String quote(String cell) {
     String text = cell;
-    if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 && !text.matches("-?\\d+")) {
+    if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 && !text.matches("-?\\d+")) {
       text = "'" + text;
     }
     if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")

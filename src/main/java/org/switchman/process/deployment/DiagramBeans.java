@@ -10,16 +10,15 @@ import org.springframework.beans.factory.ListableBeanFactory;
 /**
  * The Spring beans a diagram may name: Switchman's own delegates and listeners (beans under
  * {@code org.switchman.process} whose names end in {@code Delegate} or {@code Listener}, such as
- * {@code lockDownSectionDelegate} or {@code validateLockdownRequestListener}) and the expression
- * helpers {@value #RUNBOOK_LOCKS} and {@value #RUN_VARIABLES}. No other bean (the mutation choke
- * point, the journal, the administrator's credentials, the engine's services) is visible to
+ * {@code lockDownSectionDelegate}) and the expression helper {@value #RUN_VARIABLES}. No other
+ * bean (the mutation choke point, the journal, the runbook locks, which the engine takes and
+ * releases for every run, the administrator's credentials, the engine's services) is visible to
  * expressions.
  */
 public final class DiagramBeans {
 
-  static final String RUNBOOK_LOCKS = "runbookLocks";
   static final String RUN_VARIABLES = "runVariables";
-  private static final Set<String> HELPERS = Set.of(RUNBOOK_LOCKS, RUN_VARIABLES);
+  private static final Set<String> HELPERS = Set.of(RUN_VARIABLES);
   private static final String PACKAGE = "org.switchman.process";
 
   private DiagramBeans() {}

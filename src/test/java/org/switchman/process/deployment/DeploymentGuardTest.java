@@ -298,8 +298,8 @@ class DeploymentGuardTest {
             classOf(definition.getBeanClassName())))
         .map(definition -> AnnotationBeanNameGenerator.INSTANCE.generateBeanName(definition, registry))
         .collect(Collectors.toSet());
-    assertThat(names).contains("runbookLocks", "runVariables", "lockDownSectionDelegate",
-        "validateLockdownRequestListener").doesNotContain("mutations", "adminCredentials");
+    assertThat(names).contains("runVariables", "lockDownSectionDelegate")
+        .doesNotContain("mutations", "adminCredentials", "runbookLocks", "lockdownStartRule");
     return names;
   }
 

@@ -39,7 +39,7 @@ class ExpressionRulesTest {
       }
     }
     assertThat(expressions).hasSizeGreaterThan(50)
-        .contains("${runbookLocks.acquire(execution, 'dc-switchover', 'mediawiki')}",
+        .contains("${lockDownSectionDelegate}",
             "${runVariables.list(sections)}", "${decision == 'GO'}", "${inFlightGraceSeconds > 0}",
             "#{execution.processBusinessKey}", "${execution.setVariable('outcome', 'rolled-back')}");
     assertThat(expressions).allSatisfy(text -> assertThat(rules.problemIn(text)).as(text).isNull());
