@@ -256,6 +256,22 @@ class ApprovalBypassIT {
     assertThat(parameters.get(run, "starter")).contains("alice");
   }
 
+  @Test
+  void whatAnAdministratorDoesToARunIsJournaledInIt() {
+    String run = start("four-eyes-check");
+    String move = "{\"instructions\":[{\"type\":\"startBeforeActivity\",\"activityId\":\"UserTask_SecondGate\"},"
+        + "{\"type\":\"cancel\",\"activityId\":\"UserTask_FirstGate\"}]}";
+    assertThat(admin().post("/engine-rest/process-instance/" + run + "/modification", move).status()).isEqualTo(204);
+    assertThat(openTask(run, "UserTask_SecondGate")).isNotNull();
+    assertThat(admin().delete("/engine-rest/process-instance/" + run).status()).isEqualTo(204);
+    assertThat(journal.entriesOfRun(run)).filteredOn(e -> e.kind().equals("ADMIN"))
+        .extracting(e -> e.actor() + " " + e.action())
+        .anyMatch(a -> a.startsWith("admin ModifyProcessInstance"))
+        .anyMatch(a -> a.startsWith("admin DeleteProcessInstance"));
+    JsonNode report = as("carol").get("/switchman/api/runs/" + run).json();
+    assertThat(report.path("journal").toString()).contains("ModifyProcessInstance by camunda-admin admin");
+  }
+
   // --- helpers
 
   private void assertForbidden(Rest.Reply reply, String user) {

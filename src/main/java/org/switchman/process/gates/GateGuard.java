@@ -75,9 +75,11 @@ public class GateGuard extends CommandInterceptor {
   private static final Map<Class<?>, List<Field>> SKIP_FLAGS = new ConcurrentHashMap<>();
 
   private final FormFields forms;
+  private final AdminActions adminActions;
 
-  public GateGuard(FormFields forms) {
+  public GateGuard(FormFields forms, AdminActions adminActions) {
     this.forms = forms;
+    this.adminActions = adminActions;
   }
 
   @Override
@@ -87,8 +89,12 @@ public class GateGuard extends CommandInterceptor {
     if (authentication != null && authentication.getUserId() != null) {
       String user = authentication.getUserId();
       boolean admin = context.getAuthorizationManager().isCamundaAdmin(authentication);
-      if (!admin) {
-        refuseGateBypass(command, user, context);
+      String bypass = bypass(command, user);
+      if (bypass != null && !admin) {
+        throw new GateRefusedException("Only camunda-admin may " + bypass + " (refused for " + user + ")");
+      }
+      if (admin && (bypass != null || AdminActions.audited(command))) {
+        adminActions.record(command, user, context);
       }
       checkTaskRole(command, authentication, context);
       checkVariables(command, context);
@@ -96,77 +102,89 @@ public class GateGuard extends CommandInterceptor {
     return next.execute(command);
   }
 
-  private static void refuseGateBypass(Command<?> command, String user, CommandContext context) {
+  /**
+   * What a non-admin may not do with this command, or {@code null} when the command is allowed:
+   * the text completes "Only camunda-admin may …".
+   */
+  static String bypass(Command<?> command, String user) {
     if (command instanceof StartProcessInstanceAtActivitiesCmd) {
-      refuse(user, "start a run at an activity: that skips its approvals, its input check and its lock");
+      return "start a run at an activity: that skips its approvals, its input check and its lock";
     }
     if (command instanceof AbstractRestartProcessInstanceCmd<?>) {
-      refuse(user, "restart a run: start a new run, which passes every gate again");
+      return "restart a run: start a new run, which passes every gate again";
     }
     if (command instanceof ModifyProcessInstanceCmd || command instanceof ModifyProcessInstanceAsyncCmd
         || command instanceof ProcessInstanceModificationBatchCmd
         || command instanceof AbstractModificationCmd<?>) {
-      refuse(user, "modify a run: moving a run's token can skip its approvals");
+      return "modify a run: moving a run's token can skip its approvals";
     }
     if (command instanceof AbstractMigrationCmd) {
-      refuse(user, "migrate a run to another diagram: that can skip its approvals");
+      return "migrate a run to another diagram: that can skip its approvals";
     }
     if (command instanceof HandleTaskBpmnErrorCmd || command instanceof HandleExternalTaskBpmnErrorCmd) {
-      refuse(user, "throw a BPMN error from a task: decide through the task's form instead");
+      return "throw a BPMN error from a task: decide through the task's form instead";
     }
     if (command instanceof HandleTaskEscalationCmd) {
-      refuse(user, "throw an escalation from a task: decide through the task's form instead");
+      return "throw an escalation from a task: decide through the task's form instead";
     }
     if (command instanceof DelegateTaskCmd || command instanceof ResolveTaskCmd) {
-      refuse(user, "delegate a task: a task is claimed by one of its candidate group");
+      return "delegate a task: a task is claimed by one of its candidate group";
     }
     if (command instanceof AddIdentityLinkForProcessDefinitionCmd
         || command instanceof DeleteIdentityLinkForProcessDefinitionCmd
         || command instanceof DeleteIdentityLinkCmd) {
-      refuse(user, "change who may work a task or start a runbook: the diagram says who");
+      return "change who may work a task or start a runbook: the diagram says who";
     }
     if (command instanceof AssignTaskCmd assign) {
-      checkAssignment(user, taskOf(assign), (String) field(assign, "userId"), "assign");
+      String refused = assignment(user, taskOf(assign), (String) field(assign, "userId"), "assign");
+      if (refused != null) {
+        return refused;
+      }
     } else if (command instanceof AbstractAddIdentityLinkCmd) {
-      refuse(user, "change who may work a task: the diagram says who");
+      return "change who may work a task: the diagram says who";
     }
     if (command instanceof ClaimTaskCmd claim) {
-      checkAssignment(user, (String) field(claim, "taskId"), (String) field(claim, "userId"), "claim");
+      String refused = assignment(user, (String) field(claim, "taskId"), (String) field(claim, "userId"), "claim");
+      if (refused != null) {
+        return refused;
+      }
     }
     if (command instanceof AbstractSetVariableCmd || command instanceof AbstractRemoveVariableCmd
         || command instanceof AbstractPatchVariablesCmd) {
-      refuse(user, "set or remove a run's variables by hand: a run's inputs are fixed when it starts");
+      return "set or remove a run's variables by hand: a run's inputs are fixed when it starts";
     }
     if (command instanceof SignalCmd || command instanceof MessageEventReceivedCmd
         || command instanceof SignalEventReceivedCmd || command instanceof AbstractCorrelateMessageCmd) {
-      refuse(user, "signal a run or send it a message: runbooks move on through their own steps and tasks");
+      return "signal a run or send it a message: runbooks move on through their own steps and tasks";
     }
     if (command instanceof StartProcessInstanceCmd start) {
       ProcessInstantiationBuilderImpl builder = (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
       var modification = builder.getModificationBuilder();
       if (modification != null && (!modification.getModificationOperations().isEmpty()
           || modification.isSkipCustomListeners() || modification.isSkipIoMappings())) {
-        refuse(user, "start a run at an activity or without its listeners or input mappings");
+        return "start a run at an activity or without its listeners or input mappings";
       }
     }
     for (Field flag : skipFlags(command.getClass())) {
       if (Boolean.TRUE.equals(read(flag, command))) {
-        refuse(user, "use " + flag.getName() + ": the listeners and mappings carry the rules of the run");
+        return "use " + flag.getName() + ": the listeners and mappings carry the rules of the run";
       }
     }
+    return null;
   }
 
   /** Claiming and assigning: only for yourself, and unassigning only your own task. */
-  private static void checkAssignment(String user, String taskId, String assignee, String verb) {
+  private static String assignment(String user, String taskId, String assignee, String verb) {
     if (assignee != null && !UserIds.same(assignee, user)) {
-      refuse(user, verb + " a task for " + assignee + ": each person claims tasks for themselves");
+      return verb + " a task for " + assignee + ": each person claims tasks for themselves";
     }
     if (assignee == null) {
       TaskEntity task = Context.getCommandContext().getTaskManager().findTaskById(taskId);
       if (task != null && task.getAssignee() != null && !UserIds.same(task.getAssignee(), user)) {
-        refuse(user, "unassign a task of " + task.getAssignee());
+        return "unassign a task of " + task.getAssignee();
       }
     }
+    return null;
   }
 
   /** Whoever claims, is assigned or completes a task must belong to one of its candidate groups. */
@@ -240,9 +258,6 @@ public class GateGuard extends CommandInterceptor {
         : Set.of();
   }
 
-  private static void refuse(String user, String what) {
-    throw new GateRefusedException("Only camunda-admin may " + what + " (refused for " + user + ")");
-  }
 
   private static List<Field> skipFlags(Class<?> type) {
     return SKIP_FLAGS.computeIfAbsent(type, t -> {
@@ -278,6 +293,22 @@ public class GateGuard extends CommandInterceptor {
     }
     throw new IllegalStateException("The engine command " + command.getClass().getName()
         + " has no field '" + name + "': the gate rules cannot check it, so it is refused");
+  }
+
+  /** A field of an engine command by name, or {@code null} when the command has none. */
+  static Object fieldOrNull(Object command, String name) {
+    for (Class<?> c = command.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(command);
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      } catch (IllegalAccessException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private static Object read(Field field, Object target) {

@@ -4,16 +4,29 @@ import java.util.ArrayList;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
+import org.switchman.audit.OpsLog;
 
-/** Puts {@link GateGuard} in front of every command the engine runs for a person. */
+/**
+ * Puts {@link GateGuard} in front of every command the engine runs for a person, with
+ * {@link AdminActions} journaling what administrators do to runs.
+ */
 @Component
 public class GatesPlugin extends AbstractProcessEnginePlugin {
+
+  private final Journal journal;
+  private final OpsLog opsLog;
+
+  public GatesPlugin(Journal journal, OpsLog opsLog) {
+    this.journal = journal;
+    this.opsLog = opsLog;
+  }
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
     if (configuration.getCustomPostCommandInterceptorsTxRequired() == null) {
       configuration.setCustomPostCommandInterceptorsTxRequired(new ArrayList<>());
     }
-    configuration.getCustomPostCommandInterceptorsTxRequired().add(new GateGuard(new FormFields()));
+    configuration.getCustomPostCommandInterceptorsTxRequired().add(new GateGuard(new FormFields(), new AdminActions(journal, opsLog)));
   }
 }
