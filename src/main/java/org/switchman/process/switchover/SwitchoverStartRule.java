@@ -52,6 +52,7 @@ public class SwitchoverStartRule implements RunbookStartRule {
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
     execution.setVariable(IN_FLIGHT_GRACE_SECONDS, request.inFlightGrace().toSeconds());
     execution.setVariable(WARM_UP_CACHES, Boolean.TRUE.equals(execution.getVariable(WARM_UP_CACHES)));
+    execution.setVariable(RUNBOOK, SwitchoverRequest.RUNBOOK);
     execution.setVariable(READ_ONLY_BUDGET_EXCEEDED, false);
   }
 }

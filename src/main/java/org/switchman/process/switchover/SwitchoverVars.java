@@ -13,6 +13,8 @@ final class SwitchoverVars {
   static final String WARM_UP_CACHES = "warmUpCaches";
 
   // set when the run starts
+  /** The process key of the run's own runbook, for the header of its task forms. */
+  static final String RUNBOOK = "runbook";
   static final String IN_FLIGHT_GRACE_SECONDS = "inFlightGraceSeconds";
   static final String SECTIONS = "sections";
   static final String APPROVAL_TIMEOUT = "approvalTimeout";
