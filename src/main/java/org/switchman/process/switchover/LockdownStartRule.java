@@ -18,12 +18,20 @@ import org.switchman.runbook.switchover.SwitchoverRequest;
  * Checks and freezes the input of {@code db-masters-read-only} / {@code db-masters-read-write}
  * when an operator starts one on its own; when a switchover calls it, the switchover's frozen
  * request applies. Both take the switchover's lock.
+ *
+ * <p>Whoever started it, the sections come from the frozen request (from configuration), never from
+ * the caller's variables or the start variables, and {@value #APPROVAL_REQUIRED} says whether the
+ * run must wait for GO/NOGO first: only a run started on its own in {@code live} does, since it
+ * changes every section's master with nobody else involved. A switchover has passed its own
+ * gates, and dry-run and live-test never act on the active datacenter.
  */
 @Component
 public class LockdownStartRule implements RunbookStartRule {
 
   static final String READ_ONLY = "db-masters-read-only";
   static final String READ_WRITE = "db-masters-read-write";
+  /** The variable the diagrams' gateway {@code Gateway_ApprovalRequired} reads. */
+  static final String APPROVAL_REQUIRED = "approvalRequired";
 
   private final SwitchoverSteps steps;
 
@@ -43,7 +51,10 @@ public class LockdownStartRule implements RunbookStartRule {
 
   @Override
   public void validate(DelegateExecution execution) {
+    execution.setVariable(APPROVAL_REQUIRED, false);
     if (!RunContexts.isRoot(execution)) {
+      String sections = steps.frozen(execution, SECTIONS);
+      execution.setVariable(SECTIONS, sections != null ? sections : String.join(",", steps.sections()));
       return;
     }
     String runbook = ((ExecutionEntity) execution).getProcessDefinition().getKey();
@@ -64,5 +75,10 @@ public class LockdownStartRule implements RunbookStartRule {
         text(execution, REASON), text(execution, TICKET), null, null,
         steps.settings().datacenters(), activeForCheck);
     steps.freeze(execution, request, master);
+    RunContexts runs = steps.runs();
+    runs.freeze(execution, APPROVAL_TIMEOUT, steps.settings().approvalTimeout().toString());
+    runs.freeze(execution, APPROVAL_REMINDER, steps.settings().approvalReminder().toString());
+    execution.setVariable(RUNBOOK, runbook);
+    execution.setVariable(APPROVAL_REQUIRED, request.mode() == ExecutionMode.LIVE);
   }
 }
