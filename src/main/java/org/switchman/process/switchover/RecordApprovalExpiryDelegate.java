@@ -35,7 +35,7 @@ public class RecordApprovalExpiryDelegate implements JavaDelegate {
     execution.setVariable(STOP_REASON, "approval expired");
     journal.append(new JournalEntry.Draft(run.runId(), run.step(), "system", run.mode().value(),
         "EXPIRY", "approval", execution.getCurrentActivityName(), "NOGO", detail, null, null));
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION, "dc-switchover", run.runId(),
+    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION, execution.getProcessDefinitionId().split(":")[0], run.runId(),
         null, runs.frozen(execution, REASON), runs.frozen(execution, TICKET),
         "approval expired, " + detail));
   }
