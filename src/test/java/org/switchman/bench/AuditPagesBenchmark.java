@@ -44,8 +44,8 @@ public final class AuditPagesBenchmark {
     Path data = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(),
         "bench-pages-");
     ConfigurableApplicationContext app = new SpringApplication(SwitchmanApplication.class).run(
-        "--server.port=0", "--switchman.data-dir=" + data, "--switchman.demo-users=true",
-        "--switchman.admin.user=admin", "--logging.level.root=WARN");
+        "--spring.profiles.active=lab", "--switchman.lab.servers=false", "--server.port=0",
+        "--switchman.data-dir=" + data, "--logging.level.root=WARN");
     try {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
       long started = System.nanoTime();

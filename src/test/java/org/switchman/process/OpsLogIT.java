@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.infra.opslog.FileAndWebhookOpsLog;
@@ -16,6 +17,7 @@ import org.switchman.support.AppTestSupport;
 import org.switchman.support.Rest;
 
 /** Every run writes the ops log (start, each decision, end, with user, reason and ticket) and counts in the metrics. */
+@ActiveProfiles("lab")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpsLogIT {
 

@@ -5,8 +5,9 @@ import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * Settings shared by the tests that start the application: the demo users without the lab servers,
- * and an engine database of this test JVM's own under {@code target/}.
+ * Settings shared by the tests that start the application with the {@code lab} profile's demo
+ * users but without the lab's servers (the test class adds {@code @ActiveProfiles("lab")}), on an
+ * engine database of this test JVM's own under {@code target/}.
  */
 public final class AppTestSupport {
 
@@ -16,9 +17,9 @@ public final class AppTestSupport {
 
   private AppTestSupport() {}
 
+  /** The lab profile without its servers; the demo users and the admin come from the profile. */
   public static void demoUsers(DynamicPropertyRegistry registry) {
     registry.add("switchman.data-dir", DATA_DIR::toString);
-    registry.add("switchman.demo-users", () -> "true");
-    registry.add("switchman.admin.user", () -> "admin");
+    registry.add("switchman.lab.servers", () -> "false");
   }
 }

@@ -10,6 +10,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.support.AppTestSupport;
@@ -17,6 +18,7 @@ import org.switchman.support.Browser;
 import org.switchman.support.Rest;
 
 /** Tasklist in a real browser: login, the start-process list, a deployed form, a refusal. */
+@ActiveProfiles("lab")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TasklistBrowserIT {
 
