@@ -17,16 +17,25 @@ import java.time.Instant;
 public record OpsEvent(Instant at, Kind kind, String runbook, String runId, String user,
     String reason, String ticket, String detail) {
 
-  /** What an ops log line reports. */
-  public enum Kind { RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED }
+  /**
+   * What an ops log line reports. The login kinds concern no run: their runbook and run are
+   * {@code null}.
+   */
+  public enum Kind { RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED,
+    LOGIN_THROTTLED, LOGIN_UNLOCKED }
 
   /** The line as it is written to the log file, SAL style. */
   public String line() {
     StringBuilder text = new StringBuilder()
         .append(at).append(' ')
-        .append(user == null ? "system" : user).append(": ")
-        .append(runbook).append(' ').append(runId).append(' ')
-        .append(kind.name().toLowerCase().replace('_', ' '));
+        .append(user == null ? "system" : user).append(": ");
+    if (runbook != null) {
+      text.append(runbook).append(' ');
+    }
+    if (runId != null) {
+      text.append(runId).append(' ');
+    }
+    text.append(kind.name().toLowerCase().replace('_', ' '));
     if (detail != null && !detail.isBlank()) {
       text.append(": ").append(detail);
     }

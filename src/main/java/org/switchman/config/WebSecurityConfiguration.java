@@ -83,9 +83,9 @@ public class WebSecurityConfiguration {
   /**
    * Switchman's own pages under {@code /switchman}: a form login against the engine's users (the
    * same as Tasklist), a session with CSRF protection, and HTTP Basic for scripts calling
-   * {@code /switchman/api}. Reading needs one of {@link #READERS}; the only change these pages
-   * make, forcing a lock's release, needs {@code camunda-admin}. Anonymous page requests are sent
-   * to the login page, anonymous API requests get 401.
+   * {@code /switchman/api}. Reading needs one of {@link #READERS}; the changes these pages
+   * make, forcing a lock's release and undoing a login lockout, need {@code camunda-admin}.
+   * Anonymous page requests are sent to the login page, anonymous API requests get 401.
    */
   @Bean
   @Order(3)
@@ -104,7 +104,8 @@ public class WebSecurityConfiguration {
             .requestMatchers(path.matcher("/switchman/login"), path.matcher("/switchman/assets/**"))
             .permitAll()
             .requestMatchers(path.matcher(HttpMethod.POST, "/switchman/locks/release"),
-                path.matcher(HttpMethod.POST, "/switchman/api/locks/release"))
+                path.matcher(HttpMethod.POST, "/switchman/api/locks/release"),
+                path.matcher(HttpMethod.POST, "/switchman/api/logins/unlock"))
             .hasAuthority("GROUP_" + AccessModel.ADMINS)
             .requestMatchers(path.matcher(HttpMethod.POST, "/switchman/logout")).authenticated()
             .requestMatchers(path.matcher(HttpMethod.GET, "/switchman/**"), path.matcher(HttpMethod.GET, "/switchman"))

@@ -61,6 +61,14 @@ class FileAndWebhookOpsLogTest {
   }
 
   @Test
+  void aLoginLineNamesNoRun() {
+    OpsEvent throttled = new OpsEvent(Instant.parse("2026-11-25T02:40:00Z"),
+        OpsEvent.Kind.LOGIN_THROTTLED, null, null, null, null, null, "192.0.2.7: 10 failed logins");
+    assertThat(throttled.line())
+        .isEqualTo("2026-11-25T02:40:00Z system: login throttled: 192.0.2.7: 10 failed logins");
+  }
+
+  @Test
   void eventsGoToTheFileAndTheWebhookWithRetries() throws Exception {
     failFirst = 2;
     Path file = dir.resolve("logs/ops.log");
