@@ -96,6 +96,15 @@ class AppLifecycleIT {
   }
 
   @Test
+  void theDataDirectoryIsCreatedPrivate() throws Exception {
+    Path dataDir = freshDataDir();
+    try (ConfigurableApplicationContext app = start(lab(dataDir))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
   void withoutAdministratorSettingsTheAppRefusesToStart() {
     assertThatThrownBy(() -> start("switchman.data-dir=" + freshDataDir()).close())
         .rootCause()

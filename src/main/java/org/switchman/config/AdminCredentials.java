@@ -32,8 +32,8 @@ public record AdminCredentials(String user, String password) {
    * Resolves the credentials from the properties.
    *
    * @param labProfile whether the {@code lab} profile is active
-   * @throws IllegalStateException naming what to set when the credentials are missing or
-   *     unreadable, or when demo users are asked for outside the lab
+   * @throws IllegalStateException naming what to set when the credentials are missing, unreadable
+   *     or open to others, or when demo users are asked for outside the lab
    */
   public static AdminCredentials resolve(SwitchmanProperties properties, boolean labProfile) {
     SwitchmanProperties.Admin admin = properties.admin();
@@ -66,7 +66,9 @@ public record AdminCredentials(String user, String password) {
               + " SWITCHMAN_ADMIN_PASSWORD_FILE (switchman.admin.password-file) to a file that holds"
               + " the password.");
     }
-    return new AdminCredentials(user, readPassword(file));
+    String password = readPassword(file);
+    SecretFiles.requirePrivate("switchman.admin.password-file", file);
+    return new AdminCredentials(user, password);
   }
 
   private static String readPassword(Path file) {

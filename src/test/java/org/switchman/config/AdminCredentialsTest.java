@@ -79,4 +79,19 @@ class AdminCredentialsTest {
         .hasMessageContaining("switchman.demo-users is set, but the 'lab' profile is not active")
         .hasMessageContaining("--spring.profiles.active=lab");
   }
+
+  @Test
+  void aPasswordFileOthersMayReadIsRefusedWithTheFix() throws Exception {
+    Path file = Files.writeString(dir.resolve("admin-password"), "hunter2\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> resolve(properties("admin", file, false)))
+        .hasMessageContaining("switchman.admin.password-file names " + file)
+        .hasMessageContaining("rw-r--r--")
+        .hasMessageContaining("chmod 600 " + file);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+    assertThatThrownBy(() -> resolve(properties("admin", file, false)))
+        .hasMessageContaining("open to its group or others");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertThat(resolve(properties("admin", file, false)).password()).isEqualTo("hunter2");
+  }
 }
