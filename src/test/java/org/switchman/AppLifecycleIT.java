@@ -16,6 +16,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.UserEntity;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -131,6 +132,9 @@ class AppLifecycleIT {
           .as("no demo users outside the lab").isZero();
       assertThat(engine.getIdentityService().createUserQuery().memberOfGroup("camunda-admin").list())
           .extracting(user -> user.getId()).containsExactly("opsadmin");
+      assertThat(((ServletWebServerApplicationContext) app).getServletContext()
+          .getSessionCookieConfig().isSecure())
+          .as("outside the lab the session cookie goes over HTTPS only").isTrue();
       assertThat(app.getEnvironment().getProperty("server.address")).isNull();
       assertThat(engine.getIdentityService().checkPassword("opsadmin", "guess")).isFalse();
       assertThat(attempts(app, "opsadmin")).isEqualTo(1);

@@ -7,6 +7,8 @@ import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -119,14 +121,21 @@ public class WebSecurityConfiguration {
         .exceptionHandling(errors -> errors
             .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler(anonymousToLogin(entryPoint)))
-        // a script authenticating each request with HTTP Basic carries no ambient credential
-        .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+        // a script authenticating each request with HTTP Basic carries no ambient credential;
+        // any other Authorization header next to a session cookie still needs the token
+        .csrf(csrf -> csrf.ignoringRequestMatchers(WebSecurityConfiguration::basicAuthorization))
         .headers(headers -> headers
             .frameOptions(frame -> frame.deny())
             .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; script-src 'self';"
                 + " style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
                 + " frame-ancestors 'none'; form-action 'self'")))
         .build();
+  }
+
+  /** Whether the request authenticates itself with HTTP Basic. */
+  static boolean basicAuthorization(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
   }
 
   /**
