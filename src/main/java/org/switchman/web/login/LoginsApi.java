@@ -48,8 +48,8 @@ public class LoginsApi {
   }
 
   @PostMapping("/unlock")
-  public ResponseEntity<Map<String, Object>> unlock(@RequestBody(required = false) Map<String, String> request,
-      Authentication admin) {
+  public ResponseEntity<Map<String, Object>> unlock(
+      @RequestBody(required = false) Map<String, String> request, Authentication admin) {
     String address = field(request, "address");
     String user = field(request, "user");
     String reason = field(request, "reason");
