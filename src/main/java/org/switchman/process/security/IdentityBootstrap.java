@@ -82,7 +82,7 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
   }
 
   /** The demo user ids other than the configured administrator, in a stable order. */
-  List<String> demoUserIds() {
+  private List<String> demoUserIds() {
     List<String> ids = new ArrayList<>(new TreeSet<>(DEMO_USERS.keySet()));
     ids.add(DEMO_ADMIN);
     ids.remove(admin.user());
