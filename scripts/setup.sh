@@ -9,7 +9,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 # ensure_packages PKG...: apt-get install the packages that are not installed yet.
 # Package scripts must not start system services (the lab starts its own), so a policy-rc.d
-# denies that for the duration of the install.
+# denies that for the duration of the install; it is removed again however the install ends
+# (failure, Ctrl-C). apt-get waits up to 5 minutes for another install on the machine to finish.
 ensure_packages() {
   local missing=() pkg
   for pkg in "$@"; do
@@ -21,15 +22,34 @@ ensure_packages() {
   log "installing Debian packages: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  local policy=/usr/sbin/policy-rc.d created_policy=""
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
-    $sudo chmod +x "$policy"
-    created_policy=1
+  local policy=/usr/sbin/policy-rc.d
+  (
+    if [ ! -e "$policy" ]; then
+      trap '$sudo rm -f "$policy"' EXIT
+      trap 'exit 130' INT
+      trap 'exit 143' TERM
+      printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null || exit
+      $sudo chmod +x "$policy" || exit
+    fi
+    $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq || exit
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null
+  )
+}
+
+# The demo lab's MariaDB ports, 33000 + 10*i + d (DESIGN §5), lie inside the kernel's ephemeral
+# port range (usually 32768-60999): an outgoing connection could take one just before the lab binds
+# it. reserve_lab_ports adds them to net.ipv4.ip_local_reserved_ports (never removes any: other labs
+# may rely on them); the lab reserves the ports of its actual configuration itself when it runs as
+# root. Without root it only says what to run.
+DEMO_LAB_RESERVED_PORTS=33001-33102
+reserve_lab_ports() {
+  local sudo="" current
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  current=$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null) || return 0
+  if ! $sudo sysctl -q -w "net.ipv4.ip_local_reserved_ports=${current:+$current,}$DEMO_LAB_RESERVED_PORTS" 2>/dev/null; then
+    log "could not reserve the lab ports $DEMO_LAB_RESERVED_PORTS; as root: sysctl -w net.ipv4.ip_local_reserved_ports=${current:+$current,}$DEMO_LAB_RESERVED_PORTS"
   fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [ -n "$created_policy" ] && $sudo rm -f "$policy"
   return 0
 }
 

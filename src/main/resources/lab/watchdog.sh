@@ -1,8 +1,9 @@
 # Lab watchdog: started under setpriv --pdeathsig TERM, so it gets TERM when the JVM that owns the
 # lab dies, even by kill -9. It then waits for the lab's children (which got the same signal) to
-# exit, kills the stragglers, and removes the lab's runtime directory and env file.
+# exit, kills the stragglers, and removes the lab's runtime directory, env file and socket directory.
 run="$1"
 envfile="$2"
+sockets="$3"
 cleanup() {
   [ -n "${sleeper:-}" ] && kill "$sleeper" 2>/dev/null
   alive=""
@@ -20,7 +21,7 @@ cleanup() {
     sleep 0.1
   done
   for p in $alive; do kill -9 "$p" 2>/dev/null; done
-  rm -rf "$run" "$envfile"
+  rm -rf "$run" "$envfile" "$sockets"
   exit 0
 }
 trap cleanup TERM INT HUP

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.switchman.config.JournalKey;
 
 /**
  * Starting and restarting the application on its H2 file database, and refusing bad settings:
@@ -27,6 +28,15 @@ class AppLifecycleIT {
 
   private static Path freshDataDir() {
     return Path.of("target", "test-data", "lifecycle-" + UUID.randomUUID()).toAbsolutePath();
+  }
+
+  /** A journal key made for a data directory (kept beside it, as outside the database). */
+  private static String journalKey(Path dataDir) {
+    Path key = dataDir.resolveSibling(dataDir.getFileName() + ".journal.key");
+    if (!Files.exists(key)) {
+      JournalKey.generate(key);
+    }
+    return "switchman.journal.key-file=" + key;
   }
 
   /** Starts the app with the settings as command-line arguments, which outrank the yaml. */
@@ -60,7 +70,8 @@ class AppLifecycleIT {
       Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     }
     List<String> settings = new ArrayList<>(List.of("switchman.data-dir=" + dataDir,
-        "switchman.admin.user=" + admin, "switchman.admin.password-file=" + secret));
+        "switchman.admin.user=" + admin, "switchman.admin.password-file=" + secret,
+        journalKey(dataDir)));
     settings.addAll(List.of(more));
     return settings.toArray(String[]::new);
   }
@@ -107,7 +118,8 @@ class AppLifecycleIT {
 
   @Test
   void withoutAdministratorSettingsTheAppRefusesToStart() {
-    assertThatThrownBy(() -> start("switchman.data-dir=" + freshDataDir()).close())
+    Path dataDir = freshDataDir();
+    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, journalKey(dataDir)).close())
         .rootCause()
         .hasMessageContaining("No administrator is configured")
         .hasMessageContaining("SWITCHMAN_ADMIN_USER")
@@ -116,7 +128,8 @@ class AppLifecycleIT {
 
   @Test
   void theDemoUsersFlagWithoutTheLabProfileRefusesToStart() {
-    assertThatThrownBy(() -> start("switchman.data-dir=" + freshDataDir(),
+    Path dataDir = freshDataDir();
+    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, journalKey(dataDir),
         "switchman.demo-users=true", "switchman.admin.user=admin").close())
         .rootCause()
         .hasMessageContaining("switchman.demo-users is set, but the 'lab' profile is not active");
@@ -204,5 +217,18 @@ class AppLifecycleIT {
       IdentityService identity = production.getBean(IdentityService.class);
       assertThat(identity.checkPassword("admin", "s3cret-from-file")).isTrue();
     }
+  }
+
+  @Test
+  void withoutAJournalKeyTheAppRefusesToStart() throws Exception {
+    Path dataDir = freshDataDir();
+    Files.createDirectories(dataDir);
+    Path secret = Files.writeString(dataDir.resolve("admin-password"), "s3cret-from-file\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, "switchman.admin.user=opsadmin",
+        "switchman.admin.password-file=" + secret).close())
+        .rootCause()
+        .hasMessageContaining("No journal key is configured")
+        .hasMessageContaining("SWITCHMAN_JOURNAL_KEY_FILE (switchman.journal.key-file)");
   }
 }

@@ -21,10 +21,13 @@ import java.time.Instant;
  * @param hostKeyFingerprint the SSH host key that answered, or {@code null}
  * @param previousHash the hash of entry {@code seq - 1} ({@link JournalChain#GENESIS} for the first)
  * @param hash this entry's hash over all the fields above
+ * @param scheme how {@code hash} was computed: {@link JournalChain#KEYED} for every entry written
+ *     now, {@link JournalChain#UNKEYED} for entries written before the journal had a key
  */
 public record JournalEntry(long seq, Instant at, String runId, String step, String actor,
     String mode, String kind, String target, String action, String outcome, String output,
-    Long durationMillis, String hostKeyFingerprint, String previousHash, String hash) {
+    Long durationMillis, String hostKeyFingerprint, String previousHash, String hash,
+    String scheme) {
 
   /** An entry to append: the journal assigns seq, time and hashes. */
   public record Draft(String runId, String step, String actor, String mode, String kind,

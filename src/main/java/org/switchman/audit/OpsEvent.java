@@ -17,12 +17,34 @@ import java.time.Instant;
 public record OpsEvent(Instant at, Kind kind, String runbook, String runId, String user,
     String reason, String ticket, String detail) {
 
+  /** What an ops log line reports. */
+  public enum Kind {
+    RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED,
+    /** The journal's head at a run's end ({@link JournalHead}), so a copy exists outside the database. */
+    JOURNAL_HEAD,
+    /** An address made too many failed logins; concerns no run (runbook and run are null). */
+    LOGIN_THROTTLED,
+    /** An administrator undid a login lockout; concerns no run. */
+    LOGIN_UNLOCKED
+  }
+
   /**
-   * What an ops log line reports. The login kinds concern no run: their runbook and run are
-   * {@code null}.
+   * Every text field is reduced to one line of printable text ({@link PlainText#singleLine}), so a
+   * reason, ticket or comment can neither start a forged line nor send terminal escapes.
    */
-  public enum Kind { RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED,
-    LOGIN_THROTTLED, LOGIN_UNLOCKED }
+  public OpsEvent {
+    runbook = PlainText.singleLine(runbook);
+    runId = PlainText.singleLine(runId);
+    user = PlainText.singleLine(user);
+    reason = PlainText.singleLine(reason);
+    ticket = PlainText.singleLine(ticket);
+    detail = PlainText.singleLine(detail);
+  }
+
+  /** The line that publishes the journal's head at the end of a run. */
+  public static OpsEvent journalHead(Instant at, String runbook, String runId, JournalHead head) {
+    return new OpsEvent(at, Kind.JOURNAL_HEAD, runbook, runId, null, null, null, head.toString());
+  }
 
   /** The line as it is written to the log file, SAL style. */
   public String line() {
@@ -43,6 +65,6 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
       text.append(" (").append(ticket == null ? "no ticket" : ticket)
           .append(reason == null ? "" : ": " + reason).append(')');
     }
-    return text.toString().replace('\n', ' ');
+    return text.toString();
   }
 }

@@ -15,8 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -26,10 +31,17 @@ import java.util.logging.Logger;
  *
  * <p>{@link #start()} starts everything in parallel and returns when every server answers its
  * readiness probe (etcd {@code /health}, a DNS SOA answer, the MariaDB handshake, the SSH
- * banner). {@link #close()} stops everything and removes the runtime directory and {@code
- * lab.env}. Children are tied to the JVM: they run under {@code setpriv --pdeathsig TERM}, a
- * shutdown hook closes the lab, and a watchdog child removes the runtime files if the JVM is
- * killed. The lab uses no firewall rules.
+ * banner). {@link #close()} stops everything and removes the runtime directory, the socket
+ * directory and {@code lab.env}. Children are tied to the JVM: they run under {@code setpriv
+ * --pdeathsig TERM}, a shutdown hook closes the lab, and a watchdog child removes the runtime
+ * files if the JVM is killed. The lab uses no firewall rules.
+ *
+ * <p>Readers never see a half-started lab: every getter that describes a server or one of its
+ * files ({@link #clientKeyFile()}, {@link #mysqlPort}, {@link #envVariables()}, …) waits until
+ * the start has finished, at most {@link #startTimeout()}, and throws the start's own error if it
+ * failed. A lab that fails to start stops what it started and keeps its runtime directory (the
+ * servers' configuration and logs) until the next start; its error names the failing server and
+ * ends with the last lines of that server's log.
  *
  * <p>Secrets (the TSIG key, the MariaDB passwords) are generated for each start and written only
  * to lab files with mode 0600.
@@ -40,9 +52,15 @@ public final class Lab implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Lab.class.getName());
 
+  /** How long readers wait for a starting lab unless told otherwise. */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
+
   private final LabConfig config;
   private final LabTopology topology;
+  private final Duration startTimeout;
   private final LabSecrets secrets = LabSecrets.generate();
+  private final AtomicBoolean startRequested = new AtomicBoolean();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
   private ChildProcesses processes;
   private LabEtcd etcd;
   private LabDns dns;
@@ -52,14 +70,26 @@ public final class Lab implements AutoCloseable {
   private ChildProcesses.Child watchdog;
   private ExecutorService pool;
   private Thread shutdownHook;
+  /** Whether this lab created the socket directory, and so owns the lab directory's files. */
+  private boolean ownsFiles;
+  /** Whether the start failed: the runtime directory is then kept for its logs. */
+  private boolean failed;
+  private boolean closed;
   private volatile boolean running;
-  private CompletableFuture<Void> background;
   private Duration startupTime;
 
   /** A lab for this configuration; nothing runs until {@link #start()}. */
   public Lab(LabConfig config) {
+    this(config, DEFAULT_START_TIMEOUT);
+  }
+
+  /**
+   * A lab for this configuration whose readers wait at most {@code startTimeout} for its start.
+   */
+  public Lab(LabConfig config, Duration startTimeout) {
     this.config = config;
     this.topology = new LabTopology(config);
+    this.startTimeout = startTimeout;
   }
 
   /** Creates and starts a lab. */
@@ -71,64 +101,95 @@ public final class Lab implements AutoCloseable {
 
   /**
    * Starts the lab on a background thread and returns at once; {@link #awaitStarted(Duration)}
-   * waits for it. Used by the {@code lab} profile, so that the lab and the engine start together.
+   * and every getter wait for it. Used by the {@code lab} profile, so that the lab and the engine
+   * start together.
+   *
+   * @return completes when the lab has started, or with the start's error
    */
-  public synchronized CompletableFuture<Void> startInBackground() {
-    if (background == null) {
-      background = CompletableFuture.runAsync(this::start, task -> {
-        Thread t = new Thread(task, "lab-start");
-        t.setDaemon(true);
-        t.start();
+  public CompletableFuture<Void> startInBackground() {
+    return startInBackground(task -> {
+      Thread t = new Thread(task, "lab-start");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  /** Starts the lab on the executor, once; later calls only return the start's future. */
+  CompletableFuture<Void> startInBackground(Executor executor) {
+    if (startRequested.compareAndSet(false, true)) {
+      executor.execute(() -> {
+        try {
+          startNow();
+        } catch (RuntimeException failure) {
+          // the future carries it to every reader
+        }
       });
     }
-    return background;
+    return started.copy();
   }
 
   /**
-   * Waits until a {@link #startInBackground() background start} has finished.
+   * Waits until the lab has started, whether by {@link #start()} or {@link #startInBackground()}.
    *
-   * @throws LabException if the start failed or did not finish in time
+   * @return this lab, started
+   * @throws IllegalStateException if no start was asked for
+   * @throws LabException with the start's own message if it failed, or if it did not finish in
+   *     time
    */
-  public void awaitStarted(Duration timeout) {
-    CompletableFuture<Void> future;
-    synchronized (this) {
-      future = background;
-    }
-    if (future == null) {
-      requireRunning();
-      return;
+  public Lab awaitStarted(Duration timeout) {
+    if (!startRequested.get()) {
+      throw new IllegalStateException("the lab has not been started");
     }
     try {
-      future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof LabException le) {
-        throw le;
-      }
-      throw new LabException("the lab did not start: " + e.getCause(), e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new LabException("the lab did not start within " + timeout);
+      started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return this;
+    } catch (ExecutionException e) {
+      throw new LabException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new LabException("the lab did not start within " + timeout + " (its servers' logs are"
+          + " in " + config.runDir() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted while waiting for the lab", e);
     }
   }
 
+  /** How long the getters wait for a starting lab. */
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+
+  private Lab ready() {
+    return awaitStarted(startTimeout);
+  }
+
   /**
    * Starts every server in parallel and waits until all are ready, then writes {@code lab.env}.
    *
    * @throws LabException if a program is missing (the message names the Debian package), a port
-   *     is taken, or a server does not become ready; whatever was started is stopped again
+   *     is taken (the message names the process holding it), or a server does not become ready
+   *     (the message ends with the last lines of its log); whatever was started is stopped again
    */
-  public synchronized void start() {
-    if (running || processes != null) {
+  public void start() {
+    if (!startRequested.compareAndSet(false, true)) {
       throw new IllegalStateException("this lab has already been started");
     }
+    startNow();
+  }
+
+  private synchronized void startNow() {
     long t0 = System.nanoTime();
-    RequiredPrograms.check();
-    checkPortsFree();
     Path run = config.runDir();
-    LabFiles.deleteTree(run);
     try {
+      if (closed) {
+        throw new LabException("the lab was closed before it started");
+      }
+      RequiredPrograms.check();
+      checkPortsFree();
+      EphemeralPorts.reserve(ports(config));
+      LabSocketDir.create(config.socketDir(), config.labDir());
+      ownsFiles = true;
+      LabFiles.deleteTree(run);
       Files.createDirectories(run);
       Files.writeString(run.resolve("pids"), "");
       processes = new ChildProcesses(run.resolve("pids"));
@@ -144,6 +205,8 @@ public final class Lab implements AutoCloseable {
       Path tsigKey = run.resolve("tsig.key");
       LabFiles.writeSecret(tsigKey, "key \"" + LabDns.TSIG_KEY_NAME
           + "\" {\n  algorithm hmac-sha256;\n  secret \"" + secrets.tsigSecret() + "\";\n};\n");
+      LabFiles.writeSecret(run.resolve("mysql-admin-password"),
+          secrets.mysqlAdminPassword() + "\n");
       etcd = new LabEtcd(config, topology, processes);
       dns = new LabDns(config, processes, tsigKey);
       mariadb = new LabMariadb(config, processes, secrets);
@@ -162,12 +225,24 @@ public final class Lab implements AutoCloseable {
       LOG.info(() -> "lab started in " + startupTime.toMillis() + " ms: " + topology.hosts().size()
           + " hosts, " + mariadb.instances().size() + " MariaDB masters; env file "
           + config.envFile());
+      started.complete(null);
     } catch (IOException | RuntimeException e) {
+      failed = true;
       stopEverything();
-      if (e instanceof LabException le) {
-        throw le;
+      LabException failure;
+      if (e instanceof LabPortsInUseException taken) {
+        failure = taken;
+      } else {
+        String message = "the lab did not start: "
+            + (e instanceof LabException ? e.getMessage() : e.toString());
+        if (ownsFiles && Files.isDirectory(run)) {
+          message += "\n(the lab's configuration and logs are kept in " + run
+              + " until its next start)";
+        }
+        failure = new LabException(message, e);
       }
-      throw new LabException("the lab did not start: " + e.getMessage(), e);
+      started.completeExceptionally(failure);
+      throw failure;
     }
   }
 
@@ -201,17 +276,41 @@ public final class Lab implements AutoCloseable {
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     watchdog = processes.start("watchdog", List.of("/bin/bash", "-c", script, "lab-watchdog",
-        config.runDir().toString(), config.envFile().toString()),
+        config.runDir().toString(), config.envFile().toString(), config.socketDir().toString()),
         config.runDir().resolve("watchdog.log"), Map.of());
   }
 
   private void checkPortsFree() {
     String taken = takenEndpoint(config);
     if (taken != null) {
-      throw new LabPortsInUseException(taken + " is already in use: another lab (or another"
-          + " program) is running with these ports. Stop it, or start this lab with other ports"
-          + " (LabConfig.relocated).");
+      throw new LabPortsInUseException(taken + ". Stop that program, or start"
+          + " this lab with other ports (switchman.lab.port-offset and"
+          + " switchman.lab.loopback-network, or LabConfig.relocated).");
     }
+  }
+
+  /** Every TCP port the lab binds on 127.0.0.1, then the SSH port (on the fleet's addresses). */
+  static List<Integer> ports(LabConfig config) {
+    List<Integer> ports = new ArrayList<>(tcpPorts(config));
+    ports.add(config.sshPort());
+    return ports;
+  }
+
+  private static List<Integer> tcpPorts(LabConfig config) {
+    List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
+        config.dnsPort()));
+    for (String section : config.sections()) {
+      for (String dc : LabTopology.DATACENTERS) {
+        tcp.add(config.mysqlPort(section, dc));
+      }
+    }
+    return tcp;
+  }
+
+  /** "ENDPOINT is already in use", followed by " by HOLDER" when /proc says who holds it. */
+  private static String heldBy(String endpoint, int port, boolean udp) {
+    String holder = PortHolders.describe(port, udp);
+    return endpoint + " is already in use" + (holder == null ? "" : " by " + holder);
   }
 
   /** Whether every port and address that a lab with this configuration needs is free now. */
@@ -220,31 +319,24 @@ public final class Lab implements AutoCloseable {
   }
 
   private static String takenEndpoint(LabConfig config) {
-    List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
-        config.dnsPort()));
-    for (String section : config.sections()) {
-      for (String dc : LabTopology.DATACENTERS) {
-        tcp.add(config.mysqlPort(section, dc));
-      }
-    }
-    for (int port : tcp) {
+    for (int port : tcpPorts(config)) {
       try (ServerSocket socket = new ServerSocket()) {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       } catch (IOException e) {
-        return "127.0.0.1:" + port;
+        return heldBy("127.0.0.1:" + port, port, false);
       }
     }
     try (DatagramSocket socket = new DatagramSocket(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
       socket.getLocalPort();
     } catch (IOException e) {
-      return "UDP 127.0.0.1:" + config.dnsPort();
+      return heldBy("UDP 127.0.0.1:" + config.dnsPort(), config.dnsPort(), true);
     }
     String first = new LabTopology(config).hosts().get(0).address();
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(first, config.sshPort()));
     } catch (IOException e) {
-      return first + ":" + config.sshPort();
+      return heldBy(first + ":" + config.sshPort(), config.sshPort(), false);
     }
     return null;
   }
@@ -252,7 +344,7 @@ public final class Lab implements AutoCloseable {
   private void writeEnvFile() throws IOException {
     StringBuilder env = new StringBuilder("# Switchman lab, started " + Instant.now()
         + ". Use it with: . " + config.envFile() + "\n");
-    Map<String, String> vars = envVariables();
+    Map<String, String> vars = variables();
     vars.forEach((k, v) -> env.append(k).append("='").append(v.replace("'", "'\\''"))
         .append("'\n"));
     LabFiles.writeSecret(config.envFile(), env.toString());
@@ -260,19 +352,23 @@ public final class Lab implements AutoCloseable {
 
   /** The variables of {@code lab.env}, in file order. */
   public Map<String, String> envVariables() {
+    return ready().variables();
+  }
+
+  private Map<String, String> variables() {
     Map<String, String> vars = new java.util.LinkedHashMap<>();
     vars.put("LAB_ETCD_ENDPOINTS", config.etcdEndpoint());
     vars.put("LAB_DNS_SERVER", "127.0.0.1");
     vars.put("LAB_DNS_PORT", Integer.toString(config.dnsPort()));
     vars.put("LAB_DNS_ZONE", LabDns.ZONE);
     vars.put("LAB_TSIG_KEY_NAME", LabDns.TSIG_KEY_NAME);
-    vars.put("LAB_TSIG_KEY_FILE", tsigKeyFile().toString());
+    vars.put("LAB_TSIG_KEY_FILE", config.runDir().resolve("tsig.key").toString());
     vars.put("LAB_SSH_PORT", Integer.toString(config.sshPort()));
-    vars.put("LAB_SSH_KNOWN_HOSTS", knownHostsFile().toString());
-    vars.put("LAB_SSH_KEY", clientKeyFile().toString());
+    vars.put("LAB_SSH_KNOWN_HOSTS", fleet.knownHosts().toString());
+    vars.put("LAB_SSH_KEY", fleet.clientKey().toString());
     vars.put("LAB_SSH_USER", LabFleet.USER);
     vars.put("LAB_SSH_CONFIG", fleet.sshConfig().toString());
-    vars.put("LAB_HOSTS_FILE", hostsFile().toString());
+    vars.put("LAB_HOSTS_FILE", fleet.hostsFile().toString());
     vars.put("LAB_MYSQL_HOST", "127.0.0.1");
     vars.put("LAB_MYSQL_BASE_PORT", Integer.toString(config.mysqlBasePort()));
     vars.put("LAB_MYSQL_SECTIONS", String.join(" ", config.sections()));
@@ -283,9 +379,13 @@ public final class Lab implements AutoCloseable {
     return vars;
   }
 
-  /** Stops every server and removes the runtime directory and {@code lab.env}. Idempotent. */
+  /**
+   * Stops every server and removes the socket directory, {@code lab.env} and, unless the start
+   * failed, the runtime directory. Idempotent.
+   */
   @Override
   public synchronized void close() {
+    closed = true;
     if (shutdownHook != null) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -306,6 +406,9 @@ public final class Lab implements AutoCloseable {
 
   private void stopEverything() {
     running = false;
+    if (!ownsFiles) {
+      return; // nothing started: the files may belong to another lab in the same directory
+    }
     if (fleet != null) {
       fleet.stop();
     }
@@ -326,7 +429,10 @@ public final class Lab implements AutoCloseable {
     if (pool != null) {
       pool.shutdownNow();
     }
-    LabFiles.deleteTree(config.runDir());
+    if (!failed) {
+      LabFiles.deleteTree(config.runDir());
+    }
+    LabFiles.deleteTree(config.socketDir());
     try {
       Files.deleteIfExists(config.envFile());
     } catch (IOException ignored) {
@@ -349,7 +455,7 @@ public final class Lab implements AutoCloseable {
 
   /** Fault injection; only while running. */
   public LabFaults faults() {
-    requireRunning();
+    ready().requireRunning();
     return faults;
   }
 
@@ -364,74 +470,90 @@ public final class Lab implements AutoCloseable {
         : processes.children().stream().map(ChildProcesses.Child::pid).toList();
   }
 
+  // Every getter below waits for the start (see the class comment).
+
   /** The etcd client URL, for example {@code http://127.0.0.1:23790}. */
   public String etcdEndpoint() {
-    return config.etcdEndpoint();
+    return ready().config.etcdEndpoint();
   }
 
   /** The authoritative DNS server's address. */
   public String dnsServer() {
+    ready();
     return "127.0.0.1";
   }
 
   public int dnsPort() {
-    return config.dnsPort();
+    return ready().config.dnsPort();
   }
 
   /** The TSIG key as a BIND {@code key} clause file (for {@code nsupdate -k}). */
   public Path tsigKeyFile() {
-    return config.runDir().resolve("tsig.key");
+    return ready().config.runDir().resolve("tsig.key");
   }
 
   public int sshPort() {
-    return config.sshPort();
+    return ready().config.sshPort();
   }
 
   /** The known_hosts file with every fleet host's key, under its FQDN and its address. */
   public Path knownHostsFile() {
-    return fleet.knownHosts();
+    return ready().fleet.knownHosts();
   }
 
   /** The client private key accepted by every fleet host. */
   public Path clientKeyFile() {
-    return fleet.clientKey();
+    return ready().fleet.clientKey();
   }
 
   public String sshUser() {
+    ready();
     return LabFleet.USER;
   }
 
   /** One {@code fqdn address} line per fleet host. */
   public Path hostsFile() {
-    return fleet.hostsFile();
+    return ready().fleet.hostsFile();
   }
 
   /** The MariaDB port of a section's master in a DC. */
   public int mysqlPort(String section, String dc) {
-    return mariadb.instance(section, dc).port();
+    return ready().mariadb.instance(section, dc).port();
+  }
+
+  /** The Unix socket of a section's master in a DC (in the short {@link LabConfig#socketDir()}). */
+  public Path mysqlSocket(String section, String dc) {
+    return ready().mariadb.instance(section, dc).socket();
   }
 
   public String mysqlAdminUser() {
+    ready();
     return LabMariadb.ADMIN_USER;
   }
 
   /** The MariaDB admin password of this lab start (also in {@code lab.env}, mode 0600). */
   public String mysqlAdminPassword() {
-    return secrets.mysqlAdminPassword();
+    return ready().secrets.mysqlAdminPassword();
+  }
+
+  /** A file whose first line is {@link #mysqlAdminPassword()} (mode 0600, removed with the lab). */
+  public Path mysqlAdminPasswordFile() {
+    return ready().config.runDir().resolve("mysql-admin-password");
   }
 
   /** The application user: no SUPER, no READ_ONLY ADMIN, so {@code read_only} blocks it. */
   public String mysqlAppUser() {
+    ready();
     return LabMariadb.APP_USER;
   }
 
   public String mysqlAppPassword() {
-    return secrets.mysqlAppPassword();
+    return ready().secrets.mysqlAppPassword();
   }
 
   /** The {@code server_id} of a section's master in a DC (its heartbeat rows' key). */
   public int mysqlServerId(String section, String dc) {
-    return mariadb.instance(section, dc).serverId();
+    return ready().mariadb.instance(section, dc).serverId();
   }
 
   private void requireRunning() {

@@ -1,6 +1,5 @@
 package org.switchman.lab;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,8 +21,12 @@ import org.switchman.config.SshProperties;
 
 /**
  * The {@code lab} profile points the adapters at the running lab: its endpoints, its known_hosts,
- * client key and TSIG key, and its MariaDB admin password, written to a file of the lab's run
- * directory (mode 0600, removed with the lab).
+ * client key and TSIG key, and its MariaDB admin password file (mode 0600, removed with the lab).
+ *
+ * <p>The lab starts in the background while these beans are created; each first waits for the
+ * start ({@link Lab#awaitStarted}, bounded by {@code switchman.lab.start-timeout}), so a setting
+ * never names a file the lab has not written yet, and a lab that failed stops the application
+ * with the lab's own error.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("lab")
@@ -32,7 +35,8 @@ public class LabAdapterSettings {
 
   @Bean
   @Primary
-  SshProperties labSsh(Lab lab) {
+  SshProperties labSsh(Lab starting) {
+    Lab lab = starting.awaitStarted(starting.startTimeout());
     return new SshProperties(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(),
         lab.hostsFile(), lab.sshPort(), Duration.ofSeconds(3), Duration.ofSeconds(60), 64,
         64 * 1024);
@@ -40,22 +44,24 @@ public class LabAdapterSettings {
 
   @Bean
   @Primary
-  EtcdProperties labEtcd(Lab lab) {
+  EtcdProperties labEtcd(Lab starting) {
+    Lab lab = starting.awaitStarted(starting.startTimeout());
     return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(3), Duration.ofSeconds(30));
   }
 
   @Bean
   @Primary
-  DnsProperties labDns(Lab lab) {
+  DnsProperties labDns(Lab starting) {
+    Lab lab = starting.awaitStarted(starting.startTimeout());
     return new DnsProperties(lab.dnsServer(), lab.dnsPort(), "discovery.wmnet", lab.tsigKeyFile(),
         Duration.ofSeconds(3));
   }
 
   @Bean
   @Primary
-  DbProperties labDb(Lab lab) throws IOException {
-    Path passwordFile = lab.config().runDir().resolve("mysql-admin-password");
-    LabFiles.writeSecret(passwordFile, lab.mysqlAdminPassword() + "\n");
+  DbProperties labDb(Lab starting) {
+    Lab lab = starting.awaitStarted(starting.startTimeout());
+    Path passwordFile = lab.mysqlAdminPasswordFile();
     Map<String, String> masters = new HashMap<>();
     for (String section : lab.topology().sections()) {
       for (String dc : LabTopology.DATACENTERS) {
@@ -69,7 +75,8 @@ public class LabAdapterSettings {
   /** The switchover's hosts from the lab topology; short catch-up and approval settings stay default. */
   @Bean
   @Primary
-  SwitchoverProperties labSwitchover(Lab lab, Environment environment) {
+  SwitchoverProperties labSwitchover(Lab starting, Environment environment) {
+    Lab lab = starting.awaitStarted(starting.startTimeout());
     Map<String, List<String>> maintenance = new HashMap<>();
     Map<String, List<String>> jobrunners = new HashMap<>();
     Map<String, List<String>> dbMasters = new HashMap<>();

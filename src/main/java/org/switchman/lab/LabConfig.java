@@ -11,8 +11,9 @@ import java.util.Objects;
  * <p>Two instances on one machine never collide when they differ in every port and in the
  * loopback network: {@link #demo(Path)} and {@link #forTests(Path)} are such a pair.
  *
- * @param labDir the lab directory; {@code lab.env} is written here and the runtime files live in
- *     {@code labDir/run}, which is removed on stop
+ * @param labDir the lab directory; {@code lab.env} is written here and the runtime files
+ *     (configuration, data, logs) live in {@code labDir/run}, which is removed on stop and kept
+ *     when the start fails; Unix sockets live in the short {@link #socketDir()}
  * @param templateCacheDir where the MariaDB template datadir is cached, keyed by MariaDB version;
  *     it survives a stop
  * @param loopbackNetwork the first two octets of the fleet's loopback /16, for example {@code
@@ -136,6 +137,14 @@ public record LabConfig(
   /** The runtime directory, removed on stop. */
   public Path runDir() {
     return labDir.resolve("run");
+  }
+
+  /**
+   * The short directory for Unix sockets, whose paths may not exceed 107 bytes however deep the
+   * lab directory lies: {@code /tmp/switchman-lab-<hash of labDir>}, removed on stop.
+   */
+  public Path socketDir() {
+    return LabSocketDir.of(labDir);
   }
 
   /** The shell variables file for operators and scripts. */

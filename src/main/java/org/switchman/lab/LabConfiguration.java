@@ -29,12 +29,16 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * secures the fault API under {@code /lab/api/**} for engine administrators (group {@code
  * camunda-admin}, HTTP Basic).
  *
- * <p>The lab starts as soon as the bean factory is ready, in parallel with the process engine,
- * and the context does not finish starting (no web requests, no jobs) until every lab server is
- * ready. A lab that fails to start fails the application.
+ * <p>The lab starts as soon as the bean factory is ready, in parallel with the process engine.
+ * Beans that read the lab ({@link LabAdapterSettings}) wait for its start, and the context does
+ * not finish starting (no web requests, no jobs) until every lab server is ready; both waits are
+ * bounded by {@code switchman.lab.start-timeout} (3 minutes). A lab that fails to start fails the
+ * application with the lab's own error, which ends with the last lines of the failing server's
+ * log ({@link LabFailureAnalyzer}).
  *
  * <p>Settings: {@code switchman.lab.fleet-size} (0 = default demo fleet, 1000 for benchmarks),
  * {@code switchman.lab.discovery-ttl} (30s; 300s is prod-like), {@code switchman.lab.sections},
+ * {@code switchman.lab.start-timeout} (3m),
  * and, to run next to another lab, {@code switchman.lab.dir}, {@code
  * switchman.lab.loopback-network} and {@code switchman.lab.port-offset}. With {@code
  * switchman.lab.servers=false} no server starts: the profile then gives only its demo users and
@@ -61,7 +65,7 @@ public class LabConfiguration {
 
       @Override
       public void start() {
-        lab.awaitStarted(Duration.ofMinutes(3));
+        lab.awaitStarted(lab.startTimeout());
         running = true;
       }
 
@@ -130,7 +134,9 @@ public class LabConfiguration {
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-      Lab lab = new Lab(labConfig(Binder.get(environment)));
+      Binder binder = Binder.get(environment);
+      Lab lab = new Lab(labConfig(binder), binder.bind("switchman.lab.start-timeout",
+          Duration.class).orElse(Lab.DEFAULT_START_TIMEOUT));
       lab.startInBackground();
       beanFactory.registerSingleton(LAB_BEAN, lab);
       if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {

@@ -44,7 +44,7 @@ final class LabDns {
   void launch() {
     child = processes.start("named", List.of(RequiredPrograms.path("named"), "-g", "-n", "1",
         "-4", "-c", dir.resolve("named.conf").toString()), dir.resolve("named.log"), Map.of());
-    Readiness.await("DNS SOA " + ZONE, Duration.ofSeconds(20), child,
+    Readiness.await("DNS SOA " + ZONE, Duration.ofSeconds(20), child, dir.resolve("named.log"),
         () -> Readiness.dnsSoa(config.dnsPort(), ZONE));
   }
 

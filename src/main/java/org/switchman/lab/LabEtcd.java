@@ -54,7 +54,8 @@ final class LabEtcd {
         "--initial-cluster", "lab=" + peer,
         "--log-level", "warn",
         "--logger", "zap"), dir.resolve("etcd.log"), Map.of());
-    Readiness.await("etcd /health", Duration.ofSeconds(20), child, this::healthy);
+    Readiness.await("etcd /health", Duration.ofSeconds(20), child, dir.resolve("etcd.log"),
+        this::healthy);
   }
 
   /** Stops etcd (TERM), keeping its data. */

@@ -64,6 +64,18 @@ final class LabFiles {
     }
   }
 
+  /** The last lines of a text file; empty if it is missing or empty. */
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (java.nio.charset.MalformedInputException e) {
+      return "(" + file + " is not UTF-8 text)";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** Waits for all futures; rethrows the first failure unwrapped. */
   static void join(List<CompletableFuture<Void>> futures) {
     try {

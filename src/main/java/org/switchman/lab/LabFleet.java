@@ -263,7 +263,7 @@ final class LabFleet {
         "-e", "-f", conf.toString()), sshDir.resolve(name + ".log"), Map.of());
     // sshd binds every ListenAddress before it accepts anything: one banner proves them all
     String first = addresses.get(0);
-    Readiness.await("sshd on " + first, Duration.ofSeconds(15), sshd,
+    Readiness.await("sshd on " + first, Duration.ofSeconds(15), sshd, sshDir.resolve(name + ".log"),
         () -> Readiness.sshBanner(first, config.sshPort()));
     return sshd;
   }

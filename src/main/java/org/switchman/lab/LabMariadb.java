@@ -34,10 +34,13 @@ final class LabMariadb {
   /** Changes whenever the template's creation options change, so that old caches are rebuilt. */
   private static final String TEMPLATE_LAYOUT = "small-ibdata";
 
-  /** One master. */
-  record Instance(String section, String dc, int port, int serverId, Path dir) {
-    Path socket() {
-      return dir.resolve("mysqld.sock");
+  /**
+   * One master: its configuration, data and logs in {@code dir}, its Unix socket in {@code socket}
+   * (in the lab's short socket directory, see {@link LabSocketDir}).
+   */
+  record Instance(String section, String dc, int port, int serverId, Path dir, Path socket) {
+    Path errorLog() {
+      return dir.resolve("error.log");
     }
   }
 
@@ -58,7 +61,8 @@ final class LabMariadb {
         int serverId = 1000 * LabTopology.dcDigit(dc) + LabTopology.ALL_SECTIONS.indexOf(section)
             + 1;
         instances.add(new Instance(section, dc, config.mysqlPort(section, dc), serverId,
-            dir.resolve(section + "-" + dc)));
+            dir.resolve(section + "-" + dc),
+            config.socketDir().resolve("mysql-" + section + "-" + dc + ".sock")));
       }
     }
   }
@@ -117,15 +121,24 @@ final class LabMariadb {
         + instance.dir().resolve("my.cnf")), instance.dir().resolve("stdout.log"), Map.of());
     servers.put(instance, server);
     Readiness.await("MariaDB " + instance.section() + "-" + instance.dc(), Duration.ofSeconds(30),
-        server, () -> Readiness.mysqlHandshake(instance.port()));
+        server, instance.errorLog(), () -> Readiness.mysqlHandshake(instance.port()));
+  }
+
+  /**
+   * Where the template datadir of a MariaDB version is cached.
+   *
+   * @param versionOutput what {@code mariadbd --version} prints
+   */
+  static Path cachedTemplate(LabConfig config, String versionOutput) {
+    String version = versionOutput.replaceAll(".*Ver ([^ ]+).*(?s)", "$1").strip()
+        .replaceAll("[^A-Za-z0-9._-]", "_");
+    return config.templateCacheDir().resolve("mariadb-" + version + "-" + TEMPLATE_LAYOUT);
   }
 
   /** The template datadir, built once per MariaDB version and cached. */
   private Path template() throws IOException {
-    String version = processes.run("mariadbd --version", List.of(RequiredPrograms.path("mariadbd"),
-        "--version"), Duration.ofSeconds(10), Map.of()).replaceAll(".*Ver ([^ ]+).*(?s)", "$1")
-        .strip().replaceAll("[^A-Za-z0-9._-]", "_");
-    Path cached = config.templateCacheDir().resolve("mariadb-" + version + "-" + TEMPLATE_LAYOUT);
+    Path cached = cachedTemplate(config, processes.run("mariadbd --version",
+        List.of(RequiredPrograms.path("mariadbd"), "--version"), Duration.ofSeconds(10), Map.of()));
     if (Files.isDirectory(cached.resolve("mysql"))) {
       return cached;
     }
@@ -164,9 +177,9 @@ final class LabMariadb {
         [mariadbd]
         user=root
         datadir=%1$s/data
-        socket=%1$s/mysqld.sock
+        socket=%6$s
         pid-file=%1$s/mysqld.pid
-        log-error=%1$s/error.log
+        log-error=%7$s
         port=%2$d
         bind-address=127.0.0.1
         skip-name-resolve
@@ -204,7 +217,8 @@ final class LabMariadb {
         table_open_cache=256
         key_buffer_size=1M
         thread_cache_size=4
-        """.formatted(i.dir(), i.port(), i.serverId(), d, primary ? "OFF" : "ON");
+        """.formatted(i.dir(), i.port(), i.serverId(), d, primary ? "OFF" : "ON", i.socket(),
+            i.errorLog());
   }
 
   private String initSql(Instance i) {

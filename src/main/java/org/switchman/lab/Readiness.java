@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -17,8 +18,16 @@ final class Readiness {
 
   private Readiness() {}
 
-  /** Polls until the probe succeeds; fails early if the child has exited. */
-  static void await(String what, Duration timeout, ChildProcesses.Child child,
+  /** How many lines of a failed server's log its error carries. */
+  static final int LOG_LINES = 15;
+
+  /**
+   * Polls until the probe succeeds; fails early if the child has exited.
+   *
+   * @param log the server's log, whose last lines the error carries
+   * @throws LabException naming the server, why it is not ready, and the end of its log
+   */
+  static void await(String what, Duration timeout, ChildProcesses.Child child, Path log,
       BooleanSupplier probe) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -27,10 +36,10 @@ final class Readiness {
       }
       if (child != null && !child.alive()) {
         throw new LabException(what + ": " + child.name() + " exited with code "
-            + child.process().exitValue() + " (see its log in the lab run directory)");
+            + child.process().exitValue() + logEnd(log));
       }
       if (System.nanoTime() > deadline) {
-        throw new LabException(what + " not ready after " + timeout);
+        throw new LabException(what + " not ready after " + timeout + logEnd(log));
       }
       try {
         Thread.sleep(50);
@@ -41,13 +50,19 @@ final class Readiness {
     }
   }
 
+  private static String logEnd(Path log) {
+    String tail = LabFiles.tail(log, LOG_LINES);
+    return tail.isEmpty() ? "; its log " + log + " is empty"
+        : "; the end of its log " + log + ":\n" + tail.indent(2).stripTrailing();
+  }
+
   /**
    * Whether a TCP server sends a greeting that starts with the given bytes.
    *
-   * <p>The probe connects from another loopback address than the server's. Lab ports lie in the
-   * kernel's ephemeral range, so a probe of a port nobody listens on yet could otherwise be given
-   * that very port as its own and connect to itself (TCP simultaneous open), holding the port the
-   * server is about to bind.
+   * <p>The probe connects from another loopback address than the server's. Lab ports may lie in
+   * the kernel's ephemeral range (they are reserved when the lab may, see {@link EphemeralPorts}),
+   * so a probe of a port nobody listens on yet could otherwise be given that very port as its own
+   * and connect to itself (TCP simultaneous open), holding the port the server is about to bind.
    */
   static boolean greets(String host, int port, byte[] prefix, int skip) {
     try (Socket socket = new Socket()) {

@@ -5,6 +5,7 @@ import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
 
 /** The few ways Switchman hooks into the engine, in one place. */
 public final class EngineHooks {
@@ -27,6 +28,17 @@ public final class EngineHooks {
       configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
     }
     configuration.getCustomPostBPMNParseListeners().add(listener);
+  }
+
+  /**
+   * Adds a deployer that sees every deployment (and every reload of a stored one) before the
+   * engine's own deployers parse it.
+   */
+  public static void addPreDeployer(ProcessEngineConfigurationImpl configuration, Deployer deployer) {
+    if (configuration.getCustomPreDeployers() == null) {
+      configuration.setCustomPreDeployers(new ArrayList<>());
+    }
+    configuration.getCustomPreDeployers().add(deployer);
   }
 
   /**

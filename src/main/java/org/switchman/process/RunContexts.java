@@ -1,35 +1,87 @@
 package org.switchman.process;
 
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.springframework.stereotype.Component;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.RunParameters;
 
 /**
- * The run a step belongs to, read from the engine: the run id is the root process instance (a
- * called process journals into the run that called it), the actor is the user who started the run,
- * and the step is the activity, with the multi-instance item when there is one.
+ * The run a step belongs to: the run id is the root process instance (a called process journals
+ * into the run that called it), the step is the activity (with the multi-instance item when there
+ * is one), and the actor, mode and active datacenter are the run's frozen parameters
+ * ({@link RunParameters}), written when the run started and out of reach of any task completion.
+ * The actor is the authenticated user who started the run, never a variable.
  */
-public final class RunContexts {
+@Component("runContexts")
+public class RunContexts {
 
-  /** Set by {@code camunda:initiator} on every runbook's start event. */
+  /** The authenticated user who started the run, frozen at its start. */
   public static final String STARTER = "starter";
   public static final String MODE = "mode";
   public static final String ACTIVE_DATACENTER = "activeDatacenter";
 
-  private RunContexts() {}
+  private final RunParameters parameters;
 
-  public static RunContext of(DelegateExecution execution) {
-    return of(execution, execution.getCurrentActivityId());
+  public RunContexts(RunParameters parameters) {
+    this.parameters = parameters;
   }
 
-  public static RunContext of(DelegateExecution execution, String step) {
-    Object mode = execution.getVariable(MODE);
-    Object starter = execution.getVariable(STARTER);
-    Object active = execution.getVariable(ACTIVE_DATACENTER);
-    return new RunContext(runId(execution), step, starter == null ? "system" : starter.toString(),
-        ExecutionMode.parse(mode == null ? "live" : mode.toString()),
-        active == null ? null : active.toString());
+  public RunContext of(DelegateExecution execution) {
+    return of(execution, execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run");
+  }
+
+  /**
+   * @throws IllegalStateException when the run has no frozen mode: it was not started through its
+   *     runbook's validation, and no step may guess whether to act for real
+   */
+  public RunContext of(DelegateExecution execution, String step) {
+    String runId = runId(execution);
+    String mode = parameters.get(runId, MODE).orElseThrow(() -> new IllegalStateException(
+        "Run " + runId + " has no validated mode: it did not start through its runbook's checks,"
+            + " so no step acts for it"));
+    return new RunContext(runId, step, starter(execution), ExecutionMode.parse(mode),
+        parameters.get(runId, ACTIVE_DATACENTER).orElse(null));
+  }
+
+  /** The user who started the run, or {@code system} for a run started by the engine itself. */
+  public String starter(DelegateExecution execution) {
+    return parameters.get(runId(execution), STARTER).orElse("system");
+  }
+
+  /** The run's mode as frozen at its start, or {@code null} before that. */
+  public String mode(DelegateExecution execution) {
+    return parameters.get(runId(execution), MODE).orElse(null);
+  }
+
+  /** A frozen parameter of the run, or {@code null}. */
+  public String frozen(DelegateExecution execution, String name) {
+    return parameters.get(runId(execution), name).orElse(null);
+  }
+
+  /** A frozen parameter of the run, if it is stored. */
+  public Optional<String> find(DelegateExecution execution, String name) {
+    return parameters.get(runId(execution), name);
+  }
+
+  /**
+   * Freezes a parameter of the run (the first value wins) and shows it as a process variable of
+   * the same name, for forms and Cockpit; steps read the frozen value, never the variable.
+   *
+   * @return the frozen value
+   */
+  public String freeze(DelegateExecution execution, String name, String value) {
+    String kept = parameters.freeze(runId(execution), name, value);
+    execution.setVariable(name, kept);
+    return kept;
+  }
+
+  /** Stores a fact the run learns again on a retry (replacing the earlier one), and shows it. */
+  public void record(DelegateExecution execution, String name, String value) {
+    parameters.record(runId(execution), name, value);
+    execution.setVariable(name, value);
   }
 
   /** The root process instance: the run that was started by a person. */

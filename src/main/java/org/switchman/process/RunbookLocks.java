@@ -13,9 +13,9 @@ import org.switchman.audit.report.RunReports;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * The runbook lock a run holds for its whole life, used from the diagrams as expression listeners:
- * {@code ${runbookLocks.acquire(execution, 'dc-switchover', 'mediawiki')}} on the start event and
- * {@code ${runbookLocks.release(execution, 'dc-switchover', 'mediawiki')}} when the process ends.
+ * The runbook lock a run holds for its whole life, taken when its process starts and released
+ * when it ends, by {@link RunbookStarts} (built into the engine, not written in the diagrams). The
+ * holder is the run and the user who started it, as frozen at the start.
  *
  * <p>The lock is taken for the run (the root process instance), so a process called by the run
  * finds it already held and goes on, while the same process started on its own takes it. A second
@@ -34,10 +34,12 @@ public class RunbookLocks {
 
   private final ObjectProvider<RunbookLock> locks;
   private final Journal journal;
+  private final RunContexts runs;
 
-  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal) {
+  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal, RunContexts runs) {
     this.locks = locks;
     this.journal = journal;
+    this.runs = runs;
   }
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
@@ -54,9 +56,8 @@ public class RunbookLocks {
 
   /** Takes the lock for the run if it does not hold it (again after a restart); idempotent. */
   public void ensure(DelegateExecution execution, String runbook, String target) {
-    Object starter = execution.getVariable(RunContexts.STARTER);
     lock().acquire(runbook, target, new RunbookLock.Holder(RunContexts.runId(execution),
-        starter == null ? "system" : starter.toString(), Instant.now()), 1, LEASE);
+        runs.starter(execution), Instant.now()), 1, LEASE);
   }
 
   /** Releases the lock when the run itself ends; a called process leaves it to its caller. */
@@ -71,13 +72,12 @@ public class RunbookLocks {
     }
   }
 
-  private static JournalEntry.Draft entry(DelegateExecution execution, String runbook,
+  private JournalEntry.Draft entry(DelegateExecution execution, String runbook,
       String target, String verb, String outcome) {
-    Object starter = execution.getVariable(RunContexts.STARTER);
-    Object mode = execution.getVariable(RunContexts.MODE);
+    String mode = runs.mode(execution);
     String step = execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run";
     return new JournalEntry.Draft(RunContexts.runId(execution), step,
-        starter == null ? "system" : starter.toString(), mode == null ? "live" : mode.toString(),
+        runs.starter(execution), mode == null ? "live" : mode,
         RunReports.LOCK, runbook + "/" + target, verb + " lock " + runbook + " on " + target,
         outcome, null, null, null);
   }

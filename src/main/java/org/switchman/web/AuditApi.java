@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.switchman.audit.Journal;
+import org.switchman.audit.JournalHead;
 import org.switchman.audit.JournalVerification;
 import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LiveView;
@@ -66,10 +67,20 @@ public class AuditApi {
     return LiveView.of(history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)), Instant.now());
   }
 
-  /** Verifies the whole journal's hash chain, or one run's entries with {@code ?run=}. */
+  /**
+   * Verifies the whole journal's hash chain, or one run's entries with {@code ?run=}. The whole
+   * chain is checked from where the last intact check ended, unless {@code ?full=true}.
+   */
   @GetMapping("/journal/verify")
-  public JournalVerification verify(@RequestParam(required = false) String run) {
-    return run == null || run.isBlank() ? journal.verify() : journal.verifyRun(run);
+  public JournalVerification verify(@RequestParam(required = false) String run,
+      @RequestParam(defaultValue = "false") boolean full) {
+    return run == null || run.isBlank() ? journal.verify(full) : journal.verifyRun(run);
+  }
+
+  /** The journal's head now: the last entry's seq and hash. */
+  @GetMapping("/journal/head")
+  public JournalHead head() {
+    return journal.head();
   }
 
   @GetMapping("/locks")

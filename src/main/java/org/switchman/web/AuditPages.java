@@ -95,7 +95,7 @@ public class AuditPages {
 
   @GetMapping("/runs/{runId}")
   public String report(@PathVariable String runId, Model model) {
-    model.addAttribute("report", report(runId));
+    model.addAttribute("report", report(runId).printable());
     return "report";
   }
 
@@ -133,10 +133,12 @@ public class AuditPages {
   }
 
   @GetMapping("/journal/verify")
-  public String verify(@RequestParam(required = false) String run, Model model) {
+  public String verify(@RequestParam(required = false) String run,
+      @RequestParam(defaultValue = "false") boolean full, Model model) {
     boolean oneRun = run != null && !run.isBlank();
     model.addAttribute("run", oneRun ? run : null);
-    model.addAttribute("result", oneRun ? journal.verifyRun(run) : journal.verify());
+    model.addAttribute("result", oneRun ? journal.verifyRun(run) : journal.verify(full));
+    model.addAttribute("head", journal.head());
     return "verify";
   }
 

@@ -5,6 +5,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.switchman.audit.Journal;
+import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LockTable;
 import org.switchman.audit.report.RunHistory;
 import org.switchman.audit.report.RunReports;
@@ -15,8 +16,10 @@ import org.switchman.runbook.port.RunbookLock;
 public class AuditPagesConfiguration {
 
   @Bean
-  RunReports runReports(RunHistory history, Journal journal, ObjectProvider<RunbookLock> locks) {
-    return new RunReports(history, journal, locks.getIfAvailable(), Clock.systemUTC());
+  RunReports runReports(RunHistory history, Journal journal, ObjectProvider<RunbookLock> locks,
+      ObjectProvider<OpsLogReader> opsLog) {
+    return new RunReports(history, journal, locks.getIfAvailable(), opsLog.getIfAvailable(),
+        Clock.systemUTC());
   }
 
   @Bean

@@ -1,24 +1,48 @@
 package org.switchman.audit;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** A journal in a list, for unit tests of code that journals. Same chain rules as the real one. */
+/**
+ * A journal in a list, for unit tests of code that journals. Same chain rules as the real one,
+ * keyed with a random key unless one is given.
+ */
 public class InMemoryJournal implements Journal {
 
   private final List<JournalEntry> entries = new ArrayList<>();
+  private final JournalChain chain;
+
+  public InMemoryJournal() {
+    this(JournalChain.keyed(randomKey()));
+  }
+
+  public InMemoryJournal(JournalChain chain) {
+    this.chain = chain;
+  }
+
+  public static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  public JournalChain chain() {
+    return chain;
+  }
 
   @Override
   public synchronized JournalEntry append(JournalEntry.Draft d) {
     long seq = entries.size() + 1;
     String previous = entries.isEmpty() ? JournalChain.GENESIS : entries.get(entries.size() - 1).hash();
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    String hash = JournalChain.hashOf(seq, JournalChain.micros(at), d, previous);
+    String hash = chain.hashOf(seq, JournalChain.micros(at), d, previous);
     JournalEntry entry = new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
         d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(),
-        previous, hash);
+        previous, hash, JournalChain.KEYED);
     entries.add(entry);
     return entry;
   }
@@ -33,14 +57,24 @@ public class InMemoryJournal implements Journal {
   }
 
   @Override
-  public synchronized JournalVerification verify() {
-    String head = entries.isEmpty() ? JournalChain.GENESIS : entries.get(entries.size() - 1).hash();
-    return JournalChain.verify(new ArrayList<>(entries).iterator(), entries.size(), head);
+  public synchronized Optional<JournalEntry> entry(long seq) {
+    return entries.stream().filter(e -> e.seq() == seq).findFirst();
+  }
+
+  @Override
+  public synchronized JournalHead head() {
+    return entries.isEmpty() ? new JournalHead(0, JournalChain.GENESIS)
+        : new JournalHead(entries.size(), entries.get(entries.size() - 1).hash());
+  }
+
+  @Override
+  public synchronized JournalVerification verify(boolean full) {
+    return chain.verify(new ArrayList<>(entries).iterator(), head());
   }
 
   @Override
   public synchronized JournalVerification verifyRun(String runId) {
-    return JournalChain.verifyRun(entriesOfRun(runId), seq -> entries.stream()
-        .filter(e -> e.seq() == seq).map(JournalEntry::hash).findFirst().orElse(null));
+    return chain.verifyRun(entriesOfRun(runId), seq -> entry(seq).map(JournalEntry::hash).orElse(null),
+        null);
   }
 }

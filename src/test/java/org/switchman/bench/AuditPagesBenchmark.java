@@ -20,6 +20,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.SwitchmanApplication;
+import org.switchman.config.JournalKey;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.report.RunFilter;
@@ -43,9 +44,12 @@ public final class AuditPagesBenchmark {
   public static void main(String[] args) throws Exception {
     Path data = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(),
         "bench-pages-");
+    Path journalKey = data.resolve("journal.key");
+    JournalKey.generate(journalKey);
     ConfigurableApplicationContext app = new SpringApplication(SwitchmanApplication.class).run(
         "--spring.profiles.active=lab", "--switchman.lab.servers=false", "--server.port=0",
-        "--switchman.data-dir=" + data, "--logging.level.root=WARN");
+        "--switchman.data-dir=" + data, "--switchman.journal.key-file=" + journalKey,
+        "--logging.level.root=WARN");
     try {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
       long started = System.nanoTime();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A stopped lab, and a lab whose JVM was killed with SIGKILL, leave no process, port, runtime
- * directory or env file behind. (The lab uses no firewall rules, so there are none to leave.)
+ * directory, socket directory or env file behind. (The lab uses no firewall rules, so there are none to leave.)
  * Each case runs its own small lab on its own ports and loopback network.
  */
 class LabCleanupIT {
@@ -71,6 +71,7 @@ class LabCleanupIT {
       assertThat(pids).hasSizeGreaterThan(SECTIONS.size() * 4);
       assertThat(processesUnder(config.runDir())).isNotEmpty();
       assertThat(config.envFile()).exists();
+      assertThat(config.socketDir()).isDirectory();
 
       jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
       assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -84,13 +85,15 @@ class LabCleanupIT {
   private static void assertNothingLeft(LabConfig config, List<Long> pids) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline
-        && (pids.stream().anyMatch(LabCleanupIT::alive) || Files.exists(config.runDir()))) {
+        && (pids.stream().anyMatch(LabCleanupIT::alive) || Files.exists(config.runDir())
+            || Files.exists(config.socketDir()))) {
       Thread.sleep(200);
     }
     assertThat(pids.stream().filter(LabCleanupIT::alive).toList()).as("live lab processes")
         .isEmpty();
     assertThat(processesUnder(config.runDir())).isEmpty();
     assertThat(config.runDir()).doesNotExist();
+    assertThat(config.socketDir()).doesNotExist();
     assertThat(config.envFile()).doesNotExist();
     List<String> open = new ArrayList<>();
     List<Integer> ports = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),

@@ -61,11 +61,12 @@ class FourEyesIT {
     assertRefused(alice().post("/engine-rest/task/" + task + "/submit-form", GO), "alice");
     assertThat(task(task).get("assignee").isNull()).isTrue();
 
-    // she may hand the task to bob, but still not complete it herself
-    assertThat(alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"bob\"}").status())
-        .isEqualTo(204);
+    // nor hand it to someone of her choice, and still not complete it herself
+    Rest.Reply handed = alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"bob\"}");
+    assertThat(handed.status()).isEqualTo(403);
+    assertThat(handed.json().get("type").asText()).isEqualTo("GateRefusal");
     assertRefused(alice().post("/engine-rest/task/" + task + "/complete", GO), "alice");
-    assertThat(task(task).get("assignee").asText()).isEqualTo("bob");
+    assertThat(task(task).get("assignee").isNull()).isTrue();
     assertThat(openTask(run, "UserTask_FirstGate")).isEqualTo(task);
 
     List<String> comments = comments(task);
@@ -99,7 +100,13 @@ class FourEyesIT {
   void theStarterCannotBeAssignedHerOwnApproval() {
     String run = start("four-eyes-check");
     String task = openTask(run, "UserTask_FirstGate");
-    assertRefused(bob().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}"), "alice");
+    Rest.Reply handed = bob().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}");
+    assertThat(handed.status()).isEqualTo(403);
+    assertThat(handed.json().get("message").asText()).contains("for alice");
+    // and alice can neither assign it to herself (no one but admins assigns) nor claim it (four-eyes)
+    assertThat(alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}").status())
+        .isEqualTo(403);
+    assertRefused(alice().post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"alice\"}"), "alice");
     assertThat(task(task).get("assignee").isNull()).isTrue();
   }
 

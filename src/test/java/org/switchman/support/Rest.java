@@ -66,6 +66,40 @@ public final class Rest {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Reply put(String path) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /**
+   * A {@code multipart/form-data} POST, as {@code curl -F} sends it: each part a form field, a
+   * part whose value is a {@link java.nio.file.Path} sent as that file.
+   */
+  public Reply postMultipart(String path, java.util.Map<String, Object> parts) {
+    String boundary = "switchman-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    try {
+      for (var part : parts.entrySet()) {
+        body.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
+        if (part.getValue() instanceof java.nio.file.Path file) {
+          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey()
+              + "\"; filename=\"" + file.getFileName() + "\"\r\n"
+              + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+          body.writeBytes(java.nio.file.Files.readAllBytes(file));
+        } else {
+          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey() + "\"\r\n\r\n"
+              + part.getValue()).getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return send(request(path)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(30));
@@ -78,8 +112,13 @@ public final class Rest {
   }
 
   private static Reply send(HttpRequest.Builder builder) {
+    return send(CLIENT, builder);
+  }
+
+  /** Sends a request with a client of the caller's (a session's cookie jar), as a {@link Reply}. */
+  public static Reply send(HttpClient client, HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.body(),
           response.headers().firstValue("Location").orElse(""));
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalVerification;
+import org.switchman.audit.PlainText;
 
 /**
  * Everything an auditor needs about one run: the engine's history joined with the journal. This is
@@ -24,12 +25,40 @@ import org.switchman.audit.JournalVerification;
  * @param openTasks user tasks waiting now
  * @param visitedActivityIds diagram elements the run passed through
  * @param activeActivityIds diagram elements it is in now
+ * @param journalHead the journal's head published at the run's end, against the journal now
  */
 public record RunReport(String format, Instant generatedAt, RunSummary summary,
     String definitionId, List<String> runIds, List<TimelineEntry> timeline,
     List<Approval> approvals, List<OperatorDecision> decisions, LockUse lock,
     List<JournalEntry> journal, JournalVerification journalCheck, List<Incident> incidents,
-    List<OpenTask> openTasks, List<String> visitedActivityIds, List<String> activeActivityIds) {
+    List<OpenTask> openTasks, List<String> visitedActivityIds, List<String> activeActivityIds,
+    JournalHeadCheck journalHead) {
 
   public static final String FORMAT = "switchman-run-report/1";
+
+  /**
+   * The same report with the journal's texts made safe to show ({@link PlainText}): no control
+   * characters, line breaks only in outputs, comments and justifications. For pages and the CSV
+   * export; the JSON export keeps the entries exactly as stored, as hashed.
+   */
+  public RunReport printable() {
+    List<JournalEntry> entries = journal.stream().map(e -> new JournalEntry(e.seq(), e.at(),
+        line(e.runId()), line(e.step()), line(e.actor()), line(e.mode()), line(e.kind()),
+        line(e.target()), line(e.action()), line(e.outcome()), PlainText.multiLine(e.output()),
+        e.durationMillis(), line(e.hostKeyFingerprint()), e.previousHash(), e.hash(), e.scheme()))
+        .toList();
+    List<Approval> cleanApprovals = approvals.stream().map(a -> new Approval(line(a.step()),
+        line(a.task()), line(a.user()), a.at(), line(a.decision()), PlainText.multiLine(a.comment()),
+        a.journalSeq())).toList();
+    List<OperatorDecision> cleanDecisions = decisions.stream().map(d -> new OperatorDecision(
+        line(d.step()), line(d.target()), line(d.user()), d.at(), line(d.decision()),
+        line(d.question()), PlainText.multiLine(d.justification()), d.journalSeq())).toList();
+    return new RunReport(format, generatedAt, summary, definitionId, runIds, timeline,
+        cleanApprovals, cleanDecisions, lock, entries, journalCheck, incidents, openTasks,
+        visitedActivityIds, activeActivityIds, journalHead);
+  }
+
+  private static String line(String text) {
+    return PlainText.singleLine(text);
+  }
 }

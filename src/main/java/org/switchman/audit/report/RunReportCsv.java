@@ -11,14 +11,17 @@ import org.switchman.audit.JournalEntry;
  * ones are only ever added at the end:
  *
  * <ol>
- *   <li>{@code record}: what the row is: {@code run}, {@code read-only-window}, {@code lock},
- *       {@code timeline}, {@code approval}, {@code decision}, {@code incident} or {@code journal}
+ *   <li>{@code record}: what the row is: {@code run}, {@code deployment} (the deployment the run
+ *       executed: name, deployer, deployment id and version tag), {@code read-only-window}, {@code lock},
+ *       {@code timeline}, {@code approval}, {@code decision}, {@code incident}, {@code journal},
+ *       or {@code journal-head} (the head published at the run's end, {@code name} {@code
+ *       at run end}, and the head now, {@code name} {@code now}: seq and hash)
  *   <li>{@code seq}: the journal entry's seq (journal, approval and decision rows)
  *   <li>{@code at}: when it started or happened (ISO-8601, UTC)
  *   <li>{@code ended_at}: when it ended, for rows with a duration
  *   <li>{@code duration_ms}: the duration in milliseconds
  *   <li>{@code step}: the diagram element (activity id)
- *   <li>{@code name}: the step's name, the runbook, or the lock
+ *   <li>{@code name}: the step's name, the runbook, the deployment, or the lock
  *   <li>{@code actor}: who acted or decided
  *   <li>{@code target}: the host, key, record, section or task concerned
  *   <li>{@code action}: the exact command or change, or the question decided
@@ -36,7 +39,9 @@ public final class RunReportCsv {
 
   private RunReportCsv() {}
 
-  public static String of(RunReport report) {
+  /** The CSV of a report; the journal's texts are made printable first ({@link RunReport#printable}). */
+  public static String of(RunReport fullReport) {
+    RunReport report = fullReport.printable();
     StringBuilder csv = new StringBuilder();
     row(csv, COLUMNS);
     RunSummary run = report.summary();
@@ -44,6 +49,13 @@ public final class RunReportCsv {
         report.definitionId(), run.runbook(), run.startedBy(), run.target(),
         "mode " + run.mode() + "; reason " + run.reason() + "; ticket " + run.ticket(),
         run.outcome(), run.runId(), null, null);
+    RunDeployment deployment = run.deployment();
+    if (deployment != null) {
+      row(csv, "deployment", null, deployment.deployedAt(), null, null, null, deployment.name(),
+          deployment.deployedBy(), deployment.id(),
+          deployment.versionTag() == null ? null : "version tag " + deployment.versionTag(),
+          null, null, null, null);
+    }
     ReadOnlyWindow window = run.readOnlyWindow();
     if (window != null) {
       row(csv, "read-only-window", null, window.startedAt(), window.endedAt(),
@@ -83,6 +95,18 @@ public final class RunReportCsv {
       row(csv, "journal", e.seq(), e.at(), null, e.durationMillis(), e.step(), e.kind(), e.actor(),
           e.target(), e.action(), e.outcome(), e.output(), e.hostKeyFingerprint(), e.hash());
     }
+    JournalHeadCheck head = report.journalHead();
+    if (head != null) {
+      if (head.atRunEnd() != null) {
+        row(csv, "journal-head", head.atRunEnd().seq(), head.publishedAt(), null, null, null,
+            "at run end", null, null, null,
+            Boolean.TRUE.equals(head.unchanged()) ? "unchanged" : "CHANGED",
+            "entry " + head.atRunEnd().seq() + " now: " + head.entryHashNow(), null,
+            head.atRunEnd().hash());
+      }
+      row(csv, "journal-head", head.now().seq(), report.generatedAt(), null, null, null, "now",
+          null, null, null, null, null, null, head.now().hash());
+    }
     return csv.toString();
   }
 
@@ -108,10 +132,13 @@ public final class RunReportCsv {
     csv.append("\r\n");
   }
 
-  /** RFC 4180 quoting; a leading formula character is escaped so spreadsheets show it as text. */
+  /**
+   * RFC 4180 quoting; a cell that starts with a formula character ({@code = + - @}, TAB or CR, as
+   * OWASP lists them) gets a leading {@code '} so spreadsheets show it as text.
+   */
   static String quote(String cell) {
     String text = cell;
-    if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 && !text.matches("-?\\d+")) {
+    if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 && !text.matches("-?\\d+")) {
       text = "'" + text;
     }
     if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")

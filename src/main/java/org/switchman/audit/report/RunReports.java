@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalHead;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLogReader;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
@@ -22,24 +25,40 @@ public class RunReports {
   public static final String EXPIRY = "EXPIRY";
   public static final String DECISION = "DECISION";
   public static final String LOCK = "LOCK";
+  public static final String DEPLOYMENT = "DEPLOYMENT";
+
+  /**
+   * The run id of journal entries that belong to no run (deployments); {@code system} is also the
+   * actor of what the application does by itself, such as deploying the runbooks at start.
+   */
+  public static final String SYSTEM = "system";
 
   /** Lock entry outcomes. */
   public static final String ACQUIRED = "ACQUIRED";
   public static final String RELEASED = "RELEASED";
   public static final String FORCE_RELEASED = "FORCE_RELEASED";
 
+  /** Deployment entry outcomes. */
+  public static final String DEPLOYED = "DEPLOYED";
+  public static final String REFUSED = "REFUSED";
+
   private final RunHistory history;
   private final Journal journal;
   private final Optional<RunbookLock> locks;
+  private final Optional<OpsLogReader> opsLog;
   private final Clock clock;
 
   /**
    * @param locks the live lock table, to show the TTL of a lock still held; may be {@code null}
+   * @param opsLog the ops log, where the journal's head at each run's end was published; may be
+   *     {@code null}
    */
-  public RunReports(RunHistory history, Journal journal, RunbookLock locks, Clock clock) {
+  public RunReports(RunHistory history, Journal journal, RunbookLock locks, OpsLogReader opsLog,
+      Clock clock) {
     this.history = history;
     this.journal = journal;
     this.locks = Optional.ofNullable(locks);
+    this.opsLog = Optional.ofNullable(opsLog);
     this.clock = clock;
   }
 
@@ -74,10 +93,37 @@ public class RunReports {
     if (lock != null && lock.releasedAt() == null) {
       lock = withTtl(lock, run.summary().runId());
     }
-    return new RunReport(RunReport.FORMAT, clock.instant(), run.summary(), run.definitionId(),
+    RunSummary summary = run.summary();
+    if (summary.deployment() != null) {
+      summary = summary.withDeployment(
+          summary.deployment().withDeployedBy(deployer(summary.deployment().id())));
+    }
+    return new RunReport(RunReport.FORMAT, clock.instant(), summary, run.definitionId(),
         run.runIds(), run.timeline(), approvals, decisions, lock, entries,
         journal.verifyRun(run.summary().runId()), run.incidents(), run.openTasks(),
-        run.visitedActivityIds(), run.activeActivityIds());
+        run.visitedActivityIds(), run.activeActivityIds(), headCheck(run.summary().runId()));
+  }
+
+  /** The head published at the run's end (its newest {@code journal head} ops log line) against now. */
+  private JournalHeadCheck headCheck(String runId) {
+    Optional<OpsEvent> published = opsLog.flatMap(log -> log.page(runId, 0, 500).events().stream()
+        .filter(event -> event.kind() == OpsEvent.Kind.JOURNAL_HEAD)
+        .filter(event -> JournalHead.parse(event.detail()).isPresent())
+        .findFirst());
+    JournalHead atRunEnd = published.flatMap(event -> JournalHead.parse(event.detail())).orElse(null);
+    String hashNow = atRunEnd == null || atRunEnd.seq() == 0 ? null
+        : journal.entry(atRunEnd.seq()).map(JournalEntry::hash).orElse(null);
+    return JournalHeadCheck.of(atRunEnd, published.map(OpsEvent::at).orElse(null), hashNow,
+        journal.head());
+  }
+
+  /** Who deployed it, from the deployment's journal entry; {@code null} when there is none. */
+  private String deployer(String deploymentId) {
+    return journal.entriesOfRun(SYSTEM).stream()
+        .filter(e -> DEPLOYMENT.equals(e.kind()) && DEPLOYED.equals(e.outcome())
+            && deploymentId.equals(e.target()))
+        .map(JournalEntry::actor)
+        .findFirst().orElse(null);
   }
 
   private static LockUse lockUse(LockUse before, JournalEntry e) {

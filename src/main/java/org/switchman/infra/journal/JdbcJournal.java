@@ -2,20 +2,25 @@ package org.switchman.infra.journal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalHead;
 import org.switchman.audit.JournalVerification;
 
 /**
@@ -23,24 +28,69 @@ import org.switchman.audit.JournalVerification;
  * {@code SWITCHMAN_JOURNAL_HEAD} (one row: the last seq and hash). An append locks the head row
  * ({@code SELECT … FOR UPDATE}), so appends from all threads and all cluster nodes form one chain.
  * This class has no update or delete statement for entries.
+ *
+ * <p>Every field is cut to its column's size before it is hashed and stored, with a visible
+ * {@code …[truncated N chars]} marker, so an oversized value never makes an append fail.
+ *
+ * <p>The whole-chain check reads the entries in batches of {@value #BATCH} (never the whole
+ * journal at once) and remembers how far the chain was found intact: the next check reads only
+ * the entries written since. A check reads the chain from its first entry again when asked to
+ * ({@code verify(true)}), when the last full pass is older than the full-check interval, and after
+ * any broken result, so an edit of an entry that was already checked is found at the latest then.
  */
-@Component
 public class JdbcJournal implements Journal {
 
-  /** Longest output kept per entry; the rest is cut with a marker. */
-  public static final int MAX_OUTPUT = 65_000;
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
+
+  /** Longest output kept per entry (the column's size); the rest is cut with a marker. */
+  public static final int MAX_OUTPUT = 65_535;
+
+  /** Entries read per query by the whole-chain check. */
+  static final int BATCH = 500;
 
   private static final String COLUMNS = "SEQ, AT_MICROS, RUN_ID, STEP, ACTOR, MODE, KIND, TARGET,"
-      + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH";
+      + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME";
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate ownTransaction;
+  private final JournalChain chain;
+  private final Duration fullCheckInterval;
+  private final Clock clock;
 
-  public JdbcJournal(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+  /** How far the chain was last found intact, and when it was last read from its first entry. */
+  private JournalChain.Checkpoint verified;
+  private Instant lastFullCheck;
+
+  /** {@code sealUnkeyedThrough} for a lab: seal whatever unkeyed entries a lab journal holds. */
+  public static final long SEAL_ANY = -1;
+
+  /**
+   * @param chain the chain rules under the journal key
+   * @param sealUnkeyedThrough the last entry of a journal written before it had a key, which the
+   *     operator has checked and accepts: when the journal ends there and holds no keyed entry, a
+   *     keyed seal is appended after it (see {@link JournalChain}); {@code null} never seals, and
+   *     unkeyed entries are then reported as broken; {@link #SEAL_ANY} seals whatever unkeyed
+   *     prefix there is (the lab)
+   * @param fullCheckInterval how long a whole-chain check may resume from the last one before it
+   *     reads the chain from its first entry again
+   */
+  public JdbcJournal(JdbcTemplate jdbc, PlatformTransactionManager transactions, JournalChain chain,
+      Long sealUnkeyedThrough, Duration fullCheckInterval, Clock clock) {
     this.jdbc = jdbc;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.chain = chain;
+    this.fullCheckInterval = fullCheckInterval;
+    this.clock = clock;
     createSchema();
+    if (sealUnkeyedThrough != null) {
+      sealUnkeyedEntries(sealUnkeyedThrough);
+    }
+    if (hasUnsealedEntries()) {
+      LOG.warn("The journal holds entries written without the journal key; the journal check"
+          + " reports them as broken until they are sealed: check them, then start once with"
+          + " switchman.journal.seal-unkeyed-through set to the last of them");
+    }
   }
 
   private void createSchema() {
@@ -59,7 +109,10 @@ public class JdbcJournal implements Journal {
         + " DURATION_MS BIGINT,"
         + " HOST_KEY VARCHAR(256),"
         + " PREV_HASH CHAR(64) NOT NULL,"
-        + " HASH CHAR(64) NOT NULL)");
+        + " HASH CHAR(64) NOT NULL,"
+        + " SCHEME VARCHAR(16))");
+    // journals created before entries were keyed have no SCHEME column: their rows are unkeyed
+    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS SCHEME VARCHAR(16)");
     jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_RUN ON SWITCHMAN_JOURNAL (RUN_ID, SEQ)");
     jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL_HEAD ("
         + " ID INT NOT NULL PRIMARY KEY, LAST_SEQ BIGINT NOT NULL, LAST_HASH CHAR(64) NOT NULL)");
@@ -73,28 +126,65 @@ public class JdbcJournal implements Journal {
     }
   }
 
+  /** Unkeyed entries with no keyed entry after them. */
+  private boolean hasUnsealedEntries() {
+    return jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE (SCHEME IS NULL"
+        + " OR SCHEME <> ?) AND SEQ > (SELECT COALESCE(MAX(SEQ), 0) FROM SWITCHMAN_JOURNAL"
+        + " WHERE SCHEME = ?)", Long.class, JournalChain.KEYED, JournalChain.KEYED) > 0;
+  }
+
+  /**
+   * Appends the keyed seal after the unkeyed entries of a journal that has never held a keyed
+   * entry (a journal written before it had a key), when it ends at the entry the operator named.
+   * A journal that already holds keyed entries is never sealed again, so rows downgraded to
+   * unkeyed later stay broken.
+   */
+  private void sealUnkeyedEntries(long through) {
+    ownTransaction.executeWithoutResult(status -> {
+      JournalHead head = lockHead();
+      long keyed = jdbc.queryForObject(
+          "SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE SCHEME = ?", Long.class, JournalChain.KEYED);
+      if (head.seq() == 0 || keyed > 0 || (through != SEAL_ANY && through != head.seq())) {
+        if (keyed == 0 && head.seq() > 0) {
+          LOG.warn("Not sealing the unkeyed journal: it ends at entry {}, not at entry {}"
+              + " (switchman.journal.seal-unkeyed-through)", head.seq(), through);
+        }
+        return;
+      }
+      insert(head, JournalChain.sealDraft(head.seq()));
+      LOG.warn("The journal's entries 1 to {} were written without the journal key; they are"
+          + " sealed by the keyed entry {}", head.seq(), head.seq() + 1);
+    });
+  }
+
   @Override
   public JournalEntry append(JournalEntry.Draft draft) {
     JournalEntry.Draft capped = cap(draft);
-    return ownTransaction.execute(status -> {
-      Map<String, Object> head = jdbc.queryForMap(
-          "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE");
-      long seq = ((Number) head.get("LAST_SEQ")).longValue() + 1;
-      String previousHash = ((String) head.get("LAST_HASH")).trim();
-      Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      long atMicros = JournalChain.micros(at);
-      String hash = JournalChain.hashOf(seq, atMicros, capped, previousHash);
-      jdbc.update("INSERT INTO SWITCHMAN_JOURNAL (" + COLUMNS + ")"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          seq, atMicros, capped.runId(), capped.step(), capped.actor(), capped.mode(), capped.kind(),
-          capped.target(), capped.action(), capped.outcome(), capped.output(),
-          capped.durationMillis(), capped.hostKeyFingerprint(), previousHash, hash);
-      jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE ID = 1",
-          seq, hash);
-      return new JournalEntry(seq, at, capped.runId(), capped.step(), capped.actor(), capped.mode(),
-          capped.kind(), capped.target(), capped.action(), capped.outcome(), capped.output(),
-          capped.durationMillis(), capped.hostKeyFingerprint(), previousHash, hash);
-    });
+    return ownTransaction.execute(status -> insert(lockHead(), capped));
+  }
+
+  private JournalHead lockHead() {
+    Map<String, Object> head = jdbc.queryForMap(
+        "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE");
+    return new JournalHead(((Number) head.get("LAST_SEQ")).longValue(),
+        ((String) head.get("LAST_HASH")).trim());
+  }
+
+  private JournalEntry insert(JournalHead head, JournalEntry.Draft d) {
+    long seq = head.seq() + 1;
+    Instant at = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+    long atMicros = JournalChain.micros(at);
+    String hash = chain.hashOf(seq, atMicros, d, head.hash());
+    jdbc.update("INSERT INTO SWITCHMAN_JOURNAL (" + COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        seq, atMicros, d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(), d.action(),
+        d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(), head.hash(), hash,
+        JournalChain.KEYED);
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE ID = 1",
+        seq, hash);
+    return new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
+        d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(),
+        d.hostKeyFingerprint(), head.hash(), hash, JournalChain.KEYED);
   }
 
   @Override
@@ -104,30 +194,112 @@ public class JdbcJournal implements Journal {
   }
 
   @Override
-  public JournalVerification verify() {
-    Map<String, Object> head = jdbc.queryForMap(
-        "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1");
-    long headSeq = ((Number) head.get("LAST_SEQ")).longValue();
-    String headHash = ((String) head.get("LAST_HASH")).trim();
-    List<JournalEntry> all = jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL ORDER BY SEQ", ROW);
-    return JournalChain.verify(all.iterator(), headSeq, headHash);
+  public Optional<JournalEntry> entry(long seq) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", ROW, seq)
+        .stream().findFirst();
+  }
+
+  /** Read in a transaction of its own: callers include after-commit hooks of the engine. */
+  @Override
+  public JournalHead head() {
+    return ownTransaction.execute(status -> {
+      Map<String, Object> head = jdbc.queryForMap(
+          "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1");
+      return new JournalHead(((Number) head.get("LAST_SEQ")).longValue(),
+          ((String) head.get("LAST_HASH")).trim());
+    });
+  }
+
+  /**
+   * Checks are serialized: callers that arrive during a check wait for it and then resume from
+   * where it ended, so many simultaneous requests cost one pass over the new entries.
+   */
+  @Override
+  public synchronized JournalVerification verify(boolean full) {
+    Instant now = clock.instant();
+    boolean resume = !full && verified != null && lastFullCheck != null
+        && lastFullCheck.plus(fullCheckInterval).isAfter(now);
+    JournalHead head = head();
+    JournalChain.Checkpoint from = resume && verified.seq() <= head.seq()
+        ? verified : JournalChain.Checkpoint.START;
+    JournalChain.Pass pass = chain.pass(from);
+    long after = from.seq();
+    while (after < head.seq()) {
+      List<JournalEntry> batch = jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL"
+          + " WHERE SEQ > ? AND SEQ <= ? ORDER BY SEQ FETCH FIRST " + BATCH + " ROWS ONLY",
+          ROW, after, head.seq());
+      boolean going = true;
+      for (JournalEntry entry : batch) {
+        going = pass.accept(entry);
+        if (!going) {
+          break;
+        }
+      }
+      if (!going || batch.size() < BATCH) {
+        break;
+      }
+      after = batch.get(batch.size() - 1).seq();
+    }
+    JournalVerification result = pass.finish(head);
+    if (result.intact()) {
+      verified = pass.checkpoint();
+      if (from == JournalChain.Checkpoint.START) {
+        lastFullCheck = now;
+      }
+    } else {
+      verified = null;
+      lastFullCheck = null;
+    }
+    return from == JournalChain.Checkpoint.START ? result : result.resumed();
   }
 
   @Override
   public JournalVerification verifyRun(String runId) {
-    return JournalChain.verifyRun(entriesOfRun(runId), seq -> jdbc.query(
+    JournalEntry seal = jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE KIND = ?"
+            + " AND OUTCOME = ? AND SCHEME = ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY", ROW,
+        JournalChain.SEAL_KIND, JournalChain.SEAL_OUTCOME, JournalChain.KEYED)
+        .stream().findFirst().orElse(null);
+    return chain.verifyRun(entriesOfRun(runId), seq -> jdbc.query(
         "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
-        rs -> rs.next() ? rs.getString(1).trim() : null, seq));
+        rs -> rs.next() ? rs.getString(1).trim() : null, seq), seal);
   }
 
-  private static JournalEntry.Draft cap(JournalEntry.Draft d) {
-    String output = d.output();
-    if (output != null && output.length() > MAX_OUTPUT) {
-      int keep = MAX_OUTPUT - 64;
-      output = output.substring(0, keep) + "\n… [" + (output.length() - keep) + " more characters cut]";
+  /** Every field cut to its column's size; a missing required value is stored empty. */
+  static JournalEntry.Draft cap(JournalEntry.Draft d) {
+    return new JournalEntry.Draft(required(d.runId(), 64), required(d.step(), 255),
+        required(d.actor(), 128), required(d.mode(), 16), required(d.kind(), 32),
+        required(d.target(), 1024), required(d.action(), 8192), required(d.outcome(), 32),
+        cap(d.output(), MAX_OUTPUT), d.durationMillis(), cap(d.hostKeyFingerprint(), 256));
+  }
+
+  private static String required(String value, int max) {
+    return value == null ? "" : cap(value, max);
+  }
+
+  /**
+   * The value if it fits, else its start and a marker saying how much was cut: {@code …[truncated
+   * N chars]}, or {@code …[+N]} where the column is too narrow for the long marker. The result has
+   * at most {@code max} characters and never splits a surrogate pair.
+   */
+  static String cap(String value, int max) {
+    if (value == null || value.length() <= max) {
+      return value;
     }
-    return new JournalEntry.Draft(d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(),
-        d.action(), d.outcome(), output, d.durationMillis(), d.hostKeyFingerprint());
+    int keep = max;
+    while (true) {
+      if (keep > 0 && Character.isHighSurrogate(value.charAt(keep - 1))) {
+        keep--;
+      }
+      int cut = value.length() - keep;
+      String marker = max >= 64 ? "…[truncated " + cut + " chars]" : "…[+" + cut + "]";
+      if (keep + marker.length() <= max) {
+        return value.substring(0, keep) + marker;
+      }
+      if (keep == 0) {
+        return marker.substring(0, max);
+      }
+      keep = Math.max(0, max - marker.length());
+    }
   }
 
   private static final RowMapper<JournalEntry> ROW = JdbcJournal::entry;
@@ -136,9 +308,11 @@ public class JdbcJournal implements Journal {
     Instant at = JournalChain.instantOfMicros(rs.getLong("AT_MICROS"));
     long duration = rs.getLong("DURATION_MS");
     Long durationMillis = rs.wasNull() ? null : duration;
+    String scheme = rs.getString("SCHEME");
     return new JournalEntry(rs.getLong("SEQ"), at, rs.getString("RUN_ID"), rs.getString("STEP"),
         rs.getString("ACTOR"), rs.getString("MODE"), rs.getString("KIND"), rs.getString("TARGET"),
         rs.getString("ACTION"), rs.getString("OUTCOME"), rs.getString("OUTPUT"), durationMillis,
-        rs.getString("HOST_KEY"), rs.getString("PREV_HASH").trim(), rs.getString("HASH").trim());
+        rs.getString("HOST_KEY"), rs.getString("PREV_HASH").trim(), rs.getString("HASH").trim(),
+        scheme == null ? JournalChain.UNKEYED : scheme.trim());
   }
 }

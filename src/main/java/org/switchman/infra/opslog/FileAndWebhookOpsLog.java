@@ -15,12 +15,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.audit.OpsEvent;
@@ -33,17 +37,25 @@ import org.switchman.audit.OpsLog;
  * <p>Both happen on one background thread with a bounded queue, so the caller (a process step)
  * never waits: when the queue is full the event is dropped with a warning. A webhook delivery is
  * tried {@code attempts} times with a doubling pause; a 2xx answer ends it.
+ *
+ * <p>With a webhook secret, each POST carries {@value #SIGNATURE_HEADER}{@code : sha256=<hex>}, the
+ * HMAC-SHA256 of the exact request body under the secret, so the receiver can tell the app's
+ * lines from forged ones (the body's {@code at} lets it refuse replays).
  */
 public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAndWebhookOpsLog.class);
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
+  /** The request header that carries the body's HMAC-SHA256 under the webhook secret. */
+  public static final String SIGNATURE_HEADER = "X-Switchman-Signature";
+
   private final Path file;
   private final Consumer<OpsEvent> store;
   private final URI webhook;
   private final int attempts;
   private final Duration firstPause;
+  private final SecretKeySpec webhookSecret;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -69,6 +81,16 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
    */
   public FileAndWebhookOpsLog(Path file, Consumer<OpsEvent> store, URI webhook, int attempts,
       Duration firstPause) {
+    this(file, store, webhook, attempts, firstPause, null);
+  }
+
+  /**
+   * @param webhookSecret the key that signs each webhook body ({@value #SIGNATURE_HEADER}), or
+   *     {@code null} for unsigned deliveries
+   */
+  public FileAndWebhookOpsLog(Path file, Consumer<OpsEvent> store, URI webhook, int attempts,
+      Duration firstPause, byte[] webhookSecret) {
+    this.webhookSecret = webhookSecret == null ? null : new SecretKeySpec(webhookSecret, "HmacSHA256");
     this.file = file;
     this.store = store;
     this.webhook = webhook;
@@ -120,12 +142,15 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
     Duration pause = firstPause;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        HttpRequest request = HttpRequest.newBuilder(webhook)
+        byte[] body = json.writeValueAsBytes(event);
+        HttpRequest.Builder request = HttpRequest.newBuilder(webhook)
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(event)))
-            .build();
-        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (webhookSecret != null) {
+          request.header(SIGNATURE_HEADER, "sha256=" + signature(body));
+        }
+        int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 == 2) {
           return;
         }
@@ -147,6 +172,16 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       }
     }
     LOG.warn("Ops log webhook gave up on {} {} after {} attempts", event.kind(), event.runId(), attempts);
+  }
+
+  private String signature(byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(webhookSecret);
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
   }
 
   /** Waits up to the timeout for queued events to be written and delivered. */

@@ -38,8 +38,9 @@ import org.switchman.process.RunContexts;
  *       Tasklist shows and sorts by.
  *   <li><b>Operator decisions</b> (form {@value #FAILURE_FORM}): the decision must be {@code
  *       retry}, {@code skip} or {@code abort}; skip and abort need a justification; a task may
- *       forbid skip or abort with the local variables {@code skipAllowed} / {@code abortAllowed}
- *       set to {@code false} (input mappings in the diagram). Each accepted decision is journaled
+ *       forbid skip or abort with the input parameters {@code skipAllowed} / {@code abortAllowed}
+ *       set to {@code ${false}} in the diagram; the rule is read from the diagram, never from
+ *       variables. Each accepted decision is journaled
  *       ({@code DECISION}) and written to the ops log once the completion has committed.
  * </ul>
  * A refused decision raises {@link InvalidDecisionException} and the task stays open.
@@ -75,10 +76,11 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
           behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
               DecisionTasksPlugin::approvalCompleted);
         } else if (FAILURE_FORM.equals(form)) {
+          Options options = new Options(allowed(element, "skipAllowed"), allowed(element, "abortAllowed"));
           behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
               task -> clear(task.getExecution(), "decision", "justification"));
           behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
-              DecisionTasksPlugin.this::operatorDecided);
+              task -> operatorDecided(task, options));
         }
       }
     });
@@ -105,18 +107,42 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
     }
   }
 
-  private void operatorDecided(DelegateTask task) {
+  /** Which options a decision task offers, as its diagram says. */
+  record Options(boolean skip, boolean abort) {}
+
+  /**
+   * Whether the diagram offers an option on a decision task: its input parameter
+   * ({@code skipAllowed} / {@code abortAllowed}) is anything but {@code ${false}}. Read from the
+   * diagram when it is deployed, never from variables, which a completion could carry.
+   */
+  static boolean allowed(Element userTask, String parameter) {
+    Element extensions = userTask.element("extensionElements");
+    if (extensions == null) {
+      return true;
+    }
+    for (Element io : extensions.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputOutput")) {
+      for (Element input : io.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputParameter")) {
+        if (parameter.equals(input.attribute("name"))) {
+          String text = input.getText() == null ? "" : input.getText().replaceAll("\\s", "");
+          return !text.equals("${false}") && !text.equals("false");
+        }
+      }
+    }
+    return true;
+  }
+
+  private void operatorDecided(DelegateTask task, Options options) {
     Object value = task.getVariable("decision");
     String decision = value == null ? "" : value.toString();
     if (!OPERATOR_DECISIONS.contains(decision)) {
       throw new InvalidDecisionException("'" + task.getName() + "' needs the decision retry, skip"
           + " or abort, not " + (decision.isEmpty() ? "none" : "'" + decision + "'"));
     }
-    if (decision.equals("skip") && Boolean.FALSE.equals(task.getVariable("skipAllowed"))) {
+    if (decision.equals("skip") && !options.skip()) {
       throw new InvalidDecisionException("This step cannot be skipped: retry it"
-          + (Boolean.FALSE.equals(task.getVariable("abortAllowed")) ? "" : " or abort the run"));
+          + (options.abort() ? " or abort the run" : ""));
     }
-    if (decision.equals("abort") && Boolean.FALSE.equals(task.getVariable("abortAllowed"))) {
+    if (decision.equals("abort") && !options.abort()) {
       throw new InvalidDecisionException("Abort is not offered at this point: the discovery"
           + " records already point at the new datacenter. Retry or skip here, and run the reverse"
           + " switchover to go back.");

@@ -14,6 +14,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchman.process.security.UserIds;
 
 /**
  * The four-eyes rule on approval tasks, the single choke point for Tasklist and REST alike.
@@ -57,7 +58,7 @@ public class FourEyesTaskListener implements TaskListener {
             "an approval must be given by an authenticated user");
       }
       check(task, actor, "complete");
-      if (!actor.equals(task.getAssignee())) {
+      if (!UserIds.same(actor, task.getAssignee())) {
         ((TaskEntity) task).setAssigneeWithoutCascade(actor);
       }
       recorder.approved(task, actor);
@@ -68,7 +69,7 @@ public class FourEyesTaskListener implements TaskListener {
 
   private void check(DelegateTask task, String user, String action) {
     String starter = starterOf(task);
-    if (user.equals(starter)) {
+    if (UserIds.same(user, starter)) {
       refuse(task, user, action, user + " started this run and cannot approve it");
     }
     if (requiresDistinctApprovers(task)) {
@@ -115,10 +116,12 @@ public class FourEyesTaskListener implements TaskListener {
         context.getProcessEngineConfiguration().getHistoryService()
             .createHistoricTaskInstanceQuery()
             .processInstanceId(task.getProcessInstanceId())
-            .taskAssignee(user)
             .finished()
             .list());
     for (HistoricTaskInstance earlier : finished) {
+      if (!UserIds.same(user, earlier.getAssignee())) {
+        continue;
+      }
       ActivityImpl activity = definition.findActivity(earlier.getTaskDefinitionKey());
       boolean approval = activity != null
           && Boolean.TRUE.equals(activity.getProperty(FourEyesParseListener.APPROVAL_MARK));

@@ -25,6 +25,8 @@ import org.camunda.bpm.engine.history.HistoricIncident;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstanceQuery;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.repository.Deployment;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.task.IdentityLink;
 import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.camunda.bpm.engine.task.Task;
@@ -35,6 +37,7 @@ import org.switchman.audit.report.ReadOnlyWindow;
 import org.switchman.audit.report.RunFilter;
 import org.switchman.audit.report.RunHistory;
 import org.switchman.audit.report.RunPage;
+import org.switchman.audit.report.RunDeployment;
 import org.switchman.audit.report.RunRecord;
 import org.switchman.audit.report.RunSummary;
 import org.switchman.audit.report.TimelineEntry;
@@ -139,7 +142,8 @@ public class EngineRunHistory implements RunHistory {
         .filter(activity -> activity.getProcessInstanceId().equals(run.getId())
             && activity.getEndTime() == null)
         .map(HistoricActivityInstance::getActivityId).distinct().toList();
-    RunSummary summary = summary(run, runVariables(List.of(run.getId())).getOrDefault(run.getId(), Map.of()));
+    RunSummary summary = summary(run, runVariables(List.of(run.getId())).getOrDefault(run.getId(), Map.of()))
+        .withDeployment(deployment(run.getProcessDefinitionId()));
     return Optional.of(new RunRecord(summary, run.getProcessDefinitionId(), runIds, timeline,
         visited, active, openTasks(runIds), incidents(runIds)));
   }
@@ -161,6 +165,21 @@ public class EngineRunHistory implements RunHistory {
   public List<String> runbooks() {
     return repository.createProcessDefinitionQuery().latestVersion().list().stream()
         .map(definition -> definition.getKey()).distinct().sorted().toList();
+  }
+
+  /** The deployment that holds the definition; who deployed it comes from the journal. */
+  private RunDeployment deployment(String definitionId) {
+    ProcessDefinition definition = repository.createProcessDefinitionQuery()
+        .processDefinitionId(definitionId).singleResult();
+    if (definition == null) {
+      return null;
+    }
+    Deployment deployment = repository.createDeploymentQuery()
+        .deploymentId(definition.getDeploymentId()).singleResult();
+    return new RunDeployment(definition.getDeploymentId(),
+        deployment == null ? null : deployment.getName(),
+        deployment == null ? null : instant(deployment.getDeploymentTime()),
+        definition.getVersionTag(), null);
   }
 
   private HistoricProcessInstance instance(String runId) {

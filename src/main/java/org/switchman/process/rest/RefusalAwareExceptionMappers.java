@@ -9,23 +9,37 @@ import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
 import org.camunda.bpm.engine.rest.exception.RestExceptionHandler;
 import org.switchman.process.decisions.InvalidDecisionException;
+import org.switchman.process.deployment.DeploymentRefusedException;
 import org.switchman.process.foureyes.FourEyesViolationException;
+import org.switchman.process.gates.GateRefusedException;
+import org.switchman.process.gates.RefusedInputException;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal with 403, a
- * rejected start or decision with 400 and a held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine listener text. Everything else is handled
+ * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
+ * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
+ * held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine
+ * listener text. Everything else is handled
  * exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
 
   static final String REFUSAL_TYPE = "FourEyesViolation";
+  static final String GATE_TYPE = "GateRefusal";
+  /** The engine's code for skipCustomListeners / skipIoMappings on a start at the start event. */
+  static final String SKIP_AT_DEFAULT_START = "ENGINE-13024";
 
   private RefusalAwareExceptionMappers() {}
 
   static Response refusalOrNull(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof GateRefusedException refused) {
+        return answer(Response.Status.FORBIDDEN, GATE_TYPE, refused.getMessage());
+      }
+      if (cause instanceof RefusedInputException refused) {
+        return answer(Response.Status.BAD_REQUEST, "InvalidRequest", refused.getMessage());
+      }
       if (cause instanceof FourEyesViolationException refusal) {
         return answer(Response.Status.FORBIDDEN, REFUSAL_TYPE, refusal.getMessage());
       }
@@ -35,8 +49,18 @@ final class RefusalAwareExceptionMappers {
       if (cause instanceof InvalidDecisionException invalid) {
         return answer(Response.Status.BAD_REQUEST, "InvalidDecision", invalid.getMessage());
       }
+      if (cause instanceof DeploymentRefusedException refused) {
+        return answer(Response.Status.BAD_REQUEST, "DeploymentRefused", refused.getMessage());
+      }
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
+      }
+      if (cause instanceof ProcessEngineException engine && engine.getMessage() != null
+          && engine.getMessage().startsWith(SKIP_AT_DEFAULT_START)) {
+        // the engine refuses these flags on a plain start before any command runs; a start at an
+        // activity with them is refused by the gate rules
+        return answer(Response.Status.FORBIDDEN, GATE_TYPE, "Only camunda-admin may start a run"
+            + " without its listeners or input mappings, and then only at an activity");
       }
       if (cause.getCause() == cause) {
         break;

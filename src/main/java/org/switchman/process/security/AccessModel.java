@@ -9,7 +9,6 @@ import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.
 import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.READ_INSTANCE;
 import static org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions.READ_TASK;
 import static org.camunda.bpm.engine.authorization.Resources.APPLICATION;
-import static org.camunda.bpm.engine.authorization.TaskPermissions.TASK_ASSIGN;
 import static org.camunda.bpm.engine.authorization.Resources.DECISION_DEFINITION;
 import static org.camunda.bpm.engine.authorization.Resources.DEPLOYMENT;
 import static org.camunda.bpm.engine.authorization.Resources.FILTER;
@@ -31,8 +30,12 @@ import org.camunda.bpm.engine.authorization.Resources;
  * <p>Task work is not granted here: the engine grants claim and complete ({@code TASK_WORK}) on a
  * task to its candidate groups when the task is created, so approvers work approval tasks and
  * operators work operator tasks. The four-eyes listener then refuses the run's starter. Operators
- * and approvers may read and assign any task, which hands it to a named person and approves
- * nothing.
+ * and approvers may read any task but assign none: a task is claimed by a member of its candidate
+ * group for themselves ({@code org.switchman.process.gates.GateGuard}).
+ *
+ * <p>Deployments are not code: outside the {@code lab} profile nobody but {@code camunda-admin}
+ * deploys, and the runbooks ship as reviewed files in {@code processes/} and {@code forms/},
+ * deployed when the application starts. In the lab, designers deploy what they draw.
  */
 public final class AccessModel {
 
@@ -55,11 +58,16 @@ public final class AccessModel {
         new Group(OPERATORS, "Operators: start runbooks, work operator tasks"),
         new Group(APPROVERS, "Approvers: GO/NOGO and other approvals"),
         new Group(AUDITORS, "Auditors: read history and reports"),
-        new Group(DESIGNERS, "Designers: deploy process definitions"),
+        new Group(DESIGNERS, "Designers: read definitions; deploy in the lab only"),
         new Group(ADMINS, "Camunda administrators"));
   }
 
-  public static List<Grant> grants() {
+  /**
+   * The grants to ensure at start.
+   *
+   * @param lab whether the {@code lab} profile is active: only there may designers deploy
+   */
+  public static List<Grant> grants(boolean lab) {
     List<Grant> grants = new ArrayList<>();
     for (String group : List.of(OPERATORS, APPROVERS, AUDITORS, DESIGNERS)) {
       grants.add(new Grant(group, USER, "*", READ));
@@ -73,14 +81,14 @@ public final class AccessModel {
     grants.add(new Grant(OPERATORS, PROCESS_DEFINITION, "*",
         READ, CREATE_INSTANCE, READ_INSTANCE, READ_HISTORY, READ_TASK));
     grants.add(new Grant(OPERATORS, PROCESS_INSTANCE, "*", CREATE, READ));
-    // assigning hands a task to a named person; it approves nothing (four-eyes checks completion)
-    grants.add(new Grant(OPERATORS, TASK, "*", READ, TASK_ASSIGN));
+    // no TASK_ASSIGN: a person claims tasks of their own groups (TASK_WORK, granted per task)
+    grants.add(new Grant(OPERATORS, TASK, "*", READ));
 
     grants.add(new Grant(APPROVERS, APPLICATION, "tasklist", ACCESS));
     grants.add(new Grant(APPROVERS, FILTER, "*", READ));
     grants.add(new Grant(APPROVERS, PROCESS_DEFINITION, "*", READ, READ_INSTANCE, READ_HISTORY));
     grants.add(new Grant(APPROVERS, PROCESS_INSTANCE, "*", READ));
-    grants.add(new Grant(APPROVERS, TASK, "*", READ, TASK_ASSIGN));
+    grants.add(new Grant(APPROVERS, TASK, "*", READ));
 
     grants.add(new Grant(AUDITORS, APPLICATION, "cockpit", ACCESS));
     grants.add(new Grant(AUDITORS, FILTER, "*", READ));
@@ -91,7 +99,9 @@ public final class AccessModel {
     grants.add(new Grant(AUDITORS, DECISION_DEFINITION, "*", READ));
 
     grants.add(new Grant(DESIGNERS, APPLICATION, "cockpit", ACCESS));
-    grants.add(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE, READ));
+    if (lab) {
+      grants.add(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE, READ));
+    }
     grants.add(new Grant(DESIGNERS, PROCESS_DEFINITION, "*", READ));
     grants.add(new Grant(DESIGNERS, DECISION_DEFINITION, "*", READ));
 
@@ -99,5 +109,15 @@ public final class AccessModel {
       grants.add(new Grant(ADMINS, resource, "*", ALL));
     }
     return grants;
+  }
+
+  /**
+   * Permissions to take away at start where an earlier start granted them, for example the
+   * designers' {@code DEPLOYMENT CREATE} of a lab start on the same database.
+   *
+   * @param lab whether the {@code lab} profile is active
+   */
+  public static List<Grant> revocations(boolean lab) {
+    return lab ? List.of() : List.of(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE));
   }
 }

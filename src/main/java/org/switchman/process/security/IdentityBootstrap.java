@@ -1,6 +1,7 @@
 package org.switchman.process.security;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -23,7 +24,9 @@ import org.switchman.config.SwitchmanProperties;
 /**
  * Creates the groups, their authorizations, the administrator and (lab profile only) the demo
  * users once the engine is built. Every step is idempotent: it adds what is missing and leaves
- * the rest alone, so it runs at every start.
+ * the rest alone, so it runs at every start. The one thing it takes away is a permission that only
+ * the {@code lab} profile grants ({@link AccessModel#revocations}), so that a database once used
+ * by a lab start does not keep it.
  *
  * <p>Outside the lab profile it first looks for demo users in the engine database (an existence
  * check, which counts no failed login) and refuses to start while any is there, naming them; with
@@ -46,19 +49,19 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
 
   private final AdminCredentials admin;
   private final SwitchmanProperties properties;
-  private final boolean labProfile;
+  private final boolean lab;
 
   public IdentityBootstrap(AdminCredentials admin, SwitchmanProperties properties,
       Environment environment) {
     this.admin = admin;
     this.properties = properties;
-    this.labProfile = LabProfile.isActive(environment);
+    this.lab = LabProfile.isActive(environment);
   }
 
   @Override
   public void postProcessEngineBuild(ProcessEngine engine) {
     IdentityService identity = engine.getIdentityService();
-    if (!labProfile) {
+    if (!lab) {
       try {
         refuseDemoUsers(identity);
       } catch (IllegalStateException refused) {
@@ -70,8 +73,11 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     for (AccessModel.Group group : AccessModel.groups()) {
       ensureGroup(identity, group);
     }
-    for (AccessModel.Grant grant : AccessModel.grants()) {
+    for (AccessModel.Grant grant : AccessModel.grants(lab)) {
       ensureGrant(authorizations, grant);
+    }
+    for (AccessModel.Grant revoked : AccessModel.revocations(lab)) {
+      ensureRevoked(authorizations, revoked);
     }
     ensureUser(identity, admin.user(), admin.password(), List.of(AccessModel.ADMINS), true);
     if (properties.demoUsers()) {
@@ -142,8 +148,45 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
         changed = true;
       }
     }
+    // a permission the access model no longer grants (e.g. TASK_ASSIGN of an older version) goes
+    List<Permission> wanted = List.of(grant.permissions());
+    boolean all = wanted.stream().anyMatch(p -> p.getValue() == Integer.MAX_VALUE);
+    if (existing != null && !all) {
+      for (Permission held : authorization.getPermissions(
+          org.camunda.bpm.engine.impl.util.ResourceTypeUtil.getPermissionsByResourceType(grant.resource().resourceType()))) {
+        if (wanted.stream().noneMatch(w -> w.getValue() == held.getValue()) && held.getValue() != 0) {
+          authorization.removePermission(held);
+          changed = true;
+        }
+      }
+    }
     if (changed) {
       service.saveAuthorization(authorization);
+    }
+  }
+
+  private static void ensureRevoked(AuthorizationService service, AccessModel.Grant revoked) {
+    Authorization existing = service.createAuthorizationQuery()
+        .groupIdIn(revoked.group())
+        .resourceType(revoked.resource())
+        .resourceId(revoked.resourceId())
+        .authorizationType(Authorization.AUTH_TYPE_GRANT)
+        .singleResult();
+    if (existing == null) {
+      return;
+    }
+    boolean changed = false;
+    for (Permission permission : revoked.permissions()) {
+      if (existing.isPermissionGranted(permission)) {
+        existing.removePermission(permission);
+        changed = true;
+      }
+    }
+    if (changed) {
+      service.saveAuthorization(existing);
+      LOG.info("Revoked {} on {} {} from group {} (granted only in the lab profile)",
+          Arrays.toString(revoked.permissions()), revoked.resource().resourceName(),
+          revoked.resourceId(), revoked.group());
     }
   }
 

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 4: checks that DNS answers with the new datacenter. */
 @Component
@@ -19,7 +18,7 @@ public class CheckDiscoveryDnsDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().checkDiscoveryDns(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().checkDiscoveryDns(steps.context(execution),
         steps.request(execution)));
   }
 }

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 4: depools the old datacenter and points the records at the new one. */
 @Component
@@ -19,7 +18,7 @@ public class DepoolOldDatacenterDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().depoolOldDatacenter(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().depoolOldDatacenter(steps.context(execution),
         steps.request(execution)));
   }
 }

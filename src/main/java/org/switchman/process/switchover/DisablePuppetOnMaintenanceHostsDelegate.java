@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 0: disables puppet on the maintenance hosts of both datacenters. */
 @Component
@@ -19,7 +18,7 @@ public class DisablePuppetOnMaintenanceHostsDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().disablePuppet(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().disablePuppet(steps.context(execution),
         steps.request(execution)));
   }
 }

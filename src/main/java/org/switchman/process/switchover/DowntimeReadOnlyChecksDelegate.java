@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 0: downtimes the read-only checks of the database masters. */
 @Component
@@ -20,6 +19,6 @@ public class DowntimeReadOnlyChecksDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     steps.checked(execution, () -> steps.switchover().downtimeReadOnlyChecks(
-        RunContexts.of(execution), steps.request(execution)));
+        steps.context(execution), steps.request(execution)));
   }
 }

@@ -8,11 +8,11 @@ import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
-import org.switchman.process.RunContexts;
 import org.switchman.runbook.RunContext;
 
 /**
@@ -22,11 +22,13 @@ import org.switchman.runbook.RunContext;
 @Component
 public class EscalateReadOnlyOverrunDelegate implements JavaDelegate {
 
+  private final RunContexts runs;
   private final OpsLog opsLog;
   private final Journal journal;
   private final MeterRegistry registry;
 
-  public EscalateReadOnlyOverrunDelegate(OpsLog opsLog, Journal journal, MeterRegistry registry) {
+  public EscalateReadOnlyOverrunDelegate(OpsLog opsLog, Journal journal, MeterRegistry registry, RunContexts runs) {
+    this.runs = runs;
     this.opsLog = opsLog;
     this.journal = journal;
     this.registry = registry;
@@ -34,16 +36,16 @@ public class EscalateReadOnlyOverrunDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    RunContext run = RunContexts.of(execution);
-    String budget = SwitchoverSteps.text(execution, READ_ONLY_BUDGET);
+    RunContext run = runs.of(execution);
+    String budget = runs.frozen(execution, READ_ONLY_BUDGET);
     String detail = "read-only window over its budget of " + budget + " (read-only since "
-        + SwitchoverSteps.text(execution, READ_ONLY_STARTED_AT) + ")";
+        + runs.frozen(execution, READ_ONLY_STARTED_AT) + ")";
     execution.setVariable(READ_ONLY_BUDGET_EXCEEDED, true);
     journal.append(new JournalEntry.Draft(run.runId(), run.step(), "system", run.mode().value(),
         "ESCALATION", "read-only window", "budget " + budget, "EXCEEDED", detail, null, null));
     opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, "dc-switchover",
-        run.runId(), null, SwitchoverSteps.text(execution, REASON),
-        SwitchoverSteps.text(execution, TICKET), detail));
+        run.runId(), null, runs.frozen(execution, REASON),
+        runs.frozen(execution, TICKET), detail));
     Counter.builder("switchman.readonly.budget.exceeded").description("Read-only budgets exceeded")
         .register(registry).increment();
   }

@@ -7,7 +7,6 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
-import org.switchman.process.RunContexts;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.dblockdown.DbLockdown;
 
@@ -29,10 +28,10 @@ public class LockDownSectionDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     String section = SwitchoverSteps.text(execution, SECTION);
-    RunContext run = RunContexts.of(execution, execution.getCurrentActivityId() + "[" + section + "]");
+    RunContext run = steps.context(execution, execution.getCurrentActivityId() + "[" + section + "]");
     DbLockdown.SectionResult result = steps.checked(execution, () -> steps.switchover()
-        .lockDownSection(run, section, SwitchoverSteps.text(execution, DC_FROM),
-            SwitchoverSteps.text(execution, DC_TO)));
+        .lockDownSection(run, section, steps.frozen(execution, DC_FROM),
+            steps.frozen(execution, DC_TO)));
     result.warning().ifPresent(warning -> journal.append(new JournalEntry.Draft(run.runId(),
         run.step(), run.actor(), run.mode().value(), "WARNING", "section " + section,
         "catch-up check", "TOLERATED", warning, null, null)));

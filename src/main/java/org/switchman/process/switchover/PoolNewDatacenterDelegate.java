@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 4: pools the new datacenter for the moved discovery records. */
 @Component
@@ -19,7 +18,7 @@ public class PoolNewDatacenterDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().poolNewDatacenter(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().poolNewDatacenter(steps.context(execution),
         steps.request(execution)));
   }
 }

@@ -6,35 +6,37 @@ import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.process.RunContexts;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
-import org.switchman.process.RunContexts;
 import org.switchman.runbook.RunContext;
 
 /** An approval expired: journaled and logged as a NOGO by nobody; the run then rolls back. */
 @Component
 public class RecordApprovalExpiryDelegate implements JavaDelegate {
 
+  private final RunContexts runs;
   private final Journal journal;
   private final OpsLog opsLog;
 
-  public RecordApprovalExpiryDelegate(Journal journal, OpsLog opsLog) {
+  public RecordApprovalExpiryDelegate(Journal journal, OpsLog opsLog, RunContexts runs) {
+    this.runs = runs;
     this.journal = journal;
     this.opsLog = opsLog;
   }
 
   @Override
   public void execute(DelegateExecution execution) {
-    RunContext run = RunContexts.of(execution);
-    String detail = "no decision within " + SwitchoverSteps.text(execution, APPROVAL_TIMEOUT)
+    RunContext run = runs.of(execution);
+    String detail = "no decision within " + runs.frozen(execution, APPROVAL_TIMEOUT)
         + ": treated as NOGO";
     execution.setVariable(STOP_REASON, "approval expired");
     journal.append(new JournalEntry.Draft(run.runId(), run.step(), "system", run.mode().value(),
         "EXPIRY", "approval", execution.getCurrentActivityName(), "NOGO", detail, null, null));
     opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION, "dc-switchover", run.runId(),
-        null, SwitchoverSteps.text(execution, REASON), SwitchoverSteps.text(execution, TICKET),
+        null, runs.frozen(execution, REASON), runs.frozen(execution, TICKET),
         "approval expired, " + detail));
   }
 }

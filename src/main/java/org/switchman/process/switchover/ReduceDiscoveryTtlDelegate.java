@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 0: reads the discovery TTLs from DNS, reduces them, and sets the wait for the old TTL. */
 @Component
@@ -20,9 +19,10 @@ public class ReduceDiscoveryTtlDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     java.util.Map<String, Long> original = steps.checked(execution, () -> steps.switchover()
-        .reduceTtl(RunContexts.of(execution), steps.ttls(execution), steps.settings().ttlIfUnknown()));
-    execution.setVariable(ORIGINAL_TTLS, steps.ttlsText(original));
+        .reduceTtl(steps.context(execution), steps.ttls(execution), steps.settings().ttlIfUnknown()));
+    // the TTLs read first are kept: a retry neither re-measures nor forgets them
+    steps.runs().freeze(execution, ORIGINAL_TTLS, steps.ttlsText(original));
     execution.setVariable(OLD_TTL_WAIT,
-        org.switchman.runbook.switchover.Switchover.oldTtlWait(original).toString());
+        org.switchman.runbook.switchover.Switchover.oldTtlWait(steps.ttls(execution)).toString());
   }
 }

@@ -14,9 +14,11 @@ import org.switchman.process.RunContexts;
 @Component
 public class RemindApproversDelegate implements JavaDelegate {
 
+  private final RunContexts runs;
   private final OpsLog opsLog;
 
-  public RemindApproversDelegate(OpsLog opsLog) {
+  public RemindApproversDelegate(OpsLog opsLog, RunContexts runs) {
+    this.runs = runs;
     this.opsLog = opsLog;
   }
 
@@ -24,8 +26,8 @@ public class RemindApproversDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.REMINDER,
         execution.getProcessDefinitionId().split(":")[0], RunContexts.runId(execution), null,
-        SwitchoverSteps.text(execution, REASON), SwitchoverSteps.text(execution, TICKET),
+        runs.frozen(execution, REASON), runs.frozen(execution, TICKET),
         "'" + execution.getCurrentActivityName() + "': an approval is waiting; it expires after "
-            + SwitchoverSteps.text(execution, APPROVAL_TIMEOUT)));
+            + runs.frozen(execution, APPROVAL_TIMEOUT)));
   }
 }

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 8: restarts envoy on the old site's jobrunners. */
 @Component
@@ -20,6 +19,6 @@ public class RestartEnvoyOnJobrunnersDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     steps.checked(execution, () -> steps.switchover().restartEnvoyOnJobrunners(
-        RunContexts.of(execution), steps.request(execution)));
+        steps.context(execution), steps.request(execution)));
   }
 }

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 9: restores the TTLs read in phase 0. */
 @Component
@@ -19,7 +18,7 @@ public class RestoreDiscoveryTtlDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().restoreTtl(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().restoreTtl(steps.context(execution),
         steps.ttls(execution)));
   }
 }

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** After an abort in the lockdown: the old site's masters read-write again. */
 @Component
@@ -19,10 +18,10 @@ public class RollBackSectionsDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    org.switchman.runbook.RunContext run = RunContexts.of(execution);
-    String dcFrom = SwitchoverSteps.text(execution, DC_FROM);
-    String dcTo = SwitchoverSteps.text(execution, DC_TO);
-    for (String section : org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, SECTIONS))) {
+    org.switchman.runbook.RunContext run = steps.context(execution);
+    String dcFrom = steps.frozen(execution, DC_FROM);
+    String dcTo = steps.frozen(execution, DC_TO);
+    for (String section : org.switchman.process.RunVariables.split(steps.frozen(execution, SECTIONS))) {
       steps.switchover().rollBackSection(run.inStep(run.step() + "[" + section + "]"), section,
           dcFrom, dcTo);
     }

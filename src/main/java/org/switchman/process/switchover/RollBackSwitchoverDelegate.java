@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Rolls a stopped switchover back; a part that fails raises an incident after the retries. */
 @Component
@@ -19,9 +18,9 @@ public class RollBackSwitchoverDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.switchover().rollBack(RunContexts.of(execution), steps.request(execution),
+    steps.switchover().rollBack(steps.context(execution), steps.request(execution),
         steps.ttls(execution),
-        org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+        org.switchman.process.RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     execution.setVariable(OUTCOME, "rolled-back");
   }
 }

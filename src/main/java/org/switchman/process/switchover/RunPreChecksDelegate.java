@@ -10,7 +10,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
-import org.switchman.process.RunContexts;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.switchover.Switchover;
@@ -36,7 +35,7 @@ public class RunPreChecksDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    RunContext run = RunContexts.of(execution);
+    RunContext run = steps.context(execution);
     SwitchoverRequest request = steps.request(execution);
     Switchover switchover = steps.switchover();
     Switchover.PreCheckReport report = steps.checked(execution,
@@ -73,9 +72,9 @@ public class RunPreChecksDelegate implements JavaDelegate {
             .replace(entry.target(), "…"), k -> new ArrayList<>()).add(entry.target()));
     List<String> lines = new ArrayList<>();
     byAction.forEach((action, targets) -> lines.add("- " + String.join(", ", targets) + ": " + action));
-    execution.setVariable(PRE_CHECKS, bounded(report.lines().stream().map(line -> "- " + line)
+    steps.runs().record(execution, PRE_CHECKS, bounded(report.lines().stream().map(line -> "- " + line)
         .toList(), planStep));
-    execution.setVariable(PLAN, lines.isEmpty() ? "- nothing to change" : bounded(lines, planStep));
+    steps.runs().record(execution, PLAN, lines.isEmpty() ? "- nothing to change" : bounded(lines, planStep));
   }
 
   /** Engine text variables hold 4000 characters; the rest stays in the journal. */

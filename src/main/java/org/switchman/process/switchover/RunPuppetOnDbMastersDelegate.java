@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 9: runs puppet on the database masters and removes the check downtimes. */
 @Component
@@ -20,6 +19,6 @@ public class RunPuppetOnDbMastersDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     steps.checked(execution, () -> steps.switchover().runPuppetOnDbMasters(
-        RunContexts.of(execution), steps.request(execution)));
+        steps.context(execution), steps.request(execution)));
   }
 }

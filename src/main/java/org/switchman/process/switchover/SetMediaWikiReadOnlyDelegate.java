@@ -6,7 +6,6 @@ import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 2: MediaWiki read-only; the first success opens the read-only window. */
 @Component
@@ -21,9 +20,8 @@ public class SetMediaWikiReadOnlyDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     Instant started = steps.checked(execution, () -> steps.switchover()
-        .setReadOnly(RunContexts.of(execution), steps.request(execution)));
-    if (execution.getVariable(READ_ONLY_STARTED_AT) == null) {
-      execution.setVariable(READ_ONLY_STARTED_AT, started.toString());
-    }
+        .setReadOnly(steps.context(execution), steps.request(execution)));
+    // the first success opens the window; a retry keeps that start
+    steps.runs().freeze(execution, READ_ONLY_STARTED_AT, started.toString());
   }
 }

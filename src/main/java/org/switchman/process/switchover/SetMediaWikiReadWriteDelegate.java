@@ -31,12 +31,12 @@ public class SetMediaWikiReadWriteDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     Instant ended = steps.checked(execution, () -> steps.switchover()
-        .setReadWrite(RunContexts.of(execution), steps.request(execution)));
-    String startedText = SwitchoverSteps.text(execution, READ_ONLY_STARTED_AT);
+        .setReadWrite(steps.context(execution), steps.request(execution)));
+    String startedText = steps.frozen(execution, READ_ONLY_STARTED_AT);
     Duration window = Duration.between(startedText == null ? ended : Instant.parse(startedText), ended);
     execution.setVariable(READ_ONLY_ENDED_AT, ended.toString());
     execution.setVariable(READ_ONLY_WINDOW_MILLIS, window.toMillis());
-    String mode = SwitchoverSteps.text(execution, RunContexts.MODE);
+    String mode = steps.frozen(execution, RunContexts.MODE);
     EngineHooks.afterCommit(() -> Timer.builder("switchman.readonly.window")
         .description("MediaWiki read-only window of a switchover").tag("mode", mode)
         .register(registry).record(window));

@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 1: stops the maintenance jobs in both datacenters; remembers where they ran. */
 @Component
@@ -20,10 +19,10 @@ public class StopMaintenanceDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     java.util.List<String> wereRunning = steps.checked(execution, () -> steps.switchover()
-        .stopMaintenance(RunContexts.of(execution), steps.request(execution)));
+        .stopMaintenance(steps.context(execution), steps.request(execution)));
     java.util.Set<String> all = new java.util.LinkedHashSet<>(
-        org.switchman.process.RunVariables.split(SwitchoverSteps.text(execution, MAINTENANCE_WAS_RUNNING)));
+        org.switchman.process.RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     all.addAll(wereRunning);
-    execution.setVariable(MAINTENANCE_WAS_RUNNING, String.join(",", all));
+    steps.runs().record(execution, MAINTENANCE_WAS_RUNNING, String.join(",", all));
   }
 }

@@ -20,7 +20,7 @@ import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.RunContexts;
 import org.switchman.runbook.CheckFailedException;
-import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
@@ -45,14 +45,16 @@ public class SwitchoverSteps {
   private final ObjectProvider<SwitchoverProperties> settings;
   private final ObjectProvider<DbProperties> db;
   private final StepFailures failures;
+  private final RunContexts runs;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
 
   public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
       ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
       ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db,
-      StepFailures failures) {
+      StepFailures failures, RunContexts runs) {
     this.conftool = conftool;
+    this.runs = runs;
     this.failures = failures;
     this.dns = dns;
     this.masters = masters;
@@ -104,12 +106,45 @@ public class SwitchoverSteps {
     return d != null ? d.sections() : DbProperties.DEFAULT_SECTIONS;
   }
 
-  /** The request as the start listener normalized it. */
+  /** The run's frozen parameters, and where a step freezes what it learns. */
+  public RunContexts runs() {
+    return runs;
+  }
+
+  /** Who acts, in which run and step, and how: from the run's frozen parameters. */
+  public RunContext context(DelegateExecution execution) {
+    return runs.of(execution);
+  }
+
+  public RunContext context(DelegateExecution execution, String step) {
+    return runs.of(execution, step);
+  }
+
+  /** A frozen parameter of the run (the validated request or a fact it learned), or null. */
+  public String frozen(DelegateExecution execution, String name) {
+    return runs.frozen(execution, name);
+  }
+
+  /**
+   * Freezes a validated request: the datacenters, mode, reason, ticket, the datacenter to protect
+   * and the sections, which the steps read from then on.
+   */
+  public void freeze(DelegateExecution execution, SwitchoverRequest request, String activeDatacenter) {
+    runs.freeze(execution, DC_FROM, request.dcFrom());
+    runs.freeze(execution, DC_TO, request.dcTo());
+    runs.freeze(execution, RunContexts.MODE, request.mode().value());
+    runs.freeze(execution, REASON, request.reason());
+    runs.freeze(execution, TICKET, request.ticket());
+    runs.freeze(execution, RunContexts.ACTIVE_DATACENTER, activeDatacenter);
+    runs.freeze(execution, SECTIONS, String.join(",", sections()));
+  }
+
+  /** The request as it was validated and frozen when the run started. */
   public SwitchoverRequest request(DelegateExecution execution) {
-    return new SwitchoverRequest(text(execution, DC_FROM), text(execution, DC_TO),
-        ExecutionMode.parse(text(execution, RunContexts.MODE)), text(execution, REASON),
-        text(execution, TICKET), duration(execution, READ_ONLY_BUDGET, "PT3M"),
-        duration(execution, IN_FLIGHT_GRACE, "PT10S"));
+    return new SwitchoverRequest(frozen(execution, DC_FROM), frozen(execution, DC_TO),
+        context(execution).mode(), frozen(execution, REASON),
+        frozen(execution, TICKET), duration(frozen(execution, READ_ONLY_BUDGET), "PT3M"),
+        duration(frozen(execution, IN_FLIGHT_GRACE), "PT10S"));
   }
 
   /**
@@ -138,8 +173,9 @@ public class SwitchoverSteps {
     });
   }
 
+  /** The TTLs the run read before it reduced them, as frozen then; empty before. */
   public Map<String, Long> ttls(DelegateExecution execution) {
-    String text = text(execution, ORIGINAL_TTLS);
+    String text = frozen(execution, ORIGINAL_TTLS);
     if (text == null || text.isBlank()) {
       return new LinkedHashMap<>();
     }
@@ -162,8 +198,7 @@ public class SwitchoverSteps {
     return RunContexts.text(execution, name);
   }
 
-  private static Duration duration(DelegateExecution execution, String name, String fallback) {
-    String text = text(execution, name);
+  private static Duration duration(String text, String fallback) {
     return Duration.parse(text == null || text.isBlank() ? fallback : text);
   }
 }

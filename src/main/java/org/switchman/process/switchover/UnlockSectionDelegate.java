@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 6 for one section: the new site's master read-write. */
 @Component
@@ -20,9 +19,9 @@ public class UnlockSectionDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     String section = SwitchoverSteps.text(execution, SECTION);
-    org.switchman.runbook.RunContext run = RunContexts.of(execution,
+    org.switchman.runbook.RunContext run = steps.context(execution,
         execution.getCurrentActivityId() + "[" + section + "]");
     steps.checked(execution, () -> steps.switchover().unlockSection(run, section,
-        SwitchoverSteps.text(execution, DC_FROM), SwitchoverSteps.text(execution, DC_TO)));
+        steps.frozen(execution, DC_FROM), steps.frozen(execution, DC_TO)));
   }
 }

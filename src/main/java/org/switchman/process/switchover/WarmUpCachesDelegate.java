@@ -5,7 +5,6 @@ import static org.switchman.process.switchover.SwitchoverVars.*;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 
 /** Phase 0 (optional): warms the new site's caches. */
 @Component
@@ -19,7 +18,7 @@ public class WarmUpCachesDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().warmUpCaches(RunContexts.of(execution),
+    steps.checked(execution, () -> steps.switchover().warmUpCaches(steps.context(execution),
         steps.request(execution)));
   }
 }

@@ -32,7 +32,19 @@ public final class HostRestart {
    * @param service the conftool service, e.g. {@code apache2}
    * @param unit the systemd unit, e.g. {@code php-fpm}
    */
-  public record Target(String host, String dc, String cluster, String service, String unit) {}
+  public record Target(String host, String dc, String cluster, String service, String unit) {
+
+    /** A systemd unit name: letters, digits and {@code @._-}, so it is safe in a shell command. */
+    public static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[A-Za-z0-9@._-]{1,128}");
+
+    /** @throws IllegalArgumentException when the unit is not a plain unit name */
+    public Target {
+      if (unit == null || !UNIT.matcher(unit).matches()) {
+        throw new IllegalArgumentException("'" + unit + "' is not a systemd unit name"
+            + " (letters, digits and @._- only)");
+      }
+    }
+  }
 
   private final RemoteExecutor remote;
   private final Conftool conftool;

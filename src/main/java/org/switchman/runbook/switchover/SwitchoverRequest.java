@@ -3,6 +3,7 @@ package org.switchman.runbook.switchover;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
 
@@ -23,6 +24,14 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
   /** The process key, also the name of the lock. */
   public static final String RUNBOOK = "dc-switchover";
 
+  /** The longest reason: one line, shown to editors as the read-only message. */
+  public static final int MAX_REASON = 200;
+  /** A Phabricator-style task id. */
+  public static final Pattern TICKET = Pattern.compile("T[0-9]{1,9}");
+  public static final Duration MIN_BUDGET = Duration.ofSeconds(30);
+  public static final Duration MAX_BUDGET = Duration.ofHours(1);
+  public static final Duration MAX_GRACE = Duration.ofMinutes(5);
+
   /**
    * Parses and checks the start-form input against the known datacenters and the one that is
    * primary now. Nothing is changed by this check.
@@ -38,15 +47,15 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
     try {
       parsedMode = ExecutionMode.parse(mode == null ? "" : mode.strip());
     } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
+      problems.add("mode '" + abbreviated(mode) + "' is not one of live, live-test, dry-run");
     }
     String from = dcFrom == null ? "" : dcFrom.strip();
     String to = dcTo == null ? "" : dcTo.strip();
     if (!datacenters.contains(from)) {
-      problems.add("dcFrom '" + from + "' is not a known datacenter " + datacenters);
+      problems.add("dcFrom '" + abbreviated(from) + "' is not a known datacenter " + datacenters);
     }
     if (!datacenters.contains(to)) {
-      problems.add("dcTo '" + to + "' is not a known datacenter " + datacenters);
+      problems.add("dcTo '" + abbreviated(to) + "' is not a known datacenter " + datacenters);
     }
     if (!from.isEmpty() && from.equals(to)) {
       problems.add("dcFrom and dcTo are both '" + from + "': a switchover needs two datacenters");
@@ -62,17 +71,28 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
     }
     if (reason == null || reason.isBlank()) {
       problems.add("reason is empty: say why, it is the read-only message editors see");
+    } else if (reason.strip().length() > MAX_REASON) {
+      problems.add("reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
+    } else if (reason.strip().codePoints().anyMatch(SwitchoverRequest::isControl)) {
+      problems.add("reason must be a single line of text, without line breaks or control characters");
     }
     if (ticket == null || ticket.isBlank()) {
       problems.add("ticket is empty: name the task that tracks this switchover");
+    } else if (!TICKET.matcher(ticket.strip()).matches()) {
+      problems.add("ticket must be T followed by digits (such as T12345), not '"
+          + abbreviated(ticket.strip()) + "'");
     }
     Duration budget = duration("readOnlyBudget", readOnlyBudget, "PT3M", problems);
     Duration grace = duration("inFlightGrace", inFlightGrace, "PT10S", problems);
-    if (budget != null && (budget.isZero() || budget.isNegative())) {
-      problems.add("readOnlyBudget must be longer than zero, not " + readOnlyBudget);
+    if (budget != null && (budget.compareTo(MIN_BUDGET) < 0 || budget.compareTo(MAX_BUDGET) > 0)) {
+      problems.add("readOnlyBudget must be from " + MIN_BUDGET + " to " + MAX_BUDGET + ", not "
+          + abbreviated(readOnlyBudget));
     }
-    if (grace != null && grace.isNegative()) {
-      problems.add("inFlightGrace must not be negative, not " + inFlightGrace);
+    if (grace != null && (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0)) {
+      problems.add("inFlightGrace must be from PT0S to " + MAX_GRACE + ", not " + abbreviated(inFlightGrace));
+    } else if (grace != null && budget != null && grace.compareTo(budget) > 0) {
+      problems.add("inFlightGrace (" + grace + ") must not be longer than readOnlyBudget (" + budget
+          + "): the grace is spent inside the read-only window");
     }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(RUNBOOK, problems);
@@ -84,10 +104,25 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
     String value = text == null || text.isBlank() ? fallback : text.strip();
     try {
       return Duration.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
-      problems.add(name + " '" + value + "' is not an ISO-8601 duration such as " + fallback);
+    } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+      problems.add(name + " '" + abbreviated(value) + "' is not an ISO-8601 duration such as " + fallback);
       return null;
     }
+  }
+
+  /** C0 and C1 controls, and the line and paragraph separators. */
+  private static boolean isControl(int c) {
+    return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
+  }
+
+  /** Input echoed in a message, cut so that a message stays readable. */
+  private static String abbreviated(String text) {
+    if (text == null) {
+      return "";
+    }
+    String clean = text.codePoints().filter(c -> !isControl(c))
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
   }
 
   /** The datacenter a live-test must not change; the active one otherwise. */

@@ -13,6 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalHead;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLogReader;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
@@ -22,6 +25,12 @@ class RunReportsTest {
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   private final InMemoryJournal journal = new InMemoryJournal();
   private final Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+  private final List<OpsEvent> opsLines = new ArrayList<>();
+  private final OpsLogReader opsLog = (runId, offset, limit) -> {
+    List<OpsEvent> ofRun = new ArrayList<>(opsLines.stream().filter(e -> e.runId().equals(runId)).toList());
+    java.util.Collections.reverse(ofRun);
+    return new OpsLogReader.OpsLogPage(ofRun, ofRun.size());
+  };
 
   private static RunSummary summary(String runId, Instant end) {
     return new RunSummary(runId, "dc-switchover", "Datacenter switchover", 2, "eqiad → codfw", "live",
@@ -78,7 +87,7 @@ class RunReportsTest {
     entry("r1", "UserTask_FinalGoNoGo", "system", "EXPIRY", "approval", "Approval expired", "NOGO", "no decision");
     entry("r1", "EndEvent", "alice", "LOCK", "dc-switchover/mediawiki", "release lock", "RELEASED", null);
 
-    RunReport report = new RunReports(history(record("r1")), journal, null, clock).report("r1").orElseThrow();
+    RunReport report = new RunReports(history(record("r1")), journal, null, opsLog, clock).report("r1").orElseThrow();
 
     assertThat(report.approvals()).extracting(a -> a.user() + " " + a.decision())
         .containsExactly("alice REFUSED", "bob GO", "system EXPIRED");
@@ -95,7 +104,7 @@ class RunReportsTest {
     assertThat(report.journal()).extracting(JournalEntry::seq).isSorted();
     assertThat(report.journalCheck().intact()).isTrue();
     assertThat(report.generatedAt()).isEqualTo(clock.instant());
-    assertThat(new RunReports(history(record("r1")), journal, null, clock).report("nope")).isEmpty();
+    assertThat(new RunReports(history(record("r1")), journal, null, opsLog, clock).report("nope")).isEmpty();
   }
 
   @Test
@@ -103,7 +112,7 @@ class RunReportsTest {
     entry("r1", "ServiceTask_SetReadOnly", "alice", "ETCD", "/conftool/ReadOnly", "set true", "PERFORMED",
         "line 1\nline 2, with comma");
     entry("r1", "ServiceTask_X", "alice", "SSH", "host", "=cmd()", "PERFORMED", null);
-    String csv = RunReportCsv.of(new RunReports(history(record("r1")), journal, null, clock)
+    String csv = RunReportCsv.of(new RunReports(history(record("r1")), journal, null, opsLog, clock)
         .report("r1").orElseThrow());
     List<String> lines = csv.lines().toList();
     assertThat(lines.get(0)).isEqualTo(String.join(",", RunReportCsv.COLUMNS));
@@ -113,6 +122,89 @@ class RunReportsTest {
     assertThat(csv).contains("\"line 1\nline 2, with comma\"");
     assertThat(csv).as("a formula is neutralised").contains(",\"'=cmd()\",");
     assertThat(csv).endsWith("\r\n");
+  }
+
+  @Test
+  void theReportNamesTheDeploymentAndWhoDeployedItFromTheJournal() {
+    entry(RunReports.SYSTEM, "deployment", "admin", RunReports.DEPLOYMENT, "dep-1",
+        "deploy 'switchman-hotfix': dc-switchover.bpmn", RunReports.DEPLOYED, "abc  dc-switchover.bpmn");
+    entry(RunReports.SYSTEM, "deployment", "desi", RunReports.DEPLOYMENT, "dep-1",
+        "deploy 'dep-1': x.bpmn", RunReports.REFUSED, "refused");
+    RunRecord plain = record("r1");
+    RunDeployment deployment = new RunDeployment("dep-1", "switchman-hotfix",
+        T0.minusSeconds(60), "2.1.0", null);
+    RunRecord record = new RunRecord(plain.summary().withDeployment(deployment), plain.definitionId(),
+        plain.runIds(), plain.timeline(), plain.visitedActivityIds(), plain.activeActivityIds(),
+        plain.openTasks(), plain.incidents());
+
+    RunReport report = new RunReports(history(record), journal, null, opsLog, clock).report("r1").orElseThrow();
+
+    assertThat(report.summary().deployment())
+        .isEqualTo(new RunDeployment("dep-1", "switchman-hotfix", T0.minusSeconds(60), "2.1.0", "admin"));
+    assertThat(report.journal()).as("system entries are not the run's").isEmpty();
+    List<String> lines = RunReportCsv.of(report).lines().toList();
+    assertThat(lines.get(1)).startsWith("run,");
+    assertThat(lines.get(2))
+        .isEqualTo("deployment,,2026-11-25T09:59:00Z,,,,switchman-hotfix,admin,dep-1,version tag 2.1.0,,,,");
+    assertThat(new RunReports(history(plain), journal, null, opsLog, clock).report("r1").orElseThrow()
+        .summary().deployment()).isNull();
+  }
+
+  @Test
+  void theCsvNeutralisesALeadingTabOrCarriageReturn() {
+    assertThat(RunReportCsv.quote("\t=1+2")).isEqualTo("\"'\t=1+2\"");
+    assertThat(RunReportCsv.quote("\r=1+2")).isEqualTo("\"'\r=1+2\"");
+    assertThat(RunReportCsv.quote("-5")).isEqualTo("-5");
+    assertThat(RunReportCsv.quote("plain")).isEqualTo("plain");
+    entry("r1", "UserTask_Decide", "alice", "DECISION", "s1", "skip?", "SKIP", "\t=HYPERLINK(\"x\")");
+    String csv = RunReportCsv.of(new RunReports(history(record("r1")), journal, null, opsLog, clock)
+        .report("r1").orElseThrow());
+    assertThat(csv).contains(",\"'\t=HYPERLINK(\"\"x\"\")\",").doesNotContain(",\"\t=");
+  }
+
+  @Test
+  void theReportShowsJournalTextsWithoutControlCharactersAndTheJsonKeepsThemExact() {
+    entry("r1", "UserTask_Decide", "alice\u001b[31m", "DECISION", "s1\u2028forged", "skip?", "SKIP",
+        "line 1\r\nline 2\u001b[2J\u0085");
+    RunReport report = new RunReports(history(record("r1")), journal, null, opsLog, clock)
+        .report("r1").orElseThrow();
+    RunReport shown = report.printable();
+    JournalEntry e = shown.journal().get(0);
+    assertThat(e.actor()).isEqualTo("alice[31m");
+    assertThat(e.target()).isEqualTo("s1 forged");
+    assertThat(e.output()).isEqualTo("line 1\nline 2[2J\n");
+    assertThat(shown.decisions().get(0).justification()).isEqualTo("line 1\nline 2[2J\n");
+    assertThat(report.journal().get(0).actor()).isEqualTo("alice\u001b[31m");
+    assertThat(RunReportCsv.of(report)).doesNotContain("\u001b", "\u2028", "\u0085");
+  }
+
+  @Test
+  void theReportComparesTheHeadPublishedAtTheRunsEndWithTheJournalNow() {
+    entry("r1", "ServiceTask_A", "alice", "SSH", "host", "cmd", "PERFORMED", null);
+    entry("r1", "ServiceTask_B", "alice", "SSH", "host", "cmd", "PERFORMED", null);
+    RunReports reports = new RunReports(history(record("r1")), journal, null, opsLog, clock);
+    assertThat(reports.report("r1").orElseThrow().journalHead().atRunEnd()).isNull();
+
+    JournalHead atEnd = journal.head();
+    opsLines.add(new OpsEvent(T0, OpsEvent.Kind.RUN_ENDED, "dc-switchover", "r1", "bob", null, null, "ended"));
+    opsLines.add(OpsEvent.journalHead(T0.plusSeconds(1), "dc-switchover", "r1", atEnd));
+    entry("other", "ServiceTask_C", "zed", "SSH", "host", "cmd", "PERFORMED", null);
+
+    JournalHeadCheck check = reports.report("r1").orElseThrow().journalHead();
+    assertThat(check.atRunEnd()).isEqualTo(atEnd);
+    assertThat(check.publishedAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(check.unchanged()).isTrue();
+    assertThat(check.now()).isEqualTo(new JournalHead(3, journal.all().get(2).hash()));
+    assertThat(RunReportCsv.of(reports.report("r1").orElseThrow())).contains(
+        "journal-head,2,2026-11-25T10:00:01Z,,,,at run end,,,,unchanged,entry 2 now: " + atEnd.hash()
+            + ",," + atEnd.hash() + "\r\n",
+        "journal-head,3,2026-11-25T11:00:00Z,,,,now,,,,,,," + check.now().hash() + "\r\n");
+
+    opsLines.add(OpsEvent.journalHead(T0.plusSeconds(2), "dc-switchover", "r1",
+        new JournalHead(2, "f".repeat(64))));
+    JournalHeadCheck forged = reports.report("r1").orElseThrow().journalHead();
+    assertThat(forged.unchanged()).isFalse();
+    assertThat(forged.entryHashNow()).isEqualTo(atEnd.hash());
   }
 
   @Test

@@ -2,6 +2,11 @@ package org.switchman.infra.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.switchman.audit.InMemoryJournal;
+import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalHead;
 import org.switchman.audit.JournalVerification;
 
 /** The JDBC journal on a real H2 database: chain, tampering, concurrency, own transactions. */
@@ -22,6 +30,8 @@ class JdbcJournalTest {
 
   private JdbcTemplate jdbc;
   private DataSourceTransactionManager transactions;
+  private final byte[] key = InMemoryJournal.randomKey();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
   private JdbcJournal journal;
 
   @BeforeEach
@@ -30,7 +40,41 @@ class JdbcJournalTest {
     dataSource.setURL("jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     jdbc = new JdbcTemplate(dataSource);
     transactions = new DataSourceTransactionManager(dataSource);
-    journal = new JdbcJournal(jdbc, transactions);
+    journal = journalWith(key, null);
+  }
+
+  /** A journal on the same database, as a restarted application would open it. */
+  private JdbcJournal journalWith(byte[] journalKey, Long sealUnkeyedThrough) {
+    return new JdbcJournal(jdbc, transactions, JournalChain.keyed(journalKey), sealUnkeyedThrough,
+        Duration.ofMinutes(10), clock);
+  }
+
+  /** A clock the test moves; entries get distinct times from it. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   private JournalEntry append(String run, int i) {
@@ -48,8 +92,10 @@ class JdbcJournalTest {
     assertThat(first.seq()).isEqualTo(1);
     assertThat(second.previousHash()).isEqualTo(first.hash());
     assertThat(journal.entriesOfRun("run-a")).containsExactly(first, third);
-    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(3));
+    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(3, 3));
     assertThat(journal.verifyRun("run-a").intact()).isTrue();
+    assertThat(journal.head()).isEqualTo(new JournalHead(3, third.hash()));
+    assertThat(journal.entry(2)).contains(second);
   }
 
   @Test
@@ -101,7 +147,7 @@ class JdbcJournalTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(200));
+    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(200, 200));
   }
 
   @Test
@@ -117,8 +163,173 @@ class JdbcJournalTest {
   void longOutputIsCutWithAMarker() {
     JournalEntry entry = journal.append(new JournalEntry.Draft("run-a", "s", "alice", "live",
         "SSH_COMMAND", "h", "journalctl", "PERFORMED", "x".repeat(100_000), 1L, null));
-    assertThat(entry.output()).hasSizeLessThanOrEqualTo(JdbcJournal.MAX_OUTPUT)
-        .endsWith("more characters cut]");
+    assertCutVisibly(entry.output(), "x".repeat(100_000), JdbcJournal.MAX_OUTPUT);
     assertThat(journal.verify().intact()).isTrue();
+  }
+
+  @Test
+  void everyOversizedFieldIsCutVisiblyAndTheHashCoversTheStoredValue() {
+    String target = "s".repeat(2_000);
+    String actor = "a".repeat(200);
+    JournalEntry entry = journal.append(new JournalEntry.Draft("run-a", "UserTask_Decide", actor,
+        "live" + "x".repeat(100), "DECISION", target, "skip", "SKIP", "quiet", null, null));
+
+    assertCutVisibly(entry.target(), target, 1024);
+    assertThat(entry.target()).endsWith("…[truncated 998 chars]");
+    assertCutVisibly(entry.actor(), actor, 128);
+    assertThat(entry.actor()).endsWith("…[truncated 93 chars]");
+    assertCutVisibly(entry.mode(), "live" + "x".repeat(100), 16);
+    assertThat(entry.mode()).isEqualTo("livexxxxxx…[+94]");
+    JournalEntry stored = journal.entriesOfRun("run-a").get(0);
+    assertThat(stored).isEqualTo(entry);
+    assertThat(journal.verify().intact()).isTrue();
+    assertThat(journal.verifyRun("run-a").intact()).isTrue();
+  }
+
+  @Test
+  void capNeverExceedsTheColumnNorSplitsASurrogatePair() {
+    String emoji = "\uD83D\uDE00".repeat(100);
+    String capped = JdbcJournal.cap(emoji, 64);
+    assertThat(capped.length()).isLessThanOrEqualTo(64);
+    assertThat(Character.isHighSurrogate(capped.charAt(capped.indexOf('…') - 1))).isFalse();
+    assertThat(JdbcJournal.cap("short", 16)).isEqualTo("short");
+    assertThat(JdbcJournal.cap("y".repeat(10_000), 16)).isEqualTo("yyyyyyyy…[+9992]");
+  }
+
+  /** At most {@code max} characters: the start of the original, then how many characters were cut. */
+  private static void assertCutVisibly(String stored, String original, int max) {
+    assertThat(stored.length()).isLessThanOrEqualTo(max).isGreaterThan(max - 25);
+    String kept = stored.substring(0, stored.indexOf('…'));
+    assertThat(original).startsWith(kept);
+    assertThat(stored.substring(kept.length()))
+        .matches("…\\[(truncated " + (original.length() - kept.length()) + " chars|\\+"
+            + (original.length() - kept.length()) + ")]");
+  }
+
+  @Test
+  void anotherKeyFailsTheChainAtItsFirstEntry() {
+    append("run-a", 1);
+    append("run-a", 2);
+    JournalVerification result = journalWith(InMemoryJournal.randomKey(), null).verify(true);
+    assertThat(result.intact()).isFalse();
+    assertThat(result.firstBrokenSeq()).isEqualTo(1);
+    assertThat(result.problem()).contains("entry 1 does not match its keyed hash");
+    assertThat(journalWith(key, null).verify(true).intact()).isTrue();
+  }
+
+  /**
+   * Someone with write access to the database but not the key edits a row and recomputes every
+   * later hash and the head, with plain SHA-256 (as the journal hashed before it had a key) or
+   * with a key of their own.
+   */
+  @Test
+  void aRowRewrittenWithAllHashesAndTheHeadRecomputedWithoutTheKeyIsFound() {
+    for (int i = 1; i <= 6; i++) {
+      append(i % 2 == 0 ? "run-a" : "run-b", i);
+    }
+    JournalHead published = journal.head();
+    for (String forgery : List.of("sha256", "another key")) {
+      rewrite(3, "dave", forgery.equals("sha256") ? null : JournalChain.keyed(InMemoryJournal.randomKey()));
+
+      JdbcJournal restarted = journalWith(key, null);
+      JournalVerification whole = restarted.verify(true);
+      assertThat(whole.intact()).as(forgery).isFalse();
+      assertThat(whole.firstBrokenSeq()).as(forgery).isEqualTo(1);
+      assertThat(restarted.verifyRun("run-b").intact()).as(forgery).isFalse();
+      assertThat(restarted.entry(6).orElseThrow().hash()).as(forgery).isNotEqualTo(published.hash());
+    }
+  }
+
+  /** Recomputes the whole chain and the head after setting one row's actor, as a forger would. */
+  private void rewrite(long seq, String actor, JournalChain forgerKey) {
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET ACTOR = ? WHERE SEQ = ?", actor, seq);
+    String previous = JournalChain.GENESIS;
+    for (JournalEntry e : jdbc.query("SELECT SEQ FROM SWITCHMAN_JOURNAL ORDER BY SEQ",
+        (rs, row) -> journal.entry(rs.getLong(1)).orElseThrow())) {
+      long micros = JournalChain.micros(e.at());
+      String hash = forgerKey == null
+          ? JournalChain.unkeyedHashOf(e.seq(), micros, JournalChain.draftOf(e), previous)
+          : forgerKey.hashOf(e.seq(), micros, JournalChain.draftOf(e), previous);
+      jdbc.update("UPDATE SWITCHMAN_JOURNAL SET PREV_HASH = ?, HASH = ?, SCHEME = ? WHERE SEQ = ?",
+          previous, hash, forgerKey == null ? JournalChain.UNKEYED : JournalChain.KEYED, e.seq());
+      previous = hash;
+    }
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_HASH = ? WHERE ID = 1", previous);
+  }
+
+  @Test
+  void aJournalWrittenBeforeItHadAKeyIsReportedUntilSealedThenSealedOnce() {
+    for (int i = 1; i <= 3; i++) {
+      append("run-old", i);
+    }
+    rewrite(2, "alice", null);
+    // the table as it was before entries recorded their scheme
+    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL DROP COLUMN SCHEME");
+
+    JournalVerification unsealed = journalWith(key, null).verify(true);
+    assertThat(unsealed.intact()).isFalse();
+    assertThat(unsealed.firstBrokenSeq()).isEqualTo(1);
+    assertThat(unsealed.problem()).contains("without the journal key");
+
+    assertThat(journalWith(key, 2L).entry(4)).as("the journal does not end at entry 2").isEmpty();
+    JdbcJournal sealing = journalWith(key, 3L);
+    JournalEntry seal = sealing.entry(4).orElseThrow();
+    assertThat(seal.kind()).isEqualTo(JournalChain.SEAL_KIND);
+    assertThat(seal.action()).contains("entries 1 to 3 were written without the journal key");
+    append("run-new", 5);
+    assertThat(sealing.verify(true)).isEqualTo(JournalVerification.ok(5, 5));
+    assertThat(sealing.verifyRun("run-old").intact()).isTrue();
+
+    // rows downgraded later (even all of them, seal included) are not sealed again
+    rewrite(5, "mallory", null);
+    JdbcJournal reopened = journalWith(key, 3L);
+    assertThat(reopened.head().seq()).isEqualTo(5);
+    assertThat(reopened.verify(true).intact()).isFalse();
+  }
+
+  @Test
+  void aSecondCheckReadsOnlyTheNewEntriesAndAFullCheckStillFindsOldEdits() {
+    for (int i = 1; i <= 1_200; i++) {
+      append("run-a", i);
+    }
+    JournalVerification first = journal.verify();
+    assertThat(first).isEqualTo(JournalVerification.ok(1_200, 1_200));
+
+    append("run-a", 1_201);
+    append("run-a", 1_202);
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET OUTPUT = 'all fine' WHERE SEQ = 7");
+    JournalVerification second = journal.verify();
+    assertThat(second.intact()).isTrue();
+    assertThat(second.incremental()).isTrue();
+    assertThat(second.checked()).isEqualTo(2);
+    assertThat(second.throughSeq()).isEqualTo(1_202);
+
+    JournalVerification full = journal.verify(true);
+    assertThat(full.intact()).isFalse();
+    assertThat(full.firstBrokenSeq()).isEqualTo(7);
+    assertThat(full.incremental()).isFalse();
+    // after a broken result the next check reads from the first entry again
+    assertThat(journal.verify().firstBrokenSeq()).isEqualTo(7);
+  }
+
+  @Test
+  void theCheckReadsFromTheFirstEntryAgainOnceTheFullCheckIntervalIsOver() {
+    for (int i = 1; i <= 5; i++) {
+      append("run-a", i);
+    }
+    assertThat(journal.verify().incremental()).isFalse();
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET ACTOR = 'dave' WHERE SEQ = 2");
+    assertThat(journal.verify()).isEqualTo(new JournalVerification(true, 0, null, null, 5, true));
+
+    clock.advance(Duration.ofMinutes(11));
+    JournalVerification later = journal.verify();
+    assertThat(later.incremental()).isFalse();
+    assertThat(later.firstBrokenSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptyJournalIsIntact() {
+    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(0, 0));
+    assertThat(journal.head()).isEqualTo(new JournalHead(0, JournalChain.GENESIS));
   }
 }

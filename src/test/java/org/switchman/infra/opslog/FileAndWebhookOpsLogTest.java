@@ -11,13 +11,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.switchman.audit.JournalHead;
 import org.switchman.audit.OpsEvent;
 
 class FileAndWebhookOpsLogTest {
@@ -28,6 +32,7 @@ class FileAndWebhookOpsLogTest {
   private HttpServer server;
   private final AtomicInteger calls = new AtomicInteger();
   private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> signatures = new CopyOnWriteArrayList<>();
   private volatile int failFirst;
 
   private static final OpsEvent STARTED = new OpsEvent(Instant.parse("2026-11-25T02:40:00Z"),
@@ -40,6 +45,8 @@ class FileAndWebhookOpsLogTest {
     server.createContext("/hook", exchange -> {
       int call = calls.incrementAndGet();
       bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String signature = exchange.getRequestHeaders().getFirst(FileAndWebhookOpsLog.SIGNATURE_HEADER);
+      signatures.add(signature == null ? "none" : signature);
       exchange.sendResponseHeaders(call <= failFirst ? 503 : 204, -1);
       exchange.close();
     });
@@ -99,5 +106,36 @@ class FileAndWebhookOpsLogTest {
     }
     assertThat(Files.readAllLines(file)).hasSize(5);
     assertThat(calls).hasValue(15);
+  }
+
+  @Test
+  void withASecretEachDeliveryIsSignedOverItsExactBody() throws Exception {
+    byte[] secret = "webhook-secret-of-the-receiver".getBytes(StandardCharsets.UTF_8);
+    OpsEvent head = OpsEvent.journalHead(Instant.parse("2026-11-25T03:00:00Z"), "dc-switchover",
+        "run-1", new JournalHead(123, "ab".repeat(32)));
+    try (FileAndWebhookOpsLog log = new FileAndWebhookOpsLog(dir.resolve("ops.log"), event -> { },
+        hook(), 1, Duration.ofMillis(10), secret)) {
+      log.record(head);
+      assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
+    }
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+    String expected = "sha256=" + HexFormat.of().formatHex(
+        mac.doFinal(bodies.get(0).getBytes(StandardCharsets.UTF_8)));
+    assertThat(signatures).containsExactly(expected);
+    assertThat(bodies.get(0)).contains("\"kind\":\"JOURNAL_HEAD\"",
+        "\"detail\":\"seq=123 hash=" + "ab".repeat(32) + "\"");
+    assertThat(head.line()).isEqualTo("2026-11-25T03:00:00Z system: dc-switchover run-1 journal head:"
+        + " seq=123 hash=" + "ab".repeat(32));
+  }
+
+  @Test
+  void withoutASecretNothingIsSigned() throws Exception {
+    try (FileAndWebhookOpsLog log = new FileAndWebhookOpsLog(dir.resolve("ops.log"), hook(), 1,
+        Duration.ofMillis(10))) {
+      log.record(STARTED);
+      assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(signatures).containsExactly("none");
   }
 }

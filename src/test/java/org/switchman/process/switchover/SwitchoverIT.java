@@ -83,6 +83,31 @@ class SwitchoverIT {
     assertThat(Rest.as(port, "carol", "demo").post(
         "/engine-rest/process-definition/key/dc-switchover/start", SwitchoverRuns.startBody("eqiad", "codfw", "live"))
         .status()).isEqualTo(403);
+
+    long runsBefore = Rest.as(port, "admin", "demo")
+        .get("/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover").json()
+        .get("count").asLong();
+    String good = SwitchoverRuns.startBody("eqiad", "codfw", "dry-run");
+    Map<String, String> badInput = new java.util.LinkedHashMap<>();
+    badInput.put(good.replace("Datacenter switchover test", "x".repeat(201)), "reason is 201 characters long");
+    badInput.put(good.replace("Datacenter switchover test", "planned\\n### Mode: dry-run"), "reason must be a single line");
+    badInput.put(good.replace("T4242", "T42; rm -rf /"), "ticket must be T followed by digits");
+    badInput.put(good.replace("\"PT3M\"", "\"P365D\""), "readOnlyBudget must be from PT30S to PT1H");
+    badInput.put(good.replace("\"PT3M\"", "\"PT10S\""), "readOnlyBudget must be from PT30S to PT1H");
+    badInput.put(good.replace("\"PT0S\"", "\"PT6M\""), "inFlightGrace must be from PT0S to PT5M");
+    badInput.put(good.replace("\"PT3M\"", "\"PT1M\"").replace("\"PT0S\"", "\"PT2M\""),
+        "must not be longer than readOnlyBudget");
+    badInput.put(good.replace("\"PT3M\"", "\"PT9999999999999999H\""), "readOnlyBudget");
+    badInput.put(good.replace("\"mode\":", "\"activeDatacenter\":{\"value\":\"codfw\"},\"mode\":"),
+        "'activeDatacenter' is not a field");
+    badInput.forEach((body, problem) -> {
+      Rest.Reply refused = alice.post("/engine-rest/process-definition/key/dc-switchover/start", body);
+      assertThat(refused.status()).as(problem + ": " + refused.body()).isEqualTo(400);
+      assertThat(refused.json().path("message").asText()).contains(problem);
+    });
+    assertThat(Rest.as(port, "admin", "demo")
+        .get("/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover").json()
+        .get("count").asLong()).isEqualTo(runsBefore);
   }
 
   @Test

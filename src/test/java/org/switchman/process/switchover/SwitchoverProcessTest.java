@@ -247,7 +247,7 @@ class SwitchoverProcessTest {
     assertThatThrownBy(() -> start("live", "codfw", "eqiad"))
         .hasMessageContaining("dcFrom must be the active datacenter eqiad");
     assertThatThrownBy(() -> start("sometimes", "eqiad", "codfw", ""))
-        .hasMessageContaining("Unknown mode 'sometimes'").hasMessageContaining("reason is empty");
+        .hasMessageContaining("mode 'sometimes' is not one of").hasMessageContaining("reason is empty");
     assertThat(runtime.createProcessInstanceQuery().count()).isZero();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(site.commands).isEmpty();

@@ -144,4 +144,16 @@ class HostRestartTest {
       return result;
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aUnitThatIsNotAPlainNameIsRefusedBeforeAnyCommandIsBuilt() {
+    for (String unit : java.util.List.of("php-fpm; reboot", "a b", "$(id)", "x`id`", "", "nginx\nreboot")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+              new HostRestart.Target("mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", unit))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("systemd unit name");
+    }
+    org.assertj.core.api.Assertions.assertThat(
+        new HostRestart.Target("mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", "envoyproxy@main.service").unit())
+        .isEqualTo("envoyproxy@main.service");
+  }
 }

@@ -1,0 +1,29 @@
+package org.switchman.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The audit journal's settings ({@code switchman.journal.*}).
+ *
+ * @param keyFile a file whose first line is the journal's HMAC key (at least 32 bytes); required
+ *     outside the lab profile ({@code SWITCHMAN_JOURNAL_KEY_FILE}). The lab generates one.
+ * @param sealUnkeyedThrough the last entry of a journal written before it had a key, which the
+ *     operator has checked: the journal is sealed once after it with a keyed entry; until then
+ *     (and never without this setting) unkeyed entries are reported as broken
+ * @param fullCheckInterval how long the whole-chain check may resume from its last intact result
+ *     before it reads the chain from its first entry again (default 10 minutes)
+ */
+@ConfigurationProperties("switchman.journal")
+public record JournalProperties(Path keyFile, Long sealUnkeyedThrough, Duration fullCheckInterval) {
+
+  public JournalProperties {
+    if (keyFile != null && keyFile.toString().isBlank()) {
+      keyFile = null;
+    }
+    if (fullCheckInterval == null) {
+      fullCheckInterval = Duration.ofMinutes(10);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package org.switchman.infra.journal;
+
+import java.time.Clock;
+import java.util.Arrays;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.switchman.audit.JournalChain;
+import org.switchman.config.JournalKey;
+import org.switchman.config.JournalProperties;
+import org.switchman.config.SwitchmanProperties;
+
+/**
+ * The journal in the engine's database, keyed with the key file ({@code switchman.journal.key-file});
+ * without it the application does not start outside the lab profile.
+ */
+@Configuration(proxyBeanMethods = false)
+public class JournalConfiguration {
+
+  @Bean
+  JdbcJournal journal(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+      SwitchmanProperties switchman, JournalProperties settings, Environment environment) {
+    boolean lab = Arrays.asList(environment.getActiveProfiles()).contains("lab");
+    JournalChain chain = JournalChain.keyed(
+        JournalKey.resolve(settings.keyFile(), switchman.dataDir(), lab));
+    return new JdbcJournal(jdbc, transactions, chain, lab ? Long.valueOf(JdbcJournal.SEAL_ANY) : settings.sealUnkeyedThrough(),
+        settings.fullCheckInterval(), Clock.systemUTC());
+  }
+}
