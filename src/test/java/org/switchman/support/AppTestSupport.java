@@ -27,10 +27,12 @@ public final class AppTestSupport {
 
   /**
    * A start outside the lab: no demo users, the administrator {@code admin} with its password in a
-   * private file. Its engine database ({@code DATA_DIR/engine}) is not the lab profile's.
+   * private file. Its engine database ({@code DATA_DIR/engine}) is not the lab profile's. The tests
+   * speak plain HTTP on loopback, so the session cookie may go without {@code Secure}, as in the lab.
    */
   public static void administratorOnly(DynamicPropertyRegistry registry) {
     registry.add("switchman.data-dir", DATA_DIR::toString);
+    registry.add("server.servlet.session.cookie.secure", () -> "false");
     registry.add("switchman.admin.user", () -> "admin");
     registry.add("switchman.admin.password-file", () -> {
       Path file = DATA_DIR.resolveSibling(DATA_DIR.getFileName() + ".admin-password");
