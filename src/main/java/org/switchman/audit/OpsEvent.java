@@ -21,7 +21,11 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
   public enum Kind {
     RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED,
     /** The journal's head at a run's end ({@link JournalHead}), so a copy exists outside the database. */
-    JOURNAL_HEAD
+    JOURNAL_HEAD,
+    /** An address made too many failed logins; concerns no run (runbook and run are null). */
+    LOGIN_THROTTLED,
+    /** An administrator undid a login lockout; concerns no run. */
+    LOGIN_UNLOCKED
   }
 
   /**
@@ -46,9 +50,14 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
   public String line() {
     StringBuilder text = new StringBuilder()
         .append(at).append(' ')
-        .append(user == null ? "system" : user).append(": ")
-        .append(runbook).append(' ').append(runId).append(' ')
-        .append(kind.name().toLowerCase().replace('_', ' '));
+        .append(user == null ? "system" : user).append(": ");
+    if (runbook != null) {
+      text.append(runbook).append(' ');
+    }
+    if (runId != null) {
+      text.append(runId).append(' ');
+    }
+    text.append(kind.name().toLowerCase().replace('_', ' '));
     if (detail != null && !detail.isBlank()) {
       text.append(": ").append(detail);
     }

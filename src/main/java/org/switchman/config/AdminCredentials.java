@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * <p>Outside the lab profile both must be configured: the user id in {@code switchman.admin.user}
  * ({@code SWITCHMAN_ADMIN_USER}) and the password in a file named by {@code
  * switchman.admin.password-file} ({@code SWITCHMAN_ADMIN_PASSWORD_FILE}). Without them the
- * application refuses to start. The lab profile falls back to the demo password {@code demo}.
+ * application refuses to start. The lab profile falls back to the demo password {@code demo}; the
+ * demo users ({@code switchman.demo-users}) exist only with the lab profile.
  */
 public record AdminCredentials(String user, String password) {
 
@@ -30,11 +31,19 @@ public record AdminCredentials(String user, String password) {
   /**
    * Resolves the credentials from the properties.
    *
-   * @throws IllegalStateException naming what to set when the credentials are missing or unreadable
+   * @param labProfile whether the {@code lab} profile is active
+   * @throws IllegalStateException naming what to set when the credentials are missing, unreadable
+   *     or open to others, or when demo users are asked for outside the lab
    */
-  public static AdminCredentials resolve(SwitchmanProperties properties) {
+  public static AdminCredentials resolve(SwitchmanProperties properties, boolean labProfile) {
     SwitchmanProperties.Admin admin = properties.admin();
     boolean lab = properties.demoUsers();
+    if (lab && !labProfile) {
+      throw new IllegalStateException("switchman.demo-users is set, but the '" + LabProfile.NAME
+          + "' profile is not active. Demo users have the well-known password 'demo' and exist"
+          + " only in the lab: remove switchman.demo-users (SWITCHMAN_DEMOUSERS) from the"
+          + " settings, or start the lab with --spring.profiles.active=lab.");
+    }
     String user = admin.user();
     if (user == null || user.isBlank()) {
       throw new IllegalStateException(
@@ -57,7 +66,9 @@ public record AdminCredentials(String user, String password) {
               + " SWITCHMAN_ADMIN_PASSWORD_FILE (switchman.admin.password-file) to a file that holds"
               + " the password.");
     }
-    return new AdminCredentials(user, readPassword(file));
+    String password = readPassword(file);
+    SecretFiles.requirePrivate("switchman.admin.password-file", file);
+    return new AdminCredentials(user, password);
   }
 
   private static String readPassword(Path file) {

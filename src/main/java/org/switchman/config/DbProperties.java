@@ -45,6 +45,7 @@ public record DbProperties(String adminUser, Path passwordFile, List<String> sec
       throw new IllegalStateException("switchman.db.password-file names " + passwordFile
           + ", which cannot be read");
     }
+    SecretFiles.requirePrivate("switchman.db.password-file", passwordFile);
     for (String section : sections) {
       for (String dc : List.of("eqiad", "codfw")) {
         String endpoint = masters.get(section + "." + dc);

@@ -37,6 +37,7 @@ public record DnsProperties(String server, Integer port, String zone, Path tsigK
       throw new IllegalStateException("switchman.dns.tsig-key-file names " + tsigKeyFile
           + ", which cannot be read");
     }
+    SecretFiles.requirePrivate("switchman.dns.tsig-key-file", tsigKeyFile);
     return this;
   }
 }

@@ -47,6 +47,7 @@ public record SshProperties(String user, Path keyFile, Path knownHostsFile, Path
       throw new IllegalStateException("switchman.ssh.user is not set");
     }
     requireReadable("switchman.ssh.key-file", keyFile);
+    SecretFiles.requirePrivate("switchman.ssh.key-file", keyFile);
     requireReadable("switchman.ssh.known-hosts-file", knownHostsFile);
     if (hostsFile != null) {
       requireReadable("switchman.ssh.hosts-file", hostsFile);

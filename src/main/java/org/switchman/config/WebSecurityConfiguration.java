@@ -7,6 +7,8 @@ import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -83,9 +85,9 @@ public class WebSecurityConfiguration {
   /**
    * Switchman's own pages under {@code /switchman}: a form login against the engine's users (the
    * same as Tasklist), a session with CSRF protection, and HTTP Basic for scripts calling
-   * {@code /switchman/api}. Reading needs one of {@link #READERS}; the only change these pages
-   * make, forcing a lock's release, needs {@code camunda-admin}. Anonymous page requests are sent
-   * to the login page, anonymous API requests get 401.
+   * {@code /switchman/api}. Reading needs one of {@link #READERS}; the changes these pages
+   * make, forcing a lock's release and undoing a login lockout, need {@code camunda-admin}.
+   * Anonymous page requests are sent to the login page, anonymous API requests get 401.
    */
   @Bean
   @Order(3)
@@ -104,7 +106,8 @@ public class WebSecurityConfiguration {
             .requestMatchers(path.matcher("/switchman/login"), path.matcher("/switchman/assets/**"))
             .permitAll()
             .requestMatchers(path.matcher(HttpMethod.POST, "/switchman/locks/release"),
-                path.matcher(HttpMethod.POST, "/switchman/api/locks/release"))
+                path.matcher(HttpMethod.POST, "/switchman/api/locks/release"),
+                path.matcher(HttpMethod.POST, "/switchman/api/logins/unlock"))
             .hasAuthority("GROUP_" + AccessModel.ADMINS)
             .requestMatchers(path.matcher(HttpMethod.POST, "/switchman/logout")).authenticated()
             .requestMatchers(path.matcher(HttpMethod.GET, "/switchman/**"), path.matcher(HttpMethod.GET, "/switchman"))
@@ -118,14 +121,21 @@ public class WebSecurityConfiguration {
         .exceptionHandling(errors -> errors
             .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler(anonymousToLogin(entryPoint)))
-        // a script authenticating each request with HTTP Basic carries no ambient credential
-        .csrf(csrf -> csrf.ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+        // a script authenticating each request with HTTP Basic carries no ambient credential;
+        // any other Authorization header next to a session cookie still needs the token
+        .csrf(csrf -> csrf.ignoringRequestMatchers(WebSecurityConfiguration::basicAuthorization))
         .headers(headers -> headers
             .frameOptions(frame -> frame.deny())
             .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; script-src 'self';"
                 + " style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
                 + " frame-ancestors 'none'; form-action 'self'")))
         .build();
+  }
+
+  /** Whether the request authenticates itself with HTTP Basic. */
+  static boolean basicAuthorization(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
   }
 
   /**

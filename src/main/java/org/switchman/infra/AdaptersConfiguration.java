@@ -1,6 +1,5 @@
 package org.switchman.infra;
 
-import java.util.Arrays;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -10,6 +9,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.switchman.config.DbProperties;
 import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
+import org.switchman.config.LabProfile;
 import org.switchman.config.SshProperties;
 import org.switchman.infra.dns.DnsJavaDiscovery;
 import org.switchman.infra.etcd.EtcdConftool;
@@ -63,7 +63,7 @@ public class AdaptersConfiguration {
     return new DnsJavaDiscovery(settings, mutations);
   }
 
-  /** True when a property is set or the lab profile is active. */
+  /** True when a property is set or the lab's servers run. */
   private abstract static class ConfiguredOrLab implements Condition {
     private final String property;
 
@@ -74,7 +74,7 @@ public class AdaptersConfiguration {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       String value = context.getEnvironment().getProperty(property);
-      boolean lab = Arrays.asList(context.getEnvironment().getActiveProfiles()).contains("lab");
+      boolean lab = LabProfile.hasServers(context.getEnvironment());
       return lab || (value != null && !value.isBlank());
     }
   }

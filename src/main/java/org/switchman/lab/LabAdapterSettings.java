@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Profile;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.switchman.config.LabProfile;
 import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -28,6 +30,7 @@ import org.switchman.config.SshProperties;
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("lab")
+@ConditionalOnProperty(name = LabProfile.SERVERS, havingValue = "true", matchIfMissing = true)
 public class LabAdapterSettings {
 
   @Bean

@@ -13,6 +13,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.switchman.config.LabProfile;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -38,10 +40,13 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  * {@code switchman.lab.discovery-ttl} (30s; 300s is prod-like), {@code switchman.lab.sections},
  * {@code switchman.lab.start-timeout} (3m),
  * and, to run next to another lab, {@code switchman.lab.dir}, {@code
- * switchman.lab.loopback-network} and {@code switchman.lab.port-offset}.
+ * switchman.lab.loopback-network} and {@code switchman.lab.port-offset}. With {@code
+ * switchman.lab.servers=false} no server starts: the profile then gives only its demo users and
+ * its own engine database.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("lab")
+@ConditionalOnProperty(name = LabProfile.SERVERS, havingValue = "true", matchIfMissing = true)
 public class LabConfiguration {
 
   static final String LAB_BEAN = "lab";

@@ -118,10 +118,18 @@ public class AuditPages {
     return download(body, "run-" + runId + ".csv", new MediaType("text", "csv", StandardCharsets.UTF_8));
   }
 
+  /**
+   * The diagram's XML, which a designer wrote: a download, never a document the browser renders
+   * (the report page's viewer fetches it).
+   */
   @GetMapping(value = "/runs/{runId}/diagram.bpmn")
-  public ResponseEntity<String> diagram(@PathVariable String runId) {
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML)
-        .body(history.diagramXml(runId).orElseThrow(() -> noSuchRun(runId)));
+  public ResponseEntity<byte[]> diagram(@PathVariable String runId) {
+    byte[] body = history.diagramXml(runId).orElseThrow(() -> noSuchRun(runId))
+        .getBytes(StandardCharsets.UTF_8);
+    return ResponseEntity.ok().header("X-Content-Type-Options", "nosniff")
+        .header(HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename("run-" + runId + ".bpmn").build().toString())
+        .contentType(new MediaType("application", "xml", StandardCharsets.UTF_8)).body(body);
   }
 
   @GetMapping("/journal/verify")

@@ -47,9 +47,9 @@ public final class AuditPagesBenchmark {
     Path journalKey = data.resolve("journal.key");
     JournalKey.generate(journalKey);
     ConfigurableApplicationContext app = new SpringApplication(SwitchmanApplication.class).run(
-        "--server.port=0", "--switchman.data-dir=" + data, "--switchman.demo-users=true",
-        "--switchman.journal.key-file=" + journalKey,
-        "--switchman.admin.user=admin", "--logging.level.root=WARN");
+        "--spring.profiles.active=lab", "--switchman.lab.servers=false", "--server.port=0",
+        "--switchman.data-dir=" + data, "--switchman.journal.key-file=" + journalKey,
+        "--logging.level.root=WARN");
     try {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
       long started = System.nanoTime();

@@ -11,6 +11,7 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.support.AppTestSupport;
@@ -20,6 +21,7 @@ import org.switchman.support.Rest;
  * Four-eyes over the REST API: the starter of a run cannot claim or complete its approval tasks,
  * whatever the route; with distinct approvers, one approver cannot decide two gates.
  */
+@ActiveProfiles("lab")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FourEyesIT {
 

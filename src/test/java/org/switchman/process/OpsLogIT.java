@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
@@ -24,6 +25,7 @@ import org.switchman.support.WebSession;
  * Every run writes the ops log (start, each decision, end, with user, reason and ticket, then the
  * journal's head) and counts in the metrics; the run report shows the head published at its end.
  */
+@ActiveProfiles("lab")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpsLogIT {
 

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.report.RunReportCsv;
@@ -25,6 +26,7 @@ import org.switchman.support.WebSession;
  * The audit pages over HTTP, without a browser: who may see and do what, the runs list's filters
  * and paging, the report and its exports, bad input, and a journal tampered with through JDBC.
  */
+@ActiveProfiles("lab")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AuditPagesIT {
 

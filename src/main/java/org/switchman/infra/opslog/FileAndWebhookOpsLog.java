@@ -9,12 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +45,7 @@ import org.switchman.audit.OpsLog;
 public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAndWebhookOpsLog.class);
+  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
   /** The request header that carries the body's HMAC-SHA256 under the webhook secret. */
   public static final String SIGNATURE_HEADER = "X-Switchman-Signature";
@@ -62,7 +67,7 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       }, (task, executor) -> LOG.warn("Ops log queue full: an event was dropped"));
 
   /**
-   * @param file the log file, created with its folder when missing
+   * @param file the log file, created with its folder when missing (the file with mode 0600)
    * @param webhook where to POST events, or {@code null} for none
    * @param attempts how often a webhook delivery is tried
    * @param firstPause the pause after the first failed try; it doubles each time
@@ -111,10 +116,25 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   private void append(OpsEvent event) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
+      if (!Files.exists(file)) {
+        createPrivate(file);
+      }
       Files.writeString(file, event.line() + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       LOG.warn("Cannot write the ops log {}: {}", file, e.getMessage());
+    }
+  }
+
+  /** The log names users and tickets: readable by the account running Switchman only (0600). */
+  private static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE));
+      Files.setPosixFilePermissions(file, PRIVATE);
+    } catch (UnsupportedOperationException noPosix) {
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException createdMeanwhile) {
+      // another writer was first
     }
   }
 

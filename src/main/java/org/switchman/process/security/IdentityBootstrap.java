@@ -1,8 +1,10 @@
 package org.switchman.process.security;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -14,9 +16,9 @@ import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 import org.switchman.config.AdminCredentials;
+import org.switchman.config.LabProfile;
 import org.switchman.config.SwitchmanProperties;
 
 /**
@@ -25,11 +27,18 @@ import org.switchman.config.SwitchmanProperties;
  * the rest alone, so it runs at every start. The one thing it takes away is a permission that only
  * the {@code lab} profile grants ({@link AccessModel#revocations}), so that a database once used
  * by a lab start does not keep it.
+ *
+ * <p>Outside the lab profile it first looks for demo users in the engine database (an existence
+ * check, which counts no failed login) and refuses to start while any is there, naming them; with
+ * {@code switchman.remove-demo-users=true} it deletes them instead.
  */
 @Component
 public class IdentityBootstrap extends AbstractProcessEnginePlugin {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdentityBootstrap.class);
+
+  /** The lab profile's administrator. */
+  static final String DEMO_ADMIN = "admin";
 
   /** Demo users of the lab profile and their groups (DESIGN §4). Password: {@code demo}. */
   static final Map<String, List<String>> DEMO_USERS = Map.of(
@@ -46,12 +55,20 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
       Environment environment) {
     this.admin = admin;
     this.properties = properties;
-    this.lab = environment.acceptsProfiles(Profiles.of("lab"));
+    this.lab = LabProfile.isActive(environment);
   }
 
   @Override
   public void postProcessEngineBuild(ProcessEngine engine) {
     IdentityService identity = engine.getIdentityService();
+    if (!lab) {
+      try {
+        refuseDemoUsers(identity);
+      } catch (IllegalStateException refused) {
+        engine.close();
+        throw refused;
+      }
+    }
     AuthorizationService authorizations = engine.getAuthorizationService();
     for (AccessModel.Group group : AccessModel.groups()) {
       ensureGroup(identity, group);
@@ -68,6 +85,35 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
           ensureUser(identity, user, AdminCredentials.labDemoPassword(), groups, false));
       LOG.warn("Lab profile: demo users {} exist with the password 'demo'", DEMO_USERS.keySet());
     }
+  }
+
+  /** The demo user ids other than the configured administrator, in a stable order. */
+  private List<String> demoUserIds() {
+    List<String> ids = new ArrayList<>(new TreeSet<>(DEMO_USERS.keySet()));
+    ids.add(DEMO_ADMIN);
+    ids.remove(admin.user());
+    return ids;
+  }
+
+  private void refuseDemoUsers(IdentityService identity) {
+    List<String> found = identity.createUserQuery().userIdIn(demoUserIds().toArray(String[]::new))
+        .list().stream().map(User::getId).sorted().toList();
+    if (found.isEmpty()) {
+      return;
+    }
+    if (properties.removeDemoUsers()) {
+      found.forEach(identity::deleteUser);
+      LOG.warn("Deleted the demo users {} from the engine database (switchman.remove-demo-users);"
+          + " their runs' history stays", found);
+      return;
+    }
+    throw new IllegalStateException("The engine database holds the demo users "
+        + String.join(", ", found) + ", but the '" + LabProfile.NAME + "' profile is not active."
+        + " Demo users have the well-known password 'demo' and belong only in the lab, which keeps"
+        + " its own database under " + properties.dataDir().resolve(LabProfile.NAME) + "."
+        + " To delete them (their runs' history stays), start once with"
+        + " --switchman.remove-demo-users=true (SWITCHMAN_REMOVEDEMOUSERS=true); if this database"
+        + " is only a leftover of an older demo, move it away instead.");
   }
 
   private static void ensureGroup(IdentityService identity, AccessModel.Group wanted) {
@@ -146,7 +192,9 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
 
   /**
    * Creates the user if missing and makes it a member of its groups. The administrator's password
-   * follows the configured file: a changed file changes the password at the next start.
+   * follows the configured file: it is set at every start (never compared with {@code
+   * checkPassword}, which would count a failed login), and a start lifts an engine lock on the
+   * administrator, so a restart is the break-glass when every administrator is locked out.
    */
   private static void ensureUser(IdentityService identity, String id, String password,
       List<String> groups, boolean enforcePassword) {
@@ -159,10 +207,10 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
       user.setPassword(password);
       identity.saveUser(user);
       LOG.info("Created user {}", id);
-    } else if (enforcePassword && !identity.checkPassword(id, password)) {
+    } else if (enforcePassword) {
       user.setPassword(password);
       identity.saveUser(user);
-      LOG.info("Updated the password of {} from the configured file", id);
+      identity.unlockUser(id);
     }
     for (String group : groups) {
       if (identity.createUserQuery().userId(id).memberOfGroup(group).count() == 0) {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -68,6 +69,14 @@ class FileAndWebhookOpsLogTest {
   }
 
   @Test
+  void aLoginLineNamesNoRun() {
+    OpsEvent throttled = new OpsEvent(Instant.parse("2026-11-25T02:40:00Z"),
+        OpsEvent.Kind.LOGIN_THROTTLED, null, null, null, null, null, "192.0.2.7: 10 failed logins");
+    assertThat(throttled.line())
+        .isEqualTo("2026-11-25T02:40:00Z system: login throttled: 192.0.2.7: 10 failed logins");
+  }
+
+  @Test
   void eventsGoToTheFileAndTheWebhookWithRetries() throws Exception {
     failFirst = 2;
     Path file = dir.resolve("logs/ops.log");
@@ -76,6 +85,8 @@ class FileAndWebhookOpsLogTest {
       assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
     }
     assertThat(Files.readAllLines(file)).containsExactly(STARTED.line());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .as("the ops log names users and tickets: owner only").isEqualTo("rw-------");
     assertThat(calls).hasValue(3);
     assertThat(bodies.get(2)).contains("\"kind\":\"RUN_STARTED\"", "\"ticket\":\"T12345\"",
         "\"at\":\"2026-11-25T02:40:00Z\"");

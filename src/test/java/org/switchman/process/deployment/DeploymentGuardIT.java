@@ -38,8 +38,8 @@ import org.switchman.support.Rest;
 import org.switchman.support.WebSession;
 
 /**
- * Deployments through the engine REST API of the running application (default profile, demo
- * users): designers cannot deploy outside the lab, and a grant left by a lab start is taken away;
+ * Deployments through the engine REST API of the running application (default profile, the
+ * administrator and users the test creates): designers cannot deploy outside the lab, and a grant left by a lab start is taken away;
  * the guard answers 400 naming each element of a diagram that starts itself by timer and reaches
  * the engine and the JVM through expressions; an accepted deployment is journaled
  * with its resources' SHA-256; a run's report names the deployment it executed; expressions see
@@ -53,7 +53,7 @@ class DeploymentGuardIT {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
+    AppTestSupport.administratorOnly(registry);
   }
 
   @LocalServerPort
@@ -73,11 +73,18 @@ class DeploymentGuardIT {
   void designer() {
     admin = Rest.as(port, "admin", "demo");
     desi = Rest.as(port, "desi", "demo");
-    if (admin.get("/engine-rest/user/desi/profile").status() == 404) {
-      assertThat(admin.post("/engine-rest/user/create", "{\"profile\":{\"id\":\"desi\",\"firstName\":"
-          + "\"Desi\",\"lastName\":\"Gner\",\"email\":\"desi@switchman.invalid\"},"
-          + "\"credentials\":{\"password\":\"demo\"}}").status()).isEqualTo(204);
-      assertThat(admin.put("/engine-rest/group/designers/members/desi").status()).isEqualTo(204);
+    user("desi", "designers");
+    user("olivia", "operators");
+    user("audrey", "auditors");
+  }
+
+  /** Creates the user through REST as the administrator, when missing (there are no demo users here). */
+  private void user(String id, String group) {
+    if (admin.get("/engine-rest/user/" + id + "/profile").status() == 404) {
+      assertThat(admin.post("/engine-rest/user/create", "{\"profile\":{\"id\":\"" + id
+          + "\",\"firstName\":\"" + id + "\",\"lastName\":\"Test\",\"email\":\"" + id
+          + "@switchman.invalid\"},\"credentials\":{\"password\":\"demo\"}}").status()).isEqualTo(204);
+      assertThat(admin.put("/engine-rest/group/" + group + "/members/" + id).status()).isEqualTo(204);
     }
   }
 
@@ -164,10 +171,10 @@ class DeploymentGuardIT {
     String deploymentId = deployAccepted();
     String definitionId = admin.get("/engine-rest/process-definition?deploymentId=" + deploymentId)
         .json().get(0).path("id").asText();
-    String run = Rest.as(port, "alice", "demo").post("/engine-rest/process-definition/" + definitionId
+    String run = Rest.as(port, "olivia", "demo").post("/engine-rest/process-definition/" + definitionId
         + "/start", "{}").json().path("id").asText();
 
-    JsonNode deployment = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json()
+    JsonNode deployment = Rest.as(port, "audrey", "demo").get("/switchman/api/runs/" + run).json()
         .path("summary").path("deployment");
     assertThat(deployment.path("id").asText()).isEqualTo(deploymentId);
     assertThat(deployment.path("name").asText()).isEqualTo("guard-accepted");
@@ -175,13 +182,13 @@ class DeploymentGuardIT {
     assertThat(deployment.path("deployedBy").asText()).isEqualTo("admin");
     assertThat(deployment.path("deployedAt").asText()).isNotBlank();
 
-    WebSession carol = new WebSession(port).login("carol", "demo");
-    assertThat(carol.get("/switchman/runs/" + run).body()).contains(
+    WebSession auditor = new WebSession(port).login("audrey", "demo");
+    assertThat(auditor.get("/switchman/runs/" + run).body()).contains(
         "<span id=\"deployment-name\">guard-accepted</span>",
         "<span id=\"deployment-id\">" + deploymentId + "</span>",
         "<span id=\"deployment-version-tag\">version tag 1.0.0</span>",
         "<span id=\"deployment-by\">admin</span>");
-    List<String> csv = carol.get("/switchman/runs/" + run + "/report.csv").body().lines().toList();
+    List<String> csv = auditor.get("/switchman/runs/" + run + "/report.csv").body().lines().toList();
     assertThat(csv.get(0)).isEqualTo(String.join(",", RunReportCsv.COLUMNS));
     assertThat(csv).filteredOn(line -> line.startsWith("deployment,")).singleElement()
         .satisfies(line -> {

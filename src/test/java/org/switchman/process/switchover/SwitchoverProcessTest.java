@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
@@ -37,6 +38,7 @@ import org.switchman.support.FakeSite;
  * ({@link FakeSite}) and the job executor off: the test runs each job itself, so timers fire when a
  * test says so.
  */
+@ActiveProfiles("lab")
 @SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
 class SwitchoverProcessTest {
 
