@@ -57,6 +57,7 @@ public final class JournalKey {
       throw new IllegalStateException("The journal key file " + keyFile + " (" + SETTING
           + ") must hold at least " + JournalChain.MIN_KEY_BYTES + " bytes on its first line.");
     }
+    SecretFiles.requirePrivate(SETTING, keyFile);
     return key;
   }
 

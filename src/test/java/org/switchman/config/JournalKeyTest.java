@@ -40,4 +40,14 @@ class JournalKeyTest {
     assertThat(JournalKey.resolve(null, dir, true)).isEqualTo(first);
     assertThat(JournalKey.resolve(file, dir, false)).isEqualTo(first);
   }
+
+  @org.junit.jupiter.api.Test
+  void aKeyFileOthersCanReadIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("open.key"), "0123456789abcdef0123456789abcdef0123\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JournalKey.resolve(file, dir, false))
+        .hasMessageContaining("switchman.journal.key-file").hasMessageContaining("chmod 600");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    org.assertj.core.api.Assertions.assertThat(JournalKey.resolve(file, dir, false)).hasSize(36);
+  }
 }
