@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +45,7 @@ import org.switchman.support.FakeSite;
  * another person first. Called by a switchover, or in dry-run and live-test, there is no extra
  * gate. Real engine and delegates, sites in memory ({@link FakeSite}), jobs run by the test.
  */
+@ActiveProfiles("lab")
 @SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
 class DbLockdownProcessTest {
 
