@@ -52,6 +52,9 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   public static final String FAILURE_FORM = "failure-decision";
   static final Set<String> APPROVAL_DECISIONS = Set.of("GO", "NOGO");
   static final List<String> OPERATOR_DECISIONS = List.of("retry", "skip", "abort");
+  /** Activity properties: whether a decision task offers skip and abort, as parsed from the diagram. */
+  public static final String SKIP_ALLOWED = "switchman.skipAllowed";
+  public static final String ABORT_ALLOWED = "switchman.abortAllowed";
 
   private final Journal journal;
   private final OpsLog opsLog;
@@ -77,6 +80,8 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
               DecisionTasksPlugin::approvalCompleted);
         } else if (FAILURE_FORM.equals(form)) {
           Options options = new Options(allowed(element, "skipAllowed"), allowed(element, "abortAllowed"));
+          activity.setProperty(SKIP_ALLOWED, options.skip());
+          activity.setProperty(ABORT_ALLOWED, options.abort());
           behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
               task -> clear(task.getExecution(), "decision", "justification"));
           behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,

@@ -180,15 +180,53 @@ class SwitchoverProcessTest {
   }
 
   @Test
-  void lagThenSkipNeedsAJustification() {
+  void aLaggingSectionCannotBeSkipped() {
     ProcessInstance run = toLockdownWithLag();
-    assertThatThrownBy(() -> decide(run, "alice", "skip", " "))
-        .hasMessageContaining("A skip needs a justification");
-    decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s");
+    assertThatThrownBy(() -> decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s"))
+        .hasMessageContaining("This step cannot be skipped: retry it or abort the run");
+    assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("DECISION"));
+    site.lagging.clear();
+    decide(run, "alice", "retry", null);
     drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
-    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("DECISION")
-        && e.outcome().equals("SKIP") && e.target().equals("section s2"));
+    assertThat(site.isReadOnly("s2", "codfw")).isFalse();
+  }
+
+  @Test
+  void noDecisionTaskOffersASkipThatWouldLeaveTheSiteUnsafe() {
+    Map<String, Boolean> skip = new java.util.TreeMap<>();
+    Map<String, Boolean> abort = new java.util.TreeMap<>();
+    for (String key : List.of("dc-switchover", "db-masters-read-only", "db-masters-read-write")) {
+      String id = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
+          .latestVersion().singleResult().getId();
+      var definition = ((org.camunda.bpm.engine.impl.RepositoryServiceImpl) engine.getRepositoryService())
+          .getDeployedProcessDefinition(id);
+      collectDecisionOptions(key, definition.getActivities(), skip, abort);
+    }
+    assertThat(skip).containsEntry("dc-switchover/UserTask_DecideOnPreparationFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnSetReadOnlyFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnSwitchDiscoveryFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
+        .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", false)
+        .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnPreChecksFailure", true);
+    assertThat(abort).containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
+        .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", false)
+        .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", true);
+  }
+
+  private static void collectDecisionOptions(String key,
+      List<? extends org.camunda.bpm.engine.impl.pvm.PvmActivity> activities,
+      Map<String, Boolean> skip, Map<String, Boolean> abort) {
+    for (var activity : activities) {
+      Object skipAllowed = activity.getProperty(org.switchman.process.decisions.DecisionTasksPlugin.SKIP_ALLOWED);
+      if (skipAllowed != null) {
+        skip.put(key + "/" + activity.getId(), (Boolean) skipAllowed);
+        abort.put(key + "/" + activity.getId(), (Boolean) activity.getProperty(
+            org.switchman.process.decisions.DecisionTasksPlugin.ABORT_ALLOWED));
+      }
+      collectDecisionOptions(key, activity.getActivities(), skip, abort);
+    }
   }
 
   @Test
