@@ -484,6 +484,60 @@ public final class Switchover {
     }
   }
 
+  /**
+   * Reads the site and names every end-state rule of a finished live switchover that does not
+   * hold: ReadOnly off in both datacenters, {@code WMFMasterDatacenter} on {@code dcTo}, the new
+   * masters writable and the old ones read-only, every discovery service pooled in {@code dcTo}
+   * only and answering with {@code dcTo} in DNS, and each TTL back at the value read in phase 0.
+   * Reads only. A dry-run or live-test changes none of this, so it has nothing to check.
+   *
+   * @param originalTtls the TTLs read before phase 0 reduced them
+   * @return one sentence per broken rule; empty when the site is switched over as intended
+   */
+  public List<String> brokenInvariants(RunContext run, SwitchoverRequest request,
+      Map<String, Long> originalTtls) {
+    List<String> broken = new ArrayList<>();
+    if (run.mode() != ExecutionMode.LIVE) {
+      return broken;
+    }
+    for (String dc : List.of(request.dcFrom(), request.dcTo())) {
+      Optional<String> readOnly = conftool.readOnly(dc).value();
+      if (readOnly.isPresent()) {
+        broken.add("MediaWiki in " + dc + " is still read-only (ReadOnly: " + readOnly.get() + ")");
+      }
+    }
+    String master = conftool.masterDatacenter().value();
+    if (!request.dcTo().equals(master)) {
+      broken.add("WMFMasterDatacenter is " + master + ", not " + request.dcTo());
+    }
+    for (String section : topology.sections()) {
+      if (masters.isReadOnly(section, request.dcTo())) {
+        broken.add("the " + section + " master in " + request.dcTo() + " is read-only");
+      }
+      if (!masters.isReadOnly(section, request.dcFrom())) {
+        broken.add("the " + section + " master in " + request.dcFrom() + " is writable");
+      }
+    }
+    for (String service : topology.services()) {
+      boolean newPooled = conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled()).orElse(false);
+      boolean oldPooled = conftool.discovery(service, request.dcFrom()).map(v -> v.value().pooled()).orElse(false);
+      if (!newPooled || oldPooled) {
+        broken.add(service + " is pooled " + (newPooled ? "in " + request.dcTo() : "not in " + request.dcTo())
+            + (oldPooled ? " and in " + request.dcFrom() : ""));
+      }
+      DnsDiscovery.DiscoveryRecord record = dns.read(service);
+      if (!record.target().equals(target(service, request.dcTo()))) {
+        broken.add(service + ".discovery answers " + record.target() + " in DNS");
+      }
+      Long original = originalTtls.get(service);
+      if (original != null && record.ttlSeconds() != original) {
+        broken.add(service + ".discovery has the TTL " + record.ttlSeconds() + " s, not the " + original
+            + " s read before the switchover");
+      }
+    }
+    return broken;
+  }
+
   private void pointRecords(RunContext run, String dc) {
     for (String service : topology.services()) {
       DnsDiscovery.DiscoveryRecord record = dns.read(service);

@@ -111,6 +111,38 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void aSiteOffItsEndStateEndsWithExceptionsAndEscalates() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driveUntil("ServiceTask_CheckSwitchedOverState");
+    // someone changed the site by hand after the run's own steps
+    site.readOnly.put("codfw", Optional.of("left read-only"));
+    site.dbReadOnly.put("s1.codfw", true);
+    drive();
+    assertThat(run).isEnded().hasPassed("ServiceTask_CheckSwitchedOverState", "EndEvent_SwitchedOver");
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over-with-exceptions");
+    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.outcome()).isEqualTo("BROKEN");
+          assertThat(e.output()).contains("MediaWiki in codfw is still read-only (ReadOnly: left read-only)")
+              .contains("the s1 master in codfw is read-only")
+              .doesNotContain("WMFMasterDatacenter");
+        });
+  }
+
+  @Test
+  void aCleanSwitchoverHoldsEveryEndStateRule() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
+        .singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("HOLD"));
+  }
+
+  @Test
   void noGoAtTheFirstGateEndsCleanlyAndRestoresTheTtl() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "NOGO");
@@ -348,6 +380,22 @@ class SwitchoverProcessTest {
   }
 
   /** Runs every job that is due in a normal run, until none is left. */
+  /** Runs jobs like {@link #drive()} until the next job is the one of that activity. */
+  private void driveUntil(String activity) {
+    for (int round = 0; round < 500; round++) {
+      List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()
+          .filter(job -> !isTimer(job) || NORMAL_TIMERS.contains(activityOf(job))).toList();
+      if (jobs.isEmpty()) {
+        throw new AssertionError("the run settled before " + activity);
+      }
+      if (jobs.stream().anyMatch(job -> activity.equals(activityOf(job)))) {
+        return;
+      }
+      management.executeJob(jobs.get(0).getId());
+    }
+    throw new AssertionError("the run did not reach " + activity);
+  }
+
   private void drive() {
     for (int round = 0; round < 500; round++) {
       List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()

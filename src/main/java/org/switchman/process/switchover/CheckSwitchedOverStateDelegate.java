@@ -1,0 +1,55 @@
+package org.switchman.process.switchover;
+
+import static org.switchman.process.switchover.SwitchoverVars.*;
+
+import java.time.Instant;
+import java.util.List;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.RunContext;
+
+/**
+ * The last step of a switchover: reads the site and sets the run's outcome to {@code
+ * switched-over}, or to {@code switched-over-with-exceptions} when an end-state rule does not
+ * hold (a skipped step, a hand-made change). The broken rules are journaled ({@code INVARIANTS}),
+ * so the run report lists them, and escalated in the ops log and its webhook.
+ */
+@Component
+public class CheckSwitchedOverStateDelegate implements JavaDelegate {
+
+  static final String SWITCHED_OVER = "switched-over";
+  static final String WITH_EXCEPTIONS = "switched-over-with-exceptions";
+
+  private final SwitchoverSteps steps;
+  private final Journal journal;
+  private final OpsLog opsLog;
+
+  public CheckSwitchedOverStateDelegate(SwitchoverSteps steps, Journal journal, OpsLog opsLog) {
+    this.steps = steps;
+    this.journal = journal;
+    this.opsLog = opsLog;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    RunContext run = steps.context(execution);
+    List<String> broken = steps.switchover().brokenInvariants(run, steps.request(execution),
+        steps.ttls(execution));
+    execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
+    journal.append(new JournalEntry.Draft(run.runId(), run.step(), run.actor(), run.mode().value(),
+        "INVARIANTS", "site", "check the switched-over state",
+        run.mode() != ExecutionMode.LIVE ? "NOT-CHECKED" : broken.isEmpty() ? "HOLD" : "BROKEN",
+        broken.isEmpty() ? null : String.join("\n", broken), null, null));
+    if (!broken.isEmpty()) {
+      opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, "dc-switchover", run.runId(),
+          null, steps.frozen(execution, REASON), steps.frozen(execution, TICKET),
+          "switched over with exceptions: " + String.join("; ", broken)));
+    }
+  }
+}
