@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunbookLocks;
+import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
@@ -46,15 +48,17 @@ public class SwitchoverSteps {
   private final ObjectProvider<DbProperties> db;
   private final StepFailures failures;
   private final RunContexts runs;
+  private final RunbookLocks locks;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
 
   public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
       ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
       ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db,
-      StepFailures failures, RunContexts runs) {
+      StepFailures failures, RunContexts runs, RunbookLocks locks) {
     this.conftool = conftool;
     this.runs = runs;
+    this.locks = locks;
     this.failures = failures;
     this.dns = dns;
     this.masters = masters;
@@ -150,9 +154,15 @@ public class SwitchoverSteps {
   /**
    * Runs a step; a failed check becomes the {@value SwitchoverVars#CHECK_FAILED} BPMN error, with
    * the check, its message and the step in variables for the operator decision form.
+   *
+   * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when
+   * it lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its
+   * lock held by another run, for instance after a force-release, changes nothing and stops at
+   * the operator decision with the check {@code runbook-lock}.
    */
   public <T> T checked(DelegateExecution execution, Supplier<T> step) {
     try {
+      holdLock(execution);
       return step.get();
     } catch (CheckFailedException e) {
       execution.setVariable(FAILED_CHECK, e.check());
@@ -163,6 +173,16 @@ public class SwitchoverSteps {
       String activity = execution.getCurrentActivityId();
       EngineHooks.afterCommit(() -> failures.failed(runbook, activity, StepFailures.CHECK_FAILED));
       throw new BpmnError(CHECK_FAILED, e.check() + ": " + e.getMessage());
+    }
+  }
+
+  private void holdLock(DelegateExecution execution) {
+    try {
+      locks.ensure(execution, SwitchoverRequest.RUNBOOK, "mediawiki");
+    } catch (RunbookLock.LockHeldException held) {
+      throw new CheckFailedException("runbook-lock", "This run no longer holds its lock: "
+          + held.getMessage() + ". Nothing was changed by this step; find out who took the lock"
+          + " and why before you retry.");
     }
   }
 

@@ -143,6 +143,28 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void aRunThatLostItsLockChangesNothingAndAsksAnOperator() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    // an administrator force-released the lock and another run took it
+    site.release("dc-switchover", "mediawiki", run.getId());
+    site.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
+        "other-run", "erin", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(30));
+    drive();
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+    Task decision = tasks.createTaskQuery().processInstanceId(run.getId())
+        .taskDefinitionKey("UserTask_DecideOnStopMaintenanceFailure").singleResult();
+    assertThat(decision).as("a decision instead of the maintenance stop").isNotNull();
+    assertThat(variable(run, "failedCheck")).isEqualTo("runbook-lock");
+    assertThat(variable(run, "failureMessage").toString()).contains("run other-run of erin");
+    site.release("dc-switchover", "mediawiki", "other-run");
+    complete(decision, "alice", Map.of("decision", "retry"));
+    drive();
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId()).containsExactly(run.getId());
+  }
+
+  @Test
   void noGoAtTheFirstGateEndsCleanlyAndRestoresTheTtl() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "NOGO");
