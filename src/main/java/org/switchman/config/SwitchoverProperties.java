@@ -22,13 +22,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param approvalTimeout how long a GO/NOGO waits before it expires and the run stops
  * @param approvalReminder when approvers are reminded of a waiting GO/NOGO
  * @param ttlIfUnknown the TTL to restore for a record found already reduced before the run
+ * @param decisionEscalationFirst how long an operator decision inside the read-only window waits
+ *     before its first escalation (ops log, webhook, journal, metric)
+ * @param decisionEscalationInterval how often it is escalated again until it is decided
+ * @param readOnlyOverrunInterval how often an overrun of the read-only budget is escalated again
+ *     while the window stays open
  */
 @ConfigurationProperties("switchman.switchover")
 public record SwitchoverProperties(List<String> datacenters, List<String> services,
     Map<String, List<String>> maintenanceHosts, Map<String, List<String>> jobrunners,
     Map<String, List<String>> dbMasterHosts, String maintenanceUnit, Integer catchUpAttempts,
     Duration catchUpInterval, Duration commandTimeout, Long maxLagSeconds, Duration approvalTimeout,
-    Duration approvalReminder, Long ttlIfUnknown) {
+    Duration approvalReminder, Long ttlIfUnknown, Duration decisionEscalationFirst,
+    Duration decisionEscalationInterval, Duration readOnlyOverrunInterval) {
 
   public static final List<String> DEFAULT_SERVICES =
       List.of("appservers-rw", "api-rw", "jobrunner", "videoscaler", "parsoid-php");
@@ -48,6 +54,12 @@ public record SwitchoverProperties(List<String> datacenters, List<String> servic
     approvalTimeout = approvalTimeout == null ? Duration.ofMinutes(30) : approvalTimeout;
     approvalReminder = approvalReminder == null ? Duration.ofMinutes(15) : approvalReminder;
     ttlIfUnknown = ttlIfUnknown == null ? 300L : ttlIfUnknown;
+    decisionEscalationFirst = decisionEscalationFirst == null ? Duration.ofMinutes(1)
+        : decisionEscalationFirst;
+    decisionEscalationInterval = decisionEscalationInterval == null ? Duration.ofMinutes(3)
+        : decisionEscalationInterval;
+    readOnlyOverrunInterval = readOnlyOverrunInterval == null ? Duration.ofMinutes(3)
+        : readOnlyOverrunInterval;
   }
 
   /** @throws IllegalStateException naming the setting that is wrong */
@@ -59,6 +71,9 @@ public record SwitchoverProperties(List<String> datacenters, List<String> servic
       throw new IllegalStateException("switchman.switchover.approval-reminder (" + approvalReminder
           + ") must come before switchman.switchover.approval-timeout (" + approvalTimeout + ")");
     }
+    positive("decision-escalation-first", decisionEscalationFirst);
+    positive("decision-escalation-interval", decisionEscalationInterval);
+    positive("read-only-overrun-interval", readOnlyOverrunInterval);
     for (String dc : datacenters) {
       if (maintenanceHosts.getOrDefault(dc, List.of()).isEmpty()) {
         throw new IllegalStateException("switchman.switchover.maintenance-hosts." + dc + " is empty");
@@ -68,5 +83,12 @@ public record SwitchoverProperties(List<String> datacenters, List<String> servic
       }
     }
     return this;
+  }
+
+  private static void positive(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalStateException("switchman.switchover." + name + " must be longer than zero, not "
+          + value);
+    }
   }
 }

@@ -89,12 +89,13 @@ public class LabAdapterSettings {
     Binder binder = Binder.get(environment);
     SwitchoverProperties configured = binder.bind("switchman.switchover",
         SwitchoverProperties.class).orElse(new SwitchoverProperties(null, null, null, null, null,
-            null, null, null, null, null, null, null, null));
+            null, null, null, null, null, null, null, null, null, null, null));
     return new SwitchoverProperties(LabTopology.DATACENTERS, LabTopology.MEDIAWIKI_SERVICES,
         maintenance, jobrunners, dbMasters, "mw-cron", configured.catchUpAttempts(),
         configured.catchUpInterval(), configured.commandTimeout(), configured.maxLagSeconds(),
         configured.approvalTimeout(), configured.approvalReminder(),
-        lab.config().discoveryTtl().toSeconds());
+        lab.config().discoveryTtl().toSeconds(), configured.decisionEscalationFirst(),
+        configured.decisionEscalationInterval(), configured.readOnlyOverrunInterval());
   }
 
   private static List<String> hostsOf(Lab lab, String dc, String cluster) {

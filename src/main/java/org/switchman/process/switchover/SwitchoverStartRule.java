@@ -15,7 +15,7 @@ import org.switchman.runbook.switchover.SwitchoverRequest;
  * Checks the start-form input when a switchover starts, before anything is changed. Bad input
  * fails the start itself, with a message naming every problem, so no run exists afterwards. On
  * success it freezes the normalized request and the run's settings (sections, approval timeout
- * and reminder, the active datacenter), which the steps read from then on.
+ * and reminder, escalation intervals, the active datacenter), which the steps read from then on.
  */
 @Component
 public class SwitchoverStartRule implements RunbookStartRule {
@@ -50,6 +50,9 @@ public class SwitchoverStartRule implements RunbookStartRule {
     runs.freeze(execution, IN_FLIGHT_GRACE, request.inFlightGrace().toString());
     runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
+    runs.freeze(execution, DECISION_ESCALATION_FIRST, settings.decisionEscalationFirst().toString());
+    runs.freeze(execution, DECISION_ESCALATION_INTERVAL, settings.decisionEscalationInterval().toString());
+    runs.freeze(execution, READ_ONLY_OVERRUN_INTERVAL, settings.readOnlyOverrunInterval().toString());
     execution.setVariable(IN_FLIGHT_GRACE_SECONDS, request.inFlightGrace().toSeconds());
     execution.setVariable(WARM_UP_CACHES, Boolean.TRUE.equals(execution.getVariable(WARM_UP_CACHES)));
     execution.setVariable(RUNBOOK, SwitchoverRequest.RUNBOOK);

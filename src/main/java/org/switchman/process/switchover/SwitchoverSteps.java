@@ -102,7 +102,7 @@ public class SwitchoverSteps {
   public SwitchoverProperties settings() {
     SwitchoverProperties s = settings.getIfAvailable();
     return s != null ? s : new SwitchoverProperties(null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 
   public List<String> sections() {

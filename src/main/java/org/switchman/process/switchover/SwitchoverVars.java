@@ -19,6 +19,11 @@ final class SwitchoverVars {
   static final String SECTIONS = "sections";
   static final String APPROVAL_TIMEOUT = "approvalTimeout";
   static final String APPROVAL_REMINDER = "approvalReminder";
+  /** When an operator decision inside the read-only window is first escalated, then how often. */
+  static final String DECISION_ESCALATION_FIRST = "decisionEscalationFirst";
+  static final String DECISION_ESCALATION_INTERVAL = "decisionEscalationInterval";
+  /** How often an overrun of the read-only budget is escalated again. */
+  static final String READ_ONLY_OVERRUN_INTERVAL = "readOnlyOverrunInterval";
 
   // set by the steps
   static final String ORIGINAL_TTLS = "originalTtls";

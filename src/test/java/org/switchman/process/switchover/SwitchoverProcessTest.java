@@ -65,6 +65,7 @@ class SwitchoverProcessTest {
   @Autowired FakeSite site;
   @Autowired Journal journal;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired org.switchman.audit.OpsLogReader opsLog;
 
   /** Timers the driver fires on its own: the waits of a normal run. */
   private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
@@ -72,9 +73,14 @@ class SwitchoverProcessTest {
   @BeforeEach
   void setUp() {
     BpmnAwareTests.init(engine);
-    runtime.createProcessInstanceQuery().list().forEach(pi ->
+    runtime.createProcessInstanceQuery().rootProcessInstances().list().forEach(pi ->
         runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
     site.reset();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void resetClock() {
+    org.camunda.bpm.engine.impl.util.ClockUtil.reset();
   }
 
   @Test
@@ -313,6 +319,80 @@ class SwitchoverProcessTest {
     drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("ESCALATION"));
+  }
+
+  @Test
+  void theBudgetEscalationRepeatsWhileTheWindowIsOpenAndStopsWhenItCloses() {
+    double before = budgetEscalations();
+    ProcessInstance run = toLockdownWithLag();
+    Job first = timerJob("Timer_ReadOnlyBudgetExceeded");
+    fireAtItsTime(first);
+    drive();
+    Job second = timerJob("Timer_ReadOnlyBudgetExceeded");
+    assertThat(second.getDuedate()).as("repeats PT3M later while the window is open")
+        .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
+    fireAtItsTime(second);
+    drive();
+    assertThat(budgetEscalations()).isEqualTo(before + 2);
+    assertThat(escalationsOf(run, "read-only window")).hasSize(2)
+        .allSatisfy(e -> assertThat(e.output()).contains("over its budget of PT3M"));
+    assertThat(opsLogEscalations(run, "over its budget", 2)).hasSize(2);
+    assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded")).as("the third is due").hasSize(1);
+
+    site.lagging.clear();
+    decide(run, "alice", "retry", null);
+    driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
+    assertThat(run).isNotEnded().hasPassed("ServiceTask_SetMediaWikiReadWrite");
+    assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded")).as("ReadOnly off stops the escalation").isEmpty();
+    drive();
+    assertThat(run).isEnded();
+    assertThat(budgetEscalations()).isEqualTo(before + 2);
+  }
+
+  /** Moves the engine's clock to the job's due date and runs it, as the job executor would. */
+  private void fireAtItsTime(Job job) {
+    org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(job.getDuedate());
+    management.executeJob(job.getId());
+  }
+
+  private List<Job> timerJobs(String activity) {
+    return management.createJobQuery().timers().list().stream()
+        .filter(j -> activity.equals(activityOf(j))).toList();
+  }
+
+  private Job timerJob(String activity) {
+    List<Job> jobs = timerJobs(activity);
+    assertThat(jobs).as("timers of " + activity).hasSize(1);
+    return jobs.get(0);
+  }
+
+  private List<org.switchman.audit.JournalEntry> escalationsOf(ProcessInstance run, String target) {
+    return journal.entriesOfRun(run.getId()).stream()
+        .filter(e -> e.kind().equals("ESCALATION") && target.equals(e.target())).toList();
+  }
+
+  /** The run's ESCALATION lines that mention the text, once the background writer has stored them. */
+  private List<org.switchman.audit.OpsEvent> opsLogEscalations(ProcessInstance run, String text, int expected) {
+    List<org.switchman.audit.OpsEvent> found = List.of();
+    for (int attempt = 0; attempt < 100 && found.size() < expected; attempt++) {
+      found = opsLog.page(run.getId(), 0, 500).events().stream()
+          .filter(e -> e.kind() == org.switchman.audit.OpsEvent.Kind.ESCALATION && e.detail().contains(text))
+          .toList();
+      if (found.size() < expected) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  private double budgetEscalations() {
+    var counter = meters.find("switchman.readonly.budget.exceeded").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
