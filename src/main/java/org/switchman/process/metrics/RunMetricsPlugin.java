@@ -36,7 +36,9 @@ import org.switchman.process.EngineHooks;
  *       incidents are counted here, the failed checks where the switchover steps raise them).
  * </ul>
  * Elsewhere: {@code switchman_readonly_window_seconds{mode}} and {@code
- * switchman_readonly_budget_exceeded_total}, by the switchover's read-only steps.
+ * switchman_readonly_budget_exceeded_total} (once per escalation of an overrun), by the
+ * switchover's read-only steps, and {@code switchman_decision_waiting_escalations_total{runbook,task}}
+ * ({@link DecisionEscalations}).
  * Counted once the engine transaction commits.
  */
 @Component

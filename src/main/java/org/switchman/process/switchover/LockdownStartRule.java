@@ -78,6 +78,10 @@ public class LockdownStartRule implements RunbookStartRule {
     RunContexts runs = steps.runs();
     runs.freeze(execution, APPROVAL_TIMEOUT, steps.settings().approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, steps.settings().approvalReminder().toString());
+    // the section decisions carry the escalation timer; it escalates only under a switchover
+    runs.freeze(execution, DECISION_ESCALATION_FIRST, steps.settings().decisionEscalationFirst().toString());
+    runs.freeze(execution, DECISION_ESCALATION_INTERVAL,
+        steps.settings().decisionEscalationInterval().toString());
     execution.setVariable(RUNBOOK, runbook);
     execution.setVariable(APPROVAL_REQUIRED, request.mode() == ExecutionMode.LIVE);
   }

@@ -322,6 +322,72 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void aDecisionWaitingInsideTheReadOnlyWindowEscalatesUntilDecided() {
+    double before = decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure");
+    ProcessInstance run = toLockdownWithLag();
+    Job first = timerJob("Timer_SectionDecisionWaiting");
+    assertThat(first.getDuedate()).as("first escalation within a minute of the task opening")
+        .isAfter(new java.util.Date()).isBefore(new java.util.Date(System.currentTimeMillis() + 61_000));
+    fireAtItsTime(first);
+    drive();
+    assertThat(escalationsOf(run, "Decide: section failed")).singleElement().satisfies(e ->
+        assertThat(e.output()).contains("run " + run.getId()).contains("'Decide: section failed' (section s2)")
+            .contains("has waited 1 min").contains("MediaWiki is read-only until it is decided"));
+    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure")).isEqualTo(before + 1);
+    assertThat(opsLogEscalations(run, "'Decide: section failed'", 1)).hasSize(1);
+
+    Job next = timerJob("Timer_SectionDecisionWaiting");
+    assertThat(next.getDuedate()).as("the next escalation, PT3M later")
+        .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
+    fireAtItsTime(next);
+    drive();
+    assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2)
+        .anySatisfy(e -> assertThat(e.output()).contains("has waited 4 min"));
+    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure")).isEqualTo(before + 2);
+    assertThat(opsLogEscalations(run, "'Decide: section failed'", 2)).hasSize(2);
+
+    site.lagging.clear();
+    decide(run, "alice", "retry", null);
+    assertThat(timerJobs("Timer_SectionDecisionWaiting")).as("no escalation once decided").isEmpty();
+    drive();
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2);
+  }
+
+  @Test
+  void exactlyTheDecisionsThatKeepMediaWikiReadOnlyCarryAnEscalationTimer() {
+    Map<String, Boolean> escalated = new java.util.TreeMap<>();
+    for (String key : List.of("dc-switchover", "db-masters-read-only", "db-masters-read-write")) {
+      String id = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
+          .latestVersion().singleResult().getId();
+      var model = engine.getRepositoryService().getBpmnModelInstance(id);
+      var timers = model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.BoundaryEvent.class).stream()
+          .filter(b -> b.getId().endsWith("DecisionWaiting")).toList();
+      assertThat(timers).allSatisfy(b -> {
+        assertThat(b.cancelActivity()).isFalse();
+        var timer = (org.camunda.bpm.model.bpmn.instance.TimerEventDefinition) b.getEventDefinitions().iterator().next();
+        assertThat(timer.getTimeCycle().getTextContent())
+            .isEqualTo("${runVariables.cycle(decisionEscalationFirst, decisionEscalationInterval)}");
+      });
+      for (var task : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.UserTask.class)) {
+        if ("failure-decision".equals(task.getCamundaFormRef())) {
+          escalated.put(key + "/" + task.getId(), timers.stream().anyMatch(b -> b.getAttachedTo() == task));
+        }
+      }
+    }
+    assertThat(escalated).containsEntry("dc-switchover/UserTask_DecideOnSetReadOnlyFailure", true)
+        .containsEntry("dc-switchover/UserTask_DecideOnSwitchDiscoveryFailure", true)
+        .containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", true)
+        .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", true)
+        .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", true)
+        .containsEntry("dc-switchover/UserTask_DecideOnPreparationFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnPreChecksFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnStopMaintenanceFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnRestoreMediaWikiFailure", false)
+        .containsEntry("dc-switchover/UserTask_DecideOnPostReadOnlyFailure", false);
+  }
+
+  @Test
   void theBudgetEscalationRepeatsWhileTheWindowIsOpenAndStopsWhenItCloses() {
     double before = budgetEscalations();
     ProcessInstance run = toLockdownWithLag();
@@ -347,6 +413,17 @@ class SwitchoverProcessTest {
     drive();
     assertThat(run).isEnded();
     assertThat(budgetEscalations()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void aDecisionOutsideTheReadOnlyWindowDoesNotEscalate() {
+    site.lagging.add("s2");
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    drive();
+    task(run, "UserTask_DecideOnPreChecksFailure");
+    assertThat(management.createJobQuery().timers().list()).extracting(this::activityOf)
+        .noneMatch(activity -> activity.endsWith("DecisionWaiting"));
+    assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("ESCALATION"));
   }
 
   /** Moves the engine's clock to the job's due date and runs it, as the job executor would. */
@@ -388,6 +465,12 @@ class SwitchoverProcessTest {
       }
     }
     return found;
+  }
+
+  private double decisionEscalations(String runbook, String task) {
+    var counter = meters.find("switchman.decision.waiting.escalations").tag("runbook", runbook)
+        .tag("task", task).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private double budgetEscalations() {
