@@ -105,6 +105,20 @@ class DbLockdownProcessTest {
   }
 
   @Test
+  void aSectionDecisionOfALockdownStartedAloneDoesNotEscalate() {
+    ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
+    site.lagging.add("s2");
+    approve(run, "bob", "GO");
+    drive();
+    task(run, "UserTask_DecideOnSectionFailure");
+    fireTimer("Timer_SectionDecisionWaiting");
+    drive();
+    assertThat(run).hasPassed("ServiceTask_EscalateSectionDecision").isNotEnded();
+    assertThat(journal.entriesOfRun(run.getId())).as("no read-only window, nothing to escalate")
+        .noneMatch(e -> e.kind().equals("ESCALATION"));
+  }
+
+  @Test
   void theStarterCannotApproveHerOwnLockdown() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     drive();
