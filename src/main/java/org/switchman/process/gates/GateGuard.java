@@ -280,32 +280,28 @@ public class GateGuard extends CommandInterceptor {
    * protected fields. A field that is gone (a changed engine) fails the command, never opens it.
    */
   static Object field(Object command, String name) {
-    for (Class<?> c = command.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-      try {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(command);
-      } catch (NoSuchFieldException e) {
-        // look in the superclass
-      } catch (IllegalAccessException e) {
-        break;
-      }
+    Field field = declared(command.getClass(), name);
+    if (field == null) {
+      throw new IllegalStateException("The engine command " + command.getClass().getName()
+          + " has no field '" + name + "': the gate rules cannot check it, so it is refused");
     }
-    throw new IllegalStateException("The engine command " + command.getClass().getName()
-        + " has no field '" + name + "': the gate rules cannot check it, so it is refused");
+    return read(field, command);
   }
 
   /** A field of an engine command by name, or {@code null} when the command has none. */
   static Object fieldOrNull(Object command, String name) {
-    for (Class<?> c = command.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+    Field field = command == null ? null : declared(command.getClass(), name);
+    return field == null ? null : read(field, command);
+  }
+
+  private static Field declared(Class<?> type, String name) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       try {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(command);
+        Field field = c.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
       } catch (NoSuchFieldException e) {
         // look in the superclass
-      } catch (IllegalAccessException e) {
-        return null;
       }
     }
     return null;
