@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * etcd with the conftool data of the lab, on the v3 API.
  *
- * <p>Clients reach etcd through a {@link LabTcpProxy} on the lab's etcd port; etcd itself listens
- * on a free port of 127.0.0.1 picked at each launch. The proxy is what {@link
+ * <p>Clients reach etcd through a {@link LabTcpProxy} on the lab's etcd port, open while etcd runs
+ * (so a stopped etcd refuses connections); etcd itself listens on a free port of 127.0.0.1 picked
+ * at each launch. The proxy is what {@link
  * LabFault.Kind#ETCD_PARTITION} cuts: etcd keeps running and keeps its clock, so a lease whose
  * keep-alives cannot get through expires as it would behind a real partition. (Freezing etcd with
  * SIGSTOP, {@link LabFault.Kind#ETCD_PAUSED}, stops its clock too: its leases outlive the freeze.)
@@ -46,7 +47,6 @@ final class LabEtcd {
   /** Starts etcd, waits for /health and seeds the conftool data. */
   void start() throws IOException {
     Files.createDirectories(dir);
-    proxy = new LabTcpProxy("etcd", config.etcdPort(), () -> backendPort);
     launch();
     seed();
   }
@@ -69,6 +69,7 @@ final class LabEtcd {
         "--logger", "zap"), dir.resolve("etcd.log"), Map.of());
     Readiness.await("etcd /health", Duration.ofSeconds(20), child, dir.resolve("etcd.log"),
         this::healthy);
+    proxy = new LabTcpProxy("etcd", config.etcdPort(), () -> backendPort);
   }
 
   private String backendEndpoint() {
@@ -86,7 +87,11 @@ final class LabEtcd {
 
   /** Cuts clients off etcd (or lets them through again); etcd keeps running. */
   void partition(boolean on) {
-    proxy.partition(on);
+    LabTcpProxy p = proxy;
+    if (p == null) {
+      throw new IllegalArgumentException("etcd is down");
+    }
+    p.partition(on);
   }
 
   /** Freezes etcd (SIGSTOP) or lets it go on (SIGCONT). */
@@ -98,16 +103,18 @@ final class LabEtcd {
     processes.signal(c, on ? "STOP" : "CONT");
   }
 
-  /** Stops listening for clients; called when the lab stops. */
+  /** Stops listening for clients, who are refused from then on; called when the lab stops. */
   void closeProxy() {
     LabTcpProxy p = proxy;
+    proxy = null;
     if (p != null) {
       p.close();
     }
   }
 
-  /** Stops etcd (TERM), keeping its data. */
+  /** Stops etcd (TERM), keeping its data; clients are refused until {@link #launch()}. */
   void halt() {
+    closeProxy();
     ChildProcesses.Child c = child;
     if (c != null) {
       processes.stop(c, Duration.ofSeconds(5));
