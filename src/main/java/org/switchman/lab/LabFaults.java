@@ -180,15 +180,28 @@ public final class LabFaults {
     void apply(String section, String dc);
   }
 
+  private static final java.util.Set<LabFault.Kind> MASTER_STATES = java.util.EnumSet.of(
+      LabFault.Kind.DB_MASTER_DOWN, LabFault.Kind.DB_MASTER_PAUSED, LabFault.Kind.DB_LOCKED);
+
+  /**
+   * A master that is down, paused or locked takes no other fault, and one that has any fault takes
+   * none of those three: each of them would leave the other's clearing unable to reach it.
+   */
+  private void requireMasterFree(LabFault.Kind kind, String target) {
+    active.values().stream()
+        .filter(f -> f.target().equals(target)
+            && (MASTER_STATES.contains(kind) || MASTER_STATES.contains(f.kind())))
+        .findFirst().ifPresent(f -> {
+          throw new IllegalArgumentException("the master " + target + " already has fault "
+              + f.kind() + " (" + f.id() + ")");
+        });
+  }
+
   private LabFault master(LabFault.Request request, MasterAction inject, MasterAction clear) {
     String section = section(request);
     String dc = dc(request);
     String target = section + " " + dc;
-    boolean already = active.values().stream().anyMatch(f -> f.target().equals(target)
-        && (f.kind() == LabFault.Kind.DB_MASTER_DOWN || f.kind() == LabFault.Kind.DB_MASTER_PAUSED));
-    if (already) {
-      throw new IllegalArgumentException("the master " + target + " is already down or paused");
-    }
+    requireMasterFree(request.kind(), target);
     inject.apply(section, dc);
     return record(request.kind(), target, "", () -> clear.apply(section, dc));
   }
@@ -196,6 +209,7 @@ public final class LabFaults {
   private LabFault dbLocked(LabFault.Request request) {
     String section = section(request);
     String dc = dc(request);
+    requireMasterFree(request.kind(), section + " " + dc);
     AutoCloseable lock = mariadb.lockTables(section, dc);
     return record(request.kind(), section + " " + dc, "", () -> {
       try {
@@ -209,6 +223,7 @@ public final class LabFaults {
   private LabFault replication(LabFault.Request request, boolean delay) {
     String section = section(request);
     String dc = dc(request);
+    requireMasterFree(request.kind(), section + " " + dc);
     String detail = "";
     if (delay) {
       int seconds = positive(request.seconds(), "seconds");

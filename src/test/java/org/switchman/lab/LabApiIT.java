@@ -147,6 +147,13 @@ class LabApiIT {
           .statusCode()).as("no prefix").isEqualTo(400);
       assertThat(Cli.ssh(lab, "mw1002.eqiad.wmnet", "hostname").took())
           .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+      HttpResponse<String> locked = send("POST", "/lab/api/faults", "admin",
+          "{\"kind\":\"DB_LOCKED\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+      assertThat(locked.statusCode()).as(locked.body()).isEqualTo(201);
+      HttpResponse<String> down = send("POST", "/lab/api/faults", "admin",
+          "{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+      assertThat(down.statusCode()).isEqualTo(400);
+      assertThat(down.body()).contains("s1 codfw already has fault DB_LOCKED");
       Thread.sleep(3500); // the lease runs out behind the partition
     } finally {
       assertThat(send("DELETE", "/lab/api/faults", "admin", null).statusCode()).isEqualTo(204);
@@ -167,6 +174,9 @@ class LabApiIT {
       }
     }
     assertThat(holders).as("the lease expired while etcd was cut off").isEmpty();
+    Cli.Result readOnly = Cli.mysql(lab, "s1", "codfw",
+        "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
+    assertThat(readOnly.exit()).as("the lock is released: " + readOnly.err()).isZero();
     locks.release("dc-switchover", "partition", "run-partition");
   }
 
