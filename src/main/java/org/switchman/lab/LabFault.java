@@ -72,9 +72,10 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    * @param kind the fault
    * @param host the FQDN, for host faults
    * @param unit the systemd unit, for restart and registration faults
-   * @param section the database section, for replication faults
-   * @param dc the datacenter whose master lags, for replication faults (default codfw)
-   * @param seconds the restart or boot duration, or the replication delay
+   * @param section the database section, for replication and master faults
+   * @param dc the datacenter of the master, for replication and master faults (default codfw)
+   * @param seconds the restart or boot duration, the replication delay, or the extra time of a
+   *     slow command
    * @param count the number of attempts or pending compactions
    * @param prefix the start of the fleet commands that {@link Kind#COMMAND_SLOW} slows down
    */
