@@ -21,6 +21,12 @@ fi
 STATE="$FLEET/state/$FQDN"
 FAULTS="$STATE/faults"
 cmd="${SSH_ORIGINAL_COMMAND:-}"
+# COMMAND_SLOW faults: files command-slow.N holding "SECONDS PREFIX"
+for slow in "$FAULTS"/command-slow.*; do
+  [ -f "$slow" ] || continue
+  read -r slow_seconds slow_prefix < "$slow"
+  [[ "$cmd" == "$slow_prefix"* ]] && sleep "$slow_seconds"
+done
 
 unit_name() { local u="${1%.service}"; echo "$u"; }
 unit_state() { cat "$STATE/units/$1" 2>/dev/null; }

@@ -125,10 +125,41 @@ final class ChildProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a signal to a child, for example {@code STOP} or {@code CONT}.
+   *
+   * @throws LabException if the child is gone
+   */
+  void signal(Child child, String signal) {
+    if (!child.alive()) {
+      throw new LabException(child.name() + " is not running");
+    }
+    run("kill -" + signal + " " + child.name(), List.of("kill", "-" + signal,
+        Long.toString(child.pid())), Duration.ofSeconds(5), Map.of());
+  }
+
+  /** Continues stopped children, so that they act on TERM (a stopped process only dies of KILL). */
+  private static void continueStopped(List<Child> stopped) {
+    List<String> command = new ArrayList<>(List.of("kill", "-CONT"));
+    stopped.stream().filter(Child::alive).forEach(c -> command.add(Long.toString(c.pid())));
+    if (command.size() == 2) {
+      return;
+    }
+    try {
+      new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // KILL after the grace period still ends them
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Sends TERM, waits up to the grace period, then kills. */
   void stop(Child child, Duration grace) {
     Process process = child.process();
     process.destroy();
+    continueStopped(List.of(child));
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
@@ -151,6 +182,7 @@ final class ChildProcesses implements AutoCloseable {
   public void close() {
     List<Child> all = List.copyOf(children);
     all.forEach(c -> c.process().destroy());
+    continueStopped(all);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Child child : all) {
       try {

@@ -412,6 +412,9 @@ public final class Lab implements AutoCloseable {
     if (fleet != null) {
       fleet.stop();
     }
+    if (etcd != null) {
+      etcd.closeProxy();
+    }
     if (processes != null) {
       List<ChildProcesses.Child> children = processes.children();
       try {

@@ -21,6 +21,7 @@ final class LabDns {
   private final Path dir;
   private final Path keyFile;
   private volatile ChildProcesses.Child child;
+  private volatile boolean refusingUpdates;
 
   LabDns(LabConfig config, ChildProcesses processes, Path keyFile) {
     this.config = config;
@@ -57,6 +58,41 @@ final class LabDns {
     }
   }
 
+  /**
+   * Makes named answer every dynamic update of {@value #ZONE} with REFUSED ({@code allow-update {
+   * none; }}), or accept signed ones again: rewrites {@code named.conf}, reloads it (SIGHUP) and
+   * waits until an update shows the new policy. Queries keep working throughout.
+   */
+  void refuseUpdates(boolean refuse) {
+    ChildProcesses.Child c = child;
+    if (c == null) {
+      throw new IllegalArgumentException("the DNS server is down");
+    }
+    refusingUpdates = refuse;
+    try {
+      Files.writeString(dir.resolve("named.conf"), namedConf());
+    } catch (IOException e) {
+      throw new LabException("cannot rewrite named.conf", e);
+    }
+    processes.signal(c, "HUP");
+    Readiness.await("DNS updates " + (refuse ? "refused" : "accepted"), Duration.ofSeconds(10), c,
+        dir.resolve("named.log"), () -> updateRefused() == refuse);
+  }
+
+  /** Sends a signed update that only has a prerequisite; the zone's update ACL still applies. */
+  private boolean updateRefused() {
+    try {
+      String out = processes.run("nsupdate probe", List.of("sh", "-c",
+          "printf 'server 127.0.0.1 %d\\nzone %s\\nprereq yxdomain %s.\\nsend\\n' \"$1\" \"$2\" \"$3\" | "
+              + RequiredPrograms.path("nsupdate") + " -t 2 -k " + keyFile,
+          "nsupdate-probe", Integer.toString(config.dnsPort()), ZONE, ZONE),
+          Duration.ofSeconds(10), Map.of());
+      return out.contains("REFUSED");
+    } catch (LabException e) {
+      return e.getMessage().contains("REFUSED");
+    }
+  }
+
   boolean running() {
     ChildProcesses.Child c = child;
     return c != null && c.alive();
@@ -85,11 +121,12 @@ final class LabDns {
         zone "%4$s" {
           type primary;
           file "%4$s.zone";
-          allow-update { key "%5$s"; };
+          allow-update { %6$s };
         };
         zone "svc.eqiad.wmnet" { type primary; file "svc.eqiad.wmnet.zone"; };
         zone "svc.codfw.wmnet" { type primary; file "svc.codfw.wmnet.zone"; };
-        """.formatted(keyFile, dir, config.dnsPort(), ZONE, TSIG_KEY_NAME);
+        """.formatted(keyFile, dir, config.dnsPort(), ZONE, TSIG_KEY_NAME,
+            refusingUpdates ? "none;" : "key \"" + TSIG_KEY_NAME + "\";");
   }
 
   private static String soa(String zone) {

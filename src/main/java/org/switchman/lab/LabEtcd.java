@@ -15,7 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** etcd with the conftool data of the lab, on the v3 API. */
+/**
+ * etcd with the conftool data of the lab, on the v3 API.
+ *
+ * <p>Clients reach etcd through a {@link LabTcpProxy} on the lab's etcd port, open while etcd runs
+ * (so a stopped etcd refuses connections); etcd itself listens on a free port of 127.0.0.1 picked
+ * at each launch. The proxy is what {@link
+ * LabFault.Kind#ETCD_PARTITION} cuts: etcd keeps running and keeps its clock, so a lease whose
+ * keep-alives cannot get through expires as it would behind a real partition. (Freezing etcd with
+ * SIGSTOP, {@link LabFault.Kind#ETCD_PAUSED}, stops its clock too: its leases outlive the freeze.)
+ */
 final class LabEtcd {
 
   private final LabConfig config;
@@ -25,6 +34,8 @@ final class LabEtcd {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile ChildProcesses.Child child;
+  private volatile LabTcpProxy proxy;
+  private volatile int backendPort;
 
   LabEtcd(LabConfig config, LabTopology topology, ChildProcesses processes) {
     this.config = config;
@@ -42,12 +53,14 @@ final class LabEtcd {
 
   /** Starts the etcd process on the existing data directory and waits until it is healthy. */
   void launch() {
-    String client = "http://127.0.0.1:" + config.etcdPort();
+    backendPort = freePort();
+    String listen = backendEndpoint();
+    String client = config.etcdEndpoint();
     String peer = "http://127.0.0.1:" + config.etcdPeerPort();
     child = processes.start("etcd", List.of(RequiredPrograms.path("etcd"),
         "--name", "lab",
         "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", client,
+        "--listen-client-urls", listen,
         "--advertise-client-urls", client,
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
@@ -56,10 +69,52 @@ final class LabEtcd {
         "--logger", "zap"), dir.resolve("etcd.log"), Map.of());
     Readiness.await("etcd /health", Duration.ofSeconds(20), child, dir.resolve("etcd.log"),
         this::healthy);
+    proxy = new LabTcpProxy("etcd", config.etcdPort(), () -> backendPort);
   }
 
-  /** Stops etcd (TERM), keeping its data. */
+  private String backendEndpoint() {
+    return "http://127.0.0.1:" + backendPort;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new LabException("no free port for etcd: " + e.getMessage(), e);
+    }
+  }
+
+  /** Cuts clients off etcd (or lets them through again); etcd keeps running. */
+  void partition(boolean on) {
+    LabTcpProxy p = proxy;
+    if (p == null) {
+      throw new IllegalArgumentException("etcd is down");
+    }
+    p.partition(on);
+  }
+
+  /** Freezes etcd (SIGSTOP) or lets it go on (SIGCONT). */
+  void pause(boolean on) {
+    ChildProcesses.Child c = child;
+    if (c == null) {
+      throw new IllegalArgumentException("etcd is down");
+    }
+    processes.signal(c, on ? "STOP" : "CONT");
+  }
+
+  /** Stops listening for clients, who are refused from then on; called when the lab stops. */
+  void closeProxy() {
+    LabTcpProxy p = proxy;
+    proxy = null;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  /** Stops etcd (TERM), keeping its data; clients are refused until {@link #launch()}. */
   void halt() {
+    closeProxy();
     ChildProcesses.Child c = child;
     if (c != null) {
       processes.stop(c, Duration.ofSeconds(5));
@@ -75,7 +130,7 @@ final class LabEtcd {
   boolean healthy() {
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-          URI.create(config.etcdEndpoint() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+          URI.create(backendEndpoint() + "/health")).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 && response.body().contains("\"true\"");
     } catch (IOException e) {
@@ -140,7 +195,7 @@ final class LabEtcd {
   private void post(String path, String body) {
     try {
       HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(config.etcdEndpoint() + path))
+          HttpRequest.newBuilder(URI.create(backendEndpoint() + path))
               .timeout(Duration.ofSeconds(10))
               .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -16,6 +16,10 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     HOST_UNREACHABLE,
     /** Connections to the host's SSH port are refused. */
     HOST_REFUSING,
+    /** Connections to the host's SSH port are accepted, but the host never sends its banner. */
+    HOST_SILENT,
+    /** Fleet commands on the host that start with the prefix take the given extra seconds. */
+    COMMAND_SLOW,
     /** {@code systemctl start|restart UNIT} takes the given seconds. */
     RESTART_SLOW,
     /** {@code systemctl start|restart UNIT} fails and leaves the unit failed. */
@@ -40,8 +44,26 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     HOST_KEY_CHANGED,
     /** etcd is stopped. */
     ETCD_DOWN,
+    /**
+     * etcd keeps running, but its clients cannot reach it: the lab's proxy in front of etcd drops
+     * every connection and holds new ones unanswered, so leases that are not kept alive expire.
+     */
+    ETCD_PARTITION,
+    /** etcd is frozen (SIGSTOP until cleared, then SIGCONT). */
+    ETCD_PAUSED,
     /** The DNS server is stopped. */
-    DNS_DOWN
+    DNS_DOWN,
+    /** The DNS server answers every dynamic update with REFUSED; queries keep working. */
+    DNS_REFUSING,
+    /** The MariaDB master of a section in a DC is stopped (started again when cleared). */
+    DB_MASTER_DOWN,
+    /** The MariaDB master of a section in a DC is frozen (SIGSTOP until cleared, then SIGCONT). */
+    DB_MASTER_PAUSED,
+    /**
+     * A session on the MariaDB master of a section in a DC holds a table write lock, so {@code SET
+     * GLOBAL read_only} blocks until cleared.
+     */
+    DB_LOCKED
   }
 
   /**
@@ -50,11 +72,20 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    * @param kind the fault
    * @param host the FQDN, for host faults
    * @param unit the systemd unit, for restart and registration faults
-   * @param section the database section, for replication faults
-   * @param dc the datacenter whose master lags, for replication faults (default codfw)
-   * @param seconds the restart or boot duration, or the replication delay
+   * @param section the database section, for replication and master faults
+   * @param dc the datacenter of the master, for replication and master faults (default codfw)
+   * @param seconds the restart or boot duration, the replication delay, or the extra time of a
+   *     slow command
    * @param count the number of attempts or pending compactions
+   * @param prefix the start of the fleet commands that {@link Kind#COMMAND_SLOW} slows down
    */
   public record Request(Kind kind, String host, String unit, String section, String dc,
-      Integer seconds, Integer count) {}
+      Integer seconds, Integer count, String prefix) {
+
+    /** A request without a command prefix. */
+    public Request(Kind kind, String host, String unit, String section, String dc,
+        Integer seconds, Integer count) {
+      this(kind, host, unit, section, dc, seconds, count, null);
+    }
+  }
 }

@@ -42,6 +42,8 @@ public final class LabFaults {
       case HOST_UNREACHABLE -> hostOverride(request, LabFleet.Override.TIMEOUT);
       case HOST_REFUSING -> hostOverride(request, LabFleet.Override.REFUSE);
       case HOST_KEY_CHANGED -> hostOverride(request, LabFleet.Override.NEW_HOST_KEY);
+      case HOST_SILENT -> hostOverride(request, LabFleet.Override.SILENT);
+      case COMMAND_SLOW -> commandSlow(request);
       case RESTART_SLOW -> hostFile(request, "restart." + unit(request),
           "slow " + positive(request.seconds(), "seconds"), request.seconds() + " s");
       case RESTART_FAILS -> hostFile(request, "restart." + unit(request), "fail", "");
@@ -57,6 +59,15 @@ public final class LabFaults {
       case REPLICATION_STOPPED -> replication(request, false);
       case ETCD_DOWN -> server(request, "etcd", etcd::halt, etcd::launch);
       case DNS_DOWN -> server(request, "dns", dns::halt, dns::launch);
+      case ETCD_PARTITION -> server(request, "etcd", () -> etcd.partition(true),
+          () -> etcd.partition(false));
+      case ETCD_PAUSED -> server(request, "etcd", () -> etcd.pause(true), () -> etcd.pause(false));
+      case DNS_REFUSING -> server(request, "dns", () -> dns.refuseUpdates(true),
+          () -> dns.refuseUpdates(false));
+      case DB_MASTER_DOWN -> master(request, mariadb::halt, mariadb::launch);
+      case DB_MASTER_PAUSED -> master(request, (section, dc) -> mariadb.pause(section, dc, true),
+          (section, dc) -> mariadb.pause(section, dc, false));
+      case DB_LOCKED -> dbLocked(request);
     };
   }
 
@@ -134,14 +145,85 @@ public final class LabFaults {
     return record(request.kind(), target, detail, () -> fleet.removeFault(fqdn, name));
   }
 
-  private LabFault replication(LabFault.Request request, boolean delay) {
+  private String section(LabFault.Request request) {
     String section = request.section();
     if (section == null || !topology.sections().contains(section)) {
       throw new IllegalArgumentException(request.kind() + " needs a section of this lab: "
           + topology.sections());
     }
+    return section;
+  }
+
+  private static String dc(LabFault.Request request) {
     String dc = request.dc() == null ? "codfw" : request.dc();
     LabTopology.dcDigit(dc);
+    return dc;
+  }
+
+  private LabFault commandSlow(LabFault.Request request) {
+    String fqdn = host(request);
+    int seconds = positive(request.seconds(), "seconds");
+    String prefix = request.prefix();
+    if (prefix == null || prefix.isBlank() || !prefix.equals(prefix.strip())
+        || prefix.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(request.kind()
+          + " needs a prefix: the start of a command, one line without surrounding spaces");
+    }
+    String name = "command-slow." + (ids.get() + 1);
+    fleet.writeFault(fqdn, name, seconds + " " + prefix);
+    return record(request.kind(), fqdn + " " + prefix, seconds + " s",
+        () -> fleet.removeFault(fqdn, name));
+  }
+
+  /** One database master, an action on it and the action that clears it. */
+  private interface MasterAction {
+    void apply(String section, String dc);
+  }
+
+  private static final java.util.Set<LabFault.Kind> MASTER_STATES = java.util.EnumSet.of(
+      LabFault.Kind.DB_MASTER_DOWN, LabFault.Kind.DB_MASTER_PAUSED, LabFault.Kind.DB_LOCKED);
+
+  /**
+   * A master that is down, paused or locked takes no other fault, and one that has any fault takes
+   * none of those three: each of them would leave the other's clearing unable to reach it.
+   */
+  private void requireMasterFree(LabFault.Kind kind, String target) {
+    active.values().stream()
+        .filter(f -> f.target().equals(target)
+            && (MASTER_STATES.contains(kind) || MASTER_STATES.contains(f.kind())))
+        .findFirst().ifPresent(f -> {
+          throw new IllegalArgumentException("the master " + target + " already has fault "
+              + f.kind() + " (" + f.id() + ")");
+        });
+  }
+
+  private LabFault master(LabFault.Request request, MasterAction inject, MasterAction clear) {
+    String section = section(request);
+    String dc = dc(request);
+    String target = section + " " + dc;
+    requireMasterFree(request.kind(), target);
+    inject.apply(section, dc);
+    return record(request.kind(), target, "", () -> clear.apply(section, dc));
+  }
+
+  private LabFault dbLocked(LabFault.Request request) {
+    String section = section(request);
+    String dc = dc(request);
+    requireMasterFree(request.kind(), section + " " + dc);
+    AutoCloseable lock = mariadb.lockTables(section, dc);
+    return record(request.kind(), section + " " + dc, "", () -> {
+      try {
+        lock.close();
+      } catch (Exception e) {
+        throw new LabException("cannot release the lock on " + section + " " + dc, e);
+      }
+    });
+  }
+
+  private LabFault replication(LabFault.Request request, boolean delay) {
+    String section = section(request);
+    String dc = dc(request);
+    requireMasterFree(request.kind(), section + " " + dc);
     String detail = "";
     if (delay) {
       int seconds = positive(request.seconds(), "seconds");
@@ -156,9 +238,11 @@ public final class LabFaults {
   }
 
   private LabFault server(LabFault.Request request, String name, Runnable halt, Runnable launch) {
-    boolean already = active.values().stream().anyMatch(f -> f.kind() == request.kind());
-    if (already) {
-      throw new IllegalArgumentException(name + " is already down");
+    java.util.Optional<LabFault> already = active.values().stream()
+        .filter(f -> f.target().equals(name)).findFirst();
+    if (already.isPresent()) {
+      throw new IllegalArgumentException(name + " already has fault " + already.get().kind()
+          + " (" + already.get().id() + ")");
     }
     halt.run();
     return record(request.kind(), name, "", launch);

@@ -38,7 +38,9 @@ final class LabFleet {
     /** A listener whose accept queue is full: SYNs are dropped and connections time out. */
     TIMEOUT,
     /** A dedicated sshd with a new host key. */
-    NEW_HOST_KEY
+    NEW_HOST_KEY,
+    /** A listener that accepts connections and never sends anything: no SSH banner. */
+    SILENT
   }
 
   private final class Group {
@@ -320,6 +322,8 @@ final class LabFleet {
     List<AutoCloseable> resources = new ArrayList<>();
     if (current.contains(Override.TIMEOUT)) {
       resources.add(blackhole(host.address()));
+    } else if (current.contains(Override.SILENT)) {
+      resources.add(silent(host.address()));
     } else if (current.contains(Override.NEW_HOST_KEY)) {
       String name = "sshd-" + host.fqdn();
       Path key = sshDir.resolve("changed_host_key_" + host.fqdn());
@@ -371,6 +375,37 @@ final class LabFleet {
     } catch (IOException e) {
       throw new LabException("cannot make " + address + " time out: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A listener that accepts every connection and keeps it open without a word, as a host whose
+   * sshd hangs before its banner: clients connect, then wait until their own timeout.
+   */
+  private AutoCloseable silent(String address) {
+    ServerSocket server;
+    try {
+      server = new ServerSocket();
+      server.bind(new InetSocketAddress(InetAddress.getByName(address), config.sshPort()), 50);
+    } catch (IOException e) {
+      throw new LabException("cannot make " + address + " silent: " + e.getMessage(), e);
+    }
+    List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread acceptor = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          accepted.add(server.accept());
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }, "lab-silent-" + address);
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return () -> {
+      server.close();
+      accepted.forEach(LabFleet::closeQuietly);
+      acceptor.join(2000);
+    };
   }
 
   private static void closeQuietly(AutoCloseable c) {

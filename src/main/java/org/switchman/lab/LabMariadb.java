@@ -50,6 +50,7 @@ final class LabMariadb {
   private final Path dir;
   private final List<Instance> instances = new ArrayList<>();
   private final Map<Instance, ChildProcesses.Child> servers = new ConcurrentHashMap<>();
+  private final Map<Instance, ChildProcesses.Child> heartbeats = new ConcurrentHashMap<>();
 
   LabMariadb(LabConfig config, ChildProcesses processes, LabSecrets secrets) {
     this.config = config;
@@ -94,13 +95,98 @@ final class LabMariadb {
     }
     LabFiles.join(started);
     // pt-heartbeat once every master answers, so that its start does not slow the servers'
-    for (Instance instance : instances) {
-      processes.start("pt-heartbeat " + instance.section() + "-" + instance.dc(), List.of(
-          RequiredPrograms.path("pt-heartbeat"), "--update", "--replace", "--utc",
-          "--interval", "0.5", "--database", "heartbeat", "--table", "heartbeat",
-          "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
-          instance.dir().resolve("pt-heartbeat.log"), Map.of());
+    instances.forEach(this::startHeartbeat);
+  }
+
+  private void startHeartbeat(Instance instance) {
+    heartbeats.put(instance, processes.start("pt-heartbeat " + instance.section() + "-"
+        + instance.dc(), List.of(
+        RequiredPrograms.path("pt-heartbeat"), "--update", "--replace", "--utc",
+        "--interval", "0.5", "--database", "heartbeat", "--table", "heartbeat",
+        "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
+        instance.dir().resolve("pt-heartbeat.log"), Map.of()));
+  }
+
+  /** Stops one master and its pt-heartbeat, keeping the data. */
+  void halt(String section, String dc) {
+    Instance instance = instance(section, dc);
+    ChildProcesses.Child heartbeat = heartbeats.remove(instance);
+    if (heartbeat != null) {
+      processes.stop(heartbeat, Duration.ofSeconds(3));
     }
+    ChildProcesses.Child server = servers.remove(instance);
+    if (server == null) {
+      throw new IllegalArgumentException("MariaDB " + section + "-" + dc + " is already down");
+    }
+    processes.stop(server, Duration.ofSeconds(20));
+  }
+
+  /**
+   * Starts a halted master again on its data, without the first start's init file (its users and
+   * tables exist); its replica threads start by themselves and reconnect to the peer.
+   */
+  void launch(String section, String dc) {
+    Instance instance = instance(section, dc);
+    Path cnf = instance.dir().resolve("my-restart.cnf");
+    try {
+      Files.writeString(cnf, myCnf(instance).replaceAll("(?m)^init_file=.*\n", ""));
+    } catch (IOException e) {
+      throw new LabException("cannot write " + cnf, e);
+    }
+    ChildProcesses.Child server = processes.start("mariadbd " + section + "-" + dc, List.of(
+        RequiredPrograms.path("mariadbd"), "--defaults-file=" + cnf),
+        instance.dir().resolve("stdout.log"), Map.of());
+    servers.put(instance, server);
+    Readiness.await("MariaDB " + section + "-" + dc, Duration.ofSeconds(30), server,
+        instance.errorLog(), () -> Readiness.mysqlHandshake(instance.port()));
+    startHeartbeat(instance);
+  }
+
+  /** Freezes one master (SIGSTOP) or lets it go on (SIGCONT). */
+  void pause(String section, String dc, boolean on) {
+    ChildProcesses.Child server = servers.get(instance(section, dc));
+    if (server == null) {
+      throw new IllegalArgumentException("MariaDB " + section + "-" + dc + " is down");
+    }
+    processes.signal(server, on ? "STOP" : "CONT");
+  }
+
+  /** What the session that holds a {@link LabFault.Kind#DB_LOCKED} lock runs, to find it. */
+  private static final String LOCK_MARKER = "lab_db_locked";
+
+  /**
+   * Holds a write lock on a table of its own on one master, in a session of its own, until the
+   * returned handle is closed; {@code SET GLOBAL read_only} (which takes the global read lock)
+   * waits for it. The table lives in schema {@code lab_fault}, outside the binary log, and is
+   * dropped on release.
+   */
+  AutoCloseable lockTables(String section, String dc) {
+    Instance instance = instance(section, dc);
+    sql(section, dc, "SET sql_log_bin=0; CREATE DATABASE IF NOT EXISTS lab_fault;"
+        + " CREATE TABLE IF NOT EXISTS lab_fault.locked (id INT);");
+    ChildProcesses.Child holder = processes.start("lock holder " + section + "-" + dc,
+        List.of(RequiredPrograms.path("mariadb"), "--defaults-extra-file="
+            + dir.resolve("admin.cnf"), "--port=" + instance.port(), "--batch", "-e",
+            "LOCK TABLES lab_fault.locked WRITE; SELECT SLEEP(31536000) AS " + LOCK_MARKER + ";"),
+        instance.dir().resolve("lock-holder.log"), Map.of());
+    String find = "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%AS "
+        + LOCK_MARKER + "%' AND ID <> CONNECTION_ID()";
+    try {
+      Readiness.await("lock on " + section + "-" + dc, Duration.ofSeconds(10), holder,
+          instance.dir().resolve("lock-holder.log"), () -> !sql(section, dc, find).isBlank());
+    } catch (LabException e) {
+      processes.stop(holder, Duration.ofSeconds(3));
+      throw e;
+    }
+    return () -> {
+      for (String id : sql(section, dc, find).strip().split("\\s+")) {
+        if (!id.isBlank()) {
+          sql(section, dc, "KILL " + id);
+        }
+      }
+      processes.stop(holder, Duration.ofSeconds(3));
+      sql(section, dc, "SET sql_log_bin=0; DROP DATABASE IF EXISTS lab_fault;");
+    };
   }
 
   private void startInstance(Instance instance, Path template) {

@@ -512,6 +512,219 @@ class LabIT {
   }
 
   @Test
+  void silentHostAcceptsButNeverSendsItsBanner() {
+    String host = "mw2002.codfw.wmnet";
+    LabFault fault = lab.faults().inject(request(LabFault.Kind.HOST_SILENT, host));
+    try {
+      Cli.Result result = Cli.ssh(lab, host, "true");
+      assertThat(result.exit()).isEqualTo(255);
+      // connected, then ssh's own ConnectTimeout (3 s) ran out waiting for the banner
+      assertThat(result.err()).contains("banner exchange").doesNotContain("refused");
+      assertThat(result.took()).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+    } finally {
+      lab.faults().clear(fault.id());
+    }
+    assertThat(Cli.ssh(lab, host, "true").exit()).isZero();
+  }
+
+  @Test
+  void slowCommandTakesLongerOnlyForItsPrefixAndHost() {
+    String host = "mw2003.codfw.wmnet";
+    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.COMMAND_SLOW, host,
+        null, null, null, 2, null, "systemctl restart"));
+    try {
+      Cli.Result slow = Cli.ssh(lab, host, "systemctl restart php-fpm");
+      assertThat(slow.exit()).as(slow.all()).isZero();
+      assertThat(slow.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(Cli.ssh(lab, host, "systemctl is-active php-fpm").took())
+          .isLessThan(Duration.ofSeconds(2));
+      assertThat(Cli.ssh(lab, "mw2004.codfw.wmnet", "systemctl restart php-fpm").took())
+          .isLessThan(Duration.ofSeconds(2));
+    } finally {
+      lab.faults().clear(fault.id());
+    }
+    assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").took())
+        .isLessThan(Duration.ofSeconds(2));
+    assertThat(lab.faults().active()).doesNotContain(fault);
+  }
+
+  @Test
+  void etcdPartitionCutsClientsOffWhileLeasesExpire() throws Exception {
+    String key = "/lab-it/partition/" + UUID.randomUUID();
+    String lease = Cli.etcdctl(lab, "lease", "grant", "2").out()
+        .replaceAll("(?s).*lease ([0-9a-f]+) granted.*", "$1");
+    assertThat(Cli.etcdctl(lab, "put", "--lease=" + lease, key, "held").exit()).isZero();
+    ProcessBuilder keepAliveCommand = new ProcessBuilder("etcdctl",
+        "--endpoints=" + lab.etcdEndpoint(), "lease", "keep-alive", lease)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    keepAliveCommand.environment().put("ETCDCTL_API", "3");
+    Process keepAlive = keepAliveCommand.start();
+    try {
+      sleep(3000); // longer than the lease: the keep-alives hold it
+      assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip())
+          .isEqualTo("held");
+      LabFault partition = lab.faults().inject(request(LabFault.Kind.ETCD_PARTITION, null));
+      try {
+        Cli.Result cut = Cli.etcdctl(lab, "get", key);
+        assertThat(cut.exit()).isNotZero();
+        assertThat(cut.took()).as("timed out, not refused").isGreaterThan(Duration.ofSeconds(1));
+        sleep(3500);
+      } finally {
+        lab.faults().clear(partition.id());
+      }
+      assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip())
+          .as("the lease expired behind the partition").isEmpty();
+      assertThat(Cli.etcdctl(lab, "lease", "timetolive", lease).out()).contains("already expired");
+    } finally {
+      keepAlive.destroy();
+      keepAlive.waitFor();
+    }
+  }
+
+  @Test
+  void pausedEtcdAnswersNothingUntilCleared() {
+    String key = "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter";
+    LabFault paused = lab.faults().inject(request(LabFault.Kind.ETCD_PAUSED, null));
+    try {
+      Cli.Result frozen = Cli.etcdctl(lab, "get", key);
+      assertThat(frozen.exit()).isNotZero();
+      assertThat(frozen.all()).contains("deadline exceeded");
+    } finally {
+      lab.faults().clear(paused.id());
+    }
+    assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out()).contains("eqiad");
+  }
+
+  @Test
+  void refusingDnsRefusesUpdatesButAnswersQueries() {
+    String record = "search.discovery.wmnet";
+    String update = "update delete " + record + " CNAME\nupdate add " + record
+        + " 10 CNAME search.svc.codfw.wmnet.";
+    LabFault fault = lab.faults().inject(request(LabFault.Kind.DNS_REFUSING, null));
+    try {
+      Cli.Result refused = Cli.nsupdate(lab, true, update);
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.all()).contains("REFUSED");
+      assertThat(Cli.dig(lab, record).out()).contains("search.svc.eqiad.wmnet.");
+    } finally {
+      lab.faults().clear(fault.id());
+    }
+    try {
+      Cli.Result accepted = Cli.nsupdate(lab, true, update);
+      assertThat(accepted.exit()).as(accepted.all()).isZero();
+      assertThat(Cli.dig(lab, record).out()).contains("search.svc.codfw.wmnet.");
+    } finally {
+      Cli.nsupdate(lab, true, "update delete " + record + " CNAME\nupdate add " + record
+          + " 30 CNAME search.svc.eqiad.wmnet.");
+    }
+  }
+
+  @Test
+  void downMasterIsStoppedAndComesBackReplicating() {
+    LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_DOWN, null,
+        null, "s4", "codfw", null, null));
+    String marker = UUID.randomUUID().toString();
+    try {
+      Cli.Result refused = Cli.mysql(lab, "s4", "codfw", "SELECT 1");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err()).contains("Can't connect");
+      assertThat(Cli.mysql(lab, "s4", "eqiad", "INSERT INTO wiki.edits (dc, section, payload)"
+          + " VALUES ('eqiad', 's4', '" + marker + "')").exit()).isZero();
+    } finally {
+      lab.faults().clear(down.id());
+    }
+    assertThat(Cli.mysql(lab, "s4", "codfw", "SELECT @@read_only").out().strip()).isEqualTo("1");
+    awaitTrue("row written meanwhile arrives", Duration.ofSeconds(15), () -> Cli.mysql(lab, "s4",
+        "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
+        .out().strip().equals("1"));
+    String fromCodfw = UUID.randomUUID().toString();
+    assertThat(Cli.mysql(lab, "s4", "codfw", "INSERT INTO wiki.edits (dc, section, payload)"
+        + " VALUES ('codfw', 's4', '" + fromCodfw + "')").exit()).isZero();
+    awaitTrue("eqiad replicates from the restarted master", Duration.ofSeconds(15),
+        () -> Cli.mysql(lab, "s4", "eqiad", "SELECT COUNT(*) FROM wiki.edits WHERE payload='"
+            + fromCodfw + "'").out().strip().equals("1"));
+    String heartbeat = "SELECT MAX(ts) FROM heartbeat.heartbeat WHERE datacenter='codfw'";
+    String before = Cli.mysql(lab, "s4", "eqiad", heartbeat).out().strip();
+    awaitTrue("the restarted master's heartbeat advances", Duration.ofSeconds(10),
+        () -> Cli.mysql(lab, "s4", "eqiad", heartbeat).out().strip().compareTo(before) > 0);
+  }
+
+  @Test
+  void pausedMasterNeverGreetsUntilCleared() {
+    LabFault paused = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_PAUSED,
+        null, null, "s6", "codfw", null, null));
+    try {
+      Cli.Result frozen = Cli.run(java.util.List.of("mysql", "-h", "127.0.0.1", "-P",
+          Integer.toString(lab.mysqlPort("s6", "codfw")), "-u", lab.mysqlAdminUser(),
+          "--connect-timeout=2", "-e", "SELECT 1"), null,
+          java.util.Map.of("MYSQL_PWD", lab.mysqlAdminPassword()), Duration.ofSeconds(30));
+      assertThat(frozen.exit()).isNotZero();
+      assertThat(frozen.err()).contains("Lost connection").contains("handshake");
+      assertThat(frozen.took()).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    } finally {
+      lab.faults().clear(paused.id());
+    }
+    assertThat(Cli.mysql(lab, "s6", "codfw", "SELECT 1").out().strip()).isEqualTo("1");
+  }
+
+  @Test
+  void lockedMasterBlocksSetGlobalReadOnlyUntilCleared() {
+    String setReadOnly = "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1";
+    LabFault locked = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED, null,
+        null, "s7", "eqiad", null, null));
+    try {
+      Cli.Result blocked = Cli.mysql(lab, "s7", "eqiad", setReadOnly);
+      assertThat(blocked.exit()).isNotZero();
+      assertThat(blocked.err()).contains("Lock wait timeout exceeded");
+      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip())
+          .isEqualTo("0");
+    } finally {
+      lab.faults().clear(locked.id());
+    }
+    try {
+      Cli.Result set = Cli.mysql(lab, "s7", "eqiad", setReadOnly);
+      assertThat(set.exit()).as(set.err()).isZero();
+      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip())
+          .isEqualTo("1");
+    } finally {
+      Cli.mysql(lab, "s7", "eqiad", "SET GLOBAL read_only=0");
+    }
+    assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT COUNT(*) FROM information_schema.SCHEMATA"
+        + " WHERE SCHEMA_NAME='lab_fault'").out().strip()).isEqualTo("0");
+  }
+
+  @Test
+  void clearingAllFaultsUndoesEveryNewKind() {
+    String host = "mw2005.codfw.wmnet";
+    lab.faults().inject(request(LabFault.Kind.HOST_SILENT, host));
+    lab.faults().inject(new LabFault.Request(LabFault.Kind.COMMAND_SLOW, "mw2006.codfw.wmnet",
+        null, null, null, 5, null, "hostname"));
+    lab.faults().inject(request(LabFault.Kind.ETCD_PAUSED, null));
+    lab.faults().inject(request(LabFault.Kind.DNS_REFUSING, null));
+    lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_PAUSED, null, null, "s5",
+        "codfw", null, null));
+    lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED, null, null, "s5",
+        "eqiad", null, null));
+    assertThat(lab.faults().active()).hasSize(6);
+    lab.faults().clearAll();
+    assertThat(lab.faults().active()).isEmpty();
+    assertThat(Cli.ssh(lab, host, "true").exit()).isZero();
+    assertThat(Cli.ssh(lab, "mw2006.codfw.wmnet", "hostname").took())
+        .isLessThan(Duration.ofSeconds(3));
+    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
+        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
+    assertThat(Cli.nsupdate(lab, true, "prereq yxdomain discovery.wmnet.").exit()).isZero();
+    assertThat(Cli.mysql(lab, "s5", "codfw", "SELECT 1").exit()).isZero();
+    try {
+      Cli.Result unlocked = Cli.mysql(lab, "s5", "eqiad",
+          "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
+      assertThat(unlocked.exit()).as(unlocked.err()).isZero();
+    } finally {
+      Cli.mysql(lab, "s5", "eqiad", "SET GLOBAL read_only=0");
+    }
+  }
+
+  @Test
   void labEnvNamesEveryEndpointAndIsPrivate() throws Exception {
     String env = Files.readString(lab.config().envFile());
     for (String name : new String[] {"LAB_ETCD_ENDPOINTS", "LAB_DNS_SERVER", "LAB_DNS_PORT",
