@@ -38,6 +38,7 @@ import org.switchman.infra.Mutations;
 import org.switchman.runbook.Mutation;
 import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.JobDriver;
 
 /**
  * The DB lockdown runbooks started on their own: in {@code live} one operator would otherwise put
@@ -76,9 +77,12 @@ class DbLockdownProcessTest {
   private static final Set<String> MUTATION_KINDS = Arrays.stream(Mutation.Kind.values())
       .map(Enum::name).collect(Collectors.toSet());
 
+  private JobDriver driver;
+
   @BeforeEach
   void setUp() {
     BpmnAwareTests.init(engine);
+    driver = new JobDriver(management, NORMAL_TIMERS);
     runtime.createProcessInstanceQuery().list().forEach(pi ->
         runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
     site.reset();
@@ -87,7 +91,7 @@ class DbLockdownProcessTest {
   @Test
   void aLiveLockdownStartedAloneWaitsForAnApproverBeforeChangingAnything() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
-    drive();
+    driver.drive();
 
     assertThat(run).isWaitingAt("UserTask_GoNoGo").hasNotPassed("ServiceTask_SetOldMasterReadOnly");
     Task gate = task(run, "UserTask_GoNoGo");
@@ -109,10 +113,10 @@ class DbLockdownProcessTest {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     site.lagging.add("s2");
     approve(run, "bob", "GO");
-    drive();
+    driver.drive();
     task(run, "UserTask_DecideOnSectionFailure");
-    fireTimer("Timer_SectionDecisionWaiting");
-    drive();
+    driver.fireTimer("Timer_SectionDecisionWaiting");
+    driver.drive();
     assertThat(run).hasPassed("ServiceTask_EscalateSectionDecision").isNotEnded();
     assertThat(journal.entriesOfRun(run.getId())).as("no read-only window, nothing to escalate")
         .noneMatch(e -> e.kind().equals("ESCALATION"));
@@ -121,10 +125,10 @@ class DbLockdownProcessTest {
   @Test
   void theStarterCannotApproveHerOwnLockdown() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
-    drive();
+    driver.drive();
     assertThatThrownBy(() -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
-    drive();
+    driver.drive();
     assertThat(run).isWaitingAt("UserTask_GoNoGo");
     assertThat(mutations(run)).isEmpty();
     assertUnchanged();
@@ -134,7 +138,7 @@ class DbLockdownProcessTest {
   void goLocksTheMastersAndReleasesTheLock() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     approve(run, "bob", "GO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassedInOrder("UserTask_GoNoGo", "Gateway_ApprovalSettled",
         "ServiceTask_SetOldMasterReadOnly", "EndEvent_SectionsDone");
     for (String section : FakeSite.SECTIONS) {
@@ -148,7 +152,7 @@ class DbLockdownProcessTest {
   void noGoEndsTheRunWithNothingChangedAndTheLockReleased() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     approve(run, "bob", "NOGO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_NoGo").hasNotPassed("SubProcess_Sections");
     assertThat(variable(run, "outcome")).isEqualTo("nogo");
     assertThat(mutations(run)).isEmpty();
@@ -161,12 +165,12 @@ class DbLockdownProcessTest {
   @Test
   void anExpiredApprovalStopsTheRunAsNoGo() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
-    drive();
-    fireTimer("Timer_RemindGoNoGo");
-    drive();
+    driver.drive();
+    driver.fireTimer("Timer_RemindGoNoGo");
+    driver.drive();
     assertThat(run).hasPassed("ServiceTask_RemindGoNoGoApprovers").isWaitingAt("UserTask_GoNoGo");
-    fireTimer("Timer_GoNoGoExpired");
-    drive();
+    driver.fireTimer("Timer_GoNoGoExpired");
+    driver.drive();
     assertThat(run).isEnded().hasPassedInOrder("ServiceTask_RecordGoNoGoExpiry", "EndEvent_ApprovalExpired");
     assertThat(variable(run, "outcome")).isEqualTo("nogo");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("EXPIRY"));
@@ -180,12 +184,12 @@ class DbLockdownProcessTest {
     site.master = "codfw";
     FakeSite.SECTIONS.forEach(section -> site.dbReadOnly.put(section + ".eqiad", true));
     ProcessInstance run = start("db-masters-read-write", "live", "eqiad", "codfw");
-    drive();
+    driver.drive();
     assertThat(run).isWaitingAt("UserTask_GoNoGo").hasNotPassed("ServiceTask_SetNewMasterReadWrite");
     assertThat(mutations(run)).isEmpty();
     assertThat(site.isReadOnly("s1", "codfw")).isTrue();
     approve(run, "bob", "GO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassedInOrder("UserTask_GoNoGo", "ServiceTask_SetNewMasterReadWrite",
         "EndEvent_SectionsDone");
     for (String section : FakeSite.SECTIONS) {
@@ -196,14 +200,14 @@ class DbLockdownProcessTest {
   @Test
   void aDryRunOrLiveTestStartedAloneHasNoGate() {
     ProcessInstance dryRun = start("db-masters-read-only", "dry-run", "eqiad", "codfw");
-    drive();
+    driver.drive();
     assertThat(dryRun).isEnded().hasPassed("Gateway_ApprovalSettled", "EndEvent_SectionsDone")
         .hasNotPassed("UserTask_GoNoGo");
     assertThat(mutations(dryRun)).isNotEmpty().allMatch(e -> e.outcome().equals("WOULD"));
     assertUnchanged();
 
     ProcessInstance liveTest = start("db-masters-read-only", "live-test", "codfw", "eqiad");
-    drive();
+    driver.drive();
     assertThat(liveTest).hasPassed("Gateway_ApprovalSettled").hasNotPassed("UserTask_GoNoGo");
     assertThat(history.createHistoricTaskInstanceQuery().processInstanceId(liveTest.getId())
         .taskDefinitionKey("UserTask_GoNoGo").count()).isZero();
@@ -217,7 +221,7 @@ class DbLockdownProcessTest {
     ProcessInstance run = startAs("alice", "dc-switchover", vars);
     approve(run, "bob", "GO");
     approveGate(run, "UserTask_FinalGoNoGo", "dave");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     for (String key : List.of("db-masters-read-only", "db-masters-read-write")) {
       String called = history.createHistoricProcessInstanceQuery().processDefinitionKey(key)
@@ -270,45 +274,18 @@ class DbLockdownProcessTest {
         .filter(e -> MUTATION_KINDS.contains(e.kind())).toList();
   }
 
-  private void drive() {
-    for (int round = 0; round < 500; round++) {
-      List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()
-          .filter(job -> !isTimer(job) || NORMAL_TIMERS.contains(activityOf(job)))
-          .toList();
-      if (jobs.isEmpty()) {
-        return;
-      }
-      management.executeJob(jobs.get(0).getId());
-    }
-    throw new AssertionError("the run did not settle");
-  }
 
-  private void fireTimer(String activity) {
-    Job job = management.createJobQuery().timers().list().stream()
-        .filter(j -> activity.equals(activityOf(j))).findFirst()
-        .orElseThrow(() -> new AssertionError("no timer " + activity));
-    management.executeJob(job.getId());
-  }
 
-  private boolean isTimer(Job job) {
-    return definition(job).getJobType().startsWith("timer");
-  }
 
-  private String activityOf(Job job) {
-    return definition(job).getActivityId();
-  }
 
-  private org.camunda.bpm.engine.management.JobDefinition definition(Job job) {
-    return management.createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult();
-  }
 
   private void approve(ProcessInstance run, String user, String decision) {
-    drive();
+    driver.drive();
     complete(task(run, "UserTask_GoNoGo"), user, Map.of("decision", decision, "comment", decision + " by " + user));
   }
 
   private void approveGate(ProcessInstance run, String gate, String user) {
-    drive();
+    driver.drive();
     complete(task(run, gate), user, Map.of("decision", "GO", "comment", "GO by " + user));
   }
 

@@ -32,6 +32,7 @@ import org.switchman.audit.Journal;
 import org.switchman.infra.Mutations;
 import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.JobDriver;
 
 /**
  * {@code dc-switchover} path by path, on the real engine and delegates, with the sites in memory
@@ -70,9 +71,12 @@ class SwitchoverProcessTest {
   /** Timers the driver fires on its own: the waits of a normal run. */
   private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
 
+  private JobDriver driver;
+
   @BeforeEach
   void setUp() {
     BpmnAwareTests.init(engine);
+    driver = new JobDriver(management, NORMAL_TIMERS);
     runtime.createProcessInstanceQuery().rootProcessInstances().list().forEach(pi ->
         runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
     site.reset();
@@ -88,7 +92,7 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassedInOrder("ServiceTask_ReduceDiscoveryTtl", "Timer_WaitOldTtl",
         "ServiceTask_RunPreChecks", "UserTask_GoNoGo", "ServiceTask_StopMaintenance",
         "UserTask_FinalGoNoGo", "ServiceTask_SetMediaWikiReadOnly", "CallActivity_SetDbMastersReadOnly",
@@ -121,11 +125,11 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    driveUntil("ServiceTask_CheckSwitchedOverState");
+    driver.driveUntil("ServiceTask_CheckSwitchedOverState");
     // someone changed the site by hand after the run's own steps
     site.readOnly.put("codfw", Optional.of("left read-only"));
     site.dbReadOnly.put("s1.codfw", true);
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("ServiceTask_CheckSwitchedOverState", "EndEvent_SwitchedOver");
     assertThat(variable(run, "outcome")).isEqualTo("switched-over-with-exceptions");
     assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
@@ -142,7 +146,7 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    drive();
+    driver.drive();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
     assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
         .singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("HOLD"));
@@ -156,7 +160,7 @@ class SwitchoverProcessTest {
     site.release("dc-switchover", "mediawiki", run.getId());
     site.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
         "other-run", "erin", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(30));
-    drive();
+    driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
     Task decision = tasks.createTaskQuery().processInstanceId(run.getId())
         .taskDefinitionKey("UserTask_DecideOnStopMaintenanceFailure").singleResult();
@@ -165,7 +169,7 @@ class SwitchoverProcessTest {
     assertThat(variable(run, "failureMessage").toString()).contains("run other-run of erin");
     site.release("dc-switchover", "mediawiki", "other-run");
     complete(decision, "alice", Map.of("decision", "retry"));
-    drive();
+    driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
     assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId()).containsExactly(run.getId());
   }
@@ -174,7 +178,7 @@ class SwitchoverProcessTest {
   void noGoAtTheFirstGateEndsCleanlyAndRestoresTheTtl() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "NOGO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
         .hasNotPassed("ServiceTask_StopMaintenance");
     assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
@@ -188,10 +192,10 @@ class SwitchoverProcessTest {
   void noGoAtTheFinalGateRestartsMaintenance() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
-    drive();
+    driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
     approve(run, "UserTask_FinalGoNoGo", "dave", "NOGO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_RolledBack").hasNotPassed("ServiceTask_SetMediaWikiReadOnly");
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active")
         .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "inactive");
@@ -201,12 +205,12 @@ class SwitchoverProcessTest {
   @Test
   void anExpiredApprovalStopsTheRunThroughTheNoGoPath() {
     ProcessInstance run = start("live", "eqiad", "codfw");
-    drive();
+    driver.drive();
     Task gate = task(run, "UserTask_GoNoGo");
     assertThat(gate.getDueDate()).isNotNull();
     assertThat(gate.getFollowUpDate()).isBefore(gate.getDueDate());
-    fireTimer("Timer_GoNoGoExpired");
-    drive();
+    driver.fireTimer("Timer_GoNoGoExpired");
+    driver.drive();
     assertThat(run).isEnded().hasPassedInOrder("Timer_GoNoGoExpired", "ServiceTask_RecordGoNoGoExpiry",
         "ServiceTask_RollBackSwitchover", "EndEvent_RolledBack");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("EXPIRY"));
@@ -215,9 +219,9 @@ class SwitchoverProcessTest {
   @Test
   void aReminderLeavesTheApprovalOpen() {
     ProcessInstance run = start("live", "eqiad", "codfw");
-    drive();
-    fireTimer("Timer_RemindGoNoGo");
-    drive();
+    driver.drive();
+    driver.fireTimer("Timer_RemindGoNoGo");
+    driver.drive();
     assertThat(run).hasPassed("ServiceTask_RemindGoNoGoApprovers").isWaitingAt("UserTask_GoNoGo");
   }
 
@@ -228,7 +232,7 @@ class SwitchoverProcessTest {
     assertThat(failedChecks()).as("the lagging section's check is counted").isEqualTo(failedBefore + 1);
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(site.isReadOnly("s2", "codfw")).isFalse();
   }
@@ -247,7 +251,7 @@ class SwitchoverProcessTest {
     assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("DECISION"));
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(site.isReadOnly("s2", "codfw")).isFalse();
   }
@@ -293,7 +297,7 @@ class SwitchoverProcessTest {
   void lagThenAbortRollsBack() {
     ProcessInstance run = toLockdownWithLag();
     decide(run, "alice", "abort", "replication broken, switchover postponed");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
         .hasNotPassed("ServiceTask_PoolNewDatacenter");
     for (String section : FakeSite.SECTIONS) {
@@ -310,13 +314,13 @@ class SwitchoverProcessTest {
   @Test
   void anExceededBudgetEscalatesAndTheRunGoesOn() {
     ProcessInstance run = toLockdownWithLag();
-    fireTimer("Timer_ReadOnlyBudgetExceeded");
-    drive();
+    driver.fireTimer("Timer_ReadOnlyBudgetExceeded");
+    driver.drive();
     assertThat(run).hasPassed("ServiceTask_EscalateReadOnlyOverrun");
     assertThat(variable(run, "readOnlyBudgetExceeded")).isEqualTo(true);
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("ESCALATION"));
   }
@@ -329,7 +333,7 @@ class SwitchoverProcessTest {
     assertThat(first.getDuedate()).as("first escalation within a minute of the task opening")
         .isAfter(new java.util.Date()).isBefore(new java.util.Date(System.currentTimeMillis() + 61_000));
     fireAtItsTime(first);
-    drive();
+    driver.drive();
     assertThat(escalationsOf(run, "Decide: section failed")).singleElement().satisfies(e ->
         assertThat(e.output()).contains("run " + run.getId()).contains("'Decide: section failed' (section s2)")
             .contains("has waited 1 min").contains("MediaWiki is read-only until it is decided"));
@@ -340,7 +344,7 @@ class SwitchoverProcessTest {
     assertThat(next.getDuedate()).as("the next escalation, PT3M later")
         .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
     fireAtItsTime(next);
-    drive();
+    driver.drive();
     assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2)
         .anySatisfy(e -> assertThat(e.output()).contains("has waited 4 min"));
     assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure")).isEqualTo(before + 2);
@@ -349,7 +353,7 @@ class SwitchoverProcessTest {
     site.lagging.clear();
     decide(run, "alice", "retry", null);
     assertThat(timerJobs("Timer_SectionDecisionWaiting")).as("no escalation once decided").isEmpty();
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2);
   }
@@ -393,12 +397,12 @@ class SwitchoverProcessTest {
     ProcessInstance run = toLockdownWithLag();
     Job first = timerJob("Timer_ReadOnlyBudgetExceeded");
     fireAtItsTime(first);
-    drive();
+    driver.drive();
     Job second = timerJob("Timer_ReadOnlyBudgetExceeded");
     assertThat(second.getDuedate()).as("repeats PT3M later while the window is open")
         .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
     fireAtItsTime(second);
-    drive();
+    driver.drive();
     assertThat(budgetEscalations()).isEqualTo(before + 2);
     assertThat(escalationsOf(run, "read-only window")).hasSize(2)
         .allSatisfy(e -> assertThat(e.output()).contains("over its budget of PT3M"));
@@ -407,10 +411,10 @@ class SwitchoverProcessTest {
 
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
+    driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
     assertThat(run).isNotEnded().hasPassed("ServiceTask_SetMediaWikiReadWrite");
     assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded")).as("ReadOnly off stops the escalation").isEmpty();
-    drive();
+    driver.drive();
     assertThat(run).isEnded();
     assertThat(budgetEscalations()).isEqualTo(before + 2);
   }
@@ -419,9 +423,9 @@ class SwitchoverProcessTest {
   void aDecisionOutsideTheReadOnlyWindowDoesNotEscalate() {
     site.lagging.add("s2");
     ProcessInstance run = start("live", "eqiad", "codfw");
-    drive();
+    driver.drive();
     task(run, "UserTask_DecideOnPreChecksFailure");
-    assertThat(management.createJobQuery().timers().list()).extracting(this::activityOf)
+    assertThat(management.createJobQuery().timers().list()).extracting(driver::activityOf)
         .noneMatch(activity -> activity.endsWith("DecisionWaiting"));
     assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("ESCALATION"));
   }
@@ -434,7 +438,7 @@ class SwitchoverProcessTest {
 
   private List<Job> timerJobs(String activity) {
     return management.createJobQuery().timers().list().stream()
-        .filter(j -> activity.equals(activityOf(j))).toList();
+        .filter(j -> activity.equals(driver.activityOf(j))).toList();
   }
 
   private Job timerJob(String activity) {
@@ -481,17 +485,17 @@ class SwitchoverProcessTest {
   @Test
   void fourEyesRefusesTheStarterAndTheFirstApproverAtTheFinalGate() {
     ProcessInstance run = start("live", "eqiad", "codfw");
-    drive();
+    driver.drive();
     assertThatThrownBy(() -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
-    drive();
+    driver.drive();
     assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
     assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "bob", Map.of("decision", "GO")))
         .hasMessageContaining("bob");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded();
   }
 
@@ -520,7 +524,7 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("dry-run", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    drive();
+    driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(site.master).isEqualTo("eqiad");
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
@@ -558,65 +562,20 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     site.lagging.add("s2");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    drive();
+    driver.drive();
     assertThat(tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").count())
         .isEqualTo(1);
     return run;
   }
 
-  /** Runs every job that is due in a normal run, until none is left. */
-  /** Runs jobs like {@link #drive()} until the next job is the one of that activity. */
-  private void driveUntil(String activity) {
-    for (int round = 0; round < 500; round++) {
-      List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()
-          .filter(job -> !isTimer(job) || NORMAL_TIMERS.contains(activityOf(job))).toList();
-      if (jobs.isEmpty()) {
-        throw new AssertionError("the run settled before " + activity);
-      }
-      if (jobs.stream().anyMatch(job -> activity.equals(activityOf(job)))) {
-        return;
-      }
-      management.executeJob(jobs.get(0).getId());
-    }
-    throw new AssertionError("the run did not reach " + activity);
-  }
 
-  private void drive() {
-    for (int round = 0; round < 500; round++) {
-      List<Job> jobs = management.createJobQuery().withRetriesLeft().list().stream()
-          .filter(job -> job.getDuedate() == null || NORMAL_TIMERS.contains(activityOf(job))
-              || !job.getDuedate().after(new java.util.Date()))
-          .filter(job -> !isTimer(job) || NORMAL_TIMERS.contains(activityOf(job)))
-          .toList();
-      if (jobs.isEmpty()) {
-        return;
-      }
-      management.executeJob(jobs.get(0).getId());
-    }
-    throw new AssertionError("the run did not settle");
-  }
 
-  private void fireTimer(String activity) {
-    Job job = management.createJobQuery().timers().list().stream()
-        .filter(j -> activity.equals(activityOf(j))).findFirst()
-        .orElseThrow(() -> new AssertionError("no timer " + activity));
-    management.executeJob(job.getId());
-  }
 
-  private boolean isTimer(Job job) {
-    return definition(job).getJobType().startsWith("timer");
-  }
 
-  private String activityOf(Job job) {
-    return definition(job).getActivityId();
-  }
 
-  private org.camunda.bpm.engine.management.JobDefinition definition(Job job) {
-    return management.createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult();
-  }
 
   private void approve(ProcessInstance run, String gate, String user, String decision) {
-    drive();
+    driver.drive();
     complete(task(run, gate), user, Map.of("decision", decision, "comment", decision + " by " + user));
   }
 

@@ -1,0 +1,80 @@
+package org.switchman.support;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.management.JobDefinition;
+import org.camunda.bpm.engine.runtime.Job;
+
+/**
+ * Runs a process test's jobs by hand, with the job executor off: the steps of a run, the timers
+ * a normal run waits for, and any other timer only when a test fires it.
+ */
+public final class JobDriver {
+
+  private final ManagementService management;
+  private final Set<String> normalTimers;
+
+  /** @param normalTimers the timer activities that fire at once, as in a normal run */
+  public JobDriver(ManagementService management, Set<String> normalTimers) {
+    this.management = management;
+    this.normalTimers = Set.copyOf(normalTimers);
+  }
+
+  /** Runs every job that is due in a normal run, until none is left. */
+  public void drive() {
+    for (int round = 0; round < 500; round++) {
+      List<Job> jobs = due();
+      if (jobs.isEmpty()) {
+        return;
+      }
+      management.executeJob(jobs.get(0).getId());
+    }
+    throw new AssertionError("the run did not settle");
+  }
+
+  /** Runs jobs like {@link #drive()} until the next job is the one of that activity. */
+  public void driveUntil(String activity) {
+    for (int round = 0; round < 500; round++) {
+      List<Job> jobs = due();
+      if (jobs.isEmpty()) {
+        throw new AssertionError("the run settled before " + activity);
+      }
+      if (jobs.stream().anyMatch(job -> activity.equals(activityOf(job)))) {
+        return;
+      }
+      management.executeJob(jobs.get(0).getId());
+    }
+    throw new AssertionError("the run did not reach " + activity);
+  }
+
+  /** Fires the timer of that activity now, whatever its due date. */
+  public void fireTimer(String activity) {
+    Job job = management.createJobQuery().timers().list().stream()
+        .filter(j -> activity.equals(activityOf(j))).findFirst()
+        .orElseThrow(() -> new AssertionError("no timer " + activity));
+    management.executeJob(job.getId());
+  }
+
+  public boolean isTimer(Job job) {
+    return definition(job).getJobType().startsWith("timer");
+  }
+
+  public String activityOf(Job job) {
+    return definition(job).getActivityId();
+  }
+
+  private List<Job> due() {
+    Date now = new Date();
+    return management.createJobQuery().withRetriesLeft().list().stream()
+        .filter(job -> job.getDuedate() == null || normalTimers.contains(activityOf(job))
+            || !job.getDuedate().after(now))
+        .filter(job -> !isTimer(job) || normalTimers.contains(activityOf(job)))
+        .toList();
+  }
+
+  private JobDefinition definition(Job job) {
+    return management.createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult();
+  }
+}
