@@ -32,6 +32,8 @@ public class LockdownStartRule implements RunbookStartRule {
   static final String READ_WRITE = "db-masters-read-write";
   /** The variable the diagrams' gateway {@code Gateway_ApprovalRequired} reads. */
   static final String APPROVAL_REQUIRED = "approvalRequired";
+  /** Whether the lockdown runs on its own: an abort then ends it, instead of telling a caller. */
+  static final String STANDALONE = "standalone";
 
   private final SwitchoverSteps steps;
 
@@ -52,6 +54,7 @@ public class LockdownStartRule implements RunbookStartRule {
   @Override
   public void validate(DelegateExecution execution) {
     execution.setVariable(APPROVAL_REQUIRED, false);
+    execution.setVariable(STANDALONE, RunContexts.isRoot(execution));
     if (!RunContexts.isRoot(execution)) {
       String sections = steps.frozen(execution, SECTIONS);
       execution.setVariable(SECTIONS, sections != null ? sections : String.join(",", steps.sections()));

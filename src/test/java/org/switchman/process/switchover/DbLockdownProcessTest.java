@@ -123,6 +123,27 @@ class DbLockdownProcessTest {
   }
 
   @Test
+  void anAbortedLockdownStartedAloneRollsBackEndsAndReleasesItsLock() {
+    ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
+    site.lagging.add("s2");
+    approve(run, "bob", "GO");
+    driver.drive();
+    Task decision = task(run, "UserTask_DecideOnSectionFailure");
+    assertThat(site.isReadOnly("s1", "eqiad")).as("a section that went read-only").isTrue();
+    complete(decision, "alice", Map.of("decision", "abort", "justification", "replication broken"));
+    driver.drive();
+    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
+        .hasNotPassed("EndEvent_LockdownAborted");
+    assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
+        .variableName("outcome").singleResult().getValue()).isEqualTo("rolled-back");
+    for (String section : FakeSite.SECTIONS) {
+      assertThat(site.isReadOnly(section, "eqiad")).as(section).isFalse();
+    }
+    assertThat(runtime.createIncidentQuery().count()).isZero();
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+  }
+
+  @Test
   void theStarterCannotApproveHerOwnLockdown() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     driver.drive();
