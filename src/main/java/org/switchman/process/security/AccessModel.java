@@ -111,13 +111,4 @@ public final class AccessModel {
     return grants;
   }
 
-  /**
-   * Permissions to take away at start where an earlier start granted them, for example the
-   * designers' {@code DEPLOYMENT CREATE} of a lab start on the same database.
-   *
-   * @param lab whether the {@code lab} profile is active
-   */
-  public static List<Grant> revocations(boolean lab) {
-    return lab ? List.of() : List.of(new Grant(DESIGNERS, DEPLOYMENT, "*", CREATE));
-  }
 }

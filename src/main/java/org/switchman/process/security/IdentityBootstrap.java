@@ -1,7 +1,6 @@
 package org.switchman.process.security;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -23,10 +22,10 @@ import org.switchman.config.SwitchmanProperties;
 
 /**
  * Creates the groups, their authorizations, the administrator and (lab profile only) the demo
- * users once the engine is built. Every step is idempotent: it adds what is missing and leaves
- * the rest alone, so it runs at every start. The one thing it takes away is a permission that only
- * the {@code lab} profile grants ({@link AccessModel#revocations}), so that a database once used
- * by a lab start does not keep it.
+ * users once the engine is built. Every step is idempotent, so it runs at every start. Each
+ * group's authorization on a resource is made exactly what {@link AccessModel} grants, so a
+ * permission an older version or a lab start granted (designers' {@code DEPLOYMENT CREATE} outside
+ * the lab, {@code TASK_ASSIGN}) does not stay in the database.
  *
  * <p>Outside the lab profile it first looks for demo users in the engine database (an existence
  * check, which counts no failed login) and refuses to start while any is there, naming them; with
@@ -73,11 +72,8 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     for (AccessModel.Group group : AccessModel.groups()) {
       ensureGroup(identity, group);
     }
-    for (AccessModel.Grant grant : AccessModel.grants(lab)) {
+    for (AccessModel.Grant grant : merged(AccessModel.grants(lab))) {
       ensureGrant(authorizations, grant);
-    }
-    for (AccessModel.Grant revoked : AccessModel.revocations(lab)) {
-      ensureRevoked(authorizations, revoked);
     }
     ensureUser(identity, admin.user(), admin.password(), List.of(AccessModel.ADMINS), true);
     if (properties.demoUsers()) {
@@ -165,30 +161,24 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     }
   }
 
-  private static void ensureRevoked(AuthorizationService service, AccessModel.Grant revoked) {
-    Authorization existing = service.createAuthorizationQuery()
-        .groupIdIn(revoked.group())
-        .resourceType(revoked.resource())
-        .resourceId(revoked.resourceId())
-        .authorizationType(Authorization.AUTH_TYPE_GRANT)
-        .singleResult();
-    if (existing == null) {
-      return;
+  /** One grant per group and resource, with the permissions of all its entries. */
+  static List<AccessModel.Grant> merged(List<AccessModel.Grant> grants) {
+    java.util.Map<List<Object>, java.util.LinkedHashSet<Permission>> byTarget = new java.util.LinkedHashMap<>();
+    java.util.Map<List<Object>, AccessModel.Grant> first = new java.util.HashMap<>();
+    for (AccessModel.Grant grant : grants) {
+      List<Object> target = List.of(grant.group(), grant.resource().resourceType(), grant.resourceId());
+      first.putIfAbsent(target, grant);
+      byTarget.computeIfAbsent(target, t -> new java.util.LinkedHashSet<>()).addAll(List.of(grant.permissions()));
     }
-    boolean changed = false;
-    for (Permission permission : revoked.permissions()) {
-      if (existing.isPermissionGranted(permission)) {
-        existing.removePermission(permission);
-        changed = true;
-      }
-    }
-    if (changed) {
-      service.saveAuthorization(existing);
-      LOG.info("Revoked {} on {} {} from group {} (granted only in the lab profile)",
-          Arrays.toString(revoked.permissions()), revoked.resource().resourceName(),
-          revoked.resourceId(), revoked.group());
-    }
+    List<AccessModel.Grant> merged = new ArrayList<>();
+    byTarget.forEach((target, permissions) -> {
+      AccessModel.Grant grant = first.get(target);
+      merged.add(new AccessModel.Grant(grant.group(), grant.resource(), grant.resourceId(),
+          permissions.toArray(Permission[]::new)));
+    });
+    return merged;
   }
+
 
   /**
    * Creates the user if missing and makes it a member of its groups. The administrator's password
