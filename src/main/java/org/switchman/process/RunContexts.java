@@ -39,11 +39,14 @@ public class RunContexts {
    */
   public RunContext of(DelegateExecution execution, String step) {
     String runId = runId(execution);
-    String mode = parameters.get(runId, MODE).orElseThrow(() -> new IllegalStateException(
-        "Run " + runId + " has no validated mode: it did not start through its runbook's checks,"
-            + " so no step acts for it"));
-    return new RunContext(runId, step, starter(execution), ExecutionMode.parse(mode),
-        parameters.get(runId, ACTIVE_DATACENTER).orElse(null));
+    java.util.Map<String, String> frozen = parameters.all(runId);
+    String mode = frozen.get(MODE);
+    if (mode == null) {
+      throw new IllegalStateException("Run " + runId + " has no validated mode: it did not start"
+          + " through its runbook's checks, so no step acts for it");
+    }
+    return new RunContext(runId, step, frozen.getOrDefault(STARTER, "system"),
+        ExecutionMode.parse(mode), frozen.get(ACTIVE_DATACENTER));
   }
 
   /** The user who started the run, or {@code system} for a run started by the engine itself. */
@@ -54,6 +57,11 @@ public class RunContexts {
   /** The run's mode as frozen at its start, or {@code null} before that. */
   public String mode(DelegateExecution execution) {
     return parameters.get(runId(execution), MODE).orElse(null);
+  }
+
+  /** Every frozen parameter of the run, by name, read at once. */
+  public java.util.Map<String, String> frozen(DelegateExecution execution) {
+    return parameters.all(runId(execution));
   }
 
   /** A frozen parameter of the run, or {@code null}. */

@@ -145,10 +145,10 @@ public class SwitchoverSteps {
 
   /** The request as it was validated and frozen when the run started. */
   public SwitchoverRequest request(DelegateExecution execution) {
-    return new SwitchoverRequest(frozen(execution, DC_FROM), frozen(execution, DC_TO),
-        context(execution).mode(), frozen(execution, REASON),
-        frozen(execution, TICKET), duration(frozen(execution, READ_ONLY_BUDGET), "PT3M"),
-        duration(frozen(execution, IN_FLIGHT_GRACE), "PT10S"));
+    Map<String, String> frozen = runs.frozen(execution);
+    return new SwitchoverRequest(frozen.get(DC_FROM), frozen.get(DC_TO), context(execution).mode(),
+        frozen.get(REASON), frozen.get(TICKET), duration(frozen.get(READ_ONLY_BUDGET), "PT3M"),
+        duration(frozen.get(IN_FLIGHT_GRACE), "PT10S"));
   }
 
   /**
