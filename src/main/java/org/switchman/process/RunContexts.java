@@ -1,6 +1,5 @@
 package org.switchman.process;
 
-import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
@@ -67,11 +66,6 @@ public class RunContexts {
   /** A frozen parameter of the run, or {@code null}. */
   public String frozen(DelegateExecution execution, String name) {
     return parameters.get(runId(execution), name).orElse(null);
-  }
-
-  /** A frozen parameter of the run, if it is stored. */
-  public Optional<String> find(DelegateExecution execution, String name) {
-    return parameters.get(runId(execution), name);
   }
 
   /**
