@@ -95,6 +95,10 @@ public class DnsJavaDiscovery implements DnsDiscovery {
     try {
       return mutations.apply(run, mutation, () -> {
         Message response = send(update, true, "update " + name);
+        if (response.getRcode() == Rcode.SERVFAIL) {
+          throw new InfrastructureUnavailableException("The DNS server failed the update of "
+              + name + ": SERVFAIL", null);
+        }
         if (response.getRcode() != Rcode.NOERROR) {
           throw new DnsUpdateRefusedException("The DNS server refused the update of " + name + ": "
               + Rcode.string(response.getRcode()));

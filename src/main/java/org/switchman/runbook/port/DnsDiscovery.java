@@ -30,7 +30,7 @@ public interface DnsDiscovery {
   MutationOutcome setTarget(RunContext run, DiscoveryRecord current, String target);
 
   /** The server refused an update; the message names the record and the DNS response code. */
-  class DnsUpdateRefusedException extends RuntimeException {
+  class DnsUpdateRefusedException extends ChangeRefusedException {
     public DnsUpdateRefusedException(String message) {
       super(message);
     }

@@ -2,7 +2,8 @@ package org.switchman.runbook.port;
 
 /**
  * A server the runbook needs does not answer (etcd down, DNS server down, database unreachable).
- * Not a failed check: the engine retries the step per its retry cycle, then raises an incident.
+ * Transient: the engine retries the step per its retry cycle; when the retries are exhausted the
+ * step stops at an operator decision.
  */
 public class InfrastructureUnavailableException extends RuntimeException {
 

@@ -1,0 +1,13 @@
+package org.switchman.runbook.port;
+
+/**
+ * The thread running a step was interrupted, which happens when the application stops. It is not a
+ * failure of the step and never opens an operator decision: the step is retried when the
+ * application runs again.
+ */
+public class StepInterruptedException extends RuntimeException {
+
+  public StepInterruptedException(String what, InterruptedException cause) {
+    super("interrupted by shutdown while " + what, cause);
+  }
+}
