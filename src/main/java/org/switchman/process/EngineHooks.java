@@ -6,6 +6,7 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
+import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 
 /** The few ways Switchman hooks into the engine, in one place. */
 public final class EngineHooks {
@@ -50,4 +51,18 @@ public final class EngineHooks {
     Context.getCommandContext().getTransactionContext()
         .addTransactionListener(TransactionState.COMMITTED, context -> action.run());
   }
+
+  /**
+   * Whether the step running now has no retry left after this attempt: its job has one retry
+   * left and has failed before, or the step does not run in a job at all (nothing would retry it).
+   * A job's retries count down from its {@code failedJobRetryTimeCycle} only after its first
+   * failure, so a first attempt is never the last one of a cycle of two or more.
+   * Must be called inside an engine command (a delegate).
+   */
+  public static boolean isLastAttempt() {
+    JobEntity job = Context.getCommandContext().getCurrentJob();
+    return job == null || (job.getRetries() <= 1
+        && (job.getExceptionMessage() != null || job.getExceptionByteArrayId() != null));
+  }
+
 }

@@ -63,6 +63,11 @@ public class RunContexts {
     return parameters.all(runId(execution));
   }
 
+  /** Every frozen parameter of a run, by name, for code that holds the run's id only. */
+  public java.util.Map<String, String> frozen(String runId) {
+    return parameters.all(runId);
+  }
+
   /** A frozen parameter of the run, or {@code null}. */
   public String frozen(DelegateExecution execution, String name) {
     return parameters.get(runId(execution), name).orElse(null);

@@ -34,7 +34,7 @@ class DecisionFormsTest {
 
   /** Text operators, starters or hosts can choose; never inside a rendered text. */
   private static final Set<String> FREE_TEXT = Set.of("reason", "ticket", "plan", "preChecks",
-      "failureMessage", "failedCheck", "failedStep", "section", "sections", "justification",
+      "failureMessage", "failedCheck", "failedStep", "section", "sections", "justification", "siteState",
       "comment", "decision");
   /** Fixed by validation at the start; may appear in a text only sanitised or compared. */
   private static final Set<String> VALIDATED = Set.of("mode", "dcFrom", "dcTo", "activeDatacenter",
@@ -59,7 +59,8 @@ class DecisionFormsTest {
   void theFailureDecisionFormSendsOnlyTheDecisionAndTheJustification() throws IOException {
     JsonNode form = read("failure-decision");
     assertThat(editableKeys(form)).containsExactlyInAnyOrder("decision", "justification");
-    assertThat(readOnlyKeys(form)).contains("failureMessage", "failedCheck", "failedStep", "section");
+    assertThat(readOnlyKeys(form)).contains("failureMessage", "failedCheck", "failedStep", "section",
+        "siteState");
   }
 
   @Test

@@ -45,6 +45,11 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public final Map<String, Optional<String>> readOnly = new ConcurrentHashMap<>();
   public final Map<String, Boolean> dbReadOnly = new ConcurrentHashMap<>();
   public final Set<String> lagging = ConcurrentHashMap.newKeySet();
+  /**
+   * Changes that fail, by target (e.g. {@code ReadOnly/eqiad}, {@code api-rw.discovery.wmnet},
+   * {@code s1.eqiad}): the exception is thrown instead of the change, until the entry is removed.
+   */
+  public final Map<String, RuntimeException> failingChanges = new ConcurrentHashMap<>();
   public final Map<String, String> units = new ConcurrentHashMap<>();
   public final Set<String> puppetDisabled = ConcurrentHashMap.newKeySet();
   public final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -73,6 +78,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       dbReadOnly.put(section + ".codfw", true);
     }
     lagging.clear();
+    failingChanges.clear();
     units.clear();
     units.put("mwmaint1001.eqiad.wmnet/mw-cron", "active");
     units.put("mwmaint2001.codfw.wmnet/mw-cron", "inactive");
@@ -87,6 +93,10 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       String action, Runnable change) {
     try {
       return mutations.apply(run, new Mutation(kind, target, dc, action), () -> {
+        RuntimeException failure = failingChanges.get(target);
+        if (failure != null) {
+          throw failure;
+        }
         change.run();
         return Mutations.Performed.of("ok");
       });

@@ -12,9 +12,11 @@ import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.incident.DefaultIncidentHandler;
 import org.camunda.bpm.engine.impl.incident.IncidentContext;
 import org.camunda.bpm.engine.impl.incident.IncidentHandler;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
@@ -22,6 +24,7 @@ import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.stereotype.Component;
 import org.switchman.process.EngineHooks;
+import org.switchman.process.opslog.IncidentAlarms;
 
 /**
  * Prometheus metrics of every run, without anything in the diagrams:
@@ -46,10 +49,12 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
 
   private final MeterRegistry registry;
   private final StepFailures failures;
+  private final IncidentAlarms alarms;
 
-  public RunMetricsPlugin(MeterRegistry registry, StepFailures failures) {
+  public RunMetricsPlugin(MeterRegistry registry, StepFailures failures, IncidentAlarms alarms) {
     this.registry = registry;
     this.failures = failures;
+    this.alarms = alarms;
   }
 
   @Override
@@ -97,7 +102,10 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
     });
   }
 
-  /** The engine's own incident handling, plus a count of the failed step once the incident commits. */
+  /**
+   * The engine's own incident handling, plus, once the incident commits, a count of the failed
+   * step and the {@link IncidentAlarms alarm} that names the run and the state of its site.
+   */
   private final class CountingIncidentHandler extends DefaultIncidentHandler {
 
     CountingIncidentHandler(String type) {
@@ -109,7 +117,15 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
       Incident incident = super.handleIncident(context, message);
       String runbook = StepFailures.runbookOf(context.getProcessDefinitionId());
       String step = context.getActivityId();
-      EngineHooks.afterCommit(() -> failures.failed(runbook, step, StepFailures.INCIDENT));
+      ExecutionEntity execution = context.getExecutionId() == null ? null
+          : Context.getCommandContext().getExecutionManager().findExecutionById(context.getExecutionId());
+      String runId = execution == null ? incident.getProcessInstanceId()
+          : execution.getRootProcessInstanceId() != null ? execution.getRootProcessInstanceId()
+          : execution.getProcessInstanceId();
+      EngineHooks.afterCommit(() -> {
+        failures.failed(runbook, step, StepFailures.INCIDENT);
+        alarms.raise(runbook, runId, step, message);
+      });
       return incident;
     }
   }

@@ -6,14 +6,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts failed steps: {@code switchman.steps.failed{runbook,step,cause}} (Prometheus {@code
- * switchman_steps_failed_total}). {@code cause} is {@code check-failed} when a step's check failed
- * and the run went to an operator decision, {@code incident} when the engine raised an incident
- * (a step that failed after its retries).
+ * switchman_steps_failed_total}). {@code cause} says why the run went to an operator decision:
+ * {@code check-failed} (a step's check did not hold), {@code refused} (a server refused a change),
+ * {@code retries-exhausted} (a failure that retrying did not cure); or it is {@code incident}
+ * when the engine raised an incident (a step that failed after its retries and offers no
+ * decision).
  */
 @Component
 public class StepFailures {
 
   public static final String CHECK_FAILED = "check-failed";
+  public static final String REFUSED = "refused";
+  public static final String RETRIES_EXHAUSTED = "retries-exhausted";
   public static final String INCIDENT = "incident";
 
   private final MeterRegistry registry;

@@ -22,8 +22,13 @@ import org.switchman.process.RunContexts;
 import org.switchman.process.RunbookLocks;
 import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.ChangeRefusedException;
+import org.switchman.runbook.port.ConcurrentChangeException;
 import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.RemoteExecutor;
@@ -145,15 +150,31 @@ public class SwitchoverSteps {
 
   /** The request as it was validated and frozen when the run started. */
   public SwitchoverRequest request(DelegateExecution execution) {
-    Map<String, String> frozen = runs.frozen(execution);
-    return new SwitchoverRequest(frozen.get(DC_FROM), frozen.get(DC_TO), context(execution).mode(),
+    return request(runs.frozen(execution));
+  }
+
+  private static SwitchoverRequest request(Map<String, String> frozen) {
+    String mode = frozen.get(RunContexts.MODE);
+    if (mode == null) {
+      throw new IllegalStateException("the run has no frozen mode");
+    }
+    return new SwitchoverRequest(frozen.get(DC_FROM), frozen.get(DC_TO), ExecutionMode.parse(mode),
         frozen.get(REASON), frozen.get(TICKET), duration(frozen.get(READ_ONLY_BUDGET), "PT3M"),
         duration(frozen.get(IN_FLIGHT_GRACE), "PT10S"));
   }
 
   /**
-   * Runs a step; a failed check becomes the {@value SwitchoverVars#CHECK_FAILED} BPMN error, with
-   * the check, its message and the step in variables for the operator decision form.
+   * Runs a step, and puts every way it can fail to an operator, as the
+   * {@value SwitchoverVars#CHECK_FAILED} BPMN error that opens the step's decision, with the
+   * check, its message, the step and the state of the site in variables for the decision form:
+   * <ul>
+   *   <li>a failed check ({@link CheckFailedException}) and a refused change
+   *       ({@link ChangeRefusedException}: retrying cannot help) at once;
+   *   <li>anything else (a server that does not answer, a lost compare-and-set, a timeout, a bug)
+   *       once the step's retries are exhausted; before that the engine retries the step;
+   *   <li>never an interruption by shutdown ({@link StepInterruptedException}): the step runs
+   *       again when the application does.
+   * </ul>
    *
    * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when
    * it lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its
@@ -165,15 +186,72 @@ public class SwitchoverSteps {
       holdLock(execution);
       return step.get();
     } catch (CheckFailedException e) {
-      execution.setVariable(FAILED_CHECK, e.check());
-      String message = e.getMessage() == null ? e.check() : e.getMessage();
-      execution.setVariable(FAILURE_MESSAGE, message.length() > 3800 ? message.substring(0, 3800) + " …" : message);
-      execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
-      String runbook = StepFailures.runbookOf(execution.getProcessDefinitionId());
-      String activity = execution.getCurrentActivityId();
-      EngineHooks.afterCommit(() -> failures.failed(runbook, activity, StepFailures.CHECK_FAILED));
-      throw new BpmnError(CHECK_FAILED, e.check() + ": " + e.getMessage());
+      throw decision(execution, e.check(), e.getMessage(), StepFailures.CHECK_FAILED);
+    } catch (StepInterruptedException e) {
+      throw e;
+    } catch (ChangeRefusedException e) {
+      throw decision(execution, "change-refused", e.getMessage(), StepFailures.REFUSED);
+    } catch (RuntimeException e) {
+      if (!EngineHooks.isLastAttempt()) {
+        throw e;
+      }
+      throw decision(execution, failureKind(e), describe(e) + " (still failing after the step's"
+          + " retries)", StepFailures.RETRIES_EXHAUSTED);
     }
+  }
+
+  private BpmnError decision(DelegateExecution execution, String check, String message, String cause) {
+    String text = message == null ? check : message;
+    execution.setVariable(FAILED_CHECK, check);
+    execution.setVariable(FAILURE_MESSAGE, bounded(text));
+    execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
+    execution.setVariable(SITE_STATE, bounded(siteState(execution)));
+    String runbook = StepFailures.runbookOf(execution.getProcessDefinitionId());
+    String activity = execution.getCurrentActivityId();
+    EngineHooks.afterCommit(() -> failures.failed(runbook, activity, cause));
+    return new BpmnError(CHECK_FAILED, check + ": " + text);
+  }
+
+  /**
+   * The state of the site as the operator deciding will find it, read now; or why it cannot be
+   * read. Never throws: the decision opens whatever the site answers.
+   */
+  public String siteState(DelegateExecution execution) {
+    return siteState(runs.frozen(execution));
+  }
+
+  /** {@link #siteState(DelegateExecution)} of a run known by its id only. */
+  public String siteState(String runId) {
+    return siteState(runs.frozen(runId));
+  }
+
+  private String siteState(Map<String, String> frozen) {
+    try {
+      return String.join("\n", switchover().siteState(request(frozen)));
+    } catch (RuntimeException e) {
+      return "unknown: " + describe(e);
+    }
+  }
+
+  /** The {@code failedCheck} of a failure that is not a check: what kind of trouble it is. */
+  static String failureKind(RuntimeException e) {
+    if (e instanceof InfrastructureUnavailableException) {
+      return "infrastructure-unavailable";
+    }
+    if (e instanceof ConcurrentChangeException) {
+      return "concurrent-change";
+    }
+    return "unexpected-failure";
+  }
+
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    return e instanceof InfrastructureUnavailableException || e instanceof ConcurrentChangeException
+        ? message : e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+  }
+
+  private static String bounded(String text) {
+    return text.length() > 3800 ? text.substring(0, 3800) + " …" : text;
   }
 
   private void holdLock(DelegateExecution execution) {

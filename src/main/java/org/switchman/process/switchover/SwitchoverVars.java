@@ -42,6 +42,8 @@ final class SwitchoverVars {
   static final String FAILED_CHECK = "failedCheck";
   static final String FAILURE_MESSAGE = "failureMessage";
   static final String FAILED_STEP = "failedStep";
+  /** The state of the site read when a step failed, one part per line, for the decision form. */
+  static final String SITE_STATE = "siteState";
   static final String SECTION = "section";
 
   /** The BPMN error a failed check raises; every decision boundary catches it. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.MutationOutcome;
@@ -36,7 +37,8 @@ import org.switchman.runbook.port.Versioned;
  * <p><b>Failures.</b> A check that does not hold (a host that cannot be reached, a record that did
  * not flip, a master that did not catch up) raises {@link CheckFailedException}, which the process
  * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to be
- * retried by the engine.
+ * retried by the engine and then, when retrying does not help, put to an operator with
+ * {@link #siteState}.
  */
 public final class Switchover {
 
@@ -536,6 +538,60 @@ public final class Switchover {
       }
     }
     return broken;
+  }
+
+  /**
+   * The state of the site as it can be read now, one line per part, for an operator who must
+   * decide after a failure: ReadOnly in both datacenters, the master datacenter, each section's
+   * masters, and each discovery service's pooling and DNS answer. A part that cannot be read says
+   * so and why; once etcd or DNS could not be read, their other parts are not tried, so a server
+   * that is down costs one timeout, not one per key (each master is a server of its own).
+   */
+  public List<String> siteState(SwitchoverRequest request) {
+    List<String> lines = new ArrayList<>();
+    String from = request.dcFrom();
+    String to = request.dcTo();
+    String etcdDown = readPart(lines, null, () -> "ReadOnly: " + from + " "
+        + conftool.readOnly(from).value().map(r -> "ON (" + r + ")").orElse("off") + ", " + to + " "
+        + conftool.readOnly(to).value().map(r -> "ON (" + r + ")").orElse("off"), "etcd");
+    etcdDown = readPart(lines, etcdDown, () -> "WMFMasterDatacenter: "
+        + conftool.masterDatacenter().value(), "etcd");
+    for (String section : topology.sections()) {
+      readPart(lines, null, () -> "masters " + section + ": " + from + " "
+          + writable(section, from) + ", " + to + " " + writable(section, to),
+          "the " + section + " masters");
+    }
+    String dnsDown = null;
+    for (String service : topology.services()) {
+      etcdDown = readPart(lines, etcdDown, () -> service + " pooled in: " + String.join(" ",
+          List.of(from, to).stream().filter(dc -> conftool.discovery(service, dc)
+              .map(v -> v.value().pooled()).orElse(false)).toList()), "etcd");
+      dnsDown = readPart(lines, dnsDown, () -> {
+        DnsDiscovery.DiscoveryRecord record = dns.read(service);
+        return service + ".discovery answers " + record.target() + " TTL " + record.ttlSeconds();
+      }, "DNS");
+    }
+    return lines;
+  }
+
+  private String writable(String section, String dc) {
+    return masters.isReadOnly(section, dc) ? "read-only" : "writable";
+  }
+
+  /** Adds one line of the site state, or why it is unknown; returns why its server is down, if it is. */
+  private static String readPart(List<String> lines, String down, Supplier<String> part,
+      String server) {
+    if (down != null) {
+      return down;
+    }
+    try {
+      lines.add(part.get());
+      return null;
+    } catch (RuntimeException e) {
+      String why = server + " could not be read: " + e.getMessage();
+      lines.add("unknown, " + why);
+      return why;
+    }
   }
 
   private void pointRecords(RunContext run, String dc) {

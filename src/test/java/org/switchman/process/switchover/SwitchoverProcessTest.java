@@ -30,6 +30,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.infra.Mutations;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
 import org.switchman.support.JobDriver;
@@ -172,6 +174,85 @@ class SwitchoverProcessTest {
     driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
     assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId()).containsExactly(run.getId());
+  }
+
+  @Test
+  void anEtcdOutageThatOutlastsTheRetriesInsideTheWindowOpensADecisionNotAnIncident() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetMediaWikiReadWrite");
+    site.failingChanges.put("ReadOnly/codfw",
+        new InfrastructureUnavailableException("etcd did not answer within 3 s", null));
+    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("first attempt").isNotNull();
+    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("second attempt").isNotNull();
+    assertThat(runtime.createIncidentQuery().count()).isZero();
+    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("the last attempt opens a decision")
+        .isNull();
+    assertThat(runtime.createIncidentQuery().count()).isZero();
+    Task decision = task(run, "UserTask_DecideOnSetReadWriteFailure");
+    assertThat(variable(run, "failedCheck")).isEqualTo("infrastructure-unavailable");
+    assertThat(variable(run, "failureMessage").toString()).contains("etcd did not answer within 3 s")
+        .contains("after the step's retries");
+    assertThat(variable(run, "siteState").toString()).contains("ReadOnly: eqiad ON")
+        .contains("WMFMasterDatacenter: codfw").contains("masters s1: eqiad read-only, codfw writable")
+        .contains("api-rw.discovery answers api-rw.svc.codfw.wmnet.");
+    site.failingChanges.clear();
+    complete(decision, "alice", Map.of("decision", "retry"));
+    driver.drive();
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+    assertThat(site.readOnly.get("eqiad")).isEmpty();
+  }
+
+  @Test
+  void aRefusedDnsUpdateOpensADecisionAtOnceWithoutRetries() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_DepoolOldDatacenter");
+    site.failingChanges.put("api-rw.discovery.wmnet", new org.switchman.runbook.port.DnsDiscovery
+        .DnsUpdateRefusedException("The DNS server refused the update of api-rw.discovery.wmnet.: REFUSED"));
+    assertThat(attempt("ServiceTask_DepoolOldDatacenter")).as("no retry of a refusal").isNull();
+    task(run, "UserTask_DecideOnSwitchDiscoveryFailure");
+    assertThat(variable(run, "failedCheck")).isEqualTo("change-refused");
+    assertThat(variable(run, "failureMessage").toString()).endsWith("REFUSED");
+    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.target().equals("api-rw.discovery.wmnet")
+            && e.step().equals("ServiceTask_DepoolOldDatacenter")).extracting(e -> e.outcome()).containsExactly("INTENT", "FAILED");
+  }
+
+  @Test
+  void aStepInterruptedByShutdownIsNeverPutToAnOperatorAndItsIncidentRaisesAnAlarm() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
+    site.failingChanges.put("ReadOnly/eqiad", new StepInterruptedException("setting ReadOnly",
+        new InterruptedException()));
+    for (int i = 0; i < 3; i++) {
+      assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).contains("interrupted by shutdown");
+    }
+    assertThat(tasks.createTaskQuery().processInstanceId(run.getId()).count()).isZero();
+    assertThat(variable(run, "failedCheck")).isNull();
+    // the step cannot run any more: an incident, and the alarm that says where the site stands
+    // (codfw, written before eqiad, is already read-only)
+    assertThat(runtime.createIncidentQuery().processInstanceId(run.getId()).count()).isOne();
+    assertThat(opsLogEscalations(run, "stopped by an incident at ServiceTask_SetMediaWikiReadOnly", 1))
+        .singleElement().satisfies(e -> assertThat(e.detail()).contains("interrupted by shutdown")
+            .contains("Site now: ReadOnly: eqiad off, codfw ON (Datacenter switchover);"
+                + " WMFMasterDatacenter: eqiad"));
+  }
+
+  /** Runs the job of that activity once: the failure it left for a retry, or null when it did not fail. */
+  private String attempt(String activity) {
+    Job job = management.createJobQuery().list().stream()
+        .filter(j -> activity.equals(driver.activityOf(j))).findFirst()
+        .orElseThrow(() -> new AssertionError("no job for " + activity));
+    try {
+      management.executeJob(job.getId());
+      return null;
+    } catch (RuntimeException e) {
+      return String.valueOf(e.getMessage());
+    }
   }
 
   @Test
