@@ -91,6 +91,15 @@ public class RunContexts {
     execution.setVariable(name, value);
   }
 
+  /**
+   * Stores a fact the run learned just before changing the site, committed at once, so that the
+   * step's failure or a crash after the change cannot lose it ({@link RunParameters#recordAtOnce}).
+   * Not shown as a variable: the step shows what it learned when it completes.
+   */
+  public void recordAtOnce(DelegateExecution execution, String name, String value) {
+    parameters.recordAtOnce(runId(execution), name, value);
+  }
+
   /** The root process instance: the run that was started by a person. */
   public static String runId(DelegateExecution execution) {
     String root = ((ExecutionEntity) execution).getRootProcessInstanceId();

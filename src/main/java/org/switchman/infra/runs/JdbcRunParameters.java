@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.switchman.runbook.port.RunParameters;
 
 /**
  * Run parameters in the table {@code SWITCHMAN_RUN_PARAMETER} of the engine's database, written
  * in the engine's own transaction (the template shares the engine's transaction-bound connection),
- * so they commit and roll back with the step that writes them.
+ * so they commit and roll back with the step that writes them; {@link #recordAtOnce} alone uses a
+ * transaction of its own.
  */
 @Component
 public class JdbcRunParameters implements RunParameters {
@@ -22,9 +26,12 @@ public class JdbcRunParameters implements RunParameters {
   public static final int MAX_VALUE = 65_000;
 
   private final JdbcTemplate jdbc;
+  private final TransactionTemplate ownTransaction;
 
-  public JdbcRunParameters(JdbcTemplate jdbc) {
+  public JdbcRunParameters(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_RUN_PARAMETER ("
         + " RUN_ID VARCHAR(64) NOT NULL,"
         + " NAME VARCHAR(64) NOT NULL,"
@@ -52,6 +59,11 @@ public class JdbcRunParameters implements RunParameters {
       jdbc.update("INSERT INTO SWITCHMAN_RUN_PARAMETER (RUN_ID, NAME, VAL, SET_AT_MICROS) VALUES (?, ?, ?, ?)",
           runId, name, checked(name, value), now());
     }
+  }
+
+  @Override
+  public void recordAtOnce(String runId, String name, String value) {
+    ownTransaction.executeWithoutResult(status -> record(runId, name, value));
   }
 
   @Override

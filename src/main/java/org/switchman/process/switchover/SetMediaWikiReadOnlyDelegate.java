@@ -19,9 +19,14 @@ public class SetMediaWikiReadOnlyDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
+    // the window opens with the first change, committed before it: a retry after a partial
+    // failure, or a resume after a crash, keeps that start
     Instant started = steps.checked(execution, () -> steps.switchover()
-        .setReadOnly(steps.context(execution), steps.request(execution)));
-    // the first success opens the window; a retry keeps that start
+        .setReadOnly(steps.context(execution), steps.request(execution), first -> {
+          if (steps.frozen(execution, READ_ONLY_STARTED_AT) == null) {
+            steps.runs().recordAtOnce(execution, READ_ONLY_STARTED_AT, first.toString());
+          }
+        }));
     steps.runs().freeze(execution, READ_ONLY_STARTED_AT, started.toString());
   }
 }

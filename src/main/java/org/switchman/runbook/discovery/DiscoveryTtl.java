@@ -3,6 +3,7 @@ package org.switchman.runbook.discovery;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DnsDiscovery;
@@ -38,6 +39,15 @@ public final class DiscoveryTtl {
    */
   public Map<String, Long> reduce(RunContext run, List<String> services, long reducedTtl,
       long ttlIfAlreadyReduced) {
+    return reduce(run, services, reducedTtl, ttlIfAlreadyReduced, (service, old) -> { });
+  }
+
+  /**
+   * {@link #reduce(RunContext, List, long, long)}, telling {@code beforeReducing} each record's
+   * TTL as read, before the first change of that record.
+   */
+  public Map<String, Long> reduce(RunContext run, List<String> services, long reducedTtl,
+      long ttlIfAlreadyReduced, BiConsumer<String, Long> beforeReducing) {
     Map<String, Long> oldTtls = new LinkedHashMap<>();
     for (String service : services) {
       DnsDiscovery.DiscoveryRecord record = dns.read(service);
@@ -46,6 +56,7 @@ public final class DiscoveryTtl {
         continue;
       }
       oldTtls.put(service, record.ttlSeconds());
+      beforeReducing.accept(service, record.ttlSeconds());
       setConftoolTtl(run, service, reducedTtl);
       dns.setTtl(run, record, reducedTtl);
     }

@@ -11,6 +11,9 @@ import java.util.Optional;
  * but the run's own steps, can change them.
  *
  * <p>Writes join the caller's transaction: a start or step that rolls back leaves nothing behind.
+ * The exception are the facts a rollback or a restore needs, which a step learns just before it
+ * changes the site: {@link #recordAtOnce} commits them before the change, so that a step that
+ * fails or dies after the change cannot forget them.
  */
 public interface RunParameters {
 
@@ -24,6 +27,13 @@ public interface RunParameters {
 
   /** Stores a parameter, replacing an earlier value: for facts a retried step learns again. */
   void record(String runId, String name, String value);
+
+  /**
+   * Stores a parameter like {@link #record}, but commits it at once in a transaction of its own,
+   * whatever becomes of the caller's. For a fact about the site learned before changing it. The
+   * caller's transaction must not have written the same parameter.
+   */
+  void recordAtOnce(String runId, String name, String value);
 
   /** A parameter of the run, if stored. */
   Optional<String> get(String runId, String name);

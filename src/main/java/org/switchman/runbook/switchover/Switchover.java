@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
@@ -113,10 +115,21 @@ public final class Switchover {
    * @return the original TTL of each record, to wait for and to restore
    */
   public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown) {
+    return reduceTtl(run, known, ttlIfUnknown, (service, original) -> { });
+  }
+
+  /**
+   * {@link #reduceTtl(RunContext, Map, long)}, telling {@code beforeReducing} each record's TTL as
+   * read, before the record is changed: the caller keeps it where a failure of this step cannot
+   * lose it.
+   */
+  public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown,
+      BiConsumer<String, Long> beforeReducing) {
     Map<String, Long> original = new LinkedHashMap<>();
     for (String service : topology.services()) {
       long fallback = known.getOrDefault(service, ttlIfUnknown);
-      Map<String, Long> read = ttl.reduce(run, List.of(service), SHORT_TTL, fallback);
+      Map<String, Long> read = ttl.reduce(run, List.of(service), SHORT_TTL, fallback,
+          (reduced, read1) -> beforeReducing.accept(reduced, known.getOrDefault(reduced, read1)));
       original.put(service, known.getOrDefault(service, read.get(service)));
     }
     return original;
@@ -224,6 +237,16 @@ public final class Switchover {
    * @throws CheckFailedException when a host's timers are still active after the stop
    */
   public List<String> stopMaintenance(RunContext run, SwitchoverRequest request) {
+    return stopMaintenance(run, request, host -> { });
+  }
+
+  /**
+   * {@link #stopMaintenance(RunContext, SwitchoverRequest)}, telling {@code beforeStopping} each
+   * host found running maintenance before its maintenance is stopped: the caller keeps it where a
+   * failure on a later host cannot lose it, so that a rollback restarts maintenance where it ran.
+   */
+  public List<String> stopMaintenance(RunContext run, SwitchoverRequest request,
+      Consumer<String> beforeStopping) {
     List<String> wereRunning = new ArrayList<>();
     for (String dc : topology.datacenters()) {
       for (String host : topology.maintenanceHosts(dc)) {
@@ -231,6 +254,7 @@ public final class Switchover {
           continue;
         }
         wereRunning.add(host);
+        beforeStopping.accept(host);
         systemctl(run, host, dc, "stop", topology.maintenanceUnit(), "maintenance-stopped");
       }
     }
@@ -245,10 +269,25 @@ public final class Switchover {
    * @return when the first site went read-only: the start of the read-only window
    */
   public Instant setReadOnly(RunContext run, SwitchoverRequest request) {
+    return setReadOnly(run, request, started -> { });
+  }
+
+  /**
+   * {@link #setReadOnly(RunContext, SwitchoverRequest)}, telling {@code beforeFirstChange} the
+   * start of the window before the first site is changed: the caller keeps the first start, so
+   * that a retry after a partial failure does not move it.
+   */
+  public Instant setReadOnly(RunContext run, SwitchoverRequest request,
+      Consumer<Instant> beforeFirstChange) {
     Instant started = Instant.now();
+    boolean told = false;
     for (String dc : List.of(request.dcTo(), request.dcFrom())) {
       Versioned<Optional<String>> current = conftool.readOnly(dc);
       if (!current.value().equals(Optional.of(request.reason()))) {
+        if (!told) {
+          beforeFirstChange.accept(started);
+          told = true;
+        }
         conftool.setReadOnly(run, dc, current, Optional.of(request.reason()));
       }
     }

@@ -67,6 +67,7 @@ class SwitchoverProcessTest {
   @Autowired HistoryService history;
   @Autowired FakeSite site;
   @Autowired Journal journal;
+  @Autowired org.switchman.runbook.port.RunParameters parameters;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired org.switchman.audit.OpsLogReader opsLog;
 
@@ -240,6 +241,61 @@ class SwitchoverProcessTest {
         .singleElement().satisfies(e -> assertThat(e.detail()).contains("interrupted by shutdown")
             .contains("Site now: ReadOnly: eqiad off, codfw ON (Datacenter switchover);"
                 + " WMFMasterDatacenter: eqiad"));
+  }
+
+  @Test
+  void aFailureOnALaterHostDoesNotMakeTheRollbackForgetWhereMaintenanceRan() {
+    site.units.put("mwmaint2001.codfw.wmnet/mw-cron", "active");
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    driver.driveUntil("ServiceTask_StopMaintenance");
+    site.failingChanges.put("mwmaint2001.codfw.wmnet",
+        new InfrastructureUnavailableException("mwmaint2001.codfw.wmnet did not answer", null));
+    // the first attempt stops eqiad's maintenance, fails on codfw and rolls back its transaction
+    assertThat(attempt("ServiceTask_StopMaintenance")).contains("did not answer");
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
+    attempt("ServiceTask_StopMaintenance");
+    assertThat(attempt("ServiceTask_StopMaintenance")).isNull();
+    Task decision = task(run, "UserTask_DecideOnStopMaintenanceFailure");
+    site.failingChanges.clear();
+    complete(decision, "alice", Map.of("decision", "abort", "justification", "codfw host is down"));
+    driver.drive();
+    assertThat(run).isEnded().hasPassed("EndEvent_RolledBack");
+    assertThat(site.units).as("maintenance runs again where it ran")
+        .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+  }
+
+  @Test
+  void theOriginalTtlsAndTheWindowStartAreKeptAcrossAFailedAttempt() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    driver.driveUntil("ServiceTask_ReduceDiscoveryTtl");
+    site.failingChanges.put("api-rw.discovery.wmnet",
+        new InfrastructureUnavailableException("DNS server did not answer", null));
+    // appservers-rw is reduced, then api-rw fails and the step's transaction rolls back
+    assertThat(attempt("ServiceTask_ReduceDiscoveryTtl")).contains("did not answer");
+    assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(10L);
+    site.failingChanges.clear();
+    assertThat(attempt("ServiceTask_ReduceDiscoveryTtl")).isNull();
+    assertThat(variable(run, "originalTtls").toString())
+        .isEqualTo("{\"appservers-rw\":300,\"api-rw\":300}");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
+    site.failingChanges.put("ReadOnly/eqiad",
+        new InfrastructureUnavailableException("etcd did not answer", null));
+    attempt("ServiceTask_SetMediaWikiReadOnly");
+    String firstStart = String.valueOf(runtimeFrozen(run, "readOnlyStartedAt"));
+    assertThat(firstStart).as("committed before codfw went read-only").isNotEqualTo("null");
+    site.failingChanges.clear();
+    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
+    assertThat(variable(run, "readOnlyStartedAt")).isEqualTo(firstStart);
+    driver.drive();
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+    assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
+  }
+
+  private Object runtimeFrozen(ProcessInstance run, String name) {
+    return parameters.get(run.getId(), name).orElse(null);
   }
 
   /** Runs the job of that activity once: the failure it left for a retry, or null when it did not fail. */
