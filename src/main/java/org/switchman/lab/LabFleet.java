@@ -290,11 +290,48 @@ final class LabFleet {
     boolean wasServedByGroup = current.isEmpty() && !rebooting.contains(fqdn);
     current.add(kind);
     if (wasServedByGroup) {
+      List<ProcessHandle> sessions = sessionsOf(groupOf.get(fqdn), host.address());
       restartGroup(groupOf.get(fqdn));
+      // a host that goes away takes its open connections with it, as a real one would
+      sessions.forEach(session -> {
+        session.descendants().forEach(ProcessHandle::destroyForcibly);
+        session.destroyForcibly();
+      });
     } else {
       closeOverrideResources(fqdn);
     }
     applyOverride(host);
+  }
+
+  /**
+   * The per-connection sshd processes of the group's sshd that serve connections to the address:
+   * the children the group's sshd forked for them, found by their sockets ({@code ss}).
+   */
+  private List<ProcessHandle> sessionsOf(Group group, String address) {
+    if (group.sshd == null) {
+      return List.of();
+    }
+    long parent = group.sshd.pid();
+    String listing;
+    try {
+      Process ss = new ProcessBuilder("ss", "-Htnp", "state", "established", "src",
+          address + ":" + config.sshPort()).redirectErrorStream(true).start();
+      listing = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      ss.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(listing);
+    List<ProcessHandle> sessions = new ArrayList<>();
+    while (pid.find()) {
+      ProcessHandle.of(Long.parseLong(pid.group(1)))
+          .filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == parent)
+          .ifPresent(sessions::add);
+    }
+    return sessions;
   }
 
   /** Removes an override; the host is served by its group sshd again when none is left. */

@@ -1,0 +1,297 @@
+package org.switchman.process.switchover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.lab.Cli;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabSlots;
+import org.switchman.lab.LabTopology;
+import org.switchman.support.Rest;
+import org.switchman.support.SwitchoverRuns;
+
+/**
+ * Infrastructure faults in the middle of a switchover, injected into the lab through its fault
+ * API: each ends in an operator decision (never a bare incident), and the choice made there
+ * leaves the site whole, as etcdctl, dig, mysql and ssh see it. The tests run in order and each
+ * leaves the site switched or rolled back for the next.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "switchman.lab.dir=target/switchover-faults-it-lab",
+    "switchman.lab.discovery-ttl=12s",
+    "switchman.switchover.catch-up-attempts=8"})
+@ActiveProfiles("lab")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwitchoverFaultsIT {
+
+  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
+      .relocated(Path.of("x"), "127." + (91 + slot), 9400 + 200 * slot), 5);
+  /** The retries of a step (R3/PT5S) take at least this long before its decision opens. */
+  private static final Duration RETRIES = Duration.ofSeconds(10);
+
+  @DynamicPropertySource
+  static void labSlot(DynamicPropertyRegistry registry) {
+    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
+        "switchover-faults-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
+    registry.add("switchman.lab.port-offset",
+        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+  }
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  Lab lab;
+
+  private SwitchoverRuns runs;
+  private Rest admin;
+
+  @BeforeEach
+  void driver() {
+    runs = new SwitchoverRuns(port);
+    admin = Rest.as(port, "admin", "demo");
+  }
+
+  /** A failed test leaves no fault and no run behind to hold the lock for the next. */
+  @org.junit.jupiter.api.AfterEach
+  void clearFaultsAndRuns() {
+    admin.delete("/lab/api/faults");
+    for (JsonNode run : admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover")
+        .json()) {
+      admin.delete("/engine-rest/process-instance/" + run.path("id").asText());
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRefusedTtlUpdateAsksAtOnceAndAbortRestoresTheTtlConftoolAlreadyHad() {
+    String fault = inject("{\"kind\":\"DNS_REFUSING\"}");
+    long started = System.nanoTime();
+    String run = runs.start("eqiad", "codfw", "live");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnPreparationFailure");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no retries before the decision")
+        .isLessThan(RETRIES);
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
+    assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
+    assertThat(runs.variable(decision, "siteState")).contains("ReadOnly: eqiad off, codfw off");
+    // conftool already says 10 s for the first record: the rollback must know the TTL it had
+    assertThat(etcd("/conftool/v1/discovery/appservers-rw/eqiad")).contains("\"ttl\":10");
+    clear(fault);
+    decide(decision, "abort", "DNS refuses updates; try again after the TSIG key is fixed");
+    awaitOutcome(run, "rolled-back");
+    for (String service : LabTopology.MEDIAWIKI_SERVICES) {
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/eqiad")).contains("\"ttl\":12");
+      assertThat(dns(service)).isEqualTo("12 " + service + ".svc.eqiad.wmnet.");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void anUnreachableMaintenanceHostAsksAndAbortRestartsMaintenanceWhereItRan() {
+    String eqiad = "mwmaint1001.eqiad.wmnet";
+    String codfw = "mwmaint2001.codfw.wmnet";
+    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("active");
+    ssh(codfw, "systemctl start mw-cron");
+    String run = runs.start("eqiad", "codfw", "live");
+    runs.awaitTask("UserTask_GoNoGo");
+    String fault = inject("{\"kind\":\"HOST_UNREACHABLE\",\"host\":\"" + codfw + "\"}");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnStopMaintenanceFailure");
+    assertThat(runs.variable(decision, "failureMessage")).contains(codfw);
+    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("inactive");
+    clear(fault);
+    decide(decision, "abort", "codfw maintenance host unreachable");
+    awaitOutcome(run, "rolled-back");
+    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).as("maintenance runs where it ran")
+        .isEqualTo("active");
+    ssh(codfw, "systemctl stop mw-cron");
+  }
+
+  @Test
+  @Order(3)
+  void etcdDownInsideTheWindowAsksAfterTheRetriesAndAWrongHostKeyAsksAtOnce() {
+    String jobrunner = lab.topology().hosts().stream()
+        .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("jobrunner")).findFirst()
+        .orElseThrow().fqdn();
+    String run = runs.start("eqiad", "codfw", "live");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.awaitTask("UserTask_FinalGoNoGo");
+    String etcdDown = inject("{\"kind\":\"ETCD_DOWN\"}");
+    String keyChanged = inject("{\"kind\":\"HOST_KEY_CHANGED\",\"host\":\"" + jobrunner + "\"}");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSetReadOnlyFailure");
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
+    assertThat(runs.variable(decision, "siteState")).startsWith("unknown, etcd could not be read");
+    assertThat(admin.get("/engine-rest/incident").json().size()).isZero();
+    clear(etcdDown);
+    decide(decision, "retry", null);
+    JsonNode hostKey = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
+    assertThat(runs.variable(hostKey, "failureMessage")).contains(jobrunner).contains("SHA256:");
+    assertThat(journalOf(run)).noneMatch(e -> e.path("target").asText().equals(jobrunner)
+        && e.path("outcome").asText().equals("PERFORMED"));
+    clear(keyChanged);
+    decide(hostKey, "retry", null);
+    awaitOutcome(run, "switched-over");
+    verifySwitchedTo("codfw", "eqiad");
+  }
+
+  @Test
+  @Order(4)
+  void aMasterDownInPhaseThreeAsksInItsSectionAndAbortLeavesTheOldMastersWritable() {
+    String run = runs.start("codfw", "eqiad", "live");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.awaitTask("UserTask_FinalGoNoGo");
+    String fault = inject("{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
+    assertThat(runs.variable(decision, "section")).isEqualTo("s1");
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
+    assertThat(runs.variable(decision, "siteState")).contains("unknown, the s1 masters could not be read")
+        .contains("ReadOnly: codfw ON");
+    clear(fault);
+    decide(decision, "abort", "s1 codfw master crashed");
+    awaitOutcome(run, "rolled-back");
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
+    }
+    for (String section : lab.topology().sections()) {
+      assertThat(sql(section, "codfw", "SELECT @@global.read_only")).as(section).isEqualTo("0");
+    }
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("codfw");
+  }
+
+  @Test
+  @Order(5)
+  void dnsDownAtTheDepoolAsksAfterTheRetriesAndAbortRollsBack() {
+    String run = runs.start("codfw", "eqiad", "live");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.awaitTask("UserTask_FinalGoNoGo");
+    String fault = inject("{\"kind\":\"DNS_DOWN\"}");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSwitchDiscoveryFailure");
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
+    assertThat(runs.variable(decision, "siteState")).contains("unknown, DNS could not be read");
+    clear(fault);
+    decide(decision, "abort", "DNS server down");
+    awaitOutcome(run, "rolled-back");
+    verifySwitchedTo("codfw", "eqiad");
+  }
+
+  @Test
+  @Order(6)
+  void aRefusedDnsUpdateAtTheDepoolAsksAtOnceAndARetryFinishes() {
+    String jobrunner = lab.topology().hosts().stream()
+        .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner")).findFirst()
+        .orElseThrow().fqdn();
+    String run = runs.start("codfw", "eqiad", "live");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.awaitTask("UserTask_FinalGoNoGo");
+    String refusing = inject("{\"kind\":\"DNS_REFUSING\"}");
+    inject("{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\"" + jobrunner
+        + "\",\"unit\":\"envoyproxy\",\"count\":2}");
+    long approved = System.nanoTime();
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSwitchDiscoveryFailure");
+    assertThat(Duration.ofNanos(System.nanoTime() - approved)).as("no retries before the decision")
+        .isLessThan(RETRIES);
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
+    assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
+    clear(refusing);
+    decide(decision, "retry", null);
+    JsonNode restart = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
+    assertThat(runs.variable(restart, "failureMessage")).contains(jobrunner).contains("envoyproxy");
+    decide(restart, "retry", null);
+    awaitOutcome(run, "switched-over");
+    verifySwitchedTo("eqiad", "codfw");
+    assertThat(journalOf(run)).filteredOn(e -> e.path("target").asText().equals(jobrunner)
+        && e.path("action").asText().contains("restart envoyproxy")
+        && List.of("FAILED", "PERFORMED").contains(e.path("outcome").asText()))
+        .extracting(e -> e.path("outcome").asText()).containsExactly("FAILED", "PERFORMED");
+  }
+
+  // ---------------------------------------------------------------- lab, REST and real clients
+
+  private String inject(String fault) {
+    Rest.Reply reply = admin.post("/lab/api/faults", fault);
+    assertThat(reply.status()).as(reply.body()).isLessThan(300);
+    return reply.json().path("id").asText();
+  }
+
+  private void clear(String fault) {
+    assertThat(admin.delete("/lab/api/faults/" + fault).status()).isLessThan(300);
+  }
+
+  private void decide(JsonNode task, String decision, String justification) {
+    runs.complete(Rest.as(port, "alice", "demo"), task.path("id").asText(),
+        "{\"decision\":{\"value\":\"" + decision + "\"}" + (justification == null ? ""
+            : ",\"justification\":{\"value\":\"" + justification + "\"}") + "}");
+  }
+
+  private void awaitOutcome(String run, String outcome) {
+    runs.awaitEnd(run);
+    assertThat(runs.variable(run, "outcome")).isEqualTo(outcome);
+  }
+
+  private List<JsonNode> journalOf(String run) {
+    JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
+    List<JsonNode> list = new java.util.ArrayList<>();
+    report.path("journal").forEach(list::add);
+    assertThat(list).as(report.toString()).isNotEmpty();
+    return list;
+  }
+
+  private void verifySwitchedTo(String dcTo, String dcFrom) {
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
+    }
+    for (String service : LabTopology.MEDIAWIKI_SERVICES) {
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
+      assertThat(dns(service)).isEqualTo("12 " + service + ".svc." + dcTo + ".wmnet.");
+    }
+    for (String section : lab.topology().sections()) {
+      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section).isEqualTo("1");
+      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section).isEqualTo("0");
+    }
+  }
+
+  private String etcd(String key) {
+    Cli.Result result = Cli.etcdctl(lab, "get", key, "--print-value-only");
+    assertThat(result.exit()).as(result.all()).isZero();
+    return result.out().strip();
+  }
+
+  private String dns(String service) {
+    String answer = Cli.dig(lab, service + ".discovery.wmnet", "CNAME").out().strip();
+    String[] fields = answer.split("\\s+");
+    assertThat(fields).as(answer).hasSize(5);
+    return fields[1] + " " + fields[4];
+  }
+
+  private String sql(String section, String dc, String query) {
+    Cli.Result result = Cli.mysql(lab, section, dc, query);
+    assertThat(result.exit()).as(result.all()).isZero();
+    return result.out().strip();
+  }
+
+  private String ssh(String host, String command) {
+    return Cli.ssh(lab, host, command).out().strip();
+  }
+}
