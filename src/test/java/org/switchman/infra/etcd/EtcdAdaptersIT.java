@@ -164,6 +164,36 @@ class EtcdAdaptersIT {
   }
 
   @Test
+  void readsWorkAgainWithinSecondsOfAPartitionHealing() throws InterruptedException {
+    LabFault partition = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_PARTITION,
+        null, null, null, null, null, null));
+    try {
+      // a run keeps trying while etcd is out of reach, and gRPC's connect backoff grows meanwhile
+      long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (System.nanoTime() < until) {
+        assertThatThrownBy(() -> conftool.masterDatacenter())
+            .isInstanceOf(InfrastructureUnavailableException.class);
+        Thread.sleep(1000);
+      }
+    } finally {
+      lab.faults().clear(partition.id());
+    }
+    long healed = System.nanoTime();
+    String master = null;
+    while (master == null && System.nanoTime() - healed < Duration.ofSeconds(60).toNanos()) {
+      try {
+        master = conftool.masterDatacenter().value();
+      } catch (InfrastructureUnavailableException stillReconnecting) {
+        Thread.sleep(200);
+      }
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - healed);
+    System.out.println("etcd readable again " + took.toMillis() + " ms after the partition healed");
+    assertThat(master).isEqualTo("eqiad");
+    assertThat(took).isLessThan(Duration.ofSeconds(6));
+  }
+
+  @Test
   void aSecondRunIsRefusedWithTheHolderAndTheSameRunMayReacquire() {
     RunbookLock.Holder first = new RunbookLock.Holder("run-1", "alice", Instant.parse("2026-11-25T03:00:00Z"));
     locks.acquire("dc-switchover", "mediawiki", first, 1, Duration.ofSeconds(10));
