@@ -12,6 +12,9 @@ import org.switchman.runbook.Mutation;
  * point journals an {@code INTENT} before each change, in a transaction of its own, so a change
  * that was sent is found even when its step failed or its transaction rolled back; a change that
  * failed is still undone if the master shows it (a timed-out statement may have applied).
+ *
+ * <p>A section step journals under its activity id followed by {@code [section]}; the ids below
+ * are the diagrams' (the lockdown process tests fail when the two drift apart).
  */
 final class LockdownJournal {
 
