@@ -50,6 +50,7 @@ public class MariaDbMasters implements DbMasters {
     try {
       return mutations.apply(run, mutation, () -> {
         try (Connection connection = connect(section, dc); Statement statement = connection.createStatement()) {
+          statement.execute("SET SESSION lock_wait_timeout = " + lockWaitSeconds());
           statement.execute(sql);
         }
         return Mutations.Performed.of("read_only = " + (readOnly ? 1 : 0));
@@ -66,6 +67,17 @@ public class MariaDbMasters implements DbMasters {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * How long {@code SET GLOBAL read_only} may wait for locks on the server (the global read lock,
+   * the table flush and the commit lock, each bounded by {@code lock_wait_timeout}): together
+   * shorter than the socket timeout, so the server gives the statement up before the client
+   * does. Otherwise a statement the client stopped waiting for could still apply later, for
+   * instance after the rollback of an aborted lockdown.
+   */
+  long lockWaitSeconds() {
+    return Math.max(1, settings.queryTimeout().toSeconds() / 4);
   }
 
   @Override

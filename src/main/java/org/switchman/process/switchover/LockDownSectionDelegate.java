@@ -12,26 +12,31 @@ import org.switchman.runbook.dblockdown.DbLockdown;
 
 /**
  * Phase 3 for one section: the old site's master read-only, then the heartbeat catch-up. A
- * tolerated failure (live-test) is journaled as a warning.
+ * tolerated failure (live-test) is journaled as a warning. The step is registered while it runs
+ * ({@link SectionStepsInFlight}), so a rollback of the lockdown waits for it.
  */
 @Component
 public class LockDownSectionDelegate implements JavaDelegate {
 
   private final SwitchoverSteps steps;
   private final Journal journal;
+  private final SectionStepsInFlight inFlight;
 
-  public LockDownSectionDelegate(SwitchoverSteps steps, Journal journal) {
+  public LockDownSectionDelegate(SwitchoverSteps steps, Journal journal, SectionStepsInFlight inFlight) {
     this.steps = steps;
     this.journal = journal;
+    this.inFlight = inFlight;
   }
 
   @Override
   public void execute(DelegateExecution execution) {
     String section = SwitchoverSteps.text(execution, SECTION);
     RunContext run = steps.context(execution, execution.getCurrentActivityId() + "[" + section + "]");
-    DbLockdown.SectionResult result = steps.checked(execution, () -> steps.switchover()
-        .lockDownSection(run, section, steps.frozen(execution, DC_FROM),
-            steps.frozen(execution, DC_TO)));
+    String dcFrom = steps.frozen(execution, DC_FROM);
+    String dcTo = steps.frozen(execution, DC_TO);
+    DbLockdown.SectionResult result = inFlight.run(execution.getProcessInstanceId(), section,
+        () -> steps.checked(execution, () -> steps.switchover().lockDownSection(run, section,
+            dcFrom, dcTo)));
     result.warning().ifPresent(warning -> journal.append(new JournalEntry.Draft(run.runId(),
         run.step(), run.actor(), run.mode().value(), "WARNING", "section " + section,
         "catch-up check", "TOLERATED", warning, null, null)));

@@ -6,14 +6,19 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-/** Phase 6 for one section: the new site's master read-write. */
+/**
+ * Phase 6 for one section: the new site's master read-write. The step is registered while it runs
+ * ({@link SectionStepsInFlight}), so a rollback of the lockdown waits for it.
+ */
 @Component
 public class UnlockSectionDelegate implements JavaDelegate {
 
   private final SwitchoverSteps steps;
+  private final SectionStepsInFlight inFlight;
 
-  public UnlockSectionDelegate(SwitchoverSteps steps) {
+  public UnlockSectionDelegate(SwitchoverSteps steps, SectionStepsInFlight inFlight) {
     this.steps = steps;
+    this.inFlight = inFlight;
   }
 
   @Override
@@ -21,7 +26,9 @@ public class UnlockSectionDelegate implements JavaDelegate {
     String section = SwitchoverSteps.text(execution, SECTION);
     org.switchman.runbook.RunContext run = steps.context(execution,
         execution.getCurrentActivityId() + "[" + section + "]");
-    steps.checked(execution, () -> steps.switchover().unlockSection(run, section,
-        steps.frozen(execution, DC_FROM), steps.frozen(execution, DC_TO)));
+    String dcFrom = steps.frozen(execution, DC_FROM);
+    String dcTo = steps.frozen(execution, DC_TO);
+    inFlight.run(execution.getProcessInstanceId(), section, () -> steps.checked(execution,
+        () -> steps.switchover().unlockSection(run, section, dcFrom, dcTo)));
   }
 }

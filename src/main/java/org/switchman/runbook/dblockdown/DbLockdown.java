@@ -123,6 +123,25 @@ public final class DbLockdown {
     return unlockNewSite(run, section, dcTo, dcFrom);
   }
 
+  /**
+   * Undoes {@link #unlockNewSite} for one section after an abort: the new site's master read-only
+   * again, as it was before. Read-only is the safe direction, so nothing is required of the old
+   * site's master. Does nothing for a master that is read-only already.
+   *
+   * @throws CheckFailedException when the master stayed read-write
+   */
+  public SectionResult relockNewSite(RunContext run, String section, String dcTo) {
+    if (masters.isReadOnly(section, dcTo)) {
+      return new SectionResult(section, MutationOutcome.PERFORMED, Optional.empty());
+    }
+    MutationOutcome outcome = masters.setReadOnly(run, section, dcTo, true);
+    if (outcome == MutationOutcome.PERFORMED && !masters.isReadOnly(section, dcTo)) {
+      throw new CheckFailedException("new-site-read-only",
+          "the " + dcTo + " master of " + section + " is still read-write");
+    }
+    return new SectionResult(section, outcome, Optional.empty());
+  }
+
   private void requireReadOnly(String section, String dc, String check, String message) {
     if (!masters.isReadOnly(section, dc)) {
       throw new CheckFailedException(check, message);

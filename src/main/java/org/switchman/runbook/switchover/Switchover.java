@@ -334,6 +334,14 @@ public final class Switchover {
     }
   }
 
+  /**
+   * Undoes phase 6 for one section: the new site's master read-only again, as it was before the
+   * run made it writable. Does nothing for a master that is read-only.
+   */
+  public void rollBackSectionReadWrite(RunContext run, String section, String dcTo) {
+    lockdown.relockNewSite(run, section, dcTo);
+  }
+
   // ---------------------------------------------------------------- phase 4
 
   /** Pools the new site for every moved record. DNS does not change yet: both sites are pooled. */

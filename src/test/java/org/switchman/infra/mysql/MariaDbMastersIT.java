@@ -105,6 +105,25 @@ class MariaDbMastersIT {
   }
 
   @Test
+  void aReadOnlyBlockedByALockFailsOnTheServerAndNeverLandsLater() throws Exception {
+    LabFault locked = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED,
+        null, null, "s6", "eqiad", null, null));
+    long started = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> masters.setReadOnly(run(ExecutionMode.LIVE), "s6", "eqiad", true))
+          .isInstanceOf(org.switchman.runbook.port.InfrastructureUnavailableException.class)
+          .hasMessageContaining("Lock wait timeout");
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("the server gave up before the 10 s socket timeout").isLessThan(Duration.ofSeconds(9));
+    } finally {
+      lab.faults().clear(locked.id());
+    }
+    Thread.sleep(1000);
+    assertThat(cliReadOnly("s6", "eqiad")).as("the statement did not land once the lock was gone")
+        .isEqualTo("0");
+  }
+
+  @Test
   void aStoppedReplicaNeverCatchesUp() {
     LabFault stopped = lab.faults().inject(new LabFault.Request(LabFault.Kind.REPLICATION_STOPPED,
         null, null, "s5", "codfw", null, null));

@@ -136,11 +136,40 @@ class DbLockdownProcessTest {
         .hasNotPassed("EndEvent_LockdownAborted");
     assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
         .variableName("outcome").singleResult().getValue()).isEqualTo("rolled-back");
-    for (String section : FakeSite.SECTIONS) {
-      assertThat(site.isReadOnly(section, "eqiad")).as(section).isFalse();
-    }
+    assertUnchanged();
     assertThat(runtime.createIncidentQuery().count()).isZero();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("LOCK")
+        && e.outcome().equals("RELEASED"));
+  }
+
+  @Test
+  void anAbortedReadWriteStartedAloneMakesReadOnlyAgainExactlyTheMastersItOpened() {
+    site.master = "codfw";
+    FakeSite.SECTIONS.forEach(section -> site.dbReadOnly.put(section + ".eqiad", true));
+    site.dbReadOnly.put("s2.eqiad", false); // s2's old master is writable: its check fails
+    site.dbReadOnly.put("s3.codfw", false); // writable before the run, not by its doing
+    Map<String, Boolean> before = Map.copyOf(site.dbReadOnly);
+    ProcessInstance run = start("db-masters-read-write", "live", "eqiad", "codfw");
+    approve(run, "bob", "GO");
+    driver.drive();
+    Task decision = task(run, "UserTask_DecideOnSectionFailure");
+    assertThat(runtime.getVariable(decision.getExecutionId(), "section")).isEqualTo("s2");
+    assertThat(site.isReadOnly("s1", "codfw")).as("a master the run made writable").isFalse();
+    complete(decision, "alice", Map.of("decision", "abort", "justification", "s2 old master writable"));
+    driver.drive();
+
+    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
+        .hasNotPassed("EndEvent_LockdownAborted", "EndEvent_SectionsDone");
+    assertThat(variable(run, "outcome")).isEqualTo("rolled-back");
+    assertThat(site.dbReadOnly).as("every master as it was before the run").isEqualTo(before);
+    assertThat(mutations(run)).filteredOn(e -> e.step().startsWith("ServiceTask_RollBackSections")
+        && e.outcome().equals("PERFORMED")).extracting(JournalEntry::target)
+        .as("only the master the run opened is closed again").containsExactly("s1.codfw");
+    assertThat(runtime.createIncidentQuery().count()).isZero();
+    assertThat(site.holders("dc-switchover", "mediawiki")).as("lock released").isEmpty();
+    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("LOCK")
+        && e.outcome().equals("RELEASED"));
   }
 
   @Test

@@ -412,7 +412,7 @@ class SwitchoverProcessTest {
         .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", false)
         .containsEntry("dc-switchover/UserTask_DecideOnPreChecksFailure", true);
     assertThat(abort).containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
-        .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", false)
+        .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", true)
         .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", true);
   }
 
@@ -446,6 +446,44 @@ class SwitchoverProcessTest {
     assertThat(site.master).isEqualTo("eqiad");
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+  }
+
+  @Test
+  void aSectionAbortInPhase6RollsTheSwitchoverBack() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("CallActivity_SetDbMastersReadWrite");
+    // s2's old master is writable again (by hand): phase 6 refuses to open s2's new one
+    site.dbReadOnly.put("s2.eqiad", false);
+    driver.drive();
+    assertThat(site.master).as("past the discovery flip").isEqualTo("codfw");
+    assertThat(site.isReadOnly("s1", "codfw")).as("a new master phase 6 opened").isFalse();
+    decide(run, "alice", "abort", "s2 old master found writable, switching back");
+    driver.drive();
+
+    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+        .hasNotPassed("ServiceTask_SetMediaWikiReadWrite", "EndEvent_SwitchedOver");
+    String readWrite = history.createHistoricProcessInstanceQuery()
+        .processDefinitionKey("db-masters-read-write").superProcessInstanceId(run.getId())
+        .singleResult().getId();
+    assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(readWrite)
+        .activityId("EndEvent_LockdownAborted").count()).as("the abort went to the switchover").isOne();
+    assertThat(variable(run, "outcome")).isEqualTo("rolled-back");
+    for (String section : FakeSite.SECTIONS) {
+      assertThat(site.isReadOnly(section, "eqiad")).as(section + " eqiad").isFalse();
+      assertThat(site.isReadOnly(section, "codfw")).as(section + " codfw").isTrue();
+    }
+    assertThat(site.master).isEqualTo("eqiad");
+    assertThat(site.dnsTarget.get("api-rw")).isEqualTo("api-rw.svc.eqiad.wmnet.");
+    assertThat(site.pooled).containsEntry("api-rw/eqiad", true).containsEntry("api-rw/codfw", false);
+    assertThat(site.readOnly.get("eqiad")).isEmpty();
+    assertThat(site.readOnly.get("codfw")).isEmpty();
+    assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+    assertThat(site.puppetDisabled).isEmpty();
+    assertThat(runtime.createIncidentQuery().count()).isZero();
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
   }
 
   @Test

@@ -90,6 +90,17 @@ class DbLockdownTest {
     assertThat(masters.readOnly).containsEntry("s1 eqiad", false).containsEntry("s1 codfw", true);
   }
 
+  @Test
+  void relockPutsAWritableNewSiteBackToReadOnlyAndLeavesAReadOnlyOneAlone() {
+    masters.readOnly.put("s1 eqiad", true);
+    masters.readOnly.put("s1 codfw", false);
+    lockdown.relockNewSite(run(ExecutionMode.LIVE), "s1", "codfw");
+    assertThat(masters.readOnly).containsEntry("s1 codfw", true).containsEntry("s1 eqiad", true);
+    assertThat(masters.calls).containsExactly("set s1 codfw ro=true");
+    lockdown.relockNewSite(run(ExecutionMode.LIVE), "s1", "codfw");
+    assertThat(masters.calls).as("nothing to do the second time").hasSize(1);
+  }
+
   private static final class FakeMasters implements DbMasters {
     final Map<String, Boolean> readOnly = new HashMap<>();
     final List<String> calls = new ArrayList<>();
