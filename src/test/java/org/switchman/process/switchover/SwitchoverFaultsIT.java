@@ -225,6 +225,49 @@ class SwitchoverFaultsIT {
         .extracting(e -> e.path("outcome").asText()).containsExactly("FAILED", "PERFORMED");
   }
 
+  @Test
+  @Order(7)
+  void aPausedNewMasterInPhaseSixAsksAfterItsSocketTimeoutInsteadOfHanging() {
+    String run = runs.start("eqiad", "codfw", "live");
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+    runs.awaitTask("UserTask_FinalGoNoGo");
+    // s1 is held in phase 3 by a lag, so that s3's codfw master can be paused before phase 6
+    String lag = inject("{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\",\"dc\":\"codfw\","
+        + "\"seconds\":120}");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    JsonNode lagging = runs.awaitTask("UserTask_DecideOnSectionFailure");
+    assertThat(runs.variable(lagging, "section")).isEqualTo("s1");
+    String paused = inject("{\"kind\":\"DB_MASTER_PAUSED\",\"section\":\"s3\",\"dc\":\"codfw\"}");
+    clear(lag);
+    long retried = System.nanoTime();
+    decide(lagging, "retry", null);
+    JsonNode decision = awaitSectionDecision("s3");
+    assertThat(Duration.ofNanos(System.nanoTime() - retried)).as("bounded by the socket timeouts")
+        .isLessThan(Duration.ofSeconds(150));
+    assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
+    assertThat(runs.variable(decision, "siteState")).contains("WMFMasterDatacenter: codfw")
+        .contains("unknown, the s3 masters could not be read");
+    clear(paused);
+    decide(decision, "retry", null);
+    awaitOutcome(run, "switched-over");
+    verifySwitchedTo("codfw", "eqiad");
+  }
+
+  private JsonNode awaitSectionDecision(String section) {
+    JsonNode[] found = new JsonNode[1];
+    SwitchoverRuns.await(() -> {
+      for (JsonNode task : admin.get("/engine-rest/task?taskDefinitionKey=UserTask_DecideOnSectionFailure")
+          .json()) {
+        if (section.equals(runs.variable(task, "section"))) {
+          found[0] = task;
+          return true;
+        }
+      }
+      return false;
+    }, Duration.ofSeconds(150), () -> "the decision of section " + section);
+    return found[0];
+  }
+
   // ---------------------------------------------------------------- lab, REST and real clients
 
   private String inject(String fault) {
