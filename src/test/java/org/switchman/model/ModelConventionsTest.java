@@ -42,6 +42,59 @@ class ModelConventionsTest {
     assertThat(violations).as("diagram convention violations").isEmpty();
   }
 
+  /**
+   * After a restart the engine acquires jobs by priority: every job of the read-only window, and of
+   * the lockdowns it calls, comes before the others, because MediaWiki is read-only until they run.
+   */
+  @Test
+  void everyJobOfTheReadOnlyWindowHasItsPriority() {
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model = org.camunda.bpm.model.bpmn.Bpmn
+        .readModelFromFile(PROCESSES.resolve("dc-switchover.bpmn").toFile());
+    org.camunda.bpm.model.bpmn.instance.SubProcess window =
+        model.getModelElementById("SubProcess_ReadOnlyWindow");
+    List<String> jobs = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    for (org.camunda.bpm.model.bpmn.instance.FlowNode node : model.getModelElementsByType(
+        org.camunda.bpm.model.bpmn.instance.FlowNode.class)) {
+      boolean job = node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "asyncBefore") != null
+          || (node instanceof org.camunda.bpm.model.bpmn.instance.CatchEvent event && event
+              .getEventDefinitions().stream().anyMatch(
+                  org.camunda.bpm.model.bpmn.instance.TimerEventDefinition.class::isInstance));
+      if (!job) {
+        continue;
+      }
+      boolean inWindow = isInside(node, window) || (node instanceof
+          org.camunda.bpm.model.bpmn.instance.BoundaryEvent boundary && boundary.getAttachedTo() == window);
+      String priority = node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "jobPriority");
+      if (inWindow) {
+        jobs.add(node.getId());
+      }
+      if (inWindow != "100".equals(priority)) {
+        wrong.add(node.getId() + " (" + priority + ")");
+      }
+    }
+    assertThat(jobs).contains("ServiceTask_SetMediaWikiReadOnly", "Timer_InFlightGrace",
+        "CallActivity_SetDbMastersReadOnly", "ServiceTask_SetMediaWikiReadWrite",
+        "Timer_ReadOnlyBudgetExceeded");
+    assertThat(wrong).as("jobs whose priority does not say whether they are in the window").isEmpty();
+    for (String lockdown : List.of("db-masters-read-only", "db-masters-read-write")) {
+      org.camunda.bpm.model.bpmn.instance.Process process = org.camunda.bpm.model.bpmn.Bpmn
+          .readModelFromFile(PROCESSES.resolve(lockdown + ".bpmn").toFile())
+          .getModelElementById(lockdown);
+      assertThat(process.getCamundaJobPriority()).as(lockdown).isEqualTo("100");
+    }
+  }
+
+  private static boolean isInside(org.camunda.bpm.model.xml.instance.ModelElementInstance node,
+      org.camunda.bpm.model.xml.instance.ModelElementInstance scope) {
+    for (var parent = node.getParentElement(); parent != null; parent = parent.getParentElement()) {
+      if (parent == scope) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void theBrokenDiagramFailsWithFileElementAndRule() {
     List<ModelConventions.Violation> violations = conventions.check(BROKEN);
