@@ -431,6 +431,57 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void skippingPhaseZeroIsRefusedBecauseItWouldBypassTheWaitForTheOldTtl() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    driver.driveUntil("ServiceTask_ReduceDiscoveryTtl");
+    assertSkipRefused(run, "api-rw.discovery.wmnet",
+        "UserTask_DecideOnPreparationFailure");
+    assertThat(run).hasPassed("Timer_WaitOldTtl").isWaitingAt("UserTask_GoNoGo");
+  }
+
+  @Test
+  void skippingASectionsReadWriteIsRefusedBecauseItWouldLeaveItsNewMasterReadOnly() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetNewMasterReadWrite");
+    assertSkipRefused(run, "s2.codfw",
+        "UserTask_DecideOnSectionFailure");
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+  }
+
+  @Test
+  void skippingReadOnlyOffIsRefusedBecauseItWouldLeaveMediaWikiReadOnly() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetMediaWikiReadWrite");
+    assertSkipRefused(run, "ReadOnly/codfw",
+        "UserTask_DecideOnSetReadWriteFailure");
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+  }
+
+  /**
+   * Makes the next change of {@code target} refused, so its decision opens at once; a skip there
+   * is refused and journals nothing; after the cause is gone a retry runs the step.
+   */
+  private void assertSkipRefused(ProcessInstance run, String target, String decisionKey) {
+    site.failingChanges.put(target, new org.switchman.runbook.port.ChangeRefusedException(
+        "refused by the server"));
+    driver.drive();
+    Task decision = tasks.createTaskQuery().taskDefinitionKey(decisionKey)
+        .list().stream().findFirst().orElseThrow(() -> new AssertionError("no " + decisionKey
+            + "; active: " + runtime.getActiveActivityIds(run.getId())));
+    assertThatThrownBy(() -> complete(decision, "alice", Map.of("decision", "skip",
+        "justification", "checked by hand")))
+        .hasMessageContaining("This step cannot be skipped");
+    assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("DECISION"));
+    site.failingChanges.clear();
+    complete(decision, "alice", Map.of("decision", "retry"));
+    driver.drive();
+  }
+
+  @Test
   void lagThenAbortRollsBack() {
     ProcessInstance run = toLockdownWithLag();
     decide(run, "alice", "abort", "replication broken, switchover postponed");
