@@ -150,7 +150,9 @@ class SshRemoteExecutorIT {
     try {
       assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.HostKeyChanged.class)
-          .hasMessageContaining("CHANGED");
+          .hasMessageContaining("CHANGED")
+          .hasMessageContaining("(now SHA256:");
+      assertThat(ssh.handshakes()).as("a changed key is refused at once, never retried").isEqualTo(1);
     } finally {
       lab.faults().clear(fault.id());
     }
