@@ -11,6 +11,7 @@ import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -140,6 +141,11 @@ public class DnsJavaDiscovery implements DnsDiscovery {
       }
       return resolver.send(message);
     } catch (IOException e) {
+      if (e.getCause() instanceof InterruptedException interruption) {
+        // dnsjava has set the interrupt flag again
+        throw new StepInterruptedException("waiting for the DNS server to answer to " + what,
+            interruption);
+      }
       throw new InfrastructureUnavailableException("DNS server " + settings.server() + ":"
           + settings.port() + " did not answer to " + what + ": " + e.getMessage(), e);
     }

@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.switchman.config.EtcdProperties;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.StepInterruptedException;
 
 /**
  * Bounded, string-keyed access to etcd's v3 API: every call waits at most the configured timeout
- * and turns an unreachable etcd into {@link InfrastructureUnavailableException}.
+ * and turns an unreachable etcd into {@link InfrastructureUnavailableException}; a caller
+ * interrupted while it waits gets {@link StepInterruptedException}, its interrupt flag kept.
  */
 public class EtcdStore implements AutoCloseable {
 
@@ -107,8 +109,9 @@ public class EtcdStore implements AutoCloseable {
       throw new InfrastructureUnavailableException("etcd (" + endpoints + ") failed to " + what
           + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new InfrastructureUnavailableException("interrupted while waiting for etcd to " + what, e);
+      throw new StepInterruptedException("waiting for etcd to " + what, e);
     }
   }
 

@@ -20,6 +20,7 @@ import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.StepInterruptedException;
 
 /**
  * {@link DbMasters} over JDBC (MariaDB Connector/J), one short connection per call with connect and
@@ -137,7 +138,8 @@ public class MariaDbMasters implements DbMasters {
           Thread.sleep(interval.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          break;
+          throw new StepInterruptedException("waiting for the " + toDc + " master of " + section
+              + " to catch up", e);
         }
       }
     }

@@ -22,13 +22,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.SocketFactory;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
@@ -41,15 +41,27 @@ import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.RemoteExecutionException;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.StepInterruptedException;
 
 /**
  * {@link RemoteExecutor} over SSH with sshj: strict known_hosts, key authentication, one reused
- * connection per host (TCP_NODELAY, keep-alive), connect and command timeouts, a global limit of
- * concurrent sessions, capped output.
+ * connection per host (TCP_NODELAY, keep-alive), a global limit of concurrent sessions, capped
+ * output.
+ *
+ * <p>Every wait on a host is bounded: the TCP connection by {@code connect-timeout}; the banner
+ * (each read of the socket), the key exchange, the authentication and opening a session by {@code
+ * handshake-timeout}; the command by its own timeout. A host that accepts TCP and then says
+ * nothing fails as {@link RemoteExecutionException.Unreachable} naming the stage that got no
+ * answer. Connections are opened under a lock per host, so a host that hangs delays only the
+ * commands for that host.
  *
  * <p>Host keys are checked against the FQDN as written in known_hosts ({@code [fqdn]:port} for a
- * port other than 22), even when the address comes from a hosts file. A refused connection is
- * retried twice within half a second, because a host whose sshd restarts refuses for a moment.
+ * port other than 22), even when the address comes from a hosts file; an unknown or changed key is
+ * refused at once and never retried. A refused connection is retried twice within half a second,
+ * because a host whose sshd restarts refuses for a moment.
+ *
+ * <p>A thread interrupted while it waits (the application stops) gets {@link
+ * StepInterruptedException}, with its interrupt flag kept, never a failure of the host.
  */
 public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
 
@@ -62,6 +74,7 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   private final Semaphore sessions;
   private final DefaultConfig sshConfig = new DefaultConfig();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> connecting = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong handshakes = new java.util.concurrent.atomic.AtomicLong();
 
   /** One host's client and the key it presented. */
@@ -116,8 +129,7 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     try {
       sessions.acquire();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RemoteExecutionException.Unreachable(host, "interrupted while waiting for a session", e);
+      throw interrupted("waiting for an SSH session to " + host, e);
     }
     try {
       Connection connection = connection(host);
@@ -129,6 +141,9 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         try {
           running.join(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ConnectionException e) {
+          if (wasInterrupted(e)) {
+            throw interrupted("'" + command + "' ran on " + host, e);
+          }
           throw new RemoteExecutionException.CommandTimedOut(host, command, limit);
         }
         Integer exit = running.getExitStatus();
@@ -137,16 +152,44 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
             stdout.get(limit.toMillis(), TimeUnit.MILLISECONDS),
             stderr.get(limit.toMillis(), TimeUnit.MILLISECONDS), connection.fingerprint(), millis);
       }
-    } catch (RemoteExecutionException e) {
+    } catch (RemoteExecutionException | StepInterruptedException e) {
       throw e;
     } catch (java.util.concurrent.TimeoutException e) {
       throw new RemoteExecutionException.CommandTimedOut(host, command, limit);
     } catch (Exception e) {
+      if (wasInterrupted(e)) {
+        throw interrupted("'" + command + "' ran on " + host, e);
+      }
       drop(host);
       throw new RemoteExecutionException.Unreachable(host, "the connection broke: " + e.getMessage(), e);
     } finally {
       sessions.release();
     }
+  }
+
+  /** Whether the thread was interrupted, or an interruption is among the causes. */
+  private static boolean wasInterrupted(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException || cause instanceof java.io.InterruptedIOException
+          && !(cause instanceof SocketTimeoutException)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The interruption, with the thread's interrupt flag set again for the caller. */
+  private static StepInterruptedException interrupted(String what, Throwable e) {
+    Thread.currentThread().interrupt();
+    if (e instanceof InterruptedException interruption) {
+      return new StepInterruptedException(what, interruption);
+    }
+    InterruptedException interruption = new InterruptedException(e.getMessage());
+    interruption.initCause(e);
+    return new StepInterruptedException(what, interruption);
   }
 
   private CompletableFuture<String> readCapped(InputStream in) {
@@ -165,12 +208,18 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
 
   private Connection connection(String host) {
     Connection existing = connections.get(host);
-    if (existing != null && existing.client().isConnected() && existing.client().isAuthenticated()) {
+    if (usable(existing)) {
       return existing;
     }
-    synchronized (this) {
+    ReentrantLock lock = connecting.computeIfAbsent(host, h -> new ReentrantLock());
+    try {
+      lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      throw interrupted("waiting to connect to " + host, e);
+    }
+    try {
       existing = connections.get(host);
-      if (existing != null && existing.client().isConnected() && existing.client().isAuthenticated()) {
+      if (usable(existing)) {
         return existing;
       }
       if (existing != null) {
@@ -179,7 +228,14 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
       Connection fresh = connect(host);
       connections.put(host, fresh);
       return fresh;
+    } finally {
+      lock.unlock();
     }
+  }
+
+  private static boolean usable(Connection connection) {
+    return connection != null && connection.client().isConnected()
+        && connection.client().isAuthenticated();
   }
 
   private Connection connect(String host) {
@@ -193,8 +249,7 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         try {
           Thread.sleep(REFUSED_RETRY_PAUSES_MS[attempt]);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw refused;
+          throw interrupted("waiting to connect to " + host + " again", e);
         }
       }
     }
@@ -208,13 +263,19 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
       throw new IllegalStateException("Cannot read known_hosts " + settings.knownHostsFile(), e);
     }
     handshakes.incrementAndGet();
+    int handshakeMillis = Math.toIntExact(settings.handshakeTimeout().toMillis());
     SSHClient client = new SSHClient(sshConfig);
     client.addHostKeyVerifier(verifier);
     client.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
-    client.setSocketFactory(new NoDelaySocketFactory());
+    // SO_TIMEOUT: bounds the wait for the banner; sshj's reader ignores it once connected
+    client.setTimeout(handshakeMillis);
+    client.getTransport().setTimeoutMs(handshakeMillis);
+    client.getConnection().setTimeoutMs(handshakeMillis);
+    NoDelaySocketFactory sockets = new NoDelaySocketFactory();
+    client.setSocketFactory(sockets);
     try {
       client.connect(address(host), settings.port());
-    } catch (TransportException e) {
+    } catch (IOException e) {
       close(client);
       if (verifier.changed != null) {
         throw new RemoteExecutionException.HostKeyChanged(host, verifier.changed);
@@ -222,31 +283,57 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
       if (verifier.unknown != null) {
         throw new RemoteExecutionException.HostKeyUnknown(host, verifier.unknown);
       }
-      throw new RemoteExecutionException.Unreachable(host, e.getMessage(), e);
-    } catch (ConnectException e) {
-      close(client);
-      throw new RemoteExecutionException.Refused(host, e);
-    } catch (SocketTimeoutException | NoRouteToHostException e) {
-      close(client);
-      throw new RemoteExecutionException.Unreachable(host,
-          "no answer within " + settings.connectTimeout(), e);
-    } catch (IOException e) {
-      close(client);
+      if (wasInterrupted(e)) {
+        throw interrupted("connecting to " + host, e);
+      }
+      if (e instanceof ConnectException) {
+        throw new RemoteExecutionException.Refused(host, e);
+      }
+      if (!sockets.connected()) {
+        throw new RemoteExecutionException.Unreachable(host, e instanceof SocketTimeoutException
+            || e instanceof NoRouteToHostException
+            ? "no answer within " + settings.connectTimeout() : e.getMessage(), e);
+      }
+      if (hasCause(e, SocketTimeoutException.class)) {
+        // only the banner is read under the socket timeout; afterwards sshj's reader waits on
+        throw new RemoteExecutionException.Unreachable(host, "it accepted the TCP connection but"
+            + " sent no SSH banner within " + settings.handshakeTimeout(), e);
+      }
+      if (hasCause(e, java.util.concurrent.TimeoutException.class)) {
+        throw new RemoteExecutionException.Unreachable(host, "the key exchange did not finish"
+            + " within " + settings.handshakeTimeout(), e);
+      }
       throw new RemoteExecutionException.Unreachable(host, e.getMessage(), e);
     }
     try {
       KeyProvider key = client.loadKeys(settings.keyFile().toString());
       client.authPublickey(settings.user(), key);
-    } catch (UserAuthException e) {
-      close(client);
-      throw new RemoteExecutionException.AuthenticationFailed(host, settings.user(), e);
     } catch (IOException e) {
       close(client);
+      if (wasInterrupted(e)) {
+        throw interrupted("authenticating to " + host, e);
+      }
+      if (hasCause(e, java.util.concurrent.TimeoutException.class)) {
+        throw new RemoteExecutionException.Unreachable(host, "it did not complete the"
+            + " authentication within " + settings.handshakeTimeout(), e);
+      }
+      if (e instanceof UserAuthException) {
+        throw new RemoteExecutionException.AuthenticationFailed(host, settings.user(), e);
+      }
       throw new RemoteExecutionException.Unreachable(host, "authentication broke: " + e.getMessage(), e);
     }
     client.getConnection().getKeepAlive().setKeepAliveInterval(30);
     LOG.debug("Connected to {} ({})", host, verifier.verified);
     return new Connection(client, verifier.verified);
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The address to connect to, carrying the FQDN as its name so that known_hosts is checked by name. */
@@ -343,12 +430,23 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     }
   }
 
-  /** Sockets with Nagle off: commands are small and latency matters. */
+  /**
+   * Sockets with Nagle off (commands are small and latency matters), remembering whether the TCP
+   * connection was accepted, so that a failure can say which stage got no answer.
+   */
   private static final class NoDelaySocketFactory extends SocketFactory {
+    private volatile Socket last;
+
+    boolean connected() {
+      Socket socket = last;
+      return socket != null && socket.isConnected();
+    }
+
     @Override
     public Socket createSocket() throws IOException {
       Socket socket = new Socket();
       socket.setTcpNoDelay(true);
+      last = socket;
       return socket;
     }
 

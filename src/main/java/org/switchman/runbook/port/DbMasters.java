@@ -52,6 +52,8 @@ public interface DbMasters {
    * @return the heartbeat that proved it
    * @throws org.switchman.runbook.CheckFailedException naming the section, the reference heartbeat
    *     and the newest one seen, when it has not caught up after the last attempt
+   * @throws StepInterruptedException when the thread is interrupted while it waits (the interrupt
+   *     flag stays set); an interruption never reads as "has not caught up"
    */
   Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval);
 }

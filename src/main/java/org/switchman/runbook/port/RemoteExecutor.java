@@ -9,10 +9,12 @@ import org.switchman.runbook.RunContext;
  * <p>Rules every implementation keeps: strict known_hosts only (an unknown or changed host key
  * fails with {@link RemoteExecutionException.HostKeyUnknown} or {@link
  * RemoteExecutionException.HostKeyChanged}, never trust on first use); key-based authentication;
- * one reused connection per host; connect and command timeouts; a bounded number of concurrent
- * sessions; stdout and stderr captured and capped; the exit code returned. Unreachable, refused,
- * timed out, authentication failed and non-zero exit are distinct exceptions, all subclasses of
- * {@link RemoteExecutionException}.
+ * one reused connection per host; every wait on a host bounded (connect, handshake, command), and a
+ * host that hangs delays no other host; a bounded number of concurrent sessions; stdout and stderr
+ * captured and capped; the exit code returned. Unreachable, refused, timed out, authentication
+ * failed and non-zero exit are distinct exceptions, all subclasses of {@link
+ * RemoteExecutionException}. A caller interrupted while it waits gets {@link
+ * StepInterruptedException} instead, with its interrupt flag set.
  */
 public interface RemoteExecutor {
 

@@ -20,6 +20,7 @@ import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.RemoteExecutionException;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.Versioned;
 
@@ -40,7 +41,8 @@ import org.switchman.runbook.port.Versioned;
  * not flip, a master that did not catch up) raises {@link CheckFailedException}, which the process
  * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to be
  * retried by the engine and then, when retrying does not help, put to an operator with
- * {@link #siteState}.
+ * {@link #siteState}. {@link StepInterruptedException} (the application stops while a step
+ * waits) is never a failed check: it propagates from every step, the rollback included.
  */
 public final class Switchover {
 
@@ -396,7 +398,7 @@ public final class Switchover {
       if (wrong.isEmpty()) {
         return;
       }
-      pause(Duration.ofMillis(300));
+      pause(Duration.ofMillis(300), "waiting for DNS to answer with " + dc);
     }
     throw new CheckFailedException("discovery-dns", "DNS does not answer with " + dc + " for: "
         + String.join(", ", wrong));
@@ -695,20 +697,23 @@ public final class Switchover {
     void run();
   }
 
+  /** Runs one part of a rollback, noting its failure; an interruption stops the whole rollback. */
   private static void attempt(List<String> failures, String what, Part part) {
     try {
       part.run();
+    } catch (StepInterruptedException e) {
+      throw e;
     } catch (RuntimeException e) {
       failures.add(what + ": " + e.getMessage());
     }
   }
 
-  private static void pause(Duration duration) {
+  private static void pause(Duration duration, String what) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new StepInterruptedException(what, e);
     }
   }
 }

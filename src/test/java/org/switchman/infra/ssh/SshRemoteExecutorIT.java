@@ -2,6 +2,7 @@ package org.switchman.infra.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,12 @@ class SshRemoteExecutorIT {
   }
 
   private SshProperties settings(Path knownHosts, Path key) {
+    return settings(knownHosts, key, Duration.ofSeconds(2));
+  }
+
+  private SshProperties settings(Path knownHosts, Path key, Duration handshakeTimeout) {
     return new SshProperties(lab.sshUser(), key, knownHosts, lab.hostsFile(), lab.sshPort(),
-        Duration.ofSeconds(2), Duration.ofSeconds(20), 16, 4096);
+        Duration.ofSeconds(2), Duration.ofSeconds(20), 16, 4096, handshakeTimeout);
   }
 
   @BeforeEach
@@ -145,7 +150,9 @@ class SshRemoteExecutorIT {
     try {
       assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.HostKeyChanged.class)
-          .hasMessageContaining("CHANGED");
+          .hasMessageContaining("CHANGED")
+          .hasMessageContaining("(now SHA256:");
+      assertThat(ssh.handshakes()).as("a changed key is refused at once, never retried").isEqualTo(1);
     } finally {
       lab.faults().clear(fault.id());
     }
@@ -186,6 +193,51 @@ class SshRemoteExecutorIT {
     } finally {
       lab.faults().clear(slow.id());
     }
+  }
+
+  @Test
+  void aHostThatAcceptsButNeverSpeaksFailsWithinTheHandshakeTimeoutAndDelaysNoOtherHost()
+      throws Exception {
+    Duration handshake = Duration.ofSeconds(5);
+    String silent = "wtp2001.codfw.wmnet";
+    String other = "wtp2002.codfw.wmnet";
+    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_SILENT, silent,
+        null, null, null, null, null));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (SshRemoteExecutor fresh = new SshRemoteExecutor(settings(lab.knownHostsFile(),
+        lab.clientKeyFile(), handshake), new Mutations(journal))) {
+      long started = System.nanoTime();
+      CompletableFuture<Long> silentFailedAfter = CompletableFuture.supplyAsync(() -> {
+        Throwable failure = catchThrowable(() -> fresh.query(silent, "true", TIMEOUT));
+        assertThat(failure).isInstanceOf(RemoteExecutionException.Unreachable.class)
+            .hasMessage(silent + " is unreachable: it accepted the TCP connection but sent no"
+                + " SSH banner within PT5S");
+        return millisSince(started);
+      }, pool);
+      Thread.sleep(500); // the silent host's handshake is under way
+
+      long otherStarted = System.nanoTime();
+      assertThat(fresh.query(other, "hostname -f", TIMEOUT).stdout().strip()).isEqualTo(other);
+      long otherMillis = millisSince(otherStarted);
+      boolean silentStillWaiting = !silentFailedAfter.isDone();
+      long silentMillis = silentFailedAfter.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.printf("silent host failed after %d ms (handshake timeout %s);"
+          + " the other host answered in %d ms meanwhile%n", silentMillis, handshake, otherMillis);
+
+      assertThat(silentStillWaiting).as("the other host answered while the silent one still waited")
+          .isTrue();
+      assertThat(otherMillis).as("a connection to another host is not held up").isLessThan(2500);
+      assertThat(silentMillis).as("the silent host fails at its handshake timeout, not before")
+          .isBetween(handshake.toMillis() - 100, handshake.toMillis() + 3000);
+    } finally {
+      pool.shutdownNow();
+      lab.faults().clear(fault.id());
+    }
+    assertThat(ssh.query(silent, "true", TIMEOUT).exitCode()).as("speaks again once cleared").isZero();
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   @Test
