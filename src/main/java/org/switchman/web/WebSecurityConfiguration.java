@@ -1,4 +1,4 @@
-package org.switchman.config;
+package org.switchman.web;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
