@@ -1,13 +1,18 @@
 package org.switchman;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The dependency rules of DESIGN §2: engine types stay in process/, client libraries in infra/. */
+/**
+ * The dependency rules of the layers (README, "Development"): engine types stay in process/,
+ * client libraries in infra/, packages form no cycles, and the product does not reach into the
+ * lab. {@link ArchitectureFixturesTest} shows the cycle and lab rules failing on fixtures.
+ */
 @AnalyzeClasses(packages = "org.switchman", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -34,4 +39,43 @@ class ArchitectureTest {
   static final ArchRule adaptersDoNotReachIntoTheEngineGlue = noClasses()
       .that().resideInAPackage("org.switchman.infra..")
       .should().dependOnClassesThat().resideInAnyPackage("org.switchman.process..", "org.switchman.web..");
+
+  @ArchTest
+  static final ArchRule layersAreFreeOfCycles = layersFreeOfCycles("org.switchman");
+
+  @ArchTest
+  static final ArchRule packagesInsideALayerAreFreeOfCycles =
+      packagesInsideALayerFreeOfCycles("org.switchman");
+
+  @ArchTest
+  static final ArchRule nothingButTheLabDependsOnTheLab = nothingButTheLabDependsOnTheLab("org.switchman");
+
+  /** The layers under {@code root} ({@code root.runbook}, {@code root.infra}, …) form no cycle. */
+  static ArchRule layersFreeOfCycles(String root) {
+    return slices().matching(root + ".(*)..").namingSlices("$1")
+        .should().beFreeOfCycles()
+        .as("the layers under " + root + " are free of cycles");
+  }
+
+  /**
+   * The packages one level below a layer ({@code root.process.gates}, {@code root.infra.etcd}, …)
+   * form no cycle among themselves. A layer's own top-level classes are not part of these slices:
+   * they may be used by its subpackages and wire them (for example {@code infra.Mutations} and
+   * {@code infra.AdaptersConfiguration}).
+   */
+  static ArchRule packagesInsideALayerFreeOfCycles(String root) {
+    return slices().matching(root + ".(*).(*)..").namingSlices("$1.$2")
+        .should().beFreeOfCycles()
+        .as("the packages inside each layer under " + root + " are free of cycles");
+  }
+
+  /**
+   * The lab wires itself (its own {@code @Configuration}s under the {@code lab} profile), so no
+   * product class names a lab class; the product knows only the profile's name.
+   */
+  static ArchRule nothingButTheLabDependsOnTheLab(String root) {
+    return noClasses().that().resideOutsideOfPackage(root + ".lab..")
+        .should().dependOnClassesThat().resideInAPackage(root + ".lab..")
+        .as("nothing outside " + root + ".lab depends on the lab");
+  }
 }
