@@ -37,11 +37,11 @@ ensure_packages() {
   )
 }
 
-# The demo lab's MariaDB ports, 33000 + 10*i + d (DESIGN §5), lie inside the kernel's ephemeral
-# port range (usually 32768-60999): an outgoing connection could take one just before the lab binds
-# it. reserve_lab_ports adds them to net.ipv4.ip_local_reserved_ports (never removes any: other labs
-# may rely on them); the lab reserves the ports of its actual configuration itself when it runs as
-# root. Without root it only says what to run.
+# The demo lab's MariaDB ports, 33000 + 10*i + d (README, "The lab"), lie inside the kernel's
+# ephemeral port range (usually 32768-60999): an outgoing connection could take one just before the
+# lab binds it. reserve_lab_ports adds them to net.ipv4.ip_local_reserved_ports (never removes any:
+# other labs may rely on them); the lab reserves the ports of its actual configuration itself when
+# it runs as root. Without root it only says what to run.
 DEMO_LAB_RESERVED_PORTS=33001-33102
 reserve_lab_ports() {
   local sudo="" current

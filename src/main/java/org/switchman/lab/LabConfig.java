@@ -70,7 +70,7 @@ public record LabConfig(
   }
 
   /**
-   * The demo lab of the {@code lab} profile, on the endpoints documented in DESIGN §5.
+   * The demo lab of the {@code lab} profile, on the endpoints in README, "The lab".
    *
    * @param dataDir {@code switchman.data-dir}; the lab lives in {@code dataDir/lab}
    */

@@ -35,7 +35,7 @@ import org.switchman.runbook.port.Versioned;
 /**
  * Per-operation latencies of the adapters against a lab of its own (127.52/16, demo ports + 4400),
  * run by {@code scripts/bench adapters}. Mutations go through the real choke point with an
- * in-memory journal. Prints one line per figure, with the target where DESIGN §8 sets one.
+ * in-memory journal. Prints one line per figure, with its target where it has one.
  */
 public final class AdapterBenchmark {
 

@@ -36,8 +36,9 @@ import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaFailedJobRetryTimeCycle;
 
 /**
- * The diagram conventions of DESIGN §7, checked on one file at a time. Each violation names the
- * file, the element id and the rule, so that a designer can find and fix it in Camunda Modeler.
+ * The diagram conventions (README, "Development"), checked on one file at a time. Each violation
+ * names the file, the element id and the rule, so that a designer can find and fix it in Camunda
+ * Modeler.
  */
 final class ModelConventions {
 

@@ -16,7 +16,10 @@ import org.springframework.beans.factory.support.SimpleBeanDefinitionRegistry;
 import org.springframework.context.annotation.AnnotationBeanNameGenerator;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 
-/** Every diagram follows DESIGN §7; the broken fixture proves that each rule can fail. */
+/**
+ * Every diagram follows the conventions of {@link ModelConventions}; the broken fixture proves
+ * that each rule can fail.
+ */
 class ModelConventionsTest {
 
   private static final Path PROCESSES = Path.of("processes");

@@ -25,7 +25,8 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 
 /**
- * Who may do what (DESIGN §4), as engine authorizations granted to groups.
+ * Who may do what (README, "Security: roles and the rules the engine enforces"), as engine
+ * authorizations granted to groups.
  *
  * <p>Task work is not granted here: the engine grants claim and complete ({@code TASK_WORK}) on a
  * task to its candidate groups when the task is created, so approvers work approval tasks and

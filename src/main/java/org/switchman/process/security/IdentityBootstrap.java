@@ -39,7 +39,10 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
   /** The lab profile's administrator. */
   static final String DEMO_ADMIN = "admin";
 
-  /** Demo users of the lab profile and their groups (DESIGN §4). Password: {@code demo}. */
+  /**
+   * Demo users of the lab profile and their groups (README, "Accounts and logins"). Password:
+   * {@code demo}.
+   */
   static final Map<String, List<String>> DEMO_USERS = Map.of(
       "alice", List.of(AccessModel.OPERATORS, AccessModel.APPROVERS),
       "bob", List.of(AccessModel.APPROVERS),

@@ -3,7 +3,7 @@ package org.switchman.process.switchover;
 /** The process variables of {@code dc-switchover} and the database lockdown processes. */
 final class SwitchoverVars {
 
-  // start form (DESIGN §3)
+  // start form (forms/dc-switchover-start.form)
   static final String DC_FROM = "dcFrom";
   static final String DC_TO = "dcTo";
   static final String REASON = "reason";

@@ -6,7 +6,7 @@ import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
 
 /**
- * Conftool state in etcd (v3 API, JSON values), in the layout of DESIGN §5:
+ * Conftool state in etcd (v3 API, JSON values), in conftool's own key layout:
  * <ul>
  *   <li>{@code /conftool/v1/pools/{dc}/{cluster}/{service}/{host}} → {@code {"pooled":"yes","weight":10}}
  *   <li>{@code /conftool/v1/discovery/{service}/{dc}} → {@code {"pooled":true,"references":[],"ttl":300}}

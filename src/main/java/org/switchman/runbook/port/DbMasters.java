@@ -9,11 +9,11 @@ import org.switchman.runbook.RunContext;
 /**
  * The MariaDB masters, one per section and DC (s1–s8, x1, es4, es5 by default).
  *
- * <p>Catch-up follows production (reference notes §1.7): after the old DC's master went read-only,
- * read the newest heartbeat that the old DC wrote for the section on the old master; the new DC's
- * master has caught up when it holds a heartbeat of the old DC for that section that is
- * <em>strictly newer</em>. pt-heartbeat keeps writing through read-only, so a newer row proves that
- * everything written before read-only has been replicated.
+ * <p>Catch-up is checked as production checks it, with pt-heartbeat rows: after the old DC's master
+ * went read-only, read the newest heartbeat that the old DC wrote for the section on the old
+ * master; the new DC's master has caught up when it holds a heartbeat of the old DC for that
+ * section that is <em>strictly newer</em>. pt-heartbeat keeps writing through read-only, so a newer
+ * row proves that everything written before read-only has been replicated.
  */
 public interface DbMasters {
 

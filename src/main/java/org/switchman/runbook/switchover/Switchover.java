@@ -25,9 +25,10 @@ import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.Versioned;
 
 /**
- * The steps of the MediaWiki datacenter switchover (reference 001, phases 0–9), one method per
- * step, in the order the process runs them. The process decides the order, the parallelism, the
- * waits and the approvals; this class does one step at a time.
+ * The steps of the MediaWiki datacenter switchover (phases 0–9 of the runbook "Switch Datacenter",
+ * walked through in README, "Running a datacenter switchover in Tasklist"), one method per step, in
+ * the order the process runs them. The process decides the order, the parallelism, the waits and
+ * the approvals; this class does one step at a time.
  *
  * <p><b>Idempotency.</b> Every step reads the current state first and changes only what differs,
  * so it can run again after a crash, a retry or a partial failure.
