@@ -10,7 +10,7 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.DbMasters;
 
 /**
- * The DB master steps of a switchover, one section at a time (reference phases 3 and 6; the
+ * The DB master steps of a switchover, one section at a time (switchover phases 3 and 6; the
  * process runs the sections in parallel).
  *
  * <p>{@link #lockOldSite}: check that the new site's master is read-only (else both would take

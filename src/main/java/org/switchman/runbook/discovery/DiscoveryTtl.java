@@ -10,7 +10,7 @@ import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.Versioned;
 
 /**
- * Lowering and restoring the TTL of discovery records around a switch (reference phase 0 and 9):
+ * Lowering and restoring the TTL of discovery records around a switch (switchover phases 0 and 9):
  * the TTL is read from DNS, lowered in conftool's discovery objects and in DNS, and the run must
  * then wait at least the <em>old</em> TTL before relying on clients having seen the short one.
  */
@@ -34,7 +34,7 @@ public final class DiscoveryTtl {
    * holds the TTLs read.
    *
    * @param services discovery service names, e.g. {@code appservers-rw}
-   * @param reducedTtl the short TTL, 10 s in the reference
+   * @param reducedTtl the short TTL, 10 s in production
    * @param ttlIfAlreadyReduced what to report for a record found already reduced (300 in production)
    */
   public Map<String, Long> reduce(RunContext run, List<String> services, long reducedTtl,

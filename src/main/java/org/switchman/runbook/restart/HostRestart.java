@@ -10,10 +10,10 @@ import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.Versioned;
 
 /**
- * Restarting one service on one host the way the reference runbooks do it: depool, let in-flight
+ * Restarting one service on one host the way production runbooks do it: depool, let in-flight
  * requests finish (a BPMN timer between {@link #depool} and {@link #restart}), restart the unit,
- * check it is active, check it is registered with its proxy again (the reference incident: a
- * restart silently lost the registration), repool.
+ * check it is active, check it is registered with its proxy again (a restart can silently lose
+ * the registration), repool.
  *
  * <p>Each step is safe to run again after a crash: depool and repool look at conftool first and do
  * nothing when the host is already in the wanted state; restarting twice is harmless. In dry-run
