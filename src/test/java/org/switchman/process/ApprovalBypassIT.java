@@ -216,7 +216,7 @@ class ApprovalBypassIT {
     Rest.Reply viaWebapp = webapp("bob").post("/task/" + task + "/submit-form", forged);
     assertThat(viaWebapp.status()).as(viaWebapp.body()).isEqualTo(400);
     assertThat(viaWebapp.body()).contains("'mode'");
-    // every run-wide value the review saw overwritten by a completion (H2)
+    // no run-wide value, nor a decision option of the diagram, can be overwritten by a completion
     for (String name : List.of("activeDatacenter", "starter", "preChecks", "plan", "originalTtls",
         "readOnlyBudget", "dcFrom", "skipAllowed", "abortAllowed")) {
       Rest.Reply tampered = as("bob").post("/engine-rest/task/" + task + "/submit-form",
