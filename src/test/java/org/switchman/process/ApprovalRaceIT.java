@@ -31,6 +31,7 @@ import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
+import org.switchman.support.WebappSession;
 
 /**
  * Approvals that race: two approvers completing the same GO/NOGO at once, and a GO given at the
@@ -65,9 +66,22 @@ class ApprovalRaceIT {
 
   @Test
   void twoApproversAtOnceMakeOneApprovalAndTheOtherHearsWhoWon() throws Exception {
+    race(8, (approver, task) -> Rest.as(port, approver, "demo").post("/engine-rest/task/" + task + "/complete",
+        GO.formatted(approver)));
+  }
+
+  @Test
+  void theWebappsApiAnswersTheLoserTheSameWay() throws Exception {
+    Map<String, WebappSession> tasklist = Map.of("bob", WebappSession.login(port, "bob", "demo"),
+        "dave", WebappSession.login(port, "dave", "demo"));
+    race(4, (approver, task) -> tasklist.get(approver).post("/task/" + task + "/submit-form", GO.formatted(approver)));
+  }
+
+  /** Rounds of bob and dave completing the same first gate behind a barrier, each on a new run. */
+  private void race(int rounds, java.util.function.BiFunction<String, String, Rest.Reply> complete) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      for (int round = 0; round < 6; round++) {
+      for (int round = 0; round < rounds; round++) {
         String run = start();
         String task = openTask(run, "UserTask_FirstGate");
         CyclicBarrier barrier = new CyclicBarrier(2);
@@ -75,8 +89,7 @@ class ApprovalRaceIT {
         for (String approver : List.of("bob", "dave")) {
           replies.put(approver, pool.submit(() -> {
             barrier.await();
-            return Rest.as(port, approver, "demo").post("/engine-rest/task/" + task + "/complete",
-                GO.formatted(approver));
+            return complete.apply(approver, task);
           }));
         }
         Map<String, Rest.Reply> answered = new java.util.LinkedHashMap<>();

@@ -30,7 +30,20 @@ import org.camunda.bpm.engine.impl.persistence.entity.HistoricTaskInstanceEntity
  */
 public class LateCompletions extends CommandInterceptor {
 
+  private static final ThreadLocal<String> LAST_ON_THREAD = new ThreadLocal<>();
+
   private final ProcessEngineConfigurationImpl configuration;
+
+  /**
+   * The explanation of the last late completion refused on this thread, and forgets it: for the
+   * webapps' API, whose task resource turns every engine exception of a completion into a 500
+   * before any mapper of Switchman's sees it.
+   */
+  public static String takeLastOnThisThread() {
+    String last = LAST_ON_THREAD.get();
+    LAST_ON_THREAD.remove();
+    return last;
+  }
 
   public LateCompletions(ProcessEngineConfigurationImpl configuration) {
     this.configuration = configuration;
@@ -56,6 +69,7 @@ public class LateCompletions extends CommandInterceptor {
       if (explained == null) {
         throw failure;
       }
+      LAST_ON_THREAD.set(explained);
       throw new TaskNoLongerOpenException(explained, failure);
     }
   }
