@@ -13,6 +13,7 @@ import org.switchman.process.deployment.DeploymentRefusedException;
 import org.switchman.process.foureyes.FourEyesViolationException;
 import org.switchman.process.gates.GateRefusedException;
 import org.switchman.process.gates.RefusedInputException;
+import org.switchman.process.tasks.LateCompletions;
 import org.switchman.process.tasks.TaskNoLongerOpenException;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
@@ -55,6 +56,7 @@ final class RefusalAwareExceptionMappers {
         return answer(Response.Status.BAD_REQUEST, "DeploymentRefused", refused.getMessage());
       }
       if (cause instanceof TaskNoLongerOpenException late) {
+        LateCompletions.takeLastOnThisThread(); // answered here; the webapps' filter needs it not
         return answer(Response.Status.CONFLICT, "TaskNoLongerOpen", late.getMessage());
       }
       if (cause instanceof RunbookLock.LockHeldException held) {

@@ -21,8 +21,8 @@ import org.camunda.bpm.engine.impl.persistence.entity.HistoricTaskInstanceEntity
  * complete one task at the same time (two approvers pressing GO), the engine lets exactly one
  * commit; the other fails with an {@link OptimisticLockingException}, a database lock conflict,
  * "cannot find task" if it came a moment later, or a missing {@code TASK_WORK} permission (the
- * winner's commit deleted the task's grants) while the task still looked open to it. None of those says what happened, and REST would
- * answer 500. This interceptor sits outside the engine's transaction, so it also sees failures at
+ * winner's commit deleted the task's grants) while the task still looked open to it. None of those
+ * says what happened, and REST would answer 500. This interceptor sits outside the engine's transaction, so it also sees failures at
  * commit; for a failed completion it reads the task's history in a transaction of its own and
  * throws {@link TaskNoLongerOpenException} naming who completed it and when (or that the run closed
  * it: an expired approval, an abort, a cancellation). The late completion changed nothing: its
