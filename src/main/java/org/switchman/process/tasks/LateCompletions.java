@@ -1,6 +1,5 @@
 package org.switchman.process.tasks;
 
-import java.sql.SQLException;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.OptimisticLockingException;
@@ -19,13 +18,15 @@ import org.camunda.bpm.engine.impl.persistence.entity.HistoricTaskInstanceEntity
 /**
  * Turns the loser of a race to complete the same task into a clear answer. When two people
  * complete one task at the same time (two approvers pressing GO), the engine lets exactly one
- * commit; the other fails with an {@link OptimisticLockingException}, a database lock conflict,
- * "cannot find task" if it came a moment later, or a missing {@code TASK_WORK} permission (the
- * winner's commit deleted the task's grants) while the task still looked open to it. None of those
- * says what happened, and REST would answer 500. This interceptor sits outside the engine's transaction, so it also sees failures at
- * commit; for a failed completion it reads the task's history in a transaction of its own and
- * throws {@link TaskNoLongerOpenException} naming who completed it and when (or that the run closed
- * it: an expired approval, an abort, a cancellation). The late completion changed nothing: its
+ * commit. The other fails with an {@link OptimisticLockingException} (a concurrent update of the
+ * task), with "cannot find task" if it came a moment later, or
+ * with a missing {@code TASK_WORK} permission (the winner's commit deleted the task's grants) while
+ * the task still looked open to it. None of those says what happened, and REST would answer 500.
+ *
+ * <p>This interceptor sits outside the engine's transaction, so it also sees failures at commit.
+ * For a failed completion it reads the task's history in a transaction of its own and throws
+ * {@link TaskNoLongerOpenException} naming who completed it and when, or that the run closed it (an
+ * expired approval, an abort, a cancellation). The late completion changed nothing: its
  * transaction was rolled back, so it wrote no journal entry and history names only the winner.
  */
 public class LateCompletions extends CommandInterceptor {
@@ -83,10 +84,6 @@ public class LateCompletions extends CommandInterceptor {
       if (cause instanceof NullValueException && cause.getMessage() != null
           && cause.getMessage().contains("Cannot find task")) {
         return true;
-      }
-      if (cause instanceof SQLException sql && (sql.getErrorCode() == 50200
-          || (sql.getSQLState() != null && sql.getSQLState().startsWith("40")))) {
-        return true; // H2's lock timeout, or a serialization failure or deadlock
       }
       if (cause.getCause() == cause) {
         break;
