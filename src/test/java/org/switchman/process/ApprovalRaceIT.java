@@ -63,6 +63,7 @@ class ApprovalRaceIT {
 
   @LocalServerPort int port;
   @Autowired Journal journal;
+  @Autowired FakeSite site;
 
   @Test
   void twoApproversAtOnceMakeOneApprovalAndTheOtherHearsWhoWon() throws Exception {
@@ -136,7 +137,9 @@ class ApprovalRaceIT {
       Thread.sleep(Math.max(0, Duration.between(Instant.now(), at).toMillis()));
       Rest.Reply reply = Rest.as(port, "bob", "demo").post("/engine-rest/task/" + task + "/complete",
           GO.formatted("bob"));
-      SwitchoverRuns.await(() -> !state(run).equals("ACTIVE"), Duration.ofSeconds(30), () -> "run " + run + " to end");
+      // ended, and its lock released (which happens just after the end commits)
+      SwitchoverRuns.await(() -> !state(run).equals("ACTIVE") && site.holders("dc-switchover", "mediawiki").isEmpty(),
+          Duration.ofSeconds(30), () -> "run " + run + " to end");
 
       List<JournalEntry> entries = journal.entriesOfRun(run);
       long approvals = entries.stream().filter(e -> e.kind().equals("APPROVAL")).count();
