@@ -70,6 +70,12 @@ public final class Rest {
     return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()));
   }
 
+  public Reply put(String path, String json) {
+    return send(request(path)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /**
    * A {@code multipart/form-data} POST, as {@code curl -F} sends it: each part a form field, a
    * part whose value is a {@link java.nio.file.Path} sent as that file.

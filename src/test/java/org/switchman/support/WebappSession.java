@@ -59,6 +59,18 @@ public final class WebappSession {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** DELETE on the webapps' engine API, with the session's XSRF token (Cockpit's "cancel"). */
+  public Rest.Reply delete(String enginePath) {
+    return send(withXsrf(HttpRequest.newBuilder(URI.create(baseUrl + ENGINE_API + enginePath))).DELETE());
+  }
+
+  /** PUT of JSON on the webapps' engine API, with the session's XSRF token (Cockpit's "suspend"). */
+  public Rest.Reply put(String enginePath, String json) {
+    return send(withXsrf(HttpRequest.newBuilder(URI.create(baseUrl + ENGINE_API + enginePath)))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   private HttpRequest.Builder withXsrf(HttpRequest.Builder builder) {
     for (HttpCookie cookie : cookies.getCookieStore().getCookies()) {
       if (cookie.getName().equals("XSRF-TOKEN")) {

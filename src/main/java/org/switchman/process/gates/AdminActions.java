@@ -1,9 +1,15 @@
 package org.switchman.process.gates;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.camunda.bpm.engine.impl.cmd.AbstractSetJobStateCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractSetProcessInstanceStateCmd;
+import org.camunda.bpm.engine.impl.cmd.AbstractUpdateProcessInstancesSuspendStateCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricProcessInstancesCmd;
+import org.camunda.bpm.engine.impl.cmd.batch.DeleteProcessInstanceBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.ExecuteJobsCmd;
@@ -13,11 +19,13 @@ import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
+import org.switchman.runbook.port.RunParameters;
 
 /**
  * What {@code camunda-admin} does to runs beyond the buttons of an operator: the commands the gate
@@ -32,10 +40,12 @@ public class AdminActions {
 
   private final Journal journal;
   private final OpsLog opsLog;
+  private final Supplier<RunParameters> parameters;
 
-  public AdminActions(Journal journal, OpsLog opsLog) {
+  public AdminActions(Journal journal, OpsLog opsLog, Supplier<RunParameters> parameters) {
     this.journal = journal;
     this.opsLog = opsLog;
+    this.parameters = parameters;
   }
 
   /**
@@ -47,7 +57,8 @@ public class AdminActions {
         || command instanceof DeleteProcessInstancesCmd || command instanceof DeleteHistoricProcessInstancesCmd
         || command instanceof AbstractSetProcessInstanceStateCmd || command instanceof AbstractSetJobStateCmd
         || command instanceof ExecuteJobsCmd || command instanceof SetJobRetriesCmd
-        || command instanceof SetJobDuedateCmd;
+        || command instanceof SetJobDuedateCmd || command instanceof DeleteProcessInstanceBatchCmd
+        || command instanceof AbstractUpdateProcessInstancesSuspendStateCmd<?>;
   }
 
   /** Journals the command and writes the ops log line once the command has committed. */
@@ -63,6 +74,41 @@ public class AdminActions {
       journal.append(entry);
       opsLog.record(line);
     });
+  }
+
+  /**
+   * Journals an administrator's cancellation or suspension of live runs of the runbooks that change
+   * the site ({@link SiteChangingRuns}), one entry in each run with what the command leaves behind
+   * (read now, before the command changes anything), and raises an alarm in the ops log (and so the
+   * webhook) for each, once the command has committed. It replaces the plain entry of
+   * {@link #record} for such a command.
+   */
+  void recordLeftBehind(Command<?> command, SiteChangingRuns.Affected affected, String user,
+      CommandContext context) {
+    String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
+    boolean batch = operation.contains("Batch") || operation.endsWith("Async");
+    List<Runnable> writes = new ArrayList<>();
+    for (ProcessInstance run : affected.runs()) {
+      String runId = run.getRootProcessInstanceId() != null ? run.getRootProcessInstanceId() : run.getId();
+      Map<String, String> frozen = parameters.get().all(runId);
+      String left = SiteChangingRuns.leftBehind(run, frozen, context);
+      String runbook = SiteChangingRuns.key(run);
+      String what = affected.done() + " run " + run.getId() + " of " + runbook
+          + (Boolean.TRUE.equals(GateGuard.fieldOrNull(command, "skipCustomListeners")) ? " with skipCustomListeners" : "")
+          + (batch ? " (as a batch, carried out by the job executor)" : "");
+      JournalEntry.Draft entry = new JournalEntry.Draft(runId, "admin", user,
+          frozen.getOrDefault("mode", "live"), KIND, "run " + run.getId(),
+          operation + " by camunda-admin " + user + ": " + what, batch ? "REQUESTED" : "PERFORMED",
+          "Left behind: " + left, null, null);
+      OpsEvent alarm = new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, runbook, runId, user,
+          frozen.get("reason"), frozen.get("ticket"),
+          "ALARM: camunda-admin " + user + " " + what + "; left behind: " + left);
+      writes.add(() -> {
+        journal.append(entry);
+        opsLog.record(alarm);
+      });
+    }
+    EngineHooks.afterCommit(() -> writes.forEach(Runnable::run));
   }
 
   /** The run a command acts on, where it names one (a process instance, a task or a job). */

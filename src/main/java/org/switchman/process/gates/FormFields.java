@@ -24,8 +24,8 @@ public class FormFields {
 
   /** @throws RefusedInputException naming the first variable the task's form does not have */
   public void checkTaskVariables(CommandContext context, String taskId, Collection<String> names) {
-    if (names.isEmpty() || taskId == null) {
-      return;
+    if (names.isEmpty() || taskId == null || context.getTaskManager().findTaskById(taskId) == null) {
+      return; // a task that is gone: the completion itself answers that it cannot find it
     }
     FormService formService = context.getProcessEngineConfiguration().getFormService();
     Form form = context.runWithoutAuthorization(() -> read(() -> formService.getDeployedTaskForm(taskId)));

@@ -61,7 +61,10 @@ import org.switchman.process.security.UserIds;
  *       its decision (abort where abort is forbidden);
  *   <li>adding or removing identity links, delegating, resolving, changing the owner, claiming or
  *       assigning a task for anyone but yourself, and unassigning someone else;
- *   <li>setting or removing variables of a run or a task by hand, and signals and messages.
+ *   <li>setting or removing variables of a run or a task by hand, and signals and messages;
+ *   <li>cancelling or suspending a live run of {@code dc-switchover}, {@code db-masters-read-only}
+ *       or {@code db-masters-read-write}, by any route ({@link SiteChangingRuns}); an
+ *       administrator's doing so is journaled with what it leaves behind and raises an alarm.
  * </ul>
  *
  * <p>For everyone, admins included, a person may claim, be assigned or complete a task only as a
@@ -93,7 +96,16 @@ public class GateGuard extends CommandInterceptor {
       if (bypass != null && !admin) {
         throw new GateRefusedException("Only camunda-admin may " + bypass + " (refused for " + user + ")");
       }
-      if (admin && (bypass != null || AdminActions.audited(command))) {
+      SiteChangingRuns.Affected live = SiteChangingRuns.affected(command, context);
+      if (live != null && !admin) {
+        throw new GateRefusedException("Only camunda-admin may " + live.verb() + " a live run of a"
+            + " runbook that changes the site (" + live.describe() + "): that leaves the site as it"
+            + " is at this moment and rolls nothing back; end the run with NOGO or abort at its"
+            + " decision task (refused for " + user + ")");
+      }
+      if (admin && live != null) {
+        adminActions.recordLeftBehind(command, live, user, context);
+      } else if (admin && (bypass != null || AdminActions.audited(command))) {
         adminActions.record(command, user, context);
       }
       checkTaskRole(command, authentication, context);

@@ -3,9 +3,11 @@ package org.switchman.process.gates;
 import java.util.ArrayList;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsLog;
+import org.switchman.runbook.port.RunParameters;
 
 /**
  * Puts {@link GateGuard} in front of every command the engine runs for a person, with
@@ -16,10 +18,12 @@ public class GatesPlugin extends AbstractProcessEnginePlugin {
 
   private final Journal journal;
   private final OpsLog opsLog;
+  private final ObjectProvider<RunParameters> parameters;
 
-  public GatesPlugin(Journal journal, OpsLog opsLog) {
+  public GatesPlugin(Journal journal, OpsLog opsLog, ObjectProvider<RunParameters> parameters) {
     this.journal = journal;
     this.opsLog = opsLog;
+    this.parameters = parameters;
   }
 
   @Override
@@ -27,6 +31,6 @@ public class GatesPlugin extends AbstractProcessEnginePlugin {
     if (configuration.getCustomPostCommandInterceptorsTxRequired() == null) {
       configuration.setCustomPostCommandInterceptorsTxRequired(new ArrayList<>());
     }
-    configuration.getCustomPostCommandInterceptorsTxRequired().add(new GateGuard(new FormFields(), new AdminActions(journal, opsLog)));
+    configuration.getCustomPostCommandInterceptorsTxRequired().add(new GateGuard(new FormFields(), new AdminActions(journal, opsLog, parameters::getObject)));
   }
 }

@@ -13,13 +13,16 @@ import org.switchman.process.deployment.DeploymentRefusedException;
 import org.switchman.process.foureyes.FourEyesViolationException;
 import org.switchman.process.gates.GateRefusedException;
 import org.switchman.process.gates.RefusedInputException;
+import org.switchman.process.tasks.LateCompletions;
+import org.switchman.process.tasks.TaskNoLongerOpenException;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
  * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
  * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
- * held runbook lock with 409, each with its plain message, instead of a 500 wrapped in engine
+ * held runbook lock or a completion of a task someone else completed first
+ * ({@link TaskNoLongerOpenException}) with 409, each with its plain message, instead of a 500 wrapped in engine
  * listener text. Everything else is handled
  * exactly as Camunda does.
  */
@@ -51,6 +54,10 @@ final class RefusalAwareExceptionMappers {
       }
       if (cause instanceof DeploymentRefusedException refused) {
         return answer(Response.Status.BAD_REQUEST, "DeploymentRefused", refused.getMessage());
+      }
+      if (cause instanceof TaskNoLongerOpenException late) {
+        LateCompletions.takeLastOnThisThread(); // answered here; the webapps' filter needs it not
+        return answer(Response.Status.CONFLICT, "TaskNoLongerOpen", late.getMessage());
       }
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());

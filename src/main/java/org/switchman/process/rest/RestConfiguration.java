@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The engine REST API at {@code /engine-rest}: HTTP Basic authentication against the engine's
- * identities (so engine authorizations apply to every call), and four-eyes refusals as 403.
+ * identities (so engine authorizations apply to every call), and four-eyes refusals as 403. A task
+ * completion that lost the race answers 409 here and on the webapps' own API alike.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestConfiguration {
@@ -29,6 +30,15 @@ public class RestConfiguration {
         HttpBasicAuthenticationProvider.class.getName());
     registration.addUrlPatterns("/engine-rest/*");
     registration.setOrder(0);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<WebappLateCompletionFilter> webappLateCompletions() {
+    FilterRegistrationBean<WebappLateCompletionFilter> registration =
+        new FilterRegistrationBean<>(new WebappLateCompletionFilter());
+    registration.setName("webapp-late-completions");
+    registration.addUrlPatterns("/camunda/api/engine/*");
     return registration;
   }
 
