@@ -1,0 +1,7 @@
+/**
+ * Answers for task completions that lost a race: {@link
+ * org.switchman.process.tasks.LateCompletions} turns the engine's optimistic-locking, missing-task
+ * or permission failure into a 409 naming who completed the task, or that the run closed it. May
+ * depend on {@code process}.
+ */
+package org.switchman.process.tasks;
