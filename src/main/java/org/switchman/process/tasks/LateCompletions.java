@@ -21,7 +21,9 @@ import org.camunda.bpm.engine.impl.persistence.entity.HistoricTaskInstanceEntity
  * commit. The other fails with an {@link OptimisticLockingException} (a concurrent update of the
  * task), with "cannot find task" if it came a moment later, or
  * with a missing {@code TASK_WORK} permission (the winner's commit deleted the task's grants) while
- * the task still looked open to it. None of those says what happened, and REST would answer 500.
+ * the task still looked open to it; a completion racing the timer that closes the task may even
+ * fail inside the engine on the task's missing parts. None of those says what happened, and REST
+ * would answer 500.
  *
  * <p>This interceptor sits outside the engine's transaction, so it also sees failures at commit.
  * For a failed completion it reads the task's history in a transaction of its own and throws
@@ -58,15 +60,19 @@ public class LateCompletions extends CommandInterceptor {
     }
     try {
       return next.execute(command);
-    } catch (ProcessEngineException failure) {
+    } catch (RuntimeException failure) {
       // the winner's commit also deletes the task's own TASK_WORK grant, so a loser may be told it
-      // lacks the permission; that is a lost race only if the task has ended meanwhile
-      boolean deniedOnClosedTask = failure.getClass() == AuthorizationException.class;
-      if (!lostRace(failure) && !deniedOnClosedTask) {
+      // lacks the permission; and a completion racing the timer that closes the task may fail
+      // inside the engine on the task's missing parts: either is a lost race only if the task has
+      // ended meanwhile
+      boolean race = lostRace(failure);
+      boolean onlyIfEnded = !race && (failure.getClass() == AuthorizationException.class
+          || !(failure instanceof ProcessEngineException));
+      if (!race && !onlyIfEnded) {
         throw failure;
       }
       String taskId = taskOf(command);
-      String explained = taskId == null ? null : explain(taskId, deniedOnClosedTask);
+      String explained = taskId == null ? null : explain(taskId, onlyIfEnded);
       if (explained == null) {
         throw failure;
       }
