@@ -7,6 +7,9 @@ import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
+import org.camunda.bpm.engine.spring.SpringTransactionsProcessEngineConfiguration;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The few ways Switchman hooks into the engine, in one place. */
 public final class EngineHooks {
@@ -46,10 +49,27 @@ public final class EngineHooks {
    * Runs an action once the current engine transaction has committed, so that what it reports
    * (ops log lines, metrics, journal entries) never describes something that was rolled back.
    * Must be called inside an engine command (a listener or delegate).
+   *
+   * <p>The action runs outside the committed transaction: Spring keeps its connection bound
+   * while after-commit callbacks run, and a write made there would join a transaction that never
+   * commits again. Suspended, the action's writes commit by themselves (or in transactions of their
+   * own).
    */
   public static void afterCommit(Runnable action) {
+    ProcessEngineConfigurationImpl configuration = Context.getProcessEngineConfiguration();
     Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> action.run());
+        .addTransactionListener(TransactionState.COMMITTED, context -> outside(configuration, action));
+  }
+
+  private static void outside(ProcessEngineConfigurationImpl configuration, Runnable action) {
+    if (configuration instanceof SpringTransactionsProcessEngineConfiguration spring
+        && spring.getTransactionManager() != null) {
+      TransactionTemplate suspended = new TransactionTemplate(spring.getTransactionManager());
+      suspended.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+      suspended.executeWithoutResult(status -> action.run());
+    } else {
+      action.run();
+    }
   }
 
   /**
