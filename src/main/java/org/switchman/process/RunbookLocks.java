@@ -7,8 +7,8 @@ import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
-import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.report.RunReports;
 import org.switchman.runbook.port.RunbookLock;
 
@@ -24,7 +24,9 @@ import org.switchman.runbook.port.RunbookLock;
  * outliving a crashed node; {@link #ensure} lets every step re-take it after a restart.
  *
  * <p>The run's taking and releasing of its lock are journaled ({@code LOCK}, {@code ACQUIRED} /
- * {@code RELEASED}) once the engine transaction commits, so the run report shows the lock held.
+ * {@code RELEASED}) in the engine transaction that starts or ends the run, through the {@link
+ * JournalOutbox}, so the run report shows the lock held even if the process dies right after the
+ * commit.
  */
 @Component("runbookLocks")
 public class RunbookLocks {
@@ -33,10 +35,10 @@ public class RunbookLocks {
   static final Duration LEASE = Duration.ofSeconds(60);
 
   private final ObjectProvider<RunbookLock> locks;
-  private final Journal journal;
+  private final JournalOutbox journal;
   private final RunContexts runs;
 
-  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal, RunContexts runs) {
+  public RunbookLocks(ObjectProvider<RunbookLock> locks, JournalOutbox journal, RunContexts runs) {
     this.locks = locks;
     this.journal = journal;
     this.runs = runs;
@@ -49,8 +51,7 @@ public class RunbookLocks {
       String runId = RunContexts.runId(execution);
       Context.getCommandContext().getTransactionContext().addTransactionListener(
           TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
-      JournalEntry.Draft taken = entry(execution, runbook, target, "take", RunReports.ACQUIRED);
-      EngineHooks.afterCommit(() -> journal.append(taken));
+      journal.append(entry(execution, runbook, target, "take", RunReports.ACQUIRED));
     }
   }
 
@@ -64,11 +65,8 @@ public class RunbookLocks {
   public void release(DelegateExecution execution, String runbook, String target) {
     if (RunContexts.isRoot(execution)) {
       String runId = RunContexts.runId(execution);
-      JournalEntry.Draft released = entry(execution, runbook, target, "release", RunReports.RELEASED);
-      EngineHooks.afterCommit(() -> {
-        lock().release(runbook, target, runId);
-        journal.append(released);
-      });
+      journal.append(entry(execution, runbook, target, "release", RunReports.RELEASED));
+      EngineHooks.afterCommit(() -> lock().release(runbook, target, runId));
     }
   }
 

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -161,6 +162,21 @@ public class JdbcJournal implements Journal {
   public JournalEntry append(JournalEntry.Draft draft) {
     JournalEntry.Draft capped = cap(draft);
     return ownTransaction.execute(status -> insert(lockHead(), capped));
+  }
+
+  /**
+   * Appends an entry in a transaction of its own if {@code claim}, run there once the head row is
+   * locked, says it is still due: the outbox removes its row in the same transaction, so an entry
+   * is chained exactly once however many deliverers (threads, nodes) try it.
+   *
+   * @return the stored entry, or empty when the claim found it delivered already
+   */
+  Optional<JournalEntry> appendClaimed(JournalEntry.Draft draft, BooleanSupplier claim) {
+    JournalEntry.Draft capped = cap(draft);
+    return ownTransaction.execute(status -> {
+      JournalHead head = lockHead();
+      return claim.getAsBoolean() ? Optional.of(insert(head, capped)) : Optional.empty();
+    });
   }
 
   private JournalHead lockHead() {

@@ -1,6 +1,7 @@
 package org.switchman.infra.journal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,5 +28,17 @@ public class JournalConfiguration {
         JournalKey.resolve(settings.keyFile(), switchman.dataDir(), lab));
     return new JdbcJournal(jdbc, transactions, chain, lab ? Long.valueOf(JdbcJournal.SEAL_ANY) : settings.sealUnkeyedThrough(),
         settings.fullCheckInterval(), Clock.systemUTC());
+  }
+
+  /**
+   * Approval, decision and lock entries, written with the engine change they describe and chained
+   * after its commit; retried every second, doubling up to a minute, while the journal cannot be
+   * written, and looked for every five seconds otherwise (what another node or a crash left).
+   */
+  @Bean(destroyMethod = "close")
+  JdbcJournalOutbox journalOutbox(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+      JdbcJournal journal) {
+    return new JdbcJournalOutbox(jdbc, transactions, journal, Duration.ofSeconds(1),
+        Duration.ofMinutes(1), Duration.ofSeconds(5));
   }
 }

@@ -19,8 +19,8 @@ import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.stereotype.Component;
-import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
@@ -41,7 +41,9 @@ import org.switchman.process.RunContexts;
  *       forbid skip or abort with the input parameters {@code skipAllowed} / {@code abortAllowed}
  *       set to {@code ${false}} in the diagram; the rule is read from the diagram, never from
  *       variables. Each accepted decision is journaled
- *       ({@code DECISION}) and written to the ops log once the completion has committed.
+ *       ({@code DECISION}, through the {@link JournalOutbox}) and written to the ops log in the
+ *       transaction that completes the task, so both exist exactly when the decision does, even if
+ *       the process dies right after the commit.
  * </ul>
  * A refused decision raises {@link InvalidDecisionException} and the task stays open.
  */
@@ -56,11 +58,11 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   public static final String SKIP_ALLOWED = "switchman.skipAllowed";
   public static final String ABORT_ALLOWED = "switchman.abortAllowed";
 
-  private final Journal journal;
+  private final JournalOutbox journalOutbox;
   private final OpsLog opsLog;
 
-  public DecisionTasksPlugin(Journal journal, OpsLog opsLog) {
-    this.journal = journal;
+  public DecisionTasksPlugin(JournalOutbox journalOutbox, OpsLog opsLog) {
+    this.journalOutbox = journalOutbox;
     this.opsLog = opsLog;
   }
 
@@ -171,10 +173,8 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
         text(task.getVariable("reason")), text(task.getVariable("ticket")),
         decision + " at '" + task.getName() + "'" + (section == null ? "" : " for " + section)
             + (justification == null ? "" : ": " + justification));
-    EngineHooks.afterCommit(() -> {
-      journal.append(entry);
-      opsLog.record(line);
-    });
+    journalOutbox.append(entry);
+    opsLog.record(line);
   }
 
   private static void clear(DelegateExecution execution, String... names) {

@@ -9,8 +9,8 @@ import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsLog;
-import org.switchman.process.EngineHooks;
 
 /**
  * Records what happens at approval tasks, in the audit journal and in engine history.
@@ -19,9 +19,12 @@ import org.switchman.process.EngineHooks;
  *   <li>A four-eyes <b>refusal</b> rolls back the engine transaction it happened in, so it is
  *       recorded in transactions of its own: a journal entry ({@code REFUSAL}) and a comment on
  *       the task, which Tasklist shows.
- *   <li>An <b>approval</b> is journaled ({@code APPROVAL}, with the decision and comment) once the
- *       engine transaction that completes the task has committed, so the journal never claims a
- *       decision that did not happen; the ops log gets a line at the same moment.
+ *   <li>An <b>approval</b> is journaled ({@code APPROVAL}, with the decision and comment) and
+ *       written to the ops log in the engine transaction that completes the task, through the
+ *       {@link JournalOutbox} and the {@link OpsLog}'s table: both exist exactly when the
+ *       completion has committed, even if the process dies right after the commit or the journal
+ *       cannot be written then (the outbox chains the entry later; the approver's answer does not
+ *       depend on it).
  * </ul>
  */
 public class ApprovalRecorder {
@@ -29,11 +32,13 @@ public class ApprovalRecorder {
   public static final String REFUSAL_COMMENT_PREFIX = "Four-eyes refusal";
 
   private final Journal journal;
+  private final JournalOutbox journalOutbox;
   private final OpsLog opsLog;
   private ProcessEngineConfigurationImpl configuration;
 
-  public ApprovalRecorder(Journal journal, OpsLog opsLog) {
+  public ApprovalRecorder(Journal journal, JournalOutbox journalOutbox, OpsLog opsLog) {
     this.journal = journal;
+    this.journalOutbox = journalOutbox;
     this.opsLog = opsLog;
   }
 
@@ -65,10 +70,8 @@ public class ApprovalRecorder {
         task.getProcessInstanceId(), user, text(task.getVariable("reason")),
         text(task.getVariable("ticket")), entry.outcome() + " at " + describe(task)
             + (comment == null ? "" : ": " + comment));
-    EngineHooks.afterCommit(() -> {
-      journal.append(entry);
-      opsLog.record(line);
-    });
+    journalOutbox.append(entry);
+    opsLog.record(line);
   }
 
   private static JournalEntry.Draft draft(DelegateTask task, String user, String kind,
