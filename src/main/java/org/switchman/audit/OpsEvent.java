@@ -41,6 +41,15 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
     detail = PlainText.singleLine(detail);
   }
 
+  /**
+   * The line that will publish the journal's head at the end of a run: recorded with the run's
+   * end, its detail is filled in by the ops log when it writes the line, once the run's last
+   * entries are chained.
+   */
+  public static OpsEvent journalHeadToCome(Instant at, String runbook, String runId) {
+    return new OpsEvent(at, Kind.JOURNAL_HEAD, runbook, runId, null, null, null, null);
+  }
+
   /** The line that publishes the journal's head at the end of a run. */
   public static OpsEvent journalHead(Instant at, String runbook, String runId, JournalHead head) {
     return new OpsEvent(at, Kind.JOURNAL_HEAD, runbook, runId, null, null, null, head.toString());

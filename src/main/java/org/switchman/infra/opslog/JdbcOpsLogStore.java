@@ -1,16 +1,30 @@
 package org.switchman.infra.opslog;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.switchman.audit.JournalChain;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLogReader;
 
 /**
- * The ops log's lines in the engine's database ({@code SWITCHMAN_OPS_LOG}), for the ops log page.
- * Written by the ops log's background worker, never by a process step's thread.
+ * The ops log's lines in the engine's database, which is also their outbox:
+ *
+ * <ul>
+ *   <li>{@code SWITCHMAN_OPS_LOG}: every line, read by the ops log page; {@code WRITTEN} says
+ *       whether it has reached the log file (rows from before the column existed count as
+ *       written);
+ *   <li>{@code SWITCHMAN_OPS_LOG_WEBHOOK}: the lines still to be POSTed to the webhook, with the
+ *       tries made and when the next one is due.
+ * </ul>
+ *
+ * A line and its webhook row are inserted in the caller's transaction; the two deliverers of
+ * {@link FileAndWebhookOpsLog} update their own columns and tables only, so neither waits for the
+ * other.
  */
 public class JdbcOpsLogStore implements OpsLogReader {
 
@@ -31,14 +45,93 @@ public class JdbcOpsLogStore implements OpsLogReader {
         + " TICKET VARCHAR(255),"
         + " DETAIL VARCHAR(4000))");
     jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_OPS_LOG_RUN ON SWITCHMAN_OPS_LOG (RUN_ID, ID)");
+    jdbc.execute("ALTER TABLE SWITCHMAN_OPS_LOG ADD COLUMN IF NOT EXISTS WRITTEN BOOLEAN DEFAULT TRUE NOT NULL");
+    jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_OPS_LOG_UNWRITTEN ON SWITCHMAN_OPS_LOG (WRITTEN, ID)");
+    jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_OPS_LOG_WEBHOOK ("
+        + " LINE_ID BIGINT NOT NULL PRIMARY KEY,"
+        + " ATTEMPTS INT DEFAULT 0 NOT NULL,"
+        + " NEXT_MICROS BIGINT DEFAULT 0 NOT NULL)");
   }
 
-  /** Stores one line. */
-  public void store(OpsEvent event) {
-    jdbc.update("INSERT INTO SWITCHMAN_OPS_LOG (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        JournalChain.micros(event.at()), event.kind().name(), cap(event.runbook(), 255),
-        cap(event.runId(), 64), cap(event.user(), 128), cap(event.reason(), 1024),
-        cap(event.ticket(), 255), cap(event.detail(), 4000));
+  /**
+   * Stores one line in the caller's transaction, to be written to the file, and queues it for
+   * the webhook when {@code forWebhook}.
+   */
+  void queue(OpsEvent event, boolean forWebhook) {
+    long id = insert(event);
+    if (forWebhook) {
+      jdbc.update("INSERT INTO SWITCHMAN_OPS_LOG_WEBHOOK (LINE_ID) VALUES (?)", id);
+    }
+  }
+
+  private long insert(OpsEvent event) {
+    KeyHolder key = new GeneratedKeyHolder();
+    jdbc.update(connection -> {
+      PreparedStatement insert = connection.prepareStatement("INSERT INTO SWITCHMAN_OPS_LOG ("
+          + COLUMNS + ", WRITTEN) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)", new String[] {"ID"});
+      insert.setLong(1, JournalChain.micros(event.at()));
+      insert.setString(2, event.kind().name());
+      insert.setString(3, cap(event.runbook(), 255));
+      insert.setString(4, cap(event.runId(), 64));
+      insert.setString(5, cap(event.user(), 128));
+      insert.setString(6, cap(event.reason(), 1024));
+      insert.setString(7, cap(event.ticket(), 255));
+      insert.setString(8, cap(event.detail(), 4000));
+      return insert;
+    }, key);
+    return key.getKey().longValue();
+  }
+
+  /** A line waiting for a deliverer. */
+  record Queued(long id, OpsEvent event, int attempts, long nextMicros) {}
+
+  /** The oldest lines not yet in the file, oldest first. */
+  List<Queued> unwritten(int limit) {
+    return jdbc.query("SELECT ID, " + COLUMNS + " FROM SWITCHMAN_OPS_LOG WHERE WRITTEN = FALSE"
+        + " ORDER BY ID FETCH FIRST " + limit + " ROWS ONLY",
+        (rs, n) -> new Queued(rs.getLong("ID"), event(rs, n), 0, 0));
+  }
+
+  /** Fills in a line's detail once it is known (the journal head at a run's end). */
+  void resolve(long id, String detail) {
+    jdbc.update("UPDATE SWITCHMAN_OPS_LOG SET DETAIL = ? WHERE ID = ?", cap(detail, 4000), id);
+  }
+
+  void written(List<Long> ids) {
+    jdbc.batchUpdate("UPDATE SWITCHMAN_OPS_LOG SET WRITTEN = TRUE WHERE ID = ?", ids, ids.size(),
+        (statement, id) -> statement.setLong(1, id));
+  }
+
+  long unwrittenCount() {
+    return jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_OPS_LOG WHERE WRITTEN = FALSE", Long.class);
+  }
+
+  /** The oldest line waiting for the webhook, once it is in the file (so its text is final). */
+  Queued nextForWebhook() {
+    return jdbc.query("SELECT w.LINE_ID, w.ATTEMPTS, w.NEXT_MICROS, l.AT_MICROS, l.KIND, l.RUNBOOK,"
+        + " l.RUN_ID, l.USER_ID, l.REASON, l.TICKET, l.DETAIL FROM SWITCHMAN_OPS_LOG_WEBHOOK w"
+        + " JOIN SWITCHMAN_OPS_LOG l ON l.ID = w.LINE_ID WHERE l.WRITTEN = TRUE"
+        + " ORDER BY w.LINE_ID FETCH FIRST 1 ROWS ONLY",
+        rs -> rs.next() ? new Queued(rs.getLong("LINE_ID"), event(rs, 0), rs.getInt("ATTEMPTS"),
+            rs.getLong("NEXT_MICROS")) : null);
+  }
+
+  void delivered(long id) {
+    jdbc.update("DELETE FROM SWITCHMAN_OPS_LOG_WEBHOOK WHERE LINE_ID = ?", id);
+  }
+
+  void failed(long id, long nextMicros) {
+    jdbc.update("UPDATE SWITCHMAN_OPS_LOG_WEBHOOK SET ATTEMPTS = ATTEMPTS + 1, NEXT_MICROS = ?"
+        + " WHERE LINE_ID = ?", nextMicros, id);
+  }
+
+  long webhookCount() {
+    return jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_OPS_LOG_WEBHOOK", Long.class);
+  }
+
+  /** Forgets every line waiting for a webhook; @return how many there were */
+  int forgetWebhook() {
+    return jdbc.update("DELETE FROM SWITCHMAN_OPS_LOG_WEBHOOK");
   }
 
   @Override

@@ -5,19 +5,27 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.config.SwitchmanProperties;
 
 /**
- * The ops log: a file ({@code switchman.ops-log.file}, by default {@code ops.log} in the data
- * directory), a table for the ops log page, and an optional webhook ({@code switchman.ops-log.webhook-url}, JSON POST, retried
- * {@code switchman.ops-log.webhook-attempts} times), signed with HMAC-SHA256 when {@code
- * switchman.ops-log.webhook-secret-file} names a file whose first line is the secret.
+ * The ops log: a table for the ops log page, a file ({@code switchman.ops-log.file}, by default
+ * {@code ops.log} in the data directory), and an optional webhook ({@code
+ * switchman.ops-log.webhook-url}, JSON POST, retried after {@code webhook-first-pause} doubling up
+ * to {@code webhook-max-pause}, given up for a line older than {@code webhook-give-up-after}),
+ * signed with HMAC-SHA256 when {@code switchman.ops-log.webhook-secret-file} names a file whose
+ * first line is the secret. See {@link FileAndWebhookOpsLog} for how lines are kept and delivered.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpsLogConfiguration {
@@ -29,14 +37,18 @@ public class OpsLogConfiguration {
 
   @Bean(destroyMethod = "close")
   FileAndWebhookOpsLog opsLog(SwitchmanProperties properties, JdbcOpsLogStore store,
+      PlatformTransactionManager transactions, Journal journal, JournalOutbox journalOutbox,
+      MeterRegistry metrics,
       @Value("${switchman.ops-log.file:}") String file,
       @Value("${switchman.ops-log.webhook-url:}") String webhook,
-      @Value("${switchman.ops-log.webhook-attempts:5}") int attempts,
       @Value("${switchman.ops-log.webhook-first-pause:1s}") Duration firstPause,
+      @Value("${switchman.ops-log.webhook-max-pause:5m}") Duration maxPause,
+      @Value("${switchman.ops-log.webhook-give-up-after:24h}") Duration giveUpAfter,
       @Value("${switchman.ops-log.webhook-secret-file:}") String secretFile) {
     Path path = file.isBlank() ? properties.dataDir().resolve("ops.log") : Path.of(file);
-    URI url = null;
+    FileAndWebhookOpsLog.Webhook hook = null;
     if (!webhook.isBlank()) {
+      URI url;
       try {
         url = URI.create(webhook);
       } catch (IllegalArgumentException e) {
@@ -45,9 +57,16 @@ public class OpsLogConfiguration {
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
         throw new IllegalStateException("switchman.ops-log.webhook-url must be an http(s) URL");
       }
+      hook = new FileAndWebhookOpsLog.Webhook(url,
+          secretFile.isBlank() ? null : secret(Path.of(secretFile)), firstPause, maxPause, giveUpAfter);
     }
-    return new FileAndWebhookOpsLog(path, store::store, url, attempts, firstPause,
-        secretFile.isBlank() ? null : secret(Path.of(secretFile)));
+    // a run's journal head line is filled in after the run's last entries left the outbox
+    Supplier<String> journalHead = () -> {
+      journalOutbox.chainWaiting();
+      return journal.head().toString();
+    };
+    return new FileAndWebhookOpsLog(store, transactions, path, hook, journalHead, metrics,
+        Clock.systemUTC(), Duration.ofSeconds(1));
   }
 
   private static byte[] secret(Path file) {

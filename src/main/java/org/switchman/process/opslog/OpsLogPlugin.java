@@ -12,10 +12,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.switchman.audit.Journal;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
@@ -23,25 +20,22 @@ import org.switchman.process.EngineHooks;
 /**
  * Writes the ops log for every run of every deployed process, without anything in the diagrams:
  * a line when a run starts and ends, and when a phase starts and ends. A phase is an embedded
- * subprocess whose id starts with {@value #PHASE_PREFIX}. Lines are written once the engine
- * transaction has committed, so the log never reports what was rolled back. After a run's end
- * (the root process, not the processes it calls) the journal's head follows in a line of its
- * own ({@code journal head: seq=… hash=…}), so that the ops log and its webhook keep a copy of the
- * chain's state outside the database.
+ * subprocess whose id starts with {@value #PHASE_PREFIX}. Lines are recorded in the engine
+ * transaction (see {@link OpsLog}), so the log never reports what was rolled back and loses
+ * nothing that committed. After a run's end (the root process, not the processes it calls) the
+ * journal's head follows in a line of its own ({@code journal head: seq=… hash=…}, filled in when
+ * the line is written, after the run's last entries are chained), so that the ops log and its
+ * webhook keep a copy of the chain's state outside the database.
  */
 @Component
 public class OpsLogPlugin extends AbstractProcessEnginePlugin {
 
   public static final String PHASE_PREFIX = "Phase_";
 
-  private static final Logger LOG = LoggerFactory.getLogger(OpsLogPlugin.class);
-
   private final OpsLog opsLog;
-  private final Journal journal;
 
-  public OpsLogPlugin(OpsLog opsLog, Journal journal) {
+  public OpsLogPlugin(OpsLog opsLog) {
     this.opsLog = opsLog;
-    this.journal = journal;
   }
 
   @Override
@@ -87,21 +81,9 @@ public class OpsLogPlugin extends AbstractProcessEnginePlugin {
     String user = Context.getCommandContext().getAuthenticatedUserId();
     OpsEvent event = new OpsEvent(Instant.now(), kind, runbookOf(entity), runId, user,
         text(execution.getVariable("reason")), text(execution.getVariable("ticket")), detail);
-    boolean runEnd = kind == OpsEvent.Kind.RUN_ENDED
-        && runId.equals(execution.getProcessInstanceId());
-    EngineHooks.afterCommit(() -> {
-      opsLog.record(event);
-      if (runEnd) {
-        publishJournalHead(event.runbook(), runId);
-      }
-    });
-  }
-
-  private void publishJournalHead(String runbook, String runId) {
-    try {
-      opsLog.record(OpsEvent.journalHead(Instant.now(), runbook, runId, journal.head()));
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot publish the journal head at the end of run {}: {}", runId, e.getMessage());
+    opsLog.record(event);
+    if (kind == OpsEvent.Kind.RUN_ENDED && runId.equals(execution.getProcessInstanceId())) {
+      opsLog.record(OpsEvent.journalHeadToCome(Instant.now(), event.runbook(), runId));
     }
   }
 
