@@ -3,6 +3,7 @@ package org.switchman.infra.opslog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -68,7 +69,8 @@ public class JdbcOpsLogStore implements OpsLogReader {
     KeyHolder key = new GeneratedKeyHolder();
     jdbc.update(connection -> {
       PreparedStatement insert = connection.prepareStatement("INSERT INTO SWITCHMAN_OPS_LOG ("
-          + COLUMNS + ", WRITTEN) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)", new String[] {"ID"});
+          + COLUMNS + ", WRITTEN) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+          Statement.RETURN_GENERATED_KEYS);
       insert.setLong(1, JournalChain.micros(event.at()));
       insert.setString(2, event.kind().name());
       insert.setString(3, cap(event.runbook(), 255));
@@ -79,7 +81,11 @@ public class JdbcOpsLogStore implements OpsLogReader {
       insert.setString(8, cap(event.detail(), 4000));
       return insert;
     }, key);
-    return key.getKey().longValue();
+    // H2 returns the identity column, PostgreSQL every column (in lower case)
+    return key.getKeyList().get(0).entrySet().stream()
+        .filter(column -> column.getKey().equalsIgnoreCase("ID"))
+        .map(column -> ((Number) column.getValue()).longValue())
+        .findFirst().orElseThrow(() -> new IllegalStateException("no ID for the stored ops log line"));
   }
 
   /** A line waiting for a deliverer. */
