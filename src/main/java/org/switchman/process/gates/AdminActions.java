@@ -1,7 +1,6 @@
 package org.switchman.process.gates;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,11 +19,10 @@ import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.switchman.audit.Journal;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
-import org.switchman.process.EngineHooks;
 import org.switchman.runbook.port.RunParameters;
 
 /**
@@ -38,11 +36,11 @@ public class AdminActions {
 
   static final String KIND = "ADMIN";
 
-  private final Journal journal;
+  private final JournalOutbox journal;
   private final OpsLog opsLog;
   private final Supplier<RunParameters> parameters;
 
-  public AdminActions(Journal journal, OpsLog opsLog, Supplier<RunParameters> parameters) {
+  public AdminActions(JournalOutbox journal, OpsLog opsLog, Supplier<RunParameters> parameters) {
     this.journal = journal;
     this.opsLog = opsLog;
     this.parameters = parameters;
@@ -61,7 +59,10 @@ public class AdminActions {
         || command instanceof AbstractUpdateProcessInstancesSuspendStateCmd<?>;
   }
 
-  /** Journals the command and writes the ops log line once the command has committed. */
+  /**
+   * Journals the command and writes the ops log line in the command's transaction (through the
+   * journal's outbox), so both exist exactly when the command's change does.
+   */
   void record(Command<?> command, String user, CommandContext context) {
     String runId = runOf(command, context);
     String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
@@ -70,24 +71,21 @@ public class AdminActions {
         "PERFORMED", null, null, null);
     OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, "engine", runId, user, null, null,
         "camunda-admin " + user + " ran " + operation + (runId == null ? "" : " on run " + runId));
-    EngineHooks.afterCommit(() -> {
-      journal.append(entry);
-      opsLog.record(line);
-    });
+    journal.append(entry);
+    opsLog.record(line);
   }
 
   /**
    * Journals an administrator's cancellation or suspension of live runs of the runbooks that change
    * the site ({@link SiteChangingRuns}), one entry in each run with what the command leaves behind
    * (read now, before the command changes anything), and raises an alarm in the ops log (and so the
-   * webhook) for each, once the command has committed. It replaces the plain entry of
+   * webhook) for each, in the command's transaction. It replaces the plain entry of
    * {@link #record} for such a command.
    */
   void recordLeftBehind(Command<?> command, SiteChangingRuns.Affected affected, String user,
       CommandContext context) {
     String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
     boolean batch = operation.contains("Batch") || operation.endsWith("Async");
-    List<Runnable> writes = new ArrayList<>();
     for (ProcessInstance run : affected.runs()) {
       String runId = run.getRootProcessInstanceId() != null ? run.getRootProcessInstanceId() : run.getId();
       Map<String, String> frozen = parameters.get().all(runId);
@@ -103,12 +101,9 @@ public class AdminActions {
       OpsEvent alarm = new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, runbook, runId, user,
           frozen.get("reason"), frozen.get("ticket"),
           "ALARM: camunda-admin " + user + " " + what + "; left behind: " + left);
-      writes.add(() -> {
-        journal.append(entry);
-        opsLog.record(alarm);
-      });
+      journal.append(entry);
+      opsLog.record(alarm);
     }
-    EngineHooks.afterCommit(() -> writes.forEach(Runnable::run));
   }
 
   /** The run a command acts on, where it names one (a process instance, a task or a job). */

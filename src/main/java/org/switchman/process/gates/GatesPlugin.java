@@ -5,7 +5,7 @@ import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
-import org.switchman.audit.Journal;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsLog;
 import org.switchman.runbook.port.RunParameters;
 
@@ -16,11 +16,11 @@ import org.switchman.runbook.port.RunParameters;
 @Component
 public class GatesPlugin extends AbstractProcessEnginePlugin {
 
-  private final Journal journal;
+  private final JournalOutbox journal;
   private final OpsLog opsLog;
   private final ObjectProvider<RunParameters> parameters;
 
-  public GatesPlugin(Journal journal, OpsLog opsLog, ObjectProvider<RunParameters> parameters) {
+  public GatesPlugin(JournalOutbox journal, OpsLog opsLog, ObjectProvider<RunParameters> parameters) {
     this.journal = journal;
     this.opsLog = opsLog;
     this.parameters = parameters;
