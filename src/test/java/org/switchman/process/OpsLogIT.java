@@ -40,6 +40,9 @@ class OpsLogIT {
   @LocalServerPort
   int port;
 
+  @org.springframework.beans.factory.annotation.Value("${switchman.data-dir}")
+  java.nio.file.Path dataDir;
+
   @Autowired
   FileAndWebhookOpsLog opsLog;
 
@@ -62,7 +65,7 @@ class OpsLogIT {
     }
     assertThat(opsLog.drain(Duration.ofSeconds(10))).isTrue();
 
-    List<String> lines = Files.readAllLines(AppTestSupport.DATA_DIR.resolve("ops.log")).stream()
+    List<String> lines = Files.readAllLines(dataDir.resolve("ops.log")).stream()
         .filter(line -> line.contains(" " + run + " ")).toList();
     assertThat(lines).hasSize(5);
     assertThat(lines.get(0)).contains("alice: four-eyes-check " + run + " run started",

@@ -12,30 +12,39 @@ import org.switchman.config.JournalKey;
 /**
  * Settings shared by the tests that start the application with the {@code lab} profile's demo
  * users but without the lab's servers (the test class adds {@code @ActiveProfiles("lab")}), on an
- * engine database of this test JVM's own under {@code target/}, and a journal key beside it.
+ * engine database of each application context's own under {@code target/}, and a journal key
+ * beside it.
  */
 public final class AppTestSupport {
 
-  /** One data directory per test JVM, so runs never see each other's engine data. */
-  public static final Path DATA_DIR =
+  /** Where each application context of the tests gets a data directory of its own. */
+  private static final Path DATA_DIRS =
       Path.of("target", "test-data", "app-" + UUID.randomUUID()).toAbsolutePath();
 
   private AppTestSupport() {}
 
-  /** The journal key of the tests' application, made once (mode 0600) in the data directory. */
-  public static final Path JOURNAL_KEY = DATA_DIR.resolve("journal.key");
+  /**
+   * A new data directory: each application context of the tests has its own engine database, so
+   * that the job executor of one context (Spring keeps several alive) never runs the jobs of
+   * another, whose beans it does not have. A test reads its own with
+   * {@code @Value("${switchman.data-dir}")}.
+   */
+  private static Path newDataDir() {
+    return DATA_DIRS.resolve(UUID.randomUUID().toString());
+  }
 
   /**
    * A start outside the lab: no demo users, the administrator {@code admin} with its password in a
-   * private file. Its engine database ({@code DATA_DIR/engine}) is not the lab profile's. The tests
+   * private file. Its engine database ({@code <data-dir>/engine}) is not the lab profile's. The tests
    * speak plain HTTP on loopback, so the session cookie may go without {@code Secure}, as in the lab.
    */
   public static void administratorOnly(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", DATA_DIR::toString);
+    Path dataDir = newDataDir();
+    registry.add("switchman.data-dir", dataDir::toString);
     registry.add("server.servlet.session.cookie.secure", () -> "false");
     registry.add("switchman.admin.user", () -> "admin");
     registry.add("switchman.admin.password-file", () -> {
-      Path file = DATA_DIR.resolveSibling(DATA_DIR.getFileName() + ".admin-password");
+      Path file = dataDir.resolveSibling(dataDir.getFileName() + ".admin-password");
       try {
         if (!Files.exists(file)) {
           Files.createDirectories(file.getParent());
@@ -47,22 +56,25 @@ public final class AppTestSupport {
       }
       return file.toString();
     });
-    journalKey(registry);
+    journalKey(registry, dataDir);
   }
 
-  private static void journalKey(DynamicPropertyRegistry registry) {
+  /** The journal key of the context's application, made once (mode 0600) in its data directory. */
+  private static void journalKey(DynamicPropertyRegistry registry, Path dataDir) {
+    Path key = dataDir.resolve("journal.key");
     registry.add("switchman.journal.key-file", () -> {
-      if (!Files.exists(JOURNAL_KEY)) {
-        JournalKey.generate(JOURNAL_KEY);
+      if (!Files.exists(key)) {
+        JournalKey.generate(key);
       }
-      return JOURNAL_KEY.toString();
+      return key.toString();
     });
   }
 
   /** The lab profile without its servers; the demo users and the admin come from the profile. */
   public static void demoUsers(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", DATA_DIR::toString);
+    Path dataDir = newDataDir();
+    registry.add("switchman.data-dir", dataDir::toString);
     registry.add("switchman.lab.servers", () -> "false");
-    journalKey(registry);
+    journalKey(registry, dataDir);
   }
 }

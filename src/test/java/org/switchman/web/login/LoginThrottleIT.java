@@ -48,6 +48,9 @@ class LoginThrottleIT {
   @LocalServerPort
   int port;
 
+  @org.springframework.beans.factory.annotation.Value("${switchman.data-dir}")
+  java.nio.file.Path dataDir;
+
   @Autowired
   IdentityService identity;
 
@@ -114,7 +117,7 @@ class LoginThrottleIT {
         .filter(detail -> detail.startsWith("127.0.0.2: 3 failed logins within 8s")).findFirst()
         .orElse(null));
     assertThat(line).contains("users tried: mallory");
-    assertThat(Files.readString(AppTestSupport.DATA_DIR.resolve("ops.log")))
+    assertThat(Files.readString(dataDir.resolve("ops.log")))
         .contains("system: login throttled: 127.0.0.2: 3 failed logins");
   }
 
