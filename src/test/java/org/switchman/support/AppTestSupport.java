@@ -32,6 +32,7 @@ public final class AppTestSupport {
    */
   public static void administratorOnly(DynamicPropertyRegistry registry) {
     registry.add("switchman.data-dir", DATA_DIR::toString);
+    nodeName(registry);
     registry.add("server.servlet.session.cookie.secure", () -> "false");
     registry.add("switchman.admin.user", () -> "admin");
     registry.add("switchman.admin.password-file", () -> {
@@ -50,6 +51,16 @@ public final class AppTestSupport {
     journalKey(registry);
   }
 
+  /**
+   * A node name of each application context's own: the contexts of one test JVM share the engine
+   * database and stay alive side by side, so with one name a starting context would release the
+   * jobs another one is running.
+   */
+  private static void nodeName(DynamicPropertyRegistry registry) {
+    String name = "test-node-" + UUID.randomUUID();
+    registry.add("switchman.node-name", () -> name);
+  }
+
   private static void journalKey(DynamicPropertyRegistry registry) {
     registry.add("switchman.journal.key-file", () -> {
       if (!Files.exists(JOURNAL_KEY)) {
@@ -62,6 +73,7 @@ public final class AppTestSupport {
   /** The lab profile without its servers; the demo users and the admin come from the profile. */
   public static void demoUsers(DynamicPropertyRegistry registry) {
     registry.add("switchman.data-dir", DATA_DIR::toString);
+    nodeName(registry);
     registry.add("switchman.lab.servers", () -> "false");
     journalKey(registry);
   }
