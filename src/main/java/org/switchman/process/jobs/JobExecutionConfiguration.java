@@ -2,17 +2,38 @@ package org.switchman.process.jobs;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.switchman.config.DbProperties;
+import org.switchman.config.DnsProperties;
+import org.switchman.config.EtcdProperties;
+import org.switchman.config.SshProperties;
+import org.switchman.config.SwitchoverProperties;
 
-/** This node's stable lock owner for the job executor ({@code switchman.node-name}, the host name by default). */
+/**
+ * The job executor's part in running each step once: this node's stable lock owner
+ * ({@code switchman.node-name}, the host name by default) and the check of the job lock time
+ * against the longest step.
+ */
 @Configuration(proxyBeanMethods = false)
 public class JobExecutionConfiguration {
 
   @Bean
   NodeLockOwnerPlugin nodeLockOwnerPlugin(@Value("${switchman.node-name:}") String nodeName) {
     return new NodeLockOwnerPlugin(nodeName.isBlank() ? hostName() : nodeName);
+  }
+
+  @Bean
+  JobLockTimeCheck jobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor,
+      ObjectProvider<SshProperties> ssh, ObjectProvider<EtcdProperties> etcd,
+      ObjectProvider<DnsProperties> dns, ObjectProvider<DbProperties> db,
+      ObjectProvider<SwitchoverProperties> switchover,
+      @Value("${switchman.ssh.handshake-timeout:10s}") Duration sshHandshake) {
+    return new JobLockTimeCheck(jobExecutor, ssh, etcd, dns, db, switchover, sshHandshake);
   }
 
   /** The host's name, which stays the same across restarts. */

@@ -1,0 +1,102 @@
+package org.switchman.process.jobs;
+
+import java.time.Duration;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.switchman.config.DbProperties;
+import org.switchman.config.DnsProperties;
+import org.switchman.config.EtcdProperties;
+import org.switchman.config.SshProperties;
+import org.switchman.config.SwitchoverProperties;
+
+/**
+ * Refuses to start when the job lock time ({@code camunda.bpm.job-execution.lock-time-in-millis})
+ * is not longer than the longest step ({@link StepDeadlines}), computed from this start's
+ * timeouts and topology: with a shorter lock, a long step's job would be acquired again while it
+ * still runs and run twice at once. Runs once every bean exists, before the job executor starts
+ * (the starter starts it when the application is ready).
+ */
+public class JobLockTimeCheck implements SmartInitializingSingleton {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobLockTimeCheck.class);
+  static final String LOCK_TIME = "camunda.bpm.job-execution.lock-time-in-millis";
+
+  private final ObjectProvider<JobExecutor> jobExecutor;
+  private final ObjectProvider<SshProperties> ssh;
+  private final ObjectProvider<EtcdProperties> etcd;
+  private final ObjectProvider<DnsProperties> dns;
+  private final ObjectProvider<DbProperties> db;
+  private final ObjectProvider<SwitchoverProperties> switchover;
+  private final Duration sshHandshake;
+
+  public JobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor, ObjectProvider<SshProperties> ssh,
+      ObjectProvider<EtcdProperties> etcd, ObjectProvider<DnsProperties> dns,
+      ObjectProvider<DbProperties> db, ObjectProvider<SwitchoverProperties> switchover,
+      Duration sshHandshake) {
+    this.jobExecutor = jobExecutor;
+    this.ssh = ssh;
+    this.etcd = etcd;
+    this.dns = dns;
+    this.db = db;
+    this.switchover = switchover;
+    this.sshHandshake = sshHandshake;
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    JobExecutor executor = jobExecutor.getIfAvailable();
+    if (executor == null) {
+      return;
+    }
+    check(Duration.ofMillis(executor.getLockTimeInMillis()), deadlines());
+  }
+
+  /** The deadlines of this start's settings and topology. */
+  public StepDeadlines deadlines() {
+    return deadlines(
+        ssh.getIfAvailable(() -> new SshProperties(null, null, null, null, null, null, null, null,
+            null)),
+        etcd.getIfAvailable(() -> new EtcdProperties(null, null, null)),
+        dns.getIfAvailable(() -> new DnsProperties(null, null, null, null, null)),
+        db.getIfAvailable(() -> new DbProperties(null, null, null, null, null, null)),
+        switchover.getIfAvailable(() -> new SwitchoverProperties(null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null)),
+        sshHandshake);
+  }
+
+  static StepDeadlines deadlines(SshProperties ssh, EtcdProperties etcd, DnsProperties dns,
+      DbProperties db, SwitchoverProperties switchover, Duration sshHandshake) {
+    StepDeadlines.Bounds bounds = new StepDeadlines.Bounds(ssh.connectTimeout(), sshHandshake,
+        switchover.commandTimeout(), etcd.timeout(), dns.timeout(), db.connectTimeout(),
+        db.queryTimeout(), switchover.catchUpAttempts(), switchover.catchUpInterval());
+    StepDeadlines.Topology topology = new StepDeadlines.Topology(switchover.maintenanceHosts(),
+        switchover.jobrunners(), switchover.dbMasterHosts(), db.sections(), switchover.services(),
+        switchover.datacenters().size());
+    return new StepDeadlines(bounds, topology);
+  }
+
+  /**
+   * @throws IllegalStateException naming the setting, the longest step and the value needed, when
+   *     the lock time is not longer than that step's deadline
+   */
+  static void check(Duration lockTime, StepDeadlines deadlines) {
+    StepDeadlines.Step longest = deadlines.longest();
+    if (lockTime.compareTo(longest.deadline()) <= 0) {
+      throw new IllegalStateException(LOCK_TIME + " is " + lockTime.toMillis() + " ("
+          + minutes(lockTime) + "), not longer than the longest step: " + longest.process() + " "
+          + longest.activity() + " can run " + minutes(longest.deadline()) + " (" + longest.calls()
+          + ", each at its timeout). A job whose lock expires while its step runs is acquired"
+          + " again and runs a second time beside the first. Set " + LOCK_TIME + " above "
+          + longest.deadline().toMillis() + ", or shorten the timeouts or the topology.");
+    }
+    LOG.info("Job lock time {} is longer than the longest step, {} {} ({})", minutes(lockTime),
+        longest.process(), longest.activity(), minutes(longest.deadline()));
+  }
+
+  private static String minutes(Duration duration) {
+    return duration.toMinutes() + " min " + duration.toSecondsPart() + " s";
+  }
+}
