@@ -1,13 +1,12 @@
 package org.switchman.process.jobs;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.JobQueryImpl;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
+import org.camunda.bpm.engine.runtime.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,17 +82,19 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
    * @return how many jobs were released
    */
   int releaseOwnLocks() {
-    String table = configuration.getDatabaseTablePrefix() + "ACT_RU_JOB";
     return configuration.getCommandExecutorTxRequired().execute(commandContext -> {
-      Connection connection = commandContext.getDbSqlSession().getSqlSession().getConnection();
-      try (PreparedStatement release = connection.prepareStatement("UPDATE " + table
-          + " SET LOCK_OWNER_ = NULL, LOCK_EXP_TIME_ = NULL, REV_ = REV_ + 1"
-          + " WHERE LOCK_OWNER_ = ?")) {
-        release.setString(1, nodeName);
-        return release.executeUpdate();
-      } catch (SQLException e) {
-        throw new ProcessEngineException("Cannot release the jobs locked by " + nodeName, e);
+      int released = 0;
+      for (Job job : commandContext.getJobManager().findJobsByQueryCriteria(new JobQueryImpl(),
+          null)) {
+        JobEntity entity = (JobEntity) job;
+        if (nodeName.equals(entity.getLockOwner())) {
+          // written back when the command ends, checked against the job's revision
+          entity.setLockOwner(null);
+          entity.setLockExpirationTime(null);
+          released++;
+        }
       }
+      return released;
     });
   }
 }
