@@ -2,7 +2,6 @@ package org.switchman.process.jobs;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,9 +30,8 @@ public class JobExecutionConfiguration {
   JobLockTimeCheck jobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor,
       ObjectProvider<SshProperties> ssh, ObjectProvider<EtcdProperties> etcd,
       ObjectProvider<DnsProperties> dns, ObjectProvider<DbProperties> db,
-      ObjectProvider<SwitchoverProperties> switchover,
-      @Value("${switchman.ssh.handshake-timeout:10s}") Duration sshHandshake) {
-    return new JobLockTimeCheck(jobExecutor, ssh, etcd, dns, db, switchover, sshHandshake);
+      ObjectProvider<SwitchoverProperties> switchover) {
+    return new JobLockTimeCheck(jobExecutor, ssh, etcd, dns, db, switchover);
   }
 
   /** The host's name, which stays the same across restarts. */

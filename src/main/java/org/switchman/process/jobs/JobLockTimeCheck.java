@@ -30,19 +30,16 @@ public class JobLockTimeCheck implements SmartInitializingSingleton {
   private final ObjectProvider<DnsProperties> dns;
   private final ObjectProvider<DbProperties> db;
   private final ObjectProvider<SwitchoverProperties> switchover;
-  private final Duration sshHandshake;
 
   public JobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor, ObjectProvider<SshProperties> ssh,
       ObjectProvider<EtcdProperties> etcd, ObjectProvider<DnsProperties> dns,
-      ObjectProvider<DbProperties> db, ObjectProvider<SwitchoverProperties> switchover,
-      Duration sshHandshake) {
+      ObjectProvider<DbProperties> db, ObjectProvider<SwitchoverProperties> switchover) {
     this.jobExecutor = jobExecutor;
     this.ssh = ssh;
     this.etcd = etcd;
     this.dns = dns;
     this.db = db;
     this.switchover = switchover;
-    this.sshHandshake = sshHandshake;
   }
 
   @Override
@@ -63,15 +60,15 @@ public class JobLockTimeCheck implements SmartInitializingSingleton {
         dns.getIfAvailable(() -> new DnsProperties(null, null, null, null, null)),
         db.getIfAvailable(() -> new DbProperties(null, null, null, null, null, null)),
         switchover.getIfAvailable(() -> new SwitchoverProperties(null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null)),
-        sshHandshake);
+            null, null, null, null, null, null, null, null, null, null, null)));
   }
 
   static StepDeadlines deadlines(SshProperties ssh, EtcdProperties etcd, DnsProperties dns,
-      DbProperties db, SwitchoverProperties switchover, Duration sshHandshake) {
-    StepDeadlines.Bounds bounds = new StepDeadlines.Bounds(ssh.connectTimeout(), sshHandshake,
-        switchover.commandTimeout(), etcd.timeout(), dns.timeout(), db.connectTimeout(),
-        db.queryTimeout(), switchover.catchUpAttempts(), switchover.catchUpInterval());
+      DbProperties db, SwitchoverProperties switchover) {
+    StepDeadlines.Bounds bounds = new StepDeadlines.Bounds(ssh.connectTimeout(),
+        ssh.handshakeTimeout(), switchover.commandTimeout(), etcd.timeout(), dns.timeout(),
+        db.connectTimeout(), db.queryTimeout(), switchover.catchUpAttempts(),
+        switchover.catchUpInterval());
     StepDeadlines.Topology topology = new StepDeadlines.Topology(switchover.maintenanceHosts(),
         switchover.jobrunners(), switchover.dbMasterHosts(), db.sections(), switchover.services(),
         switchover.datacenters().size());

@@ -42,10 +42,11 @@ class StepDeadlinesTest {
         masters, null, null, null, commandTimeout, null, null, null, null, null, null, null);
     // the lab's adapter timeouts (LabAdapterSettings): SSH connect 3 s, DB connect 3 s, query 10 s
     return JobLockTimeCheck.deadlines(
-        new SshProperties(null, null, null, null, null, Duration.ofSeconds(3), null, null, null),
+        new SshProperties(null, null, null, null, null, Duration.ofSeconds(3), null, null, null,
+            Duration.ofSeconds(10)),
         new EtcdProperties(null, null, null), new DnsProperties(null, null, null, null, null),
         new DbProperties(null, null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(10)),
-        switchover, Duration.ofSeconds(10));
+        switchover);
   }
 
   @Test
