@@ -18,8 +18,8 @@ import java.util.Map;
  * bound:
  * <ul>
  *   <li>an SSH connection to a host (once per host and step; connections are reused): the TCP
- *       connect timeout, three handshake stages (banner and key exchange, authentication, and
- *       the first answer) at the handshake timeout each, and the pauses between the retries of a
+ *       connect timeout, three handshake stages (the banner, the key exchange, the
+ *       authentication) at the handshake timeout each, and the pauses between the retries of a
  *       refused connection;
  *   <li>an SSH command: opening its session (handshake timeout) and the command timeout the
  *       switchover gives every command. A command that has exited is assumed to deliver its
