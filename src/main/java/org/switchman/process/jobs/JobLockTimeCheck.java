@@ -5,7 +5,8 @@ import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.switchman.config.DbProperties;
 import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
@@ -16,10 +17,14 @@ import org.switchman.config.SwitchoverProperties;
  * Refuses to start when the job lock time ({@code camunda.bpm.job-execution.lock-time-in-millis})
  * is not longer than the longest step ({@link StepDeadlines}), computed from this start's
  * timeouts and topology: with a shorter lock, a long step's job would be acquired again while it
- * still runs and run twice at once. Runs once every bean exists, before the job executor starts
- * (the starter starts it when the application is ready).
+ * still runs and run twice at once.
+ *
+ * <p>Runs as the application's first runner: after the context has started (so that the lab's
+ * topology is known without holding up the engine's start) and before the job executor starts,
+ * which the starter does once the application is ready, after the runners. A refusal ends the
+ * start, and the application closes its context as after any failed runner.
  */
-public class JobLockTimeCheck implements SmartInitializingSingleton {
+public class JobLockTimeCheck implements ApplicationRunner, org.springframework.core.Ordered {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobLockTimeCheck.class);
   static final String LOCK_TIME = "camunda.bpm.job-execution.lock-time-in-millis";
@@ -43,7 +48,12 @@ public class JobLockTimeCheck implements SmartInitializingSingleton {
   }
 
   @Override
-  public void afterSingletonsInstantiated() {
+  public int getOrder() {
+    return HIGHEST_PRECEDENCE;
+  }
+
+  @Override
+  public void run(ApplicationArguments arguments) {
     JobExecutor executor = jobExecutor.getIfAvailable();
     if (executor == null) {
       return;

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.SwitchmanApplication;
@@ -17,14 +20,16 @@ import org.switchman.support.FakeSite;
 /**
  * The application's job executor at startup: it locks jobs under the node's name, and a lock
  * time shorter than the longest step stops the start with a message naming the setting and the
- * step.
+ * step. The refused start comes first: a start in the same JVM after it must work as ever.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobExecutorStartIT {
 
   private final Path root =
       Path.of("target", "test-data", "job-executor-" + UUID.randomUUID()).toAbsolutePath();
 
   @Test
+  @Order(2)
   void theJobExecutorLocksUnderTheNodeNameForLongerThanTheLongestStep() throws Exception {
     JournalKey.generate(root.resolve("journal.key"));
     try (ConfigurableApplicationContext app = start("--switchman.node-name=node-7")) {
@@ -37,6 +42,7 @@ class JobExecutorStartIT {
   }
 
   @Test
+  @Order(1)
   void aLockTimeShorterThanTheLongestStepStopsTheStart() throws Exception {
     JournalKey.generate(root.resolve("journal.key"));
     Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
