@@ -17,9 +17,10 @@ import org.switchman.config.ShutdownProperties;
 
 /**
  * Stops the job executor gently when the application stops (SIGTERM or a closed context): it
- * acquires no more jobs and starts none of those it had acquired (they run again once their lock
- * expires), gives the running steps {@code switchman.shutdown.step-grace} to finish and commit,
- * and only then interrupts them. An interrupted step throws {@link
+ * acquires no more jobs and starts none of those it had acquired (they run again when this node
+ * starts again and releases its own locks, or on another node once their lock expires), gives
+ * the running steps {@code switchman.shutdown.step-grace} to finish and commit, and only then
+ * interrupts them. An interrupted step throws {@link
  * org.switchman.runbook.port.StepInterruptedException}, which never opens an operator decision;
  * it gets {@code interrupt-grace} to record its failure.
  *
@@ -76,7 +77,7 @@ public class JobExecutorDrain implements SmartLifecycle {
     int active = pool.getActiveCount();
     if (active > 0 || !notStarted.isEmpty()) {
       LOG.info("Stopping: waiting up to {} for {} running step(s); {} acquired job batch(es) not"
-          + " started run again when their lock expires", grace, active, notStarted.size());
+          + " started run again at this node's restart", grace, active, notStarted.size());
     }
     if (awaitTermination(pool, grace)) {
       return true;

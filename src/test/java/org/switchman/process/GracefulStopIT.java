@@ -133,8 +133,10 @@ class GracefulStopIT {
     Path dataDir = Path.of("target", "test-data", "graceful-" + UUID.randomUUID()).toAbsolutePath();
     String run;
     long closeMillis;
+    // 400 catch-up looks make a section step's deadline 91 min: the job lock must outlast it
     try (ConfigurableApplicationContext app = start(dataDir,
-        "switchman.switchover.catch-up-attempts=400", "switchman.shutdown.step-grace=PT2S")) {
+        "switchman.switchover.catch-up-attempts=400", "switchman.shutdown.step-grace=PT2S",
+        "camunda.bpm.job-execution.lock-time-in-millis=6000000")) {
       run = runUntilS1Waits(app, 120);
       closeMillis = closeAndTime(app);
     }

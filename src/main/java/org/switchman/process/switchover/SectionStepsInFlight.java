@@ -51,7 +51,7 @@ import org.switchman.config.SwitchoverProperties;
 public class SectionStepsInFlight {
 
   /**
-   * The longest one rollback job waits, below the job lock time (60 s), so the engine does not
+   * The longest one rollback job waits, far below the job lock time, so the engine does not
    * hand the same job to another thread meanwhile; a rollback that is still waiting then fails
    * and is retried by the engine.
    */

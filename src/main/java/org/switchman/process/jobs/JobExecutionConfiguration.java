@@ -1,0 +1,50 @@
+package org.switchman.process.jobs;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.switchman.config.DbProperties;
+import org.switchman.config.DnsProperties;
+import org.switchman.config.EtcdProperties;
+import org.switchman.config.SshProperties;
+import org.switchman.config.SwitchoverProperties;
+
+/**
+ * The job executor's part in running each step once: this node's stable lock owner
+ * ({@code switchman.node-name}, the host name by default) and the check of the job lock time
+ * against the longest step.
+ */
+@Configuration(proxyBeanMethods = false)
+public class JobExecutionConfiguration {
+
+  @Bean
+  NodeLockOwnerPlugin nodeLockOwnerPlugin(@Value("${switchman.node-name:}") String nodeName) {
+    return new NodeLockOwnerPlugin(nodeName.isBlank() ? hostName() : nodeName);
+  }
+
+  @Bean
+  JobLockTimeCheck jobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor,
+      ObjectProvider<SshProperties> ssh, ObjectProvider<EtcdProperties> etcd,
+      ObjectProvider<DnsProperties> dns, ObjectProvider<DbProperties> db,
+      ObjectProvider<SwitchoverProperties> switchover) {
+    return new JobLockTimeCheck(jobExecutor, ssh, etcd, dns, db, switchover);
+  }
+
+  /** The host's name, which stays the same across restarts. */
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String fromEnvironment = System.getenv("HOSTNAME");
+      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        return fromEnvironment;
+      }
+      throw new IllegalStateException("This host's name cannot be read (" + e.getMessage()
+          + "); set switchman.node-name to a name unique to this node", e);
+    }
+  }
+}
