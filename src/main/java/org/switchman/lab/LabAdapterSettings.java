@@ -100,7 +100,9 @@ public class LabAdapterSettings {
 
   /**
    * The lab's hosts per datacenter with the configured {@code switchman.switchover.*} timings;
-   * a TTL that cannot be read counts as the lab's discovery TTL.
+   * a TTL found already reduced counts as the lab's discovery TTL unless {@code
+   * switchman.switchover.ttl-if-unknown} is set (crash tests set production's 300 s, so that a
+   * resumed step that reports the fallback instead of the TTL it read shows in the restored TTLs).
    */
   static SwitchoverProperties switchover(LabTopology topology, Duration discoveryTtl,
       Environment environment) {
@@ -121,7 +123,9 @@ public class LabAdapterSettings {
         maintenance, jobrunners, dbMasters, "mw-cron", configured.catchUpAttempts(),
         configured.catchUpInterval(), configured.commandTimeout(), configured.maxLagSeconds(),
         configured.approvalTimeout(), configured.approvalReminder(),
-        discoveryTtl.toSeconds(), configured.decisionEscalationFirst(),
+        environment.containsProperty("switchman.switchover.ttl-if-unknown")
+            ? configured.ttlIfUnknown() : discoveryTtl.toSeconds(),
+        configured.decisionEscalationFirst(),
         configured.decisionEscalationInterval(), configured.readOnlyOverrunInterval());
   }
 
