@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -52,6 +53,7 @@ public class CrashPoint {
   private final AtomicInteger seen = new AtomicInteger();
   private final IntConsumer halt;
 
+  @Autowired
   public CrashPoint(Environment environment) {
     this(requireLab(environment).getProperty(PROPERTY, ""),
         status -> Runtime.getRuntime().halt(status));

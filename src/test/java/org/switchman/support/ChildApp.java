@@ -75,7 +75,8 @@ public final class ChildApp implements AutoCloseable {
     }
     Path dataDir = Path.of("target", "test-data", "child-" + UUID.randomUUID()).toAbsolutePath();
     try {
-      Files.createDirectories(dataDir);
+      Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
       JournalKey.generate(dataDir.resolve("journal.key"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -54,6 +54,8 @@ class CrashResumeIT {
   private static Lab lab;
   private static LabWorld world;
   private ChildApp app;
+  /** What the lock checks found while the run lived; asserted last, after the other checks. */
+  private final List<String> lockProblems = new ArrayList<>();
 
   @BeforeAll
   static void startLab() {
@@ -226,6 +228,8 @@ class CrashResumeIT {
     assertThat(incidents.size()).as(incidents.toString()).isZero();
     assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
     String outcome = runs.variable(run, "outcome");
+    record(crashPoint == null ? "kill at GO/NOGO" : crashPoint, firstStart, restarts, run1,
+        Duration.between(t0, Instant.now()), outcome);
     new JournalAssertions(app.port()).hold(run, entry -> false);
     if (finalGate == FinalGate.GO) {
       assertThat(outcome).isEqualTo("switched-over");
@@ -233,8 +237,7 @@ class CrashResumeIT {
     } else {
       world.verifyUnchanged(dcFrom, before);
     }
-    record(crashPoint == null ? "kill at GO/NOGO" : crashPoint, firstStart, restarts, run1,
-        Duration.between(t0, Instant.now()), outcome);
+    assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
   }
 
   /** Starts the application again on the same data directory, without the crash point. */
@@ -256,9 +259,10 @@ class CrashResumeIT {
       Rest.as(app.port(), "admin", "demo").delete("/engine-rest/process-instance/" + id
           + "?skipCustomListeners=false");
     }
-    assertThat(second.status()).as("a second start while run " + run + " lives: " + second.body())
-        .isEqualTo(409);
-    assertThat(second.body()).contains(run);
+    if (second.status() != 409 || !second.body().contains(run)) {
+      lockProblems.add(Instant.now() + " a second start while run " + run + " lives was answered "
+          + second.status() + ": " + second.body());
+    }
   }
 
   private void lockHeld(String run) {
@@ -270,7 +274,9 @@ class CrashResumeIT {
     if (!held && !new SwitchoverRuns(app.port()).history(run).path("state").asText().equals("ACTIVE")) {
       return; // it ended between the two reads and released its lock
     }
-    assertThat(held).as("the locks list the lock of run " + run + ": " + locks).isTrue();
+    if (!held && lockProblems.size() < 8) {
+      lockProblems.add(Instant.now() + " the locks did not list run " + run + ": " + locks);
+    }
   }
 
   private void decide(SwitchoverRuns runs, JsonNode task, String user, String decision) {
