@@ -205,6 +205,16 @@ public final class ChildApp implements AutoCloseable {
     }
   }
 
+  /** Whether the process ends within the limit (it may be halting while a request failed). */
+  public boolean dies(Duration limit) {
+    try {
+      return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** The exit status of the latest start, once it has ended. */
   public int exitValue() {
     return process.exitValue();

@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +33,7 @@ import org.switchman.support.SwitchoverRuns;
 /**
  * A live switchover whose node dies (SIGKILL, or a crash point's halt right after a change and
  * before the engine commits) and is started again on the same data directory, against a lab that
- * runs in this test JVM and so keeps its state across the crash. Each case drives the run to its
+ * runs in this test JVM and so keeps its state across the crash (a fresh lab for each case). Each case drives the run to its
  * end through REST as alice, bob and dave, and then checks: the run completed without incidents
  * and with the expected outcome, the journal (every INTENT closed, no overlapping executions, no
  * change performed twice, the chain intact), the site with the real clients, and, at every poll
@@ -51,14 +50,18 @@ class CrashResumeIT {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(12);
   private static final Path TIMES = Path.of("target", "crash-resume-times.txt");
 
-  private static Lab lab;
-  private static LabWorld world;
+  private Lab lab;
+  private LabWorld world;
   private ChildApp app;
   /** What the lock checks found while the run lived; asserted last, after the other checks. */
   private final List<String> lockProblems = new ArrayList<>();
 
-  @BeforeAll
-  static void startLab() {
+  /**
+   * A fresh lab for each case (eqiad primary, nothing locked), so that a case that fails halfway
+   * leaves nothing to the next one; it runs in this JVM and outlives every application crash.
+   */
+  @BeforeEach
+  void startLab() {
     Path dir = Path.of("target", "crash-it-lab").toAbsolutePath();
     LabConfig config = LabSlots.firstFree(slot -> LabConfig.forTests(Path.of("target"))
         .relocated(dir, "127." + (110 + slot), 11000 + 200 * slot)
@@ -67,17 +70,17 @@ class CrashResumeIT {
     world = new LabWorld(lab);
   }
 
-  @AfterAll
-  static void stopLab() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
-
+  /** Kills the application, then stops the lab. */
   @AfterEach
-  void killTheApplication() {
-    if (app != null) {
-      app.close();
+  void stopEverything() {
+    try {
+      if (app != null) {
+        app.close();
+      }
+    } finally {
+      if (lab != null) {
+        lab.close();
+      }
     }
   }
 
@@ -213,7 +216,7 @@ class CrashResumeIT {
           }
         }
       } catch (UncheckedIOException | IllegalStateException appWentDown) {
-        if (app.alive()) {
+        if (!app.dies(Duration.ofSeconds(10))) {
           throw appWentDown;
         }
         continue; // the crash point hit while we asked: the next round restarts it
@@ -296,7 +299,7 @@ class CrashResumeIT {
 
   private static void record(String point, Duration firstStart, List<Duration> restarts,
       Duration run, Duration total, String outcome) {
-    String line = String.format("%-52s first start %3d s, restart %s s, run to end %3d s,"
+    String line = String.format("%-52s app start %3d s, restart %s s, start to run end %3d s,"
         + " with checks %3d s, outcome %s%n", point, firstStart.toSeconds(),
         restarts.stream().map(d -> Long.toString(d.toSeconds())).toList(), run.toSeconds(),
         total.toSeconds(), outcome);
