@@ -1,5 +1,6 @@
 package org.switchman;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -49,6 +50,27 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule nothingButTheLabDependsOnTheLab = nothingButTheLabDependsOnTheLab("org.switchman");
+
+
+  @ArchTest
+  static final ArchRule onlyTheChokePointAndTheStepEndReachTheCrashPoint = noClasses()
+      .that().resideOutsideOfPackages("org.switchman.crash..", "org.switchman.process.crash..")
+      .and().doNotHaveFullyQualifiedName("org.switchman.infra.Mutations")
+      .should().dependOnClassesThat().resideInAPackage("org.switchman.crash..")
+      .because("the crash point halts the JVM on purpose and exists for crash tests only");
+
+  @ArchTest
+  static final ArchRule onlyTheCrashPointHaltsTheJvm = noClasses()
+      .that().resideOutsideOfPackage("org.switchman.crash..")
+      .should().callMethod(Runtime.class, "halt", int.class)
+      .because("a halt skips every shutdown hook; only the crash tests' crash point may do that");
+
+  @ArchTest
+  static final ArchRule theCrashPointExistsOnlyWhenItIsSet = classes()
+      .that().resideInAnyPackage("org.switchman.crash..", "org.switchman.process.crash..")
+      .and().areAnnotatedWith(org.springframework.stereotype.Component.class)
+      .should().beAnnotatedWith(org.springframework.boot.autoconfigure.condition.ConditionalOnProperty.class)
+      .because("without switchman.test.crash-point no crash point bean may exist");
 
   /** The layers under {@code root} ({@code root.runbook}, {@code root.infra}, …) form no cycle. */
   static ArchRule layersFreeOfCycles(String root) {

@@ -12,6 +12,12 @@ public final class LabProfile {
 
   public static final String NAME = "lab";
 
+  /**
+   * The profile whose adapters drive a lab running in another process, read from its {@code
+   * lab.env} ({@code org.switchman.lab.LabAttachSettings}); it brings no users of its own.
+   */
+  public static final String ATTACH = "lab-attach";
+
   private LabProfile() {}
 
   /** The property that, set to {@code false}, keeps the lab's servers from starting. */
@@ -25,5 +31,10 @@ public final class LabProfile {
   public static boolean hasServers(Environment environment) {
     return isActive(environment)
         && environment.getProperty(SERVERS, Boolean.class, Boolean.TRUE);
+  }
+
+  /** Whether a lab provides the adapters' settings: its own servers, or an attached lab. */
+  public static boolean providesAdapters(Environment environment) {
+    return hasServers(environment) || environment.acceptsProfiles(Profiles.of(ATTACH));
   }
 }

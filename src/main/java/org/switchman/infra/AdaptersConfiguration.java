@@ -21,7 +21,8 @@ import org.switchman.infra.ssh.SshRemoteExecutor;
 /**
  * The adapters, each created when its settings are present ({@code switchman.ssh.key-file},
  * {@code switchman.etcd.endpoints}, {@code switchman.db.admin-user}, {@code switchman.dns.server})
- * or when the {@code lab} profile provides them from the running lab. Each adapter validates its
+ * or when the {@code lab} profile provides them from the running lab ({@code lab-attach}: from a
+ * lab running in another process). Each adapter validates its
  * settings when it is created, so a wrong setting stops the startup with a message naming it.
  */
 @Configuration(proxyBeanMethods = false)
@@ -63,7 +64,7 @@ public class AdaptersConfiguration {
     return new DnsJavaDiscovery(settings, mutations);
   }
 
-  /** True when a property is set or the lab's servers run. */
+  /** True when a property is set or a lab provides the settings (its servers, or lab-attach). */
   private abstract static class ConfiguredOrLab implements Condition {
     private final String property;
 
@@ -74,7 +75,7 @@ public class AdaptersConfiguration {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       String value = context.getEnvironment().getProperty(property);
-      boolean lab = LabProfile.hasServers(context.getEnvironment());
+      boolean lab = LabProfile.providesAdapters(context.getEnvironment());
       return lab || (value != null && !value.isBlank());
     }
   }

@@ -3,9 +3,12 @@ package org.switchman.infra;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.crash.CrashPoint;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.Mutation;
@@ -55,9 +58,21 @@ public class Mutations {
   }
 
   private final Journal journal;
+  /** Crash tests only ({@link CrashPoint}); {@code null} everywhere else. */
+  private final CrashPoint crashPoint;
 
   public Mutations(Journal journal) {
+    this(journal, (CrashPoint) null);
+  }
+
+  @Autowired
+  public Mutations(Journal journal, ObjectProvider<CrashPoint> crashPoint) {
+    this(journal, crashPoint.getIfAvailable());
+  }
+
+  private Mutations(Journal journal, CrashPoint crashPoint) {
     this.journal = journal;
+    this.crashPoint = crashPoint;
   }
 
   /** {@link #apply(RunContext, Mutation, Act, PostCondition)} without a post-condition. */
@@ -117,6 +132,9 @@ public class Mutations {
       String output, Long durationMillis, String hostKey) {
     journal.append(new JournalEntry.Draft(run.runId(), run.step(), run.actor(), run.mode().value(),
         mutation.kind().name(), mutation.target(), action, outcome, output, durationMillis, hostKey));
+    if (crashPoint != null) {
+      crashPoint.journaled(run.step(), outcome);
+    }
   }
 
   private static long millisSince(long startedNanos) {

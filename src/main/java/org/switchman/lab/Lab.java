@@ -376,6 +376,12 @@ public final class Lab implements AutoCloseable {
     vars.put("LAB_MYSQL_ADMIN_PASSWORD", secrets.mysqlAdminPassword());
     vars.put("LAB_MYSQL_APP_USER", LabMariadb.APP_USER);
     vars.put("LAB_MYSQL_APP_PASSWORD", secrets.mysqlAppPassword());
+    // what an application attached to this lab needs beyond the endpoints (see LabAttachSettings)
+    vars.put("LAB_MYSQL_ADMIN_PASSWORD_FILE", config.runDir().resolve("mysql-admin-password")
+        .toString());
+    vars.put("LAB_LOOPBACK_NETWORK", config.loopbackNetwork());
+    vars.put("LAB_FLEET_SIZE", Integer.toString(config.fleetSize()));
+    vars.put("LAB_DISCOVERY_TTL_SECONDS", Long.toString(config.discoveryTtl().toSeconds()));
     return vars;
   }
 

@@ -27,6 +27,9 @@ import org.switchman.config.SshProperties;
  * start ({@link Lab#awaitStarted}, bounded by {@code switchman.lab.start-timeout}), so a setting
  * never names a file the lab has not written yet, and a lab that failed stops the application
  * with the lab's own error.
+ *
+ * <p>The static builders below are shared with {@link LabAttachSettings}, which points the
+ * adapters at a lab running in another process, so both profiles drive a lab the same way.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("lab")
@@ -37,39 +40,29 @@ public class LabAdapterSettings {
   @Primary
   SshProperties labSsh(Lab starting) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return new SshProperties(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(),
-        lab.hostsFile(), lab.sshPort(), Duration.ofSeconds(3), Duration.ofSeconds(60), 64,
-        64 * 1024);
+    return ssh(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(), lab.hostsFile(),
+        lab.sshPort());
   }
 
   @Bean
   @Primary
   EtcdProperties labEtcd(Lab starting) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(3), Duration.ofSeconds(30));
+    return etcd(lab.etcdEndpoint());
   }
 
   @Bean
   @Primary
   DnsProperties labDns(Lab starting) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return new DnsProperties(lab.dnsServer(), lab.dnsPort(), "discovery.wmnet", lab.tsigKeyFile(),
-        Duration.ofSeconds(3));
+    return dns(lab.dnsServer(), lab.dnsPort(), lab.tsigKeyFile());
   }
 
   @Bean
   @Primary
   DbProperties labDb(Lab starting) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    Path passwordFile = lab.mysqlAdminPasswordFile();
-    Map<String, String> masters = new HashMap<>();
-    for (String section : lab.topology().sections()) {
-      for (String dc : LabTopology.DATACENTERS) {
-        masters.put(section + "." + dc, "127.0.0.1:" + lab.mysqlPort(section, dc));
-      }
-    }
-    return new DbProperties(lab.mysqlAdminUser(), passwordFile, lab.topology().sections(), masters,
-        Duration.ofSeconds(3), Duration.ofSeconds(10));
+    return db(lab.mysqlAdminUser(), lab.mysqlAdminPasswordFile(), lab.config());
   }
 
   /** The switchover's hosts from the lab topology; short catch-up and approval settings stay default. */
@@ -77,14 +70,50 @@ public class LabAdapterSettings {
   @Primary
   SwitchoverProperties labSwitchover(Lab starting, Environment environment) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
+    return switchover(lab.topology(), lab.config().discoveryTtl(), environment);
+  }
+
+  static SshProperties ssh(String user, Path clientKey, Path knownHosts, Path hostsFile, int port) {
+    return new SshProperties(user, clientKey, knownHosts, hostsFile, port, Duration.ofSeconds(3),
+        Duration.ofSeconds(60), 64, 64 * 1024);
+  }
+
+  static EtcdProperties etcd(String endpoint) {
+    return new EtcdProperties(List.of(endpoint), Duration.ofSeconds(3), Duration.ofSeconds(30));
+  }
+
+  static DnsProperties dns(String server, int port, Path tsigKeyFile) {
+    return new DnsProperties(server, port, "discovery.wmnet", tsigKeyFile, Duration.ofSeconds(3));
+  }
+
+  /** Every master of the lab's sections in both datacenters, on its lab port. */
+  static DbProperties db(String adminUser, Path passwordFile, LabConfig config) {
+    Map<String, String> masters = new HashMap<>();
+    for (String section : config.sections()) {
+      for (String dc : LabTopology.DATACENTERS) {
+        masters.put(section + "." + dc, "127.0.0.1:" + config.mysqlPort(section, dc));
+      }
+    }
+    return new DbProperties(adminUser, passwordFile, config.sections(), masters,
+        Duration.ofSeconds(3), Duration.ofSeconds(10));
+  }
+
+  /**
+   * The lab's hosts per datacenter with the configured {@code switchman.switchover.*} timings;
+   * a TTL found already reduced counts as the lab's discovery TTL unless {@code
+   * switchman.switchover.ttl-if-unknown} is set (crash tests set production's 300 s, so that a
+   * resumed step that reports the fallback instead of the TTL it read shows in the restored TTLs).
+   */
+  static SwitchoverProperties switchover(LabTopology topology, Duration discoveryTtl,
+      Environment environment) {
     Map<String, List<String>> maintenance = new HashMap<>();
     Map<String, List<String>> jobrunners = new HashMap<>();
     Map<String, List<String>> dbMasters = new HashMap<>();
     for (String dc : LabTopology.DATACENTERS) {
-      maintenance.put(dc, hostsOf(lab, dc, "maintenance"));
-      jobrunners.put(dc, hostsOf(lab, dc, "jobrunner"));
-      dbMasters.put(dc, lab.topology().sections().stream()
-          .map(section -> lab.topology().dbMasterHost(section, dc).fqdn()).toList());
+      maintenance.put(dc, hostsOf(topology, dc, "maintenance"));
+      jobrunners.put(dc, hostsOf(topology, dc, "jobrunner"));
+      dbMasters.put(dc, topology.sections().stream()
+          .map(section -> topology.dbMasterHost(section, dc).fqdn()).toList());
     }
     Binder binder = Binder.get(environment);
     SwitchoverProperties configured = binder.bind("switchman.switchover",
@@ -94,12 +123,14 @@ public class LabAdapterSettings {
         maintenance, jobrunners, dbMasters, "mw-cron", configured.catchUpAttempts(),
         configured.catchUpInterval(), configured.commandTimeout(), configured.maxLagSeconds(),
         configured.approvalTimeout(), configured.approvalReminder(),
-        lab.config().discoveryTtl().toSeconds(), configured.decisionEscalationFirst(),
+        environment.containsProperty("switchman.switchover.ttl-if-unknown")
+            ? configured.ttlIfUnknown() : discoveryTtl.toSeconds(),
+        configured.decisionEscalationFirst(),
         configured.decisionEscalationInterval(), configured.readOnlyOverrunInterval());
   }
 
-  private static List<String> hostsOf(Lab lab, String dc, String cluster) {
-    return lab.topology().hosts().stream()
+  private static List<String> hostsOf(LabTopology topology, String dc, String cluster) {
+    return topology.hosts().stream()
         .filter(host -> host.dc().equals(dc) && host.cluster().equals(cluster))
         .map(LabTopology.Host::fqdn).toList();
   }

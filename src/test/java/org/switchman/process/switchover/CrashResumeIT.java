@@ -1,0 +1,326 @@
+package org.switchman.process.switchover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.switchman.crash.CrashPoint;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabSlots;
+import org.switchman.support.ChildApp;
+import org.switchman.support.JournalAssertions;
+import org.switchman.support.LabWorld;
+import org.switchman.support.Rest;
+import org.switchman.support.SwitchoverRuns;
+
+/**
+ * A live switchover whose node dies (SIGKILL, or a crash point's halt right after a change and
+ * before the engine commits) and is started again on the same data directory, against a lab that
+ * runs in this test JVM and so keeps its state across the crash (a fresh lab for each case). Each case drives the run to its
+ * end through REST as alice, bob and dave, and then checks: the run completed without incidents
+ * and with the expected outcome, the journal (every INTENT closed, no overlapping executions, no
+ * change performed twice, the chain intact), the site with the real clients, and, at every poll
+ * while the run lived, that {@code /switchman/api/locks} listed its lock and a second start was
+ * refused with 409.
+ *
+ * <p>{@code -Dswitchman.crash.matrix=all} adds a crash after the first change of every step of
+ * {@code dc-switchover} (and before the first change and at the step's end for four of them).
+ * Times per case go to {@code target/crash-resume-times.txt}.
+ */
+class CrashResumeIT {
+
+  private static final Duration START_LIMIT = Duration.ofMinutes(4);
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(12);
+  private static final Path TIMES = Path.of("target", "crash-resume-times.txt");
+
+  private Lab lab;
+  private LabWorld world;
+  private ChildApp app;
+  /** What the lock checks found while the run lived; asserted last, after the other checks. */
+  private final List<String> lockProblems = new ArrayList<>();
+
+  /**
+   * A fresh lab for each case (eqiad primary, nothing locked), so that a case that fails halfway
+   * leaves nothing to the next one; it runs in this JVM and outlives every application crash.
+   */
+  @BeforeEach
+  void startLab() {
+    Path dir = Path.of("target", "crash-it-lab").toAbsolutePath();
+    LabConfig config = LabSlots.firstFree(slot -> LabConfig.forTests(Path.of("target"))
+        .relocated(dir, "127." + (110 + slot), 11000 + 200 * slot)
+        .withDiscoveryTtl(Duration.ofSeconds(12)), 5);
+    lab = Lab.start(config);
+    world = new LabWorld(lab);
+  }
+
+  /** Kills the application, then stops the lab. */
+  @AfterEach
+  void stopEverything() {
+    try {
+      if (app != null) {
+        app.close();
+      }
+    } finally {
+      if (lab != null) {
+        lab.close();
+      }
+    }
+  }
+
+  /** How a case ends: GO at both gates, or NOGO at the final one. */
+  enum FinalGate { GO, NOGO }
+
+  @Test
+  void crashAfterStoppingMaintenanceThenNogoRestartsMaintenanceWhereItRan() {
+    crashAndResume("ServiceTask_StopMaintenance:PERFORMED:1", false, FinalGate.NOGO);
+  }
+
+  @Test
+  void crashAfterReducingATtlRestoresTheTtlAsRead() {
+    crashAndResume("ServiceTask_ReduceDiscoveryTtl:PERFORMED:1", false, FinalGate.GO);
+  }
+
+  @Test
+  void crashAfterReadOnlyOnFinishesTheSwitchover() {
+    crashAndResume("ServiceTask_SetMediaWikiReadOnly:PERFORMED:1", false, FinalGate.GO);
+  }
+
+  @Test
+  void crashAfterOneSectionWentReadOnlyFinishesTheSwitchover() {
+    crashAndResume("ServiceTask_SetOldMasterReadOnly:PERFORMED:1", false, FinalGate.GO);
+  }
+
+  @Test
+  void crashAfterDepoolingTheOldDatacenterFinishesTheSwitchover() {
+    crashAndResume("ServiceTask_DepoolOldDatacenter:PERFORMED:1", false, FinalGate.GO);
+  }
+
+  @Test
+  void killWhileWaitingAtGoNogoResumesAtTheGate() {
+    crashAndResume(null, true, FinalGate.GO);
+  }
+
+  /** Every async step of dc-switchover; the four of the review also before the change and at the end. */
+  static Stream<String> everyStep() {
+    List<String> points = new ArrayList<>();
+    for (String step : List.of("ServiceTask_DisablePuppetOnMaintenanceHosts",
+        "ServiceTask_ReduceDiscoveryTtl", "ServiceTask_WarmUpCaches",
+        "ServiceTask_DowntimeReadOnlyChecks", "ServiceTask_StopMaintenance",
+        "ServiceTask_SetMediaWikiReadOnly", "ServiceTask_SetOldMasterReadOnly",
+        "ServiceTask_PoolNewDatacenter", "ServiceTask_SetMasterDatacenter",
+        "ServiceTask_DepoolOldDatacenter", "ServiceTask_SetNewMasterReadWrite",
+        "ServiceTask_SetMediaWikiReadWrite", "ServiceTask_RestartEnvoyOnJobrunners",
+        "ServiceTask_StartMaintenance", "ServiceTask_RestoreDiscoveryTtl",
+        "ServiceTask_RunPuppetOnDbMasters")) {
+      points.add(step + ":PERFORMED:1");
+    }
+    for (String step : List.of("ServiceTask_RunPreChecks", "ServiceTask_CheckDiscoveryDns",
+        "ServiceTask_CheckSwitchedOverState")) {
+      points.add(step + ":" + CrashPoint.STEP_END);
+    }
+    for (String step : List.of("ServiceTask_StopMaintenance", "ServiceTask_SetMediaWikiReadOnly",
+        "ServiceTask_SetOldMasterReadOnly", "ServiceTask_DepoolOldDatacenter")) {
+      points.add(step + ":INTENT:1");
+      points.add(step + ":" + CrashPoint.STEP_END);
+    }
+    return points.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyStep")
+  @EnabledIfSystemProperty(named = "switchman.crash.matrix", matches = "all")
+  void crashAtEveryStep(String point) {
+    crashAndResume(point, false, FinalGate.GO);
+  }
+
+  // ---------------------------------------------------------------- the case
+
+  /**
+   * Starts the application (with the crash point, if any), starts a live switchover from the
+   * primary, drives it to its end through every crash and restart, and checks the outcome.
+   *
+   * @param crashPoint {@code switchman.test.crash-point} for the first start, or {@code null}
+   * @param killAtFirstGate SIGKILL the application once when the run waits at GO/NOGO
+   */
+  private void crashAndResume(String crashPoint, boolean killAtFirstGate, FinalGate finalGate) {
+    Instant t0 = Instant.now();
+    app = ChildApp.attachedTo(lab, Map.of(
+        "switchman.switchover.catch-up-attempts", "8",
+        // production's fallback: a resumed TTL step that forgot the TTL it read restores 300 s
+        "switchman.switchover.ttl-if-unknown", "300"));
+    Duration firstStart = app.startAndAwaitHealthy(
+        crashPoint == null ? Map.of() : Map.of(CrashPoint.PROPERTY, crashPoint), START_LIMIT);
+    String dcFrom = world.primary();
+    String dcTo = LabWorld.other(dcFrom);
+    Map<String, String> before = world.state();
+    SwitchoverRuns runs = new SwitchoverRuns(app.port());
+    String run = runs.start(dcFrom, dcTo, "live");
+    lockHeldAndSecondStartRefused(run);
+
+    int crashes = 0;
+    List<Duration> restarts = new ArrayList<>();
+    boolean killedAtGate = false;
+    Instant deadline = Instant.now().plus(RUN_LIMIT);
+    while (true) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("run " + run + " has not ended within " + RUN_LIMIT + "; "
+            + diagnostics());
+      }
+      if (!app.alive()) {
+        assertThat(crashPoint).as("the application died without a crash point:\n" + app.logTail(60))
+            .isNotNull();
+        assertThat(app.exitValue()).as(app.logTail(40)).isEqualTo(CrashPoint.EXIT_STATUS);
+        assertThat(app.logTail(200)).contains("CRASH POINT " + crashPoint);
+        crashes++;
+        restarts.add(restart(run));
+        continue;
+      }
+      try {
+        if (!runs.history(run).path("state").asText().equals("ACTIVE")) {
+          break;
+        }
+        lockHeld(run);
+        JsonNode tasks = Rest.as(app.port(), "admin", "demo")
+            .get("/engine-rest/task?processInstanceId=" + run).json();
+        if (tasks.size() > 0) {
+          JsonNode task = tasks.get(0);
+          String key = task.path("taskDefinitionKey").asText();
+          if (key.equals("UserTask_GoNoGo") && killAtFirstGate && !killedAtGate) {
+            killedAtGate = true;
+            app.kill();
+            crashes++;
+            restarts.add(restart(run));
+          } else if (key.equals("UserTask_GoNoGo")) {
+            decide(runs, task, "bob", "GO");
+          } else if (key.equals("UserTask_FinalGoNoGo")) {
+            decide(runs, task, "dave", finalGate.name());
+          } else {
+            throw new AssertionError("run " + run + " asks " + key + ": "
+                + Rest.as(app.port(), "admin", "demo").get("/engine-rest/task/"
+                    + task.path("id").asText() + "/variables").body());
+          }
+        }
+      } catch (UncheckedIOException | IllegalStateException appWentDown) {
+        if (!app.dies(Duration.ofSeconds(10))) {
+          throw appWentDown;
+        }
+        continue; // the crash point hit while we asked: the next round restarts it
+      }
+      sleep(500);
+    }
+    Duration run1 = Duration.between(t0, Instant.now());
+    assertThat(crashes).as("the crash happened once (a crash point that is never reached fails here)")
+        .isEqualTo(1);
+
+    JsonNode incidents = Rest.as(app.port(), "admin", "demo").get("/engine-rest/incident").json();
+    assertThat(incidents.size()).as(incidents.toString()).isZero();
+    assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
+    String outcome = runs.variable(run, "outcome");
+    record(crashPoint == null ? "kill at GO/NOGO" : crashPoint, firstStart, restarts, run1,
+        Duration.between(t0, Instant.now()), outcome);
+    new JournalAssertions(app.port()).hold(run, entry -> false);
+    if (finalGate == FinalGate.GO) {
+      assertThat(outcome).isEqualTo("switched-over");
+      world.verifySwitchedTo(dcTo, dcFrom, before);
+    } else {
+      world.verifyUnchanged(dcFrom, before);
+    }
+    assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
+  }
+
+  /** Starts the application again on the same data directory, without the crash point. */
+  private Duration restart(String run) {
+    Duration took = app.startAndAwaitHealthy(Map.of(), START_LIMIT);
+    lockHeldAndSecondStartRefused(run);
+    return took;
+  }
+
+  private void lockHeldAndSecondStartRefused(String run) {
+    lockHeld(run);
+    // a dry-run changes nothing even if it were wrongly accepted; from the primary of now, so
+    // that only the lock can refuse it
+    String primary = world.primary();
+    Rest.Reply second = new SwitchoverRuns(app.port()).tryStart(primary, LabWorld.other(primary),
+        "dry-run");
+    if (second.status() == 200) {
+      String id = second.json().path("id").asText();
+      Rest.as(app.port(), "admin", "demo").delete("/engine-rest/process-instance/" + id
+          + "?skipCustomListeners=false");
+    }
+    if (second.status() != 409 || !second.body().contains(run)) {
+      lockProblems.add(Instant.now() + " a second start while run " + run + " lives was answered "
+          + second.status() + ": " + second.body());
+    }
+  }
+
+  private void lockHeld(String run) {
+    JsonNode locks = Rest.as(app.port(), "carol", "demo").get("/switchman/api/locks").json();
+    boolean held = false;
+    for (JsonNode lock : locks) {
+      held |= lock.path("runId").asText().equals(run);
+    }
+    if (!held && !new SwitchoverRuns(app.port()).history(run).path("state").asText().equals("ACTIVE")) {
+      return; // it ended between the two reads and released its lock
+    }
+    if (!held && lockProblems.size() < 8) {
+      lockProblems.add(Instant.now() + " the locks did not list run " + run + ": " + locks);
+    }
+  }
+
+  private void decide(SwitchoverRuns runs, JsonNode task, String user, String decision) {
+    runs.complete(Rest.as(app.port(), user, "demo"), task.path("id").asText(),
+        "{\"decision\":{\"value\":\"" + decision + "\"},\"comment\":{\"value\":\"" + decision
+            + " from " + user + "\"}}");
+  }
+
+  private String diagnostics() {
+    try {
+      Rest admin = Rest.as(app.port(), "admin", "demo");
+      return "open tasks: " + admin.get("/engine-rest/task").body() + ", incidents: "
+          + admin.get("/engine-rest/incident").body() + ", jobs: "
+          + admin.get("/engine-rest/job").body();
+    } catch (UncheckedIOException down) {
+      return "the application does not answer; its log ends:\n" + app.logTail(40);
+    }
+  }
+
+  private static void record(String point, Duration firstStart, List<Duration> restarts,
+      Duration run, Duration total, String outcome) {
+    String line = String.format("%-52s app start %3d s, restart %s s, start to run end %3d s,"
+        + " with checks %3d s, outcome %s%n", point, firstStart.toSeconds(),
+        restarts.stream().map(d -> Long.toString(d.toSeconds())).toList(), run.toSeconds(),
+        total.toSeconds(), outcome);
+    System.out.print("crash case " + line);
+    try {
+      Files.writeString(TIMES, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.switchman.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.switchman.lab.Cli;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabTopology;
+
+/**
+ * The site in a lab as the real clients see it (etcdctl, dig, mysql, ssh), never through
+ * Switchman's own adapters: what a switchover must leave behind, and what a rolled-back one must
+ * leave unchanged.
+ */
+public final class LabWorld {
+
+  private static final List<String> SERVICES = LabTopology.MEDIAWIKI_SERVICES;
+
+  private final Lab lab;
+
+  public LabWorld(Lab lab) {
+    this.lab = lab;
+  }
+
+  /** The datacenter that {@code WMFMasterDatacenter} names now. */
+  public String primary() {
+    String value = etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter");
+    for (String dc : LabTopology.DATACENTERS) {
+      if (value.contains("\"" + dc + "\"")) {
+        return dc;
+      }
+    }
+    throw new AssertionError("WMFMasterDatacenter names no datacenter: " + value);
+  }
+
+  public static String other(String dc) {
+    return LabTopology.DATACENTERS.stream().filter(d -> !d.equals(dc)).findFirst().orElseThrow();
+  }
+
+  /** Everything a switchover changes or must restore, by name. */
+  public Map<String, String> state() {
+    Map<String, String> state = new LinkedHashMap<>();
+    state.put("WMFMasterDatacenter", etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"));
+    for (String dc : LabTopology.DATACENTERS) {
+      state.put("ReadOnly " + dc, etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"));
+      for (String service : SERVICES) {
+        state.put("discovery " + service + " " + dc, etcd("/conftool/v1/discovery/" + service + "/" + dc));
+      }
+      for (String section : lab.topology().sections()) {
+        state.put("read_only " + section + " " + dc, sql(section, dc, "SELECT @@global.read_only"));
+      }
+    }
+    for (String host : maintenanceHosts()) {
+      state.put("mw-cron " + host, ssh(host, "systemctl is-active mw-cron"));
+      state.put("puppet " + host, ssh(host, "puppet-enabled"));
+    }
+    for (String service : SERVICES) {
+      state.put("dns " + service, dns(service));
+    }
+    return state;
+  }
+
+  private List<String> maintenanceHosts() {
+    return lab.topology().hosts().stream().filter(h -> h.cluster().equals("maintenance"))
+        .map(LabTopology.Host::fqdn).toList();
+  }
+
+  /**
+   * The site after a switchover to {@code dcTo}: ReadOnly off in both datacenters, {@code
+   * WMFMasterDatacenter} on it, discovery and DNS on it with the TTLs of {@code before}, its
+   * masters writable and the old ones read-only (and taking the write load), puppet enabled.
+   */
+  public void verifySwitchedTo(String dcTo, String dcFrom, Map<String, String> before) {
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).as("ReadOnly " + dc)
+          .contains("false");
+    }
+    for (String service : SERVICES) {
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
+      String ttlBefore = before.get("dns " + service).split(" ")[0];
+      assertThat(dns(service)).as("DNS of " + service + ": TTL as read before the run, target "
+          + dcTo).isEqualTo(ttlBefore + " " + service + ".svc." + dcTo + ".wmnet.");
+    }
+    for (String host : maintenanceHosts()) {
+      assertThat(ssh(host, "puppet-enabled")).as("puppet on " + host).isEqualTo(before.get("puppet " + host));
+    }
+    Instant after = Instant.now();
+    for (String section : lab.topology().sections()) {
+      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section + " " + dcFrom).isEqualTo("1");
+      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section + " " + dcTo).isEqualTo("0");
+    }
+    SwitchoverRuns.await(() -> lab.topology().sections().stream().allMatch(section -> Long.parseLong(
+        sql(section, dcTo, "SELECT COUNT(*) FROM wiki.edits WHERE dc='" + dcTo + "' AND ts > '"
+            + after.toString().replace("T", " ").replace("Z", "") + "'")) > 0),
+        Duration.ofSeconds(15), () -> "the write load writes to the " + dcTo + " masters");
+  }
+
+  /**
+   * The site as it was before a run that was rolled back or stopped: ReadOnly off, the old
+   * masters writable, discovery and DNS on {@code dcFrom} with the TTLs as read, maintenance
+   * running where it ran, puppet as it was; and every other value of {@link #state()} unchanged.
+   */
+  public void verifyUnchanged(String dcFrom, Map<String, String> before) {
+    Map<String, String> now = state();
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(now.get("ReadOnly " + dc)).as("ReadOnly " + dc).contains("false");
+    }
+    for (String section : lab.topology().sections()) {
+      assertThat(now.get("read_only " + section + " " + dcFrom)).as(section + " " + dcFrom + " writable")
+          .isEqualTo("0");
+    }
+    for (String service : SERVICES) {
+      assertThat(now.get("dns " + service)).as("DNS of " + service)
+          .endsWith(service + ".svc." + dcFrom + ".wmnet.").isEqualTo(before.get("dns " + service));
+      assertThat(now.get("discovery " + service + " " + dcFrom)).contains("\"pooled\":true");
+    }
+    for (String host : maintenanceHosts()) {
+      assertThat(now.get("mw-cron " + host)).as("mw-cron on " + host).isEqualTo(before.get("mw-cron " + host));
+      assertThat(now.get("puppet " + host)).as("puppet on " + host).isEqualTo(before.get("puppet " + host));
+    }
+    assertThat(now).isEqualTo(before);
+  }
+
+  private String etcd(String key) {
+    Cli.Result result = Cli.etcdctl(lab, "get", key, "--print-value-only");
+    assertThat(result.exit()).as(result.all()).isZero();
+    return result.out().strip();
+  }
+
+  /** "TTL TARGET" of the record as BIND answers it. */
+  private String dns(String service) {
+    String answer = Cli.dig(lab, service + ".discovery.wmnet", "CNAME").out().strip();
+    String[] fields = answer.split("\\s+");
+    assertThat(fields).as(answer).hasSize(5);
+    return fields[1] + " " + fields[4];
+  }
+
+  private String sql(String section, String dc, String query) {
+    Cli.Result result = Cli.mysql(lab, section, dc, query);
+    assertThat(result.exit()).as(result.all()).isZero();
+    return result.out().strip();
+  }
+
+  private String ssh(String host, String command) {
+    return Cli.ssh(lab, host, command).out().strip();
+  }
+}
