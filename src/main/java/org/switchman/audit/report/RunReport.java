@@ -45,7 +45,8 @@ public record RunReport(String format, Instant generatedAt, RunSummary summary,
     List<JournalEntry> entries = journal.stream().map(e -> new JournalEntry(e.seq(), e.at(),
         line(e.runId()), line(e.step()), line(e.actor()), line(e.mode()), line(e.kind()),
         line(e.target()), line(e.action()), line(e.outcome()), PlainText.multiLine(e.output()),
-        e.durationMillis(), line(e.hostKeyFingerprint()), e.previousHash(), e.hash(), e.scheme()))
+        e.durationMillis(), line(e.hostKeyFingerprint()), e.previousHash(), e.hash(), e.scheme(),
+        line(e.idempotencyKey())))
         .toList();
     List<Approval> cleanApprovals = approvals.stream().map(a -> new Approval(line(a.step()),
         line(a.task()), line(a.user()), a.at(), line(a.decision()), PlainText.multiLine(a.comment()),
