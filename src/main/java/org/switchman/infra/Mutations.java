@@ -320,8 +320,10 @@ public class Mutations implements Reconciler {
 
   /**
    * Settles the open attempts and tells whether the change is in effect, so that it must not
-   * be made again. Without a step instance (outside the engine) only open attempts are
-   * settled: a call cannot be told from a deliberate repeat.
+   * be made again. A performed attempt found in effect is confirmed once ({@code RECONCILED
+   * applied} under its key); an attempt whose last word is already such an entry is not journaled
+   * again. Without a step instance (outside the engine) only open attempts are settled: a call
+   * cannot be told from a deliberate repeat.
    */
   private boolean settle(Attempts earlier, RunContext run, Mutation mutation) throws Exception {
     if (earlier.isEmpty()) {
@@ -338,8 +340,8 @@ public class Mutations implements Reconciler {
     }
     boolean inEffect = seen.state() == Observation.State.APPLIED
         || seen.state() == Observation.State.NO_TRACE;
-    if (inEffect) {
-      JournalEntry performed = done.get(done.size() - 1);
+    JournalEntry performed = done.get(done.size() - 1);
+    if (inEffect && PERFORMED.equals(performed.outcome())) {
       record(run, mutation, mutation.action(), RECONCILED, APPLIED + "\nconfirms entry "
           + performed.seq() + " (" + performed.outcome() + "): the change is in effect and is not"
           + " made again\nobserved: " + seen.observed(), null, null, performed.idempotencyKey());

@@ -246,6 +246,10 @@ class MutationsTest {
         .containsExactly("INTENT", "PERFORMED", "RECONCILED");
     assertThat(journal.all().get(2).output()).startsWith("applied\nconfirms entry 2 (PERFORMED)");
     assertThat(probedSince).containsExactly(journal.all().get(0).at());
+
+    mutations.apply(attempt(3), RESTART_ENVOY, this::act);
+    assertThat(acted).as("nor by a third attempt").hasValue(1);
+    assertThat(journal.all()).as("confirmed once").hasSize(3);
   }
 
   @Test
