@@ -212,6 +212,15 @@ class MutationsTest {
   }
 
   @Test
+  void aChangeInterruptedByShutdownIsUnknownToo() {
+    assertThatThrownBy(() -> mutations.apply(attempt(1), RESTART_ENVOY, () -> {
+      throw new org.switchman.runbook.port.StepInterruptedException("waiting for etcd",
+          new InterruptedException());
+    }));
+    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+  }
+
+  @Test
   void theOpenAttemptsOfTheRunningAttemptItselfAreLeftAlone() {
     probeSays(Mutations.Observation.notApplied("-"));
     crashAfterActing(RESTART_ENVOY);
