@@ -242,13 +242,13 @@ class SshRemoteExecutorIT {
 
   @Test
   void aRestartThatTimesOutIsUnknownAndTheNextAttemptFindsItDone() throws Exception {
-    String host = "mw2010.codfw.wmnet";
+    String host = "mw2006.codfw.wmnet";
     LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
-        "php-fpm", null, null, 3, null));
+        "envoyproxy", null, null, 3, null));
     RunContext first = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
         ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:1");
     try {
-      assertThatThrownBy(() -> ssh.execute(first, host, "codfw", "systemctl restart php-fpm",
+      assertThatThrownBy(() -> ssh.execute(first, host, "codfw", "systemctl restart envoyproxy",
           Duration.ofSeconds(1))).isInstanceOf(RemoteExecutionException.CommandTimedOut.class);
       assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
       Thread.sleep(4000); // the abandoned restart finishes on the host
@@ -259,15 +259,15 @@ class SshRemoteExecutorIT {
     RunContext second = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
         ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:2");
     RemoteExecutor.CommandOutcome again = ssh.execute(second, host, "codfw",
-        "systemctl restart php-fpm", TIMEOUT);
+        "systemctl restart envoyproxy", TIMEOUT);
 
     assertThat(again.outcome()).isEqualTo(MutationOutcome.PERFORMED);
     assertThat(again.result()).as("not restarted a second time").isNull();
     assertThat(journal.all()).extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
     assertThat(journal.all().get(2).output()).startsWith("applied\nsettles entry 1 (INTENT) and"
-        + " entry 2 (UNKNOWN)\nobserved: php-fpm is active on " + host + ", active since ");
-    assertThat(ssh.query(host, "systemctl show -p ActiveEnterTimestamp php-fpm", TIMEOUT).stdout())
+        + " entry 2 (UNKNOWN)\nobserved: envoyproxy is active on " + host + ", active since ");
+    assertThat(ssh.query(host, "systemctl show -p ActiveEnterTimestamp envoyproxy", TIMEOUT).stdout())
         .startsWith("ActiveEnterTimestamp=").endsWith("UTC\n");
   }
 
