@@ -30,13 +30,33 @@ done
 
 unit_name() { local u="${1%.service}"; echo "$u"; }
 unit_state() { cat "$STATE/units/$1" 2>/dev/null; }
+# when a unit last became active: its last start, or the host's boot for units started at boot
+unit_active_since() {
+  local since=0 boot; boot=$(cat "$STATE/boot-time" 2>/dev/null || echo 0)
+  [ -f "$STATE/active-since/$1" ] && since=$(cat "$STATE/active-since/$1")
+  if [ "$boot" -gt "$since" ] && { [ "$since" -gt 0 ] || [ "$(unit_state "$1")" = active ]; }; then since=$boot; fi
+  echo "$since"
+}
+mark_active() { mkdir -p "$STATE/active-since"; date +%s > "$STATE/active-since/$1"; }
 peers() { awk -v d="$DC" -v c="$1" '$3==d && $4==c {print $1, $2}' "$FLEET/inventory"; }
 peer_unit() { cat "$FLEET/state/$1/units/$2" 2>/dev/null; }
 host_id() { echo -n "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/'; }
 etcd() { ETCDCTL_API=3 "$ETCDCTL" --endpoints="$ETCD_ENDPOINTS" --command-timeout=3s "$@"; }
 
 systemctl_cmd() {
-  local action="$1" unit
+  local action="$1" unit property=""
+  if [ "$action" = show ]; then
+    # systemctl show -p PROPERTY UNIT (or --property=PROPERTY): only ActiveEnterTimestamp
+    shift
+    while [ $# -gt 1 ]; do
+      case "$1" in
+        -p) property="$2"; shift 2 ;;
+        --property=*) property="${1#--property=}"; shift ;;
+        *) shift ;;
+      esac
+    done
+    set -- show "${1:-}"
+  fi
   unit=$(unit_name "${2:-}")
   if [ -z "$unit" ]; then echo "Too few arguments." >&2; return 1; fi
   if [ ! -f "$STATE/units/$unit" ]; then
@@ -47,6 +67,17 @@ systemctl_cmd() {
     esac
   fi
   case "$action" in
+    show)
+      if [ "$property" != ActiveEnterTimestamp ]; then
+        echo "lab: only 'systemctl show -p ActiveEnterTimestamp UNIT' is supported" >&2; return 1
+      fi
+      local since; since=$(unit_active_since "$unit")
+      if [ "$since" -gt 0 ]; then
+        echo "ActiveEnterTimestamp=$(date -u -d "@$since" '+%a %Y-%m-%d %H:%M:%S UTC')"
+      else
+        echo "ActiveEnterTimestamp="
+      fi
+      return 0 ;;
     is-active)
       local s; s=$(unit_state "$unit"); echo "$s"; [ "$s" = active ] && return 0 || return 3 ;;
     status)
@@ -85,6 +116,7 @@ systemctl_cmd() {
         esac
       fi
       echo active > "$STATE/units/$unit"
+      mark_active "$unit"
       [ "$unit" = cassandra ] && echo NORMAL > "$STATE/cassandra-mode"
       if [ -f "$FAULTS/registration.$unit" ]; then
         echo lost > "$STATE/registration/$unit"
@@ -266,9 +298,22 @@ puppet() {
         return 1
       fi
       local n; n=$(( $(cat "$STATE/puppet-runs" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$STATE/puppet-runs"
+      date +%s > "$STATE/puppet-last-run"
       echo "Info: Using environment 'production'"
       echo "Info: Applying configuration version '$(date +%s)'"
       echo "Notice: Applied catalog in 4.$((RANDOM % 90 + 10)) seconds" ;;
+    summary)
+      # the part of puppet's last_run_summary.yaml that says when it last ran
+      if [ ! -f "$STATE/puppet-last-run" ]; then
+        echo "cat: /var/lib/puppet/state/last_run_summary.yaml: No such file or directory" >&2; return 1
+      fi
+      echo "---"
+      echo "version:"
+      echo "  puppet: 7.23.0"
+      echo "time:"
+      echo "  last_run: $(cat "$STATE/puppet-last-run")"
+      echo "events:"
+      echo "  failure: 0" ;;
   esac
 }
 
@@ -282,12 +327,15 @@ prog="${1:-}"; [ $# -gt 0 ] && shift
 case "$prog" in
   "") echo "$FQDN: interactive logins are not supported in the lab" >&2; exit 1 ;;
   hostname) [ "${1:-}" = -f ] && echo "$FQDN" || echo "${FQDN%%.*}" ;;
-  systemctl|/bin/systemctl|/usr/bin/systemctl) systemctl_cmd "${1:-}" "${2:-}"; exit $? ;;
+  systemctl|/bin/systemctl|/usr/bin/systemctl) systemctl_cmd "$@"; exit $? ;;
   service) systemctl_cmd "${2:-}" "${1:-}"; exit $? ;;
   disable-puppet|/usr/local/bin/disable-puppet) puppet disable "${1:-}"; exit $? ;;
   enable-puppet|/usr/local/bin/enable-puppet) puppet enable "${1:-}"; exit $? ;;
   run-puppet-agent|/usr/local/sbin/run-puppet-agent) puppet run; exit $? ;;
   puppet-enabled) [ -f "$STATE/puppet-disabled" ] && { echo no; exit 1; } || { echo yes; exit 0; } ;;
+  cat)
+    if [ "${1:-}" = /var/lib/puppet/state/last_run_summary.yaml ]; then puppet summary; exit $?; fi
+    echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml' is supported" >&2; exit 1 ;;
   reboot|/sbin/reboot|/usr/sbin/reboot) touch "$FLEET/requests/reboot.$FQDN"; exit 0 ;;
   uptime)
     boot=$(cat "$STATE/boot-time")

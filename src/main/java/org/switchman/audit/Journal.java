@@ -24,6 +24,11 @@ public interface Journal {
   /** The entries of one run, in chain order. */
   List<JournalEntry> entriesOfRun(String runId);
 
+  /** The entries one step of a run wrote (under that exact step name), in chain order. */
+  default List<JournalEntry> entriesOfStep(String runId, String step) {
+    return entriesOfRun(runId).stream().filter(e -> step.equals(e.step())).toList();
+  }
+
   /** One entry by seq, as stored. */
   Optional<JournalEntry> entry(long seq);
 

@@ -89,7 +89,10 @@ public final class JournalChain {
 
   /**
    * Every field but the hash itself, each written as {@code length:value} (or {@code -} for null)
-   * so that no two different entries serialize alike.
+   * so that no two different entries serialize alike. The idempotency key comes last and only
+   * when an entry has one: entries written before keys existed, and entries that carry none, hash
+   * exactly as they always did, so old chains verify unchanged; with a key the serialization has
+   * one more field, so adding, removing or editing a key breaks the entry's hash.
    */
   private static String canonical(long seq, long atMicros, JournalEntry.Draft d, String previousHash) {
     StringBuilder canonical = new StringBuilder(256);
@@ -107,6 +110,9 @@ public final class JournalChain {
     field(canonical, d.durationMillis() == null ? null : d.durationMillis().toString());
     field(canonical, d.hostKeyFingerprint());
     field(canonical, previousHash);
+    if (d.idempotencyKey() != null) {
+      field(canonical, d.idempotencyKey());
+    }
     return canonical.toString();
   }
 
@@ -150,7 +156,8 @@ public final class JournalChain {
 
   public static JournalEntry.Draft draftOf(JournalEntry e) {
     return new JournalEntry.Draft(e.runId(), e.step(), e.actor(), e.mode(), e.kind(), e.target(),
-        e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint());
+        e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint(),
+        e.idempotencyKey());
   }
 
   /**

@@ -15,7 +15,9 @@ import java.time.Instant;
  * @param target the host, key, record or server concerned
  * @param action the exact command or change, or the decision taken
  * @param outcome {@code INTENT} before a mutation; {@code PERFORMED}, {@code WOULD}, {@code
- *     REFUSED}, {@code FAILED} or {@code VERIFY_FAILED} after it; or the decision's outcome
+ *     REFUSED}, {@code FAILED} or {@code VERIFY_FAILED} after it, {@code UNKNOWN} when it timed out
+ *     and may or may not have taken effect, {@code RECONCILED} when a later read settled what an
+ *     attempt left open; or the decision's outcome
  * @param output what the action printed or returned, capped
  * @param durationMillis how long the action took, or {@code null} before it
  * @param hostKeyFingerprint the SSH host key that answered, or {@code null}
@@ -23,14 +25,36 @@ import java.time.Instant;
  * @param hash this entry's hash over all the fields above
  * @param scheme how {@code hash} was computed: {@link JournalChain#KEYED} for every entry written
  *     now, {@link JournalChain#UNKEYED} for entries written before the journal had a key
+ * @param idempotencyKey for the entries of a mutation ({@code INTENT} and its outcome, {@code
+ *     UNKNOWN}, {@code RECONCILED}): the attempt they belong to (run, step instance, target, action
+ *     and attempt number); {@code null} for other entries and for entries written before keys
+ *     existed
  */
 public record JournalEntry(long seq, Instant at, String runId, String step, String actor,
     String mode, String kind, String target, String action, String outcome, String output,
     Long durationMillis, String hostKeyFingerprint, String previousHash, String hash,
-    String scheme) {
+    String scheme, String idempotencyKey) {
+
+  /** An entry without an idempotency key. */
+  public JournalEntry(long seq, Instant at, String runId, String step, String actor, String mode,
+      String kind, String target, String action, String outcome, String output,
+      Long durationMillis, String hostKeyFingerprint, String previousHash, String hash,
+      String scheme) {
+    this(seq, at, runId, step, actor, mode, kind, target, action, outcome, output, durationMillis,
+        hostKeyFingerprint, previousHash, hash, scheme, null);
+  }
 
   /** An entry to append: the journal assigns seq, time and hashes. */
   public record Draft(String runId, String step, String actor, String mode, String kind,
       String target, String action, String outcome, String output, Long durationMillis,
-      String hostKeyFingerprint) {}
+      String hostKeyFingerprint, String idempotencyKey) {
+
+    /** A draft without an idempotency key. */
+    public Draft(String runId, String step, String actor, String mode, String kind,
+        String target, String action, String outcome, String output, Long durationMillis,
+        String hostKeyFingerprint) {
+      this(runId, step, actor, mode, kind, target, action, outcome, output, durationMillis,
+          hostKeyFingerprint, null);
+    }
+  }
 }

@@ -10,7 +10,8 @@ import org.switchman.runbook.port.RunParameters;
 /**
  * The run a step belongs to: the run id is the root process instance (a called process journals
  * into the run that called it), the step is the activity (with the multi-instance item when there
- * is one), and the actor, mode and active datacenter are the run's frozen parameters
+ * is one), the step instance is the engine's activity instance (new for every attempt of the
+ * step), and the actor, mode and active datacenter are the run's frozen parameters
  * ({@link RunParameters}), written when the run started and out of reach of any task completion.
  * The actor is the authenticated user who started the run, never a variable.
  */
@@ -45,7 +46,7 @@ public class RunContexts {
           + " through its runbook's checks, so no step acts for it");
     }
     return new RunContext(runId, step, frozen.getOrDefault(STARTER, "system"),
-        ExecutionMode.parse(mode), frozen.get(ACTIVE_DATACENTER));
+        ExecutionMode.parse(mode), frozen.get(ACTIVE_DATACENTER), execution.getActivityInstanceId());
   }
 
   /** The user who started the run, or {@code system} for a run started by the engine itself. */

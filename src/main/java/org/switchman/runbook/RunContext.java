@@ -12,9 +12,19 @@ import java.util.Objects;
  * @param mode live, live-test or dry-run
  * @param activeDatacenter the datacenter that serves traffic when the run started; live-test
  *     refuses mutations aimed at it. May be {@code null} when the run touches no datacenter
+ * @param stepInstance this attempt of the step (the engine's activity instance, new for every
+ *     attempt, a retry or a resumption after a crash), or {@code null} outside the engine. Part of
+ *     every mutation's idempotency key, and how an attempt tells its own changes from those an
+ *     earlier attempt left open
  */
 public record RunContext(String runId, String step, String actor, ExecutionMode mode,
-    String activeDatacenter) {
+    String activeDatacenter, String stepInstance) {
+
+  /** A context outside the engine: no step instance. */
+  public RunContext(String runId, String step, String actor, ExecutionMode mode,
+      String activeDatacenter) {
+    this(runId, step, actor, mode, activeDatacenter, null);
+  }
 
   public RunContext {
     Objects.requireNonNull(runId, "runId");
@@ -26,8 +36,8 @@ public record RunContext(String runId, String step, String actor, ExecutionMode 
     }
   }
 
-  /** The same run and actor in another step. */
+  /** The same run, actor and attempt in another step (a part of this one, such as a section). */
   public RunContext inStep(String otherStep) {
-    return new RunContext(runId, otherStep, actor, mode, activeDatacenter);
+    return new RunContext(runId, otherStep, actor, mode, activeDatacenter, stepInstance);
   }
 }

@@ -42,7 +42,7 @@ public class InMemoryJournal implements Journal {
     String hash = chain.hashOf(seq, JournalChain.micros(at), d, previous);
     JournalEntry entry = new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
         d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(),
-        previous, hash, JournalChain.KEYED);
+        previous, hash, JournalChain.KEYED, d.idempotencyKey());
     entries.add(entry);
     return entry;
   }

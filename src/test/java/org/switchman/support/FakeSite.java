@@ -21,6 +21,7 @@ import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.RunbookLock;
+import org.switchman.runbook.port.UnansweredChangeException;
 import org.switchman.runbook.port.Versioned;
 
 /**
@@ -53,11 +54,43 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public final Map<String, String> units = new ConcurrentHashMap<>();
   public final Set<String> puppetDisabled = ConcurrentHashMap.newKeySet();
   public final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  /** When each unit last became active, by {@code host/unit}. */
+  public final Map<String, Instant> activeSince = new ConcurrentHashMap<>();
+  /**
+   * Changes after which the application "dies", by target: the change is made, then an error
+   * that the choke point does not journal is thrown, as if the JVM was killed between the change
+   * and its outcome entry. Removed after one use.
+   */
+  public final Set<String> crashAfterChange = ConcurrentHashMap.newKeySet();
+  /** The same, but the application dies before the change is made. */
+  public final Set<String> crashBeforeChange = ConcurrentHashMap.newKeySet();
+  /**
+   * Changes whose answer is lost, by target: the change is made, then the server "does not
+   * answer" ({@link UnansweredChangeException}). Removed after one use.
+   */
+  public final Set<String> unansweredChange = ConcurrentHashMap.newKeySet();
   private final Map<String, Holder> locks = new ConcurrentHashMap<>();
+
+  /** What a simulated crash throws: an error, which the choke point lets through unjournaled. */
+  public static final class SimulatedCrash extends Error {
+    public SimulatedCrash(String target) {
+      super("simulated crash after the change of " + target);
+    }
+  }
 
   public FakeSite(Mutations mutations) {
     this.mutations = mutations;
     reset();
+    mutations.probe(Mutation.Kind.SSH_COMMAND,
+        new org.switchman.infra.ssh.SshCommandProbe(this, Duration.ofSeconds(5)));
+    mutations.probe(Mutation.Kind.ETCD_WRITE, (m, since) -> m.target().startsWith("ReadOnly/")
+        ? observed(m.action().equals("ReadOnly=" + readOnly.get(m.target().substring(9))),
+            m.target() + " is " + readOnly.get(m.target().substring(9)))
+        : Mutations.Observation.noTrace("not read back by the fake site"));
+  }
+
+  private static Mutations.Observation observed(boolean applied, String what) {
+    return applied ? Mutations.Observation.applied(what) : Mutations.Observation.notApplied(what);
   }
 
   /** eqiad primary, codfw passive, TTL 300, maintenance running in eqiad. */
@@ -87,7 +120,18 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     puppetDisabled.clear();
     commands.clear();
     locks.clear();
+    activeSince.clear();
+    crashAfterChange.clear();
+    crashBeforeChange.clear();
+    unansweredChange.clear();
+    downtimes.clear();
+    puppetLastRun.clear();
   }
+
+  /** Downtimed service names, by host. */
+  public final Map<String, Set<String>> downtimes = new ConcurrentHashMap<>();
+  /** When puppet last ran, by host. */
+  public final Map<String, Instant> puppetLastRun = new ConcurrentHashMap<>();
 
   private MutationOutcome apply(RunContext run, Mutation.Kind kind, String target, String dc,
       String action, Runnable change) {
@@ -97,7 +141,16 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
         if (failure != null) {
           throw failure;
         }
+        if (crashBeforeChange.remove(target)) {
+          throw new SimulatedCrash(target);
+        }
         change.run();
+        if (crashAfterChange.remove(target)) {
+          throw new SimulatedCrash(target);
+        }
+        if (unansweredChange.remove(target)) {
+          throw new UnansweredChangeException("no answer from the server for " + target, null);
+        }
         return Mutations.Performed.of("ok");
       });
     } catch (RuntimeException e) {
@@ -245,6 +298,29 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       }
       return new CommandResult(host, command, 0, "active\n", "", "SHA256:fake", 1);
     }
+    if (command.startsWith("systemctl show -p ActiveEnterTimestamp ")) {
+      Instant since = activeSince.get(host + "/" + command.substring(39));
+      return new CommandResult(host, command, 0, "ActiveEnterTimestamp="
+          + (since == null ? "" : "@" + since.getEpochSecond()) + "\n", "", "SHA256:fake", 1);
+    }
+    if (command.equals("puppet-enabled")) {
+      boolean enabled = !puppetDisabled.contains(host);
+      CommandResult answer = new CommandResult(host, command, enabled ? 0 : 1, enabled ? "yes\n" : "no\n",
+          "", "SHA256:fake", 1);
+      if (!enabled) {
+        throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(answer);
+      }
+      return answer;
+    }
+    if (command.equals("downtimes")) {
+      return new CommandResult(host, command, 0, String.join("\n", downtimes.getOrDefault(host, Set.of())),
+          "", "SHA256:fake", 1);
+    }
+    if (command.startsWith("cat ") && command.endsWith("last_run_summary.yaml")) {
+      Instant last = puppetLastRun.get(host);
+      return new CommandResult(host, command, 0, last == null ? "" : "time:\n  last_run: "
+          + last.getEpochSecond() + "\n", "", "SHA256:fake", 1);
+    }
     return new CommandResult(host, command, 0, "", "", "SHA256:fake", 1);
   }
 
@@ -256,6 +332,19 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       String[] words = command.split(" ");
       if (words[0].equals("systemctl") && words.length == 3) {
         units.put(host + "/" + words[2], words[1].equals("stop") ? "inactive" : "active");
+        if (!words[1].equals("stop")) {
+          activeSince.put(host + "/" + words[2], Instant.now());
+        }
+      } else if (words[0].equals("run-puppet-agent")) {
+        puppetLastRun.put(host, Instant.now());
+      } else if (words[0].equals("downtime-service") || words[0].equals("remove-downtime")) {
+        String name = command.split("'")[1];
+        Set<String> names = downtimes.computeIfAbsent(host, h -> ConcurrentHashMap.newKeySet());
+        if (words[0].equals("downtime-service")) {
+          names.add(name);
+        } else {
+          names.remove(name);
+        }
       } else if (words[0].equals("disable-puppet")) {
         puppetDisabled.add(host);
       } else if (words[0].equals("enable-puppet")) {

@@ -47,6 +47,9 @@ class AuditPagesIT {
   @Autowired
   IdentityService identity;
 
+  @Autowired
+  org.switchman.audit.Journal journal;
+
   private String run;
 
   /** A finished four-eyes run: alice started it and was refused at her own gate, bob and dave said GO. */
@@ -250,6 +253,43 @@ class AuditPagesIT {
     Rest.Reply missingPage = carol.get("/switchman/runs/no-such-run");
     assertThat(missingPage.status()).isEqualTo(404);
     assertThat(missingPage.body()).contains("There is no run no-such-run");
+  }
+
+  private long change(String key, String target, String outcome, String output) {
+    return journal.append(new org.switchman.audit.JournalEntry.Draft(run, "ServiceTask_SetReadOnly",
+        "alice", "live", "ETCD_WRITE", target, "set " + target + " false -> true", outcome, output,
+        null, null, key)).seq();
+  }
+
+  @Test
+  void theReportShowsReconciledAndUnknownChanges() {
+    long intent = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "INTENT", null);
+    long unknown = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "UNKNOWN",
+        "UnansweredChangeException: etcd did not answer within PT3S");
+    long reconciled = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "RECONCILED", "applied\nsettles entry "
+        + intent + " (INTENT) and entry " + unknown + " (UNKNOWN)\nobserved: ReadOnly holds true");
+    long orphan = change(run + "/a:2/Other/x/1", "Other", "INTENT", null);
+
+    JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
+    JsonNode settled = report.path("reconciliations").get(0);
+    assertThat(settled.path("cause").asText()).isEqualTo("unknown");
+    assertThat(settled.path("intentSeq").asLong()).isEqualTo(intent);
+    assertThat(settled.path("unknownSeq").asLong()).isEqualTo(unknown);
+    assertThat(settled.path("reconciledSeq").asLong()).isEqualTo(reconciled);
+    assertThat(settled.path("result").asText()).isEqualTo("applied");
+    assertThat(settled.path("idempotencyKey").asText()).isEqualTo(run + "/a:1/ReadOnly/x/1");
+    assertThat(report.path("reconciliations").get(1).path("cause").asText()).isEqualTo("no-outcome");
+    assertThat(report.path("reconciliations").get(1).path("reconciledSeq").isIntegralNumber())
+        .as("not settled").isFalse();
+    assertThat(report.path("reconciliations").get(1).path("intentSeq").asLong()).isEqualTo(orphan);
+    assertThat(texts(report.path("journal"), "idempotencyKey")).contains(run + "/a:2/Other/x/1");
+
+    String page = new WebSession(port).login("carol", "demo").get("/switchman/runs/" + run).body();
+    assertThat(page).contains("id=\"reconciliations\"", "Reconciled changes",
+        "2 (1 unknown after a timeout, 1 without an outcome, 0 found done when a step ran again); 1 not settled yet",
+        "entry " + intent + ": UNKNOWN (entry " + unknown + "): UnansweredChangeException: etcd did not answer",
+        "applied (entry " + reconciled + ",", "entry " + orphan + ": INTENT without an outcome",
+        "not settled yet", "class=\"reconciliation-applied\"", "outcome-UNKNOWN", "outcome-RECONCILED");
   }
 
   @Test

@@ -101,7 +101,8 @@ public class RunReports {
     return new RunReport(RunReport.FORMAT, clock.instant(), summary, run.definitionId(),
         run.runIds(), run.timeline(), approvals, decisions, lock, entries,
         journal.verifyRun(run.summary().runId()), run.incidents(), run.openTasks(),
-        run.visitedActivityIds(), run.activeActivityIds(), headCheck(run.summary().runId()));
+        run.visitedActivityIds(), run.activeActivityIds(), headCheck(run.summary().runId()),
+        Reconciliation.of(entries));
   }
 
   /** The head published at the run's end (its newest {@code journal head} ops log line) against now. */

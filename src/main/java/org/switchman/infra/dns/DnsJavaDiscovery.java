@@ -1,8 +1,12 @@
 package org.switchman.infra.dns;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.switchman.config.DnsProperties;
 import org.switchman.infra.Mutations;
 import org.switchman.runbook.CheckFailedException;
@@ -12,6 +16,7 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.StepInterruptedException;
+import org.switchman.runbook.port.UnansweredChangeException;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -28,7 +33,8 @@ import org.xbill.DNS.Update;
 /**
  * {@link DnsDiscovery} with dnsjava: plain queries to the authoritative server (TCP, no cache), and
  * RFC 2136 updates signed with TSIG whose prerequisite is the exact record that was read; each
- * update is read back.
+ * update is read back. An update that was sent but not answered may have been applied ({@code
+ * UNKNOWN}); the choke point reads it back through {@link #observe}.
  */
 public class DnsJavaDiscovery implements DnsDiscovery {
 
@@ -43,6 +49,30 @@ public class DnsJavaDiscovery implements DnsDiscovery {
     TsigKeyFile key = TsigKeyFile.read(settings.tsigKeyFile());
     this.tsig = new TSIG(key.algorithm(), key.name(), key.secret());
     this.zone = absolute(settings.zone());
+    mutations.probe(Mutation.Kind.DNS_UPDATE, this::observe);
+  }
+
+  private static final Pattern ADDED = Pattern.compile("update add (\\S+) (\\d+) CNAME (\\S+)$");
+
+  /**
+   * Whether a journaled update ({@code … update add NAME TTL CNAME TARGET}) is in effect: the
+   * record answers with that target and TTL.
+   */
+  Mutations.Observation observe(Mutation update, Instant since) {
+    Matcher added = ADDED.matcher(update.action());
+    String suffix = "." + zone;
+    if (!added.find() || !added.group(1).endsWith(suffix)) {
+      return Mutations.Observation.noTrace("not a discovery update of this adapter: "
+          + update.action());
+    }
+    String service = added.group(1).substring(0, added.group(1).length() - suffix.length());
+    String target = absolute(added.group(3)).toString();
+    long ttl = Long.parseLong(added.group(2));
+    DiscoveryRecord now = read(service);
+    String seen = added.group(1) + " is " + now.target() + " TTL " + now.ttlSeconds();
+    return absolute(now.target()).toString().equals(target) && now.ttlSeconds() == ttl
+        ? Mutations.Observation.applied(seen)
+        : Mutations.Observation.notApplied(seen + ", not " + target + " TTL " + ttl);
   }
 
   private Name recordName(String service) {
@@ -95,7 +125,7 @@ public class DnsJavaDiscovery implements DnsDiscovery {
         action);
     try {
       return mutations.apply(run, mutation, () -> {
-        Message response = send(update, true, "update " + name);
+        Message response = sendChange(update, "update " + name);
         if (response.getRcode() == Rcode.SERVFAIL) {
           throw new InfrastructureUnavailableException("The DNS server failed the update of "
               + name + ": SERVFAIL", null);
@@ -128,6 +158,24 @@ public class DnsJavaDiscovery implements DnsDiscovery {
       }
     }
     return null;
+  }
+
+  /**
+   * Sends an update. A refused connection means it never left; any other failure to get an answer
+   * (a timeout, a connection lost) leaves it unknown whether the server applied it.
+   */
+  private Message sendChange(Message update, String what) {
+    try {
+      return send(update, true, what);
+    } catch (InfrastructureUnavailableException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof ConnectException) {
+          throw e;
+        }
+      }
+      throw new UnansweredChangeException(e.getMessage() + "; the update may have been applied",
+          e.getCause());
+    }
   }
 
   private Message send(Message message, boolean signed, String what) {

@@ -1,9 +1,12 @@
 package org.switchman.infra.etcd;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +23,9 @@ import org.switchman.runbook.port.Versioned;
 /**
  * {@link Conftool} on etcd's v3 API with JSON values in conftool's layout. Writes change only the
  * fields they are about (other fields and their order are kept), are compare-and-set on the mod
- * revision that was read, go through {@link Mutations}, and are read back.
+ * revision that was read, go through {@link Mutations}, and are read back. A write whose answer
+ * does not come back in time may have been applied ({@code UNKNOWN}); the choke point reads such a
+ * write back through {@link #observe}, which compares the key with the value the write set.
  */
 public class EtcdConftool implements Conftool {
 
@@ -34,6 +39,39 @@ public class EtcdConftool implements Conftool {
   public EtcdConftool(EtcdStore etcd, Mutations mutations) {
     this.etcd = etcd;
     this.mutations = mutations;
+    mutations.probe(Mutation.Kind.ETCD_WRITE, this::observe);
+  }
+
+  /**
+   * Whether a journaled write ({@code set KEY BEFORE -> AFTER}) is in effect: the key holds the
+   * value it set (as JSON, so key order and spacing do not matter).
+   */
+  Mutations.Observation observe(Mutation write, Instant since) {
+    String prefix = "set " + write.target() + " ";
+    if (!write.action().startsWith(prefix)) {
+      return Mutations.Observation.noTrace("not an etcd write of this adapter: " + write.action());
+    }
+    JsonNode wanted = valueSet(write.action().substring(prefix.length()));
+    Optional<EtcdStore.Entry> now = etcd.get(write.target());
+    String holds = now.map(EtcdStore.Entry::value).orElse("nothing");
+    boolean applied = now.isPresent() && wanted != null && wanted.equals(parseText(now.get().value()));
+    return applied ? Mutations.Observation.applied(write.target() + " holds " + holds)
+        : Mutations.Observation.notApplied(write.target() + " holds " + holds + ", not " + wanted);
+  }
+
+  /** The value after {@code ->} in {@code BEFORE -> AFTER}, where both are JSON documents. */
+  private JsonNode valueSet(String change) {
+    try (JsonParser parser = json.getFactory().createParser(change)) {
+      parser.readValueAsTree();
+      int end = (int) parser.currentLocation().getCharOffset();
+      String rest = change.substring(end);
+      if (!rest.startsWith(" -> ")) {
+        return null;
+      }
+      return json.readTree(rest.substring(4));
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   static String poolKey(String dc, String cluster, String service, String host) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.switchman.config.EtcdProperties;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.StepInterruptedException;
+import org.switchman.runbook.port.UnansweredChangeException;
 
 /**
  * Bounded, string-keyed access to etcd's v3 API: every call waits at most the configured timeout
@@ -71,13 +72,25 @@ public class EtcdStore implements AutoCloseable {
    * Writes a key only if its mod revision is still {@code expectedRevision}.
    *
    * @return the key's current entry after a lost compare (empty when the write succeeded)
+   * @throws UnansweredChangeException when etcd did not answer in time: the write may have been
+   *     applied (etcd may be slow or frozen, with the request in hand)
    */
   public Optional<Entry> compareAndPut(String key, long expectedRevision, String value) {
-    TxnResponse response = await(client.getKVClient().txn()
+    CompletableFuture<TxnResponse> commit = client.getKVClient().txn()
         .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
         .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
         .Else(Op.get(bytes(key), GetOption.DEFAULT))
-        .commit(), "write " + key);
+        .commit();
+    TxnResponse response;
+    try {
+      response = await(commit, "write " + key);
+    } catch (InfrastructureUnavailableException e) {
+      if (e.getCause() instanceof TimeoutException) {
+        throw new UnansweredChangeException(e.getMessage() + "; the write may have been applied",
+            e.getCause());
+      }
+      throw e;
+    }
     if (response.isSucceeded()) {
       return Optional.empty();
     }

@@ -46,11 +46,14 @@ public class JdbcJournal implements Journal {
   /** Longest output kept per entry (the column's size); the rest is cut with a marker. */
   public static final int MAX_OUTPUT = 65_535;
 
+  /** Longest idempotency key kept (the column's size). */
+  static final int MAX_IDEMPOTENCY_KEY = 1024;
+
   /** Entries read per query by the whole-chain check. */
   static final int BATCH = 500;
 
   private static final String COLUMNS = "SEQ, AT_MICROS, RUN_ID, STEP, ACTOR, MODE, KIND, TARGET,"
-      + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME";
+      + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME, IDEMPOTENCY_KEY";
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate ownTransaction;
@@ -111,9 +114,14 @@ public class JdbcJournal implements Journal {
         + " HOST_KEY VARCHAR(256),"
         + " PREV_HASH CHAR(64) NOT NULL,"
         + " HASH CHAR(64) NOT NULL,"
-        + " SCHEME VARCHAR(16))");
+        + " SCHEME VARCHAR(16),"
+        + " IDEMPOTENCY_KEY VARCHAR(" + MAX_IDEMPOTENCY_KEY + "))");
     // journals created before entries were keyed have no SCHEME column: their rows are unkeyed
     jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS SCHEME VARCHAR(16)");
+    // nor, before mutations carried one, an idempotency key: their rows hash without it
+    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS IDEMPOTENCY_KEY VARCHAR("
+        + MAX_IDEMPOTENCY_KEY + ")");
+    jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_STEP ON SWITCHMAN_JOURNAL (RUN_ID, STEP, SEQ)");
     jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_RUN ON SWITCHMAN_JOURNAL (RUN_ID, SEQ)");
     jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL_HEAD ("
         + " ID INT NOT NULL PRIMARY KEY, LAST_SEQ BIGINT NOT NULL, LAST_HASH CHAR(64) NOT NULL)");
@@ -192,21 +200,27 @@ public class JdbcJournal implements Journal {
     long atMicros = JournalChain.micros(at);
     String hash = chain.hashOf(seq, atMicros, d, head.hash());
     jdbc.update("INSERT INTO SWITCHMAN_JOURNAL (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         seq, atMicros, d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(), d.action(),
         d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(), head.hash(), hash,
-        JournalChain.KEYED);
+        JournalChain.KEYED, d.idempotencyKey());
     jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE ID = 1",
         seq, hash);
     return new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
         d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(),
-        d.hostKeyFingerprint(), head.hash(), hash, JournalChain.KEYED);
+        d.hostKeyFingerprint(), head.hash(), hash, JournalChain.KEYED, d.idempotencyKey());
   }
 
   @Override
   public List<JournalEntry> entriesOfRun(String runId) {
     return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? ORDER BY SEQ",
         ROW, runId);
+  }
+
+  @Override
+  public List<JournalEntry> entriesOfStep(String runId, String step) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? AND STEP = ?"
+        + " ORDER BY SEQ", ROW, runId, step);
   }
 
   @Override
@@ -285,7 +299,8 @@ public class JdbcJournal implements Journal {
     return new JournalEntry.Draft(required(d.runId(), 64), required(d.step(), 255),
         required(d.actor(), 128), required(d.mode(), 16), required(d.kind(), 32),
         required(d.target(), 1024), required(d.action(), 8192), required(d.outcome(), 32),
-        cap(d.output(), MAX_OUTPUT), d.durationMillis(), cap(d.hostKeyFingerprint(), 256));
+        cap(d.output(), MAX_OUTPUT), d.durationMillis(), cap(d.hostKeyFingerprint(), 256),
+        cap(d.idempotencyKey(), MAX_IDEMPOTENCY_KEY));
   }
 
   private static String required(String value, int max) {
@@ -329,6 +344,6 @@ public class JdbcJournal implements Journal {
         rs.getString("ACTOR"), rs.getString("MODE"), rs.getString("KIND"), rs.getString("TARGET"),
         rs.getString("ACTION"), rs.getString("OUTCOME"), rs.getString("OUTPUT"), durationMillis,
         rs.getString("HOST_KEY"), rs.getString("PREV_HASH").trim(), rs.getString("HASH").trim(),
-        scheme == null ? JournalChain.UNKEYED : scheme.trim());
+        scheme == null ? JournalChain.UNKEYED : scheme.trim(), rs.getString("IDEMPOTENCY_KEY"));
   }
 }

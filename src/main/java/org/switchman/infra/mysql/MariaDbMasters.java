@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.switchman.config.DbProperties;
 import org.switchman.infra.Mutations;
 import org.switchman.runbook.CheckFailedException;
@@ -21,6 +25,7 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.StepInterruptedException;
+import org.switchman.runbook.port.UnansweredChangeException;
 
 /**
  * {@link DbMasters} over JDBC (MariaDB Connector/J), one short connection per call with connect and
@@ -37,6 +42,26 @@ public class MariaDbMasters implements DbMasters {
     this.settings = settings.validated();
     this.mutations = mutations;
     this.password = settings.password();
+    mutations.probe(Mutation.Kind.SQL, this::observe);
+  }
+
+  private static final Pattern READ_ONLY_SET = Pattern.compile("SET GLOBAL read_only = ([01])");
+
+  /**
+   * Whether a journaled {@code SET GLOBAL read_only = N} on a master ({@code SECTION DC master
+   * (host:port)}) is in effect: the master's {@code @@global.read_only} is N.
+   */
+  Mutations.Observation observe(Mutation statement, Instant since) {
+    Matcher set = READ_ONLY_SET.matcher(statement.action());
+    String[] words = statement.target().split(" ");
+    if (!set.matches() || words.length < 3 || !settings.masters().containsKey(words[0] + "." + words[1])) {
+      return Mutations.Observation.noTrace("not a statement of this adapter: " + statement.action()
+          + " on " + statement.target());
+    }
+    boolean wanted = set.group(1).equals("1");
+    boolean now = isReadOnly(words[0], words[1]);
+    String seen = statement.target() + " has read_only = " + (now ? 1 : 0);
+    return now == wanted ? Mutations.Observation.applied(seen) : Mutations.Observation.notApplied(seen);
   }
 
   @Override
@@ -52,7 +77,15 @@ public class MariaDbMasters implements DbMasters {
       return mutations.apply(run, mutation, () -> {
         try (Connection connection = connect(section, dc); Statement statement = connection.createStatement()) {
           statement.execute("SET SESSION lock_wait_timeout = " + lockWaitSeconds());
-          statement.execute(sql);
+          try {
+            statement.execute(sql);
+          } catch (SQLException e) {
+            if (answerLost(e)) {
+              throw new UnansweredChangeException(describe(section, dc) + " did not answer " + sql
+                  + ": " + e.getMessage() + "; the statement may have been applied", e);
+            }
+            throw e;
+          }
         }
         return Mutations.Performed.of("read_only = " + (readOnly ? 1 : 0));
       }, () -> {
@@ -183,6 +216,21 @@ public class MariaDbMasters implements DbMasters {
 
   private String describe(String section, String dc) {
     return section + " " + dc + " master (" + endpoint(section, dc) + ")";
+  }
+
+  /**
+   * Whether a statement that was sent failed without the server's answer: a timeout or a broken
+   * connection (SQL state class 08), not an error the server returned.
+   */
+  static boolean answerLost(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLTimeoutException || t instanceof SocketTimeoutException
+          || (t instanceof SQLException sql && sql.getSQLState() != null
+              && sql.getSQLState().startsWith("08"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private InfrastructureUnavailableException unavailable(String section, String dc, SQLException e) {

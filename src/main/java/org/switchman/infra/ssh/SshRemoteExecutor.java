@@ -85,6 +85,7 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     this.mutations = mutations;
     this.addresses = settings.hostsFile() == null ? Map.of() : readHosts(settings.hostsFile());
     this.sessions = new Semaphore(settings.maxSessions(), true);
+    mutations.probe(Mutation.Kind.SSH_COMMAND, new SshCommandProbe(this, this.settings.commandTimeout()));
   }
 
   @Override

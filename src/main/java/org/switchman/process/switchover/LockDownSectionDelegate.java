@@ -31,12 +31,13 @@ public class LockDownSectionDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     String section = SwitchoverSteps.text(execution, SECTION);
-    RunContext run = steps.context(execution, execution.getCurrentActivityId() + "[" + section + "]");
+    String step = execution.getCurrentActivityId() + "[" + section + "]";
     String dcFrom = steps.frozen(execution, DC_FROM);
     String dcTo = steps.frozen(execution, DC_TO);
     DbLockdown.SectionResult result = inFlight.run(execution.getProcessInstanceId(), section,
-        () -> steps.checked(execution, () -> steps.switchover().lockDownSection(run, section,
-            dcFrom, dcTo)));
+        () -> steps.checked(execution, () -> steps.switchover().lockDownSection(
+            steps.context(execution, step), section, dcFrom, dcTo)));
+    RunContext run = steps.runs().of(execution, step);
     result.warning().ifPresent(warning -> journal.append(new JournalEntry.Draft(run.runId(),
         run.step(), run.actor(), run.mode().value(), "WARNING", "section " + section,
         "catch-up check", "TOLERATED", warning, null, null)));

@@ -20,6 +20,7 @@ import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunbookLocks;
+import org.switchman.runbook.port.Reconciler;
 import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
@@ -54,14 +55,16 @@ public class SwitchoverSteps {
   private final StepFailures failures;
   private final RunContexts runs;
   private final RunbookLocks locks;
+  private final Reconciler reconciler;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
 
   public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
       ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
       ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db,
-      StepFailures failures, RunContexts runs, RunbookLocks locks) {
+      StepFailures failures, RunContexts runs, RunbookLocks locks, Reconciler reconciler) {
     this.conftool = conftool;
+    this.reconciler = reconciler;
     this.runs = runs;
     this.locks = locks;
     this.failures = failures;
@@ -120,13 +123,25 @@ public class SwitchoverSteps {
     return runs;
   }
 
-  /** Who acts, in which run and step, and how: from the run's frozen parameters. */
+  /**
+   * Who acts, in which run and step, and how: from the run's frozen parameters. The step is about
+   * to read and act, so what earlier attempts of it left open (a change journaled as {@code
+   * INTENT} when the application died, or ended {@code UNKNOWN}) is settled first: read back and
+   * journaled {@code RECONCILED} ({@link Reconciler}). Call it inside {@link #checked}, so that a
+   * server that cannot be read fails the step like any other.
+   */
   public RunContext context(DelegateExecution execution) {
-    return runs.of(execution);
+    return reconciled(runs.of(execution));
   }
 
+  /** {@link #context(DelegateExecution)} for a named part of the step, such as a section. */
   public RunContext context(DelegateExecution execution, String step) {
-    return runs.of(execution, step);
+    return reconciled(runs.of(execution, step));
+  }
+
+  private RunContext reconciled(RunContext run) {
+    reconciler.reconcile(run);
+    return run;
   }
 
   /** A frozen parameter of the run (the validated request or a fact it learned), or null. */

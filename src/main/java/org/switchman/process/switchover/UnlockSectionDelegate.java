@@ -24,11 +24,11 @@ public class UnlockSectionDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     String section = SwitchoverSteps.text(execution, SECTION);
-    org.switchman.runbook.RunContext run = steps.context(execution,
-        execution.getCurrentActivityId() + "[" + section + "]");
+    String step = execution.getCurrentActivityId() + "[" + section + "]";
     String dcFrom = steps.frozen(execution, DC_FROM);
     String dcTo = steps.frozen(execution, DC_TO);
     inFlight.run(execution.getProcessInstanceId(), section, () -> steps.checked(execution,
-        () -> steps.switchover().unlockSection(run, section, dcFrom, dcTo)));
+        () -> steps.switchover().unlockSection(steps.context(execution, step), section, dcFrom,
+            dcTo)));
   }
 }

@@ -51,8 +51,11 @@ public abstract class RemoteExecutionException extends RuntimeException {
     }
   }
 
-  /** The command ran longer than its timeout and was abandoned. */
-  public static class CommandTimedOut extends RemoteExecutionException {
+  /**
+   * The command ran longer than its timeout and was abandoned: it may still have done what it
+   * was for ({@link OutcomeUnknown}).
+   */
+  public static class CommandTimedOut extends RemoteExecutionException implements OutcomeUnknown {
     public CommandTimedOut(String host, String command, java.time.Duration timeout) {
       super(host, "'" + command + "' on " + host + " did not finish within " + timeout, null);
     }

@@ -107,6 +107,46 @@ class RunReportsTest {
     assertThat(new RunReports(history(record("r1")), journal, null, opsLog, clock).report("nope")).isEmpty();
   }
 
+  private void attempt(String key, String target, String action, String outcome, String output) {
+    journal.append(new JournalEntry.Draft("r1", "ServiceTask_Step", "alice", "live", "ETCD_WRITE",
+        target, action, outcome, output, null, null, key));
+  }
+
+  @Test
+  void reconciliationsListEveryChangeWhoseOutcomeALaterReadSettled() {
+    attempt("r1/a:1/ReadOnly/x/1", "ReadOnly", "set ReadOnly", "INTENT", null);
+    attempt("r1/a:1/ReadOnly/x/1", "ReadOnly", "set ReadOnly", "UNKNOWN",
+        "UnansweredChangeException: etcd did not answer within PT3S");
+    attempt("r1/a:2/mw1/y/1", "mw1", "systemctl restart envoyproxy", "INTENT", null);
+    attempt("r1/a:1/ReadOnly/x/1", "ReadOnly", "set ReadOnly", "RECONCILED",
+        "applied\nsettles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: ReadOnly holds it");
+    attempt("r1/a:2/mw2/y/1", "mw2", "systemctl restart envoyproxy", "INTENT", null);
+    attempt("r1/a:2/mw2/y/1", "mw2", "systemctl restart envoyproxy", "PERFORMED", "ok");
+    attempt("r1/a:2/mw1/y/1", "mw1", "systemctl restart envoyproxy", "RECONCILED",
+        "not-applied\nsettles entry 3 (INTENT, no outcome journaled)\nobserved: active since yesterday");
+    attempt("r1/a:3/mw3/y/1", "mw3", "systemctl restart envoyproxy", "INTENT", null);
+    attempt("r1/a:3/mw3/y/1", "mw3", "systemctl restart envoyproxy", "PERFORMED", "ok");
+    attempt("r1/a:3/mw3/y/1", "mw3", "systemctl restart envoyproxy", "RECONCILED",
+        "applied\nconfirms entry 9 (PERFORMED): the change is in effect and is not made again");
+    attempt("r1/a:4/mw4/y/1", "mw4", "systemctl restart envoyproxy", "INTENT", null);
+
+    RunReport report = new RunReports(history(record("r1")), journal, null, opsLog, clock)
+        .report("r1").orElseThrow();
+
+    assertThat(report.reconciliations()).extracting(r -> r.target() + " " + r.cause() + " "
+            + r.intentSeq() + "->" + r.reconciledSeq() + " " + r.result())
+        .containsExactly("ReadOnly unknown 1->4 applied", "mw1 no-outcome 3->7 not-applied",
+            "mw3 step-repeated 8->10 applied", "mw4 no-outcome 11->null null");
+    assertThat(report.reconciliations().get(0)).satisfies(r -> {
+      assertThat(r.unknownSeq()).isEqualTo(2L);
+      assertThat(r.unknownDetail()).contains("did not answer");
+      assertThat(r.detail()).isEqualTo("settles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: ReadOnly holds it");
+      assertThat(r.open()).isFalse();
+    });
+    assertThat(report.reconciliations().get(3).open()).isTrue();
+    assertThat(report.printable().reconciliations()).hasSize(4);
+  }
+
   @Test
   void theCsvHasTheDocumentedColumnsAndQuotesWhatNeedsIt() {
     entry("r1", "ServiceTask_SetReadOnly", "alice", "ETCD", "/conftool/ReadOnly", "set true", "PERFORMED",

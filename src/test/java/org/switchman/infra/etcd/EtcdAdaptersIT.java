@@ -149,6 +149,57 @@ class EtcdAdaptersIT {
   }
 
   @Test
+  void aWriteWhoseAnswerIsLostWhileEtcdIsFrozenIsUnknownAndTheNextAttemptReconcilesIt() {
+    String key = "/conftool/v1/pools/codfw/appserver/apache2/mw2004.codfw.wmnet";
+    LabFault[] paused = new LabFault[1];
+    // etcd freezes after the INTENT, just before the write is sent
+    Mutations freezing = new Mutations(journal) {
+      @Override
+      public MutationOutcome apply(RunContext run, org.switchman.runbook.Mutation mutation, Act act,
+          PostCondition postCondition) throws Exception {
+        return super.apply(run, mutation, () -> {
+          paused[0] = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_PAUSED, null,
+              null, null, null, null, null));
+          return act.perform();
+        }, postCondition);
+      }
+    };
+    EtcdConftool frozen = new EtcdConftool(store, freezing);
+    Versioned<Conftool.PoolEntry> entry = frozen.poolEntry("codfw", "appserver", "apache2",
+        "mw2004.codfw.wmnet").orElseThrow();
+    RunContext first = new RunContext("run-etcd-paused", "ServiceTask_SetPooled", "alice",
+        ExecutionMode.LIVE, "eqiad", "ServiceTask_SetPooled:1");
+    try {
+      assertThatThrownBy(() -> frozen.setPoolEntry(first, entry, "no", 7))
+          .isInstanceOf(org.switchman.runbook.port.UnansweredChangeException.class)
+          .hasMessageContaining("may have been applied");
+    } finally {
+      lab.faults().clear(paused[0].id());
+    }
+    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+
+    // the next attempt of the step reads the key back before anything else
+    RunContext second = new RunContext("run-etcd-paused", "ServiceTask_SetPooled", "alice",
+        ExecutionMode.LIVE, "eqiad", "ServiceTask_SetPooled:2");
+    try {
+      freezing.reconcile(second);
+      String now = etcdctl(key);
+      boolean applied = now.contains("\"pooled\":\"no\"") && now.contains("\"weight\":7");
+      assertThat(journal.all()).extracting(JournalEntry::outcome)
+          .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
+      JournalEntry reconciled = journal.all().get(2);
+      assertThat(reconciled.output()).startsWith((applied ? "applied" : "not-applied")
+          + "\nsettles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: " + key + " holds ");
+      assertThat(reconciled.idempotencyKey()).isEqualTo(journal.all().get(0).idempotencyKey());
+      assertThat(applied).as("etcd applied the write it held while frozen").isTrue();
+    } finally {
+      Versioned<Conftool.PoolEntry> now = conftool.poolEntry("codfw", "appserver", "apache2",
+          "mw2004.codfw.wmnet").orElseThrow();
+      conftool.setPoolEntry(run(ExecutionMode.LIVE), now, entry.value().pooled(), entry.value().weight());
+    }
+  }
+
+  @Test
   void etcdDownIsReportedQuickly() {
     LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_DOWN, null, null,
         null, null, null, null));

@@ -99,6 +99,37 @@ class JdbcJournalTest {
   }
 
   @Test
+  void idempotencyKeysJoinAJournalWrittenBeforeThemAndAreCoveredByTheHash() {
+    append("run-a", 1);
+    append("run-a", 2);
+    // a journal from before idempotency keys: the table without their column
+    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL DROP COLUMN IDEMPOTENCY_KEY");
+    journal = journalWith(key, null);
+    assertThat(journal.verify(true).intact()).as("old entries verify as they are").isTrue();
+
+    JournalEntry keyed = journal.append(new JournalEntry.Draft("run-a", "ServiceTask_Step", "alice",
+        "live", "SSH_COMMAND", "mw1003.eqiad.wmnet", "systemctl restart php-fpm", "INTENT", null,
+        null, null, "run-a/ServiceTask_Step:1/mw1003.eqiad.wmnet/abc/1"));
+    append("run-b", 4);
+    assertThat(journal.entry(3).orElseThrow().idempotencyKey())
+        .isEqualTo("run-a/ServiceTask_Step:1/mw1003.eqiad.wmnet/abc/1");
+    assertThat(journal.entry(3)).contains(keyed);
+    assertThat(journal.entry(1).orElseThrow().idempotencyKey()).isNull();
+    assertThat(journal.entriesOfStep("run-a", "ServiceTask_Step")).extracting(JournalEntry::seq)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(journal.verify(true).intact()).isTrue();
+    assertThat(journal.verifyRun("run-a").intact()).isTrue();
+
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = NULL WHERE SEQ = 3");
+    assertThat(journal.verify(true).firstBrokenSeq()).as("a removed key").isEqualTo(3);
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = 'run-a/x/2' WHERE SEQ = 3");
+    assertThat(journal.verify(true).firstBrokenSeq()).as("an edited key").isEqualTo(3);
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = ? WHERE SEQ = 3", keyed.idempotencyKey());
+    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = 'run-a/x/1' WHERE SEQ = 2");
+    assertThat(journal.verify(true).firstBrokenSeq()).as("a key added to an old entry").isEqualTo(2);
+  }
+
+  @Test
   void anEntryChangedWithJdbcIsReportedAtThatEntry() {
     for (int i = 1; i <= 4; i++) {
       append("run-a", i);

@@ -115,6 +115,11 @@ class MariaDbMastersIT {
           .hasMessageContaining("Lock wait timeout");
       assertThat(Duration.ofNanos(System.nanoTime() - started))
           .as("the server gave up before the 10 s socket timeout").isLessThan(Duration.ofSeconds(9));
+      assertThat(JOURNAL.all().get(JOURNAL.all().size() - 1)).satisfies(last -> {
+        assertThat(last.target()).startsWith("s6 eqiad master");
+        assertThat(last.outcome()).as("the server answered no: not applied, so not UNKNOWN")
+            .isEqualTo("FAILED");
+      });
     } finally {
       lab.faults().clear(locked.id());
     }

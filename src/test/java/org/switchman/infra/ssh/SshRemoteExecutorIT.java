@@ -241,6 +241,37 @@ class SshRemoteExecutorIT {
   }
 
   @Test
+  void aRestartThatTimesOutIsUnknownAndTheNextAttemptFindsItDone() throws Exception {
+    String host = "mw2006.codfw.wmnet";
+    LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
+        "envoyproxy", null, null, 3, null));
+    RunContext first = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
+        ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:1");
+    try {
+      assertThatThrownBy(() -> ssh.execute(first, host, "codfw", "systemctl restart envoyproxy",
+          Duration.ofSeconds(1))).isInstanceOf(RemoteExecutionException.CommandTimedOut.class);
+      assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+      Thread.sleep(4000); // the abandoned restart finishes on the host
+    } finally {
+      lab.faults().clear(slow.id());
+    }
+
+    RunContext second = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
+        ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:2");
+    RemoteExecutor.CommandOutcome again = ssh.execute(second, host, "codfw",
+        "systemctl restart envoyproxy", TIMEOUT);
+
+    assertThat(again.outcome()).isEqualTo(MutationOutcome.PERFORMED);
+    assertThat(again.result()).as("not restarted a second time").isNull();
+    assertThat(journal.all()).extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
+    assertThat(journal.all().get(2).output()).startsWith("applied\nsettles entry 1 (INTENT) and"
+        + " entry 2 (UNKNOWN)\nobserved: envoyproxy is active on " + host + ", active since ");
+    assertThat(ssh.query(host, "systemctl show -p ActiveEnterTimestamp envoyproxy", TIMEOUT).stdout())
+        .startsWith("ActiveEnterTimestamp=").endsWith("UTC\n");
+  }
+
+  @Test
   void aWrongKeyFailsAuthentication() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "wrong-key");
     Path key = dir.resolve("id_ed25519");

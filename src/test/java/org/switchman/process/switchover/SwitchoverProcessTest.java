@@ -294,6 +294,83 @@ class SwitchoverProcessTest {
     assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
   }
 
+  @Test
+  void anEnvoyRestartIsNotRepeatedWhenItsStepRunsAgainAfterACrash() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
+    // envoy restarts on the old jobrunner, then the application dies before the outcome is journaled
+    site.crashAfterChange.add("mw1001.eqiad.wmnet");
+    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).as("the attempt died").isNotNull();
+    assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
+    List<org.switchman.audit.JournalEntry> first =
+        journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
+    assertThat(first).extracting(e -> e.outcome()).containsExactly("INTENT");
+
+    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
+    driver.drive();
+
+    assertThat(restarts("mw1001.eqiad.wmnet")).as("not restarted again").isOne();
+    List<org.switchman.audit.JournalEntry> entries =
+        journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
+    assertThat(entries).extracting(e -> e.outcome()).containsExactly("INTENT", "RECONCILED");
+    assertThat(entries.get(1).idempotencyKey()).isEqualTo(first.get(0).idempotencyKey());
+    assertThat(entries.get(1).output()).startsWith("applied\nsettles entry " + first.get(0).seq() + " ")
+        .contains("envoyproxy is active on mw1001.eqiad.wmnet, active since");
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+    assertThat(journal.verifyRun(run.getId()).intact()).isTrue();
+  }
+
+  @Test
+  void anEnvoyRestartThatDidNotHappenIsMadeByTheNextAttempt() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
+    // an attempt dies after its INTENT, before the restart reaches the host
+    site.crashBeforeChange.add("mw1001.eqiad.wmnet");
+    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).as("the attempt died").isNotNull();
+    assertThat(restarts("mw1001.eqiad.wmnet")).isZero();
+
+    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
+
+    assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
+    List<org.switchman.audit.JournalEntry> entries =
+        journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
+    assertThat(entries).extracting(e -> e.outcome())
+        .containsExactly("INTENT", "RECONCILED", "INTENT", "PERFORMED");
+    assertThat(entries.get(1).output()).startsWith("not-applied\nsettles entry " + entries.get(0).seq());
+    assertThat(entries.get(2).idempotencyKey()).endsWith("/2");
+  }
+
+  @Test
+  void aReadOnlyWriteWhoseAnswerWasLostIsUnknownThenReconciledByTheRetry() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
+    site.unansweredChange.add("ReadOnly/codfw");
+    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).contains("no answer");
+    assertThat(site.readOnly.get("codfw")).as("applied all the same").isPresent();
+
+    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
+
+    List<org.switchman.audit.JournalEntry> codfw = journal.entriesOfStep(run.getId(),
+        "ServiceTask_SetMediaWikiReadOnly").stream().filter(e -> e.target().equals("ReadOnly/codfw"))
+        .toList();
+    assertThat(codfw).extracting(e -> e.outcome()).containsExactly("INTENT", "UNKNOWN", "RECONCILED");
+    assertThat(codfw.get(2).output()).startsWith("applied\nsettles entry " + codfw.get(0).seq()
+        + " (INTENT) and entry " + codfw.get(1).seq() + " (UNKNOWN)");
+    assertThat(codfw).extracting(e -> e.outcome()).doesNotContain("FAILED");
+    driver.drive();
+    assertThat(variable(run, "outcome")).isEqualTo("switched-over");
+  }
+
+  private long restarts(String host) {
+    return site.commands.stream().filter((host + ": systemctl restart envoyproxy")::equals).count();
+  }
+
   private Object runtimeFrozen(ProcessInstance run, String name) {
     return parameters.get(run.getId(), name).orElse(null);
   }
