@@ -133,6 +133,8 @@ class JdbcJournalOutboxTest {
     Connection other = holdHead();
     try {
       inTransaction(() -> beforeCrash.append(decision("run-3", "RETRY")));
+      // the process dies while the head is still held: its deliverer never gets another chance
+      beforeCrash.close();
     } finally {
       other.rollback();
       other.close();
