@@ -44,9 +44,11 @@ public class LabAdapterSettings {
 
   @Bean
   @Primary
-  EtcdProperties labEtcd(Lab starting) {
+  EtcdProperties labEtcd(Lab starting, Environment environment) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(3), Duration.ofSeconds(30));
+    Duration lockTtl = Binder.get(environment).bind("switchman.etcd.lock-ttl", Duration.class)
+        .orElse(Duration.ofSeconds(30));
+    return new EtcdProperties(List.of(lab.etcdEndpoint()), Duration.ofSeconds(3), lockTtl).validated();
   }
 
   @Bean

@@ -63,6 +63,8 @@ public final class AppTestSupport {
   public static void demoUsers(DynamicPropertyRegistry registry) {
     registry.add("switchman.data-dir", DATA_DIR::toString);
     registry.add("switchman.lab.servers", () -> "false");
+    // the tests drive the lock keeper's rounds themselves (RunLockKeeper#round)
+    registry.add("switchman.etcd.lock-keeper-interval", () -> "0s");
     journalKey(registry);
   }
 }
