@@ -241,6 +241,22 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void theStartupHookTakesTheLocksOfActiveRunsBackOnItsOwnThread() throws InterruptedException {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    // as after a restart that came later than the lease: the run is active, its lock is gone
+    site.release("dc-switchover", "mediawiki", run.getId());
+    lockKeeper.applicationReady();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (site.holders("dc-switchover", "mediawiki").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly(run.getId());
+    assertThat(lockEntries(run, "RETAKEN")).singleElement()
+        .satisfies(e -> assertThat(e.step()).isEqualTo("lock-keeper"));
+  }
+
+  @Test
   void aRunWhoseLockAnotherRunHoldsIsListedAsLostAndJournaledOnce() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     site.release("dc-switchover", "mediawiki", run.getId());
