@@ -46,9 +46,9 @@ public class LabAdapterSettings {
 
   @Bean
   @Primary
-  EtcdProperties labEtcd(Lab starting) {
+  EtcdProperties labEtcd(Lab starting, Environment environment) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return etcd(lab.etcdEndpoint());
+    return etcd(lab.etcdEndpoint(), environment);
   }
 
   @Bean
@@ -78,8 +78,11 @@ public class LabAdapterSettings {
         Duration.ofSeconds(60), 64, 64 * 1024);
   }
 
-  static EtcdProperties etcd(String endpoint) {
-    return new EtcdProperties(List.of(endpoint), Duration.ofSeconds(3), Duration.ofSeconds(30));
+  /** The lab's etcd; the lock TTL is {@code switchman.etcd.lock-ttl} if set, else 30 s. */
+  static EtcdProperties etcd(String endpoint, Environment environment) {
+    Duration lockTtl = Binder.get(environment).bind("switchman.etcd.lock-ttl", Duration.class)
+        .orElse(Duration.ofSeconds(30));
+    return new EtcdProperties(List.of(endpoint), Duration.ofSeconds(3), lockTtl).validated();
   }
 
   static DnsProperties dns(String server, int port, Path tsigKeyFile) {

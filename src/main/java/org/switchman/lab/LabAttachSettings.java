@@ -70,8 +70,8 @@ public class LabAttachSettings {
 
   @Bean
   @Primary
-  EtcdProperties attachedLabEtcd(LabEnv lab) {
-    return LabAdapterSettings.etcd(lab.etcdEndpoint());
+  EtcdProperties attachedLabEtcd(LabEnv lab, org.springframework.core.env.Environment environment) {
+    return LabAdapterSettings.etcd(lab.etcdEndpoint(), environment);
   }
 
   @Bean

@@ -2,82 +2,265 @@ package org.switchman.process;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalOutbox;
+import org.switchman.audit.OpsEvent;
+import org.switchman.audit.OpsLog;
+import org.switchman.audit.report.LockedRuns.LockedRun;
 import org.switchman.audit.report.RunReports;
+import org.switchman.config.EtcdProperties;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
  * The runbook lock a run holds for its whole life, taken when its process starts and released
  * when it ends, by {@link RunbookStarts} (built into the engine, not written in the diagrams). The
- * holder is the run and the user who started it, as frozen at the start.
+ * holder is the run and the user who started it, as frozen at the start. The lock belongs to the
+ * run, not to the node that happens to renew its lease.
  *
  * <p>The lock is taken for the run (the root process instance), so a process called by the run
  * finds it already held and goes on, while the same process started on its own takes it. A second
  * run is refused with {@link RunbookLock.LockHeldException}, whose message names the holder. If the
- * start fails after the lock was taken, it is released again. The lease keeps a lock from
- * outliving a crashed node; {@link #ensure} lets every step re-take it after a restart.
+ * start fails after the lock was taken, it is released again. The lease
+ * ({@code switchman.etcd.lock-ttl}) keeps a lock from outliving a crashed node; three things take
+ * a lapsed lock back for its run:
+ * <ul>
+ *   <li>{@link RunLockKeeper}, when the application is up and then every few seconds, for every
+ *       active run ({@link #keep}), so that after a restart, a graceful stop or a partition from
+ *       etcd the lock is held again as soon as etcd answers;
+ *   <li>a new run's start, which first takes back the lapsed lock of every active run of the same
+ *       lock, so that it is refused rather than let in before the keeper's next round;
+ *   <li>every step of the run ({@link #ensure}) before it changes anything.
+ * </ul>
  *
- * <p>The run's taking and releasing of its lock are journaled ({@code LOCK}, {@code ACQUIRED} /
- * {@code RELEASED}) in the engine transaction that starts or ends the run, through the {@link
- * JournalOutbox}, so the run report shows the lock held even if the process dies right after the
- * commit.
+ * <p><b>A forced release is not undone behind the administrator's back.</b> The lock table's
+ * force-release ({@link RunbookLock#forceRelease}) leaves a mark for the run. While it stands,
+ * neither the keeper nor {@link #ensure} takes the lock back: the run's next step fails with
+ * {@link RunbookLock.LockRevokedException} and opens an operator decision (check
+ * {@code runbook-lock}). An operator's decision on that task ({@link #acknowledgeRevocation})
+ * removes the mark, so that the step retried (or the rollback after an abort) takes the lock
+ * again, deliberately, unless another run holds it by then, which asks again.
+ *
+ * <p>Journaled ({@code LOCK}) under the run: {@code ACQUIRED} and {@code RELEASED} in the engine
+ * transaction that starts or ends the run, through the {@link JournalOutbox}; {@code RETAKEN}
+ * when a lapsed lock was taken back and {@code LOST} when the run
+ * is found without its lock (force-released, or held by another run; once per loss and node). The
+ * lock table's {@code FORCE_RELEASED} is journaled there.
  */
 @Component("runbookLocks")
 public class RunbookLocks {
 
-  /** The lease: a crashed node's lock expires this long after its last renewal. */
-  static final Duration LEASE = Duration.ofSeconds(60);
+  private static final Logger LOG = LoggerFactory.getLogger(RunbookLocks.class);
+  /** The step journal entries of the keeper name. */
+  public static final String KEEPER_STEP = "lock-keeper";
 
   private final ObjectProvider<RunbookLock> locks;
-  private final JournalOutbox journal;
+  private final Journal journal;
+  private final JournalOutbox outbox;
   private final RunContexts runs;
+  private final ActiveLockedRuns active;
+  private final ObjectProvider<OpsLog> opsLog;
+  private final Duration lease;
+  /** Runs found without their lock and journaled so, until they hold it again. */
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
-  public RunbookLocks(ObjectProvider<RunbookLock> locks, JournalOutbox journal, RunContexts runs) {
+  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal, JournalOutbox outbox,
+      RunContexts runs, ActiveLockedRuns active, ObjectProvider<OpsLog> opsLog, EtcdProperties etcd) {
     this.locks = locks;
     this.journal = journal;
+    this.outbox = outbox;
     this.runs = runs;
+    this.active = active;
+    this.opsLog = opsLog;
+    this.lease = etcd.lockTtl();
+  }
+
+  /** How long a lock outlives a node that stopped renewing it ({@code switchman.etcd.lock-ttl}). */
+  public Duration lease() {
+    return lease;
   }
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
-    ensure(execution, runbook, target);
-    // a run takes its lock when its own process starts; a called process finds it held by the run
-    if (RunContexts.isRoot(execution)) {
-      String runId = RunContexts.runId(execution);
-      Context.getCommandContext().getTransactionContext().addTransactionListener(
-          TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
-      journal.append(entry(execution, runbook, target, "take", RunReports.ACQUIRED));
+    if (!RunContexts.isRoot(execution)) {
+      // a called process finds the lock held by its run (or takes it back for the run)
+      ensure(execution, runbook, target);
+      return;
+    }
+    // an active run whose lease lapsed still owns the lock: take it back for that run first
+    for (LockedRun other : active.active(runbook, target)) {
+      if (!other.runId().equals(RunContexts.runId(execution))) {
+        keep(other);
+      }
+    }
+    String runId = RunContexts.runId(execution);
+    lock().acquire(runbook, target, new RunbookLock.Holder(runId, runs.starter(execution),
+        Instant.now()), 1, lease);
+    Context.getCommandContext().getTransactionContext().addTransactionListener(
+        TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
+    outbox.append(entry(run(execution, runbook, target), step(execution),
+        "take lock " + runbook + " on " + target, RunReports.ACQUIRED, null));
+  }
+
+  /**
+   * Makes sure the run holds its lock before a step acts: takes it back if it lapsed (journaled
+   * {@code RETAKEN}); idempotent.
+   *
+   * @throws RunbookLock.LockRevokedException when an administrator force-released it and no
+   *     operator has decided since (journaled {@code LOST})
+   * @throws RunbookLock.LockHeldException when another run holds it (journaled {@code LOST})
+   */
+  public void ensure(DelegateExecution execution, String runbook, String target) {
+    LockedRun run = run(execution, runbook, target);
+    String step = step(execution);
+    try {
+      if (lock().acquire(runbook, target, holder(run), 1, lease)) {
+        retaken(run, step, "the lock had lapsed (a restart, or etcd out of reach); taken again"
+            + " before the step " + step + " acted");
+      }
+    } catch (RunbookLock.LockHeldException held) {
+      noteLost(run, step, held.getMessage());
+      throw held;
     }
   }
 
-  /** Takes the lock for the run if it does not hold it (again after a restart); idempotent. */
-  public void ensure(DelegateExecution execution, String runbook, String target) {
-    lock().acquire(runbook, target, new RunbookLock.Holder(RunContexts.runId(execution),
-        runs.starter(execution), Instant.now()), 1, LEASE);
+  /**
+   * Keeps an active run's lock: confirms (and renews) it, takes it back if it lapsed, or notes
+   * that the run lost it. Never throws for a lock it cannot take; an etcd that does not answer is
+   * left to the next round.
+   *
+   * @return whether the run holds its lock now
+   */
+  public boolean keep(LockedRun run) {
+    RunbookLock lock = locks.getIfAvailable();
+    if (lock == null) {
+      return false;
+    }
+    try {
+      if (lock.acquire(run.runbook(), run.target(), holder(run), 1, lease)) {
+        if (!active.isActive(run.runId())) {
+          // the run ended meanwhile and released its lock: do not keep one for it
+          lock.release(run.runbook(), run.target(), run.runId());
+          return false;
+        }
+        retaken(run, KEEPER_STEP, "the lock had lapsed (a restart, or etcd out of reach); taken"
+            + " again for the run");
+      } else {
+        lost.remove(run.runId());
+      }
+      return true;
+    } catch (RunbookLock.LockRevokedException revoked) {
+      noteLost(run, KEEPER_STEP, revoked.getMessage() + "; not taken back: the run asks an"
+          + " operator before its next step");
+    } catch (RunbookLock.LockHeldException held) {
+      noteLost(run, KEEPER_STEP, held.getMessage());
+    } catch (RuntimeException unavailable) {
+      LOG.warn("Could not keep the lock {} on {} of run {}: {}", run.runbook(), run.target(),
+          run.runId(), unavailable.getMessage());
+    }
+    return false;
+  }
+
+  /** Keeps the lock of every active run ({@link #keep}) and forgets forced releases of ended runs. */
+  public void keepAll() {
+    RunbookLock lock = locks.getIfAvailable();
+    if (lock == null) {
+      return;
+    }
+    java.util.List<LockedRun> running = active.active();
+    running.forEach(this::keep);
+    Set<String> ids = new java.util.HashSet<>();
+    running.forEach(run -> ids.add(run.runId()));
+    lost.retainAll(ids);
+    for (RunbookStartRule.LockTarget target : active.targets()) {
+      try {
+        for (String runId : lock.revoked(target.runbook(), target.target())) {
+          if (!ids.contains(runId) && !active.isActive(runId)) {
+            lock.forgetRevocation(target.runbook(), target.target(), runId);
+          }
+        }
+      } catch (RuntimeException unavailable) {
+        LOG.warn("Could not read the forced releases of {} on {}: {}", target.runbook(),
+            target.target(), unavailable.getMessage());
+      }
+    }
+  }
+
+  /**
+   * An operator decided on the run's {@code runbook-lock} decision: a forced release of its lock
+   * stops standing in the way, and the run's next step takes the lock again (after this commit).
+   */
+  public void acknowledgeRevocation(DelegateExecution execution) {
+    String runId = RunContexts.runId(execution);
+    RunbookLock lock = lock();
+    EngineHooks.afterCommit(() -> active.targets().forEach(target ->
+        lock.forgetRevocation(target.runbook(), target.target(), runId)));
   }
 
   /** Releases the lock when the run itself ends; a called process leaves it to its caller. */
   public void release(DelegateExecution execution, String runbook, String target) {
     if (RunContexts.isRoot(execution)) {
       String runId = RunContexts.runId(execution);
-      journal.append(entry(execution, runbook, target, "release", RunReports.RELEASED));
-      EngineHooks.afterCommit(() -> lock().release(runbook, target, runId));
+      outbox.append(entry(run(execution, runbook, target), step(execution),
+          "release lock " + runbook + " on " + target, RunReports.RELEASED, null));
+      EngineHooks.afterCommit(() -> {
+        lock().release(runbook, target, runId);
+        lock().forgetRevocation(runbook, target, runId);
+        lost.remove(runId);
+      });
     }
   }
 
-  private JournalEntry.Draft entry(DelegateExecution execution, String runbook,
-      String target, String verb, String outcome) {
-    String mode = runs.mode(execution);
-    String step = execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run";
-    return new JournalEntry.Draft(RunContexts.runId(execution), step,
-        runs.starter(execution), mode == null ? "live" : mode,
-        RunReports.LOCK, runbook + "/" + target, verb + " lock " + runbook + " on " + target,
-        outcome, null, null, null);
+  private void retaken(LockedRun run, String step, String why) {
+    lost.remove(run.runId());
+    LOG.warn("Lock {} on {} taken again for run {}: {}", run.runbook(), run.target(), run.runId(), why);
+    journal.append(entry(run, step, "take lock " + run.runbook() + " on " + run.target() + " again",
+        RunReports.RETAKEN, why));
+  }
+
+  private void noteLost(LockedRun run, String step, String why) {
+    if (!lost.add(run.runId())) {
+      return;
+    }
+    LOG.warn("Run {} lost its lock {} on {}: {}", run.runId(), run.runbook(), run.target(), why);
+    journal.append(entry(run, step, "hold lock " + run.runbook() + " on " + run.target(),
+        RunReports.LOST, why));
+    OpsLog log = opsLog.getIfAvailable();
+    if (log != null) {
+      log.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, run.processKey(),
+          run.runId(), run.user(), null, null, "the run lost its lock " + run.runbook() + " on "
+              + run.target() + ": " + why));
+    }
+  }
+
+  private static RunbookLock.Holder holder(LockedRun run) {
+    return new RunbookLock.Holder(run.runId(), run.user(), Instant.now());
+  }
+
+  private LockedRun run(DelegateExecution execution, String runbook, String target) {
+    String key = ((ExecutionEntity) execution).getProcessInstance().getProcessDefinition().getKey();
+    return new LockedRun(RunContexts.runId(execution), key, runbook, target,
+        runs.starter(execution), runs.mode(execution));
+  }
+
+  private static String step(DelegateExecution execution) {
+    return execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run";
+  }
+
+  private static JournalEntry.Draft entry(LockedRun run, String step, String action,
+      String outcome, String output) {
+    return new JournalEntry.Draft(run.runId(), step, run.user(),
+        run.mode() == null ? "live" : run.mode(), RunReports.LOCK, run.runbook() + "/" + run.target(),
+        action, outcome, output, null, null);
   }
 
   private RunbookLock lock() {

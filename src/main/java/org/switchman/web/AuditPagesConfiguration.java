@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LockTable;
+import org.switchman.audit.report.LockedRuns;
 import org.switchman.audit.report.RunHistory;
 import org.switchman.audit.report.RunReports;
 import org.switchman.runbook.port.RunbookLock;
@@ -23,7 +24,9 @@ public class AuditPagesConfiguration {
   }
 
   @Bean
-  LockTable lockTable(ObjectProvider<RunbookLock> locks, Journal journal) {
-    return new LockTable(locks.getIfAvailable(), journal, Clock.systemUTC());
+  LockTable lockTable(ObjectProvider<RunbookLock> locks, ObjectProvider<LockedRuns> runs,
+      Journal journal) {
+    return new LockTable(locks.getIfAvailable(), runs.getIfAvailable(() -> LockedRuns.NONE), journal,
+        Clock.systemUTC());
   }
 }

@@ -57,7 +57,8 @@ class LabStartOrderTest {
       assertThat(labError).containsAnyOf("127.0.0.1:" + taken.getLocalPort()
           + " is already in use by pid " + ProcessHandle.current().pid(), "Debian package");
       for (ThrowingReader reader : List.<ThrowingReader>of(() -> settings.labSsh(lab),
-          () -> settings.labEtcd(lab), () -> settings.labDns(lab), () -> settings.labDb(lab),
+          () -> settings.labEtcd(lab, new org.springframework.mock.env.MockEnvironment()),
+          () -> settings.labDns(lab), () -> settings.labDb(lab),
           lab::clientKeyFile, lab::envVariables, () -> lab.mysqlPort("s1", "eqiad"))) {
         assertThatThrownBy(reader::read).isInstanceOf(LabException.class).hasMessage(labError)
             .hasCause(failure.getCause());

@@ -70,6 +70,8 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
    */
   public final Set<String> unansweredChange = ConcurrentHashMap.newKeySet();
   private final Map<String, Holder> locks = new ConcurrentHashMap<>();
+  /** Forced releases not yet acknowledged, as {@code runbook/target/runId}. */
+  private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
 
   /** What a simulated crash throws: an error, which the choke point lets through unjournaled. */
   public static final class SimulatedCrash extends Error {
@@ -126,6 +128,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     unansweredChange.clear();
     downtimes.clear();
     puppetLastRun.clear();
+    revoked.clear();
   }
 
   /** Downtimed service names, by host. */
@@ -358,19 +361,42 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   // ---------------------------------------------------------------- locks
 
   @Override
-  public synchronized void acquire(String runbook, String target, Holder holder, int max, Duration ttl) {
+  public synchronized boolean acquire(String runbook, String target, Holder holder, int max, Duration ttl) {
     Holder current = locks.get(runbook + "/" + target);
-    if (current != null && !current.runId().equals(holder.runId())) {
+    if (current != null && current.runId().equals(holder.runId())) {
+      return false;
+    }
+    if (revoked.contains(runbook + "/" + target + "/" + holder.runId())) {
+      throw new LockRevokedException(runbook, target, holder.runId(),
+          current == null ? List.of() : List.of(current));
+    }
+    if (current != null) {
       throw new LockHeldException(runbook, target, List.of(current));
     }
-    if (current == null) {
-      locks.put(runbook + "/" + target, holder);
-    }
+    locks.put(runbook + "/" + target, holder);
+    return true;
   }
 
   @Override
   public synchronized void release(String runbook, String target, String runId) {
     locks.computeIfPresent(runbook + "/" + target, (k, h) -> h.runId().equals(runId) ? null : h);
+  }
+
+  @Override
+  public synchronized void forceRelease(String runbook, String target, String runId) {
+    revoked.add(runbook + "/" + target + "/" + runId);
+    release(runbook, target, runId);
+  }
+
+  @Override
+  public void forgetRevocation(String runbook, String target, String runId) {
+    revoked.remove(runbook + "/" + target + "/" + runId);
+  }
+
+  @Override
+  public List<String> revoked(String runbook, String target) {
+    String prefix = runbook + "/" + target + "/";
+    return revoked.stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
   }
 
   @Override

@@ -246,7 +246,11 @@ class AuditPagesBrowserIT {
       form.findElement(By.cssSelector("button[type=submit]")).click();
       browser.waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("message")));
       assertThat(page.findElement(By.id("message")).getText()).contains("Released dc-switchover on mediawiki");
-      assertThat(page.findElements(By.cssSelector("#locks tr[data-run='" + run + "']"))).isEmpty();
+      // the run is still active: it is listed as having lost its lock, with nothing left to release
+      WebElement lost = page.findElement(By.cssSelector("#locks tr[data-run='" + run + "']"));
+      assertThat(lost.getAttribute("data-status")).isEqualTo("lost");
+      assertThat(lost.getText()).contains("LOST: force-released by an administrator");
+      assertThat(lost.findElements(By.cssSelector("form.release"))).isEmpty();
       browser.screenshot("locks-admin-after-force-release");
 
       JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();

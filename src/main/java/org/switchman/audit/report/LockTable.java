@@ -5,41 +5,62 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * The runbook locks held now, and their forced release. Forcing is for a lock whose run is gone
- * (a node died and the run was cancelled) and must not wait for its lease: the caller must be an
- * administrator (the web layer checks), give a reason, and the release is journaled under the run
- * that held the lock.
+ * The runbook locks held now, the active runs that should hold one and do not, and the forced
+ * release of a lock. Forcing is for a lock whose run is gone (a node died and the run was
+ * cancelled) and must not wait for its lease: the caller must be an administrator (the web layer
+ * checks), give a reason, and the release is journaled under the run that held the lock. A run
+ * that is still active does not take a force-released lock back by itself: its next step asks an
+ * operator (check {@code runbook-lock}).
  */
 public class LockTable {
 
+  /** A lock held by its run. */
+  public static final String HELD = "held";
+  /** An active run without its lock: force-released, lapsed, or held by another run. */
+  public static final String LOST = "lost";
+
   /**
-   * One held lock.
+   * One lock, held or lost.
    *
    * @param runbook the runbook the lock is for
    * @param target what it protects
-   * @param runId the holding run
+   * @param runId the holding run, or the run that lost it
    * @param user who started that run
-   * @param since when the run took it
-   * @param age how long it has been held
-   * @param ttl how long the lease lives without a renewal
+   * @param since when the run took it; {@code null} for a lost lock
+   * @param age how long it has been held; {@code null} for a lost lock
+   * @param ttl how long the lease lives without a renewal; {@code null} for a lost lock
+   * @param status {@value #HELD} or {@value #LOST}
+   * @param detail for a lost lock, how: force-released, lapsed, or held by another run
    */
   public record Row(String runbook, String target, String runId, String user, Instant since,
-      Duration age, Duration ttl) {}
+      Duration age, Duration ttl, String status, String detail) {}
 
   private final RunbookLock locks;
+  private final LockedRuns runs;
   private final Journal journal;
   private final Clock clock;
 
   /** @param locks the lock store, or {@code null} when none is configured */
   public LockTable(RunbookLock locks, Journal journal, Clock clock) {
+    this(locks, LockedRuns.NONE, journal, clock);
+  }
+
+  /**
+   * @param locks the lock store, or {@code null} when none is configured
+   * @param runs the runs that should hold a lock now
+   */
+  public LockTable(RunbookLock locks, LockedRuns runs, Journal journal, Clock clock) {
     this.locks = locks;
+    this.runs = runs;
     this.journal = journal;
     this.clock = clock;
   }
@@ -48,20 +69,39 @@ public class LockTable {
     return locks != null;
   }
 
+  /** The locks held, oldest first, then the active runs that lost theirs. */
   public List<Row> rows() {
     if (locks == null) {
       return List.of();
     }
     Instant now = clock.instant();
     List<Row> rows = new ArrayList<>();
-    for (RunbookLock.HeldLock held : locks.locks()) {
-      rows.add(new Row(held.runbook(), held.target(), held.holder().runId(), held.holder().user(),
-          held.holder().since(), Duration.between(held.holder().since(), now), held.ttl()));
+    List<RunbookLock.HeldLock> held = locks.locks();
+    for (RunbookLock.HeldLock lock : held) {
+      rows.add(new Row(lock.runbook(), lock.target(), lock.holder().runId(), lock.holder().user(),
+          lock.holder().since(), Duration.between(lock.holder().since(), now), lock.ttl(), HELD, null));
     }
     rows.sort(Comparator.comparing(Row::since));
+    Map<String, List<String>> revoked = new HashMap<>();
+    for (LockedRuns.LockedRun run : runs.active()) {
+      boolean holds = held.stream().anyMatch(lock -> lock.runbook().equals(run.runbook())
+          && lock.target().equals(run.target()) && lock.holder().runId().equals(run.runId()));
+      if (holds) {
+        continue;
+      }
+      List<String> forced = revoked.computeIfAbsent(run.runbook() + "/" + run.target(),
+          key -> locks.revoked(run.runbook(), run.target()));
+      List<String> others = held.stream().filter(lock -> lock.runbook().equals(run.runbook())
+          && lock.target().equals(run.target())).map(lock -> lock.holder().runId()).toList();
+      String how = forced.contains(run.runId()) ? "force-released by an administrator; the run"
+          + " asks an operator before its next step"
+          : !others.isEmpty() ? "held by run " + String.join(", ", others)
+          : "lapsed (its lease expired); taken back for the run within seconds once etcd answers";
+      rows.add(new Row(run.runbook(), run.target(), run.runId(), run.user(), null, null, null,
+          LOST, how));
+    }
     return rows;
   }
-
   /**
    * Releases a run's hold on a lock and journals who did it and why.
    *
@@ -82,7 +122,7 @@ public class LockTable {
     if (!problems.isEmpty()) {
       throw InvalidRequestException.of("Lock not released", problems);
     }
-    locks.release(runbook, target, runId);
+    locks.forceRelease(runbook, target, runId);
     journal.append(new JournalEntry.Draft(runId, "lock-table", admin, "live", RunReports.LOCK,
         runbook + "/" + target, "force-release lock " + runbook + " on " + target,
         RunReports.FORCE_RELEASED, reason.strip(), null, null));

@@ -37,6 +37,10 @@ public class RunReports {
   public static final String ACQUIRED = "ACQUIRED";
   public static final String RELEASED = "RELEASED";
   public static final String FORCE_RELEASED = "FORCE_RELEASED";
+  /** The run's lock had lapsed and was taken again for it. */
+  public static final String RETAKEN = "RETAKEN";
+  /** The run was found without its lock: force-released, or held by another run. */
+  public static final String LOST = "LOST";
 
   /** Deployment entry outcomes. */
   public static final String DEPLOYED = "DEPLOYED";
@@ -128,12 +132,20 @@ public class RunReports {
   }
 
   private static LockUse lockUse(LockUse before, JournalEntry e) {
+    if (LOST.equals(e.outcome()) && before != null && before.releasedAt() != null) {
+      return before; // noticed after a forced release, which the report names already
+    }
     return switch (e.outcome()) {
       case ACQUIRED -> new LockUse(e.target(), e.actor(), e.at(), null, null, null);
-      case RELEASED, FORCE_RELEASED -> new LockUse(e.target(),
+      case RETAKEN -> new LockUse(e.target(), e.actor(),
+          before == null || before.acquiredAt() == null ? e.at() : before.acquiredAt(), null, null, null);
+      case RELEASED, FORCE_RELEASED, LOST -> new LockUse(e.target(),
           before == null ? null : before.holder(), before == null ? null : before.acquiredAt(),
-          e.at(), FORCE_RELEASED.equals(e.outcome()) ? e.actor() + " (forced: " + e.output() + ")"
-              : "run end", null);
+          e.at(), switch (e.outcome()) {
+            case FORCE_RELEASED -> e.actor() + " (forced: " + e.output() + ")";
+            case LOST -> "lost: " + e.output();
+            default -> "run end";
+          }, null);
       default -> before;
     };
   }

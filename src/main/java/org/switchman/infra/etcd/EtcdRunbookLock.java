@@ -22,12 +22,19 @@ import org.switchman.runbook.port.RunbookLock;
  * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
  * ({@code version == 0}), so two runs can never win the same slot. Each slot key is tied to a lease
  * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and
- * with it the lock expire after the TTL.
+ * with it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run)
+ * also renews its lease once, so a run's keeper renews the lease even where the keep-alive stream
+ * gave up.
+ *
+ * <p>A forced release leaves the key {@code /switchman/lock-revoked/{runbook}/{target}/{runId}}
+ * (written before the slot is deleted, so no re-take can slip in between) until the run
+ * acknowledges it.
  */
 public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EtcdRunbookLock.class);
   static final String ROOT = "/switchman/locks/";
+  static final String REVOKED = "/switchman/lock-revoked/";
 
   private final EtcdStore etcd;
   private final ObjectMapper json = new ObjectMapper();
@@ -45,7 +52,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   @Override
-  public void acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl) {
+  public boolean acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl) {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1");
     }
@@ -53,11 +60,17 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (mine.isPresent()) {
       // held already; after a restart this JVM takes over renewing the lease
       EtcdStore.Entry slot = mine.get();
-      if (slot.lease() != 0 && !held.containsKey(slot.key())) {
-        held.computeIfAbsent(slot.key(), key -> new Held(slot.lease(),
-            etcd.client().getLeaseClient().keepAlive(slot.lease(), new Quiet(key))));
+      if (slot.lease() != 0) {
+        Held known = held.get(slot.key());
+        if (known == null || known.leaseId() != slot.lease()) {
+          keepAlive(slot.key(), slot.lease());
+        }
+        etcd.await(etcd.client().getLeaseClient().keepAliveOnce(slot.lease()), "renew a lease");
       }
-      return;
+      return false;
+    }
+    if (etcd.get(revokedKey(runbook, target, holder.runId())).isPresent()) {
+      throw new LockRevokedException(runbook, target, holder.runId(), holders(runbook, target));
     }
     long lease = etcd.await(etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())),
         "grant a lease").getID();
@@ -65,14 +78,17 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     for (int slot = 0; slot < maxConcurrency; slot++) {
       String key = prefix(runbook, target) + "slot-" + slot;
       if (etcd.createWithLease(key, value, lease)) {
-        CloseableClient keepAlive = etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key));
-        held.put(key, new Held(lease, keepAlive));
+        keepAlive(key, lease);
         LOG.info("Lock {} on {} taken by run {} of {} (slot {})", runbook, target, holder.runId(),
             holder.user(), slot);
-        return;
+        return true;
       }
     }
     etcd.await(etcd.client().getLeaseClient().revoke(lease), "revoke a lease");
+    if (slotOf(runbook, target, holder.runId()).isPresent()) {
+      // the same run took it meanwhile on another thread (its keeper or a parallel step)
+      return false;
+    }
     throw new LockHeldException(runbook, target, holders(runbook, target));
   }
 
@@ -92,6 +108,37 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       etcd.await(etcd.client().getLeaseClient().revoke(slot.get().lease()), "revoke a lease");
     }
     LOG.info("Lock {} on {} released by run {}", runbook, target, runId);
+  }
+
+  @Override
+  public void forceRelease(String runbook, String target, String runId) {
+    etcd.put(revokedKey(runbook, target, runId),
+        json.createObjectNode().put("at", Instant.now().toString()).toString());
+    release(runbook, target, runId);
+  }
+
+  @Override
+  public void forgetRevocation(String runbook, String target, String runId) {
+    etcd.delete(revokedKey(runbook, target, runId));
+  }
+
+  @Override
+  public List<String> revoked(String runbook, String target) {
+    String prefix = REVOKED + runbook + "/" + target + "/";
+    return etcd.prefix(prefix).stream().map(entry -> entry.key().substring(prefix.length())).toList();
+  }
+
+  private static String revokedKey(String runbook, String target, String runId) {
+    return REVOKED + runbook + "/" + target + "/" + runId;
+  }
+
+  /** Renews the lease from this JVM, replacing a stream an earlier lease of the key had. */
+  private void keepAlive(String key, long lease) {
+    Held before = held.put(key, new Held(lease,
+        etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key))));
+    if (before != null) {
+      before.keepAlive().close();
+    }
   }
 
   @Override

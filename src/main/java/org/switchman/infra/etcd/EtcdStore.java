@@ -107,6 +107,11 @@ public class EtcdStore implements AutoCloseable {
         .commit(), "create " + key).isSucceeded();
   }
 
+  /** Writes a key whatever it holds (for Switchman's own keys, never conftool's). */
+  public void put(String key, String value) {
+    await(client.getKVClient().put(bytes(key), bytes(value)), "write " + key);
+  }
+
   public void delete(String key) {
     await(client.getKVClient().delete(bytes(key)), "delete " + key);
   }

@@ -18,6 +18,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalOutbox;
@@ -25,6 +26,7 @@ import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunbookLocks;
 
 /**
  * The rules of the two kinds of decision task, attached to every diagram's user tasks by their
@@ -43,7 +45,9 @@ import org.switchman.process.RunContexts;
  *       variables. Each accepted decision is journaled
  *       ({@code DECISION}, through the {@link JournalOutbox}) and written to the ops log in the
  *       transaction that completes the task, so both exist exactly when the decision does, even if
- *       the process dies right after the commit.
+ *       the process dies right after the commit. A
+ *       decision on a run that lost its lock (check {@value #RUNBOOK_LOCK}) also lifts a forced
+ *       release's hold on the run ({@link RunbookLocks#acknowledgeRevocation}).
  * </ul>
  * A refused decision raises {@link InvalidDecisionException} and the task stays open.
  */
@@ -52,6 +56,8 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
 
   public static final String APPROVAL_FORM = "approval";
   public static final String FAILURE_FORM = "failure-decision";
+  /** The check of the decision a run opens when it finds its lock gone. */
+  public static final String RUNBOOK_LOCK = "runbook-lock";
   static final Set<String> APPROVAL_DECISIONS = Set.of("GO", "NOGO");
   static final List<String> OPERATOR_DECISIONS = List.of("retry", "skip", "abort");
   /** Activity properties: whether a decision task offers skip and abort, as parsed from the diagram. */
@@ -60,10 +66,13 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
 
   private final JournalOutbox journalOutbox;
   private final OpsLog opsLog;
+  private final ObjectProvider<RunbookLocks> locks;
 
-  public DecisionTasksPlugin(JournalOutbox journalOutbox, OpsLog opsLog) {
+  public DecisionTasksPlugin(JournalOutbox journalOutbox, OpsLog opsLog,
+      ObjectProvider<RunbookLocks> locks) {
     this.journalOutbox = journalOutbox;
     this.opsLog = opsLog;
+    this.locks = locks;
   }
 
   @Override
@@ -160,6 +169,10 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
     }
     String user = Context.getCommandContext().getAuthenticatedUserId();
     DelegateExecution execution = task.getExecution();
+    if (RUNBOOK_LOCK.equals(task.getVariable("failedCheck"))) {
+      // a person has now seen that the run lost its lock: what follows may take it again
+      locks.getObject().acknowledgeRevocation(execution);
+    }
     String runId = RunContexts.runId(execution);
     Object failure = task.getVariable("failureMessage");
     Object section = task.getVariable("section");

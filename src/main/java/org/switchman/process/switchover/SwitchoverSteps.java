@@ -193,8 +193,9 @@ public class SwitchoverSteps {
    *
    * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when
    * it lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its
-   * lock held by another run, for instance after a force-release, changes nothing and stops at
-   * the operator decision with the check {@code runbook-lock}.
+   * lock force-released by an administrator, or held by another run, changes nothing and stops
+   * at the operator decision with the check {@code runbook-lock}; deciding there lets the step
+   * retried take the lock back ({@link org.switchman.process.RunbookLocks}).
    */
   public <T> T checked(DelegateExecution execution, Supplier<T> step) {
     try {
@@ -272,6 +273,10 @@ public class SwitchoverSteps {
   private void holdLock(DelegateExecution execution) {
     try {
       locks.ensure(execution, SwitchoverRequest.RUNBOOK, "mediawiki");
+    } catch (RunbookLock.LockRevokedException revoked) {
+      throw new CheckFailedException("runbook-lock", "This run no longer holds its lock: "
+          + revoked.getMessage() + ". Nothing was changed by this step. Find out why before you"
+          + " decide: retry takes the lock back for this run (unless another run holds it by then).");
     } catch (RunbookLock.LockHeldException held) {
       throw new CheckFailedException("runbook-lock", "This run no longer holds its lock: "
           + held.getMessage() + ". Nothing was changed by this step; find out who took the lock"

@@ -9,6 +9,10 @@ import java.util.List;
  * {@code mediawiki}, or {@code rolling-restart} / {@code eqiad/appserver}). A lock admits up to
  * {@code maxConcurrency} holders; each holder's key is tied to an etcd lease kept alive while the
  * holding node lives, so a crashed node's lock expires after its TTL instead of outliving it.
+ *
+ * <p>An administrator's release ({@link #forceRelease}) is remembered for the run until the run
+ * has noticed it ({@link #forgetRevocation}): meanwhile the run's {@link #acquire} refuses with
+ * {@link LockRevokedException}, so a run never silently takes back a lock that was taken away.
  */
 public interface RunbookLock {
 
@@ -28,13 +32,29 @@ public interface RunbookLock {
    * Takes the lock for a run, or confirms it when that run already holds it (so a resumed step can
    * call it again).
    *
+   * @return {@code true} when the lock was taken now, {@code false} when the run held it already
+   * @throws LockRevokedException when an administrator released the run's lock and the run has
+   *     not acknowledged it yet ({@link #forgetRevocation})
    * @throws LockHeldException at once, naming the holders, when {@code maxConcurrency} other runs
    *     hold it
    */
-  void acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl);
+  boolean acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl);
 
   /** Releases the run's hold; nothing happens when it holds none. */
   void release(String runbook, String target, String runId);
+
+  /**
+   * Releases the run's hold on an administrator's order and remembers it: until {@link
+   * #forgetRevocation}, the run's {@link #acquire} fails with {@link LockRevokedException} instead
+   * of taking the lock again.
+   */
+  void forceRelease(String runbook, String target, String runId);
+
+  /** Forgets a forced release of the run's lock, so that its next {@link #acquire} takes it again. */
+  void forgetRevocation(String runbook, String target, String runId);
+
+  /** The runs whose lock was force-released and who have not acknowledged it yet. */
+  List<String> revoked(String runbook, String target);
 
   List<Holder> holders(String runbook, String target);
 
@@ -46,7 +66,11 @@ public interface RunbookLock {
     private final List<Holder> holders;
 
     public LockHeldException(String runbook, String target, List<Holder> holders) {
-      super(runbook + " on " + target + " is locked by " + describe(holders));
+      this(runbook + " on " + target + " is locked by " + describe(holders), holders);
+    }
+
+    protected LockHeldException(String message, List<Holder> holders) {
+      super(message);
       this.holders = List.copyOf(holders);
     }
 
@@ -64,6 +88,17 @@ public interface RunbookLock {
             .append(" since ").append(holder.since());
       }
       return text.toString();
+    }
+  }
+
+  /**
+   * An administrator force-released the run's lock and the run has not acknowledged it; the run
+   * must not take it back by itself. The holders are whoever holds the lock now (maybe nobody).
+   */
+  class LockRevokedException extends LockHeldException {
+    public LockRevokedException(String runbook, String target, String runId, List<Holder> holders) {
+      super("an administrator force-released the lock " + runbook + " on " + target + " of run "
+          + runId + (holders.isEmpty() ? "" : "; it is now held by " + LockHeldException.describe(holders)), holders);
     }
   }
 }

@@ -277,11 +277,26 @@ class RunReportsTest {
     List<String> released = new ArrayList<>();
     RunbookLock locks = new RunbookLock() {
       @Override
-      public void acquire(String runbook, String target, Holder holder, int max, Duration ttl) {}
+      public boolean acquire(String runbook, String target, Holder holder, int max, Duration ttl) {
+        return false;
+      }
 
       @Override
       public void release(String runbook, String target, String runId) {
+        throw new AssertionError("a forced release goes through forceRelease");
+      }
+
+      @Override
+      public void forceRelease(String runbook, String target, String runId) {
         released.add(runbook + "/" + target + "/" + runId);
+      }
+
+      @Override
+      public void forgetRevocation(String runbook, String target, String runId) {}
+
+      @Override
+      public List<String> revoked(String runbook, String target) {
+        return List.of();
       }
 
       @Override

@@ -305,4 +305,51 @@ class EtcdAdaptersIT {
       locks.release("host-reboot", "mw2009.codfw.wmnet", "run-next");
     }
   }
+
+  @Test
+  void aForcedReleaseRefusesTheRunUntilItIsAcknowledged() {
+    RunbookLock.Holder run = new RunbookLock.Holder("run-forced", "alice", Instant.now());
+    assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isTrue();
+    try {
+      locks.forceRelease("dc-switchover", "mediawiki", "run-forced");
+      assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
+      assertThat(locks.revoked("dc-switchover", "mediawiki")).containsExactly("run-forced");
+      assertThatThrownBy(() -> locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
+          .isInstanceOf(RunbookLock.LockRevokedException.class)
+          .hasMessageContaining("an administrator force-released the lock dc-switchover on mediawiki");
+      assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
+
+      locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
+      assertThat(locks.revoked("dc-switchover", "mediawiki")).isEmpty();
+      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isTrue();
+      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isFalse();
+    } finally {
+      locks.release("dc-switchover", "mediawiki", "run-forced");
+      locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
+    }
+  }
+
+  @Test
+  void theLeaseIsTheTtlAskedForAndANodeThatConfirmsTheLockKeepsItAfterTheFirstNodeStopped()
+      throws Exception {
+    EtcdStore stoppingNode = new EtcdStore(settings(Duration.ofSeconds(3)));
+    EtcdRunbookLock stopping = new EtcdRunbookLock(stoppingNode);
+    RunbookLock.Holder run = new RunbookLock.Holder("run-moved", "alice", Instant.now());
+    stopping.acquire("db-masters", "s1", run, 1, Duration.ofSeconds(3));
+    try {
+      assertThat(locks.locks()).filteredOn(held -> held.holder().runId().equals("run-moved"))
+          .singleElement().satisfies(held -> assertThat(held.ttl())
+              .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3)));
+      // a graceful stop: the first node stops renewing; the restarted one confirms the run's lock
+      stopping.close();
+      stoppingNode.close();
+      assertThat(locks.acquire("db-masters", "s1", run, 1, Duration.ofSeconds(3))).isFalse();
+      Thread.sleep(7000);
+      assertThat(locks.holders("db-masters", "s1")).extracting(RunbookLock.Holder::runId)
+          .as("renewed by the node that confirmed it, well past the first node's lease")
+          .containsExactly("run-moved");
+    } finally {
+      locks.release("db-masters", "s1", "run-moved");
+    }
+  }
 }

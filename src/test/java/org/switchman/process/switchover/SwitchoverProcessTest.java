@@ -70,6 +70,8 @@ class SwitchoverProcessTest {
   @Autowired org.switchman.runbook.port.RunParameters parameters;
   @Autowired io.micrometer.core.instrument.MeterRegistry meters;
   @Autowired org.switchman.audit.OpsLogReader opsLog;
+  @Autowired org.switchman.audit.report.LockTable lockTable;
+  @Autowired org.switchman.process.RunLockKeeper lockKeeper;
 
   /** Timers the driver fires on its own: the waits of a normal run. */
   private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
@@ -175,6 +177,112 @@ class SwitchoverProcessTest {
     driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
     assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId()).containsExactly(run.getId());
+  }
+
+  @Test
+  void aForcedReleaseIsNoticedBeforeTheNextChangeAndOnlyAnOperatorsDecisionTakesTheLockBack() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
+    assertThat(lockRow(run)).satisfies(row -> {
+      assertThat(row.status()).isEqualTo("lost");
+      assertThat(row.detail()).contains("force-released");
+    });
+    lockKeeper.round();
+    assertThat(site.holders("dc-switchover", "mediawiki")).as("the keeper leaves a forced release")
+        .isEmpty();
+    driver.drive();
+    assertThat(site.units).as("the step changed nothing")
+        .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
+    Task decision = task(run, "UserTask_DecideOnStopMaintenanceFailure");
+    assertThat(variable(run, "failedCheck")).isEqualTo("runbook-lock");
+    assertThat(variable(run, "failureMessage").toString())
+        .contains("an administrator force-released the lock dc-switchover on mediawiki");
+    lockKeeper.round();
+    assertThat(site.holders("dc-switchover", "mediawiki")).as("still not while the decision is open")
+        .isEmpty();
+    assertThat(lockEntries(run, "LOST")).as("journaled once, however often it is seen").hasSize(1);
+
+    complete(decision, "alice", Map.of("decision", "retry"));
+    driver.drive();
+    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly(run.getId());
+    assertThat(lockEntries(run, "RETAKEN")).singleElement()
+        .satisfies(e -> assertThat(e.step()).isEqualTo("ServiceTask_StopMaintenance"));
+    assertThat(lockRow(run).status()).isEqualTo("held");
+  }
+
+  @Test
+  void theKeeperTakesALapsedLockBackAndANewStartTakesItBackBeforeItIsRefused() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    driver.drive();
+    // the lease expired: a restart, a graceful stop or etcd out of reach for longer than the TTL
+    site.release("dc-switchover", "mediawiki", run.getId());
+    assertThat(lockRow(run)).satisfies(row -> {
+      assertThat(row.status()).isEqualTo("lost");
+      assertThat(row.detail()).contains("lapsed");
+    });
+    lockKeeper.round();
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly(run.getId());
+    assertThat(lockEntries(run, "RETAKEN")).singleElement().satisfies(e -> {
+      assertThat(e.step()).isEqualTo("lock-keeper");
+      assertThat(e.actor()).isEqualTo("alice");
+    });
+    assertThat(lockRow(run).status()).isEqualTo("held");
+
+    site.release("dc-switchover", "mediawiki", run.getId());
+    assertThatThrownBy(() -> start("dry-run", "eqiad", "codfw"))
+        .hasMessageContaining("locked by run " + run.getId() + " of alice");
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly(run.getId());
+    assertThat(lockEntries(run, "RETAKEN")).hasSize(2);
+  }
+
+  @Test
+  void theStartupHookTakesTheLocksOfActiveRunsBackOnItsOwnThread() throws InterruptedException {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    // as after a restart that came later than the lease: the run is active, its lock is gone
+    site.release("dc-switchover", "mediawiki", run.getId());
+    lockKeeper.applicationReady();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (site.holders("dc-switchover", "mediawiki").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly(run.getId());
+    assertThat(lockEntries(run, "RETAKEN")).singleElement()
+        .satisfies(e -> assertThat(e.step()).isEqualTo("lock-keeper"));
+  }
+
+  @Test
+  void aRunWhoseLockAnotherRunHoldsIsListedAsLostAndJournaledOnce() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    site.release("dc-switchover", "mediawiki", run.getId());
+    site.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
+        "other-run", "erin", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(30));
+    lockKeeper.round();
+    lockKeeper.round();
+    assertThat(lockEntries(run, "LOST")).singleElement()
+        .satisfies(e -> assertThat(e.output()).contains("run other-run of erin"));
+    assertThat(lockRow(run)).satisfies(row -> {
+      assertThat(row.status()).isEqualTo("lost");
+      assertThat(row.detail()).isEqualTo("held by run other-run");
+    });
+    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+        .containsExactly("other-run");
+    site.release("dc-switchover", "mediawiki", "other-run");
+  }
+
+  private org.switchman.audit.report.LockTable.Row lockRow(ProcessInstance run) {
+    return lockTable.rows().stream().filter(row -> row.runId().equals(run.getId())).findFirst()
+        .orElseThrow(() -> new AssertionError("no lock row for run " + run.getId()));
+  }
+
+  private List<org.switchman.audit.JournalEntry> lockEntries(ProcessInstance run, String outcome) {
+    return journal.entriesOfRun(run.getId()).stream()
+        .filter(e -> e.kind().equals("LOCK") && e.outcome().equals(outcome)).toList();
   }
 
   @Test
