@@ -116,6 +116,9 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private final Object fileLock = new Object();
   private final Object wake = new Object();
+  /** How many wake-ups there were (guarded by {@code wake}), and how many each deliverer saw. */
+  private long wakeups;
+  private final ThreadLocal<long[]> wakeupsSeen = ThreadLocal.withInitial(() -> new long[1]);
   private final Thread fileWriter;
   private final Thread webhookDeliverer;
   private volatile boolean closed;
@@ -196,15 +199,22 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   private void wakeDeliverers() {
     synchronized (wake) {
+      wakeups++;
       wake.notifyAll();
     }
   }
 
+  /**
+   * Waits for a wake-up or the duration, on a deliverer's thread. A wake-up that came while the
+   * deliverer was busy is not lost: it finds the count moved on and does not wait.
+   */
   private void pause(Duration duration) throws InterruptedException {
+    long[] seen = wakeupsSeen.get();
     synchronized (wake) {
-      if (!closed) {
+      if (!closed && wakeups == seen[0]) {
         wake.wait(Math.max(1, duration.toMillis()));
       }
+      seen[0] = wakeups;
     }
   }
 
