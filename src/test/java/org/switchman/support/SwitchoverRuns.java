@@ -21,10 +21,18 @@ public final class SwitchoverRuns {
   }
 
   public static String startBody(String from, String to, String mode) {
+    return startBody(from, to, mode, "");
+  }
+
+  /**
+   * The start body with more variables, given as JSON members that follow the usual ones, such as
+   * {@code ,"warmUpCaches":{"value":true}}.
+   */
+  public static String startBody(String from, String to, String mode, String moreVariables) {
     return "{\"variables\":{\"dcFrom\":{\"value\":\"" + from + "\"},\"dcTo\":{\"value\":\"" + to
         + "\"},\"mode\":{\"value\":\"" + mode + "\"},\"reason\":{\"value\":\"Datacenter switchover test\"},"
         + "\"ticket\":{\"value\":\"T4242\"},\"readOnlyBudget\":{\"value\":\"PT3M\"},"
-        + "\"inFlightGrace\":{\"value\":\"PT0S\"}}}";
+        + "\"inFlightGrace\":{\"value\":\"PT0S\"}" + moreVariables + "}}";
   }
 
   /** alice starts a run; the answer is returned whatever its status. */
@@ -35,7 +43,14 @@ public final class SwitchoverRuns {
 
   /** alice starts a run, which must be accepted; returns its id. */
   public String start(String from, String to, String mode) {
-    Rest.Reply reply = tryStart(from, to, mode);
+    return start(from, to, mode, "");
+  }
+
+  /** alice starts a run with more variables ({@link #startBody(String, String, String, String)}). */
+  public String start(String from, String to, String mode, String moreVariables) {
+    Rest.Reply reply = Rest.as(port, "alice", "demo").post(
+        "/engine-rest/process-definition/key/dc-switchover/start",
+        startBody(from, to, mode, moreVariables));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().path("id").asText();
   }
