@@ -92,8 +92,16 @@ public class RunbookLocks {
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
     if (!RunContexts.isRoot(execution)) {
-      // a called process finds the lock held by its run (or takes it back for the run)
-      ensure(execution, runbook, target);
+      // a called process finds the lock held by its run (or takes it back for the run). A lock
+      // the run lost is left to the called process's steps: each checks it before it changes
+      // anything and opens an operator decision, where failing the call here would only leave an
+      // incident on the calling run
+      try {
+        ensure(execution, runbook, target);
+      } catch (RunbookLock.LockHeldException lost) { // or revoked, its subclass
+        LOG.warn("Run {} called {} without its lock {} on {}: {}", RunContexts.runId(execution),
+            step(execution), runbook, target, lost.getMessage());
+      }
       return;
     }
     // an active run whose lease lapsed still owns the lock: take it back for that run first

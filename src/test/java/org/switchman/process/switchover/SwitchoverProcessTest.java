@@ -214,6 +214,28 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void aForcedReleaseNoticedWhenTheLockdownIsCalledAsksInEachSectionInsteadOfAnIncident() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    driver.driveUntil("CallActivity_SetDbMastersReadOnly");
+    lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
+    driver.drive();
+    assertThat(runtime.createIncidentQuery().count()).as("no incident at the call").isZero();
+    List<Task> decisions = tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure")
+        .list();
+    assertThat(decisions).as("a decision in every section").hasSize(FakeSite.SECTIONS.size());
+    for (Task decision : decisions) {
+      assertThat(runtime.getVariable(decision.getExecutionId(), "failedCheck"))
+          .isEqualTo("runbook-lock");
+    }
+    for (String section : FakeSite.SECTIONS) {
+      assertThat(site.dbReadOnly).as("no old master was touched").containsEntry(section + ".eqiad", false);
+    }
+    assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+  }
+
+  @Test
   void theKeeperTakesALapsedLockBackAndANewStartTakesItBackBeforeItIsRefused() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.drive();
