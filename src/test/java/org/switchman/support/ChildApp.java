@@ -236,6 +236,17 @@ public final class ChildApp implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the process with SIGTERM, as an operator's {@code systemctl stop} does, and waits until
+   * it has ended (its graceful stop lets running steps drain first).
+   *
+   * @return its exit status
+   */
+  public int stop(Duration limit) {
+    process.destroy();
+    return awaitExit(limit);
+  }
+
   /** The last lines of the latest start's log. */
   public String logTail(int lines) {
     try {

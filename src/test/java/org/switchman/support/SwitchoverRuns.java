@@ -3,8 +3,12 @@ package org.switchman.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -14,6 +18,8 @@ import java.util.function.Supplier;
  */
 public final class SwitchoverRuns {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final int port;
 
   public SwitchoverRuns(int port) {
@@ -21,18 +27,28 @@ public final class SwitchoverRuns {
   }
 
   public static String startBody(String from, String to, String mode) {
-    return startBody(from, to, mode, "");
+    return startBody(from, to, mode, Map.of());
   }
 
   /**
-   * The start body with more variables, given as JSON members that follow the usual ones, such as
-   * {@code ,"warmUpCaches":{"value":true}}.
+   * The start body: the usual variables (a 3-minute read-only budget, no in-flight grace), with
+   * {@code overrides} replacing or adding to them, such as {@code warmUpCaches=true}.
    */
-  public static String startBody(String from, String to, String mode, String moreVariables) {
-    return "{\"variables\":{\"dcFrom\":{\"value\":\"" + from + "\"},\"dcTo\":{\"value\":\"" + to
-        + "\"},\"mode\":{\"value\":\"" + mode + "\"},\"reason\":{\"value\":\"Datacenter switchover test\"},"
-        + "\"ticket\":{\"value\":\"T4242\"},\"readOnlyBudget\":{\"value\":\"PT3M\"},"
-        + "\"inFlightGrace\":{\"value\":\"PT0S\"}" + moreVariables + "}}";
+  public static String startBody(String from, String to, String mode, Map<String, Object> overrides) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("dcFrom", from);
+    values.put("dcTo", to);
+    values.put("mode", mode);
+    values.put("reason", "Datacenter switchover test");
+    values.put("ticket", "T4242");
+    values.put("readOnlyBudget", "PT3M");
+    values.put("inFlightGrace", "PT0S");
+    values.putAll(overrides);
+    ObjectNode variables = JSON.createObjectNode();
+    values.forEach((name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    ObjectNode body = JSON.createObjectNode();
+    body.set("variables", variables);
+    return body.toString();
   }
 
   /** alice starts a run; the answer is returned whatever its status. */
@@ -43,16 +59,42 @@ public final class SwitchoverRuns {
 
   /** alice starts a run, which must be accepted; returns its id. */
   public String start(String from, String to, String mode) {
-    return start(from, to, mode, "");
+    return start(from, to, mode, Map.of());
   }
 
-  /** alice starts a run with more variables ({@link #startBody(String, String, String, String)}). */
-  public String start(String from, String to, String mode, String moreVariables) {
+  /** alice starts a run with other variables ({@link #startBody(String, String, String, Map)}). */
+  public String start(String from, String to, String mode, Map<String, Object> overrides) {
     Rest.Reply reply = Rest.as(port, "alice", "demo").post(
         "/engine-rest/process-definition/key/dc-switchover/start",
-        startBody(from, to, mode, moreVariables));
+        startBody(from, to, mode, overrides));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().path("id").asText();
+  }
+
+  /** Injects a lab fault through {@code /lab/api/faults} as admin; returns its id. */
+  public String inject(String faultJson) {
+    Rest.Reply reply = Rest.as(port, "admin", "demo").post("/lab/api/faults", faultJson);
+    assertThat(reply.status()).as(reply.body()).isLessThan(300);
+    return reply.json().path("id").asText();
+  }
+
+  /** Clears one lab fault. */
+  public void clear(String fault) {
+    assertThat(Rest.as(port, "admin", "demo").delete("/lab/api/faults/" + fault).status())
+        .isLessThan(300);
+  }
+
+  /** alice answers an operator decision ({@code retry}, {@code abort}, {@code skip}). */
+  public void decide(JsonNode task, String decision, String justification) {
+    complete(Rest.as(port, "alice", "demo"), task.path("id").asText(),
+        "{\"decision\":{\"value\":\"" + decision + "\"}" + (justification == null ? ""
+            : ",\"justification\":{\"value\":\"" + justification + "\"}") + "}");
+  }
+
+  /** Waits for the run to end without incidents, with the given outcome. */
+  public void awaitOutcome(String run, String outcome) {
+    awaitEnd(run);
+    assertThat(variable(run, "outcome")).isEqualTo(outcome);
   }
 
   public void approve(String run, String gate, String user) {

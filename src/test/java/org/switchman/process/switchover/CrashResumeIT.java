@@ -32,13 +32,15 @@ import org.switchman.support.SwitchoverRuns;
 
 /**
  * A live switchover whose node dies (SIGKILL, or a crash point's halt right after a change and
- * before the engine commits) and is started again on the same data directory, against a lab that
- * runs in this test JVM and so keeps its state across the crash (a fresh lab for each case). Each case drives the run to its
- * end through REST as alice, bob and dave, and then checks: the run completed without incidents
- * and with the expected outcome, the journal (every INTENT closed, no overlapping executions, no
- * change performed twice, the chain intact), the site with the real clients, and, at every poll
- * while the run lived, that {@code /switchman/api/locks} listed its lock and a second start was
- * refused with 409.
+ * before the engine commits) or is stopped (SIGTERM), and is started again on the same data
+ * directory, against a lab that runs in this test JVM and so keeps its state across the crash (a
+ * fresh lab for each case). Each case drives the run to its end through REST as alice, bob and
+ * dave, and then checks: the run completed without incidents and with the expected outcome, the
+ * journal (every INTENT closed, no overlapping executions, no change performed twice, the chain
+ * intact), the site with the real clients, and, after every restart and at every poll while the
+ * run lived, that {@code /switchman/api/locks} listed its lock and a second start was refused.
+ * Two cases go down while the run waits (at a gate, a timer, a decision) for longer than the lock's
+ * lease and the timer, and check that overdue timers fire at once.
  *
  * <p>{@code -Dswitchman.crash.matrix=all} adds a crash after the first change of every step of
  * {@code dc-switchover} (and before the first change and at the step's end for four of them).
@@ -49,6 +51,7 @@ class CrashResumeIT {
   private static final Duration START_LIMIT = Duration.ofMinutes(4);
   private static final Duration RUN_LIMIT = Duration.ofMinutes(12);
   private static final Path TIMES = Path.of("target", "crash-resume-times.txt");
+  private static final Duration LOCK_TTL = Duration.ofSeconds(10);
 
   private Lab lab;
   private LabWorld world;
@@ -89,32 +92,121 @@ class CrashResumeIT {
 
   @Test
   void crashAfterStoppingMaintenanceThenNogoRestartsMaintenanceWhereItRan() {
-    crashAndResume("ServiceTask_StopMaintenance:PERFORMED:1", false, FinalGate.NOGO);
+    crashAndResume("ServiceTask_StopMaintenance:PERFORMED:1", FinalGate.NOGO);
   }
 
   @Test
   void crashAfterReducingATtlRestoresTheTtlAsRead() {
-    crashAndResume("ServiceTask_ReduceDiscoveryTtl:PERFORMED:1", false, FinalGate.GO);
+    crashAndResume("ServiceTask_ReduceDiscoveryTtl:PERFORMED:1", FinalGate.GO);
   }
 
   @Test
   void crashAfterReadOnlyOnFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_SetMediaWikiReadOnly:PERFORMED:1", false, FinalGate.GO);
+    crashAndResume("ServiceTask_SetMediaWikiReadOnly:PERFORMED:1", FinalGate.GO);
   }
 
   @Test
   void crashAfterOneSectionWentReadOnlyFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_SetOldMasterReadOnly:PERFORMED:1", false, FinalGate.GO);
+    crashAndResume("ServiceTask_SetOldMasterReadOnly:PERFORMED:1", FinalGate.GO);
   }
 
   @Test
   void crashAfterDepoolingTheOldDatacenterFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_DepoolOldDatacenter:PERFORMED:1", false, FinalGate.GO);
+    crashAndResume("ServiceTask_DepoolOldDatacenter:PERFORMED:1", FinalGate.GO);
   }
 
+  /**
+   * A run stopped (SIGTERM) at the first GO/NOGO, then killed (SIGKILL) at the wait for the old
+   * TTL, in the in-flight grace of the read-only window and at a section's decision, each time
+   * down for longer than the lock's lease and than the timer it waited on: after each restart the
+   * lock is listed and a second start refused (again once the old lease has surely expired), an
+   * overdue timer fires within 2 s of the node answering, the read-only budget that ran out while
+   * the node was down is escalated at the restart, and the run ends switched over.
+   */
   @Test
-  void killWhileWaitingAtGoNogoResumesAtTheGate() {
-    crashAndResume(null, true, FinalGate.GO);
+  void stoppedOrKilledWhileWaitingResumesWithItsLockAndItsOverdueTimersAtOnce() {
+    app = ChildApp.attachedTo(lab, Map.of("switchman.etcd.lock-ttl", LOCK_TTL.toSeconds() + "s",
+        "switchman.switchover.catch-up-attempts", "8"));
+    app.startAndAwaitHealthy(Map.of(), START_LIMIT);
+    String dcFrom = world.primary();
+    String dcTo = LabWorld.other(dcFrom);
+    Map<String, String> before = world.state();
+    SwitchoverRuns runs = new SwitchoverRuns(app.port());
+    String run = runs.start(dcFrom, dcTo, "live",
+        Map.of("readOnlyBudget", "PT30S", "inFlightGrace", "PT10S"));
+
+    // at the first gate: a graceful stop, down past the lease
+    runs.awaitTask("UserTask_GoNoGo");
+    app.stop(Duration.ofMinutes(2));
+    sleep(LOCK_TTL.plusSeconds(2).toMillis());
+    restartAndKeepTheLockPastTheLease(run);
+    runs.approve(run, "UserTask_GoNoGo", "bob");
+
+    // at the wait for the old TTL: a kill, down past the timer
+    Instant due = jobDue(run, "Timer_WaitOldTtl");
+    app.kill();
+    sleepUntil(due.plusSeconds(3));
+    Instant answered = Instant.now().plus(restart(run));
+    firedWithinTwoSecondsOf(answered, run, "Timer_WaitOldTtl");
+    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
+    String masterDown = runs.inject("{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\""
+        + dcFrom + "\"}");
+
+    // in the grace of the read-only window: a kill, down past the grace and the budget
+    Instant graceDue = jobDue(run, "Timer_InFlightGrace");
+    app.kill();
+    sleepUntil(graceDue.plus(Duration.ofSeconds(30)));
+    answered = Instant.now().plus(restart(run));
+    firedWithinTwoSecondsOf(answered, run, "Timer_InFlightGrace");
+    firedWithinTwoSecondsOf(answered, run, "Timer_ReadOnlyBudgetExceeded");
+
+    // at the decision of the section whose old master is down: a kill, down past the lease
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
+    app.kill();
+    sleep(LOCK_TTL.plusSeconds(2).toMillis());
+    restart(run);
+    JsonNode same = runs.awaitTask("UserTask_DecideOnSectionFailure");
+    assertThat(same.path("id").asText()).isEqualTo(decision.path("id").asText());
+    assertThat(runs.variable(same, "section")).isEqualTo("s1");
+    runs.clear(masterDown);
+    runs.decide(same, "retry", "s1 master is back");
+
+    runs.awaitOutcome(run, "switched-over");
+    List<JournalAssertions.Entry> journal = new JournalAssertions(app.port()).journal(run);
+    assertThat(journal).as("the budget escalated once")
+        .filteredOn(e -> e.kind().equals("ESCALATION") && e.outcome().equals("EXCEEDED"))
+        .hasSize(1);
+    new JournalAssertions(app.port()).hold(run, entry -> false);
+    world.verifySwitchedTo(dcTo, dcFrom, before);
+    assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
+  }
+
+  /**
+   * A run killed at the first GO/NOGO and down until its approval has expired: at the restart the
+   * expiry fires at once, is journaled, and the run rolls back and releases its lock.
+   */
+  @Test
+  void anApprovalThatExpiredWhileTheNodeWasDownStopsTheRunAtTheRestart() {
+    app = ChildApp.attachedTo(lab, Map.of("switchman.switchover.approval-timeout", "PT30S",
+        "switchman.switchover.approval-reminder", "PT20S"));
+    app.startAndAwaitHealthy(Map.of(), START_LIMIT);
+    String dcFrom = world.primary();
+    Map<String, String> before = world.state();
+    SwitchoverRuns runs = new SwitchoverRuns(app.port());
+    String run = runs.start(dcFrom, LabWorld.other(dcFrom), "live");
+    runs.awaitTask("UserTask_GoNoGo");
+    Instant expires = jobDue(run, "Timer_GoNoGoExpired");
+    app.kill();
+    sleepUntil(expires.plusSeconds(3));
+    Instant answered = Instant.now().plus(app.startAndAwaitHealthy(Map.of(), START_LIMIT));
+    firedWithinTwoSecondsOf(answered, run, "Timer_GoNoGoExpired");
+    runs.awaitOutcome(run, "rolled-back");
+    assertThat(new JournalAssertions(app.port()).journal(run)).as("the expiry")
+        .filteredOn(e -> e.kind().equals("EXPIRY")).hasSize(1);
+    new JournalAssertions(app.port()).hold(run, entry -> false);
+    world.verifyUnchanged(dcFrom, before);
+    assertThat(Rest.as(app.port(), "carol", "demo").get("/switchman/api/locks").body())
+        .doesNotContain(run);
   }
 
   /** Every async step of dc-switchover; the four of the review also before the change and at the end. */
@@ -147,7 +239,7 @@ class CrashResumeIT {
   @MethodSource("everyStep")
   @EnabledIfSystemProperty(named = "switchman.crash.matrix", matches = "all")
   void crashAtEveryStep(String point) {
-    crashAndResume(point, false, FinalGate.GO);
+    crashAndResume(point, FinalGate.GO);
   }
 
   // ---------------------------------------------------------------- the case
@@ -156,24 +248,22 @@ class CrashResumeIT {
    * Starts the application (with the crash point, if any), starts a live switchover from the
    * primary, drives it to its end through every crash and restart, and checks the outcome.
    *
-   * @param crashPoint {@code switchman.test.crash-point} for the first start, or {@code null}
-   * @param killAtFirstGate SIGKILL the application once when the run waits at GO/NOGO
+   * @param crashPoint {@code switchman.test.crash-point} for the first start
    */
-  private void crashAndResume(String crashPoint, boolean killAtFirstGate, FinalGate finalGate) {
+  private void crashAndResume(String crashPoint, FinalGate finalGate) {
     Instant t0 = Instant.now();
     app = ChildApp.attachedTo(lab, Map.of(
         "switchman.switchover.catch-up-attempts", "8",
         // production's fallback: a resumed TTL step that forgot the TTL it read restores 300 s
         "switchman.switchover.ttl-if-unknown", "300"));
     Duration firstStart = app.startAndAwaitHealthy(
-        crashPoint == null ? Map.of() : Map.of(CrashPoint.PROPERTY, crashPoint), START_LIMIT);
+        Map.of(CrashPoint.PROPERTY, crashPoint), START_LIMIT);
     String dcFrom = world.primary();
     String dcTo = LabWorld.other(dcFrom);
     Map<String, String> before = world.state();
     SwitchoverRuns runs = new SwitchoverRuns(app.port());
     // warm-up is optional; its crash point needs it asked for
-    String run = runs.start(dcFrom, dcTo, "live", crashPoint != null
-        && crashPoint.startsWith("ServiceTask_WarmUpCaches:") ? ",\"warmUpCaches\":{\"value\":true}" : "");
+    String run = runs.start(dcFrom, dcTo, "live", crashPoint.startsWith("ServiceTask_WarmUpCaches:") ? Map.of("warmUpCaches", true) : Map.of());
     try {
       lockHeldAndSecondStartRefused(run);
     } catch (UncheckedIOException | IllegalStateException appWentDown) {
@@ -185,7 +275,6 @@ class CrashResumeIT {
 
     int crashes = 0;
     List<Duration> restarts = new ArrayList<>();
-    boolean killedAtGate = false;
     Instant deadline = Instant.now().plus(RUN_LIMIT);
     while (true) {
       if (Instant.now().isAfter(deadline)) {
@@ -193,8 +282,6 @@ class CrashResumeIT {
             + diagnostics());
       }
       if (!app.alive()) {
-        assertThat(crashPoint).as("the application died without a crash point:\n" + app.logTail(60))
-            .isNotNull();
         assertThat(app.exitValue()).as(app.logTail(40)).isEqualTo(CrashPoint.EXIT_STATUS);
         assertThat(app.logTail(200)).contains("CRASH POINT " + crashPoint);
         crashes++;
@@ -211,12 +298,7 @@ class CrashResumeIT {
         if (tasks.size() > 0) {
           JsonNode task = tasks.get(0);
           String key = task.path("taskDefinitionKey").asText();
-          if (key.equals("UserTask_GoNoGo") && killAtFirstGate && !killedAtGate) {
-            killedAtGate = true;
-            app.kill();
-            crashes++;
-            restarts.add(restart(run));
-          } else if (key.equals("UserTask_GoNoGo")) {
+          if (key.equals("UserTask_GoNoGo")) {
             decide(runs, task, "bob", "GO");
           } else if (key.equals("UserTask_FinalGoNoGo")) {
             decide(runs, task, "dave", finalGate.name());
@@ -242,7 +324,7 @@ class CrashResumeIT {
     assertThat(incidents.size()).as(incidents.toString()).isZero();
     assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
     String outcome = runs.variable(run, "outcome");
-    record(crashPoint == null ? "kill at GO/NOGO" : crashPoint, firstStart, restarts, run1,
+    record(crashPoint, firstStart, restarts, run1,
         Duration.between(t0, Instant.now()), outcome);
     new JournalAssertions(app.port()).hold(run, entry -> false);
     if (finalGate == FinalGate.GO) {
@@ -252,6 +334,59 @@ class CrashResumeIT {
       world.verifyUnchanged(dcFrom, before);
     }
     assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
+  }
+
+  /** Restarts, then checks the lock again once the lease of the node that went down has expired. */
+  private void restartAndKeepTheLockPastTheLease(String run) {
+    restart(run);
+    sleep(LOCK_TTL.plusSeconds(2).toMillis());
+    lockHeldAndSecondStartRefused(run);
+  }
+
+  /** The due date of the run's timer job at that activity, once the run waits there. */
+  private Instant jobDue(String run, String activity) {
+    Rest admin = Rest.as(app.port(), "admin", "demo");
+    JsonNode[] job = new JsonNode[1];
+    SwitchoverRuns.await(() -> {
+      JsonNode jobs = admin.get("/engine-rest/job?processInstanceId=" + run + "&activityId="
+          + activity).json();
+      job[0] = jobs.size() > 0 ? jobs.get(0) : null;
+      return job[0] != null;
+    }, Duration.ofMinutes(3), () -> "run " + run + " to wait at " + activity + "; " + diagnostics());
+    return engineTime(job[0].path("dueDate").asText());
+  }
+
+  /** The run's timer at that activity fired at most 2 s after the restarted node answered. */
+  private void firedWithinTwoSecondsOf(Instant answered, String run, String activity) {
+    Rest admin = Rest.as(app.port(), "admin", "demo");
+    String[] end = new String[1];
+    SwitchoverRuns.await(() -> {
+      for (JsonNode done : admin.get("/engine-rest/history/activity-instance?processInstanceId="
+          + run + "&activityId=" + activity).json()) {
+        if (done.hasNonNull("endTime")) {
+          end[0] = done.path("endTime").asText();
+          return true;
+        }
+      }
+      return false;
+    }, Duration.ofMinutes(1), () -> activity + " of run " + run + " to fire; " + diagnostics());
+    Duration late = Duration.between(answered, engineTime(end[0]));
+    System.out.println("crash case " + activity + " fired " + late.toMillis()
+        + " ms after the restarted node answered");
+    assertThat(late).as(activity + " after the restart").isLessThanOrEqualTo(Duration.ofSeconds(2));
+  }
+
+  /** A time as the engine's REST API writes it, such as {@code 2026-12-01T20:40:00.123+0000}. */
+  private static Instant engineTime(String text) {
+    return java.time.OffsetDateTime.parse(text,
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")).toInstant();
+  }
+
+  private static void sleepUntil(Instant moment) {
+    long millis = Duration.between(Instant.now(), moment).toMillis();
+    if (millis > 0) {
+      sleep(millis);
+    }
   }
 
   /** Starts the application again on the same data directory, without the crash point. */

@@ -81,7 +81,7 @@ class SwitchoverFaultsIT {
   @Test
   @Order(1)
   void aRefusedTtlUpdateAsksAtOnceAndAbortRestoresTheTtlConftoolAlreadyHad() {
-    String fault = inject("{\"kind\":\"DNS_REFUSING\"}");
+    String fault = runs.inject("{\"kind\":\"DNS_REFUSING\"}");
     long started = System.nanoTime();
     String run = runs.start("eqiad", "codfw", "live");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnPreparationFailure");
@@ -92,9 +92,9 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(decision, "siteState")).contains("ReadOnly: eqiad off, codfw off");
     // conftool already says 10 s for the first record: the rollback must know the TTL it had
     assertThat(etcd("/conftool/v1/discovery/appservers-rw/eqiad")).contains("\"ttl\":10");
-    clear(fault);
-    decide(decision, "abort", "DNS refuses updates; try again after the TSIG key is fixed");
-    awaitOutcome(run, "rolled-back");
+    runs.clear(fault);
+    runs.decide(decision, "abort", "DNS refuses updates; try again after the TSIG key is fixed");
+    runs.awaitOutcome(run, "rolled-back");
     for (String service : LabTopology.MEDIAWIKI_SERVICES) {
       assertThat(etcd("/conftool/v1/discovery/" + service + "/eqiad")).contains("\"ttl\":12");
       assertThat(dns(service)).isEqualTo("12 " + service + ".svc.eqiad.wmnet.");
@@ -110,14 +110,14 @@ class SwitchoverFaultsIT {
     ssh(codfw, "systemctl start mw-cron");
     String run = runs.start("eqiad", "codfw", "live");
     runs.awaitTask("UserTask_GoNoGo");
-    String fault = inject("{\"kind\":\"HOST_UNREACHABLE\",\"host\":\"" + codfw + "\"}");
+    String fault = runs.inject("{\"kind\":\"HOST_UNREACHABLE\",\"host\":\"" + codfw + "\"}");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnStopMaintenanceFailure");
     assertThat(runs.variable(decision, "failureMessage")).contains(codfw);
     assertThat(ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("inactive");
-    clear(fault);
-    decide(decision, "abort", "codfw maintenance host unreachable");
-    awaitOutcome(run, "rolled-back");
+    runs.clear(fault);
+    runs.decide(decision, "abort", "codfw maintenance host unreachable");
+    runs.awaitOutcome(run, "rolled-back");
     assertThat(ssh(eqiad, "systemctl is-active mw-cron")).as("maintenance runs where it ran")
         .isEqualTo("active");
     ssh(codfw, "systemctl stop mw-cron");
@@ -132,22 +132,22 @@ class SwitchoverFaultsIT {
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
-    String etcdDown = inject("{\"kind\":\"ETCD_DOWN\"}");
-    String keyChanged = inject("{\"kind\":\"HOST_KEY_CHANGED\",\"host\":\"" + jobrunner + "\"}");
+    String etcdDown = runs.inject("{\"kind\":\"ETCD_DOWN\"}");
+    String keyChanged = runs.inject("{\"kind\":\"HOST_KEY_CHANGED\",\"host\":\"" + jobrunner + "\"}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSetReadOnlyFailure");
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
     assertThat(runs.variable(decision, "siteState")).startsWith("unknown, etcd could not be read");
     assertThat(admin.get("/engine-rest/incident").json().size()).isZero();
-    clear(etcdDown);
-    decide(decision, "retry", null);
+    runs.clear(etcdDown);
+    runs.decide(decision, "retry", null);
     JsonNode hostKey = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
     assertThat(runs.variable(hostKey, "failureMessage")).contains(jobrunner).contains("SHA256:");
     assertThat(journalOf(run)).noneMatch(e -> e.path("target").asText().equals(jobrunner)
         && e.path("outcome").asText().equals("PERFORMED"));
-    clear(keyChanged);
-    decide(hostKey, "retry", null);
-    awaitOutcome(run, "switched-over");
+    runs.clear(keyChanged);
+    runs.decide(hostKey, "retry", null);
+    runs.awaitOutcome(run, "switched-over");
     verifySwitchedTo("codfw", "eqiad");
   }
 
@@ -157,16 +157,16 @@ class SwitchoverFaultsIT {
     String run = runs.start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
-    String fault = inject("{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+    String fault = runs.inject("{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(runs.variable(decision, "section")).isEqualTo("s1");
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
     assertThat(runs.variable(decision, "siteState")).contains("unknown, the s1 masters could not be read")
         .contains("ReadOnly: codfw ON");
-    clear(fault);
-    decide(decision, "abort", "s1 codfw master crashed");
-    awaitOutcome(run, "rolled-back");
+    runs.clear(fault);
+    runs.decide(decision, "abort", "s1 codfw master crashed");
+    runs.awaitOutcome(run, "rolled-back");
     for (String dc : LabTopology.DATACENTERS) {
       assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
     }
@@ -182,14 +182,14 @@ class SwitchoverFaultsIT {
     String run = runs.start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
-    String fault = inject("{\"kind\":\"DNS_DOWN\"}");
+    String fault = runs.inject("{\"kind\":\"DNS_DOWN\"}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSwitchDiscoveryFailure");
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
     assertThat(runs.variable(decision, "siteState")).contains("unknown, DNS could not be read");
-    clear(fault);
-    decide(decision, "abort", "DNS server down");
-    awaitOutcome(run, "rolled-back");
+    runs.clear(fault);
+    runs.decide(decision, "abort", "DNS server down");
+    runs.awaitOutcome(run, "rolled-back");
     verifySwitchedTo("codfw", "eqiad");
   }
 
@@ -202,8 +202,8 @@ class SwitchoverFaultsIT {
     String run = runs.start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
-    String refusing = inject("{\"kind\":\"DNS_REFUSING\"}");
-    inject("{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\"" + jobrunner
+    String refusing = runs.inject("{\"kind\":\"DNS_REFUSING\"}");
+    runs.inject("{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\"" + jobrunner
         + "\",\"unit\":\"envoyproxy\",\"count\":2}");
     long approved = System.nanoTime();
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
@@ -212,12 +212,12 @@ class SwitchoverFaultsIT {
         .isLessThan(RETRIES);
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
-    clear(refusing);
-    decide(decision, "retry", null);
+    runs.clear(refusing);
+    runs.decide(decision, "retry", null);
     JsonNode restart = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
     assertThat(runs.variable(restart, "failureMessage")).contains(jobrunner).contains("envoyproxy");
-    decide(restart, "retry", null);
-    awaitOutcome(run, "switched-over");
+    runs.decide(restart, "retry", null);
+    runs.awaitOutcome(run, "switched-over");
     verifySwitchedTo("eqiad", "codfw");
     assertThat(journalOf(run)).filteredOn(e -> e.path("target").asText().equals(jobrunner)
         && e.path("action").asText().contains("restart envoyproxy")
@@ -232,24 +232,24 @@ class SwitchoverFaultsIT {
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
     // s1 is held in phase 3 by a lag, so that s3's codfw master can be paused before phase 6
-    String lag = inject("{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\",\"dc\":\"codfw\","
+    String lag = runs.inject("{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\",\"dc\":\"codfw\","
         + "\"seconds\":120}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode lagging = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(runs.variable(lagging, "section")).isEqualTo("s1");
-    String paused = inject("{\"kind\":\"DB_MASTER_PAUSED\",\"section\":\"s3\",\"dc\":\"codfw\"}");
-    clear(lag);
+    String paused = runs.inject("{\"kind\":\"DB_MASTER_PAUSED\",\"section\":\"s3\",\"dc\":\"codfw\"}");
+    runs.clear(lag);
     long retried = System.nanoTime();
-    decide(lagging, "retry", null);
+    runs.decide(lagging, "retry", null);
     JsonNode decision = awaitSectionDecision("s3");
     assertThat(Duration.ofNanos(System.nanoTime() - retried)).as("bounded by the socket timeouts")
         .isLessThan(Duration.ofSeconds(150));
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
     assertThat(runs.variable(decision, "siteState")).contains("WMFMasterDatacenter: codfw")
         .contains("unknown, the s3 masters could not be read");
-    clear(paused);
-    decide(decision, "retry", null);
-    awaitOutcome(run, "switched-over");
+    runs.clear(paused);
+    runs.decide(decision, "retry", null);
+    runs.awaitOutcome(run, "switched-over");
     verifySwitchedTo("codfw", "eqiad");
   }
 
@@ -269,27 +269,6 @@ class SwitchoverFaultsIT {
   }
 
   // ---------------------------------------------------------------- lab, REST and real clients
-
-  private String inject(String fault) {
-    Rest.Reply reply = admin.post("/lab/api/faults", fault);
-    assertThat(reply.status()).as(reply.body()).isLessThan(300);
-    return reply.json().path("id").asText();
-  }
-
-  private void clear(String fault) {
-    assertThat(admin.delete("/lab/api/faults/" + fault).status()).isLessThan(300);
-  }
-
-  private void decide(JsonNode task, String decision, String justification) {
-    runs.complete(Rest.as(port, "alice", "demo"), task.path("id").asText(),
-        "{\"decision\":{\"value\":\"" + decision + "\"}" + (justification == null ? ""
-            : ",\"justification\":{\"value\":\"" + justification + "\"}") + "}");
-  }
-
-  private void awaitOutcome(String run, String outcome) {
-    runs.awaitEnd(run);
-    assertThat(runs.variable(run, "outcome")).isEqualTo(outcome);
-  }
 
   private List<JsonNode> journalOf(String run) {
     JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
