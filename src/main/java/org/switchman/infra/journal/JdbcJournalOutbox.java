@@ -29,7 +29,7 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcJournalOutbox.class);
   private static final int BATCH = 100;
   private static final String COLUMNS = "RUN_ID, STEP, ACTOR, MODE, KIND, TARGET, ACTION, OUTCOME,"
-      + " OUTPUT, DURATION_MS, HOST_KEY";
+      + " OUTPUT, DURATION_MS, HOST_KEY, IDEMPOTENCY_KEY";
 
   private final JdbcTemplate jdbc;
   private final JdbcJournal journal;
@@ -63,7 +63,10 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
         + " OUTCOME VARCHAR(32) NOT NULL,"
         + " OUTPUT VARCHAR(65535),"
         + " DURATION_MS BIGINT,"
-        + " HOST_KEY VARCHAR(256))");
+        + " HOST_KEY VARCHAR(256),"
+        + " IDEMPOTENCY_KEY VARCHAR(" + JdbcJournal.MAX_IDEMPOTENCY_KEY + "))");
+    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL_OUTBOX ADD COLUMN IF NOT EXISTS IDEMPOTENCY_KEY"
+        + " VARCHAR(" + JdbcJournal.MAX_IDEMPOTENCY_KEY + ")");
     this.deliverer = new Thread(this::deliverInBackground, "journal-outbox");
     deliverer.setDaemon(true);
     deliverer.start();
@@ -73,9 +76,9 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
   public void append(JournalEntry.Draft draft) {
     JournalEntry.Draft d = JdbcJournal.cap(draft);
     jdbc.update("INSERT INTO SWITCHMAN_JOURNAL_OUTBOX (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(), d.action(), d.outcome(),
-        d.output(), d.durationMillis(), d.hostKeyFingerprint());
+        d.output(), d.durationMillis(), d.hostKeyFingerprint(), d.idempotencyKey());
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       // once per transaction: one pass after the commit chains all its entries
       if (!TransactionSynchronizationManager.hasResource(this)) {
@@ -141,7 +144,7 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
                     rs.getString("ACTOR"), rs.getString("MODE"), rs.getString("KIND"),
                     rs.getString("TARGET"), rs.getString("ACTION"), rs.getString("OUTCOME"),
                     rs.getString("OUTPUT"), (Long) rs.getObject("DURATION_MS", Long.class),
-                    rs.getString("HOST_KEY"))));
+                    rs.getString("HOST_KEY"), rs.getString("IDEMPOTENCY_KEY"))));
         for (Waiting row : rows) {
           try {
             journal.appendClaimed(row.draft(), () -> jdbc.update(

@@ -101,6 +101,16 @@ class JdbcJournalOutboxTest {
     assertThat(journal.verify().intact()).isTrue();
   }
 
+  @Test
+  void aKeyedEntryKeepsItsIdempotencyKeyThroughTheOutbox() {
+    JdbcJournalOutbox outbox = outbox(NEVER, NEVER);
+    inTransaction(() -> outbox.append(new JournalEntry.Draft("run-k", "ServiceTask_Depool", "system",
+        "live", "ACTION", "api-rw.discovery.wmnet", "point at codfw", "INTENT", null, null, null,
+        "run-k/act-1/api-rw.discovery.wmnet/1")));
+    assertThat(journal.entriesOfRun("run-k")).singleElement().extracting(JournalEntry::idempotencyKey)
+        .isEqualTo("run-k/act-1/api-rw.discovery.wmnet/1");
+  }
+
   /**
    * The journal cannot be written when the transaction commits (its head is held): the caller
    * still returns normally, and the entry is chained by the retrying deliverer once it can be.
