@@ -102,8 +102,14 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (mine != null) {
       mine.keepAlive().close();
     }
-    // revoking the lease deletes the key; a lease of another node is left to expire after the delete
-    etcd.delete(slot.get().key());
+    // revoking the lease deletes the key; a lease of another node is left to expire after the
+    // delete. The slot is deleted only as it was read: had the lease lapsed meanwhile and another
+    // run taken the slot, that run's lock stays
+    if (!etcd.deleteIfUnchanged(slot.get().key(), slot.get().modRevision())) {
+      LOG.warn("Lock {} on {}: run {} no longer held {} when it released it; left as it is",
+          runbook, target, runId, slot.get().key());
+      return;
+    }
     if (slot.get().lease() != 0) {
       etcd.await(etcd.client().getLeaseClient().revoke(slot.get().lease()), "revoke a lease");
     }

@@ -7,6 +7,7 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,19 @@ public class EtcdStore implements AutoCloseable {
 
   public void delete(String key) {
     await(client.getKVClient().delete(bytes(key)), "delete " + key);
+  }
+
+  /**
+   * Deletes a key only if it is still the version that was read (its modification revision), so
+   * that a key written by someone else since the read is left alone.
+   *
+   * @return whether the key was deleted
+   */
+  public boolean deleteIfUnchanged(String key, long modRevision) {
+    return await(client.getKVClient().txn()
+        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+        .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+        .commit(), "delete " + key).isSucceeded();
   }
 
   <T> T await(CompletableFuture<T> future, String what) {

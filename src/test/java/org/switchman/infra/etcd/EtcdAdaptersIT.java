@@ -268,6 +268,23 @@ class EtcdAdaptersIT {
     assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
   }
 
+  /** A release deletes the lock's slot as it read it, never a slot another run has taken since. */
+  @Test
+  void aDeleteAsReadLeavesAKeyWrittenSinceTheRead() {
+    String key = "/switchman/locks/dc-switchover/mediawiki/slot-race";
+    store.put(key, "{\"runId\":\"run-lapsed\"}");
+    long read = store.get(key).orElseThrow().modRevision();
+    store.put(key, "{\"runId\":\"run-next\"}");
+    try {
+      assertThat(store.deleteIfUnchanged(key, read)).isFalse();
+      assertThat(store.get(key)).map(EtcdStore.Entry::value).contains("{\"runId\":\"run-next\"}");
+      assertThat(store.deleteIfUnchanged(key, store.get(key).orElseThrow().modRevision())).isTrue();
+      assertThat(store.get(key)).isEmpty();
+    } finally {
+      store.delete(key);
+    }
+  }
+
   @Test
   void aLockAdmitsUpToItsConcurrency() {
     try {
