@@ -14,7 +14,9 @@ import org.switchman.audit.JournalEntry;
  *   <li>{@code record}: what the row is: {@code run}, {@code deployment} (the deployment the run
  *       executed: name, deployer, deployment id and version tag), {@code read-only-window}, {@code lock},
  *       {@code timeline}, {@code approval}, {@code decision}, {@code incident}, {@code journal},
- *       or {@code journal-head} (the head published at the run's end, {@code name} {@code
+ *       {@code reconciliation} (a change whose outcome was unknown and what settled it: {@code seq}
+ *       the settling entry, {@code name} the cause, {@code outcome} the result or {@code open},
+ *       {@code detail} the entries it settles), or {@code journal-head} (the head published at the run's end, {@code name} {@code
  *       at run end}, and the head now, {@code name} {@code now}: seq and hash)
  *   <li>{@code seq}: the journal entry's seq (journal, approval and decision rows)
  *   <li>{@code at}: when it started or happened (ISO-8601, UTC)
@@ -29,13 +31,14 @@ import org.switchman.audit.JournalEntry;
  *   <li>{@code detail}: output, comment, justification or error
  *   <li>{@code host_key}: the SSH host-key fingerprint that answered
  *   <li>{@code hash}: the journal entry's hash
+ *   <li>{@code idempotency_key}: the key of the change attempt (journal and reconciliation rows)
  * </ol>
  */
 public final class RunReportCsv {
 
   public static final List<String> COLUMNS = List.of("record", "seq", "at", "ended_at",
       "duration_ms", "step", "name", "actor", "target", "action", "outcome", "detail", "host_key",
-      "hash");
+      "hash", "idempotency_key");
 
   private RunReportCsv() {}
 
@@ -93,7 +96,15 @@ public final class RunReportCsv {
     }
     for (JournalEntry e : report.journal()) {
       row(csv, "journal", e.seq(), e.at(), null, e.durationMillis(), e.step(), e.kind(), e.actor(),
-          e.target(), e.action(), e.outcome(), e.output(), e.hostKeyFingerprint(), e.hash());
+          e.target(), e.action(), e.outcome(), e.output(), e.hostKeyFingerprint(), e.hash(),
+          e.idempotencyKey());
+    }
+    for (Reconciliation r : report.reconciliations()) {
+      row(csv, "reconciliation", r.reconciledSeq(), r.reconciledAt(), null, null, r.step(),
+          r.cause(), null, r.target(), r.action(), r.open() ? "open" : r.result(),
+          "intent " + r.intentSeq() + (r.unknownSeq() == null ? "" : ", unknown " + r.unknownSeq()
+              + (r.unknownDetail() == null ? "" : " (" + r.unknownDetail() + ")"))
+              + (r.detail() == null ? "" : "; " + r.detail()), null, null, r.idempotencyKey());
     }
     JournalHeadCheck head = report.journalHead();
     if (head != null) {
@@ -114,10 +125,14 @@ public final class RunReportCsv {
     return start == null || end == null ? null : Duration.between(start, end).toMillis();
   }
 
+  /** A row; the columns after the values given are empty. */
   private static void row(StringBuilder csv, Object... values) {
-    List<String> cells = new ArrayList<>(values.length);
+    List<String> cells = new ArrayList<>(COLUMNS.size());
     for (Object value : values) {
       cells.add(value == null ? "" : value.toString());
+    }
+    while (cells.size() < COLUMNS.size()) {
+      cells.add("");
     }
     row(csv, cells);
   }

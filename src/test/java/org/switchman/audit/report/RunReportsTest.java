@@ -145,6 +145,17 @@ class RunReportsTest {
     });
     assertThat(report.reconciliations().get(3).open()).isTrue();
     assertThat(report.printable().reconciliations()).hasSize(4);
+
+    String csv = RunReportCsv.of(report);
+    assertThat(csv.lines()).filteredOn(line -> line.startsWith("journal,1,"))
+        .singleElement().satisfies(line -> assertThat(line).endsWith(",r1/a:1/ReadOnly/x/1"));
+    assertThat(csv.lines()).filteredOn(line -> line.startsWith("reconciliation,")).hasSize(4);
+    assertThat(csv).contains("\r\nreconciliation,4,").contains(",ServiceTask_Step,unknown,,ReadOnly,"
+        + "set ReadOnly,applied,\"intent 1, unknown 2 (UnansweredChangeException: etcd did not answer"
+        + " within PT3S); settles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: ReadOnly holds"
+        + " it\",,,r1/a:1/ReadOnly/x/1\r\n");
+    assertThat(csv.lines()).filteredOn(line -> line.startsWith("reconciliation,,"))
+        .singleElement().satisfies(line -> assertThat(line).contains(",mw4,").contains(",open,"));
   }
 
   @Test
@@ -158,7 +169,7 @@ class RunReportsTest {
     assertThat(lines.get(0)).isEqualTo(String.join(",", RunReportCsv.COLUMNS));
     assertThat(lines.get(1)).startsWith("run,,2026-11-25T10:00:00Z,2026-11-25T10:02:00Z,120000,dc-switchover:2:x,");
     assertThat(lines.get(1)).contains("\"mode live; reason Q4 test, with \"\"quotes\"\", commas; ticket T1\"");
-    assertThat(lines.get(2)).isEqualTo("read-only-window,,2026-11-25T10:01:00Z,2026-11-25T10:01:02Z,2000,,,,,budget PT3M,within budget,,,");
+    assertThat(lines.get(2)).isEqualTo("read-only-window,,2026-11-25T10:01:00Z,2026-11-25T10:01:02Z,2000,,,,,budget PT3M,within budget,,,,");
     assertThat(csv).contains("\"line 1\nline 2, with comma\"");
     assertThat(csv).as("a formula is neutralised").contains(",\"'=cmd()\",");
     assertThat(csv).endsWith("\r\n");
@@ -185,7 +196,7 @@ class RunReportsTest {
     List<String> lines = RunReportCsv.of(report).lines().toList();
     assertThat(lines.get(1)).startsWith("run,");
     assertThat(lines.get(2))
-        .isEqualTo("deployment,,2026-11-25T09:59:00Z,,,,switchman-hotfix,admin,dep-1,version tag 2.1.0,,,,");
+        .isEqualTo("deployment,,2026-11-25T09:59:00Z,,,,switchman-hotfix,admin,dep-1,version tag 2.1.0,,,,,");
     assertThat(new RunReports(history(plain), journal, null, opsLog, clock).report("r1").orElseThrow()
         .summary().deployment()).isNull();
   }
@@ -237,8 +248,8 @@ class RunReportsTest {
     assertThat(check.now()).isEqualTo(new JournalHead(3, journal.all().get(2).hash()));
     assertThat(RunReportCsv.of(reports.report("r1").orElseThrow())).contains(
         "journal-head,2,2026-11-25T10:00:01Z,,,,at run end,,,,unchanged,entry 2 now: " + atEnd.hash()
-            + ",," + atEnd.hash() + "\r\n",
-        "journal-head,3,2026-11-25T11:00:00Z,,,,now,,,,,,," + check.now().hash() + "\r\n");
+            + ",," + atEnd.hash() + ",\r\n",
+        "journal-head,3,2026-11-25T11:00:00Z,,,,now,,,,,,," + check.now().hash() + ",\r\n");
 
     opsLines.add(OpsEvent.journalHead(T0.plusSeconds(2), "dc-switchover", "r1",
         new JournalHead(2, "f".repeat(64))));
