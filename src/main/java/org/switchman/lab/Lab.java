@@ -75,6 +75,7 @@ public final class Lab implements AutoCloseable {
   /** Whether the start failed: the runtime directory is then kept for its logs. */
   private boolean failed;
   private boolean closed;
+  private boolean stoppedByOwner;
   private volatile boolean running;
   private Duration startupTime;
 
@@ -90,6 +91,23 @@ public final class Lab implements AutoCloseable {
     this.config = config;
     this.topology = new LabTopology(config);
     this.startTimeout = startTimeout;
+  }
+
+  /**
+   * Leaves the stop to the owner's {@link #close()} when the JVM exits normally: the lab adds no
+   * shutdown hook of its own, which the JVM would run alongside the owner's. The application's
+   * {@code lab} profile uses this, so that a SIGTERM lets running steps finish against a lab that
+   * still runs and stops the lab last. Servers still die with the JVM, however it ends (each is
+   * tied to it, and the watchdog removes what is left). Call before the start.
+   *
+   * @return this lab
+   */
+  public synchronized Lab stoppedByOwner() {
+    if (startRequested.get()) {
+      throw new IllegalStateException("the lab has already been started");
+    }
+    stoppedByOwner = true;
+    return this;
   }
 
   /** Creates and starts a lab. */
@@ -193,8 +211,10 @@ public final class Lab implements AutoCloseable {
       Files.createDirectories(run);
       Files.writeString(run.resolve("pids"), "");
       processes = new ChildProcesses(run.resolve("pids"));
-      shutdownHook = new Thread(this::closeFromHook, "lab-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      if (!stoppedByOwner) {
+        shutdownHook = new Thread(this::closeFromHook, "lab-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      }
       startWatchdog();
       AtomicInteger n = new AtomicInteger();
       pool = Executors.newCachedThreadPool(r -> {

@@ -135,8 +135,9 @@ public class LabConfiguration {
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
       Binder binder = Binder.get(environment);
+      // the context stops the lab last, after its job executor has let running steps finish
       Lab lab = new Lab(labConfig(binder), binder.bind("switchman.lab.start-timeout",
-          Duration.class).orElse(Lab.DEFAULT_START_TIMEOUT));
+          Duration.class).orElse(Lab.DEFAULT_START_TIMEOUT)).stoppedByOwner();
       lab.startInBackground();
       beanFactory.registerSingleton(LAB_BEAN, lab);
       if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {

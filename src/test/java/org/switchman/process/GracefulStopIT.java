@@ -20,6 +20,8 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabSlots;
+import org.switchman.support.ChildApp;
+import org.switchman.support.JournalAssertions;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -65,8 +67,7 @@ class GracefulStopIT {
    * by {@code delaySeconds}, gives GO and returns once s1's old master is read-only, that is while
    * its step waits for the catch-up.
    */
-  private static String runUntilS1Waits(ConfigurableApplicationContext app, int delaySeconds) {
-    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+  private static String runUntilS1Waits(int port, int delaySeconds) {
     Rest admin = Rest.as(port, "admin", "demo");
     Rest.Reply fault = admin.post("/lab/api/faults", "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\","
         + "\"dc\":\"codfw\",\"seconds\":" + delaySeconds + "}");
@@ -79,10 +80,10 @@ class GracefulStopIT {
     assertThat(started.status()).as(started.body()).isEqualTo(200);
     String run = started.json().path("id").asText();
     new SwitchoverRuns(port).approve(run, "UserTask_GoNoGo", "bob");
-    Journal journal = app.getBean(Journal.class);
-    SwitchoverRuns.await(() -> journal.entriesOfRun(run).stream().anyMatch(entry ->
+    JournalAssertions journal = new JournalAssertions(port);
+    SwitchoverRuns.await(() -> journal.journal(run).stream().anyMatch(entry ->
         entry.target().startsWith("s1 eqiad") && entry.outcome().equals("PERFORMED")),
-        Duration.ofSeconds(60), () -> "s1 eqiad read-only; journal: " + journal.entriesOfRun(run));
+        Duration.ofSeconds(60), () -> "s1 eqiad read-only; journal: " + journal.journal(run));
     return run;
   }
 
@@ -99,18 +100,34 @@ class GracefulStopIT {
             .getVariable(job.getExecutionId(), "section"), job -> job));
   }
 
+  /**
+   * A SIGTERM to the application's JVM, as {@code systemctl stop} sends: its own lab servers keep
+   * running until the waiting step has finished and the engine has closed.
+   */
   @Test
-  void aStopLetsTheWaitingStepFinishBeforeTheEngineCloses() {
-    Path dataDir = Path.of("target", "test-data", "graceful-" + UUID.randomUUID()).toAbsolutePath();
+  void aStopLetsTheWaitingStepFinishAgainstTheLabBeforeTheEngineCloses() {
+    LabConfig slot = slot();
+    ChildApp app = ChildApp.withOwnLab(Map.of("switchman.lab.sections", "s1,s2",
+        "switchman.lab.loopback-network", slot.loopbackNetwork(),
+        "switchman.lab.port-offset", Integer.toString(slot.etcdPort()
+            - LabConfig.demo(Path.of("x")).etcdPort()),
+        "switchman.switchover.catch-up-attempts", "120",
+        // Spring alone waits for running tasks only within a lifecycle phase's timeout, here 1 s
+        "spring.lifecycle.timeout-per-shutdown-phase", "1s"));
+    Path dataDir = app.dataDir();
     String run;
     long closeMillis;
-    // Spring alone waits for running tasks only within a lifecycle phase's timeout, here 1 s
-    try (ConfigurableApplicationContext app = start(dataDir,
-        "switchman.switchover.catch-up-attempts=120", "spring.lifecycle.timeout-per-shutdown-phase=1s")) {
-      run = runUntilS1Waits(app, 4);
-      closeMillis = closeAndTime(app);
+    try {
+      app.startAndAwaitHealthy(Map.of(), Duration.ofMinutes(4));
+      run = runUntilS1Waits(app.port(), 4);
+      long started = System.nanoTime();
+      app.stop(Duration.ofMinutes(2));
+      closeMillis = (System.nanoTime() - started) / 1_000_000;
+    } finally {
+      app.close();
     }
-    System.out.printf("close took %d ms while s1 waited for a 4 s replication delay%n", closeMillis);
+    System.out.printf("SIGTERM to exit took %d ms while s1 waited for a 4 s replication delay%n",
+        closeMillis);
 
     try (ConfigurableApplicationContext stopped = inspect(dataDir)) {
       ProcessEngine engine = stopped.getBean(ProcessEngine.class);
@@ -137,7 +154,7 @@ class GracefulStopIT {
     try (ConfigurableApplicationContext app = start(dataDir,
         "switchman.switchover.catch-up-attempts=400", "switchman.shutdown.step-grace=PT2S",
         "camunda.bpm.job-execution.lock-time-in-millis=6000000")) {
-      run = runUntilS1Waits(app, 120);
+      run = runUntilS1Waits(((WebServerApplicationContext) app).getWebServer().getPort(), 120);
       closeMillis = closeAndTime(app);
     }
     System.out.printf("close took %d ms with a 2 s step grace and s1 waiting for 120 s%n",

@@ -69,18 +69,9 @@ public final class ChildApp implements AutoCloseable {
    * @param settings further {@code switchman.*} settings for every start
    */
   public static ChildApp attachedTo(Lab lab, Map<String, String> settings) {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the integration tests through"
-          + " 'mvn verify', which packages the application first");
-    }
-    Path dataDir = Path.of("target", "test-data", "child-" + UUID.randomUUID()).toAbsolutePath();
-    try {
-      Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      JournalKey.generate(dataDir.resolve("journal.key"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    requireJar();
+    Path dataDir = freshDataDir();
+    JournalKey.generate(dataDir.resolve("journal.key"));
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("spring.profiles.active", "lab,lab-attach");
     properties.put("switchman.lab.servers", "false");
@@ -89,6 +80,42 @@ public final class ChildApp implements AutoCloseable {
     properties.put("switchman.journal.key-file", dataDir.resolve("journal.key").toString());
     properties.putAll(settings);
     return new ChildApp(dataDir, freePort(), properties);
+  }
+
+  /**
+   * An application in the {@code lab} profile that starts and stops its own lab servers, on a
+   * fresh data directory under {@code target/test-data} (the servers' files below it) and a free
+   * port; nothing runs until {@link #start}.
+   *
+   * @param settings further settings for every start, such as the lab's loopback network
+   */
+  public static ChildApp withOwnLab(Map<String, String> settings) {
+    requireJar();
+    Path dataDir = freshDataDir();
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("spring.profiles.active", "lab");
+    properties.put("switchman.data-dir", dataDir.toString());
+    properties.put("switchman.lab.dir", dataDir.resolve("lab-servers").toString());
+    properties.putAll(settings);
+    return new ChildApp(dataDir, freePort(), properties);
+  }
+
+  private static void requireJar() {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: run the integration tests through"
+          + " 'mvn verify', which packages the application first");
+    }
+  }
+
+  private static Path freshDataDir() {
+    Path dataDir = Path.of("target", "test-data", "child-" + UUID.randomUUID()).toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dataDir;
   }
 
   private static int freePort() {
@@ -220,10 +247,15 @@ public final class ChildApp implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Kills the process with SIGKILL, as {@code kill -9} does, and waits until it is gone. */
-  public void kill() {
+  /**
+   * Kills the process with SIGKILL, as {@code kill -9} does, and waits until it is gone.
+   *
+   * @return when the signal was sent
+   */
+  public Instant kill() {
+    Instant signalled = Instant.now();
     if (process == null) {
-      return;
+      return signalled;
     }
     process.destroyForcibly();
     try {
@@ -234,6 +266,7 @@ public final class ChildApp implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+    return signalled;
   }
 
   /**
