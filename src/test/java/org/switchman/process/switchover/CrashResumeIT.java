@@ -17,12 +17,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.switchman.crash.CrashPoint;
 import org.switchman.lab.Lab;
 import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabFault;
 import org.switchman.lab.LabSlots;
 import org.switchman.support.ChildApp;
 import org.switchman.support.JournalAssertions;
@@ -40,7 +42,8 @@ import org.switchman.support.SwitchoverRuns;
  * intact), the site with the real clients, and, after every restart and at every poll while the
  * run lived, that {@code /switchman/api/locks} listed its lock and a second start was refused.
  * Two cases go down while the run waits (at a gate, a timer, a decision) for longer than the lock's
- * lease and the timer, and check that overdue timers fire at once.
+ * lease and the timer, and check that overdue timers fire at once; one is killed right after a
+ * GO was answered, which must not be lost.
  *
  * <p>{@code -Dswitchman.crash.matrix=all} adds a crash after the first change of every step of
  * {@code dc-switchover} (and before the first change and at the step's end for four of them).
@@ -64,11 +67,15 @@ class CrashResumeIT {
    * leaves nothing to the next one; it runs in this JVM and outlives every application crash.
    */
   @BeforeEach
-  void startLab() {
+  void startLab(TestInfo test) {
     Path dir = Path.of("target", "crash-it-lab").toAbsolutePath();
+    // the case that kills the node at the wait for the old TTL needs a wait that outlasts the
+    // preparation's other steps, so that the run waits at the timer alone
+    Duration ttl = Duration.ofSeconds(test.getTestMethod().map(m -> m.getName())
+        .orElse("").startsWith("stoppedOrKilledWhileWaiting") ? 50 : 12);
     LabConfig config = LabSlots.firstFree(slot -> LabConfig.forTests(Path.of("target"))
         .relocated(dir, "127." + (110 + slot), 11000 + 200 * slot)
-        .withDiscoveryTtl(Duration.ofSeconds(12)), 5);
+        .withDiscoveryTtl(ttl), 5);
     lab = Lab.start(config);
     world = new LabWorld(lab);
   }
@@ -92,36 +99,29 @@ class CrashResumeIT {
 
   @Test
   void crashAfterStoppingMaintenanceThenNogoRestartsMaintenanceWhereItRan() {
-    crashAndResume("ServiceTask_StopMaintenance:PERFORMED:1", FinalGate.NOGO);
-  }
-
-  @Test
-  void crashAfterReducingATtlRestoresTheTtlAsRead() {
-    crashAndResume("ServiceTask_ReduceDiscoveryTtl:PERFORMED:1", FinalGate.GO);
-  }
-
-  @Test
-  void crashAfterReadOnlyOnFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_SetMediaWikiReadOnly:PERFORMED:1", FinalGate.GO);
-  }
-
-  @Test
-  void crashAfterOneSectionWentReadOnlyFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_SetOldMasterReadOnly:PERFORMED:1", FinalGate.GO);
-  }
-
-  @Test
-  void crashAfterDepoolingTheOldDatacenterFinishesTheSwitchover() {
-    crashAndResume("ServiceTask_DepoolOldDatacenter:PERFORMED:1", FinalGate.GO);
+    crashAndResume(List.of("ServiceTask_StopMaintenance:PERFORMED:1"), FinalGate.NOGO);
   }
 
   /**
-   * A run stopped (SIGTERM) at the first GO/NOGO, then killed (SIGKILL) at the wait for the old
-   * TTL, in the in-flight grace of the read-only window and at a section's decision, each time
-   * down for longer than the lock's lease and than the timer it waited on: after each restart the
-   * lock is listed and a second start refused (again once the old lease has surely expired), an
-   * overdue timer fires within 2 s of the node answering, the read-only budget that ran out while
-   * the node was down is escalated at the restart, and the run ends switched over.
+   * One run that crashes four times, each start with the next crash point: after reducing a TTL
+   * (restored as read), after ReadOnly on, after one section went read-only, and after the depool
+   * of the old datacenter; it finishes the switchover.
+   */
+  @Test
+  void crashesAfterTheTtlReadOnlyASectionAndTheDepoolEachResumeAndFinishTheSwitchover() {
+    crashAndResume(List.of("ServiceTask_ReduceDiscoveryTtl:PERFORMED:1",
+        "ServiceTask_SetMediaWikiReadOnly:PERFORMED:1", "ServiceTask_SetOldMasterReadOnly:PERFORMED:1",
+        "ServiceTask_DepoolOldDatacenter:PERFORMED:1"), FinalGate.GO);
+  }
+
+  /**
+   * A run killed (SIGKILL) at the wait for the old TTL, stopped (SIGTERM) at the first GO/NOGO,
+   * then killed right after the final GO was answered 204, in the in-flight grace of the read-only window
+   * and at a section's decision, each time down for longer than the lock's lease or the timer it
+   * waited on. After each restart the lock is listed and a second start refused (again once the
+   * old lease has surely expired); an overdue timer fires within 2 s of the node answering; the
+   * final GO is kept; the read-only budget that ran out while the node was down is escalated at
+   * the restart; and the run ends switched over.
    */
   @Test
   void stoppedOrKilledWhileWaitingResumesWithItsLockAndItsOverdueTimersAtOnce() {
@@ -135,6 +135,13 @@ class CrashResumeIT {
     String run = runs.start(dcFrom, dcTo, "live",
         Map.of("readOnlyBudget", "PT30S", "inFlightGrace", "PT10S"));
 
+    // at the wait for the old TTL, before the first gate: a kill, down past the timer
+    Instant due = waitingAtOnly(run, "Timer_WaitOldTtl");
+    app.kill();
+    sleepUntil(due.plusSeconds(3));
+    Instant answered = Instant.now().plus(restart(run));
+    firedWithinTwoSecondsOf(answered, run, "Timer_WaitOldTtl");
+
     // at the first gate: a graceful stop, down past the lease
     runs.awaitTask("UserTask_GoNoGo");
     app.stop(Duration.ofMinutes(2));
@@ -142,15 +149,17 @@ class CrashResumeIT {
     restartAndKeepTheLockPastTheLease(run);
     runs.approve(run, "UserTask_GoNoGo", "bob");
 
-    // at the wait for the old TTL: a kill, down past the timer
-    Instant due = jobDue(run, "Timer_WaitOldTtl");
-    app.kill();
-    sleepUntil(due.plusSeconds(3));
-    Instant answered = Instant.now().plus(restart(run));
-    firedWithinTwoSecondsOf(answered, run, "Timer_WaitOldTtl");
-    runs.approve(run, "UserTask_FinalGoNoGo", "dave");
-    String masterDown = runs.inject("{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\""
-        + dcFrom + "\"}");
+    // the final GO, killed as soon as it was answered 204: the approval survives
+    LabFault masterDown = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_DOWN,
+        null, null, "s1", dcFrom, null, null));
+    JsonNode finalGate = runs.awaitTask("UserTask_FinalGoNoGo");
+    decide(runs, finalGate, "dave", "GO");
+    Instant acknowledged = Instant.now();
+    Instant signalled = app.kill();
+    System.out.println("crash case SIGKILL sent " + Duration.between(acknowledged, signalled)
+        .toMillis() + " ms after the final GO was answered 204");
+    restart(run);
+    approvalSurvived(run, finalGate, "dave");
 
     // in the grace of the read-only window: a kill, down past the grace and the budget
     Instant graceDue = jobDue(run, "Timer_InFlightGrace");
@@ -168,7 +177,7 @@ class CrashResumeIT {
     JsonNode same = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(same.path("id").asText()).isEqualTo(decision.path("id").asText());
     assertThat(runs.variable(same, "section")).isEqualTo("s1");
-    runs.clear(masterDown);
+    lab.faults().clear(masterDown.id());
     runs.decide(same, "retry", "s1 master is back");
 
     runs.awaitOutcome(run, "switched-over");
@@ -187,8 +196,8 @@ class CrashResumeIT {
    */
   @Test
   void anApprovalThatExpiredWhileTheNodeWasDownStopsTheRunAtTheRestart() {
-    app = ChildApp.attachedTo(lab, Map.of("switchman.switchover.approval-timeout", "PT30S",
-        "switchman.switchover.approval-reminder", "PT20S"));
+    app = ChildApp.attachedTo(lab, Map.of("switchman.switchover.approval-timeout", "PT20S",
+        "switchman.switchover.approval-reminder", "PT10S"));
     app.startAndAwaitHealthy(Map.of(), START_LIMIT);
     String dcFrom = world.primary();
     Map<String, String> before = world.state();
@@ -239,39 +248,35 @@ class CrashResumeIT {
   @MethodSource("everyStep")
   @EnabledIfSystemProperty(named = "switchman.crash.matrix", matches = "all")
   void crashAtEveryStep(String point) {
-    crashAndResume(point, FinalGate.GO);
+    crashAndResume(List.of(point), FinalGate.GO);
   }
 
   // ---------------------------------------------------------------- the case
 
   /**
-   * Starts the application (with the crash point, if any), starts a live switchover from the
-   * primary, drives it to its end through every crash and restart, and checks the outcome.
+   * Starts the application with the first crash point, starts a live switchover from the primary,
+   * drives it to its end through every crash and restart (each restart with the next crash point,
+   * the last one without), and checks the outcome.
    *
-   * @param crashPoint {@code switchman.test.crash-point} for the first start
+   * @param crashPoints {@code switchman.test.crash-point} for each start but the last, in the
+   *     order the run reaches them
    */
-  private void crashAndResume(String crashPoint, FinalGate finalGate) {
+  private void crashAndResume(List<String> crashPoints, FinalGate finalGate) {
     Instant t0 = Instant.now();
     app = ChildApp.attachedTo(lab, Map.of(
         "switchman.switchover.catch-up-attempts", "8",
         // production's fallback: a resumed TTL step that forgot the TTL it read restores 300 s
         "switchman.switchover.ttl-if-unknown", "300"));
     Duration firstStart = app.startAndAwaitHealthy(
-        Map.of(CrashPoint.PROPERTY, crashPoint), START_LIMIT);
+        Map.of(CrashPoint.PROPERTY, crashPoints.get(0)), START_LIMIT);
     String dcFrom = world.primary();
     String dcTo = LabWorld.other(dcFrom);
     Map<String, String> before = world.state();
     SwitchoverRuns runs = new SwitchoverRuns(app.port());
     // warm-up is optional; its crash point needs it asked for
-    String run = runs.start(dcFrom, dcTo, "live", crashPoint.startsWith("ServiceTask_WarmUpCaches:") ? Map.of("warmUpCaches", true) : Map.of());
-    try {
-      lockHeldAndSecondStartRefused(run);
-    } catch (UncheckedIOException | IllegalStateException appWentDown) {
-      // the first step's crash point may halt the application while we ask
-      if (!app.dies(Duration.ofSeconds(10))) {
-        throw appWentDown;
-      }
-    }
+    boolean warmUp = crashPoints.stream().anyMatch(p -> p.startsWith("ServiceTask_WarmUpCaches:"));
+    String run = runs.start(dcFrom, dcTo, "live", warmUp ? Map.of("warmUpCaches", true) : Map.of());
+    lockHeldAndSecondStartRefusedUnlessItHalts(run);
 
     int crashes = 0;
     List<Duration> restarts = new ArrayList<>();
@@ -283,9 +288,11 @@ class CrashResumeIT {
       }
       if (!app.alive()) {
         assertThat(app.exitValue()).as(app.logTail(40)).isEqualTo(CrashPoint.EXIT_STATUS);
-        assertThat(app.logTail(200)).contains("CRASH POINT " + crashPoint);
+        assertThat(crashes).as("crashes, for crash points " + crashPoints + "; log:\n"
+            + app.logTail(40)).isLessThan(crashPoints.size());
+        assertThat(app.logTail(200)).contains("CRASH POINT " + crashPoints.get(crashes));
         crashes++;
-        restarts.add(restart(run));
+        restarts.add(restart(run, crashes < crashPoints.size() ? crashPoints.get(crashes) : null));
         continue;
       }
       try {
@@ -317,14 +324,14 @@ class CrashResumeIT {
       sleep(500);
     }
     Duration run1 = Duration.between(t0, Instant.now());
-    assertThat(crashes).as("the crash happened once (a crash point that is never reached fails here)")
-        .isEqualTo(1);
+    assertThat(crashes).as("one crash per crash point (a point that is never reached fails here)")
+        .isEqualTo(crashPoints.size());
 
     JsonNode incidents = Rest.as(app.port(), "admin", "demo").get("/engine-rest/incident").json();
     assertThat(incidents.size()).as(incidents.toString()).isZero();
     assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
     String outcome = runs.variable(run, "outcome");
-    record(crashPoint, firstStart, restarts, run1,
+    record(String.join(" ", crashPoints), firstStart, restarts, run1,
         Duration.between(t0, Instant.now()), outcome);
     new JournalAssertions(app.port()).hold(run, entry -> false);
     if (finalGate == FinalGate.GO) {
@@ -341,6 +348,41 @@ class CrashResumeIT {
     restart(run);
     sleep(LOCK_TTL.plusSeconds(2).toMillis());
     lockHeldAndSecondStartRefused(run);
+  }
+
+  /** The approval answered before the kill is in the history and the journal, the gate passed. */
+  private void approvalSurvived(String run, JsonNode gate, String approver) {
+    JsonNode done = Rest.as(app.port(), "admin", "demo").get("/engine-rest/history/task?taskId="
+        + gate.path("id").asText()).json().get(0);
+    assertThat(done.path("endTime").isNull()).as("the gate completed: " + done).isFalse();
+    assertThat(done.path("assignee").asText()).isEqualTo(approver);
+    assertThat(Rest.as(app.port(), "admin", "demo").get("/engine-rest/task?taskId="
+        + gate.path("id").asText()).json()).as("the gate is not open again").isEmpty();
+    SwitchoverRuns.await(() -> new JournalAssertions(app.port()).journal(run).stream()
+        .anyMatch(e -> e.kind().equals("APPROVAL") && e.step().equals(
+            gate.path("taskDefinitionKey").asText()) && e.outcome().equals("GO")),
+        Duration.ofSeconds(20), () -> "the APPROVAL of " + approver + " in the journal of " + run);
+  }
+
+  /**
+   * The due date of the run's timer job at that activity, once that timer is the run's only job
+   * (its other branches are done, so nothing else is in flight).
+   */
+  private Instant waitingAtOnly(String run, String activity) {
+    Rest admin = Rest.as(app.port(), "admin", "demo");
+    JsonNode[] jobs = new JsonNode[1];
+    SwitchoverRuns.await(() -> {
+      jobs[0] = admin.get("/engine-rest/job?processInstanceId=" + run).json();
+      // a job's representation does not name its activity: ask for the activity's job
+      return jobs[0].size() == 1 && jobs[0].get(0).path("id").asText().equals(admin.get(
+          "/engine-rest/job?processInstanceId=" + run + "&activityId=" + activity).json()
+          .path(0).path("id").asText());
+    }, Duration.ofMinutes(2), () -> "run " + run + " to wait at " + activity + " alone; jobs "
+        + jobs[0] + "; " + diagnostics());
+    Instant due = engineTime(jobs[0].get(0).path("dueDate").asText());
+    assertThat(due).as("the run waited at " + activity + " alone before it was due")
+        .isAfter(Instant.now());
+    return due;
   }
 
   /** The due date of the run's timer job at that activity, once the run waits there. */
@@ -391,9 +433,30 @@ class CrashResumeIT {
 
   /** Starts the application again on the same data directory, without the crash point. */
   private Duration restart(String run) {
-    Duration took = app.startAndAwaitHealthy(Map.of(), START_LIMIT);
-    lockHeldAndSecondStartRefused(run);
+    return restart(run, null);
+  }
+
+  /** Starts the application again on the same data directory, with that crash point or none. */
+  private Duration restart(String run, String crashPoint) {
+    Duration took = app.startAndAwaitHealthy(crashPoint == null ? Map.of()
+        : Map.of(CrashPoint.PROPERTY, crashPoint), START_LIMIT);
+    if (crashPoint == null) {
+      lockHeldAndSecondStartRefused(run);
+    } else {
+      lockHeldAndSecondStartRefusedUnlessItHalts(run);
+    }
     return took;
+  }
+
+  /** As {@link #lockHeldAndSecondStartRefused}, unless the crash point halts the application meanwhile. */
+  private void lockHeldAndSecondStartRefusedUnlessItHalts(String run) {
+    try {
+      lockHeldAndSecondStartRefused(run);
+    } catch (UncheckedIOException | IllegalStateException appWentDown) {
+      if (!app.dies(Duration.ofSeconds(10))) {
+        throw appWentDown;
+      }
+    }
   }
 
   /**
