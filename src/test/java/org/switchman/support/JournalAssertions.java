@@ -33,11 +33,11 @@ public final class JournalAssertions {
 
   /** One journal entry, as the run report returns it. */
   public record Entry(long seq, String runId, String step, String kind, String target,
-      String action, String outcome, String output) {
+      String action, String outcome, String output, long durationMillis) {
     static Entry of(JsonNode e) {
       return new Entry(e.path("seq").asLong(), e.path("runId").asText(), e.path("step").asText(),
           e.path("kind").asText(), e.path("target").asText(), e.path("action").asText(),
-          e.path("outcome").asText(), e.path("output").asText(""));
+          e.path("outcome").asText(), e.path("output").asText(""), e.path("durationMillis").asLong());
     }
 
     String key() {

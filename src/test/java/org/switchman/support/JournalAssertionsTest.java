@@ -10,7 +10,7 @@ import org.switchman.support.JournalAssertions.Entry;
 class JournalAssertionsTest {
 
   private static Entry e(long seq, String step, String target, String outcome) {
-    return new Entry(seq, "run", step, "SSH", target, "systemctl stop mw-cron", outcome, "");
+    return new Entry(seq, "run", step, "SSH", target, "systemctl stop mw-cron", outcome, "", 0);
   }
 
   @Test
@@ -20,7 +20,7 @@ class JournalAssertionsTest {
     assertThatThrownBy(() -> JournalAssertions.everyIntentHasAnOutcome(orphan))
         .hasMessageContaining("#1 INTENT Stop h1");
     List<Entry> reconciled = List.of(e(1, "Stop", "h1", "INTENT"),
-        new Entry(5, "run", "Stop", "SSH", "h1", "reconcile", "RECONCILED", "applied (intent seq 1)"));
+        new Entry(5, "run", "Stop", "SSH", "h1", "reconcile", "RECONCILED", "applied (intent seq 1)", 0));
     assertThatCode(() -> JournalAssertions.everyIntentHasAnOutcome(reconciled)).doesNotThrowAnyException();
     List<Entry> outcomeBefore = List.of(e(2, "Stop", "h1", "PERFORMED"), e(3, "Stop", "h1", "INTENT"));
     assertThatThrownBy(() -> JournalAssertions.everyIntentHasAnOutcome(outcomeBefore))

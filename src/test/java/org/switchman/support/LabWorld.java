@@ -70,6 +70,29 @@ public final class LabWorld {
   }
 
   /**
+   * The site served from {@code dcTo}: {@code WMFMasterDatacenter} on it, ReadOnly off in both
+   * datacenters, discovery pooled there only, DNS on it with the lab's TTL, its masters writable
+   * and those of {@code dcFrom} read-only.
+   */
+  public void verifyServedFrom(String dcTo, String dcFrom) {
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).as("ReadOnly " + dc)
+          .contains("false");
+    }
+    for (String service : SERVICES) {
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
+      assertThat(dns(service)).as("DNS of " + service).isEqualTo(lab.config().discoveryTtl().toSeconds()
+          + " " + service + ".svc." + dcTo + ".wmnet.");
+    }
+    for (String section : lab.topology().sections()) {
+      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section + " " + dcFrom).isEqualTo("1");
+      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section + " " + dcTo).isEqualTo("0");
+    }
+  }
+
+  /**
    * The site after a switchover to {@code dcTo}: ReadOnly off in both datacenters, {@code
    * WMFMasterDatacenter} on it, discovery and DNS on it with the TTLs of {@code before}, its
    * masters writable and the old ones read-only (and taking the write load), puppet enabled.
@@ -127,27 +150,30 @@ public final class LabWorld {
     assertThat(now).isEqualTo(before);
   }
 
-  private String etcd(String key) {
+  /** A key's value as etcdctl prints it. */
+  public String etcd(String key) {
     Cli.Result result = Cli.etcdctl(lab, "get", key, "--print-value-only");
     assertThat(result.exit()).as(result.all()).isZero();
     return result.out().strip();
   }
 
-  /** "TTL TARGET" of the record as BIND answers it. */
-  private String dns(String service) {
+  /** "TTL TARGET" of the service's discovery record as BIND answers it. */
+  public String dns(String service) {
     String answer = Cli.dig(lab, service + ".discovery.wmnet", "CNAME").out().strip();
     String[] fields = answer.split("\\s+");
     assertThat(fields).as(answer).hasSize(5);
     return fields[1] + " " + fields[4];
   }
 
-  private String sql(String section, String dc, String query) {
+  /** A query's result on a section's master in a datacenter, as the mysql client prints it. */
+  public String sql(String section, String dc, String query) {
     Cli.Result result = Cli.mysql(lab, section, dc, query);
     assertThat(result.exit()).as(result.all()).isZero();
     return result.out().strip();
   }
 
-  private String ssh(String host, String command) {
+  /** A command's output on a fleet host, over SSH. */
+  public String ssh(String host, String command) {
     return Cli.ssh(lab, host, command).out().strip();
   }
 }

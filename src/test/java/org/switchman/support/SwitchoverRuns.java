@@ -142,7 +142,7 @@ public final class SwitchoverRuns {
 
   /** Waits for the run to end, then checks it completed without incidents. */
   public void awaitEnd(String run) {
-    await(() -> !history(run).path("state").asText().equals("ACTIVE"), Duration.ofSeconds(120),
+    await(() -> !history(run).path("state").asText().equals("ACTIVE"), Duration.ofMinutes(5),
         () -> "run " + run + " to end");
     JsonNode incidents = Rest.as(port, "admin", "demo").get("/engine-rest/incident").json();
     assertThat(incidents.size()).as(incidents.toString()).isZero();

@@ -17,11 +17,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.switchman.lab.Cli;
 import org.switchman.lab.Lab;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabSlots;
 import org.switchman.lab.LabTopology;
+import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -61,11 +61,13 @@ class SwitchoverFaultsIT {
 
   private SwitchoverRuns runs;
   private Rest admin;
+  private LabWorld world;
 
   @BeforeEach
   void driver() {
     runs = new SwitchoverRuns(port);
     admin = Rest.as(port, "admin", "demo");
+    world = new LabWorld(lab);
   }
 
   /** A failed test leaves no fault and no run behind to hold the lock for the next. */
@@ -91,13 +93,13 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
     assertThat(runs.variable(decision, "siteState")).contains("ReadOnly: eqiad off, codfw off");
     // conftool already says 10 s for the first record: the rollback must know the TTL it had
-    assertThat(etcd("/conftool/v1/discovery/appservers-rw/eqiad")).contains("\"ttl\":10");
+    assertThat(world.etcd("/conftool/v1/discovery/appservers-rw/eqiad")).contains("\"ttl\":10");
     runs.clear(fault);
     runs.decide(decision, "abort", "DNS refuses updates; try again after the TSIG key is fixed");
     runs.awaitOutcome(run, "rolled-back");
     for (String service : LabTopology.MEDIAWIKI_SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/eqiad")).contains("\"ttl\":12");
-      assertThat(dns(service)).isEqualTo("12 " + service + ".svc.eqiad.wmnet.");
+      assertThat(world.etcd("/conftool/v1/discovery/" + service + "/eqiad")).contains("\"ttl\":12");
+      assertThat(world.dns(service)).isEqualTo("12 " + service + ".svc.eqiad.wmnet.");
     }
   }
 
@@ -106,21 +108,21 @@ class SwitchoverFaultsIT {
   void anUnreachableMaintenanceHostAsksAndAbortRestartsMaintenanceWhereItRan() {
     String eqiad = "mwmaint1001.eqiad.wmnet";
     String codfw = "mwmaint2001.codfw.wmnet";
-    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("active");
-    ssh(codfw, "systemctl start mw-cron");
+    assertThat(world.ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("active");
+    world.ssh(codfw, "systemctl start mw-cron");
     String run = runs.start("eqiad", "codfw", "live");
     runs.awaitTask("UserTask_GoNoGo");
     String fault = runs.inject("{\"kind\":\"HOST_UNREACHABLE\",\"host\":\"" + codfw + "\"}");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnStopMaintenanceFailure");
     assertThat(runs.variable(decision, "failureMessage")).contains(codfw);
-    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("inactive");
+    assertThat(world.ssh(eqiad, "systemctl is-active mw-cron")).isEqualTo("inactive");
     runs.clear(fault);
     runs.decide(decision, "abort", "codfw maintenance host unreachable");
     runs.awaitOutcome(run, "rolled-back");
-    assertThat(ssh(eqiad, "systemctl is-active mw-cron")).as("maintenance runs where it ran")
+    assertThat(world.ssh(eqiad, "systemctl is-active mw-cron")).as("maintenance runs where it ran")
         .isEqualTo("active");
-    ssh(codfw, "systemctl stop mw-cron");
+    world.ssh(codfw, "systemctl stop mw-cron");
   }
 
   @Test
@@ -148,7 +150,7 @@ class SwitchoverFaultsIT {
     runs.clear(keyChanged);
     runs.decide(hostKey, "retry", null);
     runs.awaitOutcome(run, "switched-over");
-    verifySwitchedTo("codfw", "eqiad");
+    world.verifyServedFrom("codfw", "eqiad");
   }
 
   @Test
@@ -168,12 +170,12 @@ class SwitchoverFaultsIT {
     runs.decide(decision, "abort", "s1 codfw master crashed");
     runs.awaitOutcome(run, "rolled-back");
     for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
+      assertThat(world.etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
     }
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, "codfw", "SELECT @@global.read_only")).as(section).isEqualTo("0");
+      assertThat(world.sql(section, "codfw", "SELECT @@global.read_only")).as(section).isEqualTo("0");
     }
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("codfw");
+    assertThat(world.etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("codfw");
   }
 
   @Test
@@ -190,7 +192,7 @@ class SwitchoverFaultsIT {
     runs.clear(fault);
     runs.decide(decision, "abort", "DNS server down");
     runs.awaitOutcome(run, "rolled-back");
-    verifySwitchedTo("codfw", "eqiad");
+    world.verifyServedFrom("codfw", "eqiad");
   }
 
   @Test
@@ -218,7 +220,7 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(restart, "failureMessage")).contains(jobrunner).contains("envoyproxy");
     runs.decide(restart, "retry", null);
     runs.awaitOutcome(run, "switched-over");
-    verifySwitchedTo("eqiad", "codfw");
+    world.verifyServedFrom("eqiad", "codfw");
     assertThat(journalOf(run)).filteredOn(e -> e.path("target").asText().equals(jobrunner)
         && e.path("action").asText().contains("restart envoyproxy")
         && List.of("FAILED", "PERFORMED").contains(e.path("outcome").asText()))
@@ -250,7 +252,7 @@ class SwitchoverFaultsIT {
     runs.clear(paused);
     runs.decide(decision, "retry", null);
     runs.awaitOutcome(run, "switched-over");
-    verifySwitchedTo("codfw", "eqiad");
+    world.verifyServedFrom("codfw", "eqiad");
   }
 
   private JsonNode awaitSectionDecision(String section) {
@@ -268,7 +270,7 @@ class SwitchoverFaultsIT {
     return found[0];
   }
 
-  // ---------------------------------------------------------------- lab, REST and real clients
+  // ---------------------------------------------------------------- REST
 
   private List<JsonNode> journalOf(String run) {
     JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
@@ -276,44 +278,5 @@ class SwitchoverFaultsIT {
     report.path("journal").forEach(list::add);
     assertThat(list).as(report.toString()).isNotEmpty();
     return list;
-  }
-
-  private void verifySwitchedTo(String dcTo, String dcFrom) {
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
-    for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
-    }
-    for (String service : LabTopology.MEDIAWIKI_SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
-      assertThat(dns(service)).isEqualTo("12 " + service + ".svc." + dcTo + ".wmnet.");
-    }
-    for (String section : lab.topology().sections()) {
-      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section).isEqualTo("1");
-      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section).isEqualTo("0");
-    }
-  }
-
-  private String etcd(String key) {
-    Cli.Result result = Cli.etcdctl(lab, "get", key, "--print-value-only");
-    assertThat(result.exit()).as(result.all()).isZero();
-    return result.out().strip();
-  }
-
-  private String dns(String service) {
-    String answer = Cli.dig(lab, service + ".discovery.wmnet", "CNAME").out().strip();
-    String[] fields = answer.split("\\s+");
-    assertThat(fields).as(answer).hasSize(5);
-    return fields[1] + " " + fields[4];
-  }
-
-  private String sql(String section, String dc, String query) {
-    Cli.Result result = Cli.mysql(lab, section, dc, query);
-    assertThat(result.exit()).as(result.all()).isZero();
-    return result.out().strip();
-  }
-
-  private String ssh(String host, String command) {
-    return Cli.ssh(lab, host, command).out().strip();
   }
 }
