@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.process.gates.RefusedInputException;
 import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.port.RunbookLock;
 
 /**
  * Attaches the start and end of every run to the engine itself, so no diagram can forget them
@@ -25,7 +26,8 @@ import org.switchman.runbook.InvalidRequestException;
  *       starter ({@link RunContexts#STARTER}): the journal and the lock name this user, never a
  *       variable;
  *   <li>the runbook's {@link RunbookStartRule} checks and freezes the request (bad input fails the
- *       start with 400 and leaves no run), then the run takes its lock;
+ *       start with 400 and leaves no run), then the run takes its lock (held by another run, the
+ *       start is refused with {@link RunbookLockedException}, 409);
  *   <li>when the run ends, however it ends, it releases the lock.
  * </ul>
  */
@@ -71,7 +73,11 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
     } catch (InvalidRequestException invalid) {
       throw new RefusedInputException(invalid.getMessage(), invalid);
     }
-    locks.getObject().acquire(execution, rule.lock().runbook(), rule.lock().target());
+    try {
+      locks.getObject().acquire(execution, rule.lock().runbook(), rule.lock().target());
+    } catch (RunbookLock.LockHeldException held) {
+      throw new RunbookLockedException(held);
+    }
   }
 
   private void ended(DelegateExecution execution) {

@@ -236,6 +236,26 @@ class SwitchoverProcessTest {
   }
 
   @Test
+  void aSecondStartIsRefusedAsABadRequestThatTheEngineDoesNotLogAsAnError() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    ch.qos.logback.classic.Logger engineContext = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger("org.camunda.bpm.engine.context");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    engineContext.addAppender(logged);
+    try {
+      assertThatThrownBy(() -> start("dry-run", "eqiad", "codfw"))
+          .isInstanceOf(org.switchman.process.RunbookLockedException.class)
+          .hasMessageContaining("locked by run " + run.getId() + " of alice");
+    } finally {
+      engineContext.detachAppender(logged);
+    }
+    assertThat(logged.list).as("the refusal is not logged as an error")
+        .noneMatch(event -> event.getLevel() == ch.qos.logback.classic.Level.ERROR);
+  }
+
+  @Test
   void theKeeperTakesALapsedLockBackAndANewStartTakesItBackBeforeItIsRefused() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.drive();
@@ -269,7 +289,9 @@ class SwitchoverProcessTest {
     site.release("dc-switchover", "mediawiki", run.getId());
     lockKeeper.applicationReady();
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    while (site.holders("dc-switchover", "mediawiki").isEmpty() && System.nanoTime() < deadline) {
+    // the hook takes the lock, then journals it
+    while ((site.holders("dc-switchover", "mediawiki").isEmpty()
+        || lockEntries(run, "RETAKEN").isEmpty()) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
