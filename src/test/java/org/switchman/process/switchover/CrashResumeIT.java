@@ -116,9 +116,9 @@ class CrashResumeIT {
 
   /**
    * A run killed (SIGKILL) at the wait for the old TTL, stopped (SIGTERM) at the first GO/NOGO,
-   * then killed right after the final GO was answered 204, in the in-flight grace of the read-only window
-   * and at a section's decision, each time down for longer than the lock's lease or the timer it
-   * waited on. After each restart the lock is listed and a second start refused (again once the
+   * then killed right after the final GO was answered 204, in the in-flight grace of the
+   * read-only window and at a section's decision, each time down for longer than the lock's lease
+   * or the timer it waited on. After each restart the lock is listed and a second start refused (again once the
    * old lease has surely expired); an overdue timer fires within 2 s of the node answering; the
    * final GO is kept; the read-only budget that ran out while the node was down is escalated at
    * the restart; and the run ends switched over.
