@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the lab's fixed ports away from the kernel's ephemeral ports.
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  */
 final class EphemeralPorts {
 
-  private static final Logger LOG = Logger.getLogger(EphemeralPorts.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EphemeralPorts.class);
   private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   private static final Path RESERVED = Path.of("/proc/sys/net/ipv4/ip_local_reserved_ports");
 
@@ -54,11 +55,11 @@ final class EphemeralPorts {
     }
     List<Integer> still = exposed(ports, range, parse(read(RESERVED)));
     if (still.isEmpty()) {
-      LOG.info(() -> "reserved the lab ports " + format(new TreeSet<>(exposed))
+      LOG.atInfo().log(() -> "reserved the lab ports " + format(new TreeSet<>(exposed))
           + " (net.ipv4.ip_local_reserved_ports): they lie in the ephemeral range "
           + range[0] + "-" + range[1]);
     } else {
-      LOG.warning(() -> "the lab ports " + format(new TreeSet<>(still)) + " lie in the ephemeral"
+      LOG.atWarn().log(() -> "the lab ports " + format(new TreeSet<>(still)) + " lie in the ephemeral"
           + " range " + range[0] + "-" + range[1] + " and are not reserved: an outgoing connection"
           + " may take one first. As root: sysctl -w net.ipv4.ip_local_reserved_ports="
           + format(wanted));

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lab: real etcd, BIND, MariaDB masters and an SSH fleet, started as child processes on
@@ -50,7 +51,7 @@ import java.util.logging.Logger;
  */
 public final class Lab implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(Lab.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
 
   /** How long readers wait for a starting lab unless told otherwise. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
@@ -242,7 +243,7 @@ public final class Lab implements AutoCloseable {
       writeEnvFile();
       running = true;
       startupTime = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.info(() -> "lab started in " + startupTime.toMillis() + " ms: " + topology.hosts().size()
+      LOG.atInfo().log(() -> "lab started in " + startupTime.toMillis() + " ms: " + topology.hosts().size()
           + " hosts, " + mariadb.instances().size() + " MariaDB masters; env file "
           + config.envFile());
       started.complete(null);
@@ -273,7 +274,7 @@ public final class Lab implements AutoCloseable {
   private static Runnable timed(String part, long t0, Runnable action) {
     return () -> {
       action.run();
-      LOG.fine(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      LOG.atDebug().log(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     };
   }
 
@@ -453,7 +454,7 @@ public final class Lab implements AutoCloseable {
         watchdog.process().destroyForcibly();
       }
       processes.close();
-      LOG.fine(() -> "stopped " + children.size() + " lab processes");
+      LOG.atDebug().log(() -> "stopped " + children.size() + " lab processes");
     }
     if (pool != null) {
       pool.shutdownNow();

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MariaDB masters: one per section and DC, GTID circular replication between the two masters
@@ -23,8 +25,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class LabMariadb {
 
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(LabMariadb.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LabMariadb.class);
 
   static final String ADMIN_USER = "switchman_admin";
   static final String APP_USER = "switchman_app";
@@ -83,7 +84,7 @@ final class LabMariadb {
     Files.createDirectories(dir);
     long t0 = System.nanoTime();
     Path template = template();
-    LOG.fine(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    LOG.atDebug().log(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     Path adminCnf = dir.resolve("admin.cnf");
     LabFiles.writeSecret(adminCnf, "[client]\nuser=" + ADMIN_USER + "\npassword="
         + secrets.mysqlAdminPassword() + "\nhost=127.0.0.1\n");
@@ -201,7 +202,7 @@ final class LabMariadb {
       throw new LabException("cannot prepare MariaDB " + instance.section() + "-" + instance.dc(),
           e);
     }
-    LOG.finer(() -> "copied " + instance.section() + "-" + instance.dc());
+    LOG.atTrace().log(() -> "copied " + instance.section() + "-" + instance.dc());
     ChildProcesses.Child server = processes.start("mariadbd " + instance.section() + "-"
         + instance.dc(), List.of(RequiredPrograms.path("mariadbd"), "--defaults-file="
         + instance.dir().resolve("my.cnf")), instance.dir().resolve("stdout.log"), Map.of());

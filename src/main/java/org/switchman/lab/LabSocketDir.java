@@ -14,7 +14,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lab's short directory for files whose path length is limited, above all Unix sockets: a
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
  */
 final class LabSocketDir {
 
-  private static final Logger LOG = Logger.getLogger(LabSocketDir.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LabSocketDir.class);
   static final Path PARENT = Path.of("/tmp");
   static final String PREFIX = "switchman-lab-";
   private static final String OWNER = "owner";
@@ -77,12 +78,12 @@ final class LabSocketDir {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PARENT, PREFIX + "*")) {
       for (Path dir : dirs) {
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && stale(dir)) {
-          LOG.info(() -> "removing " + dir + ", left by a lab that no longer runs");
+          LOG.atInfo().log(() -> "removing " + dir + ", left by a lab that no longer runs");
           LabFiles.deleteTree(dir);
         }
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warning(() -> "cannot look for stale lab directories in " + PARENT + ": " + e);
+      LOG.atWarn().log(() -> "cannot look for stale lab directories in " + PARENT + ": " + e);
     }
   }
 

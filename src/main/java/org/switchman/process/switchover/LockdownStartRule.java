@@ -1,7 +1,16 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_REMINDER;
+import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
+import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
+import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
+import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
+import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_INTERVAL;
+import static org.switchman.process.switchover.SwitchoverVars.REASON;
+import static org.switchman.process.switchover.SwitchoverVars.RUNBOOK;
+import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
+import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import java.util.List;
 import java.util.Set;

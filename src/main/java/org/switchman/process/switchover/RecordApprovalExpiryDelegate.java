@@ -1,6 +1,9 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
+import static org.switchman.process.switchover.SwitchoverVars.REASON;
+import static org.switchman.process.switchover.SwitchoverVars.STOP_REASON;
+import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

@@ -1,6 +1,7 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.OLD_TTL_WAIT;
+import static org.switchman.process.switchover.SwitchoverVars.ORIGINAL_TTLS;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;

@@ -1,6 +1,7 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
+import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.PLAN;
+import static org.switchman.process.switchover.SwitchoverVars.PRE_CHECKS;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

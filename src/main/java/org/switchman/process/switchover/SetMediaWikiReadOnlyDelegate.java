@@ -1,6 +1,6 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_STARTED_AT;
 
 import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

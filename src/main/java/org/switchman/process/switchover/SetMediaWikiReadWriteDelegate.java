@@ -1,6 +1,8 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_ENDED_AT;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_STARTED_AT;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_WINDOW_MILLIS;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

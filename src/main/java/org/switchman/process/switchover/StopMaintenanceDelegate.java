@@ -1,6 +1,6 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.MAINTENANCE_WAS_RUNNING;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;

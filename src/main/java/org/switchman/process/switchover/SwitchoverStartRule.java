@@ -1,7 +1,21 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_REMINDER;
+import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
+import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
+import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
+import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
+import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_INTERVAL;
+import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE;
+import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE_SECONDS;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_OVERRUN_INTERVAL;
+import static org.switchman.process.switchover.SwitchoverVars.REASON;
+import static org.switchman.process.switchover.SwitchoverVars.RUNBOOK;
+import static org.switchman.process.switchover.SwitchoverVars.TICKET;
+import static org.switchman.process.switchover.SwitchoverVars.WARM_UP_CACHES;
 
 import java.util.Set;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

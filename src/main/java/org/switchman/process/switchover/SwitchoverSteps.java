@@ -1,6 +1,18 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.*;
+import static org.switchman.process.switchover.SwitchoverVars.CHECK_FAILED;
+import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
+import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
+import static org.switchman.process.switchover.SwitchoverVars.FAILED_CHECK;
+import static org.switchman.process.switchover.SwitchoverVars.FAILED_STEP;
+import static org.switchman.process.switchover.SwitchoverVars.FAILURE_MESSAGE;
+import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE;
+import static org.switchman.process.switchover.SwitchoverVars.ORIGINAL_TTLS;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
+import static org.switchman.process.switchover.SwitchoverVars.REASON;
+import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
+import static org.switchman.process.switchover.SwitchoverVars.SITE_STATE;
+import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
