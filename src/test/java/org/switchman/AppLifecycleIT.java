@@ -21,8 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.config.JournalKey;
 
 /**
- * Starting and restarting the application on its H2 file database, and refusing bad settings:
- * demo users only with the lab profile, in the lab's own database, never in another start's.
+ * Starting and restarting the application on its H2 file database, and refusing bad settings: demo
+ * users only with the lab profile, in the lab's own database, never in another start's.
  */
 class AppLifecycleIT {
 
@@ -51,8 +51,12 @@ class AppLifecycleIT {
 
   /** The lab profile without its servers: demo users, the lab's database. */
   private static String[] lab(Path dataDir, String... more) {
-    List<String> settings = new ArrayList<>(List.of("spring.profiles.active=lab",
-        "switchman.lab.servers=false", "switchman.data-dir=" + dataDir));
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "spring.profiles.active=lab",
+                "switchman.lab.servers=false",
+                "switchman.data-dir=" + dataDir));
     settings.addAll(List.of(more));
     return settings.toArray(String[]::new);
   }
@@ -62,23 +66,30 @@ class AppLifecycleIT {
     return productionAs("opsadmin", dataDir, more);
   }
 
-  private static String[] productionAs(String admin, Path dataDir, String... more) throws Exception {
+  private static String[] productionAs(String admin, Path dataDir, String... more)
+      throws Exception {
     Files.createDirectories(dataDir);
     Path secret = dataDir.resolve("admin-password");
     if (!Files.exists(secret)) {
       Files.writeString(secret, "s3cret-from-file\n");
       Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     }
-    List<String> settings = new ArrayList<>(List.of("switchman.data-dir=" + dataDir,
-        "switchman.admin.user=" + admin, "switchman.admin.password-file=" + secret,
-        journalKey(dataDir)));
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "switchman.data-dir=" + dataDir,
+                "switchman.admin.user=" + admin,
+                "switchman.admin.password-file=" + secret,
+                journalKey(dataDir)));
     settings.addAll(List.of(more));
     return settings.toArray(String[]::new);
   }
 
   private static List<String> userIds(ConfigurableApplicationContext app) {
-    return app.getBean(IdentityService.class).createUserQuery().list().stream().map(User::getId)
-        .sorted().toList();
+    return app.getBean(IdentityService.class).createUserQuery().list().stream()
+        .map(User::getId)
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -87,7 +98,8 @@ class AppLifecycleIT {
     String runId;
     try (ConfigurableApplicationContext first = start(lab(dataDir))) {
       assertThat(first.getEnvironment().getProperty("server.address"))
-          .as("the lab listens on loopback only").isEqualTo("127.0.0.1");
+          .as("the lab listens on loopback only")
+          .isEqualTo("127.0.0.1");
       ProcessEngine engine = first.getBean(ProcessEngine.class);
       ProcessInstance run = engine.getRuntimeService().startProcessInstanceByKey("four-eyes-check");
       runId = run.getId();
@@ -97,13 +109,25 @@ class AppLifecycleIT {
 
     try (ConfigurableApplicationContext second = start(lab(dataDir))) {
       ProcessEngine engine = second.getBean(ProcessEngine.class);
-      assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(runId).count())
+      assertThat(
+              engine
+                  .getRuntimeService()
+                  .createProcessInstanceQuery()
+                  .processInstanceId(runId)
+                  .count())
           .isEqualTo(1);
-      assertThat(engine.getTaskService().createTaskQuery().processInstanceId(runId).singleResult()
-          .getTaskDefinitionKey()).isEqualTo("UserTask_FirstGate");
+      assertThat(
+              engine
+                  .getTaskService()
+                  .createTaskQuery()
+                  .processInstanceId(runId)
+                  .singleResult()
+                  .getTaskDefinitionKey())
+          .isEqualTo("UserTask_FirstGate");
       assertThat(engine.getIdentityService().checkPassword("alice", "demo")).isTrue();
       assertThat(engine.getRepositoryService().createDeploymentQuery().count())
-          .as("unchanged resources are not deployed again").isEqualTo(1);
+          .as("unchanged resources are not deployed again")
+          .isEqualTo(1);
     }
   }
 
@@ -129,8 +153,14 @@ class AppLifecycleIT {
   @Test
   void theDemoUsersFlagWithoutTheLabProfileRefusesToStart() {
     Path dataDir = freshDataDir();
-    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, journalKey(dataDir),
-        "switchman.demo-users=true", "switchman.admin.user=admin").close())
+    assertThatThrownBy(
+            () ->
+                start(
+                        "switchman.data-dir=" + dataDir,
+                        journalKey(dataDir),
+                        "switchman.demo-users=true",
+                        "switchman.admin.user=admin")
+                    .close())
         .rootCause()
         .hasMessageContaining("switchman.demo-users is set, but the 'lab' profile is not active");
   }
@@ -140,14 +170,22 @@ class AppLifecycleIT {
     Path dataDir = freshDataDir();
     try (ConfigurableApplicationContext app = start(production(dataDir))) {
       ProcessEngine engine = app.getBean(ProcessEngine.class);
-      assertThat(engine.getIdentityService().checkPassword("opsadmin", "s3cret-from-file")).isTrue();
+      assertThat(engine.getIdentityService().checkPassword("opsadmin", "s3cret-from-file"))
+          .isTrue();
       assertThat(engine.getIdentityService().createUserQuery().userId("alice").count())
-          .as("no demo users outside the lab").isZero();
-      assertThat(engine.getIdentityService().createUserQuery().memberOfGroup("camunda-admin").list())
-          .extracting(user -> user.getId()).containsExactly("opsadmin");
-      assertThat(((ServletWebServerApplicationContext) app).getServletContext()
-          .getSessionCookieConfig().isSecure())
-          .as("outside the lab the session cookie goes over HTTPS only").isTrue();
+          .as("no demo users outside the lab")
+          .isZero();
+      assertThat(
+              engine.getIdentityService().createUserQuery().memberOfGroup("camunda-admin").list())
+          .extracting(user -> user.getId())
+          .containsExactly("opsadmin");
+      assertThat(
+              ((ServletWebServerApplicationContext) app)
+                  .getServletContext()
+                  .getSessionCookieConfig()
+                  .isSecure())
+          .as("outside the lab the session cookie goes over HTTPS only")
+          .isTrue();
       assertThat(app.getEnvironment().getProperty("server.address")).isNull();
       assertThat(engine.getIdentityService().checkPassword("opsadmin", "guess")).isFalse();
       assertThat(attempts(app, "opsadmin")).isEqualTo(1);
@@ -155,7 +193,9 @@ class AppLifecycleIT {
     Path secret = dataDir.resolve("admin-password");
     Files.writeString(secret, "changed-in-the-file\n");
     try (ConfigurableApplicationContext restarted = start(production(dataDir))) {
-      assertThat(attempts(restarted, "opsadmin")).as("a start lifts the administrator's lock").isZero();
+      assertThat(attempts(restarted, "opsadmin"))
+          .as("a start lifts the administrator's lock")
+          .isZero();
       IdentityService identity = restarted.getBean(IdentityService.class);
       assertThat(identity.checkPassword("opsadmin", "changed-in-the-file")).isTrue();
       assertThat(identity.checkPassword("opsadmin", "s3cret-from-file")).isFalse();
@@ -163,8 +203,9 @@ class AppLifecycleIT {
   }
 
   private static int attempts(ConfigurableApplicationContext app, String user) {
-    return ((UserEntity) app.getBean(IdentityService.class).createUserQuery().userId(user)
-        .singleResult()).getAttempts();
+    return ((UserEntity)
+            app.getBean(IdentityService.class).createUserQuery().userId(user).singleResult())
+        .getAttempts();
   }
 
   @Test
@@ -182,23 +223,32 @@ class AppLifecycleIT {
   void aStartOutsideTheLabRefusesWhileDemoUsersAreInItsDatabase() throws Exception {
     Path dataDir = freshDataDir();
     // an older demo kept its users in the main database
-    try (ConfigurableApplicationContext oldDemo = start(lab(dataDir,
-        "spring.datasource.url=jdbc:h2:file:" + dataDir + "/engine;DB_CLOSE_ON_EXIT=FALSE"))) {
+    try (ConfigurableApplicationContext oldDemo =
+        start(
+            lab(
+                dataDir,
+                "spring.datasource.url=jdbc:h2:file:"
+                    + dataDir
+                    + "/engine;DB_CLOSE_ON_EXIT=FALSE"))) {
       assertThat(userIds(oldDemo)).contains("alice");
     }
 
     assertThatThrownBy(() -> start(production(dataDir)).close())
         .rootCause()
-        .hasMessageContaining("The engine database holds the demo users admin, alice, bob, carol, dave,"
-            + " but the 'lab' profile is not active")
+        .hasMessageContaining(
+            "The engine database holds the demo users admin, alice, bob, carol, dave,"
+                + " but the 'lab' profile is not active")
         .hasMessageContaining("--switchman.remove-demo-users=true");
 
-    try (ConfigurableApplicationContext removing = start(production(dataDir,
-        "switchman.remove-demo-users=true"))) {
+    try (ConfigurableApplicationContext removing =
+        start(production(dataDir, "switchman.remove-demo-users=true"))) {
       assertThat(userIds(removing)).containsExactly("opsadmin");
     }
     try (ConfigurableApplicationContext afterwards = start(production(dataDir))) {
-      assertThat(afterwards.getBean(IdentityService.class).checkPassword("opsadmin", "s3cret-from-file"))
+      assertThat(
+              afterwards
+                  .getBean(IdentityService.class)
+                  .checkPassword("opsadmin", "s3cret-from-file"))
           .isTrue();
     }
   }
@@ -206,14 +256,18 @@ class AppLifecycleIT {
   @Test
   void theConfiguredAdministratorIsNoDemoUserOutsideTheLab() throws Exception {
     Path dataDir = freshDataDir();
-    try (ConfigurableApplicationContext oldDemo = start(lab(dataDir,
-        "spring.datasource.url=jdbc:h2:file:" + dataDir + "/engine;DB_CLOSE_ON_EXIT=FALSE"))) {
+    try (ConfigurableApplicationContext oldDemo =
+        start(
+            lab(
+                dataDir,
+                "spring.datasource.url=jdbc:h2:file:"
+                    + dataDir
+                    + "/engine;DB_CLOSE_ON_EXIT=FALSE"))) {
       IdentityService identity = oldDemo.getBean(IdentityService.class);
       List.of("alice", "bob", "carol", "dave").forEach(identity::deleteUser);
     }
     // only "admin" is left, and it is the configured administrator: its password follows the file
-    try (ConfigurableApplicationContext production = start(
-        productionAs("admin", dataDir))) {
+    try (ConfigurableApplicationContext production = start(productionAs("admin", dataDir))) {
       IdentityService identity = production.getBean(IdentityService.class);
       assertThat(identity.checkPassword("admin", "s3cret-from-file")).isTrue();
     }
@@ -225,8 +279,13 @@ class AppLifecycleIT {
     Files.createDirectories(dataDir);
     Path secret = Files.writeString(dataDir.resolve("admin-password"), "s3cret-from-file\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-    assertThatThrownBy(() -> start("switchman.data-dir=" + dataDir, "switchman.admin.user=opsadmin",
-        "switchman.admin.password-file=" + secret).close())
+    assertThatThrownBy(
+            () ->
+                start(
+                        "switchman.data-dir=" + dataDir,
+                        "switchman.admin.user=opsadmin",
+                        "switchman.admin.password-file=" + secret)
+                    .close())
         .rootCause()
         .hasMessageContaining("No journal key is configured")
         .hasMessageContaining("SWITCHMAN_JOURNAL_KEY_FILE (switchman.journal.key-file)");

@@ -21,8 +21,13 @@ class ArchitectureFixturesTest {
   void theLayerRuleReportsACycleBetweenTwoLayers() {
     String report = violations(ArchitectureTest.layersFreeOfCycles(ROOT));
 
-    assertThat(report).contains("Cycle detected", "Dependencies of alpha", "Dependencies of beta",
-        ROOT + ".alpha.Alpha", ROOT + ".beta.Beta");
+    assertThat(report)
+        .contains(
+            "Cycle detected",
+            "Dependencies of alpha",
+            "Dependencies of beta",
+            ROOT + ".alpha.Alpha",
+            ROOT + ".beta.Beta");
     // gamma.one and gamma.two form a cycle inside one layer, which this rule does not look into
     assertThat(report).doesNotContain("gamma", "product", "lab");
   }
@@ -31,8 +36,13 @@ class ArchitectureFixturesTest {
   void theInnerRuleReportsACycleInsideALayer() {
     String report = violations(ArchitectureTest.packagesInsideALayerFreeOfCycles(ROOT));
 
-    assertThat(report).contains("Cycle detected", "Dependencies of gamma.one", "Dependencies of gamma.two",
-        ROOT + ".gamma.one.One", ROOT + ".gamma.two.Two");
+    assertThat(report)
+        .contains(
+            "Cycle detected",
+            "Dependencies of gamma.one",
+            "Dependencies of gamma.two",
+            ROOT + ".gamma.one.One",
+            ROOT + ".gamma.two.Two");
     // alpha and beta hold classes at the top of their layer only, outside the inner slices
     assertThat(report).doesNotContain("Alpha", "Beta", "product");
   }

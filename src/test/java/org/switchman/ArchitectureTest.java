@@ -10,72 +10,118 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The dependency rules of the layers (README, "Development"): engine types stay in process/,
- * client libraries in infra/, packages form no cycles, and the product does not reach into the
- * lab. {@link ArchitectureFixturesTest} shows the cycle and lab rules failing on fixtures.
+ * The dependency rules of the layers (README, "Development"): engine types stay in process/, client
+ * libraries in infra/, packages form no cycles, and the product does not reach into the lab. {@link
+ * ArchitectureFixturesTest} shows the cycle and lab rules failing on fixtures.
  */
 @AnalyzeClasses(packages = "org.switchman", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
-  static final ArchRule engineTypesStayInProcess = noClasses()
-      .that().resideOutsideOfPackage("org.switchman.process..")
-      .should().dependOnClassesThat().resideInAPackage("org.camunda..")
-      .because("a later move to Operaton must be a package rename inside process/");
+  static final ArchRule engineTypesStayInProcess =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.switchman.process..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.camunda..")
+          .because("a later move to Operaton must be a package rename inside process/");
 
   @ArchTest
-  static final ArchRule domainIsFreeOfFrameworksAndClients = noClasses()
-      .that().resideInAPackage("org.switchman.runbook..")
-      .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..",
-          "net.schmizz..", "com.hierynomus..", "io.etcd..", "org.xbill..", "org.mariadb..",
-          "org.switchman.infra..", "org.switchman.process..", "org.switchman.web..");
+  static final ArchRule domainIsFreeOfFrameworksAndClients =
+      noClasses()
+          .that()
+          .resideInAPackage("org.switchman.runbook..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.springframework..",
+              "java.sql..",
+              "net.schmizz..",
+              "com.hierynomus..",
+              "io.etcd..",
+              "org.xbill..",
+              "org.mariadb..",
+              "org.switchman.infra..",
+              "org.switchman.process..",
+              "org.switchman.web..");
 
   @ArchTest
-  static final ArchRule onlyInfraTalksToDatabasesAndServers = noClasses()
-      .that().resideOutsideOfPackages("org.switchman.infra..", "org.switchman.lab..")
-      .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.springframework.jdbc..",
-          "net.schmizz..", "com.hierynomus..", "io.etcd..", "org.xbill..", "org.mariadb..");
+  static final ArchRule onlyInfraTalksToDatabasesAndServers =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.switchman.infra..", "org.switchman.lab..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "java.sql..",
+              "org.springframework.jdbc..",
+              "net.schmizz..",
+              "com.hierynomus..",
+              "io.etcd..",
+              "org.xbill..",
+              "org.mariadb..");
 
   @ArchTest
-  static final ArchRule adaptersDoNotReachIntoTheEngineGlue = noClasses()
-      .that().resideInAPackage("org.switchman.infra..")
-      .should().dependOnClassesThat().resideInAnyPackage("org.switchman.process..", "org.switchman.web..");
+  static final ArchRule adaptersDoNotReachIntoTheEngineGlue =
+      noClasses()
+          .that()
+          .resideInAPackage("org.switchman.infra..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.switchman.process..", "org.switchman.web..");
 
-  @ArchTest
-  static final ArchRule layersAreFreeOfCycles = layersFreeOfCycles("org.switchman");
+  @ArchTest static final ArchRule layersAreFreeOfCycles = layersFreeOfCycles("org.switchman");
 
   @ArchTest
   static final ArchRule packagesInsideALayerAreFreeOfCycles =
       packagesInsideALayerFreeOfCycles("org.switchman");
 
   @ArchTest
-  static final ArchRule nothingButTheLabDependsOnTheLab = nothingButTheLabDependsOnTheLab("org.switchman");
-
-
-  @ArchTest
-  static final ArchRule onlyTheChokePointAndTheStepEndReachTheCrashPoint = noClasses()
-      .that().resideOutsideOfPackages("org.switchman.crash..", "org.switchman.process.crash..")
-      .and().doNotHaveFullyQualifiedName("org.switchman.infra.Mutations")
-      .should().dependOnClassesThat().resideInAPackage("org.switchman.crash..")
-      .because("the crash point halts the JVM on purpose and exists for crash tests only");
+  static final ArchRule nothingButTheLabDependsOnTheLab =
+      nothingButTheLabDependsOnTheLab("org.switchman");
 
   @ArchTest
-  static final ArchRule onlyTheCrashPointHaltsTheJvm = noClasses()
-      .that().resideOutsideOfPackage("org.switchman.crash..")
-      .should().callMethod(Runtime.class, "halt", int.class)
-      .because("a halt skips every shutdown hook; only the crash tests' crash point may do that");
+  static final ArchRule onlyTheChokePointAndTheStepEndReachTheCrashPoint =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.switchman.crash..", "org.switchman.process.crash..")
+          .and()
+          .doNotHaveFullyQualifiedName("org.switchman.infra.Mutations")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.switchman.crash..")
+          .because("the crash point halts the JVM on purpose and exists for crash tests only");
 
   @ArchTest
-  static final ArchRule theCrashPointExistsOnlyWhenItIsSet = classes()
-      .that().resideInAnyPackage("org.switchman.crash..", "org.switchman.process.crash..")
-      .and().areAnnotatedWith(org.springframework.stereotype.Component.class)
-      .should().beAnnotatedWith(org.springframework.boot.autoconfigure.condition.ConditionalOnProperty.class)
-      .because("without switchman.test.crash-point no crash point bean may exist");
+  static final ArchRule onlyTheCrashPointHaltsTheJvm =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.switchman.crash..")
+          .should()
+          .callMethod(Runtime.class, "halt", int.class)
+          .because(
+              "a halt skips every shutdown hook; only the crash tests' crash point may do that");
+
+  @ArchTest
+  static final ArchRule theCrashPointExistsOnlyWhenItIsSet =
+      classes()
+          .that()
+          .resideInAnyPackage("org.switchman.crash..", "org.switchman.process.crash..")
+          .and()
+          .areAnnotatedWith(org.springframework.stereotype.Component.class)
+          .should()
+          .beAnnotatedWith(
+              org.springframework.boot.autoconfigure.condition.ConditionalOnProperty.class)
+          .because("without switchman.test.crash-point no crash point bean may exist");
 
   /** The layers under {@code root} ({@code root.runbook}, {@code root.infra}, …) form no cycle. */
   static ArchRule layersFreeOfCycles(String root) {
-    return slices().matching(root + ".(*)..").namingSlices("$1")
-        .should().beFreeOfCycles()
+    return slices()
+        .matching(root + ".(*)..")
+        .namingSlices("$1")
+        .should()
+        .beFreeOfCycles()
         .as("the layers under " + root + " are free of cycles");
   }
 
@@ -86,8 +132,11 @@ class ArchitectureTest {
    * {@code infra.AdaptersConfiguration}).
    */
   static ArchRule packagesInsideALayerFreeOfCycles(String root) {
-    return slices().matching(root + ".(*).(*)..").namingSlices("$1.$2")
-        .should().beFreeOfCycles()
+    return slices()
+        .matching(root + ".(*).(*)..")
+        .namingSlices("$1.$2")
+        .should()
+        .beFreeOfCycles()
         .as("the packages inside each layer under " + root + " are free of cycles");
   }
 
@@ -96,8 +145,12 @@ class ArchitectureTest {
    * product class names a lab class; the product knows only the profile's name.
    */
   static ArchRule nothingButTheLabDependsOnTheLab(String root) {
-    return noClasses().that().resideOutsideOfPackage(root + ".lab..")
-        .should().dependOnClassesThat().resideInAPackage(root + ".lab..")
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage(root + ".lab..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(root + ".lab..")
         .as("nothing outside " + root + ".lab depends on the lab");
   }
 }

@@ -38,45 +38,74 @@ class CompiledDependenciesTest {
     Map<String, Set<String>> references = references(classes(SwitchmanApplication.class), PRODUCT);
 
     assertThat(cycles(references, PRODUCT, CompiledDependenciesTest::layer)).isEmpty();
-    assertThat(cycles(references, PRODUCT, CompiledDependenciesTest::packageInsideALayer)).isEmpty();
+    assertThat(cycles(references, PRODUCT, CompiledDependenciesTest::packageInsideALayer))
+        .isEmpty();
     assertThat(labUsers(references, PRODUCT)).isEmpty();
   }
 
   @Test
   void theChecksReportTheFixturesCyclesIncludingOneOfConstantsOnly() {
-    Map<String, Set<String>> references = references(classes(CompiledDependenciesTest.class).resolve(
-        FIXTURES.replace('.', '/')), FIXTURES);
+    Map<String, Set<String>> references =
+        references(
+            classes(CompiledDependenciesTest.class).resolve(FIXTURES.replace('.', '/')), FIXTURES);
 
-    assertThat(cycles(references, FIXTURES, CompiledDependenciesTest::layer)).containsExactly(
-        "alpha -> beta (" + FIXTURES + ".alpha.Alpha -> " + FIXTURES + ".beta.Beta)",
-        "beta -> alpha (" + FIXTURES + ".beta.Beta -> " + FIXTURES + ".alpha.Alpha)");
+    assertThat(cycles(references, FIXTURES, CompiledDependenciesTest::layer))
+        .containsExactly(
+            "alpha -> beta (" + FIXTURES + ".alpha.Alpha -> " + FIXTURES + ".beta.Beta)",
+            "beta -> alpha (" + FIXTURES + ".beta.Beta -> " + FIXTURES + ".alpha.Alpha)");
     assertThat(cycles(references, FIXTURES, CompiledDependenciesTest::packageInsideALayer))
         .containsExactly(
-            "gamma.one -> gamma.two (" + FIXTURES + ".gamma.one.One -> " + FIXTURES + ".gamma.two.Two)",
-            "gamma.two -> gamma.one (" + FIXTURES + ".gamma.two.Two -> " + FIXTURES + ".gamma.one.One)",
-            "inlined.left -> inlined.right (" + FIXTURES + ".inlined.left.Left -> "
-                + FIXTURES + ".inlined.right.Right)",
-            "inlined.right -> inlined.left (" + FIXTURES + ".inlined.right.Right -> "
-                + FIXTURES + ".inlined.left.Left)");
-    assertThat(labUsers(references, FIXTURES)).containsExactly(
-        FIXTURES + ".product.UsesTheLab -> " + FIXTURES + ".lab.FixtureLab");
+            "gamma.one -> gamma.two ("
+                + FIXTURES
+                + ".gamma.one.One -> "
+                + FIXTURES
+                + ".gamma.two.Two)",
+            "gamma.two -> gamma.one ("
+                + FIXTURES
+                + ".gamma.two.Two -> "
+                + FIXTURES
+                + ".gamma.one.One)",
+            "inlined.left -> inlined.right ("
+                + FIXTURES
+                + ".inlined.left.Left -> "
+                + FIXTURES
+                + ".inlined.right.Right)",
+            "inlined.right -> inlined.left ("
+                + FIXTURES
+                + ".inlined.right.Right -> "
+                + FIXTURES
+                + ".inlined.left.Left)");
+    assertThat(labUsers(references, FIXTURES))
+        .containsExactly(FIXTURES + ".product.UsesTheLab -> " + FIXTURES + ".lab.FixtureLab");
   }
 
   @Test
   void archUnitAloneMissesTheCycleOfConstants() {
-    var archUnit = ArchitectureTest.packagesInsideALayerFreeOfCycles(FIXTURES)
-        .evaluate(new ClassFileImporter().importPackages(FIXTURES));
+    var archUnit =
+        ArchitectureTest.packagesInsideALayerFreeOfCycles(FIXTURES)
+            .evaluate(new ClassFileImporter().importPackages(FIXTURES));
 
-    assertThat(archUnit.getFailureReport().toString()).contains("gamma.one").doesNotContain("inlined");
+    assertThat(archUnit.getFailureReport().toString())
+        .contains("gamma.one")
+        .doesNotContain("inlined");
   }
 
-  /** Each class under {@code root} compiled at {@code path}, with the classes under root it names. */
+  /**
+   * Each class under {@code root} compiled at {@code path}, with the classes under root it names.
+   */
   static Map<String, Set<String>> references(Path path, String root) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class",
-        "-filter:none", "-e", Pattern.quote(root + ".") + ".*", path.toString());
+    int exit =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "-verbose:class",
+            "-filter:none",
+            "-e",
+            Pattern.quote(root + ".") + ".*",
+            path.toString());
     assertThat(exit).as("jdeps: " + err).isZero();
     Pattern line = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s");
     Map<String, Set<String>> references = new TreeMap<>();
@@ -93,24 +122,30 @@ class CompiledDependenciesTest {
    * Every dependency between two slices that lies on a cycle, as {@code "a -> b (Class -> Class)"}.
    * {@code slice} maps a class's package below {@code root} to its slice, or null for none.
    */
-  static Set<String> cycles(Map<String, Set<String>> references, String root,
-      Function<String[], String> slice) {
+  static Set<String> cycles(
+      Map<String, Set<String>> references, String root, Function<String[], String> slice) {
     Map<String, Set<String>> graph = new TreeMap<>();
     Map<String, String> evidence = new TreeMap<>();
-    references.forEach((from, targets) -> targets.forEach(to -> {
-      String a = slice.apply(packageBelowRoot(root, from));
-      String b = slice.apply(packageBelowRoot(root, to));
-      if (a != null && b != null && !a.equals(b)) {
-        graph.computeIfAbsent(a, k -> new TreeSet<>()).add(b);
-        evidence.putIfAbsent(a + " -> " + b, from + " -> " + to);
-      }
-    }));
+    references.forEach(
+        (from, targets) ->
+            targets.forEach(
+                to -> {
+                  String a = slice.apply(packageBelowRoot(root, from));
+                  String b = slice.apply(packageBelowRoot(root, to));
+                  if (a != null && b != null && !a.equals(b)) {
+                    graph.computeIfAbsent(a, k -> new TreeSet<>()).add(b);
+                    evidence.putIfAbsent(a + " -> " + b, from + " -> " + to);
+                  }
+                }));
     Set<String> onCycles = new TreeSet<>();
-    graph.forEach((a, targets) -> targets.forEach(b -> {
-      if (reaches(graph, b, a)) {
-        onCycles.add(a + " -> " + b + " (" + evidence.get(a + " -> " + b) + ")");
-      }
-    }));
+    graph.forEach(
+        (a, targets) ->
+            targets.forEach(
+                b -> {
+                  if (reaches(graph, b, a)) {
+                    onCycles.add(a + " -> " + b + " (" + evidence.get(a + " -> " + b) + ")");
+                  }
+                }));
     return onCycles;
   }
 
@@ -118,9 +153,11 @@ class CompiledDependenciesTest {
   static Set<String> labUsers(Map<String, Set<String>> references, String root) {
     String lab = root + ".lab.";
     Set<String> users = new TreeSet<>();
-    references.forEach((from, targets) -> targets.stream()
-        .filter(to -> to.startsWith(lab) && !from.startsWith(lab))
-        .forEach(to -> users.add(from + " -> " + to)));
+    references.forEach(
+        (from, targets) ->
+            targets.stream()
+                .filter(to -> to.startsWith(lab) && !from.startsWith(lab))
+                .forEach(to -> users.add(from + " -> " + to)));
     return users;
   }
 
@@ -129,7 +166,10 @@ class CompiledDependenciesTest {
     return packageBelowRoot.length >= 1 ? packageBelowRoot[0] : null;
   }
 
-  /** {@code org.switchman.process.gates.x}: the package one level inside a layer ({@code process.gates}). */
+  /**
+   * {@code org.switchman.process.gates.x}: the package one level inside a layer ({@code
+   * process.gates}).
+   */
   static String packageInsideALayer(String[] packageBelowRoot) {
     return packageBelowRoot.length >= 2 ? packageBelowRoot[0] + "." + packageBelowRoot[1] : null;
   }

@@ -1,8 +1,8 @@
 package org.switchman;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -32,25 +32,32 @@ import org.switchman.runbook.RunContext;
  */
 class MutationsChokePointTest {
 
-  static final ArchRule MUTATIONS_GO_THROUGH_THE_CHOKE_POINT = methods()
-      .that().areDeclaredInClassesThat().resideInAPackage("org.switchman.infra..")
-      .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName(Mutations.class.getName())
-      .and(takeARunContext())
-      .should(reachMutationsApply())
-      .allowEmptyShould(true);
+  static final ArchRule MUTATIONS_GO_THROUGH_THE_CHOKE_POINT =
+      methods()
+          .that()
+          .areDeclaredInClassesThat()
+          .resideInAPackage("org.switchman.infra..")
+          .and()
+          .areDeclaredInClassesThat()
+          .doNotHaveFullyQualifiedName(Mutations.class.getName())
+          .and(takeARunContext())
+          .should(reachMutationsApply())
+          .allowEmptyShould(true);
 
   @Test
   void everyMutatingAdapterMethodGoesThroughMutations() {
-    JavaClasses production = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("org.switchman");
+    JavaClasses production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.switchman");
     MUTATIONS_GO_THROUGH_THE_CHOKE_POINT.check(production);
   }
 
   @Test
   void theRuleCatchesAnAdapterThatActsOnItsOwn() {
-    JavaClasses fixtures = new ClassFileImporter().importClasses(
-        org.switchman.infra.fixture.SneakyAdapter.class, Mutations.class);
+    JavaClasses fixtures =
+        new ClassFileImporter()
+            .importClasses(org.switchman.infra.fixture.SneakyAdapter.class, Mutations.class);
     assertThatThrownBy(() -> MUTATIONS_GO_THROUGH_THE_CHOKE_POINT.check(fixtures))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("SneakyAdapter.setReadOnly")
@@ -59,14 +66,19 @@ class MutationsChokePointTest {
 
   @Test
   void theFixtureCompilesAgainstTheRealChokePoint() throws Exception {
-    var adapter = new org.switchman.infra.fixture.SneakyAdapter(new Mutations(new InMemoryJournal()));
-    RunContext run = new RunContext("r", "s", "alice", org.switchman.runbook.ExecutionMode.DRY_RUN, "eqiad");
+    var adapter =
+        new org.switchman.infra.fixture.SneakyAdapter(new Mutations(new InMemoryJournal()));
+    RunContext run =
+        new RunContext("r", "s", "alice", org.switchman.runbook.ExecutionMode.DRY_RUN, "eqiad");
     assertThat(adapter.setReadOnlyProperly(run)).isEqualTo(MutationOutcome.WOULD);
   }
 
   private static DescribedPredicate<JavaMethod> takeARunContext() {
-    return DescribedPredicate.describe("take a RunContext", method -> method.getRawParameterTypes()
-        .stream().anyMatch(type -> type.isEquivalentTo(RunContext.class)));
+    return DescribedPredicate.describe(
+        "take a RunContext",
+        method ->
+            method.getRawParameterTypes().stream()
+                .anyMatch(type -> type.isEquivalentTo(RunContext.class)));
   }
 
   private static ArchCondition<JavaMethod> reachMutationsApply() {
@@ -74,8 +86,13 @@ class MutationsChokePointTest {
       @Override
       public void check(JavaMethod method, ConditionEvents events) {
         boolean reaches = reaches(method);
-        events.add(new SimpleConditionEvent(method, reaches, method.getFullName()
-            + (reaches ? " reaches" : " does not reach") + " Mutations.apply"));
+        events.add(
+            new SimpleConditionEvent(
+                method,
+                reaches,
+                method.getFullName()
+                    + (reaches ? " reaches" : " does not reach")
+                    + " Mutations.apply"));
       }
     };
   }

@@ -41,7 +41,8 @@ class PackageDocsTest {
       return dirs.filter(Files::isDirectory)
           .filter(PackageDocsTest::holdsClasses)
           .filter(dir -> !documented(dir.resolve("package-info.java")))
-          .sorted().toList();
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -49,8 +50,10 @@ class PackageDocsTest {
 
   private static boolean holdsClasses(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.anyMatch(f -> f.toString().endsWith(".java")
-          && !f.getFileName().toString().equals("package-info.java"));
+      return files.anyMatch(
+          f ->
+              f.toString().endsWith(".java")
+                  && !f.getFileName().toString().equals("package-info.java"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,7 +67,8 @@ class PackageDocsTest {
       String text = Files.readString(packageInfo);
       int start = text.indexOf("/**");
       int end = text.indexOf("*/", start + 3);
-      return start >= 0 && end > start
+      return start >= 0
+          && end > start
           && text.substring(start, end).toLowerCase(Locale.ROOT).contains("depend");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -39,6 +39,7 @@ public final class JournalChain {
 
   /** Kind and outcome of the keyed entry that seals the unkeyed entries before it. */
   public static final String SEAL_KIND = "CHAIN";
+
   public static final String SEAL_OUTCOME = "SEALED";
 
   /** The shortest key accepted, in bytes. */
@@ -58,8 +59,8 @@ public final class JournalChain {
    */
   public static JournalChain keyed(byte[] key) {
     if (key == null || key.length < MIN_KEY_BYTES) {
-      throw new IllegalArgumentException("the journal key must have at least " + MIN_KEY_BYTES
-          + " bytes");
+      throw new IllegalArgumentException(
+          "the journal key must have at least " + MIN_KEY_BYTES + " bytes");
     }
     return new JournalChain(Arrays.copyOf(key, key.length));
   }
@@ -69,19 +70,25 @@ public final class JournalChain {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return HexFormat.of().formatHex(mac.doFinal(
-          (KEYED + "|" + canonical(seq, atMicros, d, previousHash)).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              mac.doFinal(
+                  (KEYED + "|" + canonical(seq, atMicros, d, previousHash))
+                      .getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
     }
   }
 
   /** The hash of an entry written before the journal had a key: SHA-256, no key. */
-  public static String unkeyedHashOf(long seq, long atMicros, JournalEntry.Draft d, String previousHash) {
+  public static String unkeyedHashOf(
+      long seq, long atMicros, JournalEntry.Draft d, String previousHash) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(
-          canonical(seq, atMicros, d, previousHash).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              sha.digest(
+                  canonical(seq, atMicros, d, previousHash).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -89,12 +96,13 @@ public final class JournalChain {
 
   /**
    * Every field but the hash itself, each written as {@code length:value} (or {@code -} for null)
-   * so that no two different entries serialize alike. The idempotency key comes last and only
-   * when an entry has one: entries written before keys existed, and entries that carry none, hash
+   * so that no two different entries serialize alike. The idempotency key comes last and only when
+   * an entry has one: entries written before keys existed, and entries that carry none, hash
    * exactly as they always did, so old chains verify unchanged; with a key the serialization has
    * one more field, so adding, removing or editing a key breaks the entry's hash.
    */
-  private static String canonical(long seq, long atMicros, JournalEntry.Draft d, String previousHash) {
+  private static String canonical(
+      long seq, long atMicros, JournalEntry.Draft d, String previousHash) {
     StringBuilder canonical = new StringBuilder(256);
     field(canonical, Long.toString(seq));
     field(canonical, Long.toString(atMicros));
@@ -132,15 +140,30 @@ public final class JournalChain {
    * links to the last unkeyed entry.
    */
   public static JournalEntry.Draft sealDraft(long lastUnkeyedSeq) {
-    return new JournalEntry.Draft("journal", "journal-key", "system", "-", SEAL_KIND, "journal",
-        "entries 1 to " + lastUnkeyedSeq + " were written without the journal key (SHA-256);"
-            + " from here on every entry is keyed (HMAC-SHA256)", SEAL_OUTCOME, null, null, null);
+    return new JournalEntry.Draft(
+        "journal",
+        "journal-key",
+        "system",
+        "-",
+        SEAL_KIND,
+        "journal",
+        "entries 1 to "
+            + lastUnkeyedSeq
+            + " were written without the journal key (SHA-256);"
+            + " from here on every entry is keyed (HMAC-SHA256)",
+        SEAL_OUTCOME,
+        null,
+        null,
+        null);
   }
 
   /** Whether an entry is a keyed seal whose hash checks out under this key. */
   public boolean isValidSeal(JournalEntry e) {
-    return e != null && KEYED.equals(e.scheme()) && SEAL_KIND.equals(e.kind())
-        && SEAL_OUTCOME.equals(e.outcome()) && Objects.equals(expectedHash(e), e.hash());
+    return e != null
+        && KEYED.equals(e.scheme())
+        && SEAL_KIND.equals(e.kind())
+        && SEAL_OUTCOME.equals(e.outcome())
+        && Objects.equals(expectedHash(e), e.hash());
   }
 
   /** Microseconds since the epoch: the stored and hashed precision of entry times. */
@@ -150,13 +173,23 @@ public final class JournalChain {
 
   /** The instant of a stored microsecond count; the inverse of {@link #micros}. */
   public static Instant instantOfMicros(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1_000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   public static JournalEntry.Draft draftOf(JournalEntry e) {
-    return new JournalEntry.Draft(e.runId(), e.step(), e.actor(), e.mode(), e.kind(), e.target(),
-        e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint(),
+    return new JournalEntry.Draft(
+        e.runId(),
+        e.step(),
+        e.actor(),
+        e.mode(),
+        e.kind(),
+        e.target(),
+        e.action(),
+        e.outcome(),
+        e.output(),
+        e.durationMillis(),
+        e.hostKeyFingerprint(),
         e.idempotencyKey());
   }
 
@@ -173,7 +206,9 @@ public final class JournalChain {
     public static final Checkpoint START = new Checkpoint(0, GENESIS, null);
   }
 
-  /** A check of the chain in seq order, entry by entry, so that no store needs all entries at once. */
+  /**
+   * A check of the chain in seq order, entry by entry, so that no store needs all entries at once.
+   */
   public final class Pass {
     private long expectedSeq;
     private String previousHash;
@@ -194,7 +229,8 @@ public final class JournalChain {
       }
       checked++;
       if (entry.seq() != expectedSeq) {
-        return fail(expectedSeq,
+        return fail(
+            expectedSeq,
             "entry " + expectedSeq + " is missing (next stored entry is " + entry.seq() + ")");
       }
       if (!previousHash.equals(entry.previousHash())) {
@@ -202,14 +238,19 @@ public final class JournalChain {
       }
       String expected = expectedHash(entry);
       if (expected == null) {
-        return fail(entry.seq(), "entry " + entry.seq() + " has an unknown hash scheme '"
-            + entry.scheme() + "'");
+        return fail(
+            entry.seq(),
+            "entry " + entry.seq() + " has an unknown hash scheme '" + entry.scheme() + "'");
       }
       if (!expected.equals(entry.hash())) {
-        return fail(entry.seq(), KEYED.equals(entry.scheme())
-            ? "entry " + entry.seq() + " does not match its keyed hash: it was changed after it"
-                + " was written, or written with another key"
-            : "entry " + entry.seq() + " was changed after it was written");
+        return fail(
+            entry.seq(),
+            KEYED.equals(entry.scheme())
+                ? "entry "
+                    + entry.seq()
+                    + " does not match its keyed hash: it was changed after it"
+                    + " was written, or written with another key"
+                : "entry " + entry.seq() + " was changed after it was written");
       }
       if (UNKEYED.equals(entry.scheme())) {
         if (firstUnsealed == null) {
@@ -227,9 +268,9 @@ public final class JournalChain {
     }
 
     /**
-     * The result, once every entry up to the head has been accepted: the last entry must be the
-     * one the journal's head records (so a deleted tail is found too), and no unkeyed entry may be
-     * left without a seal.
+     * The result, once every entry up to the head has been accepted: the last entry must be the one
+     * the journal's head records (so a deleted tail is found too), and no unkeyed entry may be left
+     * without a seal.
      */
     public JournalVerification finish(JournalHead head) {
       if (broken != null) {
@@ -237,7 +278,9 @@ public final class JournalChain {
       }
       long last = expectedSeq - 1;
       if (last != head.seq() || (head.seq() > 0 && !Objects.equals(previousHash, head.hash()))) {
-        return JournalVerification.broken(checked, last + 1,
+        return JournalVerification.broken(
+            checked,
+            last + 1,
             "the journal ends at entry " + last + " but entry " + head.seq() + " was written");
       }
       if (firstUnsealed != null) {
@@ -283,30 +326,41 @@ public final class JournalChain {
    * @param hashOfSeq the stored hash of an entry by seq, or {@code null} when it is missing
    * @param seal the journal's seal entry, or {@code null} when it has none
    */
-  public JournalVerification verifyRun(List<JournalEntry> entries, LongFunction<String> hashOfSeq,
-      JournalEntry seal) {
+  public JournalVerification verifyRun(
+      List<JournalEntry> entries, LongFunction<String> hashOfSeq, JournalEntry seal) {
     long checked = 0;
     long last = 0;
     for (JournalEntry entry : entries) {
       checked++;
       String expected = expectedHash(entry);
       if (expected == null || !expected.equals(entry.hash())) {
-        return JournalVerification.broken(checked, entry.seq(), KEYED.equals(entry.scheme())
-            ? "entry " + entry.seq() + " does not match its keyed hash: it was changed after it"
-                + " was written, or written with another key"
-            : "entry " + entry.seq() + " was changed after it was written");
+        return JournalVerification.broken(
+            checked,
+            entry.seq(),
+            KEYED.equals(entry.scheme())
+                ? "entry "
+                    + entry.seq()
+                    + " does not match its keyed hash: it was changed after it"
+                    + " was written, or written with another key"
+                : "entry " + entry.seq() + " was changed after it was written");
       }
       if (UNKEYED.equals(entry.scheme()) && (!isValidSeal(seal) || seal.seq() <= entry.seq())) {
         return JournalVerification.broken(checked, entry.seq(), unsealed(entry.seq()));
       }
       String predecessorHash = entry.seq() == 1 ? GENESIS : hashOfSeq.apply(entry.seq() - 1);
       if (predecessorHash == null) {
-        return JournalVerification.broken(checked, entry.seq() - 1,
-            "entry " + (entry.seq() - 1) + " before this run's entry " + entry.seq() + " is missing");
+        return JournalVerification.broken(
+            checked,
+            entry.seq() - 1,
+            "entry "
+                + (entry.seq() - 1)
+                + " before this run's entry "
+                + entry.seq()
+                + " is missing");
       }
       if (!predecessorHash.equals(entry.previousHash())) {
-        return JournalVerification.broken(checked, entry.seq(),
-            "entry " + entry.seq() + " does not link to the entry before it");
+        return JournalVerification.broken(
+            checked, entry.seq(), "entry " + entry.seq() + " does not link to the entry before it");
       }
       last = entry.seq();
     }

@@ -21,7 +21,8 @@ import java.time.Instant;
  * @param output what the action printed or returned, capped
  * @param durationMillis how long the action took, or {@code null} before it
  * @param hostKeyFingerprint the SSH host key that answered, or {@code null}
- * @param previousHash the hash of entry {@code seq - 1} ({@link JournalChain#GENESIS} for the first)
+ * @param previousHash the hash of entry {@code seq - 1} ({@link JournalChain#GENESIS} for the
+ *     first)
  * @param hash this entry's hash over all the fields above
  * @param scheme how {@code hash} was computed: {@link JournalChain#KEYED} for every entry written
  *     now, {@link JournalChain#UNKEYED} for entries written before the journal had a key
@@ -30,31 +31,104 @@ import java.time.Instant;
  *     and attempt number); {@code null} for other entries and for entries written before keys
  *     existed
  */
-public record JournalEntry(long seq, Instant at, String runId, String step, String actor,
-    String mode, String kind, String target, String action, String outcome, String output,
-    Long durationMillis, String hostKeyFingerprint, String previousHash, String hash,
-    String scheme, String idempotencyKey) {
+public record JournalEntry(
+    long seq,
+    Instant at,
+    String runId,
+    String step,
+    String actor,
+    String mode,
+    String kind,
+    String target,
+    String action,
+    String outcome,
+    String output,
+    Long durationMillis,
+    String hostKeyFingerprint,
+    String previousHash,
+    String hash,
+    String scheme,
+    String idempotencyKey) {
 
   /** An entry without an idempotency key. */
-  public JournalEntry(long seq, Instant at, String runId, String step, String actor, String mode,
-      String kind, String target, String action, String outcome, String output,
-      Long durationMillis, String hostKeyFingerprint, String previousHash, String hash,
+  public JournalEntry(
+      long seq,
+      Instant at,
+      String runId,
+      String step,
+      String actor,
+      String mode,
+      String kind,
+      String target,
+      String action,
+      String outcome,
+      String output,
+      Long durationMillis,
+      String hostKeyFingerprint,
+      String previousHash,
+      String hash,
       String scheme) {
-    this(seq, at, runId, step, actor, mode, kind, target, action, outcome, output, durationMillis,
-        hostKeyFingerprint, previousHash, hash, scheme, null);
+    this(
+        seq,
+        at,
+        runId,
+        step,
+        actor,
+        mode,
+        kind,
+        target,
+        action,
+        outcome,
+        output,
+        durationMillis,
+        hostKeyFingerprint,
+        previousHash,
+        hash,
+        scheme,
+        null);
   }
 
   /** An entry to append: the journal assigns seq, time and hashes. */
-  public record Draft(String runId, String step, String actor, String mode, String kind,
-      String target, String action, String outcome, String output, Long durationMillis,
-      String hostKeyFingerprint, String idempotencyKey) {
+  public record Draft(
+      String runId,
+      String step,
+      String actor,
+      String mode,
+      String kind,
+      String target,
+      String action,
+      String outcome,
+      String output,
+      Long durationMillis,
+      String hostKeyFingerprint,
+      String idempotencyKey) {
 
     /** A draft without an idempotency key. */
-    public Draft(String runId, String step, String actor, String mode, String kind,
-        String target, String action, String outcome, String output, Long durationMillis,
+    public Draft(
+        String runId,
+        String step,
+        String actor,
+        String mode,
+        String kind,
+        String target,
+        String action,
+        String outcome,
+        String output,
+        Long durationMillis,
         String hostKeyFingerprint) {
-      this(runId, step, actor, mode, kind, target, action, outcome, output, durationMillis,
-          hostKeyFingerprint, null);
+      this(
+          runId,
+          step,
+          actor,
+          mode,
+          kind,
+          target,
+          action,
+          outcome,
+          output,
+          durationMillis,
+          hostKeyFingerprint,
+          null);
     }
   }
 }

@@ -28,7 +28,8 @@ public record JournalHead(long seq, String hash) {
       return Optional.empty();
     }
     Matcher m = TEXT.matcher(text);
-    return m.find() ? Optional.of(new JournalHead(Long.parseLong(m.group(1)), m.group(2)))
+    return m.find()
+        ? Optional.of(new JournalHead(Long.parseLong(m.group(1)), m.group(2)))
         : Optional.empty();
   }
 }

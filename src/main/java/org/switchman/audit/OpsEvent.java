@@ -14,13 +14,29 @@ import java.time.Instant;
  * @param ticket the run's ticket
  * @param detail the phase, decision or outcome, in words
  */
-public record OpsEvent(Instant at, Kind kind, String runbook, String runId, String user,
-    String reason, String ticket, String detail) {
+public record OpsEvent(
+    Instant at,
+    Kind kind,
+    String runbook,
+    String runId,
+    String user,
+    String reason,
+    String ticket,
+    String detail) {
 
   /** What an ops log line reports. */
   public enum Kind {
-    RUN_STARTED, PHASE_STARTED, PHASE_ENDED, DECISION, REMINDER, ESCALATION, RUN_ENDED,
-    /** The journal's head at a run's end ({@link JournalHead}), so a copy exists outside the database. */
+    RUN_STARTED,
+    PHASE_STARTED,
+    PHASE_ENDED,
+    DECISION,
+    REMINDER,
+    ESCALATION,
+    RUN_ENDED,
+    /**
+     * The journal's head at a run's end ({@link JournalHead}), so a copy exists outside the
+     * database.
+     */
     JOURNAL_HEAD,
     /** An address made too many failed logins; concerns no run (runbook and run are null). */
     LOGIN_THROTTLED,
@@ -42,9 +58,9 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
   }
 
   /**
-   * The line that will publish the journal's head at the end of a run: recorded with the run's
-   * end, its detail is filled in by the ops log when it writes the line, once the run's last
-   * entries are chained.
+   * The line that will publish the journal's head at the end of a run: recorded with the run's end,
+   * its detail is filled in by the ops log when it writes the line, once the run's last entries are
+   * chained.
    */
   public static OpsEvent journalHeadToCome(Instant at, String runbook, String runId) {
     return new OpsEvent(at, Kind.JOURNAL_HEAD, runbook, runId, null, null, null, null);
@@ -57,9 +73,12 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
 
   /** The line as it is written to the log file, SAL style. */
   public String line() {
-    StringBuilder text = new StringBuilder()
-        .append(at).append(' ')
-        .append(user == null ? "system" : user).append(": ");
+    StringBuilder text =
+        new StringBuilder()
+            .append(at)
+            .append(' ')
+            .append(user == null ? "system" : user)
+            .append(": ");
     if (runbook != null) {
       text.append(runbook).append(' ');
     }
@@ -71,8 +90,10 @@ public record OpsEvent(Instant at, Kind kind, String runbook, String runId, Stri
       text.append(": ").append(detail);
     }
     if (ticket != null || reason != null) {
-      text.append(" (").append(ticket == null ? "no ticket" : ticket)
-          .append(reason == null ? "" : ": " + reason).append(')');
+      text.append(" (")
+          .append(ticket == null ? "no ticket" : ticket)
+          .append(reason == null ? "" : ": " + reason)
+          .append(')');
     }
     return text.toString();
   }

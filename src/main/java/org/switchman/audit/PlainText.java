@@ -30,8 +30,8 @@ public final class PlainText {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      String replacement = replacement(c, keepLines,
-          i + 1 < text.length() && text.charAt(i + 1) == '\n');
+      String replacement =
+          replacement(c, keepLines, i + 1 < text.length() && text.charAt(i + 1) == '\n');
       if (replacement == null) {
         if (out != null) {
           out.append(c);
@@ -48,8 +48,14 @@ public final class PlainText {
 
   /** What stands for a character, or {@code null} to keep it. */
   private static String replacement(char c, boolean keepLines, boolean beforeLineFeed) {
-    boolean lineBreak = c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\u0085'
-        || c == '\u2028' || c == '\u2029';
+    boolean lineBreak =
+        c == '\n'
+            || c == '\r'
+            || c == '\u000B'
+            || c == '\f'
+            || c == '\u0085'
+            || c == '\u2028'
+            || c == '\u2029';
     if (lineBreak) {
       if (!keepLines) {
         return " ";
@@ -63,8 +69,12 @@ public final class PlainText {
       return keepLines ? null : " ";
     }
     boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
-    boolean bidi = (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
-        || c == '\u200E' || c == '\u200F' || c == '\u061C';
+    boolean bidi =
+        (c >= '\u202A' && c <= '\u202E')
+            || (c >= '\u2066' && c <= '\u2069')
+            || c == '\u200E'
+            || c == '\u200F'
+            || c == '\u061C';
     return control || bidi ? "" : null;
   }
 }

@@ -39,10 +39,12 @@ public record AdminCredentials(String user, String password) {
     SwitchmanProperties.Admin admin = properties.admin();
     boolean lab = properties.demoUsers();
     if (lab && !labProfile) {
-      throw new IllegalStateException("switchman.demo-users is set, but the '" + LabProfile.NAME
-          + "' profile is not active. Demo users have the well-known password 'demo' and exist"
-          + " only in the lab: remove switchman.demo-users (SWITCHMAN_DEMOUSERS) from the"
-          + " settings, or start the lab with --spring.profiles.active=lab.");
+      throw new IllegalStateException(
+          "switchman.demo-users is set, but the '"
+              + LabProfile.NAME
+              + "' profile is not active. Demo users have the well-known password 'demo' and exist"
+              + " only in the lab: remove switchman.demo-users (SWITCHMAN_DEMOUSERS) from the"
+              + " settings, or start the lab with --spring.profiles.active=lab.");
     }
     String user = admin.user();
     if (user == null || user.isBlank()) {
@@ -53,8 +55,11 @@ public record AdminCredentials(String user, String password) {
               + " 'lab' profile for a demo.");
     }
     if (!VALID_USER_ID.matcher(user).matches()) {
-      throw new IllegalStateException("The administrator user id '" + user + "' is not valid:"
-          + " the engine accepts letters and digits only (switchman.admin.user).");
+      throw new IllegalStateException(
+          "The administrator user id '"
+              + user
+              + "' is not valid:"
+              + " the engine accepts letters and digits only (switchman.admin.user).");
     }
     Path file = admin.passwordFile();
     if (file == null || file.toString().isBlank()) {
@@ -62,7 +67,9 @@ public record AdminCredentials(String user, String password) {
         return new AdminCredentials(user, LAB_DEMO_PASSWORD);
       }
       throw new IllegalStateException(
-          "No password is configured for the administrator '" + user + "'. Set"
+          "No password is configured for the administrator '"
+              + user
+              + "'. Set"
               + " SWITCHMAN_ADMIN_PASSWORD_FILE (switchman.admin.password-file) to a file that holds"
               + " the password.");
     }

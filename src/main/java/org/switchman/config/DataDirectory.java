@@ -18,10 +18,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the data directory ({@code switchman.data-dir}) private to the account running
- * Switchman (0700) before anything writes into it: it holds the engine database with the password
- * hashes, the journal and every run's variables, and the ops log. An existing directory that its
- * group or others may enter is kept as it is, with a warning.
+ * Creates the data directory ({@code switchman.data-dir}) private to the account running Switchman
+ * (0700) before anything writes into it: it holds the engine database with the password hashes, the
+ * journal and every run's variables, and the ops log. An existing directory that its group or
+ * others may enter is kept as it is, with a warning.
  */
 @Component
 public class DataDirectory implements BeanFactoryPostProcessor, PriorityOrdered, EnvironmentAware {
@@ -60,8 +60,8 @@ public class DataDirectory implements BeanFactoryPostProcessor, PriorityOrdered,
         Files.createDirectories(dir);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot create the data directory " + dir
-          + " (switchman.data-dir): " + e, e);
+      throw new IllegalStateException(
+          "Cannot create the data directory " + dir + " (switchman.data-dir): " + e, e);
     }
   }
 
@@ -69,9 +69,12 @@ public class DataDirectory implements BeanFactoryPostProcessor, PriorityOrdered,
     try {
       Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
       if (!OWNER_ONLY.containsAll(permissions)) {
-        LOG.warn("The data directory {} is open to its group or others ({}); it holds the engine"
-            + " database and the ops log: chmod 700 {}", dir,
-            PosixFilePermissions.toString(permissions), dir);
+        LOG.warn(
+            "The data directory {} is open to its group or others ({}); it holds the engine"
+                + " database and the ops log: chmod 700 {}",
+            dir,
+            PosixFilePermissions.toString(permissions),
+            dir);
       }
     } catch (UnsupportedOperationException noPosix) {
       // nothing to check

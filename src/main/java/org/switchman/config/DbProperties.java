@@ -19,8 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param queryTimeout how long a statement may take
  */
 @ConfigurationProperties("switchman.db")
-public record DbProperties(String adminUser, Path passwordFile, List<String> sections,
-    Map<String, String> masters, Duration connectTimeout, Duration queryTimeout) {
+public record DbProperties(
+    String adminUser,
+    Path passwordFile,
+    List<String> sections,
+    Map<String, String> masters,
+    Duration connectTimeout,
+    Duration queryTimeout) {
 
   public static final List<String> DEFAULT_SECTIONS =
       List.of("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "x1", "es4", "es5");
@@ -36,22 +41,29 @@ public record DbProperties(String adminUser, Path passwordFile, List<String> sec
     return adminUser != null && !adminUser.isBlank();
   }
 
-  /** @throws IllegalStateException naming the property that is missing or wrong */
+  /**
+   * @throws IllegalStateException naming the property that is missing or wrong
+   */
   public DbProperties validated() {
     if (!configured()) {
       throw new IllegalStateException("switchman.db.admin-user is not set");
     }
     if (passwordFile == null || !Files.isReadable(passwordFile)) {
-      throw new IllegalStateException("switchman.db.password-file names " + passwordFile
-          + ", which cannot be read");
+      throw new IllegalStateException(
+          "switchman.db.password-file names " + passwordFile + ", which cannot be read");
     }
     SecretFiles.requirePrivate("switchman.db.password-file", passwordFile);
     for (String section : sections) {
       for (String dc : List.of("eqiad", "codfw")) {
         String endpoint = masters.get(section + "." + dc);
         if (endpoint == null || !endpoint.matches("[^:]+:\\d+")) {
-          throw new IllegalStateException("switchman.db.masters." + section + "." + dc
-              + " must be host:port, found " + endpoint);
+          throw new IllegalStateException(
+              "switchman.db.masters."
+                  + section
+                  + "."
+                  + dc
+                  + " must be host:port, found "
+                  + endpoint);
         }
       }
     }

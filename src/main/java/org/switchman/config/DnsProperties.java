@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeout how long a query or update may take
  */
 @ConfigurationProperties("switchman.dns")
-public record DnsProperties(String server, Integer port, String zone, Path tsigKeyFile,
-    Duration timeout) {
+public record DnsProperties(
+    String server, Integer port, String zone, Path tsigKeyFile, Duration timeout) {
 
   public DnsProperties {
     port = port == null ? 53 : port;
@@ -28,14 +28,16 @@ public record DnsProperties(String server, Integer port, String zone, Path tsigK
     return server != null && !server.isBlank();
   }
 
-  /** @throws IllegalStateException naming the property */
+  /**
+   * @throws IllegalStateException naming the property
+   */
   public DnsProperties validated() {
     if (!configured()) {
       throw new IllegalStateException("switchman.dns.server is not set");
     }
     if (tsigKeyFile == null || !Files.isReadable(tsigKeyFile)) {
-      throw new IllegalStateException("switchman.dns.tsig-key-file names " + tsigKeyFile
-          + ", which cannot be read");
+      throw new IllegalStateException(
+          "switchman.dns.tsig-key-file names " + tsigKeyFile + ", which cannot be read");
     }
     SecretFiles.requirePrivate("switchman.dns.tsig-key-file", tsigKeyFile);
     return this;

@@ -23,15 +23,17 @@ public record EtcdProperties(List<String> endpoints, Duration timeout, Duration 
     return endpoints != null && !endpoints.isEmpty();
   }
 
-  /** @throws IllegalStateException naming the property */
+  /**
+   * @throws IllegalStateException naming the property
+   */
   public EtcdProperties validated() {
     if (!configured()) {
       throw new IllegalStateException("switchman.etcd.endpoints is not set");
     }
     for (String endpoint : endpoints) {
       if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-        throw new IllegalStateException("switchman.etcd.endpoints: '" + endpoint
-            + "' is not an http(s) URL");
+        throw new IllegalStateException(
+            "switchman.etcd.endpoints: '" + endpoint + "' is not an http(s) URL");
       }
     }
     if (lockTtl.toSeconds() < 2) {

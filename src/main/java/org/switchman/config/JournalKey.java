@@ -16,8 +16,8 @@ import org.switchman.audit.JournalChain;
  * switchman.journal.key-file} ({@code SWITCHMAN_JOURNAL_KEY_FILE}): its first line, at least
  * {@value JournalChain#MIN_KEY_BYTES} bytes (for example {@code openssl rand -hex 32}). The key
  * lives outside the database, so that whoever can write the database cannot recompute the chain.
- * Outside the lab profile the application refuses to start without it; the lab generates one in
- * its own directory ({@code <data-dir>/lab/journal.key}, mode 0600) and keeps it across restarts.
+ * Outside the lab profile the application refuses to start without it; the lab generates one in its
+ * own directory ({@code <data-dir>/lab/journal.key}, mode 0600) and keeps it across restarts.
  */
 public final class JournalKey {
 
@@ -35,10 +35,13 @@ public final class JournalKey {
   public static byte[] resolve(Path keyFile, Path dataDir, boolean lab) {
     if (keyFile == null) {
       if (!lab) {
-        throw new IllegalStateException("No journal key is configured. Set " + SETTING
-            + " to a file that holds the key of the audit journal's hash chain (at least "
-            + JournalChain.MIN_KEY_BYTES + " bytes on its first line, e.g. made with"
-            + " 'openssl rand -hex 32'), kept outside the database, or start the 'lab' profile.");
+        throw new IllegalStateException(
+            "No journal key is configured. Set "
+                + SETTING
+                + " to a file that holds the key of the audit journal's hash chain (at least "
+                + JournalChain.MIN_KEY_BYTES
+                + " bytes on its first line, e.g. made with"
+                + " 'openssl rand -hex 32'), kept outside the database, or start the 'lab' profile.");
       }
       keyFile = dataDir.resolve("lab").resolve("journal.key");
       if (!Files.exists(keyFile)) {
@@ -49,13 +52,21 @@ public final class JournalKey {
     try {
       lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the journal key file " + keyFile + " ("
-          + SETTING + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the journal key file " + keyFile + " (" + SETTING + "): " + e.getMessage(),
+          e);
     }
-    byte[] key = lines.isEmpty() ? new byte[0] : lines.get(0).strip().getBytes(StandardCharsets.UTF_8);
+    byte[] key =
+        lines.isEmpty() ? new byte[0] : lines.get(0).strip().getBytes(StandardCharsets.UTF_8);
     if (key.length < JournalChain.MIN_KEY_BYTES) {
-      throw new IllegalStateException("The journal key file " + keyFile + " (" + SETTING
-          + ") must hold at least " + JournalChain.MIN_KEY_BYTES + " bytes on its first line.");
+      throw new IllegalStateException(
+          "The journal key file "
+              + keyFile
+              + " ("
+              + SETTING
+              + ") must hold at least "
+              + JournalChain.MIN_KEY_BYTES
+              + " bytes on its first line.");
     }
     SecretFiles.requirePrivate(SETTING, keyFile);
     return key;
@@ -67,14 +78,15 @@ public final class JournalKey {
     new SecureRandom().nextBytes(random);
     try {
       Files.createDirectories(keyFile.toAbsolutePath().getParent());
-      Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          keyFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(keyFile, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
     } catch (FileAlreadyExistsException another) {
       // made meanwhile by another start: keep it
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot write the journal key file " + keyFile + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot write the journal key file " + keyFile + ": " + e.getMessage(), e);
     }
   }
 }

@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param keyFile a file whose first line is the journal's HMAC key (at least 32 bytes); required
  *     outside the lab profile ({@code SWITCHMAN_JOURNAL_KEY_FILE}). The lab generates one.
  * @param sealUnkeyedThrough the last entry of a journal written before it had a key, which the
- *     operator has checked: the journal is sealed once after it with a keyed entry; until then
- *     (and never without this setting) unkeyed entries are reported as broken
+ *     operator has checked: the journal is sealed once after it with a keyed entry; until then (and
+ *     never without this setting) unkeyed entries are reported as broken
  * @param fullCheckInterval how long the whole-chain check may resume from its last intact result
  *     before it reads the chain from its first entry again (default 10 minutes)
  */

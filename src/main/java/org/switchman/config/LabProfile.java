@@ -29,8 +29,7 @@ public final class LabProfile {
 
   /** Whether the lab's servers run: the lab profile, unless {@value #SERVERS} is {@code false}. */
   public static boolean hasServers(Environment environment) {
-    return isActive(environment)
-        && environment.getProperty(SERVERS, Boolean.class, Boolean.TRUE);
+    return isActive(environment) && environment.getProperty(SERVERS, Boolean.class, Boolean.TRUE);
   }
 
   /** Whether a lab provides the adapters' settings: its own servers, or an attached lab. */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Failed logins per client address ({@code switchman.login-throttle.*}): after {@code
- * max-failures} failed logins within {@code window}, logins from that address are refused with
- * 429 until the oldest of them is older than the window.
+ * Failed logins per client address ({@code switchman.login-throttle.*}): after {@code max-failures}
+ * failed logins within {@code window}, logins from that address are refused with 429 until the
+ * oldest of them is older than the window.
  *
  * @param maxFailures how many failed logins an address may make within the window (10)
  * @param window how far back failures count (5 minutes)

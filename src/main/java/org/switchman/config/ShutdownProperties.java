@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param stepGrace how long running steps may take to finish once the application stops (SIGTERM,
  *     context close) before they are interrupted
- * @param interruptGrace how long interrupted steps get to record that they were interrupted
- *     before the engine closes
+ * @param interruptGrace how long interrupted steps get to record that they were interrupted before
+ *     the engine closes
  */
 @ConfigurationProperties("switchman.shutdown")
 public record ShutdownProperties(Duration stepGrace, Duration interruptGrace) {
@@ -22,8 +22,8 @@ public record ShutdownProperties(Duration stepGrace, Duration interruptGrace) {
     stepGrace = stepGrace == null ? Duration.ofSeconds(75) : stepGrace;
     interruptGrace = interruptGrace == null ? Duration.ofSeconds(10) : interruptGrace;
     if (stepGrace.isNegative() || interruptGrace.isNegative()) {
-      throw new IllegalStateException("switchman.shutdown.step-grace and interrupt-grace must not"
-          + " be negative");
+      throw new IllegalStateException(
+          "switchman.shutdown.step-grace and interrupt-grace must not" + " be negative");
     }
   }
 }

@@ -12,27 +12,52 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param user the login user
  * @param keyFile the private key (OpenSSH format)
  * @param knownHostsFile the known_hosts file; hosts not in it are refused
- * @param hostsFile optional file of {@code fqdn address} lines, for fleets whose names DNS does
- *     not resolve (the lab); without it names are resolved by DNS
+ * @param hostsFile optional file of {@code fqdn address} lines, for fleets whose names DNS does not
+ *     resolve (the lab); without it names are resolved by DNS
  * @param port the SSH port
  * @param connectTimeout how long the TCP connection may take to be accepted
  * @param commandTimeout how long a command may run unless the caller says otherwise
  * @param maxSessions how many commands may run at once across all hosts
  * @param outputCap how many characters of stdout and of stderr are kept
- * @param handshakeTimeout how long each stage after the TCP connection may wait for the host:
- *     its banner (every read of the socket), the key exchange, the authentication, and opening a
+ * @param handshakeTimeout how long each stage after the TCP connection may wait for the host: its
+ *     banner (every read of the socket), the key exchange, the authentication, and opening a
  *     session for a command; a host that accepts TCP but never speaks fails within it
  */
 @ConfigurationProperties("switchman.ssh")
-public record SshProperties(String user, Path keyFile, Path knownHostsFile, Path hostsFile,
-    Integer port, Duration connectTimeout, Duration commandTimeout, Integer maxSessions,
-    Integer outputCap, Duration handshakeTimeout) {
+public record SshProperties(
+    String user,
+    Path keyFile,
+    Path knownHostsFile,
+    Path hostsFile,
+    Integer port,
+    Duration connectTimeout,
+    Duration commandTimeout,
+    Integer maxSessions,
+    Integer outputCap,
+    Duration handshakeTimeout) {
 
   /** Settings with the default handshake timeout (10 s). */
-  public SshProperties(String user, Path keyFile, Path knownHostsFile, Path hostsFile, Integer port,
-      Duration connectTimeout, Duration commandTimeout, Integer maxSessions, Integer outputCap) {
-    this(user, keyFile, knownHostsFile, hostsFile, port, connectTimeout, commandTimeout,
-        maxSessions, outputCap, null);
+  public SshProperties(
+      String user,
+      Path keyFile,
+      Path knownHostsFile,
+      Path hostsFile,
+      Integer port,
+      Duration connectTimeout,
+      Duration commandTimeout,
+      Integer maxSessions,
+      Integer outputCap) {
+    this(
+        user,
+        keyFile,
+        knownHostsFile,
+        hostsFile,
+        port,
+        connectTimeout,
+        commandTimeout,
+        maxSessions,
+        outputCap,
+        null);
   }
 
   @ConstructorBinding
@@ -70,8 +95,9 @@ public record SshProperties(String user, Path keyFile, Path knownHostsFile, Path
     }
     for (Duration timeout : new Duration[] {connectTimeout, commandTimeout, handshakeTimeout}) {
       if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalStateException("switchman.ssh.connect-timeout, command-timeout and"
-            + " handshake-timeout must be positive (an SSH wait without a bound can hang a step)");
+        throw new IllegalStateException(
+            "switchman.ssh.connect-timeout, command-timeout and"
+                + " handshake-timeout must be positive (an SSH wait without a bound can hang a step)");
       }
     }
     return this;

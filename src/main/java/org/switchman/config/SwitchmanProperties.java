@@ -10,12 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param admin the administrator account that the application creates or updates at startup
  * @param demoUsers whether to create the demo users with the password {@code demo}; only the lab
  *     profile sets it, and the application refuses to start when it is set without that profile
- * @param removeDemoUsers outside the lab, delete demo users found in the engine database at
- *     startup instead of refusing to start
+ * @param removeDemoUsers outside the lab, delete demo users found in the engine database at startup
+ *     instead of refusing to start
  */
 @ConfigurationProperties("switchman")
-public record SwitchmanProperties(Path dataDir, Admin admin, boolean demoUsers,
-    boolean removeDemoUsers) {
+public record SwitchmanProperties(
+    Path dataDir, Admin admin, boolean demoUsers, boolean removeDemoUsers) {
 
   /**
    * The administrator account.

@@ -29,24 +29,38 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     while the window stays open
  */
 @ConfigurationProperties("switchman.switchover")
-public record SwitchoverProperties(List<String> datacenters, List<String> services,
-    Map<String, List<String>> maintenanceHosts, Map<String, List<String>> jobrunners,
-    Map<String, List<String>> dbMasterHosts, String maintenanceUnit, Integer catchUpAttempts,
-    Duration catchUpInterval, Duration commandTimeout, Long maxLagSeconds, Duration approvalTimeout,
-    Duration approvalReminder, Long ttlIfUnknown, Duration decisionEscalationFirst,
-    Duration decisionEscalationInterval, Duration readOnlyOverrunInterval) {
+public record SwitchoverProperties(
+    List<String> datacenters,
+    List<String> services,
+    Map<String, List<String>> maintenanceHosts,
+    Map<String, List<String>> jobrunners,
+    Map<String, List<String>> dbMasterHosts,
+    String maintenanceUnit,
+    Integer catchUpAttempts,
+    Duration catchUpInterval,
+    Duration commandTimeout,
+    Long maxLagSeconds,
+    Duration approvalTimeout,
+    Duration approvalReminder,
+    Long ttlIfUnknown,
+    Duration decisionEscalationFirst,
+    Duration decisionEscalationInterval,
+    Duration readOnlyOverrunInterval) {
 
   public static final List<String> DEFAULT_SERVICES =
       List.of("appservers-rw", "api-rw", "jobrunner", "videoscaler", "parsoid-php");
 
   public SwitchoverProperties {
-    datacenters = datacenters == null || datacenters.isEmpty() ? List.of("eqiad", "codfw")
-        : List.copyOf(datacenters);
+    datacenters =
+        datacenters == null || datacenters.isEmpty()
+            ? List.of("eqiad", "codfw")
+            : List.copyOf(datacenters);
     services = services == null || services.isEmpty() ? DEFAULT_SERVICES : List.copyOf(services);
     maintenanceHosts = maintenanceHosts == null ? Map.of() : Map.copyOf(maintenanceHosts);
     jobrunners = jobrunners == null ? Map.of() : Map.copyOf(jobrunners);
     dbMasterHosts = dbMasterHosts == null ? Map.of() : Map.copyOf(dbMasterHosts);
-    maintenanceUnit = maintenanceUnit == null || maintenanceUnit.isBlank() ? "mw-cron" : maintenanceUnit;
+    maintenanceUnit =
+        maintenanceUnit == null || maintenanceUnit.isBlank() ? "mw-cron" : maintenanceUnit;
     catchUpAttempts = catchUpAttempts == null ? 20 : catchUpAttempts;
     catchUpInterval = catchUpInterval == null ? Duration.ofMillis(250) : catchUpInterval;
     commandTimeout = commandTimeout == null ? Duration.ofSeconds(60) : commandTimeout;
@@ -54,29 +68,36 @@ public record SwitchoverProperties(List<String> datacenters, List<String> servic
     approvalTimeout = approvalTimeout == null ? Duration.ofMinutes(30) : approvalTimeout;
     approvalReminder = approvalReminder == null ? Duration.ofMinutes(15) : approvalReminder;
     ttlIfUnknown = ttlIfUnknown == null ? 300L : ttlIfUnknown;
-    decisionEscalationFirst = decisionEscalationFirst == null ? Duration.ofMinutes(1)
-        : decisionEscalationFirst;
-    decisionEscalationInterval = decisionEscalationInterval == null ? Duration.ofMinutes(3)
-        : decisionEscalationInterval;
-    readOnlyOverrunInterval = readOnlyOverrunInterval == null ? Duration.ofMinutes(3)
-        : readOnlyOverrunInterval;
+    decisionEscalationFirst =
+        decisionEscalationFirst == null ? Duration.ofMinutes(1) : decisionEscalationFirst;
+    decisionEscalationInterval =
+        decisionEscalationInterval == null ? Duration.ofMinutes(3) : decisionEscalationInterval;
+    readOnlyOverrunInterval =
+        readOnlyOverrunInterval == null ? Duration.ofMinutes(3) : readOnlyOverrunInterval;
   }
 
-  /** @throws IllegalStateException naming the setting that is wrong */
+  /**
+   * @throws IllegalStateException naming the setting that is wrong
+   */
   public SwitchoverProperties validated() {
     if (catchUpAttempts < 1) {
       throw new IllegalStateException("switchman.switchover.catch-up-attempts must be at least 1");
     }
     if (approvalReminder.compareTo(approvalTimeout) >= 0) {
-      throw new IllegalStateException("switchman.switchover.approval-reminder (" + approvalReminder
-          + ") must come before switchman.switchover.approval-timeout (" + approvalTimeout + ")");
+      throw new IllegalStateException(
+          "switchman.switchover.approval-reminder ("
+              + approvalReminder
+              + ") must come before switchman.switchover.approval-timeout ("
+              + approvalTimeout
+              + ")");
     }
     positive("decision-escalation-first", decisionEscalationFirst);
     positive("decision-escalation-interval", decisionEscalationInterval);
     positive("read-only-overrun-interval", readOnlyOverrunInterval);
     for (String dc : datacenters) {
       if (maintenanceHosts.getOrDefault(dc, List.of()).isEmpty()) {
-        throw new IllegalStateException("switchman.switchover.maintenance-hosts." + dc + " is empty");
+        throw new IllegalStateException(
+            "switchman.switchover.maintenance-hosts." + dc + " is empty");
       }
       if (dbMasterHosts.getOrDefault(dc, List.of()).isEmpty()) {
         throw new IllegalStateException("switchman.switchover.db-master-hosts." + dc + " is empty");
@@ -87,8 +108,8 @@ public record SwitchoverProperties(List<String> datacenters, List<String> servic
 
   private static void positive(String name, Duration value) {
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalStateException("switchman.switchover." + name + " must be longer than zero, not "
-          + value);
+      throw new IllegalStateException(
+          "switchman.switchover." + name + " must be longer than zero, not " + value);
     }
   }
 }

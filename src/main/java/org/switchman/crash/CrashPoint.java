@@ -17,17 +17,17 @@ import org.switchman.config.LabProfile;
  * so that a test can restart the application and watch it resume from exactly there.
  *
  * <p>Set {@value #PROPERTY} to {@code <step>:<outcome>:<n>} to halt right after the {@code n}th
- * journal entry with that outcome ({@code INTENT}, {@code PERFORMED}, {@code FAILED}, …) written
- * in that step, for example {@code ServiceTask_StopMaintenance:PERFORMED:1} (the first host
- * stopped, before the step's transaction commits) or {@code ServiceTask_SetMediaWikiReadOnly:INTENT:1}
- * (before the first change is made). {@code <step>:STEP_END[:<n>]} halts when the step's
- * delegate has returned for the {@code n}th time (default 1), before the engine commits. The step
- * is the activity id; the steps of a multi-instance activity (one per section) count together.
- * The halt exits with status {@value #EXIT_STATUS} and runs no shutdown hook.
+ * journal entry with that outcome ({@code INTENT}, {@code PERFORMED}, {@code FAILED}, …) written in
+ * that step, for example {@code ServiceTask_StopMaintenance:PERFORMED:1} (the first host stopped,
+ * before the step's transaction commits) or {@code ServiceTask_SetMediaWikiReadOnly:INTENT:1}
+ * (before the first change is made). {@code <step>:STEP_END[:<n>]} halts when the step's delegate
+ * has returned for the {@code n}th time (default 1), before the engine commits. The step is the
+ * activity id; the steps of a multi-instance activity (one per section) count together. The halt
+ * exits with status {@value #EXIT_STATUS} and runs no shutdown hook.
  *
- * <p>Kept out of production: the bean exists only while {@value #PROPERTY} is set, and then
- * refuses to start unless the {@code lab} profile (demo users, never a production site) is active.
- * Only the mutation choke point and the engine hook of the step end reach it (ArchitectureTest).
+ * <p>Kept out of production: the bean exists only while {@value #PROPERTY} is set, and then refuses
+ * to start unless the {@code lab} profile (demo users, never a production site) is active. Only the
+ * mutation choke point and the engine hook of the step end reach it (ArchitectureTest).
  */
 @Component
 @ConditionalOnProperty(name = CrashPoint.PROPERTY)
@@ -44,8 +44,17 @@ public class CrashPoint {
   /** The point that means "after the step's delegate returned, before the commit". */
   public static final String STEP_END = "STEP_END";
 
-  private static final Set<String> OUTCOMES = Set.of("INTENT", "PERFORMED", "FAILED", "WOULD",
-      "REFUSED", "VERIFY_FAILED", "RECONCILED", "UNKNOWN", STEP_END);
+  private static final Set<String> OUTCOMES =
+      Set.of(
+          "INTENT",
+          "PERFORMED",
+          "FAILED",
+          "WOULD",
+          "REFUSED",
+          "VERIFY_FAILED",
+          "RECONCILED",
+          "UNKNOWN",
+          STEP_END);
 
   private final String step;
   private final String point;
@@ -55,7 +64,8 @@ public class CrashPoint {
 
   @Autowired
   public CrashPoint(Environment environment) {
-    this(requireLab(environment).getProperty(PROPERTY, ""),
+    this(
+        requireLab(environment).getProperty(PROPERTY, ""),
         status -> Runtime.getRuntime().halt(status));
   }
 
@@ -94,16 +104,25 @@ public class CrashPoint {
 
   private static Environment requireLab(Environment environment) {
     if (!LabProfile.isActive(environment)) {
-      throw new IllegalStateException(PROPERTY + " is set, but the '" + LabProfile.NAME
-          + "' profile is not active. A crash point halts the application on purpose and exists"
-          + " for crash tests against a lab only: remove " + PROPERTY + " from the settings.");
+      throw new IllegalStateException(
+          PROPERTY
+              + " is set, but the '"
+              + LabProfile.NAME
+              + "' profile is not active. A crash point halts the application on purpose and exists"
+              + " for crash tests against a lab only: remove "
+              + PROPERTY
+              + " from the settings.");
     }
     return environment;
   }
 
   private static IllegalArgumentException bad(String spec) {
-    return new IllegalArgumentException(PROPERTY + " must be <step>:<outcome>:<n> (outcome one of "
-        + "INTENT, PERFORMED, FAILED, …) or <step>:STEP_END[:<n>], not '" + spec + "'");
+    return new IllegalArgumentException(
+        PROPERTY
+            + " must be <step>:<outcome>:<n> (outcome one of "
+            + "INTENT, PERFORMED, FAILED, …) or <step>:STEP_END[:<n>], not '"
+            + spec
+            + "'");
   }
 
   /** Called after each journal entry a step writes through the mutation choke point. */
@@ -126,8 +145,17 @@ public class CrashPoint {
     }
     if (seen.incrementAndGet() == nth) {
       // stderr directly: a logger may buffer, and the halt runs no hook that would flush it
-      System.err.println("CRASH POINT " + step + ":" + point + ":" + nth + " reached in "
-          + activeStep + ", halting with status " + EXIT_STATUS);
+      System.err.println(
+          "CRASH POINT "
+              + step
+              + ":"
+              + point
+              + ":"
+              + nth
+              + " reached in "
+              + activeStep
+              + ", halting with status "
+              + EXIT_STATUS);
       System.err.flush();
       halt.accept(EXIT_STATUS);
     }

@@ -19,11 +19,11 @@ import org.switchman.infra.mysql.MariaDbMasters;
 import org.switchman.infra.ssh.SshRemoteExecutor;
 
 /**
- * The adapters, each created when its settings are present ({@code switchman.ssh.key-file},
- * {@code switchman.etcd.endpoints}, {@code switchman.db.admin-user}, {@code switchman.dns.server})
- * or when the {@code lab} profile provides them from the running lab ({@code lab-attach}: from a
- * lab running in another process). Each adapter validates its
- * settings when it is created, so a wrong setting stops the startup with a message naming it.
+ * The adapters, each created when its settings are present ({@code switchman.ssh.key-file}, {@code
+ * switchman.etcd.endpoints}, {@code switchman.db.admin-user}, {@code switchman.dns.server}) or when
+ * the {@code lab} profile provides them from the running lab ({@code lab-attach}: from a lab
+ * running in another process). Each adapter validates its settings when it is created, so a wrong
+ * setting stops the startup with a message naming it.
  */
 @Configuration(proxyBeanMethods = false)
 public class AdaptersConfiguration {

@@ -29,37 +29,39 @@ import org.switchman.runbook.port.Reconciler;
 
 /**
  * The one choke point every change of the outside world goes through. For each mutation it
+ *
  * <ol>
  *   <li>decides by the run's mode: {@code live} acts; {@code dry-run} records "would: …" and does
  *       not act; {@code live-test} acts only outside the active datacenter and records a refusal
  *       for a mutation aimed at it;
- *   <li>settles what earlier attempts of the same change in this run and step left open, and
- *       does not repeat a change an earlier attempt made that is still in effect (see below);
+ *   <li>settles what earlier attempts of the same change in this run and step left open, and does
+ *       not repeat a change an earlier attempt made that is still in effect (see below);
  *   <li>journals an entry before acting ({@code INTENT}) and one after ({@code PERFORMED} with
  *       output, duration and SSH host key; {@code FAILED} with the error; or {@code UNKNOWN} when
  *       the act timed out after its request left, see {@link OutcomeUnknown});
- *   <li>verifies the post-condition where one is given (read back after write), journaling
- *       {@code VERIFY_FAILED} and throwing {@link CheckFailedException} when it does not hold.
+ *   <li>verifies the post-condition where one is given (read back after write), journaling {@code
+ *       VERIFY_FAILED} and throwing {@link CheckFailedException} when it does not hold.
  * </ol>
+ *
  * Journal entries are written in their own transactions, so a failure leaves its trail.
  *
  * <p><b>Idempotency keys.</b> Every entry of a mutation carries the key of its attempt: the run,
  * the step instance ({@link RunContext#stepInstance()}, new for every attempt of a step), the
- * target, a digest of the action and the attempt number (1 for the run's first try of this
- * change in this step, 2 for the next, …). An {@code INTENT} whose key has no {@code PERFORMED},
- * {@code FAILED}, {@code VERIFY_FAILED} or {@code RECONCILED} is <em>open</em>: the application
- * died while acting, or the act ended {@code UNKNOWN}.
+ * target, a digest of the action and the attempt number (1 for the run's first try of this change
+ * in this step, 2 for the next, …). An {@code INTENT} whose key has no {@code PERFORMED}, {@code
+ * FAILED}, {@code VERIFY_FAILED} or {@code RECONCILED} is <em>open</em>: the application died while
+ * acting, or the act ended {@code UNKNOWN}.
  *
  * <p><b>Reconciliation.</b> Before a step acts again, the open attempts of its changes are read
  * back: each adapter registers a {@link Probe} for the kind of mutation it makes, which reads
  * whether a change is in effect. The choke point journals {@code RECONCILED} under the open
  * attempt's key, with the output {@code applied} or {@code not-applied} on its first line, the
- * entries it settles and what was observed. A change found applied is not made again. A change
- * that has no read-first in its step (a restart, a puppet run) is also not repeated when an earlier
+ * entries it settles and what was observed. A change found applied is not made again. A change that
+ * has no read-first in its step (a restart, a puppet run) is also not repeated when an earlier
  * attempt of this run performed it and the probe finds its mark since the run's first attempt (a
- * unit active since then, a puppet run since then): {@code RECONCILED applied} names that
- * attempt. Steps that read first and then find nothing to change settle their open attempts
- * through {@link #reconcile(RunContext)} before they read.
+ * unit active since then, a puppet run since then): {@code RECONCILED applied} names that attempt.
+ * Steps that read first and then find nothing to change settle their open attempts through {@link
+ * #reconcile(RunContext)} before they read.
  */
 @Component
 public class Mutations implements Reconciler {
@@ -68,6 +70,7 @@ public class Mutations implements Reconciler {
 
   /** Entry outcomes of a mutation. */
   public static final String INTENT = "INTENT";
+
   public static final String PERFORMED = "PERFORMED";
   public static final String FAILED = "FAILED";
   public static final String VERIFY_FAILED = "VERIFY_FAILED";
@@ -78,6 +81,7 @@ public class Mutations implements Reconciler {
 
   /** The first line of a {@code RECONCILED} entry's output. */
   public static final String APPLIED = "applied";
+
   public static final String NOT_APPLIED = "not-applied";
 
   /** The act itself; runs only when the mode allows. */
@@ -93,16 +97,16 @@ public class Mutations implements Reconciler {
   }
 
   /**
-   * Reads whether a change of one kind is in effect now, from the change as journaled. Only
-   * reads; registered by the adapter that makes such changes ({@link #probe}).
+   * Reads whether a change of one kind is in effect now, from the change as journaled. Only reads;
+   * registered by the adapter that makes such changes ({@link #probe}).
    */
   @FunctionalInterface
   public interface Probe {
     /**
      * @param mutation the change as journaled: kind, target and action (no datacenter)
      * @param since when this run first attempted the change in this step (its first {@code
-     *     INTENT}): a change that leaves only a time behind (a restart, a puppet run) is in
-     *     effect when it happened since then
+     *     INTENT}): a change that leaves only a time behind (a restart, a puppet run) is in effect
+     *     when it happened since then
      * @throws Exception when the world cannot be read; the step then fails before it acts
      */
     Observation observe(Mutation mutation, Instant since) throws Exception;
@@ -117,7 +121,11 @@ public class Mutations implements Reconciler {
    */
   public record Observation(State state, String observed) {
 
-    public enum State { APPLIED, NOT_APPLIED, NO_TRACE }
+    public enum State {
+      APPLIED,
+      NOT_APPLIED,
+      NO_TRACE
+    }
 
     public static Observation applied(String observed) {
       return new Observation(State.APPLIED, observed);
@@ -145,8 +153,10 @@ public class Mutations implements Reconciler {
   }
 
   private final Journal journal;
+
   /** Crash tests only ({@link CrashPoint}); {@code null} everywhere else. */
   private final CrashPoint crashPoint;
+
   private final Map<Mutation.Kind, Probe> probes = new ConcurrentHashMap<>();
 
   public Mutations(Journal journal) {
@@ -164,8 +174,8 @@ public class Mutations implements Reconciler {
   }
 
   /**
-   * Registers how changes of a kind are read back when an attempt left them open. The adapter
-   * that makes them registers it when it is created; a later registration replaces an earlier.
+   * Registers how changes of a kind are read back when an attempt left them open. The adapter that
+   * makes them registers it when it is created; a later registration replaces an earlier.
    */
   public void probe(Mutation.Kind kind, Probe probe) {
     probes.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(probe, "probe"));
@@ -183,24 +193,35 @@ public class Mutations implements Reconciler {
    *     found in effect and is not repeated: journaled {@code RECONCILED applied}), dry-run
    *     "would", or refused by live-test
    * @throws CheckFailedException when the post-condition does not hold after the act
-   * @throws Exception whatever the act threw, after it is journaled as {@code FAILED} or, when
-   *     its effect is unknown, {@code UNKNOWN}; whatever a probe threw while reading back an
-   *     earlier attempt, before anything acted
+   * @throws Exception whatever the act threw, after it is journaled as {@code FAILED} or, when its
+   *     effect is unknown, {@code UNKNOWN}; whatever a probe threw while reading back an earlier
+   *     attempt, before anything acted
    */
-  public MutationOutcome apply(RunContext run, Mutation mutation, Act act, PostCondition postCondition)
-      throws Exception {
+  public MutationOutcome apply(
+      RunContext run, Mutation mutation, Act act, PostCondition postCondition) throws Exception {
     Objects.requireNonNull(act, "act");
     if (run.mode() == ExecutionMode.DRY_RUN) {
       record(run, mutation, "would: " + mutation.action(), WOULD, null, null, null, null);
       return MutationOutcome.WOULD;
     }
-    if (run.mode() == ExecutionMode.LIVE_TEST && mutation.datacenter() != null
+    if (run.mode() == ExecutionMode.LIVE_TEST
+        && mutation.datacenter() != null
         && mutation.datacenter().equals(run.activeDatacenter())) {
-      record(run, mutation, mutation.action(), REFUSED,
+      record(
+          run,
+          mutation,
+          mutation.action(),
+          REFUSED,
           "live-test: " + mutation.datacenter() + " is the active datacenter and is not changed",
-          null, null, null);
-      LOG.info("live-test refused {} on {} ({}) in run {}", mutation.kind(), mutation.target(),
-          mutation.datacenter(), run.runId());
+          null,
+          null,
+          null);
+      LOG.info(
+          "live-test refused {} on {} ({}) in run {}",
+          mutation.kind(),
+          mutation.target(),
+          mutation.datacenter(),
+          run.runId());
       return MutationOutcome.REFUSED;
     }
 
@@ -215,19 +236,40 @@ public class Mutations implements Reconciler {
     try {
       performed = act.perform();
     } catch (Exception e) {
-      record(run, mutation, mutation.action(), outcomeUnknown(e) ? UNKNOWN : FAILED, describe(e),
-          millisSince(started), null, key);
+      record(
+          run,
+          mutation,
+          mutation.action(),
+          outcomeUnknown(e) ? UNKNOWN : FAILED,
+          describe(e),
+          millisSince(started),
+          null,
+          key);
       throw e;
     }
     long duration = millisSince(started);
-    record(run, mutation, mutation.action(), PERFORMED, performed.output(), duration,
-        performed.hostKeyFingerprint(), key);
+    record(
+        run,
+        mutation,
+        mutation.action(),
+        PERFORMED,
+        performed.output(),
+        duration,
+        performed.hostKeyFingerprint(),
+        key);
     if (postCondition != null) {
       try {
         postCondition.verify();
       } catch (CheckFailedException e) {
-        record(run, mutation, mutation.action(), VERIFY_FAILED, e.getMessage(), null,
-            performed.hostKeyFingerprint(), key);
+        record(
+            run,
+            mutation,
+            mutation.action(),
+            VERIFY_FAILED,
+            e.getMessage(),
+            null,
+            performed.hostKeyFingerprint(),
+            key);
         throw e;
       }
     }
@@ -236,8 +278,8 @@ public class Mutations implements Reconciler {
 
   /**
    * Settles every open attempt of this run's step that another attempt of it began: reads each
-   * change back and journals {@code RECONCILED}. In dry-run nothing ever acted, so there is
-   * nothing to settle.
+   * change back and journals {@code RECONCILED}. In dry-run nothing ever acted, so there is nothing
+   * to settle.
    */
   @Override
   public void reconcile(RunContext run) {
@@ -247,7 +289,8 @@ public class Mutations implements Reconciler {
     Map<List<String>, List<JournalEntry>> byChange = new LinkedHashMap<>();
     for (JournalEntry e : journal.entriesOfStep(run.runId(), run.step())) {
       if (e.idempotencyKey() != null && kindOf(e) != null) {
-        byChange.computeIfAbsent(List.of(e.kind(), e.target(), e.action()), k -> new ArrayList<>())
+        byChange
+            .computeIfAbsent(List.of(e.kind(), e.target(), e.action()), k -> new ArrayList<>())
             .add(e);
       }
     }
@@ -262,10 +305,15 @@ public class Mutations implements Reconciler {
   }
 
   private Attempts attempts(RunContext run, Mutation mutation) {
-    List<JournalEntry> same = journal.entriesOfStep(run.runId(), run.step()).stream()
-        .filter(e -> e.idempotencyKey() != null && e.kind().equals(mutation.kind().name())
-            && e.target().equals(mutation.target()) && e.action().equals(mutation.action()))
-        .toList();
+    List<JournalEntry> same =
+        journal.entriesOfStep(run.runId(), run.step()).stream()
+            .filter(
+                e ->
+                    e.idempotencyKey() != null
+                        && e.kind().equals(mutation.kind().name())
+                        && e.target().equals(mutation.target())
+                        && e.action().equals(mutation.action()))
+            .toList();
     return new Attempts(same, ownPrefix(run));
   }
 
@@ -275,14 +323,16 @@ public class Mutations implements Reconciler {
   }
 
   /**
-   * The earlier attempts of one change in one step of a run, each as its journal entries in
-   * chain order.
+   * The earlier attempts of one change in one step of a run, each as its journal entries in chain
+   * order.
    */
   private static final class Attempts {
     private final Map<String, List<JournalEntry>> byKey = new LinkedHashMap<>();
     private final String ownPrefix;
 
-    /** @param ownPrefix the key prefix of the running attempt, {@code null} outside the engine */
+    /**
+     * @param ownPrefix the key prefix of the running attempt, {@code null} outside the engine
+     */
     Attempts(List<JournalEntry> entries, String ownPrefix) {
       for (JournalEntry e : entries) {
         byKey.computeIfAbsent(e.idempotencyKey(), k -> new ArrayList<>()).add(e);
@@ -316,7 +366,9 @@ public class Mutations implements Reconciler {
           .toList();
     }
 
-    /** The last attempt of another step instance that made the change: performed or found applied. */
+    /**
+     * The last attempt of another step instance that made the change: performed or found applied.
+     */
     List<JournalEntry> lastDone() {
       List<JournalEntry> done = null;
       for (Map.Entry<String, List<JournalEntry>> k : byKey.entrySet()) {
@@ -324,8 +376,10 @@ public class Mutations implements Reconciler {
           continue;
         }
         JournalEntry last = k.getValue().get(k.getValue().size() - 1);
-        if (PERFORMED.equals(last.outcome()) || (RECONCILED.equals(last.outcome())
-            && last.output() != null && last.output().startsWith(APPLIED + "\n"))) {
+        if (PERFORMED.equals(last.outcome())
+            || (RECONCILED.equals(last.outcome())
+                && last.output() != null
+                && last.output().startsWith(APPLIED + "\n"))) {
           done = k.getValue();
         }
       }
@@ -334,11 +388,11 @@ public class Mutations implements Reconciler {
   }
 
   /**
-   * Settles the open attempts and tells whether the change is in effect, so that it must not
-   * be made again. A performed attempt found in effect is confirmed once ({@code RECONCILED
-   * applied} under its key); an attempt whose last word is already such an entry is not journaled
-   * again. Without a step instance (outside the engine) only open attempts are settled: a call
-   * cannot be told from a deliberate repeat.
+   * Settles the open attempts and tells whether the change is in effect, so that it must not be
+   * made again. A performed attempt found in effect is confirmed once ({@code RECONCILED applied}
+   * under its key); an attempt whose last word is already such an entry is not journaled again.
+   * Without a step instance (outside the engine) only open attempts are settled: a call cannot be
+   * told from a deliberate repeat.
    */
   private boolean settle(Attempts earlier, RunContext run, Mutation mutation) throws Exception {
     if (earlier.isEmpty()) {
@@ -353,42 +407,75 @@ public class Mutations implements Reconciler {
     if (!open.isEmpty()) {
       return settleOpen(earlier, run, mutation, seen);
     }
-    boolean inEffect = seen.state() == Observation.State.APPLIED
-        || seen.state() == Observation.State.NO_TRACE;
+    boolean inEffect =
+        seen.state() == Observation.State.APPLIED || seen.state() == Observation.State.NO_TRACE;
     JournalEntry performed = done.get(done.size() - 1);
     if (inEffect && PERFORMED.equals(performed.outcome())) {
-      record(run, mutation, mutation.action(), RECONCILED, APPLIED + "\nconfirms entry "
-          + performed.seq() + " (" + performed.outcome() + "): the change is in effect and is not"
-          + " made again\nobserved: " + seen.observed(), null, null, performed.idempotencyKey());
+      record(
+          run,
+          mutation,
+          mutation.action(),
+          RECONCILED,
+          APPLIED
+              + "\nconfirms entry "
+              + performed.seq()
+              + " ("
+              + performed.outcome()
+              + "): the change is in effect and is not"
+              + " made again\nobserved: "
+              + seen.observed(),
+          null,
+          null,
+          performed.idempotencyKey());
     }
     return inEffect;
   }
 
   /** Journals {@code RECONCILED} for each open attempt; true when the change is applied. */
-  private boolean settleOpen(Attempts earlier, RunContext run, Mutation mutation, Observation seen) {
+  private boolean settleOpen(
+      Attempts earlier, RunContext run, Mutation mutation, Observation seen) {
     boolean applied = seen.state() == Observation.State.APPLIED;
     for (List<JournalEntry> attempt : earlier.open()) {
       StringBuilder settled = new StringBuilder();
       for (JournalEntry e : attempt) {
-        settled.append(settled.length() == 0 ? "settles entry " : " and entry ").append(e.seq())
-            .append(" (").append(e.outcome()).append(INTENT.equals(e.outcome())
-                && attempt.size() == 1 ? ", no outcome journaled" : "").append(')');
+        settled
+            .append(settled.length() == 0 ? "settles entry " : " and entry ")
+            .append(e.seq())
+            .append(" (")
+            .append(e.outcome())
+            .append(
+                INTENT.equals(e.outcome()) && attempt.size() == 1 ? ", no outcome journaled" : "")
+            .append(')');
       }
-      String observed = seen.state() == Observation.State.NO_TRACE
-          ? seen.observed() + "; counted as not applied, so it is made again"
-          : seen.observed();
-      record(run, mutation, mutation.action(), RECONCILED,
-          (applied ? APPLIED : NOT_APPLIED) + "\n" + settled + "\nobserved: " + observed, null,
-          null, attempt.get(0).idempotencyKey());
-      LOG.info("run {} step {}: {} of {} on {} reconciled as {}", run.runId(), run.step(),
-          attempt.get(0).idempotencyKey(), mutation.kind(), mutation.target(),
+      String observed =
+          seen.state() == Observation.State.NO_TRACE
+              ? seen.observed() + "; counted as not applied, so it is made again"
+              : seen.observed();
+      record(
+          run,
+          mutation,
+          mutation.action(),
+          RECONCILED,
+          (applied ? APPLIED : NOT_APPLIED) + "\n" + settled + "\nobserved: " + observed,
+          null,
+          null,
+          attempt.get(0).idempotencyKey());
+      LOG.info(
+          "run {} step {}: {} of {} on {} reconciled as {}",
+          run.runId(),
+          run.step(),
+          attempt.get(0).idempotencyKey(),
+          mutation.kind(),
+          mutation.target(),
           applied ? APPLIED : NOT_APPLIED);
     }
     return applied;
   }
 
   private static boolean settles(String outcome) {
-    return PERFORMED.equals(outcome) || FAILED.equals(outcome) || VERIFY_FAILED.equals(outcome)
+    return PERFORMED.equals(outcome)
+        || FAILED.equals(outcome)
+        || VERIFY_FAILED.equals(outcome)
         || RECONCILED.equals(outcome);
   }
 
@@ -402,8 +489,9 @@ public class Mutations implements Reconciler {
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot read back " + mutation.kind() + " on "
-          + mutation.target() + ": " + describe(e), e);
+      throw new IllegalStateException(
+          "cannot read back " + mutation.kind() + " on " + mutation.target() + ": " + describe(e),
+          e);
     }
   }
 
@@ -429,8 +517,10 @@ public class Mutations implements Reconciler {
 
   private static String digest(String action) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(action.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(action.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -446,11 +536,29 @@ public class Mutations implements Reconciler {
     return false;
   }
 
-  private void record(RunContext run, Mutation mutation, String action, String outcome,
-      String output, Long durationMillis, String hostKey, String key) {
-    journal.append(new JournalEntry.Draft(run.runId(), run.step(), run.actor(), run.mode().value(),
-        mutation.kind().name(), mutation.target(), action, outcome, output, durationMillis, hostKey,
-        key));
+  private void record(
+      RunContext run,
+      Mutation mutation,
+      String action,
+      String outcome,
+      String output,
+      Long durationMillis,
+      String hostKey,
+      String key) {
+    journal.append(
+        new JournalEntry.Draft(
+            run.runId(),
+            run.step(),
+            run.actor(),
+            run.mode().value(),
+            mutation.kind().name(),
+            mutation.target(),
+            action,
+            outcome,
+            output,
+            durationMillis,
+            hostKey,
+            key));
     if (crashPoint != null) {
       crashPoint.journaled(run.step(), outcome);
     }

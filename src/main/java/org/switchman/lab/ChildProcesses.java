@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts the lab's child processes so that they die with the JVM.
  *
- * <p>Every child runs under {@code setpriv --pdeathsig TERM}. The kernel sends that signal when
- * the <em>thread</em> that forked the child ends, so all children are forked from one long-lived
- * thread owned by this class. Every PID is appended to a file that the watchdog reads when the
- * JVM dies without running its shutdown hooks.
+ * <p>Every child runs under {@code setpriv --pdeathsig TERM}. The kernel sends that signal when the
+ * <em>thread</em> that forked the child ends, so all children are forked from one long-lived thread
+ * owned by this class. Every PID is appended to a file that the watchdog reads when the JVM dies
+ * without running its shutdown hooks.
  */
 final class ChildProcesses implements AutoCloseable {
 
@@ -36,11 +36,13 @@ final class ChildProcesses implements AutoCloseable {
     }
   }
 
-  private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "lab-spawner");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService spawner =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "lab-spawner");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private final Path pidFile;
 
@@ -59,17 +61,22 @@ final class ChildProcesses implements AutoCloseable {
   Child start(String name, List<String> command, Path log, Map<String, String> env) {
     List<String> full = new ArrayList<>(List.of("setpriv", "--pdeathsig", "TERM", "--"));
     full.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(full)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().putAll(env);
     try {
       Process process = spawner.submit(builder::start).get();
       Child child = new Child(name, process);
       children.add(child);
-      Files.writeString(pidFile, process.pid() + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          pidFile,
+          process.pid() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       return child;
     } catch (ExecutionException e) {
       throw new LabException("cannot start " + name + ": " + e.getCause().getMessage(), e);
@@ -96,21 +103,23 @@ final class ChildProcesses implements AutoCloseable {
       process.getOutputStream().close();
       // read on another thread, so that a command that hangs with its output open still times out
       java.util.concurrent.CompletableFuture<byte[]> out =
-          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-              return process.getInputStream().readAllBytes();
-            } catch (IOException e) {
-              return new byte[0];
-            }
-          });
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return process.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  return new byte[0];
+                }
+              });
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new LabException(name + " did not finish within " + timeout);
       }
-      String text = new String(out.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
+      String text =
+          new String(out.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        throw new LabException(name + " failed with exit code " + process.exitValue() + ": "
-            + text.strip());
+        throw new LabException(
+            name + " failed with exit code " + process.exitValue() + ": " + text.strip());
       }
       return text;
     } catch (ExecutionException e) {
@@ -134,8 +143,11 @@ final class ChildProcesses implements AutoCloseable {
     if (!child.alive()) {
       throw new LabException(child.name() + " is not running");
     }
-    run("kill -" + signal + " " + child.name(), List.of("kill", "-" + signal,
-        Long.toString(child.pid())), Duration.ofSeconds(5), Map.of());
+    run(
+        "kill -" + signal + " " + child.name(),
+        List.of("kill", "-" + signal, Long.toString(child.pid())),
+        Duration.ofSeconds(5),
+        Map.of());
   }
 
   /** Continues stopped children, so that they act on TERM (a stopped process only dies of KILL). */
@@ -146,8 +158,11 @@ final class ChildProcesses implements AutoCloseable {
       return;
     }
     try {
-      new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+      new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       // KILL after the grace period still ends them
     } catch (InterruptedException e) {

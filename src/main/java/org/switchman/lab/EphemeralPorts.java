@@ -55,14 +55,28 @@ final class EphemeralPorts {
     }
     List<Integer> still = exposed(ports, range, parse(read(RESERVED)));
     if (still.isEmpty()) {
-      LOG.atInfo().log(() -> "reserved the lab ports " + format(new TreeSet<>(exposed))
-          + " (net.ipv4.ip_local_reserved_ports): they lie in the ephemeral range "
-          + range[0] + "-" + range[1]);
+      LOG.atInfo().log(
+          () ->
+              "reserved the lab ports "
+                  + format(new TreeSet<>(exposed))
+                  + " (net.ipv4.ip_local_reserved_ports): they lie in the ephemeral range "
+                  + range[0]
+                  + "-"
+                  + range[1]);
     } else {
-      LOG.atWarn().log(() -> "the lab ports " + format(new TreeSet<>(still)) + " lie in the ephemeral"
-          + " range " + range[0] + "-" + range[1] + " and are not reserved: an outgoing connection"
-          + " may take one first. As root: sysctl -w net.ipv4.ip_local_reserved_ports="
-          + format(wanted));
+      LOG.atWarn()
+          .log(
+              () ->
+                  "the lab ports "
+                      + format(new TreeSet<>(still))
+                      + " lie in the ephemeral"
+                      + " range "
+                      + range[0]
+                      + "-"
+                      + range[1]
+                      + " and are not reserved: an outgoing connection"
+                      + " may take one first. As root: sysctl -w net.ipv4.ip_local_reserved_ports="
+                      + format(wanted));
     }
     return still;
   }
@@ -75,8 +89,12 @@ final class EphemeralPorts {
 
   /** The ports that lie inside the range and are not reserved. */
   static List<Integer> exposed(Collection<Integer> ports, int[] range, TreeSet<Integer> reserved) {
-    return ports.stream().filter(p -> p >= range[0] && p <= range[1])
-        .filter(p -> !reserved.contains(p)).distinct().sorted().toList();
+    return ports.stream()
+        .filter(p -> p >= range[0] && p <= range[1])
+        .filter(p -> !reserved.contains(p))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** Parses the kernel's list, such as {@code 33001-33002,40000}. */

@@ -31,21 +31,21 @@ import org.slf4j.LoggerFactory;
  * loopback so that Switchman can be seen working against the servers it drives in production.
  *
  * <p>{@link #start()} starts everything in parallel and returns when every server answers its
- * readiness probe (etcd {@code /health}, a DNS SOA answer, the MariaDB handshake, the SSH
- * banner). {@link #close()} stops everything and removes the runtime directory, the socket
- * directory and {@code lab.env}. Children are tied to the JVM: they run under {@code setpriv
- * --pdeathsig TERM}, a shutdown hook closes the lab, and a watchdog child removes the runtime
- * files if the JVM is killed. The lab uses no firewall rules.
+ * readiness probe (etcd {@code /health}, a DNS SOA answer, the MariaDB handshake, the SSH banner).
+ * {@link #close()} stops everything and removes the runtime directory, the socket directory and
+ * {@code lab.env}. Children are tied to the JVM: they run under {@code setpriv --pdeathsig TERM}, a
+ * shutdown hook closes the lab, and a watchdog child removes the runtime files if the JVM is
+ * killed. The lab uses no firewall rules.
  *
- * <p>Readers never see a half-started lab: every getter that describes a server or one of its
- * files ({@link #clientKeyFile()}, {@link #mysqlPort}, {@link #envVariables()}, …) waits until
- * the start has finished, at most {@link #startTimeout()}, and throws the start's own error if it
- * failed. A lab that fails to start stops what it started and keeps its runtime directory (the
- * servers' configuration and logs) until the next start; its error names the failing server and
- * ends with the last lines of that server's log.
+ * <p>Readers never see a half-started lab: every getter that describes a server or one of its files
+ * ({@link #clientKeyFile()}, {@link #mysqlPort}, {@link #envVariables()}, …) waits until the start
+ * has finished, at most {@link #startTimeout()}, and throws the start's own error if it failed. A
+ * lab that fails to start stops what it started and keeps its runtime directory (the servers'
+ * configuration and logs) until the next start; its error names the failing server and ends with
+ * the last lines of that server's log.
  *
- * <p>Secrets (the TSIG key, the MariaDB passwords) are generated for each start and written only
- * to lab files with mode 0600.
+ * <p>Secrets (the TSIG key, the MariaDB passwords) are generated for each start and written only to
+ * lab files with mode 0600.
  *
  * <p>Thread-safe; one instance runs one lab once.
  */
@@ -71,10 +71,13 @@ public final class Lab implements AutoCloseable {
   private ChildProcesses.Child watchdog;
   private ExecutorService pool;
   private Thread shutdownHook;
+
   /** Whether this lab created the socket directory, and so owns the lab directory's files. */
   private boolean ownsFiles;
+
   /** Whether the start failed: the runtime directory is then kept for its logs. */
   private boolean failed;
+
   private boolean closed;
   private boolean stoppedByOwner;
   private volatile boolean running;
@@ -85,9 +88,7 @@ public final class Lab implements AutoCloseable {
     this(config, DEFAULT_START_TIMEOUT);
   }
 
-  /**
-   * A lab for this configuration whose readers wait at most {@code startTimeout} for its start.
-   */
+  /** A lab for this configuration whose readers wait at most {@code startTimeout} for its start. */
   public Lab(LabConfig config, Duration startTimeout) {
     this.config = config;
     this.topology = new LabTopology(config);
@@ -119,30 +120,32 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Starts the lab on a background thread and returns at once; {@link #awaitStarted(Duration)}
-   * and every getter wait for it. Used by the {@code lab} profile, so that the lab and the engine
-   * start together.
+   * Starts the lab on a background thread and returns at once; {@link #awaitStarted(Duration)} and
+   * every getter wait for it. Used by the {@code lab} profile, so that the lab and the engine start
+   * together.
    *
    * @return completes when the lab has started, or with the start's error
    */
   public CompletableFuture<Void> startInBackground() {
-    return startInBackground(task -> {
-      Thread t = new Thread(task, "lab-start");
-      t.setDaemon(true);
-      t.start();
-    });
+    return startInBackground(
+        task -> {
+          Thread t = new Thread(task, "lab-start");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   /** Starts the lab on the executor, once; later calls only return the start's future. */
   CompletableFuture<Void> startInBackground(Executor executor) {
     if (startRequested.compareAndSet(false, true)) {
-      executor.execute(() -> {
-        try {
-          startNow();
-        } catch (RuntimeException failure) {
-          // the future carries it to every reader
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              startNow();
+            } catch (RuntimeException failure) {
+              // the future carries it to every reader
+            }
+          });
     }
     return started.copy();
   }
@@ -152,8 +155,7 @@ public final class Lab implements AutoCloseable {
    *
    * @return this lab, started
    * @throws IllegalStateException if no start was asked for
-   * @throws LabException with the start's own message if it failed, or if it did not finish in
-   *     time
+   * @throws LabException with the start's own message if it failed, or if it did not finish in time
    */
   public Lab awaitStarted(Duration timeout) {
     if (!startRequested.get()) {
@@ -165,8 +167,13 @@ public final class Lab implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new LabException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new LabException("the lab did not start within " + timeout + " (its servers' logs are"
-          + " in " + config.runDir() + ")");
+      throw new LabException(
+          "the lab did not start within "
+              + timeout
+              + " (its servers' logs are"
+              + " in "
+              + config.runDir()
+              + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted while waiting for the lab", e);
@@ -185,9 +192,9 @@ public final class Lab implements AutoCloseable {
   /**
    * Starts every server in parallel and waits until all are ready, then writes {@code lab.env}.
    *
-   * @throws LabException if a program is missing (the message names the Debian package), a port
-   *     is taken (the message names the process holding it), or a server does not become ready
-   *     (the message ends with the last lines of its log); whatever was started is stopped again
+   * @throws LabException if a program is missing (the message names the Debian package), a port is
+   *     taken (the message names the process holding it), or a server does not become ready (the
+   *     message ends with the last lines of its log); whatever was started is stopped again
    */
   public void start() {
     if (!startRequested.compareAndSet(false, true)) {
@@ -218,16 +225,23 @@ public final class Lab implements AutoCloseable {
       }
       startWatchdog();
       AtomicInteger n = new AtomicInteger();
-      pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lab-start-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      pool =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "lab-start-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       Path tsigKey = run.resolve("tsig.key");
-      LabFiles.writeSecret(tsigKey, "key \"" + LabDns.TSIG_KEY_NAME
-          + "\" {\n  algorithm hmac-sha256;\n  secret \"" + secrets.tsigSecret() + "\";\n};\n");
-      LabFiles.writeSecret(run.resolve("mysql-admin-password"),
-          secrets.mysqlAdminPassword() + "\n");
+      LabFiles.writeSecret(
+          tsigKey,
+          "key \""
+              + LabDns.TSIG_KEY_NAME
+              + "\" {\n  algorithm hmac-sha256;\n  secret \""
+              + secrets.tsigSecret()
+              + "\";\n};\n");
+      LabFiles.writeSecret(
+          run.resolve("mysql-admin-password"), secrets.mysqlAdminPassword() + "\n");
       etcd = new LabEtcd(config, topology, processes);
       dns = new LabDns(config, processes, tsigKey);
       mariadb = new LabMariadb(config, processes, secrets);
@@ -235,17 +249,24 @@ public final class Lab implements AutoCloseable {
       List<CompletableFuture<Void>> parts = new ArrayList<>();
       parts.add(CompletableFuture.runAsync(timed("etcd", t0, io(etcd::start)), pool));
       parts.add(CompletableFuture.runAsync(timed("dns", t0, io(dns::start)), pool));
-      parts.add(CompletableFuture.runAsync(timed("mariadb", t0, io(() -> mariadb.start(pool))),
-          pool));
+      parts.add(
+          CompletableFuture.runAsync(timed("mariadb", t0, io(() -> mariadb.start(pool))), pool));
       parts.add(CompletableFuture.runAsync(timed("fleet", t0, io(() -> fleet.start(pool))), pool));
       LabFiles.join(parts);
       faults = new LabFaults(topology, etcd, dns, mariadb, fleet);
       writeEnvFile();
       running = true;
       startupTime = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.atInfo().log(() -> "lab started in " + startupTime.toMillis() + " ms: " + topology.hosts().size()
-          + " hosts, " + mariadb.instances().size() + " MariaDB masters; env file "
-          + config.envFile());
+      LOG.atInfo().log(
+          () ->
+              "lab started in "
+                  + startupTime.toMillis()
+                  + " ms: "
+                  + topology.hosts().size()
+                  + " hosts, "
+                  + mariadb.instances().size()
+                  + " MariaDB masters; env file "
+                  + config.envFile());
       started.complete(null);
     } catch (IOException | RuntimeException e) {
       failed = true;
@@ -254,11 +275,11 @@ public final class Lab implements AutoCloseable {
       if (e instanceof LabPortsInUseException taken) {
         failure = taken;
       } else {
-        String message = "the lab did not start: "
-            + (e instanceof LabException ? e.getMessage() : e.toString());
+        String message =
+            "the lab did not start: " + (e instanceof LabException ? e.getMessage() : e.toString());
         if (ownsFiles && Files.isDirectory(run)) {
-          message += "\n(the lab's configuration and logs are kept in " + run
-              + " until its next start)";
+          message +=
+              "\n(the lab's configuration and logs are kept in " + run + " until its next start)";
         }
         failure = new LabException(message, e);
       }
@@ -274,7 +295,8 @@ public final class Lab implements AutoCloseable {
   private static Runnable timed(String part, long t0, Runnable action) {
     return () -> {
       action.run();
-      LOG.atDebug().log(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      LOG.atDebug().log(
+          () -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     };
   }
 
@@ -296,17 +318,29 @@ public final class Lab implements AutoCloseable {
       }
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    watchdog = processes.start("watchdog", List.of("/bin/bash", "-c", script, "lab-watchdog",
-        config.runDir().toString(), config.envFile().toString(), config.socketDir().toString()),
-        config.runDir().resolve("watchdog.log"), Map.of());
+    watchdog =
+        processes.start(
+            "watchdog",
+            List.of(
+                "/bin/bash",
+                "-c",
+                script,
+                "lab-watchdog",
+                config.runDir().toString(),
+                config.envFile().toString(),
+                config.socketDir().toString()),
+            config.runDir().resolve("watchdog.log"),
+            Map.of());
   }
 
   private void checkPortsFree() {
     String taken = takenEndpoint(config);
     if (taken != null) {
-      throw new LabPortsInUseException(taken + ". Stop that program, or start"
-          + " this lab with other ports (switchman.lab.port-offset and"
-          + " switchman.lab.loopback-network, or LabConfig.relocated).");
+      throw new LabPortsInUseException(
+          taken
+              + ". Stop that program, or start"
+              + " this lab with other ports (switchman.lab.port-offset and"
+              + " switchman.lab.loopback-network, or LabConfig.relocated).");
     }
   }
 
@@ -318,8 +352,8 @@ public final class Lab implements AutoCloseable {
   }
 
   private static List<Integer> tcpPorts(LabConfig config) {
-    List<Integer> tcp = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
-        config.dnsPort()));
+    List<Integer> tcp =
+        new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(), config.dnsPort()));
     for (String section : config.sections()) {
       for (String dc : LabTopology.DATACENTERS) {
         tcp.add(config.mysqlPort(section, dc));
@@ -347,8 +381,9 @@ public final class Lab implements AutoCloseable {
         return heldBy("127.0.0.1:" + port, port, false);
       }
     }
-    try (DatagramSocket socket = new DatagramSocket(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
+    try (DatagramSocket socket =
+        new DatagramSocket(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), config.dnsPort()))) {
       socket.getLocalPort();
     } catch (IOException e) {
       return heldBy("UDP 127.0.0.1:" + config.dnsPort(), config.dnsPort(), true);
@@ -363,11 +398,16 @@ public final class Lab implements AutoCloseable {
   }
 
   private void writeEnvFile() throws IOException {
-    StringBuilder env = new StringBuilder("# Switchman lab, started " + Instant.now()
-        + ". Use it with: . " + config.envFile() + "\n");
+    StringBuilder env =
+        new StringBuilder(
+            "# Switchman lab, started "
+                + Instant.now()
+                + ". Use it with: . "
+                + config.envFile()
+                + "\n");
     Map<String, String> vars = variables();
-    vars.forEach((k, v) -> env.append(k).append("='").append(v.replace("'", "'\\''"))
-        .append("'\n"));
+    vars.forEach(
+        (k, v) -> env.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
     LabFiles.writeSecret(config.envFile(), env.toString());
   }
 
@@ -398,8 +438,9 @@ public final class Lab implements AutoCloseable {
     vars.put("LAB_MYSQL_APP_USER", LabMariadb.APP_USER);
     vars.put("LAB_MYSQL_APP_PASSWORD", secrets.mysqlAppPassword());
     // what an application attached to this lab needs beyond the endpoints (see LabAttachSettings)
-    vars.put("LAB_MYSQL_ADMIN_PASSWORD_FILE", config.runDir().resolve("mysql-admin-password")
-        .toString());
+    vars.put(
+        "LAB_MYSQL_ADMIN_PASSWORD_FILE",
+        config.runDir().resolve("mysql-admin-password").toString());
     vars.put("LAB_LOOPBACK_NETWORK", config.loopbackNetwork());
     vars.put("LAB_FLEET_SIZE", Integer.toString(config.fleetSize()));
     vars.put("LAB_DISCOVERY_TTL_SECONDS", Long.toString(config.discoveryTtl().toSeconds()));
@@ -496,7 +537,8 @@ public final class Lab implements AutoCloseable {
 
   /** PIDs of the lab's child processes (servers, pt-heartbeat, watchdog). */
   public List<Long> childPids() {
-    return processes == null ? List.of()
+    return processes == null
+        ? List.of()
         : processes.children().stream().map(ChildProcesses.Child::pid).toList();
   }
 

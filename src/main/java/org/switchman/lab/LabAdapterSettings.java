@@ -5,31 +5,31 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Profile;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.switchman.config.LabProfile;
-import org.switchman.config.DbProperties;
-import org.switchman.config.SwitchoverProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.switchman.config.DbProperties;
 import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
+import org.switchman.config.LabProfile;
 import org.switchman.config.SshProperties;
+import org.switchman.config.SwitchoverProperties;
 
 /**
  * The {@code lab} profile points the adapters at the running lab: its endpoints, its known_hosts,
  * client key and TSIG key, and its MariaDB admin password file (mode 0600, removed with the lab).
  *
- * <p>The lab starts in the background while these beans are created; each first waits for the
- * start ({@link Lab#awaitStarted}, bounded by {@code switchman.lab.start-timeout}), so a setting
- * never names a file the lab has not written yet, and a lab that failed stops the application
- * with the lab's own error.
+ * <p>The lab starts in the background while these beans are created; each first waits for the start
+ * ({@link Lab#awaitStarted}, bounded by {@code switchman.lab.start-timeout}), so a setting never
+ * names a file the lab has not written yet, and a lab that failed stops the application with the
+ * lab's own error.
  *
- * <p>The static builders below are shared with {@link LabAttachSettings}, which points the
- * adapters at a lab running in another process, so both profiles drive a lab the same way.
+ * <p>The static builders below are shared with {@link LabAttachSettings}, which points the adapters
+ * at a lab running in another process, so both profiles drive a lab the same way.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("lab")
@@ -40,8 +40,8 @@ public class LabAdapterSettings {
   @Primary
   SshProperties labSsh(Lab starting) {
     Lab lab = starting.awaitStarted(starting.startTimeout());
-    return ssh(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(), lab.hostsFile(),
-        lab.sshPort());
+    return ssh(
+        lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(), lab.hostsFile(), lab.sshPort());
   }
 
   @Bean
@@ -65,7 +65,10 @@ public class LabAdapterSettings {
     return db(lab.mysqlAdminUser(), lab.mysqlAdminPasswordFile(), lab.config());
   }
 
-  /** The switchover's hosts from the lab topology; short catch-up and approval settings stay default. */
+  /**
+   * The switchover's hosts from the lab topology; short catch-up and approval settings stay
+   * default.
+   */
   @Bean
   @Primary
   SwitchoverProperties labSwitchover(Lab starting, Environment environment) {
@@ -74,14 +77,24 @@ public class LabAdapterSettings {
   }
 
   static SshProperties ssh(String user, Path clientKey, Path knownHosts, Path hostsFile, int port) {
-    return new SshProperties(user, clientKey, knownHosts, hostsFile, port, Duration.ofSeconds(3),
-        Duration.ofSeconds(60), 64, 64 * 1024);
+    return new SshProperties(
+        user,
+        clientKey,
+        knownHosts,
+        hostsFile,
+        port,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(60),
+        64,
+        64 * 1024);
   }
 
   /** The lab's etcd; the lock TTL is {@code switchman.etcd.lock-ttl} if set, else 30 s. */
   static EtcdProperties etcd(String endpoint, Environment environment) {
-    Duration lockTtl = Binder.get(environment).bind("switchman.etcd.lock-ttl", Duration.class)
-        .orElse(Duration.ofSeconds(30));
+    Duration lockTtl =
+        Binder.get(environment)
+            .bind("switchman.etcd.lock-ttl", Duration.class)
+            .orElse(Duration.ofSeconds(30));
     return new EtcdProperties(List.of(endpoint), Duration.ofSeconds(3), lockTtl).validated();
   }
 
@@ -97,44 +110,68 @@ public class LabAdapterSettings {
         masters.put(section + "." + dc, "127.0.0.1:" + config.mysqlPort(section, dc));
       }
     }
-    return new DbProperties(adminUser, passwordFile, config.sections(), masters,
-        Duration.ofSeconds(3), Duration.ofSeconds(10));
+    return new DbProperties(
+        adminUser,
+        passwordFile,
+        config.sections(),
+        masters,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(10));
   }
 
   /**
-   * The lab's hosts per datacenter with the configured {@code switchman.switchover.*} timings;
-   * a TTL found already reduced counts as the lab's discovery TTL unless {@code
+   * The lab's hosts per datacenter with the configured {@code switchman.switchover.*} timings; a
+   * TTL found already reduced counts as the lab's discovery TTL unless {@code
    * switchman.switchover.ttl-if-unknown} is set (crash tests set production's 300 s, so that a
    * resumed step that reports the fallback instead of the TTL it read shows in the restored TTLs).
    */
-  static SwitchoverProperties switchover(LabTopology topology, Duration discoveryTtl,
-      Environment environment) {
+  static SwitchoverProperties switchover(
+      LabTopology topology, Duration discoveryTtl, Environment environment) {
     Map<String, List<String>> maintenance = new HashMap<>();
     Map<String, List<String>> jobrunners = new HashMap<>();
     Map<String, List<String>> dbMasters = new HashMap<>();
     for (String dc : LabTopology.DATACENTERS) {
       maintenance.put(dc, hostsOf(topology, dc, "maintenance"));
       jobrunners.put(dc, hostsOf(topology, dc, "jobrunner"));
-      dbMasters.put(dc, topology.sections().stream()
-          .map(section -> topology.dbMasterHost(section, dc).fqdn()).toList());
+      dbMasters.put(
+          dc,
+          topology.sections().stream()
+              .map(section -> topology.dbMasterHost(section, dc).fqdn())
+              .toList());
     }
     Binder binder = Binder.get(environment);
-    SwitchoverProperties configured = binder.bind("switchman.switchover",
-        SwitchoverProperties.class).orElse(new SwitchoverProperties(null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null));
-    return new SwitchoverProperties(LabTopology.DATACENTERS, LabTopology.MEDIAWIKI_SERVICES,
-        maintenance, jobrunners, dbMasters, "mw-cron", configured.catchUpAttempts(),
-        configured.catchUpInterval(), configured.commandTimeout(), configured.maxLagSeconds(),
-        configured.approvalTimeout(), configured.approvalReminder(),
+    SwitchoverProperties configured =
+        binder
+            .bind("switchman.switchover", SwitchoverProperties.class)
+            .orElse(
+                new SwitchoverProperties(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null));
+    return new SwitchoverProperties(
+        LabTopology.DATACENTERS,
+        LabTopology.MEDIAWIKI_SERVICES,
+        maintenance,
+        jobrunners,
+        dbMasters,
+        "mw-cron",
+        configured.catchUpAttempts(),
+        configured.catchUpInterval(),
+        configured.commandTimeout(),
+        configured.maxLagSeconds(),
+        configured.approvalTimeout(),
+        configured.approvalReminder(),
         environment.containsProperty("switchman.switchover.ttl-if-unknown")
-            ? configured.ttlIfUnknown() : discoveryTtl.toSeconds(),
+            ? configured.ttlIfUnknown()
+            : discoveryTtl.toSeconds(),
         configured.decisionEscalationFirst(),
-        configured.decisionEscalationInterval(), configured.readOnlyOverrunInterval());
+        configured.decisionEscalationInterval(),
+        configured.readOnlyOverrunInterval());
   }
 
   private static List<String> hostsOf(LabTopology topology, String dc, String cluster) {
     return topology.hosts().stream()
         .filter(host -> host.dc().equals(dc) && host.cluster().equals(cluster))
-        .map(LabTopology.Host::fqdn).toList();
+        .map(LabTopology.Host::fqdn)
+        .toList();
   }
 }

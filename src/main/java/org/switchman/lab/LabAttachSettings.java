@@ -21,14 +21,14 @@ import org.switchman.config.SwitchoverProperties;
  * killed and restarted while the lab keeps its state (crash tests do exactly that).
  *
  * <p>The file is {@code switchman.lab.env-file}, by default {@code lab.env} in {@code
- * switchman.lab.dir}, or else in {@code <switchman.data-dir>/lab} (where {@code scripts/demo}'s
- * lab writes it).
+ * switchman.lab.dir}, or else in {@code <switchman.data-dir>/lab} (where {@code scripts/demo}'s lab
+ * writes it).
  *
  * <p>This profile brings no users and no passwords: outside the {@code lab} profile the
- * administrator and the journal key must be configured as in production. Together with {@code
- * lab} and {@code switchman.lab.servers=false} it gets the lab's demo users and the lab's own
- * engine database; with the lab's own servers on it refuses to start, since two labs would be
- * driven at once.
+ * administrator and the journal key must be configured as in production. Together with {@code lab}
+ * and {@code switchman.lab.servers=false} it gets the lab's demo users and the lab's own engine
+ * database; with the lab's own servers on it refuses to start, since two labs would be driven at
+ * once.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile(LabProfile.ATTACH)
@@ -40,9 +40,16 @@ public class LabAttachSettings {
   @Bean
   LabEnv attachedLab(Environment environment) {
     if (LabProfile.hasServers(environment)) {
-      throw new IllegalStateException("The '" + LabProfile.ATTACH + "' profile drives a lab that"
-          + " runs elsewhere, but the '" + LabProfile.NAME + "' profile starts its own lab here."
-          + " Set " + LabProfile.SERVERS + "=false, or drop one of the two profiles.");
+      throw new IllegalStateException(
+          "The '"
+              + LabProfile.ATTACH
+              + "' profile drives a lab that"
+              + " runs elsewhere, but the '"
+              + LabProfile.NAME
+              + "' profile starts its own lab here."
+              + " Set "
+              + LabProfile.SERVERS
+              + "=false, or drop one of the two profiles.");
     }
     return LabEnv.read(envFile(environment));
   }
@@ -57,15 +64,18 @@ public class LabAttachSettings {
     if (!dir.isBlank()) {
       return Path.of(dir, "lab.env");
     }
-    return binder.bind("switchman.data-dir", Path.class).orElse(Path.of("data"))
-        .resolve("lab").resolve("lab.env");
+    return binder
+        .bind("switchman.data-dir", Path.class)
+        .orElse(Path.of("data"))
+        .resolve("lab")
+        .resolve("lab.env");
   }
 
   @Bean
   @Primary
   SshProperties attachedLabSsh(LabEnv lab) {
-    return LabAdapterSettings.ssh(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(),
-        lab.hostsFile(), lab.sshPort());
+    return LabAdapterSettings.ssh(
+        lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(), lab.hostsFile(), lab.sshPort());
   }
 
   @Bean

@@ -43,9 +43,24 @@ final class LabDns {
 
   /** Starts named on the existing files (zone journals included). */
   void launch() {
-    child = processes.start("named", List.of(RequiredPrograms.path("named"), "-g", "-n", "1",
-        "-4", "-c", dir.resolve("named.conf").toString()), dir.resolve("named.log"), Map.of());
-    Readiness.await("DNS SOA " + ZONE, Duration.ofSeconds(20), child, dir.resolve("named.log"),
+    child =
+        processes.start(
+            "named",
+            List.of(
+                RequiredPrograms.path("named"),
+                "-g",
+                "-n",
+                "1",
+                "-4",
+                "-c",
+                dir.resolve("named.conf").toString()),
+            dir.resolve("named.log"),
+            Map.of());
+    Readiness.await(
+        "DNS SOA " + ZONE,
+        Duration.ofSeconds(20),
+        child,
+        dir.resolve("named.log"),
         () -> Readiness.dnsSoa(config.dnsPort(), ZONE));
   }
 
@@ -75,18 +90,33 @@ final class LabDns {
       throw new LabException("cannot rewrite named.conf", e);
     }
     processes.signal(c, "HUP");
-    Readiness.await("DNS updates " + (refuse ? "refused" : "accepted"), Duration.ofSeconds(10), c,
-        dir.resolve("named.log"), () -> updateRefused() == refuse);
+    Readiness.await(
+        "DNS updates " + (refuse ? "refused" : "accepted"),
+        Duration.ofSeconds(10),
+        c,
+        dir.resolve("named.log"),
+        () -> updateRefused() == refuse);
   }
 
   /** Sends a signed update that only has a prerequisite; the zone's update ACL still applies. */
   private boolean updateRefused() {
     try {
-      String out = processes.run("nsupdate probe", List.of("sh", "-c",
-          "printf 'server 127.0.0.1 %d\\nzone %s\\nprereq yxdomain %s.\\nsend\\n' \"$1\" \"$2\" \"$3\" | "
-              + RequiredPrograms.path("nsupdate") + " -t 2 -k " + keyFile,
-          "nsupdate-probe", Integer.toString(config.dnsPort()), ZONE, ZONE),
-          Duration.ofSeconds(10), Map.of());
+      String out =
+          processes.run(
+              "nsupdate probe",
+              List.of(
+                  "sh",
+                  "-c",
+                  "printf 'server 127.0.0.1 %d\\nzone %s\\nprereq yxdomain %s.\\nsend\\n' \"$1\" \"$2\" \"$3\" | "
+                      + RequiredPrograms.path("nsupdate")
+                      + " -t 2 -k "
+                      + keyFile,
+                  "nsupdate-probe",
+                  Integer.toString(config.dnsPort()),
+                  ZONE,
+                  ZONE),
+              Duration.ofSeconds(10),
+              Map.of());
       return out.contains("REFUSED");
     } catch (LabException e) {
       return e.getMessage().contains("REFUSED");
@@ -125,7 +155,13 @@ final class LabDns {
         };
         zone "svc.eqiad.wmnet" { type primary; file "svc.eqiad.wmnet.zone"; };
         zone "svc.codfw.wmnet" { type primary; file "svc.codfw.wmnet.zone"; };
-        """.formatted(keyFile, dir, config.dnsPort(), ZONE, TSIG_KEY_NAME,
+        """
+        .formatted(
+            keyFile,
+            dir,
+            config.dnsPort(),
+            ZONE,
+            TSIG_KEY_NAME,
             refusingUpdates ? "none;" : "key \"" + TSIG_KEY_NAME + "\";");
   }
 
@@ -135,7 +171,8 @@ final class LabDns {
         $TTL 300
         @ IN SOA ns.%1$s. hostmaster.wikimedia.org. ( 1 300 60 86400 30 )
         @ IN NS ns.discovery.wmnet.
-        """.formatted(zone);
+        """
+        .formatted(zone);
   }
 
   private String discoveryZone() {
@@ -143,8 +180,14 @@ final class LabDns {
     zone.append("ns 300 IN A 127.0.0.1\n");
     long ttl = config.discoveryTtl().toSeconds();
     for (String service : LabTopology.discoveryServices()) {
-      zone.append(service).append(' ').append(ttl).append(" IN CNAME ").append(service)
-          .append(".svc.").append(LabTopology.PRIMARY_DC).append(".wmnet.\n");
+      zone.append(service)
+          .append(' ')
+          .append(ttl)
+          .append(" IN CNAME ")
+          .append(service)
+          .append(".svc.")
+          .append(LabTopology.PRIMARY_DC)
+          .append(".wmnet.\n");
     }
     return zone.toString();
   }

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running lab as its {@code lab.env} describes it ({@link Lab#envVariables()}): the endpoints
- * and files of its servers, and enough of its configuration to rebuild its {@link LabTopology}.
- * Read by the {@code lab-attach} profile, whose application drives a lab started by another
- * process.
+ * A running lab as its {@code lab.env} describes it ({@link Lab#envVariables()}): the endpoints and
+ * files of its servers, and enough of its configuration to rebuild its {@link LabTopology}. Read by
+ * the {@code lab-attach} profile, whose application drives a lab started by another process.
  */
 public final class LabEnv {
 
@@ -29,18 +28,29 @@ public final class LabEnv {
     this.vars = vars;
     URI etcd = URI.create(get("LAB_ETCD_ENDPOINTS").split(",")[0].strip());
     int etcdPort = etcd.getPort();
-    List<String> sections = Arrays.stream(get("LAB_MYSQL_SECTIONS").strip().split("\\s+"))
-        .filter(s -> !s.isEmpty()).toList();
-    this.config = new LabConfig(file.toAbsolutePath().getParent(),
-        file.toAbsolutePath().getParent().resolve("template"), get("LAB_LOOPBACK_NETWORK"),
-        etcdPort, etcdPort + 1, integer("LAB_DNS_PORT"), integer("LAB_MYSQL_BASE_PORT"),
-        integer("LAB_SSH_PORT"), sections, integer("LAB_FLEET_SIZE"),
-        Duration.ofSeconds(integer("LAB_DISCOVERY_TTL_SECONDS")), Duration.ofSeconds(5));
+    List<String> sections =
+        Arrays.stream(get("LAB_MYSQL_SECTIONS").strip().split("\\s+"))
+            .filter(s -> !s.isEmpty())
+            .toList();
+    this.config =
+        new LabConfig(
+            file.toAbsolutePath().getParent(),
+            file.toAbsolutePath().getParent().resolve("template"),
+            get("LAB_LOOPBACK_NETWORK"),
+            etcdPort,
+            etcdPort + 1,
+            integer("LAB_DNS_PORT"),
+            integer("LAB_MYSQL_BASE_PORT"),
+            integer("LAB_SSH_PORT"),
+            sections,
+            integer("LAB_FLEET_SIZE"),
+            Duration.ofSeconds(integer("LAB_DISCOVERY_TTL_SECONDS")),
+            Duration.ofSeconds(5));
   }
 
   /**
-   * Reads a {@code lab.env} as the lab writes it: comment lines and {@code NAME='value'} lines,
-   * a quote inside a value written as {@code '\''}.
+   * Reads a {@code lab.env} as the lab writes it: comment lines and {@code NAME='value'} lines, a
+   * quote inside a value written as {@code '\''}.
    *
    * @throws IllegalStateException naming the file and what is wrong with it: missing (the lab is
    *     not running), unreadable, or without a variable the application needs
@@ -50,11 +60,15 @@ public final class LabEnv {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new IllegalStateException("There is no lab.env at " + file.toAbsolutePath() + ": start"
-          + " the lab first (it writes the file once every server is ready), or point"
-          + " switchman.lab.env-file at the lab's lab.env.");
+      throw new IllegalStateException(
+          "There is no lab.env at "
+              + file.toAbsolutePath()
+              + ": start"
+              + " the lab first (it writes the file once every server is ready), or point"
+              + " switchman.lab.env-file at the lab's lab.env.");
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }
     return new LabEnv(file, parse(text));
   }
@@ -82,8 +96,12 @@ public final class LabEnv {
   public String get(String name) {
     String value = vars.get(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException(file.toAbsolutePath() + " has no " + name + ": it was"
-          + " written by a lab that predates the lab-attach profile; restart the lab.");
+      throw new IllegalStateException(
+          file.toAbsolutePath()
+              + " has no "
+              + name
+              + ": it was"
+              + " written by a lab that predates the lab-attach profile; restart the lab.");
     }
     return value;
   }
@@ -92,8 +110,8 @@ public final class LabEnv {
     try {
       return Integer.parseInt(get(name).strip());
     } catch (NumberFormatException e) {
-      throw new IllegalStateException(file.toAbsolutePath() + ": " + name + " is not a number: "
-          + get(name));
+      throw new IllegalStateException(
+          file.toAbsolutePath() + ": " + name + " is not a number: " + get(name));
     }
   }
 

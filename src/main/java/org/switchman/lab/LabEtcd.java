@@ -20,10 +20,10 @@ import java.util.Map;
  *
  * <p>Clients reach etcd through a {@link LabTcpProxy} on the lab's etcd port, open while etcd runs
  * (so a stopped etcd refuses connections); etcd itself listens on a free port of 127.0.0.1 picked
- * at each launch. The proxy is what {@link
- * LabFault.Kind#ETCD_PARTITION} cuts: etcd keeps running and keeps its clock, so a lease whose
- * keep-alives cannot get through expires as it would behind a real partition. (Freezing etcd with
- * SIGSTOP, {@link LabFault.Kind#ETCD_PAUSED}, stops its clock too: its leases outlive the freeze.)
+ * at each launch. The proxy is what {@link LabFault.Kind#ETCD_PARTITION} cuts: etcd keeps running
+ * and keeps its clock, so a lease whose keep-alives cannot get through expires as it would behind a
+ * real partition. (Freezing etcd with SIGSTOP, {@link LabFault.Kind#ETCD_PAUSED}, stops its clock
+ * too: its leases outlive the freeze.)
  */
 final class LabEtcd {
 
@@ -57,18 +57,33 @@ final class LabEtcd {
     String listen = backendEndpoint();
     String client = config.etcdEndpoint();
     String peer = "http://127.0.0.1:" + config.etcdPeerPort();
-    child = processes.start("etcd", List.of(RequiredPrograms.path("etcd"),
-        "--name", "lab",
-        "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", listen,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "lab=" + peer,
-        "--log-level", "warn",
-        "--logger", "zap"), dir.resolve("etcd.log"), Map.of());
-    Readiness.await("etcd /health", Duration.ofSeconds(20), child, dir.resolve("etcd.log"),
-        this::healthy);
+    child =
+        processes.start(
+            "etcd",
+            List.of(
+                RequiredPrograms.path("etcd"),
+                "--name",
+                "lab",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--listen-client-urls",
+                listen,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "lab=" + peer,
+                "--log-level",
+                "warn",
+                "--logger",
+                "zap"),
+            dir.resolve("etcd.log"),
+            Map.of());
+    Readiness.await(
+        "etcd /health", Duration.ofSeconds(20), child, dir.resolve("etcd.log"), this::healthy);
     proxy = new LabTcpProxy("etcd", config.etcdPort(), () -> backendPort);
   }
 
@@ -77,8 +92,8 @@ final class LabEtcd {
   }
 
   private static int freePort() {
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
     } catch (IOException e) {
       throw new LabException("no free port for etcd: " + e.getMessage(), e);
@@ -129,9 +144,12 @@ final class LabEtcd {
 
   boolean healthy() {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-          URI.create(backendEndpoint() + "/health")).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(backendEndpoint() + "/health"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 && response.body().contains("\"true\"");
     } catch (IOException e) {
       return false;
@@ -146,7 +164,8 @@ final class LabEtcd {
     Map<String, String> data = new LinkedHashMap<>();
     for (LabTopology.Host host : topology.hosts()) {
       for (String service : host.services()) {
-        data.put(host.conftoolKey(service),
+        data.put(
+            host.conftoolKey(service),
             "{\"pooled\":\"" + host.pooled() + "\",\"weight\":" + host.weight() + "}");
       }
     }
@@ -154,15 +173,18 @@ final class LabEtcd {
     for (String service : LabTopology.discoveryServices()) {
       for (String dc : LabTopology.DATACENTERS) {
         boolean pooled = LabTopology.isActiveActive(service) || dc.equals(LabTopology.PRIMARY_DC);
-        data.put("/conftool/v1/discovery/" + service + "/" + dc,
+        data.put(
+            "/conftool/v1/discovery/" + service + "/" + dc,
             "{\"pooled\":" + pooled + ",\"references\":[],\"ttl\":" + ttl + "}");
       }
     }
-    data.put("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter",
+    data.put(
+        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter",
         "{\"val\":\"" + LabTopology.PRIMARY_DC + "\"}");
     for (String dc : LabTopology.DATACENTERS) {
       data.put("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly", "{\"val\":false}");
-      data.put("/conftool/v1/mediawiki-config/" + dc + "/WMFMasterDatacenter",
+      data.put(
+          "/conftool/v1/mediawiki-config/" + dc + "/WMFMasterDatacenter",
           "{\"val\":\"" + LabTopology.PRIMARY_DC + "\"}");
     }
     return data;
@@ -179,8 +201,11 @@ final class LabEtcd {
         if (i > 0) {
           body.append(',');
         }
-        body.append("{\"request_put\":{\"key\":\"").append(b64(slice.get(i).getKey()))
-            .append("\",\"value\":\"").append(b64(slice.get(i).getValue())).append("\"}}");
+        body.append("{\"request_put\":{\"key\":\"")
+            .append(b64(slice.get(i).getKey()))
+            .append("\",\"value\":\"")
+            .append(b64(slice.get(i).getValue()))
+            .append("\"}}");
       }
       body.append("]}");
       post("/v3/kv/txn", body.toString());
@@ -194,14 +219,16 @@ final class LabEtcd {
 
   private void post(String path, String body) {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(backendEndpoint() + path))
-              .timeout(Duration.ofSeconds(10))
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(backendEndpoint() + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new LabException("etcd " + path + " answered " + response.statusCode() + ": "
-            + response.body());
+        throw new LabException(
+            "etcd " + path + " answered " + response.statusCode() + ": " + response.body());
       }
     } catch (IOException e) {
       throw new LabException("etcd " + path + " failed: " + e.getMessage(), e);

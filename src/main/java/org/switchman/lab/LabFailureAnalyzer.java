@@ -11,7 +11,7 @@ public class LabFailureAnalyzer extends AbstractFailureAnalyzer<LabException> {
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, LabException cause) {
-    return new FailureAnalysis(cause.getMessage(), "Fix the cause named above and start again.",
-        cause);
+    return new FailureAnalysis(
+        cause.getMessage(), "Fix the cause named above and start again.", cause);
   }
 }

@@ -74,17 +74,30 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    * @param unit the systemd unit, for restart and registration faults
    * @param section the database section, for replication and master faults
    * @param dc the datacenter of the master, for replication and master faults (default codfw)
-   * @param seconds the restart or boot duration, the replication delay, or the extra time of a
-   *     slow command
+   * @param seconds the restart or boot duration, the replication delay, or the extra time of a slow
+   *     command
    * @param count the number of attempts or pending compactions
    * @param prefix the start of the fleet commands that {@link Kind#COMMAND_SLOW} slows down
    */
-  public record Request(Kind kind, String host, String unit, String section, String dc,
-      Integer seconds, Integer count, String prefix) {
+  public record Request(
+      Kind kind,
+      String host,
+      String unit,
+      String section,
+      String dc,
+      Integer seconds,
+      Integer count,
+      String prefix) {
 
     /** A request without a command prefix. */
-    public Request(Kind kind, String host, String unit, String section, String dc,
-        Integer seconds, Integer count) {
+    public Request(
+        Kind kind,
+        String host,
+        String unit,
+        String section,
+        String dc,
+        Integer seconds,
+        Integer count) {
       this(kind, host, unit, section, dc, seconds, count, null);
     }
   }

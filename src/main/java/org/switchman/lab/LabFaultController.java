@@ -3,9 +3,8 @@ package org.switchman.lab;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.context.annotation.Profile;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.switchman.config.LabProfile;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -16,13 +15,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.switchman.config.LabProfile;
 
 /**
  * The lab's REST API (profile {@code lab}, administrators only).
  *
  * <ul>
- *   <li>{@code GET /lab/api/status}: endpoints (as in {@code lab.env}, without passwords) and
- *       sizes
+ *   <li>{@code GET /lab/api/status}: endpoints (as in {@code lab.env}, without passwords) and sizes
  *   <li>{@code GET /lab/api/faults}: the active faults
  *   <li>{@code POST /lab/api/faults} with a {@link LabFault.Request}, for example {@code
  *       {"kind":"RESTART_NEEDS_ATTEMPTS","host":"mw1001.eqiad.wmnet","unit":"php-fpm","count":3}}:

@@ -44,29 +44,44 @@ public final class LabFaults {
       case HOST_KEY_CHANGED -> hostOverride(request, LabFleet.Override.NEW_HOST_KEY);
       case HOST_SILENT -> hostOverride(request, LabFleet.Override.SILENT);
       case COMMAND_SLOW -> commandSlow(request);
-      case RESTART_SLOW -> hostFile(request, "restart." + unit(request),
-          "slow " + positive(request.seconds(), "seconds"), request.seconds() + " s");
+      case RESTART_SLOW ->
+          hostFile(
+              request,
+              "restart." + unit(request),
+              "slow " + positive(request.seconds(), "seconds"),
+              request.seconds() + " s");
       case RESTART_FAILS -> hostFile(request, "restart." + unit(request), "fail", "");
-      case RESTART_NEEDS_ATTEMPTS -> hostFile(request, "restart." + unit(request),
-          "attempts " + positive(request.count(), "count"), request.count() + " attempts");
+      case RESTART_NEEDS_ATTEMPTS ->
+          hostFile(
+              request,
+              "restart." + unit(request),
+              "attempts " + positive(request.count(), "count"),
+              request.count() + " attempts");
       case BOOT_SLOW -> bootSlow(request);
       case REGISTRATION_LOST -> hostFile(request, "registration." + unit(request), "lost", "");
       case CASSANDRA_JOINING -> hostFile(request, "cassandra-joining", "joining", "");
-      case COMPACTIONS_PENDING -> hostFile(request, "compactions",
-          Integer.toString(positive(request.count(), "count")), request.count() + " pending");
+      case COMPACTIONS_PENDING ->
+          hostFile(
+              request,
+              "compactions",
+              Integer.toString(positive(request.count(), "count")),
+              request.count() + " pending");
       case ELASTICSEARCH_YELLOW -> hostFile(request, "elasticsearch-yellow", "yellow", "");
       case REPLICATION_DELAY -> replication(request, true);
       case REPLICATION_STOPPED -> replication(request, false);
       case ETCD_DOWN -> server(request, "etcd", etcd::halt, etcd::launch);
       case DNS_DOWN -> server(request, "dns", dns::halt, dns::launch);
-      case ETCD_PARTITION -> server(request, "etcd", () -> etcd.partition(true),
-          () -> etcd.partition(false));
+      case ETCD_PARTITION ->
+          server(request, "etcd", () -> etcd.partition(true), () -> etcd.partition(false));
       case ETCD_PAUSED -> server(request, "etcd", () -> etcd.pause(true), () -> etcd.pause(false));
-      case DNS_REFUSING -> server(request, "dns", () -> dns.refuseUpdates(true),
-          () -> dns.refuseUpdates(false));
+      case DNS_REFUSING ->
+          server(request, "dns", () -> dns.refuseUpdates(true), () -> dns.refuseUpdates(false));
       case DB_MASTER_DOWN -> master(request, mariadb::halt, mariadb::launch);
-      case DB_MASTER_PAUSED -> master(request, (section, dc) -> mariadb.pause(section, dc, true),
-          (section, dc) -> mariadb.pause(section, dc, false));
+      case DB_MASTER_PAUSED ->
+          master(
+              request,
+              (section, dc) -> mariadb.pause(section, dc, true),
+              (section, dc) -> mariadb.pause(section, dc, false));
       case DB_LOCKED -> dbLocked(request);
     };
   }
@@ -136,20 +151,21 @@ public final class LabFaults {
     return record(request.kind(), fqdn, seconds + " s", () -> fleet.bootDuration(fqdn, null));
   }
 
-  private LabFault hostFile(LabFault.Request request, String name, String content,
-      String detail) {
+  private LabFault hostFile(LabFault.Request request, String name, String content, String detail) {
     String fqdn = host(request);
     fleet.writeFault(fqdn, name, content);
-    String target = name.startsWith("restart.") || name.startsWith("registration.")
-        ? fqdn + " " + name.substring(name.indexOf('.') + 1) : fqdn;
+    String target =
+        name.startsWith("restart.") || name.startsWith("registration.")
+            ? fqdn + " " + name.substring(name.indexOf('.') + 1)
+            : fqdn;
     return record(request.kind(), target, detail, () -> fleet.removeFault(fqdn, name));
   }
 
   private String section(LabFault.Request request) {
     String section = request.section();
     if (section == null || !topology.sections().contains(section)) {
-      throw new IllegalArgumentException(request.kind() + " needs a section of this lab: "
-          + topology.sections());
+      throw new IllegalArgumentException(
+          request.kind() + " needs a section of this lab: " + topology.sections());
     }
     return section;
   }
@@ -164,15 +180,18 @@ public final class LabFaults {
     String fqdn = host(request);
     int seconds = positive(request.seconds(), "seconds");
     String prefix = request.prefix();
-    if (prefix == null || prefix.isBlank() || !prefix.equals(prefix.strip())
+    if (prefix == null
+        || prefix.isBlank()
+        || !prefix.equals(prefix.strip())
         || prefix.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException(request.kind()
-          + " needs a prefix: the start of a command, one line without surrounding spaces");
+      throw new IllegalArgumentException(
+          request.kind()
+              + " needs a prefix: the start of a command, one line without surrounding spaces");
     }
     String name = "command-slow." + (ids.get() + 1);
     fleet.writeFault(fqdn, name, seconds + " " + prefix);
-    return record(request.kind(), fqdn + " " + prefix, seconds + " s",
-        () -> fleet.removeFault(fqdn, name));
+    return record(
+        request.kind(), fqdn + " " + prefix, seconds + " s", () -> fleet.removeFault(fqdn, name));
   }
 
   /** One database master, an action on it and the action that clears it. */
@@ -180,8 +199,9 @@ public final class LabFaults {
     void apply(String section, String dc);
   }
 
-  private static final java.util.Set<LabFault.Kind> MASTER_STATES = java.util.EnumSet.of(
-      LabFault.Kind.DB_MASTER_DOWN, LabFault.Kind.DB_MASTER_PAUSED, LabFault.Kind.DB_LOCKED);
+  private static final java.util.Set<LabFault.Kind> MASTER_STATES =
+      java.util.EnumSet.of(
+          LabFault.Kind.DB_MASTER_DOWN, LabFault.Kind.DB_MASTER_PAUSED, LabFault.Kind.DB_LOCKED);
 
   /**
    * A master that is down, paused or locked takes no other fault, and one that has any fault takes
@@ -189,12 +209,16 @@ public final class LabFaults {
    */
   private void requireMasterFree(LabFault.Kind kind, String target) {
     active.values().stream()
-        .filter(f -> f.target().equals(target)
-            && (MASTER_STATES.contains(kind) || MASTER_STATES.contains(f.kind())))
-        .findFirst().ifPresent(f -> {
-          throw new IllegalArgumentException("the master " + target + " already has fault "
-              + f.kind() + " (" + f.id() + ")");
-        });
+        .filter(
+            f ->
+                f.target().equals(target)
+                    && (MASTER_STATES.contains(kind) || MASTER_STATES.contains(f.kind())))
+        .findFirst()
+        .ifPresent(
+            f -> {
+              throw new IllegalArgumentException(
+                  "the master " + target + " already has fault " + f.kind() + " (" + f.id() + ")");
+            });
   }
 
   private LabFault master(LabFault.Request request, MasterAction inject, MasterAction clear) {
@@ -211,13 +235,17 @@ public final class LabFaults {
     String dc = dc(request);
     requireMasterFree(request.kind(), section + " " + dc);
     AutoCloseable lock = mariadb.lockTables(section, dc);
-    return record(request.kind(), section + " " + dc, "", () -> {
-      try {
-        lock.close();
-      } catch (Exception e) {
-        throw new LabException("cannot release the lock on " + section + " " + dc, e);
-      }
-    });
+    return record(
+        request.kind(),
+        section + " " + dc,
+        "",
+        () -> {
+          try {
+            lock.close();
+          } catch (Exception e) {
+            throw new LabException("cannot release the lock on " + section + " " + dc, e);
+          }
+        });
   }
 
   private LabFault replication(LabFault.Request request, boolean delay) {
@@ -227,22 +255,26 @@ public final class LabFaults {
     String detail = "";
     if (delay) {
       int seconds = positive(request.seconds(), "seconds");
-      mariadb.sql(section, dc,
-          "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=" + seconds + "; START SLAVE;");
+      mariadb.sql(
+          section, dc, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=" + seconds + "; START SLAVE;");
       detail = seconds + " s";
     } else {
       mariadb.sql(section, dc, "STOP SLAVE;");
     }
-    return record(request.kind(), section + " " + dc, detail,
-        () -> mariadb.sql(section, dc, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE;"));
+    return record(
+        request.kind(),
+        section + " " + dc,
+        detail,
+        () ->
+            mariadb.sql(section, dc, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE;"));
   }
 
   private LabFault server(LabFault.Request request, String name, Runnable halt, Runnable launch) {
-    java.util.Optional<LabFault> already = active.values().stream()
-        .filter(f -> f.target().equals(name)).findFirst();
+    java.util.Optional<LabFault> already =
+        active.values().stream().filter(f -> f.target().equals(name)).findFirst();
     if (already.isPresent()) {
-      throw new IllegalArgumentException(name + " already has fault " + already.get().kind()
-          + " (" + already.get().id() + ")");
+      throw new IllegalArgumentException(
+          name + " already has fault " + already.get().kind() + " (" + already.get().id() + ")");
     }
     halt.run();
     return record(request.kind(), name, "", launch);

@@ -76,7 +76,8 @@ final class LabFleet {
     this.sshDir = config.runDir().resolve("ssh");
     List<LabTopology.Host> hosts = topology.hosts();
     for (int from = 0, g = 0; from < hosts.size(); from += HOSTS_PER_SSHD, g++) {
-      Group group = new Group(g, hosts.subList(from, Math.min(hosts.size(), from + HOSTS_PER_SSHD)));
+      Group group =
+          new Group(g, hosts.subList(from, Math.min(hosts.size(), from + HOSTS_PER_SSHD)));
       groups.add(group);
       group.members.forEach(h -> groupOf.put(h.fqdn(), group));
     }
@@ -110,13 +111,15 @@ final class LabFleet {
     List<CompletableFuture<Void>> keys = new ArrayList<>();
     keys.add(CompletableFuture.runAsync(() -> keygen(clientKey(), "switchman-lab-client"), pool));
     for (Group group : groups) {
-      keys.add(CompletableFuture.runAsync(
-          () -> keygen(sshDir.resolve("host_key_" + group.index), "lab-sshd-" + group.index), pool));
+      keys.add(
+          CompletableFuture.runAsync(
+              () -> keygen(sshDir.resolve("host_key_" + group.index), "lab-sshd-" + group.index),
+              pool));
     }
     writeState();
     LabFiles.join(keys);
-    Files.writeString(sshDir.resolve("authorized_keys"),
-        Files.readString(sshDir.resolve("client_key.pub")));
+    Files.writeString(
+        sshDir.resolve("authorized_keys"), Files.readString(sshDir.resolve("client_key.pub")));
     writeKnownHosts();
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (Group group : groups) {
@@ -139,8 +142,21 @@ final class LabFleet {
   }
 
   private void keygen(Path file, String comment) {
-    processes.run("ssh-keygen", List.of(RequiredPrograms.path("ssh-keygen"), "-q", "-t", "ed25519",
-        "-N", "", "-C", comment, "-f", file.toString()), Duration.ofSeconds(20), Map.of());
+    processes.run(
+        "ssh-keygen",
+        List.of(
+            RequiredPrograms.path("ssh-keygen"),
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            comment,
+            "-f",
+            file.toString()),
+        Duration.ofSeconds(20),
+        Map.of());
   }
 
   private void writeState() throws IOException {
@@ -150,18 +166,34 @@ final class LabFleet {
       }
       Files.write(dir.resolve("fleet-command.sh"), script.readAllBytes());
     }
-    Files.writeString(dir.resolve("fleet.env"), "ETCD_ENDPOINTS=" + config.etcdEndpoint()
-        + "\nETCDCTL=" + RequiredPrograms.path("etcdctl") + "\n");
+    Files.writeString(
+        dir.resolve("fleet.env"),
+        "ETCD_ENDPOINTS="
+            + config.etcdEndpoint()
+            + "\nETCDCTL="
+            + RequiredPrograms.path("etcdctl")
+            + "\n");
     StringBuilder inventory = new StringBuilder();
     StringBuilder hosts = new StringBuilder();
     StringBuilder sshConfig = new StringBuilder();
     String now = Long.toString(System.currentTimeMillis() / 1000);
     for (LabTopology.Host host : topology.hosts()) {
-      inventory.append(host.fqdn()).append(' ').append(host.address()).append(' ')
-          .append(host.dc()).append(' ').append(host.cluster()).append('\n');
+      inventory
+          .append(host.fqdn())
+          .append(' ')
+          .append(host.address())
+          .append(' ')
+          .append(host.dc())
+          .append(' ')
+          .append(host.cluster())
+          .append('\n');
       hosts.append(host.fqdn()).append(' ').append(host.address()).append('\n');
-      sshConfig.append("Host ").append(host.fqdn()).append("\n  HostName ")
-          .append(host.address()).append('\n');
+      sshConfig
+          .append("Host ")
+          .append(host.fqdn())
+          .append("\n  HostName ")
+          .append(host.address())
+          .append('\n');
       Path state = stateDir(host.fqdn());
       Files.createDirectories(state.resolve("units"));
       Files.createDirectories(state.resolve("faults"));
@@ -169,7 +201,8 @@ final class LabFleet {
       for (String unit : host.units()) {
         // periodic maintenance jobs run in the primary datacenter only
         boolean passiveCron = unit.equals("mw-cron") && !host.dc().equals(LabTopology.PRIMARY_DC);
-        Files.writeString(state.resolve("units").resolve(unit), passiveCron ? "inactive\n" : "active\n");
+        Files.writeString(
+            state.resolve("units").resolve(unit), passiveCron ? "inactive\n" : "active\n");
       }
       StringBuilder keys = new StringBuilder();
       host.services().forEach(s -> keys.append(host.conftoolKey(s)).append('\n'));
@@ -179,9 +212,16 @@ final class LabFleet {
     }
     Files.writeString(dir.resolve("inventory"), inventory);
     Files.writeString(hostsFile(), hosts);
-    sshConfig.append("Host *\n  Port ").append(config.sshPort()).append("\n  User ").append(USER)
-        .append("\n  IdentityFile ").append(clientKey()).append("\n  IdentitiesOnly yes")
-        .append("\n  UserKnownHostsFile ").append(knownHosts())
+    sshConfig
+        .append("Host *\n  Port ")
+        .append(config.sshPort())
+        .append("\n  User ")
+        .append(USER)
+        .append("\n  IdentityFile ")
+        .append(clientKey())
+        .append("\n  IdentitiesOnly yes")
+        .append("\n  UserKnownHostsFile ")
+        .append(knownHosts())
         .append("\n  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 5\n");
     Files.writeString(sshConfig(), sshConfig);
   }
@@ -191,9 +231,18 @@ final class LabFleet {
     for (Group group : groups) {
       String key = publicKey(sshDir.resolve("host_key_" + group.index + ".pub"));
       for (LabTopology.Host host : group.members) {
-        known.append('[').append(host.fqdn()).append("]:").append(config.sshPort()).append(",[")
-            .append(host.address()).append("]:").append(config.sshPort()).append(' ')
-            .append(key).append('\n');
+        known
+            .append('[')
+            .append(host.fqdn())
+            .append("]:")
+            .append(config.sshPort())
+            .append(",[")
+            .append(host.address())
+            .append("]:")
+            .append(config.sshPort())
+            .append(' ')
+            .append(key)
+            .append('\n');
       }
     }
     Files.writeString(knownHosts(), known);
@@ -207,10 +256,17 @@ final class LabFleet {
   private String sshdConfig(List<String> addresses, Path hostKey) {
     StringBuilder conf = new StringBuilder();
     for (String address : addresses) {
-      conf.append("ListenAddress ").append(address).append(':').append(config.sshPort())
+      conf.append("ListenAddress ")
+          .append(address)
+          .append(':')
+          .append(config.sshPort())
           .append('\n');
     }
-    conf.append("HostKey ").append(hostKey).append('\n').append("""
+    conf.append("HostKey ")
+        .append(hostKey)
+        .append('\n')
+        .append(
+            """
         PidFile none
         AuthorizedKeysFile %1$s/authorized_keys
         PermitRootLogin prohibit-password
@@ -231,7 +287,8 @@ final class LabFleet {
         SetEnv SHLVL=1
         ForceCommand /bin/bash %2$s/fleet-command.sh
         LogLevel ERROR
-        """.formatted(sshDir, dir));
+        """
+                .formatted(sshDir, dir));
     return conf.toString();
   }
 
@@ -242,15 +299,19 @@ final class LabFleet {
   }
 
   private void startGroupLocked(Group group) {
-    List<String> addresses = group.members.stream()
-        .filter(h -> overrides.getOrDefault(h.fqdn(), Set.of()).isEmpty()
-            && !rebooting.contains(h.fqdn()))
-        .map(LabTopology.Host::address).toList();
+    List<String> addresses =
+        group.members.stream()
+            .filter(
+                h ->
+                    overrides.getOrDefault(h.fqdn(), Set.of()).isEmpty()
+                        && !rebooting.contains(h.fqdn()))
+            .map(LabTopology.Host::address)
+            .toList();
     if (addresses.isEmpty()) {
       return;
     }
-    group.sshd = startSshd("sshd-" + group.index, addresses,
-        sshDir.resolve("host_key_" + group.index));
+    group.sshd =
+        startSshd("sshd-" + group.index, addresses, sshDir.resolve("host_key_" + group.index));
   }
 
   private ChildProcesses.Child startSshd(String name, List<String> addresses, Path hostKey) {
@@ -261,11 +322,19 @@ final class LabFleet {
     } catch (IOException e) {
       throw new LabException("cannot write " + conf, e);
     }
-    ChildProcesses.Child sshd = processes.start(name, List.of(RequiredPrograms.path("sshd"), "-D",
-        "-e", "-f", conf.toString()), sshDir.resolve(name + ".log"), Map.of());
+    ChildProcesses.Child sshd =
+        processes.start(
+            name,
+            List.of(RequiredPrograms.path("sshd"), "-D", "-e", "-f", conf.toString()),
+            sshDir.resolve(name + ".log"),
+            Map.of());
     // sshd binds every ListenAddress before it accepts anything: one banner proves them all
     String first = addresses.get(0);
-    Readiness.await("sshd on " + first, Duration.ofSeconds(15), sshd, sshDir.resolve(name + ".log"),
+    Readiness.await(
+        "sshd on " + first,
+        Duration.ofSeconds(15),
+        sshd,
+        sshDir.resolve(name + ".log"),
         () -> Readiness.sshBanner(first, config.sshPort()));
     return sshd;
   }
@@ -281,8 +350,8 @@ final class LabFleet {
   }
 
   /**
-   * Takes a host's address away from its group sshd and makes it behave as the override says.
-   * The other hosts of the group are unreachable for the few milliseconds of the sshd restart.
+   * Takes a host's address away from its group sshd and makes it behave as the override says. The
+   * other hosts of the group are unreachable for the few milliseconds of the sshd restart.
    */
   synchronized void override(String fqdn, Override kind) {
     LabTopology.Host host = topology.host(fqdn);
@@ -293,10 +362,11 @@ final class LabFleet {
       List<ProcessHandle> sessions = sessionsOf(groupOf.get(fqdn), host.address());
       restartGroup(groupOf.get(fqdn));
       // a host that goes away takes its open connections with it, as a real one would
-      sessions.forEach(session -> {
-        session.descendants().forEach(ProcessHandle::destroyForcibly);
-        session.destroyForcibly();
-      });
+      sessions.forEach(
+          session -> {
+            session.descendants().forEach(ProcessHandle::destroyForcibly);
+            session.destroyForcibly();
+          });
     } else {
       closeOverrideResources(fqdn);
     }
@@ -314,9 +384,13 @@ final class LabFleet {
     long parent = group.sshd.pid();
     String listing;
     try {
-      Process ss = new ProcessBuilder("ss", "-Htnp", "state", "established", "src",
-          address + ":" + config.sshPort()).redirectErrorStream(true).start();
-      listing = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Process ss =
+          new ProcessBuilder(
+                  "ss", "-Htnp", "state", "established", "src", address + ":" + config.sshPort())
+              .redirectErrorStream(true)
+              .start();
+      listing =
+          new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       ss.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (IOException e) {
       return List.of();
@@ -415,8 +489,8 @@ final class LabFleet {
   }
 
   /**
-   * A listener that accepts every connection and keeps it open without a word, as a host whose
-   * sshd hangs before its banner: clients connect, then wait until their own timeout.
+   * A listener that accepts every connection and keeps it open without a word, as a host whose sshd
+   * hangs before its banner: clients connect, then wait until their own timeout.
    */
   private AutoCloseable silent(String address) {
     ServerSocket server;
@@ -427,15 +501,18 @@ final class LabFleet {
       throw new LabException("cannot make " + address + " silent: " + e.getMessage(), e);
     }
     List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread acceptor = new Thread(() -> {
-      while (!server.isClosed()) {
-        try {
-          accepted.add(server.accept());
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    }, "lab-silent-" + address);
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  accepted.add(server.accept());
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            },
+            "lab-silent-" + address);
     acceptor.setDaemon(true);
     acceptor.start();
     return () -> {

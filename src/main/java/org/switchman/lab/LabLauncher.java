@@ -33,8 +33,10 @@ public final class LabLauncher {
       switch (list.get(i)) {
         case "--data-dir" -> config = LabConfig.demo(Path.of(list.get(++i)));
         case "--tests" -> config = LabConfig.forTests(Path.of(list.get(++i)));
-        case "--relocate" -> config = config.relocated(Path.of(list.get(i + 1)), list.get(i + 2),
-            Integer.parseInt(list.get(i + 3)));
+        case "--relocate" ->
+            config =
+                config.relocated(
+                    Path.of(list.get(i + 1)), list.get(i + 2), Integer.parseInt(list.get(i + 3)));
         case "--fleet-size" -> config = config.withFleetSize(Integer.parseInt(list.get(++i)));
         case "--sections" -> config = config.withSections(List.of(list.get(++i).split(",")));
         case "--prod-like" -> config = config.prodLike();

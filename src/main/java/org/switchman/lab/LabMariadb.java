@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MariaDB masters: one per section and DC, GTID circular replication between the two masters
- * of a section, {@code pt-heartbeat} on each, and a write load per section.
+ * The MariaDB masters: one per section and DC, GTID circular replication between the two masters of
+ * a section, {@code pt-heartbeat} on each, and a write load per section.
  *
  * <p>Heartbeat rows carry {@code datacenter} and {@code shard} columns as in production: each
  * master's table gives them its own DC and section as column defaults, and row-based replication
@@ -60,11 +60,16 @@ final class LabMariadb {
     this.dir = config.runDir().resolve("mysql");
     for (String section : config.sections()) {
       for (String dc : LabTopology.DATACENTERS) {
-        int serverId = 1000 * LabTopology.dcDigit(dc) + LabTopology.ALL_SECTIONS.indexOf(section)
-            + 1;
-        instances.add(new Instance(section, dc, config.mysqlPort(section, dc), serverId,
-            dir.resolve(section + "-" + dc),
-            config.socketDir().resolve("mysql-" + section + "-" + dc + ".sock")));
+        int serverId =
+            1000 * LabTopology.dcDigit(dc) + LabTopology.ALL_SECTIONS.indexOf(section) + 1;
+        instances.add(
+            new Instance(
+                section,
+                dc,
+                config.mysqlPort(section, dc),
+                serverId,
+                dir.resolve(section + "-" + dc),
+                config.socketDir().resolve("mysql-" + section + "-" + dc + ".sock")));
       }
     }
   }
@@ -74,9 +79,12 @@ final class LabMariadb {
   }
 
   Instance instance(String section, String dc) {
-    return instances.stream().filter(i -> i.section().equals(section) && i.dc().equals(dc))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException(
-            "no lab master for section " + section + " in " + dc));
+    return instances.stream()
+        .filter(i -> i.section().equals(section) && i.dc().equals(dc))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException("no lab master for section " + section + " in " + dc));
   }
 
   /** Starts every master in parallel, then pt-heartbeat on each. */
@@ -86,10 +94,20 @@ final class LabMariadb {
     Path template = template();
     LOG.atDebug().log(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     Path adminCnf = dir.resolve("admin.cnf");
-    LabFiles.writeSecret(adminCnf, "[client]\nuser=" + ADMIN_USER + "\npassword="
-        + secrets.mysqlAdminPassword() + "\nhost=127.0.0.1\n");
-    LabFiles.writeSecret(dir.resolve("heartbeat.cnf"), "[client]\nuser=" + HEARTBEAT_USER
-        + "\npassword=" + secrets.mysqlHeartbeatPassword() + "\n");
+    LabFiles.writeSecret(
+        adminCnf,
+        "[client]\nuser="
+            + ADMIN_USER
+            + "\npassword="
+            + secrets.mysqlAdminPassword()
+            + "\nhost=127.0.0.1\n");
+    LabFiles.writeSecret(
+        dir.resolve("heartbeat.cnf"),
+        "[client]\nuser="
+            + HEARTBEAT_USER
+            + "\npassword="
+            + secrets.mysqlHeartbeatPassword()
+            + "\n");
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (Instance instance : instances) {
       started.add(CompletableFuture.runAsync(() -> startInstance(instance, template), pool));
@@ -100,12 +118,24 @@ final class LabMariadb {
   }
 
   private void startHeartbeat(Instance instance) {
-    heartbeats.put(instance, processes.start("pt-heartbeat " + instance.section() + "-"
-        + instance.dc(), List.of(
-        RequiredPrograms.path("pt-heartbeat"), "--update", "--replace", "--utc",
-        "--interval", "0.5", "--database", "heartbeat", "--table", "heartbeat",
-        "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
-        instance.dir().resolve("pt-heartbeat.log"), Map.of()));
+    heartbeats.put(
+        instance,
+        processes.start(
+            "pt-heartbeat " + instance.section() + "-" + instance.dc(),
+            List.of(
+                RequiredPrograms.path("pt-heartbeat"),
+                "--update",
+                "--replace",
+                "--utc",
+                "--interval",
+                "0.5",
+                "--database",
+                "heartbeat",
+                "--table",
+                "heartbeat",
+                "F=" + dir.resolve("heartbeat.cnf") + ",h=127.0.0.1,P=" + instance.port()),
+            instance.dir().resolve("pt-heartbeat.log"),
+            Map.of()));
   }
 
   /** Stops one master and its pt-heartbeat, keeping the data. */
@@ -134,12 +164,19 @@ final class LabMariadb {
     } catch (IOException e) {
       throw new LabException("cannot write " + cnf, e);
     }
-    ChildProcesses.Child server = processes.start("mariadbd " + section + "-" + dc, List.of(
-        RequiredPrograms.path("mariadbd"), "--defaults-file=" + cnf),
-        instance.dir().resolve("stdout.log"), Map.of());
+    ChildProcesses.Child server =
+        processes.start(
+            "mariadbd " + section + "-" + dc,
+            List.of(RequiredPrograms.path("mariadbd"), "--defaults-file=" + cnf),
+            instance.dir().resolve("stdout.log"),
+            Map.of());
     servers.put(instance, server);
-    Readiness.await("MariaDB " + section + "-" + dc, Duration.ofSeconds(30), server,
-        instance.errorLog(), () -> Readiness.mysqlHandshake(instance.port()));
+    Readiness.await(
+        "MariaDB " + section + "-" + dc,
+        Duration.ofSeconds(30),
+        server,
+        instance.errorLog(),
+        () -> Readiness.mysqlHandshake(instance.port()));
     startHeartbeat(instance);
   }
 
@@ -163,18 +200,36 @@ final class LabMariadb {
    */
   AutoCloseable lockTables(String section, String dc) {
     Instance instance = instance(section, dc);
-    sql(section, dc, "SET sql_log_bin=0; CREATE DATABASE IF NOT EXISTS lab_fault;"
-        + " CREATE TABLE IF NOT EXISTS lab_fault.locked (id INT);");
-    ChildProcesses.Child holder = processes.start("lock holder " + section + "-" + dc,
-        List.of(RequiredPrograms.path("mariadb"), "--defaults-extra-file="
-            + dir.resolve("admin.cnf"), "--port=" + instance.port(), "--batch", "-e",
-            "LOCK TABLES lab_fault.locked WRITE; SELECT SLEEP(31536000) AS " + LOCK_MARKER + ";"),
-        instance.dir().resolve("lock-holder.log"), Map.of());
-    String find = "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%AS "
-        + LOCK_MARKER + "%' AND ID <> CONNECTION_ID()";
+    sql(
+        section,
+        dc,
+        "SET sql_log_bin=0; CREATE DATABASE IF NOT EXISTS lab_fault;"
+            + " CREATE TABLE IF NOT EXISTS lab_fault.locked (id INT);");
+    ChildProcesses.Child holder =
+        processes.start(
+            "lock holder " + section + "-" + dc,
+            List.of(
+                RequiredPrograms.path("mariadb"),
+                "--defaults-extra-file=" + dir.resolve("admin.cnf"),
+                "--port=" + instance.port(),
+                "--batch",
+                "-e",
+                "LOCK TABLES lab_fault.locked WRITE; SELECT SLEEP(31536000) AS "
+                    + LOCK_MARKER
+                    + ";"),
+            instance.dir().resolve("lock-holder.log"),
+            Map.of());
+    String find =
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%AS "
+            + LOCK_MARKER
+            + "%' AND ID <> CONNECTION_ID()";
     try {
-      Readiness.await("lock on " + section + "-" + dc, Duration.ofSeconds(10), holder,
-          instance.dir().resolve("lock-holder.log"), () -> !sql(section, dc, find).isBlank());
+      Readiness.await(
+          "lock on " + section + "-" + dc,
+          Duration.ofSeconds(10),
+          holder,
+          instance.dir().resolve("lock-holder.log"),
+          () -> !sql(section, dc, find).isBlank());
     } catch (LabException e) {
       processes.stop(holder, Duration.ofSeconds(3));
       throw e;
@@ -193,22 +248,38 @@ final class LabMariadb {
   private void startInstance(Instance instance, Path template) {
     try {
       Files.createDirectories(instance.dir());
-      processes.run("copy template datadir", List.of("cp", "-a", "--reflink=auto",
-          template.toString(), instance.dir().resolve("data").toString()), Duration.ofSeconds(60),
+      processes.run(
+          "copy template datadir",
+          List.of(
+              "cp",
+              "-a",
+              "--reflink=auto",
+              template.toString(),
+              instance.dir().resolve("data").toString()),
+          Duration.ofSeconds(60),
           Map.of());
       LabFiles.writeSecret(instance.dir().resolve("init.sql"), initSql(instance));
       Files.writeString(instance.dir().resolve("my.cnf"), myCnf(instance));
     } catch (IOException e) {
-      throw new LabException("cannot prepare MariaDB " + instance.section() + "-" + instance.dc(),
-          e);
+      throw new LabException(
+          "cannot prepare MariaDB " + instance.section() + "-" + instance.dc(), e);
     }
     LOG.atTrace().log(() -> "copied " + instance.section() + "-" + instance.dc());
-    ChildProcesses.Child server = processes.start("mariadbd " + instance.section() + "-"
-        + instance.dc(), List.of(RequiredPrograms.path("mariadbd"), "--defaults-file="
-        + instance.dir().resolve("my.cnf")), instance.dir().resolve("stdout.log"), Map.of());
+    ChildProcesses.Child server =
+        processes.start(
+            "mariadbd " + instance.section() + "-" + instance.dc(),
+            List.of(
+                RequiredPrograms.path("mariadbd"),
+                "--defaults-file=" + instance.dir().resolve("my.cnf")),
+            instance.dir().resolve("stdout.log"),
+            Map.of());
     servers.put(instance, server);
-    Readiness.await("MariaDB " + instance.section() + "-" + instance.dc(), Duration.ofSeconds(30),
-        server, instance.errorLog(), () -> Readiness.mysqlHandshake(instance.port()));
+    Readiness.await(
+        "MariaDB " + instance.section() + "-" + instance.dc(),
+        Duration.ofSeconds(30),
+        server,
+        instance.errorLog(),
+        () -> Readiness.mysqlHandshake(instance.port()));
   }
 
   /**
@@ -217,15 +288,24 @@ final class LabMariadb {
    * @param versionOutput what {@code mariadbd --version} prints
    */
   static Path cachedTemplate(LabConfig config, String versionOutput) {
-    String version = versionOutput.replaceAll(".*Ver ([^ ]+).*(?s)", "$1").strip()
-        .replaceAll("[^A-Za-z0-9._-]", "_");
+    String version =
+        versionOutput
+            .replaceAll(".*Ver ([^ ]+).*(?s)", "$1")
+            .strip()
+            .replaceAll("[^A-Za-z0-9._-]", "_");
     return config.templateCacheDir().resolve("mariadb-" + version + "-" + TEMPLATE_LAYOUT);
   }
 
   /** The template datadir, built once per MariaDB version and cached. */
   private Path template() throws IOException {
-    Path cached = cachedTemplate(config, processes.run("mariadbd --version",
-        List.of(RequiredPrograms.path("mariadbd"), "--version"), Duration.ofSeconds(10), Map.of()));
+    Path cached =
+        cachedTemplate(
+            config,
+            processes.run(
+                "mariadbd --version",
+                List.of(RequiredPrograms.path("mariadbd"), "--version"),
+                Duration.ofSeconds(10),
+                Map.of()));
     if (Files.isDirectory(cached.resolve("mysql"))) {
       return cached;
     }
@@ -233,17 +313,28 @@ final class LabMariadb {
     try (var stale = Files.list(config.templateCacheDir())) {
       // left behind by a build that was killed (a build takes seconds, not minutes)
       long cutoff = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-      stale.filter(p -> p.getFileName().toString().startsWith("building-"))
+      stale
+          .filter(p -> p.getFileName().toString().startsWith("building-"))
           .filter(p -> p.toFile().lastModified() < cutoff)
           .forEach(LabFiles::deleteTree);
     }
     Path building = Files.createTempDirectory(config.templateCacheDir(), "building-");
     try {
-      processes.run("mariadb-install-db", List.of(RequiredPrograms.path("mariadb-install-db"),
-          "--no-defaults", "--datadir=" + building, "--user=root", "--skip-test-db",
-          "--auth-root-authentication-method=socket", "--innodb-log-file-size=4M",
-          "--innodb-buffer-pool-size=8M", "--innodb-data-file-path=ibdata1:4M:autoextend",
-          "--innodb-autoextend-increment=1"), Duration.ofSeconds(120), Map.of());
+      processes.run(
+          "mariadb-install-db",
+          List.of(
+              RequiredPrograms.path("mariadb-install-db"),
+              "--no-defaults",
+              "--datadir=" + building,
+              "--user=root",
+              "--skip-test-db",
+              "--auth-root-authentication-method=socket",
+              "--innodb-log-file-size=4M",
+              "--innodb-buffer-pool-size=8M",
+              "--innodb-data-file-path=ibdata1:4M:autoextend",
+              "--innodb-autoextend-increment=1"),
+          Duration.ofSeconds(120),
+          Map.of());
       try {
         Files.move(building, cached, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException raced) {
@@ -304,28 +395,46 @@ final class LabMariadb {
         table_open_cache=256
         key_buffer_size=1M
         thread_cache_size=4
-        """.formatted(i.dir(), i.port(), i.serverId(), d, primary ? "OFF" : "ON", i.socket(),
-            i.errorLog());
+        """
+        .formatted(
+            i.dir(), i.port(), i.serverId(), d, primary ? "OFF" : "ON", i.socket(), i.errorLog());
   }
 
   private String initSql(Instance i) {
-    Instance peer = instances.stream()
-        .filter(o -> o.section().equals(i.section()) && !o.dc().equals(i.dc())).findFirst()
-        .orElseThrow();
-    String load = "INSERT INTO wiki.edits (dc, section, payload) VALUES "
-        + ("('" + i.dc() + "', '" + i.section() + "', REPEAT('x', 200)), ").repeat(4)
-        + "('" + i.dc() + "', '" + i.section() + "', REPEAT('x', 200))";
+    Instance peer =
+        instances.stream()
+            .filter(o -> o.section().equals(i.section()) && !o.dc().equals(i.dc()))
+            .findFirst()
+            .orElseThrow();
+    String load =
+        "INSERT INTO wiki.edits (dc, section, payload) VALUES "
+            + ("('" + i.dc() + "', '" + i.section() + "', REPEAT('x', 200)), ").repeat(4)
+            + "('"
+            + i.dc()
+            + "', '"
+            + i.section()
+            + "', REPEAT('x', 200))";
     // one statement per line: the server reads init_file line by line
-    return String.join("\n",
+    return String.join(
+        "\n",
         "SET sql_log_bin=0;",
-        "CREATE USER '" + ADMIN_USER + "'@'%' IDENTIFIED BY '" + secrets.mysqlAdminPassword()
+        "CREATE USER '"
+            + ADMIN_USER
+            + "'@'%' IDENTIFIED BY '"
+            + secrets.mysqlAdminPassword()
             + "';",
         "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'%' WITH GRANT OPTION;",
-        "CREATE USER '" + HEARTBEAT_USER + "'@'%' IDENTIFIED BY '"
-            + secrets.mysqlHeartbeatPassword() + "';",
+        "CREATE USER '"
+            + HEARTBEAT_USER
+            + "'@'%' IDENTIFIED BY '"
+            + secrets.mysqlHeartbeatPassword()
+            + "';",
         "GRANT ALL PRIVILEGES ON *.* TO '" + HEARTBEAT_USER + "'@'%';",
-        "CREATE USER '" + REPLICATION_USER + "'@'%' IDENTIFIED BY '"
-            + secrets.mysqlReplicationPassword() + "';",
+        "CREATE USER '"
+            + REPLICATION_USER
+            + "'@'%' IDENTIFIED BY '"
+            + secrets.mysqlReplicationPassword()
+            + "';",
         "GRANT REPLICATION SLAVE ON *.* TO '" + REPLICATION_USER + "'@'%';",
         "CREATE USER '" + APP_USER + "'@'%' IDENTIFIED BY '" + secrets.mysqlAppPassword() + "';",
         "CREATE DATABASE wiki;",
@@ -339,13 +448,25 @@ final class LabMariadb {
             + " position BIGINT UNSIGNED DEFAULT NULL,"
             + " relay_master_log_file VARCHAR(255) DEFAULT NULL,"
             + " exec_master_log_pos BIGINT UNSIGNED DEFAULT NULL,"
-            + " shard VARCHAR(10) NOT NULL DEFAULT '" + i.section() + "',"
-            + " datacenter VARCHAR(5) NOT NULL DEFAULT '" + i.dc() + "');",
-        "CREATE DEFINER='" + APP_USER + "'@'%' EVENT wiki.write_load ON SCHEDULE EVERY 1 SECOND"
-            + " DO BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; " + load + "; END;",
-        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + peer.port()
-            + ", MASTER_USER='" + REPLICATION_USER + "', MASTER_PASSWORD='"
-            + secrets.mysqlReplicationPassword() + "', MASTER_USE_GTID=slave_pos,"
+            + " shard VARCHAR(10) NOT NULL DEFAULT '"
+            + i.section()
+            + "',"
+            + " datacenter VARCHAR(5) NOT NULL DEFAULT '"
+            + i.dc()
+            + "');",
+        "CREATE DEFINER='"
+            + APP_USER
+            + "'@'%' EVENT wiki.write_load ON SCHEDULE EVERY 1 SECOND"
+            + " DO BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; "
+            + load
+            + "; END;",
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+            + peer.port()
+            + ", MASTER_USER='"
+            + REPLICATION_USER
+            + "', MASTER_PASSWORD='"
+            + secrets.mysqlReplicationPassword()
+            + "', MASTER_USE_GTID=slave_pos,"
             + " MASTER_CONNECT_RETRY=1;",
         "START SLAVE;",
         "");
@@ -358,8 +479,17 @@ final class LabMariadb {
    */
   String sql(String section, String dc, String statements) {
     Instance instance = instance(section, dc);
-    return processes.run("mariadb " + section + "-" + dc, List.of(RequiredPrograms.path("mariadb"),
-        "--defaults-extra-file=" + dir.resolve("admin.cnf"), "--port=" + instance.port(),
-        "--batch", "--skip-column-names", "-e", statements), Duration.ofSeconds(30), Map.of());
+    return processes.run(
+        "mariadb " + section + "-" + dc,
+        List.of(
+            RequiredPrograms.path("mariadb"),
+            "--defaults-extra-file=" + dir.resolve("admin.cnf"),
+            "--port=" + instance.port(),
+            "--batch",
+            "--skip-column-names",
+            "-e",
+            statements),
+        Duration.ofSeconds(30),
+        Map.of());
   }
 }

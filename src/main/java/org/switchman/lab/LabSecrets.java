@@ -7,12 +7,20 @@ import java.util.Base64;
  * Secrets generated for one lab start. They go only into lab files with mode 0600 and are never
  * logged; {@link #toString()} hides them.
  */
-record LabSecrets(String mysqlAdminPassword, String mysqlAppPassword,
-    String mysqlHeartbeatPassword, String mysqlReplicationPassword, String tsigSecret) {
+record LabSecrets(
+    String mysqlAdminPassword,
+    String mysqlAppPassword,
+    String mysqlHeartbeatPassword,
+    String mysqlReplicationPassword,
+    String tsigSecret) {
 
   static LabSecrets generate() {
     SecureRandom random = new SecureRandom();
-    return new LabSecrets(password(random), password(random), password(random), password(random),
+    return new LabSecrets(
+        password(random),
+        password(random),
+        password(random),
+        password(random),
         Base64.getEncoder().encodeToString(bytes(random, 32)));
   }
 

@@ -33,6 +33,7 @@ final class LabSocketDir {
   static final Path PARENT = Path.of("/tmp");
   static final String PREFIX = "switchman-lab-";
   private static final String OWNER = "owner";
+
   /** A directory without its owner file is being created, unless it is older than this. */
   private static final Duration CREATION = Duration.ofMinutes(1);
 
@@ -41,8 +42,9 @@ final class LabSocketDir {
   /** The directory of the lab that lives in {@code labDir}. */
   static Path of(Path labDir) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(labDir.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(labDir.toString().getBytes(StandardCharsets.UTF_8));
       return PARENT.resolve(PREFIX + HexFormat.of().formatHex(hash, 0, 6));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -60,17 +62,29 @@ final class LabSocketDir {
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Path owner = dir.resolve(OWNER);
       String who = Files.exists(owner) ? Files.readAllLines(owner).get(0) : "starting";
-      throw new LabException("a lab in " + labDir + " is already running (" + who
-          + ", sockets in " + dir
-          + "): stop it first, or give this lab another directory (switchman.data-dir or"
-          + " switchman.lab.dir)");
+      throw new LabException(
+          "a lab in "
+              + labDir
+              + " is already running ("
+              + who
+              + ", sockets in "
+              + dir
+              + "): stop it first, or give this lab another directory (switchman.data-dir or"
+              + " switchman.lab.dir)");
     }
-    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     ProcessHandle self = ProcessHandle.current();
-    Files.writeString(dir.resolve(OWNER), "pid " + self.pid() + "\n"
-        + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n" + labDir + "\n");
+    Files.writeString(
+        dir.resolve(OWNER),
+        "pid "
+            + self.pid()
+            + "\n"
+            + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L)
+            + "\n"
+            + labDir
+            + "\n");
   }
 
   /** Removes every lab socket directory whose owner no longer runs. */
@@ -91,7 +105,8 @@ final class LabSocketDir {
   static boolean stale(Path dir) throws IOException {
     Path owner = dir.resolve(OWNER);
     if (!Files.exists(owner)) {
-      return Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()
+      return Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS)
+          .toInstant()
           .isBefore(Instant.now().minus(CREATION));
     }
     List<String> lines = Files.readAllLines(owner);
@@ -105,7 +120,12 @@ final class LabSocketDir {
       return true;
     }
     // the same PID given to another process later has another start time
-    return process.get().info().startInstant().map(Instant::toEpochMilli)
-        .map(time -> started != 0 && time != started).orElse(false);
+    return process
+        .get()
+        .info()
+        .startInstant()
+        .map(Instant::toEpochMilli)
+        .map(time -> started != 0 && time != started)
+        .orElse(false);
   }
 }

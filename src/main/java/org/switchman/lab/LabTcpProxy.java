@@ -37,8 +37,8 @@ final class LabTcpProxy implements AutoCloseable {
       server.setReuseAddress(true);
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
     } catch (IOException e) {
-      throw new LabException("cannot listen on 127.0.0.1:" + port + " for " + name + ": "
-          + e.getMessage(), e);
+      throw new LabException(
+          "cannot listen on 127.0.0.1:" + port + " for " + name + ": " + e.getMessage(), e);
     }
     daemon("lab-proxy-" + name, this::acceptLoop).start();
   }
@@ -80,8 +80,8 @@ final class LabTcpProxy implements AutoCloseable {
   private void connect(Socket client) {
     Socket backend = new Socket();
     try {
-      backend.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-          backendPort.getAsInt()), 2000);
+      backend.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), backendPort.getAsInt()), 2000);
     } catch (IOException e) {
       closeQuietly(backend);
       open.remove(client);
@@ -95,7 +95,8 @@ final class LabTcpProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16384];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         out.write(buffer, 0, n);

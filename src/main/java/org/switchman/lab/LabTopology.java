@@ -44,8 +44,15 @@ public final class LabTopology {
    * @param weight its conftool weight
    * @param pooled its initial conftool pooled state
    */
-  public record Host(String fqdn, String address, String dc, String cluster, List<String> services,
-      List<String> units, int weight, String pooled) {
+  public record Host(
+      String fqdn,
+      String address,
+      String dc,
+      String cluster,
+      List<String> services,
+      List<String> units,
+      int weight,
+      String pooled) {
 
     /** The conftool key of one of its services. */
     public String conftoolKey(String service) {
@@ -53,8 +60,14 @@ public final class LabTopology {
     }
   }
 
-  private record Role(String cluster, String prefix, int perDc, List<String> services,
-      List<String> units, int weight, String pooled) {}
+  private record Role(
+      String cluster,
+      String prefix,
+      int perDc,
+      List<String> services,
+      List<String> units,
+      int weight,
+      String pooled) {}
 
   private final List<Host> hosts;
   private final List<String> sections;
@@ -62,32 +75,94 @@ public final class LabTopology {
   /** Builds the topology of a lab configuration. */
   public LabTopology(LabConfig config) {
     this.sections = config.sections();
-    List<Role> fixed = List.of(
-        new Role("api_appserver", "mw", 2, List.of("apache2", "nginx"),
-            List.of("php-fpm", "apache2", "nginx", "envoyproxy"), 30, "yes"),
-        new Role("jobrunner", "mw", 2, List.of("jobrunner"),
-            List.of("php-fpm", "apache2", "jobrunner", "jobchron", "envoyproxy"), 20, "yes"),
-        new Role("videoscaler", "mw", 1, List.of("videoscaler"),
-            List.of("php-fpm", "apache2", "jobrunner", "envoyproxy"), 10, "yes"),
-        new Role("parsoid", "wtp", 2, List.of("parsoid-php"),
-            List.of("php-fpm", "apache2", "envoyproxy"), 10, "yes"),
-        new Role("maintenance", "mwmaint", 1, List.of("mwmaint"),
-            List.of("php-fpm", "mw-cron", "envoyproxy"), 1, "inactive"),
-        new Role("aqs", "aqs", 3, List.of("aqs", "cassandra"), List.of("cassandra", "aqs"), 10,
-            "yes"),
-        new Role("elasticsearch", "elastic", 3, List.of("elasticsearch"),
-            List.of("elasticsearch", "nginx"), 10, "yes"),
-        new Role("zookeeper", "conf", 3, List.of("zookeeper"), List.of("zookeeper", "etcd"), 10,
-            "yes"),
-        new Role("kafka", "kafka", 3, List.of("kafka"), List.of("kafka"), 10, "yes"),
-        new Role("mysql", "db", sections.size(), List.of(), List.of("mariadb", "pt-heartbeat"), 0,
-            "no"));
+    List<Role> fixed =
+        List.of(
+            new Role(
+                "api_appserver",
+                "mw",
+                2,
+                List.of("apache2", "nginx"),
+                List.of("php-fpm", "apache2", "nginx", "envoyproxy"),
+                30,
+                "yes"),
+            new Role(
+                "jobrunner",
+                "mw",
+                2,
+                List.of("jobrunner"),
+                List.of("php-fpm", "apache2", "jobrunner", "jobchron", "envoyproxy"),
+                20,
+                "yes"),
+            new Role(
+                "videoscaler",
+                "mw",
+                1,
+                List.of("videoscaler"),
+                List.of("php-fpm", "apache2", "jobrunner", "envoyproxy"),
+                10,
+                "yes"),
+            new Role(
+                "parsoid",
+                "wtp",
+                2,
+                List.of("parsoid-php"),
+                List.of("php-fpm", "apache2", "envoyproxy"),
+                10,
+                "yes"),
+            new Role(
+                "maintenance",
+                "mwmaint",
+                1,
+                List.of("mwmaint"),
+                List.of("php-fpm", "mw-cron", "envoyproxy"),
+                1,
+                "inactive"),
+            new Role(
+                "aqs",
+                "aqs",
+                3,
+                List.of("aqs", "cassandra"),
+                List.of("cassandra", "aqs"),
+                10,
+                "yes"),
+            new Role(
+                "elasticsearch",
+                "elastic",
+                3,
+                List.of("elasticsearch"),
+                List.of("elasticsearch", "nginx"),
+                10,
+                "yes"),
+            new Role(
+                "zookeeper",
+                "conf",
+                3,
+                List.of("zookeeper"),
+                List.of("zookeeper", "etcd"),
+                10,
+                "yes"),
+            new Role("kafka", "kafka", 3, List.of("kafka"), List.of("kafka"), 10, "yes"),
+            new Role(
+                "mysql",
+                "db",
+                sections.size(),
+                List.of(),
+                List.of("mariadb", "pt-heartbeat"),
+                0,
+                "no"));
     int fixedPerDc = fixed.stream().mapToInt(Role::perDc).sum();
-    int appserversPerDc = config.fleetSize() == 0 ? 4
-        : Math.max(1, (config.fleetSize() - 2 * fixedPerDc) / 2);
+    int appserversPerDc =
+        config.fleetSize() == 0 ? 4 : Math.max(1, (config.fleetSize() - 2 * fixedPerDc) / 2);
     List<Role> roles = new ArrayList<>();
-    roles.add(new Role("appserver", "mw", appserversPerDc, List.of("apache2", "nginx"),
-        List.of("php-fpm", "apache2", "nginx", "envoyproxy"), 30, "yes"));
+    roles.add(
+        new Role(
+            "appserver",
+            "mw",
+            appserversPerDc,
+            List.of("apache2", "nginx"),
+            List.of("php-fpm", "apache2", "nginx", "envoyproxy"),
+            30,
+            "yes"));
     roles.addAll(fixed);
 
     List<Host> all = new ArrayList<>();
@@ -100,8 +175,16 @@ public final class LabTopology {
           int number = counters.merge(role.prefix(), 1, Integer::sum);
           String fqdn = role.prefix() + (digit * 1000 + number) + "." + dc + ".wmnet";
           String address = config.loopbackNetwork() + "." + (index / 250) + "." + (index % 250 + 1);
-          all.add(new Host(fqdn, address, dc, role.cluster(), role.services(), role.units(),
-              role.weight(), role.pooled()));
+          all.add(
+              new Host(
+                  fqdn,
+                  address,
+                  dc,
+                  role.cluster(),
+                  role.services(),
+                  role.units(),
+                  role.weight(),
+                  role.pooled()));
           index++;
         }
       }
@@ -130,14 +213,16 @@ public final class LabTopology {
 
   /** The fleet host that stands for the master of a section in a DC (for puppet runs). */
   public Host dbMasterHost(String section, String dc) {
-    List<Host> dbs = hosts.stream().filter(h -> h.dc().equals(dc) && h.cluster().equals("mysql"))
-        .toList();
+    List<Host> dbs =
+        hosts.stream().filter(h -> h.dc().equals(dc) && h.cluster().equals("mysql")).toList();
     return dbs.get(sections.indexOf(section));
   }
 
   /** The host with this FQDN. */
   public Host host(String fqdn) {
-    return hosts.stream().filter(h -> h.fqdn().equals(fqdn)).findFirst()
+    return hosts.stream()
+        .filter(h -> h.fqdn().equals(fqdn))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown lab host " + fqdn));
   }
 

@@ -70,11 +70,18 @@ final class PortHolders {
 
   /** Parses the lines of a /proc/net/{tcp,udp}[6] table, header included. */
   static List<Socket> parse(List<String> lines) {
-    return lines.stream().skip(1).map(String::trim).filter(line -> !line.isEmpty())
-        .map(line -> line.split("\\s+")).filter(fields -> fields.length > 9)
-        .map(fields -> new Socket(
-            Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16),
-            fields[3].toUpperCase(Locale.ROOT), Long.parseLong(fields[9])))
+    return lines.stream()
+        .skip(1)
+        .map(String::trim)
+        .filter(line -> !line.isEmpty())
+        .map(line -> line.split("\\s+"))
+        .filter(fields -> fields.length > 9)
+        .map(
+            fields ->
+                new Socket(
+                    Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16),
+                    fields[3].toUpperCase(Locale.ROOT),
+                    Long.parseLong(fields[9])))
         .toList();
   }
 
@@ -82,8 +89,8 @@ final class PortHolders {
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
       for (Path fd : fds) {
         String target = readLink(fd);
-        if (target.startsWith("socket:[") && inodes.contains(
-            Long.parseLong(target.substring(8, target.length() - 1)))) {
+        if (target.startsWith("socket:[")
+            && inodes.contains(Long.parseLong(target.substring(8, target.length() - 1)))) {
           return true;
         }
       }
@@ -103,8 +110,8 @@ final class PortHolders {
 
   private static String commandLine(Path process) {
     try (InputStream in = Files.newInputStream(process.resolve("cmdline"))) {
-      String line = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace('\0', ' ')
-          .strip();
+      String line =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8).replace('\0', ' ').strip();
       return line.length() > 160 ? line.substring(0, 160) + "…" : line;
     } catch (IOException e) {
       return "?";

@@ -27,16 +27,21 @@ final class Readiness {
    * @param log the server's log, whose last lines the error carries
    * @throws LabException naming the server, why it is not ready, and the end of its log
    */
-  static void await(String what, Duration timeout, ChildProcesses.Child child, Path log,
-      BooleanSupplier probe) {
+  static void await(
+      String what, Duration timeout, ChildProcesses.Child child, Path log, BooleanSupplier probe) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (probe.getAsBoolean()) {
         return;
       }
       if (child != null && !child.alive()) {
-        throw new LabException(what + ": " + child.name() + " exited with code "
-            + child.process().exitValue() + logEnd(log));
+        throw new LabException(
+            what
+                + ": "
+                + child.name()
+                + " exited with code "
+                + child.process().exitValue()
+                + logEnd(log));
       }
       if (System.nanoTime() > deadline) {
         throw new LabException(what + " not ready after " + timeout + logEnd(log));
@@ -52,22 +57,23 @@ final class Readiness {
 
   private static String logEnd(Path log) {
     String tail = LabFiles.tail(log, LOG_LINES);
-    return tail.isEmpty() ? "; its log " + log + " is empty"
+    return tail.isEmpty()
+        ? "; its log " + log + " is empty"
         : "; the end of its log " + log + ":\n" + tail.indent(2).stripTrailing();
   }
 
   /**
    * Whether a TCP server sends a greeting that starts with the given bytes.
    *
-   * <p>The probe connects from another loopback address than the server's. Lab ports may lie in
-   * the kernel's ephemeral range (they are reserved when the lab may, see {@link EphemeralPorts}),
-   * so a probe of a port nobody listens on yet could otherwise be given that very port as its own
-   * and connect to itself (TCP simultaneous open), holding the port the server is about to bind.
+   * <p>The probe connects from another loopback address than the server's. Lab ports may lie in the
+   * kernel's ephemeral range (they are reserved when the lab may, see {@link EphemeralPorts}), so a
+   * probe of a port nobody listens on yet could otherwise be given that very port as its own and
+   * connect to itself (TCP simultaneous open), holding the port the server is about to bind.
    */
   static boolean greets(String host, int port, byte[] prefix, int skip) {
     try (Socket socket = new Socket()) {
-      socket.bind(new InetSocketAddress(
-          "127.0.0.1".equals(host) ? "127.255.255.254" : "127.0.0.1", 0));
+      socket.bind(
+          new InetSocketAddress("127.0.0.1".equals(host) ? "127.255.255.254" : "127.0.0.1", 0));
       socket.connect(new InetSocketAddress(host, port), 500);
       socket.setSoTimeout(1000);
       InputStream in = socket.getInputStream();
@@ -101,8 +107,13 @@ final class Readiness {
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(500);
       ByteBuffer query = ByteBuffer.allocate(512);
-      query.putShort((short) 0x5a17).putShort((short) 0).putShort((short) 1)
-          .putShort((short) 0).putShort((short) 0).putShort((short) 0);
+      query
+          .putShort((short) 0x5a17)
+          .putShort((short) 0)
+          .putShort((short) 1)
+          .putShort((short) 0)
+          .putShort((short) 0)
+          .putShort((short) 0);
       for (String label : zone.split("\\.")) {
         query.put((byte) label.length()).put(label.getBytes(StandardCharsets.US_ASCII));
       }

@@ -67,8 +67,11 @@ final class RequiredPrograms {
     if (missing.isEmpty()) {
       return null;
     }
-    return "the lab needs " + String.join(", ", missing) + " (Debian package"
-        + (packages.size() > 1 ? "s " : " ") + String.join(", ", packages)
+    return "the lab needs "
+        + String.join(", ", missing)
+        + " (Debian package"
+        + (packages.size() > 1 ? "s " : " ")
+        + String.join(", ", packages)
         + "), which is not installed. Install with: apt-get install -y "
         + String.join(" ", packages);
   }
@@ -94,8 +97,8 @@ final class RequiredPrograms {
   static String path(String program) {
     Path found = find(program);
     if (found == null) {
-      throw new LabException(program + " is not installed: apt-get install -y "
-          + PROGRAMS.get(program));
+      throw new LabException(
+          program + " is not installed: apt-get install -y " + PROGRAMS.get(program));
     }
     return found.toString();
   }

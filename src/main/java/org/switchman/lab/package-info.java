@@ -3,8 +3,9 @@
  * loopback, with fault injection, for {@code scripts/demo} and the integration tests. It wires
  * itself: its {@code @Configuration}s and its fault API are active only in the {@code lab} profile,
  * and give the adapters their ordinary settings ({@code config.SshProperties}, …) pointing at the
- * lab; the {@code lab-attach} profile gives the same settings for a lab running in another
- * process, read from its {@code lab.env} ({@link org.switchman.lab.LabAttachSettings}). May depend on {@code config} and Spring; nothing outside this package depends on it (the
- * product knows only the profile's name, {@link org.switchman.config.LabProfile}).
+ * lab; the {@code lab-attach} profile gives the same settings for a lab running in another process,
+ * read from its {@code lab.env} ({@link org.switchman.lab.LabAttachSettings}). May depend on {@code
+ * config} and Spring; nothing outside this package depends on it (the product knows only the
+ * profile's name, {@link org.switchman.config.LabProfile}).
  */
 package org.switchman.lab;

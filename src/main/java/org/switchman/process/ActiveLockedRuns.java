@@ -19,8 +19,8 @@ import org.switchman.runbook.port.RunParameters;
 
 /**
  * The active runs of the runbooks that take a lock ({@link RunbookStartRule#lock}), read from the
- * engine: every root process instance of such a runbook that has not ended. A process called by
- * a run is not a run of its own; it uses its root run's lock. Usable inside an engine command (a
+ * engine: every root process instance of such a runbook that has not ended. A process called by a
+ * run is not a run of its own; it uses its root run's lock. Usable inside an engine command (a
  * start listener, where the engine's authorization checks of the person starting are set aside:
  * every run counts, whoever may read it) and outside one (the lock keeper).
  */
@@ -32,8 +32,10 @@ public class ActiveLockedRuns implements LockedRuns {
   private final ObjectProvider<RunbookStartRule> rules;
   private final RunParameters parameters;
 
-  public ActiveLockedRuns(ObjectProvider<RuntimeService> runtime,
-      ObjectProvider<RepositoryService> repository, ObjectProvider<RunbookStartRule> rules,
+  public ActiveLockedRuns(
+      ObjectProvider<RuntimeService> runtime,
+      ObjectProvider<RepositoryService> repository,
+      ObjectProvider<RunbookStartRule> rules,
       RunParameters parameters) {
     this.runtime = runtime;
     this.repository = repository;
@@ -48,17 +50,31 @@ public class ActiveLockedRuns implements LockedRuns {
       return List.of();
     }
     List<LockedRun> active = new ArrayList<>();
-    for (ProcessInstance instance : unchecked(() -> runtime.getObject().createProcessInstanceQuery()
-        .rootProcessInstances().processDefinitionKeyIn(locks.keySet().toArray(String[]::new))
-        .orderByProcessInstanceId().asc().list())) {
+    for (ProcessInstance instance :
+        unchecked(
+            () ->
+                runtime
+                    .getObject()
+                    .createProcessInstanceQuery()
+                    .rootProcessInstances()
+                    .processDefinitionKeyIn(locks.keySet().toArray(String[]::new))
+                    .orderByProcessInstanceId()
+                    .asc()
+                    .list())) {
       String key = processKey(instance);
       RunbookStartRule.LockTarget lock = locks.get(key);
       if (lock == null) {
         continue;
       }
       Map<String, String> frozen = parameters.all(instance.getId());
-      active.add(new LockedRun(instance.getId(), key, lock.runbook(), lock.target(),
-          frozen.getOrDefault(RunContexts.STARTER, "system"), frozen.get(RunContexts.MODE)));
+      active.add(
+          new LockedRun(
+              instance.getId(),
+              key,
+              lock.runbook(),
+              lock.target(),
+              frozen.getOrDefault(RunContexts.STARTER, "system"),
+              frozen.get(RunContexts.MODE)));
     }
     return active;
   }
@@ -66,13 +82,15 @@ public class ActiveLockedRuns implements LockedRuns {
   /** The active runs that should hold this lock. */
   public List<LockedRun> active(String runbook, String target) {
     return active().stream()
-        .filter(run -> run.runbook().equals(runbook) && run.target().equals(target)).toList();
+        .filter(run -> run.runbook().equals(runbook) && run.target().equals(target))
+        .toList();
   }
 
   /** Whether the run has not ended. */
   public boolean isActive(String runId) {
-    return unchecked(() -> runtime.getObject().createProcessInstanceQuery().processInstanceId(runId)
-        .count()) > 0;
+    return unchecked(
+            () -> runtime.getObject().createProcessInstanceQuery().processInstanceId(runId).count())
+        > 0;
   }
 
   /** Every lock some runbook takes. */
@@ -83,8 +101,13 @@ public class ActiveLockedRuns implements LockedRuns {
   private String processKey(ProcessInstance instance) {
     String key = instance.getProcessDefinitionKey();
     if (key == null) {
-      key = unchecked(() -> repository.getObject()
-          .getProcessDefinition(instance.getProcessDefinitionId()).getKey());
+      key =
+          unchecked(
+              () ->
+                  repository
+                      .getObject()
+                      .getProcessDefinition(instance.getProcessDefinitionId())
+                      .getKey());
     }
     return key;
   }
@@ -106,7 +129,9 @@ public class ActiveLockedRuns implements LockedRuns {
 
   private Map<String, RunbookStartRule.LockTarget> locksByKey() {
     Map<String, RunbookStartRule.LockTarget> byKey = new LinkedHashMap<>();
-    rules.orderedStream().forEach(rule -> rule.processKeys().forEach(key -> byKey.put(key, rule.lock())));
+    rules
+        .orderedStream()
+        .forEach(rule -> rule.processKeys().forEach(key -> byKey.put(key, rule.lock())));
     return byKey;
   }
 }

@@ -17,8 +17,8 @@ public final class EngineHooks {
   private EngineHooks() {}
 
   /** Adds a parse listener that runs before the engine's own (it sees the raw definitions). */
-  public static void addPreParseListener(ProcessEngineConfigurationImpl configuration,
-      BpmnParseListener listener) {
+  public static void addPreParseListener(
+      ProcessEngineConfigurationImpl configuration, BpmnParseListener listener) {
     if (configuration.getCustomPreBPMNParseListeners() == null) {
       configuration.setCustomPreBPMNParseListeners(new ArrayList<>());
     }
@@ -26,8 +26,8 @@ public final class EngineHooks {
   }
 
   /** Adds a parse listener that runs after the engine's own. */
-  public static void addPostParseListener(ProcessEngineConfigurationImpl configuration,
-      BpmnParseListener listener) {
+  public static void addPostParseListener(
+      ProcessEngineConfigurationImpl configuration, BpmnParseListener listener) {
     if (configuration.getCustomPostBPMNParseListeners() == null) {
       configuration.setCustomPostBPMNParseListeners(new ArrayList<>());
     }
@@ -38,7 +38,8 @@ public final class EngineHooks {
    * Adds a deployer that sees every deployment (and every reload of a stored one) before the
    * engine's own deployers parse it.
    */
-  public static void addPreDeployer(ProcessEngineConfigurationImpl configuration, Deployer deployer) {
+  public static void addPreDeployer(
+      ProcessEngineConfigurationImpl configuration, Deployer deployer) {
     if (configuration.getCustomPreDeployers() == null) {
       configuration.setCustomPreDeployers(new ArrayList<>());
     }
@@ -46,19 +47,20 @@ public final class EngineHooks {
   }
 
   /**
-   * Runs an action once the current engine transaction has committed, so that what it reports
-   * (ops log lines, metrics, journal entries) never describes something that was rolled back.
-   * Must be called inside an engine command (a listener or delegate).
+   * Runs an action once the current engine transaction has committed, so that what it reports (ops
+   * log lines, metrics, journal entries) never describes something that was rolled back. Must be
+   * called inside an engine command (a listener or delegate).
    *
-   * <p>The action runs outside the committed transaction: Spring keeps its connection bound
-   * while after-commit callbacks run, and a write made there would join a transaction that never
-   * commits again. Suspended, the action's writes commit by themselves (or in transactions of their
-   * own).
+   * <p>The action runs outside the committed transaction: Spring keeps its connection bound while
+   * after-commit callbacks run, and a write made there would join a transaction that never commits
+   * again. Suspended, the action's writes commit by themselves (or in transactions of their own).
    */
   public static void afterCommit(Runnable action) {
     ProcessEngineConfigurationImpl configuration = Context.getProcessEngineConfiguration();
-    Context.getCommandContext().getTransactionContext()
-        .addTransactionListener(TransactionState.COMMITTED, context -> outside(configuration, action));
+    Context.getCommandContext()
+        .getTransactionContext()
+        .addTransactionListener(
+            TransactionState.COMMITTED, context -> outside(configuration, action));
   }
 
   private static void outside(ProcessEngineConfigurationImpl configuration, Runnable action) {
@@ -73,16 +75,16 @@ public final class EngineHooks {
   }
 
   /**
-   * Whether the step running now has no retry left after this attempt: its job has one retry
-   * left and has failed before, or the step does not run in a job at all (nothing would retry it).
-   * A job's retries count down from its {@code failedJobRetryTimeCycle} only after its first
-   * failure, so a first attempt is never the last one of a cycle of two or more.
-   * Must be called inside an engine command (a delegate).
+   * Whether the step running now has no retry left after this attempt: its job has one retry left
+   * and has failed before, or the step does not run in a job at all (nothing would retry it). A
+   * job's retries count down from its {@code failedJobRetryTimeCycle} only after its first failure,
+   * so a first attempt is never the last one of a cycle of two or more. Must be called inside an
+   * engine command (a delegate).
    */
   public static boolean isLastAttempt() {
     JobEntity job = Context.getCommandContext().getCurrentJob();
-    return job == null || (job.getRetries() <= 1
-        && (job.getExceptionMessage() != null || job.getExceptionByteArrayId() != null));
+    return job == null
+        || (job.getRetries() <= 1
+            && (job.getExceptionMessage() != null || job.getExceptionByteArrayId() != null));
   }
-
 }

@@ -18,18 +18,18 @@ import org.switchman.config.ShutdownProperties;
 /**
  * Stops the job executor gently when the application stops (SIGTERM or a closed context): it
  * acquires no more jobs and starts none of those it had acquired (they run again when this node
- * starts again and releases its own locks, or on another node once their lock expires), gives
- * the running steps {@code switchman.shutdown.step-grace} to finish and commit, and only then
+ * starts again and releases its own locks, or on another node once their lock expires), gives the
+ * running steps {@code switchman.shutdown.step-grace} to finish and commit, and only then
  * interrupts them. An interrupted step throws {@link
- * org.switchman.runbook.port.StepInterruptedException}, which never opens an operator decision;
- * it gets {@code interrupt-grace} to record its failure.
+ * org.switchman.runbook.port.StepInterruptedException}, which never opens an operator decision; it
+ * gets {@code interrupt-grace} to record its failure.
  *
  * <p>This runs in the first lifecycle phase to stop, before any bean is destroyed, so the engine
  * and its database are still there while the steps finish. Without it, the Camunda starter's task
- * executor waits for running jobs only within Spring's lifecycle phase timeout
- * ({@code spring.lifecycle.timeout-per-shutdown-phase}, 30 s), keeps acquiring jobs meanwhile,
- * and interrupts what still runs when it is destroyed, after the engine has closed, so the
- * interrupted job's failure is never recorded.
+ * executor waits for running jobs only within Spring's lifecycle phase timeout ({@code
+ * spring.lifecycle.timeout-per-shutdown-phase}, 30 s), keeps acquiring jobs meanwhile, and
+ * interrupts what still runs when it is destroyed, after the engine has closed, so the interrupted
+ * job's failure is never recorded.
  */
 @Component
 public class JobExecutorDrain implements SmartLifecycle {
@@ -76,17 +76,26 @@ public class JobExecutorDrain implements SmartLifecycle {
     pool.shutdown();
     int active = pool.getActiveCount();
     if (active > 0 || !notStarted.isEmpty()) {
-      LOG.info("Stopping: waiting up to {} for {} running step(s); {} acquired job batch(es) not"
-          + " started run again at this node's restart", grace, active, notStarted.size());
+      LOG.info(
+          "Stopping: waiting up to {} for {} running step(s); {} acquired job batch(es) not"
+              + " started run again at this node's restart",
+          grace,
+          active,
+          notStarted.size());
     }
     if (awaitTermination(pool, grace)) {
       return true;
     }
-    LOG.warn("Stopping: {} step(s) still running after {}; interrupting them (they run again"
-        + " when the application is back)", pool.getActiveCount(), grace);
+    LOG.warn(
+        "Stopping: {} step(s) still running after {}; interrupting them (they run again"
+            + " when the application is back)",
+        pool.getActiveCount(),
+        grace);
     pool.shutdownNow();
     if (!awaitTermination(pool, interruptGrace)) {
-      LOG.warn("Stopping: {} interrupted step(s) did not end within {}", pool.getActiveCount(),
+      LOG.warn(
+          "Stopping: {} interrupted step(s) did not end within {}",
+          pool.getActiveCount(),
           interruptGrace);
     }
     return false;

@@ -10,16 +10,17 @@ import org.switchman.runbook.port.RunParameters;
 /**
  * The run a step belongs to: the run id is the root process instance (a called process journals
  * into the run that called it), the step is the activity (with the multi-instance item when there
- * is one), the step instance is the engine's activity instance (new for every attempt of the
- * step), and the actor, mode and active datacenter are the run's frozen parameters
- * ({@link RunParameters}), written when the run started and out of reach of any task completion.
- * The actor is the authenticated user who started the run, never a variable.
+ * is one), the step instance is the engine's activity instance (new for every attempt of the step),
+ * and the actor, mode and active datacenter are the run's frozen parameters ({@link
+ * RunParameters}), written when the run started and out of reach of any task completion. The actor
+ * is the authenticated user who started the run, never a variable.
  */
 @Component("runContexts")
 public class RunContexts {
 
   /** The authenticated user who started the run, frozen at its start. */
   public static final String STARTER = "starter";
+
   public static final String MODE = "mode";
   public static final String ACTIVE_DATACENTER = "activeDatacenter";
 
@@ -30,7 +31,9 @@ public class RunContexts {
   }
 
   public RunContext of(DelegateExecution execution) {
-    return of(execution, execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run");
+    return of(
+        execution,
+        execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run");
   }
 
   /**
@@ -42,11 +45,19 @@ public class RunContexts {
     java.util.Map<String, String> frozen = parameters.all(runId);
     String mode = frozen.get(MODE);
     if (mode == null) {
-      throw new IllegalStateException("Run " + runId + " has no validated mode: it did not start"
-          + " through its runbook's checks, so no step acts for it");
+      throw new IllegalStateException(
+          "Run "
+              + runId
+              + " has no validated mode: it did not start"
+              + " through its runbook's checks, so no step acts for it");
     }
-    return new RunContext(runId, step, frozen.getOrDefault(STARTER, "system"),
-        ExecutionMode.parse(mode), frozen.get(ACTIVE_DATACENTER), execution.getActivityInstanceId());
+    return new RunContext(
+        runId,
+        step,
+        frozen.getOrDefault(STARTER, "system"),
+        ExecutionMode.parse(mode),
+        frozen.get(ACTIVE_DATACENTER),
+        execution.getActivityInstanceId());
   }
 
   /** The user who started the run, or {@code system} for a run started by the engine itself. */
@@ -75,8 +86,8 @@ public class RunContexts {
   }
 
   /**
-   * Freezes a parameter of the run (the first value wins) and shows it as a process variable of
-   * the same name, for forms and Cockpit; steps read the frozen value, never the variable.
+   * Freezes a parameter of the run (the first value wins) and shows it as a process variable of the
+   * same name, for forms and Cockpit; steps read the frozen value, never the variable.
    *
    * @return the frozen value
    */

@@ -14,14 +14,14 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the lock of every active run held ({@link RunbookLocks#keepAll}): once when the
- * application is up (the engine has started and the runbooks are deployed), so that after a
- * restart or a graceful stop the runs hold their locks again within seconds instead of at their
- * next step, and then every {@code switchman.etcd.lock-keeper-interval} (default a third of
- * {@code switchman.etcd.lock-ttl}, at most 5 s), so that a lock lost while etcd was out of reach
- * is taken back as soon as etcd answers and a second start is refused. A forced release is not
- * undone (see {@link RunbookLocks}). {@code 0s} leaves only the round at startup (for tests that
- * drive locks themselves). The keeper's thread stops with the application.
+ * Keeps the lock of every active run held ({@link RunbookLocks#keepAll}): once when the application
+ * is up (the engine has started and the runbooks are deployed), so that after a restart or a
+ * graceful stop the runs hold their locks again within seconds instead of at their next step, and
+ * then every {@code switchman.etcd.lock-keeper-interval} (default a third of {@code
+ * switchman.etcd.lock-ttl}, at most 5 s), so that a lock lost while etcd was out of reach is taken
+ * back as soon as etcd answers and a second start is refused. A forced release is not undone (see
+ * {@link RunbookLocks}). {@code 0s} leaves only the round at startup (for tests that drive locks
+ * themselves). The keeper's thread stops with the application.
  */
 @Component
 public class RunLockKeeper implements DisposableBean {
@@ -31,19 +31,21 @@ public class RunLockKeeper implements DisposableBean {
 
   private final RunbookLocks locks;
   private final Duration interval;
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-      runnable -> {
-        Thread keeper = new Thread(runnable, "switchman-lock-keeper");
-        keeper.setDaemon(true);
-        return keeper;
-      });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread keeper = new Thread(runnable, "switchman-lock-keeper");
+            keeper.setDaemon(true);
+            return keeper;
+          });
 
-  public RunLockKeeper(RunbookLocks locks,
+  public RunLockKeeper(
+      RunbookLocks locks,
       @Value("${switchman.etcd.lock-keeper-interval:#{null}}") Duration interval) {
     this.locks = locks;
     Duration third = locks.lease().dividedBy(3);
-    this.interval = interval != null ? interval
-        : third.compareTo(MAX_INTERVAL) < 0 ? third : MAX_INTERVAL;
+    this.interval =
+        interval != null ? interval : third.compareTo(MAX_INTERVAL) < 0 ? third : MAX_INTERVAL;
     if (this.interval.isNegative()) {
       throw new IllegalStateException("switchman.etcd.lock-keeper-interval must not be negative");
     }

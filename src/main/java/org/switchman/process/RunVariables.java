@@ -9,8 +9,8 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.springframework.stereotype.Component;
 
 /**
- * Helpers for expressions in the diagrams, e.g. the multi-instance collection
- * {@code ${runVariables.list(sections)}}: variables hold plain text, never serialized Java objects.
+ * Helpers for expressions in the diagrams, e.g. the multi-instance collection {@code
+ * ${runVariables.list(sections)}}: variables hold plain text, never serialized Java objects.
  */
 @Component("runVariables")
 public class RunVariables {
@@ -21,12 +21,11 @@ public class RunVariables {
   }
 
   /**
-   * A repeating timer cycle that first fires {@code first} from now (the engine's clock), then every
-   * {@code interval} until the activity it is attached to ends, e.g.
-   * {@code ${runVariables.cycle(decisionEscalationFirst, decisionEscalationInterval)}} gives
-   * {@code R/2026-11-25T02:41:00Z/PT3M} for a task opened at 02:40 with {@code PT1M} and
-   * {@code PT3M}. The engine computes each next fire from that start, so the first delay and the
-   * interval may differ.
+   * A repeating timer cycle that first fires {@code first} from now (the engine's clock), then
+   * every {@code interval} until the activity it is attached to ends, e.g. {@code
+   * ${runVariables.cycle(decisionEscalationFirst, decisionEscalationInterval)}} gives {@code
+   * R/2026-11-25T02:41:00Z/PT3M} for a task opened at 02:40 with {@code PT1M} and {@code PT3M}. The
+   * engine computes each next fire from that start, so the first delay and the interval may differ.
    *
    * @param first an ISO-8601 duration, such as {@code PT1M}
    * @param interval an ISO-8601 duration longer than zero
@@ -36,12 +35,15 @@ public class RunVariables {
     Duration delay = parse("first", first);
     Duration every = parse("interval", interval);
     if (every.isZero() || every.isNegative()) {
-      throw new IllegalArgumentException("a timer cycle's interval must be longer than zero, not " + interval);
+      throw new IllegalArgumentException(
+          "a timer cycle's interval must be longer than zero, not " + interval);
     }
     Instant due = ClockUtil.getCurrentTime().toInstant().plus(delay);
     // whole seconds, never earlier than the delay asks
-    Instant start = due.truncatedTo(ChronoUnit.SECONDS).equals(due) ? due
-        : due.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Instant start =
+        due.truncatedTo(ChronoUnit.SECONDS).equals(due)
+            ? due
+            : due.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     return "R/" + start + "/" + every;
   }
 
@@ -49,14 +51,21 @@ public class RunVariables {
     try {
       return Duration.parse(text == null ? "" : text.strip());
     } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("a timer cycle's " + what + " must be an ISO-8601 duration"
-          + " such as PT3M, not '" + text + "'", e);
+      throw new IllegalArgumentException(
+          "a timer cycle's "
+              + what
+              + " must be an ISO-8601 duration"
+              + " such as PT3M, not '"
+              + text
+              + "'",
+          e);
     }
   }
 
   /** {@link #list} for Java callers. */
   public static List<String> split(String csv) {
-    return csv == null || csv.isBlank() ? List.of()
+    return csv == null || csv.isBlank()
+        ? List.of()
         : Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 }

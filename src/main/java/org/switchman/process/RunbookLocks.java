@@ -23,17 +23,18 @@ import org.switchman.config.EtcdProperties;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * The runbook lock a run holds for its whole life, taken when its process starts and released
- * when it ends, by {@link RunbookStarts} (built into the engine, not written in the diagrams). The
+ * The runbook lock a run holds for its whole life, taken when its process starts and released when
+ * it ends, by {@link RunbookStarts} (built into the engine, not written in the diagrams). The
  * holder is the run and the user who started it, as frozen at the start. The lock belongs to the
  * run, not to the node that happens to renew its lease.
  *
  * <p>The lock is taken for the run (the root process instance), so a process called by the run
  * finds it already held and goes on, while the same process started on its own takes it. A second
  * run is refused with {@link RunbookLock.LockHeldException}, whose message names the holder. If the
- * start fails after the lock was taken, it is released again. The lease
- * ({@code switchman.etcd.lock-ttl}) keeps a lock from outliving a crashed node; three things take
- * a lapsed lock back for its run:
+ * start fails after the lock was taken, it is released again. The lease ({@code
+ * switchman.etcd.lock-ttl}) keeps a lock from outliving a crashed node; three things take a lapsed
+ * lock back for its run:
+ *
  * <ul>
  *   <li>{@link RunLockKeeper}, when the application is up and then every few seconds, for every
  *       active run ({@link #keep}), so that after a restart, a graceful stop or a partition from
@@ -45,22 +46,23 @@ import org.switchman.runbook.port.RunbookLock;
  *
  * <p><b>A forced release is not undone behind the administrator's back.</b> The lock table's
  * force-release ({@link RunbookLock#forceRelease}) leaves a mark for the run. While it stands,
- * neither the keeper nor {@link #ensure} takes the lock back: the run's next step fails with
- * {@link RunbookLock.LockRevokedException} and opens an operator decision (check
- * {@code runbook-lock}). An operator's decision on that task ({@link #acknowledgeRevocation})
- * removes the mark, so that the step retried (or the rollback after an abort) takes the lock
- * again, deliberately, unless another run holds it by then, which asks again.
+ * neither the keeper nor {@link #ensure} takes the lock back: the run's next step fails with {@link
+ * RunbookLock.LockRevokedException} and opens an operator decision (check {@code runbook-lock}). An
+ * operator's decision on that task ({@link #acknowledgeRevocation}) removes the mark, so that the
+ * step retried (or the rollback after an abort) takes the lock again, deliberately, unless another
+ * run holds it by then, which asks again.
  *
  * <p>Journaled ({@code LOCK}) under the run: {@code ACQUIRED} and {@code RELEASED} in the engine
- * transaction that starts or ends the run, through the {@link JournalOutbox}; {@code RETAKEN}
- * when a lapsed lock was taken back and {@code LOST} when the run
- * is found without its lock (force-released, or held by another run; once per loss and node). The
- * lock table's {@code FORCE_RELEASED} is journaled there.
+ * transaction that starts or ends the run, through the {@link JournalOutbox}; {@code RETAKEN} when
+ * a lapsed lock was taken back and {@code LOST} when the run is found without its lock
+ * (force-released, or held by another run; once per loss and node). The lock table's {@code
+ * FORCE_RELEASED} is journaled there.
  */
 @Component("runbookLocks")
 public class RunbookLocks {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunbookLocks.class);
+
   /** The step journal entries of the keeper name. */
   public static final String KEEPER_STEP = "lock-keeper";
 
@@ -71,11 +73,18 @@ public class RunbookLocks {
   private final ActiveLockedRuns active;
   private final ObjectProvider<OpsLog> opsLog;
   private final Duration lease;
+
   /** Runs found without their lock and journaled so, until they hold it again. */
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
-  public RunbookLocks(ObjectProvider<RunbookLock> locks, Journal journal, JournalOutbox outbox,
-      RunContexts runs, ActiveLockedRuns active, ObjectProvider<OpsLog> opsLog, EtcdProperties etcd) {
+  public RunbookLocks(
+      ObjectProvider<RunbookLock> locks,
+      Journal journal,
+      JournalOutbox outbox,
+      RunContexts runs,
+      ActiveLockedRuns active,
+      ObjectProvider<OpsLog> opsLog,
+      EtcdProperties etcd) {
     this.locks = locks;
     this.journal = journal;
     this.outbox = outbox;
@@ -99,8 +108,13 @@ public class RunbookLocks {
       try {
         ensure(execution, runbook, target);
       } catch (RunbookLock.LockHeldException lost) { // or revoked, its subclass
-        LOG.warn("Run {} called {} without its lock {} on {}: {}", RunContexts.runId(execution),
-            step(execution), runbook, target, lost.getMessage());
+        LOG.warn(
+            "Run {} called {} without its lock {} on {}: {}",
+            RunContexts.runId(execution),
+            step(execution),
+            runbook,
+            target,
+            lost.getMessage());
       }
       return;
     }
@@ -111,12 +125,24 @@ public class RunbookLocks {
       }
     }
     String runId = RunContexts.runId(execution);
-    lock().acquire(runbook, target, new RunbookLock.Holder(runId, runs.starter(execution),
-        Instant.now()), 1, lease);
-    Context.getCommandContext().getTransactionContext().addTransactionListener(
-        TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
-    outbox.append(entry(run(execution, runbook, target), step(execution),
-        "take lock " + runbook + " on " + target, RunReports.ACQUIRED, null));
+    lock()
+        .acquire(
+            runbook,
+            target,
+            new RunbookLock.Holder(runId, runs.starter(execution), Instant.now()),
+            1,
+            lease);
+    Context.getCommandContext()
+        .getTransactionContext()
+        .addTransactionListener(
+            TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
+    outbox.append(
+        entry(
+            run(execution, runbook, target),
+            step(execution),
+            "take lock " + runbook + " on " + target,
+            RunReports.ACQUIRED,
+            null));
   }
 
   /**
@@ -132,8 +158,13 @@ public class RunbookLocks {
     String step = step(execution);
     try {
       if (lock().acquire(runbook, target, holder(run), 1, lease)) {
-        retaken(run, step, "the lock had lapsed (a restart, or etcd out of reach); taken again"
-            + " before the step " + step + " acted");
+        retaken(
+            run,
+            step,
+            "the lock had lapsed (a restart, or etcd out of reach); taken again"
+                + " before the step "
+                + step
+                + " acted");
       }
     } catch (RunbookLock.LockHeldException held) {
       noteLost(run, step, held.getMessage());
@@ -142,9 +173,9 @@ public class RunbookLocks {
   }
 
   /**
-   * Keeps an active run's lock: confirms (and renews) it, takes it back if it lapsed, or notes
-   * that the run lost it. Never throws for a lock it cannot take; an etcd that does not answer is
-   * left to the next round.
+   * Keeps an active run's lock: confirms (and renews) it, takes it back if it lapsed, or notes that
+   * the run lost it. Never throws for a lock it cannot take; an etcd that does not answer is left
+   * to the next round.
    *
    * @return whether the run holds its lock now
    */
@@ -160,25 +191,37 @@ public class RunbookLocks {
           lock.release(run.runbook(), run.target(), run.runId());
           return false;
         }
-        retaken(run, KEEPER_STEP, "the lock had lapsed (a restart, or etcd out of reach); taken"
-            + " again for the run");
+        retaken(
+            run,
+            KEEPER_STEP,
+            "the lock had lapsed (a restart, or etcd out of reach); taken" + " again for the run");
       } else {
         lost.remove(run.runId());
       }
       return true;
     } catch (RunbookLock.LockRevokedException revoked) {
-      noteLost(run, KEEPER_STEP, revoked.getMessage() + "; not taken back: the run asks an"
-          + " operator before its next step");
+      noteLost(
+          run,
+          KEEPER_STEP,
+          revoked.getMessage()
+              + "; not taken back: the run asks an"
+              + " operator before its next step");
     } catch (RunbookLock.LockHeldException held) {
       noteLost(run, KEEPER_STEP, held.getMessage());
     } catch (RuntimeException unavailable) {
-      LOG.warn("Could not keep the lock {} on {} of run {}: {}", run.runbook(), run.target(),
-          run.runId(), unavailable.getMessage());
+      LOG.warn(
+          "Could not keep the lock {} on {} of run {}: {}",
+          run.runbook(),
+          run.target(),
+          run.runId(),
+          unavailable.getMessage());
     }
     return false;
   }
 
-  /** Keeps the lock of every active run ({@link #keep}) and forgets forced releases of ended runs. */
+  /**
+   * Keeps the lock of every active run ({@link #keep}) and forgets forced releases of ended runs.
+   */
   public void keepAll() {
     RunbookLock lock = locks.getIfAvailable();
     if (lock == null) {
@@ -197,8 +240,11 @@ public class RunbookLocks {
           }
         }
       } catch (RuntimeException unavailable) {
-        LOG.warn("Could not read the forced releases of {} on {}: {}", target.runbook(),
-            target.target(), unavailable.getMessage());
+        LOG.warn(
+            "Could not read the forced releases of {} on {}: {}",
+            target.runbook(),
+            target.target(),
+            unavailable.getMessage());
       }
     }
   }
@@ -210,29 +256,45 @@ public class RunbookLocks {
   public void acknowledgeRevocation(DelegateExecution execution) {
     String runId = RunContexts.runId(execution);
     RunbookLock lock = lock();
-    EngineHooks.afterCommit(() -> active.targets().forEach(target ->
-        lock.forgetRevocation(target.runbook(), target.target(), runId)));
+    EngineHooks.afterCommit(
+        () ->
+            active
+                .targets()
+                .forEach(
+                    target -> lock.forgetRevocation(target.runbook(), target.target(), runId)));
   }
 
   /** Releases the lock when the run itself ends; a called process leaves it to its caller. */
   public void release(DelegateExecution execution, String runbook, String target) {
     if (RunContexts.isRoot(execution)) {
       String runId = RunContexts.runId(execution);
-      outbox.append(entry(run(execution, runbook, target), step(execution),
-          "release lock " + runbook + " on " + target, RunReports.RELEASED, null));
-      EngineHooks.afterCommit(() -> {
-        lock().release(runbook, target, runId);
-        lock().forgetRevocation(runbook, target, runId);
-        lost.remove(runId);
-      });
+      outbox.append(
+          entry(
+              run(execution, runbook, target),
+              step(execution),
+              "release lock " + runbook + " on " + target,
+              RunReports.RELEASED,
+              null));
+      EngineHooks.afterCommit(
+          () -> {
+            lock().release(runbook, target, runId);
+            lock().forgetRevocation(runbook, target, runId);
+            lost.remove(runId);
+          });
     }
   }
 
   private void retaken(LockedRun run, String step, String why) {
     lost.remove(run.runId());
-    LOG.warn("Lock {} on {} taken again for run {}: {}", run.runbook(), run.target(), run.runId(), why);
-    journal.append(entry(run, step, "take lock " + run.runbook() + " on " + run.target() + " again",
-        RunReports.RETAKEN, why));
+    LOG.warn(
+        "Lock {} on {} taken again for run {}: {}", run.runbook(), run.target(), run.runId(), why);
+    journal.append(
+        entry(
+            run,
+            step,
+            "take lock " + run.runbook() + " on " + run.target() + " again",
+            RunReports.RETAKEN,
+            why));
   }
 
   private void noteLost(LockedRun run, String step, String why) {
@@ -240,13 +302,21 @@ public class RunbookLocks {
       return;
     }
     LOG.warn("Run {} lost its lock {} on {}: {}", run.runId(), run.runbook(), run.target(), why);
-    journal.append(entry(run, step, "hold lock " + run.runbook() + " on " + run.target(),
-        RunReports.LOST, why));
+    journal.append(
+        entry(
+            run, step, "hold lock " + run.runbook() + " on " + run.target(), RunReports.LOST, why));
     OpsLog log = opsLog.getIfAvailable();
     if (log != null) {
-      log.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, run.processKey(),
-          run.runId(), run.user(), null, null, "the run lost its lock " + run.runbook() + " on "
-              + run.target() + ": " + why));
+      log.record(
+          new OpsEvent(
+              Instant.now(),
+              OpsEvent.Kind.ESCALATION,
+              run.processKey(),
+              run.runId(),
+              run.user(),
+              null,
+              null,
+              "the run lost its lock " + run.runbook() + " on " + run.target() + ": " + why));
     }
   }
 
@@ -256,25 +326,40 @@ public class RunbookLocks {
 
   private LockedRun run(DelegateExecution execution, String runbook, String target) {
     String key = ((ExecutionEntity) execution).getProcessInstance().getProcessDefinition().getKey();
-    return new LockedRun(RunContexts.runId(execution), key, runbook, target,
-        runs.starter(execution), runs.mode(execution));
+    return new LockedRun(
+        RunContexts.runId(execution),
+        key,
+        runbook,
+        target,
+        runs.starter(execution),
+        runs.mode(execution));
   }
 
   private static String step(DelegateExecution execution) {
     return execution.getCurrentActivityId() != null ? execution.getCurrentActivityId() : "run";
   }
 
-  private static JournalEntry.Draft entry(LockedRun run, String step, String action,
-      String outcome, String output) {
-    return new JournalEntry.Draft(run.runId(), step, run.user(),
-        run.mode() == null ? "live" : run.mode(), RunReports.LOCK, run.runbook() + "/" + run.target(),
-        action, outcome, output, null, null);
+  private static JournalEntry.Draft entry(
+      LockedRun run, String step, String action, String outcome, String output) {
+    return new JournalEntry.Draft(
+        run.runId(),
+        step,
+        run.user(),
+        run.mode() == null ? "live" : run.mode(),
+        RunReports.LOCK,
+        run.runbook() + "/" + run.target(),
+        action,
+        outcome,
+        output,
+        null,
+        null);
   }
 
   private RunbookLock lock() {
     RunbookLock lock = locks.getIfAvailable();
     if (lock == null) {
-      throw new IllegalStateException("Runbook locks live in etcd; configure switchman.etcd.endpoints");
+      throw new IllegalStateException(
+          "Runbook locks live in etcd; configure switchman.etcd.endpoints");
     }
     return lock;
   }

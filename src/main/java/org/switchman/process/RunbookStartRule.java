@@ -18,8 +18,8 @@ public interface RunbookStartRule {
    * Checks the request of a run and freezes it ({@link RunContexts#freeze}); a process called by
    * another run uses the caller's request.
    *
-   * @throws org.switchman.runbook.InvalidRequestException naming every problem; the start fails
-   *     and no run exists afterwards
+   * @throws org.switchman.runbook.InvalidRequestException naming every problem; the start fails and
+   *     no run exists afterwards
    */
   void validate(DelegateExecution execution);
 

@@ -18,9 +18,9 @@ import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * Attaches the start and end of every run to the engine itself, so no diagram can forget them
- * and no start path skips them (built-in process listeners run even with
- * {@code skipCustomListeners}):
+ * Attaches the start and end of every run to the engine itself, so no diagram can forget them and
+ * no start path skips them (built-in process listeners run even with {@code skipCustomListeners}):
+ *
  * <ul>
  *   <li>at the start of a run started by a person, the authenticated user is frozen as the run's
  *       starter ({@link RunContexts#STARTER}): the journal and the lock name this user, never a
@@ -39,7 +39,9 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
   private final ObjectProvider<RunbookLocks> locks;
   private final Map<String, RunbookStartRule> byKey = new ConcurrentHashMap<>();
 
-  public RunbookStarts(ObjectProvider<RunbookStartRule> rules, ObjectProvider<RunContexts> runs,
+  public RunbookStarts(
+      ObjectProvider<RunbookStartRule> rules,
+      ObjectProvider<RunContexts> runs,
       ObjectProvider<RunbookLocks> locks) {
     this.rules = rules;
     this.runs = runs;
@@ -50,13 +52,15 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
   public void preInit(ProcessEngineConfigurationImpl configuration) {
     ExecutionListener started = this::started;
     ExecutionListener ended = this::ended;
-    EngineHooks.addPreParseListener(configuration, new AbstractBpmnParseListener() {
-      @Override
-      public void parseProcess(Element element, ProcessDefinitionEntity definition) {
-        definition.addBuiltInListener(ExecutionListener.EVENTNAME_START, started);
-        definition.addBuiltInListener(ExecutionListener.EVENTNAME_END, ended);
-      }
-    });
+    EngineHooks.addPreParseListener(
+        configuration,
+        new AbstractBpmnParseListener() {
+          @Override
+          public void parseProcess(Element element, ProcessDefinitionEntity definition) {
+            definition.addBuiltInListener(ExecutionListener.EVENTNAME_START, started);
+            definition.addBuiltInListener(ExecutionListener.EVENTNAME_END, ended);
+          }
+        });
   }
 
   private void started(DelegateExecution execution) {

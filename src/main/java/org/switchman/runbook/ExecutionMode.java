@@ -10,7 +10,10 @@ import java.util.stream.Collectors;
 public enum ExecutionMode {
   /** Acts. */
   LIVE("live"),
-  /** Acts on the passive datacenter only; a mutation aimed at the active one is refused and recorded. */
+  /**
+   * Acts on the passive datacenter only; a mutation aimed at the active one is refused and
+   * recorded.
+   */
   LIVE_TEST("live-test"),
   /** Reads for real; records each mutation as "would: …" and performs none. */
   DRY_RUN("dry-run");
@@ -37,7 +40,10 @@ public enum ExecutionMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("Unknown mode '" + text + "': use one of "
-        + Arrays.stream(values()).map(ExecutionMode::value).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "Unknown mode '"
+            + text
+            + "': use one of "
+            + Arrays.stream(values()).map(ExecutionMode::value).collect(Collectors.joining(", ")));
   }
 }

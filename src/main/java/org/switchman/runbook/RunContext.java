@@ -3,8 +3,8 @@ package org.switchman.runbook;
 import java.util.Objects;
 
 /**
- * Who acts, in which run and step, and how: everything the mutation choke point needs to decide
- * and to journal.
+ * Who acts, in which run and step, and how: everything the mutation choke point needs to decide and
+ * to journal.
  *
  * @param runId the run (process instance) id, or a tool's own id outside the engine
  * @param step the step (activity id) that acts
@@ -17,12 +17,17 @@ import java.util.Objects;
  *     every mutation's idempotency key, and how an attempt tells its own changes from those an
  *     earlier attempt left open
  */
-public record RunContext(String runId, String step, String actor, ExecutionMode mode,
-    String activeDatacenter, String stepInstance) {
+public record RunContext(
+    String runId,
+    String step,
+    String actor,
+    ExecutionMode mode,
+    String activeDatacenter,
+    String stepInstance) {
 
   /** A context outside the engine: no step instance. */
-  public RunContext(String runId, String step, String actor, ExecutionMode mode,
-      String activeDatacenter) {
+  public RunContext(
+      String runId, String step, String actor, ExecutionMode mode, String activeDatacenter) {
     this(runId, step, actor, mode, activeDatacenter, null);
   }
 

@@ -37,7 +37,11 @@ public class AuditApi {
   private final LockTable locks;
   private final OpsLogReader opsLog;
 
-  public AuditApi(RunHistory history, RunReports reports, Journal journal, LockTable locks,
+  public AuditApi(
+      RunHistory history,
+      RunReports reports,
+      Journal journal,
+      LockTable locks,
       OpsLogReader opsLog) {
     this.history = history;
     this.reports = reports;
@@ -48,9 +52,12 @@ public class AuditApi {
 
   /** Runs newest first; the filters as on the runs page, plus {@code offset} and {@code limit}. */
   @GetMapping("/runs")
-  public RunPage runs(@RequestParam(required = false) String runbook,
-      @RequestParam(required = false) String user, @RequestParam(required = false) String outcome,
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+  public RunPage runs(
+      @RequestParam(required = false) String runbook,
+      @RequestParam(required = false) String user,
+      @RequestParam(required = false) String outcome,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "" + AuditPages.PAGE_SIZE) int limit) {
     return history.runs(AuditPages.filter(runbook, user, outcome, from, to), offset, limit);
@@ -64,7 +71,8 @@ public class AuditApi {
 
   @GetMapping("/runs/{runId}/live")
   public LiveView live(@PathVariable String runId) {
-    return LiveView.of(history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)), Instant.now());
+    return LiveView.of(
+        history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)), Instant.now());
   }
 
   /**
@@ -72,7 +80,8 @@ public class AuditApi {
    * chain is checked from where the last intact check ended, unless {@code ?full=true}.
    */
   @GetMapping("/journal/verify")
-  public JournalVerification verify(@RequestParam(required = false) String run,
+  public JournalVerification verify(
+      @RequestParam(required = false) String run,
       @RequestParam(defaultValue = "false") boolean full) {
     return run == null || run.isBlank() ? journal.verify(full) : journal.verifyRun(run);
   }
@@ -90,15 +99,21 @@ public class AuditApi {
 
   /** Force-releases a lock (camunda-admin only): {@code {"runbook","target","runId","reason"}}. */
   @PostMapping("/locks/release")
-  public ResponseEntity<Void> release(@RequestBody Map<String, String> request, Authentication user) {
-    locks.forceRelease(request.get("runbook"), request.get("target"), request.get("runId"),
-        user.getName(), request.get("reason"));
+  public ResponseEntity<Void> release(
+      @RequestBody Map<String, String> request, Authentication user) {
+    locks.forceRelease(
+        request.get("runbook"),
+        request.get("target"),
+        request.get("runId"),
+        user.getName(),
+        request.get("reason"));
     return ResponseEntity.noContent().build();
   }
 
   /** Ops log lines newest first, optionally of one run. */
   @GetMapping("/ops-log")
-  public OpsLogReader.OpsLogPage opsLog(@RequestParam(required = false) String run,
+  public OpsLogReader.OpsLogPage opsLog(
+      @RequestParam(required = false) String run,
       @RequestParam(defaultValue = "0") int offset,
       @RequestParam(defaultValue = "" + AuditPages.PAGE_SIZE) int limit) {
     return opsLog.page(run == null || run.isBlank() ? null : run, offset, limit);

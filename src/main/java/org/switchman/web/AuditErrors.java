@@ -17,26 +17,34 @@ import org.switchman.runbook.InvalidRequestException;
 public class AuditErrors {
 
   @ExceptionHandler(InvalidRequestException.class)
-  public Object invalid(InvalidRequestException e, jakarta.servlet.http.HttpServletRequest request,
-      Model model) {
+  public Object invalid(
+      InvalidRequestException e, jakarta.servlet.http.HttpServletRequest request, Model model) {
     return answer(request, HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage(), model);
   }
 
   @ExceptionHandler(IllegalArgumentException.class)
-  public Object illegal(IllegalArgumentException e, jakarta.servlet.http.HttpServletRequest request,
-      Model model) {
+  public Object illegal(
+      IllegalArgumentException e, jakarta.servlet.http.HttpServletRequest request, Model model) {
     return answer(request, HttpStatus.BAD_REQUEST, "InvalidRequest", e.getMessage(), model);
   }
 
   @ExceptionHandler(ResponseStatusException.class)
-  public Object status(ResponseStatusException e, jakarta.servlet.http.HttpServletRequest request,
-      Model model) {
-    return answer(request, HttpStatus.valueOf(e.getStatusCode().value()),
-        e.getStatusCode().value() == 404 ? "NotFound" : "Error", e.getReason(), model);
+  public Object status(
+      ResponseStatusException e, jakarta.servlet.http.HttpServletRequest request, Model model) {
+    return answer(
+        request,
+        HttpStatus.valueOf(e.getStatusCode().value()),
+        e.getStatusCode().value() == 404 ? "NotFound" : "Error",
+        e.getReason(),
+        model);
   }
 
-  private static Object answer(jakarta.servlet.http.HttpServletRequest request, HttpStatus status,
-      String type, String message, Model model) {
+  private static Object answer(
+      jakarta.servlet.http.HttpServletRequest request,
+      HttpStatus status,
+      String type,
+      String message,
+      Model model) {
     if (request.getRequestURI().startsWith("/switchman/api/")) {
       return ResponseEntity.status(status).body(Map.of("type", type, "message", message));
     }

@@ -1,5 +1,6 @@
 package org.switchman.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LiveView;
@@ -36,8 +36,8 @@ import org.switchman.runbook.InvalidRequestException;
 
 /**
  * The audit and operations pages, server-rendered: runs list, run report (with its JSON and CSV
- * exports and diagram), live run view, journal verification, lock table and ops log. Who may see
- * or do what is decided by the security filter chain ({@code WebSecurityConfiguration}).
+ * exports and diagram), live run view, journal verification, lock table and ops log. Who may see or
+ * do what is decided by the security filter chain ({@code WebSecurityConfiguration}).
  */
 @Controller
 @RequestMapping("/switchman")
@@ -53,8 +53,13 @@ public class AuditPages {
   private final OpsLogReader opsLog;
   private final ObjectMapper json;
 
-  public AuditPages(RunHistory history, RunReports reports, Journal journal, LockTable locks,
-      OpsLogReader opsLog, ObjectMapper json) {
+  public AuditPages(
+      RunHistory history,
+      RunReports reports,
+      Journal journal,
+      LockTable locks,
+      OpsLogReader opsLog,
+      ObjectMapper json) {
     this.history = history;
     this.reports = reports;
     this.journal = journal;
@@ -80,10 +85,14 @@ public class AuditPages {
   }
 
   @GetMapping("/runs")
-  public String runs(@RequestParam(required = false) String runbook,
-      @RequestParam(required = false) String user, @RequestParam(required = false) String outcome,
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-      @RequestParam(defaultValue = "0") int offset, Model model) {
+  public String runs(
+      @RequestParam(required = false) String runbook,
+      @RequestParam(required = false) String user,
+      @RequestParam(required = false) String outcome,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(defaultValue = "0") int offset,
+      Model model) {
     RunFilter filter = filter(runbook, user, outcome, from, to);
     model.addAttribute("filter", filter);
     model.addAttribute("from", from);
@@ -101,8 +110,8 @@ public class AuditPages {
 
   @GetMapping("/runs/{runId}/live")
   public String live(@PathVariable String runId, Model model) {
-    model.addAttribute("live", LiveView.of(history.run(runId).orElseThrow(() -> noSuchRun(runId)),
-        Instant.now()));
+    model.addAttribute(
+        "live", LiveView.of(history.run(runId).orElseThrow(() -> noSuchRun(runId)), Instant.now()));
     return "live";
   }
 
@@ -115,7 +124,8 @@ public class AuditPages {
   @GetMapping(value = "/runs/{runId}/report.csv")
   public ResponseEntity<byte[]> reportCsv(@PathVariable String runId) {
     byte[] body = RunReportCsv.of(report(runId)).getBytes(StandardCharsets.UTF_8);
-    return download(body, "run-" + runId + ".csv", new MediaType("text", "csv", StandardCharsets.UTF_8));
+    return download(
+        body, "run-" + runId + ".csv", new MediaType("text", "csv", StandardCharsets.UTF_8));
   }
 
   /**
@@ -124,17 +134,25 @@ public class AuditPages {
    */
   @GetMapping(value = "/runs/{runId}/diagram.bpmn")
   public ResponseEntity<byte[]> diagram(@PathVariable String runId) {
-    byte[] body = history.diagramXml(runId).orElseThrow(() -> noSuchRun(runId))
-        .getBytes(StandardCharsets.UTF_8);
-    return ResponseEntity.ok().header("X-Content-Type-Options", "nosniff")
-        .header(HttpHeaders.CONTENT_DISPOSITION,
+    byte[] body =
+        history
+            .diagramXml(runId)
+            .orElseThrow(() -> noSuchRun(runId))
+            .getBytes(StandardCharsets.UTF_8);
+    return ResponseEntity.ok()
+        .header("X-Content-Type-Options", "nosniff")
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment().filename("run-" + runId + ".bpmn").build().toString())
-        .contentType(new MediaType("application", "xml", StandardCharsets.UTF_8)).body(body);
+        .contentType(new MediaType("application", "xml", StandardCharsets.UTF_8))
+        .body(body);
   }
 
   @GetMapping("/journal/verify")
-  public String verify(@RequestParam(required = false) String run,
-      @RequestParam(defaultValue = "false") boolean full, Model model) {
+  public String verify(
+      @RequestParam(required = false) String run,
+      @RequestParam(defaultValue = "false") boolean full,
+      Model model) {
     boolean oneRun = run != null && !run.isBlank();
     model.addAttribute("run", oneRun ? run : null);
     model.addAttribute("result", oneRun ? journal.verifyRun(run) : journal.verify(full));
@@ -146,19 +164,32 @@ public class AuditPages {
   public String locks(Model model, Authentication user) {
     model.addAttribute("available", locks.available());
     model.addAttribute("locks", locks.rows());
-    model.addAttribute("admin", user.getAuthorities().stream()
-        .anyMatch(authority -> ADMIN_AUTHORITY.equals(authority.getAuthority())));
+    model.addAttribute(
+        "admin",
+        user.getAuthorities().stream()
+            .anyMatch(authority -> ADMIN_AUTHORITY.equals(authority.getAuthority())));
     return "locks";
   }
 
   @PostMapping("/locks/release")
-  public String release(@RequestParam String runbook, @RequestParam String target,
-      @RequestParam String runId, @RequestParam(required = false) String reason,
-      Authentication user, RedirectAttributes flash) {
+  public String release(
+      @RequestParam String runbook,
+      @RequestParam String target,
+      @RequestParam String runId,
+      @RequestParam(required = false) String reason,
+      Authentication user,
+      RedirectAttributes flash) {
     try {
       locks.forceRelease(runbook, target, runId, user.getName(), reason);
-      flash.addFlashAttribute("message", "Released " + runbook + " on " + target + " held by run "
-          + runId + "; the release is journaled.");
+      flash.addFlashAttribute(
+          "message",
+          "Released "
+              + runbook
+              + " on "
+              + target
+              + " held by run "
+              + runId
+              + "; the release is journaled.");
     } catch (InvalidRequestException refused) {
       flash.addFlashAttribute("error", refused.getMessage());
     }
@@ -166,8 +197,10 @@ public class AuditPages {
   }
 
   @GetMapping("/ops-log")
-  public String opsLog(@RequestParam(required = false) String run,
-      @RequestParam(defaultValue = "0") int offset, Model model) {
+  public String opsLog(
+      @RequestParam(required = false) String run,
+      @RequestParam(defaultValue = "0") int offset,
+      Model model) {
     String runId = run == null || run.isBlank() ? null : run.strip();
     model.addAttribute("run", runId);
     model.addAttribute("offset", Math.max(0, offset));
@@ -186,9 +219,13 @@ public class AuditPages {
     return new ResponseStatusException(HttpStatus.NOT_FOUND, "There is no run " + runId);
   }
 
-  /** A filter from the page's fields; dates are days (UTC) or ISO instants, "to" is inclusive of a day. */
+  /**
+   * A filter from the page's fields; dates are days (UTC) or ISO instants, "to" is inclusive of a
+   * day.
+   */
   static RunFilter filter(String runbook, String user, String outcome, String from, String to) {
-    return new RunFilter(runbook, user, outcome, instant(from, "from", false), instant(to, "to", true));
+    return new RunFilter(
+        runbook, user, outcome, instant(from, "from", false), instant(to, "to", true));
   }
 
   private static Instant instant(String text, String field, boolean endOfDay) {
@@ -202,14 +239,22 @@ public class AuditPages {
       }
       return Instant.parse(text.strip());
     } catch (DateTimeParseException e) {
-      throw InvalidRequestException.of("Bad runs filter", List.of(field
-          + " must be a day (2026-11-25) or an instant (2026-11-25T10:00:00Z), not '" + text + "'"));
+      throw InvalidRequestException.of(
+          "Bad runs filter",
+          List.of(
+              field
+                  + " must be a day (2026-11-25) or an instant (2026-11-25T10:00:00Z), not '"
+                  + text
+                  + "'"));
     }
   }
 
   private static ResponseEntity<byte[]> download(byte[] body, String name, MediaType type) {
     return ResponseEntity.ok()
-        .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
-        .contentType(type).body(body);
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename(name).build().toString())
+        .contentType(type)
+        .body(body);
   }
 }

@@ -17,16 +17,22 @@ import org.switchman.runbook.port.RunbookLock;
 public class AuditPagesConfiguration {
 
   @Bean
-  RunReports runReports(RunHistory history, Journal journal, ObjectProvider<RunbookLock> locks,
+  RunReports runReports(
+      RunHistory history,
+      Journal journal,
+      ObjectProvider<RunbookLock> locks,
       ObjectProvider<OpsLogReader> opsLog) {
-    return new RunReports(history, journal, locks.getIfAvailable(), opsLog.getIfAvailable(),
-        Clock.systemUTC());
+    return new RunReports(
+        history, journal, locks.getIfAvailable(), opsLog.getIfAvailable(), Clock.systemUTC());
   }
 
   @Bean
-  LockTable lockTable(ObjectProvider<RunbookLock> locks, ObjectProvider<LockedRuns> runs,
-      Journal journal) {
-    return new LockTable(locks.getIfAvailable(), runs.getIfAvailable(() -> LockedRuns.NONE), journal,
+  LockTable lockTable(
+      ObjectProvider<RunbookLock> locks, ObjectProvider<LockedRuns> runs, Journal journal) {
+    return new LockTable(
+        locks.getIfAvailable(),
+        runs.getIfAvailable(() -> LockedRuns.NONE),
+        journal,
         Clock.systemUTC());
   }
 }

@@ -37,8 +37,12 @@ public class Views {
       return sign + String.format("%.2f s", millis / 1000.0);
     }
     long seconds = millis / 1000;
-    return sign + (seconds >= 3600 ? seconds / 3600 + " h " : "")
-        + (seconds % 3600) / 60 + " min " + seconds % 60 + " s";
+    return sign
+        + (seconds >= 3600 ? seconds / 3600 + " h " : "")
+        + (seconds % 3600) / 60
+        + " min "
+        + seconds % 60
+        + " s";
   }
 
   public boolean isLong(String output) {

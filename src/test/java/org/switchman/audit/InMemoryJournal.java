@@ -37,12 +37,29 @@ public class InMemoryJournal implements Journal {
   @Override
   public synchronized JournalEntry append(JournalEntry.Draft d) {
     long seq = entries.size() + 1;
-    String previous = entries.isEmpty() ? JournalChain.GENESIS : entries.get(entries.size() - 1).hash();
+    String previous =
+        entries.isEmpty() ? JournalChain.GENESIS : entries.get(entries.size() - 1).hash();
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
     String hash = chain.hashOf(seq, JournalChain.micros(at), d, previous);
-    JournalEntry entry = new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
-        d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(),
-        previous, hash, JournalChain.KEYED, d.idempotencyKey());
+    JournalEntry entry =
+        new JournalEntry(
+            seq,
+            at,
+            d.runId(),
+            d.step(),
+            d.actor(),
+            d.mode(),
+            d.kind(),
+            d.target(),
+            d.action(),
+            d.outcome(),
+            d.output(),
+            d.durationMillis(),
+            d.hostKeyFingerprint(),
+            previous,
+            hash,
+            JournalChain.KEYED,
+            d.idempotencyKey());
     entries.add(entry);
     return entry;
   }
@@ -63,7 +80,8 @@ public class InMemoryJournal implements Journal {
 
   @Override
   public synchronized JournalHead head() {
-    return entries.isEmpty() ? new JournalHead(0, JournalChain.GENESIS)
+    return entries.isEmpty()
+        ? new JournalHead(0, JournalChain.GENESIS)
         : new JournalHead(entries.size(), entries.get(entries.size() - 1).hash());
   }
 
@@ -74,7 +92,7 @@ public class InMemoryJournal implements Journal {
 
   @Override
   public synchronized JournalVerification verifyRun(String runId) {
-    return chain.verifyRun(entriesOfRun(runId), seq -> entry(seq).map(JournalEntry::hash).orElse(null),
-        null);
+    return chain.verifyRun(
+        entriesOfRun(runId), seq -> entry(seq).map(JournalEntry::hash).orElse(null), null);
   }
 }

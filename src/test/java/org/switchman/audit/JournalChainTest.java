@@ -26,9 +26,18 @@ class JournalChainTest {
   }
 
   private static JournalEntry.Draft draft(int i) {
-    return new JournalEntry.Draft("run-1", "ServiceTask_Step" + i, "alice", "live",
-        "SSH_COMMAND", "mw100" + i + ".eqiad.wmnet", "systemctl restart php-fpm", "PERFORMED",
-        "ok " + i, 12L, "SHA256:abc");
+    return new JournalEntry.Draft(
+        "run-1",
+        "ServiceTask_Step" + i,
+        "alice",
+        "live",
+        "SSH_COMMAND",
+        "mw100" + i + ".eqiad.wmnet",
+        "systemctl restart php-fpm",
+        "PERFORMED",
+        "ok " + i,
+        12L,
+        "SHA256:abc");
   }
 
   private JournalVerification verify(List<JournalEntry> entries, long headSeq) {
@@ -36,15 +45,44 @@ class JournalChainTest {
   }
 
   private static JournalEntry withActor(JournalEntry e, String actor) {
-    return new JournalEntry(e.seq(), e.at(), e.runId(), e.step(), actor, e.mode(), e.kind(),
-        e.target(), e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint(),
-        e.previousHash(), e.hash(), e.scheme());
+    return new JournalEntry(
+        e.seq(),
+        e.at(),
+        e.runId(),
+        e.step(),
+        actor,
+        e.mode(),
+        e.kind(),
+        e.target(),
+        e.action(),
+        e.outcome(),
+        e.output(),
+        e.durationMillis(),
+        e.hostKeyFingerprint(),
+        e.previousHash(),
+        e.hash(),
+        e.scheme());
   }
 
-  private static JournalEntry rehashed(JournalEntry e, String previousHash, String hash, String scheme) {
-    return new JournalEntry(e.seq(), e.at(), e.runId(), e.step(), e.actor(), e.mode(), e.kind(),
-        e.target(), e.action(), e.outcome(), e.output(), e.durationMillis(), e.hostKeyFingerprint(),
-        previousHash, hash, scheme);
+  private static JournalEntry rehashed(
+      JournalEntry e, String previousHash, String hash, String scheme) {
+    return new JournalEntry(
+        e.seq(),
+        e.at(),
+        e.runId(),
+        e.step(),
+        e.actor(),
+        e.mode(),
+        e.kind(),
+        e.target(),
+        e.action(),
+        e.outcome(),
+        e.output(),
+        e.durationMillis(),
+        e.hostKeyFingerprint(),
+        previousHash,
+        hash,
+        scheme);
   }
 
   @Test
@@ -68,8 +106,10 @@ class JournalChainTest {
     JournalVerification result = otherKey.verify(chain.iterator(), head);
     assertThat(result.intact()).isFalse();
     assertThat(result.firstBrokenSeq()).isEqualTo(1);
-    assertThat(result.problem()).isEqualTo("entry 1 does not match its keyed hash: it was changed"
-        + " after it was written, or written with another key");
+    assertThat(result.problem())
+        .isEqualTo(
+            "entry 1 does not match its keyed hash: it was changed"
+                + " after it was written, or written with another key");
   }
 
   @Test
@@ -81,13 +121,17 @@ class JournalChainTest {
       for (JournalEntry e : chain) {
         JournalEntry edited = e.seq() == 3 ? withActor(e, "mallory") : e;
         long micros = JournalChain.micros(e.at());
-        String hash = plain
-            ? JournalChain.unkeyedHashOf(e.seq(), micros, JournalChain.draftOf(edited), previous)
-            : forger.hashOf(e.seq(), micros, JournalChain.draftOf(edited), previous);
-        forged.add(rehashed(edited, previous, hash, plain ? JournalChain.UNKEYED : JournalChain.KEYED));
+        String hash =
+            plain
+                ? JournalChain.unkeyedHashOf(
+                    e.seq(), micros, JournalChain.draftOf(edited), previous)
+                : forger.hashOf(e.seq(), micros, JournalChain.draftOf(edited), previous);
+        forged.add(
+            rehashed(edited, previous, hash, plain ? JournalChain.UNKEYED : JournalChain.KEYED));
         previous = hash;
       }
-      JournalVerification result = journal.chain().verify(forged.iterator(), new JournalHead(5, previous));
+      JournalVerification result =
+          journal.chain().verify(forged.iterator(), new JournalHead(5, previous));
       assertThat(result.intact()).isFalse();
       assertThat(result.firstBrokenSeq()).isEqualTo(1);
     }
@@ -102,9 +146,24 @@ class JournalChainTest {
     for (int i = 1; i <= 3; i++) {
       JournalEntry.Draft d = draft(i);
       String hash = JournalChain.unkeyedHashOf(i, JournalChain.micros(at), d, previous);
-      old.add(new JournalEntry(i, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(),
-          d.action(), d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(), previous,
-          hash, JournalChain.UNKEYED));
+      old.add(
+          new JournalEntry(
+              i,
+              at,
+              d.runId(),
+              d.step(),
+              d.actor(),
+              d.mode(),
+              d.kind(),
+              d.target(),
+              d.action(),
+              d.outcome(),
+              d.output(),
+              d.durationMillis(),
+              d.hostKeyFingerprint(),
+              previous,
+              hash,
+              JournalChain.UNKEYED));
       previous = hash;
     }
     JournalVerification unsealed = chainRules.verify(old.iterator(), new JournalHead(3, previous));
@@ -114,23 +173,41 @@ class JournalChainTest {
 
     JournalEntry.Draft sealDraft = JournalChain.sealDraft(3);
     String sealHash = chainRules.hashOf(4, JournalChain.micros(at), sealDraft, previous);
-    JournalEntry seal = new JournalEntry(4, at, sealDraft.runId(), sealDraft.step(), sealDraft.actor(),
-        sealDraft.mode(), sealDraft.kind(), sealDraft.target(), sealDraft.action(),
-        sealDraft.outcome(), null, null, null, previous, sealHash, JournalChain.KEYED);
+    JournalEntry seal =
+        new JournalEntry(
+            4,
+            at,
+            sealDraft.runId(),
+            sealDraft.step(),
+            sealDraft.actor(),
+            sealDraft.mode(),
+            sealDraft.kind(),
+            sealDraft.target(),
+            sealDraft.action(),
+            sealDraft.outcome(),
+            null,
+            null,
+            null,
+            previous,
+            sealHash,
+            JournalChain.KEYED);
     List<JournalEntry> sealed = new ArrayList<>(old);
     sealed.add(seal);
     assertThat(chainRules.verify(sealed.iterator(), new JournalHead(4, sealHash)))
         .isEqualTo(JournalVerification.ok(4, 4));
-    assertThat(chainRules.verifyRun(old, seq -> sealed.get((int) seq - 1).hash(), seal).intact()).isTrue();
-    assertThat(chainRules.verifyRun(old, seq -> sealed.get((int) seq - 1).hash(), null).intact()).isFalse();
+    assertThat(chainRules.verifyRun(old, seq -> sealed.get((int) seq - 1).hash(), seal).intact())
+        .isTrue();
+    assertThat(chainRules.verifyRun(old, seq -> sealed.get((int) seq - 1).hash(), null).intact())
+        .isFalse();
 
     // an edit of a sealed unkeyed entry, rehashed with SHA-256 up to the seal, breaks at the seal
     List<JournalEntry> edited = new ArrayList<>();
     String prev = JournalChain.GENESIS;
     for (JournalEntry e : old) {
       JournalEntry changed = e.seq() == 2 ? withActor(e, "mallory") : e;
-      String hash = JournalChain.unkeyedHashOf(e.seq(), JournalChain.micros(at),
-          JournalChain.draftOf(changed), prev);
+      String hash =
+          JournalChain.unkeyedHashOf(
+              e.seq(), JournalChain.micros(at), JournalChain.draftOf(changed), prev);
       edited.add(rehashed(changed, prev, hash, JournalChain.UNKEYED));
       prev = hash;
     }
@@ -145,12 +222,14 @@ class JournalChainTest {
     List<JournalEntry> downgraded = new ArrayList<>(chain.subList(0, 2));
     String previous = chain.get(1).hash();
     for (JournalEntry e : chain.subList(2, 5)) {
-      String hash = JournalChain.unkeyedHashOf(e.seq(), JournalChain.micros(e.at()),
-          JournalChain.draftOf(e), previous);
+      String hash =
+          JournalChain.unkeyedHashOf(
+              e.seq(), JournalChain.micros(e.at()), JournalChain.draftOf(e), previous);
       downgraded.add(rehashed(e, previous, hash, JournalChain.UNKEYED));
       previous = hash;
     }
-    JournalVerification result = journal.chain().verify(downgraded.iterator(), new JournalHead(5, previous));
+    JournalVerification result =
+        journal.chain().verify(downgraded.iterator(), new JournalHead(5, previous));
     assertThat(result.intact()).isFalse();
     assertThat(result.firstBrokenSeq()).isEqualTo(3);
   }
@@ -165,8 +244,14 @@ class JournalChainTest {
   void aRehashedEditStillBreaksTheNextLink() {
     JournalEntry third = chain.get(2);
     JournalEntry forged = withActor(third, "mallory");
-    String forgedHash = journal.chain().hashOf(3, JournalChain.micros(third.at()),
-        JournalChain.draftOf(forged), third.previousHash());
+    String forgedHash =
+        journal
+            .chain()
+            .hashOf(
+                3,
+                JournalChain.micros(third.at()),
+                JournalChain.draftOf(forged),
+                third.previousHash());
     chain.set(2, rehashed(forged, third.previousHash(), forgedHash, JournalChain.KEYED));
     JournalVerification result = verify(chain, 5);
     assertThat(result.firstBrokenSeq()).isEqualTo(4);

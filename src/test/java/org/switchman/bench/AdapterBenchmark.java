@@ -47,8 +47,8 @@ public final class AdapterBenchmark {
 
   public static void main(String[] args) throws Exception {
     Path buildDir = Path.of(args.length > 0 ? args[0] : "target");
-    LabConfig config = LabConfig.forTests(buildDir)
-        .relocated(buildDir.resolve("adapter-bench"), "127.52", 4400);
+    LabConfig config =
+        LabConfig.forTests(buildDir).relocated(buildDir.resolve("adapter-bench"), "127.52", 4400);
     try (Lab lab = Lab.start(config)) {
       Mutations mutations = new Mutations(new InMemoryJournal());
       ssh(lab, mutations);
@@ -59,8 +59,16 @@ public final class AdapterBenchmark {
   }
 
   private static SshProperties sshSettings(Lab lab) {
-    return new SshProperties(lab.sshUser(), lab.clientKeyFile(), lab.knownHostsFile(),
-        lab.hostsFile(), lab.sshPort(), Duration.ofSeconds(3), TIMEOUT, 64, 65536);
+    return new SshProperties(
+        lab.sshUser(),
+        lab.clientKeyFile(),
+        lab.knownHostsFile(),
+        lab.hostsFile(),
+        lab.sshPort(),
+        Duration.ofSeconds(3),
+        TIMEOUT,
+        64,
+        65536);
   }
 
   private static void ssh(Lab lab, Mutations mutations) throws Exception {
@@ -82,19 +90,28 @@ public final class AdapterBenchmark {
         reused.add(millisSince(t));
       }
       double median = median(reused);
-      print("ssh.reused_connection.median_ms", median,
+      print(
+          "ssh.reused_connection.median_ms",
+          median,
           String.format(Locale.ROOT, "target <= 15 ms: %s", median <= 15 ? "met" : "MISSED"));
     }
-    List<String> hosts = lab.topology().hosts().stream().map(LabTopology.Host::fqdn).limit(50).toList();
+    List<String> hosts =
+        lab.topology().hosts().stream().map(LabTopology.Host::fqdn).limit(50).toList();
     ExecutorService pool = Executors.newFixedThreadPool(50);
     try (SshRemoteExecutor ssh = new SshRemoteExecutor(sshSettings(lab), mutations)) {
       long t = System.nanoTime();
-      CompletableFuture.allOf(hosts.stream().map(h -> CompletableFuture.runAsync(
-          () -> ssh.query(h, "true", TIMEOUT), pool)).toArray(CompletableFuture[]::new)).join();
+      CompletableFuture.allOf(
+              hosts.stream()
+                  .map(h -> CompletableFuture.runAsync(() -> ssh.query(h, "true", TIMEOUT), pool))
+                  .toArray(CompletableFuture[]::new))
+          .join();
       print("ssh.50_hosts_fresh.wall_ms", millisSince(t), null);
       t = System.nanoTime();
-      CompletableFuture.allOf(hosts.stream().map(h -> CompletableFuture.runAsync(
-          () -> ssh.query(h, "true", TIMEOUT), pool)).toArray(CompletableFuture[]::new)).join();
+      CompletableFuture.allOf(
+              hosts.stream()
+                  .map(h -> CompletableFuture.runAsync(() -> ssh.query(h, "true", TIMEOUT), pool))
+                  .toArray(CompletableFuture[]::new))
+          .join();
       print("ssh.50_hosts_reused.wall_ms", millisSince(t), null);
     } finally {
       pool.shutdownNow();
@@ -102,14 +119,16 @@ public final class AdapterBenchmark {
   }
 
   private static void etcd(Lab lab, Mutations mutations) {
-    try (EtcdStore store = new EtcdStore(new EtcdProperties(List.of(lab.etcdEndpoint()), TIMEOUT, null))) {
+    try (EtcdStore store =
+        new EtcdStore(new EtcdProperties(List.of(lab.etcdEndpoint()), TIMEOUT, null))) {
       EtcdConftool conftool = new EtcdConftool(store, mutations);
       List<Double> times = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         Versioned<Conftool.PoolEntry> entry =
             conftool.poolEntry("codfw", "appserver", "apache2", "mw2001.codfw.wmnet").orElseThrow();
         long t = System.nanoTime();
-        conftool.setPoolEntry(RUN, entry, entry.value().pooled(), entry.value().weight() == 30 ? 31 : 30);
+        conftool.setPoolEntry(
+            RUN, entry, entry.value().pooled(), entry.value().weight() == 30 ? 31 : 30);
         times.add(millisSince(t));
       }
       print("etcd.cas_write_with_readback.median_ms", median(times), null);
@@ -117,8 +136,11 @@ public final class AdapterBenchmark {
   }
 
   private static void dns(Lab lab, Mutations mutations) {
-    DnsJavaDiscovery dns = new DnsJavaDiscovery(new DnsProperties(lab.dnsServer(), lab.dnsPort(),
-        "discovery.wmnet", lab.tsigKeyFile(), TIMEOUT), mutations);
+    DnsJavaDiscovery dns =
+        new DnsJavaDiscovery(
+            new DnsProperties(
+                lab.dnsServer(), lab.dnsPort(), "discovery.wmnet", lab.tsigKeyFile(), TIMEOUT),
+            mutations);
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       DnsDiscovery.DiscoveryRecord record = dns.read("api-rw");
@@ -142,8 +164,11 @@ public final class AdapterBenchmark {
         endpoints.put(section + "." + dc, "127.0.0.1:" + lab.mysqlPort(section, dc));
       }
     }
-    MariaDbMasters masters = new MariaDbMasters(new DbProperties(lab.mysqlAdminUser(), password,
-        lab.topology().sections(), endpoints, null, null), mutations);
+    MariaDbMasters masters =
+        new MariaDbMasters(
+            new DbProperties(
+                lab.mysqlAdminUser(), password, lab.topology().sections(), endpoints, null, null),
+            mutations);
     List<String> sections = lab.topology().sections();
     double slowest = 0;
     for (String section : sections) {
@@ -155,13 +180,21 @@ public final class AdapterBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(sections.size());
     try {
       long t = System.nanoTime();
-      CompletableFuture.allOf(sections.stream().map(s -> CompletableFuture.runAsync(
-          () -> masters.setReadOnly(RUN, s, "eqiad", true), pool)).toArray(CompletableFuture[]::new)).join();
+      CompletableFuture.allOf(
+              sections.stream()
+                  .map(
+                      s ->
+                          CompletableFuture.runAsync(
+                              () -> masters.setReadOnly(RUN, s, "eqiad", true), pool))
+                  .toArray(CompletableFuture[]::new))
+          .join();
       double parallel = millisSince(t);
       print("db.read_only.slowest_single_section_ms", slowest, null);
       print("db.read_only." + sections.size() + "_sections_parallel_ms", parallel, null);
       double ratio = parallel / slowest;
-      print("db.read_only.parallel_over_slowest_ratio", ratio,
+      print(
+          "db.read_only.parallel_over_slowest_ratio",
+          ratio,
           String.format(Locale.ROOT, "target <= 1.5: %s", ratio <= 1.5 ? "met" : "MISSED"));
     } finally {
       for (String section : sections) {
@@ -183,6 +216,7 @@ public final class AdapterBenchmark {
   }
 
   private static void print(String name, double value, String note) {
-    System.out.printf(Locale.ROOT, "%-46s %9.2f%s%n", name, value, note == null ? "" : "   (" + note + ")");
+    System.out.printf(
+        Locale.ROOT, "%-46s %9.2f%s%n", name, value, note == null ? "" : "   (" + note + ")");
   }
 }

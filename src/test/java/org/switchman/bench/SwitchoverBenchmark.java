@@ -38,13 +38,20 @@ public final class SwitchoverBenchmark {
   private SwitchoverBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path data = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(),
-        "bench-switchover-");
-    ConfigurableApplicationContext app = new SpringApplication(SwitchmanApplication.class).run(
-        "--spring.profiles.active=lab", "--server.port=0", "--switchman.data-dir=" + data,
-        "--switchman.lab.dir=" + data.resolve("lab"), "--switchman.lab.discovery-ttl=11s",
-        "--switchman.lab.port-offset=9000", "--switchman.lab.loopback-network=127.61",
-        "--logging.level.root=WARN");
+    Path data =
+        Files.createTempDirectory(
+            Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(), "bench-switchover-");
+    ConfigurableApplicationContext app =
+        new SpringApplication(SwitchmanApplication.class)
+            .run(
+                "--spring.profiles.active=lab",
+                "--server.port=0",
+                "--switchman.data-dir=" + data,
+                "--switchman.lab.dir=" + data.resolve("lab"),
+                "--switchman.lab.discovery-ttl=11s",
+                "--switchman.lab.port-offset=9000",
+                "--switchman.lab.loopback-network=127.61",
+                "--logging.level.root=WARN");
     try {
       Duration engineWindow = null;
       List<Long> engineWindows = new ArrayList<>();
@@ -54,25 +61,48 @@ public final class SwitchoverBenchmark {
       for (int round = 0; round < 2; round++) {
         String run = engineRun(app, "eqiad", "codfw");
         HistoryService history = app.getBean(HistoryService.class);
-        long window = ((Number) history.createHistoricVariableInstanceQuery().processInstanceId(run)
-            .variableName("readOnlyWindowMillis").singleResult().getValue()).longValue();
+        long window =
+            ((Number)
+                    history
+                        .createHistoricVariableInstanceQuery()
+                        .processInstanceId(run)
+                        .variableName("readOnlyWindowMillis")
+                        .singleResult()
+                        .getValue())
+                .longValue();
         engineWindows.add(window);
-        long phase = history.createHistoricActivityInstanceQuery().activityId("CallActivity_SetDbMastersReadOnly")
-            .processInstanceId(run).singleResult().getDurationInMillis();
-        long slowest = history.createHistoricActivityInstanceQuery()
-            .activityId("ServiceTask_SetOldMasterReadOnly").list().stream()
-            .filter(a -> a.getRootProcessInstanceId().equals(run))
-            .mapToLong(HistoricActivityInstance::getDurationInMillis).max().orElse(0);
-        phase3 = String.format("phase 3: %d ms, slowest single section %d ms, ratio %.2f (target <= 1.5)",
-            phase, slowest, (double) phase / Math.max(1, slowest));
+        long phase =
+            history
+                .createHistoricActivityInstanceQuery()
+                .activityId("CallActivity_SetDbMastersReadOnly")
+                .processInstanceId(run)
+                .singleResult()
+                .getDurationInMillis();
+        long slowest =
+            history
+                .createHistoricActivityInstanceQuery()
+                .activityId("ServiceTask_SetOldMasterReadOnly")
+                .list()
+                .stream()
+                .filter(a -> a.getRootProcessInstanceId().equals(run))
+                .mapToLong(HistoricActivityInstance::getDurationInMillis)
+                .max()
+                .orElse(0);
+        phase3 =
+            String.format(
+                "phase 3: %d ms, slowest single section %d ms, ratio %.2f (target <= 1.5)",
+                phase, slowest, (double) phase / Math.max(1, slowest));
         directWindows.add(directReadOnlyPart(direct, "codfw", "eqiad").toMillis());
       }
       long engine = engineWindows.stream().mapToLong(Long::longValue).min().orElseThrow();
       long baseline = directWindows.stream().mapToLong(Long::longValue).min().orElseThrow();
       System.out.println("== switchover benchmark (11 sections, no in-flight grace; best of 2) ==");
-      System.out.printf("read-only window, engine: %d ms (runs: %s; target <= 5000 ms)%n", engine, engineWindows);
-      System.out.printf("read-only window, direct Java calls: %d ms (runs: %s)%n", baseline, directWindows);
-      System.out.printf("ratio engine / direct: %.2f (target <= 1.2)%n", (double) engine / Math.max(1, baseline));
+      System.out.printf(
+          "read-only window, engine: %d ms (runs: %s; target <= 5000 ms)%n", engine, engineWindows);
+      System.out.printf(
+          "read-only window, direct Java calls: %d ms (runs: %s)%n", baseline, directWindows);
+      System.out.printf(
+          "ratio engine / direct: %.2f (target <= 1.2)%n", (double) engine / Math.max(1, baseline));
       System.out.println(phase3);
     } finally {
       app.close();
@@ -95,10 +125,16 @@ public final class SwitchoverBenchmark {
     identity.setAuthentication("alice", List.of("operators"));
     String run = runtime.startProcessInstanceByKey("dc-switchover", vars).getId();
     identity.clearAuthentication();
-    for (String[] gate : new String[][] {{"UserTask_GoNoGo", "bob"}, {"UserTask_FinalGoNoGo", "dave"}}) {
+    for (String[] gate :
+        new String[][] {{"UserTask_GoNoGo", "bob"}, {"UserTask_FinalGoNoGo", "dave"}}) {
       Task task = null;
       for (int i = 0; i < 1200 && task == null; i++) {
-        task = tasks.createTaskQuery().processInstanceId(run).taskDefinitionKey(gate[0]).singleResult();
+        task =
+            tasks
+                .createTaskQuery()
+                .processInstanceId(run)
+                .taskDefinitionKey(gate[0])
+                .singleResult();
         if (task == null) {
           Thread.sleep(50);
         }
@@ -112,7 +148,8 @@ public final class SwitchoverBenchmark {
     }
     HistoryService history = app.getBean(HistoryService.class);
     for (int i = 0; i < 2400; i++) {
-      if (history.createHistoricProcessInstanceQuery().processInstanceId(run).finished().count() == 1) {
+      if (history.createHistoricProcessInstanceQuery().processInstanceId(run).finished().count()
+          == 1) {
         return run;
       }
       Thread.sleep(50);
@@ -121,11 +158,18 @@ public final class SwitchoverBenchmark {
   }
 
   /** The read-only part (phases 2-7) by direct calls; returns ReadOnly on → ReadOnly off. */
-  private static Duration directReadOnlyPart(Switchover s, String from, String to) throws Exception {
-    SwitchoverRequest request = new SwitchoverRequest(from, to, ExecutionMode.LIVE, "benchmark", "T0",
-        Duration.ofMinutes(3), Duration.ZERO);
-    RunContext run = new RunContext("bench-direct-" + Instant.now().toEpochMilli(), "direct", "bench",
-        ExecutionMode.LIVE, from);
+  private static Duration directReadOnlyPart(Switchover s, String from, String to)
+      throws Exception {
+    SwitchoverRequest request =
+        new SwitchoverRequest(
+            from, to, ExecutionMode.LIVE, "benchmark", "T0", Duration.ofMinutes(3), Duration.ZERO);
+    RunContext run =
+        new RunContext(
+            "bench-direct-" + Instant.now().toEpochMilli(),
+            "direct",
+            "bench",
+            ExecutionMode.LIVE,
+            from);
     ExecutorService pool = Executors.newFixedThreadPool(s.topology().sections().size());
     try {
       Instant start = s.setReadOnly(run, request);
@@ -147,7 +191,8 @@ public final class SwitchoverBenchmark {
     void run(String section);
   }
 
-  private static void parallel(ExecutorService pool, Switchover s, SectionStep step) throws Exception {
+  private static void parallel(ExecutorService pool, Switchover s, SectionStep step)
+      throws Exception {
     List<Future<?>> futures = new ArrayList<>();
     for (String section : s.topology().sections()) {
       futures.add(pool.submit(() -> step.run(section)));

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AdminCredentialsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static SwitchmanProperties properties(String user, Path file, boolean lab) {
     return new SwitchmanProperties(null, new SwitchmanProperties.Admin(user, file), lab, false);
   }
 
-  /** As the app resolves them: the lab profile is active exactly when the demo users are asked for. */
+  /**
+   * As the app resolves them: the lab profile is active exactly when the demo users are asked for.
+   */
   private static AdminCredentials resolve(SwitchmanProperties properties) {
     return AdminCredentials.resolve(properties, properties.demoUsers());
   }

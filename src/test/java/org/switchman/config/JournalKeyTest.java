@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JournalKeyTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void outsideTheLabAMissingKeyFileStopsTheStartNamingTheSetting() {
@@ -28,14 +27,16 @@ class JournalKeyTest {
   void aShortKeyIsRefused() throws Exception {
     Path file = Files.writeString(dir.resolve("short.key"), "too short\n");
     assertThatThrownBy(() -> JournalKey.resolve(file, dir, false))
-        .hasMessageContaining("at least 32 bytes").hasMessageContaining("switchman.journal.key-file");
+        .hasMessageContaining("at least 32 bytes")
+        .hasMessageContaining("switchman.journal.key-file");
   }
 
   @Test
   void theLabMakesAKeyOnlyItsOwnerCanReadAndKeepsIt() throws Exception {
     byte[] first = JournalKey.resolve(null, dir, true);
     Path file = dir.resolve("lab").resolve("journal.key");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(first).hasSize(64);
     assertThat(JournalKey.resolve(null, dir, true)).isEqualTo(first);
     assertThat(JournalKey.resolve(file, dir, false)).isEqualTo(first);
@@ -43,11 +44,15 @@ class JournalKeyTest {
 
   @org.junit.jupiter.api.Test
   void aKeyFileOthersCanReadIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("open.key"), "0123456789abcdef0123456789abcdef0123\n");
-    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path file =
+        Files.writeString(dir.resolve("open.key"), "0123456789abcdef0123456789abcdef0123\n");
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> JournalKey.resolve(file, dir, false))
-        .hasMessageContaining("switchman.journal.key-file").hasMessageContaining("chmod 600");
-    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        .hasMessageContaining("switchman.journal.key-file")
+        .hasMessageContaining("chmod 600");
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     org.assertj.core.api.Assertions.assertThat(JournalKey.resolve(file, dir, false)).hasSize(36);
   }
 }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Secret files must be private: the SSH key, the TSIG key and the database password file. */
 class SecretFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path file(String name, String mode) throws Exception {
     Path file = Files.writeString(dir.resolve(name), "secret\n");
@@ -44,18 +43,39 @@ class SecretFilesTest {
   void theAdaptersSettingsRefuseOpenSecretFiles() throws Exception {
     Path knownHosts = file("known_hosts", "rw-r--r--");
     Path key = file("id_ed25519", "rw-r--r--");
-    assertThatThrownBy(() -> new SshProperties("switchman", key, knownHosts, null, 22,
-        Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1024).validated())
+    assertThatThrownBy(
+            () ->
+                new SshProperties(
+                        "switchman",
+                        key,
+                        knownHosts,
+                        null,
+                        22,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        1,
+                        1024)
+                    .validated())
         .hasMessageContaining("switchman.ssh.key-file names " + key);
 
     Path tsig = file("tsig.key", "rw-r-----");
-    assertThatThrownBy(() -> new DnsProperties("127.0.0.1", 53, "discovery.wmnet", tsig,
-        Duration.ofSeconds(1)).validated())
+    assertThatThrownBy(
+            () ->
+                new DnsProperties("127.0.0.1", 53, "discovery.wmnet", tsig, Duration.ofSeconds(1))
+                    .validated())
         .hasMessageContaining("switchman.dns.tsig-key-file names " + tsig);
 
     Path password = file("db-password", "rw-rw-rw-");
-    assertThatThrownBy(() -> new DbProperties("admin", password, List.of("s1"),
-        Map.of("s1.eqiad", "127.0.0.1:3306", "s1.codfw", "127.0.0.1:3307"), null, null).validated())
+    assertThatThrownBy(
+            () ->
+                new DbProperties(
+                        "admin",
+                        password,
+                        List.of("s1"),
+                        Map.of("s1.eqiad", "127.0.0.1:3306", "s1.codfw", "127.0.0.1:3307"),
+                        null,
+                        null)
+                    .validated())
         .hasMessageContaining("switchman.db.password-file names " + password);
   }
 }

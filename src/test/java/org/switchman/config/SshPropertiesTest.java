@@ -12,13 +12,15 @@ class SshPropertiesTest {
 
   private static SshProperties bind(Map<String, String> properties) {
     return new Binder(new MapConfigurationPropertySource(properties))
-        .bind("switchman.ssh", SshProperties.class).get();
+        .bind("switchman.ssh", SshProperties.class)
+        .get();
   }
 
   @Test
   void theHandshakeTimeoutIsBoundAndDefaultsToTenSeconds() {
-    assertThat(bind(Map.of("switchman.ssh.user", "switchman",
-        "switchman.ssh.handshake-timeout", "7s")).handshakeTimeout())
+    assertThat(
+            bind(Map.of("switchman.ssh.user", "switchman", "switchman.ssh.handshake-timeout", "7s"))
+                .handshakeTimeout())
         .isEqualTo(Duration.ofSeconds(7));
     assertThat(bind(Map.of("switchman.ssh.user", "switchman")).handshakeTimeout())
         .isEqualTo(Duration.ofSeconds(10));

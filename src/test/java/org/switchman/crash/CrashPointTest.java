@@ -51,22 +51,34 @@ class CrashPointTest {
 
   @Test
   void aBadSpecIsRefusedNamingTheSetting() {
-    for (String bad : List.of("", "ServiceTask_X", "ServiceTask_X:PERFORMED", "ServiceTask_X:DONE:1",
-        "ServiceTask_X:PERFORMED:0", "ServiceTask_X:PERFORMED:one", ":PERFORMED:1")) {
-      assertThatThrownBy(() -> point(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+    for (String bad :
+        List.of(
+            "",
+            "ServiceTask_X",
+            "ServiceTask_X:PERFORMED",
+            "ServiceTask_X:DONE:1",
+            "ServiceTask_X:PERFORMED:0",
+            "ServiceTask_X:PERFORMED:one",
+            ":PERFORMED:1")) {
+      assertThatThrownBy(() -> point(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining(CrashPoint.PROPERTY);
     }
   }
 
   @Test
   void refusesToStartOutsideTheLabProfile() {
-    MockEnvironment production = new MockEnvironment()
-        .withProperty(CrashPoint.PROPERTY, "ServiceTask_StopMaintenance:PERFORMED:1");
+    MockEnvironment production =
+        new MockEnvironment()
+            .withProperty(CrashPoint.PROPERTY, "ServiceTask_StopMaintenance:PERFORMED:1");
     assertThatThrownBy(() -> new CrashPoint(production))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("'lab' profile is not active").hasMessageContaining(CrashPoint.PROPERTY);
-    MockEnvironment lab = new MockEnvironment()
-        .withProperty(CrashPoint.PROPERTY, "ServiceTask_StopMaintenance:PERFORMED:1");
+        .hasMessageContaining("'lab' profile is not active")
+        .hasMessageContaining(CrashPoint.PROPERTY);
+    MockEnvironment lab =
+        new MockEnvironment()
+            .withProperty(CrashPoint.PROPERTY, "ServiceTask_StopMaintenance:PERFORMED:1");
     lab.setActiveProfiles("lab", "lab-attach");
     assertThat(new CrashPoint(lab)).isNotNull();
   }

@@ -22,10 +22,10 @@ import org.springframework.core.io.FileSystemResource;
 
 /**
  * The engine database keeps every commit it acknowledged when the process is killed: a child JVM
- * opens an H2 file with the application's datasource URL, commits rows one at a time, reports
- * each once its commit returned, and halts right after the last one (as kill -9 would, no
- * shutdown hook runs). The file, opened again, holds every reported row. And a commit from an
- * interrupted thread (a step interrupted by a stop records its failure) leaves the database open.
+ * opens an H2 file with the application's datasource URL, commits rows one at a time, reports each
+ * once its commit returned, and halts right after the last one (as kill -9 would, no shutdown hook
+ * runs). The file, opened again, holds every reported row. And a commit from an interrupted thread
+ * (a step interrupted by a stop records its failure) leaves the database open.
  */
 class H2DurabilityTest {
 
@@ -34,13 +34,19 @@ class H2DurabilityTest {
   @Test
   void everyAcknowledgedCommitSurvivesAHaltedJvm() throws Exception {
     String file = engineUrl("h2-halt-");
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), CommitThenHalt.class.getName(),
-        file).redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CommitThenHalt.class.getName(),
+                file)
+            .redirectErrorStream(true)
+            .start();
     int acknowledged = 0;
     StringBuilder output = new StringBuilder();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = lines.readLine()) != null; ) {
         output.append(line).append('\n');
         if (line.startsWith("committed ")) {
@@ -69,17 +75,19 @@ class H2DurabilityTest {
       statement.execute("CREATE TABLE COMMITTED (I INT PRIMARY KEY)");
     }
     Throwable[] failed = new Throwable[1];
-    Thread interrupted = new Thread(() -> {
-      try (Connection db = DriverManager.getConnection(file, "sa", "");
-          Statement insert = db.createStatement()) {
-        db.setAutoCommit(false);
-        insert.execute("INSERT INTO COMMITTED VALUES (1)");
-        Thread.currentThread().interrupt();
-        db.commit();
-      } catch (Throwable e) {
-        failed[0] = e;
-      }
-    });
+    Thread interrupted =
+        new Thread(
+            () -> {
+              try (Connection db = DriverManager.getConnection(file, "sa", "");
+                  Statement insert = db.createStatement()) {
+                db.setAutoCommit(false);
+                insert.execute("INSERT INTO COMMITTED VALUES (1)");
+                Thread.currentThread().interrupt();
+                db.commit();
+              } catch (Throwable e) {
+                failed[0] = e;
+              }
+            });
     interrupted.start();
     interrupted.join();
     assertThat(failed[0]).as("the interrupted thread's commit").isNull();
@@ -95,15 +103,18 @@ class H2DurabilityTest {
 
   /** The application's engine URL (as the lab's), on a fresh data directory. */
   private static String engineUrl(String prefix) throws IOException {
-    List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("application",
-        new FileSystemResource("src/main/resources/application.yaml"));
+    List<PropertySource<?>> yaml =
+        new YamlPropertySourceLoader()
+            .load("application", new FileSystemResource("src/main/resources/application.yaml"));
     String url = String.valueOf(yaml.get(0).getProperty("spring.datasource.url"));
     String labUrl = String.valueOf(yaml.get(1).getProperty("spring.datasource.url"));
     assertThat(url).contains(";WRITE_DELAY=0");
-    assertThat(labUrl).contains(";WRITE_DELAY=0")
+    assertThat(labUrl)
+        .contains(";WRITE_DELAY=0")
         .isEqualTo(url.replace("/engine;", "/lab/engine;"));
-    Path dir = Files.createDirectories(Path.of("target", "test-data",
-        prefix + java.util.UUID.randomUUID()).toAbsolutePath());
+    Path dir =
+        Files.createDirectories(
+            Path.of("target", "test-data", prefix + java.util.UUID.randomUUID()).toAbsolutePath());
     return url.replace("${switchman.data-dir}", dir.toString());
   }
 

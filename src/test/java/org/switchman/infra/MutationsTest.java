@@ -21,10 +21,10 @@ class MutationsTest {
   private final Mutations mutations = new Mutations(journal);
   private final AtomicInteger acted = new AtomicInteger();
 
-  private static final Mutation SET_CODFW_READ_ONLY = new Mutation(Mutation.Kind.SQL,
-      "db-s1.codfw:33012", "codfw", "SET GLOBAL read_only = 1");
-  private static final Mutation SET_EQIAD_READ_ONLY = new Mutation(Mutation.Kind.SQL,
-      "db-s1.eqiad:33011", "eqiad", "SET GLOBAL read_only = 1");
+  private static final Mutation SET_CODFW_READ_ONLY =
+      new Mutation(Mutation.Kind.SQL, "db-s1.codfw:33012", "codfw", "SET GLOBAL read_only = 1");
+  private static final Mutation SET_EQIAD_READ_ONLY =
+      new Mutation(Mutation.Kind.SQL, "db-s1.eqiad:33011", "eqiad", "SET GLOBAL read_only = 1");
 
   private static RunContext run(ExecutionMode mode) {
     return new RunContext("run-7", "ServiceTask_SetDbMastersReadOnly", "alice", mode, "eqiad");
@@ -37,11 +37,14 @@ class MutationsTest {
 
   @Test
   void liveActsAndJournalsBeforeAndAfter() throws Exception {
-    MutationOutcome outcome = mutations.apply(run(ExecutionMode.LIVE), SET_EQIAD_READ_ONLY, this::act);
+    MutationOutcome outcome =
+        mutations.apply(run(ExecutionMode.LIVE), SET_EQIAD_READ_ONLY, this::act);
 
     assertThat(outcome).isEqualTo(MutationOutcome.PERFORMED);
     assertThat(acted).hasValue(1);
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "PERFORMED");
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "PERFORMED");
     JournalEntry after = journal.all().get(1);
     assertThat(after.action()).isEqualTo("SET GLOBAL read_only = 1");
     assertThat(after.output()).isEqualTo("Query OK");
@@ -53,15 +56,19 @@ class MutationsTest {
 
   @Test
   void dryRunRecordsTheExactActionAndDoesNotAct() throws Exception {
-    MutationOutcome outcome = mutations.apply(run(ExecutionMode.DRY_RUN), SET_EQIAD_READ_ONLY, this::act);
+    MutationOutcome outcome =
+        mutations.apply(run(ExecutionMode.DRY_RUN), SET_EQIAD_READ_ONLY, this::act);
 
     assertThat(outcome).isEqualTo(MutationOutcome.WOULD);
     assertThat(acted).hasValue(0);
-    assertThat(journal.all()).singleElement().satisfies(entry -> {
-      assertThat(entry.outcome()).isEqualTo("WOULD");
-      assertThat(entry.action()).isEqualTo("would: SET GLOBAL read_only = 1");
-      assertThat(entry.mode()).isEqualTo("dry-run");
-    });
+    assertThat(journal.all())
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.outcome()).isEqualTo("WOULD");
+              assertThat(entry.action()).isEqualTo("would: SET GLOBAL read_only = 1");
+              assertThat(entry.mode()).isEqualTo("dry-run");
+            });
   }
 
   @Test
@@ -79,8 +86,14 @@ class MutationsTest {
 
   @Test
   void aFailedActIsJournaledAndRethrown() {
-    assertThatThrownBy(() -> mutations.apply(run(ExecutionMode.LIVE), SET_EQIAD_READ_ONLY,
-        () -> { throw new IOException("Connection refused"); }))
+    assertThatThrownBy(
+            () ->
+                mutations.apply(
+                    run(ExecutionMode.LIVE),
+                    SET_EQIAD_READ_ONLY,
+                    () -> {
+                      throw new IOException("Connection refused");
+                    }))
         .isInstanceOf(IOException.class);
     assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "FAILED");
     assertThat(journal.all().get(1).output()).isEqualTo("IOException: Connection refused");
@@ -88,22 +101,37 @@ class MutationsTest {
 
   @Test
   void aPostConditionThatDoesNotHoldIsJournaledAndThrown() {
-    assertThatThrownBy(() -> mutations.apply(run(ExecutionMode.LIVE), SET_EQIAD_READ_ONLY, this::act,
-        () -> { throw new CheckFailedException("read-only-set", "db-s1.eqiad is still read-write"); }))
+    assertThatThrownBy(
+            () ->
+                mutations.apply(
+                    run(ExecutionMode.LIVE),
+                    SET_EQIAD_READ_ONLY,
+                    this::act,
+                    () -> {
+                      throw new CheckFailedException(
+                          "read-only-set", "db-s1.eqiad is still read-write");
+                    }))
         .isInstanceOf(CheckFailedException.class)
         .hasMessage("db-s1.eqiad is still read-write");
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "PERFORMED", "VERIFY_FAILED");
   }
 
   // ---------------------------------------------------------------- idempotency and reconciliation
 
-  private static final Mutation RESTART_ENVOY = new Mutation(Mutation.Kind.SSH_COMMAND,
-      "mw1001.eqiad.wmnet", "eqiad", "systemctl restart envoyproxy");
+  private static final Mutation RESTART_ENVOY =
+      new Mutation(
+          Mutation.Kind.SSH_COMMAND, "mw1001.eqiad.wmnet", "eqiad", "systemctl restart envoyproxy");
 
   /** Attempt {@code n} of the step: the engine gives every attempt a new activity instance. */
   private static RunContext attempt(int n) {
-    return new RunContext("run-7", "ServiceTask_RestartEnvoy", "alice", ExecutionMode.LIVE, "codfw",
+    return new RunContext(
+        "run-7",
+        "ServiceTask_RestartEnvoy",
+        "alice",
+        ExecutionMode.LIVE,
+        "codfw",
         "ServiceTask_RestartEnvoy:instance-" + n);
   }
 
@@ -112,33 +140,47 @@ class MutationsTest {
 
   /** Attempt 1 makes the change, then the application dies before the outcome is journaled. */
   private void crashAfterActing(Mutation mutation) {
-    assertThatThrownBy(() -> mutations.apply(attempt(1), mutation, () -> {
-      act();
-      throw new Crash();
-    })).isInstanceOf(Crash.class);
+    assertThatThrownBy(
+            () ->
+                mutations.apply(
+                    attempt(1),
+                    mutation,
+                    () -> {
+                      act();
+                      throw new Crash();
+                    }))
+        .isInstanceOf(Crash.class);
     assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT");
   }
 
   private final java.util.List<java.time.Instant> probedSince = new java.util.ArrayList<>();
 
   private void probeSays(Mutations.Observation observation) {
-    mutations.probe(Mutation.Kind.SSH_COMMAND, (mutation, since) -> {
-      probedSince.add(since);
-      return observation;
-    });
+    mutations.probe(
+        Mutation.Kind.SSH_COMMAND,
+        (mutation, since) -> {
+          probedSince.add(since);
+          return observation;
+        });
   }
 
   @Test
   void everyEntryOfAnAttemptCarriesItsIdempotencyKey() throws Exception {
     mutations.apply(attempt(1), RESTART_ENVOY, this::act);
-    mutations.apply(attempt(1), new Mutation(Mutation.Kind.SSH_COMMAND, "mw1001.eqiad.wmnet",
-        "eqiad", "run-puppet-agent"), this::act);
+    mutations.apply(
+        attempt(1),
+        new Mutation(Mutation.Kind.SSH_COMMAND, "mw1001.eqiad.wmnet", "eqiad", "run-puppet-agent"),
+        this::act);
 
     java.util.List<JournalEntry> all = journal.all();
-    assertThat(all.get(0).idempotencyKey()).isEqualTo(all.get(1).idempotencyKey())
-        .startsWith("run-7/ServiceTask_RestartEnvoy:instance-1/mw1001.eqiad.wmnet/").endsWith("/1");
-    assertThat(all.get(2).idempotencyKey()).as("another action on the same target")
-        .isEqualTo(all.get(3).idempotencyKey()).isNotEqualTo(all.get(0).idempotencyKey());
+    assertThat(all.get(0).idempotencyKey())
+        .isEqualTo(all.get(1).idempotencyKey())
+        .startsWith("run-7/ServiceTask_RestartEnvoy:instance-1/mw1001.eqiad.wmnet/")
+        .endsWith("/1");
+    assertThat(all.get(2).idempotencyKey())
+        .as("another action on the same target")
+        .isEqualTo(all.get(3).idempotencyKey())
+        .isNotEqualTo(all.get(0).idempotencyKey());
     assertThat(journal.verify().intact()).isTrue();
   }
 
@@ -152,12 +194,17 @@ class MutationsTest {
         .isEqualTo(MutationOutcome.PERFORMED);
 
     assertThat(acted).as("restarted once, by the attempt that died").hasValue(1);
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "RECONCILED");
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "RECONCILED");
     JournalEntry reconciled = journal.all().get(1);
     assertThat(reconciled.idempotencyKey()).isEqualTo(orphan.idempotencyKey());
     assertThat(reconciled.action()).isEqualTo("systemctl restart envoyproxy");
-    assertThat(reconciled.output()).startsWith("applied\nsettles entry " + orphan.seq()
-        + " (INTENT, no outcome journaled)\nobserved: envoyproxy is active");
+    assertThat(reconciled.output())
+        .startsWith(
+            "applied\nsettles entry "
+                + orphan.seq()
+                + " (INTENT, no outcome journaled)\nobserved: envoyproxy is active");
     assertThat(probedSince).containsExactly(orphan.at());
     assertThat(journal.verify().intact()).isTrue();
   }
@@ -171,22 +218,33 @@ class MutationsTest {
         .isEqualTo(MutationOutcome.PERFORMED);
 
     assertThat(acted).hasValue(2);
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "RECONCILED", "INTENT", "PERFORMED");
     assertThat(journal.all().get(1).output()).startsWith("not-applied\nsettles entry 1 ");
-    assertThat(journal.all().get(2).idempotencyKey()).as("the second attempt has a key of its own")
-        .startsWith("run-7/ServiceTask_RestartEnvoy:instance-2/").endsWith("/2")
+    assertThat(journal.all().get(2).idempotencyKey())
+        .as("the second attempt has a key of its own")
+        .startsWith("run-7/ServiceTask_RestartEnvoy:instance-2/")
+        .endsWith("/2")
         .isEqualTo(journal.all().get(3).idempotencyKey());
   }
 
   @Test
   void aTimeoutIsJournaledUnknownAndTheNextReadReconcilesIt() {
     probeSays(Mutations.Observation.applied("etcd holds the new value"));
-    assertThatThrownBy(() -> mutations.apply(attempt(1), RESTART_ENVOY, () -> {
-      act();
-      throw new UnansweredChangeException("etcd did not answer within PT3S", null);
-    })).isInstanceOf(UnansweredChangeException.class);
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+    assertThatThrownBy(
+            () ->
+                mutations.apply(
+                    attempt(1),
+                    RESTART_ENVOY,
+                    () -> {
+                      act();
+                      throw new UnansweredChangeException("etcd did not answer within PT3S", null);
+                    }))
+        .isInstanceOf(UnansweredChangeException.class);
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "UNKNOWN");
     assertThat(journal.all().get(1).output()).contains("etcd did not answer");
 
     // the next attempt reads first and finds nothing to change: it only settles the open attempt
@@ -194,30 +252,48 @@ class MutationsTest {
     mutations.reconcile(attempt(2));
 
     assertThat(acted).hasValue(1);
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
     assertThat(journal.all().get(2).output())
         .startsWith("applied\nsettles entry 1 (INTENT) and entry 2 (UNKNOWN)\n");
-    assertThat(journal.all()).extracting(JournalEntry::idempotencyKey).containsOnly(
-        journal.all().get(0).idempotencyKey());
+    assertThat(journal.all())
+        .extracting(JournalEntry::idempotencyKey)
+        .containsOnly(journal.all().get(0).idempotencyKey());
   }
 
   @Test
   void aTimedOutSshCommandIsUnknownToo() {
-    assertThatThrownBy(() -> mutations.apply(attempt(1), RESTART_ENVOY, () -> {
-      throw new org.switchman.runbook.port.RemoteExecutionException.CommandTimedOut(
-          "mw1001.eqiad.wmnet", "systemctl restart envoyproxy", java.time.Duration.ofSeconds(60));
-    }));
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+    assertThatThrownBy(
+        () ->
+            mutations.apply(
+                attempt(1),
+                RESTART_ENVOY,
+                () -> {
+                  throw new org.switchman.runbook.port.RemoteExecutionException.CommandTimedOut(
+                      "mw1001.eqiad.wmnet",
+                      "systemctl restart envoyproxy",
+                      java.time.Duration.ofSeconds(60));
+                }));
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "UNKNOWN");
   }
 
   @Test
   void aChangeInterruptedByShutdownIsUnknownToo() {
-    assertThatThrownBy(() -> mutations.apply(attempt(1), RESTART_ENVOY, () -> {
-      throw new org.switchman.runbook.port.StepInterruptedException("waiting for etcd",
-          new InterruptedException());
-    }));
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+    assertThatThrownBy(
+        () ->
+            mutations.apply(
+                attempt(1),
+                RESTART_ENVOY,
+                () -> {
+                  throw new org.switchman.runbook.port.StepInterruptedException(
+                      "waiting for etcd", new InterruptedException());
+                }));
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "UNKNOWN");
   }
 
   @Test
@@ -231,10 +307,12 @@ class MutationsTest {
 
   @Test
   void aWorldThatCannotBeReadStopsTheAttemptBeforeItActs() {
-    mutations.probe(Mutation.Kind.SSH_COMMAND, (mutation, since) -> {
-      throw new org.switchman.runbook.port.RemoteExecutionException.Unreachable(
-          "mw1001.eqiad.wmnet", "no answer", null);
-    });
+    mutations.probe(
+        Mutation.Kind.SSH_COMMAND,
+        (mutation, since) -> {
+          throw new org.switchman.runbook.port.RemoteExecutionException.Unreachable(
+              "mw1001.eqiad.wmnet", "no answer", null);
+        });
     crashAfterActing(RESTART_ENVOY);
     assertThatThrownBy(() -> mutations.apply(attempt(2), RESTART_ENVOY, this::act))
         .hasMessageContaining("unreachable");
@@ -251,7 +329,8 @@ class MutationsTest {
         .isEqualTo(MutationOutcome.PERFORMED);
 
     assertThat(acted).hasValue(1);
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "PERFORMED", "RECONCILED");
     assertThat(journal.all().get(2).output()).startsWith("applied\nconfirms entry 2 (PERFORMED)");
     assertThat(probedSince).containsExactly(journal.all().get(0).at());
@@ -267,19 +346,27 @@ class MutationsTest {
     mutations.apply(attempt(1), RESTART_ENVOY, this::act);
     mutations.apply(attempt(2), RESTART_ENVOY, this::act);
     assertThat(acted).hasValue(2);
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "PERFORMED", "INTENT", "PERFORMED");
   }
 
   @Test
   void aFailedAttemptIsSettledAndTheNextOneActsWithoutReadingBack() throws Exception {
     probeSays(Mutations.Observation.applied("-"));
-    assertThatThrownBy(() -> mutations.apply(attempt(1), RESTART_ENVOY,
-        () -> { throw new IOException("Connection refused"); }));
+    assertThatThrownBy(
+        () ->
+            mutations.apply(
+                attempt(1),
+                RESTART_ENVOY,
+                () -> {
+                  throw new IOException("Connection refused");
+                }));
     mutations.apply(attempt(2), RESTART_ENVOY, this::act);
     assertThat(acted).hasValue(1);
     assertThat(probedSince).isEmpty();
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "FAILED", "INTENT", "PERFORMED");
   }
 

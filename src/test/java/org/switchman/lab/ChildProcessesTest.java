@@ -13,14 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Frozen children (the lab's pause faults) still end on TERM when the lab stops them. */
 class ChildProcessesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aStoppedChildEndsOnTermWhenStopped() throws Exception {
     try (ChildProcesses processes = new ChildProcesses(dir.resolve("pids"))) {
-      ChildProcesses.Child child = processes.start("sleeper", List.of("sleep", "60"),
-          dir.resolve("sleeper.log"), Map.of());
+      ChildProcesses.Child child =
+          processes.start("sleeper", List.of("sleep", "60"), dir.resolve("sleeper.log"), Map.of());
       processes.signal(child, "STOP");
       awaitState(child, 'T');
       long t0 = System.nanoTime();
@@ -33,10 +32,10 @@ class ChildProcessesTest {
   @Test
   void closeEndsStoppedChildrenOnTerm() throws Exception {
     ChildProcesses processes = new ChildProcesses(dir.resolve("pids"));
-    ChildProcesses.Child frozen = processes.start("frozen", List.of("sleep", "60"),
-        dir.resolve("frozen.log"), Map.of());
-    ChildProcesses.Child running = processes.start("running", List.of("sleep", "60"),
-        dir.resolve("running.log"), Map.of());
+    ChildProcesses.Child frozen =
+        processes.start("frozen", List.of("sleep", "60"), dir.resolve("frozen.log"), Map.of());
+    ChildProcesses.Child running =
+        processes.start("running", List.of("sleep", "60"), dir.resolve("running.log"), Map.of());
     processes.signal(frozen, "STOP");
     awaitState(frozen, 'T');
     long t0 = System.nanoTime();
@@ -49,11 +48,12 @@ class ChildProcessesTest {
   @Test
   void signallingAChildThatIsGoneFails() throws Exception {
     try (ChildProcesses processes = new ChildProcesses(dir.resolve("pids"))) {
-      ChildProcesses.Child child = processes.start("short", List.of("true"),
-          dir.resolve("short.log"), Map.of());
+      ChildProcesses.Child child =
+          processes.start("short", List.of("true"), dir.resolve("short.log"), Map.of());
       child.process().waitFor();
       assertThatThrownBy(() -> processes.signal(child, "STOP"))
-          .isInstanceOf(LabException.class).hasMessageContaining("short is not running");
+          .isInstanceOf(LabException.class)
+          .hasMessageContaining("short is not running");
     }
   }
 

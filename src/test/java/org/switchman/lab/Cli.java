@@ -25,14 +25,14 @@ public final class Cli {
     return run(command, null, Map.of(), Duration.ofSeconds(60));
   }
 
-  public static Result run(List<String> command, String stdin, Map<String, String> env,
-      Duration timeout) {
+  public static Result run(
+      List<String> command, String stdin, Map<String, String> env, Duration timeout) {
     try {
       Path out = Files.createTempFile("cli-out", ".txt");
       Path err = Files.createTempFile("cli-err", ".txt");
       try {
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder =
+            new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().putAll(env);
         long t0 = System.nanoTime();
         Process process = builder.start();
@@ -45,7 +45,10 @@ public final class Cli {
           process.destroyForcibly();
           throw new AssertionError("timed out: " + command);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
+        return new Result(
+            process.exitValue(),
+            Files.readString(out),
+            Files.readString(err),
             Duration.ofNanos(System.nanoTime() - t0));
       } finally {
         Files.deleteIfExists(out);
@@ -60,15 +63,29 @@ public final class Cli {
   }
 
   public static Result etcdctl(Lab lab, String... args) {
-    List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + lab.etcdEndpoint(),
-        "--command-timeout=3s", "--dial-timeout=2s"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "etcdctl",
+                "--endpoints=" + lab.etcdEndpoint(),
+                "--command-timeout=3s",
+                "--dial-timeout=2s"));
     command.addAll(List.of(args));
     return run(command, null, Map.of("ETCDCTL_API", "3"), Duration.ofSeconds(20));
   }
 
   public static Result dig(Lab lab, String... args) {
-    List<String> command = new ArrayList<>(List.of("dig", "@" + lab.dnsServer(), "-p",
-        Integer.toString(lab.dnsPort()), "+noall", "+answer", "+time=1", "+tries=1"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "dig",
+                "@" + lab.dnsServer(),
+                "-p",
+                Integer.toString(lab.dnsPort()),
+                "+noall",
+                "+answer",
+                "+time=1",
+                "+tries=1"));
     command.addAll(List.of(args));
     return run(command);
   }
@@ -78,8 +95,14 @@ public final class Cli {
     if (withKey) {
       command.addAll(List.of("-k", lab.tsigKeyFile().toString()));
     }
-    String script = "server " + lab.dnsServer() + " " + lab.dnsPort() + "\nzone discovery.wmnet\n"
-        + updates + "\nsend\n";
+    String script =
+        "server "
+            + lab.dnsServer()
+            + " "
+            + lab.dnsPort()
+            + "\nzone discovery.wmnet\n"
+            + updates
+            + "\nsend\n";
     return run(command, script, Map.of(), Duration.ofSeconds(20));
   }
 
@@ -90,25 +113,64 @@ public final class Cli {
 
   /** mysql as the admin user, with column names (for vertical {@code \\G} output). */
   public static Result mysql(Lab lab, String section, String dc, String sql, boolean columnNames) {
-    return run(List.of("mysql", "-h", "127.0.0.1", "-P",
-        Integer.toString(lab.mysqlPort(section, dc)), "-u", lab.mysqlAdminUser(), "-e", sql),
-        null, Map.of("MYSQL_PWD", lab.mysqlAdminPassword()), Duration.ofSeconds(30));
+    return run(
+        List.of(
+            "mysql",
+            "-h",
+            "127.0.0.1",
+            "-P",
+            Integer.toString(lab.mysqlPort(section, dc)),
+            "-u",
+            lab.mysqlAdminUser(),
+            "-e",
+            sql),
+        null,
+        Map.of("MYSQL_PWD", lab.mysqlAdminPassword()),
+        Duration.ofSeconds(30));
   }
 
-  public static Result mysqlAs(Lab lab, String user, String password, String section, String dc,
-      String sql) {
-    return run(List.of("mysql", "-h", "127.0.0.1", "-P",
-        Integer.toString(lab.mysqlPort(section, dc)), "-u", user, "--batch", "--skip-column-names",
-        "-e", sql), null, Map.of("MYSQL_PWD", password), Duration.ofSeconds(30));
+  public static Result mysqlAs(
+      Lab lab, String user, String password, String section, String dc, String sql) {
+    return run(
+        List.of(
+            "mysql",
+            "-h",
+            "127.0.0.1",
+            "-P",
+            Integer.toString(lab.mysqlPort(section, dc)),
+            "-u",
+            user,
+            "--batch",
+            "--skip-column-names",
+            "-e",
+            sql),
+        null,
+        Map.of("MYSQL_PWD", password),
+        Duration.ofSeconds(30));
   }
 
   /** ssh to a fleet host by address, with strict host key checking against the lab's file. */
   public static Result ssh(Lab lab, String fqdn, String remoteCommand) {
     String address = lab.topology().host(fqdn).address();
-    return run(List.of("ssh", "-o", "StrictHostKeyChecking=yes", "-o",
-        "UserKnownHostsFile=" + lab.knownHostsFile(), "-o", "BatchMode=yes", "-o",
-        "ConnectTimeout=3", "-i",
-        lab.clientKeyFile().toString(), "-p", Integer.toString(lab.sshPort()),
-        lab.sshUser() + "@" + address, remoteCommand), null, Map.of(), Duration.ofSeconds(60));
+    return run(
+        List.of(
+            "ssh",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "UserKnownHostsFile=" + lab.knownHostsFile(),
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=3",
+            "-i",
+            lab.clientKeyFile().toString(),
+            "-p",
+            Integer.toString(lab.sshPort()),
+            lab.sshUser() + "@" + address,
+            remoteCommand),
+        null,
+        Map.of(),
+        Duration.ofSeconds(60));
   }
 }

@@ -17,8 +17,10 @@ class EphemeralPortsTest {
 
     List<Integer> exposed = EphemeralPorts.exposed(ports, LINUX_DEFAULT, new TreeSet<>());
 
-    assertThat(exposed).hasSize(22).contains(33001, 33002, 33102).doesNotContain(23790, 15353,
-        2222);
+    assertThat(exposed)
+        .hasSize(22)
+        .contains(33001, 33002, 33102)
+        .doesNotContain(23790, 15353, 2222);
   }
 
   @Test

@@ -19,63 +19,74 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The {@code lab} profile: the application starts its lab, and the fault API is reachable by
- * engine administrators only. This lab is small and relocated (127.41/16 and demo ports + 6000,
- * or the next free slot), so it runs next to a demo and next to {@link LabExtension}'s lab.
+ * The {@code lab} profile: the application starts its lab, and the fault API is reachable by engine
+ * administrators only. This lab is small and relocated (127.41/16 and demo ports + 6000, or the
+ * next free slot), so it runs next to a demo and next to {@link LabExtension}'s lab.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.data-dir=./target/lab-api-it-data",
-    "switchman.lab.dir=target/lab-api-it",
-    "switchman.lab.sections=s1",
-    "switchman.lab.fleet-size=46"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.data-dir=./target/lab-api-it-data",
+      "switchman.lab.dir=target/lab-api-it",
+      "switchman.lab.sections=s1",
+      "switchman.lab.fleet-size=46"
+    })
 @ActiveProfiles("lab")
 class LabApiIT {
 
   /** A free loopback network and port offset (127.41+N, demo ports + 6000 + 200 N). */
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (41 + slot), 6000 + 200 * slot).withSections(List.of("s1"))
-      .withFleetSize(46), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (41 + slot), 6000 + 200 * slot)
+                  .withSections(List.of("s1"))
+                  .withFleetSize(46),
+          5);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  Lab lab;
+  @Autowired Lab lab;
 
-  @Autowired
-  org.switchman.runbook.port.Conftool conftool;
+  @Autowired org.switchman.runbook.port.Conftool conftool;
 
-  @Autowired
-  org.switchman.runbook.port.RemoteExecutor remote;
+  @Autowired org.switchman.runbook.port.RemoteExecutor remote;
 
-  @Autowired
-  org.switchman.runbook.port.DnsDiscovery dns;
+  @Autowired org.switchman.runbook.port.DnsDiscovery dns;
 
-  @Autowired
-  org.switchman.runbook.port.DbMasters masters;
+  @Autowired org.switchman.runbook.port.DbMasters masters;
 
-  @Autowired
-  org.switchman.runbook.port.RunbookLock locks;
+  @Autowired org.switchman.runbook.port.RunbookLock locks;
 
   @Test
   void theAdaptersAreWiredToTheLab() {
     assertThat(conftool.masterDatacenter().value()).isEqualTo("eqiad");
-    assertThat(remote.query("mw1001.eqiad.wmnet", "hostname -f", java.time.Duration.ofSeconds(10))
-        .stdout().strip()).isEqualTo("mw1001.eqiad.wmnet");
+    assertThat(
+            remote
+                .query("mw1001.eqiad.wmnet", "hostname -f", java.time.Duration.ofSeconds(10))
+                .stdout()
+                .strip())
+        .isEqualTo("mw1001.eqiad.wmnet");
     assertThat(dns.read("appservers-rw").target()).isEqualTo("appservers-rw.svc.eqiad.wmnet.");
     assertThat(masters.isReadOnly("s1", "codfw")).isTrue();
     assertThat(masters.isReadOnly("s1", "eqiad")).isFalse();
-    locks.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
-        "run-wiring", "alice", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(10));
+    locks.acquire(
+        "dc-switchover",
+        "mediawiki",
+        new org.switchman.runbook.port.RunbookLock.Holder(
+            "run-wiring", "alice", java.time.Instant.now()),
+        1,
+        java.time.Duration.ofSeconds(10));
     try {
       assertThat(locks.holders("dc-switchover", "mediawiki")).hasSize(1);
     } finally {
@@ -88,42 +99,57 @@ class LabApiIT {
     assertThat(lab.isRunning()).isTrue();
     assertThat(lab.etcdEndpoint()).isEqualTo(SLOT.etcdEndpoint());
     assertThat(lab.config().envFile()).exists();
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                .out())
+        .contains("eqiad");
   }
 
   @Test
   void onlyAdministratorsReachTheLabApi() throws Exception {
     assertThat(send("GET", "/lab/api/status", null, null).statusCode()).isEqualTo(401);
     assertThat(send("GET", "/lab/api/status", "alice", null).statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/lab/api/faults", "alice",
-        "{\"kind\":\"ETCD_DOWN\"}").statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/lab/api/faults", "alice", "{\"kind\":\"ETCD_DOWN\"}").statusCode())
+        .isEqualTo(403);
     assertThat(lab.faults().active()).isEmpty();
     HttpResponse<String> status = send("GET", "/lab/api/status", "admin", null);
     assertThat(status.statusCode()).isEqualTo(200);
-    assertThat(status.body()).contains("\"LAB_ETCD_ENDPOINTS\":\"" + SLOT.etcdEndpoint() + "\"")
-        .doesNotContain("PASSWORD").doesNotContain(lab.mysqlAdminPassword());
+    assertThat(status.body())
+        .contains("\"LAB_ETCD_ENDPOINTS\":\"" + SLOT.etcdEndpoint() + "\"")
+        .doesNotContain("PASSWORD")
+        .doesNotContain(lab.mysqlAdminPassword());
   }
 
   @Test
   void faultsAreInjectedAndClearedOverRest() throws Exception {
     String host = "mw1001.eqiad.wmnet";
-    HttpResponse<String> injected = send("POST", "/lab/api/faults", "admin",
-        "{\"kind\":\"RESTART_FAILS\",\"host\":\"" + host + "\",\"unit\":\"php-fpm\"}");
+    HttpResponse<String> injected =
+        send(
+            "POST",
+            "/lab/api/faults",
+            "admin",
+            "{\"kind\":\"RESTART_FAILS\",\"host\":\"" + host + "\",\"unit\":\"php-fpm\"}");
     assertThat(injected.statusCode()).as(injected.body()).isEqualTo(201);
     assertThat(injected.body()).contains("\"id\":\"fault-").contains("RESTART_FAILS");
     String id = injected.body().replaceAll(".*\"id\":\"(fault-\\d+)\".*", "$1");
     assertThat(send("GET", "/lab/api/faults", "admin", null).body()).contains(id);
     assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").exit()).isEqualTo(1);
 
-    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode())
-        .isEqualTo(204);
+    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode()).isEqualTo(204);
     assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").exit()).isZero();
-    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode())
-        .isEqualTo(404);
-    assertThat(send("POST", "/lab/api/faults", "admin",
-        "{\"kind\":\"RESTART_SLOW\",\"host\":\"no.such.host\",\"unit\":\"x\",\"seconds\":1}")
-        .statusCode()).isEqualTo(400);
+    assertThat(send("DELETE", "/lab/api/faults/" + id, "admin", null).statusCode()).isEqualTo(404);
+    assertThat(
+            send(
+                    "POST",
+                    "/lab/api/faults",
+                    "admin",
+                    "{\"kind\":\"RESTART_SLOW\",\"host\":\"no.such.host\",\"unit\":\"x\",\"seconds\":1}")
+                .statusCode())
+        .isEqualTo(400);
   }
 
   /**
@@ -135,21 +161,39 @@ class LabApiIT {
   @Test
   void slowCommandsAndLockedMastersOverRestAndClearingAllHealsThem() throws Exception {
     try {
-      HttpResponse<String> slow = send("POST", "/lab/api/faults", "admin",
-          "{\"kind\":\"COMMAND_SLOW\",\"host\":\"mw1002.eqiad.wmnet\",\"seconds\":2,"
-              + "\"prefix\":\"hostname\"}");
+      HttpResponse<String> slow =
+          send(
+              "POST",
+              "/lab/api/faults",
+              "admin",
+              "{\"kind\":\"COMMAND_SLOW\",\"host\":\"mw1002.eqiad.wmnet\",\"seconds\":2,"
+                  + "\"prefix\":\"hostname\"}");
       assertThat(slow.statusCode()).as(slow.body()).isEqualTo(201);
       assertThat(slow.body()).contains("mw1002.eqiad.wmnet hostname");
-      assertThat(send("POST", "/lab/api/faults", "admin",
-          "{\"kind\":\"COMMAND_SLOW\",\"host\":\"mw1002.eqiad.wmnet\",\"seconds\":2}")
-          .statusCode()).as("no prefix").isEqualTo(400);
+      assertThat(
+              send(
+                      "POST",
+                      "/lab/api/faults",
+                      "admin",
+                      "{\"kind\":\"COMMAND_SLOW\",\"host\":\"mw1002.eqiad.wmnet\",\"seconds\":2}")
+                  .statusCode())
+          .as("no prefix")
+          .isEqualTo(400);
       assertThat(Cli.ssh(lab, "mw1002.eqiad.wmnet", "hostname").took())
           .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
-      HttpResponse<String> locked = send("POST", "/lab/api/faults", "admin",
-          "{\"kind\":\"DB_LOCKED\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+      HttpResponse<String> locked =
+          send(
+              "POST",
+              "/lab/api/faults",
+              "admin",
+              "{\"kind\":\"DB_LOCKED\",\"section\":\"s1\",\"dc\":\"codfw\"}");
       assertThat(locked.statusCode()).as(locked.body()).isEqualTo(201);
-      HttpResponse<String> down = send("POST", "/lab/api/faults", "admin",
-          "{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
+      HttpResponse<String> down =
+          send(
+              "POST",
+              "/lab/api/faults",
+              "admin",
+              "{\"kind\":\"DB_MASTER_DOWN\",\"section\":\"s1\",\"dc\":\"codfw\"}");
       assertThat(down.statusCode()).isEqualTo(400);
       assertThat(down.body()).contains("s1 codfw already has fault DB_LOCKED");
     } finally {
@@ -158,24 +202,30 @@ class LabApiIT {
     assertThat(lab.faults().active()).isEmpty();
     assertThat(Cli.ssh(lab, "mw1002.eqiad.wmnet", "hostname").took())
         .isLessThan(java.time.Duration.ofSeconds(2));
-    Cli.Result readOnly = Cli.mysql(lab, "s1", "codfw",
-        "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
+    Cli.Result readOnly =
+        Cli.mysql(lab, "s1", "codfw", "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
     assertThat(readOnly.exit()).as("the lock is released: " + readOnly.err()).isZero();
   }
 
   private HttpResponse<String> send(String method, String path, String user, String json)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://localhost:" + port + path));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     if (user != null) {
-      request.header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":demo").getBytes(StandardCharsets.UTF_8)));
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":demo").getBytes(StandardCharsets.UTF_8)));
     }
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
-    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(json));
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A stopped lab, and a lab whose JVM was killed with SIGKILL, leave no process, port, runtime
- * directory, socket directory or env file behind. (The lab uses no firewall rules, so there are none to leave.)
- * Each case runs its own small lab on its own ports and loopback network.
+ * directory, socket directory or env file behind. (The lab uses no firewall rules, so there are
+ * none to leave.) Each case runs its own small lab on its own ports and loopback network.
  */
 class LabCleanupIT {
 
@@ -28,9 +28,17 @@ class LabCleanupIT {
 
   @Test
   void closingTheLabStopsEverythingAndRemovesItsFiles() throws Exception {
-    Lab lab = LabSlots.start(slot -> LabConfig.forTests(Path.of("target"))
-        .relocated(Path.of("target/lab-cleanup-close"), "127." + (60 + slot), 2000 + 400 * slot)
-        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), 5);
+    Lab lab =
+        LabSlots.start(
+            slot ->
+                LabConfig.forTests(Path.of("target"))
+                    .relocated(
+                        Path.of("target/lab-cleanup-close"),
+                        "127." + (60 + slot),
+                        2000 + 400 * slot)
+                    .withSections(SECTIONS)
+                    .withFleetSize(SMALL_FLEET),
+            5);
     LabConfig config = lab.config();
     List<Long> pids = lab.childPids();
     assertThat(pids).hasSizeGreaterThan(SECTIONS.size() * 4);
@@ -45,29 +53,48 @@ class LabCleanupIT {
   @Test
   void killingTheJvmStopsEverythingAndRemovesItsFiles() throws Exception {
     Path dir = Path.of("target/lab-cleanup-kill").toAbsolutePath();
-    LabConfig free = LabSlots.firstFree(slot -> LabConfig.forTests(Path.of("target"))
-        .relocated(dir, "127." + (70 + slot), 2200 + 400 * slot)
-        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), 5);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", Path.of("target/classes").toAbsolutePath().toString(),
-        LabLauncher.class.getName(), "--tests", "target",
-        "--relocate", dir.toString(), free.loopbackNetwork(),
-        Integer.toString(free.etcdPort() - LabConfig.forTests(Path.of("target")).etcdPort()),
-        "--sections", String.join(",", SECTIONS), "--fleet-size", Integer.toString(SMALL_FLEET)));
+    LabConfig free =
+        LabSlots.firstFree(
+            slot ->
+                LabConfig.forTests(Path.of("target"))
+                    .relocated(dir, "127." + (70 + slot), 2200 + 400 * slot)
+                    .withSections(SECTIONS)
+                    .withFleetSize(SMALL_FLEET),
+            5);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                Path.of("target/classes").toAbsolutePath().toString(),
+                LabLauncher.class.getName(),
+                "--tests",
+                "target",
+                "--relocate",
+                dir.toString(),
+                free.loopbackNetwork(),
+                Integer.toString(
+                    free.etcdPort() - LabConfig.forTests(Path.of("target")).etcdPort()),
+                "--sections",
+                String.join(",", SECTIONS),
+                "--fleet-size",
+                Integer.toString(SMALL_FLEET)));
     LabConfig config = LabLauncher.parse(command.subList(4, command.size()).toArray(String[]::new));
     Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
       String line;
       StringBuilder seen = new StringBuilder();
       while ((line = out.readLine()) != null && !line.startsWith("LAB READY")) {
         seen.append(line).append('\n');
       }
       assertThat(line).as("launcher output:\n" + seen).startsWith("LAB READY");
-      List<Long> pids = Files.readAllLines(config.runDir().resolve("pids")).stream()
-          .filter(s -> !s.isBlank()).map(Long::parseLong).toList();
+      List<Long> pids =
+          Files.readAllLines(config.runDir().resolve("pids")).stream()
+              .filter(s -> !s.isBlank())
+              .map(Long::parseLong)
+              .toList();
       assertThat(pids).hasSizeGreaterThan(SECTIONS.size() * 4);
       assertThat(processesUnder(config.runDir())).isNotEmpty();
       assertThat(config.envFile()).exists();
@@ -85,19 +112,21 @@ class LabCleanupIT {
   private static void assertNothingLeft(LabConfig config, List<Long> pids) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline
-        && (pids.stream().anyMatch(LabCleanupIT::alive) || Files.exists(config.runDir())
+        && (pids.stream().anyMatch(LabCleanupIT::alive)
+            || Files.exists(config.runDir())
             || Files.exists(config.socketDir()))) {
       Thread.sleep(200);
     }
-    assertThat(pids.stream().filter(LabCleanupIT::alive).toList()).as("live lab processes")
+    assertThat(pids.stream().filter(LabCleanupIT::alive).toList())
+        .as("live lab processes")
         .isEmpty();
     assertThat(processesUnder(config.runDir())).isEmpty();
     assertThat(config.runDir()).doesNotExist();
     assertThat(config.socketDir()).doesNotExist();
     assertThat(config.envFile()).doesNotExist();
     List<String> open = new ArrayList<>();
-    List<Integer> ports = new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(),
-        config.dnsPort()));
+    List<Integer> ports =
+        new ArrayList<>(List.of(config.etcdPort(), config.etcdPeerPort(), config.dnsPort()));
     for (String section : config.sections()) {
       for (String dc : LabTopology.DATACENTERS) {
         ports.add(config.mysqlPort(section, dc));
@@ -140,8 +169,9 @@ class LabCleanupIT {
           continue;
         }
         try {
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")),
-              StandardCharsets.UTF_8).replace('\0', ' ');
+          String cmdline =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
           if (cmdline.contains(needle) && !cmdline.contains("LabLauncher")) {
             found.add(Long.parseLong(name));
           }

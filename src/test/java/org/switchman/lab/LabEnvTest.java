@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LabEnvTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** lab.env as Lab#writeEnvFile writes it, for a lab relocated and resized. */
   private Path envFile(LabConfig config, Map<String, String> extra) throws Exception {
@@ -33,12 +32,15 @@ class LabEnvTest {
     vars.put("LAB_MYSQL_SECTIONS", String.join(" ", config.sections()));
     vars.put("LAB_MYSQL_ADMIN_USER", "root");
     vars.put("LAB_MYSQL_ADMIN_PASSWORD", "it's secret");
-    vars.put("LAB_MYSQL_ADMIN_PASSWORD_FILE", config.runDir().resolve("mysql-admin-password").toString());
+    vars.put(
+        "LAB_MYSQL_ADMIN_PASSWORD_FILE",
+        config.runDir().resolve("mysql-admin-password").toString());
     vars.put("LAB_LOOPBACK_NETWORK", config.loopbackNetwork());
     vars.put("LAB_FLEET_SIZE", Integer.toString(config.fleetSize()));
     vars.put("LAB_DISCOVERY_TTL_SECONDS", Long.toString(config.discoveryTtl().toSeconds()));
     vars.putAll(extra);
-    vars.forEach((k, v) -> text.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+    vars.forEach(
+        (k, v) -> text.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
     Files.createDirectories(config.labDir());
     Files.writeString(config.envFile(), text);
     return config.envFile();
@@ -46,8 +48,11 @@ class LabEnvTest {
 
   @Test
   void rebuildsTheLabsPortsAndTopologyFromItsEnvFile() throws Exception {
-    LabConfig config = LabConfig.forTests(dir).relocated(dir.resolve("lab"), "127.123", 1400)
-        .withSections(List.of("s1", "s3", "x1")).withDiscoveryTtl(Duration.ofSeconds(12));
+    LabConfig config =
+        LabConfig.forTests(dir)
+            .relocated(dir.resolve("lab"), "127.123", 1400)
+            .withSections(List.of("s1", "s3", "x1"))
+            .withDiscoveryTtl(Duration.ofSeconds(12));
     LabEnv env = LabEnv.read(envFile(config, Map.of()));
 
     assertThat(env.config().loopbackNetwork()).isEqualTo("127.123");
@@ -57,7 +62,8 @@ class LabEnvTest {
     assertThat(env.etcdEndpoint()).isEqualTo(config.etcdEndpoint());
     assertThat(env.dnsPort()).isEqualTo(config.dnsPort());
     assertThat(env.sshPort()).isEqualTo(config.sshPort());
-    assertThat(env.mysqlAdminPasswordFile()).isEqualTo(config.runDir().resolve("mysql-admin-password"));
+    assertThat(env.mysqlAdminPasswordFile())
+        .isEqualTo(config.runDir().resolve("mysql-admin-password"));
     assertThat(env.get("LAB_MYSQL_ADMIN_PASSWORD")).isEqualTo("it's secret");
     assertThat(env.topology().hosts()).isEqualTo(new LabTopology(config).hosts());
   }
@@ -65,11 +71,13 @@ class LabEnvTest {
   @Test
   void aMissingFileOrVariableIsNamed() throws Exception {
     assertThatThrownBy(() -> LabEnv.read(dir.resolve("nowhere/lab.env")))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("nowhere/lab.env")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("nowhere/lab.env")
         .hasMessageContaining("switchman.lab.env-file");
     LabConfig config = LabConfig.forTests(dir);
     Path file = envFile(config, Map.of("LAB_LOOPBACK_NETWORK", ""));
-    assertThatThrownBy(() -> LabEnv.read(file)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> LabEnv.read(file))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("LAB_LOOPBACK_NETWORK");
   }
 }

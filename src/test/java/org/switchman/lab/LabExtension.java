@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Starts one lab per test JVM, on the test ports and loopback network ({@link
  * LabConfig#forTests(Path)}), shared by every test class that uses it, and stops it when the JVM's
- * tests are done. If another checkout's tests hold those ports, it moves to the next free slot. Test methods and constructors can take a {@link Lab} parameter.
+ * tests are done. If another checkout's tests hold those ports, it moves to the next free slot.
+ * Test methods and constructors can take a {@link Lab} parameter.
  */
 public class LabExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -30,9 +31,11 @@ public class LabExtension implements BeforeAllCallback, ParameterResolver {
 
   /** The shared lab, started on first use. */
   static Lab lab(ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Holder.class,
-            k -> new Holder(LabSlots.start(LabExtension::slot, 10)), Holder.class)
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            Holder.class, k -> new Holder(LabSlots.start(LabExtension::slot, 10)), Holder.class)
         .lab();
   }
 

@@ -10,11 +10,14 @@ class LabFailureAnalyzerTest {
 
   @Test
   void aLabFailureBehindABeanIsReportedAsTheLabsOwnError() {
-    LabException lab = new LabException("the lab did not start: MariaDB s1-eqiad: mariadbd s1-eqiad"
-        + " exited with code 1; the end of its log /srv/lab/run/mysql/s1-eqiad/error.log:\n"
-        + "  [ERROR] Aborting");
-    BeanCreationException bean = new BeanCreationException("labSsh", "waiting for the lab",
-        new LabException(lab.getMessage(), lab));
+    LabException lab =
+        new LabException(
+            "the lab did not start: MariaDB s1-eqiad: mariadbd s1-eqiad"
+                + " exited with code 1; the end of its log /srv/lab/run/mysql/s1-eqiad/error.log:\n"
+                + "  [ERROR] Aborting");
+    BeanCreationException bean =
+        new BeanCreationException(
+            "labSsh", "waiting for the lab", new LabException(lab.getMessage(), lab));
 
     FailureAnalysis analysis = new LabFailureAnalyzer().analyze(bean);
 

@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A lab whose MariaDB cannot start (its template datadir is broken) fails with the failing
- * server's name and the end of its log, stops everything else it started, and keeps its
- * configuration and logs.
+ * A lab whose MariaDB cannot start (its template datadir is broken) fails with the failing server's
+ * name and the end of its log, stops everything else it started, and keeps its configuration and
+ * logs.
  */
 class LabFailureIT {
 
@@ -26,14 +26,18 @@ class LabFailureIT {
   private static final int SMALL_FLEET = 46;
 
   @Test
-  void aServerThatCannotStartFailsTheLabWithItsOwnErrorAndLogAndLeavesNoProcess()
-      throws Exception {
+  void aServerThatCannotStartFailsTheLabWithItsOwnErrorAndLogAndLeavesNoProcess() throws Exception {
     Path dir = Path.of("target/lab-failure").toAbsolutePath();
     Path templates = dir.resolve("broken-template");
     LabFiles.deleteTree(dir);
-    IntFunction<LabConfig> slot = n -> brokenTemplateCache(LabConfig.forTests(Path.of("target"))
-        .relocated(dir.resolve("lab"), "127." + (85 + n), 4200 + 400 * n)
-        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), templates);
+    IntFunction<LabConfig> slot =
+        n ->
+            brokenTemplateCache(
+                LabConfig.forTests(Path.of("target"))
+                    .relocated(dir.resolve("lab"), "127." + (85 + n), 4200 + 400 * n)
+                    .withSections(SECTIONS)
+                    .withFleetSize(SMALL_FLEET),
+                templates);
     LabConfig config = LabSlots.firstFree(slot, 5);
     String version = Cli.run(List.of(RequiredPrograms.path("mariadbd"), "--version")).out();
     Path template = LabMariadb.cachedTemplate(config, version);
@@ -41,19 +45,26 @@ class LabFailureIT {
     Files.write(template.resolve("ibdata1"), new byte[4 << 20]); // zeros: no InnoDB in there
 
     Lab lab = new Lab(config);
-    assertThatThrownBy(lab::start).isInstanceOf(LabException.class)
-        .hasMessageMatching("(?s)the lab did not start: MariaDB s[12]-(eqiad|codfw): mariadbd"
-            + " s[12]-(eqiad|codfw) exited with code \\d+; the end of its log "
-            + config.runDir().resolve("mysql") + "/s[12]-(eqiad|codfw)/error.log:\n.*")
+    assertThatThrownBy(lab::start)
+        .isInstanceOf(LabException.class)
+        .hasMessageMatching(
+            "(?s)the lab did not start: MariaDB s[12]-(eqiad|codfw): mariadbd"
+                + " s[12]-(eqiad|codfw) exited with code \\d+; the end of its log "
+                + config.runDir().resolve("mysql")
+                + "/s[12]-(eqiad|codfw)/error.log:\n.*")
         .hasMessageContaining("Unknown/unsupported storage engine: InnoDB")
-        .hasMessageEndingWith("(the lab's configuration and logs are kept in " + config.runDir()
-            + " until its next start)");
-    assertThatThrownBy(lab::clientKeyFile).isInstanceOf(LabException.class)
+        .hasMessageEndingWith(
+            "(the lab's configuration and logs are kept in "
+                + config.runDir()
+                + " until its next start)");
+    assertThatThrownBy(lab::clientKeyFile)
+        .isInstanceOf(LabException.class)
         .hasMessageStartingWith("the lab did not start: MariaDB s");
 
     assertThat(lab.isRunning()).isFalse();
     assertThat(processesUnder(config.runDir())).isEmpty();
-    assertThat(config.runDir().resolve("mysql/s1-eqiad/error.log")).content()
+    assertThat(config.runDir().resolve("mysql/s1-eqiad/error.log"))
+        .content()
         .contains("Unknown/unsupported storage engine: InnoDB");
     assertThat(config.runDir().resolve("etcd/etcd.log")).exists();
     assertThat(config.socketDir()).doesNotExist();
@@ -66,9 +77,19 @@ class LabFailureIT {
   }
 
   private static LabConfig brokenTemplateCache(LabConfig c, Path templates) {
-    return new LabConfig(c.labDir(), templates, c.loopbackNetwork(), c.etcdPort(),
-        c.etcdPeerPort(), c.dnsPort(), c.mysqlBasePort(), c.sshPort(), c.sections(), c.fleetSize(),
-        c.discoveryTtl(), c.rebootDuration());
+    return new LabConfig(
+        c.labDir(),
+        templates,
+        c.loopbackNetwork(),
+        c.etcdPort(),
+        c.etcdPeerPort(),
+        c.dnsPort(),
+        c.mysqlBasePort(),
+        c.sshPort(),
+        c.sections(),
+        c.fleetSize(),
+        c.discoveryTtl(),
+        c.rebootDuration());
   }
 
   private static boolean listening(String address, int port) {
@@ -91,8 +112,9 @@ class LabFailureIT {
           continue;
         }
         try {
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")),
-              StandardCharsets.UTF_8).replace('\0', ' ');
+          String cmdline =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
           if (cmdline.contains(needle)) {
             found.add(Long.parseLong(name));
           }

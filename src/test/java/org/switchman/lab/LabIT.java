@@ -25,31 +25,73 @@ class LabIT {
 
   @Test
   void etcdHoldsTheConftoolData() {
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/pools/eqiad/appserver/apache2/mw1001.eqiad.wmnet").out().strip())
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/pools/eqiad/appserver/apache2/mw1001.eqiad.wmnet")
+                .out()
+                .strip())
         .isEqualTo("{\"pooled\":\"yes\",\"weight\":30}");
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/pools/codfw/aqs/cassandra/aqs2001.codfw.wmnet").out().strip())
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/pools/codfw/aqs/cassandra/aqs2001.codfw.wmnet")
+                .out()
+                .strip())
         .isEqualTo("{\"pooled\":\"yes\",\"weight\":10}");
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out().strip())
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                .out()
+                .strip())
         .isEqualTo("{\"val\":\"eqiad\"}");
     for (String dc : LabTopology.DATACENTERS) {
-      assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-          "/conftool/v1/mediawiki-config/" + dc + "/ReadOnly").out().strip())
+      assertThat(
+              Cli.etcdctl(
+                      lab,
+                      "get",
+                      "--print-value-only",
+                      "/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")
+                  .out()
+                  .strip())
           .isEqualTo("{\"val\":false}");
     }
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/discovery/appservers-rw/eqiad").out().strip())
+    assertThat(
+            Cli.etcdctl(
+                    lab, "get", "--print-value-only", "/conftool/v1/discovery/appservers-rw/eqiad")
+                .out()
+                .strip())
         .isEqualTo("{\"pooled\":true,\"references\":[],\"ttl\":30}");
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/discovery/appservers-rw/codfw").out()).contains("\"pooled\":false");
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/discovery/aqs/codfw").out()).contains("\"pooled\":true");
-    String clusters = Cli.etcdctl(lab, "get", "--prefix", "--keys-only",
-        "/conftool/v1/pools/codfw/").out();
-    for (String cluster : new String[] {"appserver", "api_appserver", "jobrunner", "videoscaler",
-        "parsoid", "maintenance", "aqs", "elasticsearch", "zookeeper", "kafka"}) {
+    assertThat(
+            Cli.etcdctl(
+                    lab, "get", "--print-value-only", "/conftool/v1/discovery/appservers-rw/codfw")
+                .out())
+        .contains("\"pooled\":false");
+    assertThat(
+            Cli.etcdctl(lab, "get", "--print-value-only", "/conftool/v1/discovery/aqs/codfw").out())
+        .contains("\"pooled\":true");
+    String clusters =
+        Cli.etcdctl(lab, "get", "--prefix", "--keys-only", "/conftool/v1/pools/codfw/").out();
+    for (String cluster :
+        new String[] {
+          "appserver",
+          "api_appserver",
+          "jobrunner",
+          "videoscaler",
+          "parsoid",
+          "maintenance",
+          "aqs",
+          "elasticsearch",
+          "zookeeper",
+          "kafka"
+        }) {
       assertThat(clusters).contains("/conftool/v1/pools/codfw/" + cluster + "/");
     }
   }
@@ -59,8 +101,9 @@ class LabIT {
   @Test
   void discoveryRecordsAreCnamesToTheActiveDcWithTheLabTtl() {
     String answer = Cli.dig(lab, "api-rw.discovery.wmnet").out();
-    assertThat(answer).containsPattern(
-        "api-rw\\.discovery\\.wmnet\\.\\s+30\\s+IN\\s+CNAME\\s+api-rw\\.svc\\.eqiad\\.wmnet\\.");
+    assertThat(answer)
+        .containsPattern(
+            "api-rw\\.discovery\\.wmnet\\.\\s+30\\s+IN\\s+CNAME\\s+api-rw\\.svc\\.eqiad\\.wmnet\\.");
     assertThat(Cli.dig(lab, "api-rw.svc.eqiad.wmnet").out())
         .containsPattern("api-rw\\.svc\\.eqiad\\.wmnet\\.\\s+300\\s+IN\\s+A\\s+10\\.2\\.2\\.");
     assertThat(Cli.dig(lab, "api-rw.svc.codfw.wmnet").out()).contains("10.2.1.");
@@ -70,24 +113,47 @@ class LabIT {
   @Test
   void dynamicUpdatesNeedTheTsigKey() {
     String record = "restbase.discovery.wmnet";
-    Cli.Result unsigned = Cli.nsupdate(lab, false,
-        "update delete " + record + " CNAME\nupdate add " + record + " 10 CNAME restbase.svc.codfw.wmnet.");
+    Cli.Result unsigned =
+        Cli.nsupdate(
+            lab,
+            false,
+            "update delete "
+                + record
+                + " CNAME\nupdate add "
+                + record
+                + " 10 CNAME restbase.svc.codfw.wmnet.");
     assertThat(unsigned.exit()).isNotZero();
     assertThat(unsigned.all()).contains("REFUSED");
     assertThat(Cli.dig(lab, record).out()).contains("restbase.svc.eqiad.wmnet.");
 
     try {
-      Cli.Result signed = Cli.nsupdate(lab, true,
-          "update delete " + record + " CNAME\nupdate add " + record + " 10 CNAME restbase.svc.codfw.wmnet.");
+      Cli.Result signed =
+          Cli.nsupdate(
+              lab,
+              true,
+              "update delete "
+                  + record
+                  + " CNAME\nupdate add "
+                  + record
+                  + " 10 CNAME restbase.svc.codfw.wmnet.");
       assertThat(signed.exit()).as(signed.all()).isZero();
-      assertThat(Cli.dig(lab, record).out()).containsPattern(
-          "restbase\\.discovery\\.wmnet\\.\\s+10\\s+IN\\s+CNAME\\s+restbase\\.svc\\.codfw\\.wmnet\\.");
+      assertThat(Cli.dig(lab, record).out())
+          .containsPattern(
+              "restbase\\.discovery\\.wmnet\\.\\s+10\\s+IN\\s+CNAME\\s+restbase\\.svc\\.codfw\\.wmnet\\.");
     } finally {
-      Cli.Result back = Cli.nsupdate(lab, true,
-          "update delete " + record + " CNAME\nupdate add " + record + " 30 CNAME restbase.svc.eqiad.wmnet.");
+      Cli.Result back =
+          Cli.nsupdate(
+              lab,
+              true,
+              "update delete "
+                  + record
+                  + " CNAME\nupdate add "
+                  + record
+                  + " 30 CNAME restbase.svc.eqiad.wmnet.");
       assertThat(back.exit()).as(back.all()).isZero();
     }
-    assertThat(Cli.dig(lab, record).out()).containsPattern("\\s30\\s+IN\\s+CNAME\\s+restbase\\.svc\\.eqiad");
+    assertThat(Cli.dig(lab, record).out())
+        .containsPattern("\\s30\\s+IN\\s+CNAME\\s+restbase\\.svc\\.eqiad");
   }
 
   // ---------------------------------------------------------------- MariaDB
@@ -107,17 +173,57 @@ class LabIT {
     for (String section : lab.config().sections()) {
       String fromEqiad = UUID.randomUUID().toString();
       String fromCodfw = UUID.randomUUID().toString();
-      assertThat(Cli.mysql(lab, section, "eqiad", "INSERT INTO wiki.edits (dc, section, payload)"
-          + " VALUES ('eqiad', '" + section + "', '" + fromEqiad + "')").exit()).isZero();
+      assertThat(
+              Cli.mysql(
+                      lab,
+                      section,
+                      "eqiad",
+                      "INSERT INTO wiki.edits (dc, section, payload)"
+                          + " VALUES ('eqiad', '"
+                          + section
+                          + "', '"
+                          + fromEqiad
+                          + "')")
+                  .exit())
+          .isZero();
       // the admin user may write through read_only, as the switchover's own checks do
-      assertThat(Cli.mysql(lab, section, "codfw", "INSERT INTO wiki.edits (dc, section, payload)"
-          + " VALUES ('codfw', '" + section + "', '" + fromCodfw + "')").exit()).isZero();
-      awaitTrue("row from eqiad on codfw " + section, Duration.ofSeconds(10), () -> Cli.mysql(lab,
-          section, "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + fromEqiad + "'")
-          .out().strip().equals("1"));
-      awaitTrue("row from codfw on eqiad " + section, Duration.ofSeconds(10), () -> Cli.mysql(lab,
-          section, "eqiad", "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + fromCodfw + "'")
-          .out().strip().equals("1"));
+      assertThat(
+              Cli.mysql(
+                      lab,
+                      section,
+                      "codfw",
+                      "INSERT INTO wiki.edits (dc, section, payload)"
+                          + " VALUES ('codfw', '"
+                          + section
+                          + "', '"
+                          + fromCodfw
+                          + "')")
+                  .exit())
+          .isZero();
+      awaitTrue(
+          "row from eqiad on codfw " + section,
+          Duration.ofSeconds(10),
+          () ->
+              Cli.mysql(
+                      lab,
+                      section,
+                      "codfw",
+                      "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + fromEqiad + "'")
+                  .out()
+                  .strip()
+                  .equals("1"));
+      awaitTrue(
+          "row from codfw on eqiad " + section,
+          Duration.ofSeconds(10),
+          () ->
+              Cli.mysql(
+                      lab,
+                      section,
+                      "eqiad",
+                      "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + fromCodfw + "'")
+                  .out()
+                  .strip()
+                  .equals("1"));
     }
   }
 
@@ -135,22 +241,44 @@ class LabIT {
     Thread.sleep(1500);
     String after = Cli.mysql(lab, "s3", "eqiad", query.formatted("codfw")).out().strip();
     assertThat(after).isGreaterThan(before);
-    assertThat(Cli.mysql(lab, "s3", "codfw", "SELECT datacenter, shard FROM heartbeat.heartbeat"
-        + " WHERE server_id=" + lab.mysqlServerId("s3", "eqiad")).out().strip())
+    assertThat(
+            Cli.mysql(
+                    lab,
+                    "s3",
+                    "codfw",
+                    "SELECT datacenter, shard FROM heartbeat.heartbeat"
+                        + " WHERE server_id="
+                        + lab.mysqlServerId("s3", "eqiad"))
+                .out()
+                .strip())
         .isEqualTo("eqiad\ts3");
   }
 
   @Test
   void readOnlyBlocksTheApplicationUser() {
-    Cli.Result onCodfw = Cli.mysqlAs(lab, lab.mysqlAppUser(), lab.mysqlAppPassword(), "s1",
-        "codfw", "INSERT INTO wiki.edits (dc, section, payload) VALUES ('codfw', 's1', 'app')");
+    Cli.Result onCodfw =
+        Cli.mysqlAs(
+            lab,
+            lab.mysqlAppUser(),
+            lab.mysqlAppPassword(),
+            "s1",
+            "codfw",
+            "INSERT INTO wiki.edits (dc, section, payload) VALUES ('codfw', 's1', 'app')");
     assertThat(onCodfw.exit()).isNotZero();
     assertThat(onCodfw.err()).contains("read-only");
-    Cli.Result onEqiad = Cli.mysqlAs(lab, lab.mysqlAppUser(), lab.mysqlAppPassword(), "s1",
-        "eqiad", "INSERT INTO wiki.edits (dc, section, payload) VALUES ('eqiad', 's1', 'app')");
+    Cli.Result onEqiad =
+        Cli.mysqlAs(
+            lab,
+            lab.mysqlAppUser(),
+            lab.mysqlAppPassword(),
+            "s1",
+            "eqiad",
+            "INSERT INTO wiki.edits (dc, section, payload) VALUES ('eqiad', 's1', 'app')");
     assertThat(onEqiad.exit()).as(onEqiad.err()).isZero();
     assertThat(Cli.mysql(lab, "s1", "eqiad", "SHOW GRANTS FOR 'switchman_app'@'%'").out())
-        .doesNotContain("SUPER").doesNotContain("READ_ONLY ADMIN").doesNotContain("ALL PRIVILEGES");
+        .doesNotContain("SUPER")
+        .doesNotContain("READ_ONLY ADMIN")
+        .doesNotContain("ALL PRIVILEGES");
   }
 
   @Test
@@ -160,26 +288,44 @@ class LabIT {
     Thread.sleep(2500);
     long after = Long.parseLong(Cli.mysql(lab, "s5", "eqiad", count).out().strip());
     assertThat(after).isGreaterThan(before);
-    assertThat(Cli.mysql(lab, "s5", "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE dc='codfw'"
-        + " AND payload LIKE 'xxx%'").out().strip()).isEqualTo("0");
+    assertThat(
+            Cli.mysql(
+                    lab,
+                    "s5",
+                    "codfw",
+                    "SELECT COUNT(*) FROM wiki.edits WHERE dc='codfw'" + " AND payload LIKE 'xxx%'")
+                .out()
+                .strip())
+        .isEqualTo("0");
   }
 
   // ---------------------------------------------------------------- SSH fleet
 
   @Test
   void fleetHostsAnswerWithStrictHostKeyChecking() {
-    for (String fqdn : new String[] {"mw1001.eqiad.wmnet", "aqs2003.codfw.wmnet",
-        lab.topology().hosts().get(lab.topology().hosts().size() - 1).fqdn()}) {
+    for (String fqdn :
+        new String[] {
+          "mw1001.eqiad.wmnet",
+          "aqs2003.codfw.wmnet",
+          lab.topology().hosts().get(lab.topology().hosts().size() - 1).fqdn()
+        }) {
       Cli.Result result = Cli.ssh(lab, fqdn, "hostname -f");
       assertThat(result.exit()).as(result.all()).isZero();
       assertThat(result.out().strip()).isEqualTo(fqdn);
     }
     // by name, through the lab's ssh_config
-    Cli.Result byName = Cli.run(java.util.List.of("ssh", "-F",
-        lab.envVariables().get("LAB_SSH_CONFIG"), "elastic1002.eqiad.wmnet", "hostname"));
+    Cli.Result byName =
+        Cli.run(
+            java.util.List.of(
+                "ssh",
+                "-F",
+                lab.envVariables().get("LAB_SSH_CONFIG"),
+                "elastic1002.eqiad.wmnet",
+                "hostname"));
     assertThat(byName.out().strip()).as(byName.all()).isEqualTo("elastic1002");
-    assertThat(lab.hostsFile()).content().contains("mw1001.eqiad.wmnet "
-        + lab.topology().host("mw1001.eqiad.wmnet").address());
+    assertThat(lab.hostsFile())
+        .content()
+        .contains("mw1001.eqiad.wmnet " + lab.topology().host("mw1001.eqiad.wmnet").address());
   }
 
   @Test
@@ -218,11 +364,18 @@ class LabIT {
     try {
       Cli.Result depool = Cli.ssh(lab, host, "depool");
       assertThat(depool.exit()).as(depool.all()).isZero();
-      assertThat(depool.out()).contains("codfw/appserver/apache2/" + host + ": pooled changed yes => no");
+      assertThat(depool.out())
+          .contains("codfw/appserver/apache2/" + host + ": pooled changed yes => no");
       assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip())
           .isEqualTo("{\"pooled\":\"no\",\"weight\":30}");
-      assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-          "/conftool/v1/pools/codfw/appserver/nginx/" + host).out()).contains("\"pooled\":\"no\"");
+      assertThat(
+              Cli.etcdctl(
+                      lab,
+                      "get",
+                      "--print-value-only",
+                      "/conftool/v1/pools/codfw/appserver/nginx/" + host)
+                  .out())
+          .contains("\"pooled\":\"no\"");
     } finally {
       assertThat(Cli.ssh(lab, host, "pool").exit()).isZero();
     }
@@ -237,11 +390,14 @@ class LabIT {
     assertThat(status.lines().filter(l -> l.startsWith("UN  ")).count()).isEqualTo(3);
     assertThat(Cli.ssh(lab, "aqs1001.eqiad.wmnet", "nodetool compactionstats").out())
         .contains("pending tasks: 0");
-    assertThat(Cli.ssh(lab, "elastic2001.codfw.wmnet",
-        "curl -s localhost:9200/_cluster/health?pretty").out()).contains("\"status\" : \"green\"")
+    assertThat(
+            Cli.ssh(lab, "elastic2001.codfw.wmnet", "curl -s localhost:9200/_cluster/health?pretty")
+                .out())
+        .contains("\"status\" : \"green\"")
         .contains("\"number_of_nodes\" : 3");
     String leader = "conf1003.eqiad.wmnet";
-    assertThat(Cli.ssh(lab, leader, "echo srvr | nc localhost 2181").out()).contains("Mode: leader");
+    assertThat(Cli.ssh(lab, leader, "echo srvr | nc localhost 2181").out())
+        .contains("Mode: leader");
     assertThat(Cli.ssh(lab, "conf1001.eqiad.wmnet", "echo srvr | nc localhost 2181").out())
         .contains("Mode: follower");
     assertThat(Cli.ssh(lab, "conf1001.eqiad.wmnet", "echo ruok | nc localhost 2181").out())
@@ -256,23 +412,34 @@ class LabIT {
           .containsPattern("DN  aqs1002\\.eqiad\\.wmnet");
       assertThat(Cli.ssh(lab, "elastic1001.eqiad.wmnet", "systemctl stop elasticsearch").exit())
           .isZero();
-      assertThat(Cli.ssh(lab, "elastic1002.eqiad.wmnet",
-          "curl -s localhost:9200/_cluster/health?pretty").out())
-          .contains("\"status\" : \"yellow\"").contains("\"number_of_nodes\" : 2");
+      assertThat(
+              Cli.ssh(
+                      lab,
+                      "elastic1002.eqiad.wmnet",
+                      "curl -s localhost:9200/_cluster/health?pretty")
+                  .out())
+          .contains("\"status\" : \"yellow\"")
+          .contains("\"number_of_nodes\" : 2");
       assertThat(Cli.ssh(lab, leader, "systemctl stop zookeeper").exit()).isZero();
       assertThat(Cli.ssh(lab, "conf1002.eqiad.wmnet", "echo srvr | nc localhost 2181").out())
           .contains("Mode: leader");
       assertThat(Cli.ssh(lab, "kafka1002.eqiad.wmnet", "systemctl stop kafka").exit()).isZero();
       assertThat(Cli.ssh(lab, "kafka1001.eqiad.wmnet", urp).out())
-          .contains("Replicas: 1001,1002,1003").contains("Isr: 1001,1003");
+          .contains("Replicas: 1001,1002,1003")
+          .contains("Isr: 1001,1003");
     } finally {
       Cli.ssh(lab, "aqs1002.eqiad.wmnet", "systemctl start cassandra");
       Cli.ssh(lab, "elastic1001.eqiad.wmnet", "systemctl start elasticsearch");
       Cli.ssh(lab, leader, "systemctl start zookeeper");
       Cli.ssh(lab, "kafka1002.eqiad.wmnet", "systemctl start kafka");
     }
-    assertThat(Cli.ssh(lab, "aqs1003.eqiad.wmnet", "nodetool status").out().lines()
-        .filter(l -> l.startsWith("UN  ")).count()).isEqualTo(3);
+    assertThat(
+            Cli.ssh(lab, "aqs1003.eqiad.wmnet", "nodetool status")
+                .out()
+                .lines()
+                .filter(l -> l.startsWith("UN  "))
+                .count())
+        .isEqualTo(3);
   }
 
   @Test
@@ -281,11 +448,15 @@ class LabIT {
     String bootBefore = Cli.ssh(lab, host, "uptime -s").out().strip();
     assertThat(Cli.ssh(lab, host, "systemctl stop apache2").exit()).isZero();
     assertThat(Cli.ssh(lab, host, "reboot").exit()).isZero();
-    awaitTrue("host down", Duration.ofSeconds(5),
+    awaitTrue(
+        "host down",
+        Duration.ofSeconds(5),
         () -> Cli.ssh(lab, host, "true").err().contains("Connection refused"));
     // a neighbour in the same sshd group is reachable while the host is down (after the few
     // milliseconds in which its sshd restarts without the host's address)
-    awaitTrue("neighbour reachable", Duration.ofSeconds(2),
+    awaitTrue(
+        "neighbour reachable",
+        Duration.ofSeconds(2),
         () -> Cli.ssh(lab, "mw1004.eqiad.wmnet", "hostname").exit() == 0);
     awaitTrue("host back", Duration.ofSeconds(20), () -> Cli.ssh(lab, host, "true").exit() == 0);
     assertThat(Cli.ssh(lab, host, "uptime -s").out().strip()).isNotEqualTo(bootBefore);
@@ -297,11 +468,14 @@ class LabIT {
   @Test
   void slowBootKeepsTheHostDownLonger() {
     String host = "wtp1001.eqiad.wmnet";
-    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.BOOT_SLOW, host, null,
-        null, null, 8, null));
+    LabFault fault =
+        lab.faults()
+            .inject(new LabFault.Request(LabFault.Kind.BOOT_SLOW, host, null, null, null, 8, null));
     try {
       assertThat(Cli.ssh(lab, host, "reboot").exit()).isZero();
-      awaitTrue("host down", Duration.ofSeconds(5),
+      awaitTrue(
+          "host down",
+          Duration.ofSeconds(5),
           () -> Cli.ssh(lab, host, "true").err().contains("Connection refused"));
       long down = System.nanoTime();
       sleep(4000); // longer than the lab's default boot (3 s in tests)
@@ -359,8 +533,11 @@ class LabIT {
   @Test
   void restartFaults() {
     String host = "mw1006.eqiad.wmnet";
-    LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
-        "php-fpm", null, null, 2, null));
+    LabFault slow =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.RESTART_SLOW, host, "php-fpm", null, null, 2, null));
     try {
       Cli.Result restart = Cli.ssh(lab, host, "systemctl restart php-fpm");
       assertThat(restart.exit()).isZero();
@@ -371,8 +548,11 @@ class LabIT {
     assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").took())
         .isLessThan(Duration.ofSeconds(2));
 
-    LabFault fails = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_FAILS, host,
-        "apache2", null, null, null, null));
+    LabFault fails =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.RESTART_FAILS, host, "apache2", null, null, null, null));
     try {
       Cli.Result restart = Cli.ssh(lab, host, "systemctl restart apache2");
       assertThat(restart.exit()).isEqualTo(1);
@@ -384,8 +564,11 @@ class LabIT {
     }
     assertThat(Cli.ssh(lab, host, "systemctl restart apache2").exit()).isZero();
 
-    LabFault attempts = lab.faults().inject(new LabFault.Request(
-        LabFault.Kind.RESTART_NEEDS_ATTEMPTS, host, "nginx", null, null, null, 3));
+    LabFault attempts =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.RESTART_NEEDS_ATTEMPTS, host, "nginx", null, null, null, 3));
     try {
       assertThat(Cli.ssh(lab, host, "systemctl restart nginx").exit()).isEqualTo(1);
       assertThat(Cli.ssh(lab, host, "systemctl start nginx").exit()).isEqualTo(1);
@@ -401,10 +584,14 @@ class LabIT {
     String host = "mw1008.eqiad.wmnet";
     String check = "check-service-registration php-fpm";
     assertThat(Cli.ssh(lab, host, check).exit()).isZero();
-    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.REGISTRATION_LOST,
-        host, "php-fpm", null, null, null, null));
+    LabFault fault =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.REGISTRATION_LOST, host, "php-fpm", null, null, null, null));
     try {
-      assertThat(Cli.ssh(lab, host, check).exit()).as("still registered before the restart")
+      assertThat(Cli.ssh(lab, host, check).exit())
+          .as("still registered before the restart")
           .isZero();
       assertThat(Cli.ssh(lab, host, "systemctl restart php-fpm").exit()).isZero();
       assertThat(Cli.ssh(lab, host, "systemctl is-active php-fpm").exit()).isZero();
@@ -420,10 +607,19 @@ class LabIT {
 
   @Test
   void cassandraJoiningAndPendingCompactions() {
-    LabFault joining = lab.faults().inject(request(LabFault.Kind.CASSANDRA_JOINING,
-        "aqs2002.codfw.wmnet"));
-    LabFault compactions = lab.faults().inject(new LabFault.Request(
-        LabFault.Kind.COMPACTIONS_PENDING, "aqs2003.codfw.wmnet", null, null, null, null, 587));
+    LabFault joining =
+        lab.faults().inject(request(LabFault.Kind.CASSANDRA_JOINING, "aqs2002.codfw.wmnet"));
+    LabFault compactions =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.COMPACTIONS_PENDING,
+                    "aqs2003.codfw.wmnet",
+                    null,
+                    null,
+                    null,
+                    null,
+                    587));
     try {
       assertThat(Cli.ssh(lab, "aqs2001.codfw.wmnet", "nodetool status -r").out())
           .containsPattern("UJ  aqs2002\\.codfw\\.wmnet");
@@ -442,8 +638,8 @@ class LabIT {
   @Test
   void elasticsearchYellow() {
     String health = "curl -s localhost:9200/_cluster/health?pretty";
-    LabFault fault = lab.faults().inject(request(LabFault.Kind.ELASTICSEARCH_YELLOW,
-        "elastic2002.codfw.wmnet"));
+    LabFault fault =
+        lab.faults().inject(request(LabFault.Kind.ELASTICSEARCH_YELLOW, "elastic2002.codfw.wmnet"));
     try {
       assertThat(Cli.ssh(lab, "elastic2001.codfw.wmnet", health).out())
           .contains("\"status\" : \"yellow\"");
@@ -458,47 +654,88 @@ class LabIT {
 
   @Test
   void replicationDelayAndStoppedReplica() {
-    LabFault delay = lab.faults().inject(new LabFault.Request(LabFault.Kind.REPLICATION_DELAY,
-        null, null, "s2", "codfw", 3600, null));
+    LabFault delay =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.REPLICATION_DELAY, null, null, "s2", "codfw", 3600, null));
     String marker = UUID.randomUUID().toString();
     try {
       assertThat(Cli.mysql(lab, "s2", "codfw", "SHOW SLAVE STATUS\\G", true).out())
           .contains("SQL_Delay: 3600");
-      Cli.mysql(lab, "s2", "eqiad", "INSERT INTO wiki.edits (dc, section, payload) VALUES"
-          + " ('eqiad', 's2', '" + marker + "')");
+      Cli.mysql(
+          lab,
+          "s2",
+          "eqiad",
+          "INSERT INTO wiki.edits (dc, section, payload) VALUES"
+              + " ('eqiad', 's2', '"
+              + marker
+              + "')");
       sleep(2000);
-      assertThat(Cli.mysql(lab, "s2", "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE payload='"
-          + marker + "'").out().strip()).isEqualTo("0");
+      assertThat(
+              Cli.mysql(
+                      lab,
+                      "s2",
+                      "codfw",
+                      "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
+                  .out()
+                  .strip())
+          .isEqualTo("0");
     } finally {
       lab.faults().clear(delay.id());
     }
-    awaitTrue("delayed row arrives once cleared", Duration.ofSeconds(10), () -> Cli.mysql(lab,
-        "s2", "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
-        .out().strip().equals("1"));
+    awaitTrue(
+        "delayed row arrives once cleared",
+        Duration.ofSeconds(10),
+        () ->
+            Cli.mysql(
+                    lab,
+                    "s2",
+                    "codfw",
+                    "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
+                .out()
+                .strip()
+                .equals("1"));
 
-    LabFault stopped = lab.faults().inject(new LabFault.Request(
-        LabFault.Kind.REPLICATION_STOPPED, null, null, "x1", "codfw", null, null));
+    LabFault stopped =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.REPLICATION_STOPPED, null, null, "x1", "codfw", null, null));
     try {
       assertThat(Cli.mysql(lab, "x1", "codfw", "SHOW SLAVE STATUS\\G", true).out())
           .contains("Slave_SQL_Running: No");
     } finally {
       lab.faults().clear(stopped.id());
     }
-    awaitTrue("replica running again", Duration.ofSeconds(10), () -> Cli.mysql(lab, "x1",
-        "codfw", "SHOW SLAVE STATUS\\G", true).out().contains("Slave_SQL_Running: Yes"));
+    awaitTrue(
+        "replica running again",
+        Duration.ofSeconds(10),
+        () ->
+            Cli.mysql(lab, "x1", "codfw", "SHOW SLAVE STATUS\\G", true)
+                .out()
+                .contains("Slave_SQL_Running: Yes"));
   }
 
   @Test
   void etcdDownAndDnsDown() {
     LabFault etcdDown = lab.faults().inject(request(LabFault.Kind.ETCD_DOWN, null));
     try {
-      assertThat(Cli.etcdctl(lab, "get", "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
-          .exit()).isNotZero();
+      assertThat(
+              Cli.etcdctl(lab, "get", "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                  .exit())
+          .isNotZero();
     } finally {
       lab.faults().clear(etcdDown.id());
     }
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                .out())
+        .contains("eqiad");
 
     LabFault dnsDown = lab.faults().inject(request(LabFault.Kind.DNS_DOWN, null));
     try {
@@ -530,8 +767,18 @@ class LabIT {
   @Test
   void slowCommandTakesLongerOnlyForItsPrefixAndHost() {
     String host = "mw2003.codfw.wmnet";
-    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.COMMAND_SLOW, host,
-        null, null, null, 2, null, "systemctl restart"));
+    LabFault fault =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.COMMAND_SLOW,
+                    host,
+                    null,
+                    null,
+                    null,
+                    2,
+                    null,
+                    "systemctl restart"));
     try {
       Cli.Result slow = Cli.ssh(lab, host, "systemctl restart php-fpm");
       assertThat(slow.exit()).as(slow.all()).isZero();
@@ -551,12 +798,16 @@ class LabIT {
   @Test
   void etcdPartitionCutsClientsOffWhileLeasesExpire() throws Exception {
     String key = "/lab-it/partition/" + UUID.randomUUID();
-    String lease = Cli.etcdctl(lab, "lease", "grant", "2").out()
-        .replaceAll("(?s).*lease ([0-9a-f]+) granted.*", "$1");
+    String lease =
+        Cli.etcdctl(lab, "lease", "grant", "2")
+            .out()
+            .replaceAll("(?s).*lease ([0-9a-f]+) granted.*", "$1");
     assertThat(Cli.etcdctl(lab, "put", "--lease=" + lease, key, "held").exit()).isZero();
-    ProcessBuilder keepAliveCommand = new ProcessBuilder("etcdctl",
-        "--endpoints=" + lab.etcdEndpoint(), "lease", "keep-alive", lease)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder keepAliveCommand =
+        new ProcessBuilder(
+                "etcdctl", "--endpoints=" + lab.etcdEndpoint(), "lease", "keep-alive", lease)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     keepAliveCommand.environment().put("ETCDCTL_API", "3");
     Process keepAlive = keepAliveCommand.start();
     try {
@@ -573,7 +824,8 @@ class LabIT {
         lab.faults().clear(partition.id());
       }
       assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip())
-          .as("the lease expired behind the partition").isEmpty();
+          .as("the lease expired behind the partition")
+          .isEmpty();
       assertThat(Cli.etcdctl(lab, "lease", "timetolive", lease).out()).contains("already expired");
     } finally {
       keepAlive.destroy();
@@ -598,8 +850,12 @@ class LabIT {
   @Test
   void refusingDnsRefusesUpdatesButAnswersQueries() {
     String record = "search.discovery.wmnet";
-    String update = "update delete " + record + " CNAME\nupdate add " + record
-        + " 10 CNAME search.svc.codfw.wmnet.";
+    String update =
+        "update delete "
+            + record
+            + " CNAME\nupdate add "
+            + record
+            + " 10 CNAME search.svc.codfw.wmnet.";
     LabFault fault = lab.faults().inject(request(LabFault.Kind.DNS_REFUSING, null));
     try {
       Cli.Result refused = Cli.nsupdate(lab, true, update);
@@ -614,50 +870,112 @@ class LabIT {
       assertThat(accepted.exit()).as(accepted.all()).isZero();
       assertThat(Cli.dig(lab, record).out()).contains("search.svc.codfw.wmnet.");
     } finally {
-      Cli.nsupdate(lab, true, "update delete " + record + " CNAME\nupdate add " + record
-          + " 30 CNAME search.svc.eqiad.wmnet.");
+      Cli.nsupdate(
+          lab,
+          true,
+          "update delete "
+              + record
+              + " CNAME\nupdate add "
+              + record
+              + " 30 CNAME search.svc.eqiad.wmnet.");
     }
   }
 
   @Test
   void downMasterIsStoppedAndComesBackReplicating() {
-    LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_DOWN, null,
-        null, "s4", "codfw", null, null));
+    LabFault down =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.DB_MASTER_DOWN, null, null, "s4", "codfw", null, null));
     String marker = UUID.randomUUID().toString();
     try {
       Cli.Result refused = Cli.mysql(lab, "s4", "codfw", "SELECT 1");
       assertThat(refused.exit()).isNotZero();
       assertThat(refused.err()).contains("Can't connect");
-      assertThat(Cli.mysql(lab, "s4", "eqiad", "INSERT INTO wiki.edits (dc, section, payload)"
-          + " VALUES ('eqiad', 's4', '" + marker + "')").exit()).isZero();
+      assertThat(
+              Cli.mysql(
+                      lab,
+                      "s4",
+                      "eqiad",
+                      "INSERT INTO wiki.edits (dc, section, payload)"
+                          + " VALUES ('eqiad', 's4', '"
+                          + marker
+                          + "')")
+                  .exit())
+          .isZero();
     } finally {
       lab.faults().clear(down.id());
     }
     assertThat(Cli.mysql(lab, "s4", "codfw", "SELECT @@read_only").out().strip()).isEqualTo("1");
-    awaitTrue("row written meanwhile arrives", Duration.ofSeconds(15), () -> Cli.mysql(lab, "s4",
-        "codfw", "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
-        .out().strip().equals("1"));
+    awaitTrue(
+        "row written meanwhile arrives",
+        Duration.ofSeconds(15),
+        () ->
+            Cli.mysql(
+                    lab,
+                    "s4",
+                    "codfw",
+                    "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + marker + "'")
+                .out()
+                .strip()
+                .equals("1"));
     String fromCodfw = UUID.randomUUID().toString();
-    assertThat(Cli.mysql(lab, "s4", "codfw", "INSERT INTO wiki.edits (dc, section, payload)"
-        + " VALUES ('codfw', 's4', '" + fromCodfw + "')").exit()).isZero();
-    awaitTrue("eqiad replicates from the restarted master", Duration.ofSeconds(15),
-        () -> Cli.mysql(lab, "s4", "eqiad", "SELECT COUNT(*) FROM wiki.edits WHERE payload='"
-            + fromCodfw + "'").out().strip().equals("1"));
+    assertThat(
+            Cli.mysql(
+                    lab,
+                    "s4",
+                    "codfw",
+                    "INSERT INTO wiki.edits (dc, section, payload)"
+                        + " VALUES ('codfw', 's4', '"
+                        + fromCodfw
+                        + "')")
+                .exit())
+        .isZero();
+    awaitTrue(
+        "eqiad replicates from the restarted master",
+        Duration.ofSeconds(15),
+        () ->
+            Cli.mysql(
+                    lab,
+                    "s4",
+                    "eqiad",
+                    "SELECT COUNT(*) FROM wiki.edits WHERE payload='" + fromCodfw + "'")
+                .out()
+                .strip()
+                .equals("1"));
     String heartbeat = "SELECT MAX(ts) FROM heartbeat.heartbeat WHERE datacenter='codfw'";
     String before = Cli.mysql(lab, "s4", "eqiad", heartbeat).out().strip();
-    awaitTrue("the restarted master's heartbeat advances", Duration.ofSeconds(10),
+    awaitTrue(
+        "the restarted master's heartbeat advances",
+        Duration.ofSeconds(10),
         () -> Cli.mysql(lab, "s4", "eqiad", heartbeat).out().strip().compareTo(before) > 0);
   }
 
   @Test
   void pausedMasterNeverGreetsUntilCleared() {
-    LabFault paused = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_PAUSED,
-        null, null, "s6", "codfw", null, null));
+    LabFault paused =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.DB_MASTER_PAUSED, null, null, "s6", "codfw", null, null));
     try {
-      Cli.Result frozen = Cli.run(java.util.List.of("mysql", "-h", "127.0.0.1", "-P",
-          Integer.toString(lab.mysqlPort("s6", "codfw")), "-u", lab.mysqlAdminUser(),
-          "--connect-timeout=2", "-e", "SELECT 1"), null,
-          java.util.Map.of("MYSQL_PWD", lab.mysqlAdminPassword()), Duration.ofSeconds(30));
+      Cli.Result frozen =
+          Cli.run(
+              java.util.List.of(
+                  "mysql",
+                  "-h",
+                  "127.0.0.1",
+                  "-P",
+                  Integer.toString(lab.mysqlPort("s6", "codfw")),
+                  "-u",
+                  lab.mysqlAdminUser(),
+                  "--connect-timeout=2",
+                  "-e",
+                  "SELECT 1"),
+              null,
+              java.util.Map.of("MYSQL_PWD", lab.mysqlAdminPassword()),
+              Duration.ofSeconds(30));
       assertThat(frozen.exit()).isNotZero();
       assertThat(frozen.err()).contains("Lost connection").contains("handshake");
       assertThat(frozen.took()).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
@@ -670,54 +988,81 @@ class LabIT {
   @Test
   void lockedMasterBlocksSetGlobalReadOnlyUntilCleared() {
     String setReadOnly = "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1";
-    LabFault locked = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED, null,
-        null, "s7", "eqiad", null, null));
+    LabFault locked =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.DB_LOCKED, null, null, "s7", "eqiad", null, null));
     try {
       Cli.Result blocked = Cli.mysql(lab, "s7", "eqiad", setReadOnly);
       assertThat(blocked.exit()).isNotZero();
       assertThat(blocked.err()).contains("Lock wait timeout exceeded");
-      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip())
-          .isEqualTo("0");
+      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip()).isEqualTo("0");
     } finally {
       lab.faults().clear(locked.id());
     }
     try {
       Cli.Result set = Cli.mysql(lab, "s7", "eqiad", setReadOnly);
       assertThat(set.exit()).as(set.err()).isZero();
-      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip())
-          .isEqualTo("1");
+      assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT @@read_only").out().strip()).isEqualTo("1");
     } finally {
       Cli.mysql(lab, "s7", "eqiad", "SET GLOBAL read_only=0");
     }
-    assertThat(Cli.mysql(lab, "s7", "eqiad", "SELECT COUNT(*) FROM information_schema.SCHEMATA"
-        + " WHERE SCHEMA_NAME='lab_fault'").out().strip()).isEqualTo("0");
+    assertThat(
+            Cli.mysql(
+                    lab,
+                    "s7",
+                    "eqiad",
+                    "SELECT COUNT(*) FROM information_schema.SCHEMATA"
+                        + " WHERE SCHEMA_NAME='lab_fault'")
+                .out()
+                .strip())
+        .isEqualTo("0");
   }
 
   @Test
   void clearingAllFaultsUndoesEveryNewKind() {
     String host = "mw2005.codfw.wmnet";
     lab.faults().inject(request(LabFault.Kind.HOST_SILENT, host));
-    lab.faults().inject(new LabFault.Request(LabFault.Kind.COMMAND_SLOW, "mw2006.codfw.wmnet",
-        null, null, null, 5, null, "hostname"));
+    lab.faults()
+        .inject(
+            new LabFault.Request(
+                LabFault.Kind.COMMAND_SLOW,
+                "mw2006.codfw.wmnet",
+                null,
+                null,
+                null,
+                5,
+                null,
+                "hostname"));
     lab.faults().inject(request(LabFault.Kind.ETCD_PAUSED, null));
     lab.faults().inject(request(LabFault.Kind.DNS_REFUSING, null));
-    lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_MASTER_PAUSED, null, null, "s5",
-        "codfw", null, null));
-    lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED, null, null, "s5",
-        "eqiad", null, null));
+    lab.faults()
+        .inject(
+            new LabFault.Request(
+                LabFault.Kind.DB_MASTER_PAUSED, null, null, "s5", "codfw", null, null));
+    lab.faults()
+        .inject(
+            new LabFault.Request(LabFault.Kind.DB_LOCKED, null, null, "s5", "eqiad", null, null));
     assertThat(lab.faults().active()).hasSize(6);
     lab.faults().clearAll();
     assertThat(lab.faults().active()).isEmpty();
     assertThat(Cli.ssh(lab, host, "true").exit()).isZero();
     assertThat(Cli.ssh(lab, "mw2006.codfw.wmnet", "hostname").took())
         .isLessThan(Duration.ofSeconds(3));
-    assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-        "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out()).contains("eqiad");
+    assertThat(
+            Cli.etcdctl(
+                    lab,
+                    "get",
+                    "--print-value-only",
+                    "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                .out())
+        .contains("eqiad");
     assertThat(Cli.nsupdate(lab, true, "prereq yxdomain discovery.wmnet.").exit()).isZero();
     assertThat(Cli.mysql(lab, "s5", "codfw", "SELECT 1").exit()).isZero();
     try {
-      Cli.Result unlocked = Cli.mysql(lab, "s5", "eqiad",
-          "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
+      Cli.Result unlocked =
+          Cli.mysql(lab, "s5", "eqiad", "SET SESSION lock_wait_timeout=2; SET GLOBAL read_only=1");
       assertThat(unlocked.exit()).as(unlocked.err()).isZero();
     } finally {
       Cli.mysql(lab, "s5", "eqiad", "SET GLOBAL read_only=0");
@@ -727,9 +1072,21 @@ class LabIT {
   @Test
   void labEnvNamesEveryEndpointAndIsPrivate() throws Exception {
     String env = Files.readString(lab.config().envFile());
-    for (String name : new String[] {"LAB_ETCD_ENDPOINTS", "LAB_DNS_SERVER", "LAB_DNS_PORT",
-        "LAB_TSIG_KEY_FILE", "LAB_SSH_PORT", "LAB_SSH_KNOWN_HOSTS", "LAB_SSH_KEY", "LAB_SSH_USER",
-        "LAB_MYSQL_HOST", "LAB_MYSQL_ADMIN_USER", "LAB_MYSQL_ADMIN_PASSWORD", "LAB_HOSTS_FILE"}) {
+    for (String name :
+        new String[] {
+          "LAB_ETCD_ENDPOINTS",
+          "LAB_DNS_SERVER",
+          "LAB_DNS_PORT",
+          "LAB_TSIG_KEY_FILE",
+          "LAB_SSH_PORT",
+          "LAB_SSH_KNOWN_HOSTS",
+          "LAB_SSH_KEY",
+          "LAB_SSH_USER",
+          "LAB_MYSQL_HOST",
+          "LAB_MYSQL_ADMIN_USER",
+          "LAB_MYSQL_ADMIN_PASSWORD",
+          "LAB_HOSTS_FILE"
+        }) {
       assertThat(env).containsPattern("(?m)^" + name + "='[^']+'$");
     }
     assertThat(Files.getPosixFilePermissions(lab.config().envFile()))
@@ -737,16 +1094,25 @@ class LabIT {
     assertThat(Files.getPosixFilePermissions(lab.tsigKeyFile()))
         .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
     // the file works for the shell tools
-    Cli.Result viaEnv = Cli.run(java.util.List.of("bash", "-c", ". " + lab.config().envFile()
-        + " && ETCDCTL_API=3 etcdctl --endpoints=$LAB_ETCD_ENDPOINTS get --print-value-only"
-        + " /conftool/v1/mediawiki-config/common/WMFMasterDatacenter"
-        + " && dig @$LAB_DNS_SERVER -p $LAB_DNS_PORT +short jobrunner.discovery.wmnet"
-        + " && MYSQL_PWD=$LAB_MYSQL_ADMIN_PASSWORD mysql -h $LAB_MYSQL_HOST -P "
-        + lab.mysqlPort("s8", "codfw") + " -u $LAB_MYSQL_ADMIN_USER -N -e 'SELECT @@server_id'"
-        + " && ssh -i $LAB_SSH_KEY -o UserKnownHostsFile=$LAB_SSH_KNOWN_HOSTS"
-        + " -o StrictHostKeyChecking=yes -p $LAB_SSH_PORT $LAB_SSH_USER@$(awk '$1==\"kafka2001.codfw.wmnet\" {print $2}' $LAB_HOSTS_FILE) hostname -f"));
+    Cli.Result viaEnv =
+        Cli.run(
+            java.util.List.of(
+                "bash",
+                "-c",
+                ". "
+                    + lab.config().envFile()
+                    + " && ETCDCTL_API=3 etcdctl --endpoints=$LAB_ETCD_ENDPOINTS get --print-value-only"
+                    + " /conftool/v1/mediawiki-config/common/WMFMasterDatacenter"
+                    + " && dig @$LAB_DNS_SERVER -p $LAB_DNS_PORT +short jobrunner.discovery.wmnet"
+                    + " && MYSQL_PWD=$LAB_MYSQL_ADMIN_PASSWORD mysql -h $LAB_MYSQL_HOST -P "
+                    + lab.mysqlPort("s8", "codfw")
+                    + " -u $LAB_MYSQL_ADMIN_USER -N -e 'SELECT @@server_id'"
+                    + " && ssh -i $LAB_SSH_KEY -o UserKnownHostsFile=$LAB_SSH_KNOWN_HOSTS"
+                    + " -o StrictHostKeyChecking=yes -p $LAB_SSH_PORT $LAB_SSH_USER@$(awk '$1==\"kafka2001.codfw.wmnet\" {print $2}' $LAB_HOSTS_FILE) hostname -f"));
     assertThat(viaEnv.exit()).as(viaEnv.all()).isZero();
-    assertThat(viaEnv.out()).contains("{\"val\":\"eqiad\"}").contains("jobrunner.svc.eqiad.wmnet.")
+    assertThat(viaEnv.out())
+        .contains("{\"val\":\"eqiad\"}")
+        .contains("jobrunner.svc.eqiad.wmnet.")
         .contains(Integer.toString(lab.mysqlServerId("s8", "codfw")))
         .contains("kafka2001.codfw.wmnet");
   }

@@ -24,8 +24,13 @@ class LabLongPathIT {
 
   @Test
   void startsFromADirectoryWhosePathIsLongerThan150Characters() throws Exception {
-    Path dir = Path.of("target").toAbsolutePath().resolve("lab-long-path")
-        .resolve("d".repeat(60)).resolve("e".repeat(60)).resolve("lab");
+    Path dir =
+        Path.of("target")
+            .toAbsolutePath()
+            .resolve("lab-long-path")
+            .resolve("d".repeat(60))
+            .resolve("e".repeat(60))
+            .resolve("lab");
     assertThat(dir.toString().length()).isGreaterThan(150);
     // a dead lab in the same directory: its JVM and watchdog were killed, its sockets remain
     Path sockets = LabSocketDir.of(dir);
@@ -36,9 +41,14 @@ class LabLongPathIT {
     Files.writeString(sockets.resolve("owner"), "pid " + gone.pid() + "\n1\n" + dir + "\n");
     Files.writeString(sockets.resolve("mysql-s1-eqiad.sock"), "");
 
-    Lab lab = LabSlots.start(slot -> LabConfig.forTests(Path.of("target"))
-        .relocated(dir, "127." + (80 + slot), 4000 + 400 * slot)
-        .withSections(SECTIONS).withFleetSize(SMALL_FLEET), 5);
+    Lab lab =
+        LabSlots.start(
+            slot ->
+                LabConfig.forTests(Path.of("target"))
+                    .relocated(dir, "127." + (80 + slot), 4000 + 400 * slot)
+                    .withSections(SECTIONS)
+                    .withFleetSize(SMALL_FLEET),
+            5);
     LabConfig config = lab.config();
     try {
       assertThat(config.socketDir()).isEqualTo(sockets);
@@ -56,12 +66,29 @@ class LabLongPathIT {
           assertThat(socket.toString().getBytes(StandardCharsets.UTF_8).length)
               .isLessThanOrEqualTo(SUN_PATH_MAX);
           // where it would have been: too long for a socket
-          assertThat(config.runDir().resolve("mysql").resolve(section + "-" + dc)
-              .resolve("mysqld.sock").toString().length()).isGreaterThan(SUN_PATH_MAX);
-          Cli.Result viaSocket = Cli.run(List.of("mysql", "--socket=" + socket, "-u",
-              lab.mysqlAdminUser(), "--batch", "--skip-column-names", "-e",
-              "SELECT @@socket, @@server_id"), null,
-              Map.of("MYSQL_PWD", lab.mysqlAdminPassword()), Duration.ofSeconds(30));
+          assertThat(
+                  config
+                      .runDir()
+                      .resolve("mysql")
+                      .resolve(section + "-" + dc)
+                      .resolve("mysqld.sock")
+                      .toString()
+                      .length())
+              .isGreaterThan(SUN_PATH_MAX);
+          Cli.Result viaSocket =
+              Cli.run(
+                  List.of(
+                      "mysql",
+                      "--socket=" + socket,
+                      "-u",
+                      lab.mysqlAdminUser(),
+                      "--batch",
+                      "--skip-column-names",
+                      "-e",
+                      "SELECT @@socket, @@server_id"),
+                  null,
+                  Map.of("MYSQL_PWD", lab.mysqlAdminPassword()),
+                  Duration.ofSeconds(30));
           assertThat(viaSocket.exit()).as(viaSocket.all()).isZero();
           assertThat(viaSocket.out().strip())
               .isEqualTo(socket + "\t" + lab.mysqlServerId(section, dc));
@@ -71,8 +98,14 @@ class LabLongPathIT {
       Cli.Result ssh = Cli.ssh(lab, host, "hostname -f");
       assertThat(ssh.exit()).as(ssh.all()).isZero();
       assertThat(ssh.out().strip()).isEqualTo(host);
-      assertThat(Cli.etcdctl(lab, "get", "--print-value-only",
-          "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter").out().strip())
+      assertThat(
+              Cli.etcdctl(
+                      lab,
+                      "get",
+                      "--print-value-only",
+                      "/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")
+                  .out()
+                  .strip())
           .isEqualTo("{\"val\":\"eqiad\"}");
       assertThat(Cli.dig(lab, "discovery.wmnet", "SOA").out()).contains("SOA");
     } finally {

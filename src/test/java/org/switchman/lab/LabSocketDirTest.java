@@ -27,8 +27,7 @@ class LabSocketDirTest {
   }
 
   @Test
-  void createsTheDirectoryForItsOwnerOnlyAndRefusesASecondLabInTheSameDirectory()
-      throws Exception {
+  void createsTheDirectoryForItsOwnerOnlyAndRefusesASecondLabInTheSameDirectory() throws Exception {
     Path labDir = Path.of("/nonexistent/lab-" + UUID.randomUUID());
     Path dir = LabSocketDir.of(labDir);
     try {
@@ -37,9 +36,10 @@ class LabSocketDirTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
           .isEqualTo("rwx------");
       assertThat(LabSocketDir.stale(dir)).isFalse();
-      assertThatThrownBy(() -> LabSocketDir.create(dir, labDir)).isInstanceOf(LabException.class)
-          .hasMessageStartingWith("a lab in " + labDir + " is already running (pid "
-              + ProcessHandle.current().pid());
+      assertThatThrownBy(() -> LabSocketDir.create(dir, labDir))
+          .isInstanceOf(LabException.class)
+          .hasMessageStartingWith(
+              "a lab in " + labDir + " is already running (pid " + ProcessHandle.current().pid());
       assertThat(dir).isDirectory();
     } finally {
       LabFiles.deleteTree(dir);
@@ -54,8 +54,14 @@ class LabSocketDirTest {
     Path dir = LabSocketDir.of(labDir);
     try {
       Files.createDirectory(dir);
-      Files.writeString(dir.resolve("owner"), "pid " + gone.pid() + "\n"
-          + gone.info().startInstant().map(i -> i.toEpochMilli()).orElse(1L) + "\n" + labDir);
+      Files.writeString(
+          dir.resolve("owner"),
+          "pid "
+              + gone.pid()
+              + "\n"
+              + gone.info().startInstant().map(i -> i.toEpochMilli()).orElse(1L)
+              + "\n"
+              + labDir);
       Files.writeString(dir.resolve("mysql-s1-eqiad.sock"), "");
       assertThat(LabSocketDir.stale(dir)).isTrue();
 

@@ -46,8 +46,19 @@ class LabTopologyTest {
     assertThat(hosts.stream().map(LabTopology.Host::fqdn).distinct()).hasSize(hosts.size());
     assertThat(hosts.stream().map(LabTopology.Host::address).distinct()).hasSize(hosts.size());
     for (String dc : LabTopology.DATACENTERS) {
-      for (String cluster : List.of("appserver", "api_appserver", "jobrunner", "videoscaler",
-          "parsoid", "maintenance", "aqs", "elasticsearch", "zookeeper", "kafka", "mysql")) {
+      for (String cluster :
+          List.of(
+              "appserver",
+              "api_appserver",
+              "jobrunner",
+              "videoscaler",
+              "parsoid",
+              "maintenance",
+              "aqs",
+              "elasticsearch",
+              "zookeeper",
+              "kafka",
+              "mysql")) {
         assertThat(hosts).anyMatch(h -> h.dc().equals(dc) && h.cluster().equals(cluster));
       }
     }
@@ -55,9 +66,12 @@ class LabTopologyTest {
     assertThat(topology.host("aqs2001.codfw.wmnet").units()).contains("cassandra");
     assertThat(topology.host("mw2001.codfw.wmnet").conftoolKey("apache2"))
         .isEqualTo("/conftool/v1/pools/codfw/appserver/apache2/mw2001.codfw.wmnet");
-    assertThat(hosts).allMatch(h -> h.fqdn().matches("[a-z]+[12]\\d{3}\\.(eqiad|codfw)\\.wmnet")
-        && h.fqdn().contains("." + h.dc() + ".")
-        && h.fqdn().matches("[a-z]+" + LabTopology.dcDigit(h.dc()) + ".*"));
+    assertThat(hosts)
+        .allMatch(
+            h ->
+                h.fqdn().matches("[a-z]+[12]\\d{3}\\.(eqiad|codfw)\\.wmnet")
+                    && h.fqdn().contains("." + h.dc() + ".")
+                    && h.fqdn().matches("[a-z]+" + LabTopology.dcDigit(h.dc()) + ".*"));
   }
 
   @Test
@@ -70,8 +84,17 @@ class LabTopologyTest {
 
   @Test
   void discoveryHasActivePassiveAndActiveActiveServices() {
-    assertThat(LabTopology.discoveryServices()).contains("appservers-rw", "api-rw", "jobrunner",
-        "videoscaler", "parsoid-php", "appservers-ro", "api-ro", "restbase", "aqs");
+    assertThat(LabTopology.discoveryServices())
+        .contains(
+            "appservers-rw",
+            "api-rw",
+            "jobrunner",
+            "videoscaler",
+            "parsoid-php",
+            "appservers-ro",
+            "api-ro",
+            "restbase",
+            "aqs");
     assertThat(LabTopology.isActiveActive("restbase")).isTrue();
     assertThat(LabTopology.isActiveActive("appservers-rw")).isFalse();
     assertThat(LabTopology.ACTIVE_PASSIVE_SERVICES).isNotEmpty();
@@ -80,7 +103,8 @@ class LabTopologyTest {
   @Test
   void badConfigurationIsRefused() {
     assertThatThrownBy(() -> demo.withSections(List.of("s9")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s9");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("s9");
     assertThatThrownBy(() -> demo.relocated(Path.of("x"), "10.0", 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> LabTopology.dcDigit("esams"))
@@ -88,8 +112,9 @@ class LabTopologyTest {
   }
 
   private static Set<Integer> ports(LabConfig config) {
-    Set<Integer> ports = new HashSet<>(Set.of(config.etcdPort(), config.etcdPeerPort(),
-        config.dnsPort(), config.sshPort()));
+    Set<Integer> ports =
+        new HashSet<>(
+            Set.of(config.etcdPort(), config.etcdPeerPort(), config.dnsPort(), config.sshPort()));
     for (String section : config.sections()) {
       for (String dc : LabTopology.DATACENTERS) {
         ports.add(config.mysqlPort(section, dc));
@@ -100,7 +125,8 @@ class LabTopologyTest {
 
   private static Set<String> addresses(LabConfig config) {
     Set<String> addresses = new HashSet<>();
-    new LabTopology(config.withFleetSize(LabConfig.BENCHMARK_FLEET_SIZE)).hosts()
+    new LabTopology(config.withFleetSize(LabConfig.BENCHMARK_FLEET_SIZE))
+        .hosts()
         .forEach(h -> addresses.add(h.address()));
     return addresses;
   }

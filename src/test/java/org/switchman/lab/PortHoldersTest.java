@@ -26,8 +26,8 @@ class PortHoldersTest {
 
   @Test
   void namesTheProcessBoundToAUdpPort() throws Exception {
-    try (DatagramSocket socket = new DatagramSocket(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try (DatagramSocket socket =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       assertThat(PortHolders.describe(socket.getLocalPort(), true)).startsWith(SELF);
     }
   }
@@ -45,13 +45,14 @@ class PortHoldersTest {
 
   @Test
   void readsPortStateAndInodeFromAProcNetTable() {
-    List<String> table = List.of(
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        "   0: 0100007F:80E9 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 51234 1 0000000000000000 100 0 0 10 0",
-        "   1: 0100007F:D431 0100007F:80E9 01 00000000:00000000 00:00000000 00000000     0        0 51240 1 0000000000000000 20 4 30 10 -1");
+    List<String> table =
+        List.of(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+            "   0: 0100007F:80E9 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 51234 1 0000000000000000 100 0 0 10 0",
+            "   1: 0100007F:D431 0100007F:80E9 01 00000000:00000000 00:00000000 00000000     0        0 51240 1 0000000000000000 20 4 30 10 -1");
 
-    assertThat(PortHolders.parse(table)).containsExactly(
-        new PortHolders.Socket(33001, "0A", 51234),
-        new PortHolders.Socket(54321, "01", 51240));
+    assertThat(PortHolders.parse(table))
+        .containsExactly(
+            new PortHolders.Socket(33001, "0A", 51234), new PortHolders.Socket(54321, "01", 51240));
   }
 }

@@ -15,8 +15,11 @@ class RequiredProgramsTest {
     programs.put("named", "bind9");
     programs.put("pt-heartbeat", "percona-toolkit");
     String message = RequiredPrograms.missing(programs, p -> !p.equals("pt-heartbeat"));
-    assertThat(message).contains("pt-heartbeat").contains("percona-toolkit")
-        .endsWith("apt-get install -y percona-toolkit").doesNotContain("bind9");
+    assertThat(message)
+        .contains("pt-heartbeat")
+        .contains("percona-toolkit")
+        .endsWith("apt-get install -y percona-toolkit")
+        .doesNotContain("bind9");
   }
 
   @Test
@@ -36,7 +39,14 @@ class RequiredProgramsTest {
 
   @Test
   void theLabNeedsTheDebianPackagesOfTheDesign() {
-    assertThat(RequiredPrograms.packages()).contains("etcd-server", "etcd-client",
-        "openssh-server", "bind9", "bind9-dnsutils", "mariadb-server", "percona-toolkit");
+    assertThat(RequiredPrograms.packages())
+        .contains(
+            "etcd-server",
+            "etcd-client",
+            "openssh-server",
+            "bind9",
+            "bind9-dnsutils",
+            "mariadb-server",
+            "percona-toolkit");
   }
 }

@@ -33,14 +33,28 @@ class DecisionFormsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Text operators, starters or hosts can choose; never inside a rendered text. */
-  private static final Set<String> FREE_TEXT = Set.of("reason", "ticket", "plan", "preChecks",
-      "failureMessage", "failedCheck", "failedStep", "section", "sections", "justification", "siteState",
-      "comment", "decision");
+  private static final Set<String> FREE_TEXT =
+      Set.of(
+          "reason",
+          "ticket",
+          "plan",
+          "preChecks",
+          "failureMessage",
+          "failedCheck",
+          "failedStep",
+          "section",
+          "sections",
+          "justification",
+          "siteState",
+          "comment",
+          "decision");
+
   /** Fixed by validation at the start; may appear in a text only sanitised or compared. */
-  private static final Set<String> VALIDATED = Set.of("mode", "dcFrom", "dcTo", "activeDatacenter",
-      "runbook");
-  private static final Set<String> FEEL_WORDS = Set.of("if", "then", "else", "and", "or", "not",
-      "null", "true", "false");
+  private static final Set<String> VALIDATED =
+      Set.of("mode", "dcFrom", "dcTo", "activeDatacenter", "runbook");
+
+  private static final Set<String> FEEL_WORDS =
+      Set.of("if", "then", "else", "and", "or", "not", "null", "true", "false");
   private static final Pattern SANITISED =
       Pattern.compile("replace\\(string\\((\\w+)\\), \"\\[\\^a-z0-9-\\]\", \"\"\\)");
   private static final Pattern COMPARED = Pattern.compile("\\b(\\w+) (?:!=|=) (?:null|\"[^\"]*\")");
@@ -59,8 +73,8 @@ class DecisionFormsTest {
   void theFailureDecisionFormSendsOnlyTheDecisionAndTheJustification() throws IOException {
     JsonNode form = read("failure-decision");
     assertThat(editableKeys(form)).containsExactlyInAnyOrder("decision", "justification");
-    assertThat(readOnlyKeys(form)).contains("failureMessage", "failedCheck", "failedStep", "section",
-        "siteState");
+    assertThat(readOnlyKeys(form))
+        .contains("failureMessage", "failedCheck", "failedStep", "section", "siteState");
   }
 
   @Test
@@ -68,17 +82,24 @@ class DecisionFormsTest {
     for (String name : List.of("approval", "failure-decision")) {
       JsonNode form = read(name);
       assertThat(renderedTextProblems(form)).as(name).isEmpty();
-      JsonNode header = components(form).stream()
-          .filter(c -> c.path("id").asText().equals("Text_RunHeader")).findFirst().orElseThrow();
-      assertThat(header.path("text").asText()).as(name + " header")
-          .startsWith("=").contains("mode = \"live\"", "dcFrom", "dcTo", "activeDatacenter", "runbook");
+      JsonNode header =
+          components(form).stream()
+              .filter(c -> c.path("id").asText().equals("Text_RunHeader"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(header.path("text").asText())
+          .as(name + " header")
+          .startsWith("=")
+          .contains("mode = \"live\"", "dcFrom", "dcTo", "activeDatacenter", "runbook");
       assertThat(components(form).get(0)).as(name + ": the header comes first").isEqualTo(header);
     }
   }
 
   @Test
   void theChecksCatchInterpolatedAndEditableFreeText() throws IOException {
-    JsonNode broken = JSON.readTree("""
+    JsonNode broken =
+        JSON.readTree(
+            """
         {"components": [
           {"type": "text", "text": "Reason: **{{reason}}** mode {{mode}}"},
           {"type": "text", "text": "=\\"#### \\" + dcFrom + replace(string(dcTo), \\"[^a-z0-9-]\\", \\"\\")"},
@@ -88,9 +109,12 @@ class DecisionFormsTest {
             {"type": "textfield", "key": "mode", "disabled": true},
             {"type": "radio", "key": "decision"}]}]}
         """);
-    assertThat(renderedTextProblems(broken)).containsExactlyInAnyOrder(
-        "'reason' in a rendered text", "'mode' printed unsanitised", "'dcFrom' printed unsanitised",
-        "'plan' in a rendered text");
+    assertThat(renderedTextProblems(broken))
+        .containsExactlyInAnyOrder(
+            "'reason' in a rendered text",
+            "'mode' printed unsanitised",
+            "'dcFrom' printed unsanitised",
+            "'plan' in a rendered text");
     assertThat(editableKeys(broken)).containsExactlyInAnyOrder("ticket", "mode", "decision");
   }
 
@@ -100,7 +124,8 @@ class DecisionFormsTest {
   private static Set<String> editableKeys(JsonNode form) {
     Set<String> keys = new TreeSet<>();
     for (JsonNode c : components(form)) {
-      if (c.hasNonNull("key") && !(c.path("readonly").asBoolean() && c.path("disabled").asBoolean())) {
+      if (c.hasNonNull("key")
+          && !(c.path("readonly").asBoolean() && c.path("disabled").asBoolean())) {
         keys.add(c.path("key").asText());
       }
     }
@@ -111,7 +136,8 @@ class DecisionFormsTest {
     Set<String> keys = new TreeSet<>();
     for (JsonNode c : components(form)) {
       if (c.hasNonNull("key") && c.path("readonly").asBoolean() && c.path("disabled").asBoolean()) {
-        assertThat(c.path("type").asText()).as(c.path("key").asText() + " is shown as plain text")
+        assertThat(c.path("type").asText())
+            .as(c.path("key").asText() + " is shown as plain text")
             .isIn("textfield", "textarea");
         keys.add(c.path("key").asText());
       }

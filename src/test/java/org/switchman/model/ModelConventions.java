@@ -52,25 +52,30 @@ final class ModelConventions {
 
   /** {@code <Type>_<PascalCaseMeaning>}; a generated id ({@code Activity_0x1y2z3}) fails it. */
   static final Pattern ID = Pattern.compile("[A-Z][A-Za-z]*_[A-Z][A-Za-z0-9]*");
+
   static final Pattern DELEGATE_EXPRESSION = Pattern.compile("\\$\\{([a-z][A-Za-z0-9]*Delegate)}");
 
   /** The id prefixes each element type may use. */
-  private static final Map<Class<? extends BaseElement>, Set<String>> PREFIXES = Map.ofEntries(
-      Map.entry(UserTask.class, Set.of("UserTask")),
-      Map.entry(ServiceTask.class, Set.of("ServiceTask")),
-      Map.entry(StartEvent.class, Set.of("StartEvent")),
-      Map.entry(EndEvent.class, Set.of("EndEvent")),
-      Map.entry(Gateway.class, Set.of("Gateway")),
-      Map.entry(SequenceFlow.class, Set.of("Flow")),
-      Map.entry(SubProcess.class, Set.of("SubProcess", "Phase")),
-      Map.entry(CallActivity.class, Set.of("CallActivity")),
-      Map.entry(BoundaryEvent.class, Set.of("Timer", "Error", "Escalation", "Message", "Signal", "Boundary")),
-      Map.entry(IntermediateCatchEvent.class, Set.of("Timer", "Message", "Signal", "Event")),
-      Map.entry(IntermediateThrowEvent.class, Set.of("Event", "Escalation", "Signal", "Message")),
-      Map.entry(Error.class, Set.of("Error")),
-      Map.entry(Escalation.class, Set.of("Escalation")),
-      Map.entry(Message.class, Set.of("Message")),
-      Map.entry(Signal.class, Set.of("Signal")));
+  private static final Map<Class<? extends BaseElement>, Set<String>> PREFIXES =
+      Map.ofEntries(
+          Map.entry(UserTask.class, Set.of("UserTask")),
+          Map.entry(ServiceTask.class, Set.of("ServiceTask")),
+          Map.entry(StartEvent.class, Set.of("StartEvent")),
+          Map.entry(EndEvent.class, Set.of("EndEvent")),
+          Map.entry(Gateway.class, Set.of("Gateway")),
+          Map.entry(SequenceFlow.class, Set.of("Flow")),
+          Map.entry(SubProcess.class, Set.of("SubProcess", "Phase")),
+          Map.entry(CallActivity.class, Set.of("CallActivity")),
+          Map.entry(
+              BoundaryEvent.class,
+              Set.of("Timer", "Error", "Escalation", "Message", "Signal", "Boundary")),
+          Map.entry(IntermediateCatchEvent.class, Set.of("Timer", "Message", "Signal", "Event")),
+          Map.entry(
+              IntermediateThrowEvent.class, Set.of("Event", "Escalation", "Signal", "Message")),
+          Map.entry(Error.class, Set.of("Error")),
+          Map.entry(Escalation.class, Set.of("Escalation")),
+          Map.entry(Message.class, Set.of("Message")),
+          Map.entry(Signal.class, Set.of("Signal")));
 
   private final Set<String> delegateBeans;
   private final Set<String> forms;
@@ -98,8 +103,12 @@ final class ModelConventions {
     Collection<Process> processes = model.getModelElementsByType(Process.class);
     List<Process> executable = processes.stream().filter(Process::isExecutable).toList();
     if (executable.size() != 1) {
-      violations.add(new Violation(file, "-", "one-process",
-          "a diagram holds exactly one executable process, found " + executable.size()));
+      violations.add(
+          new Violation(
+              file,
+              "-",
+              "one-process",
+              "a diagram holds exactly one executable process, found " + executable.size()));
     }
     for (Process process : executable) {
       checkProcess(file, expectedKey, process, violations);
@@ -115,31 +124,44 @@ final class ModelConventions {
     for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
       if (node.getDocumentations().isEmpty()
           || node.getDocumentations().iterator().next().getTextContent().isBlank()) {
-        violations.add(new Violation(file, node.getId(), "documentation",
-            "every element carries documentation for operators"));
+        violations.add(
+            new Violation(
+                file,
+                node.getId(),
+                "documentation",
+                "every element carries documentation for operators"));
       }
     }
-    for (MultiInstanceLoopCharacteristics loop
-        : model.getModelElementsByType(MultiInstanceLoopCharacteristics.class)) {
+    for (MultiInstanceLoopCharacteristics loop :
+        model.getModelElementsByType(MultiInstanceLoopCharacteristics.class)) {
       BaseElement owner = (BaseElement) loop.getParentElement();
       if (!loop.isSequential() && loop.isCamundaExclusive()) {
-        violations.add(new Violation(file, owner.getId(), "parallel-not-exclusive",
-            "a parallel multi-instance sets camunda:exclusive=\"false\""));
+        violations.add(
+            new Violation(
+                file,
+                owner.getId(),
+                "parallel-not-exclusive",
+                "a parallel multi-instance sets camunda:exclusive=\"false\""));
       }
     }
     return violations;
   }
 
-  private static void checkProcess(String file, String expectedKey, Process process,
-      List<Violation> violations) {
+  private static void checkProcess(
+      String file, String expectedKey, Process process, List<Violation> violations) {
     if (!expectedKey.equals(process.getId())) {
-      violations.add(new Violation(file, process.getId(), "file-name-is-key",
-          "the process key must equal the file name '" + expectedKey + "'"));
+      violations.add(
+          new Violation(
+              file,
+              process.getId(),
+              "file-name-is-key",
+              "the process key must equal the file name '" + expectedKey + "'"));
     }
     if (process.getCamundaHistoryTimeToLiveString() == null
         || process.getCamundaHistoryTimeToLiveString().isBlank()) {
-      violations.add(new Violation(file, process.getId(), "history-time-to-live",
-          "set camunda:historyTimeToLive"));
+      violations.add(
+          new Violation(
+              file, process.getId(), "history-time-to-live", "set camunda:historyTimeToLive"));
     }
     if (process.getCamundaVersionTag() == null || process.getCamundaVersionTag().isBlank()) {
       violations.add(new Violation(file, process.getId(), "version-tag", "set camunda:versionTag"));
@@ -147,49 +169,69 @@ final class ModelConventions {
   }
 
   private static void checkIds(String file, BpmnModelInstance model, List<Violation> violations) {
-    PREFIXES.forEach((type, prefixes) -> {
-      for (BaseElement element : model.getModelElementsByType(type)) {
-        String id = element.getId();
-        boolean unconditionalFlow = element instanceof SequenceFlow flow
-            && flow.getConditionExpression() == null;
-        Matcher matcher = ID.matcher(id == null ? "" : id);
-        if (!matcher.matches()) {
-          if (!unconditionalFlow) {
-            violations.add(new Violation(file, String.valueOf(id), "id-pattern",
-                "ids are <Type>_<PascalCaseMeaning>, e.g. " + prefixes.iterator().next()
-                    + "_SomethingMeaningful; generated ids are allowed on unconditional flows only"));
+    PREFIXES.forEach(
+        (type, prefixes) -> {
+          for (BaseElement element : model.getModelElementsByType(type)) {
+            String id = element.getId();
+            boolean unconditionalFlow =
+                element instanceof SequenceFlow flow && flow.getConditionExpression() == null;
+            Matcher matcher = ID.matcher(id == null ? "" : id);
+            if (!matcher.matches()) {
+              if (!unconditionalFlow) {
+                violations.add(
+                    new Violation(
+                        file,
+                        String.valueOf(id),
+                        "id-pattern",
+                        "ids are <Type>_<PascalCaseMeaning>, e.g. "
+                            + prefixes.iterator().next()
+                            + "_SomethingMeaningful; generated ids are allowed on unconditional flows only"));
+              }
+              continue;
+            }
+            String prefix = id.substring(0, id.indexOf('_'));
+            if (!prefixes.contains(prefix) && !unconditionalFlow) {
+              violations.add(
+                  new Violation(
+                      file,
+                      id,
+                      "id-prefix",
+                      type.getSimpleName() + " ids start with one of " + prefixes));
+            }
           }
-          continue;
-        }
-        String prefix = id.substring(0, id.indexOf('_'));
-        if (!prefixes.contains(prefix) && !unconditionalFlow) {
-          violations.add(new Violation(file, id, "id-prefix",
-              type.getSimpleName() + " ids start with one of " + prefixes));
-        }
-      }
-    });
+        });
   }
 
-  private static void checkDiagramInterchange(String file, BpmnModelInstance model,
-      List<Violation> violations) {
-    Set<String> shapes = model.getModelElementsByType(BpmnShape.class).stream()
-        .filter(shape -> shape.getBpmnElement() != null)
-        .map(shape -> shape.getBpmnElement().getId())
-        .collect(Collectors.toSet());
-    Set<String> edges = model.getModelElementsByType(BpmnEdge.class).stream()
-        .filter(edge -> edge.getBpmnElement() != null)
-        .map(edge -> edge.getBpmnElement().getId())
-        .collect(Collectors.toSet());
+  private static void checkDiagramInterchange(
+      String file, BpmnModelInstance model, List<Violation> violations) {
+    Set<String> shapes =
+        model.getModelElementsByType(BpmnShape.class).stream()
+            .filter(shape -> shape.getBpmnElement() != null)
+            .map(shape -> shape.getBpmnElement().getId())
+            .collect(Collectors.toSet());
+    Set<String> edges =
+        model.getModelElementsByType(BpmnEdge.class).stream()
+            .filter(edge -> edge.getBpmnElement() != null)
+            .map(edge -> edge.getBpmnElement().getId())
+            .collect(Collectors.toSet());
     for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
       if (!shapes.contains(node.getId())) {
-        violations.add(new Violation(file, node.getId(), "di-shape",
-            "no BPMNShape: the element does not appear in Camunda Modeler"));
+        violations.add(
+            new Violation(
+                file,
+                node.getId(),
+                "di-shape",
+                "no BPMNShape: the element does not appear in Camunda Modeler"));
       }
     }
     for (SequenceFlow flow : model.getModelElementsByType(SequenceFlow.class)) {
       if (!edges.contains(flow.getId())) {
-        violations.add(new Violation(file, flow.getId(), "di-edge",
-            "no BPMNEdge: the flow does not appear in Camunda Modeler"));
+        violations.add(
+            new Violation(
+                file,
+                flow.getId(),
+                "di-edge",
+                "no BPMNEdge: the flow does not appear in Camunda Modeler"));
       }
     }
   }
@@ -198,45 +240,80 @@ final class ModelConventions {
     String expression = task.getCamundaDelegateExpression();
     Matcher matcher = DELEGATE_EXPRESSION.matcher(expression == null ? "" : expression);
     if (!matcher.matches()) {
-      violations.add(new Violation(file, task.getId(), "delegate-expression",
-          "service tasks use camunda:delegateExpression=\"${verbObjectDelegate}\", found "
-              + (expression != null ? expression
-                  : task.getCamundaClass() != null ? "camunda:class " + task.getCamundaClass()
-                  : "none")));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "delegate-expression",
+              "service tasks use camunda:delegateExpression=\"${verbObjectDelegate}\", found "
+                  + (expression != null
+                      ? expression
+                      : task.getCamundaClass() != null
+                          ? "camunda:class " + task.getCamundaClass()
+                          : "none")));
     } else if (!delegateBeans.contains(matcher.group(1))) {
-      violations.add(new Violation(file, task.getId(), "delegate-bean",
-          "no Spring bean named '" + matcher.group(1) + "'"));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "delegate-bean",
+              "no Spring bean named '" + matcher.group(1) + "'"));
     }
     if (!task.isCamundaAsyncBefore()) {
-      violations.add(new Violation(file, task.getId(), "async-before",
-          "service tasks set camunda:asyncBefore=\"true\" so that a crash resumes at the step"));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "async-before",
+              "service tasks set camunda:asyncBefore=\"true\" so that a crash resumes at the step"));
     }
-    boolean retryCycle = task.getExtensionElements() != null
-        && !task.getExtensionElements().getElementsQuery()
-            .filterByType(CamundaFailedJobRetryTimeCycle.class).list().isEmpty();
+    boolean retryCycle =
+        task.getExtensionElements() != null
+            && !task.getExtensionElements()
+                .getElementsQuery()
+                .filterByType(CamundaFailedJobRetryTimeCycle.class)
+                .list()
+                .isEmpty();
     if (!retryCycle) {
-      violations.add(new Violation(file, task.getId(), "retry-cycle",
-          "service tasks declare a failedJobRetryTimeCycle"));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "retry-cycle",
+              "service tasks declare a failedJobRetryTimeCycle"));
     }
   }
 
   private void checkUserTask(String file, UserTask task, List<Violation> violations) {
     if (task.getCamundaCandidateGroups() == null || task.getCamundaCandidateGroups().isBlank()) {
-      violations.add(new Violation(file, task.getId(), "candidate-groups",
-          "user tasks name their camunda:candidateGroups"));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "candidate-groups",
+              "user tasks name their camunda:candidateGroups"));
     }
     String formRef = task.getCamundaFormRef();
     if (formRef == null || formRef.isBlank()) {
-      violations.add(new Violation(file, task.getId(), "form-ref",
-          "user tasks use camunda:formRef with a form from forms/"));
+      violations.add(
+          new Violation(
+              file,
+              task.getId(),
+              "form-ref",
+              "user tasks use camunda:formRef with a form from forms/"));
     } else {
       if (!forms.contains(formRef)) {
-        violations.add(new Violation(file, task.getId(), "form-exists",
-            "no form '" + formRef + "' in forms/"));
+        violations.add(
+            new Violation(
+                file, task.getId(), "form-exists", "no form '" + formRef + "' in forms/"));
       }
       if (!"deployment".equals(task.getCamundaFormRefBinding())) {
-        violations.add(new Violation(file, task.getId(), "form-ref-binding",
-            "camunda:formRefBinding must be \"deployment\""));
+        violations.add(
+            new Violation(
+                file,
+                task.getId(),
+                "form-ref-binding",
+                "camunda:formRefBinding must be \"deployment\""));
       }
     }
   }

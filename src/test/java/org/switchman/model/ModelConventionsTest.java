@@ -17,8 +17,8 @@ import org.springframework.context.annotation.AnnotationBeanNameGenerator;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 
 /**
- * Every diagram follows the conventions of {@link ModelConventions}; the broken fixture proves
- * that each rule can fail.
+ * Every diagram follows the conventions of {@link ModelConventions}; the broken fixture proves that
+ * each rule can fail.
  */
 class ModelConventionsTest {
 
@@ -29,7 +29,8 @@ class ModelConventionsTest {
   private final ModelConventions conventions;
 
   ModelConventionsTest() throws IOException {
-    conventions = new ModelConventions(delegateBeanNames(), ModelConventions.formIds(Path.of("forms")));
+    conventions =
+        new ModelConventions(delegateBeanNames(), ModelConventions.formIds(Path.of("forms")));
   }
 
   @Test
@@ -38,9 +39,8 @@ class ModelConventionsTest {
     diagrams.addAll(diagramsIn(TEST_PROCESSES));
     assertThat(diagrams).isNotEmpty();
 
-    List<ModelConventions.Violation> violations = diagrams.stream()
-        .flatMap(diagram -> conventions.check(diagram).stream())
-        .toList();
+    List<ModelConventions.Violation> violations =
+        diagrams.stream().flatMap(diagram -> conventions.check(diagram).stream()).toList();
 
     assertThat(violations).as("diagram convention violations").isEmpty();
   }
@@ -51,24 +51,31 @@ class ModelConventionsTest {
    */
   @Test
   void everyJobOfTheReadOnlyWindowHasItsPriority() {
-    org.camunda.bpm.model.bpmn.BpmnModelInstance model = org.camunda.bpm.model.bpmn.Bpmn
-        .readModelFromFile(PROCESSES.resolve("dc-switchover.bpmn").toFile());
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model =
+        org.camunda.bpm.model.bpmn.Bpmn.readModelFromFile(
+            PROCESSES.resolve("dc-switchover.bpmn").toFile());
     org.camunda.bpm.model.bpmn.instance.SubProcess window =
         model.getModelElementById("SubProcess_ReadOnlyWindow");
     List<String> jobs = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
-    for (org.camunda.bpm.model.bpmn.instance.FlowNode node : model.getModelElementsByType(
-        org.camunda.bpm.model.bpmn.instance.FlowNode.class)) {
-      boolean job = node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "asyncBefore") != null
-          || (node instanceof org.camunda.bpm.model.bpmn.instance.CatchEvent event && event
-              .getEventDefinitions().stream().anyMatch(
-                  org.camunda.bpm.model.bpmn.instance.TimerEventDefinition.class::isInstance));
+    for (org.camunda.bpm.model.bpmn.instance.FlowNode node :
+        model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.FlowNode.class)) {
+      boolean job =
+          node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "asyncBefore") != null
+              || (node instanceof org.camunda.bpm.model.bpmn.instance.CatchEvent event
+                  && event.getEventDefinitions().stream()
+                      .anyMatch(
+                          org.camunda.bpm.model.bpmn.instance.TimerEventDefinition.class
+                              ::isInstance));
       if (!job) {
         continue;
       }
-      boolean inWindow = isInside(node, window) || (node instanceof
-          org.camunda.bpm.model.bpmn.instance.BoundaryEvent boundary && boundary.getAttachedTo() == window);
-      String priority = node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "jobPriority");
+      boolean inWindow =
+          isInside(node, window)
+              || (node instanceof org.camunda.bpm.model.bpmn.instance.BoundaryEvent boundary
+                  && boundary.getAttachedTo() == window);
+      String priority =
+          node.getAttributeValueNs("http://camunda.org/schema/1.0/bpmn", "jobPriority");
       if (inWindow) {
         jobs.add(node.getId());
       }
@@ -76,19 +83,27 @@ class ModelConventionsTest {
         wrong.add(node.getId() + " (" + priority + ")");
       }
     }
-    assertThat(jobs).contains("ServiceTask_SetMediaWikiReadOnly", "Timer_InFlightGrace",
-        "CallActivity_SetDbMastersReadOnly", "ServiceTask_SetMediaWikiReadWrite",
-        "Timer_ReadOnlyBudgetExceeded");
-    assertThat(wrong).as("jobs whose priority does not say whether they are in the window").isEmpty();
+    assertThat(jobs)
+        .contains(
+            "ServiceTask_SetMediaWikiReadOnly",
+            "Timer_InFlightGrace",
+            "CallActivity_SetDbMastersReadOnly",
+            "ServiceTask_SetMediaWikiReadWrite",
+            "Timer_ReadOnlyBudgetExceeded");
+    assertThat(wrong)
+        .as("jobs whose priority does not say whether they are in the window")
+        .isEmpty();
     for (String lockdown : List.of("db-masters-read-only", "db-masters-read-write")) {
-      org.camunda.bpm.model.bpmn.instance.Process process = org.camunda.bpm.model.bpmn.Bpmn
-          .readModelFromFile(PROCESSES.resolve(lockdown + ".bpmn").toFile())
-          .getModelElementById(lockdown);
+      org.camunda.bpm.model.bpmn.instance.Process process =
+          org.camunda.bpm.model.bpmn.Bpmn.readModelFromFile(
+                  PROCESSES.resolve(lockdown + ".bpmn").toFile())
+              .getModelElementById(lockdown);
       assertThat(process.getCamundaJobPriority()).as(lockdown).isEqualTo("100");
     }
   }
 
-  private static boolean isInside(org.camunda.bpm.model.xml.instance.ModelElementInstance node,
+  private static boolean isInside(
+      org.camunda.bpm.model.xml.instance.ModelElementInstance node,
       org.camunda.bpm.model.xml.instance.ModelElementInstance scope) {
     for (var parent = node.getParentElement(); parent != null; parent = parent.getParentElement()) {
       if (parent == scope) {
@@ -101,27 +116,28 @@ class ModelConventionsTest {
   @Test
   void theBrokenDiagramFailsWithFileElementAndRule() {
     List<ModelConventions.Violation> violations = conventions.check(BROKEN);
-    Set<String> found = violations.stream()
-        .map(v -> v.elementId() + " " + v.rule())
-        .collect(Collectors.toSet());
+    Set<String> found =
+        violations.stream().map(v -> v.elementId() + " " + v.rule()).collect(Collectors.toSet());
 
     assertThat(violations).allSatisfy(v -> assertThat(v.file()).isEqualTo("broken-runbook.bpmn"));
-    assertThat(found).contains(
-        "not-the-file-name file-name-is-key",
-        "not-the-file-name history-time-to-live",
-        "not-the-file-name version-tag",
-        "StartEvent_1 id-pattern",
-        "ServiceTask_RestartHost delegate-expression",
-        "ServiceTask_RestartHost async-before",
-        "ServiceTask_RestartHost retry-cycle",
-        "ServiceTask_Missing delegate-bean",
-        "ServiceTask_Missing di-shape",
-        "UserTask_Approve candidate-groups",
-        "UserTask_Approve form-ref",
-        "UserTask_Approve documentation",
-        "Flow_ToMissing di-edge",
-        "Flow_ToEnd di-edge");
-    assertThat(violations.toString()).contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
+    assertThat(found)
+        .contains(
+            "not-the-file-name file-name-is-key",
+            "not-the-file-name history-time-to-live",
+            "not-the-file-name version-tag",
+            "StartEvent_1 id-pattern",
+            "ServiceTask_RestartHost delegate-expression",
+            "ServiceTask_RestartHost async-before",
+            "ServiceTask_RestartHost retry-cycle",
+            "ServiceTask_Missing delegate-bean",
+            "ServiceTask_Missing di-shape",
+            "UserTask_Approve candidate-groups",
+            "UserTask_Approve form-ref",
+            "UserTask_Approve documentation",
+            "Flow_ToMissing di-edge",
+            "Flow_ToEnd di-edge");
+    assertThat(violations.toString())
+        .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
   }
 
   private static List<Path> diagramsIn(Path dir) throws IOException {

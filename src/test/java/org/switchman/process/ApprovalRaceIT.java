@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,9 +37,12 @@ import org.switchman.support.WebappSession;
  * ({@link FakeSite}), the approval timeout is two seconds.
  */
 @ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.switchover.approval-timeout=PT2S",
-    "switchman.switchover.approval-reminder=PT1S"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.switchover.approval-timeout=PT2S",
+      "switchman.switchover.approval-reminder=PT1S"
+    })
 class ApprovalRaceIT {
 
   @TestConfiguration
@@ -58,8 +59,10 @@ class ApprovalRaceIT {
     FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
   }
 
-  private static final String GO = "{\"variables\":{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"GO from %s\"}}}";
-  private static final DateTimeFormatter ENGINE_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+  private static final String GO =
+      "{\"variables\":{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"GO from %s\"}}}";
+  private static final DateTimeFormatter ENGINE_DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
   @LocalServerPort int port;
   @Autowired Journal journal;
@@ -67,19 +70,30 @@ class ApprovalRaceIT {
 
   @Test
   void twoApproversAtOnceMakeOneApprovalAndTheOtherHearsWhoWon() throws Exception {
-    race(8, (approver, task) -> Rest.as(port, approver, "demo").post("/engine-rest/task/" + task + "/complete",
-        GO.formatted(approver)));
+    race(
+        8,
+        (approver, task) ->
+            Rest.as(port, approver, "demo")
+                .post("/engine-rest/task/" + task + "/complete", GO.formatted(approver)));
   }
 
   @Test
   void theWebappsApiAnswersTheLoserTheSameWay() throws Exception {
-    Map<String, WebappSession> tasklist = Map.of("bob", WebappSession.login(port, "bob", "demo"),
-        "dave", WebappSession.login(port, "dave", "demo"));
-    race(4, (approver, task) -> tasklist.get(approver).post("/task/" + task + "/submit-form", GO.formatted(approver)));
+    Map<String, WebappSession> tasklist =
+        Map.of(
+            "bob",
+            WebappSession.login(port, "bob", "demo"),
+            "dave",
+            WebappSession.login(port, "dave", "demo"));
+    race(
+        4,
+        (approver, task) ->
+            tasklist.get(approver).post("/task/" + task + "/submit-form", GO.formatted(approver)));
   }
 
   /** Rounds of bob and dave completing the same first gate behind a barrier, each on a new run. */
-  private void race(int rounds, java.util.function.BiFunction<String, String, Rest.Reply> complete) throws Exception {
+  private void race(int rounds, java.util.function.BiFunction<String, String, Rest.Reply> complete)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < rounds; round++) {
@@ -88,17 +102,23 @@ class ApprovalRaceIT {
         CyclicBarrier barrier = new CyclicBarrier(2);
         Map<String, Future<Rest.Reply>> replies = new java.util.LinkedHashMap<>();
         for (String approver : List.of("bob", "dave")) {
-          replies.put(approver, pool.submit(() -> {
-            barrier.await();
-            return complete.apply(approver, task);
-          }));
+          replies.put(
+              approver,
+              pool.submit(
+                  () -> {
+                    barrier.await();
+                    return complete.apply(approver, task);
+                  }));
         }
         Map<String, Rest.Reply> answered = new java.util.LinkedHashMap<>();
         for (var reply : replies.entrySet()) {
           answered.put(reply.getKey(), reply.getValue().get());
         }
-        List<String> winners = answered.entrySet().stream().filter(e -> e.getValue().status() == 204)
-            .map(Map.Entry::getKey).toList();
+        List<String> winners =
+            answered.entrySet().stream()
+                .filter(e -> e.getValue().status() == 204)
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(winners).as("round %d: %s", round, answered).hasSize(1);
         String winner = winners.get(0);
         String loser = winner.equals("bob") ? "dave" : "bob";
@@ -110,11 +130,14 @@ class ApprovalRaceIT {
             .endsWith("your decision was not recorded");
 
         assertThat(historicAssignee(run, "UserTask_FirstGate")).isEqualTo(winner);
-        assertThat(journal.entriesOfRun(run)).filteredOn(e -> e.kind().equals("APPROVAL")).singleElement()
-            .satisfies(e -> {
-              assertThat(e.actor()).isEqualTo(winner);
-              assertThat(e.output()).isEqualTo("GO from " + winner);
-            });
+        assertThat(journal.entriesOfRun(run))
+            .filteredOn(e -> e.kind().equals("APPROVAL"))
+            .singleElement()
+            .satisfies(
+                e -> {
+                  assertThat(e.actor()).isEqualTo(winner);
+                  assertThat(e.output()).isEqualTo("GO from " + winner);
+                });
         // the run went on once: the second gate is open, and only once
         assertThat(openTask(run, "UserTask_SecondGate")).isNotNull();
       }
@@ -135,11 +158,15 @@ class ApprovalRaceIT {
       // from just before the due instant to about when the job executor picks the timer up
       Instant at = due.plusMillis(-100 + round * 1000L / rounds);
       Thread.sleep(Math.max(0, Duration.between(Instant.now(), at).toMillis()));
-      Rest.Reply reply = Rest.as(port, "bob", "demo").post("/engine-rest/task/" + task + "/complete",
-          GO.formatted("bob"));
+      Rest.Reply reply =
+          Rest.as(port, "bob", "demo")
+              .post("/engine-rest/task/" + task + "/complete", GO.formatted("bob"));
       // ended, and its lock released (which happens just after the end commits)
-      SwitchoverRuns.await(() -> !state(run).equals("ACTIVE") && site.holders("dc-switchover", "mediawiki").isEmpty(),
-          Duration.ofSeconds(30), () -> "run " + run + " to end");
+      SwitchoverRuns.await(
+          () ->
+              !state(run).equals("ACTIVE") && site.holders("dc-switchover", "mediawiki").isEmpty(),
+          Duration.ofSeconds(30),
+          () -> "run " + run + " to end");
 
       List<JournalEntry> entries = journal.entriesOfRun(run);
       long approvals = entries.stream().filter(e -> e.kind().equals("APPROVAL")).count();
@@ -154,35 +181,47 @@ class ApprovalRaceIT {
         expired++;
         assertThat(reply.status()).as(reply.body()).isEqualTo(409);
         assertThat(reply.json().get("type").asText()).isEqualTo("TaskNoLongerOpen");
-        assertThat(reply.json().get("message").asText()).contains("'GO/NOGO' is no longer open: the run closed it at");
+        assertThat(reply.json().get("message").asText())
+            .contains("'GO/NOGO' is no longer open: the run closed it at");
         assertThat(expiries).isOne();
         assertThat(variable(run, "outcome")).isEqualTo("nogo");
       }
       assertThat(journal.verifyRun(run).intact()).isTrue();
     }
-    System.out.printf("GO at the expiry instant, %d rounds: %d approved, %d expired%n", rounds, approved, expired);
+    System.out.printf(
+        "GO at the expiry instant, %d rounds: %d approved, %d expired%n",
+        rounds, approved, expired);
     assertThat(approved + expired).isEqualTo(rounds);
   }
 
   // --- helpers
 
   private String start() {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post("/engine-rest/process-definition/key/four-eyes-check/start",
-        "{\"variables\":{\"reason\":{\"value\":\"race\"},\"ticket\":{\"value\":\"T1\"}}}");
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/four-eyes-check/start",
+                "{\"variables\":{\"reason\":{\"value\":\"race\"},\"ticket\":{\"value\":\"T1\"}}}");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().get("id").asText();
   }
 
   private String startLockdown() {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post("/engine-rest/process-definition/key/db-masters-read-only/start",
-        "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},\"mode\":{\"value\":\"live\"},"
-            + "\"reason\":{\"value\":\"expiry race\"},\"ticket\":{\"value\":\"T9\"}}}");
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/db-masters-read-only/start",
+                "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},\"mode\":{\"value\":\"live\"},"
+                    + "\"reason\":{\"value\":\"expiry race\"},\"ticket\":{\"value\":\"T9\"}}}");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().get("id").asText();
   }
 
   private Instant expiryDue(String run) {
-    JsonNode jobs = admin().get("/engine-rest/job?processInstanceId=" + run + "&activityId=Timer_GoNoGoExpired").json();
+    JsonNode jobs =
+        admin()
+            .get("/engine-rest/job?processInstanceId=" + run + "&activityId=Timer_GoNoGoExpired")
+            .json();
     assertThat(jobs.size()).as(jobs.toString()).isEqualTo(1);
     return OffsetDateTime.parse(jobs.get(0).get("dueDate").asText(), ENGINE_DATE).toInstant();
   }
@@ -196,8 +235,14 @@ class ApprovalRaceIT {
   }
 
   private String variable(String run, String name) {
-    JsonNode found = admin().get("/engine-rest/history/variable-instance?processInstanceId=" + run
-        + "&variableName=" + name).json();
+    JsonNode found =
+        admin()
+            .get(
+                "/engine-rest/history/variable-instance?processInstanceId="
+                    + run
+                    + "&variableName="
+                    + name)
+            .json();
     return found.size() == 0 ? null : found.get(0).path("value").asText();
   }
 
@@ -206,14 +251,19 @@ class ApprovalRaceIT {
   }
 
   private String openTask(String run, String key) {
-    JsonNode tasks = admin().get("/engine-rest/task?processInstanceId=" + run + "&taskDefinitionKey=" + key).json();
+    JsonNode tasks =
+        admin()
+            .get("/engine-rest/task?processInstanceId=" + run + "&taskDefinitionKey=" + key)
+            .json();
     assertThat(tasks.size()).as("open %s tasks of %s", key, run).isEqualTo(1);
     return tasks.get(0).get("id").asText();
   }
 
   private String historicAssignee(String run, String key) {
-    JsonNode tasks = Rest.as(port, "carol", "demo")
-        .get("/engine-rest/history/task?processInstanceId=" + run + "&taskDefinitionKey=" + key).json();
+    JsonNode tasks =
+        Rest.as(port, "carol", "demo")
+            .get("/engine-rest/history/task?processInstanceId=" + run + "&taskDefinitionKey=" + key)
+            .json();
     assertThat(tasks.size()).isEqualTo(1);
     return tasks.get(0).get("assignee").asText();
   }

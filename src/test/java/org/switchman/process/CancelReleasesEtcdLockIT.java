@@ -22,27 +22,40 @@ import org.switchman.support.SwitchoverRuns;
 /**
  * An administrator's cancel with {@code skipCustomListeners} cannot leave the runbook lock held in
  * etcd: the release is built into the engine, not a listener of the diagram. Checked with etcdctl
- * against a small lab (one section), relocated to its own loopback network and ports
- * (127.90+N, demo ports + 9200 + 200 N).
+ * against a small lab (one section), relocated to its own loopback network and ports (127.90+N,
+ * demo ports + 9200 + 200 N).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/cancel-lock-it-lab",
-    "switchman.lab.sections=s1",
-    "switchman.lab.fleet-size=46"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.lab.dir=target/cancel-lock-it-lab",
+      "switchman.lab.sections=s1",
+      "switchman.lab.fleet-size=46"
+    })
 @ActiveProfiles("lab")
 class CancelReleasesEtcdLockIT {
 
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (90 + slot), 9200 + 200 * slot).withSections(List.of("s1"))
-      .withFleetSize(46), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (90 + slot), 9200 + 200 * slot)
+                  .withSections(List.of("s1"))
+                  .withFleetSize(46),
+          5);
   private static final String LOCK = "/switchman/locks/dc-switchover/mediawiki/";
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "cancel-lock-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "cancel-lock-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
@@ -53,17 +66,21 @@ class CancelReleasesEtcdLockIT {
   void aCancelWithoutListenersReleasesTheLockInEtcd() {
     SwitchoverRuns runs = new SwitchoverRuns(port);
     Rest admin = Rest.as(port, "admin", "demo");
-    for (String query : List.of("?skipCustomListeners=true", "?skipCustomListeners=true&skipIoMappings=true")) {
+    for (String query :
+        List.of("?skipCustomListeners=true", "?skipCustomListeners=true&skipIoMappings=true")) {
       String run = runs.start("eqiad", "codfw", "dry-run");
       assertThat(lockKeys()).as("the lock of run %s in etcd", run).contains(run);
       assertThat(runs.tryStart("eqiad", "codfw", "dry-run").status()).isEqualTo(409);
 
-      Rest.Reply refused = Rest.as(port, "alice", "demo").delete("/engine-rest/process-instance/" + run);
+      Rest.Reply refused =
+          Rest.as(port, "alice", "demo").delete("/engine-rest/process-instance/" + run);
       assertThat(refused.status()).as(refused.body()).isEqualTo(403);
       Rest.Reply cancelled = admin.delete("/engine-rest/process-instance/" + run + query);
       assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(204);
 
-      SwitchoverRuns.await(() -> !lockKeys().contains(run), Duration.ofSeconds(10),
+      SwitchoverRuns.await(
+          () -> !lockKeys().contains(run),
+          Duration.ofSeconds(10),
           () -> "the lock of run " + run + " to leave etcd: " + lockKeys());
       assertThat(runs.history(run).path("state").asText()).isEqualTo("EXTERNALLY_TERMINATED");
     }

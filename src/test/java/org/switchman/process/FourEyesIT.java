@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.switchman.audit.Journal;
-import org.switchman.audit.JournalEntry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
 import org.switchman.support.AppTestSupport;
 import org.switchman.support.Rest;
 
@@ -25,19 +25,18 @@ import org.switchman.support.Rest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FourEyesIT {
 
-  private static final String GO = "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
-      + "\"comment\":{\"value\":\"looks right\"}}}";
+  private static final String GO =
+      "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
+          + "\"comment\":{\"value\":\"looks right\"}}}";
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     AppTestSupport.demoUsers(registry);
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  Journal journal;
+  @Autowired Journal journal;
 
   private Rest alice() {
     return Rest.as(port, "alice", "demo");
@@ -56,13 +55,15 @@ class FourEyesIT {
     String run = start("four-eyes-check");
     String task = openTask(run, "UserTask_FirstGate");
 
-    assertRefused(alice().post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"alice\"}"), "alice");
+    assertRefused(
+        alice().post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"alice\"}"), "alice");
     assertRefused(alice().post("/engine-rest/task/" + task + "/complete", GO), "alice");
     assertRefused(alice().post("/engine-rest/task/" + task + "/submit-form", GO), "alice");
     assertThat(task(task).get("assignee").isNull()).isTrue();
 
     // nor hand it to someone of her choice, and still not complete it herself
-    Rest.Reply handed = alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"bob\"}");
+    Rest.Reply handed =
+        alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"bob\"}");
     assertThat(handed.status()).isEqualTo(403);
     assertThat(handed.json().get("type").asText()).isEqualTo("GateRefusal");
     assertRefused(alice().post("/engine-rest/task/" + task + "/complete", GO), "alice");
@@ -71,28 +72,37 @@ class FourEyesIT {
 
     List<String> comments = comments(task);
     assertThat(comments).hasSize(4);
-    assertThat(comments).allSatisfy(comment -> assertThat(comment)
-        .startsWith("Four-eyes refusal: alice tried to")
-        .contains("alice started this run and cannot approve it"));
+    assertThat(comments)
+        .allSatisfy(
+            comment ->
+                assertThat(comment)
+                    .startsWith("Four-eyes refusal: alice tried to")
+                    .contains("alice started this run and cannot approve it"));
     assertThat(comments).anyMatch(c -> c.contains("tried to claim"));
 
     assertThat(bob().post("/engine-rest/task/" + task + "/complete", GO).status()).isEqualTo(204);
     assertThat(historicAssignee(run, "UserTask_FirstGate")).isEqualTo("bob");
 
     List<JournalEntry> journaled = journal.entriesOfRun(run);
-    assertThat(journaled).filteredOn(e -> e.kind().equals("REFUSAL")).hasSize(4)
-        .allSatisfy(e -> {
-          assertThat(e.actor()).isEqualTo("alice");
-          assertThat(e.outcome()).isEqualTo("REFUSED");
-          assertThat(e.output()).isEqualTo("alice started this run and cannot approve it");
-        });
-    assertThat(journaled).filteredOn(e -> e.kind().equals("APPROVAL")).singleElement()
-        .satisfies(e -> {
-          assertThat(e.actor()).isEqualTo("bob");
-          assertThat(e.outcome()).isEqualTo("GO");
-          assertThat(e.output()).isEqualTo("looks right");
-          assertThat(e.step()).isEqualTo("UserTask_FirstGate");
-        });
+    assertThat(journaled)
+        .filteredOn(e -> e.kind().equals("REFUSAL"))
+        .hasSize(4)
+        .allSatisfy(
+            e -> {
+              assertThat(e.actor()).isEqualTo("alice");
+              assertThat(e.outcome()).isEqualTo("REFUSED");
+              assertThat(e.output()).isEqualTo("alice started this run and cannot approve it");
+            });
+    assertThat(journaled)
+        .filteredOn(e -> e.kind().equals("APPROVAL"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.actor()).isEqualTo("bob");
+              assertThat(e.outcome()).isEqualTo("GO");
+              assertThat(e.output()).isEqualTo("looks right");
+              assertThat(e.step()).isEqualTo("UserTask_FirstGate");
+            });
     assertThat(journal.verifyRun(run).intact()).isTrue();
   }
 
@@ -100,13 +110,19 @@ class FourEyesIT {
   void theStarterCannotBeAssignedHerOwnApproval() {
     String run = start("four-eyes-check");
     String task = openTask(run, "UserTask_FirstGate");
-    Rest.Reply handed = bob().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}");
+    Rest.Reply handed =
+        bob().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}");
     assertThat(handed.status()).isEqualTo(403);
     assertThat(handed.json().get("message").asText()).contains("for alice");
-    // and alice can neither assign it to herself (no one but admins assigns) nor claim it (four-eyes)
-    assertThat(alice().post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}").status())
+    // and alice can neither assign it to herself (no one but admins assigns) nor claim it
+    // (four-eyes)
+    assertThat(
+            alice()
+                .post("/engine-rest/task/" + task + "/assignee", "{\"userId\":\"alice\"}")
+                .status())
         .isEqualTo(403);
-    assertRefused(alice().post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"alice\"}"), "alice");
+    assertRefused(
+        alice().post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"alice\"}"), "alice");
     assertThat(task(task).get("assignee").isNull()).isTrue();
   }
 
@@ -120,12 +136,15 @@ class FourEyesIT {
     Rest.Reply refused = bob().post("/engine-rest/task/" + second + "/complete", GO);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().get("message").asText())
-        .isEqualTo("bob already approved 'First GO/NOGO' of this run; a different approver must"
-            + " decide 'Final GO/NOGO'");
-    assertThat(bob().post("/engine-rest/task/" + second + "/claim", "{\"userId\":\"bob\"}").status())
+        .isEqualTo(
+            "bob already approved 'First GO/NOGO' of this run; a different approver must"
+                + " decide 'Final GO/NOGO'");
+    assertThat(
+            bob().post("/engine-rest/task/" + second + "/claim", "{\"userId\":\"bob\"}").status())
         .isEqualTo(403);
 
-    assertThat(dave().post("/engine-rest/task/" + second + "/complete", GO).status()).isEqualTo(204);
+    assertThat(dave().post("/engine-rest/task/" + second + "/complete", GO).status())
+        .isEqualTo(204);
     assertThat(historicAssignee(run, "UserTask_SecondGate")).isEqualTo("dave");
     JsonNode instance = alice().get("/engine-rest/history/process-instance/" + run).json();
     assertThat(instance.get("state").asText()).isEqualTo("COMPLETED");
@@ -135,11 +154,22 @@ class FourEyesIT {
   @Test
   void withoutTheOptionOneApproverMayDecideBothGates() {
     String run = start("four-eyes-check-same-approver");
-    assertThat(bob().post("/engine-rest/task/" + openTask(run, "UserTask_FirstGate") + "/complete", GO)
-        .status()).isEqualTo(204);
-    assertThat(bob().post("/engine-rest/task/" + openTask(run, "UserTask_SecondGate") + "/complete", GO)
-        .status()).isEqualTo(204);
-    assertThat(alice().get("/engine-rest/history/process-instance/" + run).json().get("state").asText())
+    assertThat(
+            bob()
+                .post("/engine-rest/task/" + openTask(run, "UserTask_FirstGate") + "/complete", GO)
+                .status())
+        .isEqualTo(204);
+    assertThat(
+            bob()
+                .post("/engine-rest/task/" + openTask(run, "UserTask_SecondGate") + "/complete", GO)
+                .status())
+        .isEqualTo(204);
+    assertThat(
+            alice()
+                .get("/engine-rest/history/process-instance/" + run)
+                .json()
+                .get("state")
+                .asText())
         .isEqualTo("COMPLETED");
   }
 
@@ -151,15 +181,20 @@ class FourEyesIT {
   }
 
   private String start(String key) {
-    Rest.Reply reply = alice().post("/engine-rest/process-definition/key/" + key + "/start",
-        "{\"variables\":{\"reason\":{\"value\":\"four-eyes test\"},\"ticket\":{\"value\":\"T1\"}}}");
+    Rest.Reply reply =
+        alice()
+            .post(
+                "/engine-rest/process-definition/key/" + key + "/start",
+                "{\"variables\":{\"reason\":{\"value\":\"four-eyes test\"},\"ticket\":{\"value\":\"T1\"}}}");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().get("id").asText();
   }
 
   private String openTask(String run, String key) {
-    JsonNode tasks = Rest.as(port, "admin", "demo")
-        .get("/engine-rest/task?processInstanceId=" + run + "&taskDefinitionKey=" + key).json();
+    JsonNode tasks =
+        Rest.as(port, "admin", "demo")
+            .get("/engine-rest/task?processInstanceId=" + run + "&taskDefinitionKey=" + key)
+            .json();
     assertThat(tasks.size()).as("open %s tasks of %s", key, run).isEqualTo(1);
     return tasks.get(0).get("id").asText();
   }
@@ -170,14 +205,18 @@ class FourEyesIT {
 
   private List<String> comments(String task) {
     List<String> messages = new ArrayList<>();
-    Rest.as(port, "admin", "demo").get("/engine-rest/task/" + task + "/comment").json()
+    Rest.as(port, "admin", "demo")
+        .get("/engine-rest/task/" + task + "/comment")
+        .json()
         .forEach(comment -> messages.add(comment.get("message").asText()));
     return messages;
   }
 
   private String historicAssignee(String run, String key) {
-    JsonNode tasks = Rest.as(port, "carol", "demo")
-        .get("/engine-rest/history/task?processInstanceId=" + run + "&taskDefinitionKey=" + key).json();
+    JsonNode tasks =
+        Rest.as(port, "carol", "demo")
+            .get("/engine-rest/history/task?processInstanceId=" + run + "&taskDefinitionKey=" + key)
+            .json();
     assertThat(tasks.size()).isEqualTo(1);
     return tasks.get(0).get("assignee").asText();
   }

@@ -38,28 +38,42 @@ class GracefulStopIT {
   private static final String DECISION = "UserTask_DecideOnSectionFailure";
 
   private static LabConfig slot() {
-    return LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-        .relocated(Path.of("x"), "127." + (81 + slot), 9200 + 200 * slot), 5);
+    return LabSlots.firstFree(
+        slot ->
+            LabConfig.demo(Path.of("x"))
+                .relocated(Path.of("x"), "127." + (81 + slot), 9200 + 200 * slot),
+        5);
   }
 
   private static ConfigurableApplicationContext start(Path dataDir, String... more) {
     LabConfig slot = slot();
-    List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=lab",
-        "--switchman.data-dir=" + dataDir, "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
-        "--switchman.lab.sections=s1,s2",
-        "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
-        "--switchman.lab.port-offset=" + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort())));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.profiles.active=lab",
+                "--switchman.data-dir=" + dataDir,
+                "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
+                "--switchman.lab.sections=s1,s2",
+                "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
+                "--switchman.lab.port-offset="
+                    + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort())));
     for (String setting : more) {
       args.add("--" + setting);
     }
-    return new SpringApplicationBuilder(SwitchmanApplication.class).run(args.toArray(String[]::new));
+    return new SpringApplicationBuilder(SwitchmanApplication.class)
+        .run(args.toArray(String[]::new));
   }
 
   /** The stopped run's engine database, opened without lab servers and without the job executor. */
   private static ConfigurableApplicationContext inspect(Path dataDir) {
-    return new SpringApplicationBuilder(SwitchmanApplication.class).run("--server.port=0",
-        "--spring.profiles.active=lab", "--switchman.lab.servers=false",
-        "--switchman.data-dir=" + dataDir, "--camunda.bpm.job-execution.enabled=false");
+    return new SpringApplicationBuilder(SwitchmanApplication.class)
+        .run(
+            "--server.port=0",
+            "--spring.profiles.active=lab",
+            "--switchman.lab.servers=false",
+            "--switchman.data-dir=" + dataDir,
+            "--camunda.bpm.job-execution.enabled=false");
   }
 
   /**
@@ -69,21 +83,34 @@ class GracefulStopIT {
    */
   private static String runUntilS1Waits(int port, int delaySeconds) {
     Rest admin = Rest.as(port, "admin", "demo");
-    Rest.Reply fault = admin.post("/lab/api/faults", "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\","
-        + "\"dc\":\"codfw\",\"seconds\":" + delaySeconds + "}");
+    Rest.Reply fault =
+        admin.post(
+            "/lab/api/faults",
+            "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\","
+                + "\"dc\":\"codfw\",\"seconds\":"
+                + delaySeconds
+                + "}");
     assertThat(fault.status()).as(fault.body()).isLessThan(300);
-    Rest.Reply started = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/db-masters-read-only/start",
-        "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},"
-            + "\"mode\":{\"value\":\"live\"},\"reason\":{\"value\":\"Graceful stop test\"},"
-            + "\"ticket\":{\"value\":\"T4243\"}}}");
+    Rest.Reply started =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/db-masters-read-only/start",
+                "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},"
+                    + "\"mode\":{\"value\":\"live\"},\"reason\":{\"value\":\"Graceful stop test\"},"
+                    + "\"ticket\":{\"value\":\"T4243\"}}}");
     assertThat(started.status()).as(started.body()).isEqualTo(200);
     String run = started.json().path("id").asText();
     new SwitchoverRuns(port).approve(run, "UserTask_GoNoGo", "bob");
     JournalAssertions journal = new JournalAssertions(port);
-    SwitchoverRuns.await(() -> journal.journal(run).stream().anyMatch(entry ->
-        entry.target().startsWith("s1 eqiad") && entry.outcome().equals("PERFORMED")),
-        Duration.ofSeconds(60), () -> "s1 eqiad read-only; journal: " + journal.journal(run));
+    SwitchoverRuns.await(
+        () ->
+            journal.journal(run).stream()
+                .anyMatch(
+                    entry ->
+                        entry.target().startsWith("s1 eqiad")
+                            && entry.outcome().equals("PERFORMED")),
+        Duration.ofSeconds(60),
+        () -> "s1 eqiad read-only; journal: " + journal.journal(run));
     return run;
   }
 
@@ -95,9 +122,19 @@ class GracefulStopIT {
 
   /** The run's step jobs by section. */
   private static Map<String, Job> stepJobs(ProcessEngine engine, String run) {
-    return engine.getManagementService().createJobQuery().processInstanceId(run).activityId(STEP)
-        .list().stream().collect(Collectors.toMap(job -> (String) engine.getRuntimeService()
-            .getVariable(job.getExecutionId(), "section"), job -> job));
+    return engine
+        .getManagementService()
+        .createJobQuery()
+        .processInstanceId(run)
+        .activityId(STEP)
+        .list()
+        .stream()
+        .collect(
+            Collectors.toMap(
+                job ->
+                    (String)
+                        engine.getRuntimeService().getVariable(job.getExecutionId(), "section"),
+                job -> job));
   }
 
   /**
@@ -107,13 +144,21 @@ class GracefulStopIT {
   @Test
   void aStopLetsTheWaitingStepFinishAgainstTheLabBeforeTheEngineCloses() {
     LabConfig slot = slot();
-    ChildApp app = ChildApp.withOwnLab(Map.of("switchman.lab.sections", "s1,s2",
-        "switchman.lab.loopback-network", slot.loopbackNetwork(),
-        "switchman.lab.port-offset", Integer.toString(slot.etcdPort()
-            - LabConfig.demo(Path.of("x")).etcdPort()),
-        "switchman.switchover.catch-up-attempts", "120",
-        // Spring alone waits for running tasks only within a lifecycle phase's timeout, here 1 s
-        "spring.lifecycle.timeout-per-shutdown-phase", "1s"));
+    ChildApp app =
+        ChildApp.withOwnLab(
+            Map.of(
+                "switchman.lab.sections",
+                "s1,s2",
+                "switchman.lab.loopback-network",
+                slot.loopbackNetwork(),
+                "switchman.lab.port-offset",
+                Integer.toString(slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort()),
+                "switchman.switchover.catch-up-attempts",
+                "120",
+                // Spring alone waits for running tasks only within a lifecycle phase's timeout,
+                // here 1 s
+                "spring.lifecycle.timeout-per-shutdown-phase",
+                "1s"));
     Path dataDir = app.dataDir();
     String run;
     long closeMillis;
@@ -126,22 +171,39 @@ class GracefulStopIT {
     } finally {
       app.close();
     }
-    System.out.printf("SIGTERM to exit took %d ms while s1 waited for a 4 s replication delay%n",
-        closeMillis);
+    System.out.printf(
+        "SIGTERM to exit took %d ms while s1 waited for a 4 s replication delay%n", closeMillis);
 
     try (ConfigurableApplicationContext stopped = inspect(dataDir)) {
       ProcessEngine engine = stopped.getBean(ProcessEngine.class);
       assertThat(engine.getTaskService().createTaskQuery().taskDefinitionKey(DECISION).count())
-          .as("the stop opened no operator decision").isZero();
-      assertThat(stepJobs(engine, run)).as("s1's step finished and committed before the stop")
+          .as("the stop opened no operator decision")
+          .isZero();
+      assertThat(stepJobs(engine, run))
+          .as("s1's step finished and committed before the stop")
           .doesNotContainKey("s1");
-      assertThat(engine.getManagementService().createJobQuery().processInstanceId(run)
-          .withException().list()).as("no step failed").isEmpty();
-      assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery()
-          .processInstanceId(run).activityId(STEP).finished().count())
-          .as("both sections' steps completed").isEqualTo(2);
+      assertThat(
+              engine
+                  .getManagementService()
+                  .createJobQuery()
+                  .processInstanceId(run)
+                  .withException()
+                  .list())
+          .as("no step failed")
+          .isEmpty();
+      assertThat(
+              engine
+                  .getHistoryService()
+                  .createHistoricActivityInstanceQuery()
+                  .processInstanceId(run)
+                  .activityId(STEP)
+                  .finished()
+                  .count())
+          .as("both sections' steps completed")
+          .isEqualTo(2);
     }
-    assertThat(closeMillis).as("the stop waited for the catch-up, within the grace")
+    assertThat(closeMillis)
+        .as("the stop waited for the catch-up, within the grace")
         .isLessThan(Duration.ofSeconds(60).toMillis());
   }
 
@@ -151,31 +213,38 @@ class GracefulStopIT {
     String run;
     long closeMillis;
     // 400 catch-up looks make a section step's deadline 91 min: the job lock must outlast it
-    try (ConfigurableApplicationContext app = start(dataDir,
-        "switchman.switchover.catch-up-attempts=400", "switchman.shutdown.step-grace=PT2S",
-        "camunda.bpm.job-execution.lock-time-in-millis=6000000")) {
+    try (ConfigurableApplicationContext app =
+        start(
+            dataDir,
+            "switchman.switchover.catch-up-attempts=400",
+            "switchman.shutdown.step-grace=PT2S",
+            "camunda.bpm.job-execution.lock-time-in-millis=6000000")) {
       run = runUntilS1Waits(((WebServerApplicationContext) app).getWebServer().getPort(), 120);
       closeMillis = closeAndTime(app);
     }
-    System.out.printf("close took %d ms with a 2 s step grace and s1 waiting for 120 s%n",
-        closeMillis);
+    System.out.printf(
+        "close took %d ms with a 2 s step grace and s1 waiting for 120 s%n", closeMillis);
 
     try (ConfigurableApplicationContext stopped = inspect(dataDir)) {
       ProcessEngine engine = stopped.getBean(ProcessEngine.class);
       assertThat(engine.getTaskService().createTaskQuery().taskDefinitionKey(DECISION).count())
-          .as("the stop opened no operator decision").isZero();
+          .as("the stop opened no operator decision")
+          .isZero();
       Job s1 = stepJobs(engine, run).get("s1");
       assertThat(s1).as("s1's step is still to do").isNotNull();
-      assertThat(s1.getExceptionMessage()).as("the job says why it failed")
+      assertThat(s1.getExceptionMessage())
+          .as("the job says why it failed")
           .contains("interrupted by shutdown while waiting for the codfw master of s1 to catch up");
       assertThat(s1.getRetries()).as("it will run again").isPositive();
       assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(run).count())
           .isZero();
       List<JournalEntry> journal = stopped.getBean(Journal.class).entriesOfRun(run);
-      assertThat(journal).as("nothing but the lockdown itself was journaled as failed")
+      assertThat(journal)
+          .as("nothing but the lockdown itself was journaled as failed")
           .noneMatch(entry -> entry.outcome().equals("FAILED"));
     }
-    assertThat(closeMillis).as("interrupted after the 2 s grace, not waiting for the 120 s lag")
+    assertThat(closeMillis)
+        .as("interrupted after the 2 s grace, not waiting for the 120 s lag")
         .isBetween(1500L, 30_000L);
   }
 }

@@ -27,15 +27,16 @@ class JobExecutorDrainTest {
     CountDownLatch running = new CountDownLatch(1);
     AtomicReference<String> ended = new AtomicReference<>();
     AtomicBoolean queuedStarted = new AtomicBoolean();
-    pool.execute(() -> {
-      running.countDown();
-      try {
-        Thread.sleep(700);
-        ended.set("finished");
-      } catch (InterruptedException e) {
-        ended.set("interrupted");
-      }
-    });
+    pool.execute(
+        () -> {
+          running.countDown();
+          try {
+            Thread.sleep(700);
+            ended.set("finished");
+          } catch (InterruptedException e) {
+            ended.set("interrupted");
+          }
+        });
     pool.execute(() -> queuedStarted.set(true));
     running.await();
 
@@ -45,7 +46,8 @@ class JobExecutorDrainTest {
     assertThat(clean).isTrue();
     assertThat(ended).hasValue("finished");
     assertThat(queuedStarted).as("an acquired job waits for its lock to expire").isFalse();
-    assertThat((System.nanoTime() - started) / 1_000_000).as("no longer than the step")
+    assertThat((System.nanoTime() - started) / 1_000_000)
+        .as("no longer than the step")
         .isLessThan(5000);
   }
 
@@ -53,15 +55,16 @@ class JobExecutorDrainTest {
   void aStepLongerThanTheGraceIsInterruptedAfterIt() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     AtomicReference<String> ended = new AtomicReference<>();
-    pool.execute(() -> {
-      running.countDown();
-      try {
-        Thread.sleep(60_000);
-        ended.set("finished");
-      } catch (InterruptedException e) {
-        ended.set("interrupted");
-      }
-    });
+    pool.execute(
+        () -> {
+          running.countDown();
+          try {
+            Thread.sleep(60_000);
+            ended.set("finished");
+          } catch (InterruptedException e) {
+            ended.set("interrupted");
+          }
+        });
     running.await();
 
     long started = System.nanoTime();

@@ -21,8 +21,7 @@ class RestSecurityIT {
     AppTestSupport.demoUsers(registry);
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @Test
   void restWithoutCredentialsIsUnauthorized() {
@@ -37,8 +36,8 @@ class RestSecurityIT {
 
   @Test
   void restWithCredentialsAnswers() {
-    Rest.Reply reply = Rest.as(port, "alice", "demo")
-        .get("/engine-rest/process-definition?key=four-eyes-check");
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo").get("/engine-rest/process-definition?key=four-eyes-check");
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().size()).isEqualTo(1);
   }
@@ -48,15 +47,18 @@ class RestSecurityIT {
     Rest.Reply reply = Rest.as(port, "admin", "demo").get("/engine-rest/deployment");
     assertThat(reply.status()).isEqualTo(200);
     String deploymentId = reply.json().get(0).get("id").asText();
-    Rest.Reply resources = Rest.as(port, "admin", "demo")
-        .get("/engine-rest/deployment/" + deploymentId + "/resources");
-    assertThat(resources.body()).contains("approval.form", "failure-decision.form", "four-eyes-check.bpmn");
+    Rest.Reply resources =
+        Rest.as(port, "admin", "demo")
+            .get("/engine-rest/deployment/" + deploymentId + "/resources");
+    assertThat(resources.body())
+        .contains("approval.form", "failure-decision.form", "four-eyes-check.bpmn");
   }
 
   @Test
   void anAuditorCannotStartARun() {
-    Rest.Reply reply = Rest.as(port, "carol", "demo")
-        .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
+    Rest.Reply reply =
+        Rest.as(port, "carol", "demo")
+            .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.json().get("type").asText()).isEqualTo("AuthorizationException");
   }
@@ -65,15 +67,17 @@ class RestSecurityIT {
   void anAuditorCanReadHistoryButAnApproverCannotStartARun() {
     assertThat(Rest.as(port, "carol", "demo").get("/engine-rest/history/process-instance").status())
         .isEqualTo(200);
-    Rest.Reply reply = Rest.as(port, "bob", "demo")
-        .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
+    Rest.Reply reply =
+        Rest.as(port, "bob", "demo")
+            .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
     assertThat(reply.status()).isEqualTo(403);
   }
 
   @Test
   void anOperatorCanStartARun() {
-    Rest.Reply reply = Rest.as(port, "alice", "demo")
-        .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post("/engine-rest/process-definition/key/four-eyes-check/start", "{}");
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().get("ended").asBoolean()).isFalse();
   }

@@ -25,35 +25,46 @@ import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
 /**
- * The runbook lock of a live switchover against the lab's real etcd, with a short lease
- * ({@code switchman.etcd.lock-ttl=10s}): the lease is the configured one, and a partition from
- * etcd longer than the lease does not let a second run in once etcd answers again, while the
- * first run goes on to the end.
+ * The runbook lock of a live switchover against the lab's real etcd, with a short lease ({@code
+ * switchman.etcd.lock-ttl=10s}): the lease is the configured one, and a partition from etcd longer
+ * than the lease does not let a second run in once etcd answers again, while the first run goes on
+ * to the end.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/runbook-lock-it-lab",
-    "switchman.lab.discovery-ttl=5s",
-    "switchman.etcd.lock-ttl=10s",
-    "switchman.switchover.catch-up-attempts=8"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.lab.dir=target/runbook-lock-it-lab",
+      "switchman.lab.discovery-ttl=5s",
+      "switchman.etcd.lock-ttl=10s",
+      "switchman.switchover.catch-up-attempts=8"
+    })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunbookLockIT {
 
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (111 + slot), 11200 + 200 * slot), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (111 + slot), 11200 + 200 * slot),
+          5);
   private static final Duration LOCK_TTL = Duration.ofSeconds(10);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "runbook-lock-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "runbook-lock-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   private SwitchoverRuns runs;
   private Rest admin;
@@ -68,8 +79,8 @@ class RunbookLockIT {
   @AfterEach
   void clearFaultsAndRuns() {
     admin.delete("/lab/api/faults");
-    for (JsonNode run : admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover")
-        .json()) {
+    for (JsonNode run :
+        admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover").json()) {
       admin.delete("/engine-rest/process-instance/" + run.path("id").asText());
     }
   }
@@ -80,7 +91,8 @@ class RunbookLockIT {
     String run = runs.start("eqiad", "codfw", "dry-run");
     runs.awaitTask("UserTask_GoNoGo");
     JsonNode row = lockOf(run);
-    assertThat(row).as("the lock table lists the run: " + admin.get("/switchman/api/locks").body())
+    assertThat(row)
+        .as("the lock table lists the run: " + admin.get("/switchman/api/locks").body())
         .isNotNull();
     assertThat(row.path("status").asText()).isEqualTo("held");
     Duration ttl = duration(row.path("ttl"));
@@ -95,8 +107,8 @@ class RunbookLockIT {
     runs.awaitTask("UserTask_FinalGoNoGo");
     assertThat(lockOf(first)).isNotNull();
 
-    String partition = admin.post("/lab/api/faults", "{\"kind\":\"ETCD_PARTITION\"}").json()
-        .path("id").asText();
+    String partition =
+        admin.post("/lab/api/faults", "{\"kind\":\"ETCD_PARTITION\"}").json().path("id").asText();
     try {
       // etcd's clock runs on: the lease expires while the node cannot renew it
       Thread.sleep(LOCK_TTL.plusSeconds(8).toMillis());
@@ -104,18 +116,22 @@ class RunbookLockIT {
       admin.delete("/lab/api/faults/" + partition);
     }
     // the lock store answers again (the application's etcd client reconnects within seconds)
-    SwitchoverRuns.await(() -> admin.get("/switchman/api/locks").status() == 200,
-        Duration.ofSeconds(30), () -> "the lock table after the partition healed");
+    SwitchoverRuns.await(
+        () -> admin.get("/switchman/api/locks").status() == 200,
+        Duration.ofSeconds(30),
+        () -> "the lock table after the partition healed");
     Rest.Reply second = runs.tryStart("eqiad", "codfw", "dry-run");
     assertThat(second.status()).as(second.body()).isEqualTo(409);
     assertThat(second.body()).contains("locked by run " + first + " of alice");
     JsonNode row = lockOf(first);
     assertThat(row).as(admin.get("/switchman/api/locks").body()).isNotNull();
     assertThat(row.path("status").asText()).isEqualTo("held");
-    assertThat(lockEvents(first, "RETAKEN")).as("the lock lapsed and was taken back for the run")
+    assertThat(lockEvents(first, "RETAKEN"))
+        .as("the lock lapsed and was taken back for the run")
         .isNotEmpty();
     assertThat(admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover").json())
-        .as("only the first run exists").hasSize(1);
+        .as("only the first run exists")
+        .hasSize(1);
 
     runs.approve(first, "UserTask_FinalGoNoGo", "dave");
     runs.awaitEnd(first);
@@ -135,7 +151,8 @@ class RunbookLockIT {
   private List<String> lockEvents(String run, String outcome) {
     List<String> found = new ArrayList<>();
     for (JsonNode entry : admin.get("/switchman/api/runs/" + run).json().path("journal")) {
-      if (entry.path("kind").asText().equals("LOCK") && entry.path("outcome").asText().equals(outcome)) {
+      if (entry.path("kind").asText().equals("LOCK")
+          && entry.path("outcome").asText().equals(outcome)) {
         found.add(entry.path("step").asText());
       }
     }

@@ -17,7 +17,8 @@ public class FakeConftool implements Conftool {
   public final List<String> writes = new ArrayList<>();
 
   public void putPool(PoolEntry entry) {
-    keys.put(poolKey(entry.dc(), entry.cluster(), entry.service(), entry.host()),
+    keys.put(
+        poolKey(entry.dc(), entry.cluster(), entry.service(), entry.host()),
         new Versioned<>(entry, ++revision));
   }
 
@@ -48,7 +49,8 @@ public class FakeConftool implements Conftool {
   }
 
   @Override
-  public Optional<Versioned<PoolEntry>> poolEntry(String dc, String cluster, String service, String host) {
+  public Optional<Versioned<PoolEntry>> poolEntry(
+      String dc, String cluster, String service, String host) {
     return get(poolKey(dc, cluster, service, host));
   }
 
@@ -56,18 +58,23 @@ public class FakeConftool implements Conftool {
   public List<Versioned<PoolEntry>> pool(String dc, String cluster, String service) {
     String prefix = "pools/" + dc + "/" + cluster + "/" + service + "/";
     List<Versioned<PoolEntry>> entries = new ArrayList<>();
-    keys.forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        entries.add(this.<PoolEntry>get(key).orElseThrow());
-      }
-    });
+    keys.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            entries.add(this.<PoolEntry>get(key).orElseThrow());
+          }
+        });
     return entries;
   }
 
   @Override
-  public MutationOutcome setPoolEntry(RunContext run, Versioned<PoolEntry> current, String pooled, int weight) {
+  public MutationOutcome setPoolEntry(
+      RunContext run, Versioned<PoolEntry> current, String pooled, int weight) {
     PoolEntry e = current.value();
-    write(run, poolKey(e.dc(), e.cluster(), e.service(), e.host()), current.revision(),
+    write(
+        run,
+        poolKey(e.dc(), e.cluster(), e.service(), e.host()),
+        current.revision(),
         new PoolEntry(e.dc(), e.cluster(), e.service(), e.host(), pooled, weight));
     return run.mode() == ExecutionMode.DRY_RUN ? MutationOutcome.WOULD : MutationOutcome.PERFORMED;
   }
@@ -80,15 +87,20 @@ public class FakeConftool implements Conftool {
   @Override
   public List<Versioned<DiscoveryState>> discoveryObjects() {
     List<Versioned<DiscoveryState>> all = new ArrayList<>();
-    keys.keySet().stream().filter(k -> k.startsWith("discovery/"))
+    keys.keySet().stream()
+        .filter(k -> k.startsWith("discovery/"))
         .forEach(k -> all.add(this.<DiscoveryState>get(k).orElseThrow()));
     return all;
   }
 
   @Override
-  public MutationOutcome setDiscovery(RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl) {
+  public MutationOutcome setDiscovery(
+      RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl) {
     DiscoveryState s = current.value();
-    write(run, "discovery/" + s.service() + "/" + s.dc(), current.revision(),
+    write(
+        run,
+        "discovery/" + s.service() + "/" + s.dc(),
+        current.revision(),
         new DiscoveryState(s.service(), s.dc(), pooled, ttl));
     return run.mode() == ExecutionMode.DRY_RUN ? MutationOutcome.WOULD : MutationOutcome.PERFORMED;
   }
@@ -109,8 +121,8 @@ public class FakeConftool implements Conftool {
   }
 
   @Override
-  public MutationOutcome setReadOnly(RunContext run, String dc, Versioned<Optional<String>> current,
-      Optional<String> reason) {
+  public MutationOutcome setReadOnly(
+      RunContext run, String dc, Versioned<Optional<String>> current, Optional<String> reason) {
     throw new UnsupportedOperationException();
   }
 }

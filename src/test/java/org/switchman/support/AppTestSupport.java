@@ -10,10 +10,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.switchman.config.JournalKey;
 
 /**
- * Settings shared by the tests that start the application with the {@code lab} profile's demo
- * users but without the lab's servers (the test class adds {@code @ActiveProfiles("lab")}), on an
- * engine database of each application context's own under {@code target/}, and a journal key
- * beside it.
+ * Settings shared by the tests that start the application with the {@code lab} profile's demo users
+ * but without the lab's servers (the test class adds {@code @ActiveProfiles("lab")}), on an engine
+ * database of each application context's own under {@code target/}, and a journal key beside it.
  */
 public final class AppTestSupport {
 
@@ -35,39 +34,44 @@ public final class AppTestSupport {
 
   /**
    * A start outside the lab: no demo users, the administrator {@code admin} with its password in a
-   * private file. Its engine database ({@code <data-dir>/engine}) is not the lab profile's. The tests
-   * speak plain HTTP on loopback, so the session cookie may go without {@code Secure}, as in the lab.
+   * private file. Its engine database ({@code <data-dir>/engine}) is not the lab profile's. The
+   * tests speak plain HTTP on loopback, so the session cookie may go without {@code Secure}, as in
+   * the lab.
    */
   public static void administratorOnly(DynamicPropertyRegistry registry) {
     Path dataDir = newDataDir();
     registry.add("switchman.data-dir", dataDir::toString);
     registry.add("server.servlet.session.cookie.secure", () -> "false");
     registry.add("switchman.admin.user", () -> "admin");
-    registry.add("switchman.admin.password-file", () -> {
-      Path file = dataDir.resolveSibling(dataDir.getFileName() + ".admin-password");
-      try {
-        if (!Files.exists(file)) {
-          Files.createDirectories(file.getParent());
-          Files.writeString(file, "demo\n");
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return file.toString();
-    });
+    registry.add(
+        "switchman.admin.password-file",
+        () -> {
+          Path file = dataDir.resolveSibling(dataDir.getFileName() + ".admin-password");
+          try {
+            if (!Files.exists(file)) {
+              Files.createDirectories(file.getParent());
+              Files.writeString(file, "demo\n");
+              Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return file.toString();
+        });
     journalKey(registry, dataDir);
   }
 
   /** The journal key of the context's application, made once (mode 0600) in its data directory. */
   private static void journalKey(DynamicPropertyRegistry registry, Path dataDir) {
     Path key = dataDir.resolve("journal.key");
-    registry.add("switchman.journal.key-file", () -> {
-      if (!Files.exists(key)) {
-        JournalKey.generate(key);
-      }
-      return key.toString();
-    });
+    registry.add(
+        "switchman.journal.key-file",
+        () -> {
+          if (!Files.exists(key)) {
+            JournalKey.generate(key);
+          }
+          return key.toString();
+        });
   }
 
   /** The lab profile without its servers; the demo users and the admin come from the profile. */

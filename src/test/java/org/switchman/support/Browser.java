@@ -16,8 +16,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Headless Debian Chromium driven by the Debian chromedriver (packages {@code chromium} and
- * {@code chromium-driver}, installed by {@code scripts/test}). Nothing is downloaded.
+ * Headless Debian Chromium driven by the Debian chromedriver (packages {@code chromium} and {@code
+ * chromium-driver}, installed by {@code scripts/test}). Nothing is downloaded.
  */
 public final class Browser implements AutoCloseable {
 
@@ -32,11 +32,14 @@ public final class Browser implements AutoCloseable {
     this(null);
   }
 
-  /** @param downloads where downloads land, or {@code null} for the browser's default */
+  /**
+   * @param downloads where downloads land, or {@code null} for the browser's default
+   */
   public Browser(Path downloads) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      throw new IllegalStateException("Browser tests need Debian's chromium and chromium-driver:"
-          + " apt-get install -y chromium chromium-driver (scripts/test does it)");
+      throw new IllegalStateException(
+          "Browser tests need Debian's chromium and chromium-driver:"
+              + " apt-get install -y chromium chromium-driver (scripts/test does it)");
     }
     try {
       profile = Files.createTempDirectory("switchman-chromium-");
@@ -45,18 +48,31 @@ public final class Browser implements AutoCloseable {
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + profile);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        "--user-data-dir=" + profile);
     if (downloads != null) {
-      options.setExperimentalOption("prefs", java.util.Map.of(
-          "download.default_directory", downloads.toAbsolutePath().toString(),
-          "download.prompt_for_download", false));
+      options.setExperimentalOption(
+          "prefs",
+          java.util.Map.of(
+              "download.default_directory",
+              downloads.toAbsolutePath().toString(),
+              "download.prompt_for_download",
+              false));
     }
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
   }
 
@@ -85,7 +101,8 @@ public final class Browser implements AutoCloseable {
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(password);
     driver.findElement(By.id("login")).click();
-    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    waitUpTo(Duration.ofSeconds(30))
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
   }
 
   public Path screenshot(String name) {

@@ -27,10 +27,10 @@ import org.switchman.lab.Lab;
 /**
  * The application as its own process ({@code java -jar target/switchman.jar}, built by {@code
  * package} before failsafe runs), attached to a lab that this test JVM started: profiles {@code
- * lab} (its demo users and database, without its servers, as {@link AppTestSupport#demoUsers})
- * and {@code lab-attach} (the adapters read the lab's {@code lab.env}). It can be killed with
- * SIGKILL and started again on the same data directory, as a crashed node would be, while the lab
- * keeps its state.
+ * lab} (its demo users and database, without its servers, as {@link AppTestSupport#demoUsers}) and
+ * {@code lab-attach} (the adapters read the lab's {@code lab.env}). It can be killed with SIGKILL
+ * and started again on the same data directory, as a crashed node would be, while the lab keeps its
+ * state.
  *
  * <p>The process runs under {@code setpriv --pdeathsig KILL}, forked from one long-lived thread
  * (the signal follows the forking thread, not the JVM), so it dies with the test JVM however that
@@ -41,11 +41,13 @@ public final class ChildApp implements AutoCloseable {
   /** The application jar that {@code mvn package} builds. */
   public static final Path JAR = Path.of("target", "switchman.jar").toAbsolutePath();
 
-  private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "child-app-spawner");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService SPAWNER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "child-app-spawner");
+            t.setDaemon(true);
+            return t;
+          });
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -83,9 +85,9 @@ public final class ChildApp implements AutoCloseable {
   }
 
   /**
-   * An application in the {@code lab} profile that starts and stops its own lab servers, on a
-   * fresh data directory under {@code target/test-data} (the servers' files below it) and a free
-   * port; nothing runs until {@link #start}.
+   * An application in the {@code lab} profile that starts and stops its own lab servers, on a fresh
+   * data directory under {@code target/test-data} (the servers' files below it) and a free port;
+   * nothing runs until {@link #start}.
    *
    * @param settings further settings for every start, such as the lab's loopback network
    */
@@ -102,16 +104,20 @@ public final class ChildApp implements AutoCloseable {
 
   private static void requireJar() {
     if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run the integration tests through"
-          + " 'mvn verify', which packages the application first");
+      throw new IllegalStateException(
+          JAR
+              + " is missing: run the integration tests through"
+              + " 'mvn verify', which packages the application first");
     }
   }
 
   private static Path freshDataDir() {
     Path dataDir = Path.of("target", "test-data", "child-" + UUID.randomUUID()).toAbsolutePath();
     try {
-      Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          dataDir,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -155,17 +161,29 @@ public final class ChildApp implements AutoCloseable {
     starts++;
     log = dataDir.resolve("app-" + starts + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", java,
-        "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--pdeathsig",
+                "KILL",
+                "--",
+                java,
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.put("server.port", Integer.toString(port));
     all.putAll(extra);
     all.forEach((k, v) -> command.add("--" + k + "=" + v));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(Path.of("").toAbsolutePath().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(Path.of("").toAbsolutePath().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     try {
       process = SPAWNER.submit(builder::start).get();
     } catch (ExecutionException e) {
@@ -191,12 +209,18 @@ public final class ChildApp implements AutoCloseable {
    */
   public void awaitHealthy(Duration limit) {
     Instant deadline = Instant.now().plus(limit);
-    HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port
-        + "/actuator/health")).timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     while (Instant.now().isBefore(deadline)) {
       if (!alive()) {
-        throw new AssertionError("the application exited with " + process.exitValue()
-            + " while starting; its log ends:\n" + logTail(60));
+        throw new AssertionError(
+            "the application exited with "
+                + process.exitValue()
+                + " while starting; its log ends:\n"
+                + logTail(60));
       }
       try {
         if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -210,8 +234,11 @@ public final class ChildApp implements AutoCloseable {
       }
       sleep(250);
     }
-    throw new AssertionError("the application did not become healthy within " + limit
-        + "; its log ends:\n" + logTail(60));
+    throw new AssertionError(
+        "the application did not become healthy within "
+            + limit
+            + "; its log ends:\n"
+            + logTail(60));
   }
 
   /**
@@ -222,8 +249,8 @@ public final class ChildApp implements AutoCloseable {
   public int awaitExit(Duration limit) {
     try {
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("the application still runs after " + limit + "; its log ends:\n"
-            + logTail(40));
+        throw new AssertionError(
+            "the application still runs after " + limit + "; its log ends:\n" + logTail(40));
       }
       return process.exitValue();
     } catch (InterruptedException e) {

@@ -8,8 +8,8 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
  * With the system property {@value #PROPERTY} set to {@code true} (the integration tests set it),
  * closes a test class's application context when the class is done, before the next class starts
  * its own. Spring would otherwise cache every context until the JVM ends: each with its lab's
- * servers running, and each with a process engine named {@code default}, so that closing one
- * later (an eviction from a smaller cache) takes the name from the one still in use.
+ * servers running, and each with a process engine named {@code default}, so that closing one later
+ * (an eviction from a smaller cache) takes the name from the one still in use.
  */
 public class ContextPerTestClass extends AbstractTestExecutionListener {
 

@@ -26,9 +26,9 @@ import org.switchman.runbook.port.Versioned;
 
 /**
  * Two datacenters in memory, behind every port a switchover uses, for process tests. Changes go
- * through the real {@link Mutations} choke point (so dry-run and live-test behave as in
- * production and everything is journaled); the state is plain maps a test can read and bend
- * (a lagging section, a host whose command fails).
+ * through the real {@link Mutations} choke point (so dry-run and live-test behave as in production
+ * and everything is journaled); the state is plain maps a test can read and bend (a lagging
+ * section, a host whose command fails).
  */
 public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecutor, RunbookLock {
 
@@ -46,30 +46,38 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public final Map<String, Optional<String>> readOnly = new ConcurrentHashMap<>();
   public final Map<String, Boolean> dbReadOnly = new ConcurrentHashMap<>();
   public final Set<String> lagging = ConcurrentHashMap.newKeySet();
+
   /**
    * Changes that fail, by target (e.g. {@code ReadOnly/eqiad}, {@code api-rw.discovery.wmnet},
    * {@code s1.eqiad}): the exception is thrown instead of the change, until the entry is removed.
    */
   public final Map<String, RuntimeException> failingChanges = new ConcurrentHashMap<>();
+
   public final Map<String, String> units = new ConcurrentHashMap<>();
   public final Set<String> puppetDisabled = ConcurrentHashMap.newKeySet();
   public final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+
   /** When each unit last became active, by {@code host/unit}. */
   public final Map<String, Instant> activeSince = new ConcurrentHashMap<>();
+
   /**
-   * Changes after which the application "dies", by target: the change is made, then an error
-   * that the choke point does not journal is thrown, as if the JVM was killed between the change
-   * and its outcome entry. Removed after one use.
+   * Changes after which the application "dies", by target: the change is made, then an error that
+   * the choke point does not journal is thrown, as if the JVM was killed between the change and its
+   * outcome entry. Removed after one use.
    */
   public final Set<String> crashAfterChange = ConcurrentHashMap.newKeySet();
+
   /** The same, but the application dies before the change is made. */
   public final Set<String> crashBeforeChange = ConcurrentHashMap.newKeySet();
+
   /**
-   * Changes whose answer is lost, by target: the change is made, then the server "does not
-   * answer" ({@link UnansweredChangeException}). Removed after one use.
+   * Changes whose answer is lost, by target: the change is made, then the server "does not answer"
+   * ({@link UnansweredChangeException}). Removed after one use.
    */
   public final Set<String> unansweredChange = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Holder> locks = new ConcurrentHashMap<>();
+
   /** Forced releases not yet acknowledged, as {@code runbook/target/runId}. */
   private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
 
@@ -83,12 +91,17 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public FakeSite(Mutations mutations) {
     this.mutations = mutations;
     reset();
-    mutations.probe(Mutation.Kind.SSH_COMMAND,
+    mutations.probe(
+        Mutation.Kind.SSH_COMMAND,
         new org.switchman.infra.ssh.SshCommandProbe(this, Duration.ofSeconds(5)));
-    mutations.probe(Mutation.Kind.ETCD_WRITE, (m, since) -> m.target().startsWith("ReadOnly/")
-        ? observed(m.action().equals("ReadOnly=" + readOnly.get(m.target().substring(9))),
-            m.target() + " is " + readOnly.get(m.target().substring(9)))
-        : Mutations.Observation.noTrace("not read back by the fake site"));
+    mutations.probe(
+        Mutation.Kind.ETCD_WRITE,
+        (m, since) ->
+            m.target().startsWith("ReadOnly/")
+                ? observed(
+                    m.action().equals("ReadOnly=" + readOnly.get(m.target().substring(9))),
+                    m.target() + " is " + readOnly.get(m.target().substring(9)))
+                : Mutations.Observation.noTrace("not read back by the fake site"));
   }
 
   private static Mutations.Observation observed(boolean applied, String what) {
@@ -133,29 +146,38 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   /** Downtimed service names, by host. */
   public final Map<String, Set<String>> downtimes = new ConcurrentHashMap<>();
+
   /** When puppet last ran, by host. */
   public final Map<String, Instant> puppetLastRun = new ConcurrentHashMap<>();
 
-  private MutationOutcome apply(RunContext run, Mutation.Kind kind, String target, String dc,
-      String action, Runnable change) {
+  private MutationOutcome apply(
+      RunContext run,
+      Mutation.Kind kind,
+      String target,
+      String dc,
+      String action,
+      Runnable change) {
     try {
-      return mutations.apply(run, new Mutation(kind, target, dc, action), () -> {
-        RuntimeException failure = failingChanges.get(target);
-        if (failure != null) {
-          throw failure;
-        }
-        if (crashBeforeChange.remove(target)) {
-          throw new SimulatedCrash(target);
-        }
-        change.run();
-        if (crashAfterChange.remove(target)) {
-          throw new SimulatedCrash(target);
-        }
-        if (unansweredChange.remove(target)) {
-          throw new UnansweredChangeException("no answer from the server for " + target, null);
-        }
-        return Mutations.Performed.of("ok");
-      });
+      return mutations.apply(
+          run,
+          new Mutation(kind, target, dc, action),
+          () -> {
+            RuntimeException failure = failingChanges.get(target);
+            if (failure != null) {
+              throw failure;
+            }
+            if (crashBeforeChange.remove(target)) {
+              throw new SimulatedCrash(target);
+            }
+            change.run();
+            if (crashAfterChange.remove(target)) {
+              throw new SimulatedCrash(target);
+            }
+            if (unansweredChange.remove(target)) {
+              throw new UnansweredChangeException("no answer from the server for " + target, null);
+            }
+            return Mutations.Performed.of("ok");
+          });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -166,7 +188,8 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   // ---------------------------------------------------------------- conftool
 
   @Override
-  public Optional<Versioned<PoolEntry>> poolEntry(String dc, String cluster, String service, String host) {
+  public Optional<Versioned<PoolEntry>> poolEntry(
+      String dc, String cluster, String service, String host) {
     return Optional.empty();
   }
 
@@ -176,15 +199,20 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
-  public MutationOutcome setPoolEntry(RunContext run, Versioned<PoolEntry> current, String p, int w) {
+  public MutationOutcome setPoolEntry(
+      RunContext run, Versioned<PoolEntry> current, String p, int w) {
     throw new UnsupportedOperationException();
   }
 
   @Override
   public Optional<Versioned<DiscoveryState>> discovery(String service, String dc) {
     Boolean p = pooled.get(service + "/" + dc);
-    return p == null ? Optional.empty() : Optional.of(new Versioned<>(
-        new DiscoveryState(service, dc, p, conftoolTtl.get(service + "/" + dc)), revision.get()));
+    return p == null
+        ? Optional.empty()
+        : Optional.of(
+            new Versioned<>(
+                new DiscoveryState(service, dc, p, conftoolTtl.get(service + "/" + dc)),
+                revision.get()));
   }
 
   @Override
@@ -199,10 +227,16 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
-  public MutationOutcome setDiscovery(RunContext run, Versioned<DiscoveryState> current, boolean p, int ttl) {
+  public MutationOutcome setDiscovery(
+      RunContext run, Versioned<DiscoveryState> current, boolean p, int ttl) {
     String key = current.value().service() + "/" + current.value().dc();
-    return apply(run, Mutation.Kind.ETCD_WRITE, "/conftool/v1/discovery/" + key, current.value().dc(),
-        "pooled=" + p + " ttl=" + ttl, () -> {
+    return apply(
+        run,
+        Mutation.Kind.ETCD_WRITE,
+        "/conftool/v1/discovery/" + key,
+        current.value().dc(),
+        "pooled=" + p + " ttl=" + ttl,
+        () -> {
           pooled.put(key, p);
           conftoolTtl.put(key, ttl);
         });
@@ -215,8 +249,13 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   @Override
   public MutationOutcome setMasterDatacenter(RunContext run, Versioned<String> current, String dc) {
-    return apply(run, Mutation.Kind.ETCD_WRITE, "WMFMasterDatacenter", master,
-        "WMFMasterDatacenter=" + dc, () -> master = dc);
+    return apply(
+        run,
+        Mutation.Kind.ETCD_WRITE,
+        "WMFMasterDatacenter",
+        master,
+        "WMFMasterDatacenter=" + dc,
+        () -> master = dc);
   }
 
   @Override
@@ -225,9 +264,14 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
-  public MutationOutcome setReadOnly(RunContext run, String dc, Versioned<Optional<String>> current,
-      Optional<String> reason) {
-    return apply(run, Mutation.Kind.ETCD_WRITE, "ReadOnly/" + dc, dc, "ReadOnly=" + reason,
+  public MutationOutcome setReadOnly(
+      RunContext run, String dc, Versioned<Optional<String>> current, Optional<String> reason) {
+    return apply(
+        run,
+        Mutation.Kind.ETCD_WRITE,
+        "ReadOnly/" + dc,
+        dc,
+        "ReadOnly=" + reason,
         () -> readOnly.put(dc, reason));
   }
 
@@ -240,15 +284,25 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   @Override
   public MutationOutcome setTtl(RunContext run, DiscoveryRecord current, long ttlSeconds) {
-    return apply(run, Mutation.Kind.DNS_UPDATE, current.service() + ".discovery.wmnet", null,
-        "TTL " + ttlSeconds, () -> dnsTtl.put(current.service(), ttlSeconds));
+    return apply(
+        run,
+        Mutation.Kind.DNS_UPDATE,
+        current.service() + ".discovery.wmnet",
+        null,
+        "TTL " + ttlSeconds,
+        () -> dnsTtl.put(current.service(), ttlSeconds));
   }
 
   @Override
   public MutationOutcome setTarget(RunContext run, DiscoveryRecord current, String target) {
     String dc = target.split("\\.")[2];
-    return apply(run, Mutation.Kind.DNS_UPDATE, current.service() + ".discovery.wmnet", dc,
-        "CNAME " + target, () -> dnsTarget.put(current.service(), target));
+    return apply(
+        run,
+        Mutation.Kind.DNS_UPDATE,
+        current.service() + ".discovery.wmnet",
+        dc,
+        "CNAME " + target,
+        () -> dnsTarget.put(current.service(), target));
   }
 
   // ---------------------------------------------------------------- DB masters
@@ -260,7 +314,12 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   @Override
   public MutationOutcome setReadOnly(RunContext run, String section, String dc, boolean ro) {
-    return apply(run, Mutation.Kind.SQL, section + "." + dc, dc, "SET GLOBAL read_only=" + (ro ? 1 : 0),
+    return apply(
+        run,
+        Mutation.Kind.SQL,
+        section + "." + dc,
+        dc,
+        "SET GLOBAL read_only=" + (ro ? 1 : 0),
         () -> dbReadOnly.put(section + "." + dc, ro));
   }
 
@@ -276,14 +335,16 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   @Override
   public ReplicationStatus replication(String section, String dc) {
-    return new ReplicationStatus(section, dc, true, true, lagging.contains(section) ? 30L : 0L, null);
+    return new ReplicationStatus(
+        section, dc, true, true, lagging.contains(section) ? 30L : 0L, null);
   }
 
   @Override
-  public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval) {
+  public Instant awaitCaughtUp(
+      String section, String fromDc, String toDc, int attempts, Duration interval) {
     if (lagging.contains(section)) {
-      throw new CheckFailedException("replication-caught-up", "The " + toDc + " master of " + section
-          + " has not caught up");
+      throw new CheckFailedException(
+          "replication-caught-up", "The " + toDc + " master of " + section + " has not caught up");
     }
     return Instant.now();
   }
@@ -303,72 +364,104 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     }
     if (command.startsWith("systemctl show -p ActiveEnterTimestamp ")) {
       Instant since = activeSince.get(host + "/" + command.substring(39));
-      return new CommandResult(host, command, 0, "ActiveEnterTimestamp="
-          + (since == null ? "" : "@" + since.getEpochSecond()) + "\n", "", "SHA256:fake", 1);
+      return new CommandResult(
+          host,
+          command,
+          0,
+          "ActiveEnterTimestamp=" + (since == null ? "" : "@" + since.getEpochSecond()) + "\n",
+          "",
+          "SHA256:fake",
+          1);
     }
     if (command.equals("puppet-enabled")) {
       boolean enabled = !puppetDisabled.contains(host);
-      CommandResult answer = new CommandResult(host, command, enabled ? 0 : 1, enabled ? "yes\n" : "no\n",
-          "", "SHA256:fake", 1);
+      CommandResult answer =
+          new CommandResult(
+              host, command, enabled ? 0 : 1, enabled ? "yes\n" : "no\n", "", "SHA256:fake", 1);
       if (!enabled) {
         throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(answer);
       }
       return answer;
     }
     if (command.equals("downtimes")) {
-      return new CommandResult(host, command, 0, String.join("\n", downtimes.getOrDefault(host, Set.of())),
-          "", "SHA256:fake", 1);
+      return new CommandResult(
+          host,
+          command,
+          0,
+          String.join("\n", downtimes.getOrDefault(host, Set.of())),
+          "",
+          "SHA256:fake",
+          1);
     }
     if (command.startsWith("cat ") && command.endsWith("last_run_summary.yaml")) {
       Instant last = puppetLastRun.get(host);
-      return new CommandResult(host, command, 0, last == null ? "" : "time:\n  last_run: "
-          + last.getEpochSecond() + "\n", "", "SHA256:fake", 1);
+      return new CommandResult(
+          host,
+          command,
+          0,
+          last == null ? "" : "time:\n  last_run: " + last.getEpochSecond() + "\n",
+          "",
+          "SHA256:fake",
+          1);
     }
     return new CommandResult(host, command, 0, "", "", "SHA256:fake", 1);
   }
 
   @Override
-  public CommandOutcome execute(RunContext run, String host, String datacenter, String command,
-      Duration timeout) {
-    MutationOutcome outcome = apply(run, Mutation.Kind.SSH_COMMAND, host, datacenter, command, () -> {
-      commands.add(host + ": " + command);
-      String[] words = command.split(" ");
-      if (words[0].equals("systemctl") && words.length == 3) {
-        units.put(host + "/" + words[2], words[1].equals("stop") ? "inactive" : "active");
-        if (!words[1].equals("stop")) {
-          activeSince.put(host + "/" + words[2], Instant.now());
-        }
-      } else if (words[0].equals("run-puppet-agent")) {
-        puppetLastRun.put(host, Instant.now());
-      } else if (words[0].equals("downtime-service") || words[0].equals("remove-downtime")) {
-        String name = command.split("'")[1];
-        Set<String> names = downtimes.computeIfAbsent(host, h -> ConcurrentHashMap.newKeySet());
-        if (words[0].equals("downtime-service")) {
-          names.add(name);
-        } else {
-          names.remove(name);
-        }
-      } else if (words[0].equals("disable-puppet")) {
-        puppetDisabled.add(host);
-      } else if (words[0].equals("enable-puppet")) {
-        puppetDisabled.remove(host);
-      }
-    });
-    return new CommandOutcome(outcome, outcome == MutationOutcome.PERFORMED
-        ? new CommandResult(host, command, 0, "", "", "SHA256:fake", 1) : null);
+  public CommandOutcome execute(
+      RunContext run, String host, String datacenter, String command, Duration timeout) {
+    MutationOutcome outcome =
+        apply(
+            run,
+            Mutation.Kind.SSH_COMMAND,
+            host,
+            datacenter,
+            command,
+            () -> {
+              commands.add(host + ": " + command);
+              String[] words = command.split(" ");
+              if (words[0].equals("systemctl") && words.length == 3) {
+                units.put(host + "/" + words[2], words[1].equals("stop") ? "inactive" : "active");
+                if (!words[1].equals("stop")) {
+                  activeSince.put(host + "/" + words[2], Instant.now());
+                }
+              } else if (words[0].equals("run-puppet-agent")) {
+                puppetLastRun.put(host, Instant.now());
+              } else if (words[0].equals("downtime-service")
+                  || words[0].equals("remove-downtime")) {
+                String name = command.split("'")[1];
+                Set<String> names =
+                    downtimes.computeIfAbsent(host, h -> ConcurrentHashMap.newKeySet());
+                if (words[0].equals("downtime-service")) {
+                  names.add(name);
+                } else {
+                  names.remove(name);
+                }
+              } else if (words[0].equals("disable-puppet")) {
+                puppetDisabled.add(host);
+              } else if (words[0].equals("enable-puppet")) {
+                puppetDisabled.remove(host);
+              }
+            });
+    return new CommandOutcome(
+        outcome,
+        outcome == MutationOutcome.PERFORMED
+            ? new CommandResult(host, command, 0, "", "", "SHA256:fake", 1)
+            : null);
   }
 
   // ---------------------------------------------------------------- locks
 
   @Override
-  public synchronized boolean acquire(String runbook, String target, Holder holder, int max, Duration ttl) {
+  public synchronized boolean acquire(
+      String runbook, String target, Holder holder, int max, Duration ttl) {
     Holder current = locks.get(runbook + "/" + target);
     if (current != null && current.runId().equals(holder.runId())) {
       return false;
     }
     if (revoked.contains(runbook + "/" + target + "/" + holder.runId())) {
-      throw new LockRevokedException(runbook, target, holder.runId(),
-          current == null ? List.of() : List.of(current));
+      throw new LockRevokedException(
+          runbook, target, holder.runId(), current == null ? List.of() : List.of(current));
     }
     if (current != null) {
       throw new LockHeldException(runbook, target, List.of(current));
@@ -396,7 +489,10 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   @Override
   public List<String> revoked(String runbook, String target) {
     String prefix = runbook + "/" + target + "/";
-    return revoked.stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
+    return revoked.stream()
+        .filter(k -> k.startsWith(prefix))
+        .map(k -> k.substring(prefix.length()))
+        .toList();
   }
 
   @Override
@@ -408,7 +504,9 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   @Override
   public List<HeldLock> locks() {
     List<HeldLock> all = new ArrayList<>();
-    locks.forEach((k, h) -> all.add(new HeldLock(k.split("/")[0], k.split("/")[1], h, Duration.ofSeconds(60))));
+    locks.forEach(
+        (k, h) ->
+            all.add(new HeldLock(k.split("/")[0], k.split("/")[1], h, Duration.ofSeconds(60))));
     return all;
   }
 

@@ -8,15 +8,17 @@ import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.runtime.Job;
 
 /**
- * Runs a process test's jobs by hand, with the job executor off: the steps of a run, the timers
- * a normal run waits for, and any other timer only when a test fires it.
+ * Runs a process test's jobs by hand, with the job executor off: the steps of a run, the timers a
+ * normal run waits for, and any other timer only when a test fires it.
  */
 public final class JobDriver {
 
   private final ManagementService management;
   private final Set<String> normalTimers;
 
-  /** @param normalTimers the timer activities that fire at once, as in a normal run */
+  /**
+   * @param normalTimers the timer activities that fire at once, as in a normal run
+   */
   public JobDriver(ManagementService management, Set<String> normalTimers) {
     this.management = management;
     this.normalTimers = Set.copyOf(normalTimers);
@@ -51,9 +53,11 @@ public final class JobDriver {
 
   /** Fires the timer of that activity now, whatever its due date. */
   public void fireTimer(String activity) {
-    Job job = management.createJobQuery().timers().list().stream()
-        .filter(j -> activity.equals(activityOf(j))).findFirst()
-        .orElseThrow(() -> new AssertionError("no timer " + activity));
+    Job job =
+        management.createJobQuery().timers().list().stream()
+            .filter(j -> activity.equals(activityOf(j)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no timer " + activity));
     management.executeJob(job.getId());
   }
 
@@ -68,13 +72,19 @@ public final class JobDriver {
   private List<Job> due() {
     Date now = new Date();
     return management.createJobQuery().withRetriesLeft().list().stream()
-        .filter(job -> job.getDuedate() == null || normalTimers.contains(activityOf(job))
-            || !job.getDuedate().after(now))
+        .filter(
+            job ->
+                job.getDuedate() == null
+                    || normalTimers.contains(activityOf(job))
+                    || !job.getDuedate().after(now))
         .filter(job -> !isTimer(job) || normalTimers.contains(activityOf(job)))
         .toList();
   }
 
   private JobDefinition definition(Job job) {
-    return management.createJobDefinitionQuery().jobDefinitionId(job.getJobDefinitionId()).singleResult();
+    return management
+        .createJobDefinitionQuery()
+        .jobDefinitionId(job.getJobDefinitionId())
+        .singleResult();
   }
 }

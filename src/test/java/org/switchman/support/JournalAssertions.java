@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 /**
  * What a run's journal must show after any crash and resume, read through the REST API as an
  * auditor ({@code carol}) reads it:
+ *
  * <ol type="a">
  *   <li>every {@code INTENT} has a later outcome of the same run, step, target and action: {@code
  *       PERFORMED}, {@code FAILED}, {@code WOULD}, {@code REFUSED}, {@code UNKNOWN}, or a {@code
@@ -32,12 +33,27 @@ public final class JournalAssertions {
       Set.of("PERFORMED", "FAILED", "WOULD", "REFUSED", "RECONCILED", "UNKNOWN");
 
   /** One journal entry, as the run report returns it. */
-  public record Entry(long seq, String runId, String step, String kind, String target,
-      String action, String outcome, String output, long durationMillis) {
+  public record Entry(
+      long seq,
+      String runId,
+      String step,
+      String kind,
+      String target,
+      String action,
+      String outcome,
+      String output,
+      long durationMillis) {
     static Entry of(JsonNode e) {
-      return new Entry(e.path("seq").asLong(), e.path("runId").asText(), e.path("step").asText(),
-          e.path("kind").asText(), e.path("target").asText(), e.path("action").asText(),
-          e.path("outcome").asText(), e.path("output").asText(""), e.path("durationMillis").asLong());
+      return new Entry(
+          e.path("seq").asLong(),
+          e.path("runId").asText(),
+          e.path("step").asText(),
+          e.path("kind").asText(),
+          e.path("target").asText(),
+          e.path("action").asText(),
+          e.path("outcome").asText(),
+          e.path("output").asText(""),
+          e.path("durationMillis").asLong());
     }
 
     String key() {
@@ -109,8 +125,11 @@ public final class JournalAssertions {
         String text = e.action() + " " + e.output();
         for (List<Entry> intents : open.values()) {
           for (Entry candidate : intents) {
-            if (candidate.runId().equals(e.runId()) && candidate.target().equals(e.target())
-                && Pattern.compile("(?<![0-9])" + candidate.seq() + "(?![0-9])").matcher(text).find()) {
+            if (candidate.runId().equals(e.runId())
+                && candidate.target().equals(e.target())
+                && Pattern.compile("(?<![0-9])" + candidate.seq() + "(?![0-9])")
+                    .matcher(text)
+                    .find()) {
               intent = candidate;
             }
           }
@@ -118,8 +137,10 @@ public final class JournalAssertions {
         if (intent == null) {
           for (List<Entry> intents : open.values()) {
             for (Entry candidate : intents) {
-              if (intent == null && candidate.runId().equals(e.runId())
-                  && candidate.target().equals(e.target()) && candidate.action().equals(e.action())) {
+              if (intent == null
+                  && candidate.runId().equals(e.runId())
+                  && candidate.target().equals(e.target())
+                  && candidate.action().equals(e.action())) {
                 intent = candidate;
               }
             }
@@ -146,20 +167,34 @@ public final class JournalAssertions {
       if (!intent.outcome().equals("INTENT") || end == null || end.outcome().equals("RECONCILED")) {
         continue;
       }
-      intervals.computeIfAbsent(intent.runId() + " | " + intent.step() + " | " + intent.target(),
-          k -> new ArrayList<>()).add(new long[] {intent.seq(), end.seq()});
+      intervals
+          .computeIfAbsent(
+              intent.runId() + " | " + intent.step() + " | " + intent.target(),
+              k -> new ArrayList<>())
+          .add(new long[] {intent.seq(), end.seq()});
     }
     List<String> overlaps = new ArrayList<>();
-    intervals.forEach((key, list) -> {
-      list.sort(Comparator.comparingLong(i -> i[0]));
-      for (int i = 1; i < list.size(); i++) {
-        if (list.get(i)[0] < list.get(i - 1)[1]) {
-          overlaps.add(key + ": #" + list.get(i - 1)[0] + "-#" + list.get(i - 1)[1] + " and #"
-              + list.get(i)[0] + "-#" + list.get(i)[1]);
-        }
-      }
-    });
-    assertThat(overlaps).as("INTENT→outcome intervals of one step and target that overlap").isEmpty();
+    intervals.forEach(
+        (key, list) -> {
+          list.sort(Comparator.comparingLong(i -> i[0]));
+          for (int i = 1; i < list.size(); i++) {
+            if (list.get(i)[0] < list.get(i - 1)[1]) {
+              overlaps.add(
+                  key
+                      + ": #"
+                      + list.get(i - 1)[0]
+                      + "-#"
+                      + list.get(i - 1)[1]
+                      + " and #"
+                      + list.get(i)[0]
+                      + "-#"
+                      + list.get(i)[1]);
+            }
+          }
+        });
+    assertThat(overlaps)
+        .as("INTENT→outcome intervals of one step and target that overlap")
+        .isEmpty();
   }
 
   /** (c) */
@@ -171,8 +206,9 @@ public final class JournalAssertions {
       }
     }
     performed.values().removeIf(seqs -> seqs.size() < 2);
-    assertThat(performed).as("changes PERFORMED more than once (key: run | step | target | action"
-        + " → seqs)").isEmpty();
+    assertThat(performed)
+        .as("changes PERFORMED more than once (key: run | step | target | action" + " → seqs)")
+        .isEmpty();
   }
 
   /** (d): the whole chain from its first entry, and the run's own entries. */

@@ -44,11 +44,14 @@ public final class LabWorld {
   /** Everything a switchover changes or must restore, by name. */
   public Map<String, String> state() {
     Map<String, String> state = new LinkedHashMap<>();
-    state.put("WMFMasterDatacenter", etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"));
+    state.put(
+        "WMFMasterDatacenter", etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"));
     for (String dc : LabTopology.DATACENTERS) {
       state.put("ReadOnly " + dc, etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"));
       for (String service : SERVICES) {
-        state.put("discovery " + service + " " + dc, etcd("/conftool/v1/discovery/" + service + "/" + dc));
+        state.put(
+            "discovery " + service + " " + dc,
+            etcd("/conftool/v1/discovery/" + service + "/" + dc));
       }
       for (String section : lab.topology().sections()) {
         state.put("read_only " + section + " " + dc, sql(section, dc, "SELECT @@global.read_only"));
@@ -65,8 +68,10 @@ public final class LabWorld {
   }
 
   private List<String> maintenanceHosts() {
-    return lab.topology().hosts().stream().filter(h -> h.cluster().equals("maintenance"))
-        .map(LabTopology.Host::fqdn).toList();
+    return lab.topology().hosts().stream()
+        .filter(h -> h.cluster().equals("maintenance"))
+        .map(LabTopology.Host::fqdn)
+        .toList();
   }
 
   /**
@@ -75,20 +80,30 @@ public final class LabWorld {
    * and those of {@code dcFrom} read-only.
    */
   public void verifyServedFrom(String dcTo, String dcFrom) {
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
+        .contains("\"" + dcTo + "\"");
     for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).as("ReadOnly " + dc)
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"))
+          .as("ReadOnly " + dc)
           .contains("false");
     }
     for (String service : SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
-      assertThat(dns(service)).as("DNS of " + service).isEqualTo(lab.config().discoveryTtl().toSeconds()
-          + " " + service + ".svc." + dcTo + ".wmnet.");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo))
+          .contains("\"pooled\":true");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom))
+          .contains("\"pooled\":false");
+      assertThat(dns(service))
+          .as("DNS of " + service)
+          .isEqualTo(
+              lab.config().discoveryTtl().toSeconds() + " " + service + ".svc." + dcTo + ".wmnet.");
     }
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section + " " + dcFrom).isEqualTo("1");
-      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section + " " + dcTo).isEqualTo("0");
+      assertThat(sql(section, dcFrom, "SELECT @@global.read_only"))
+          .as(section + " " + dcFrom)
+          .isEqualTo("1");
+      assertThat(sql(section, dcTo, "SELECT @@global.read_only"))
+          .as(section + " " + dcTo)
+          .isEqualTo("0");
     }
   }
 
@@ -98,36 +113,60 @@ public final class LabWorld {
    * masters writable and the old ones read-only (and taking the write load), puppet enabled.
    */
   public void verifySwitchedTo(String dcTo, String dcFrom, Map<String, String> before) {
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
+        .contains("\"" + dcTo + "\"");
     for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).as("ReadOnly " + dc)
+      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"))
+          .as("ReadOnly " + dc)
           .contains("false");
     }
     for (String service : SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo)).contains("\"pooled\":true");
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom)).contains("\"pooled\":false");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo))
+          .contains("\"pooled\":true");
+      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom))
+          .contains("\"pooled\":false");
       String ttlBefore = before.get("dns " + service).split(" ")[0];
-      assertThat(dns(service)).as("DNS of " + service + ": TTL as read before the run, target "
-          + dcTo).isEqualTo(ttlBefore + " " + service + ".svc." + dcTo + ".wmnet.");
+      assertThat(dns(service))
+          .as("DNS of " + service + ": TTL as read before the run, target " + dcTo)
+          .isEqualTo(ttlBefore + " " + service + ".svc." + dcTo + ".wmnet.");
     }
     for (String host : maintenanceHosts()) {
-      assertThat(ssh(host, "puppet-enabled")).as("puppet on " + host).isEqualTo(before.get("puppet " + host));
+      assertThat(ssh(host, "puppet-enabled"))
+          .as("puppet on " + host)
+          .isEqualTo(before.get("puppet " + host));
     }
     Instant after = Instant.now();
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, dcFrom, "SELECT @@global.read_only")).as(section + " " + dcFrom).isEqualTo("1");
-      assertThat(sql(section, dcTo, "SELECT @@global.read_only")).as(section + " " + dcTo).isEqualTo("0");
+      assertThat(sql(section, dcFrom, "SELECT @@global.read_only"))
+          .as(section + " " + dcFrom)
+          .isEqualTo("1");
+      assertThat(sql(section, dcTo, "SELECT @@global.read_only"))
+          .as(section + " " + dcTo)
+          .isEqualTo("0");
     }
-    SwitchoverRuns.await(() -> lab.topology().sections().stream().allMatch(section -> Long.parseLong(
-        sql(section, dcTo, "SELECT COUNT(*) FROM wiki.edits WHERE dc='" + dcTo + "' AND ts > '"
-            + after.toString().replace("T", " ").replace("Z", "") + "'")) > 0),
-        Duration.ofSeconds(15), () -> "the write load writes to the " + dcTo + " masters");
+    SwitchoverRuns.await(
+        () ->
+            lab.topology().sections().stream()
+                .allMatch(
+                    section ->
+                        Long.parseLong(
+                                sql(
+                                    section,
+                                    dcTo,
+                                    "SELECT COUNT(*) FROM wiki.edits WHERE dc='"
+                                        + dcTo
+                                        + "' AND ts > '"
+                                        + after.toString().replace("T", " ").replace("Z", "")
+                                        + "'"))
+                            > 0),
+        Duration.ofSeconds(15),
+        () -> "the write load writes to the " + dcTo + " masters");
   }
 
   /**
-   * The site as it was before a run that was rolled back or stopped: ReadOnly off, the old
-   * masters writable, discovery and DNS on {@code dcFrom} with the TTLs as read, maintenance
-   * running where it ran, puppet as it was; and every other value of {@link #state()} unchanged.
+   * The site as it was before a run that was rolled back or stopped: ReadOnly off, the old masters
+   * writable, discovery and DNS on {@code dcFrom} with the TTLs as read, maintenance running where
+   * it ran, puppet as it was; and every other value of {@link #state()} unchanged.
    */
   public void verifyUnchanged(String dcFrom, Map<String, String> before) {
     Map<String, String> now = state();
@@ -135,17 +174,24 @@ public final class LabWorld {
       assertThat(now.get("ReadOnly " + dc)).as("ReadOnly " + dc).contains("false");
     }
     for (String section : lab.topology().sections()) {
-      assertThat(now.get("read_only " + section + " " + dcFrom)).as(section + " " + dcFrom + " writable")
+      assertThat(now.get("read_only " + section + " " + dcFrom))
+          .as(section + " " + dcFrom + " writable")
           .isEqualTo("0");
     }
     for (String service : SERVICES) {
-      assertThat(now.get("dns " + service)).as("DNS of " + service)
-          .endsWith(service + ".svc." + dcFrom + ".wmnet.").isEqualTo(before.get("dns " + service));
+      assertThat(now.get("dns " + service))
+          .as("DNS of " + service)
+          .endsWith(service + ".svc." + dcFrom + ".wmnet.")
+          .isEqualTo(before.get("dns " + service));
       assertThat(now.get("discovery " + service + " " + dcFrom)).contains("\"pooled\":true");
     }
     for (String host : maintenanceHosts()) {
-      assertThat(now.get("mw-cron " + host)).as("mw-cron on " + host).isEqualTo(before.get("mw-cron " + host));
-      assertThat(now.get("puppet " + host)).as("puppet on " + host).isEqualTo(before.get("puppet " + host));
+      assertThat(now.get("mw-cron " + host))
+          .as("mw-cron on " + host)
+          .isEqualTo(before.get("mw-cron " + host));
+      assertThat(now.get("puppet " + host))
+          .as("puppet on " + host)
+          .isEqualTo(before.get("puppet " + host));
     }
     assertThat(now).isEqualTo(before);
   }

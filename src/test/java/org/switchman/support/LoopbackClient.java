@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * HTTP/1.1 to the app from a chosen loopback address (127.0.0.2, 127.0.0.3, …), so that a test
- * can be several clients at once: the app sees each as its own remote address. Keeps cookies and
- * the last page's CSRF token, like a browser; follows no redirects.
+ * HTTP/1.1 to the app from a chosen loopback address (127.0.0.2, 127.0.0.3, …), so that a test can
+ * be several clients at once: the app sees each as its own remote address. Keeps cookies and the
+ * last page's CSRF token, like a browser; follows no redirects.
  */
 public final class LoopbackClient {
 
@@ -52,8 +52,9 @@ public final class LoopbackClient {
   }
 
   public static String basic(String user, String password) {
-    return "Authorization: Basic " + Base64.getEncoder()
-        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Authorization: Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   public Reply get(String path, String... headers) {
@@ -75,9 +76,10 @@ public final class LoopbackClient {
 
   /** A form POST with exactly these fields. */
   public Reply postFormAsIs(String path, Map<String, String> fields, String... headers) {
-    String body = fields.entrySet().stream()
-        .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
-        .collect(Collectors.joining("&"));
+    String body =
+        fields.entrySet().stream()
+            .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
+            .collect(Collectors.joining("&"));
     return send("POST", path, "application/x-www-form-urlencoded", body, headers);
   }
 
@@ -91,18 +93,28 @@ public final class LoopbackClient {
     return cookies.get(name);
   }
 
-  private Reply send(String method, String path, String contentType, String body,
-      String... headers) {
+  private Reply send(
+      String method, String path, String contentType, String body, String... headers) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder request = new StringBuilder()
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: localhost:").append(port).append("\r\n")
-        .append("Connection: close\r\n")
-        .append("Accept: text/html,application/json,*/*;q=0.8\r\n");
+    StringBuilder request =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: localhost:")
+            .append(port)
+            .append("\r\n")
+            .append("Connection: close\r\n")
+            .append("Accept: text/html,application/json,*/*;q=0.8\r\n");
     if (!cookies.isEmpty()) {
-      request.append("Cookie: ").append(cookies.entrySet().stream()
-          .map(cookie -> cookie.getKey() + "=" + cookie.getValue())
-          .collect(Collectors.joining("; "))).append("\r\n");
+      request
+          .append("Cookie: ")
+          .append(
+              cookies.entrySet().stream()
+                  .map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+                  .collect(Collectors.joining("; ")))
+          .append("\r\n");
     }
     for (String header : headers) {
       request.append(header).append("\r\n");
@@ -151,8 +163,11 @@ public final class LoopbackClient {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-          name -> new ArrayList<>()).add(lines[i].substring(colon + 1).strip());
+      headers
+          .computeIfAbsent(
+              lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+              name -> new ArrayList<>())
+          .add(lines[i].substring(colon + 1).strip());
     }
     byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
     List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());

@@ -61,9 +61,10 @@ public final class Rest {
   }
 
   public Reply post(String path, String json) {
-    return send(request(path)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Reply put(String path) {
@@ -71,14 +72,15 @@ public final class Rest {
   }
 
   public Reply put(String path, String json) {
-    return send(request(path)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   /**
-   * A {@code multipart/form-data} POST, as {@code curl -F} sends it: each part a form field, a
-   * part whose value is a {@link java.nio.file.Path} sent as that file.
+   * A {@code multipart/form-data} POST, as {@code curl -F} sends it: each part a form field, a part
+   * whose value is a {@link java.nio.file.Path} sent as that file.
    */
   public Reply postMultipart(String path, java.util.Map<String, Object> parts) {
     String boundary = "switchman-" + java.util.UUID.randomUUID();
@@ -87,13 +89,22 @@ public final class Rest {
       for (var part : parts.entrySet()) {
         body.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
         if (part.getValue() instanceof java.nio.file.Path file) {
-          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey()
-              + "\"; filename=\"" + file.getFileName() + "\"\r\n"
-              + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+          body.writeBytes(
+              ("Content-Disposition: form-data; name=\""
+                      + part.getKey()
+                      + "\"; filename=\""
+                      + file.getFileName()
+                      + "\"\r\n"
+                      + "Content-Type: application/octet-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
           body.writeBytes(java.nio.file.Files.readAllBytes(file));
         } else {
-          body.writeBytes(("Content-Disposition: form-data; name=\"" + part.getKey() + "\"\r\n\r\n"
-              + part.getValue()).getBytes(StandardCharsets.UTF_8));
+          body.writeBytes(
+              ("Content-Disposition: form-data; name=\""
+                      + part.getKey()
+                      + "\"\r\n\r\n"
+                      + part.getValue())
+                  .getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
       }
@@ -101,17 +112,19 @@ public final class Rest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return send(request(path)
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    return send(
+        request(path)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     if (user != null) {
-      String token = Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      String token =
+          Base64.getEncoder()
+              .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
       builder.header("Authorization", "Basic " + token);
     }
     return builder;
@@ -124,8 +137,11 @@ public final class Rest {
   /** Sends a request with a client of the caller's (a session's cookie jar), as a {@link Reply}. */
   public static Reply send(HttpClient client, HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body(),
+      HttpResponse<String> response =
+          client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(
+          response.statusCode(),
+          response.body(),
           response.headers().firstValue("Location").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -34,7 +34,8 @@ public final class SwitchoverRuns {
    * The start body: the usual variables (a 3-minute read-only budget, no in-flight grace), with
    * {@code overrides} replacing or adding to them, such as {@code warmUpCaches=true}.
    */
-  public static String startBody(String from, String to, String mode, Map<String, Object> overrides) {
+  public static String startBody(
+      String from, String to, String mode, Map<String, Object> overrides) {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("dcFrom", from);
     values.put("dcTo", to);
@@ -45,7 +46,8 @@ public final class SwitchoverRuns {
     values.put("inFlightGrace", "PT0S");
     values.putAll(overrides);
     ObjectNode variables = JSON.createObjectNode();
-    values.forEach((name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    values.forEach(
+        (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
     ObjectNode body = JSON.createObjectNode();
     body.set("variables", variables);
     return body.toString();
@@ -53,8 +55,8 @@ public final class SwitchoverRuns {
 
   /** alice starts a run; the answer is returned whatever its status. */
   public Rest.Reply tryStart(String from, String to, String mode) {
-    return Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start", startBody(from, to, mode));
+    return Rest.as(port, "alice", "demo")
+        .post("/engine-rest/process-definition/key/dc-switchover/start", startBody(from, to, mode));
   }
 
   /** alice starts a run, which must be accepted; returns its id. */
@@ -64,9 +66,11 @@ public final class SwitchoverRuns {
 
   /** alice starts a run with other variables ({@link #startBody(String, String, String, Map)}). */
   public String start(String from, String to, String mode, Map<String, Object> overrides) {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start",
-        startBody(from, to, mode, overrides));
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/dc-switchover/start",
+                startBody(from, to, mode, overrides));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().path("id").asText();
   }
@@ -86,9 +90,16 @@ public final class SwitchoverRuns {
 
   /** alice answers an operator decision ({@code retry}, {@code abort}, {@code skip}). */
   public void decide(JsonNode task, String decision, String justification) {
-    complete(Rest.as(port, "alice", "demo"), task.path("id").asText(),
-        "{\"decision\":{\"value\":\"" + decision + "\"}" + (justification == null ? ""
-            : ",\"justification\":{\"value\":\"" + justification + "\"}") + "}");
+    complete(
+        Rest.as(port, "alice", "demo"),
+        task.path("id").asText(),
+        "{\"decision\":{\"value\":\""
+            + decision
+            + "\"}"
+            + (justification == null
+                ? ""
+                : ",\"justification\":{\"value\":\"" + justification + "\"}")
+            + "}");
   }
 
   /** Waits for the run to end without incidents, with the given outcome. */
@@ -100,49 +111,73 @@ public final class SwitchoverRuns {
   public void approve(String run, String gate, String user) {
     JsonNode task = awaitTask(gate);
     assertThat(task.path("processInstanceId").asText()).isEqualTo(run);
-    complete(Rest.as(port, user, "demo"), task.path("id").asText(),
+    complete(
+        Rest.as(port, user, "demo"),
+        task.path("id").asText(),
         "{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"GO from " + user + "\"}}");
   }
 
   public void complete(Rest as, String taskId, String variables) {
-    Rest.Reply reply = as.post("/engine-rest/task/" + taskId + "/complete",
-        "{\"variables\":" + variables + "}");
+    Rest.Reply reply =
+        as.post("/engine-rest/task/" + taskId + "/complete", "{\"variables\":" + variables + "}");
     assertThat(reply.status()).as(reply.body()).isEqualTo(204);
   }
 
   public JsonNode awaitTask(String key) {
     Rest admin = Rest.as(port, "admin", "demo");
     JsonNode[] found = new JsonNode[1];
-    await(() -> {
-      JsonNode tasks = admin.get("/engine-rest/task?taskDefinitionKey=" + key).json();
-      if (tasks.size() > 0) {
-        found[0] = tasks.get(0);
-        return true;
-      }
-      return false;
-    }, Duration.ofSeconds(90), () -> "task " + key + "; open tasks: "
-        + admin.get("/engine-rest/task").body() + "; incidents: " + admin.get("/engine-rest/incident").body());
+    await(
+        () -> {
+          JsonNode tasks = admin.get("/engine-rest/task?taskDefinitionKey=" + key).json();
+          if (tasks.size() > 0) {
+            found[0] = tasks.get(0);
+            return true;
+          }
+          return false;
+        },
+        Duration.ofSeconds(90),
+        () ->
+            "task "
+                + key
+                + "; open tasks: "
+                + admin.get("/engine-rest/task").body()
+                + "; incidents: "
+                + admin.get("/engine-rest/incident").body());
     return found[0];
   }
 
   public String variable(JsonNode task, String name) {
-    return Rest.as(port, "admin", "demo").get("/engine-rest/task/" + task.path("id").asText()
-        + "/variables/" + name).json().path("value").asText();
+    return Rest.as(port, "admin", "demo")
+        .get("/engine-rest/task/" + task.path("id").asText() + "/variables/" + name)
+        .json()
+        .path("value")
+        .asText();
   }
 
   public String variable(String run, String name) {
-    JsonNode found = Rest.as(port, "admin", "demo").get("/engine-rest/history/variable-instance"
-        + "?processInstanceId=" + run + "&variableName=" + name).json();
+    JsonNode found =
+        Rest.as(port, "admin", "demo")
+            .get(
+                "/engine-rest/history/variable-instance"
+                    + "?processInstanceId="
+                    + run
+                    + "&variableName="
+                    + name)
+            .json();
     return found.get(0).path("value").asText();
   }
 
   public JsonNode history(String run) {
-    return Rest.as(port, "admin", "demo").get("/engine-rest/history/process-instance/" + run).json();
+    return Rest.as(port, "admin", "demo")
+        .get("/engine-rest/history/process-instance/" + run)
+        .json();
   }
 
   /** Waits for the run to end, then checks it completed without incidents. */
   public void awaitEnd(String run) {
-    await(() -> !history(run).path("state").asText().equals("ACTIVE"), Duration.ofMinutes(5),
+    await(
+        () -> !history(run).path("state").asText().equals("ACTIVE"),
+        Duration.ofMinutes(5),
         () -> "run " + run + " to end");
     JsonNode incidents = Rest.as(port, "admin", "demo").get("/engine-rest/incident").json();
     assertThat(incidents.size()).as(incidents.toString()).isZero();

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A browser-like HTTP session against Switchman's pages: a cookie jar, the login form, and the
- * CSRF token of the last page read. Redirects are not followed, so tests see them.
+ * A browser-like HTTP session against Switchman's pages: a cookie jar, the login form, and the CSRF
+ * token of the last page read. Redirects are not followed, so tests see them.
  */
 public final class WebSession {
 
@@ -29,8 +29,12 @@ public final class WebSession {
 
   public WebSession(int port) {
     this.baseUrl = "http://localhost:" + port;
-    this.client = HttpClient.newBuilder().cookieHandler(new CookieManager())
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this.client =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /** Logs in through the login form; the session then carries the user. */
@@ -38,7 +42,8 @@ public final class WebSession {
     get("/switchman/login");
     Rest.Reply reply = postForm("/switchman/login", Map.of("username", user, "password", password));
     if (reply.status() != 302 || reply.location().contains("error")) {
-      throw new AssertionError("login of " + user + " failed: " + reply.status() + " " + reply.location());
+      throw new AssertionError(
+          "login of " + user + " failed: " + reply.status() + " " + reply.location());
     }
     return this;
   }
@@ -58,22 +63,25 @@ public final class WebSession {
   }
 
   public Rest.Reply postForm(String path, Map<String, String> fields, boolean withCsrf) {
-    String body = fields.entrySet().stream()
-        .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
-        .collect(Collectors.joining("&"));
+    String body =
+        fields.entrySet().stream()
+            .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
+            .collect(Collectors.joining("&"));
     if (withCsrf && csrf != null) {
       body = (body.isEmpty() ? "" : body + "&") + "_csrf=" + encode(csrf);
     }
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   /** POSTs JSON with the CSRF token of the last page read in the {@code X-CSRF-TOKEN} header. */
   public Rest.Reply postJson(String path, String json) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     if (csrf != null) {
       builder.header("X-CSRF-TOKEN", csrf);
     }
@@ -85,9 +93,13 @@ public final class WebSession {
       if (!builder.build().headers().firstValue("Content-Type").orElse("").contains("json")) {
         builder.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
       }
-      HttpResponse<String> response = client.send(builder.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Rest.Reply(response.statusCode(), response.body(),
+      HttpResponse<String> response =
+          client.send(
+              builder.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Rest.Reply(
+          response.statusCode(),
+          response.body(),
           response.headers().firstValue("Location").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

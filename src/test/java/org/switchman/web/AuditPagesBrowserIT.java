@@ -20,9 +20,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Pdf;
 import org.openqa.selenium.PrintsPage;
-import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.print.PrintOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,33 +42,44 @@ import org.switchman.support.SwitchoverRuns;
  * switchover's read-only window, then carol's report of it, its exports, and the lock table as
  * carol (read-only) and as admin (force release, journaled).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/audit-browser-lab",
-    "switchman.lab.discovery-ttl=12s",
-    "switchman.switchover.catch-up-attempts=4"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.lab.dir=target/audit-browser-lab",
+      "switchman.lab.discovery-ttl=12s",
+      "switchman.switchover.catch-up-attempts=4"
+    })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditPagesBrowserIT {
 
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (71 + slot), 8000 + 200 * slot), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (71 + slot), 8000 + 200 * slot),
+          5);
   private static final Path DOWNLOADS = Path.of("target", "downloads").toAbsolutePath();
   private static final Pattern CLOCK = Pattern.compile("(\\d+):(\\d\\d) left");
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "audit-browser-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "audit-browser-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
   /** The switchover of the first test, reported on by the next ones. */
   private static String switchover;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   private Browser browser;
   private SwitchoverRuns runs;
@@ -94,8 +105,15 @@ class AuditPagesBrowserIT {
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     // a lagging section holds phase 3, so the read-only window stays open at its decision task
-    String fault = admin.post("/lab/api/faults", "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
-        + "\"dc\":\"codfw\",\"seconds\":120}").json().path("id").asText();
+    String fault =
+        admin
+            .post(
+                "/lab/api/faults",
+                "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
+                    + "\"dc\":\"codfw\",\"seconds\":120}")
+            .json()
+            .path("id")
+            .asText();
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
     try {
@@ -103,7 +121,9 @@ class AuditPagesBrowserIT {
     } finally {
       // the lag ends and alice retries, whatever happened above: the run finishes
       assertThat(admin.delete("/lab/api/faults/" + fault).status()).isLessThan(300);
-      runs.complete(Rest.as(port, "alice", "demo"), decision.path("id").asText(),
+      runs.complete(
+          Rest.as(port, "alice", "demo"),
+          decision.path("id").asText(),
           "{\"decision\":{\"value\":\"retry\"}}");
       runs.awaitEnd(run);
     }
@@ -122,25 +142,39 @@ class AuditPagesBrowserIT {
     wait.until(driver -> seconds(driver.findElement(By.id("ro-countdown")).getText()) <= first - 2);
     assertThat(page.findElement(By.id("readonly")).isDisplayed()).isTrue();
     assertThat(page.findElement(By.id("ro-budget")).getText()).isEqualTo("3m");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks"), "Decide: section failed"));
-    assertThat(page.findElement(By.id("phase")).getText()).contains("Phase 3: DB masters read-only");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("tasks"), "Decide: section failed"));
+    assertThat(page.findElement(By.id("phase")).getText())
+        .contains("Phase 3: DB masters read-only");
     browser.screenshot("live-view-read-only-countdown");
 
     page.get(url("/switchman/locks"));
     WebElement row = page.findElement(By.cssSelector("#locks tr[data-run='" + run + "']"));
     assertThat(row.getText()).contains("dc-switchover", "mediawiki", "alice");
-    assertThat(page.findElements(By.cssSelector("form.release"))).as("no release form for carol").isEmpty();
-    Object status = ((JavascriptExecutor) page).executeAsyncScript(
-        "const done = arguments[arguments.length - 1];"
-            + "const token = document.querySelector('input[name=_csrf]').value;"
-            + "fetch('/switchman/locks/release', {method: 'POST', credentials: 'same-origin',"
-            + " headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
-            + " body: 'runbook=dc-switchover&target=mediawiki&runId=" + run + "&reason=carol&_csrf='"
-            + " + encodeURIComponent(token), redirect: 'manual'}).then(r => done(r.status));");
+    assertThat(page.findElements(By.cssSelector("form.release")))
+        .as("no release form for carol")
+        .isEmpty();
+    Object status =
+        ((JavascriptExecutor) page)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "const token = document.querySelector('input[name=_csrf]').value;"
+                    + "fetch('/switchman/locks/release', {method: 'POST', credentials: 'same-origin',"
+                    + " headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+                    + " body: 'runbook=dc-switchover&target=mediawiki&runId="
+                    + run
+                    + "&reason=carol&_csrf='"
+                    + " + encodeURIComponent(token), redirect: 'manual'}).then(r => done(r.status));");
     assertThat(((Number) status).intValue()).as("carol's forged release").isEqualTo(403);
     browser.screenshot("locks-carol-read-only");
-    assertThat(Rest.as(port, "carol", "demo").post("/engine-rest/task/" + decision.path("id").asText()
-        + "/complete", "{\"variables\":{\"decision\":{\"value\":\"retry\"}}}").status()).isEqualTo(403);
+    assertThat(
+            Rest.as(port, "carol", "demo")
+                .post(
+                    "/engine-rest/task/" + decision.path("id").asText() + "/complete",
+                    "{\"variables\":{\"decision\":{\"value\":\"retry\"}}}")
+                .status())
+        .isEqualTo(403);
     assertThat(admin.get("/switchman/api/locks").json().toString()).contains(run);
   }
 
@@ -155,30 +189,45 @@ class AuditPagesBrowserIT {
     var wait = browser.waitUpTo(Duration.ofSeconds(30));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("approvals")));
 
-    List<String> approvals = page.findElements(By.cssSelector("#approvals tbody tr")).stream()
-        .map(WebElement::getText).toList();
+    List<String> approvals =
+        page.findElements(By.cssSelector("#approvals tbody tr")).stream()
+            .map(WebElement::getText)
+            .toList();
     assertThat(approvals).anySatisfy(a -> assertThat(a).contains("GO/NOGO", "bob", "GO from bob"));
-    assertThat(approvals).anySatisfy(a -> assertThat(a).contains("Final GO/NOGO", "dave", "GO from dave"));
-    assertThat(page.findElement(By.id("decisions")).getText()).contains("section s3", "alice", "RETRY");
+    assertThat(approvals)
+        .anySatisfy(a -> assertThat(a).contains("Final GO/NOGO", "dave", "GO from dave"));
+    assertThat(page.findElement(By.id("decisions")).getText())
+        .contains("section s3", "alice", "RETRY");
     assertThat(page.findElement(By.id("readonly-budget")).getText()).isEqualTo("3 min 0 s");
     assertThat(page.findElement(By.id("readonly-exceeded")).getText()).isEqualTo("no");
-    assertThat(page.findElement(By.id("readonly-length")).getText()).matches("[\\d.]+ (s|ms)|\\d+ min \\d+ s");
+    assertThat(page.findElement(By.id("readonly-length")).getText())
+        .matches("[\\d.]+ (s|ms)|\\d+ min \\d+ s");
     assertThat(page.findElement(By.id("lock-name")).getText()).isEqualTo("dc-switchover/mediawiki");
     assertThat(page.findElement(By.id("journal-check")).getText()).startsWith("hash chain intact");
     String journal = page.findElement(By.id("journal")).getText();
-    assertThat(journal).contains("SET GLOBAL read_only = 1", "SET GLOBAL read_only = 0", "systemctl");
-    assertThat(page.findElements(By.cssSelector("#journal code.hostkey")).stream()
-        .map(WebElement::getText)).anySatisfy(key -> assertThat(key).startsWith("SHA256:"));
+    assertThat(journal)
+        .contains("SET GLOBAL read_only = 1", "SET GLOBAL read_only = 0", "systemctl");
+    assertThat(
+            page.findElements(By.cssSelector("#journal code.hostkey")).stream()
+                .map(WebElement::getText))
+        .anySatisfy(key -> assertThat(key).startsWith("SHA256:"));
     assertThat(page.findElement(By.id("cockpit-link")).getAttribute("href"))
         .endsWith("/camunda/app/cockpit/default/#/process-instance/" + switchover + "/runtime");
 
     WebElement diagram = page.findElement(By.id("diagram"));
     wait.until(ExpectedConditions.attributeToBe(diagram, "data-rendered", "true"));
     assertThat(Integer.parseInt(diagram.getAttribute("data-highlighted"))).isGreaterThan(20);
-    assertThat(page.findElements(By.cssSelector("#diagram .djs-element.visited[data-element-id='Phase_SetReadOnly']")))
+    assertThat(
+            page.findElements(
+                By.cssSelector(
+                    "#diagram .djs-element.visited[data-element-id='Phase_SetReadOnly']")))
         .hasSize(1);
-    assertThat(page.findElements(By.cssSelector("#diagram .djs-element.visited[data-element-id='ServiceTask_RollBackSwitchover']")))
-        .as("the rollback was not taken").isEmpty();
+    assertThat(
+            page.findElements(
+                By.cssSelector(
+                    "#diagram .djs-element.visited[data-element-id='ServiceTask_RollBackSwitchover']")))
+        .as("the rollback was not taken")
+        .isEmpty();
     ((JavascriptExecutor) page).executeScript("arguments[0].scrollIntoView()", diagram);
     browser.screenshot("report-diagram-carol");
     ((JavascriptExecutor) page).executeScript("window.scrollTo(0, 0)");
@@ -186,7 +235,8 @@ class AuditPagesBrowserIT {
 
     Pdf printed = ((PrintsPage) page).print(new PrintOptions());
     byte[] pdf = java.util.Base64.getDecoder().decode(printed.getContent());
-    assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+    assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("%PDF-");
     try {
       Files.write(Browser.SCREENSHOTS.resolve("report-carol.pdf"), pdf);
     } catch (java.io.IOException e) {
@@ -204,13 +254,16 @@ class AuditPagesBrowserIT {
     browser.driver().findElement(By.id("export-csv")).click();
     Path json = DOWNLOADS.resolve("run-" + switchover + ".json");
     Path csv = DOWNLOADS.resolve("run-" + switchover + ".csv");
-    SwitchoverRuns.await(() -> Files.exists(json) && Files.exists(csv), Duration.ofSeconds(20),
+    SwitchoverRuns.await(
+        () -> Files.exists(json) && Files.exists(csv),
+        Duration.ofSeconds(20),
         () -> "the downloads in " + DOWNLOADS);
 
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(report.path("summary").path("runId").asText()).isEqualTo(switchover);
     assertThat(report.path("summary").path("outcome").asText()).isEqualTo("switched-over");
-    assertThat(report.path("summary").path("readOnlyWindow").path("budget").asText()).isEqualTo("PT3M");
+    assertThat(report.path("summary").path("readOnlyWindow").path("budget").asText())
+        .isEqualTo("PT3M");
     assertThat(report.path("approvals").size()).isEqualTo(2);
     assertThat(report.path("journal").size()).isGreaterThan(50);
 
@@ -241,11 +294,15 @@ class AuditPagesBrowserIT {
       browser.loginToSwitchman(port, "admin", "demo");
       WebDriver page = browser.driver();
       page.get(url("/switchman/locks"));
-      WebElement form = page.findElement(By.cssSelector("#locks tr[data-run='" + run + "'] form.release"));
+      WebElement form =
+          page.findElement(By.cssSelector("#locks tr[data-run='" + run + "'] form.release"));
       form.findElement(By.name("reason")).sendKeys("run abandoned after a node loss");
       form.findElement(By.cssSelector("button[type=submit]")).click();
-      browser.waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("message")));
-      assertThat(page.findElement(By.id("message")).getText()).contains("Released dc-switchover on mediawiki");
+      browser
+          .waitUpTo(Duration.ofSeconds(20))
+          .until(ExpectedConditions.presenceOfElementLocated(By.id("message")));
+      assertThat(page.findElement(By.id("message")).getText())
+          .contains("Released dc-switchover on mediawiki");
       // the run is still active: it is listed as having lost its lock, with nothing left to release
       WebElement lost = page.findElement(By.cssSelector("#locks tr[data-run='" + run + "']"));
       assertThat(lost.getAttribute("data-status")).isEqualTo("lost");
@@ -256,7 +313,8 @@ class AuditPagesBrowserIT {
       JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
       assertThat(report.path("lock").path("releasedBy").asText())
           .isEqualTo("admin (forced: run abandoned after a node loss)");
-      assertThat(report.path("journal").toString()).contains("FORCE_RELEASED", "force-release lock dc-switchover on mediawiki");
+      assertThat(report.path("journal").toString())
+          .contains("FORCE_RELEASED", "force-release lock dc-switchover on mediawiki");
     } finally {
       assertThat(admin.delete("/engine-rest/process-instance/" + run).status()).isEqualTo(204);
     }

@@ -30,57 +30,82 @@ import org.switchman.support.WebSession;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AuditPagesIT {
 
-  private static final String GO = "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
-      + "\"comment\":{\"value\":\"plan checked by %s\"}}}";
+  private static final String GO =
+      "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
+          + "\"comment\":{\"value\":\"plan checked by %s\"}}}";
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     AppTestSupport.demoUsers(registry);
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  @Autowired JdbcTemplate jdbc;
 
-  @Autowired
-  IdentityService identity;
+  @Autowired IdentityService identity;
 
-  @Autowired
-  org.switchman.audit.Journal journal;
+  @Autowired org.switchman.audit.Journal journal;
 
   private String run;
 
-  /** A finished four-eyes run: alice started it and was refused at her own gate, bob and dave said GO. */
+  /**
+   * A finished four-eyes run: alice started it and was refused at her own gate, bob and dave said
+   * GO.
+   */
   @BeforeEach
   void finishedRun() {
     Rest alice = Rest.as(port, "alice", "demo");
-    run = alice.post("/engine-rest/process-definition/key/four-eyes-check/start",
-        "{\"variables\":{\"reason\":{\"value\":\"audit pages check\"},\"ticket\":{\"value\":\"T900\"},"
-            + "\"mode\":{\"value\":\"dry-run\"}}}").json().get("id").asText();
+    run =
+        alice
+            .post(
+                "/engine-rest/process-definition/key/four-eyes-check/start",
+                "{\"variables\":{\"reason\":{\"value\":\"audit pages check\"},\"ticket\":{\"value\":\"T900\"},"
+                    + "\"mode\":{\"value\":\"dry-run\"}}}")
+            .json()
+            .get("id")
+            .asText();
     String first = task("UserTask_FirstGate");
-    assertThat(alice.post("/engine-rest/task/" + first + "/complete", GO.formatted("alice")).status())
+    assertThat(
+            alice.post("/engine-rest/task/" + first + "/complete", GO.formatted("alice")).status())
         .isEqualTo(403);
-    assertThat(Rest.as(port, "bob", "demo").post("/engine-rest/task/" + first + "/complete",
-        GO.formatted("bob")).status()).isEqualTo(204);
-    assertThat(Rest.as(port, "dave", "demo").post("/engine-rest/task/" + task("UserTask_SecondGate")
-        + "/complete", GO.formatted("dave")).status()).isEqualTo(204);
+    assertThat(
+            Rest.as(port, "bob", "demo")
+                .post("/engine-rest/task/" + first + "/complete", GO.formatted("bob"))
+                .status())
+        .isEqualTo(204);
+    assertThat(
+            Rest.as(port, "dave", "demo")
+                .post(
+                    "/engine-rest/task/" + task("UserTask_SecondGate") + "/complete",
+                    GO.formatted("dave"))
+                .status())
+        .isEqualTo(204);
   }
 
   // ------------------------------------------------------------------------------- authorization
 
   private List<String> pages() {
-    return List.of("/switchman/runs", "/switchman/runs/" + run, "/switchman/runs/" + run + "/live",
-        "/switchman/runs/" + run + "/report.json", "/switchman/runs/" + run + "/report.csv",
-        "/switchman/runs/" + run + "/diagram.bpmn", "/switchman/journal/verify", "/switchman/locks",
+    return List.of(
+        "/switchman/runs",
+        "/switchman/runs/" + run,
+        "/switchman/runs/" + run + "/live",
+        "/switchman/runs/" + run + "/report.json",
+        "/switchman/runs/" + run + "/report.csv",
+        "/switchman/runs/" + run + "/diagram.bpmn",
+        "/switchman/journal/verify",
+        "/switchman/locks",
         "/switchman/ops-log");
   }
 
   private List<String> apis() {
-    return List.of("/switchman/api/runs", "/switchman/api/runs/" + run,
-        "/switchman/api/runs/" + run + "/live", "/switchman/api/journal/verify",
-        "/switchman/api/locks", "/switchman/api/ops-log");
+    return List.of(
+        "/switchman/api/runs",
+        "/switchman/api/runs/" + run,
+        "/switchman/api/runs/" + run + "/live",
+        "/switchman/api/journal/verify",
+        "/switchman/api/locks",
+        "/switchman/api/ops-log");
   }
 
   @Test
@@ -130,9 +155,15 @@ class AuditPagesIT {
       assertThat(Rest.as(port, user, "demo").get("/switchman/api/runs").status()).isEqualTo(200);
     }
     Rest carol = Rest.as(port, "carol", "demo");
-    assertThat(carol.post("/switchman/api/locks/release", releaseJson("carol tries")).status()).isEqualTo(403);
-    assertThat(Rest.as(port, "admin", "demo").post("/switchman/api/locks/release", "{\"runbook\":\"x\"}")
-        .json().path("message").asText()).contains("a reason is required");
+    assertThat(carol.post("/switchman/api/locks/release", releaseJson("carol tries")).status())
+        .isEqualTo(403);
+    assertThat(
+            Rest.as(port, "admin", "demo")
+                .post("/switchman/api/locks/release", "{\"runbook\":\"x\"}")
+                .json()
+                .path("message")
+                .asText())
+        .contains("a reason is required");
   }
 
   @Test
@@ -156,27 +187,42 @@ class AuditPagesIT {
         .isEqualTo(403);
     admin.get("/switchman/runs");
     Rest.Reply logout = admin.postForm("/switchman/logout", Map.of());
-    assertThat(logout.location()).as(logout.status() + " " + logout.body()).endsWith("/switchman/login?logout");
+    assertThat(logout.location())
+        .as(logout.status() + " " + logout.body())
+        .endsWith("/switchman/login?logout");
     assertThat(admin.get("/switchman/runs").status()).isEqualTo(302);
   }
 
   @Test
   void anAuditorCanNeitherStartNorDecideNorCancelARun() {
     Rest carol = Rest.as(port, "carol", "demo");
-    String open = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/four-eyes-check/start",
-        "{\"variables\":{\"reason\":{\"value\":\"carol looks\"},\"ticket\":{\"value\":\"T901\"}}}")
-        .json().get("id").asText();
-    String task = Rest.as(port, "admin", "demo").get("/engine-rest/task?processInstanceId=" + open)
-        .json().get(0).get("id").asText();
-    assertThat(carol.post("/engine-rest/task/" + task + "/complete", GO.formatted("carol")).status())
+    String open =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/four-eyes-check/start",
+                "{\"variables\":{\"reason\":{\"value\":\"carol looks\"},\"ticket\":{\"value\":\"T901\"}}}")
+            .json()
+            .get("id")
+            .asText();
+    String task =
+        Rest.as(port, "admin", "demo")
+            .get("/engine-rest/task?processInstanceId=" + open)
+            .json()
+            .get(0)
+            .get("id")
+            .asText();
+    assertThat(
+            carol.post("/engine-rest/task/" + task + "/complete", GO.formatted("carol")).status())
         .isEqualTo(403);
-    assertThat(carol.post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"carol\"}").status())
+    assertThat(
+            carol.post("/engine-rest/task/" + task + "/claim", "{\"userId\":\"carol\"}").status())
         .isEqualTo(403);
     assertThat(carol.delete("/engine-rest/process-instance/" + open).status()).isEqualTo(403);
-    assertThat(carol.post("/engine-rest/process-definition/key/four-eyes-check/start", "{}").status())
+    assertThat(
+            carol.post("/engine-rest/process-definition/key/four-eyes-check/start", "{}").status())
         .isEqualTo(403);
-    assertThat(Rest.as(port, "admin", "demo").delete("/engine-rest/process-instance/" + open).status())
+    assertThat(
+            Rest.as(port, "admin", "demo").delete("/engine-rest/process-instance/" + open).status())
         .isEqualTo(204);
   }
 
@@ -185,20 +231,26 @@ class AuditPagesIT {
   @Test
   void theRunsListFiltersAndPages() {
     Rest carol = Rest.as(port, "carol", "demo");
-    JsonNode mine = carol.get("/switchman/api/runs?runbook=four-eyes-check&user=alice&outcome=completed").json();
+    JsonNode mine =
+        carol
+            .get("/switchman/api/runs?runbook=four-eyes-check&user=alice&outcome=completed")
+            .json();
     assertThat(ids(mine)).contains(run);
     JsonNode first = mine.path("runs").get(0);
     assertThat(first.path("startedBy").asText()).isEqualTo("alice");
     assertThat(first.path("outcome").asText()).isEqualTo("completed");
     assertThat(ids(carol.get("/switchman/api/runs?user=bob").json())).doesNotContain(run);
     assertThat(ids(carol.get("/switchman/api/runs?outcome=running").json())).doesNotContain(run);
-    assertThat(ids(carol.get("/switchman/api/runs?runbook=dc-switchover").json())).doesNotContain(run);
-    assertThat(carol.get("/switchman/api/runs?from=2999-01-01").json().path("total").asLong()).isZero();
+    assertThat(ids(carol.get("/switchman/api/runs?runbook=dc-switchover").json()))
+        .doesNotContain(run);
+    assertThat(carol.get("/switchman/api/runs?from=2999-01-01").json().path("total").asLong())
+        .isZero();
 
     JsonNode one = carol.get("/switchman/api/runs?runbook=four-eyes-check&limit=1").json();
     assertThat(one.path("runs")).hasSize(1);
     assertThat(one.path("total").asLong()).isGreaterThanOrEqualTo(2);
-    JsonNode second = carol.get("/switchman/api/runs?runbook=four-eyes-check&limit=1&offset=1").json();
+    JsonNode second =
+        carol.get("/switchman/api/runs?runbook=four-eyes-check&limit=1&offset=1").json();
     assertThat(ids(second)).doesNotContainAnyElementsOf(ids(one));
 
     Rest.Reply badOutcome = carol.get("/switchman/api/runs?outcome=Not%20Valid!");
@@ -208,9 +260,11 @@ class AuditPagesIT {
     assertThat(badDay.json().path("message").asText()).contains("from must be a day");
     assertThat(carol.get("/switchman/api/runs?limit=5000").status()).isEqualTo(400);
 
-    String page = new WebSession(port).login("carol", "demo").get("/switchman/runs?user=alice").body();
+    String page =
+        new WebSession(port).login("carol", "demo").get("/switchman/runs?user=alice").body();
     assertThat(page).contains("data-run=\"" + run + "\"", "audit pages check", "T900", "dry-run");
-    assertThat(new WebSession(port).login("carol", "demo").get("/switchman/runs?to=nonsense").body())
+    assertThat(
+            new WebSession(port).login("carol", "demo").get("/switchman/runs?to=nonsense").body())
         .contains("to must be a day");
   }
 
@@ -223,18 +277,32 @@ class AuditPagesIT {
     assertThat(report.path("format").asText()).isEqualTo("switchman-run-report/1");
     assertThat(report.path("summary").path("reason").asText()).isEqualTo("audit pages check");
     List<String> approvals = new ArrayList<>();
-    report.path("approvals").forEach(a -> approvals.add(a.path("user").asText() + " " + a.path("decision").asText()));
+    report
+        .path("approvals")
+        .forEach(a -> approvals.add(a.path("user").asText() + " " + a.path("decision").asText()));
     assertThat(approvals).containsExactly("alice REFUSED", "bob GO", "dave GO");
-    assertThat(report.path("approvals").get(1).path("comment").asText()).isEqualTo("plan checked by bob");
-    assertThat(texts(report.path("visitedActivityIds"))).contains("StartEvent_RunRequested",
-        "UserTask_FirstGate", "UserTask_SecondGate", "EndEvent_RunFinished");
-    assertThat(texts(report.path("timeline"), "activityId")).containsSubsequence("UserTask_FirstGate",
-        "UserTask_SecondGate", "EndEvent_RunFinished");
+    assertThat(report.path("approvals").get(1).path("comment").asText())
+        .isEqualTo("plan checked by bob");
+    assertThat(texts(report.path("visitedActivityIds")))
+        .contains(
+            "StartEvent_RunRequested",
+            "UserTask_FirstGate",
+            "UserTask_SecondGate",
+            "EndEvent_RunFinished");
+    assertThat(texts(report.path("timeline"), "activityId"))
+        .containsSubsequence("UserTask_FirstGate", "UserTask_SecondGate", "EndEvent_RunFinished");
     assertThat(report.path("journalCheck").path("intact").asBoolean()).isTrue();
 
     String page = carol.get("/switchman/runs/" + run).body();
-    assertThat(page).contains("id=\"approvals\"", ">bob<", ">dave<", "plan checked by dave", "REFUSED",
-        "hash chain intact", "/camunda/app/cockpit/default/#/process-instance/" + run);
+    assertThat(page)
+        .contains(
+            "id=\"approvals\"",
+            ">bob<",
+            ">dave<",
+            "plan checked by dave",
+            "REFUSED",
+            "hash chain intact",
+            "/camunda/app/cockpit/default/#/process-instance/" + run);
 
     Rest.Reply json = carol.get("/switchman/runs/" + run + "/report.json");
     assertThat(json.json().path("summary").path("runId").asText()).isEqualTo(run);
@@ -245,7 +313,8 @@ class AuditPagesIT {
     assertThat(rows.stream().filter(row -> row.get(0).equals("approval")).map(row -> row.get(7)))
         .containsExactly("alice", "bob", "dave");
     assertThat(rows.get(1).get(0)).isEqualTo("run");
-    assertThat(carol.get("/switchman/runs/" + run + "/diagram.bpmn").body()).contains("id=\"four-eyes-check\"");
+    assertThat(carol.get("/switchman/runs/" + run + "/diagram.bpmn").body())
+        .contains("id=\"four-eyes-check\"");
 
     Rest.Reply missing = Rest.as(port, "carol", "demo").get("/switchman/api/runs/no-such-run");
     assertThat(missing.status()).isEqualTo(404);
@@ -256,18 +325,43 @@ class AuditPagesIT {
   }
 
   private long change(String key, String target, String outcome, String output) {
-    return journal.append(new org.switchman.audit.JournalEntry.Draft(run, "ServiceTask_SetReadOnly",
-        "alice", "live", "ETCD_WRITE", target, "set " + target + " false -> true", outcome, output,
-        null, null, key)).seq();
+    return journal
+        .append(
+            new org.switchman.audit.JournalEntry.Draft(
+                run,
+                "ServiceTask_SetReadOnly",
+                "alice",
+                "live",
+                "ETCD_WRITE",
+                target,
+                "set " + target + " false -> true",
+                outcome,
+                output,
+                null,
+                null,
+                key))
+        .seq();
   }
 
   @Test
   void theReportShowsReconciledAndUnknownChanges() {
     long intent = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "INTENT", null);
-    long unknown = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "UNKNOWN",
-        "UnansweredChangeException: etcd did not answer within PT3S");
-    long reconciled = change(run + "/a:1/ReadOnly/x/1", "ReadOnly", "RECONCILED", "applied\nsettles entry "
-        + intent + " (INTENT) and entry " + unknown + " (UNKNOWN)\nobserved: ReadOnly holds true");
+    long unknown =
+        change(
+            run + "/a:1/ReadOnly/x/1",
+            "ReadOnly",
+            "UNKNOWN",
+            "UnansweredChangeException: etcd did not answer within PT3S");
+    long reconciled =
+        change(
+            run + "/a:1/ReadOnly/x/1",
+            "ReadOnly",
+            "RECONCILED",
+            "applied\nsettles entry "
+                + intent
+                + " (INTENT) and entry "
+                + unknown
+                + " (UNKNOWN)\nobserved: ReadOnly holds true");
     long orphan = change(run + "/a:2/Other/x/1", "Other", "INTENT", null);
 
     JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json();
@@ -278,18 +372,31 @@ class AuditPagesIT {
     assertThat(settled.path("reconciledSeq").asLong()).isEqualTo(reconciled);
     assertThat(settled.path("result").asText()).isEqualTo("applied");
     assertThat(settled.path("idempotencyKey").asText()).isEqualTo(run + "/a:1/ReadOnly/x/1");
-    assertThat(report.path("reconciliations").get(1).path("cause").asText()).isEqualTo("no-outcome");
+    assertThat(report.path("reconciliations").get(1).path("cause").asText())
+        .isEqualTo("no-outcome");
     assertThat(report.path("reconciliations").get(1).path("reconciledSeq").isIntegralNumber())
-        .as("not settled").isFalse();
+        .as("not settled")
+        .isFalse();
     assertThat(report.path("reconciliations").get(1).path("intentSeq").asLong()).isEqualTo(orphan);
     assertThat(texts(report.path("journal"), "idempotencyKey")).contains(run + "/a:2/Other/x/1");
 
     String page = new WebSession(port).login("carol", "demo").get("/switchman/runs/" + run).body();
-    assertThat(page).contains("id=\"reconciliations\"", "Reconciled changes",
-        "2 (1 unknown after a timeout, 1 without an outcome, 0 found done when a step ran again); 1 not settled yet",
-        "entry " + intent + ": UNKNOWN (entry " + unknown + "): UnansweredChangeException: etcd did not answer",
-        "applied (entry " + reconciled + ",", "entry " + orphan + ": INTENT without an outcome",
-        "not settled yet", "class=\"reconciliation-applied\"", "outcome-UNKNOWN", "outcome-RECONCILED");
+    assertThat(page)
+        .contains(
+            "id=\"reconciliations\"",
+            "Reconciled changes",
+            "2 (1 unknown after a timeout, 1 without an outcome, 0 found done when a step ran again); 1 not settled yet",
+            "entry "
+                + intent
+                + ": UNKNOWN (entry "
+                + unknown
+                + "): UnansweredChangeException: etcd did not answer",
+            "applied (entry " + reconciled + ",",
+            "entry " + orphan + ": INTENT without an outcome",
+            "not settled yet",
+            "class=\"reconciliation-applied\"",
+            "outcome-UNKNOWN",
+            "outcome-RECONCILED");
   }
 
   @Test
@@ -304,33 +411,56 @@ class AuditPagesIT {
       Thread.sleep(100);
     }
     assertThat(lines.path("total").asLong()).isEqualTo(5);
-    assertThat(texts(lines.path("events"), "kind")).containsExactly("JOURNAL_HEAD", "RUN_ENDED",
-        "DECISION", "DECISION", "RUN_STARTED");
-    assertThat(lines.path("events").get(0).path("detail").asText()).matches("seq=\\d+ hash=[0-9a-f]{64}");
-    String page = new WebSession(port).login("carol", "demo").get("/switchman/ops-log?run=" + run).body();
-    assertThat(page).contains("run started", "T900", "audit pages check", "GO at &#39;First GO/NOGO&#39;",
-        "journal head");
+    assertThat(texts(lines.path("events"), "kind"))
+        .containsExactly("JOURNAL_HEAD", "RUN_ENDED", "DECISION", "DECISION", "RUN_STARTED");
+    assertThat(lines.path("events").get(0).path("detail").asText())
+        .matches("seq=\\d+ hash=[0-9a-f]{64}");
+    String page =
+        new WebSession(port).login("carol", "demo").get("/switchman/ops-log?run=" + run).body();
+    assertThat(page)
+        .contains(
+            "run started",
+            "T900",
+            "audit pages check",
+            "GO at &#39;First GO/NOGO&#39;",
+            "journal head");
   }
 
   @Test
   void anIncidentShowsOnTheReportAndCountsAsAFailedStep() {
-    String open = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/four-eyes-check/start",
-        "{\"variables\":{\"reason\":{\"value\":\"incident check\"},\"ticket\":{\"value\":\"T902\"}}}")
-        .json().get("id").asText();
+    String open =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/four-eyes-check/start",
+                "{\"variables\":{\"reason\":{\"value\":\"incident check\"},\"ticket\":{\"value\":\"T902\"}}}")
+            .json()
+            .get("id")
+            .asText();
     Rest admin = Rest.as(port, "admin", "demo");
     double before = failedSteps();
-    String execution = admin.get("/engine-rest/execution?processInstanceId=" + open).json().get(0)
-        .get("id").asText();
-    assertThat(admin.post("/engine-rest/execution/" + execution + "/create-incident",
-        "{\"incidentType\":\"failedJob\",\"configuration\":\"x\",\"message\":\"ssh: connection refused\"}")
-        .status()).isEqualTo(200);
+    String execution =
+        admin
+            .get("/engine-rest/execution?processInstanceId=" + open)
+            .json()
+            .get(0)
+            .get("id")
+            .asText();
+    assertThat(
+            admin
+                .post(
+                    "/engine-rest/execution/" + execution + "/create-incident",
+                    "{\"incidentType\":\"failedJob\",\"configuration\":\"x\",\"message\":\"ssh: connection refused\"}")
+                .status())
+        .isEqualTo(200);
     JsonNode report = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + open).json();
-    assertThat(report.path("incidents")).singleElement().satisfies(incident -> {
-      assertThat(incident.path("message").asText()).isEqualTo("ssh: connection refused");
-      assertThat(incident.path("state").asText()).isEqualTo("open");
-      assertThat(incident.path("activityId").asText()).isEqualTo("UserTask_FirstGate");
-    });
+    assertThat(report.path("incidents"))
+        .singleElement()
+        .satisfies(
+            incident -> {
+              assertThat(incident.path("message").asText()).isEqualTo("ssh: connection refused");
+              assertThat(incident.path("state").asText()).isEqualTo("open");
+              assertThat(incident.path("activityId").asText()).isEqualTo("UserTask_FirstGate");
+            });
     assertThat(failedSteps()).isEqualTo(before + 1);
     assertThat(admin.delete("/engine-rest/process-instance/" + open).status()).isEqualTo(204);
     JsonNode cancelled = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + open).json();
@@ -339,10 +469,16 @@ class AuditPagesIT {
 
   private double failedSteps() {
     String metrics = Rest.as(port, "admin", "demo").get("/actuator/prometheus").body();
-    return metrics.lines()
-        .filter(line -> line.startsWith("switchman_steps_failed_total{") && line.contains("cause=\"incident\"")
-            && line.contains("runbook=\"four-eyes-check\"") && line.contains("step=\"UserTask_FirstGate\""))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    return metrics
+        .lines()
+        .filter(
+            line ->
+                line.startsWith("switchman_steps_failed_total{")
+                    && line.contains("cause=\"incident\"")
+                    && line.contains("runbook=\"four-eyes-check\"")
+                    && line.contains("step=\"UserTask_FirstGate\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   // ------------------------------------------------------------------------------- tampering
@@ -350,32 +486,46 @@ class AuditPagesIT {
   @Test
   void anEntryChangedOrDeletedWithJdbcIsReportedAtThatEntry() {
     Rest carol = Rest.as(port, "carol", "demo");
-    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean()).isTrue();
-    List<Long> seqs = jdbc.queryForList("SELECT SEQ FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? ORDER BY SEQ",
-        Long.class, run);
+    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean())
+        .isTrue();
+    List<Long> seqs =
+        jdbc.queryForList(
+            "SELECT SEQ FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? ORDER BY SEQ", Long.class, run);
     assertThat(seqs).hasSizeGreaterThanOrEqualTo(2);
     long changed = seqs.get(1);
-    String action = jdbc.queryForObject("SELECT ACTION FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", String.class, changed);
+    String action =
+        jdbc.queryForObject(
+            "SELECT ACTION FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", String.class, changed);
     try {
-      jdbc.update("UPDATE SWITCHMAN_JOURNAL SET ACTION = ? WHERE SEQ = ?", "complete nothing", changed);
-      // entries already found intact are read again by a full check (on request, or every 10 minutes)
+      jdbc.update(
+          "UPDATE SWITCHMAN_JOURNAL SET ACTION = ? WHERE SEQ = ?", "complete nothing", changed);
+      // entries already found intact are read again by a full check (on request, or every 10
+      // minutes)
       JsonNode whole = carol.get("/switchman/api/journal/verify?full=true").json();
       assertThat(whole.path("intact").asBoolean()).isFalse();
       assertThat(whole.path("firstBrokenSeq").asLong()).isEqualTo(changed);
       assertThat(whole.path("problem").asText()).contains("was changed");
-      assertThat(carol.get("/switchman/api/journal/verify?run=" + run).json().path("firstBrokenSeq").asLong())
+      assertThat(
+              carol
+                  .get("/switchman/api/journal/verify?run=" + run)
+                  .json()
+                  .path("firstBrokenSeq")
+                  .asLong())
           .isEqualTo(changed);
       WebSession auditor = new WebSession(port).login("carol", "demo");
       assertThat(auditor.get("/switchman/journal/verify?full=true").body())
           .contains("Broken at entry <strong id=\"broken-seq\">" + changed + "</strong>");
-      assertThat(auditor.get("/switchman/runs/" + run).body()).contains("BROKEN at entry " + changed);
+      assertThat(auditor.get("/switchman/runs/" + run).body())
+          .contains("BROKEN at entry " + changed);
     } finally {
       jdbc.update("UPDATE SWITCHMAN_JOURNAL SET ACTION = ? WHERE SEQ = ?", action, changed);
     }
-    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean()).isTrue();
+    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean())
+        .isTrue();
 
     long deleted = seqs.get(0);
-    Map<String, Object> row = jdbc.queryForMap("SELECT * FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", deleted);
+    Map<String, Object> row =
+        jdbc.queryForMap("SELECT * FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", deleted);
     try {
       jdbc.update("DELETE FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", deleted);
       JsonNode whole = carol.get("/switchman/api/journal/verify?full=true").json();
@@ -383,27 +533,40 @@ class AuditPagesIT {
       assertThat(whole.path("problem").asText()).contains("entry " + deleted + " is missing");
     } finally {
       List<String> columns = new ArrayList<>(row.keySet());
-      jdbc.update("INSERT INTO SWITCHMAN_JOURNAL (" + String.join(", ", columns) + ") VALUES ("
-          + String.join(", ", columns.stream().map(c -> "?").toList()) + ")",
+      jdbc.update(
+          "INSERT INTO SWITCHMAN_JOURNAL ("
+              + String.join(", ", columns)
+              + ") VALUES ("
+              + String.join(", ", columns.stream().map(c -> "?").toList())
+              + ")",
           columns.stream().map(row::get).toArray());
     }
-    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean()).isTrue();
+    assertThat(carol.get("/switchman/api/journal/verify").json().path("intact").asBoolean())
+        .isTrue();
   }
 
   // ------------------------------------------------------------------------------- helpers
 
   private String task(String key) {
-    return Rest.as(port, "admin", "demo").get("/engine-rest/task?processInstanceId=" + run
-        + "&taskDefinitionKey=" + key).json().get(0).get("id").asText();
+    return Rest.as(port, "admin", "demo")
+        .get("/engine-rest/task?processInstanceId=" + run + "&taskDefinitionKey=" + key)
+        .json()
+        .get(0)
+        .get("id")
+        .asText();
   }
 
   private Map<String, String> releaseForm(String reason) {
-    return Map.of("runbook", "four-eyes-check", "target", "nothing", "runId", run, "reason", reason);
+    return Map.of(
+        "runbook", "four-eyes-check", "target", "nothing", "runId", run, "reason", reason);
   }
 
   private String releaseJson(String reason) {
-    return "{\"runbook\":\"four-eyes-check\",\"target\":\"nothing\",\"runId\":\"" + run
-        + "\",\"reason\":\"" + reason + "\"}";
+    return "{\"runbook\":\"four-eyes-check\",\"target\":\"nothing\",\"runId\":\""
+        + run
+        + "\",\"reason\":\""
+        + reason
+        + "\"}";
   }
 
   private static List<String> ids(JsonNode page) {

@@ -13,8 +13,14 @@ import java.time.Instant;
  * @param comment the approver's comment, or the refusal's reason
  * @param journalSeq the journal entry that records it
  */
-public record Approval(String step, String task, String user, Instant at, String decision,
-    String comment, long journalSeq) {
+public record Approval(
+    String step,
+    String task,
+    String user,
+    Instant at,
+    String decision,
+    String comment,
+    long journalSeq) {
 
   public boolean refused() {
     return "REFUSED".equals(decision);

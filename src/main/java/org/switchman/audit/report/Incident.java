@@ -12,5 +12,10 @@ import java.time.Instant;
  * @param endedAt when it was resolved or deleted, or {@code null} while open
  * @param state {@code open}, {@code resolved} or {@code deleted}
  */
-public record Incident(String activityId, String type, String message, Instant createdAt,
-    Instant endedAt, String state) {}
+public record Incident(
+    String activityId,
+    String type,
+    String message,
+    Instant createdAt,
+    Instant endedAt,
+    String state) {}

@@ -15,15 +15,26 @@ import java.util.List;
  *     window is open and has a budget
  * @param serverTime when this view was taken, so that the page can count down from it
  */
-public record LiveView(RunSummary summary, List<String> currentPhases, List<String> runningSteps,
-    List<OpenTask> openTasks, Long readOnlyElapsedMillis, Long readOnlyRemainingMillis,
+public record LiveView(
+    RunSummary summary,
+    List<String> currentPhases,
+    List<String> runningSteps,
+    List<OpenTask> openTasks,
+    Long readOnlyElapsedMillis,
+    Long readOnlyRemainingMillis,
     Instant serverTime) {
 
   public static LiveView of(RunRecord run, Instant now) {
-    List<String> phases = run.timeline().stream()
-        .filter(step -> step.endedAt() == null && step.phase()).map(TimelineEntry::name).toList();
-    List<String> steps = run.timeline().stream()
-        .filter(step -> step.endedAt() == null && !step.phase()).map(TimelineEntry::name).toList();
+    List<String> phases =
+        run.timeline().stream()
+            .filter(step -> step.endedAt() == null && step.phase())
+            .map(TimelineEntry::name)
+            .toList();
+    List<String> steps =
+        run.timeline().stream()
+            .filter(step -> step.endedAt() == null && !step.phase())
+            .map(TimelineEntry::name)
+            .toList();
     ReadOnlyWindow window = run.summary().readOnlyWindow();
     boolean open = window != null && window.open() && run.summary().running();
     Long elapsed = open ? window.length(now).toMillis() : null;

@@ -3,8 +3,8 @@ package org.switchman.audit.report;
 import java.util.List;
 
 /**
- * The runs that should hold a runbook lock now: every active run of a runbook that takes one.
- * The lock table compares them with the locks held, so that a run that lost its lock shows.
+ * The runs that should hold a runbook lock now: every active run of a runbook that takes one. The
+ * lock table compares them with the locks held, so that a run that lost its lock shows.
  */
 public interface LockedRuns {
 
@@ -18,8 +18,8 @@ public interface LockedRuns {
    * @param user who started the run
    * @param mode the run's mode as frozen at its start, or {@code null}
    */
-  record LockedRun(String runId, String processKey, String runbook, String target, String user,
-      String mode) {}
+  record LockedRun(
+      String runId, String processKey, String runbook, String target, String user, String mode) {}
 
   /** Every active run that should hold a lock now. */
   List<LockedRun> active();

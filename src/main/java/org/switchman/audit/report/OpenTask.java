@@ -13,5 +13,11 @@ import java.time.Instant;
  * @param createdAt when it opened
  * @param due when it expires, or {@code null}
  */
-public record OpenTask(String taskId, String activityId, String name, String assignee,
-    String candidateGroups, Instant createdAt, Instant due) {}
+public record OpenTask(
+    String taskId,
+    String activityId,
+    String name,
+    String assignee,
+    String candidateGroups,
+    Instant createdAt,
+    Instant due) {}

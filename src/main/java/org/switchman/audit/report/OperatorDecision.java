@@ -14,5 +14,12 @@ import java.time.Instant;
  * @param justification why, required for skip and abort
  * @param journalSeq the journal entry that records it
  */
-public record OperatorDecision(String step, String target, String user, Instant at,
-    String decision, String question, String justification, long journalSeq) {}
+public record OperatorDecision(
+    String step,
+    String target,
+    String user,
+    Instant at,
+    String decision,
+    String question,
+    String justification,
+    long journalSeq) {}

@@ -12,14 +12,19 @@ import java.time.Instant;
  * @param budgetExceeded whether the budget timer fired
  * @param lengthMillis the window's length once it has ended, else {@code null}
  */
-public record ReadOnlyWindow(Instant startedAt, Instant endedAt, Duration budget,
-    boolean budgetExceeded, Long lengthMillis) {
+public record ReadOnlyWindow(
+    Instant startedAt,
+    Instant endedAt,
+    Duration budget,
+    boolean budgetExceeded,
+    Long lengthMillis) {
 
   public ReadOnlyWindow {
     lengthMillis = endedAt == null ? null : Duration.between(startedAt, endedAt).toMillis();
   }
 
-  public ReadOnlyWindow(Instant startedAt, Instant endedAt, Duration budget, boolean budgetExceeded) {
+  public ReadOnlyWindow(
+      Instant startedAt, Instant endedAt, Duration budget, boolean budgetExceeded) {
     this(startedAt, endedAt, budget, budgetExceeded, null);
   }
 
@@ -32,7 +37,9 @@ public record ReadOnlyWindow(Instant startedAt, Instant endedAt, Duration budget
     return Duration.between(startedAt, endedAt != null ? endedAt : now);
   }
 
-  /** What is left of the budget at {@code now} (negative once overrun), or {@code null} without one. */
+  /**
+   * What is left of the budget at {@code now} (negative once overrun), or {@code null} without one.
+   */
   public Duration remaining(Instant now) {
     return budget == null ? null : budget.minus(length(now));
   }

@@ -10,8 +10,8 @@ import org.switchman.audit.JournalEntry;
 /**
  * A change whose outcome was not journaled as it happened, and how a later read settled it: an
  * {@code INTENT} left without an outcome (the application died while acting), an {@code UNKNOWN}
- * outcome (a timeout after the request left), or a change an earlier attempt performed that a
- * later attempt of the step found still in effect and did not repeat.
+ * outcome (a timeout after the request left), or a change an earlier attempt performed that a later
+ * attempt of the step found still in effect and did not repeat.
  *
  * @param idempotencyKey the attempt's key, shared by all its entries
  * @param step the step that made the change
@@ -26,14 +26,26 @@ import org.switchman.audit.JournalEntry;
  * @param result {@code applied} or {@code not-applied}, or {@code null} while open
  * @param detail what the read found, as the {@code RECONCILED} entry says it
  */
-public record Reconciliation(String idempotencyKey, String step, String target, String action,
-    String cause, long intentSeq, Long unknownSeq, String unknownDetail, Long reconciledSeq,
-    Instant reconciledAt, String result, String detail) {
+public record Reconciliation(
+    String idempotencyKey,
+    String step,
+    String target,
+    String action,
+    String cause,
+    long intentSeq,
+    Long unknownSeq,
+    String unknownDetail,
+    Long reconciledSeq,
+    Instant reconciledAt,
+    String result,
+    String detail) {
 
   /** The application died between the {@code INTENT} and its outcome. */
   public static final String NO_OUTCOME = "no-outcome";
+
   /** The act timed out after its request left ({@code UNKNOWN}). */
   public static final String UNKNOWN = "unknown";
+
   /** Performed by an earlier attempt, found in effect by a later one and not repeated. */
   public static final String REPEATED = "step-repeated";
 
@@ -43,9 +55,9 @@ public record Reconciliation(String idempotencyKey, String step, String target, 
   }
 
   /**
-   * The reconciliations of a run, in the order of their changes, read from its journal: every
-   * keyed attempt with an {@code UNKNOWN} or {@code RECONCILED} entry, or with an {@code INTENT}
-   * and nothing after it.
+   * The reconciliations of a run, in the order of their changes, read from its journal: every keyed
+   * attempt with an {@code UNKNOWN} or {@code RECONCILED} entry, or with an {@code INTENT} and
+   * nothing after it.
    */
   static List<Reconciliation> of(List<JournalEntry> entries) {
     Map<String, List<JournalEntry>> attempts = new LinkedHashMap<>();
@@ -62,20 +74,29 @@ public record Reconciliation(String idempotencyKey, String step, String target, 
       }
       JournalEntry unknown = first(attempt, "UNKNOWN");
       JournalEntry reconciled = first(attempt, "RECONCILED");
-      boolean settled = attempt.stream().anyMatch(e -> List.of("PERFORMED", "FAILED",
-          "VERIFY_FAILED").contains(e.outcome()));
+      boolean settled =
+          attempt.stream()
+              .anyMatch(e -> List.of("PERFORMED", "FAILED", "VERIFY_FAILED").contains(e.outcome()));
       if (unknown == null && reconciled == null && settled) {
         continue;
       }
       String cause = unknown != null ? UNKNOWN : settled ? REPEATED : NO_OUTCOME;
       String output = reconciled == null || reconciled.output() == null ? "" : reconciled.output();
       int firstLine = output.indexOf('\n');
-      found.add(new Reconciliation(intent.idempotencyKey(), intent.step(), intent.target(),
-          intent.action(), cause, intent.seq(), unknown == null ? null : unknown.seq(),
-          unknown == null ? null : unknown.output(), reconciled == null ? null : reconciled.seq(),
-          reconciled == null ? null : reconciled.at(),
-          reconciled == null ? null : firstLine < 0 ? output : output.substring(0, firstLine),
-          reconciled == null || firstLine < 0 ? null : output.substring(firstLine + 1)));
+      found.add(
+          new Reconciliation(
+              intent.idempotencyKey(),
+              intent.step(),
+              intent.target(),
+              intent.action(),
+              cause,
+              intent.seq(),
+              unknown == null ? null : unknown.seq(),
+              unknown == null ? null : unknown.output(),
+              reconciled == null ? null : reconciled.seq(),
+              reconciled == null ? null : reconciled.at(),
+              reconciled == null ? null : firstLine < 0 ? output : output.substring(0, firstLine),
+              reconciled == null || firstLine < 0 ? null : output.substring(firstLine + 1)));
     }
     return found;
   }

@@ -14,8 +14,8 @@ import java.time.Instant;
  * @param deployedBy who deployed it, from its journal entry ({@code system} for the deployment at
  *     start), or {@code null} when the journal has no entry for it
  */
-public record RunDeployment(String id, String name, Instant deployedAt, String versionTag,
-    String deployedBy) {
+public record RunDeployment(
+    String id, String name, Instant deployedAt, String versionTag, String deployedBy) {
 
   public RunDeployment withDeployedBy(String user) {
     return new RunDeployment(id, name, deployedAt, versionTag, user);

@@ -25,8 +25,10 @@ public record RunFilter(String runbook, String user, String outcome, Instant fro
     outcome = blankToNull(outcome);
     List<String> problems = new ArrayList<>();
     if (outcome != null && !outcome.matches("[a-z][a-z0-9-]{0,63}")) {
-      problems.add("outcome must be a word such as running, completed or rolled-back, not '"
-          + outcome + "'");
+      problems.add(
+          "outcome must be a word such as running, completed or rolled-back, not '"
+              + outcome
+              + "'");
     }
     if (from != null && to != null && !from.isBefore(to)) {
       problems.add("the time range is empty: 'from' " + from + " is not before 'to' " + to);

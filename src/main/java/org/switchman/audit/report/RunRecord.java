@@ -15,6 +15,12 @@ import java.util.List;
  * @param openTasks the user tasks waiting now, called processes included
  * @param incidents the incidents raised, called processes included
  */
-public record RunRecord(RunSummary summary, String definitionId, List<String> runIds,
-    List<TimelineEntry> timeline, List<String> visitedActivityIds, List<String> activeActivityIds,
-    List<OpenTask> openTasks, List<Incident> incidents) {}
+public record RunRecord(
+    RunSummary summary,
+    String definitionId,
+    List<String> runIds,
+    List<TimelineEntry> timeline,
+    List<String> visitedActivityIds,
+    List<String> activeActivityIds,
+    List<OpenTask> openTasks,
+    List<Incident> incidents) {}

@@ -13,14 +13,15 @@ import org.switchman.audit.OpsLogReader;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
- * Builds run reports: the engine's history of a run joined with its journal entries, from which
- * the approvals, operator decisions and lock use are read. The journal is the record of what
- * people decided, because it also holds what the engine rolled back (a four-eyes refusal).
+ * Builds run reports: the engine's history of a run joined with its journal entries, from which the
+ * approvals, operator decisions and lock use are read. The journal is the record of what people
+ * decided, because it also holds what the engine rolled back (a four-eyes refusal).
  */
 public class RunReports {
 
   /** Journal kinds this class reads; the writers use the same words. */
   public static final String APPROVAL = "APPROVAL";
+
   public static final String REFUSAL = "REFUSAL";
   public static final String EXPIRY = "EXPIRY";
   public static final String DECISION = "DECISION";
@@ -35,15 +36,19 @@ public class RunReports {
 
   /** Lock entry outcomes. */
   public static final String ACQUIRED = "ACQUIRED";
+
   public static final String RELEASED = "RELEASED";
   public static final String FORCE_RELEASED = "FORCE_RELEASED";
+
   /** The run's lock had lapsed and was taken again for it. */
   public static final String RETAKEN = "RETAKEN";
+
   /** The run was found without its lock: force-released, or held by another run. */
   public static final String LOST = "LOST";
 
   /** Deployment entry outcomes. */
   public static final String DEPLOYED = "DEPLOYED";
+
   public static final String REFUSED = "REFUSED";
 
   private final RunHistory history;
@@ -57,8 +62,8 @@ public class RunReports {
    * @param opsLog the ops log, where the journal's head at each run's end was published; may be
    *     {@code null}
    */
-  public RunReports(RunHistory history, Journal journal, RunbookLock locks, OpsLogReader opsLog,
-      Clock clock) {
+  public RunReports(
+      RunHistory history, Journal journal, RunbookLock locks, OpsLogReader opsLog, Clock clock) {
     this.history = history;
     this.journal = journal;
     this.locks = Optional.ofNullable(locks);
@@ -82,16 +87,31 @@ public class RunReports {
     LockUse lock = null;
     for (JournalEntry e : entries) {
       switch (e.kind()) {
-        case APPROVAL -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
-            e.outcome(), e.output(), e.seq()));
-        case EXPIRY -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
-            "EXPIRED", e.output(), e.seq()));
-        case REFUSAL -> approvals.add(new Approval(e.step(), e.action(), e.actor(), e.at(),
-            "REFUSED", e.output(), e.seq()));
-        case DECISION -> decisions.add(new OperatorDecision(e.step(), e.target(), e.actor(), e.at(),
-            e.outcome(), e.action(), e.output(), e.seq()));
+        case APPROVAL ->
+            approvals.add(
+                new Approval(
+                    e.step(), e.action(), e.actor(), e.at(), e.outcome(), e.output(), e.seq()));
+        case EXPIRY ->
+            approvals.add(
+                new Approval(
+                    e.step(), e.action(), e.actor(), e.at(), "EXPIRED", e.output(), e.seq()));
+        case REFUSAL ->
+            approvals.add(
+                new Approval(
+                    e.step(), e.action(), e.actor(), e.at(), "REFUSED", e.output(), e.seq()));
+        case DECISION ->
+            decisions.add(
+                new OperatorDecision(
+                    e.step(),
+                    e.target(),
+                    e.actor(),
+                    e.at(),
+                    e.outcome(),
+                    e.action(),
+                    e.output(),
+                    e.seq()));
         case LOCK -> lock = lockUse(lock, e);
-        default -> { }
+        default -> {}
       }
     }
     if (lock != null && lock.releasedAt() == null) {
@@ -99,36 +119,62 @@ public class RunReports {
     }
     RunSummary summary = run.summary();
     if (summary.deployment() != null) {
-      summary = summary.withDeployment(
-          summary.deployment().withDeployedBy(deployer(summary.deployment().id())));
+      summary =
+          summary.withDeployment(
+              summary.deployment().withDeployedBy(deployer(summary.deployment().id())));
     }
-    return new RunReport(RunReport.FORMAT, clock.instant(), summary, run.definitionId(),
-        run.runIds(), run.timeline(), approvals, decisions, lock, entries,
-        journal.verifyRun(run.summary().runId()), run.incidents(), run.openTasks(),
-        run.visitedActivityIds(), run.activeActivityIds(), headCheck(run.summary().runId()),
+    return new RunReport(
+        RunReport.FORMAT,
+        clock.instant(),
+        summary,
+        run.definitionId(),
+        run.runIds(),
+        run.timeline(),
+        approvals,
+        decisions,
+        lock,
+        entries,
+        journal.verifyRun(run.summary().runId()),
+        run.incidents(),
+        run.openTasks(),
+        run.visitedActivityIds(),
+        run.activeActivityIds(),
+        headCheck(run.summary().runId()),
         Reconciliation.of(entries));
   }
 
-  /** The head published at the run's end (its newest {@code journal head} ops log line) against now. */
+  /**
+   * The head published at the run's end (its newest {@code journal head} ops log line) against now.
+   */
   private JournalHeadCheck headCheck(String runId) {
-    Optional<OpsEvent> published = opsLog.flatMap(log -> log.page(runId, 0, 500).events().stream()
-        .filter(event -> event.kind() == OpsEvent.Kind.JOURNAL_HEAD)
-        .filter(event -> JournalHead.parse(event.detail()).isPresent())
-        .findFirst());
-    JournalHead atRunEnd = published.flatMap(event -> JournalHead.parse(event.detail())).orElse(null);
-    String hashNow = atRunEnd == null || atRunEnd.seq() == 0 ? null
-        : journal.entry(atRunEnd.seq()).map(JournalEntry::hash).orElse(null);
-    return JournalHeadCheck.of(atRunEnd, published.map(OpsEvent::at).orElse(null), hashNow,
-        journal.head());
+    Optional<OpsEvent> published =
+        opsLog.flatMap(
+            log ->
+                log.page(runId, 0, 500).events().stream()
+                    .filter(event -> event.kind() == OpsEvent.Kind.JOURNAL_HEAD)
+                    .filter(event -> JournalHead.parse(event.detail()).isPresent())
+                    .findFirst());
+    JournalHead atRunEnd =
+        published.flatMap(event -> JournalHead.parse(event.detail())).orElse(null);
+    String hashNow =
+        atRunEnd == null || atRunEnd.seq() == 0
+            ? null
+            : journal.entry(atRunEnd.seq()).map(JournalEntry::hash).orElse(null);
+    return JournalHeadCheck.of(
+        atRunEnd, published.map(OpsEvent::at).orElse(null), hashNow, journal.head());
   }
 
   /** Who deployed it, from the deployment's journal entry; {@code null} when there is none. */
   private String deployer(String deploymentId) {
     return journal.entriesOfRun(SYSTEM).stream()
-        .filter(e -> DEPLOYMENT.equals(e.kind()) && DEPLOYED.equals(e.outcome())
-            && deploymentId.equals(e.target()))
+        .filter(
+            e ->
+                DEPLOYMENT.equals(e.kind())
+                    && DEPLOYED.equals(e.outcome())
+                    && deploymentId.equals(e.target()))
         .map(JournalEntry::actor)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static LockUse lockUse(LockUse before, JournalEntry e) {
@@ -137,23 +183,40 @@ public class RunReports {
     }
     return switch (e.outcome()) {
       case ACQUIRED -> new LockUse(e.target(), e.actor(), e.at(), null, null, null);
-      case RETAKEN -> new LockUse(e.target(), e.actor(),
-          before == null || before.acquiredAt() == null ? e.at() : before.acquiredAt(), null, null, null);
-      case RELEASED, FORCE_RELEASED, LOST -> new LockUse(e.target(),
-          before == null ? null : before.holder(), before == null ? null : before.acquiredAt(),
-          e.at(), switch (e.outcome()) {
-            case FORCE_RELEASED -> e.actor() + " (forced: " + e.output() + ")";
-            case LOST -> "lost: " + e.output();
-            default -> "run end";
-          }, null);
+      case RETAKEN ->
+          new LockUse(
+              e.target(),
+              e.actor(),
+              before == null || before.acquiredAt() == null ? e.at() : before.acquiredAt(),
+              null,
+              null,
+              null);
+      case RELEASED, FORCE_RELEASED, LOST ->
+          new LockUse(
+              e.target(),
+              before == null ? null : before.holder(),
+              before == null ? null : before.acquiredAt(),
+              e.at(),
+              switch (e.outcome()) {
+                case FORCE_RELEASED -> e.actor() + " (forced: " + e.output() + ")";
+                case LOST -> "lost: " + e.output();
+                default -> "run end";
+              },
+              null);
       default -> before;
     };
   }
 
   private LockUse withTtl(LockUse lock, String runId) {
-    return locks.flatMap(table -> table.locks().stream()
-            .filter(held -> held.holder().runId().equals(runId)).findFirst())
-        .map(held -> new LockUse(lock.lock(), lock.holder(), lock.acquiredAt(), null, null, held.ttl()))
+    return locks
+        .flatMap(
+            table ->
+                table.locks().stream()
+                    .filter(held -> held.holder().runId().equals(runId))
+                    .findFirst())
+        .map(
+            held ->
+                new LockUse(lock.lock(), lock.holder(), lock.acquiredAt(), null, null, held.ttl()))
         .orElse(lock);
   }
 }

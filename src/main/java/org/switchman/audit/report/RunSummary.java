@@ -20,20 +20,58 @@ import java.time.Instant;
  * @param outcome the run's business outcome ({@code switched-over}, {@code rolled-back}, …) when it
  *     recorded one, else its state
  * @param readOnlyWindow the read-only window, or {@code null} when the run had none
- * @param deployment the deployment the run executed; set in a run's record and report, {@code
- *     null} in the runs list
+ * @param deployment the deployment the run executed; set in a run's record and report, {@code null}
+ *     in the runs list
  */
-public record RunSummary(String runId, String runbook, String runbookName, int definitionVersion,
-    String target, String mode, String startedBy, String reason, String ticket, Instant startedAt,
-    Instant endedAt, String state, String outcome, ReadOnlyWindow readOnlyWindow,
+public record RunSummary(
+    String runId,
+    String runbook,
+    String runbookName,
+    int definitionVersion,
+    String target,
+    String mode,
+    String startedBy,
+    String reason,
+    String ticket,
+    Instant startedAt,
+    Instant endedAt,
+    String state,
+    String outcome,
+    ReadOnlyWindow readOnlyWindow,
     RunDeployment deployment) {
 
   /** A summary without its deployment, as the runs list shows it. */
-  public RunSummary(String runId, String runbook, String runbookName, int definitionVersion,
-      String target, String mode, String startedBy, String reason, String ticket, Instant startedAt,
-      Instant endedAt, String state, String outcome, ReadOnlyWindow readOnlyWindow) {
-    this(runId, runbook, runbookName, definitionVersion, target, mode, startedBy, reason, ticket,
-        startedAt, endedAt, state, outcome, readOnlyWindow, null);
+  public RunSummary(
+      String runId,
+      String runbook,
+      String runbookName,
+      int definitionVersion,
+      String target,
+      String mode,
+      String startedBy,
+      String reason,
+      String ticket,
+      Instant startedAt,
+      Instant endedAt,
+      String state,
+      String outcome,
+      ReadOnlyWindow readOnlyWindow) {
+    this(
+        runId,
+        runbook,
+        runbookName,
+        definitionVersion,
+        target,
+        mode,
+        startedBy,
+        reason,
+        ticket,
+        startedAt,
+        endedAt,
+        state,
+        outcome,
+        readOnlyWindow,
+        null);
   }
 
   public static final String RUNNING = "running";
@@ -46,7 +84,21 @@ public record RunSummary(String runId, String runbook, String runbookName, int d
   }
 
   public RunSummary withDeployment(RunDeployment deployment) {
-    return new RunSummary(runId, runbook, runbookName, definitionVersion, target, mode, startedBy,
-        reason, ticket, startedAt, endedAt, state, outcome, readOnlyWindow, deployment);
+    return new RunSummary(
+        runId,
+        runbook,
+        runbookName,
+        definitionVersion,
+        target,
+        mode,
+        startedBy,
+        reason,
+        ticket,
+        startedAt,
+        endedAt,
+        state,
+        outcome,
+        readOnlyWindow,
+        deployment);
   }
 }

@@ -62,8 +62,8 @@ public class DnsJavaDiscovery implements DnsDiscovery {
     Matcher added = ADDED.matcher(update.action());
     String suffix = "." + zone;
     if (!added.find() || !added.group(1).endsWith(suffix)) {
-      return Mutations.Observation.noTrace("not a discovery update of this adapter: "
-          + update.action());
+      return Mutations.Observation.noTrace(
+          "not a discovery update of this adapter: " + update.action());
     }
     String service = added.group(1).substring(0, added.group(1).length() - suffix.length());
     String target = absolute(added.group(3)).toString();
@@ -90,16 +90,24 @@ public class DnsJavaDiscovery implements DnsDiscovery {
   @Override
   public DiscoveryRecord read(String service) {
     Name name = recordName(service);
-    Message answer = send(Message.newQuery(Record.newRecord(name, Type.CNAME, DClass.IN)), false,
-        "query " + name);
+    Message answer =
+        send(
+            Message.newQuery(Record.newRecord(name, Type.CNAME, DClass.IN)),
+            false,
+            "query " + name);
     if (answer.getRcode() != Rcode.NOERROR) {
-      throw new CheckFailedException("discovery-record-exists", "DNS answered "
-          + Rcode.string(answer.getRcode()) + " for " + name);
+      throw new CheckFailedException(
+          "discovery-record-exists",
+          "DNS answered " + Rcode.string(answer.getRcode()) + " for " + name);
     }
-    Optional<CNAMERecord> cname = answer.getSection(Section.ANSWER).stream()
-        .filter(CNAMERecord.class::isInstance).map(CNAMERecord.class::cast).findFirst();
-    CNAMERecord record = cname.orElseThrow(() -> new CheckFailedException("discovery-record-exists",
-        name + " has no CNAME"));
+    Optional<CNAMERecord> cname =
+        answer.getSection(Section.ANSWER).stream()
+            .filter(CNAMERecord.class::isInstance)
+            .map(CNAMERecord.class::cast)
+            .findFirst();
+    CNAMERecord record =
+        cname.orElseThrow(
+            () -> new CheckFailedException("discovery-record-exists", name + " has no CNAME"));
     return new DiscoveryRecord(service, record.getTarget().toString(), record.getTTL());
   }
 
@@ -110,38 +118,67 @@ public class DnsJavaDiscovery implements DnsDiscovery {
 
   @Override
   public MutationOutcome setTarget(RunContext run, DiscoveryRecord current, String target) {
-    return replace(run, current, target.endsWith(".") ? target : target + ".", current.ttlSeconds());
+    return replace(
+        run, current, target.endsWith(".") ? target : target + ".", current.ttlSeconds());
   }
 
-  private MutationOutcome replace(RunContext run, DiscoveryRecord current, String target, long ttl) {
+  private MutationOutcome replace(
+      RunContext run, DiscoveryRecord current, String target, long ttl) {
     Name name = recordName(current.service());
     Update update = new Update(zone);
     update.present(new CNAMERecord(name, DClass.IN, 0, absolute(current.target())));
     update.delete(name, Type.CNAME);
     update.add(new CNAMERecord(name, DClass.IN, ttl, absolute(target)));
-    String action = "prereq yxrrset " + name + " CNAME " + current.target() + "; update delete "
-        + name + " CNAME; update add " + name + " " + ttl + " CNAME " + target;
-    Mutation mutation = new Mutation(Mutation.Kind.DNS_UPDATE, name.toString(), datacenterOf(target),
-        action);
+    String action =
+        "prereq yxrrset "
+            + name
+            + " CNAME "
+            + current.target()
+            + "; update delete "
+            + name
+            + " CNAME; update add "
+            + name
+            + " "
+            + ttl
+            + " CNAME "
+            + target;
+    Mutation mutation =
+        new Mutation(Mutation.Kind.DNS_UPDATE, name.toString(), datacenterOf(target), action);
     try {
-      return mutations.apply(run, mutation, () -> {
-        Message response = sendChange(update, "update " + name);
-        if (response.getRcode() == Rcode.SERVFAIL) {
-          throw new InfrastructureUnavailableException("The DNS server failed the update of "
-              + name + ": SERVFAIL", null);
-        }
-        if (response.getRcode() != Rcode.NOERROR) {
-          throw new DnsUpdateRefusedException("The DNS server refused the update of " + name + ": "
-              + Rcode.string(response.getRcode()));
-        }
-        return Mutations.Performed.of(Rcode.string(response.getRcode()));
-      }, () -> {
-        DiscoveryRecord now = read(current.service());
-        if (!now.target().equals(target) || now.ttlSeconds() != ttl) {
-          throw new CheckFailedException("dns-record-updated", name + " is " + now.target() + " TTL "
-              + now.ttlSeconds() + " after the update to " + target + " TTL " + ttl);
-        }
-      });
+      return mutations.apply(
+          run,
+          mutation,
+          () -> {
+            Message response = sendChange(update, "update " + name);
+            if (response.getRcode() == Rcode.SERVFAIL) {
+              throw new InfrastructureUnavailableException(
+                  "The DNS server failed the update of " + name + ": SERVFAIL", null);
+            }
+            if (response.getRcode() != Rcode.NOERROR) {
+              throw new DnsUpdateRefusedException(
+                  "The DNS server refused the update of "
+                      + name
+                      + ": "
+                      + Rcode.string(response.getRcode()));
+            }
+            return Mutations.Performed.of(Rcode.string(response.getRcode()));
+          },
+          () -> {
+            DiscoveryRecord now = read(current.service());
+            if (!now.target().equals(target) || now.ttlSeconds() != ttl) {
+              throw new CheckFailedException(
+                  "dns-record-updated",
+                  name
+                      + " is "
+                      + now.target()
+                      + " TTL "
+                      + now.ttlSeconds()
+                      + " after the update to "
+                      + target
+                      + " TTL "
+                      + ttl);
+            }
+          });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -173,8 +210,8 @@ public class DnsJavaDiscovery implements DnsDiscovery {
           throw e;
         }
       }
-      throw new UnansweredChangeException(e.getMessage() + "; the update may have been applied",
-          e.getCause());
+      throw new UnansweredChangeException(
+          e.getMessage() + "; the update may have been applied", e.getCause());
     }
   }
 
@@ -191,11 +228,19 @@ public class DnsJavaDiscovery implements DnsDiscovery {
     } catch (IOException e) {
       if (e.getCause() instanceof InterruptedException interruption) {
         // dnsjava has set the interrupt flag again
-        throw new StepInterruptedException("waiting for the DNS server to answer to " + what,
-            interruption);
+        throw new StepInterruptedException(
+            "waiting for the DNS server to answer to " + what, interruption);
       }
-      throw new InfrastructureUnavailableException("DNS server " + settings.server() + ":"
-          + settings.port() + " did not answer to " + what + ": " + e.getMessage(), e);
+      throw new InfrastructureUnavailableException(
+          "DNS server "
+              + settings.server()
+              + ":"
+              + settings.port()
+              + " did not answer to "
+              + what
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

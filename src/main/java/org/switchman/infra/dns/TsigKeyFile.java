@@ -7,9 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A TSIG key read from a BIND {@code key} clause, the format {@code tsig-keygen} writes and
- * {@code nsupdate -k} reads:
+ * A TSIG key read from a BIND {@code key} clause, the format {@code tsig-keygen} writes and {@code
+ * nsupdate -k} reads:
+ *
  * <pre>key "switchman-lab" { algorithm hmac-sha256; secret "base64…"; };</pre>
+ *
  * The secret is never printed.
  */
 record TsigKeyFile(String name, String algorithm, String secret) {
@@ -33,8 +35,10 @@ record TsigKeyFile(String name, String algorithm, String secret) {
     Matcher algorithm = ALGORITHM.matcher(text);
     Matcher secret = SECRET.matcher(text);
     if (!name.find() || !algorithm.find() || !secret.find()) {
-      throw new IllegalStateException("The TSIG key file " + source
-          + " is not a BIND key clause with a name, an algorithm and a secret");
+      throw new IllegalStateException(
+          "The TSIG key file "
+              + source
+              + " is not a BIND key clause with a name, an algorithm and a secret");
     }
     return new TsigKeyFile(name.group(1), algorithm.group(1), secret.group(1));
   }

@@ -54,8 +54,10 @@ public class EtcdConftool implements Conftool {
     JsonNode wanted = valueSet(write.action().substring(prefix.length()));
     Optional<EtcdStore.Entry> now = etcd.get(write.target());
     String holds = now.map(EtcdStore.Entry::value).orElse("nothing");
-    boolean applied = now.isPresent() && wanted != null && wanted.equals(parseText(now.get().value()));
-    return applied ? Mutations.Observation.applied(write.target() + " holds " + holds)
+    boolean applied =
+        now.isPresent() && wanted != null && wanted.equals(parseText(now.get().value()));
+    return applied
+        ? Mutations.Observation.applied(write.target() + " holds " + holds)
         : Mutations.Observation.notApplied(write.target() + " holds " + holds + ", not " + wanted);
   }
 
@@ -87,31 +89,46 @@ public class EtcdConftool implements Conftool {
   }
 
   @Override
-  public Optional<Versioned<PoolEntry>> poolEntry(String dc, String cluster, String service, String host) {
+  public Optional<Versioned<PoolEntry>> poolEntry(
+      String dc, String cluster, String service, String host) {
     return etcd.get(poolKey(dc, cluster, service, host)).map(this::poolEntry);
   }
 
   @Override
   public List<Versioned<PoolEntry>> pool(String dc, String cluster, String service) {
     return etcd.prefix(ROOT + "/pools/" + dc + "/" + cluster + "/" + service + "/").stream()
-        .map(this::poolEntry).toList();
+        .map(this::poolEntry)
+        .toList();
   }
 
   private Versioned<PoolEntry> poolEntry(EtcdStore.Entry entry) {
     String[] parts = entry.key().substring((ROOT + "/pools/").length()).split("/");
     JsonNode value = parse(entry);
-    return new Versioned<>(new PoolEntry(parts[0], parts[1], parts[2], parts[3],
-        value.path("pooled").asText(), value.path("weight").asInt()), entry.modRevision());
+    return new Versioned<>(
+        new PoolEntry(
+            parts[0],
+            parts[1],
+            parts[2],
+            parts[3],
+            value.path("pooled").asText(),
+            value.path("weight").asInt()),
+        entry.modRevision());
   }
 
   @Override
-  public MutationOutcome setPoolEntry(RunContext run, Versioned<PoolEntry> current, String pooled, int weight) {
+  public MutationOutcome setPoolEntry(
+      RunContext run, Versioned<PoolEntry> current, String pooled, int weight) {
     if (!List.of("yes", "no", "inactive").contains(pooled)) {
-      throw new IllegalArgumentException("pooled must be yes, no or inactive, not '" + pooled + "'");
+      throw new IllegalArgumentException(
+          "pooled must be yes, no or inactive, not '" + pooled + "'");
     }
     PoolEntry entry = current.value();
-    return write(run, poolKey(entry.dc(), entry.cluster(), entry.service(), entry.host()),
-        entry.dc(), current.revision(), node -> node.put("pooled", pooled).put("weight", weight));
+    return write(
+        run,
+        poolKey(entry.dc(), entry.cluster(), entry.service(), entry.host()),
+        entry.dc(),
+        current.revision(),
+        node -> node.put("pooled", pooled).put("weight", weight));
   }
 
   @Override
@@ -127,14 +144,21 @@ public class EtcdConftool implements Conftool {
   private Versioned<DiscoveryState> discoveryState(EtcdStore.Entry entry) {
     String[] parts = entry.key().substring((ROOT + "/discovery/").length()).split("/");
     JsonNode value = parse(entry);
-    return new Versioned<>(new DiscoveryState(parts[0], parts[1], value.path("pooled").asBoolean(),
-        value.path("ttl").asInt()), entry.modRevision());
+    return new Versioned<>(
+        new DiscoveryState(
+            parts[0], parts[1], value.path("pooled").asBoolean(), value.path("ttl").asInt()),
+        entry.modRevision());
   }
 
   @Override
-  public MutationOutcome setDiscovery(RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl) {
+  public MutationOutcome setDiscovery(
+      RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl) {
     DiscoveryState state = current.value();
-    return write(run, discoveryKey(state.service(), state.dc()), state.dc(), current.revision(),
+    return write(
+        run,
+        discoveryKey(state.service(), state.dc()),
+        state.dc(),
+        current.revision(),
         node -> node.put("pooled", pooled).put("ttl", ttl));
   }
 
@@ -159,19 +183,24 @@ public class EtcdConftool implements Conftool {
   }
 
   @Override
-  public MutationOutcome setReadOnly(RunContext run, String dc, Versioned<Optional<String>> current,
-      Optional<String> reason) {
-    return write(run, readOnlyKey(dc), dc, current.revision(), node -> {
-      if (reason.isPresent()) {
-        node.put("val", reason.get());
-      } else {
-        node.put("val", false);
-      }
-    });
+  public MutationOutcome setReadOnly(
+      RunContext run, String dc, Versioned<Optional<String>> current, Optional<String> reason) {
+    return write(
+        run,
+        readOnlyKey(dc),
+        dc,
+        current.revision(),
+        node -> {
+          if (reason.isPresent()) {
+            node.put("val", reason.get());
+          } else {
+            node.put("val", false);
+          }
+        });
   }
 
-  private MutationOutcome write(RunContext run, String key, String dc, long revision,
-      Consumer<ObjectNode> change) {
+  private MutationOutcome write(
+      RunContext run, String key, String dc, long revision, Consumer<ObjectNode> change) {
     EtcdStore.Entry before = required(key);
     if (before.modRevision() != revision) {
       throw new ConcurrentChangeException(key, revision, before.modRevision());
@@ -179,22 +208,30 @@ public class EtcdConftool implements Conftool {
     ObjectNode node = (ObjectNode) parse(before).deepCopy();
     change.accept(node);
     String after = text(node);
-    Mutation mutation = new Mutation(Mutation.Kind.ETCD_WRITE, key, dc,
-        "set " + key + " " + before.value() + " -> " + after);
+    Mutation mutation =
+        new Mutation(
+            Mutation.Kind.ETCD_WRITE,
+            key,
+            dc,
+            "set " + key + " " + before.value() + " -> " + after);
     try {
-      return mutations.apply(run, mutation, () -> {
-        Optional<EtcdStore.Entry> lost = etcd.compareAndPut(key, revision, after);
-        if (lost.isPresent()) {
-          throw new ConcurrentChangeException(key, revision, lost.get().modRevision());
-        }
-        return Mutations.Performed.of(after);
-      }, () -> {
-        String stored = required(key).value();
-        if (!Objects.equals(parseText(stored), node)) {
-          throw new CheckFailedException("etcd-value-stuck", key + " holds " + stored
-              + " after writing " + after);
-        }
-      });
+      return mutations.apply(
+          run,
+          mutation,
+          () -> {
+            Optional<EtcdStore.Entry> lost = etcd.compareAndPut(key, revision, after);
+            if (lost.isPresent()) {
+              throw new ConcurrentChangeException(key, revision, lost.get().modRevision());
+            }
+            return Mutations.Performed.of(after);
+          },
+          () -> {
+            String stored = required(key).value();
+            if (!Objects.equals(parseText(stored), node)) {
+              throw new CheckFailedException(
+                  "etcd-value-stuck", key + " holds " + stored + " after writing " + after);
+            }
+          });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -203,15 +240,16 @@ public class EtcdConftool implements Conftool {
   }
 
   private EtcdStore.Entry required(String key) {
-    return etcd.get(key).orElseThrow(() -> new CheckFailedException("conftool-key-exists",
-        "conftool has no " + key));
+    return etcd.get(key)
+        .orElseThrow(
+            () -> new CheckFailedException("conftool-key-exists", "conftool has no " + key));
   }
 
   private JsonNode parse(EtcdStore.Entry entry) {
     JsonNode node = parseText(entry.value());
     if (!node.isObject()) {
-      throw new CheckFailedException("conftool-value-json", entry.key() + " is not a JSON object: "
-          + entry.value());
+      throw new CheckFailedException(
+          "conftool-value-json", entry.key() + " is not a JSON object: " + entry.value());
     }
     return node;
   }

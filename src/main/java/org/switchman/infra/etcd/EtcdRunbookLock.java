@@ -21,10 +21,10 @@ import org.switchman.runbook.port.RunbookLock;
  * {@link RunbookLock} in etcd. A lock with {@code maxConcurrency} N has N slot keys {@code
  * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
  * ({@code version == 0}), so two runs can never win the same slot. Each slot key is tied to a lease
- * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and
- * with it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run)
- * also renews its lease once, so a run's keeper renews the lease even where the keep-alive stream
- * gave up.
+ * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and with
+ * it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run) also
+ * renews its lease once, so a run's keeper renews the lease even where the keep-alive stream gave
+ * up.
  *
  * <p>A forced release leaves the key {@code /switchman/lock-revoked/{runbook}/{target}/{runId}}
  * (written before the slot is deleted, so no re-take can slip in between) until the run
@@ -38,6 +38,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   private final EtcdStore etcd;
   private final ObjectMapper json = new ObjectMapper();
+
   /** Leases this JVM keeps alive, by slot key. */
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
@@ -52,7 +53,8 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   @Override
-  public boolean acquire(String runbook, String target, Holder holder, int maxConcurrency, Duration ttl) {
+  public boolean acquire(
+      String runbook, String target, Holder holder, int maxConcurrency, Duration ttl) {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1");
     }
@@ -72,15 +74,22 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (etcd.get(revokedKey(runbook, target, holder.runId())).isPresent()) {
       throw new LockRevokedException(runbook, target, holder.runId(), holders(runbook, target));
     }
-    long lease = etcd.await(etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())),
-        "grant a lease").getID();
+    long lease =
+        etcd.await(
+                etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())), "grant a lease")
+            .getID();
     String value = text(holder);
     for (int slot = 0; slot < maxConcurrency; slot++) {
       String key = prefix(runbook, target) + "slot-" + slot;
       if (etcd.createWithLease(key, value, lease)) {
         keepAlive(key, lease);
-        LOG.info("Lock {} on {} taken by run {} of {} (slot {})", runbook, target, holder.runId(),
-            holder.user(), slot);
+        LOG.info(
+            "Lock {} on {} taken by run {} of {} (slot {})",
+            runbook,
+            target,
+            holder.runId(),
+            holder.user(),
+            slot);
         return true;
       }
     }
@@ -106,8 +115,12 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     // delete. The slot is deleted only as it was read: had the lease lapsed meanwhile and another
     // run taken the slot, that run's lock stays
     if (!etcd.deleteIfUnchanged(slot.get().key(), slot.get().modRevision())) {
-      LOG.warn("Lock {} on {}: run {} no longer held {} when it released it; left as it is",
-          runbook, target, runId, slot.get().key());
+      LOG.warn(
+          "Lock {} on {}: run {} no longer held {} when it released it; left as it is",
+          runbook,
+          target,
+          runId,
+          slot.get().key());
       return;
     }
     if (slot.get().lease() != 0) {
@@ -118,7 +131,8 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   @Override
   public void forceRelease(String runbook, String target, String runId) {
-    etcd.put(revokedKey(runbook, target, runId),
+    etcd.put(
+        revokedKey(runbook, target, runId),
         json.createObjectNode().put("at", Instant.now().toString()).toString());
     release(runbook, target, runId);
   }
@@ -131,7 +145,9 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   @Override
   public List<String> revoked(String runbook, String target) {
     String prefix = REVOKED + runbook + "/" + target + "/";
-    return etcd.prefix(prefix).stream().map(entry -> entry.key().substring(prefix.length())).toList();
+    return etcd.prefix(prefix).stream()
+        .map(entry -> entry.key().substring(prefix.length()))
+        .toList();
   }
 
   private static String revokedKey(String runbook, String target, String runId) {
@@ -140,8 +156,9 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   /** Renews the lease from this JVM, replacing a stream an earlier lease of the key had. */
   private void keepAlive(String key, long lease) {
-    Held before = held.put(key, new Held(lease,
-        etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key))));
+    Held before =
+        held.put(
+            key, new Held(lease, etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key))));
     if (before != null) {
       before.keepAlive().close();
     }
@@ -157,35 +174,56 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     List<HeldLock> locks = new ArrayList<>();
     for (EtcdStore.Entry entry : etcd.prefix(ROOT)) {
       String[] parts = entry.key().substring(ROOT.length()).split("/");
-      long ttl = entry.lease() == 0 ? -1 : etcd.await(etcd.client().getLeaseClient()
-          .timeToLive(entry.lease(), io.etcd.jetcd.options.LeaseOption.builder().build()), "read a lease").getTTL();
-      locks.add(new HeldLock(parts[0], String.join("/", java.util.Arrays.copyOfRange(parts, 1,
-          parts.length - 1)), holder(entry), Duration.ofSeconds(Math.max(ttl, 0))));
+      long ttl =
+          entry.lease() == 0
+              ? -1
+              : etcd.await(
+                      etcd.client()
+                          .getLeaseClient()
+                          .timeToLive(
+                              entry.lease(), io.etcd.jetcd.options.LeaseOption.builder().build()),
+                      "read a lease")
+                  .getTTL();
+      locks.add(
+          new HeldLock(
+              parts[0],
+              String.join("/", java.util.Arrays.copyOfRange(parts, 1, parts.length - 1)),
+              holder(entry),
+              Duration.ofSeconds(Math.max(ttl, 0))));
     }
     return locks;
   }
 
   private Optional<EtcdStore.Entry> slotOf(String runbook, String target, String runId) {
     return etcd.prefix(prefix(runbook, target)).stream()
-        .filter(entry -> holder(entry).runId().equals(runId)).findFirst();
+        .filter(entry -> holder(entry).runId().equals(runId))
+        .findFirst();
   }
 
   private Holder holder(EtcdStore.Entry entry) {
     try {
       JsonNode node = json.readTree(entry.value());
-      return new Holder(node.path("runId").asText(), node.path("user").asText(),
+      return new Holder(
+          node.path("runId").asText(),
+          node.path("user").asText(),
           Instant.parse(node.path("since").asText()));
     } catch (JsonProcessingException | java.time.format.DateTimeParseException e) {
-      throw new IllegalStateException("Lock key " + entry.key() + " holds no holder: " + entry.value(), e);
+      throw new IllegalStateException(
+          "Lock key " + entry.key() + " holds no holder: " + entry.value(), e);
     }
   }
 
   private String text(Holder holder) {
-    return json.createObjectNode().put("runId", holder.runId()).put("user", holder.user())
-        .put("since", holder.since().toString()).toString();
+    return json.createObjectNode()
+        .put("runId", holder.runId())
+        .put("user", holder.user())
+        .put("since", holder.since().toString())
+        .toString();
   }
 
-  /** Stops renewing every lease this JVM holds, as a crash would; the locks expire after their TTL. */
+  /**
+   * Stops renewing every lease this JVM holds, as a crash would; the locks expire after their TTL.
+   */
   @Override
   public void close() {
     held.values().forEach(h -> h.keepAlive().close());

@@ -31,7 +31,8 @@ import org.switchman.runbook.port.UnansweredChangeException;
 public class EtcdStore implements AutoCloseable {
 
   /** A key's value and revisions. */
-  public record Entry(String key, String value, long modRevision, long createRevision, long lease) {}
+  public record Entry(
+      String key, String value, long modRevision, long createRevision, long lease) {}
 
   private final Client client;
   private final Duration timeout;
@@ -41,11 +42,12 @@ public class EtcdStore implements AutoCloseable {
     EtcdProperties valid = settings.validated();
     this.timeout = valid.timeout();
     this.endpoints = String.join(",", valid.endpoints());
-    this.client = Client.builder()
-        .endpoints(valid.endpoints().toArray(String[]::new))
-        .connectTimeout(valid.timeout())
-        .retryMaxDuration(valid.timeout())
-        .build();
+    this.client =
+        Client.builder()
+            .endpoints(valid.endpoints().toArray(String[]::new))
+            .connectTimeout(valid.timeout())
+            .retryMaxDuration(valid.timeout())
+            .build();
   }
 
   Client client() {
@@ -63,10 +65,17 @@ public class EtcdStore implements AutoCloseable {
 
   /** Every key under a prefix, in key order. */
   public List<Entry> prefix(String prefix) {
-    GetOption option = GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY)
-        .withSortOrder(GetOption.SortOrder.ASCEND).build();
+    GetOption option =
+        GetOption.builder()
+            .isPrefix(true)
+            .withSortField(GetOption.SortTarget.KEY)
+            .withSortOrder(GetOption.SortOrder.ASCEND)
+            .build();
     return await(client.getKVClient().get(bytes(prefix), option), "read " + prefix + "*")
-        .getKvs().stream().map(EtcdStore::entry).toList();
+        .getKvs()
+        .stream()
+        .map(EtcdStore::entry)
+        .toList();
   }
 
   /**
@@ -77,35 +86,47 @@ public class EtcdStore implements AutoCloseable {
    *     applied (etcd may be slow or frozen, with the request in hand)
    */
   public Optional<Entry> compareAndPut(String key, long expectedRevision, String value) {
-    CompletableFuture<TxnResponse> commit = client.getKVClient().txn()
-        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
-        .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
-        .Else(Op.get(bytes(key), GetOption.DEFAULT))
-        .commit();
+    CompletableFuture<TxnResponse> commit =
+        client
+            .getKVClient()
+            .txn()
+            .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+            .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
+            .Else(Op.get(bytes(key), GetOption.DEFAULT))
+            .commit();
     TxnResponse response;
     try {
       response = await(commit, "write " + key);
     } catch (InfrastructureUnavailableException e) {
       if (e.getCause() instanceof TimeoutException) {
-        throw new UnansweredChangeException(e.getMessage() + "; the write may have been applied",
-            e.getCause());
+        throw new UnansweredChangeException(
+            e.getMessage() + "; the write may have been applied", e.getCause());
       }
       throw e;
     }
     if (response.isSucceeded()) {
       return Optional.empty();
     }
-    List<KeyValue> now = response.getGetResponses().isEmpty() ? List.of()
-        : response.getGetResponses().get(0).getKvs();
+    List<KeyValue> now =
+        response.getGetResponses().isEmpty()
+            ? List.of()
+            : response.getGetResponses().get(0).getKvs();
     return Optional.of(now.isEmpty() ? new Entry(key, null, 0, 0, 0) : entry(now.get(0)));
   }
 
   /** Creates a key, tied to a lease, only if it does not exist. */
   public boolean createWithLease(String key, String value, long leaseId) {
-    return await(client.getKVClient().txn()
-        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
-        .Then(Op.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
-        .commit(), "create " + key).isSucceeded();
+    return await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(
+                    Op.put(
+                        bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+                .commit(),
+            "create " + key)
+        .isSucceeded();
   }
 
   /** Writes a key whatever it holds (for Switchman's own keys, never conftool's). */
@@ -124,10 +145,15 @@ public class EtcdStore implements AutoCloseable {
    * @return whether the key was deleted
    */
   public boolean deleteIfUnchanged(String key, long modRevision) {
-    return await(client.getKVClient().txn()
-        .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
-        .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
-        .commit(), "delete " + key).isSucceeded();
+    return await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+                .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+                .commit(),
+            "delete " + key)
+        .isSucceeded();
   }
 
   <T> T await(CompletableFuture<T> future, String what) {
@@ -135,11 +161,12 @@ public class EtcdStore implements AutoCloseable {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new InfrastructureUnavailableException("etcd (" + endpoints + ") did not answer within "
-          + timeout + " to " + what, e);
+      throw new InfrastructureUnavailableException(
+          "etcd (" + endpoints + ") did not answer within " + timeout + " to " + what, e);
     } catch (ExecutionException e) {
-      throw new InfrastructureUnavailableException("etcd (" + endpoints + ") failed to " + what
-          + ": " + e.getCause().getMessage(), e.getCause());
+      throw new InfrastructureUnavailableException(
+          "etcd (" + endpoints + ") failed to " + what + ": " + e.getCause().getMessage(),
+          e.getCause());
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -152,8 +179,11 @@ public class EtcdStore implements AutoCloseable {
   }
 
   private static Entry entry(KeyValue kv) {
-    return new Entry(kv.getKey().toString(StandardCharsets.UTF_8),
-        kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision(), kv.getCreateRevision(),
+    return new Entry(
+        kv.getKey().toString(StandardCharsets.UTF_8),
+        kv.getValue().toString(StandardCharsets.UTF_8),
+        kv.getModRevision(),
+        kv.getCreateRevision(),
         kv.getLease());
   }
 

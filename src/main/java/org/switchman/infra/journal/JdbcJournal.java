@@ -30,14 +30,14 @@ import org.switchman.audit.JournalVerification;
  * ({@code SELECT … FOR UPDATE}), so appends from all threads and all cluster nodes form one chain.
  * This class has no update or delete statement for entries.
  *
- * <p>Every field is cut to its column's size before it is hashed and stored, with a visible
- * {@code …[truncated N chars]} marker, so an oversized value never makes an append fail.
+ * <p>Every field is cut to its column's size before it is hashed and stored, with a visible {@code
+ * …[truncated N chars]} marker, so an oversized value never makes an append fail.
  *
- * <p>The whole-chain check reads the entries in batches of {@value #BATCH} (never the whole
- * journal at once) and remembers how far the chain was found intact: the next check reads only
- * the entries written since. A check reads the chain from its first entry again when asked to
- * ({@code verify(true)}), when the last full pass is older than the full-check interval, and after
- * any broken result, so an edit of an entry that was already checked is found at the latest then.
+ * <p>The whole-chain check reads the entries in batches of {@value #BATCH} (never the whole journal
+ * at once) and remembers how far the chain was found intact: the next check reads only the entries
+ * written since. A check reads the chain from its first entry again when asked to ({@code
+ * verify(true)}), when the last full pass is older than the full-check interval, and after any
+ * broken result, so an edit of an entry that was already checked is found at the latest then.
  */
 public class JdbcJournal implements Journal {
 
@@ -52,8 +52,9 @@ public class JdbcJournal implements Journal {
   /** Entries read per query by the whole-chain check. */
   static final int BATCH = 500;
 
-  private static final String COLUMNS = "SEQ, AT_MICROS, RUN_ID, STEP, ACTOR, MODE, KIND, TARGET,"
-      + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME, IDEMPOTENCY_KEY";
+  private static final String COLUMNS =
+      "SEQ, AT_MICROS, RUN_ID, STEP, ACTOR, MODE, KIND, TARGET,"
+          + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME, IDEMPOTENCY_KEY";
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate ownTransaction;
@@ -63,6 +64,7 @@ public class JdbcJournal implements Journal {
 
   /** How far the chain was last found intact, and when it was last read from its first entry. */
   private JournalChain.Checkpoint verified;
+
   private Instant lastFullCheck;
 
   /** {@code sealUnkeyedThrough} for a lab: seal whatever unkeyed entries a lab journal holds. */
@@ -78,8 +80,13 @@ public class JdbcJournal implements Journal {
    * @param fullCheckInterval how long a whole-chain check may resume from the last one before it
    *     reads the chain from its first entry again
    */
-  public JdbcJournal(JdbcTemplate jdbc, PlatformTransactionManager transactions, JournalChain chain,
-      Long sealUnkeyedThrough, Duration fullCheckInterval, Clock clock) {
+  public JdbcJournal(
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactions,
+      JournalChain chain,
+      Long sealUnkeyedThrough,
+      Duration fullCheckInterval,
+      Clock clock) {
     this.jdbc = jdbc;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -91,43 +98,53 @@ public class JdbcJournal implements Journal {
       sealUnkeyedEntries(sealUnkeyedThrough);
     }
     if (hasUnsealedEntries()) {
-      LOG.warn("The journal holds entries written without the journal key; the journal check"
-          + " reports them as broken until they are sealed: check them, then start once with"
-          + " switchman.journal.seal-unkeyed-through set to the last of them");
+      LOG.warn(
+          "The journal holds entries written without the journal key; the journal check"
+              + " reports them as broken until they are sealed: check them, then start once with"
+              + " switchman.journal.seal-unkeyed-through set to the last of them");
     }
   }
 
   private void createSchema() {
-    jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL ("
-        + " SEQ BIGINT NOT NULL PRIMARY KEY,"
-        + " AT_MICROS BIGINT NOT NULL,"
-        + " RUN_ID VARCHAR(64) NOT NULL,"
-        + " STEP VARCHAR(255) NOT NULL,"
-        + " ACTOR VARCHAR(128) NOT NULL,"
-        + " MODE VARCHAR(16) NOT NULL,"
-        + " KIND VARCHAR(32) NOT NULL,"
-        + " TARGET VARCHAR(1024) NOT NULL,"
-        + " ACTION VARCHAR(8192) NOT NULL,"
-        + " OUTCOME VARCHAR(32) NOT NULL,"
-        + " OUTPUT VARCHAR(65535),"
-        + " DURATION_MS BIGINT,"
-        + " HOST_KEY VARCHAR(256),"
-        + " PREV_HASH CHAR(64) NOT NULL,"
-        + " HASH CHAR(64) NOT NULL,"
-        + " SCHEME VARCHAR(16),"
-        + " IDEMPOTENCY_KEY VARCHAR(" + MAX_IDEMPOTENCY_KEY + "))");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL ("
+            + " SEQ BIGINT NOT NULL PRIMARY KEY,"
+            + " AT_MICROS BIGINT NOT NULL,"
+            + " RUN_ID VARCHAR(64) NOT NULL,"
+            + " STEP VARCHAR(255) NOT NULL,"
+            + " ACTOR VARCHAR(128) NOT NULL,"
+            + " MODE VARCHAR(16) NOT NULL,"
+            + " KIND VARCHAR(32) NOT NULL,"
+            + " TARGET VARCHAR(1024) NOT NULL,"
+            + " ACTION VARCHAR(8192) NOT NULL,"
+            + " OUTCOME VARCHAR(32) NOT NULL,"
+            + " OUTPUT VARCHAR(65535),"
+            + " DURATION_MS BIGINT,"
+            + " HOST_KEY VARCHAR(256),"
+            + " PREV_HASH CHAR(64) NOT NULL,"
+            + " HASH CHAR(64) NOT NULL,"
+            + " SCHEME VARCHAR(16),"
+            + " IDEMPOTENCY_KEY VARCHAR("
+            + MAX_IDEMPOTENCY_KEY
+            + "))");
     // journals created before entries were keyed have no SCHEME column: their rows are unkeyed
     jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS SCHEME VARCHAR(16)");
     // nor, before mutations carried one, an idempotency key: their rows hash without it
-    jdbc.execute("ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS IDEMPOTENCY_KEY VARCHAR("
-        + MAX_IDEMPOTENCY_KEY + ")");
-    jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_STEP ON SWITCHMAN_JOURNAL (RUN_ID, STEP, SEQ)");
-    jdbc.execute("CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_RUN ON SWITCHMAN_JOURNAL (RUN_ID, SEQ)");
-    jdbc.execute("CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL_HEAD ("
-        + " ID INT NOT NULL PRIMARY KEY, LAST_SEQ BIGINT NOT NULL, LAST_HASH CHAR(64) NOT NULL)");
+    jdbc.execute(
+        "ALTER TABLE SWITCHMAN_JOURNAL ADD COLUMN IF NOT EXISTS IDEMPOTENCY_KEY VARCHAR("
+            + MAX_IDEMPOTENCY_KEY
+            + ")");
+    jdbc.execute(
+        "CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_STEP ON SWITCHMAN_JOURNAL (RUN_ID, STEP, SEQ)");
+    jdbc.execute(
+        "CREATE INDEX IF NOT EXISTS SWITCHMAN_JOURNAL_RUN ON SWITCHMAN_JOURNAL (RUN_ID, SEQ)");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL_HEAD ("
+            + " ID INT NOT NULL PRIMARY KEY, LAST_SEQ BIGINT NOT NULL, LAST_HASH CHAR(64) NOT NULL)");
     if (jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_JOURNAL_HEAD", Long.class) == 0) {
       try {
-        jdbc.update("INSERT INTO SWITCHMAN_JOURNAL_HEAD (ID, LAST_SEQ, LAST_HASH) VALUES (1, 0, ?)",
+        jdbc.update(
+            "INSERT INTO SWITCHMAN_JOURNAL_HEAD (ID, LAST_SEQ, LAST_HASH) VALUES (1, 0, ?)",
             JournalChain.GENESIS);
       } catch (DuplicateKeyException anotherNodeWasFaster) {
         // the head exists: that is all we wanted
@@ -137,33 +154,48 @@ public class JdbcJournal implements Journal {
 
   /** Unkeyed entries with no keyed entry after them. */
   private boolean hasUnsealedEntries() {
-    return jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE (SCHEME IS NULL"
-        + " OR SCHEME <> ?) AND SEQ > (SELECT COALESCE(MAX(SEQ), 0) FROM SWITCHMAN_JOURNAL"
-        + " WHERE SCHEME = ?)", Long.class, JournalChain.KEYED, JournalChain.KEYED) > 0;
+    return jdbc.queryForObject(
+            "SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE (SCHEME IS NULL"
+                + " OR SCHEME <> ?) AND SEQ > (SELECT COALESCE(MAX(SEQ), 0) FROM SWITCHMAN_JOURNAL"
+                + " WHERE SCHEME = ?)",
+            Long.class,
+            JournalChain.KEYED,
+            JournalChain.KEYED)
+        > 0;
   }
 
   /**
-   * Appends the keyed seal after the unkeyed entries of a journal that has never held a keyed
-   * entry (a journal written before it had a key), when it ends at the entry the operator named.
-   * A journal that already holds keyed entries is never sealed again, so rows downgraded to
-   * unkeyed later stay broken.
+   * Appends the keyed seal after the unkeyed entries of a journal that has never held a keyed entry
+   * (a journal written before it had a key), when it ends at the entry the operator named. A
+   * journal that already holds keyed entries is never sealed again, so rows downgraded to unkeyed
+   * later stay broken.
    */
   private void sealUnkeyedEntries(long through) {
-    ownTransaction.executeWithoutResult(status -> {
-      JournalHead head = lockHead();
-      long keyed = jdbc.queryForObject(
-          "SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE SCHEME = ?", Long.class, JournalChain.KEYED);
-      if (head.seq() == 0 || keyed > 0 || (through != SEAL_ANY && through != head.seq())) {
-        if (keyed == 0 && head.seq() > 0) {
-          LOG.warn("Not sealing the unkeyed journal: it ends at entry {}, not at entry {}"
-              + " (switchman.journal.seal-unkeyed-through)", head.seq(), through);
-        }
-        return;
-      }
-      insert(head, JournalChain.sealDraft(head.seq()));
-      LOG.warn("The journal's entries 1 to {} were written without the journal key; they are"
-          + " sealed by the keyed entry {}", head.seq(), head.seq() + 1);
-    });
+    ownTransaction.executeWithoutResult(
+        status -> {
+          JournalHead head = lockHead();
+          long keyed =
+              jdbc.queryForObject(
+                  "SELECT COUNT(*) FROM SWITCHMAN_JOURNAL WHERE SCHEME = ?",
+                  Long.class,
+                  JournalChain.KEYED);
+          if (head.seq() == 0 || keyed > 0 || (through != SEAL_ANY && through != head.seq())) {
+            if (keyed == 0 && head.seq() > 0) {
+              LOG.warn(
+                  "Not sealing the unkeyed journal: it ends at entry {}, not at entry {}"
+                      + " (switchman.journal.seal-unkeyed-through)",
+                  head.seq(),
+                  through);
+            }
+            return;
+          }
+          insert(head, JournalChain.sealDraft(head.seq()));
+          LOG.warn(
+              "The journal's entries 1 to {} were written without the journal key; they are"
+                  + " sealed by the keyed entry {}",
+              head.seq(),
+              head.seq() + 1);
+        });
   }
 
   @Override
@@ -181,17 +213,19 @@ public class JdbcJournal implements Journal {
    */
   Optional<JournalEntry> appendClaimed(JournalEntry.Draft draft, BooleanSupplier claim) {
     JournalEntry.Draft capped = cap(draft);
-    return ownTransaction.execute(status -> {
-      JournalHead head = lockHead();
-      return claim.getAsBoolean() ? Optional.of(insert(head, capped)) : Optional.empty();
-    });
+    return ownTransaction.execute(
+        status -> {
+          JournalHead head = lockHead();
+          return claim.getAsBoolean() ? Optional.of(insert(head, capped)) : Optional.empty();
+        });
   }
 
   private JournalHead lockHead() {
-    Map<String, Object> head = jdbc.queryForMap(
-        "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE");
-    return new JournalHead(((Number) head.get("LAST_SEQ")).longValue(),
-        ((String) head.get("LAST_HASH")).trim());
+    Map<String, Object> head =
+        jdbc.queryForMap(
+            "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE");
+    return new JournalHead(
+        ((Number) head.get("LAST_SEQ")).longValue(), ((String) head.get("LAST_HASH")).trim());
   }
 
   private JournalEntry insert(JournalHead head, JournalEntry.Draft d) {
@@ -199,45 +233,87 @@ public class JdbcJournal implements Journal {
     Instant at = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
     long atMicros = JournalChain.micros(at);
     String hash = chain.hashOf(seq, atMicros, d, head.hash());
-    jdbc.update("INSERT INTO SWITCHMAN_JOURNAL (" + COLUMNS + ")"
+    jdbc.update(
+        "INSERT INTO SWITCHMAN_JOURNAL ("
+            + COLUMNS
+            + ")"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        seq, atMicros, d.runId(), d.step(), d.actor(), d.mode(), d.kind(), d.target(), d.action(),
-        d.outcome(), d.output(), d.durationMillis(), d.hostKeyFingerprint(), head.hash(), hash,
-        JournalChain.KEYED, d.idempotencyKey());
-    jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE ID = 1",
-        seq, hash);
-    return new JournalEntry(seq, at, d.runId(), d.step(), d.actor(), d.mode(), d.kind(),
-        d.target(), d.action(), d.outcome(), d.output(), d.durationMillis(),
-        d.hostKeyFingerprint(), head.hash(), hash, JournalChain.KEYED, d.idempotencyKey());
+        seq,
+        atMicros,
+        d.runId(),
+        d.step(),
+        d.actor(),
+        d.mode(),
+        d.kind(),
+        d.target(),
+        d.action(),
+        d.outcome(),
+        d.output(),
+        d.durationMillis(),
+        d.hostKeyFingerprint(),
+        head.hash(),
+        hash,
+        JournalChain.KEYED,
+        d.idempotencyKey());
+    jdbc.update(
+        "UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_SEQ = ?, LAST_HASH = ? WHERE ID = 1", seq, hash);
+    return new JournalEntry(
+        seq,
+        at,
+        d.runId(),
+        d.step(),
+        d.actor(),
+        d.mode(),
+        d.kind(),
+        d.target(),
+        d.action(),
+        d.outcome(),
+        d.output(),
+        d.durationMillis(),
+        d.hostKeyFingerprint(),
+        head.hash(),
+        hash,
+        JournalChain.KEYED,
+        d.idempotencyKey());
   }
 
   @Override
   public List<JournalEntry> entriesOfRun(String runId) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? ORDER BY SEQ",
-        ROW, runId);
+    return jdbc.query(
+        "SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? ORDER BY SEQ", ROW, runId);
   }
 
   @Override
   public List<JournalEntry> entriesOfStep(String runId, String step) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? AND STEP = ?"
-        + " ORDER BY SEQ", ROW, runId, step);
+    return jdbc.query(
+        "SELECT "
+            + COLUMNS
+            + " FROM SWITCHMAN_JOURNAL WHERE RUN_ID = ? AND STEP = ?"
+            + " ORDER BY SEQ",
+        ROW,
+        runId,
+        step);
   }
 
   @Override
   public Optional<JournalEntry> entry(long seq) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", ROW, seq)
-        .stream().findFirst();
+    return jdbc
+        .query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", ROW, seq)
+        .stream()
+        .findFirst();
   }
 
   /** Read in a transaction of its own: callers include after-commit hooks of the engine. */
   @Override
   public JournalHead head() {
-    return ownTransaction.execute(status -> {
-      Map<String, Object> head = jdbc.queryForMap(
-          "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1");
-      return new JournalHead(((Number) head.get("LAST_SEQ")).longValue(),
-          ((String) head.get("LAST_HASH")).trim());
-    });
+    return ownTransaction.execute(
+        status -> {
+          Map<String, Object> head =
+              jdbc.queryForMap(
+                  "SELECT LAST_SEQ, LAST_HASH FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1");
+          return new JournalHead(
+              ((Number) head.get("LAST_SEQ")).longValue(), ((String) head.get("LAST_HASH")).trim());
+        });
   }
 
   /**
@@ -247,17 +323,28 @@ public class JdbcJournal implements Journal {
   @Override
   public synchronized JournalVerification verify(boolean full) {
     Instant now = clock.instant();
-    boolean resume = !full && verified != null && lastFullCheck != null
-        && lastFullCheck.plus(fullCheckInterval).isAfter(now);
+    boolean resume =
+        !full
+            && verified != null
+            && lastFullCheck != null
+            && lastFullCheck.plus(fullCheckInterval).isAfter(now);
     JournalHead head = head();
-    JournalChain.Checkpoint from = resume && verified.seq() <= head.seq()
-        ? verified : JournalChain.Checkpoint.START;
+    JournalChain.Checkpoint from =
+        resume && verified.seq() <= head.seq() ? verified : JournalChain.Checkpoint.START;
     JournalChain.Pass pass = chain.pass(from);
     long after = from.seq();
     while (after < head.seq()) {
-      List<JournalEntry> batch = jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL"
-          + " WHERE SEQ > ? AND SEQ <= ? ORDER BY SEQ FETCH FIRST " + BATCH + " ROWS ONLY",
-          ROW, after, head.seq());
+      List<JournalEntry> batch =
+          jdbc.query(
+              "SELECT "
+                  + COLUMNS
+                  + " FROM SWITCHMAN_JOURNAL"
+                  + " WHERE SEQ > ? AND SEQ <= ? ORDER BY SEQ FETCH FIRST "
+                  + BATCH
+                  + " ROWS ONLY",
+              ROW,
+              after,
+              head.seq());
       boolean going = true;
       for (JournalEntry entry : batch) {
         going = pass.accept(entry);
@@ -285,21 +372,44 @@ public class JdbcJournal implements Journal {
 
   @Override
   public JournalVerification verifyRun(String runId) {
-    JournalEntry seal = jdbc.query("SELECT " + COLUMNS + " FROM SWITCHMAN_JOURNAL WHERE KIND = ?"
-            + " AND OUTCOME = ? AND SCHEME = ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY", ROW,
-        JournalChain.SEAL_KIND, JournalChain.SEAL_OUTCOME, JournalChain.KEYED)
-        .stream().findFirst().orElse(null);
-    return chain.verifyRun(entriesOfRun(runId), seq -> jdbc.query(
-        "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
-        rs -> rs.next() ? rs.getString(1).trim() : null, seq), seal);
+    JournalEntry seal =
+        jdbc
+            .query(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM SWITCHMAN_JOURNAL WHERE KIND = ?"
+                    + " AND OUTCOME = ? AND SCHEME = ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY",
+                ROW,
+                JournalChain.SEAL_KIND,
+                JournalChain.SEAL_OUTCOME,
+                JournalChain.KEYED)
+            .stream()
+            .findFirst()
+            .orElse(null);
+    return chain.verifyRun(
+        entriesOfRun(runId),
+        seq ->
+            jdbc.query(
+                "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
+                rs -> rs.next() ? rs.getString(1).trim() : null,
+                seq),
+        seal);
   }
 
   /** Every field cut to its column's size; a missing required value is stored empty. */
   static JournalEntry.Draft cap(JournalEntry.Draft d) {
-    return new JournalEntry.Draft(required(d.runId(), 64), required(d.step(), 255),
-        required(d.actor(), 128), required(d.mode(), 16), required(d.kind(), 32),
-        required(d.target(), 1024), required(d.action(), 8192), required(d.outcome(), 32),
-        cap(d.output(), MAX_OUTPUT), d.durationMillis(), cap(d.hostKeyFingerprint(), 256),
+    return new JournalEntry.Draft(
+        required(d.runId(), 64),
+        required(d.step(), 255),
+        required(d.actor(), 128),
+        required(d.mode(), 16),
+        required(d.kind(), 32),
+        required(d.target(), 1024),
+        required(d.action(), 8192),
+        required(d.outcome(), 32),
+        cap(d.output(), MAX_OUTPUT),
+        d.durationMillis(),
+        cap(d.hostKeyFingerprint(), 256),
         cap(d.idempotencyKey(), MAX_IDEMPOTENCY_KEY));
   }
 
@@ -308,9 +418,9 @@ public class JdbcJournal implements Journal {
   }
 
   /**
-   * The value if it fits, else its start and a marker saying how much was cut: {@code …[truncated
-   * N chars]}, or {@code …[+N]} where the column is too narrow for the long marker. The result has
-   * at most {@code max} characters and never splits a surrogate pair.
+   * The value if it fits, else its start and a marker saying how much was cut: {@code …[truncated N
+   * chars]}, or {@code …[+N]} where the column is too narrow for the long marker. The result has at
+   * most {@code max} characters and never splits a surrogate pair.
    */
   static String cap(String value, int max) {
     if (value == null || value.length() <= max) {
@@ -340,10 +450,23 @@ public class JdbcJournal implements Journal {
     long duration = rs.getLong("DURATION_MS");
     Long durationMillis = rs.wasNull() ? null : duration;
     String scheme = rs.getString("SCHEME");
-    return new JournalEntry(rs.getLong("SEQ"), at, rs.getString("RUN_ID"), rs.getString("STEP"),
-        rs.getString("ACTOR"), rs.getString("MODE"), rs.getString("KIND"), rs.getString("TARGET"),
-        rs.getString("ACTION"), rs.getString("OUTCOME"), rs.getString("OUTPUT"), durationMillis,
-        rs.getString("HOST_KEY"), rs.getString("PREV_HASH").trim(), rs.getString("HASH").trim(),
-        scheme == null ? JournalChain.UNKEYED : scheme.trim(), rs.getString("IDEMPOTENCY_KEY"));
+    return new JournalEntry(
+        rs.getLong("SEQ"),
+        at,
+        rs.getString("RUN_ID"),
+        rs.getString("STEP"),
+        rs.getString("ACTOR"),
+        rs.getString("MODE"),
+        rs.getString("KIND"),
+        rs.getString("TARGET"),
+        rs.getString("ACTION"),
+        rs.getString("OUTCOME"),
+        rs.getString("OUTPUT"),
+        durationMillis,
+        rs.getString("HOST_KEY"),
+        rs.getString("PREV_HASH").trim(),
+        rs.getString("HASH").trim(),
+        scheme == null ? JournalChain.UNKEYED : scheme.trim(),
+        rs.getString("IDEMPOTENCY_KEY"));
   }
 }

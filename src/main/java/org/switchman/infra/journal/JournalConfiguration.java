@@ -14,20 +14,29 @@ import org.switchman.config.JournalProperties;
 import org.switchman.config.SwitchmanProperties;
 
 /**
- * The journal in the engine's database, keyed with the key file ({@code switchman.journal.key-file});
- * without it the application does not start outside the lab profile.
+ * The journal in the engine's database, keyed with the key file ({@code
+ * switchman.journal.key-file}); without it the application does not start outside the lab profile.
  */
 @Configuration(proxyBeanMethods = false)
 public class JournalConfiguration {
 
   @Bean
-  JdbcJournal journal(JdbcTemplate jdbc, PlatformTransactionManager transactions,
-      SwitchmanProperties switchman, JournalProperties settings, Environment environment) {
+  JdbcJournal journal(
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactions,
+      SwitchmanProperties switchman,
+      JournalProperties settings,
+      Environment environment) {
     boolean lab = Arrays.asList(environment.getActiveProfiles()).contains("lab");
-    JournalChain chain = JournalChain.keyed(
-        JournalKey.resolve(settings.keyFile(), switchman.dataDir(), lab));
-    return new JdbcJournal(jdbc, transactions, chain, lab ? Long.valueOf(JdbcJournal.SEAL_ANY) : settings.sealUnkeyedThrough(),
-        settings.fullCheckInterval(), Clock.systemUTC());
+    JournalChain chain =
+        JournalChain.keyed(JournalKey.resolve(settings.keyFile(), switchman.dataDir(), lab));
+    return new JdbcJournal(
+        jdbc,
+        transactions,
+        chain,
+        lab ? Long.valueOf(JdbcJournal.SEAL_ANY) : settings.sealUnkeyedThrough(),
+        settings.fullCheckInterval(),
+        Clock.systemUTC());
   }
 
   /**
@@ -36,9 +45,14 @@ public class JournalConfiguration {
    * written, and looked for every five seconds otherwise (what another node or a crash left).
    */
   @Bean(destroyMethod = "close")
-  JdbcJournalOutbox journalOutbox(JdbcTemplate jdbc, PlatformTransactionManager transactions,
-      JdbcJournal journal) {
-    return new JdbcJournalOutbox(jdbc, transactions, journal, Duration.ofSeconds(1),
-        Duration.ofMinutes(1), Duration.ofSeconds(5));
+  JdbcJournalOutbox journalOutbox(
+      JdbcTemplate jdbc, PlatformTransactionManager transactions, JdbcJournal journal) {
+    return new JdbcJournalOutbox(
+        jdbc,
+        transactions,
+        journal,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(5));
   }
 }

@@ -1,10 +1,10 @@
 package org.switchman.infra.mysql;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
@@ -29,8 +29,8 @@ import org.switchman.runbook.port.UnansweredChangeException;
 
 /**
  * {@link DbMasters} over JDBC (MariaDB Connector/J), one short connection per call with connect and
- * socket timeouts. Heartbeats are read production's way: the newest {@code ts} of
- * {@code heartbeat.heartbeat} for a datacenter and shard (pt-heartbeat writes UTC).
+ * socket timeouts. Heartbeats are read production's way: the newest {@code ts} of {@code
+ * heartbeat.heartbeat} for a datacenter and shard (pt-heartbeat writes UTC).
  */
 public class MariaDbMasters implements DbMasters {
 
@@ -54,14 +54,18 @@ public class MariaDbMasters implements DbMasters {
   Mutations.Observation observe(Mutation statement, Instant since) {
     Matcher set = READ_ONLY_SET.matcher(statement.action());
     String[] words = statement.target().split(" ");
-    if (!set.matches() || words.length < 3 || !settings.masters().containsKey(words[0] + "." + words[1])) {
-      return Mutations.Observation.noTrace("not a statement of this adapter: " + statement.action()
-          + " on " + statement.target());
+    if (!set.matches()
+        || words.length < 3
+        || !settings.masters().containsKey(words[0] + "." + words[1])) {
+      return Mutations.Observation.noTrace(
+          "not a statement of this adapter: " + statement.action() + " on " + statement.target());
     }
     boolean wanted = set.group(1).equals("1");
     boolean now = isReadOnly(words[0], words[1]);
     String seen = statement.target() + " has read_only = " + (now ? 1 : 0);
-    return now == wanted ? Mutations.Observation.applied(seen) : Mutations.Observation.notApplied(seen);
+    return now == wanted
+        ? Mutations.Observation.applied(seen)
+        : Mutations.Observation.notApplied(seen);
   }
 
   @Override
@@ -74,26 +78,42 @@ public class MariaDbMasters implements DbMasters {
     String sql = "SET GLOBAL read_only = " + (readOnly ? 1 : 0);
     Mutation mutation = new Mutation(Mutation.Kind.SQL, describe(section, dc), dc, sql);
     try {
-      return mutations.apply(run, mutation, () -> {
-        try (Connection connection = connect(section, dc); Statement statement = connection.createStatement()) {
-          statement.execute("SET SESSION lock_wait_timeout = " + lockWaitSeconds());
-          try {
-            statement.execute(sql);
-          } catch (SQLException e) {
-            if (answerLost(e)) {
-              throw new UnansweredChangeException(describe(section, dc) + " did not answer " + sql
-                  + ": " + e.getMessage() + "; the statement may have been applied", e);
+      return mutations.apply(
+          run,
+          mutation,
+          () -> {
+            try (Connection connection = connect(section, dc);
+                Statement statement = connection.createStatement()) {
+              statement.execute("SET SESSION lock_wait_timeout = " + lockWaitSeconds());
+              try {
+                statement.execute(sql);
+              } catch (SQLException e) {
+                if (answerLost(e)) {
+                  throw new UnansweredChangeException(
+                      describe(section, dc)
+                          + " did not answer "
+                          + sql
+                          + ": "
+                          + e.getMessage()
+                          + "; the statement may have been applied",
+                      e);
+                }
+                throw e;
+              }
             }
-            throw e;
-          }
-        }
-        return Mutations.Performed.of("read_only = " + (readOnly ? 1 : 0));
-      }, () -> {
-        if (isReadOnly(section, dc) != readOnly) {
-          throw new CheckFailedException("read-only-set", describe(section, dc) + " still has read_only = "
-              + (readOnly ? 0 : 1) + " after " + sql);
-        }
-      });
+            return Mutations.Performed.of("read_only = " + (readOnly ? 1 : 0));
+          },
+          () -> {
+            if (isReadOnly(section, dc) != readOnly) {
+              throw new CheckFailedException(
+                  "read-only-set",
+                  describe(section, dc)
+                      + " still has read_only = "
+                      + (readOnly ? 0 : 1)
+                      + " after "
+                      + sql);
+            }
+          });
     } catch (SQLException e) {
       throw unavailable(section, dc, e);
     } catch (RuntimeException e) {
@@ -106,9 +126,9 @@ public class MariaDbMasters implements DbMasters {
   /**
    * How long {@code SET GLOBAL read_only} may wait for locks on the server (the global read lock,
    * the table flush and the commit lock, each bounded by {@code lock_wait_timeout}): together
-   * shorter than the socket timeout, so the server gives the statement up before the client
-   * does. Otherwise a statement the client stopped waiting for could still apply later, for
-   * instance after the rollback of an aborted lockdown.
+   * shorter than the socket timeout, so the server gives the statement up before the client does.
+   * Otherwise a statement the client stopped waiting for could still apply later, for instance
+   * after the rollback of an aborted lockdown.
    */
   long lockWaitSeconds() {
     return Math.max(1, settings.queryTimeout().toSeconds() / 4);
@@ -122,13 +142,15 @@ public class MariaDbMasters implements DbMasters {
   @Override
   public Optional<Instant> newestHeartbeat(String section, String readOnDc, String writtenByDc) {
     try (Connection connection = connect(section, readOnDc);
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT MAX(ts) FROM heartbeat.heartbeat WHERE datacenter = ? AND shard = ?")) {
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT MAX(ts) FROM heartbeat.heartbeat WHERE datacenter = ? AND shard = ?")) {
       statement.setString(1, writtenByDc);
       statement.setString(2, section);
       try (ResultSet rs = statement.executeQuery()) {
         String ts = rs.next() ? rs.getString(1) : null;
-        return ts == null ? Optional.empty()
+        return ts == null
+            ? Optional.empty()
             : Optional.of(LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC));
       }
     } catch (SQLException e) {
@@ -138,7 +160,8 @@ public class MariaDbMasters implements DbMasters {
 
   @Override
   public ReplicationStatus replication(String section, String dc) {
-    try (Connection connection = connect(section, dc); Statement statement = connection.createStatement();
+    try (Connection connection = connect(section, dc);
+        Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SHOW SLAVE STATUS")) {
       if (!rs.next()) {
         return new ReplicationStatus(section, dc, false, false, null, "no replication configured");
@@ -147,8 +170,12 @@ public class MariaDbMasters implements DbMasters {
       Long secondsBehind = rs.wasNull() ? null : behind;
       String error = rs.getString("Last_Error");
       String ioError = rs.getString("Last_IO_Error");
-      return new ReplicationStatus(section, dc, "Yes".equals(rs.getString("Slave_IO_Running")),
-          "Yes".equals(rs.getString("Slave_SQL_Running")), secondsBehind,
+      return new ReplicationStatus(
+          section,
+          dc,
+          "Yes".equals(rs.getString("Slave_IO_Running")),
+          "Yes".equals(rs.getString("Slave_SQL_Running")),
+          secondsBehind,
           error != null && !error.isBlank() ? error : ioError);
     } catch (SQLException e) {
       throw unavailable(section, dc, e);
@@ -156,10 +183,19 @@ public class MariaDbMasters implements DbMasters {
   }
 
   @Override
-  public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval) {
-    Instant reference = newestHeartbeat(section, fromDc, fromDc).orElseThrow(() ->
-        new CheckFailedException("replication-caught-up", "the " + fromDc + " master of " + section
-            + " holds no heartbeat of its own"));
+  public Instant awaitCaughtUp(
+      String section, String fromDc, String toDc, int attempts, Duration interval) {
+    Instant reference =
+        newestHeartbeat(section, fromDc, fromDc)
+            .orElseThrow(
+                () ->
+                    new CheckFailedException(
+                        "replication-caught-up",
+                        "the "
+                            + fromDc
+                            + " master of "
+                            + section
+                            + " holds no heartbeat of its own"));
     Optional<Instant> seen = Optional.empty();
     for (int attempt = 1; attempt <= attempts; attempt++) {
       seen = newestHeartbeat(section, toDc, fromDc);
@@ -171,15 +207,28 @@ public class MariaDbMasters implements DbMasters {
           Thread.sleep(interval.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new StepInterruptedException("waiting for the " + toDc + " master of " + section
-              + " to catch up", e);
+          throw new StepInterruptedException(
+              "waiting for the " + toDc + " master of " + section + " to catch up", e);
         }
       }
     }
-    throw new CheckFailedException("replication-caught-up", "The " + toDc + " master of " + section
-        + " has not caught up: it needs a " + fromDc + " heartbeat newer than " + reference
-        + ", the newest it holds is " + seen.map(Instant::toString).orElse("none")
-        + " (" + attempts + " checks, " + interval + " apart)");
+    throw new CheckFailedException(
+        "replication-caught-up",
+        "The "
+            + toDc
+            + " master of "
+            + section
+            + " has not caught up: it needs a "
+            + fromDc
+            + " heartbeat newer than "
+            + reference
+            + ", the newest it holds is "
+            + seen.map(Instant::toString).orElse("none")
+            + " ("
+            + attempts
+            + " checks, "
+            + interval
+            + " apart)");
   }
 
   private interface RowReader<T> {
@@ -187,7 +236,8 @@ public class MariaDbMasters implements DbMasters {
   }
 
   private <T> T query(String section, String dc, String sql, RowReader<T> reader) {
-    try (Connection connection = connect(section, dc); Statement statement = connection.createStatement();
+    try (Connection connection = connect(section, dc);
+        Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
       return reader.read(rs);
@@ -224,8 +274,10 @@ public class MariaDbMasters implements DbMasters {
    */
   static boolean answerLost(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLTimeoutException || t instanceof SocketTimeoutException
-          || (t instanceof SQLException sql && sql.getSQLState() != null
+      if (t instanceof SQLTimeoutException
+          || t instanceof SocketTimeoutException
+          || (t instanceof SQLException sql
+              && sql.getSQLState() != null
               && sql.getSQLState().startsWith("08"))) {
         return true;
       }
@@ -233,7 +285,8 @@ public class MariaDbMasters implements DbMasters {
     return false;
   }
 
-  private InfrastructureUnavailableException unavailable(String section, String dc, SQLException e) {
+  private InfrastructureUnavailableException unavailable(
+      String section, String dc, SQLException e) {
     return new InfrastructureUnavailableException(describe(section, dc) + ": " + e.getMessage(), e);
   }
 }

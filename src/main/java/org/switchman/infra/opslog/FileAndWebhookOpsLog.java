@@ -42,11 +42,11 @@ import org.switchman.audit.OpsLog;
  * The ops log: a table ({@code SWITCHMAN_OPS_LOG}, the ops log page's), a file and, when
  * configured, a webhook that gets each line as a JSON POST.
  *
- * <p><b>A transactional outbox.</b> {@link #record} inserts the line into the table in the
- * caller's transaction, so a line exists exactly when what it reports has committed, survives a
- * crash right after the commit, and vanishes with a rollback (outside a transaction it is
- * inserted in one of its own). Two background deliverers then work from the table, each with its
- * own state, so neither ever waits for the other:
+ * <p><b>A transactional outbox.</b> {@link #record} inserts the line into the table in the caller's
+ * transaction, so a line exists exactly when what it reports has committed, survives a crash right
+ * after the commit, and vanishes with a rollback (outside a transaction it is inserted in one of
+ * its own). Two background deliverers then work from the table, each with its own state, so neither
+ * ever waits for the other:
  *
  * <ul>
  *   <li>the <b>file writer</b> appends the lines not yet in the file, in their order, and marks
@@ -71,16 +71,17 @@ import org.switchman.audit.OpsLog;
  * then, so the receiver may get a line twice; the body's {@code at} tells it apart.
  *
  * <p>With a webhook secret, each POST carries {@value #SIGNATURE_HEADER}{@code : sha256=<hex>}, the
- * HMAC-SHA256 of the exact request body under the secret, so the receiver can tell the app's
- * lines from forged ones (the body's {@code at} lets it refuse replays).
+ * HMAC-SHA256 of the exact request body under the secret, so the receiver can tell the app's lines
+ * from forged ones (the body's {@code at} lets it refuse replays).
  *
- * <p>With several nodes on one database, whichever node's file writer finds a line first writes
- * it to its file, and a line may reach more than one node's file.
+ * <p>With several nodes on one database, whichever node's file writer finds a line first writes it
+ * to its file, and a line may reach more than one node's file.
  */
 public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAndWebhookOpsLog.class);
-  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rw-------");
   private static final int BATCH = 200;
   private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -99,8 +100,8 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
    * @param maxPause the longest pause between tries
    * @param giveUpAfter a line older than this that the webhook has not taken is dropped
    */
-  public record Webhook(URI url, byte[] secret, Duration firstPause, Duration maxPause,
-      Duration giveUpAfter) {}
+  public record Webhook(
+      URI url, byte[] secret, Duration firstPause, Duration maxPause, Duration giveUpAfter) {}
 
   private final JdbcOpsLogStore store;
   private final TransactionTemplate ownTransaction;
@@ -111,13 +112,18 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   private final MeterRegistry metrics;
   private final Clock clock;
   private final Duration poll;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private final Object fileLock = new Object();
   private final Object wake = new Object();
+
   /** How many wake-ups there were (guarded by {@code wake}), and how many each deliverer saw. */
   private long wakeups;
+
   private final ThreadLocal<long[]> wakeupsSeen = ThreadLocal.withInitial(() -> new long[1]);
   private final Thread fileWriter;
   private final Thread webhookDeliverer;
@@ -132,16 +138,24 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
    *     OpsEvent.Kind#JOURNAL_HEAD} line when it is written, after the run's entries are chained
    * @param poll how often the deliverers look for lines when nothing wakes them
    */
-  public FileAndWebhookOpsLog(JdbcOpsLogStore store, PlatformTransactionManager transactions,
-      Path file, Webhook webhook, Supplier<String> journalHead, MeterRegistry metrics, Clock clock,
+  public FileAndWebhookOpsLog(
+      JdbcOpsLogStore store,
+      PlatformTransactionManager transactions,
+      Path file,
+      Webhook webhook,
+      Supplier<String> journalHead,
+      MeterRegistry metrics,
+      Clock clock,
       Duration poll) {
     this.store = store;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.file = file;
     this.webhook = webhook;
-    this.webhookSecret = webhook == null || webhook.secret() == null ? null
-        : new SecretKeySpec(webhook.secret(), "HmacSHA256");
+    this.webhookSecret =
+        webhook == null || webhook.secret() == null
+            ? null
+            : new SecretKeySpec(webhook.secret(), "HmacSHA256");
     this.journalHead = journalHead;
     this.metrics = metrics;
     this.clock = clock;
@@ -149,11 +163,15 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
     if (webhook == null) {
       int forgotten = store.forgetWebhook();
       if (forgotten > 0) {
-        dropped("webhook", forgotten, "the webhook is no longer configured (switchman.ops-log.webhook-url)");
+        dropped(
+            "webhook",
+            forgotten,
+            "the webhook is no longer configured (switchman.ops-log.webhook-url)");
       }
     }
     fileWriter = daemon("ops-log-file", this::writeInBackground);
-    webhookDeliverer = webhook == null ? null : daemon("ops-log-webhook", this::deliverInBackground);
+    webhookDeliverer =
+        webhook == null ? null : daemon("ops-log-webhook", this::deliverInBackground);
   }
 
   private static Thread daemon(String name, Runnable body) {
@@ -173,14 +191,15 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       if (TransactionSynchronizationManager.isActualTransactionActive()) {
         store.queue(event, webhook != null);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
-          TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-              if (status == STATUS_COMMITTED) {
-                wakeDeliverers();
-              }
-            }
-          });
+          TransactionSynchronizationManager.registerSynchronization(
+              new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                  if (status == STATUS_COMMITTED) {
+                    wakeDeliverers();
+                  }
+                }
+              });
         }
       } else {
         ownTransaction.executeWithoutResult(status -> store.queue(event, webhook != null));
@@ -193,8 +212,11 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   private void dropped(String sink, int lines, String why) {
     LOG.warn("Ops log: {} line(s) dropped for the {}: {}", lines, sink, why);
-    Counter.builder(DROPPED).tag("sink", sink).description("Ops log lines dropped")
-        .register(metrics).increment(lines);
+    Counter.builder(DROPPED)
+        .tag("sink", sink)
+        .description("Ops log lines dropped")
+        .register(metrics)
+        .increment(lines);
   }
 
   private void wakeDeliverers() {
@@ -270,8 +292,15 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   private OpsEvent resolveJournalHead(long id, OpsEvent event) {
     String head = journalHead.get();
     store.resolve(id, head);
-    return new OpsEvent(event.at(), event.kind(), event.runbook(), event.runId(), event.user(),
-        event.reason(), event.ticket(), head);
+    return new OpsEvent(
+        event.at(),
+        event.kind(),
+        event.runbook(),
+        event.runId(),
+        event.user(),
+        event.reason(),
+        event.ticket(),
+        head);
   }
 
   private void append(String text) throws IOException {
@@ -279,8 +308,8 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
     if (!Files.exists(file)) {
       createPrivate(file);
     }
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    Files.writeString(
+        file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** The log names users and tickets: readable by the account running Switchman only (0600). */
@@ -330,8 +359,15 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
     Instant now = clock.instant();
     if (line.event().at().plus(webhook.giveUpAfter()).isBefore(now)) {
       store.delivered(line.id());
-      dropped("webhook", 1, "the webhook did not take it within " + webhook.giveUpAfter()
-          + " (" + line.attempts() + " tries): " + line.event().line());
+      dropped(
+          "webhook",
+          1,
+          "the webhook did not take it within "
+              + webhook.giveUpAfter()
+              + " ("
+              + line.attempts()
+              + " tries): "
+              + line.event().line());
       return null;
     }
     long due = line.nextMicros() - JournalChain.micros(now);
@@ -353,10 +389,11 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   private boolean post(OpsEvent event, int attempt) throws InterruptedException {
     try {
       byte[] body = json.writeValueAsBytes(event);
-      HttpRequest.Builder request = HttpRequest.newBuilder(webhook.url())
-          .timeout(POST_TIMEOUT)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(webhook.url())
+              .timeout(POST_TIMEOUT)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       if (webhookSecret != null) {
         request.header(SIGNATURE_HEADER, "sha256=" + signature(body));
       }
@@ -364,11 +401,19 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       if (status / 100 == 2) {
         return true;
       }
-      LOG.warn("Ops log webhook answered {} (try {} of {} {}; retried)", status, attempt,
-          event.kind(), event.runId());
+      LOG.warn(
+          "Ops log webhook answered {} (try {} of {} {}; retried)",
+          status,
+          attempt,
+          event.kind(),
+          event.runId());
     } catch (IOException e) {
-      LOG.warn("Ops log webhook failed (try {} of {} {}; retried): {}", attempt, event.kind(),
-          event.runId(), e.getMessage());
+      LOG.warn(
+          "Ops log webhook failed (try {} of {} {}; retried): {}",
+          attempt,
+          event.kind(),
+          event.runId(),
+          e.getMessage());
     }
     return false;
   }
@@ -385,7 +430,10 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
 
   // ---- waiting and stopping
 
-  /** Waits up to the timeout until every committed line is in the file and, with a webhook, delivered. */
+  /**
+   * Waits up to the timeout until every committed line is in the file and, with a webhook,
+   * delivered.
+   */
   public boolean drain(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -424,13 +472,16 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
       if (webhook != null) {
         long waiting = store.webhookCount();
         if (waiting > 0) {
-          LOG.info("{} ops log line(s) wait for the webhook; they are delivered after the next start",
+          LOG.info(
+              "{} ops log line(s) wait for the webhook; they are delivered after the next start",
               waiting);
         }
       }
     } catch (RuntimeException | IOException e) {
-      LOG.warn("Cannot write the ops log {} at shutdown; the lines are written at the next start: {}",
-          file, e.getMessage());
+      LOG.warn(
+          "Cannot write the ops log {} at shutdown; the lines are written at the next start: {}",
+          file,
+          e.getMessage());
     }
   }
 }

@@ -1,11 +1,11 @@
 package org.switchman.infra.opslog;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +36,12 @@ public class OpsLogConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  FileAndWebhookOpsLog opsLog(SwitchmanProperties properties, JdbcOpsLogStore store,
-      PlatformTransactionManager transactions, Journal journal, JournalOutbox journalOutbox,
+  FileAndWebhookOpsLog opsLog(
+      SwitchmanProperties properties,
+      JdbcOpsLogStore store,
+      PlatformTransactionManager transactions,
+      Journal journal,
+      JournalOutbox journalOutbox,
       MeterRegistry metrics,
       @Value("${switchman.ops-log.file:}") String file,
       @Value("${switchman.ops-log.webhook-url:}") String webhook,
@@ -57,29 +61,48 @@ public class OpsLogConfiguration {
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
         throw new IllegalStateException("switchman.ops-log.webhook-url must be an http(s) URL");
       }
-      hook = new FileAndWebhookOpsLog.Webhook(url,
-          secretFile.isBlank() ? null : secret(Path.of(secretFile)), firstPause, maxPause, giveUpAfter);
+      hook =
+          new FileAndWebhookOpsLog.Webhook(
+              url,
+              secretFile.isBlank() ? null : secret(Path.of(secretFile)),
+              firstPause,
+              maxPause,
+              giveUpAfter);
     }
     // a run's journal head line is filled in after the run's last entries left the outbox
-    Supplier<String> journalHead = () -> {
-      journalOutbox.chainWaiting();
-      return journal.head().toString();
-    };
-    return new FileAndWebhookOpsLog(store, transactions, path, hook, journalHead, metrics,
-        Clock.systemUTC(), Duration.ofSeconds(1));
+    Supplier<String> journalHead =
+        () -> {
+          journalOutbox.chainWaiting();
+          return journal.head().toString();
+        };
+    return new FileAndWebhookOpsLog(
+        store,
+        transactions,
+        path,
+        hook,
+        journalHead,
+        metrics,
+        Clock.systemUTC(),
+        Duration.ofSeconds(1));
   }
 
   private static byte[] secret(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (lines.isEmpty() || lines.get(0).isBlank()) {
-        throw new IllegalStateException("The ops log webhook secret file " + file
-            + " (switchman.ops-log.webhook-secret-file) is empty");
+        throw new IllegalStateException(
+            "The ops log webhook secret file "
+                + file
+                + " (switchman.ops-log.webhook-secret-file) is empty");
       }
       return lines.get(0).strip().getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the ops log webhook secret file " + file
-          + " (switchman.ops-log.webhook-secret-file): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the ops log webhook secret file "
+              + file
+              + " (switchman.ops-log.webhook-secret-file): "
+              + e.getMessage(),
+          e);
     }
   }
 }

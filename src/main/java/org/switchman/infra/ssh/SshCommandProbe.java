@@ -18,16 +18,18 @@ import org.switchman.runbook.port.RemoteExecutor;
 /**
  * Reads back what a fleet command did, for the mutation choke point, with commands that only read
  * (the same on the lab's hosts and real ones):
+ *
  * <ul>
  *   <li>{@code systemctl start|stop UNIT}: {@code systemctl is-active UNIT};
  *   <li>{@code systemctl restart UNIT}: the unit is active and entered that state since the run's
  *       first attempt ({@code systemctl show -p ActiveEnterTimestamp UNIT});
  *   <li>{@code disable-puppet …} and {@code enable-puppet …}: {@code puppet-enabled};
- *   <li>{@code run-puppet-agent}: the last run of puppet's summary ({@value #PUPPET_SUMMARY}) is
- *       no older than the run's first attempt;
+ *   <li>{@code run-puppet-agent}: the last run of puppet's summary ({@value #PUPPET_SUMMARY}) is no
+ *       older than the run's first attempt;
  *   <li>{@code downtime-service 'NAME' …} and {@code remove-downtime 'NAME'}: {@code downtimes};
  *   <li>anything else (a cache warm-up) leaves nothing to read: only the journal can tell.
  * </ul>
+ *
  * Host times have one-second resolution, so "since" counts from the start of the second of the
  * first attempt.
  */
@@ -36,7 +38,8 @@ public class SshCommandProbe implements Mutations.Probe {
   static final String PUPPET_SUMMARY = "/var/lib/puppet/state/last_run_summary.yaml";
 
   private static final Pattern SYSTEMCTL = Pattern.compile("systemctl (start|stop|restart) (\\S+)");
-  private static final Pattern DOWNTIME = Pattern.compile("(downtime-service|remove-downtime) '([^']*)'.*");
+  private static final Pattern DOWNTIME =
+      Pattern.compile("(downtime-service|remove-downtime) '([^']*)'.*");
   private static final Pattern LAST_RUN = Pattern.compile("(?m)^\\s*last_run:\\s*(\\d+)\\s*$");
   private static final DateTimeFormatter SYSTEMD_TIME =
       DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss", Locale.ROOT);
@@ -64,34 +67,52 @@ public class SshCommandProbe implements Mutations.Probe {
         case "stop" -> seen(!active, unit + " is " + state + " on " + host);
         default -> {
           Instant entered = activeSince(host, unit);
-          yield seen(active && entered != null && !entered.isBefore(from), unit + " is " + state
-              + " on " + host + ", active since " + (entered == null ? "never" : entered)
-              + "; the run first tried the restart at " + since);
+          yield seen(
+              active && entered != null && !entered.isBefore(from),
+              unit
+                  + " is "
+                  + state
+                  + " on "
+                  + host
+                  + ", active since "
+                  + (entered == null ? "never" : entered)
+                  + "; the run first tried the restart at "
+                  + since);
         }
       };
     }
     if (action.startsWith("disable-puppet ") || action.startsWith("enable-puppet ")) {
       boolean enabled = read(host, "puppet-enabled").strip().equals("yes");
-      return seen(enabled == action.startsWith("enable-puppet "),
+      return seen(
+          enabled == action.startsWith("enable-puppet "),
           "puppet is " + (enabled ? "enabled" : "disabled") + " on " + host);
     }
     if (action.equals("run-puppet-agent")) {
       Matcher lastRun = LAST_RUN.matcher(read(host, "cat " + PUPPET_SUMMARY));
-      Instant last = lastRun.find() ? Instant.ofEpochSecond(Long.parseLong(lastRun.group(1))) : null;
-      return seen(last != null && !last.isBefore(from), "puppet last ran on " + host + " at "
-          + (last == null ? "no time known" : last) + "; the run first tried it at " + since);
+      Instant last =
+          lastRun.find() ? Instant.ofEpochSecond(Long.parseLong(lastRun.group(1))) : null;
+      return seen(
+          last != null && !last.isBefore(from),
+          "puppet last ran on "
+              + host
+              + " at "
+              + (last == null ? "no time known" : last)
+              + "; the run first tried it at "
+              + since);
     }
     Matcher downtime = DOWNTIME.matcher(action);
     if (downtime.matches()) {
       boolean listed = read(host, "downtimes").lines().anyMatch(downtime.group(2)::equals);
-      return seen(listed == downtime.group(1).equals("downtime-service"), "'" + downtime.group(2)
-          + "' is " + (listed ? "" : "not ") + "downtimed on " + host);
+      return seen(
+          listed == downtime.group(1).equals("downtime-service"),
+          "'" + downtime.group(2) + "' is " + (listed ? "" : "not ") + "downtimed on " + host);
     }
     return Mutations.Observation.noTrace("'" + action + "' leaves nothing to read on " + host);
   }
 
   private static Mutations.Observation seen(boolean applied, String observed) {
-    return applied ? Mutations.Observation.applied(observed)
+    return applied
+        ? Mutations.Observation.applied(observed)
         : Mutations.Observation.notApplied(observed);
   }
 
@@ -120,7 +141,8 @@ public class SshCommandProbe implements Mutations.Probe {
     int zone = value.lastIndexOf(' ');
     try {
       return LocalDateTime.parse(value.substring(0, zone), SYSTEMD_TIME)
-          .atZone(ZoneId.of(value.substring(zone + 1), ZoneId.SHORT_IDS)).toInstant();
+          .atZone(ZoneId.of(value.substring(zone + 1), ZoneId.SHORT_IDS))
+          .toInstant();
     } catch (DateTimeException | StringIndexOutOfBoundsException e) {
       return null;
     }

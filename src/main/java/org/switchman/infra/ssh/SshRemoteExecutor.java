@@ -50,10 +50,10 @@ import org.switchman.runbook.port.StepInterruptedException;
  *
  * <p>Every wait on a host is bounded: the TCP connection by {@code connect-timeout}; the banner
  * (each read of the socket), the key exchange, the authentication and opening a session by {@code
- * handshake-timeout}; the command by its own timeout. A host that accepts TCP and then says
- * nothing fails as {@link RemoteExecutionException.Unreachable} naming the stage that got no
- * answer. Connections are opened under a lock per host, so a host that hangs delays only the
- * commands for that host.
+ * handshake-timeout}; the command by its own timeout. A host that accepts TCP and then says nothing
+ * fails as {@link RemoteExecutionException.Unreachable} naming the stage that got no answer.
+ * Connections are opened under a lock per host, so a host that hangs delays only the commands for
+ * that host.
  *
  * <p>Host keys are checked against the FQDN as written in known_hosts ({@code [fqdn]:port} for a
  * port other than 22), even when the address comes from a hosts file; an unknown or changed key is
@@ -75,7 +75,8 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   private final DefaultConfig sshConfig = new DefaultConfig();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> connecting = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong handshakes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong handshakes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** One host's client and the key it presented. */
   private record Connection(SSHClient client, String fingerprint) {}
@@ -85,7 +86,8 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     this.mutations = mutations;
     this.addresses = settings.hostsFile() == null ? Map.of() : readHosts(settings.hostsFile());
     this.sessions = new Semaphore(settings.maxSessions(), true);
-    mutations.probe(Mutation.Kind.SSH_COMMAND, new SshCommandProbe(this, this.settings.commandTimeout()));
+    mutations.probe(
+        Mutation.Kind.SSH_COMMAND, new SshCommandProbe(this, this.settings.commandTimeout()));
   }
 
   @Override
@@ -98,20 +100,24 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   }
 
   @Override
-  public CommandOutcome execute(RunContext run, String host, String datacenter, String command,
-      Duration timeout) {
+  public CommandOutcome execute(
+      RunContext run, String host, String datacenter, String command, Duration timeout) {
     CommandResult[] ran = new CommandResult[1];
     Mutation mutation = new Mutation(Mutation.Kind.SSH_COMMAND, host, datacenter, command);
     MutationOutcome outcome;
     try {
-      outcome = mutations.apply(run, mutation, () -> {
-        CommandResult result = run(host, command, timeout);
-        ran[0] = result;
-        if (result.exitCode() != 0) {
-          throw new RemoteExecutionException.NonZeroExit(result);
-        }
-        return new Mutations.Performed(output(result), result.hostKeyFingerprint());
-      });
+      outcome =
+          mutations.apply(
+              run,
+              mutation,
+              () -> {
+                CommandResult result = run(host, command, timeout);
+                ran[0] = result;
+                if (result.exitCode() != 0) {
+                  throw new RemoteExecutionException.NonZeroExit(result);
+                }
+                return new Mutations.Performed(output(result), result.hostKeyFingerprint());
+              });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -121,8 +127,12 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   }
 
   private static String output(CommandResult result) {
-    return result.stderr().isEmpty() ? result.stdout()
-        : result.stdout() + (result.stdout().endsWith("\n") ? "" : "\n") + "[stderr] " + result.stderr();
+    return result.stderr().isEmpty()
+        ? result.stdout()
+        : result.stdout()
+            + (result.stdout().endsWith("\n") ? "" : "\n")
+            + "[stderr] "
+            + result.stderr();
   }
 
   private CommandResult run(String host, String command, Duration timeout) {
@@ -149,9 +159,14 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         }
         Integer exit = running.getExitStatus();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new CommandResult(host, command, exit == null ? -1 : exit,
+        return new CommandResult(
+            host,
+            command,
+            exit == null ? -1 : exit,
             stdout.get(limit.toMillis(), TimeUnit.MILLISECONDS),
-            stderr.get(limit.toMillis(), TimeUnit.MILLISECONDS), connection.fingerprint(), millis);
+            stderr.get(limit.toMillis(), TimeUnit.MILLISECONDS),
+            connection.fingerprint(),
+            millis);
       }
     } catch (RemoteExecutionException | StepInterruptedException e) {
       throw e;
@@ -162,7 +177,8 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         throw interrupted("'" + command + "' ran on " + host, e);
       }
       drop(host);
-      throw new RemoteExecutionException.Unreachable(host, "the connection broke: " + e.getMessage(), e);
+      throw new RemoteExecutionException.Unreachable(
+          host, "the connection broke: " + e.getMessage(), e);
     } finally {
       sessions.release();
     }
@@ -174,8 +190,9 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
       return true;
     }
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof InterruptedException || cause instanceof java.io.InterruptedIOException
-          && !(cause instanceof SocketTimeoutException)) {
+      if (cause instanceof InterruptedException
+          || cause instanceof java.io.InterruptedIOException
+              && !(cause instanceof SocketTimeoutException)) {
         return true;
       }
     }
@@ -194,17 +211,22 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   }
 
   private CompletableFuture<String> readCapped(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        byte[] all = in.readAllBytes();
-        String text = new String(all, StandardCharsets.UTF_8);
-        int cap = settings.outputCap();
-        return text.length() <= cap ? text
-            : text.substring(0, cap) + "\n… [" + (text.length() - cap) + " more characters cut]";
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            byte[] all = in.readAllBytes();
+            String text = new String(all, StandardCharsets.UTF_8);
+            int cap = settings.outputCap();
+            return text.length() <= cap
+                ? text
+                : text.substring(0, cap)
+                    + "\n… ["
+                    + (text.length() - cap)
+                    + " more characters cut]";
+          } catch (IOException e) {
+            return "";
+          }
+        });
   }
 
   private Connection connection(String host) {
@@ -235,7 +257,8 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   }
 
   private static boolean usable(Connection connection) {
-    return connection != null && connection.client().isConnected()
+    return connection != null
+        && connection.client().isConnected()
         && connection.client().isAuthenticated();
   }
 
@@ -291,18 +314,25 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         throw new RemoteExecutionException.Refused(host, e);
       }
       if (!sockets.connected()) {
-        throw new RemoteExecutionException.Unreachable(host, e instanceof SocketTimeoutException
-            || e instanceof NoRouteToHostException
-            ? "no answer within " + settings.connectTimeout() : e.getMessage(), e);
+        throw new RemoteExecutionException.Unreachable(
+            host,
+            e instanceof SocketTimeoutException || e instanceof NoRouteToHostException
+                ? "no answer within " + settings.connectTimeout()
+                : e.getMessage(),
+            e);
       }
       if (hasCause(e, SocketTimeoutException.class)) {
         // only the banner is read under the socket timeout; afterwards sshj's reader waits on
-        throw new RemoteExecutionException.Unreachable(host, "it accepted the TCP connection but"
-            + " sent no SSH banner within " + settings.handshakeTimeout(), e);
+        throw new RemoteExecutionException.Unreachable(
+            host,
+            "it accepted the TCP connection but"
+                + " sent no SSH banner within "
+                + settings.handshakeTimeout(),
+            e);
       }
       if (hasCause(e, java.util.concurrent.TimeoutException.class)) {
-        throw new RemoteExecutionException.Unreachable(host, "the key exchange did not finish"
-            + " within " + settings.handshakeTimeout(), e);
+        throw new RemoteExecutionException.Unreachable(
+            host, "the key exchange did not finish" + " within " + settings.handshakeTimeout(), e);
       }
       throw new RemoteExecutionException.Unreachable(host, e.getMessage(), e);
     }
@@ -315,13 +345,16 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
         throw interrupted("authenticating to " + host, e);
       }
       if (hasCause(e, java.util.concurrent.TimeoutException.class)) {
-        throw new RemoteExecutionException.Unreachable(host, "it did not complete the"
-            + " authentication within " + settings.handshakeTimeout(), e);
+        throw new RemoteExecutionException.Unreachable(
+            host,
+            "it did not complete the" + " authentication within " + settings.handshakeTimeout(),
+            e);
       }
       if (e instanceof UserAuthException) {
         throw new RemoteExecutionException.AuthenticationFailed(host, settings.user(), e);
       }
-      throw new RemoteExecutionException.Unreachable(host, "authentication broke: " + e.getMessage(), e);
+      throw new RemoteExecutionException.Unreachable(
+          host, "authentication broke: " + e.getMessage(), e);
     }
     client.getConnection().getKeepAlive().setKeepAliveInterval(30);
     LOG.debug("Connected to {} ({})", host, verifier.verified);
@@ -337,7 +370,10 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     return false;
   }
 
-  /** The address to connect to, carrying the FQDN as its name so that known_hosts is checked by name. */
+  /**
+   * The address to connect to, carrying the FQDN as its name so that known_hosts is checked by
+   * name.
+   */
   private InetAddress address(String host) throws IOException {
     String mapped = addresses.get(host);
     if (mapped == null) {
@@ -399,7 +435,10 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     }
   }
 
-  /** known_hosts that never learns: unknown and changed keys are refused and remembered for the error. */
+  /**
+   * known_hosts that never learns: unknown and changed keys are refused and remembered for the
+   * error.
+   */
   private static final class StrictKnownHosts extends OpenSSHKnownHosts {
     volatile String unknown;
     volatile String changed;

@@ -14,8 +14,8 @@ import org.switchman.process.EngineHooks;
 
 /**
  * For crash tests only: tells the {@link CrashPoint} when a service task's delegate has returned,
- * before the engine commits the step ({@code <step>:STEP_END}). Exists only while the crash
- * point is set.
+ * before the engine commits the step ({@code <step>:STEP_END}). Exists only while the crash point
+ * is set.
  */
 @Component
 @ConditionalOnProperty(name = CrashPoint.PROPERTY)
@@ -29,13 +29,16 @@ public class CrashPointPlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
-      @Override
-      public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-        String step = activity.getId();
-        activity.addBuiltInListener(ExecutionListener.EVENTNAME_END,
-            (ExecutionListener) execution -> crashPoint.stepEnded(step));
-      }
-    });
+    EngineHooks.addPostParseListener(
+        configuration,
+        new AbstractBpmnParseListener() {
+          @Override
+          public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+            String step = activity.getId();
+            activity.addBuiltInListener(
+                ExecutionListener.EVENTNAME_END,
+                (ExecutionListener) execution -> crashPoint.stepEnded(step));
+          }
+        });
   }
 }

@@ -33,22 +33,22 @@ import org.switchman.process.RunbookLocks;
  * form, so no diagram can forget them.
  *
  * <ul>
- *   <li><b>Approvals</b> (form {@value #APPROVAL_FORM}): the decision must be {@code GO} or
- *       {@code NOGO}. When the task is created, a decision left from an earlier gate is cleared,
- *       and, when the run sets {@code approvalTimeout} and {@code approvalReminder}, the task gets
- *       a due date (when it expires) and a follow-up date (when approvers are reminded), which
- *       Tasklist shows and sorts by.
+ *   <li><b>Approvals</b> (form {@value #APPROVAL_FORM}): the decision must be {@code GO} or {@code
+ *       NOGO}. When the task is created, a decision left from an earlier gate is cleared, and, when
+ *       the run sets {@code approvalTimeout} and {@code approvalReminder}, the task gets a due date
+ *       (when it expires) and a follow-up date (when approvers are reminded), which Tasklist shows
+ *       and sorts by.
  *   <li><b>Operator decisions</b> (form {@value #FAILURE_FORM}): the decision must be {@code
  *       retry}, {@code skip} or {@code abort}; skip and abort need a justification; a task may
  *       forbid skip or abort with the input parameters {@code skipAllowed} / {@code abortAllowed}
  *       set to {@code ${false}} in the diagram; the rule is read from the diagram, never from
- *       variables. Each accepted decision is journaled
- *       ({@code DECISION}, through the {@link JournalOutbox}) and written to the ops log in the
- *       transaction that completes the task, so both exist exactly when the decision does, even if
- *       the process dies right after the commit. A
- *       decision on a run that lost its lock (check {@value #RUNBOOK_LOCK}) also lifts a forced
+ *       variables. Each accepted decision is journaled ({@code DECISION}, through the {@link
+ *       JournalOutbox}) and written to the ops log in the transaction that completes the task, so
+ *       both exist exactly when the decision does, even if the process dies right after the commit.
+ *       A decision on a run that lost its lock (check {@value #RUNBOOK_LOCK}) also lifts a forced
  *       release's hold on the run ({@link RunbookLocks#acknowledgeRevocation}).
  * </ul>
+ *
  * A refused decision raises {@link InvalidDecisionException} and the task stays open.
  */
 @Component
@@ -56,20 +56,26 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
 
   public static final String APPROVAL_FORM = "approval";
   public static final String FAILURE_FORM = "failure-decision";
+
   /** The check of the decision a run opens when it finds its lock gone. */
   public static final String RUNBOOK_LOCK = "runbook-lock";
+
   static final Set<String> APPROVAL_DECISIONS = Set.of("GO", "NOGO");
   static final List<String> OPERATOR_DECISIONS = List.of("retry", "skip", "abort");
-  /** Activity properties: whether a decision task offers skip and abort, as parsed from the diagram. */
+
+  /**
+   * Activity properties: whether a decision task offers skip and abort, as parsed from the diagram.
+   */
   public static final String SKIP_ALLOWED = "switchman.skipAllowed";
+
   public static final String ABORT_ALLOWED = "switchman.abortAllowed";
 
   private final JournalOutbox journalOutbox;
   private final OpsLog opsLog;
   private final ObjectProvider<RunbookLocks> locks;
 
-  public DecisionTasksPlugin(JournalOutbox journalOutbox, OpsLog opsLog,
-      ObjectProvider<RunbookLocks> locks) {
+  public DecisionTasksPlugin(
+      JournalOutbox journalOutbox, OpsLog opsLog, ObjectProvider<RunbookLocks> locks) {
     this.journalOutbox = journalOutbox;
     this.opsLog = opsLog;
     this.locks = locks;
@@ -77,29 +83,41 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
-      @Override
-      public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-        if (!(activity.getActivityBehavior() instanceof UserTaskActivityBehavior behavior)) {
-          return;
-        }
-        String form = element.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "formRef");
-        if (APPROVAL_FORM.equals(form)) {
-          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
-              DecisionTasksPlugin::approvalCreated);
-          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
-              DecisionTasksPlugin::approvalCompleted);
-        } else if (FAILURE_FORM.equals(form)) {
-          Options options = new Options(allowed(element, "skipAllowed"), allowed(element, "abortAllowed"));
-          activity.setProperty(SKIP_ALLOWED, options.skip());
-          activity.setProperty(ABORT_ALLOWED, options.abort());
-          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_CREATE,
-              task -> clear(task.getExecution(), "decision", "justification"));
-          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
-              task -> operatorDecided(task, options));
-        }
-      }
-    });
+    EngineHooks.addPostParseListener(
+        configuration,
+        new AbstractBpmnParseListener() {
+          @Override
+          public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+            if (!(activity.getActivityBehavior() instanceof UserTaskActivityBehavior behavior)) {
+              return;
+            }
+            String form = element.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "formRef");
+            if (APPROVAL_FORM.equals(form)) {
+              behavior
+                  .getTaskDefinition()
+                  .addBuiltInTaskListener(
+                      TaskListener.EVENTNAME_CREATE, DecisionTasksPlugin::approvalCreated);
+              behavior
+                  .getTaskDefinition()
+                  .addBuiltInTaskListener(
+                      TaskListener.EVENTNAME_COMPLETE, DecisionTasksPlugin::approvalCompleted);
+            } else if (FAILURE_FORM.equals(form)) {
+              Options options =
+                  new Options(allowed(element, "skipAllowed"), allowed(element, "abortAllowed"));
+              activity.setProperty(SKIP_ALLOWED, options.skip());
+              activity.setProperty(ABORT_ALLOWED, options.abort());
+              behavior
+                  .getTaskDefinition()
+                  .addBuiltInTaskListener(
+                      TaskListener.EVENTNAME_CREATE,
+                      task -> clear(task.getExecution(), "decision", "justification"));
+              behavior
+                  .getTaskDefinition()
+                  .addBuiltInTaskListener(
+                      TaskListener.EVENTNAME_COMPLETE, task -> operatorDecided(task, options));
+            }
+          }
+        });
   }
 
   private static void approvalCreated(DelegateTask task) {
@@ -118,8 +136,11 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   private static void approvalCompleted(DelegateTask task) {
     Object decision = task.getVariable("decision");
     if (decision == null || !APPROVAL_DECISIONS.contains(decision.toString())) {
-      throw new InvalidDecisionException("'" + task.getName() + "' needs the decision GO or NOGO, not "
-          + (decision == null ? "none" : "'" + decision + "'"));
+      throw new InvalidDecisionException(
+          "'"
+              + task.getName()
+              + "' needs the decision GO or NOGO, not "
+              + (decision == null ? "none" : "'" + decision + "'"));
     }
   }
 
@@ -127,9 +148,9 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   record Options(boolean skip, boolean abort) {}
 
   /**
-   * Whether the diagram offers an option on a decision task: its input parameter
-   * ({@code skipAllowed} / {@code abortAllowed}) is anything but {@code ${false}}. Read from the
-   * diagram when it is deployed, never from variables, which a completion could carry.
+   * Whether the diagram offers an option on a decision task: its input parameter ({@code
+   * skipAllowed} / {@code abortAllowed}) is anything but {@code ${false}}. Read from the diagram
+   * when it is deployed, never from variables, which a completion could carry.
    */
   static boolean allowed(Element userTask, String parameter) {
     Element extensions = userTask.element("extensionElements");
@@ -151,20 +172,26 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
     Object value = task.getVariable("decision");
     String decision = value == null ? "" : value.toString();
     if (!OPERATOR_DECISIONS.contains(decision)) {
-      throw new InvalidDecisionException("'" + task.getName() + "' needs the decision retry, skip"
-          + " or abort, not " + (decision.isEmpty() ? "none" : "'" + decision + "'"));
+      throw new InvalidDecisionException(
+          "'"
+              + task.getName()
+              + "' needs the decision retry, skip"
+              + " or abort, not "
+              + (decision.isEmpty() ? "none" : "'" + decision + "'"));
     }
     if (decision.equals("skip") && !options.skip()) {
-      throw new InvalidDecisionException("This step cannot be skipped: retry it"
-          + (options.abort() ? " or abort the run" : ""));
+      throw new InvalidDecisionException(
+          "This step cannot be skipped: retry it" + (options.abort() ? " or abort the run" : ""));
     }
     if (decision.equals("abort") && !options.abort()) {
-      throw new InvalidDecisionException("Abort is not offered at this point: the discovery"
-          + " records already point at the new datacenter. Retry or skip here, and run the reverse"
-          + " switchover to go back.");
+      throw new InvalidDecisionException(
+          "Abort is not offered at this point: the discovery"
+              + " records already point at the new datacenter. Retry or skip here, and run the reverse"
+              + " switchover to go back.");
     }
     Object justification = task.getVariable("justification");
-    if (!decision.equals("retry") && (justification == null || justification.toString().isBlank())) {
+    if (!decision.equals("retry")
+        && (justification == null || justification.toString().isBlank())) {
       throw new InvalidDecisionException("A " + decision + " needs a justification");
     }
     String user = Context.getCommandContext().getAuthenticatedUserId();
@@ -176,16 +203,34 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
     String runId = RunContexts.runId(execution);
     Object failure = task.getVariable("failureMessage");
     Object section = task.getVariable("section");
-    JournalEntry.Draft entry = new JournalEntry.Draft(runId, task.getTaskDefinitionKey(),
-        user == null ? "system" : user, String.valueOf(task.getVariable("mode")), "DECISION",
-        section == null ? "task " + task.getId() : "section " + section,
-        "decide on '" + task.getName() + "'" + (failure == null ? "" : " after: " + failure),
-        decision.toUpperCase(), justification == null ? null : justification.toString(), null, null);
-    OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION,
-        ((ExecutionEntity) execution).getProcessDefinition().getKey(), runId, user,
-        text(task.getVariable("reason")), text(task.getVariable("ticket")),
-        decision + " at '" + task.getName() + "'" + (section == null ? "" : " for " + section)
-            + (justification == null ? "" : ": " + justification));
+    JournalEntry.Draft entry =
+        new JournalEntry.Draft(
+            runId,
+            task.getTaskDefinitionKey(),
+            user == null ? "system" : user,
+            String.valueOf(task.getVariable("mode")),
+            "DECISION",
+            section == null ? "task " + task.getId() : "section " + section,
+            "decide on '" + task.getName() + "'" + (failure == null ? "" : " after: " + failure),
+            decision.toUpperCase(),
+            justification == null ? null : justification.toString(),
+            null,
+            null);
+    OpsEvent line =
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.DECISION,
+            ((ExecutionEntity) execution).getProcessDefinition().getKey(),
+            runId,
+            user,
+            text(task.getVariable("reason")),
+            text(task.getVariable("ticket")),
+            decision
+                + " at '"
+                + task.getName()
+                + "'"
+                + (section == null ? "" : " for " + section)
+                + (justification == null ? "" : ": " + justification));
     journalOutbox.append(entry);
     opsLog.record(line);
   }

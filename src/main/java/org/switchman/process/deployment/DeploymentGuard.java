@@ -32,13 +32,13 @@ import org.switchman.audit.report.RunReports;
  * Checks every new deployment before the engine's deployers see it, whoever deploys it and however
  * (REST, Java API, the runbooks deployed at start), and journals it.
  *
- * <p>It runs as a deployer ahead of the engine's own, rather than as a parse listener or around
- * the deploy command, because there it sees the whole deployment at once (every resource with
- * its name and bytes, the deployment's id and name, whether it is new) and runs before any BPMN
- * is turned into definitions, jobs or subscriptions. Diagrams are read with the engine's own XML
- * parser into the same element tree the engine then parses, so the check cannot be fooled by XML
- * the two would read differently. A refusal throws {@link DeploymentRefusedException}, which
- * rolls the whole deployment back; nothing of it is deployed.
+ * <p>It runs as a deployer ahead of the engine's own, rather than as a parse listener or around the
+ * deploy command, because there it sees the whole deployment at once (every resource with its name
+ * and bytes, the deployment's id and name, whether it is new) and runs before any BPMN is turned
+ * into definitions, jobs or subscriptions. Diagrams are read with the engine's own XML parser into
+ * the same element tree the engine then parses, so the check cannot be fooled by XML the two would
+ * read differently. A refusal throws {@link DeploymentRefusedException}, which rolls the whole
+ * deployment back; nothing of it is deployed.
  *
  * <p>Refused are:
  *
@@ -54,7 +54,7 @@ import org.switchman.audit.report.RunReports;
  * <p>Every accepted deployment is journaled ({@value RunReports#DEPLOYMENT}, outcome {@value
  * RunReports#DEPLOYED}, under the run id {@value RunReports#SYSTEM}): who deployed (the
  * authenticated user, or {@value RunReports#SYSTEM} at start), the deployment id (target) and name,
- * and each resource's SHA-256 (output, one {@code sha256  name} line each). The entry is written as
+ * and each resource's SHA-256 (output, one {@code sha256 name} line each). The entry is written as
  * the deploy transaction commits: if it cannot be written, the deployment fails with it, so there
  * is no deployment without its entry. A refused deployment is journaled at once, in a transaction
  * of its own ({@value RunReports#REFUSED}, with the reasons).
@@ -91,33 +91,61 @@ public class DeploymentGuard implements Deployer {
     CommandContext context = Context.getCommandContext();
     String user = context.getAuthenticatedUserId();
     String actor = user == null ? RunReports.SYSTEM : user;
-    boolean mayReplaceShipped = user == null
-        || context.getAuthorizationManager().isCamundaAdmin(context.getAuthentication());
-    List<ResourceEntity> resources = deployment.getResources() == null ? List.of()
-        : deployment.getResources().values().stream()
-            .sorted(Comparator.comparing(ResourceEntity::getName)).toList();
+    boolean mayReplaceShipped =
+        user == null
+            || context.getAuthorizationManager().isCamundaAdmin(context.getAuthentication());
+    List<ResourceEntity> resources =
+        deployment.getResources() == null
+            ? List.of()
+            : deployment.getResources().values().stream()
+                .sorted(Comparator.comparing(ResourceEntity::getName))
+                .toList();
 
     List<Refusal> refusals = new ArrayList<>();
     for (ResourceEntity resource : resources) {
       refusals.addAll(check(resource, actor, mayReplaceShipped));
     }
-    String name = deployment.getName() == null ? "(unnamed)"
-        : deployment.getName().length() <= MAX_NAME ? deployment.getName()
-        : deployment.getName().substring(0, MAX_NAME) + "…";
+    String name =
+        deployment.getName() == null
+            ? "(unnamed)"
+            : deployment.getName().length() <= MAX_NAME
+                ? deployment.getName()
+                : deployment.getName().substring(0, MAX_NAME) + "…";
     String action = "deploy '" + name + "': " + names(resources);
     if (!refusals.isEmpty()) {
       DeploymentRefusedException refused = new DeploymentRefusedException(refusals);
       LOG.warn("{} (deployed by {})", refused.getMessage(), actor);
-      journal.append(new JournalEntry.Draft(RunReports.SYSTEM, STEP, actor, "live",
-          RunReports.DEPLOYMENT, name, action, RunReports.REFUSED,
-          refused.getMessage() + "\n" + hashes(resources), null, null));
+      journal.append(
+          new JournalEntry.Draft(
+              RunReports.SYSTEM,
+              STEP,
+              actor,
+              "live",
+              RunReports.DEPLOYMENT,
+              name,
+              action,
+              RunReports.REFUSED,
+              refused.getMessage() + "\n" + hashes(resources),
+              null,
+              null));
       throw refused;
     }
-    JournalEntry.Draft entry = new JournalEntry.Draft(RunReports.SYSTEM, STEP, actor, "live",
-        RunReports.DEPLOYMENT, deployment.getId(), action, RunReports.DEPLOYED, hashes(resources),
-        null, null);
-    context.getTransactionContext().addTransactionListener(TransactionState.COMMITTING,
-        committing -> journal.append(entry));
+    JournalEntry.Draft entry =
+        new JournalEntry.Draft(
+            RunReports.SYSTEM,
+            STEP,
+            actor,
+            "live",
+            RunReports.DEPLOYMENT,
+            deployment.getId(),
+            action,
+            RunReports.DEPLOYED,
+            hashes(resources),
+            null,
+            null);
+    context
+        .getTransactionContext()
+        .addTransactionListener(TransactionState.COMMITTING, committing -> journal.append(entry));
     LOG.info("Deployment {} '{}' by {}: {}", deployment.getId(), name, actor, names(resources));
   }
 
@@ -127,26 +155,42 @@ public class DeploymentGuard implements Deployer {
       return List.of();
     }
     if (DIAGRAM_SUFFIXES.stream().noneMatch(name::endsWith)) {
-      return List.of(new Refusal(name, name, "resource-type", "only diagrams (.bpmn) and Camunda "
-          + "Forms (.form) may be deployed; other resources (decisions, cases, scripts, HTML "
-          + "forms) can carry code"));
+      return List.of(
+          new Refusal(
+              name,
+              name,
+              "resource-type",
+              "only diagrams (.bpmn) and Camunda "
+                  + "Forms (.form) may be deployed; other resources (decisions, cases, scripts, HTML "
+                  + "forms) can carry code"));
     }
     Element definitions;
     try {
       definitions = read(resource);
     } catch (ProcessEngineException unreadable) {
-      return List.of(new Refusal(name, name, "unreadable",
-          "not a well-formed BPMN file: " + unreadable.getMessage()));
+      return List.of(
+          new Refusal(
+              name, name, "unreadable", "not a well-formed BPMN file: " + unreadable.getMessage()));
     }
     List<Refusal> refusals = new ArrayList<>(rules.check(name, definitions));
     if (!mayReplaceShipped) {
       for (Element process : definitions.elements()) {
         String key = process.attribute("id");
-        if (DiagramRules.localName(process).equals("process") && key != null
+        if (DiagramRules.localName(process).equals("process")
+            && key != null
             && shippedRunbooks.contains(key)) {
-          refusals.add(new Refusal(name, key, "shipped-runbook", key + " ships with Switchman "
-              + "(processes/" + key + ".bpmn); only camunda-admin may deploy another version of "
-              + "it, not " + actor));
+          refusals.add(
+              new Refusal(
+                  name,
+                  key,
+                  "shipped-runbook",
+                  key
+                      + " ships with Switchman "
+                      + "(processes/"
+                      + key
+                      + ".bpmn); only camunda-admin may deploy another version of "
+                      + "it, not "
+                      + actor));
         }
       }
     }
@@ -155,27 +199,30 @@ public class DeploymentGuard implements Deployer {
 
   /** The element tree of a diagram, read by the engine's own BPMN XML parser. */
   private static Element read(ResourceEntity resource) {
-    BpmnParser parser = Context.getProcessEngineConfiguration().getDeployers().stream()
-        .filter(BpmnDeployer.class::isInstance)
-        .map(deployer -> ((BpmnDeployer) deployer).getBpmnParser())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("The engine has no BPMN deployer"));
+    BpmnParser parser =
+        Context.getProcessEngineConfiguration().getDeployers().stream()
+            .filter(BpmnDeployer.class::isInstance)
+            .map(deployer -> ((BpmnDeployer) deployer).getBpmnParser())
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("The engine has no BPMN deployer"));
     Parse parse = new Parse(parser) {};
     // as the engine's own parse: namespace-aware and validating against the BPMN schema (the
     // parser's SAX factory is per thread and keeps whatever the previous parse on it set)
     parse.setSchemaResource(ReflectUtil.getResourceUrlAsString(BpmnParser.BPMN_20_SCHEMA_LOCATION));
-    return parse.name(resource.getName())
+    return parse
+        .name(resource.getName())
         .sourceInputStream(new ByteArrayInputStream(resource.getBytes()))
         .execute()
         .getRootElement();
   }
 
   private static String names(List<ResourceEntity> resources) {
-    String names = resources.stream().map(ResourceEntity::getName).collect(Collectors.joining(", "));
+    String names =
+        resources.stream().map(ResourceEntity::getName).collect(Collectors.joining(", "));
     return names.length() <= LISTED_NAMES ? names : names.substring(0, LISTED_NAMES) + "…";
   }
 
-  /** One {@code sha256  name} line per resource, the format {@code sha256sum -c} reads. */
+  /** One {@code sha256 name} line per resource, the format {@code sha256sum -c} reads. */
   static String hashes(List<ResourceEntity> resources) {
     return resources.stream()
         .map(resource -> sha256(resource.getBytes()) + "  " + resource.getName())
@@ -184,8 +231,10 @@ public class DeploymentGuard implements Deployer {
 
   static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(bytes == null ? "".getBytes(StandardCharsets.UTF_8) : bytes));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(bytes == null ? "".getBytes(StandardCharsets.UTF_8) : bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }

@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.switchman.audit.Journal;
 
-/** The deployment guard in the application: the beans diagrams may name and the shipped runbooks. */
+/**
+ * The deployment guard in the application: the beans diagrams may name and the shipped runbooks.
+ */
 @Configuration(proxyBeanMethods = false)
 public class DeploymentGuardConfiguration {
 
@@ -22,8 +24,8 @@ public class DeploymentGuardConfiguration {
 
   @Bean
   DeploymentGuardPlugin deploymentGuardPlugin(Journal journal, ApplicationContext context) {
-    return new DeploymentGuardPlugin(journal, DiagramBeans.namesIn(context),
-        shippedRunbooks(context), context);
+    return new DeploymentGuardPlugin(
+        journal, DiagramBeans.namesIn(context), shippedRunbooks(context), context);
   }
 
   static Set<String> shippedRunbooks(ApplicationContext context) {

@@ -12,8 +12,7 @@ import org.switchman.process.EngineHooks;
 /**
  * Deployments are not code: registers the {@link DeploymentGuard} with the engine and, given the
  * Spring context, lets expressions see only the {@link DiagramBeans} (defence in depth: the guard
- * already refuses diagrams that name other beans; this also covers definitions deployed before
- * it).
+ * already refuses diagrams that name other beans; this also covers definitions deployed before it).
  */
 public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
 
@@ -24,11 +23,14 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
   /**
    * @param diagramBeans the beans a diagram may name
    * @param shippedRunbooks the process keys of the runbooks the application ships
-   * @param context the Spring context whose beans expressions may see, or {@code null} for an engine
-   *     without Spring
+   * @param context the Spring context whose beans expressions may see, or {@code null} for an
+   *     engine without Spring
    */
-  public DeploymentGuardPlugin(Journal journal, Set<String> diagramBeans,
-      Set<String> shippedRunbooks, ApplicationContext context) {
+  public DeploymentGuardPlugin(
+      Journal journal,
+      Set<String> diagramBeans,
+      Set<String> shippedRunbooks,
+      ApplicationContext context) {
     this.guard = new DeploymentGuard(diagramBeans, shippedRunbooks, journal);
     this.context = context;
     this.diagramBeans = Set.copyOf(diagramBeans);

@@ -14,8 +14,9 @@ public class DeploymentRefusedException extends RuntimeException {
   private final List<Refusal> refusals;
 
   public DeploymentRefusedException(List<Refusal> refusals) {
-    super("Deployment refused: " + refusals.stream().map(Refusal::toString)
-        .collect(Collectors.joining("; ")));
+    super(
+        "Deployment refused: "
+            + refusals.stream().map(Refusal::toString).collect(Collectors.joining("; ")));
     this.refusals = List.copyOf(refusals);
   }
 

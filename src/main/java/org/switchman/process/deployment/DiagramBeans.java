@@ -8,12 +8,11 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
- * The Spring beans a diagram may name: Switchman's own delegates and listeners (beans under
- * {@code org.switchman.process} whose names end in {@code Delegate} or {@code Listener}, such as
- * {@code lockDownSectionDelegate}) and the expression helper {@value #RUN_VARIABLES}. No other
- * bean (the mutation choke point, the journal, the runbook locks, which the engine takes and
- * releases for every run, the administrator's credentials, the engine's services) is visible to
- * expressions.
+ * The Spring beans a diagram may name: Switchman's own delegates and listeners (beans under {@code
+ * org.switchman.process} whose names end in {@code Delegate} or {@code Listener}, such as {@code
+ * lockDownSectionDelegate}) and the expression helper {@value #RUN_VARIABLES}. No other bean (the
+ * mutation choke point, the journal, the runbook locks, which the engine takes and releases for
+ * every run, the administrator's credentials, the engine's services) is visible to expressions.
  */
 public final class DiagramBeans {
 
@@ -25,8 +24,9 @@ public final class DiagramBeans {
 
   /** Whether a bean of this name and type may be named in a diagram. */
   public static boolean mayBeNamed(String name, Class<?> type) {
-    if (type == null || !(type.getPackageName().equals(PACKAGE)
-        || type.getPackageName().startsWith(PACKAGE + "."))) {
+    if (type == null
+        || !(type.getPackageName().equals(PACKAGE)
+            || type.getPackageName().startsWith(PACKAGE + "."))) {
       return false;
     }
     return HELPERS.contains(name) || name.endsWith("Delegate") || name.endsWith("Listener");

@@ -28,8 +28,8 @@ import org.switchman.process.foureyes.FourEyesParseListener;
  *       without a person starting them in Tasklist;
  *   <li>{@code connector}: a {@code camunda:connector}, which calls other systems from the engine;
  *   <li>{@code approval-task}: a user task with the approval form whose candidate group is not
- *       literally {@code approvers}, or that names users, an assignee or a form by expression
- *       (the four-eyes rule recognises approval tasks by that literal group).
+ *       literally {@code approvers}, or that names users, an assignee or a form by expression (the
+ *       four-eyes rule recognises approval tasks by that literal group).
  * </ul>
  *
  * Documentation, text annotations and diagram layout are never evaluated and are not read.
@@ -37,31 +37,38 @@ import org.switchman.process.foureyes.FourEyesParseListener;
 final class DiagramRules {
 
   private static final Set<String> NOT_EVALUATED = Set.of("documentation", "text", "BPMNDiagram");
-  private static final Map<String, String> START_EVENT_KINDS = Map.of(
-      "timerEventDefinition", "a timer start event starts runs by itself, with no person behind them",
-      "messageEventDefinition", "a message start event starts runs from a message, not from a person "
-          + "in Tasklist",
-      "signalEventDefinition", "a signal start event starts runs of every diagram listening for the "
-          + "signal at once",
-      "conditionalEventDefinition", "a conditional start event starts runs by itself when a "
-          + "condition holds",
-      "eventDefinitionRef", "a start event may not refer to an event definition");
+  private static final Map<String, String> START_EVENT_KINDS =
+      Map.of(
+          "timerEventDefinition",
+              "a timer start event starts runs by itself, with no person behind them",
+          "messageEventDefinition",
+              "a message start event starts runs from a message, not from a person "
+                  + "in Tasklist",
+          "signalEventDefinition",
+              "a signal start event starts runs of every diagram listening for the "
+                  + "signal at once",
+          "conditionalEventDefinition",
+              "a conditional start event starts runs by itself when a " + "condition holds",
+          "eventDefinitionRef", "a start event may not refer to an event definition");
   private static final Set<String> DELEGATE_ATTRIBUTES =
       Set.of("delegateExpression", "variableMappingDelegateExpression");
-  private static final Set<String> SCRIPT_ATTRIBUTES = Set.of("resource", "scriptFormat", "language");
+  private static final Set<String> SCRIPT_ATTRIBUTES =
+      Set.of("resource", "scriptFormat", "language");
   private static final Set<String> FORM_ATTRIBUTES = Set.of("formRef", "formKey");
   private static final int SHOWN = 160;
 
   private final ExpressionRules expressions;
 
-  /** @param beans the names of the beans a diagram may name ({@link DiagramBeans}) */
+  /**
+   * @param beans the names of the beans a diagram may name ({@link DiagramBeans})
+   */
   DiagramRules(Set<String> beans) {
     this.expressions = new ExpressionRules(beans);
   }
 
   /**
-   * The rules the diagram breaks, in document order, one reason per element and rule; empty when
-   * it may be deployed.
+   * The rules the diagram breaks, in document order, one reason per element and rule; empty when it
+   * may be deployed.
    */
   List<Refusal> check(String resource, Element definitions) {
     List<Refusal> refusals = new ArrayList<>();
@@ -78,23 +85,42 @@ final class DiagramRules {
     }
     String here = idOr(element, owner);
     switch (tag) {
-      case "scriptTask" -> out.add(new Refusal(resource, here, "script",
-          "a script task runs arbitrary code"));
-      case "script" -> out.add(new Refusal(resource, here, "script",
-          "a script (listener, input/output mapping or task) runs arbitrary code"));
-      case "connector" -> out.add(new Refusal(resource, here, "connector",
-          "a connector calls other systems from the engine"));
+      case "scriptTask" ->
+          out.add(new Refusal(resource, here, "script", "a script task runs arbitrary code"));
+      case "script" ->
+          out.add(
+              new Refusal(
+                  resource,
+                  here,
+                  "script",
+                  "a script (listener, input/output mapping or task) runs arbitrary code"));
+      case "connector" ->
+          out.add(
+              new Refusal(
+                  resource, here, "connector", "a connector calls other systems from the engine"));
       case "startEvent" -> startEvent(resource, element, here, out);
       case "userTask" -> userTask(resource, element, here, out);
-      default -> { }
+      default -> {}
     }
     attributes(resource, element, here, out);
-    if (!"script".equals(tag) && !"scriptTask".equals(tag)
+    if (!"script".equals(tag)
+        && !"scriptTask".equals(tag)
         && ExpressionRules.hasExpression(element.getText())) {
       String problem = expressions.problemIn(element.getText());
       if (problem != null) {
-        out.add(new Refusal(resource, here, "expression",
-            problem + " in <" + tag + ">" + shown(element.getText().strip()) + "</" + tag + ">"));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "expression",
+                problem
+                    + " in <"
+                    + tag
+                    + ">"
+                    + shown(element.getText().strip())
+                    + "</"
+                    + tag
+                    + ">"));
       }
     }
     for (Element child : element.elements()) {
@@ -107,11 +133,22 @@ final class DiagramRules {
       String name = key.substring(key.lastIndexOf(':') + 1);
       String value = element.attribute(key);
       if (name.equals("class") || name.endsWith("Class")) {
-        out.add(new Refusal(resource, here, "class", name + "=\"" + shown(value)
-            + "\" runs any Java class on the classpath; name a ${…Delegate} bean instead"));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "class",
+                name
+                    + "=\""
+                    + shown(value)
+                    + "\" runs any Java class on the classpath; name a ${…Delegate} bean instead"));
       } else if (SCRIPT_ATTRIBUTES.contains(name)) {
-        out.add(new Refusal(resource, here, "script", name + "=\"" + shown(value)
-            + "\" makes a script, which runs arbitrary code"));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "script",
+                name + "=\"" + shown(value) + "\" makes a script, which runs arbitrary code"));
       } else if (DELEGATE_ATTRIBUTES.contains(name)) {
         String problem = expressions.problemInDelegateExpression(value);
         if (problem != null) {
@@ -120,8 +157,12 @@ final class DiagramRules {
       } else if (ExpressionRules.hasExpression(value)) {
         String problem = expressions.problemIn(value);
         if (problem != null) {
-          out.add(new Refusal(resource, here, "expression",
-              problem + " in " + name + "=\"" + shown(value) + "\""));
+          out.add(
+              new Refusal(
+                  resource,
+                  here,
+                  "expression",
+                  problem + " in " + name + "=\"" + shown(value) + "\""));
         }
       }
     }
@@ -145,11 +186,22 @@ final class DiagramRules {
         continue;
       }
       if (ExpressionRules.hasExpression(value)) {
-        out.add(new Refusal(resource, here, "approval-task", "a user task's form must be named "
-            + "literally, not by expression (" + name + "=\"" + shown(value) + "\")"));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "approval-task",
+                "a user task's form must be named "
+                    + "literally, not by expression ("
+                    + name
+                    + "=\""
+                    + shown(value)
+                    + "\")"));
       }
-      approval |= name.equals("formRef") ? DecisionTasksPlugin.APPROVAL_FORM.equals(value.strip())
-          : value.strip().endsWith(DecisionTasksPlugin.APPROVAL_FORM + ".form");
+      approval |=
+          name.equals("formRef")
+              ? DecisionTasksPlugin.APPROVAL_FORM.equals(value.strip())
+              : value.strip().endsWith(DecisionTasksPlugin.APPROVAL_FORM + ".form");
     }
     if (!approval) {
       return;
@@ -160,23 +212,47 @@ final class DiagramRules {
       if (name.equals("candidateGroups")) {
         groups = task.attribute(key);
       } else if (name.equals("candidateUsers") || name.equals("assignee")) {
-        out.add(new Refusal(resource, here, "approval-task", "an approval task is offered to the "
-            + "group " + FourEyesParseListener.APPROVERS_GROUP + " only, not to users (" + name
-            + "=\"" + shown(task.attribute(key)) + "\")"));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "approval-task",
+                "an approval task is offered to the "
+                    + "group "
+                    + FourEyesParseListener.APPROVERS_GROUP
+                    + " only, not to users ("
+                    + name
+                    + "=\""
+                    + shown(task.attribute(key))
+                    + "\")"));
       }
     }
     if (!FourEyesParseListener.APPROVERS_GROUP.equals(groups)) {
-      out.add(new Refusal(resource, here, "approval-task", "an approval task (form "
-          + DecisionTasksPlugin.APPROVAL_FORM + ") must have candidateGroups=\""
-          + FourEyesParseListener.APPROVERS_GROUP + "\" literally, found "
-          + (groups == null ? "none" : "\"" + shown(groups) + "\"")));
+      out.add(
+          new Refusal(
+              resource,
+              here,
+              "approval-task",
+              "an approval task (form "
+                  + DecisionTasksPlugin.APPROVAL_FORM
+                  + ") must have candidateGroups=\""
+                  + FourEyesParseListener.APPROVERS_GROUP
+                  + "\" literally, found "
+                  + (groups == null ? "none" : "\"" + shown(groups) + "\"")));
     }
     for (Element child : task.elements()) {
       String tag = localName(child);
       if (tag.equals("potentialOwner") || tag.equals("humanPerformer")) {
-        out.add(new Refusal(resource, here, "approval-task", "an approval task is offered through "
-            + "candidateGroups=\"" + FourEyesParseListener.APPROVERS_GROUP + "\" only, not through "
-            + tag));
+        out.add(
+            new Refusal(
+                resource,
+                here,
+                "approval-task",
+                "an approval task is offered through "
+                    + "candidateGroups=\""
+                    + FourEyesParseListener.APPROVERS_GROUP
+                    + "\" only, not through "
+                    + tag));
       }
     }
   }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which JUEL expressions a diagram may carry. JUEL calls any public method of any object it
- * reaches ({@code ${''.getClass().forName(…)}}, {@code ${execution.processEngineServices…}}), so an
+ * Which JUEL expressions a diagram may carry. JUEL calls any public method of any object it reaches
+ * ({@code ${''.getClass().forName(…)}}, {@code ${execution.processEngineServices…}}), so an
  * expression is read token by token, the way the engine's JUEL reads it, and only this subset
  * passes:
  *
@@ -16,18 +16,18 @@ import java.util.Set;
  *       div mod}), with parentheses;
  *   <li>a plain name: a run variable, or one of the {@link DiagramBeans Switchman beans};
  *   <li>{@code bean.member} or {@code bean.method(arguments)} on a Switchman bean (not {@code
- *       getClass}, {@code wait} or {@code notify}), for example
- *       {@code ${runbookLocks.acquire(execution, 'dc-switchover', 'mediawiki')}};
+ *       getClass}, {@code wait} or {@code notify}), for example {@code
+ *       ${runbookLocks.acquire(execution, 'dc-switchover', 'mediawiki')}};
  *   <li>{@code execution.x} / {@code task.x} for the few members in {@link #CONTEXT_MEMBERS}
- *       (variables, ids, the business key), for example {@code
- *       ${execution.setVariable('outcome', 'rolled-back')}}.
+ *       (variables, ids, the business key), for example {@code ${execution.setVariable('outcome',
+ *       'rolled-back')}}.
  * </ul>
  *
- * <p>Everything else is refused: member access on anything else (a variable, a literal, a
- * result), chained access ({@code a.b.c}, {@code a.b().c}), index access ({@code a['b']}),
- * function calls ({@code now()}, {@code fn:x()}), and any character JUEL would not read as one of
- * the above. Arguments are checked by the same rules. Text outside {@code ${…}} and {@code #{…}}
- * is literal and never evaluated.
+ * <p>Everything else is refused: member access on anything else (a variable, a literal, a result),
+ * chained access ({@code a.b.c}, {@code a.b().c}), index access ({@code a['b']}), function calls
+ * ({@code now()}, {@code fn:x()}), and any character JUEL would not read as one of the above.
+ * Arguments are checked by the same rules. Text outside {@code ${…}} and {@code #{…}} is literal
+ * and never evaluated.
  */
 final class ExpressionRules {
 
@@ -35,31 +35,76 @@ final class ExpressionRules {
   static final Set<String> CONTEXT_OBJECTS = Set.of("execution", "task");
 
   /**
-   * Members of {@code execution} and {@code task} a diagram may use: variables, ids and names.
-   * Not, for example, {@code processEngineServices}, {@code processEngine}, {@code
-   * processInstance} or {@code bpmnModelInstance}.
+   * Members of {@code execution} and {@code task} a diagram may use: variables, ids and names. Not,
+   * for example, {@code processEngineServices}, {@code processEngine}, {@code processInstance} or
+   * {@code bpmnModelInstance}.
    */
-  static final Set<String> CONTEXT_MEMBERS = Set.of(
-      "getVariable", "getVariableLocal", "hasVariable", "hasVariableLocal",
-      "setVariable", "setVariableLocal", "removeVariable", "removeVariableLocal",
-      "id", "getId", "processInstanceId", "getProcessInstanceId",
-      "processBusinessKey", "getProcessBusinessKey", "businessKey", "getBusinessKey",
-      "currentActivityId", "getCurrentActivityId", "currentActivityName", "getCurrentActivityName",
-      "activityInstanceId", "getActivityInstanceId", "eventName", "getEventName",
-      "processDefinitionId", "getProcessDefinitionId", "tenantId", "getTenantId",
-      "name", "getName", "taskDefinitionKey", "getTaskDefinitionKey", "assignee", "getAssignee");
+  static final Set<String> CONTEXT_MEMBERS =
+      Set.of(
+          "getVariable",
+          "getVariableLocal",
+          "hasVariable",
+          "hasVariableLocal",
+          "setVariable",
+          "setVariableLocal",
+          "removeVariable",
+          "removeVariableLocal",
+          "id",
+          "getId",
+          "processInstanceId",
+          "getProcessInstanceId",
+          "processBusinessKey",
+          "getProcessBusinessKey",
+          "businessKey",
+          "getBusinessKey",
+          "currentActivityId",
+          "getCurrentActivityId",
+          "currentActivityName",
+          "getCurrentActivityName",
+          "activityInstanceId",
+          "getActivityInstanceId",
+          "eventName",
+          "getEventName",
+          "processDefinitionId",
+          "getProcessDefinitionId",
+          "tenantId",
+          "getTenantId",
+          "name",
+          "getName",
+          "taskDefinitionKey",
+          "getTaskDefinitionKey",
+          "assignee",
+          "getAssignee");
 
   /** Members of {@link Object} no diagram needs on a bean: reflection and thread control. */
   private static final Set<String> OBJECT_MEMBERS =
       Set.of("class", "getClass", "wait", "notify", "notifyAll");
 
   private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");
-  private static final Set<String> RESERVED_WORDS = Set.of("and", "or", "not", "eq", "ne", "lt",
-      "gt", "le", "ge", "true", "false", "null", "empty", "div", "mod", "instanceof");
+  private static final Set<String> RESERVED_WORDS =
+      Set.of(
+          "and",
+          "or",
+          "not",
+          "eq",
+          "ne",
+          "lt",
+          "gt",
+          "le",
+          "ge",
+          "true",
+          "false",
+          "null",
+          "empty",
+          "div",
+          "mod",
+          "instanceof");
 
   private final Set<String> beans;
 
-  /** @param beans the names of the Switchman beans a diagram may name */
+  /**
+   * @param beans the names of the Switchman beans a diagram may name
+   */
   ExpressionRules(Set<String> beans) {
     this.beans = Set.copyOf(beans);
   }
@@ -102,13 +147,17 @@ final class ExpressionRules {
     try {
       Tokens tokens = Tokens.read(trimmed, 2);
       List<Token> list = tokens.list();
-      boolean single = list.size() == 2 && list.get(0).kind() == Kind.NAME
-          && list.get(1).kind() == Kind.END && tokens.end() == trimmed.length();
+      boolean single =
+          list.size() == 2
+              && list.get(0).kind() == Kind.NAME
+              && list.get(1).kind() == Kind.END
+              && tokens.end() == trimmed.length();
       if (!single) {
         return "a delegate expression must be ${beanName}, not " + trimmed;
       }
       String name = list.get(0).text();
-      return beans.contains(name) ? null
+      return beans.contains(name)
+          ? null
           : "'" + name + "' is not one of the Switchman beans a diagram may name";
     } catch (Refused refused) {
       return refused.getMessage();
@@ -126,7 +175,13 @@ final class ExpressionRules {
 
   // ------------------------------------------------------------------------------- tokens
 
-  private enum Kind { NAME, STRING, NUMBER, SYMBOL, END }
+  private enum Kind {
+    NAME,
+    STRING,
+    NUMBER,
+    SYMBOL,
+    END
+  }
 
   private record Token(Kind kind, String text) {
     boolean is(String symbol) {
@@ -208,8 +263,10 @@ final class ExpressionRules {
       while (end < text.length() && Character.isDigit(text.charAt(end))) {
         end++;
       }
-      if (end < text.length() && text.charAt(end) == '.'
-          && end + 1 < text.length() && Character.isDigit(text.charAt(end + 1))) {
+      if (end < text.length()
+          && text.charAt(end) == '.'
+          && end + 1 < text.length()
+          && Character.isDigit(text.charAt(end + 1))) {
         end++;
         while (end < text.length() && Character.isDigit(text.charAt(end))) {
           end++;
@@ -217,7 +274,8 @@ final class ExpressionRules {
       }
       if (end < text.length() && (text.charAt(end) == 'e' || text.charAt(end) == 'E')) {
         int exponent = end + 1;
-        if (exponent < text.length() && (text.charAt(exponent) == '+' || text.charAt(exponent) == '-')) {
+        if (exponent < text.length()
+            && (text.charAt(exponent) == '+' || text.charAt(exponent) == '-')) {
           exponent++;
         }
         if (exponent < text.length() && Character.isDigit(text.charAt(exponent))) {
@@ -281,8 +339,14 @@ final class ExpressionRules {
 
     private void relational() {
       additive();
-      while (accept("<") || accept(">") || accept("<=") || accept(">=") || acceptWord("lt")
-          || acceptWord("gt") || acceptWord("le") || acceptWord("ge")) {
+      while (accept("<")
+          || accept(">")
+          || accept("<=")
+          || accept(">=")
+          || acceptWord("lt")
+          || acceptWord("gt")
+          || acceptWord("le")
+          || acceptWord("ge")) {
         additive();
       }
     }
@@ -351,12 +415,18 @@ final class ExpressionRules {
       String access = name + "." + member.text();
       if (CONTEXT_OBJECTS.contains(name)) {
         if (!CONTEXT_MEMBERS.contains(member.text())) {
-          throw new Refused(access + " is not allowed (only variables, ids and the business key of "
-              + name + ")");
+          throw new Refused(
+              access
+                  + " is not allowed (only variables, ids and the business key of "
+                  + name
+                  + ")");
         }
       } else if (!beans.contains(name)) {
-        throw new Refused(access + " is not allowed: '" + name
-            + "' is not one of the Switchman beans a diagram may call");
+        throw new Refused(
+            access
+                + " is not allowed: '"
+                + name
+                + "' is not one of the Switchman beans a diagram may call");
       } else if (OBJECT_MEMBERS.contains(member.text())) {
         throw new Refused(access + " is not allowed");
       }

@@ -1,6 +1,6 @@
 /**
- * The deployment guard: every deployment is checked before the engine parses it (no scripts,
- * {@code camunda:class}, non-allowlisted expressions, timer, message or signal start events, or
+ * The deployment guard: every deployment is checked before the engine parses it (no scripts, {@code
+ * camunda:class}, non-allowlisted expressions, timer, message or signal start events, or
  * connectors) and journaled. May depend on {@code process}, its {@code decisions} and {@code
  * foureyes} packages (the task rules a diagram relies on) and {@code audit}.
  */

@@ -7,9 +7,9 @@ import org.camunda.bpm.engine.impl.cmd.AddCommentCmd;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.switchman.audit.Journal;
-import org.switchman.audit.OpsEvent;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalOutbox;
+import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 
 /**
@@ -17,8 +17,8 @@ import org.switchman.audit.OpsLog;
  *
  * <ul>
  *   <li>A four-eyes <b>refusal</b> rolls back the engine transaction it happened in, so it is
- *       recorded in transactions of its own: a journal entry ({@code REFUSAL}) and a comment on
- *       the task, which Tasklist shows.
+ *       recorded in transactions of its own: a journal entry ({@code REFUSAL}) and a comment on the
+ *       task, which Tasklist shows.
  *   <li>An <b>approval</b> is journaled ({@code APPROVAL}, with the decision and comment) and
  *       written to the ops log in the engine transaction that completes the task, through the
  *       {@link JournalOutbox} and the {@link OpsLog}'s table: both exist exactly when the
@@ -49,37 +49,64 @@ public class ApprovalRecorder {
 
   void refused(DelegateTask task, String user, String action, String reason) {
     journal.append(draft(task, user, "REFUSAL", action + " " + describe(task), "REFUSED", reason));
-    String message = REFUSAL_COMMENT_PREFIX + ": " + user + " tried to " + action + " this task. "
-        + reason + ".";
-    Command<Void> addComment = context -> {
-      context.runWithoutAuthorization(
-          new AddCommentCmd(task.getId(), task.getProcessInstanceId(), message));
-      return null;
-    };
+    String message =
+        REFUSAL_COMMENT_PREFIX
+            + ": "
+            + user
+            + " tried to "
+            + action
+            + " this task. "
+            + reason
+            + ".";
+    Command<Void> addComment =
+        context -> {
+          context.runWithoutAuthorization(
+              new AddCommentCmd(task.getId(), task.getProcessInstanceId(), message));
+          return null;
+        };
     configuration.getCommandExecutorTxRequiresNew().execute(addComment);
   }
 
   void approved(DelegateTask task, String user) {
     Object decision = task.getVariable("decision");
     Object comment = task.getVariable("comment");
-    JournalEntry.Draft entry = draft(task, user, "APPROVAL", "complete " + describe(task),
-        decision == null ? "COMPLETED" : decision.toString(),
-        comment == null ? null : comment.toString());
-    OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION,
-        ((ExecutionEntity) task.getExecution()).getProcessDefinition().getKey(),
-        task.getProcessInstanceId(), user, text(task.getVariable("reason")),
-        text(task.getVariable("ticket")), entry.outcome() + " at " + describe(task)
-            + (comment == null ? "" : ": " + comment));
+    JournalEntry.Draft entry =
+        draft(
+            task,
+            user,
+            "APPROVAL",
+            "complete " + describe(task),
+            decision == null ? "COMPLETED" : decision.toString(),
+            comment == null ? null : comment.toString());
+    OpsEvent line =
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.DECISION,
+            ((ExecutionEntity) task.getExecution()).getProcessDefinition().getKey(),
+            task.getProcessInstanceId(),
+            user,
+            text(task.getVariable("reason")),
+            text(task.getVariable("ticket")),
+            entry.outcome() + " at " + describe(task) + (comment == null ? "" : ": " + comment));
     journalOutbox.append(entry);
     opsLog.record(line);
   }
 
-  private static JournalEntry.Draft draft(DelegateTask task, String user, String kind,
-      String action, String outcome, String output) {
+  private static JournalEntry.Draft draft(
+      DelegateTask task, String user, String kind, String action, String outcome, String output) {
     Object mode = task.getVariable("mode");
-    return new JournalEntry.Draft(task.getProcessInstanceId(), task.getTaskDefinitionKey(), user,
-        mode == null ? "live" : mode.toString(), kind, "task " + task.getId(), action, outcome,
-        output, null, null);
+    return new JournalEntry.Draft(
+        task.getProcessInstanceId(),
+        task.getTaskDefinitionKey(),
+        user,
+        mode == null ? "live" : mode.toString(),
+        kind,
+        "task " + task.getId(),
+        action,
+        outcome,
+        output,
+        null,
+        null);
   }
 
   private static String text(Object value) {

@@ -14,8 +14,8 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 
 /**
  * Attaches the four-eyes listener to every approval task of every deployed process, so that no
- * diagram can forget it. An approval task is a user task whose candidate groups include
- * {@value #APPROVERS_GROUP}.
+ * diagram can forget it. An approval task is a user task whose candidate groups include {@value
+ * #APPROVERS_GROUP}.
  *
  * <p>A process may also require that each of its approval tasks be completed by a different
  * approver, with the extension property {@value #DISTINCT_APPROVERS_PROPERTY}{@code =true} on the
@@ -58,10 +58,13 @@ public class FourEyesParseListener extends AbstractBpmnParseListener {
     if (extensions == null) {
       return;
     }
-    for (Element properties : extensions.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties")) {
-      for (Element property : properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
+    for (Element properties :
+        extensions.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "properties")) {
+      for (Element property :
+          properties.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "property")) {
         if (DISTINCT_APPROVERS_PROPERTY.equals(property.attribute("name"))) {
-          processDefinition.setProperty(DISTINCT_MARK, Boolean.parseBoolean(property.attribute("value")));
+          processDefinition.setProperty(
+              DISTINCT_MARK, Boolean.parseBoolean(property.attribute("value")));
         }
       }
     }
@@ -69,9 +72,10 @@ public class FourEyesParseListener extends AbstractBpmnParseListener {
 
   private static boolean isApproval(TaskDefinition definition) {
     for (Expression expression : definition.getCandidateGroupIdExpressions()) {
-      boolean listed = Arrays.stream(expression.getExpressionText().split(","))
-          .map(String::trim)
-          .anyMatch(APPROVERS_GROUP::equals);
+      boolean listed =
+          Arrays.stream(expression.getExpressionText().split(","))
+              .map(String::trim)
+              .anyMatch(APPROVERS_GROUP::equals);
       if (listed) {
         return true;
       }

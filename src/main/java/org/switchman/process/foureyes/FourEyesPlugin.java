@@ -26,7 +26,7 @@ public class FourEyesPlugin extends AbstractProcessEnginePlugin {
   public void preInit(ProcessEngineConfigurationImpl configuration) {
     ApprovalRecorder recorder = new ApprovalRecorder(journal, journalOutbox, opsLog);
     recorder.bind(configuration);
-    EngineHooks.addPreParseListener(configuration,
-        new FourEyesParseListener(new FourEyesTaskListener(recorder)));
+    EngineHooks.addPreParseListener(
+        configuration, new FourEyesParseListener(new FourEyesTaskListener(recorder)));
   }
 }

@@ -5,10 +5,10 @@ import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.history.HistoricTaskInstance;
 import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
-import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceManager;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceManager;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
@@ -54,16 +54,19 @@ public class FourEyesTaskListener implements TaskListener {
     } else if (EVENTNAME_COMPLETE.equals(event)) {
       String actor = Context.getCommandContext().getAuthenticatedUserId();
       if (actor == null) {
-        refuse(task, "anonymous", "complete",
-            "an approval must be given by an authenticated user");
+        refuse(task, "anonymous", "complete", "an approval must be given by an authenticated user");
       }
       check(task, actor, "complete");
       if (!UserIds.same(actor, task.getAssignee())) {
         ((TaskEntity) task).setAssigneeWithoutCascade(actor);
       }
       recorder.approved(task, actor);
-      LOG.info("Approval task {} ({}) of run {} completed by {}", task.getTaskDefinitionKey(),
-          task.getName(), task.getProcessInstanceId(), actor);
+      LOG.info(
+          "Approval task {} ({}) of run {} completed by {}",
+          task.getTaskDefinitionKey(),
+          task.getName(),
+          task.getProcessInstanceId(),
+          actor);
     }
   }
 
@@ -75,15 +78,29 @@ public class FourEyesTaskListener implements TaskListener {
     if (requiresDistinctApprovers(task)) {
       HistoricTaskInstance earlier = earlierApprovalBy(task, user);
       if (earlier != null) {
-        refuse(task, user, action, user + " already approved '" + nameOf(earlier)
-            + "' of this run; a different approver must decide '" + task.getName() + "'");
+        refuse(
+            task,
+            user,
+            action,
+            user
+                + " already approved '"
+                + nameOf(earlier)
+                + "' of this run; a different approver must decide '"
+                + task.getName()
+                + "'");
       }
     }
   }
 
   private void refuse(DelegateTask task, String user, String action, String reason) {
-    LOG.warn("Four-eyes refusal: {} tried to {} task {} ({}) of run {}: {}", user, action,
-        task.getTaskDefinitionKey(), task.getName(), task.getProcessInstanceId(), reason);
+    LOG.warn(
+        "Four-eyes refusal: {} tried to {} task {} ({}) of run {}: {}",
+        user,
+        action,
+        task.getTaskDefinitionKey(),
+        task.getName(),
+        task.getProcessInstanceId(),
+        reason);
     recorder.refused(task, user, action, reason);
     throw new FourEyesViolationException(reason);
   }
@@ -92,39 +109,50 @@ public class FourEyesTaskListener implements TaskListener {
   private static String starterOf(DelegateTask task) {
     HistoricProcessInstanceManager history =
         Context.getCommandContext().getHistoricProcessInstanceManager();
-    HistoricProcessInstanceEntity own = history.findHistoricProcessInstance(task.getProcessInstanceId());
+    HistoricProcessInstanceEntity own =
+        history.findHistoricProcessInstance(task.getProcessInstanceId());
     if (own == null) {
-      throw new IllegalStateException("No history for run " + task.getProcessInstanceId()
-          + ": four-eyes needs history level full");
+      throw new IllegalStateException(
+          "No history for run "
+              + task.getProcessInstanceId()
+              + ": four-eyes needs history level full");
     }
     String rootId = own.getRootProcessInstanceId();
-    HistoricProcessInstanceEntity root = rootId == null || rootId.equals(own.getId())
-        ? own
-        : history.findHistoricProcessInstance(rootId);
+    HistoricProcessInstanceEntity root =
+        rootId == null || rootId.equals(own.getId())
+            ? own
+            : history.findHistoricProcessInstance(rootId);
     return root == null ? own.getStartUserId() : root.getStartUserId();
   }
 
   private static boolean requiresDistinctApprovers(DelegateTask task) {
-    ProcessDefinitionEntity definition = ((ExecutionEntity) task.getExecution()).getProcessDefinition();
+    ProcessDefinitionEntity definition =
+        ((ExecutionEntity) task.getExecution()).getProcessDefinition();
     return Boolean.TRUE.equals(definition.getProperty(FourEyesParseListener.DISTINCT_MARK));
   }
 
   private static HistoricTaskInstance earlierApprovalBy(DelegateTask task, String user) {
     CommandContext context = Context.getCommandContext();
-    ProcessDefinitionEntity definition = ((ExecutionEntity) task.getExecution()).getProcessDefinition();
-    List<HistoricTaskInstance> finished = context.runWithoutAuthorization(() ->
-        context.getProcessEngineConfiguration().getHistoryService()
-            .createHistoricTaskInstanceQuery()
-            .processInstanceId(task.getProcessInstanceId())
-            .finished()
-            .list());
+    ProcessDefinitionEntity definition =
+        ((ExecutionEntity) task.getExecution()).getProcessDefinition();
+    List<HistoricTaskInstance> finished =
+        context.runWithoutAuthorization(
+            () ->
+                context
+                    .getProcessEngineConfiguration()
+                    .getHistoryService()
+                    .createHistoricTaskInstanceQuery()
+                    .processInstanceId(task.getProcessInstanceId())
+                    .finished()
+                    .list());
     for (HistoricTaskInstance earlier : finished) {
       if (!UserIds.same(user, earlier.getAssignee())) {
         continue;
       }
       ActivityImpl activity = definition.findActivity(earlier.getTaskDefinitionKey());
-      boolean approval = activity != null
-          && Boolean.TRUE.equals(activity.getProperty(FourEyesParseListener.APPROVAL_MARK));
+      boolean approval =
+          activity != null
+              && Boolean.TRUE.equals(activity.getProperty(FourEyesParseListener.APPROVAL_MARK));
       boolean completed = "completed".equals(earlier.getDeleteReason());
       if (approval && completed && !earlier.getId().equals(task.getId())) {
         return earlier;

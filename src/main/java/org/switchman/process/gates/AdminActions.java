@@ -1,26 +1,25 @@
 package org.switchman.process.gates;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.impl.cmd.AbstractSetJobStateCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractSetProcessInstanceStateCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractUpdateProcessInstancesSuspendStateCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricProcessInstancesCmd;
-import org.camunda.bpm.engine.impl.cmd.batch.DeleteProcessInstanceBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.ExecuteJobsCmd;
 import org.camunda.bpm.engine.impl.cmd.SetJobDuedateCmd;
 import org.camunda.bpm.engine.impl.cmd.SetJobRetriesCmd;
+import org.camunda.bpm.engine.impl.cmd.batch.DeleteProcessInstanceBatchCmd;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.runbook.port.RunParameters;
@@ -52,10 +51,14 @@ public class AdminActions {
    */
   static boolean audited(Command<?> command) {
     return command instanceof DeleteProcessInstanceCmd
-        || command instanceof DeleteProcessInstancesCmd || command instanceof DeleteHistoricProcessInstancesCmd
-        || command instanceof AbstractSetProcessInstanceStateCmd || command instanceof AbstractSetJobStateCmd
-        || command instanceof ExecuteJobsCmd || command instanceof SetJobRetriesCmd
-        || command instanceof SetJobDuedateCmd || command instanceof DeleteProcessInstanceBatchCmd
+        || command instanceof DeleteProcessInstancesCmd
+        || command instanceof DeleteHistoricProcessInstancesCmd
+        || command instanceof AbstractSetProcessInstanceStateCmd
+        || command instanceof AbstractSetJobStateCmd
+        || command instanceof ExecuteJobsCmd
+        || command instanceof SetJobRetriesCmd
+        || command instanceof SetJobDuedateCmd
+        || command instanceof DeleteProcessInstanceBatchCmd
         || command instanceof AbstractUpdateProcessInstancesSuspendStateCmd<?>;
   }
 
@@ -66,11 +69,33 @@ public class AdminActions {
   void record(Command<?> command, String user, CommandContext context) {
     String runId = runOf(command, context);
     String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
-    JournalEntry.Draft entry = new JournalEntry.Draft(runId == null ? "system" : runId, "admin", user,
-        "live", KIND, runId == null ? "engine" : "run " + runId, operation + " by camunda-admin " + user,
-        "PERFORMED", null, null, null);
-    OpsEvent line = new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, "engine", runId, user, null, null,
-        "camunda-admin " + user + " ran " + operation + (runId == null ? "" : " on run " + runId));
+    JournalEntry.Draft entry =
+        new JournalEntry.Draft(
+            runId == null ? "system" : runId,
+            "admin",
+            user,
+            "live",
+            KIND,
+            runId == null ? "engine" : "run " + runId,
+            operation + " by camunda-admin " + user,
+            "PERFORMED",
+            null,
+            null,
+            null);
+    OpsEvent line =
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.ESCALATION,
+            "engine",
+            runId,
+            user,
+            null,
+            null,
+            "camunda-admin "
+                + user
+                + " ran "
+                + operation
+                + (runId == null ? "" : " on run " + runId));
     journal.append(entry);
     opsLog.record(line);
   }
@@ -79,28 +104,52 @@ public class AdminActions {
    * Journals an administrator's cancellation or suspension of live runs of the runbooks that change
    * the site ({@link SiteChangingRuns}), one entry in each run with what the command leaves behind
    * (read now, before the command changes anything), and raises an alarm in the ops log (and so the
-   * webhook) for each, in the command's transaction. It replaces the plain entry of
-   * {@link #record} for such a command.
+   * webhook) for each, in the command's transaction. It replaces the plain entry of {@link #record}
+   * for such a command.
    */
-  void recordLeftBehind(Command<?> command, SiteChangingRuns.Affected affected, String user,
-      CommandContext context) {
+  void recordLeftBehind(
+      Command<?> command, SiteChangingRuns.Affected affected, String user, CommandContext context) {
     String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
     boolean batch = operation.contains("Batch") || operation.endsWith("Async");
     for (ProcessInstance run : affected.runs()) {
-      String runId = run.getRootProcessInstanceId() != null ? run.getRootProcessInstanceId() : run.getId();
+      String runId =
+          run.getRootProcessInstanceId() != null ? run.getRootProcessInstanceId() : run.getId();
       Map<String, String> frozen = parameters.get().all(runId);
       String left = SiteChangingRuns.leftBehind(run, frozen, context);
       String runbook = SiteChangingRuns.key(run);
-      String what = affected.done() + " run " + run.getId() + " of " + runbook
-          + (Boolean.TRUE.equals(GateGuard.fieldOrNull(command, "skipCustomListeners")) ? " with skipCustomListeners" : "")
-          + (batch ? " (as a batch, carried out by the job executor)" : "");
-      JournalEntry.Draft entry = new JournalEntry.Draft(runId, "admin", user,
-          frozen.getOrDefault("mode", "live"), KIND, "run " + run.getId(),
-          operation + " by camunda-admin " + user + ": " + what, batch ? "REQUESTED" : "PERFORMED",
-          "Left behind: " + left, null, null);
-      OpsEvent alarm = new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, runbook, runId, user,
-          frozen.get("reason"), frozen.get("ticket"),
-          "ALARM: camunda-admin " + user + " " + what + "; left behind: " + left);
+      String what =
+          affected.done()
+              + " run "
+              + run.getId()
+              + " of "
+              + runbook
+              + (Boolean.TRUE.equals(GateGuard.fieldOrNull(command, "skipCustomListeners"))
+                  ? " with skipCustomListeners"
+                  : "")
+              + (batch ? " (as a batch, carried out by the job executor)" : "");
+      JournalEntry.Draft entry =
+          new JournalEntry.Draft(
+              runId,
+              "admin",
+              user,
+              frozen.getOrDefault("mode", "live"),
+              KIND,
+              "run " + run.getId(),
+              operation + " by camunda-admin " + user + ": " + what,
+              batch ? "REQUESTED" : "PERFORMED",
+              "Left behind: " + left,
+              null,
+              null);
+      OpsEvent alarm =
+          new OpsEvent(
+              Instant.now(),
+              OpsEvent.Kind.ESCALATION,
+              runbook,
+              runId,
+              user,
+              frozen.get("reason"),
+              frozen.get("ticket"),
+              "ALARM: camunda-admin " + user + " " + what + "; left behind: " + left);
       journal.append(entry);
       opsLog.record(alarm);
     }
@@ -109,7 +158,8 @@ public class AdminActions {
   /** The run a command acts on, where it names one (a process instance, a task or a job). */
   private static String runOf(Command<?> command, CommandContext context) {
     Object builder = GateGuard.fieldOrNull(command, "builder");
-    Object instance = GateGuard.fieldOrNull(builder != null ? builder : command, "processInstanceId");
+    Object instance =
+        GateGuard.fieldOrNull(builder != null ? builder : command, "processInstanceId");
     if (instance instanceof String id) {
       return id;
     }

@@ -22,26 +22,36 @@ public class FormFields {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  /** @throws RefusedInputException naming the first variable the task's form does not have */
+  /**
+   * @throws RefusedInputException naming the first variable the task's form does not have
+   */
   public void checkTaskVariables(CommandContext context, String taskId, Collection<String> names) {
-    if (names.isEmpty() || taskId == null || context.getTaskManager().findTaskById(taskId) == null) {
+    if (names.isEmpty()
+        || taskId == null
+        || context.getTaskManager().findTaskById(taskId) == null) {
       return; // a task that is gone: the completion itself answers that it cannot find it
     }
     FormService formService = context.getProcessEngineConfiguration().getFormService();
-    Form form = context.runWithoutAuthorization(() -> read(() -> formService.getDeployedTaskForm(taskId)));
+    Form form =
+        context.runWithoutAuthorization(() -> read(() -> formService.getDeployedTaskForm(taskId)));
     refuseOthers(names, form, "a completion of this task");
   }
 
-  /** @throws RefusedInputException naming the first variable the start form does not have */
-  public void checkStartVariables(CommandContext context, String definitionId, String definitionKey,
-      Collection<String> names) {
+  /**
+   * @throws RefusedInputException naming the first variable the start form does not have
+   */
+  public void checkStartVariables(
+      CommandContext context, String definitionId, String definitionKey, Collection<String> names) {
     if (names.isEmpty()) {
       return;
     }
     String id = definitionId;
     if (id == null && definitionKey != null) {
-      ProcessDefinitionEntity latest = context.getProcessEngineConfiguration().getDeploymentCache()
-          .findDeployedLatestProcessDefinitionByKey(definitionKey);
+      ProcessDefinitionEntity latest =
+          context
+              .getProcessEngineConfiguration()
+              .getDeploymentCache()
+              .findDeployedLatestProcessDefinitionByKey(definitionKey);
       id = latest.getId();
     }
     if (id == null) {
@@ -49,16 +59,24 @@ public class FormFields {
     }
     String definition = id;
     FormService formService = context.getProcessEngineConfiguration().getFormService();
-    Form form = context.runWithoutAuthorization(() -> read(() -> formService.getDeployedStartForm(definition)));
+    Form form =
+        context.runWithoutAuthorization(
+            () -> read(() -> formService.getDeployedStartForm(definition)));
     refuseOthers(names, form, "a start of this runbook");
   }
 
   private static void refuseOthers(Collection<String> names, Form form, String what) {
     for (String name : new TreeSet<>(names)) {
       if (!form.fields().contains(name)) {
-        throw new RefusedInputException("The variable '" + name + "' is not a field of "
-            + (form.id() == null ? "the form" : "the form '" + form.id() + "'") + ", so " + what
-            + " cannot carry it; allowed: " + (form.fields().isEmpty() ? "none" : String.join(", ", form.fields())));
+        throw new RefusedInputException(
+            "The variable '"
+                + name
+                + "' is not a field of "
+                + (form.id() == null ? "the form" : "the form '" + form.id() + "'")
+                + ", so "
+                + what
+                + " cannot carry it; allowed: "
+                + (form.fields().isEmpty() ? "none" : String.join(", ", form.fields())));
       }
     }
   }
@@ -86,8 +104,11 @@ public class FormFields {
 
   private static void collect(JsonNode node, Set<String> keys) {
     for (JsonNode component : node.path("components")) {
-      boolean input = component.path("key").isTextual() && !"button".equals(component.path("type").asText());
-      boolean locked = component.path("readonly").asBoolean(false) || component.path("disabled").asBoolean(false);
+      boolean input =
+          component.path("key").isTextual() && !"button".equals(component.path("type").asText());
+      boolean locked =
+          component.path("readonly").asBoolean(false)
+              || component.path("disabled").asBoolean(false);
       if (input && !locked) {
         keys.add(component.path("key").asText());
       }

@@ -8,11 +8,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.impl.ProcessInstantiationBuilderImpl;
 import org.camunda.bpm.engine.impl.cmd.AbstractAddIdentityLinkCmd;
+import org.camunda.bpm.engine.impl.cmd.AbstractCorrelateMessageCmd;
+import org.camunda.bpm.engine.impl.cmd.AbstractModificationCmd;
+import org.camunda.bpm.engine.impl.cmd.AbstractPatchVariablesCmd;
+import org.camunda.bpm.engine.impl.cmd.AbstractRemoveVariableCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractRestartProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractSetVariableCmd;
-import org.camunda.bpm.engine.impl.cmd.AbstractRemoveVariableCmd;
-import org.camunda.bpm.engine.impl.cmd.AbstractPatchVariablesCmd;
-import org.camunda.bpm.engine.impl.cmd.AbstractModificationCmd;
 import org.camunda.bpm.engine.impl.cmd.AddIdentityLinkForProcessDefinitionCmd;
 import org.camunda.bpm.engine.impl.cmd.AssignTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.ClaimTaskCmd;
@@ -34,7 +35,6 @@ import org.camunda.bpm.engine.impl.cmd.StartProcessInstanceAtActivitiesCmd;
 import org.camunda.bpm.engine.impl.cmd.StartProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.SubmitStartFormCmd;
 import org.camunda.bpm.engine.impl.cmd.SubmitTaskFormCmd;
-import org.camunda.bpm.engine.impl.cmd.AbstractCorrelateMessageCmd;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.impl.interceptor.Command;
@@ -47,12 +47,14 @@ import org.camunda.bpm.engine.task.IdentityLinkType;
 import org.switchman.process.security.UserIds;
 
 /**
- * The engine-side rules that keep a human approval between an operator and a datacenter, checked
- * on every command a person sends, through {@code /engine-rest}, the webapps' own API or Java
- * alike. Commands run by the engine itself (the job executor, a called process) carry no
- * authenticated user and pass.
+ * The engine-side rules that keep a human approval between an operator and a datacenter, checked on
+ * every command a person sends, through {@code /engine-rest}, the webapps' own API or Java alike.
+ * Commands run by the engine itself (the job executor, a called process) carry no authenticated
+ * user and pass.
  *
- * <p>For everyone outside {@code camunda-admin}, it refuses with {@link GateRefusedException} (403):
+ * <p>For everyone outside {@code camunda-admin}, it refuses with {@link GateRefusedException}
+ * (403):
+ *
  * <ul>
  *   <li>starting a run at an activity, restarting, modifying or migrating a run, and any command
  *       with {@code skipCustomListeners} or {@code skipIoMappings}: each would skip a gate, the
@@ -68,10 +70,10 @@ import org.switchman.process.security.UserIds;
  * </ul>
  *
  * <p>For everyone, admins included, a person may claim, be assigned or complete a task only as a
- * member of one of its candidate groups: approvals belong to {@code approvers}, operator
- * decisions to {@code operators}, whatever the engine's task permissions say. And a start or a
- * completion carries only the fields of its form ({@link FormFields}); anything else is refused
- * with {@link RefusedInputException} (400) naming the variable.
+ * member of one of its candidate groups: approvals belong to {@code approvers}, operator decisions
+ * to {@code operators}, whatever the engine's task permissions say. And a start or a completion
+ * carries only the fields of its form ({@link FormFields}); anything else is refused with {@link
+ * RefusedInputException} (400) naming the variable.
  */
 public class GateGuard extends CommandInterceptor {
 
@@ -94,14 +96,22 @@ public class GateGuard extends CommandInterceptor {
       boolean admin = context.getAuthorizationManager().isCamundaAdmin(authentication);
       String bypass = bypass(command, user);
       if (bypass != null && !admin) {
-        throw new GateRefusedException("Only camunda-admin may " + bypass + " (refused for " + user + ")");
+        throw new GateRefusedException(
+            "Only camunda-admin may " + bypass + " (refused for " + user + ")");
       }
       SiteChangingRuns.Affected live = SiteChangingRuns.affected(command, context);
       if (live != null && !admin) {
-        throw new GateRefusedException("Only camunda-admin may " + live.verb() + " a live run of a"
-            + " runbook that changes the site (" + live.describe() + "): that leaves the site as it"
-            + " is at this moment and rolls nothing back; end the run with NOGO or abort at its"
-            + " decision task (refused for " + user + ")");
+        throw new GateRefusedException(
+            "Only camunda-admin may "
+                + live.verb()
+                + " a live run of a"
+                + " runbook that changes the site ("
+                + live.describe()
+                + "): that leaves the site as it"
+                + " is at this moment and rolls nothing back; end the run with NOGO or abort at its"
+                + " decision task (refused for "
+                + user
+                + ")");
       }
       if (admin && live != null) {
         adminActions.recordLeftBehind(command, live, user, context);
@@ -115,8 +125,8 @@ public class GateGuard extends CommandInterceptor {
   }
 
   /**
-   * What a non-admin may not do with this command, or {@code null} when the command is allowed:
-   * the text completes "Only camunda-admin may …".
+   * What a non-admin may not do with this command, or {@code null} when the command is allowed: the
+   * text completes "Only camunda-admin may …".
    */
   static String bypass(Command<?> command, String user) {
     if (command instanceof StartProcessInstanceAtActivitiesCmd) {
@@ -125,7 +135,8 @@ public class GateGuard extends CommandInterceptor {
     if (command instanceof AbstractRestartProcessInstanceCmd<?>) {
       return "restart a run: start a new run, which passes every gate again";
     }
-    if (command instanceof ModifyProcessInstanceCmd || command instanceof ModifyProcessInstanceAsyncCmd
+    if (command instanceof ModifyProcessInstanceCmd
+        || command instanceof ModifyProcessInstanceAsyncCmd
         || command instanceof ProcessInstanceModificationBatchCmd
         || command instanceof AbstractModificationCmd<?>) {
       return "modify a run: moving a run's token can skip its approvals";
@@ -133,7 +144,8 @@ public class GateGuard extends CommandInterceptor {
     if (command instanceof AbstractMigrationCmd) {
       return "migrate a run to another diagram: that can skip its approvals";
     }
-    if (command instanceof HandleTaskBpmnErrorCmd || command instanceof HandleExternalTaskBpmnErrorCmd) {
+    if (command instanceof HandleTaskBpmnErrorCmd
+        || command instanceof HandleExternalTaskBpmnErrorCmd) {
       return "throw a BPMN error from a task: decide through the task's form instead";
     }
     if (command instanceof HandleTaskEscalationCmd) {
@@ -156,24 +168,32 @@ public class GateGuard extends CommandInterceptor {
       return "change who may work a task: the diagram says who";
     }
     if (command instanceof ClaimTaskCmd claim) {
-      String refused = assignment(user, (String) field(claim, "taskId"), (String) field(claim, "userId"), "claim");
+      String refused =
+          assignment(
+              user, (String) field(claim, "taskId"), (String) field(claim, "userId"), "claim");
       if (refused != null) {
         return refused;
       }
     }
-    if (command instanceof AbstractSetVariableCmd || command instanceof AbstractRemoveVariableCmd
+    if (command instanceof AbstractSetVariableCmd
+        || command instanceof AbstractRemoveVariableCmd
         || command instanceof AbstractPatchVariablesCmd) {
       return "set or remove a run's variables by hand: a run's inputs are fixed when it starts";
     }
-    if (command instanceof SignalCmd || command instanceof MessageEventReceivedCmd
-        || command instanceof SignalEventReceivedCmd || command instanceof AbstractCorrelateMessageCmd) {
+    if (command instanceof SignalCmd
+        || command instanceof MessageEventReceivedCmd
+        || command instanceof SignalEventReceivedCmd
+        || command instanceof AbstractCorrelateMessageCmd) {
       return "signal a run or send it a message: runbooks move on through their own steps and tasks";
     }
     if (command instanceof StartProcessInstanceCmd start) {
-      ProcessInstantiationBuilderImpl builder = (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
+      ProcessInstantiationBuilderImpl builder =
+          (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
       var modification = builder.getModificationBuilder();
-      if (modification != null && (!modification.getModificationOperations().isEmpty()
-          || modification.isSkipCustomListeners() || modification.isSkipIoMappings())) {
+      if (modification != null
+          && (!modification.getModificationOperations().isEmpty()
+              || modification.isSkipCustomListeners()
+              || modification.isSkipIoMappings())) {
         return "start a run at an activity or without its listeners or input mappings";
       }
     }
@@ -200,8 +220,8 @@ public class GateGuard extends CommandInterceptor {
   }
 
   /** Whoever claims, is assigned or completes a task must belong to one of its candidate groups. */
-  private static void checkTaskRole(Command<?> command, Authentication authentication,
-      CommandContext context) {
+  private static void checkTaskRole(
+      Command<?> command, Authentication authentication, CommandContext context) {
     String taskId = null;
     String actor = authentication.getUserId();
     String verb = "complete";
@@ -231,33 +251,44 @@ public class GateGuard extends CommandInterceptor {
         }
       }
     }
-    List<String> groups = authentication.getGroupIds() == null ? List.of() : authentication.getGroupIds();
+    List<String> groups =
+        authentication.getGroupIds() == null ? List.of() : authentication.getGroupIds();
     if (candidates.stream().noneMatch(groups::contains)) {
       String name = task.getName() == null ? task.getTaskDefinitionKey() : task.getName();
-      throw new GateRefusedException(actor + " may not " + verb + " '" + name
-          + "': only members of " + (candidates.isEmpty() ? "no group" : String.join(" or ", candidates))
-          + " may work it");
+      throw new GateRefusedException(
+          actor
+              + " may not "
+              + verb
+              + " '"
+              + name
+              + "': only members of "
+              + (candidates.isEmpty() ? "no group" : String.join(" or ", candidates))
+              + " may work it");
     }
   }
 
   private void checkVariables(Command<?> command, CommandContext context) {
     if (command instanceof CompleteTaskCmd complete) {
-      forms.checkTaskVariables(context, (String) field(complete, "taskId"),
-          keys(field(complete, "variables")));
+      forms.checkTaskVariables(
+          context, (String) field(complete, "taskId"), keys(field(complete, "variables")));
     } else if (command instanceof SubmitTaskFormCmd submit) {
-      forms.checkTaskVariables(context, (String) field(submit, "taskId"),
-          keys(field(submit, "properties")));
+      forms.checkTaskVariables(
+          context, (String) field(submit, "taskId"), keys(field(submit, "properties")));
     } else if (command instanceof SubmitStartFormCmd submit) {
-      forms.checkStartVariables(context, (String) field(submit, "processDefinitionId"), null,
+      forms.checkStartVariables(
+          context,
+          (String) field(submit, "processDefinitionId"),
+          null,
           keys(field(submit, "variables")));
     } else if (command instanceof StartProcessInstanceCmd start) {
-      ProcessInstantiationBuilderImpl builder = (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
+      ProcessInstantiationBuilderImpl builder =
+          (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
       Set<String> names = new TreeSet<>(keys(builder.getVariables()));
       if (builder.getModificationBuilder() != null) {
         names.addAll(keys(builder.getModificationBuilder().getProcessVariables()));
       }
-      forms.checkStartVariables(context, builder.getProcessDefinitionId(),
-          builder.getProcessDefinitionKey(), names);
+      forms.checkStartVariables(
+          context, builder.getProcessDefinitionId(), builder.getProcessDefinitionKey(), names);
     }
   }
 
@@ -266,25 +297,28 @@ public class GateGuard extends CommandInterceptor {
   }
 
   private static Set<String> keys(Object map) {
-    return map instanceof Map<?, ?> m ? new TreeSet<>(m.keySet().stream().map(String::valueOf).toList())
+    return map instanceof Map<?, ?> m
+        ? new TreeSet<>(m.keySet().stream().map(String::valueOf).toList())
         : Set.of();
   }
 
-
   private static List<Field> skipFlags(Class<?> type) {
-    return SKIP_FLAGS.computeIfAbsent(type, t -> {
-      List<Field> flags = new java.util.ArrayList<>();
-      for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
-        for (Field f : c.getDeclaredFields()) {
-          if ((f.getName().equals("skipCustomListeners") || f.getName().equals("skipIoMappings"))
-              && (f.getType() == boolean.class || f.getType() == Boolean.class)) {
-            f.setAccessible(true);
-            flags.add(f);
+    return SKIP_FLAGS.computeIfAbsent(
+        type,
+        t -> {
+          List<Field> flags = new java.util.ArrayList<>();
+          for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+              if ((f.getName().equals("skipCustomListeners")
+                      || f.getName().equals("skipIoMappings"))
+                  && (f.getType() == boolean.class || f.getType() == Boolean.class)) {
+                f.setAccessible(true);
+                flags.add(f);
+              }
+            }
           }
-        }
-      }
-      return flags;
-    });
+          return flags;
+        });
   }
 
   /**
@@ -294,8 +328,12 @@ public class GateGuard extends CommandInterceptor {
   static Object field(Object command, String name) {
     Field field = declared(command.getClass(), name);
     if (field == null) {
-      throw new IllegalStateException("The engine command " + command.getClass().getName()
-          + " has no field '" + name + "': the gate rules cannot check it, so it is refused");
+      throw new IllegalStateException(
+          "The engine command "
+              + command.getClass().getName()
+              + " has no field '"
+              + name
+              + "': the gate rules cannot check it, so it is refused");
     }
     return read(field, command);
   }

@@ -10,8 +10,8 @@ import org.switchman.audit.OpsLog;
 import org.switchman.runbook.port.RunParameters;
 
 /**
- * Puts {@link GateGuard} in front of every command the engine runs for a person, with
- * {@link AdminActions} journaling what administrators do to runs.
+ * Puts {@link GateGuard} in front of every command the engine runs for a person, with {@link
+ * AdminActions} journaling what administrators do to runs.
  */
 @Component
 public class GatesPlugin extends AbstractProcessEnginePlugin {
@@ -20,7 +20,8 @@ public class GatesPlugin extends AbstractProcessEnginePlugin {
   private final OpsLog opsLog;
   private final ObjectProvider<RunParameters> parameters;
 
-  public GatesPlugin(JournalOutbox journal, OpsLog opsLog, ObjectProvider<RunParameters> parameters) {
+  public GatesPlugin(
+      JournalOutbox journal, OpsLog opsLog, ObjectProvider<RunParameters> parameters) {
     this.journal = journal;
     this.opsLog = opsLog;
     this.parameters = parameters;
@@ -31,6 +32,10 @@ public class GatesPlugin extends AbstractProcessEnginePlugin {
     if (configuration.getCustomPostCommandInterceptorsTxRequired() == null) {
       configuration.setCustomPostCommandInterceptorsTxRequired(new ArrayList<>());
     }
-    configuration.getCustomPostCommandInterceptorsTxRequired().add(new GateGuard(new FormFields(), new AdminActions(journal, opsLog, parameters::getObject)));
+    configuration
+        .getCustomPostCommandInterceptorsTxRequired()
+        .add(
+            new GateGuard(
+                new FormFields(), new AdminActions(journal, opsLog, parameters::getObject)));
   }
 }

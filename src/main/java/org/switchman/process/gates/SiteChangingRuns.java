@@ -37,9 +37,9 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
  *
  * <p><b>The rule:</b> nobody but {@code camunda-admin} cancels (deletes) or suspends a live run of
  * these runbooks, whatever state it is in and whatever API is used: a single delete, a delete of
- * several runs, an asynchronous delete batch (by ids, by a runtime query or by a historic query),
- * a cascading delete of their definition or deployment, and a suspension of the run, of its jobs,
- * of its job definitions with their jobs, or of its definition with its runs (synchronous or as a
+ * several runs, an asynchronous delete batch (by ids, by a runtime query or by a historic query), a
+ * cascading delete of their definition or deployment, and a suspension of the run, of its jobs, of
+ * its job definitions with their jobs, or of its definition with its runs (synchronous or as a
  * batch). Every one of those is refused with {@link GateRefusedException} (403).
  *
  * <p><b>Why any live run, not only one inside its read-only window:</b> a cancellation runs no
@@ -52,19 +52,20 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
  * there a NOGO ends the run just as well, journaled as a decision. A rule that told these states
  * apart would have to read the run's position while it moves (a job may leave the wait in the same
  * instant), so it could be raced; "no cancel or suspension of a live run" cannot. Operators end a
- * run through its own paths (NOGO, abort); a suspended run inside the read-only window is as bad
- * as a cancelled one, since nothing escalates while it is suspended.
+ * run through its own paths (NOGO, abort); a suspended run inside the read-only window is as bad as
+ * a cancelled one, since nothing escalates while it is suspended.
  *
- * <p>Operators, approvers, auditors and designers hold no DELETE or UPDATE on runs (see
- * {@code org.switchman.process.security.AccessModel}), so the engine refuses them already; this
- * rule holds for anyone an administrator grants those permissions to later, and keeps
- * {@code camunda-admin}'s cancellations visible: {@link AdminActions#recordLeftBehind} journals
- * what each one leaves behind and raises an alarm in the ops log.
+ * <p>Operators, approvers, auditors and designers hold no DELETE or UPDATE on runs (see {@code
+ * org.switchman.process.security.AccessModel}), so the engine refuses them already; this rule holds
+ * for anyone an administrator grants those permissions to later, and keeps {@code camunda-admin}'s
+ * cancellations visible: {@link AdminActions#recordLeftBehind} journals what each one leaves behind
+ * and raises an alarm in the ops log.
  */
 final class SiteChangingRuns {
 
   /** The runbooks whose live runs only {@code camunda-admin} cancels or suspends. */
-  static final Set<String> RUNBOOKS = Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write");
+  static final Set<String> RUNBOOKS =
+      Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write");
 
   static final String READ_ONLY_WINDOW = "SubProcess_ReadOnlyWindow";
 
@@ -78,9 +79,10 @@ final class SiteChangingRuns {
     }
 
     String describe() {
-      List<String> named = runs.stream().limit(5)
-          .map(run -> "run " + run.getId() + " of " + key(run)).toList();
-      return String.join(", ", named) + (runs.size() > 5 ? " and " + (runs.size() - 5) + " more" : "");
+      List<String> named =
+          runs.stream().limit(5).map(run -> "run " + run.getId() + " of " + key(run)).toList();
+      return String.join(", ", named)
+          + (runs.size() > 5 ? " and " + (runs.size() - 5) + " more" : "");
     }
   }
 
@@ -106,21 +108,31 @@ final class SiteChangingRuns {
       query = byIds(collectedIds(command, context));
     } else if (command instanceof SuspendProcessInstanceCmd) {
       verb = "suspend";
-      query = byScope(GateGuard.field(command, "processInstanceId"),
-          GateGuard.field(command, "processDefinitionId"), GateGuard.field(command, "processDefinitionKey"));
+      query =
+          byScope(
+              GateGuard.field(command, "processInstanceId"),
+              GateGuard.field(command, "processDefinitionId"),
+              GateGuard.field(command, "processDefinitionKey"));
     } else if (command instanceof SuspendProcessDefinitionCmd
         && Boolean.TRUE.equals(GateGuard.field(command, "includeSubResources"))) {
       verb = "suspend";
-      query = byScope(null, GateGuard.field(command, "processDefinitionId"),
-          GateGuard.field(command, "processDefinitionKey"));
+      query =
+          byScope(
+              null,
+              GateGuard.field(command, "processDefinitionId"),
+              GateGuard.field(command, "processDefinitionKey"));
     } else if (command instanceof SuspendJobCmd) {
       verb = "suspend the jobs of";
       query = jobScope(command, context);
     } else if (command instanceof SuspendJobDefinitionCmd
         && Boolean.TRUE.equals(GateGuard.field(command, "includeSubResources"))) {
       verb = "suspend the jobs of";
-      query = jobDefinitionScope(GateGuard.field(command, "jobDefinitionId"),
-          GateGuard.field(command, "processDefinitionId"), GateGuard.field(command, "processDefinitionKey"), context);
+      query =
+          jobDefinitionScope(
+              GateGuard.field(command, "jobDefinitionId"),
+              GateGuard.field(command, "processDefinitionId"),
+              GateGuard.field(command, "processDefinitionKey"),
+              context);
     } else if (command instanceof DeleteProcessDefinitionsByIdsCmd
         && Boolean.TRUE.equals(GateGuard.field(command, "cascadeToInstances"))) {
       verb = "cancel";
@@ -129,7 +141,8 @@ final class SiteChangingRuns {
         && Boolean.TRUE.equals(GateGuard.field(command, "cascade"))) {
       verb = "cancel";
       query = byScope(null, null, GateGuard.fieldOrNull(command, "processDefinitionKey"));
-    } else if (command instanceof DeleteDeploymentCmd && Boolean.TRUE.equals(GateGuard.field(command, "cascade"))) {
+    } else if (command instanceof DeleteDeploymentCmd
+        && Boolean.TRUE.equals(GateGuard.field(command, "cascade"))) {
       verb = "cancel";
       query = new ProcessInstanceQueryImpl();
       query.deploymentId((String) GateGuard.field(command, "deploymentId"));
@@ -141,19 +154,22 @@ final class SiteChangingRuns {
     }
     query.processDefinitionKeyIn(RUNBOOKS.toArray(String[]::new));
     ProcessInstanceQueryImpl runs = query;
-    List<ProcessInstance> found = context.runWithoutAuthorization(() -> runs.executeList(context, null));
+    List<ProcessInstance> found =
+        context.runWithoutAuthorization(() -> runs.executeList(context, null));
     return found.isEmpty() ? null : new Affected(verb, found);
   }
 
   /**
-   * What cancelling (or suspending) the run now leaves behind, in words for the journal and the
-   * ops log: where the run stands, and what of the site may still be changed, since a
-   * cancellation rolls nothing back. Read before the command runs.
+   * What cancelling (or suspending) the run now leaves behind, in words for the journal and the ops
+   * log: where the run stands, and what of the site may still be changed, since a cancellation
+   * rolls nothing back. Read before the command runs.
    *
    * @param parameters the run's frozen parameters (mode, datacenters, when ReadOnly was set)
    */
-  static String leftBehind(ProcessInstance run, Map<String, String> parameters, CommandContext context) {
-    ActivityInstance tree = context.runWithoutAuthorization(new GetActivityInstanceCmd(run.getId()));
+  static String leftBehind(
+      ProcessInstance run, Map<String, String> parameters, CommandContext context) {
+    ActivityInstance tree =
+        context.runWithoutAuthorization(new GetActivityInstanceCmd(run.getId()));
     Set<String> active = new LinkedHashSet<>();
     collect(tree, active);
     active.remove(run.getProcessDefinitionId());
@@ -172,43 +188,71 @@ final class SiteChangingRuns {
     } else if (active.contains("UserTask_GoNoGo") && !active.contains("SubProcess_Sections")) {
       state = "still waiting for GO/NOGO, nothing was changed";
     } else if (key.equals("db-masters-read-only")) {
-      state = "masters locked: the DB masters of " + from + " may be read-only in some or all sections"
-          + " (nothing was rolled back; a section's master is read-write again only by hand)";
+      state =
+          "masters locked: the DB masters of "
+              + from
+              + " may be read-only in some or all sections"
+              + " (nothing was rolled back; a section's master is read-write again only by hand)";
     } else {
-      state = "masters locked: the DB masters of " + to + " may still be read-only in some or all"
-          + " sections (nothing was rolled back; set them read-write by hand)";
+      state =
+          "masters locked: the DB masters of "
+              + to
+              + " may still be read-only in some or all"
+              + " sections (nothing was rolled back; set them read-write by hand)";
     }
-    return at + state + ("live-test".equals(mode) ? " (live-test: only the passive datacenter was acted on)" : "");
+    return at
+        + state
+        + ("live-test".equals(mode)
+            ? " (live-test: only the passive datacenter was acted on)"
+            : "");
   }
 
-  private static String switchoverLeft(ProcessInstance run, Set<String> active, Map<String, String> parameters,
-      String from, String to, CommandContext context) {
+  private static String switchoverLeft(
+      ProcessInstance run,
+      Set<String> active,
+      Map<String, String> parameters,
+      String from,
+      String to,
+      CommandContext context) {
     if (active.contains(READ_ONLY_WINDOW)) {
       Instant since = windowOpened(run.getId(), context);
       String readOnlySet = parameters.get("readOnlyStartedAt");
-      StringBuilder text = new StringBuilder("inside the read-only window since ")
-          .append(since == null ? "an unknown time" : since.toString())
-          .append(": MediaWiki ReadOnly may still be on")
-          .append(readOnlySet == null ? "" : " (set at " + readOnlySet + ")")
-          .append("; the DB masters of ").append(from).append(" may be read-only")
-          .append(" and those of ").append(to).append(" not yet writable");
-      if (active.contains("Phase_SwitchDiscovery") || active.contains("Phase_SetDbMastersReadWrite")
+      StringBuilder text =
+          new StringBuilder("inside the read-only window since ")
+              .append(since == null ? "an unknown time" : since.toString())
+              .append(": MediaWiki ReadOnly may still be on")
+              .append(readOnlySet == null ? "" : " (set at " + readOnlySet + ")")
+              .append("; the DB masters of ")
+              .append(from)
+              .append(" may be read-only")
+              .append(" and those of ")
+              .append(to)
+              .append(" not yet writable");
+      if (active.contains("Phase_SwitchDiscovery")
+          || active.contains("Phase_SetDbMastersReadWrite")
           || active.contains("Phase_SetReadWrite")) {
-        text.append("; discovery and WMFMasterDatacenter may be switched to ").append(to)
+        text.append("; discovery and WMFMasterDatacenter may be switched to ")
+            .append(to)
             .append(" in part or in full");
       }
-      return text.append("; nothing was rolled back: restore the site by hand (the run's journal lists"
-          + " every change it performed)").toString();
+      return text.append(
+              "; nothing was rolled back: restore the site by hand (the run's journal lists"
+                  + " every change it performed)")
+          .toString();
     }
     if (active.contains("ServiceTask_RollBackSwitchover")) {
       return "during the rollback: the site may be half rolled back (ReadOnly, masters, discovery,"
           + " TTLs, puppet, maintenance); finish the rollback by hand from the run's journal";
     }
-    if (active.contains("Phase_RestoreMediaWiki") || active.contains("Phase_PostReadOnly")
+    if (active.contains("Phase_RestoreMediaWiki")
+        || active.contains("Phase_PostReadOnly")
         || active.contains("UserTask_DecideOnRestoreMediaWikiFailure")
         || active.contains("UserTask_DecideOnPostReadOnlyFailure")
         || active.contains("ServiceTask_CheckSwitchedOverState")) {
-      return "after the read-only window: the site runs on " + to + "; maintenance may not run in " + to
+      return "after the read-only window: the site runs on "
+          + to
+          + "; maintenance may not run in "
+          + to
           + ", the discovery TTLs may still be reduced, puppet may still be disabled and the downtimes"
           + " of the read-only checks may remain";
     }
@@ -222,8 +266,12 @@ final class SiteChangingRuns {
     query.processInstanceId(runId);
     query.activityId(READ_ONLY_WINDOW);
     query.unfinished();
-    List<HistoricActivityInstance> open = context.runWithoutAuthorization(() -> query.executeList(context, null));
-    return open.stream().map(a -> a.getStartTime().toInstant()).max(Instant::compareTo).orElse(null);
+    List<HistoricActivityInstance> open =
+        context.runWithoutAuthorization(() -> query.executeList(context, null));
+    return open.stream()
+        .map(a -> a.getStartTime().toInstant())
+        .max(Instant::compareTo)
+        .orElse(null);
   }
 
   private static void collect(ActivityInstance instance, Set<String> into) {
@@ -255,7 +303,8 @@ final class SiteChangingRuns {
     return query;
   }
 
-  private static ProcessInstanceQueryImpl byScope(Object instance, Object definitionId, Object definitionKey) {
+  private static ProcessInstanceQueryImpl byScope(
+      Object instance, Object definitionId, Object definitionKey) {
     if (instance instanceof String id) {
       return byIds(List.of(id));
     }
@@ -273,17 +322,21 @@ final class SiteChangingRuns {
   private static ProcessInstanceQueryImpl jobScope(Command<?> command, CommandContext context) {
     if (GateGuard.field(command, "jobId") instanceof String jobId) {
       JobEntity job = context.getJobManager().findJobById(jobId);
-      return job == null || job.getProcessInstanceId() == null ? null : byIds(List.of(job.getProcessInstanceId()));
+      return job == null || job.getProcessInstanceId() == null
+          ? null
+          : byIds(List.of(job.getProcessInstanceId()));
     }
     if (GateGuard.field(command, "jobDefinitionId") instanceof String definition) {
       return jobDefinitionScope(definition, null, null, context);
     }
-    return byScope(GateGuard.field(command, "processInstanceId"),
-        GateGuard.field(command, "processDefinitionId"), GateGuard.field(command, "processDefinitionKey"));
+    return byScope(
+        GateGuard.field(command, "processInstanceId"),
+        GateGuard.field(command, "processDefinitionId"),
+        GateGuard.field(command, "processDefinitionKey"));
   }
 
-  private static ProcessInstanceQueryImpl jobDefinitionScope(Object jobDefinitionId, Object definitionId,
-      Object definitionKey, CommandContext context) {
+  private static ProcessInstanceQueryImpl jobDefinitionScope(
+      Object jobDefinitionId, Object definitionId, Object definitionKey, CommandContext context) {
     if (jobDefinitionId instanceof String id) {
       JobDefinitionEntity definition = context.getJobDefinitionManager().findById(id);
       return definition == null ? null : byScope(null, definition.getProcessDefinitionId(), null);
@@ -292,7 +345,8 @@ final class SiteChangingRuns {
   }
 
   /** The live runs of any of the definitions: one query per definition, merged by id. */
-  private static ProcessInstanceQueryImpl anyOf(Collection<?> definitionIds, CommandContext context) {
+  private static ProcessInstanceQueryImpl anyOf(
+      Collection<?> definitionIds, CommandContext context) {
     if (definitionIds == null || definitionIds.isEmpty()) {
       return null;
     }
@@ -300,15 +354,16 @@ final class SiteChangingRuns {
     for (Object definition : definitionIds) {
       ProcessInstanceQueryImpl query = new ProcessInstanceQueryImpl();
       query.processDefinitionId(String.valueOf(definition));
-      context.runWithoutAuthorization(() -> query.executeList(context, null))
+      context
+          .runWithoutAuthorization(() -> query.executeList(context, null))
           .forEach(run -> ids.add(run.getId()));
     }
     return ids.isEmpty() ? null : byIds(ids);
   }
 
   /**
-   * The run ids a batch or bulk command selects, collected exactly as the command will collect
-   * them (its own protected method), so a query or a historic query cannot hide a run.
+   * The run ids a batch or bulk command selects, collected exactly as the command will collect them
+   * (its own protected method), so a query or a historic query cannot hide a run.
    */
   private static List<String> collectedIds(Command<?> command, CommandContext context) {
     try {
@@ -324,13 +379,17 @@ final class SiteChangingRuns {
         throw new IllegalStateException("no collectProcessInstanceIds");
       }
       collect.setAccessible(true);
-      BatchElementConfiguration elements = (BatchElementConfiguration) collect.invoke(command, context);
+      BatchElementConfiguration elements =
+          (BatchElementConfiguration) collect.invoke(command, context);
       return elements.getIds();
     } catch (java.lang.reflect.InvocationTargetException e) {
       return List.of(); // the selection itself is bad: the command answers that on its own
     } catch (ReflectiveOperationException | IllegalStateException e) {
-      throw new GateRefusedException("The engine command " + command.getClass().getSimpleName()
-          + " cannot be checked against the rules for live runs, so it is refused: " + e);
+      throw new GateRefusedException(
+          "The engine command "
+              + command.getClass().getSimpleName()
+              + " cannot be checked against the rules for live runs, so it is refused: "
+              + e);
     }
   }
 }

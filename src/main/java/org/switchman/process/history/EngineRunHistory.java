@@ -34,10 +34,10 @@ import org.springframework.stereotype.Component;
 import org.switchman.audit.report.Incident;
 import org.switchman.audit.report.OpenTask;
 import org.switchman.audit.report.ReadOnlyWindow;
+import org.switchman.audit.report.RunDeployment;
 import org.switchman.audit.report.RunFilter;
 import org.switchman.audit.report.RunHistory;
 import org.switchman.audit.report.RunPage;
-import org.switchman.audit.report.RunDeployment;
 import org.switchman.audit.report.RunRecord;
 import org.switchman.audit.report.RunSummary;
 import org.switchman.audit.report.TimelineEntry;
@@ -53,17 +53,45 @@ import org.switchman.process.RunContexts;
 public class EngineRunHistory implements RunHistory {
 
   /** Run variables the list shows; read for a whole page in one query. */
-  static final List<String> SUMMARY_VARIABLES = List.of(RunContexts.MODE, RunContexts.STARTER,
-      "dcFrom", "dcTo", "target", "reason", "ticket", "outcome", "readOnlyStartedAt",
-      "readOnlyEndedAt", "readOnlyBudget", "readOnlyBudgetExceeded");
+  static final List<String> SUMMARY_VARIABLES =
+      List.of(
+          RunContexts.MODE,
+          RunContexts.STARTER,
+          "dcFrom",
+          "dcTo",
+          "target",
+          "reason",
+          "ticket",
+          "outcome",
+          "readOnlyStartedAt",
+          "readOnlyEndedAt",
+          "readOnlyBudget",
+          "readOnlyBudgetExceeded");
 
   /** Element types the timeline shows; gateways, plain events and loop bodies are left out. */
-  private static final Set<String> STEP_TYPES = Set.of("subProcess", "callActivity", "serviceTask",
-      "userTask", "scriptTask", "sendTask", "receiveTask", "businessRuleTask", "task",
-      "manualTask", "intermediateTimer", "boundaryTimer", "boundaryError", "boundaryMessage",
-      "boundarySignal", "boundaryEscalation", "errorEndEvent", "intermediateMessageCatch");
-  private static final Set<String> RUN_END_TYPES = Set.of("noneEndEvent", "terminateEndEvent",
-      "errorEndEvent", "escalationEndEvent");
+  private static final Set<String> STEP_TYPES =
+      Set.of(
+          "subProcess",
+          "callActivity",
+          "serviceTask",
+          "userTask",
+          "scriptTask",
+          "sendTask",
+          "receiveTask",
+          "businessRuleTask",
+          "task",
+          "manualTask",
+          "intermediateTimer",
+          "boundaryTimer",
+          "boundaryError",
+          "boundaryMessage",
+          "boundarySignal",
+          "boundaryEscalation",
+          "errorEndEvent",
+          "intermediateMessageCatch");
+
+  private static final Set<String> RUN_END_TYPES =
+      Set.of("noneEndEvent", "terminateEndEvent", "errorEndEvent", "escalationEndEvent");
 
   private final HistoryService history;
   private final RepositoryService repository;
@@ -78,10 +106,11 @@ public class EngineRunHistory implements RunHistory {
   @Override
   public RunPage runs(RunFilter filter, int offset, int limit) {
     if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-      throw new IllegalArgumentException("page: offset must be 0 or more and limit 1 to " + MAX_PAGE);
+      throw new IllegalArgumentException(
+          "page: offset must be 0 or more and limit 1 to " + MAX_PAGE);
     }
-    HistoricProcessInstanceQuery query = history.createHistoricProcessInstanceQuery()
-        .rootProcessInstances();
+    HistoricProcessInstanceQuery query =
+        history.createHistoricProcessInstanceQuery().rootProcessInstances();
     if (filter.runbook() != null) {
       query.processDefinitionKey(filter.runbook());
     }
@@ -105,12 +134,16 @@ public class EngineRunHistory implements RunHistory {
       }
     }
     long total = query.count();
-    List<HistoricProcessInstance> page = total == 0 ? List.of()
-        : query.orderByProcessInstanceStartTime().desc().listPage(offset, limit);
-    Map<String, Map<String, Object>> variables = runVariables(
-        page.stream().map(HistoricProcessInstance::getId).toList());
-    List<RunSummary> runs = page.stream()
-        .map(run -> summary(run, variables.getOrDefault(run.getId(), Map.of()))).toList();
+    List<HistoricProcessInstance> page =
+        total == 0
+            ? List.of()
+            : query.orderByProcessInstanceStartTime().desc().listPage(offset, limit);
+    Map<String, Map<String, Object>> variables =
+        runVariables(page.stream().map(HistoricProcessInstance::getId).toList());
+    List<RunSummary> runs =
+        page.stream()
+            .map(run -> summary(run, variables.getOrDefault(run.getId(), Map.of())))
+            .toList();
     return new RunPage(runs, offset, limit, total);
   }
 
@@ -123,29 +156,59 @@ public class EngineRunHistory implements RunHistory {
     List<HistoricProcessInstance> tree = new ArrayList<>();
     tree.add(run);
     if (run.getId().equals(run.getRootProcessInstanceId())) {
-      history.createHistoricProcessInstanceQuery().rootProcessInstanceId(run.getId())
-          .orderByProcessInstanceStartTime().asc().list().stream()
-          .filter(called -> !called.getId().equals(run.getId())).forEach(tree::add);
+      history
+          .createHistoricProcessInstanceQuery()
+          .rootProcessInstanceId(run.getId())
+          .orderByProcessInstanceStartTime()
+          .asc()
+          .list()
+          .stream()
+          .filter(called -> !called.getId().equals(run.getId()))
+          .forEach(tree::add);
     }
     List<String> runIds = tree.stream().map(HistoricProcessInstance::getId).toList();
     List<HistoricActivityInstance> activities = new ArrayList<>();
     for (String id : runIds) {
-      activities.addAll(history.createHistoricActivityInstanceQuery().processInstanceId(id)
-          .orderByHistoricActivityInstanceStartTime().asc().orderPartiallyByOccurrence().asc().list());
+      activities.addAll(
+          history
+              .createHistoricActivityInstanceQuery()
+              .processInstanceId(id)
+              .orderByHistoricActivityInstanceStartTime()
+              .asc()
+              .orderPartiallyByOccurrence()
+              .asc()
+              .list());
     }
     Map<String, String> sections = sectionLabels(runIds);
     List<TimelineEntry> timeline = timeline(run.getId(), activities, sections);
-    List<String> visited = activities.stream()
-        .filter(activity -> activity.getProcessInstanceId().equals(run.getId()))
-        .map(HistoricActivityInstance::getActivityId).distinct().toList();
-    List<String> active = activities.stream()
-        .filter(activity -> activity.getProcessInstanceId().equals(run.getId())
-            && activity.getEndTime() == null)
-        .map(HistoricActivityInstance::getActivityId).distinct().toList();
-    RunSummary summary = summary(run, runVariables(List.of(run.getId())).getOrDefault(run.getId(), Map.of()))
-        .withDeployment(deployment(run.getProcessDefinitionId()));
-    return Optional.of(new RunRecord(summary, run.getProcessDefinitionId(), runIds, timeline,
-        visited, active, openTasks(runIds), incidents(runIds)));
+    List<String> visited =
+        activities.stream()
+            .filter(activity -> activity.getProcessInstanceId().equals(run.getId()))
+            .map(HistoricActivityInstance::getActivityId)
+            .distinct()
+            .toList();
+    List<String> active =
+        activities.stream()
+            .filter(
+                activity ->
+                    activity.getProcessInstanceId().equals(run.getId())
+                        && activity.getEndTime() == null)
+            .map(HistoricActivityInstance::getActivityId)
+            .distinct()
+            .toList();
+    RunSummary summary =
+        summary(run, runVariables(List.of(run.getId())).getOrDefault(run.getId(), Map.of()))
+            .withDeployment(deployment(run.getProcessDefinitionId()));
+    return Optional.of(
+        new RunRecord(
+            summary,
+            run.getProcessDefinitionId(),
+            runIds,
+            timeline,
+            visited,
+            active,
+            openTasks(runIds),
+            incidents(runIds)));
   }
 
   @Override
@@ -164,22 +227,30 @@ public class EngineRunHistory implements RunHistory {
   @Override
   public List<String> runbooks() {
     return repository.createProcessDefinitionQuery().latestVersion().list().stream()
-        .map(definition -> definition.getKey()).distinct().sorted().toList();
+        .map(definition -> definition.getKey())
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /** The deployment that holds the definition; who deployed it comes from the journal. */
   private RunDeployment deployment(String definitionId) {
-    ProcessDefinition definition = repository.createProcessDefinitionQuery()
-        .processDefinitionId(definitionId).singleResult();
+    ProcessDefinition definition =
+        repository.createProcessDefinitionQuery().processDefinitionId(definitionId).singleResult();
     if (definition == null) {
       return null;
     }
-    Deployment deployment = repository.createDeploymentQuery()
-        .deploymentId(definition.getDeploymentId()).singleResult();
-    return new RunDeployment(definition.getDeploymentId(),
+    Deployment deployment =
+        repository
+            .createDeploymentQuery()
+            .deploymentId(definition.getDeploymentId())
+            .singleResult();
+    return new RunDeployment(
+        definition.getDeploymentId(),
         deployment == null ? null : deployment.getName(),
         deployment == null ? null : instant(deployment.getDeploymentTime()),
-        definition.getVersionTag(), null);
+        definition.getVersionTag(),
+        null);
   }
 
   private HistoricProcessInstance instance(String runId) {
@@ -196,14 +267,19 @@ public class EngineRunHistory implements RunHistory {
       return Map.of();
     }
     Map<String, Map<String, Object>> byRun = new HashMap<>();
-    for (HistoricVariableInstance variable : history.createHistoricVariableInstanceQuery()
-        .processInstanceIdIn(runIds.toArray(String[]::new))
-        .variableNameIn(SUMMARY_VARIABLES.toArray(String[]::new))
-        .disableBinaryFetching().disableCustomObjectDeserialization().list()) {
+    for (HistoricVariableInstance variable :
+        history
+            .createHistoricVariableInstanceQuery()
+            .processInstanceIdIn(runIds.toArray(String[]::new))
+            .variableNameIn(SUMMARY_VARIABLES.toArray(String[]::new))
+            .disableBinaryFetching()
+            .disableCustomObjectDeserialization()
+            .list()) {
       // the run's own variables, not a step's local ones of the same name
       if (variable.getProcessInstanceId().equals(variable.getActivityInstanceId())
           && variable.getValue() != null) {
-        byRun.computeIfAbsent(variable.getProcessInstanceId(), id -> new HashMap<>())
+        byRun
+            .computeIfAbsent(variable.getProcessInstanceId(), id -> new HashMap<>())
             .put(variable.getName(), variable.getValue());
       }
     }
@@ -211,23 +287,37 @@ public class EngineRunHistory implements RunHistory {
   }
 
   private static RunSummary summary(HistoricProcessInstance run, Map<String, Object> vars) {
-    String state = switch (run.getState()) {
-      case HistoricProcessInstance.STATE_ACTIVE -> RunSummary.RUNNING;
-      case HistoricProcessInstance.STATE_SUSPENDED -> RunSummary.SUSPENDED;
-      case HistoricProcessInstance.STATE_COMPLETED -> RunSummary.COMPLETED;
-      case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED -> RunSummary.CANCELLED;
-      case HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> "terminated";
-      default -> run.getState().toLowerCase();
-    };
+    String state =
+        switch (run.getState()) {
+          case HistoricProcessInstance.STATE_ACTIVE -> RunSummary.RUNNING;
+          case HistoricProcessInstance.STATE_SUSPENDED -> RunSummary.SUSPENDED;
+          case HistoricProcessInstance.STATE_COMPLETED -> RunSummary.COMPLETED;
+          case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED -> RunSummary.CANCELLED;
+          case HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> "terminated";
+          default -> run.getState().toLowerCase();
+        };
     String outcome = text(vars.get("outcome"));
-    String target = vars.containsKey("dcFrom") || vars.containsKey("dcTo")
-        ? text(vars.get("dcFrom")) + " → " + text(vars.get("dcTo")) : text(vars.get("target"));
-    String startedBy = run.getStartUserId() != null ? run.getStartUserId() : text(vars.get(RunContexts.STARTER));
-    return new RunSummary(run.getId(), run.getProcessDefinitionKey(),
-        run.getProcessDefinitionName() != null ? run.getProcessDefinitionName() : run.getProcessDefinitionKey(),
+    String target =
+        vars.containsKey("dcFrom") || vars.containsKey("dcTo")
+            ? text(vars.get("dcFrom")) + " → " + text(vars.get("dcTo"))
+            : text(vars.get("target"));
+    String startedBy =
+        run.getStartUserId() != null ? run.getStartUserId() : text(vars.get(RunContexts.STARTER));
+    return new RunSummary(
+        run.getId(),
+        run.getProcessDefinitionKey(),
+        run.getProcessDefinitionName() != null
+            ? run.getProcessDefinitionName()
+            : run.getProcessDefinitionKey(),
         run.getProcessDefinitionVersion() == null ? 0 : run.getProcessDefinitionVersion(),
-        target, text(vars.get(RunContexts.MODE)), startedBy, text(vars.get("reason")),
-        text(vars.get("ticket")), instant(run.getStartTime()), instant(run.getEndTime()), state,
+        target,
+        text(vars.get(RunContexts.MODE)),
+        startedBy,
+        text(vars.get("reason")),
+        text(vars.get("ticket")),
+        instant(run.getStartTime()),
+        instant(run.getEndTime()),
+        state,
         outcome != null && !RunSummary.RUNNING.equals(state) ? outcome : state,
         readOnlyWindow(vars));
   }
@@ -239,22 +329,28 @@ public class EngineRunHistory implements RunHistory {
     }
     Duration budget = null;
     try {
-      budget = vars.get("readOnlyBudget") == null ? null : Duration.parse(vars.get("readOnlyBudget").toString());
+      budget =
+          vars.get("readOnlyBudget") == null
+              ? null
+              : Duration.parse(vars.get("readOnlyBudget").toString());
     } catch (DateTimeParseException unreadable) {
       // validated at start; an unreadable one is shown as no budget
     }
-    return new ReadOnlyWindow(started, instant(vars.get("readOnlyEndedAt")), budget,
+    return new ReadOnlyWindow(
+        started,
+        instant(vars.get("readOnlyEndedAt")),
+        budget,
         Boolean.TRUE.equals(vars.get("readOnlyBudgetExceeded")));
   }
 
   // ------------------------------------------------------------------------------- timeline
 
   /**
-   * The kept steps in tree order: each step followed by what ran inside it, siblings by start
-   * time. A called process nests under the call activity that started it.
+   * The kept steps in tree order: each step followed by what ran inside it, siblings by start time.
+   * A called process nests under the call activity that started it.
    */
-  private static List<TimelineEntry> timeline(String runId, List<HistoricActivityInstance> activities,
-      Map<String, String> sections) {
+  private static List<TimelineEntry> timeline(
+      String runId, List<HistoricActivityInstance> activities, Map<String, String> sections) {
     Map<String, HistoricActivityInstance> byId = new HashMap<>();
     Map<String, String> callOf = new HashMap<>();
     for (HistoricActivityInstance activity : activities) {
@@ -266,7 +362,8 @@ public class EngineRunHistory implements RunHistory {
     Map<String, List<HistoricActivityInstance>> children = new HashMap<>();
     for (HistoricActivityInstance activity : activities) {
       String parent = activity.getParentActivityInstanceId();
-      if (parent != null && parent.equals(activity.getProcessInstanceId())
+      if (parent != null
+          && parent.equals(activity.getProcessInstanceId())
           && callOf.containsKey(parent)) {
         parent = callOf.get(parent);
       }
@@ -277,23 +374,40 @@ public class EngineRunHistory implements RunHistory {
     return out;
   }
 
-  private static void walk(String parent, int depth, Map<String, List<HistoricActivityInstance>> children,
-      Map<String, String> sections, List<TimelineEntry> out, String runId) {
+  private static void walk(
+      String parent,
+      int depth,
+      Map<String, List<HistoricActivityInstance>> children,
+      Map<String, String> sections,
+      List<TimelineEntry> out,
+      String runId) {
     List<HistoricActivityInstance> kids = new ArrayList<>(children.getOrDefault(parent, List.of()));
     kids.sort(Comparator.comparing(HistoricActivityInstance::getStartTime));
     for (HistoricActivityInstance activity : kids) {
-      boolean kept = STEP_TYPES.contains(activity.getActivityType())
-          || (depth == 0 && activity.getProcessInstanceId().equals(runId)
-              && RUN_END_TYPES.contains(activity.getActivityType()));
+      boolean kept =
+          STEP_TYPES.contains(activity.getActivityType())
+              || (depth == 0
+                  && activity.getProcessInstanceId().equals(runId)
+                  && RUN_END_TYPES.contains(activity.getActivityType()));
       if (kept) {
-        String name = activity.getActivityName() != null ? activity.getActivityName() : activity.getActivityId();
+        String name =
+            activity.getActivityName() != null
+                ? activity.getActivityName()
+                : activity.getActivityId();
         String section = sections.get(activity.getId());
         if (section == null && activity.getParentActivityInstanceId() != null) {
           section = sections.get(activity.getParentActivityInstanceId());
         }
-        out.add(new TimelineEntry(activity.getActivityId(), section == null ? name : name + " (" + section + ")",
-            activity.getActivityType(), depth, instant(activity.getStartTime()),
-            instant(activity.getEndTime()), activity.isCanceled(), activity.getAssignee()));
+        out.add(
+            new TimelineEntry(
+                activity.getActivityId(),
+                section == null ? name : name + " (" + section + ")",
+                activity.getActivityType(),
+                depth,
+                instant(activity.getStartTime()),
+                instant(activity.getEndTime()),
+                activity.isCanceled(),
+                activity.getAssignee()));
       }
       walk(activity.getId(), kept ? depth + 1 : depth, children, sections, out, runId);
     }
@@ -301,29 +415,49 @@ public class EngineRunHistory implements RunHistory {
 
   /** The section each per-section scope worked on, by activity instance id. */
   private Map<String, String> sectionLabels(List<String> runIds) {
-    return history.createHistoricVariableInstanceQuery()
-        .processInstanceIdIn(runIds.toArray(String[]::new)).variableName("section")
-        .disableBinaryFetching().disableCustomObjectDeserialization().list().stream()
+    return history
+        .createHistoricVariableInstanceQuery()
+        .processInstanceIdIn(runIds.toArray(String[]::new))
+        .variableName("section")
+        .disableBinaryFetching()
+        .disableCustomObjectDeserialization()
+        .list()
+        .stream()
         .filter(variable -> variable.getValue() != null && variable.getActivityInstanceId() != null)
-        .collect(Collectors.toMap(HistoricVariableInstance::getActivityInstanceId,
-            variable -> variable.getValue().toString(), (first, second) -> first));
+        .collect(
+            Collectors.toMap(
+                HistoricVariableInstance::getActivityInstanceId,
+                variable -> variable.getValue().toString(),
+                (first, second) -> first));
   }
 
-  // ------------------------------------------------------------------------------- tasks, incidents
+  // ------------------------------------------------------------------------------- tasks,
+  // incidents
 
   private List<OpenTask> openTasks(List<String> runIds) {
     List<OpenTask> open = new ArrayList<>();
-    for (Task task : tasks.createTaskQuery().processInstanceIdIn(runIds.toArray(String[]::new))
-        .orderByTaskCreateTime().asc().list()) {
+    for (Task task :
+        tasks
+            .createTaskQuery()
+            .processInstanceIdIn(runIds.toArray(String[]::new))
+            .orderByTaskCreateTime()
+            .asc()
+            .list()) {
       Set<String> groups = new LinkedHashSet<>();
       for (IdentityLink link : tasks.getIdentityLinksForTask(task.getId())) {
         if (IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null) {
           groups.add(link.getGroupId());
         }
       }
-      open.add(new OpenTask(task.getId(), task.getTaskDefinitionKey(), task.getName(),
-          task.getAssignee(), String.join(",", groups), instant(task.getCreateTime()),
-          instant(task.getDueDate())));
+      open.add(
+          new OpenTask(
+              task.getId(),
+              task.getTaskDefinitionKey(),
+              task.getName(),
+              task.getAssignee(),
+              String.join(",", groups),
+              instant(task.getCreateTime()),
+              instant(task.getDueDate())));
     }
     return open;
   }
@@ -331,12 +465,22 @@ public class EngineRunHistory implements RunHistory {
   private List<Incident> incidents(List<String> runIds) {
     List<Incident> incidents = new ArrayList<>();
     for (String id : runIds) {
-      for (HistoricIncident incident : history.createHistoricIncidentQuery().processInstanceId(id)
-          .orderByCreateTime().asc().list()) {
+      for (HistoricIncident incident :
+          history
+              .createHistoricIncidentQuery()
+              .processInstanceId(id)
+              .orderByCreateTime()
+              .asc()
+              .list()) {
         String state = incident.isOpen() ? "open" : incident.isResolved() ? "resolved" : "deleted";
-        incidents.add(new Incident(incident.getActivityId(), incident.getIncidentType(),
-            incident.getIncidentMessage(), instant(incident.getCreateTime()),
-            instant(incident.getEndTime()), state));
+        incidents.add(
+            new Incident(
+                incident.getActivityId(),
+                incident.getIncidentType(),
+                incident.getIncidentMessage(),
+                instant(incident.getCreateTime()),
+                instant(incident.getEndTime()),
+                state));
       }
     }
     return incidents;

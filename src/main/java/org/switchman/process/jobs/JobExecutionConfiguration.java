@@ -14,9 +14,9 @@ import org.switchman.config.SshProperties;
 import org.switchman.config.SwitchoverProperties;
 
 /**
- * The job executor's part in running each step once: this node's stable lock owner
- * ({@code switchman.node-name}, the host name by default) and the check of the job lock time
- * against the longest step.
+ * The job executor's part in running each step once: this node's stable lock owner ({@code
+ * switchman.node-name}, the host name by default) and the check of the job lock time against the
+ * longest step.
  */
 @Configuration(proxyBeanMethods = false)
 public class JobExecutionConfiguration {
@@ -27,9 +27,12 @@ public class JobExecutionConfiguration {
   }
 
   @Bean
-  JobLockTimeCheck jobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor,
-      ObjectProvider<SshProperties> ssh, ObjectProvider<EtcdProperties> etcd,
-      ObjectProvider<DnsProperties> dns, ObjectProvider<DbProperties> db,
+  JobLockTimeCheck jobLockTimeCheck(
+      ObjectProvider<JobExecutor> jobExecutor,
+      ObjectProvider<SshProperties> ssh,
+      ObjectProvider<EtcdProperties> etcd,
+      ObjectProvider<DnsProperties> dns,
+      ObjectProvider<DbProperties> db,
       ObjectProvider<SwitchoverProperties> switchover) {
     return new JobLockTimeCheck(jobExecutor, ssh, etcd, dns, db, switchover);
   }
@@ -43,8 +46,11 @@ public class JobExecutionConfiguration {
       if (fromEnvironment != null && !fromEnvironment.isBlank()) {
         return fromEnvironment;
       }
-      throw new IllegalStateException("This host's name cannot be read (" + e.getMessage()
-          + "); set switchman.node-name to a name unique to this node", e);
+      throw new IllegalStateException(
+          "This host's name cannot be read ("
+              + e.getMessage()
+              + "); set switchman.node-name to a name unique to this node",
+          e);
     }
   }
 }

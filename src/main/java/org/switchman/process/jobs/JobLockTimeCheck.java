@@ -15,9 +15,9 @@ import org.switchman.config.SwitchoverProperties;
 
 /**
  * Refuses to start when the job lock time ({@code camunda.bpm.job-execution.lock-time-in-millis})
- * is not longer than the longest step ({@link StepDeadlines}), computed from this start's
- * timeouts and topology: with a shorter lock, a long step's job would be acquired again while it
- * still runs and run twice at once.
+ * is not longer than the longest step ({@link StepDeadlines}), computed from this start's timeouts
+ * and topology: with a shorter lock, a long step's job would be acquired again while it still runs
+ * and run twice at once.
  *
  * <p>Runs as the application's first runner: after the context has started (so that the lab's
  * topology is known without holding up the engine's start) and before the job executor starts,
@@ -36,9 +36,13 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
   private final ObjectProvider<DbProperties> db;
   private final ObjectProvider<SwitchoverProperties> switchover;
 
-  public JobLockTimeCheck(ObjectProvider<JobExecutor> jobExecutor, ObjectProvider<SshProperties> ssh,
-      ObjectProvider<EtcdProperties> etcd, ObjectProvider<DnsProperties> dns,
-      ObjectProvider<DbProperties> db, ObjectProvider<SwitchoverProperties> switchover) {
+  public JobLockTimeCheck(
+      ObjectProvider<JobExecutor> jobExecutor,
+      ObjectProvider<SshProperties> ssh,
+      ObjectProvider<EtcdProperties> etcd,
+      ObjectProvider<DnsProperties> dns,
+      ObjectProvider<DbProperties> db,
+      ObjectProvider<SwitchoverProperties> switchover) {
     this.jobExecutor = jobExecutor;
     this.ssh = ssh;
     this.etcd = etcd;
@@ -64,24 +68,43 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
   /** The deadlines of this start's settings and topology. */
   public StepDeadlines deadlines() {
     return deadlines(
-        ssh.getIfAvailable(() -> new SshProperties(null, null, null, null, null, null, null, null,
-            null)),
+        ssh.getIfAvailable(
+            () -> new SshProperties(null, null, null, null, null, null, null, null, null)),
         etcd.getIfAvailable(() -> new EtcdProperties(null, null, null)),
         dns.getIfAvailable(() -> new DnsProperties(null, null, null, null, null)),
         db.getIfAvailable(() -> new DbProperties(null, null, null, null, null, null)),
-        switchover.getIfAvailable(() -> new SwitchoverProperties(null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null)));
+        switchover.getIfAvailable(
+            () ->
+                new SwitchoverProperties(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null)));
   }
 
-  static StepDeadlines deadlines(SshProperties ssh, EtcdProperties etcd, DnsProperties dns,
-      DbProperties db, SwitchoverProperties switchover) {
-    StepDeadlines.Bounds bounds = new StepDeadlines.Bounds(ssh.connectTimeout(),
-        ssh.handshakeTimeout(), switchover.commandTimeout(), etcd.timeout(), dns.timeout(),
-        db.connectTimeout(), db.queryTimeout(), switchover.catchUpAttempts(),
-        switchover.catchUpInterval());
-    StepDeadlines.Topology topology = new StepDeadlines.Topology(switchover.maintenanceHosts(),
-        switchover.jobrunners(), switchover.dbMasterHosts(), db.sections(), switchover.services(),
-        switchover.datacenters().size());
+  static StepDeadlines deadlines(
+      SshProperties ssh,
+      EtcdProperties etcd,
+      DnsProperties dns,
+      DbProperties db,
+      SwitchoverProperties switchover) {
+    StepDeadlines.Bounds bounds =
+        new StepDeadlines.Bounds(
+            ssh.connectTimeout(),
+            ssh.handshakeTimeout(),
+            switchover.commandTimeout(),
+            etcd.timeout(),
+            dns.timeout(),
+            db.connectTimeout(),
+            db.queryTimeout(),
+            switchover.catchUpAttempts(),
+            switchover.catchUpInterval());
+    StepDeadlines.Topology topology =
+        new StepDeadlines.Topology(
+            switchover.maintenanceHosts(),
+            switchover.jobrunners(),
+            switchover.dbMasterHosts(),
+            db.sections(),
+            switchover.services(),
+            switchover.datacenters().size());
     return new StepDeadlines(bounds, topology);
   }
 
@@ -92,15 +115,33 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
   static void check(Duration lockTime, StepDeadlines deadlines) {
     StepDeadlines.Step longest = deadlines.longest();
     if (lockTime.compareTo(longest.deadline()) <= 0) {
-      throw new IllegalStateException(LOCK_TIME + " is " + lockTime.toMillis() + " ("
-          + minutes(lockTime) + "), not longer than the longest step: " + longest.process() + " "
-          + longest.activity() + " can run " + minutes(longest.deadline()) + " (" + longest.calls()
-          + ", each at its timeout). A job whose lock expires while its step runs is acquired"
-          + " again and runs a second time beside the first. Set " + LOCK_TIME + " above "
-          + longest.deadline().toMillis() + ", or shorten the timeouts or the topology.");
+      throw new IllegalStateException(
+          LOCK_TIME
+              + " is "
+              + lockTime.toMillis()
+              + " ("
+              + minutes(lockTime)
+              + "), not longer than the longest step: "
+              + longest.process()
+              + " "
+              + longest.activity()
+              + " can run "
+              + minutes(longest.deadline())
+              + " ("
+              + longest.calls()
+              + ", each at its timeout). A job whose lock expires while its step runs is acquired"
+              + " again and runs a second time beside the first. Set "
+              + LOCK_TIME
+              + " above "
+              + longest.deadline().toMillis()
+              + ", or shorten the timeouts or the topology.");
     }
-    LOG.info("Job lock time {} is longer than the longest step, {} {} ({})", minutes(lockTime),
-        longest.process(), longest.activity(), minutes(longest.deadline()));
+    LOG.info(
+        "Job lock time {} is longer than the longest step, {} {} ({})",
+        minutes(lockTime),
+        longest.process(),
+        longest.activity(),
+        minutes(longest.deadline()));
   }
 
   private static String minutes(Duration duration) {

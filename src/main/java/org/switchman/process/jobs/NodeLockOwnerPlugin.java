@@ -11,25 +11,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives this node's job executor a stable lock owner, the node's name, and releases at startup
- * the jobs still locked under that name.
+ * Gives this node's job executor a stable lock owner, the node's name, and releases at startup the
+ * jobs still locked under that name.
  *
  * <p>Why: the engine locks a job for {@code lock-time-in-millis} when it acquires it, and by
  * default names the owner with a random id per start. A node that dies holding jobs leaves them
- * locked under an owner nobody will ever be again, so they wait for the whole lock time, which
- * must be longer than the longest step ({@link StepDeadlines}). With a stable name the node knows
- * its own locks when it comes back: none of those jobs can be running (the node has just started
- * and its job executor has not acquired anything yet), so they are released at once and a crash
- * is resumed within seconds of the restart. Jobs locked under any other name are left alone: they
- * may be running on another node that shares the engine database.
+ * locked under an owner nobody will ever be again, so they wait for the whole lock time, which must
+ * be longer than the longest step ({@link StepDeadlines}). With a stable name the node knows its
+ * own locks when it comes back: none of those jobs can be running (the node has just started and
+ * its job executor has not acquired anything yet), so they are released at once and a crash is
+ * resumed within seconds of the restart. Jobs locked under any other name are left alone: they may
+ * be running on another node that shares the engine database.
  *
  * <p>The release runs once the engine is built and before the job executor starts (the starter
- * starts it when the application is ready). Two processes must never share a node name while
- * both run: the second to start would release jobs the first is running.
+ * starts it when the application is ready). Two processes must never share a node name while both
+ * run: the second to start would release jobs the first is running.
  */
 public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeLockOwnerPlugin.class);
+
   /** The width of {@code ACT_RU_JOB.LOCK_OWNER_}. */
   static final int MAX_NAME_LENGTH = 255;
 
@@ -42,12 +43,16 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
    */
   public NodeLockOwnerPlugin(String nodeName) {
     if (nodeName == null || nodeName.isBlank()) {
-      throw new IllegalStateException("switchman.node-name is blank; set it to a name unique to"
-          + " this node (the host name is the default)");
+      throw new IllegalStateException(
+          "switchman.node-name is blank; set it to a name unique to"
+              + " this node (the host name is the default)");
     }
     if (nodeName.length() > MAX_NAME_LENGTH) {
-      throw new IllegalStateException("switchman.node-name is " + nodeName.length()
-          + " characters long; the engine keeps at most " + MAX_NAME_LENGTH);
+      throw new IllegalStateException(
+          "switchman.node-name is "
+              + nodeName.length()
+              + " characters long; the engine keeps at most "
+              + MAX_NAME_LENGTH);
     }
     this.nodeName = nodeName.strip();
   }
@@ -70,31 +75,39 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
   public void postProcessEngineBuild(ProcessEngine processEngine) {
     int released = releaseOwnLocks();
     if (released > 0) {
-      LOG.info("Released {} job(s) still locked by this node ({}) from before its restart; they"
-          + " run again now", released, nodeName);
+      LOG.info(
+          "Released {} job(s) still locked by this node ({}) from before its restart; they"
+              + " run again now",
+          released,
+          nodeName);
     }
   }
 
   /**
-   * Unlocks every job locked under this node's name. Only safe while this node runs no job, that
-   * is before its job executor starts.
+   * Unlocks every job locked under this node's name. Only safe while this node runs no job, that is
+   * before its job executor starts.
    *
    * @return how many jobs were released
    */
   int releaseOwnLocks() {
-    return configuration.getCommandExecutorTxRequired().execute(commandContext -> {
-      int released = 0;
-      for (Job job : commandContext.getJobManager().findJobsByQueryCriteria(new JobQueryImpl(),
-          null)) {
-        JobEntity entity = (JobEntity) job;
-        if (nodeName.equals(entity.getLockOwner())) {
-          // written back when the command ends, checked against the job's revision
-          entity.setLockOwner(null);
-          entity.setLockExpirationTime(null);
-          released++;
-        }
-      }
-      return released;
-    });
+    return configuration
+        .getCommandExecutorTxRequired()
+        .execute(
+            commandContext -> {
+              int released = 0;
+              for (Job job :
+                  commandContext
+                      .getJobManager()
+                      .findJobsByQueryCriteria(new JobQueryImpl(), null)) {
+                JobEntity entity = (JobEntity) job;
+                if (nodeName.equals(entity.getLockOwner())) {
+                  // written back when the command ends, checked against the job's revision
+                  entity.setLockOwner(null);
+                  entity.setLockExpirationTime(null);
+                  released++;
+                }
+              }
+              return released;
+            });
   }
 }

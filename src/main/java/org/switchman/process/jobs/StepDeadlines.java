@@ -7,46 +7,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The longest each step of the runbooks can run, computed from the timeouts of every remote call
- * it may make and from the topology (hosts per step, sections, services). The engine's job lock
- * time must be longer than the longest of them ({@link JobLockTimeCheck}): a job whose lock
- * expires while its step still runs is acquired again and runs a second time beside the first.
+ * The longest each step of the runbooks can run, computed from the timeouts of every remote call it
+ * may make and from the topology (hosts per step, sections, services). The engine's job lock time
+ * must be longer than the longest of them ({@link JobLockTimeCheck}): a job whose lock expires
+ * while its step still runs is acquired again and runs a second time beside the first.
  *
- * <p><b>How a deadline is counted.</b> Each step is described by the calls it may make, as the
- * code of the step makes them ({@code runbook/switchover/Switchover}, {@code
+ * <p><b>How a deadline is counted.</b> Each step is described by the calls it may make, as the code
+ * of the step makes them ({@code runbook/switchover/Switchover}, {@code
  * runbook/dblockdown/DbLockdown}, {@code runbook/discovery/DiscoveryTtl}), each counted at its
  * bound:
+ *
  * <ul>
  *   <li>an SSH connection to a host (once per host and step; connections are reused): the TCP
- *       connect timeout, three handshake stages (the banner, the key exchange, the
- *       authentication) at the handshake timeout each, and the pauses between the retries of a
- *       refused connection;
+ *       connect timeout, three handshake stages (the banner, the key exchange, the authentication)
+ *       at the handshake timeout each, and the pauses between the retries of a refused connection;
  *   <li>an SSH command: opening its session (handshake timeout) and the command timeout the
  *       switchover gives every command. A command that has exited is assumed to deliver its
  *       remaining output at once;
  *   <li>an etcd request: the etcd timeout; a DNS query or update: the DNS timeout;
- *   <li>a database statement: the connect timeout plus the query timeout (every statement opens
- *       its own connection); a section's catch-up: one statement and one pause per attempt;
- *   <li>the pauses a step takes itself (the DNS check's ten looks, the rollback's wait for
- *       sibling sections).
+ *   <li>a database statement: the connect timeout plus the query timeout (every statement opens its
+ *       own connection); a section's catch-up: one statement and one pause per attempt;
+ *   <li>the pauses a step takes itself (the DNS check's ten looks, the rollback's wait for sibling
+ *       sections).
  * </ul>
- * A step stops at the first call that fails, so the worst case is every call succeeding just
- * before its bound; the sum is an upper bound. Every step of the switchover also makes sure it
- * still holds its runbook lock before it acts, and its last attempt reads the state of the site
- * for the operator when it fails; both are counted in every switchover step. Journal appends go to
- * the engine's own database and are not counted.
+ *
+ * A step stops at the first call that fails, so the worst case is every call succeeding just before
+ * its bound; the sum is an upper bound. Every step of the switchover also makes sure it still holds
+ * its runbook lock before it acts, and its last attempt reads the state of the site for the
+ * operator when it fails; both are counted in every switchover step. Journal appends go to the
+ * engine's own database and are not counted.
  */
 public final class StepDeadlines {
 
   /** Etcd requests to make sure the run still holds its runbook lock (read, grant, create). */
   static final int LOCK_CHECK_REQUESTS = 4;
+
   /** Refused SSH connections are retried twice, after 100 and 300 ms. */
   static final Duration REFUSED_PAUSES = Duration.ofMillis(400);
+
   /** The DNS check looks ten times, 300 ms apart. */
   static final int DNS_CHECK_LOOKS = 10;
+
   static final Duration DNS_CHECK_PAUSE = Duration.ofMillis(300);
+
   /** Statements a section step sends besides the catch-up (reads, the change, read-backs). */
   static final int SECTION_STATEMENTS = 6;
+
   /**
    * The longest a rollback waits for sibling sections still running ({@code
    * SectionStepsInFlight.MAX_WAIT}).
@@ -66,9 +72,16 @@ public final class StepDeadlines {
    * @param catchUpAttempts how often a section's catch-up is looked at
    * @param catchUpInterval the pause between two looks
    */
-  public record Bounds(Duration sshConnect, Duration sshHandshake, Duration sshCommand,
-      Duration etcdRequest, Duration dnsRequest, Duration dbConnect, Duration dbQuery,
-      int catchUpAttempts, Duration catchUpInterval) {
+  public record Bounds(
+      Duration sshConnect,
+      Duration sshHandshake,
+      Duration sshCommand,
+      Duration etcdRequest,
+      Duration dnsRequest,
+      Duration dbConnect,
+      Duration dbQuery,
+      int catchUpAttempts,
+      Duration catchUpInterval) {
 
     Duration sshConnection() {
       return sshConnect.plus(sshHandshake.multipliedBy(3)).plus(REFUSED_PAUSES);
@@ -93,9 +106,13 @@ public final class StepDeadlines {
    * @param services the discovery services the switchover moves
    * @param datacenters how many datacenters the switchover knows
    */
-  public record Topology(Map<String, List<String>> maintenanceHosts,
-      Map<String, List<String>> jobrunners, Map<String, List<String>> dbMasterHosts,
-      List<String> sections, List<String> services, int datacenters) {
+  public record Topology(
+      Map<String, List<String>> maintenanceHosts,
+      Map<String, List<String>> jobrunners,
+      Map<String, List<String>> dbMasterHosts,
+      List<String> sections,
+      List<String> services,
+      int datacenters) {
 
     int allMaintenanceHosts() {
       return total(maintenanceHosts);
@@ -138,15 +155,23 @@ public final class StepDeadlines {
   }
 
   /** The calls of one step: hosts connected to, commands, requests, statements, pauses. */
-  private record Calls(int hosts, int commands, int etcd, int dns, int statements, Duration pauses) {
+  private record Calls(
+      int hosts, int commands, int etcd, int dns, int statements, Duration pauses) {
 
     Calls plus(Calls other) {
-      return new Calls(hosts + other.hosts, commands + other.commands, etcd + other.etcd,
-          dns + other.dns, statements + other.statements, pauses.plus(other.pauses));
+      return new Calls(
+          hosts + other.hosts,
+          commands + other.commands,
+          etcd + other.etcd,
+          dns + other.dns,
+          statements + other.statements,
+          pauses.plus(other.pauses));
     }
 
     Duration bound(Bounds bounds) {
-      return bounds.sshConnection().multipliedBy(hosts)
+      return bounds
+          .sshConnection()
+          .multipliedBy(hosts)
           .plus(bounds.sshCommandWithSession().multipliedBy(commands))
           .plus(bounds.etcdRequest().multipliedBy(etcd))
           .plus(bounds.dnsRequest().multipliedBy(dns))
@@ -237,57 +262,106 @@ public final class StepDeadlines {
     // the DNS record changed
     Calls ttlChange = etcd(services * (1 + dcs * objectChange)).plus(dns(services * recordChange));
     Calls readOnlyFlags = etcd(dcs * (1 + objectChange));
-    Calls section = db(SECTION_STATEMENTS + b.catchUpAttempts())
-        .plus(pause(b.catchUpInterval().multipliedBy(b.catchUpAttempts())));
+    Calls section =
+        db(SECTION_STATEMENTS + b.catchUpAttempts())
+            .plus(pause(b.catchUpInterval().multipliedBy(b.catchUpAttempts())));
     Calls sectionRollBack = pause(SIBLING_WAIT).plus(db(sections * SECTION_STATEMENTS));
     Calls lockdownStart = etcd(1 + LOCK_CHECK_REQUESTS);
 
     List<Step> steps = new ArrayList<>();
     String sw = "dc-switchover";
-    add(steps, b, sw, "ServiceTask_DisablePuppetOnMaintenanceHosts", ssh(mAll, mAll).plus(overhead));
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_DisablePuppetOnMaintenanceHosts",
+        ssh(mAll, mAll).plus(overhead));
     add(steps, b, sw, "ServiceTask_ReduceDiscoveryTtl", ttlChange.plus(overhead));
     add(steps, b, sw, "ServiceTask_WarmUpCaches", ssh(mOne, 2 * mOne).plus(overhead));
     add(steps, b, sw, "ServiceTask_DowntimeReadOnlyChecks", ssh(dAll, dAll).plus(overhead));
-    add(steps, b, sw, "ServiceTask_RunPreChecks",
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_RunPreChecks",
         db(2 * sections).plus(etcd(services * dcs + 1 + dcs)).plus(overhead));
     // per host: is the unit active, stop it, is it inactive now
     add(steps, b, sw, "ServiceTask_StopMaintenance", ssh(mAll, 3 * mAll).plus(overhead));
     add(steps, b, sw, "ServiceTask_SetMediaWikiReadOnly", readOnlyFlags.plus(overhead));
     add(steps, b, sw, "CallActivity_SetDbMastersReadOnly", lockdownStart.plus(overhead));
-    add(steps, b, sw, "ServiceTask_PoolNewDatacenter",
-        setPooled.plus(pointRecords).plus(overhead));
+    add(steps, b, sw, "ServiceTask_PoolNewDatacenter", setPooled.plus(pointRecords).plus(overhead));
     add(steps, b, sw, "ServiceTask_SetMasterDatacenter", setMaster.plus(overhead));
-    add(steps, b, sw, "ServiceTask_DepoolOldDatacenter",
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_DepoolOldDatacenter",
         etcd(services).plus(setPooled).plus(pointRecords).plus(overhead));
-    add(steps, b, sw, "ServiceTask_CheckDiscoveryDns", dns(DNS_CHECK_LOOKS * services)
-        .plus(pause(DNS_CHECK_PAUSE.multipliedBy(DNS_CHECK_LOOKS))).plus(overhead));
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_CheckDiscoveryDns",
+        dns(DNS_CHECK_LOOKS * services)
+            .plus(pause(DNS_CHECK_PAUSE.multipliedBy(DNS_CHECK_LOOKS)))
+            .plus(overhead));
     add(steps, b, sw, "CallActivity_SetDbMastersReadWrite", lockdownStart.plus(overhead));
     add(steps, b, sw, "ServiceTask_SetMediaWikiReadWrite", readOnlyFlags.plus(overhead));
     // per host: restart, is it active now
-    add(steps, b, sw, "ServiceTask_RestartEnvoyOnJobrunners",
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_RestartEnvoyOnJobrunners",
         ssh(jobrunners, 2 * jobrunners).plus(overhead));
     // enable and run puppet everywhere; where maintenance starts: is it active, start, is it active
     Calls puppetAndMaintenance = ssh(mAll, 2 * mAll + 3 * mOne);
     add(steps, b, sw, "ServiceTask_StartMaintenance", puppetAndMaintenance.plus(overhead));
     add(steps, b, sw, "ServiceTask_RestoreDiscoveryTtl", ttlChange.plus(overhead));
     add(steps, b, sw, "ServiceTask_RunPuppetOnDbMasters", ssh(dAll, 2 * dAll).plus(overhead));
-    add(steps, b, sw, "ServiceTask_CheckSwitchedOverState", etcd(dcs + 1 + 2 * services)
-        .plus(db(2 * sections)).plus(dns(services)).plus(overhead));
-    for (String escalation : List.of("ServiceTask_RemindGoNoGoApprovers",
-        "ServiceTask_RecordGoNoGoExpiry", "ServiceTask_RemindFinalGoNoGoApprovers",
-        "ServiceTask_RecordFinalGoNoGoExpiry", "ServiceTask_EscalateReadOnlyOverrun",
-        "ServiceTask_EscalateSetReadOnlyDecision", "ServiceTask_EscalateSwitchDiscoveryDecision",
-        "ServiceTask_EscalateSetReadWriteDecision")) {
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_CheckSwitchedOverState",
+        etcd(dcs + 1 + 2 * services).plus(db(2 * sections)).plus(dns(services)).plus(overhead));
+    for (String escalation :
+        List.of(
+            "ServiceTask_RemindGoNoGoApprovers",
+            "ServiceTask_RecordGoNoGoExpiry",
+            "ServiceTask_RemindFinalGoNoGoApprovers",
+            "ServiceTask_RecordFinalGoNoGoExpiry",
+            "ServiceTask_EscalateReadOnlyOverrun",
+            "ServiceTask_EscalateSetReadOnlyDecision",
+            "ServiceTask_EscalateSwitchDiscoveryDecision",
+            "ServiceTask_EscalateSetReadWriteDecision")) {
       add(steps, b, sw, escalation, siteState);
     }
     // every part is tried even when another failed
-    add(steps, b, sw, "ServiceTask_RollBackSwitchover", setMaster.plus(setPooled).plus(pointRecords)
-        .plus(setPooled).plus(db(sections * SECTION_STATEMENTS)).plus(pause(SIBLING_WAIT))
-        .plus(readOnlyFlags).plus(ssh(mAll, 2 * mAll + 3 * mAll)).plus(ssh(dAll, dAll))
-        .plus(ttlChange).plus(overhead));
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_RollBackSwitchover",
+        setMaster
+            .plus(setPooled)
+            .plus(pointRecords)
+            .plus(setPooled)
+            .plus(db(sections * SECTION_STATEMENTS))
+            .plus(pause(SIBLING_WAIT))
+            .plus(readOnlyFlags)
+            .plus(ssh(mAll, 2 * mAll + 3 * mAll))
+            .plus(ssh(dAll, dAll))
+            .plus(ttlChange)
+            .plus(overhead));
     for (String lockdown : List.of("db-masters-read-only", "db-masters-read-write")) {
-      add(steps, b, lockdown, lockdown.equals("db-masters-read-only")
-          ? "ServiceTask_SetOldMasterReadOnly" : "ServiceTask_SetNewMasterReadWrite",
+      add(
+          steps,
+          b,
+          lockdown,
+          lockdown.equals("db-masters-read-only")
+              ? "ServiceTask_SetOldMasterReadOnly"
+              : "ServiceTask_SetNewMasterReadWrite",
           section.plus(siteState));
       add(steps, b, lockdown, "ServiceTask_RollBackSections", sectionRollBack.plus(siteState));
       add(steps, b, lockdown, "ServiceTask_EscalateSectionDecision", siteState);
@@ -297,8 +371,8 @@ public final class StepDeadlines {
     return steps;
   }
 
-  private static void add(List<Step> steps, Bounds bounds, String process, String activity,
-      Calls calls) {
+  private static void add(
+      List<Step> steps, Bounds bounds, String process, String activity, Calls calls) {
     steps.add(new Step(process, activity, calls.bound(bounds), calls.words()));
   }
 }

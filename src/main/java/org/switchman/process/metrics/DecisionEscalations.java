@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts escalations of operator decisions that keep MediaWiki read-only while they wait:
- * {@code switchman.decision.waiting.escalations{runbook,task}} (Prometheus {@code
- * switchman_decision_waiting_escalations_total}), one per escalation, so a decision escalated
- * three times counts three.
+ * Counts escalations of operator decisions that keep MediaWiki read-only while they wait: {@code
+ * switchman.decision.waiting.escalations{runbook,task}} (Prometheus {@code
+ * switchman_decision_waiting_escalations_total}), one per escalation, so a decision escalated three
+ * times counts three.
  */
 @Component
 public class DecisionEscalations {
@@ -23,6 +23,8 @@ public class DecisionEscalations {
     Counter.builder("switchman.decision.waiting.escalations")
         .description("Escalations of operator decisions waiting inside the read-only window")
         .tag("runbook", runbook == null ? "unknown" : runbook)
-        .tag("task", task == null ? "unknown" : task).register(registry).increment();
+        .tag("task", task == null ? "unknown" : task)
+        .register(registry)
+        .increment();
   }
 }

@@ -17,17 +17,18 @@ import org.camunda.bpm.engine.impl.incident.DefaultIncidentHandler;
 import org.camunda.bpm.engine.impl.incident.IncidentContext;
 import org.camunda.bpm.engine.impl.incident.IncidentHandler;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
-import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
 import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.camunda.bpm.engine.runtime.Incident;
 import org.springframework.stereotype.Component;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.opslog.IncidentAlarms;
 
 /**
  * Prometheus metrics of every run, without anything in the diagrams:
+ *
  * <ul>
  *   <li>{@code switchman_runs_started_total{runbook}} and {@code
  *       switchman_runs_ended_total{runbook,outcome}}: the run's business outcome when it recorded
@@ -38,10 +39,11 @@ import org.switchman.process.opslog.IncidentAlarms;
  *   <li>{@code switchman_steps_failed_total{runbook,step,cause}}: see {@link StepFailures} (the
  *       incidents are counted here, the failed checks where the switchover steps raise them).
  * </ul>
+ *
  * Elsewhere: {@code switchman_readonly_window_seconds{mode}} and {@code
  * switchman_readonly_budget_exceeded_total} (once per escalation of an overrun), by the
- * switchover's read-only steps, and {@code switchman_decision_waiting_escalations_total{runbook,task}}
- * ({@link DecisionEscalations}).
+ * switchover's read-only steps, and {@code
+ * switchman_decision_waiting_escalations_total{runbook,task}} ({@link DecisionEscalations}).
  * Counted once the engine transaction commits.
  */
 @Component
@@ -66,45 +68,72 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
     handlers.add(new CountingIncidentHandler(Incident.FAILED_JOB_HANDLER_TYPE));
     handlers.add(new CountingIncidentHandler(Incident.EXTERNAL_TASK_HANDLER_TYPE));
     configuration.setCustomIncidentHandlers(handlers);
-    EngineHooks.addPostParseListener(configuration, new AbstractBpmnParseListener() {
-      @Override
-      public void parseProcess(Element element, ProcessDefinitionEntity definition) {
-        String runbook = definition.getKey();
-        definition.addBuiltInListener(ExecutionListener.EVENTNAME_START,
-            (ExecutionListener) execution -> EngineHooks.afterCommit(() ->
-                Counter.builder("switchman.runs.started").tag("runbook", runbook)
-                    .description("Runs started").register(registry).increment()));
-        definition.addBuiltInListener(ExecutionListener.EVENTNAME_END,
-            (ExecutionListener) execution -> {
-              Object business = execution.getVariable("outcome");
-              String outcome = execution.isCanceled() ? "cancelled"
-                  : business != null ? business.toString() : "completed";
-              EngineHooks.afterCommit(() -> Counter.builder("switchman.runs.ended").tag("runbook", runbook)
-                  .tag("outcome", outcome).description("Runs ended").register(registry).increment());
-            });
-      }
+    EngineHooks.addPostParseListener(
+        configuration,
+        new AbstractBpmnParseListener() {
+          @Override
+          public void parseProcess(Element element, ProcessDefinitionEntity definition) {
+            String runbook = definition.getKey();
+            definition.addBuiltInListener(
+                ExecutionListener.EVENTNAME_START,
+                (ExecutionListener)
+                    execution ->
+                        EngineHooks.afterCommit(
+                            () ->
+                                Counter.builder("switchman.runs.started")
+                                    .tag("runbook", runbook)
+                                    .description("Runs started")
+                                    .register(registry)
+                                    .increment()));
+            definition.addBuiltInListener(
+                ExecutionListener.EVENTNAME_END,
+                (ExecutionListener)
+                    execution -> {
+                      Object business = execution.getVariable("outcome");
+                      String outcome =
+                          execution.isCanceled()
+                              ? "cancelled"
+                              : business != null ? business.toString() : "completed";
+                      EngineHooks.afterCommit(
+                          () ->
+                              Counter.builder("switchman.runs.ended")
+                                  .tag("runbook", runbook)
+                                  .tag("outcome", outcome)
+                                  .description("Runs ended")
+                                  .register(registry)
+                                  .increment());
+                    });
+          }
 
-      @Override
-      public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-        if (activity.getActivityBehavior() instanceof UserTaskActivityBehavior behavior) {
-          String runbook = ((ProcessDefinitionEntity) activity.getProcessDefinition()).getKey();
-          behavior.getTaskDefinition().addBuiltInTaskListener(TaskListener.EVENTNAME_COMPLETE,
-              task -> {
-                Duration waited = Duration.ofMillis(
-                    System.currentTimeMillis() - task.getCreateTime().getTime());
-                EngineHooks.afterCommit(() -> Timer.builder("switchman.task.wait")
-                    .tag("runbook", runbook).tag("task", task.getTaskDefinitionKey())
-                    .description("Time a user task waited for a person").register(registry)
-                    .record(waited));
-              });
-        }
-      }
-    });
+          @Override
+          public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+            if (activity.getActivityBehavior() instanceof UserTaskActivityBehavior behavior) {
+              String runbook = ((ProcessDefinitionEntity) activity.getProcessDefinition()).getKey();
+              behavior
+                  .getTaskDefinition()
+                  .addBuiltInTaskListener(
+                      TaskListener.EVENTNAME_COMPLETE,
+                      task -> {
+                        Duration waited =
+                            Duration.ofMillis(
+                                System.currentTimeMillis() - task.getCreateTime().getTime());
+                        EngineHooks.afterCommit(
+                            () ->
+                                Timer.builder("switchman.task.wait")
+                                    .tag("runbook", runbook)
+                                    .tag("task", task.getTaskDefinitionKey())
+                                    .description("Time a user task waited for a person")
+                                    .register(registry)
+                                    .record(waited));
+                      });
+            }
+          }
+        });
   }
 
   /**
-   * The engine's own incident handling, plus, once the incident commits, a count of the failed
-   * step and the {@link IncidentAlarms alarm} that names the run and the state of its site.
+   * The engine's own incident handling, plus, once the incident commits, a count of the failed step
+   * and the {@link IncidentAlarms alarm} that names the run and the state of its site.
    */
   private final class CountingIncidentHandler extends DefaultIncidentHandler {
 
@@ -117,15 +146,23 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
       Incident incident = super.handleIncident(context, message);
       String runbook = StepFailures.runbookOf(context.getProcessDefinitionId());
       String step = context.getActivityId();
-      ExecutionEntity execution = context.getExecutionId() == null ? null
-          : Context.getCommandContext().getExecutionManager().findExecutionById(context.getExecutionId());
-      String runId = execution == null ? incident.getProcessInstanceId()
-          : execution.getRootProcessInstanceId() != null ? execution.getRootProcessInstanceId()
-          : execution.getProcessInstanceId();
-      EngineHooks.afterCommit(() -> {
-        failures.failed(runbook, step, StepFailures.INCIDENT);
-        alarms.raise(runbook, runId, step, message);
-      });
+      ExecutionEntity execution =
+          context.getExecutionId() == null
+              ? null
+              : Context.getCommandContext()
+                  .getExecutionManager()
+                  .findExecutionById(context.getExecutionId());
+      String runId =
+          execution == null
+              ? incident.getProcessInstanceId()
+              : execution.getRootProcessInstanceId() != null
+                  ? execution.getRootProcessInstanceId()
+                  : execution.getProcessInstanceId();
+      EngineHooks.afterCommit(
+          () -> {
+            failures.failed(runbook, step, StepFailures.INCIDENT);
+            alarms.raise(runbook, runId, step, message);
+          });
       return incident;
     }
   }

@@ -8,9 +8,8 @@ import org.springframework.stereotype.Component;
  * Counts failed steps: {@code switchman.steps.failed{runbook,step,cause}} (Prometheus {@code
  * switchman_steps_failed_total}). {@code cause} says why the run went to an operator decision:
  * {@code check-failed} (a step's check did not hold), {@code refused} (a server refused a change),
- * {@code retries-exhausted} (a failure that retrying did not cure); or it is {@code incident}
- * when the engine raised an incident (a step that failed after its retries and offers no
- * decision).
+ * {@code retries-exhausted} (a failure that retrying did not cure); or it is {@code incident} when
+ * the engine raised an incident (a step that failed after its retries and offers no decision).
  */
 @Component
 public class StepFailures {
@@ -27,10 +26,13 @@ public class StepFailures {
   }
 
   public void failed(String runbook, String step, String cause) {
-    Counter.builder("switchman.steps.failed").description("Steps that failed")
+    Counter.builder("switchman.steps.failed")
+        .description("Steps that failed")
         .tag("runbook", runbook == null ? "unknown" : runbook)
         .tag("step", step == null ? "unknown" : step)
-        .tag("cause", cause).register(registry).increment();
+        .tag("cause", cause)
+        .register(registry)
+        .increment();
   }
 
   /** The runbook key of a process definition id ({@code key:version:id}). */

@@ -39,13 +39,26 @@ public class IncidentAlarms {
    * @param runId the run it belongs to (its root process instance)
    */
   public void raise(String runbook, String runId, String step, String message) {
-    String site = siteStates.orderedStream().map(s -> s.describe(runbook, runId))
-        .flatMap(Optional::stream).findFirst().orElse("not known for " + runbook);
-    String detail = "run " + runId + " is stopped by an incident at " + step + ": " + message
-        + ". No operator decision is offered there; an administrator must retry or repair it in"
-        + " Cockpit. Site now: " + String.join("; ", List.of(site.split("\n")));
+    String site =
+        siteStates
+            .orderedStream()
+            .map(s -> s.describe(runbook, runId))
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElse("not known for " + runbook);
+    String detail =
+        "run "
+            + runId
+            + " is stopped by an incident at "
+            + step
+            + ": "
+            + message
+            + ". No operator decision is offered there; an administrator must retry or repair it in"
+            + " Cockpit. Site now: "
+            + String.join("; ", List.of(site.split("\n")));
     LOG.warn("Incident alarm: {}", detail);
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, runbook, runId, null, null,
-        null, detail));
+    opsLog.record(
+        new OpsEvent(
+            Instant.now(), OpsEvent.Kind.ESCALATION, runbook, runId, null, null, null, detail));
   }
 }

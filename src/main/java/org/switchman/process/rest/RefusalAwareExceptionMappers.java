@@ -21,15 +21,15 @@ import org.switchman.runbook.port.RunbookLock;
 /**
  * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
  * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
- * held runbook lock or a completion of a task someone else completed first
- * ({@link TaskNoLongerOpenException}) with 409, each with its plain message, instead of a 500 wrapped in engine
- * listener text. Everything else is handled
- * exactly as Camunda does.
+ * held runbook lock or a completion of a task someone else completed first ({@link
+ * TaskNoLongerOpenException}) with 409, each with its plain message, instead of a 500 wrapped in
+ * engine listener text. Everything else is handled exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
 
   static final String REFUSAL_TYPE = "FourEyesViolation";
   static final String GATE_TYPE = "GateRefusal";
+
   /** The engine's code for skipCustomListeners / skipIoMappings on a start at the start event. */
   static final String SKIP_AT_DEFAULT_START = "ENGINE-13024";
 
@@ -62,12 +62,16 @@ final class RefusalAwareExceptionMappers {
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
       }
-      if (cause instanceof ProcessEngineException engine && engine.getMessage() != null
+      if (cause instanceof ProcessEngineException engine
+          && engine.getMessage() != null
           && engine.getMessage().startsWith(SKIP_AT_DEFAULT_START)) {
         // the engine refuses these flags on a plain start before any command runs; a start at an
         // activity with them is refused by the gate rules
-        return answer(Response.Status.FORBIDDEN, GATE_TYPE, "Only camunda-admin may start a run"
-            + " without its listeners or input mappings, and then only at an activity");
+        return answer(
+            Response.Status.FORBIDDEN,
+            GATE_TYPE,
+            "Only camunda-admin may start a run"
+                + " without its listeners or input mappings, and then only at an activity");
       }
       if (cause.getCause() == cause) {
         break;
@@ -77,8 +81,10 @@ final class RefusalAwareExceptionMappers {
   }
 
   private static Response answer(Response.Status status, String type, String message) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("type", type, "message", message)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(Map.of("type", type, "message", message))
+        .build();
   }
 
   /** Mapper for any other exception thrown through a resource (a listener's own exception). */

@@ -26,7 +26,8 @@ public class RestConfiguration {
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
         new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
     registration.setName("engine-rest-authentication");
-    registration.addInitParameter(ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
+    registration.addInitParameter(
+        ProcessEngineAuthenticationFilter.AUTHENTICATION_PROVIDER_PARAM,
         HttpBasicAuthenticationProvider.class.getName());
     registration.addUrlPatterns("/engine-rest/*");
     registration.setOrder(0);

@@ -47,7 +47,8 @@ public final class AccessModel {
   public static final String ADMINS = "camunda-admin";
 
   /** One grant: a group, a resource type and id ({@code *} for all), and its permissions. */
-  public record Grant(String group, Resource resource, String resourceId, Permission... permissions) {}
+  public record Grant(
+      String group, Resource resource, String resourceId, Permission... permissions) {}
 
   /** A group and its display name. */
   public record Group(String id, String name) {}
@@ -79,8 +80,16 @@ public final class AccessModel {
     grants.add(new Grant(OPERATORS, APPLICATION, "tasklist", ACCESS));
     grants.add(new Grant(OPERATORS, APPLICATION, "cockpit", ACCESS));
     grants.add(new Grant(OPERATORS, FILTER, "*", READ));
-    grants.add(new Grant(OPERATORS, PROCESS_DEFINITION, "*",
-        READ, CREATE_INSTANCE, READ_INSTANCE, READ_HISTORY, READ_TASK));
+    grants.add(
+        new Grant(
+            OPERATORS,
+            PROCESS_DEFINITION,
+            "*",
+            READ,
+            CREATE_INSTANCE,
+            READ_INSTANCE,
+            READ_HISTORY,
+            READ_TASK));
     grants.add(new Grant(OPERATORS, PROCESS_INSTANCE, "*", CREATE, READ));
     // no TASK_ASSIGN: a person claims tasks of their own groups (TASK_WORK, granted per task)
     grants.add(new Grant(OPERATORS, TASK, "*", READ));
@@ -93,8 +102,8 @@ public final class AccessModel {
 
     grants.add(new Grant(AUDITORS, APPLICATION, "cockpit", ACCESS));
     grants.add(new Grant(AUDITORS, FILTER, "*", READ));
-    grants.add(new Grant(AUDITORS, PROCESS_DEFINITION, "*",
-        READ, READ_INSTANCE, READ_HISTORY, READ_TASK));
+    grants.add(
+        new Grant(AUDITORS, PROCESS_DEFINITION, "*", READ, READ_INSTANCE, READ_HISTORY, READ_TASK));
     grants.add(new Grant(AUDITORS, PROCESS_INSTANCE, "*", READ));
     grants.add(new Grant(AUDITORS, TASK, "*", READ));
     grants.add(new Grant(AUDITORS, DECISION_DEFINITION, "*", READ));
@@ -111,5 +120,4 @@ public final class AccessModel {
     }
     return grants;
   }
-
 }

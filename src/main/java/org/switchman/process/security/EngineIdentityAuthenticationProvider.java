@@ -30,13 +30,16 @@ public class EngineIdentityAuthenticationProvider implements AuthenticationProvi
   public Authentication authenticate(Authentication authentication) {
     String user = authentication.getName();
     Object credentials = authentication.getCredentials();
-    if (user == null || credentials == null || !identity.checkPassword(user, credentials.toString())) {
+    if (user == null
+        || credentials == null
+        || !identity.checkPassword(user, credentials.toString())) {
       throw new BadCredentialsException("Wrong user or password");
     }
-    List<GrantedAuthority> authorities = identity.createGroupQuery().groupMember(user).list().stream()
-        .map(Group::getId)
-        .<GrantedAuthority>map(id -> new SimpleGrantedAuthority(GROUP_AUTHORITY_PREFIX + id))
-        .toList();
+    List<GrantedAuthority> authorities =
+        identity.createGroupQuery().groupMember(user).list().stream()
+            .map(Group::getId)
+            .<GrantedAuthority>map(id -> new SimpleGrantedAuthority(GROUP_AUTHORITY_PREFIX + id))
+            .toList();
     return UsernamePasswordAuthenticationToken.authenticated(user, null, authorities);
   }
 

@@ -16,7 +16,11 @@ import org.springframework.stereotype.Component;
 public class EngineUserLocks {
 
   /** What an unlock found. */
-  public enum Unlock { UNLOCKED, WAS_NOT_LOCKED, NO_SUCH_USER }
+  public enum Unlock {
+    UNLOCKED,
+    WAS_NOT_LOCKED,
+    NO_SUCH_USER
+  }
 
   private final IdentityService identity;
 
@@ -30,9 +34,13 @@ public class EngineUserLocks {
     if (user == null) {
       return Unlock.NO_SUCH_USER;
     }
-    boolean locked = !(user instanceof UserEntity entity) || entity.getAttempts() > 0
-        || (entity.getLockExpirationTime() != null
-            && entity.getLockExpirationTime().after(new Date(ClockUtil.getCurrentTime().getTime())));
+    boolean locked =
+        !(user instanceof UserEntity entity)
+            || entity.getAttempts() > 0
+            || (entity.getLockExpirationTime() != null
+                && entity
+                    .getLockExpirationTime()
+                    .after(new Date(ClockUtil.getCurrentTime().getTime())));
     identity.unlockUser(userId);
     return locked ? Unlock.UNLOCKED : Unlock.WAS_NOT_LOCKED;
   }

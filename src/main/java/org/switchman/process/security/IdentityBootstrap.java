@@ -21,11 +21,11 @@ import org.switchman.config.LabProfile;
 import org.switchman.config.SwitchmanProperties;
 
 /**
- * Creates the groups, their authorizations, the administrator and (lab profile only) the demo
- * users once the engine is built. Every step is idempotent, so it runs at every start. Each
- * group's authorization on a resource is made exactly what {@link AccessModel} grants, so a
- * permission an older version or a lab start granted (designers' {@code DEPLOYMENT CREATE} outside
- * the lab, {@code TASK_ASSIGN}) does not stay in the database.
+ * Creates the groups, their authorizations, the administrator and (lab profile only) the demo users
+ * once the engine is built. Every step is idempotent, so it runs at every start. Each group's
+ * authorization on a resource is made exactly what {@link AccessModel} grants, so a permission an
+ * older version or a lab start granted (designers' {@code DEPLOYMENT CREATE} outside the lab,
+ * {@code TASK_ASSIGN}) does not stay in the database.
  *
  * <p>Outside the lab profile it first looks for demo users in the engine database (an existence
  * check, which counts no failed login) and refuses to start while any is there, naming them; with
@@ -43,18 +43,19 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
    * Demo users of the lab profile and their groups (README, "Accounts and logins"). Password:
    * {@code demo}.
    */
-  static final Map<String, List<String>> DEMO_USERS = Map.of(
-      "alice", List.of(AccessModel.OPERATORS, AccessModel.APPROVERS),
-      "bob", List.of(AccessModel.APPROVERS),
-      "dave", List.of(AccessModel.APPROVERS),
-      "carol", List.of(AccessModel.AUDITORS));
+  static final Map<String, List<String>> DEMO_USERS =
+      Map.of(
+          "alice", List.of(AccessModel.OPERATORS, AccessModel.APPROVERS),
+          "bob", List.of(AccessModel.APPROVERS),
+          "dave", List.of(AccessModel.APPROVERS),
+          "carol", List.of(AccessModel.AUDITORS));
 
   private final AdminCredentials admin;
   private final SwitchmanProperties properties;
   private final boolean lab;
 
-  public IdentityBootstrap(AdminCredentials admin, SwitchmanProperties properties,
-      Environment environment) {
+  public IdentityBootstrap(
+      AdminCredentials admin, SwitchmanProperties properties, Environment environment) {
     this.admin = admin;
     this.properties = properties;
     this.lab = LabProfile.isActive(environment);
@@ -80,8 +81,9 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     }
     ensureUser(identity, admin.user(), admin.password(), List.of(AccessModel.ADMINS), true);
     if (properties.demoUsers()) {
-      DEMO_USERS.forEach((user, groups) ->
-          ensureUser(identity, user, AdminCredentials.labDemoPassword(), groups, false));
+      DEMO_USERS.forEach(
+          (user, groups) ->
+              ensureUser(identity, user, AdminCredentials.labDemoPassword(), groups, false));
       LOG.warn("Lab profile: demo users {} exist with the password 'demo'", DEMO_USERS.keySet());
     }
   }
@@ -95,24 +97,35 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
   }
 
   private void refuseDemoUsers(IdentityService identity) {
-    List<String> found = identity.createUserQuery().userIdIn(demoUserIds().toArray(String[]::new))
-        .list().stream().map(User::getId).sorted().toList();
+    List<String> found =
+        identity.createUserQuery().userIdIn(demoUserIds().toArray(String[]::new)).list().stream()
+            .map(User::getId)
+            .sorted()
+            .toList();
     if (found.isEmpty()) {
       return;
     }
     if (properties.removeDemoUsers()) {
       found.forEach(identity::deleteUser);
-      LOG.warn("Deleted the demo users {} from the engine database (switchman.remove-demo-users);"
-          + " their runs' history stays", found);
+      LOG.warn(
+          "Deleted the demo users {} from the engine database (switchman.remove-demo-users);"
+              + " their runs' history stays",
+          found);
       return;
     }
-    throw new IllegalStateException("The engine database holds the demo users "
-        + String.join(", ", found) + ", but the '" + LabProfile.NAME + "' profile is not active."
-        + " Demo users have the well-known password 'demo' and belong only in the lab, which keeps"
-        + " its own database under " + properties.dataDir().resolve(LabProfile.NAME) + "."
-        + " To delete them (their runs' history stays), start once with"
-        + " --switchman.remove-demo-users=true (SWITCHMAN_REMOVEDEMOUSERS=true); if this database"
-        + " is only a leftover of an older demo, move it away instead.");
+    throw new IllegalStateException(
+        "The engine database holds the demo users "
+            + String.join(", ", found)
+            + ", but the '"
+            + LabProfile.NAME
+            + "' profile is not active."
+            + " Demo users have the well-known password 'demo' and belong only in the lab, which keeps"
+            + " its own database under "
+            + properties.dataDir().resolve(LabProfile.NAME)
+            + "."
+            + " To delete them (their runs' history stays), start once with"
+            + " --switchman.remove-demo-users=true (SWITCHMAN_REMOVEDEMOUSERS=true); if this database"
+            + " is only a leftover of an older demo, move it away instead.");
   }
 
   private static void ensureGroup(IdentityService identity, AccessModel.Group wanted) {
@@ -126,15 +139,16 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
   }
 
   private static void ensureGrant(AuthorizationService service, AccessModel.Grant grant) {
-    Authorization existing = service.createAuthorizationQuery()
-        .groupIdIn(grant.group())
-        .resourceType(grant.resource())
-        .resourceId(grant.resourceId())
-        .authorizationType(Authorization.AUTH_TYPE_GRANT)
-        .singleResult();
-    Authorization authorization = existing != null
-        ? existing
-        : service.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
+    Authorization existing =
+        service
+            .createAuthorizationQuery()
+            .groupIdIn(grant.group())
+            .resourceType(grant.resource())
+            .resourceId(grant.resourceId())
+            .authorizationType(Authorization.AUTH_TYPE_GRANT)
+            .singleResult();
+    Authorization authorization =
+        existing != null ? existing : service.createNewAuthorization(Authorization.AUTH_TYPE_GRANT);
     boolean changed = existing == null;
     if (existing == null) {
       authorization.setGroupId(grant.group());
@@ -151,9 +165,12 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
     List<Permission> wanted = List.of(grant.permissions());
     boolean all = wanted.stream().anyMatch(p -> p.getValue() == Integer.MAX_VALUE);
     if (existing != null && !all) {
-      for (Permission held : authorization.getPermissions(
-          org.camunda.bpm.engine.impl.util.ResourceTypeUtil.getPermissionsByResourceType(grant.resource().resourceType()))) {
-        if (wanted.stream().noneMatch(w -> w.getValue() == held.getValue()) && held.getValue() != 0) {
+      for (Permission held :
+          authorization.getPermissions(
+              org.camunda.bpm.engine.impl.util.ResourceTypeUtil.getPermissionsByResourceType(
+                  grant.resource().resourceType()))) {
+        if (wanted.stream().noneMatch(w -> w.getValue() == held.getValue())
+            && held.getValue() != 0) {
           authorization.removePermission(held);
           changed = true;
         }
@@ -166,22 +183,30 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
 
   /** One grant per group and resource, with the permissions of all its entries. */
   static List<AccessModel.Grant> merged(List<AccessModel.Grant> grants) {
-    java.util.Map<List<Object>, java.util.LinkedHashSet<Permission>> byTarget = new java.util.LinkedHashMap<>();
+    java.util.Map<List<Object>, java.util.LinkedHashSet<Permission>> byTarget =
+        new java.util.LinkedHashMap<>();
     java.util.Map<List<Object>, AccessModel.Grant> first = new java.util.HashMap<>();
     for (AccessModel.Grant grant : grants) {
-      List<Object> target = List.of(grant.group(), grant.resource().resourceType(), grant.resourceId());
+      List<Object> target =
+          List.of(grant.group(), grant.resource().resourceType(), grant.resourceId());
       first.putIfAbsent(target, grant);
-      byTarget.computeIfAbsent(target, t -> new java.util.LinkedHashSet<>()).addAll(List.of(grant.permissions()));
+      byTarget
+          .computeIfAbsent(target, t -> new java.util.LinkedHashSet<>())
+          .addAll(List.of(grant.permissions()));
     }
     List<AccessModel.Grant> merged = new ArrayList<>();
-    byTarget.forEach((target, permissions) -> {
-      AccessModel.Grant grant = first.get(target);
-      merged.add(new AccessModel.Grant(grant.group(), grant.resource(), grant.resourceId(),
-          permissions.toArray(Permission[]::new)));
-    });
+    byTarget.forEach(
+        (target, permissions) -> {
+          AccessModel.Grant grant = first.get(target);
+          merged.add(
+              new AccessModel.Grant(
+                  grant.group(),
+                  grant.resource(),
+                  grant.resourceId(),
+                  permissions.toArray(Permission[]::new)));
+        });
     return merged;
   }
-
 
   /**
    * Creates the user if missing and makes it a member of its groups. The administrator's password
@@ -189,8 +214,12 @@ public class IdentityBootstrap extends AbstractProcessEnginePlugin {
    * checkPassword}, which would count a failed login), and a start lifts an engine lock on the
    * administrator, so a restart is the break-glass when every administrator is locked out.
    */
-  private static void ensureUser(IdentityService identity, String id, String password,
-      List<String> groups, boolean enforcePassword) {
+  private static void ensureUser(
+      IdentityService identity,
+      String id,
+      String password,
+      List<String> groups,
+      boolean enforcePassword) {
     User user = identity.createUserQuery().userId(id).singleResult();
     if (user == null) {
       user = identity.newUser(id);

@@ -18,9 +18,9 @@ import org.switchman.runbook.RunContext;
 
 /**
  * The last step of a switchover: reads the site and sets the run's outcome to {@code
- * switched-over}, or to {@code switched-over-with-exceptions} when an end-state rule does not
- * hold (a skipped step, a hand-made change). The broken rules are journaled ({@code INVARIANTS}),
- * so the run report lists them, and escalated in the ops log and its webhook.
+ * switched-over}, or to {@code switched-over-with-exceptions} when an end-state rule does not hold
+ * (a skipped step, a hand-made change). The broken rules are journaled ({@code INVARIANTS}), so the
+ * run report lists them, and escalated in the ops log and its webhook.
  */
 @Component
 public class CheckSwitchedOverStateDelegate implements JavaDelegate {
@@ -41,17 +41,33 @@ public class CheckSwitchedOverStateDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     RunContext run = steps.context(execution);
-    List<String> broken = steps.switchover().brokenInvariants(run, steps.request(execution),
-        steps.ttls(execution));
+    List<String> broken =
+        steps.switchover().brokenInvariants(run, steps.request(execution), steps.ttls(execution));
     execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
-    journal.append(new JournalEntry.Draft(run.runId(), run.step(), run.actor(), run.mode().value(),
-        "INVARIANTS", "site", "check the switched-over state",
-        run.mode() != ExecutionMode.LIVE ? "NOT-CHECKED" : broken.isEmpty() ? "HOLD" : "BROKEN",
-        broken.isEmpty() ? null : String.join("\n", broken), null, null));
+    journal.append(
+        new JournalEntry.Draft(
+            run.runId(),
+            run.step(),
+            run.actor(),
+            run.mode().value(),
+            "INVARIANTS",
+            "site",
+            "check the switched-over state",
+            run.mode() != ExecutionMode.LIVE ? "NOT-CHECKED" : broken.isEmpty() ? "HOLD" : "BROKEN",
+            broken.isEmpty() ? null : String.join("\n", broken),
+            null,
+            null));
     if (!broken.isEmpty()) {
-      opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, "dc-switchover", run.runId(),
-          null, steps.frozen(execution, REASON), steps.frozen(execution, TICKET),
-          "switched over with exceptions: " + String.join("; ", broken)));
+      opsLog.record(
+          new OpsEvent(
+              Instant.now(),
+              OpsEvent.Kind.ESCALATION,
+              "dc-switchover",
+              run.runId(),
+              null,
+              steps.frozen(execution, REASON),
+              steps.frozen(execution, TICKET),
+              "switched over with exceptions: " + String.join("; ", broken)));
     }
   }
 }

@@ -21,9 +21,9 @@ import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
  * An operator decision inside the read-only window is still open: MediaWiki stays read-only until
- * someone decides, so the run says so in the ops log (and the webhook), the journal and
- * {@link DecisionEscalations}, at each tick of the task's escalation timer. A database lockdown
- * started alone (not called by a switchover) has no read-only window and escalates nothing.
+ * someone decides, so the run says so in the ops log (and the webhook), the journal and {@link
+ * DecisionEscalations}, at each tick of the task's escalation timer. A database lockdown started
+ * alone (not called by a switchover) has no read-only window and escalates nothing.
  */
 @Component
 public class EscalateWaitingDecisionDelegate implements JavaDelegate {
@@ -33,8 +33,8 @@ public class EscalateWaitingDecisionDelegate implements JavaDelegate {
   private final Journal journal;
   private final DecisionEscalations escalations;
 
-  public EscalateWaitingDecisionDelegate(RunContexts runs, OpsLog opsLog, Journal journal,
-      DecisionEscalations escalations) {
+  public EscalateWaitingDecisionDelegate(
+      RunContexts runs, OpsLog opsLog, Journal journal, DecisionEscalations escalations) {
     this.runs = runs;
     this.opsLog = opsLog;
     this.journal = journal;
@@ -50,13 +50,39 @@ public class EscalateWaitingDecisionDelegate implements JavaDelegate {
     WaitingDecision waiting = WaitingDecision.of(execution);
     RunContext run = runs.of(execution, waiting.key());
     Object section = execution.getVariable(SECTION);
-    String detail = "run " + run.runId() + ": '" + waiting.name() + "'"
-        + (section != null ? " (section " + section + ")" : "") + " has waited "
-        + waiting.waitedText() + " for an operator decision; MediaWiki is read-only until it is decided";
-    journal.append(new JournalEntry.Draft(run.runId(), run.step(), "system", run.mode().value(),
-        "ESCALATION", waiting.name(), "decision waiting", "WAITING", detail, waiting.waited().toMillis(), null));
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.ESCALATION, SwitchoverRequest.RUNBOOK,
-        run.runId(), null, runs.frozen(execution, REASON), runs.frozen(execution, TICKET), detail));
+    String detail =
+        "run "
+            + run.runId()
+            + ": '"
+            + waiting.name()
+            + "'"
+            + (section != null ? " (section " + section + ")" : "")
+            + " has waited "
+            + waiting.waitedText()
+            + " for an operator decision; MediaWiki is read-only until it is decided";
+    journal.append(
+        new JournalEntry.Draft(
+            run.runId(),
+            run.step(),
+            "system",
+            run.mode().value(),
+            "ESCALATION",
+            waiting.name(),
+            "decision waiting",
+            "WAITING",
+            detail,
+            waiting.waited().toMillis(),
+            null));
+    opsLog.record(
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.ESCALATION,
+            SwitchoverRequest.RUNBOOK,
+            run.runId(),
+            null,
+            runs.frozen(execution, REASON),
+            runs.frozen(execution, TICKET),
+            detail));
     EngineHooks.afterCommit(() -> escalations.escalated(runbook, waiting.key()));
   }
 }

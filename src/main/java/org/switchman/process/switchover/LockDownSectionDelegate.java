@@ -24,7 +24,8 @@ public class LockDownSectionDelegate implements JavaDelegate {
   private final Journal journal;
   private final SectionStepsInFlight inFlight;
 
-  public LockDownSectionDelegate(SwitchoverSteps steps, Journal journal, SectionStepsInFlight inFlight) {
+  public LockDownSectionDelegate(
+      SwitchoverSteps steps, Journal journal, SectionStepsInFlight inFlight) {
     this.steps = steps;
     this.journal = journal;
     this.inFlight = inFlight;
@@ -36,12 +37,35 @@ public class LockDownSectionDelegate implements JavaDelegate {
     String step = execution.getCurrentActivityId() + "[" + section + "]";
     String dcFrom = steps.frozen(execution, DC_FROM);
     String dcTo = steps.frozen(execution, DC_TO);
-    DbLockdown.SectionResult result = inFlight.run(execution.getProcessInstanceId(), section,
-        () -> steps.checked(execution, () -> steps.switchover().lockDownSection(
-            steps.context(execution, step), section, dcFrom, dcTo)));
+    DbLockdown.SectionResult result =
+        inFlight.run(
+            execution.getProcessInstanceId(),
+            section,
+            () ->
+                steps.checked(
+                    execution,
+                    () ->
+                        steps
+                            .switchover()
+                            .lockDownSection(
+                                steps.context(execution, step), section, dcFrom, dcTo)));
     RunContext run = steps.runs().of(execution, step);
-    result.warning().ifPresent(warning -> journal.append(new JournalEntry.Draft(run.runId(),
-        run.step(), run.actor(), run.mode().value(), "WARNING", "section " + section,
-        "catch-up check", "TOLERATED", warning, null, null)));
+    result
+        .warning()
+        .ifPresent(
+            warning ->
+                journal.append(
+                    new JournalEntry.Draft(
+                        run.runId(),
+                        run.step(),
+                        run.actor(),
+                        run.mode().value(),
+                        "WARNING",
+                        "section " + section,
+                        "catch-up check",
+                        "TOLERATED",
+                        warning,
+                        null,
+                        null)));
   }
 }

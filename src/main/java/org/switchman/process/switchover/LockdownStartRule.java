@@ -24,23 +24,25 @@ import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
- * Checks and freezes the input of {@code db-masters-read-only} / {@code db-masters-read-write}
- * when an operator starts one on its own; when a switchover calls it, the switchover's frozen
- * request applies. Both take the switchover's lock.
+ * Checks and freezes the input of {@code db-masters-read-only} / {@code db-masters-read-write} when
+ * an operator starts one on its own; when a switchover calls it, the switchover's frozen request
+ * applies. Both take the switchover's lock.
  *
  * <p>Whoever started it, the sections come from the frozen request (from configuration), never from
  * the caller's variables or the start variables, and {@value #APPROVAL_REQUIRED} says whether the
  * run must wait for GO/NOGO first: only a run started on its own in {@code live} does, since it
- * changes every section's master with nobody else involved. A switchover has passed its own
- * gates, and dry-run and live-test never act on the active datacenter.
+ * changes every section's master with nobody else involved. A switchover has passed its own gates,
+ * and dry-run and live-test never act on the active datacenter.
  */
 @Component
 public class LockdownStartRule implements RunbookStartRule {
 
   static final String READ_ONLY = "db-masters-read-only";
   static final String READ_WRITE = "db-masters-read-write";
+
   /** The variable the diagrams' gateway {@code Gateway_ApprovalRequired} reads. */
   static final String APPROVAL_REQUIRED = "approvalRequired";
+
   /** Whether the lockdown runs on its own: an abort then ends it, instead of telling a caller. */
   static final String STANDALONE = "standalone";
 
@@ -66,7 +68,8 @@ public class LockdownStartRule implements RunbookStartRule {
     execution.setVariable(STANDALONE, RunContexts.isRoot(execution));
     if (!RunContexts.isRoot(execution)) {
       String sections = steps.frozen(execution, SECTIONS);
-      execution.setVariable(SECTIONS, sections != null ? sections : String.join(",", steps.sections()));
+      execution.setVariable(
+          SECTIONS, sections != null ? sections : String.join(",", steps.sections()));
       return;
     }
     String runbook = ((ExecutionEntity) execution).getProcessDefinition().getKey();
@@ -78,21 +81,38 @@ public class LockdownStartRule implements RunbookStartRule {
     String activeForCheck = master;
     if (runbook.equals(READ_WRITE) && !liveTest) {
       if (dcTo != null && !dcTo.equals(master)) {
-        throw new InvalidRequestException(runbook, List.of("dcTo must be the primary datacenter "
-            + master + " (WMFMasterDatacenter): a site becomes writable only after the flip"));
+        throw new InvalidRequestException(
+            runbook,
+            List.of(
+                "dcTo must be the primary datacenter "
+                    + master
+                    + " (WMFMasterDatacenter): a site becomes writable only after the flip"));
       }
       activeForCheck = dcFrom;
     }
-    SwitchoverRequest request = SwitchoverRequest.parse(dcFrom, dcTo, mode,
-        text(execution, REASON), text(execution, TICKET), null, null,
-        steps.settings().datacenters(), activeForCheck);
+    SwitchoverRequest request =
+        SwitchoverRequest.parse(
+            dcFrom,
+            dcTo,
+            mode,
+            text(execution, REASON),
+            text(execution, TICKET),
+            null,
+            null,
+            steps.settings().datacenters(),
+            activeForCheck);
     steps.freeze(execution, request, master);
     RunContexts runs = steps.runs();
     runs.freeze(execution, APPROVAL_TIMEOUT, steps.settings().approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, steps.settings().approvalReminder().toString());
     // the section decisions carry the escalation timer; it escalates only under a switchover
-    runs.freeze(execution, DECISION_ESCALATION_FIRST, steps.settings().decisionEscalationFirst().toString());
-    runs.freeze(execution, DECISION_ESCALATION_INTERVAL,
+    runs.freeze(
+        execution,
+        DECISION_ESCALATION_FIRST,
+        steps.settings().decisionEscalationFirst().toString());
+    runs.freeze(
+        execution,
+        DECISION_ESCALATION_INTERVAL,
         steps.settings().decisionEscalationInterval().toString());
     execution.setVariable(RUNBOOK, runbook);
     execution.setVariable(APPROVAL_REQUIRED, request.mode() == ExecutionMode.LIVE);

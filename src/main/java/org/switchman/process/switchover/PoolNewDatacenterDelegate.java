@@ -1,6 +1,5 @@
 package org.switchman.process.switchover;
 
-
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
@@ -17,7 +16,11 @@ public class PoolNewDatacenterDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.checked(execution, () -> steps.switchover().poolNewDatacenter(steps.context(execution),
-        steps.request(execution)));
+    steps.checked(
+        execution,
+        () ->
+            steps
+                .switchover()
+                .poolNewDatacenter(steps.context(execution), steps.request(execution)));
   }
 }

@@ -9,11 +9,11 @@ import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-import org.switchman.process.RunContexts;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.RunContexts;
 import org.switchman.runbook.RunContext;
 
 /** An approval expired: journaled and logged as a NOGO by nobody; the run then rolls back. */
@@ -33,13 +33,31 @@ public class RecordApprovalExpiryDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     RunContext run = runs.of(execution);
-    String detail = "no decision within " + runs.frozen(execution, APPROVAL_TIMEOUT)
-        + ": treated as NOGO";
+    String detail =
+        "no decision within " + runs.frozen(execution, APPROVAL_TIMEOUT) + ": treated as NOGO";
     execution.setVariable(STOP_REASON, "approval expired");
-    journal.append(new JournalEntry.Draft(run.runId(), run.step(), "system", run.mode().value(),
-        "EXPIRY", "approval", execution.getCurrentActivityName(), "NOGO", detail, null, null));
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.DECISION, execution.getProcessDefinitionId().split(":")[0], run.runId(),
-        null, runs.frozen(execution, REASON), runs.frozen(execution, TICKET),
-        "approval expired, " + detail));
+    journal.append(
+        new JournalEntry.Draft(
+            run.runId(),
+            run.step(),
+            "system",
+            run.mode().value(),
+            "EXPIRY",
+            "approval",
+            execution.getCurrentActivityName(),
+            "NOGO",
+            detail,
+            null,
+            null));
+    opsLog.record(
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.DECISION,
+            execution.getProcessDefinitionId().split(":")[0],
+            run.runId(),
+            null,
+            runs.frozen(execution, REASON),
+            runs.frozen(execution, TICKET),
+            "approval expired, " + detail));
   }
 }

@@ -21,18 +21,29 @@ public class ReduceDiscoveryTtlDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     // each TTL is committed as read, before its record changes, and the first reading is kept: a
     // retry or a resume after a crash neither re-measures nor forgets it
-    java.util.Map<String, Long> original = steps.checked(execution, () -> steps.switchover()
-        .reduceTtl(steps.context(execution), steps.ttls(execution), steps.settings().ttlIfUnknown(),
-            (service, ttl) -> {
-              java.util.Map<String, Long> kept = steps.ttls(execution);
-              if (kept.putIfAbsent(service, ttl) == null) {
-                steps.runs().recordAtOnce(execution, ORIGINAL_TTLS, steps.ttlsText(kept));
-              }
-            }));
+    java.util.Map<String, Long> original =
+        steps.checked(
+            execution,
+            () ->
+                steps
+                    .switchover()
+                    .reduceTtl(
+                        steps.context(execution),
+                        steps.ttls(execution),
+                        steps.settings().ttlIfUnknown(),
+                        (service, ttl) -> {
+                          java.util.Map<String, Long> kept = steps.ttls(execution);
+                          if (kept.putIfAbsent(service, ttl) == null) {
+                            steps
+                                .runs()
+                                .recordAtOnce(execution, ORIGINAL_TTLS, steps.ttlsText(kept));
+                          }
+                        }));
     java.util.Map<String, Long> kept = steps.ttls(execution);
     original.forEach(kept::putIfAbsent);
     steps.runs().record(execution, ORIGINAL_TTLS, steps.ttlsText(kept));
-    execution.setVariable(OLD_TTL_WAIT,
+    execution.setVariable(
+        OLD_TTL_WAIT,
         org.switchman.runbook.switchover.Switchover.oldTtlWait(steps.ttls(execution)).toString());
   }
 }

@@ -26,10 +26,18 @@ public class RemindApproversDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.REMINDER,
-        execution.getProcessDefinitionId().split(":")[0], RunContexts.runId(execution), null,
-        runs.frozen(execution, REASON), runs.frozen(execution, TICKET),
-        "'" + execution.getCurrentActivityName() + "': an approval is waiting; it expires after "
-            + runs.frozen(execution, APPROVAL_TIMEOUT)));
+    opsLog.record(
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.REMINDER,
+            execution.getProcessDefinitionId().split(":")[0],
+            RunContexts.runId(execution),
+            null,
+            runs.frozen(execution, REASON),
+            runs.frozen(execution, TICKET),
+            "'"
+                + execution.getCurrentActivityName()
+                + "': an approval is waiting; it expires after "
+                + runs.frozen(execution, APPROVAL_TIMEOUT)));
   }
 }

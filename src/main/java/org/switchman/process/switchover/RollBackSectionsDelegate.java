@@ -14,10 +14,10 @@ import org.switchman.process.RunVariables;
 import org.switchman.runbook.RunContext;
 
 /**
- * After an abort in {@code db-masters-read-only}: every old-site master this run made read-only
- * (as its journal says) read-write again, once no section step of the lockdown is still running
- * ({@link SectionStepsInFlight}). Each section is tried; a failure fails the step after all were
- * tried, and the engine retries it.
+ * After an abort in {@code db-masters-read-only}: every old-site master this run made read-only (as
+ * its journal says) read-write again, once no section step of the lockdown is still running ({@link
+ * SectionStepsInFlight}). Each section is tried; a failure fails the step after all were tried, and
+ * the engine retries it.
  */
 @Component
 public class RollBackSectionsDelegate implements JavaDelegate {
@@ -26,7 +26,8 @@ public class RollBackSectionsDelegate implements JavaDelegate {
   private final SectionStepsInFlight inFlight;
   private final Journal journal;
 
-  public RollBackSectionsDelegate(SwitchoverSteps steps, SectionStepsInFlight inFlight, Journal journal) {
+  public RollBackSectionsDelegate(
+      SwitchoverSteps steps, SectionStepsInFlight inFlight, Journal journal) {
     this.steps = steps;
     this.inFlight = inFlight;
     this.journal = journal;
@@ -38,13 +39,17 @@ public class RollBackSectionsDelegate implements JavaDelegate {
     RunContext run = steps.context(execution);
     String dcFrom = steps.frozen(execution, DC_FROM);
     String dcTo = steps.frozen(execution, DC_TO);
-    List<String> sections = LockdownJournal.sectionsChanged(journal.entriesOfRun(run.runId()),
-        LockdownJournal.READ_ONLY_STEP, RunVariables.split(steps.frozen(execution, SECTIONS)));
+    List<String> sections =
+        LockdownJournal.sectionsChanged(
+            journal.entriesOfRun(run.runId()),
+            LockdownJournal.READ_ONLY_STEP,
+            RunVariables.split(steps.frozen(execution, SECTIONS)));
     List<String> failures = new ArrayList<>();
     for (String section : sections) {
       try {
-        steps.switchover().rollBackSection(run.inStep(run.step() + "[" + section + "]"), section,
-            dcFrom, dcTo);
+        steps
+            .switchover()
+            .rollBackSection(run.inStep(run.step() + "[" + section + "]"), section, dcFrom, dcTo);
       } catch (RuntimeException e) {
         failures.add(section + ": " + e.getMessage());
       }
@@ -63,8 +68,10 @@ public class RollBackSectionsDelegate implements JavaDelegate {
   static void awaitSiblings(SectionStepsInFlight inFlight, DelegateExecution execution) {
     List<String> still = inFlight.closeAndAwait(execution.getProcessInstanceId());
     if (!still.isEmpty()) {
-      throw new IllegalStateException("The step of section(s) " + String.join(", ", still)
-          + " is still running; the rollback waits for it and is retried");
+      throw new IllegalStateException(
+          "The step of section(s) "
+              + String.join(", ", still)
+              + " is still running; the rollback waits for it and is retried");
     }
   }
 }

@@ -19,9 +19,14 @@ public class RollBackSwitchoverDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    steps.switchover().rollBack(steps.context(execution), steps.request(execution),
-        steps.ttls(execution),
-        org.switchman.process.RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
+    steps
+        .switchover()
+        .rollBack(
+            steps.context(execution),
+            steps.request(execution),
+            steps.ttls(execution),
+            org.switchman.process.RunVariables.split(
+                steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     execution.setVariable(OUTCOME, "rolled-back");
   }
 }

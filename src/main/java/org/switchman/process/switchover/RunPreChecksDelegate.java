@@ -39,43 +39,60 @@ public class RunPreChecksDelegate implements JavaDelegate {
     RunContext run = steps.context(execution);
     SwitchoverRequest request = steps.request(execution);
     Switchover switchover = steps.switchover();
-    Switchover.PreCheckReport report = steps.checked(execution,
-        () -> switchover.preChecks(run, request));
+    Switchover.PreCheckReport report =
+        steps.checked(execution, () -> switchover.preChecks(run, request));
     String planStep = "plan@" + execution.getActivityInstanceId();
-    RunContext plan = new RunContext(run.runId(), planStep, run.actor(), ExecutionMode.DRY_RUN,
-        run.activeDatacenter());
-    steps.checked(execution, () -> {
-      switchover.stopMaintenance(plan, request);
-      switchover.setReadOnly(plan, request);
-      if (request.mode() != ExecutionMode.LIVE_TEST) {
-        // a live-test starts from the passive site, whose masters are read-only already; the
-        // new-site check of a plain dry-run would fail on the active, writable site
-        for (String section : switchover.topology().sections()) {
-          switchover.lockDownSection(plan, section, request.dcFrom(), request.dcTo());
-        }
-      }
-      switchover.poolNewDatacenter(plan, request);
-      switchover.setMasterDatacenter(plan, request);
-      switchover.depoolOldDatacenter(plan, request);
-      for (String section : switchover.topology().sections()) {
-        switchover.unlockSection(plan, section, request.dcFrom(), request.dcTo());
-      }
-      switchover.setReadWrite(plan, request);
-      switchover.restartEnvoyOnJobrunners(plan, request);
-      switchover.startMaintenance(plan, request);
-      switchover.restoreTtl(plan, steps.ttls(execution));
-      switchover.runPuppetOnDbMasters(plan, request);
-    });
+    RunContext plan =
+        new RunContext(
+            run.runId(), planStep, run.actor(), ExecutionMode.DRY_RUN, run.activeDatacenter());
+    steps.checked(
+        execution,
+        () -> {
+          switchover.stopMaintenance(plan, request);
+          switchover.setReadOnly(plan, request);
+          if (request.mode() != ExecutionMode.LIVE_TEST) {
+            // a live-test starts from the passive site, whose masters are read-only already; the
+            // new-site check of a plain dry-run would fail on the active, writable site
+            for (String section : switchover.topology().sections()) {
+              switchover.lockDownSection(plan, section, request.dcFrom(), request.dcTo());
+            }
+          }
+          switchover.poolNewDatacenter(plan, request);
+          switchover.setMasterDatacenter(plan, request);
+          switchover.depoolOldDatacenter(plan, request);
+          for (String section : switchover.topology().sections()) {
+            switchover.unlockSection(plan, section, request.dcFrom(), request.dcTo());
+          }
+          switchover.setReadWrite(plan, request);
+          switchover.restartEnvoyOnJobrunners(plan, request);
+          switchover.startMaintenance(plan, request);
+          switchover.restoreTtl(plan, steps.ttls(execution));
+          switchover.runPuppetOnDbMasters(plan, request);
+        });
     // the same change on many targets (11 masters, 5 records) is one line
     Map<String, List<String>> byAction = new LinkedHashMap<>();
-    journal.entriesOfRun(run.runId()).stream().filter(entry -> entry.step().equals(planStep))
-        .forEach(entry -> byAction.computeIfAbsent(entry.action().replaceFirst("^would: ", "")
-            .replace(entry.target(), "…"), k -> new ArrayList<>()).add(entry.target()));
+    journal.entriesOfRun(run.runId()).stream()
+        .filter(entry -> entry.step().equals(planStep))
+        .forEach(
+            entry ->
+                byAction
+                    .computeIfAbsent(
+                        entry.action().replaceFirst("^would: ", "").replace(entry.target(), "…"),
+                        k -> new ArrayList<>())
+                    .add(entry.target()));
     List<String> lines = new ArrayList<>();
-    byAction.forEach((action, targets) -> lines.add("- " + String.join(", ", targets) + ": " + action));
-    steps.runs().record(execution, PRE_CHECKS, bounded(report.lines().stream().map(line -> "- " + line)
-        .toList(), planStep));
-    steps.runs().record(execution, PLAN, lines.isEmpty() ? "- nothing to change" : bounded(lines, planStep));
+    byAction.forEach(
+        (action, targets) -> lines.add("- " + String.join(", ", targets) + ": " + action));
+    steps
+        .runs()
+        .record(
+            execution,
+            PRE_CHECKS,
+            bounded(report.lines().stream().map(line -> "- " + line).toList(), planStep));
+    steps
+        .runs()
+        .record(
+            execution, PLAN, lines.isEmpty() ? "- nothing to change" : bounded(lines, planStep));
   }
 
   /** Engine text variables hold 4000 characters; the rest stays in the journal. */
@@ -83,8 +100,11 @@ public class RunPreChecksDelegate implements JavaDelegate {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < lines.size(); i++) {
       if (text.length() + lines.get(i).length() > MAX_TEXT) {
-        return text.append("- … ").append(lines.size() - i).append(" more: see the run's journal, step ")
-            .append(step).toString();
+        return text.append("- … ")
+            .append(lines.size() - i)
+            .append(" more: see the run's journal, step ")
+            .append(step)
+            .toString();
       }
       text.append(text.length() == 0 ? "" : "\n").append(lines.get(i));
     }

@@ -13,51 +13,57 @@ import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 
 /**
- * The section steps of the DB lockdowns that are running in this JVM, per lockdown (one
- * {@code db-masters-read-only} or {@code db-masters-read-write} process instance), so that the
- * rollback after an abort does not run under a sibling section that is still acting.
+ * The section steps of the DB lockdowns that are running in this JVM, per lockdown (one {@code
+ * db-masters-read-only} or {@code db-masters-read-write} process instance), so that the rollback
+ * after an abort does not run under a sibling section that is still acting.
  *
  * <p>Why: an abort in one section cancels the other sections' executions, but the engine does not
  * stop a job that is already running on another thread. Such a sibling finishes its {@code SET
- * GLOBAL read_only} (blocked, perhaps, until the database's socket timeout) and only then fails
- * its commit. Had the rollback run before that statement landed, the sibling's master would stay
- * as the sibling left it, after the "rollback".
+ * GLOBAL read_only} (blocked, perhaps, until the database's socket timeout) and only then fails its
+ * commit. Had the rollback run before that statement landed, the sibling's master would stay as the
+ * sibling left it, after the "rollback".
  *
  * <p>How: every section step runs inside {@link #run}, which registers it for its lockdown and
  * removes it when the step returns or throws, and refuses to start a step for a lockdown that is
  * being rolled back. The rollback first calls {@link #closeAndAwait}: from then on no new section
- * step of that lockdown acts, and the rollback waits until the steps that were running have
- * ended, each at most until its own deadline ({@link #stepDeadline()}: every statement the step
- * may send bounded by the connect and socket timeouts, plus the catch-up budget), and in one call
- * at most {@link #MAX_WAIT}, below the engine's job lock time. Registering and closing are atomic
- * with respect to each other, so a step either is waited for or does not act.
+ * step of that lockdown acts, and the rollback waits until the steps that were running have ended,
+ * each at most until its own deadline ({@link #stepDeadline()}: every statement the step may send
+ * bounded by the connect and socket timeouts, plus the catch-up budget), and in one call at most
+ * {@link #MAX_WAIT}, below the engine's job lock time. Registering and closing are atomic with
+ * respect to each other, so a step either is waited for or does not act.
  *
  * <p>What it does not cover:
+ *
  * <ul>
  *   <li><b>Several nodes.</b> The registry lives in one JVM. A sibling's job running on another
- *       node sharing the engine database is neither waited for nor refused; the rollback there
- *       may still run before that sibling's statement lands.
+ *       node sharing the engine database is neither waited for nor refused; the rollback there may
+ *       still run before that sibling's statement lands.
  *   <li><b>A crash.</b> A node that dies mid-step takes its registry with it; after a restart the
  *       rollback finds nothing to wait for (the dead step's statement has either landed, and is
  *       rolled back, or never will).
  *   <li><b>A statement the server runs after the client gave up</b>: for example one sent to a
- *       frozen server that resumes after the socket timeout. The step has ended for this JVM,
- *       the rollback runs, and the server applies the statement later. A {@code SET GLOBAL
- *       read_only} that merely waits for a lock is bounded on the server by the adapter, so it
- *       fails there before the client gives up.
+ *       frozen server that resumes after the socket timeout. The step has ended for this JVM, the
+ *       rollback runs, and the server applies the statement later. A {@code SET GLOBAL read_only}
+ *       that merely waits for a lock is bounded on the server by the adapter, so it fails there
+ *       before the client gives up.
  * </ul>
  */
 @Component
 public class SectionStepsInFlight {
 
   /**
-   * The longest one rollback job waits, far below the job lock time, so the engine does not
-   * hand the same job to another thread meanwhile; a rollback that is still waiting then fails
-   * and is retried by the engine.
+   * The longest one rollback job waits, far below the job lock time, so the engine does not hand
+   * the same job to another thread meanwhile; a rollback that is still waiting then fails and is
+   * retried by the engine.
    */
   static final Duration MAX_WAIT = Duration.ofSeconds(45);
-  /** Statements a section step sends besides the catch-up's look per attempt (reads, the set, read-backs). */
+
+  /**
+   * Statements a section step sends besides the catch-up's look per attempt (reads, the set,
+   * read-backs).
+   */
   static final int STEP_STATEMENTS = 6;
+
   /** How long a closed lockdown stays closed: far longer than any of its jobs can still start. */
   static final Duration CLOSED_FOR = Duration.ofHours(6);
 
@@ -69,8 +75,8 @@ public class SectionStepsInFlight {
   private final Map<String, List<Flight>> running = new HashMap<>();
   private final Map<String, Instant> closed = new HashMap<>();
 
-  public SectionStepsInFlight(ObjectProvider<DbProperties> db,
-      ObjectProvider<SwitchoverProperties> settings) {
+  public SectionStepsInFlight(
+      ObjectProvider<DbProperties> db, ObjectProvider<SwitchoverProperties> settings) {
     this.db = db;
     this.settings = settings;
   }
@@ -86,8 +92,13 @@ public class SectionStepsInFlight {
     Flight flight = new Flight(section, Thread.currentThread(), Instant.now().plus(stepDeadline()));
     synchronized (this) {
       if (closed.containsKey(lockdown)) {
-        throw new LockdownRolledBackException("The lockdown " + lockdown + " is being rolled back;"
-            + " section " + section + " does not act");
+        throw new LockdownRolledBackException(
+            "The lockdown "
+                + lockdown
+                + " is being rolled back;"
+                + " section "
+                + section
+                + " does not act");
       }
       running.computeIfAbsent(lockdown, k -> new ArrayList<>()).add(flight);
     }
@@ -120,12 +131,15 @@ public class SectionStepsInFlight {
       closed.values().removeIf(at -> at.plus(CLOSED_FOR).isBefore(now));
       closed.putIfAbsent(lockdown, now);
       while (true) {
-        List<Flight> flights = running.getOrDefault(lockdown, List.of()).stream()
-            .filter(f -> f.thread() != Thread.currentThread()).toList();
+        List<Flight> flights =
+            running.getOrDefault(lockdown, List.of()).stream()
+                .filter(f -> f.thread() != Thread.currentThread())
+                .toList();
         if (flights.isEmpty()) {
           return List.of();
         }
-        Instant until = flights.stream().map(Flight::deadline).max(Instant::compareTo).orElseThrow();
+        Instant until =
+            flights.stream().map(Flight::deadline).max(Instant::compareTo).orElseThrow();
         if (until.isAfter(limit)) {
           until = limit;
         }
@@ -145,12 +159,15 @@ public class SectionStepsInFlight {
 
   /** The sections of a lockdown whose step runs now, sorted. */
   public synchronized List<String> running(String lockdown) {
-    return running.getOrDefault(lockdown, List.of()).stream().map(Flight::section).sorted().toList();
+    return running.getOrDefault(lockdown, List.of()).stream()
+        .map(Flight::section)
+        .sorted()
+        .toList();
   }
 
   /**
-   * The longest a section step can take: each statement it sends bounded by the connect and
-   * socket timeouts, and the catch-up's pauses.
+   * The longest a section step can take: each statement it sends bounded by the connect and socket
+   * timeouts, and the catch-up's pauses.
    */
   Duration stepDeadline() {
     DbProperties d = db.getIfAvailable();
@@ -159,7 +176,9 @@ public class SectionStepsInFlight {
     SwitchoverProperties s = settings.getIfAvailable();
     int attempts = s != null ? s.catchUpAttempts() : 20;
     Duration interval = s != null ? s.catchUpInterval() : Duration.ofMillis(250);
-    return connect.plus(query).multipliedBy(STEP_STATEMENTS + attempts)
+    return connect
+        .plus(query)
+        .multipliedBy(STEP_STATEMENTS + attempts)
         .plus(interval.multipliedBy(attempts));
   }
 

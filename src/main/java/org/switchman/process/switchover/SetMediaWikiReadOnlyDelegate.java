@@ -21,12 +21,22 @@ public class SetMediaWikiReadOnlyDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     // the window opens with the first change, committed before it: a retry after a partial
     // failure, or a resume after a crash, keeps that start
-    Instant started = steps.checked(execution, () -> steps.switchover()
-        .setReadOnly(steps.context(execution), steps.request(execution), first -> {
-          if (steps.frozen(execution, READ_ONLY_STARTED_AT) == null) {
-            steps.runs().recordAtOnce(execution, READ_ONLY_STARTED_AT, first.toString());
-          }
-        }));
+    Instant started =
+        steps.checked(
+            execution,
+            () ->
+                steps
+                    .switchover()
+                    .setReadOnly(
+                        steps.context(execution),
+                        steps.request(execution),
+                        first -> {
+                          if (steps.frozen(execution, READ_ONLY_STARTED_AT) == null) {
+                            steps
+                                .runs()
+                                .recordAtOnce(execution, READ_ONLY_STARTED_AT, first.toString());
+                          }
+                        }));
     steps.runs().freeze(execution, READ_ONLY_STARTED_AT, started.toString());
   }
 }

@@ -16,8 +16,8 @@ import org.switchman.process.RunContexts;
 
 /**
  * Phase 7: MediaWiki read-write again, which closes the read-only window. Its end and duration go
- * into the run's variables (so history shows them) and into the metric
- * {@code switchman_readonly_window_seconds}.
+ * into the run's variables (so history shows them) and into the metric {@code
+ * switchman_readonly_window_seconds}.
  */
 @Component
 public class SetMediaWikiReadWriteDelegate implements JavaDelegate {
@@ -32,15 +32,25 @@ public class SetMediaWikiReadWriteDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    Instant ended = steps.checked(execution, () -> steps.switchover()
-        .setReadWrite(steps.context(execution), steps.request(execution)));
+    Instant ended =
+        steps.checked(
+            execution,
+            () ->
+                steps
+                    .switchover()
+                    .setReadWrite(steps.context(execution), steps.request(execution)));
     String startedText = steps.frozen(execution, READ_ONLY_STARTED_AT);
-    Duration window = Duration.between(startedText == null ? ended : Instant.parse(startedText), ended);
+    Duration window =
+        Duration.between(startedText == null ? ended : Instant.parse(startedText), ended);
     execution.setVariable(READ_ONLY_ENDED_AT, ended.toString());
     execution.setVariable(READ_ONLY_WINDOW_MILLIS, window.toMillis());
     String mode = steps.frozen(execution, RunContexts.MODE);
-    EngineHooks.afterCommit(() -> Timer.builder("switchman.readonly.window")
-        .description("MediaWiki read-only window of a switchover").tag("mode", mode)
-        .register(registry).record(window));
+    EngineHooks.afterCommit(
+        () ->
+            Timer.builder("switchman.readonly.window")
+                .description("MediaWiki read-only window of a switchover")
+                .tag("mode", mode)
+                .register(registry)
+                .record(window));
   }
 }

@@ -20,16 +20,31 @@ public class StopMaintenanceDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     // each host is committed before its maintenance stops, so that a failure on a later host, or
     // a crash, cannot make the rollback forget where maintenance ran
-    java.util.List<String> wereRunning = steps.checked(execution, () -> steps.switchover()
-        .stopMaintenance(steps.context(execution), steps.request(execution), host -> {
-          java.util.Set<String> known = new java.util.LinkedHashSet<>(org.switchman.process.RunVariables
-              .split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
-          if (known.add(host)) {
-            steps.runs().recordAtOnce(execution, MAINTENANCE_WAS_RUNNING, String.join(",", known));
-          }
-        }));
-    java.util.Set<String> all = new java.util.LinkedHashSet<>(
-        org.switchman.process.RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
+    java.util.List<String> wereRunning =
+        steps.checked(
+            execution,
+            () ->
+                steps
+                    .switchover()
+                    .stopMaintenance(
+                        steps.context(execution),
+                        steps.request(execution),
+                        host -> {
+                          java.util.Set<String> known =
+                              new java.util.LinkedHashSet<>(
+                                  org.switchman.process.RunVariables.split(
+                                      steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
+                          if (known.add(host)) {
+                            steps
+                                .runs()
+                                .recordAtOnce(
+                                    execution, MAINTENANCE_WAS_RUNNING, String.join(",", known));
+                          }
+                        }));
+    java.util.Set<String> all =
+        new java.util.LinkedHashSet<>(
+            org.switchman.process.RunVariables.split(
+                steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     all.addAll(wereRunning);
     steps.runs().record(execution, MAINTENANCE_WAS_RUNNING, String.join(",", all));
   }

@@ -10,8 +10,8 @@ import org.switchman.runbook.switchover.SwitchoverRequest;
 @Component
 public class SwitchoverSiteStates implements SiteStates {
 
-  private static final Set<String> RUNBOOKS = Set.of(SwitchoverRequest.RUNBOOK,
-      "db-masters-read-only", "db-masters-read-write");
+  private static final Set<String> RUNBOOKS =
+      Set.of(SwitchoverRequest.RUNBOOK, "db-masters-read-only", "db-masters-read-write");
 
   private final SwitchoverSteps steps;
 

@@ -26,10 +26,10 @@ import org.switchman.process.RunbookStartRule;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
- * Checks the start-form input when a switchover starts, before anything is changed. Bad input
- * fails the start itself, with a message naming every problem, so no run exists afterwards. On
- * success it freezes the normalized request and the run's settings (sections, approval timeout
- * and reminder, escalation intervals, the active datacenter), which the steps read from then on.
+ * Checks the start-form input when a switchover starts, before anything is changed. Bad input fails
+ * the start itself, with a message naming every problem, so no run exists afterwards. On success it
+ * freezes the normalized request and the run's settings (sections, approval timeout and reminder,
+ * escalation intervals, the active datacenter), which the steps read from then on.
  */
 @Component
 public class SwitchoverStartRule implements RunbookStartRule {
@@ -54,21 +54,32 @@ public class SwitchoverStartRule implements RunbookStartRule {
   public void validate(DelegateExecution execution) {
     SwitchoverProperties settings = steps.settings();
     String active = steps.switchover().masterDatacenter();
-    SwitchoverRequest request = SwitchoverRequest.parse(text(execution, DC_FROM),
-        text(execution, DC_TO), text(execution, RunContexts.MODE), text(execution, REASON),
-        text(execution, TICKET), text(execution, READ_ONLY_BUDGET), text(execution, IN_FLIGHT_GRACE),
-        settings.datacenters(), active);
+    SwitchoverRequest request =
+        SwitchoverRequest.parse(
+            text(execution, DC_FROM),
+            text(execution, DC_TO),
+            text(execution, RunContexts.MODE),
+            text(execution, REASON),
+            text(execution, TICKET),
+            text(execution, READ_ONLY_BUDGET),
+            text(execution, IN_FLIGHT_GRACE),
+            settings.datacenters(),
+            active);
     steps.freeze(execution, request, request.activeDatacenter());
     RunContexts runs = steps.runs();
     runs.freeze(execution, READ_ONLY_BUDGET, request.readOnlyBudget().toString());
     runs.freeze(execution, IN_FLIGHT_GRACE, request.inFlightGrace().toString());
     runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
-    runs.freeze(execution, DECISION_ESCALATION_FIRST, settings.decisionEscalationFirst().toString());
-    runs.freeze(execution, DECISION_ESCALATION_INTERVAL, settings.decisionEscalationInterval().toString());
-    runs.freeze(execution, READ_ONLY_OVERRUN_INTERVAL, settings.readOnlyOverrunInterval().toString());
+    runs.freeze(
+        execution, DECISION_ESCALATION_FIRST, settings.decisionEscalationFirst().toString());
+    runs.freeze(
+        execution, DECISION_ESCALATION_INTERVAL, settings.decisionEscalationInterval().toString());
+    runs.freeze(
+        execution, READ_ONLY_OVERRUN_INTERVAL, settings.readOnlyOverrunInterval().toString());
     execution.setVariable(IN_FLIGHT_GRACE_SECONDS, request.inFlightGrace().toSeconds());
-    execution.setVariable(WARM_UP_CACHES, Boolean.TRUE.equals(execution.getVariable(WARM_UP_CACHES)));
+    execution.setVariable(
+        WARM_UP_CACHES, Boolean.TRUE.equals(execution.getVariable(WARM_UP_CACHES)));
     execution.setVariable(RUNBOOK, SwitchoverRequest.RUNBOOK);
     execution.setVariable(READ_ONLY_BUDGET_EXCEEDED, false);
   }

@@ -23,36 +23,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.delegate.BpmnError;
-import org.switchman.process.EngineHooks;
-import org.switchman.process.metrics.StepFailures;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunbookLocks;
-import org.switchman.runbook.port.Reconciler;
-import org.switchman.runbook.port.RunbookLock;
+import org.switchman.process.metrics.StepFailures;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.ChangeRefusedException;
 import org.switchman.runbook.port.ConcurrentChangeException;
 import org.switchman.runbook.port.Conftool;
-import org.switchman.runbook.port.InfrastructureUnavailableException;
-import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
+import org.switchman.runbook.port.Reconciler;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.RunbookLock;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.switchover.Switchover;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 import org.switchman.runbook.switchover.SwitchoverTopology;
 
 /**
  * What the switchover delegates share: the {@link Switchover} service (built on first use, so the
- * application starts without adapters and a run says which one is missing), the request read
- * from process variables, and the mapping of a failed check to the {@value SwitchoverVars#CHECK_FAILED}
+ * application starts without adapters and a run says which one is missing), the request read from
+ * process variables, and the mapping of a failed check to the {@value SwitchoverVars#CHECK_FAILED}
  * BPMN error that opens an operator decision.
  */
 @Component
@@ -71,10 +71,17 @@ public class SwitchoverSteps {
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
 
-  public SwitchoverSteps(ObjectProvider<Conftool> conftool, ObjectProvider<DnsDiscovery> dns,
-      ObjectProvider<DbMasters> masters, ObjectProvider<RemoteExecutor> remote,
-      ObjectProvider<SwitchoverProperties> settings, ObjectProvider<DbProperties> db,
-      StepFailures failures, RunContexts runs, RunbookLocks locks, Reconciler reconciler) {
+  public SwitchoverSteps(
+      ObjectProvider<Conftool> conftool,
+      ObjectProvider<DnsDiscovery> dns,
+      ObjectProvider<DbMasters> masters,
+      ObjectProvider<RemoteExecutor> remote,
+      ObjectProvider<SwitchoverProperties> settings,
+      ObjectProvider<DbProperties> db,
+      StepFailures failures,
+      RunContexts runs,
+      RunbookLocks locks,
+      Reconciler reconciler) {
     this.conftool = conftool;
     this.reconciler = reconciler;
     this.runs = runs;
@@ -87,7 +94,9 @@ public class SwitchoverSteps {
     this.db = db;
   }
 
-  /** @throws IllegalStateException naming the adapters that are not configured */
+  /**
+   * @throws IllegalStateException naming the adapters that are not configured
+   */
   public Switchover switchover() {
     Switchover built = switchover;
     if (built == null) {
@@ -107,22 +116,45 @@ public class SwitchoverSteps {
     DbMasters m = masters.getIfAvailable();
     RemoteExecutor r = remote.getIfAvailable();
     if (c == null || d == null || m == null || r == null) {
-      throw new IllegalStateException("dc-switchover needs etcd, DNS, database and SSH access;"
-          + " configure switchman.etcd.endpoints, switchman.dns.server, switchman.db.admin-user"
-          + " and switchman.ssh.key-file (missing:" + (c == null ? " etcd" : "")
-          + (d == null ? " dns" : "") + (m == null ? " db" : "") + (r == null ? " ssh" : "") + ")");
+      throw new IllegalStateException(
+          "dc-switchover needs etcd, DNS, database and SSH access;"
+              + " configure switchman.etcd.endpoints, switchman.dns.server, switchman.db.admin-user"
+              + " and switchman.ssh.key-file (missing:"
+              + (c == null ? " etcd" : "")
+              + (d == null ? " dns" : "")
+              + (m == null ? " db" : "")
+              + (r == null ? " ssh" : "")
+              + ")");
     }
     SwitchoverProperties s = settings().validated();
-    SwitchoverTopology topology = new SwitchoverTopology(s.datacenters(), s.services(), sections(),
-        s.maintenanceHosts(), s.jobrunners(), s.dbMasterHosts(), s.maintenanceUnit());
-    return new Switchover(topology, c, d, m, r, s.catchUpAttempts(), s.catchUpInterval(),
-        s.commandTimeout(), s.maxLagSeconds());
+    SwitchoverTopology topology =
+        new SwitchoverTopology(
+            s.datacenters(),
+            s.services(),
+            sections(),
+            s.maintenanceHosts(),
+            s.jobrunners(),
+            s.dbMasterHosts(),
+            s.maintenanceUnit());
+    return new Switchover(
+        topology,
+        c,
+        d,
+        m,
+        r,
+        s.catchUpAttempts(),
+        s.catchUpInterval(),
+        s.commandTimeout(),
+        s.maxLagSeconds());
   }
 
   public SwitchoverProperties settings() {
     SwitchoverProperties s = settings.getIfAvailable();
-    return s != null ? s : new SwitchoverProperties(null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+    return s != null
+        ? s
+        : new SwitchoverProperties(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null);
   }
 
   public List<String> sections() {
@@ -137,10 +169,10 @@ public class SwitchoverSteps {
 
   /**
    * Who acts, in which run and step, and how: from the run's frozen parameters. The step is about
-   * to read and act, so what earlier attempts of it left open (a change journaled as {@code
-   * INTENT} when the application died, or ended {@code UNKNOWN}) is settled first: read back and
-   * journaled {@code RECONCILED} ({@link Reconciler}). Call it inside {@link #checked}, so that a
-   * server that cannot be read fails the step like any other.
+   * to read and act, so what earlier attempts of it left open (a change journaled as {@code INTENT}
+   * when the application died, or ended {@code UNKNOWN}) is settled first: read back and journaled
+   * {@code RECONCILED} ({@link Reconciler}). Call it inside {@link #checked}, so that a server that
+   * cannot be read fails the step like any other.
    */
   public RunContext context(DelegateExecution execution) {
     return reconciled(runs.of(execution));
@@ -165,7 +197,8 @@ public class SwitchoverSteps {
    * Freezes a validated request: the datacenters, mode, reason, ticket, the datacenter to protect
    * and the sections, which the steps read from then on.
    */
-  public void freeze(DelegateExecution execution, SwitchoverRequest request, String activeDatacenter) {
+  public void freeze(
+      DelegateExecution execution, SwitchoverRequest request, String activeDatacenter) {
     runs.freeze(execution, DC_FROM, request.dcFrom());
     runs.freeze(execution, DC_TO, request.dcTo());
     runs.freeze(execution, RunContexts.MODE, request.mode().value());
@@ -185,29 +218,35 @@ public class SwitchoverSteps {
     if (mode == null) {
       throw new IllegalStateException("the run has no frozen mode");
     }
-    return new SwitchoverRequest(frozen.get(DC_FROM), frozen.get(DC_TO), ExecutionMode.parse(mode),
-        frozen.get(REASON), frozen.get(TICKET), duration(frozen.get(READ_ONLY_BUDGET), "PT3M"),
+    return new SwitchoverRequest(
+        frozen.get(DC_FROM),
+        frozen.get(DC_TO),
+        ExecutionMode.parse(mode),
+        frozen.get(REASON),
+        frozen.get(TICKET),
+        duration(frozen.get(READ_ONLY_BUDGET), "PT3M"),
         duration(frozen.get(IN_FLIGHT_GRACE), "PT10S"));
   }
 
   /**
-   * Runs a step, and puts every way it can fail to an operator, as the
-   * {@value SwitchoverVars#CHECK_FAILED} BPMN error that opens the step's decision, with the
-   * check, its message, the step and the state of the site in variables for the decision form:
+   * Runs a step, and puts every way it can fail to an operator, as the {@value
+   * SwitchoverVars#CHECK_FAILED} BPMN error that opens the step's decision, with the check, its
+   * message, the step and the state of the site in variables for the decision form:
+   *
    * <ul>
-   *   <li>a failed check ({@link CheckFailedException}) and a refused change
-   *       ({@link ChangeRefusedException}: retrying cannot help) at once;
+   *   <li>a failed check ({@link CheckFailedException}) and a refused change ({@link
+   *       ChangeRefusedException}: retrying cannot help) at once;
    *   <li>anything else (a server that does not answer, a lost compare-and-set, a timeout, a bug)
    *       once the step's retries are exhausted; before that the engine retries the step;
-   *   <li>never an interruption by shutdown ({@link StepInterruptedException}): the step runs
-   *       again when the application does.
+   *   <li>never an interruption by shutdown ({@link StepInterruptedException}): the step runs again
+   *       when the application does.
    * </ul>
    *
-   * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when
-   * it lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its
-   * lock force-released by an administrator, or held by another run, changes nothing and stops
-   * at the operator decision with the check {@code runbook-lock}; deciding there lets the step
-   * retried take the lock back ({@link org.switchman.process.RunbookLocks}).
+   * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when it
+   * lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its lock
+   * force-released by an administrator, or held by another run, changes nothing and stops at the
+   * operator decision with the check {@code runbook-lock}; deciding there lets the step retried
+   * take the lock back ({@link org.switchman.process.RunbookLocks}).
    */
   public <T> T checked(DelegateExecution execution, Supplier<T> step) {
     try {
@@ -223,12 +262,16 @@ public class SwitchoverSteps {
       if (!EngineHooks.isLastAttempt()) {
         throw e;
       }
-      throw decision(execution, failureKind(e), describe(e) + " (still failing after the step's"
-          + " retries)", StepFailures.RETRIES_EXHAUSTED);
+      throw decision(
+          execution,
+          failureKind(e),
+          describe(e) + " (still failing after the step's" + " retries)",
+          StepFailures.RETRIES_EXHAUSTED);
     }
   }
 
-  private BpmnError decision(DelegateExecution execution, String check, String message, String cause) {
+  private BpmnError decision(
+      DelegateExecution execution, String check, String message, String cause) {
     String text = message == null ? check : message;
     execution.setVariable(FAILED_CHECK, check);
     execution.setVariable(FAILURE_MESSAGE, bounded(text));
@@ -275,7 +318,8 @@ public class SwitchoverSteps {
   private static String describe(RuntimeException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     return e instanceof InfrastructureUnavailableException || e instanceof ConcurrentChangeException
-        ? message : e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        ? message
+        : e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
   }
 
   private static String bounded(String text) {
@@ -286,21 +330,29 @@ public class SwitchoverSteps {
     try {
       locks.ensure(execution, SwitchoverRequest.RUNBOOK, "mediawiki");
     } catch (RunbookLock.LockRevokedException revoked) {
-      throw new CheckFailedException("runbook-lock", "This run no longer holds its lock: "
-          + revoked.getMessage() + ". Nothing was changed by this step. Find out why before you"
-          + " decide: retry takes the lock back for this run (unless another run holds it by then).");
+      throw new CheckFailedException(
+          "runbook-lock",
+          "This run no longer holds its lock: "
+              + revoked.getMessage()
+              + ". Nothing was changed by this step. Find out why before you"
+              + " decide: retry takes the lock back for this run (unless another run holds it by then).");
     } catch (RunbookLock.LockHeldException held) {
-      throw new CheckFailedException("runbook-lock", "This run no longer holds its lock: "
-          + held.getMessage() + ". Nothing was changed by this step; find out who took the lock"
-          + " and why before you retry.");
+      throw new CheckFailedException(
+          "runbook-lock",
+          "This run no longer holds its lock: "
+              + held.getMessage()
+              + ". Nothing was changed by this step; find out who took the lock"
+              + " and why before you retry.");
     }
   }
 
   public void checked(DelegateExecution execution, Runnable step) {
-    checked(execution, () -> {
-      step.run();
-      return null;
-    });
+    checked(
+        execution,
+        () -> {
+          step.run();
+          return null;
+        });
   }
 
   /** The TTLs the run read before it reduced them, as frozen then; empty before. */

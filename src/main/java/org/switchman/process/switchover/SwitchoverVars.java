@@ -15,13 +15,17 @@ final class SwitchoverVars {
   // set when the run starts
   /** The process key of the run's own runbook, for the header of its task forms. */
   static final String RUNBOOK = "runbook";
+
   static final String IN_FLIGHT_GRACE_SECONDS = "inFlightGraceSeconds";
   static final String SECTIONS = "sections";
   static final String APPROVAL_TIMEOUT = "approvalTimeout";
   static final String APPROVAL_REMINDER = "approvalReminder";
+
   /** When an operator decision inside the read-only window is first escalated, then how often. */
   static final String DECISION_ESCALATION_FIRST = "decisionEscalationFirst";
+
   static final String DECISION_ESCALATION_INTERVAL = "decisionEscalationInterval";
+
   /** How often an overrun of the read-only budget is escalated again. */
   static final String READ_ONLY_OVERRUN_INTERVAL = "readOnlyOverrunInterval";
 
@@ -42,8 +46,10 @@ final class SwitchoverVars {
   static final String FAILED_CHECK = "failedCheck";
   static final String FAILURE_MESSAGE = "failureMessage";
   static final String FAILED_STEP = "failedStep";
+
   /** The state of the site read when a step failed, one part per line, for the decision form. */
   static final String SITE_STATE = "siteState";
+
   static final String SECTION = "section";
 
   /** The BPMN error a failed check raises; every decision boundary catches it. */

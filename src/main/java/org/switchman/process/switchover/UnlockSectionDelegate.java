@@ -29,8 +29,15 @@ public class UnlockSectionDelegate implements JavaDelegate {
     String step = execution.getCurrentActivityId() + "[" + section + "]";
     String dcFrom = steps.frozen(execution, DC_FROM);
     String dcTo = steps.frozen(execution, DC_TO);
-    inFlight.run(execution.getProcessInstanceId(), section, () -> steps.checked(execution,
-        () -> steps.switchover().unlockSection(steps.context(execution, step), section, dcFrom,
-            dcTo)));
+    inFlight.run(
+        execution.getProcessInstanceId(),
+        section,
+        () ->
+            steps.checked(
+                execution,
+                () ->
+                    steps
+                        .switchover()
+                        .unlockSection(steps.context(execution, step), section, dcFrom, dcTo)));
   }
 }

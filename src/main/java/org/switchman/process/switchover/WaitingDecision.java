@@ -7,10 +7,10 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
-import org.camunda.bpm.engine.task.Task;
 
 /**
  * The open user task whose non-interrupting timer started the current path: the diagram says which
@@ -23,20 +23,40 @@ import org.camunda.bpm.engine.task.Task;
  */
 record WaitingDecision(String key, String name, Duration waited) {
 
-  /** @throws IllegalStateException when the path does not start at a timer on a user task */
+  /**
+   * @throws IllegalStateException when the path does not start at a timer on a user task
+   */
   static WaitingDecision of(DelegateExecution execution) {
     FlowNode step = (FlowNode) execution.getBpmnModelElementInstance();
-    BoundaryEvent timer = step.getIncoming().stream().map(SequenceFlow::getSource)
-        .filter(BoundaryEvent.class::isInstance).map(BoundaryEvent.class::cast).findFirst()
-        .orElseThrow(() -> new IllegalStateException(step.getId()
-            + " must follow a timer attached to a decision task"));
+    BoundaryEvent timer =
+        step.getIncoming().stream()
+            .map(SequenceFlow::getSource)
+            .filter(BoundaryEvent.class::isInstance)
+            .map(BoundaryEvent.class::cast)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        step.getId() + " must follow a timer attached to a decision task"));
     String key = timer.getAttachedTo().getId();
     String scope = ((ExecutionEntity) execution).getParentId();
-    Date opened = execution.getProcessEngineServices().getTaskService().createTaskQuery()
-        .processInstanceId(execution.getProcessInstanceId()).taskDefinitionKey(key).list().stream()
-        .sorted(Comparator.comparing((Task task) -> !inScope(task, scope)).thenComparing(Task::getCreateTime))
-        .map(Task::getCreateTime).findFirst().orElse(ClockUtil.getCurrentTime());
-    Duration waited = Duration.ofMillis(Math.max(0, ClockUtil.getCurrentTime().getTime() - opened.getTime()));
+    Date opened =
+        execution
+            .getProcessEngineServices()
+            .getTaskService()
+            .createTaskQuery()
+            .processInstanceId(execution.getProcessInstanceId())
+            .taskDefinitionKey(key)
+            .list()
+            .stream()
+            .sorted(
+                Comparator.comparing((Task task) -> !inScope(task, scope))
+                    .thenComparing(Task::getCreateTime))
+            .map(Task::getCreateTime)
+            .findFirst()
+            .orElse(ClockUtil.getCurrentTime());
+    Duration waited =
+        Duration.ofMillis(Math.max(0, ClockUtil.getCurrentTime().getTime() - opened.getTime()));
     return new WaitingDecision(key, timer.getAttachedTo().getName(), waited);
   }
 
@@ -53,6 +73,8 @@ record WaitingDecision(String key, String name, Duration waited) {
   /** The wait in minutes and seconds, e.g. {@code 4 min 05 s}. */
   String waitedText() {
     long seconds = waited.toSeconds();
-    return seconds < 60 ? seconds + " s" : String.format("%d min %02d s", seconds / 60, seconds % 60);
+    return seconds < 60
+        ? seconds + " s"
+        : String.format("%d min %02d s", seconds / 60, seconds % 60);
   }
 }

@@ -16,20 +16,19 @@ import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
 import org.camunda.bpm.engine.impl.persistence.entity.HistoricTaskInstanceEntity;
 
 /**
- * Turns the loser of a race to complete the same task into a clear answer. When two people
- * complete one task at the same time (two approvers pressing GO), the engine lets exactly one
- * commit. The other fails with an {@link OptimisticLockingException} (a concurrent update of the
- * task), with "cannot find task" if it came a moment later, or
- * with a missing {@code TASK_WORK} permission (the winner's commit deleted the task's grants) while
- * the task still looked open to it; a completion racing the timer that closes the task may even
- * fail inside the engine on the task's missing parts. None of those says what happened, and REST
- * would answer 500.
+ * Turns the loser of a race to complete the same task into a clear answer. When two people complete
+ * one task at the same time (two approvers pressing GO), the engine lets exactly one commit. The
+ * other fails with an {@link OptimisticLockingException} (a concurrent update of the task), with
+ * "cannot find task" if it came a moment later, or with a missing {@code TASK_WORK} permission (the
+ * winner's commit deleted the task's grants) while the task still looked open to it; a completion
+ * racing the timer that closes the task may even fail inside the engine on the task's missing
+ * parts. None of those says what happened, and REST would answer 500.
  *
  * <p>This interceptor sits outside the engine's transaction, so it also sees failures at commit.
- * For a failed completion it reads the task's history in a transaction of its own and throws
- * {@link TaskNoLongerOpenException} naming who completed it and when, or that the run closed it (an
- * expired approval, an abort, a cancellation). The late completion changed nothing: its
- * transaction was rolled back, so it wrote no journal entry and history names only the winner.
+ * For a failed completion it reads the task's history in a transaction of its own and throws {@link
+ * TaskNoLongerOpenException} naming who completed it and when, or that the run closed it (an
+ * expired approval, an abort, a cancellation). The late completion changed nothing: its transaction
+ * was rolled back, so it wrote no journal entry and history names only the winner.
  */
 public class LateCompletions extends CommandInterceptor {
 
@@ -66,8 +65,10 @@ public class LateCompletions extends CommandInterceptor {
       // inside the engine on the task's missing parts: either is a lost race only if the task has
       // ended meanwhile
       boolean race = lostRace(failure);
-      boolean onlyIfEnded = !race && (failure.getClass() == AuthorizationException.class
-          || !(failure instanceof ProcessEngineException));
+      boolean onlyIfEnded =
+          !race
+              && (failure.getClass() == AuthorizationException.class
+                  || !(failure instanceof ProcessEngineException));
       if (!race && !onlyIfEnded) {
         throw failure;
       }
@@ -87,7 +88,8 @@ public class LateCompletions extends CommandInterceptor {
       if (cause instanceof OptimisticLockingException) {
         return true;
       }
-      if (cause instanceof NullValueException && cause.getMessage() != null
+      if (cause instanceof NullValueException
+          && cause.getMessage() != null
           && cause.getMessage().contains("Cannot find task")) {
         return true;
       }
@@ -100,33 +102,50 @@ public class LateCompletions extends CommandInterceptor {
 
   /** Why the task could not be completed, from its history, or {@code null} if it never existed. */
   private String explain(String taskId, boolean onlyIfEnded) {
-    Command<String> lookup = context -> context.runWithoutAuthorization(() -> {
-      HistoricTaskInstanceEntity task = context.getHistoricTaskInstanceManager().findHistoricTaskInstanceById(taskId);
-      if (task == null) {
-        return null;
-      }
-      String name = "'" + (task.getName() != null ? task.getName() : task.getTaskDefinitionKey()) + "'";
-      if (task.getEndTime() == null) {
-        if (onlyIfEnded) {
-          return null;
-        }
-        return name + " is being completed by someone else at this moment; reload it to see the"
-            + " decision (yours was not recorded)";
-      }
-      String at = task.getEndTime().toInstant().toString();
-      if (!"completed".equals(task.getDeleteReason())) {
-        return name + " is no longer open: the run closed it at " + at + " without a decision"
-            + " (an expiry, an abort or a cancellation); your decision was not recorded";
-      }
-      return name + " was already completed by " + completer(context, taskId, task) + " at " + at
-          + "; your decision was not recorded";
-    });
+    Command<String> lookup =
+        context ->
+            context.runWithoutAuthorization(
+                () -> {
+                  HistoricTaskInstanceEntity task =
+                      context.getHistoricTaskInstanceManager().findHistoricTaskInstanceById(taskId);
+                  if (task == null) {
+                    return null;
+                  }
+                  String name =
+                      "'"
+                          + (task.getName() != null ? task.getName() : task.getTaskDefinitionKey())
+                          + "'";
+                  if (task.getEndTime() == null) {
+                    if (onlyIfEnded) {
+                      return null;
+                    }
+                    return name
+                        + " is being completed by someone else at this moment; reload it to see the"
+                        + " decision (yours was not recorded)";
+                  }
+                  String at = task.getEndTime().toInstant().toString();
+                  if (!"completed".equals(task.getDeleteReason())) {
+                    return name
+                        + " is no longer open: the run closed it at "
+                        + at
+                        + " without a decision"
+                        + " (an expiry, an abort or a cancellation); your decision was not recorded";
+                  }
+                  return name
+                      + " was already completed by "
+                      + completer(context, taskId, task)
+                      + " at "
+                      + at
+                      + "; your decision was not recorded";
+                });
     return configuration.getCommandExecutorTxRequiresNew().execute(lookup);
   }
 
   /** Who completed the task: the user operation log's entry, else the assignee history names. */
-  private static String completer(org.camunda.bpm.engine.impl.interceptor.CommandContext context,
-      String taskId, HistoricTaskInstanceEntity task) {
+  private static String completer(
+      org.camunda.bpm.engine.impl.interceptor.CommandContext context,
+      String taskId,
+      HistoricTaskInstanceEntity task) {
     UserOperationLogQueryImpl query = new UserOperationLogQueryImpl();
     query.taskId(taskId);
     query.operationType(UserOperationLogEntry.OPERATION_TYPE_COMPLETE);

@@ -14,6 +14,8 @@ public class TasksPlugin extends AbstractProcessEnginePlugin {
     if (configuration.getCustomPreCommandInterceptorsTxRequired() == null) {
       configuration.setCustomPreCommandInterceptorsTxRequired(new ArrayList<>());
     }
-    configuration.getCustomPreCommandInterceptorsTxRequired().add(new LateCompletions(configuration));
+    configuration
+        .getCustomPreCommandInterceptorsTxRequired()
+        .add(new LateCompletions(configuration));
   }
 }

@@ -20,12 +20,12 @@ import org.switchman.runbook.port.DbMasters;
  *
  * <p>Both are safe to run again after a crash: a master already in the wanted state is left alone
  * and the checks still run. In dry-run nothing is set, so the catch-up wait, which needs a
- * read-only old master, is not attempted: the result says so; the unlock does not require the
- * old site to be read-only either, since a dry-run never locked it.
+ * read-only old master, is not attempted: the result says so; the unlock does not require the old
+ * site to be read-only either, since a dry-run never locked it.
  *
- * <p>In live-test (from the passive site towards the active one) the new site is the active one
- * and is writable by design, so its read-only check is skipped, and a failed catch-up is a
- * warning in the result rather than a failure, as in production.
+ * <p>In live-test (from the passive site towards the active one) the new site is the active one and
+ * is writable by design, so its read-only check is skipped, and a failed catch-up is a warning in
+ * the result rather than a failure, as in production.
  */
 public final class DbLockdown {
 
@@ -37,7 +37,10 @@ public final class DbLockdown {
    * @param caughtUpAt the heartbeat that proved the catch-up, when it was checked
    * @param warning what was tolerated, e.g. a live-test catch-up that failed
    */
-  public record SectionResult(String section, MutationOutcome outcome, Optional<Instant> caughtUpAt,
+  public record SectionResult(
+      String section,
+      MutationOutcome outcome,
+      Optional<Instant> caughtUpAt,
       Optional<String> warning) {
 
     public SectionResult(String section, MutationOutcome outcome, Optional<Instant> caughtUpAt) {
@@ -62,31 +65,44 @@ public final class DbLockdown {
   /**
    * Locks one section's old-site master and waits for the new site to catch up.
    *
-   * @throws CheckFailedException when the new site's master is writable, the old one did not
-   *     become read-only, or the new one did not catch up in time
+   * @throws CheckFailedException when the new site's master is writable, the old one did not become
+   *     read-only, or the new one did not catch up in time
    */
   public SectionResult lockOldSite(RunContext run, String section, String dcFrom, String dcTo) {
     if (run.mode() != ExecutionMode.LIVE_TEST) {
-      requireReadOnly(section, dcTo, "new-site-read-only",
-          "the " + dcTo + " master of " + section + " is read-write; locking " + dcFrom
+      requireReadOnly(
+          section,
+          dcTo,
+          "new-site-read-only",
+          "the "
+              + dcTo
+              + " master of "
+              + section
+              + " is read-write; locking "
+              + dcFrom
               + " now would leave both sites writable or none consistent");
     }
-    MutationOutcome outcome = masters.isReadOnly(section, dcFrom)
-        ? MutationOutcome.PERFORMED
-        : masters.setReadOnly(run, section, dcFrom, true);
+    MutationOutcome outcome =
+        masters.isReadOnly(section, dcFrom)
+            ? MutationOutcome.PERFORMED
+            : masters.setReadOnly(run, section, dcFrom, true);
     if (outcome != MutationOutcome.PERFORMED) {
       return new SectionResult(section, outcome, Optional.empty());
     }
-    requireReadOnly(section, dcFrom, "old-site-read-only",
+    requireReadOnly(
+        section,
+        dcFrom,
+        "old-site-read-only",
         "the " + dcFrom + " master of " + section + " is still read-write");
     try {
-      Instant proof = masters.awaitCaughtUp(section, dcFrom, dcTo, catchUpAttempts, catchUpInterval);
+      Instant proof =
+          masters.awaitCaughtUp(section, dcFrom, dcTo, catchUpAttempts, catchUpInterval);
       return new SectionResult(section, outcome, Optional.of(proof));
     } catch (CheckFailedException e) {
       if (run.mode() == ExecutionMode.LIVE_TEST) {
         // as in production: circular replication may not be set up for a live-test
-        return new SectionResult(section, outcome, Optional.empty(),
-            Optional.of("live-test: " + e.getMessage()));
+        return new SectionResult(
+            section, outcome, Optional.empty(), Optional.of("live-test: " + e.getMessage()));
       }
       throw e;
     }
@@ -101,16 +117,25 @@ public final class DbLockdown {
   public SectionResult unlockNewSite(RunContext run, String section, String dcFrom, String dcTo) {
     if (run.mode() != ExecutionMode.DRY_RUN) {
       // in a dry-run the old site was never locked, so this check would always fail
-      requireReadOnly(section, dcFrom, "old-site-read-only",
-          "the " + dcFrom + " master of " + section + " is read-write; unlocking " + dcTo
+      requireReadOnly(
+          section,
+          dcFrom,
+          "old-site-read-only",
+          "the "
+              + dcFrom
+              + " master of "
+              + section
+              + " is read-write; unlocking "
+              + dcTo
               + " would make both sites writable");
     }
-    MutationOutcome outcome = masters.isReadOnly(section, dcTo)
-        ? masters.setReadOnly(run, section, dcTo, false)
-        : MutationOutcome.PERFORMED;
+    MutationOutcome outcome =
+        masters.isReadOnly(section, dcTo)
+            ? masters.setReadOnly(run, section, dcTo, false)
+            : MutationOutcome.PERFORMED;
     if (outcome == MutationOutcome.PERFORMED && masters.isReadOnly(section, dcTo)) {
-      throw new CheckFailedException("new-site-read-write",
-          "the " + dcTo + " master of " + section + " is still read-only");
+      throw new CheckFailedException(
+          "new-site-read-write", "the " + dcTo + " master of " + section + " is still read-only");
     }
     return new SectionResult(section, outcome, Optional.empty());
   }
@@ -136,8 +161,8 @@ public final class DbLockdown {
     }
     MutationOutcome outcome = masters.setReadOnly(run, section, dcTo, true);
     if (outcome == MutationOutcome.PERFORMED && !masters.isReadOnly(section, dcTo)) {
-      throw new CheckFailedException("new-site-read-only",
-          "the " + dcTo + " master of " + section + " is still read-write");
+      throw new CheckFailedException(
+          "new-site-read-only", "the " + dcTo + " master of " + section + " is still read-write");
     }
     return new SectionResult(section, outcome, Optional.empty());
   }

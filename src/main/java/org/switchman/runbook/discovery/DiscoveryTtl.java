@@ -35,19 +35,24 @@ public final class DiscoveryTtl {
    *
    * @param services discovery service names, e.g. {@code appservers-rw}
    * @param reducedTtl the short TTL, 10 s in production
-   * @param ttlIfAlreadyReduced what to report for a record found already reduced (300 in production)
+   * @param ttlIfAlreadyReduced what to report for a record found already reduced (300 in
+   *     production)
    */
-  public Map<String, Long> reduce(RunContext run, List<String> services, long reducedTtl,
-      long ttlIfAlreadyReduced) {
-    return reduce(run, services, reducedTtl, ttlIfAlreadyReduced, (service, old) -> { });
+  public Map<String, Long> reduce(
+      RunContext run, List<String> services, long reducedTtl, long ttlIfAlreadyReduced) {
+    return reduce(run, services, reducedTtl, ttlIfAlreadyReduced, (service, old) -> {});
   }
 
   /**
-   * {@link #reduce(RunContext, List, long, long)}, telling {@code beforeReducing} each record's
-   * TTL as read, before the first change of that record.
+   * {@link #reduce(RunContext, List, long, long)}, telling {@code beforeReducing} each record's TTL
+   * as read, before the first change of that record.
    */
-  public Map<String, Long> reduce(RunContext run, List<String> services, long reducedTtl,
-      long ttlIfAlreadyReduced, BiConsumer<String, Long> beforeReducing) {
+  public Map<String, Long> reduce(
+      RunContext run,
+      List<String> services,
+      long reducedTtl,
+      long ttlIfAlreadyReduced,
+      BiConsumer<String, Long> beforeReducing) {
     Map<String, Long> oldTtls = new LinkedHashMap<>();
     for (String service : services) {
       DnsDiscovery.DiscoveryRecord record = dns.read(service);
@@ -68,13 +73,14 @@ public final class DiscoveryTtl {
    * record already at its TTL is left alone.
    */
   public void restore(RunContext run, Map<String, Long> ttls) {
-    ttls.forEach((service, ttl) -> {
-      DnsDiscovery.DiscoveryRecord record = dns.read(service);
-      setConftoolTtl(run, service, ttl);
-      if (record.ttlSeconds() != ttl) {
-        dns.setTtl(run, record, ttl);
-      }
-    });
+    ttls.forEach(
+        (service, ttl) -> {
+          DnsDiscovery.DiscoveryRecord record = dns.read(service);
+          setConftoolTtl(run, service, ttl);
+          if (record.ttlSeconds() != ttl) {
+            dns.setTtl(run, record, ttl);
+          }
+        });
   }
 
   /** The longest of the TTLs: how long the run must wait after lowering them. */

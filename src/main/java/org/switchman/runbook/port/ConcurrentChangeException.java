@@ -4,7 +4,13 @@ package org.switchman.runbook.port;
 public class ConcurrentChangeException extends RuntimeException {
 
   public ConcurrentChangeException(String key, long expectedRevision, long actualRevision) {
-    super("Concurrent change of " + key + ": read at revision " + expectedRevision
-        + ", now at revision " + actualRevision + "; nothing was written. Read it again and decide.");
+    super(
+        "Concurrent change of "
+            + key
+            + ": read at revision "
+            + expectedRevision
+            + ", now at revision "
+            + actualRevision
+            + "; nothing was written. Read it again and decide.");
   }
 }

@@ -7,21 +7,26 @@ import org.switchman.runbook.RunContext;
 
 /**
  * Conftool state in etcd (v3 API, JSON values), in conftool's own key layout:
+ *
  * <ul>
- *   <li>{@code /conftool/v1/pools/{dc}/{cluster}/{service}/{host}} → {@code {"pooled":"yes","weight":10}}
- *   <li>{@code /conftool/v1/discovery/{service}/{dc}} → {@code {"pooled":true,"references":[],"ttl":300}}
+ *   <li>{@code /conftool/v1/pools/{dc}/{cluster}/{service}/{host}} → {@code
+ *       {"pooled":"yes","weight":10}}
+ *   <li>{@code /conftool/v1/discovery/{service}/{dc}} → {@code
+ *       {"pooled":true,"references":[],"ttl":300}}
  *   <li>{@code /conftool/v1/mediawiki-config/common/WMFMasterDatacenter} → {@code {"val":"eqiad"}}
  *   <li>{@code /conftool/v1/mediawiki-config/{dc}/ReadOnly} → {@code {"val":false}} or the reason
  * </ul>
- * Every write is a compare-and-set on the revision that was read: a concurrent change throws
- * {@link ConcurrentChangeException} and nothing is overwritten. Writes go through the mutation
- * choke point (journal, dry-run, live-test). An unreachable etcd throws {@link
+ *
+ * Every write is a compare-and-set on the revision that was read: a concurrent change throws {@link
+ * ConcurrentChangeException} and nothing is overwritten. Writes go through the mutation choke point
+ * (journal, dry-run, live-test). An unreachable etcd throws {@link
  * InfrastructureUnavailableException}.
  */
 public interface Conftool {
 
   /** A host's entry in a pool. {@code pooled} is {@code yes}, {@code no} or {@code inactive}. */
-  record PoolEntry(String dc, String cluster, String service, String host, String pooled, int weight) {}
+  record PoolEntry(
+      String dc, String cluster, String service, String host, String pooled, int weight) {}
 
   /** A discovery object: whether the service is pooled in the DC, and its DNS TTL. */
   record DiscoveryState(String service, String dc, boolean pooled, int ttl) {}
@@ -36,14 +41,16 @@ public interface Conftool {
    *
    * @param current the entry as read, whose revision guards the write
    */
-  MutationOutcome setPoolEntry(RunContext run, Versioned<PoolEntry> current, String pooled, int weight);
+  MutationOutcome setPoolEntry(
+      RunContext run, Versioned<PoolEntry> current, String pooled, int weight);
 
   Optional<Versioned<DiscoveryState>> discovery(String service, String dc);
 
   /** The discovery objects of every service, both DCs. */
   List<Versioned<DiscoveryState>> discoveryObjects();
 
-  MutationOutcome setDiscovery(RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl);
+  MutationOutcome setDiscovery(
+      RunContext run, Versioned<DiscoveryState> current, boolean pooled, int ttl);
 
   Versioned<String> masterDatacenter();
 
@@ -57,6 +64,6 @@ public interface Conftool {
    *
    * @param reason the read-only reason shown to users, or empty to make the DC read-write
    */
-  MutationOutcome setReadOnly(RunContext run, String dc, Versioned<Optional<String>> current,
-      Optional<String> reason);
+  MutationOutcome setReadOnly(
+      RunContext run, String dc, Versioned<Optional<String>> current, Optional<String> reason);
 }

@@ -18,8 +18,13 @@ import org.switchman.runbook.RunContext;
 public interface DbMasters {
 
   /** Replication as the given master sees it (SHOW SLAVE STATUS / SHOW REPLICA STATUS). */
-  record ReplicationStatus(String section, String dc, boolean ioRunning, boolean sqlRunning,
-      Long secondsBehind, String lastError) {
+  record ReplicationStatus(
+      String section,
+      String dc,
+      boolean ioRunning,
+      boolean sqlRunning,
+      Long secondsBehind,
+      String lastError) {
     public boolean healthy() {
       return ioRunning && sqlRunning && (lastError == null || lastError.isBlank());
     }
@@ -38,8 +43,8 @@ public interface DbMasters {
   String gtidPosition(String section, String dc);
 
   /**
-   * The newest heartbeat written by the master of {@code writtenByDc} for the section, as stored
-   * on the master of {@code readOnDc}; empty when there is none.
+   * The newest heartbeat written by the master of {@code writtenByDc} for the section, as stored on
+   * the master of {@code readOnDc}; empty when there is none.
    */
   Optional<Instant> newestHeartbeat(String section, String readOnDc, String writtenByDc);
 
@@ -55,5 +60,6 @@ public interface DbMasters {
    * @throws StepInterruptedException when the thread is interrupted while it waits (the interrupt
    *     flag stays set); an interruption never reads as "has not caught up"
    */
-  Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval);
+  Instant awaitCaughtUp(
+      String section, String fromDc, String toDc, int attempts, Duration interval);
 }

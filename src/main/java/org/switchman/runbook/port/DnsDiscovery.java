@@ -15,7 +15,8 @@ public interface DnsDiscovery {
 
   /**
    * @param service e.g. {@code appservers-rw}
-   * @param target the CNAME target with its trailing dot, e.g. {@code appservers-rw.svc.eqiad.wmnet.}
+   * @param target the CNAME target with its trailing dot, e.g. {@code
+   *     appservers-rw.svc.eqiad.wmnet.}
    * @param ttlSeconds the record's TTL
    */
   record DiscoveryRecord(String service, String target, long ttlSeconds) {}

@@ -17,16 +17,30 @@ public abstract class RemoteExecutionException extends RuntimeException {
   /** The host presented a key that known_hosts does not list. */
   public static class HostKeyUnknown extends RemoteExecutionException {
     public HostKeyUnknown(String host, String fingerprint) {
-      super(host, "Unknown host key for " + host + " (" + fingerprint + "): not in known_hosts;"
-          + " verify the host and add its key, Switchman never trusts on first use", null);
+      super(
+          host,
+          "Unknown host key for "
+              + host
+              + " ("
+              + fingerprint
+              + "): not in known_hosts;"
+              + " verify the host and add its key, Switchman never trusts on first use",
+          null);
     }
   }
 
   /** The host presented a key different from the one in known_hosts. */
   public static class HostKeyChanged extends RemoteExecutionException {
     public HostKeyChanged(String host, String fingerprint) {
-      super(host, "Host key for " + host + " has CHANGED (now " + fingerprint + "): possible"
-          + " impersonation or a reinstalled host; verify it before updating known_hosts", null);
+      super(
+          host,
+          "Host key for "
+              + host
+              + " has CHANGED (now "
+              + fingerprint
+              + "): possible"
+              + " impersonation or a reinstalled host; verify it before updating known_hosts",
+          null);
     }
   }
 
@@ -52,8 +66,8 @@ public abstract class RemoteExecutionException extends RuntimeException {
   }
 
   /**
-   * The command ran longer than its timeout and was abandoned: it may still have done what it
-   * was for ({@link OutcomeUnknown}).
+   * The command ran longer than its timeout and was abandoned: it may still have done what it was
+   * for ({@link OutcomeUnknown}).
    */
   public static class CommandTimedOut extends RemoteExecutionException implements OutcomeUnknown {
     public CommandTimedOut(String host, String command, java.time.Duration timeout) {
@@ -66,9 +80,18 @@ public abstract class RemoteExecutionException extends RuntimeException {
     private final RemoteExecutor.CommandResult result;
 
     public NonZeroExit(RemoteExecutor.CommandResult result) {
-      super(result.host(), "'" + result.command() + "' on " + result.host() + " exited "
-          + result.exitCode() + (result.stderr() == null || result.stderr().isBlank() ? ""
-              : ": " + result.stderr().strip()), null);
+      super(
+          result.host(),
+          "'"
+              + result.command()
+              + "' on "
+              + result.host()
+              + " exited "
+              + result.exitCode()
+              + (result.stderr() == null || result.stderr().isBlank()
+                  ? ""
+                  : ": " + result.stderr().strip()),
+          null);
       this.result = result;
     }
 

@@ -40,8 +40,8 @@ public interface RemoteExecutor {
    * @param datacenter the host's datacenter, for live-test
    * @return what happened; the result is present when the command ran
    */
-  CommandOutcome execute(RunContext run, String host, String datacenter, String command,
-      Duration timeout);
+  CommandOutcome execute(
+      RunContext run, String host, String datacenter, String command, Duration timeout);
 
   /**
    * The output of a command that ran.
@@ -54,8 +54,14 @@ public interface RemoteExecutor {
    * @param hostKeyFingerprint the verified host key, e.g. {@code SHA256:…}
    * @param durationMillis wall time of the command
    */
-  record CommandResult(String host, String command, int exitCode, String stdout, String stderr,
-      String hostKeyFingerprint, long durationMillis) {}
+  record CommandResult(
+      String host,
+      String command,
+      int exitCode,
+      String stdout,
+      String stderr,
+      String hostKeyFingerprint,
+      long durationMillis) {}
 
   /**
    * @param outcome performed, would (dry-run) or refused (live-test)

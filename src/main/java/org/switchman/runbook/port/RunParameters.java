@@ -5,15 +5,15 @@ import java.util.Optional;
 
 /**
  * A run's frozen parameters: the request as it was validated when the run started (mode,
- * datacenters, reason, ticket, durations, the starter) and the facts the run learns on its way
- * (the TTLs it read, the hosts whose maintenance it stopped, the pre-check report and the plan).
- * They live apart from the engine's process variables, so that no task completion, and no one
- * but the run's own steps, can change them.
+ * datacenters, reason, ticket, durations, the starter) and the facts the run learns on its way (the
+ * TTLs it read, the hosts whose maintenance it stopped, the pre-check report and the plan). They
+ * live apart from the engine's process variables, so that no task completion, and no one but the
+ * run's own steps, can change them.
  *
  * <p>Writes join the caller's transaction: a start or step that rolls back leaves nothing behind.
  * The exception are the facts a rollback or a restore needs, which a step learns just before it
- * changes the site: {@link #recordAtOnce} commits them before the change, so that a step that
- * fails or dies after the change cannot forget them.
+ * changes the site: {@link #recordAtOnce} commits them before the change, so that a step that fails
+ * or dies after the change cannot forget them.
  */
 public interface RunParameters {
 

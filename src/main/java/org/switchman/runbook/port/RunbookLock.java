@@ -10,9 +10,9 @@ import java.util.List;
  * {@code maxConcurrency} holders; each holder's key is tied to an etcd lease kept alive while the
  * holding node lives, so a crashed node's lock expires after its TTL instead of outliving it.
  *
- * <p>An administrator's release ({@link #forceRelease}) is remembered for the run until the run
- * has noticed it ({@link #forgetRevocation}): meanwhile the run's {@link #acquire} refuses with
- * {@link LockRevokedException}, so a run never silently takes back a lock that was taken away.
+ * <p>An administrator's release ({@link #forceRelease}) is remembered for the run until the run has
+ * noticed it ({@link #forgetRevocation}): meanwhile the run's {@link #acquire} refuses with {@link
+ * LockRevokedException}, so a run never silently takes back a lock that was taken away.
  */
 public interface RunbookLock {
 
@@ -33,8 +33,8 @@ public interface RunbookLock {
    * call it again).
    *
    * @return {@code true} when the lock was taken now, {@code false} when the run held it already
-   * @throws LockRevokedException when an administrator released the run's lock and the run has
-   *     not acknowledged it yet ({@link #forgetRevocation})
+   * @throws LockRevokedException when an administrator released the run's lock and the run has not
+   *     acknowledged it yet ({@link #forgetRevocation})
    * @throws LockHeldException at once, naming the holders, when {@code maxConcurrency} other runs
    *     hold it
    */
@@ -50,7 +50,9 @@ public interface RunbookLock {
    */
   void forceRelease(String runbook, String target, String runId);
 
-  /** Forgets a forced release of the run's lock, so that its next {@link #acquire} takes it again. */
+  /**
+   * Forgets a forced release of the run's lock, so that its next {@link #acquire} takes it again.
+   */
   void forgetRevocation(String runbook, String target, String runId);
 
   /** The runs whose lock was force-released and who have not acknowledged it yet. */
@@ -84,8 +86,12 @@ public interface RunbookLock {
         if (text.length() > 0) {
           text.append(", ");
         }
-        text.append("run ").append(holder.runId()).append(" of ").append(holder.user())
-            .append(" since ").append(holder.since());
+        text.append("run ")
+            .append(holder.runId())
+            .append(" of ")
+            .append(holder.user())
+            .append(" since ")
+            .append(holder.since());
       }
       return text.toString();
     }
@@ -97,8 +103,17 @@ public interface RunbookLock {
    */
   class LockRevokedException extends LockHeldException {
     public LockRevokedException(String runbook, String target, String runId, List<Holder> holders) {
-      super("an administrator force-released the lock " + runbook + " on " + target + " of run "
-          + runId + (holders.isEmpty() ? "" : "; it is now held by " + LockHeldException.describe(holders)), holders);
+      super(
+          "an administrator force-released the lock "
+              + runbook
+              + " on "
+              + target
+              + " of run "
+              + runId
+              + (holders.isEmpty()
+                  ? ""
+                  : "; it is now held by " + LockHeldException.describe(holders)),
+          holders);
     }
   }
 }

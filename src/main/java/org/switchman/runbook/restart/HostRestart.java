@@ -12,8 +12,8 @@ import org.switchman.runbook.port.Versioned;
 /**
  * Restarting one service on one host the way production runbooks do it: depool, let in-flight
  * requests finish (a BPMN timer between {@link #depool} and {@link #restart}), restart the unit,
- * check it is active, check it is registered with its proxy again (a restart can silently lose
- * the registration), repool.
+ * check it is active, check it is registered with its proxy again (a restart can silently lose the
+ * registration), repool.
  *
  * <p>Each step is safe to run again after a crash: depool and repool look at conftool first and do
  * nothing when the host is already in the wanted state; restarting twice is harmless. In dry-run
@@ -35,13 +35,16 @@ public final class HostRestart {
   public record Target(String host, String dc, String cluster, String service, String unit) {
 
     /** A systemd unit name: letters, digits and {@code @._-}, so it is safe in a shell command. */
-    public static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[A-Za-z0-9@._-]{1,128}");
+    public static final java.util.regex.Pattern UNIT =
+        java.util.regex.Pattern.compile("[A-Za-z0-9@._-]{1,128}");
 
-    /** @throws IllegalArgumentException when the unit is not a plain unit name */
+    /**
+     * @throws IllegalArgumentException when the unit is not a plain unit name
+     */
     public Target {
       if (unit == null || !UNIT.matcher(unit).matches()) {
-        throw new IllegalArgumentException("'" + unit + "' is not a systemd unit name"
-            + " (letters, digits and @._- only)");
+        throw new IllegalArgumentException(
+            "'" + unit + "' is not a systemd unit name" + " (letters, digits and @._- only)");
       }
     }
   }
@@ -67,8 +70,9 @@ public final class HostRestart {
     }
     MutationOutcome outcome = execute(run, target, "depool");
     if (outcome == MutationOutcome.PERFORMED && "yes".equals(pooled(target))) {
-      throw new CheckFailedException("host-depooled", target.host()
-          + " is still pooled in conftool after depool (" + key(target) + ")");
+      throw new CheckFailedException(
+          "host-depooled",
+          target.host() + " is still pooled in conftool after depool (" + key(target) + ")");
     }
     return outcome;
   }
@@ -90,14 +94,17 @@ public final class HostRestart {
   public void checkActive(Target target) {
     String state;
     try {
-      state = remote.query(target.host(), "systemctl is-active " + target.unit(), commandTimeout)
-          .stdout().strip();
+      state =
+          remote
+              .query(target.host(), "systemctl is-active " + target.unit(), commandTimeout)
+              .stdout()
+              .strip();
     } catch (RemoteExecutionException.NonZeroExit inactive) {
       state = inactive.result().stdout().strip();
     }
     if (!"active".equals(state)) {
-      throw new CheckFailedException("unit-active", target.unit() + " on " + target.host()
-          + " is " + state + ", not active");
+      throw new CheckFailedException(
+          "unit-active", target.unit() + " on " + target.host() + " is " + state + ", not active");
     }
   }
 
@@ -121,17 +128,22 @@ public final class HostRestart {
     }
     MutationOutcome outcome = execute(run, target, "pool");
     if (outcome == MutationOutcome.PERFORMED && !"yes".equals(pooled(target))) {
-      throw new CheckFailedException("host-pooled", target.host()
-          + " is not pooled in conftool after pool (" + key(target) + ")");
+      throw new CheckFailedException(
+          "host-pooled",
+          target.host() + " is not pooled in conftool after pool (" + key(target) + ")");
     }
     return outcome;
   }
 
   private String pooled(Target target) {
-    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry(target.dc(), target.cluster(),
-            target.service(), target.host())
-        .orElseThrow(() -> new CheckFailedException("host-in-conftool",
-            target.host() + " has no conftool entry " + key(target)));
+    Versioned<Conftool.PoolEntry> entry =
+        conftool
+            .poolEntry(target.dc(), target.cluster(), target.service(), target.host())
+            .orElseThrow(
+                () ->
+                    new CheckFailedException(
+                        "host-in-conftool",
+                        target.host() + " has no conftool entry " + key(target)));
     return entry.value().pooled();
   }
 

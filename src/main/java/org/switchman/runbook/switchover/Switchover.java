@@ -20,8 +20,8 @@ import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
 import org.switchman.runbook.port.RemoteExecutionException;
-import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.Versioned;
 
 /**
@@ -30,27 +30,29 @@ import org.switchman.runbook.port.Versioned;
  * the order the process runs them. The process decides the order, the parallelism, the waits and
  * the approvals; this class does one step at a time.
  *
- * <p><b>Idempotency.</b> Every step reads the current state first and changes only what differs,
- * so it can run again after a crash, a retry or a partial failure.
+ * <p><b>Idempotency.</b> Every step reads the current state first and changes only what differs, so
+ * it can run again after a crash, a retry or a partial failure.
  *
- * <p><b>Modes.</b> Every change goes through the adapters, and so through the mutation choke
- * point: in dry-run it is journaled as "would: …" and nothing changes, and the checks that depend
- * on an earlier change are reported instead of failing; in live-test a change aimed at the active
+ * <p><b>Modes.</b> Every change goes through the adapters, and so through the mutation choke point:
+ * in dry-run it is journaled as "would: …" and nothing changes, and the checks that depend on an
+ * earlier change are reported instead of failing; in live-test a change aimed at the active
  * datacenter is refused and journaled.
  *
  * <p><b>Failures.</b> A check that does not hold (a host that cannot be reached, a record that did
  * not flip, a master that did not catch up) raises {@link CheckFailedException}, which the process
- * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to be
- * retried by the engine and then, when retrying does not help, put to an operator with
- * {@link #siteState}. {@link StepInterruptedException} (the application stops while a step
- * waits) is never a failed check: it propagates from every step, the rollback included.
+ * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to
+ * be retried by the engine and then, when retrying does not help, put to an operator with {@link
+ * #siteState}. {@link StepInterruptedException} (the application stops while a step waits) is never
+ * a failed check: it propagates from every step, the rollback included.
  */
 public final class Switchover {
 
   /** The TTL the discovery records get while the switchover runs (production's DNS_SHORT_TTL). */
   public static final long SHORT_TTL = 10;
+
   /** The service whose Icinga checks page when a master changes its read-only state. */
   static final String READ_ONLY_CHECK = "MariaDB read only";
+
   /** Six hours, as in production: a backstop if the downtime is never removed. */
   static final long DOWNTIME_SECONDS = 6 * 3600;
 
@@ -70,9 +72,16 @@ public final class Switchover {
    * @param commandTimeout the limit for one remote command
    * @param maxLagSeconds the replication lag the pre-checks accept
    */
-  public Switchover(SwitchoverTopology topology, Conftool conftool, DnsDiscovery dns,
-      DbMasters masters, RemoteExecutor remote, int catchUpAttempts, Duration catchUpInterval,
-      Duration commandTimeout, long maxLagSeconds) {
+  public Switchover(
+      SwitchoverTopology topology,
+      Conftool conftool,
+      DnsDiscovery dns,
+      DbMasters masters,
+      RemoteExecutor remote,
+      int catchUpAttempts,
+      Duration catchUpInterval,
+      Duration commandTimeout,
+      long maxLagSeconds) {
     this.topology = topology;
     this.conftool = conftool;
     this.dns = dns;
@@ -100,7 +109,9 @@ public final class Switchover {
 
   // ---------------------------------------------------------------- phase 0
 
-  /** Disables puppet on the maintenance hosts of both datacenters, so it cannot restart the timers. */
+  /**
+   * Disables puppet on the maintenance hosts of both datacenters, so it cannot restart the timers.
+   */
   public void disablePuppet(RunContext run, SwitchoverRequest request) {
     for (String dc : topology.datacenters()) {
       for (String host : topology.maintenanceHosts(dc)) {
@@ -118,7 +129,7 @@ public final class Switchover {
    * @return the original TTL of each record, to wait for and to restore
    */
   public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown) {
-    return reduceTtl(run, known, ttlIfUnknown, (service, original) -> { });
+    return reduceTtl(run, known, ttlIfUnknown, (service, original) -> {});
   }
 
   /**
@@ -126,13 +137,22 @@ public final class Switchover {
    * read, before the record is changed: the caller keeps it where a failure of this step cannot
    * lose it.
    */
-  public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown,
+  public Map<String, Long> reduceTtl(
+      RunContext run,
+      Map<String, Long> known,
+      long ttlIfUnknown,
       BiConsumer<String, Long> beforeReducing) {
     Map<String, Long> original = new LinkedHashMap<>();
     for (String service : topology.services()) {
       long fallback = known.getOrDefault(service, ttlIfUnknown);
-      Map<String, Long> read = ttl.reduce(run, List.of(service), SHORT_TTL, fallback,
-          (reduced, read1) -> beforeReducing.accept(reduced, known.getOrDefault(reduced, read1)));
+      Map<String, Long> read =
+          ttl.reduce(
+              run,
+              List.of(service),
+              SHORT_TTL,
+              fallback,
+              (reduced, read1) ->
+                  beforeReducing.accept(reduced, known.getOrDefault(reduced, read1)));
       original.put(service, known.getOrDefault(service, read.get(service)));
     }
     return original;
@@ -150,10 +170,22 @@ public final class Switchover {
   public void warmUpCaches(RunContext run, SwitchoverRequest request) {
     String dc = run.mode() == ExecutionMode.LIVE_TEST ? request.dcFrom() : request.dcTo();
     for (String host : topology.maintenanceHosts(dc)) {
-      execute(run, host, dc, "/var/lib/mediawiki-cache-warmup/warmup.py urls-cluster.txt spread "
-          + "mw-web.svc." + dc + ".wmnet");
-      execute(run, host, dc, "/var/lib/mediawiki-cache-warmup/warmup.py urls-server.txt clone "
-          + "mw-web.svc." + dc + ".wmnet");
+      execute(
+          run,
+          host,
+          dc,
+          "/var/lib/mediawiki-cache-warmup/warmup.py urls-cluster.txt spread "
+              + "mw-web.svc."
+              + dc
+              + ".wmnet");
+      execute(
+          run,
+          host,
+          dc,
+          "/var/lib/mediawiki-cache-warmup/warmup.py urls-server.txt clone "
+              + "mw-web.svc."
+              + dc
+              + ".wmnet");
     }
   }
 
@@ -161,8 +193,16 @@ public final class Switchover {
   public void downtimeReadOnlyChecks(RunContext run, SwitchoverRequest request) {
     for (String dc : topology.datacenters()) {
       for (String host : topology.dbMasterHosts(dc)) {
-        execute(run, host, dc, "downtime-service " + quote(READ_ONLY_CHECK) + " " + DOWNTIME_SECONDS
-            + " " + quote(puppetReason(request)));
+        execute(
+            run,
+            host,
+            dc,
+            "downtime-service "
+                + quote(READ_ONLY_CHECK)
+                + " "
+                + DOWNTIME_SECONDS
+                + " "
+                + quote(puppetReason(request)));
       }
     }
   }
@@ -170,8 +210,8 @@ public final class Switchover {
   // ---------------------------------------------------------------- pre-checks
 
   /**
-   * What the approvers see before GO: replication in both directions per section, its lag, and
-   * both datacenters' pooled state.
+   * What the approvers see before GO: replication in both directions per section, its lag, and both
+   * datacenters' pooled state.
    *
    * @param lines one line per fact, in words
    * @param problems the facts that stop a switchover
@@ -191,17 +231,27 @@ public final class Switchover {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (String section : topology.sections()) {
-      for (String[] direction : new String[][] {{request.dcFrom(), request.dcTo()},
-          {request.dcTo(), request.dcFrom()}}) {
+      for (String[] direction :
+          new String[][] {{request.dcFrom(), request.dcTo()}, {request.dcTo(), request.dcFrom()}}) {
         DbMasters.ReplicationStatus status = masters.replication(section, direction[1]);
-        String line = section + " " + direction[0] + " → " + direction[1] + ": "
-            + (status.healthy() ? "replicating" : "NOT replicating")
-            + ", lag " + (status.secondsBehind() == null ? "unknown" : status.secondsBehind() + " s");
+        String line =
+            section
+                + " "
+                + direction[0]
+                + " → "
+                + direction[1]
+                + ": "
+                + (status.healthy() ? "replicating" : "NOT replicating")
+                + ", lag "
+                + (status.secondsBehind() == null ? "unknown" : status.secondsBehind() + " s");
         lines.add(line);
         List<String> target = run.mode() == ExecutionMode.LIVE_TEST ? warnings : problems;
         if (!status.healthy()) {
-          target.add(line + (status.lastError() == null || status.lastError().isBlank() ? ""
-              : " (" + status.lastError() + ")"));
+          target.add(
+              line
+                  + (status.lastError() == null || status.lastError().isBlank()
+                      ? ""
+                      : " (" + status.lastError() + ")"));
         } else if (status.secondsBehind() == null || status.secondsBehind() > maxLagSeconds) {
           target.add(line + " (limit " + maxLagSeconds + " s)");
         }
@@ -240,7 +290,7 @@ public final class Switchover {
    * @throws CheckFailedException when a host's timers are still active after the stop
    */
   public List<String> stopMaintenance(RunContext run, SwitchoverRequest request) {
-    return stopMaintenance(run, request, host -> { });
+    return stopMaintenance(run, request, host -> {});
   }
 
   /**
@@ -248,8 +298,8 @@ public final class Switchover {
    * host found running maintenance before its maintenance is stopped: the caller keeps it where a
    * failure on a later host cannot lose it, so that a rollback restarts maintenance where it ran.
    */
-  public List<String> stopMaintenance(RunContext run, SwitchoverRequest request,
-      Consumer<String> beforeStopping) {
+  public List<String> stopMaintenance(
+      RunContext run, SwitchoverRequest request, Consumer<String> beforeStopping) {
     List<String> wereRunning = new ArrayList<>();
     for (String dc : topology.datacenters()) {
       for (String host : topology.maintenanceHosts(dc)) {
@@ -272,16 +322,16 @@ public final class Switchover {
    * @return when the first site went read-only: the start of the read-only window
    */
   public Instant setReadOnly(RunContext run, SwitchoverRequest request) {
-    return setReadOnly(run, request, started -> { });
+    return setReadOnly(run, request, started -> {});
   }
 
   /**
    * {@link #setReadOnly(RunContext, SwitchoverRequest)}, telling {@code beforeFirstChange} the
-   * start of the window before the first site is changed: the caller keeps the first start, so
-   * that a retry after a partial failure does not move it.
+   * start of the window before the first site is changed: the caller keeps the first start, so that
+   * a retry after a partial failure does not move it.
    */
-  public Instant setReadOnly(RunContext run, SwitchoverRequest request,
-      Consumer<Instant> beforeFirstChange) {
+  public Instant setReadOnly(
+      RunContext run, SwitchoverRequest request, Consumer<Instant> beforeFirstChange) {
     Instant started = Instant.now();
     boolean told = false;
     for (String dc : List.of(request.dcTo(), request.dcFrom())) {
@@ -316,20 +366,20 @@ public final class Switchover {
   // ---------------------------------------------------------------- phases 3 and 6
 
   /** Phase 3 for one section; see {@link DbLockdown#lockOldSite}. */
-  public DbLockdown.SectionResult lockDownSection(RunContext run, String section, String dcFrom,
-      String dcTo) {
+  public DbLockdown.SectionResult lockDownSection(
+      RunContext run, String section, String dcFrom, String dcTo) {
     return lockdown.lockOldSite(run, section, dcFrom, dcTo);
   }
 
   /** Phase 6 for one section; see {@link DbLockdown#unlockNewSite}. */
-  public DbLockdown.SectionResult unlockSection(RunContext run, String section, String dcFrom,
-      String dcTo) {
+  public DbLockdown.SectionResult unlockSection(
+      RunContext run, String section, String dcFrom, String dcTo) {
     return lockdown.unlockNewSite(run, section, dcFrom, dcTo);
   }
 
   /**
-   * Undoes phase 3 for one section: the old site's master read-write again, while the new site's
-   * is still read-only. Does nothing for a section that was never locked.
+   * Undoes phase 3 for one section: the old site's master read-write again, while the new site's is
+   * still read-only. Does nothing for a section that was never locked.
    */
   public void rollBackSection(RunContext run, String section, String dcFrom, String dcTo) {
     if (masters.isReadOnly(section, dcFrom)) {
@@ -338,8 +388,8 @@ public final class Switchover {
   }
 
   /**
-   * Undoes phase 6 for one section: the new site's master read-only again, as it was before the
-   * run made it writable. Does nothing for a master that is read-only.
+   * Undoes phase 6 for one section: the new site's master read-only again, as it was before the run
+   * made it writable. Does nothing for a master that is read-only.
    */
   public void rollBackSectionReadWrite(RunContext run, String section, String dcTo) {
     lockdown.relockNewSite(run, section, dcTo);
@@ -366,11 +416,17 @@ public final class Switchover {
   public void depoolOldDatacenter(RunContext run, SwitchoverRequest request) {
     if (run.mode() != ExecutionMode.DRY_RUN) {
       for (String service : topology.services()) {
-        boolean newPooled = conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled())
-            .orElse(false);
+        boolean newPooled =
+            conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled()).orElse(false);
         if (!newPooled && run.mode() == ExecutionMode.LIVE) {
-          throw new CheckFailedException("depoolable", service + " is not pooled in "
-              + request.dcTo() + "; depooling " + request.dcFrom() + " would leave it pooled nowhere");
+          throw new CheckFailedException(
+              "depoolable",
+              service
+                  + " is not pooled in "
+                  + request.dcTo()
+                  + "; depooling "
+                  + request.dcFrom()
+                  + " would leave it pooled nowhere");
         }
       }
     }
@@ -379,8 +435,8 @@ public final class Switchover {
   }
 
   /**
-   * Checks that every moved record answers with the new site's name (a few tries, the record may
-   * be cached by the server for a moment). In dry-run a mismatch is expected and not counted.
+   * Checks that every moved record answers with the new site's name (a few tries, the record may be
+   * cached by the server for a moment). In dry-run a mismatch is expected and not counted.
    */
   public void checkDiscoveryDns(RunContext run, SwitchoverRequest request) {
     if (run.mode() == ExecutionMode.DRY_RUN) {
@@ -401,8 +457,8 @@ public final class Switchover {
       }
       pause(Duration.ofMillis(300), "waiting for DNS to answer with " + dc);
     }
-    throw new CheckFailedException("discovery-dns", "DNS does not answer with " + dc + " for: "
-        + String.join(", ", wrong));
+    throw new CheckFailedException(
+        "discovery-dns", "DNS does not answer with " + dc + " for: " + String.join(", ", wrong));
   }
 
   // ---------------------------------------------------------------- phase 8
@@ -456,37 +512,53 @@ public final class Switchover {
    * @param maintenanceWasRunning the hosts whose maintenance jobs phase 1 stopped
    * @throws IllegalStateException naming every part that failed, after trying them all
    */
-  public void rollBack(RunContext run, SwitchoverRequest request, Map<String, Long> originalTtls,
+  public void rollBack(
+      RunContext run,
+      SwitchoverRequest request,
+      Map<String, Long> originalTtls,
       List<String> maintenanceWasRunning) {
     List<String> failures = new ArrayList<>();
-    attempt(failures, "discovery back on " + request.dcFrom(), () -> {
-      if (!masterDatacenter().equals(request.dcFrom()) && run.mode() == ExecutionMode.LIVE) {
-        setMaster(run, request.dcFrom());
-      }
-      setPooled(run, request.dcFrom(), true);
-      pointRecords(run, request.dcFrom());
-      setPooled(run, request.dcTo(), false);
-    });
+    attempt(
+        failures,
+        "discovery back on " + request.dcFrom(),
+        () -> {
+          if (!masterDatacenter().equals(request.dcFrom()) && run.mode() == ExecutionMode.LIVE) {
+            setMaster(run, request.dcFrom());
+          }
+          setPooled(run, request.dcFrom(), true);
+          pointRecords(run, request.dcFrom());
+          setPooled(run, request.dcTo(), false);
+        });
     for (String section : topology.sections()) {
-      attempt(failures, section + " master of " + request.dcFrom() + " read-write",
+      attempt(
+          failures,
+          section + " master of " + request.dcFrom() + " read-write",
           () -> rollBackSection(run, section, request.dcFrom(), request.dcTo()));
     }
     attempt(failures, "ReadOnly off", () -> setReadWrite(run, request));
-    attempt(failures, "puppet and maintenance", () -> {
-      enablePuppetOnMaintenanceHosts(run, request);
-      for (String dc : topology.datacenters()) {
-        List<String> hosts = topology.maintenanceHosts(dc).stream()
-            .filter(maintenanceWasRunning::contains).toList();
-        startMaintenanceOn(run, dc, hosts);
-      }
-    });
-    attempt(failures, "read-only check downtimes", () -> {
-      for (String dc : topology.datacenters()) {
-        for (String host : topology.dbMasterHosts(dc)) {
-          execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
-        }
-      }
-    });
+    attempt(
+        failures,
+        "puppet and maintenance",
+        () -> {
+          enablePuppetOnMaintenanceHosts(run, request);
+          for (String dc : topology.datacenters()) {
+            List<String> hosts =
+                topology.maintenanceHosts(dc).stream()
+                    .filter(maintenanceWasRunning::contains)
+                    .toList();
+            startMaintenanceOn(run, dc, hosts);
+          }
+        });
+    attempt(
+        failures,
+        "read-only check downtimes",
+        () -> {
+          for (String dc : topology.datacenters()) {
+            for (String host : topology.dbMasterHosts(dc)) {
+              execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
+            }
+          }
+        });
     if (!originalTtls.isEmpty()) {
       attempt(failures, "TTL restore", () -> restoreTtl(run, originalTtls));
     }
@@ -520,8 +592,8 @@ public final class Switchover {
     for (String service : topology.services()) {
       Optional<Versioned<Conftool.DiscoveryState>> state = conftool.discovery(service, dc);
       if (state.isEmpty()) {
-        throw new CheckFailedException("discovery-object", "conftool has no discovery object for "
-            + service + " in " + dc);
+        throw new CheckFailedException(
+            "discovery-object", "conftool has no discovery object for " + service + " in " + dc);
       }
       if (state.get().value().pooled() != pooled) {
         conftool.setDiscovery(run, state.get(), pooled, state.get().value().ttl());
@@ -537,17 +609,17 @@ public final class Switchover {
   }
 
   /**
-   * Reads the site and names every end-state rule of a finished live switchover that does not
-   * hold: ReadOnly off in both datacenters, {@code WMFMasterDatacenter} on {@code dcTo}, the new
-   * masters writable and the old ones read-only, every discovery service pooled in {@code dcTo}
-   * only and answering with {@code dcTo} in DNS, and each TTL back at the value read in phase 0.
-   * Reads only. A dry-run or live-test changes none of this, so it has nothing to check.
+   * Reads the site and names every end-state rule of a finished live switchover that does not hold:
+   * ReadOnly off in both datacenters, {@code WMFMasterDatacenter} on {@code dcTo}, the new masters
+   * writable and the old ones read-only, every discovery service pooled in {@code dcTo} only and
+   * answering with {@code dcTo} in DNS, and each TTL back at the value read in phase 0. Reads only.
+   * A dry-run or live-test changes none of this, so it has nothing to check.
    *
    * @param originalTtls the TTLs read before phase 0 reduced them
    * @return one sentence per broken rule; empty when the site is switched over as intended
    */
-  public List<String> brokenInvariants(RunContext run, SwitchoverRequest request,
-      Map<String, Long> originalTtls) {
+  public List<String> brokenInvariants(
+      RunContext run, SwitchoverRequest request, Map<String, Long> originalTtls) {
     List<String> broken = new ArrayList<>();
     if (run.mode() != ExecutionMode.LIVE) {
       return broken;
@@ -571,11 +643,16 @@ public final class Switchover {
       }
     }
     for (String service : topology.services()) {
-      boolean newPooled = conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled()).orElse(false);
-      boolean oldPooled = conftool.discovery(service, request.dcFrom()).map(v -> v.value().pooled()).orElse(false);
+      boolean newPooled =
+          conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled()).orElse(false);
+      boolean oldPooled =
+          conftool.discovery(service, request.dcFrom()).map(v -> v.value().pooled()).orElse(false);
       if (!newPooled || oldPooled) {
-        broken.add(service + " is pooled " + (newPooled ? "in " + request.dcTo() : "not in " + request.dcTo())
-            + (oldPooled ? " and in " + request.dcFrom() : ""));
+        broken.add(
+            service
+                + " is pooled "
+                + (newPooled ? "in " + request.dcTo() : "not in " + request.dcTo())
+                + (oldPooled ? " and in " + request.dcFrom() : ""));
       }
       DnsDiscovery.DiscoveryRecord record = dns.read(service);
       if (!record.target().equals(target(service, request.dcTo()))) {
@@ -583,43 +660,99 @@ public final class Switchover {
       }
       Long original = originalTtls.get(service);
       if (original != null && record.ttlSeconds() != original) {
-        broken.add(service + ".discovery has the TTL " + record.ttlSeconds() + " s, not the " + original
-            + " s read before the switchover");
+        broken.add(
+            service
+                + ".discovery has the TTL "
+                + record.ttlSeconds()
+                + " s, not the "
+                + original
+                + " s read before the switchover");
       }
     }
     return broken;
   }
 
   /**
-   * The state of the site as it can be read now, one line per part, for an operator who must
-   * decide after a failure: ReadOnly in both datacenters, the master datacenter, each section's
-   * masters, and each discovery service's pooling and DNS answer. A part that cannot be read says
-   * so and why; once etcd or DNS could not be read, their other parts are not tried, so a server
-   * that is down costs one timeout, not one per key (each master is a server of its own).
+   * The state of the site as it can be read now, one line per part, for an operator who must decide
+   * after a failure: ReadOnly in both datacenters, the master datacenter, each section's masters,
+   * and each discovery service's pooling and DNS answer. A part that cannot be read says so and
+   * why; once etcd or DNS could not be read, their other parts are not tried, so a server that is
+   * down costs one timeout, not one per key (each master is a server of its own).
    */
   public List<String> siteState(SwitchoverRequest request) {
     List<String> lines = new ArrayList<>();
     String from = request.dcFrom();
     String to = request.dcTo();
-    String etcdDown = readPart(lines, null, () -> "ReadOnly: " + from + " "
-        + conftool.readOnly(from).value().map(r -> "ON (" + r + ")").orElse("off") + ", " + to + " "
-        + conftool.readOnly(to).value().map(r -> "ON (" + r + ")").orElse("off"), "etcd");
-    etcdDown = readPart(lines, etcdDown, () -> "WMFMasterDatacenter: "
-        + conftool.masterDatacenter().value(), "etcd");
+    String etcdDown =
+        readPart(
+            lines,
+            null,
+            () ->
+                "ReadOnly: "
+                    + from
+                    + " "
+                    + conftool.readOnly(from).value().map(r -> "ON (" + r + ")").orElse("off")
+                    + ", "
+                    + to
+                    + " "
+                    + conftool.readOnly(to).value().map(r -> "ON (" + r + ")").orElse("off"),
+            "etcd");
+    etcdDown =
+        readPart(
+            lines,
+            etcdDown,
+            () -> "WMFMasterDatacenter: " + conftool.masterDatacenter().value(),
+            "etcd");
     for (String section : topology.sections()) {
-      readPart(lines, null, () -> "masters " + section + ": " + from + " "
-          + writable(section, from) + ", " + to + " " + writable(section, to),
+      readPart(
+          lines,
+          null,
+          () ->
+              "masters "
+                  + section
+                  + ": "
+                  + from
+                  + " "
+                  + writable(section, from)
+                  + ", "
+                  + to
+                  + " "
+                  + writable(section, to),
           "the " + section + " masters");
     }
     String dnsDown = null;
     for (String service : topology.services()) {
-      etcdDown = readPart(lines, etcdDown, () -> service + " pooled in: " + String.join(" ",
-          List.of(from, to).stream().filter(dc -> conftool.discovery(service, dc)
-              .map(v -> v.value().pooled()).orElse(false)).toList()), "etcd");
-      dnsDown = readPart(lines, dnsDown, () -> {
-        DnsDiscovery.DiscoveryRecord record = dns.read(service);
-        return service + ".discovery answers " + record.target() + " TTL " + record.ttlSeconds();
-      }, "DNS");
+      etcdDown =
+          readPart(
+              lines,
+              etcdDown,
+              () ->
+                  service
+                      + " pooled in: "
+                      + String.join(
+                          " ",
+                          List.of(from, to).stream()
+                              .filter(
+                                  dc ->
+                                      conftool
+                                          .discovery(service, dc)
+                                          .map(v -> v.value().pooled())
+                                          .orElse(false))
+                              .toList()),
+              "etcd");
+      dnsDown =
+          readPart(
+              lines,
+              dnsDown,
+              () -> {
+                DnsDiscovery.DiscoveryRecord record = dns.read(service);
+                return service
+                    + ".discovery answers "
+                    + record.target()
+                    + " TTL "
+                    + record.ttlSeconds();
+              },
+              "DNS");
     }
     return lines;
   }
@@ -628,9 +761,12 @@ public final class Switchover {
     return masters.isReadOnly(section, dc) ? "read-only" : "writable";
   }
 
-  /** Adds one line of the site state, or why it is unknown; returns why its server is down, if it is. */
-  private static String readPart(List<String> lines, String down, Supplier<String> part,
-      String server) {
+  /**
+   * Adds one line of the site state, or why it is unknown; returns why its server is down, if it
+   * is.
+   */
+  private static String readPart(
+      List<String> lines, String down, Supplier<String> part, String server) {
     if (down != null) {
       return down;
     }
@@ -661,19 +797,29 @@ public final class Switchover {
    * Runs {@code systemctl VERB UNIT} and, when it ran, checks the unit is inactive after a stop and
    * active after a start or restart.
    */
-  private void systemctl(RunContext run, String host, String dc, String verb, String unit,
-      String check) {
+  private void systemctl(
+      RunContext run, String host, String dc, String verb, String unit, String check) {
     boolean wantActive = !verb.equals("stop");
     if (execute(run, host, dc, "systemctl " + verb + " " + unit) == MutationOutcome.PERFORMED
         && unitActive(host, unit) != wantActive) {
-      throw new CheckFailedException(check, unit + " is " + (wantActive ? "not" : "still")
-          + " active on " + host + " after the " + verb);
+      throw new CheckFailedException(
+          check,
+          unit
+              + " is "
+              + (wantActive ? "not" : "still")
+              + " active on "
+              + host
+              + " after the "
+              + verb);
     }
   }
 
   private boolean unitActive(String host, String unit) {
     try {
-      return remote.query(host, "systemctl is-active " + unit, commandTimeout).stdout().strip()
+      return remote
+          .query(host, "systemctl is-active " + unit, commandTimeout)
+          .stdout()
+          .strip()
           .equals("active");
     } catch (RemoteExecutionException.NonZeroExit e) {
       return false;

@@ -18,16 +18,24 @@ import org.switchman.runbook.InvalidRequestException;
  * @param readOnlyBudget how long MediaWiki may stay read-only before the run escalates
  * @param inFlightGrace the pause between ReadOnly on and the database lockdown, for in-flight edits
  */
-public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, String reason,
-    String ticket, Duration readOnlyBudget, Duration inFlightGrace) {
+public record SwitchoverRequest(
+    String dcFrom,
+    String dcTo,
+    ExecutionMode mode,
+    String reason,
+    String ticket,
+    Duration readOnlyBudget,
+    Duration inFlightGrace) {
 
   /** The process key, also the name of the lock. */
   public static final String RUNBOOK = "dc-switchover";
 
   /** The longest reason: one line, shown to editors as the read-only message. */
   public static final int MAX_REASON = 200;
+
   /** A Phabricator-style task id. */
   public static final Pattern TICKET = Pattern.compile("T[0-9]{1,9}");
+
   public static final Duration MIN_BUDGET = Duration.ofSeconds(30);
   public static final Duration MAX_BUDGET = Duration.ofHours(1);
   public static final Duration MAX_GRACE = Duration.ofMinutes(5);
@@ -39,8 +47,15 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
    * @param activeDc the datacenter conftool names as {@code WMFMasterDatacenter} now
    * @throws InvalidRequestException naming every problem found
    */
-  public static SwitchoverRequest parse(String dcFrom, String dcTo, String mode, String reason,
-      String ticket, String readOnlyBudget, String inFlightGrace, List<String> datacenters,
+  public static SwitchoverRequest parse(
+      String dcFrom,
+      String dcTo,
+      String mode,
+      String reason,
+      String ticket,
+      String readOnlyBudget,
+      String inFlightGrace,
+      List<String> datacenters,
       String activeDc) {
     List<String> problems = new ArrayList<>();
     ExecutionMode parsedMode = null;
@@ -60,52 +75,83 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
     if (!from.isEmpty() && from.equals(to)) {
       problems.add("dcFrom and dcTo are both '" + from + "': a switchover needs two datacenters");
     }
-    if (parsedMode != null && datacenters.contains(from) && datacenters.contains(to) && !from.equals(to)) {
+    if (parsedMode != null
+        && datacenters.contains(from)
+        && datacenters.contains(to)
+        && !from.equals(to)) {
       if (parsedMode == ExecutionMode.LIVE_TEST && !to.equals(activeDc)) {
-        problems.add("live-test runs from the passive datacenter towards the active one, so dcTo"
-            + " must be the active datacenter " + activeDc + ", not " + to);
+        problems.add(
+            "live-test runs from the passive datacenter towards the active one, so dcTo"
+                + " must be the active datacenter "
+                + activeDc
+                + ", not "
+                + to);
       } else if (parsedMode != ExecutionMode.LIVE_TEST && !from.equals(activeDc)) {
-        problems.add("dcFrom must be the active datacenter " + activeDc + ", not " + from
-            + " (WMFMasterDatacenter in conftool)");
+        problems.add(
+            "dcFrom must be the active datacenter "
+                + activeDc
+                + ", not "
+                + from
+                + " (WMFMasterDatacenter in conftool)");
       }
     }
     if (reason == null || reason.isBlank()) {
       problems.add("reason is empty: say why, it is the read-only message editors see");
     } else if (reason.strip().length() > MAX_REASON) {
-      problems.add("reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
+      problems.add(
+          "reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
     } else if (reason.strip().codePoints().anyMatch(SwitchoverRequest::isControl)) {
-      problems.add("reason must be a single line of text, without line breaks or control characters");
+      problems.add(
+          "reason must be a single line of text, without line breaks or control characters");
     }
     if (ticket == null || ticket.isBlank()) {
       problems.add("ticket is empty: name the task that tracks this switchover");
     } else if (!TICKET.matcher(ticket.strip()).matches()) {
-      problems.add("ticket must be T followed by digits (such as T12345), not '"
-          + abbreviated(ticket.strip()) + "'");
+      problems.add(
+          "ticket must be T followed by digits (such as T12345), not '"
+              + abbreviated(ticket.strip())
+              + "'");
     }
     Duration budget = duration("readOnlyBudget", readOnlyBudget, "PT3M", problems);
     Duration grace = duration("inFlightGrace", inFlightGrace, "PT10S", problems);
     if (budget != null && (budget.compareTo(MIN_BUDGET) < 0 || budget.compareTo(MAX_BUDGET) > 0)) {
-      problems.add("readOnlyBudget must be from " + MIN_BUDGET + " to " + MAX_BUDGET + ", not "
-          + abbreviated(readOnlyBudget));
+      problems.add(
+          "readOnlyBudget must be from "
+              + MIN_BUDGET
+              + " to "
+              + MAX_BUDGET
+              + ", not "
+              + abbreviated(readOnlyBudget));
     }
     if (grace != null && (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0)) {
-      problems.add("inFlightGrace must be from PT0S to " + MAX_GRACE + ", not " + abbreviated(inFlightGrace));
+      problems.add(
+          "inFlightGrace must be from PT0S to "
+              + MAX_GRACE
+              + ", not "
+              + abbreviated(inFlightGrace));
     } else if (grace != null && budget != null && grace.compareTo(budget) > 0) {
-      problems.add("inFlightGrace (" + grace + ") must not be longer than readOnlyBudget (" + budget
-          + "): the grace is spent inside the read-only window");
+      problems.add(
+          "inFlightGrace ("
+              + grace
+              + ") must not be longer than readOnlyBudget ("
+              + budget
+              + "): the grace is spent inside the read-only window");
     }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(RUNBOOK, problems);
     }
-    return new SwitchoverRequest(from, to, parsedMode, reason.strip(), ticket.strip(), budget, grace);
+    return new SwitchoverRequest(
+        from, to, parsedMode, reason.strip(), ticket.strip(), budget, grace);
   }
 
-  private static Duration duration(String name, String text, String fallback, List<String> problems) {
+  private static Duration duration(
+      String name, String text, String fallback, List<String> problems) {
     String value = text == null || text.isBlank() ? fallback : text.strip();
     try {
       return Duration.parse(value);
     } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-      problems.add(name + " '" + abbreviated(value) + "' is not an ISO-8601 duration such as " + fallback);
+      problems.add(
+          name + " '" + abbreviated(value) + "' is not an ISO-8601 duration such as " + fallback);
       return null;
     }
   }
@@ -120,8 +166,11 @@ public record SwitchoverRequest(String dcFrom, String dcTo, ExecutionMode mode, 
     if (text == null) {
       return "";
     }
-    String clean = text.codePoints().filter(c -> !isControl(c))
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    String clean =
+        text.codePoints()
+            .filter(c -> !isControl(c))
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
     return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
   }
 

@@ -15,9 +15,13 @@ import java.util.Map;
  * @param dbMasterHosts the database master hosts (puppet, read-only check downtimes) by datacenter
  * @param maintenanceUnit the systemd unit that runs the periodic maintenance jobs
  */
-public record SwitchoverTopology(List<String> datacenters, List<String> services,
-    List<String> sections, Map<String, List<String>> maintenanceHosts,
-    Map<String, List<String>> jobrunners, Map<String, List<String>> dbMasterHosts,
+public record SwitchoverTopology(
+    List<String> datacenters,
+    List<String> services,
+    List<String> sections,
+    Map<String, List<String>> maintenanceHosts,
+    Map<String, List<String>> jobrunners,
+    Map<String, List<String>> dbMasterHosts,
     String maintenanceUnit) {
 
   public SwitchoverTopology {

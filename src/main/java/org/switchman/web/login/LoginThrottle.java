@@ -23,8 +23,8 @@ import org.switchman.audit.OpsLog;
  * <p>Each time an address becomes throttled, one ops log line ({@code LOGIN_THROTTLED}) says so,
  * with the user ids it tried. An administrator can clear an address at once ({@link #clear}).
  *
- * <p>Memory is bounded: an address keeps at most {@code maxFailures} timestamps and a few user
- * ids, addresses whose failures are all older than the window are dropped, and beyond {@value
+ * <p>Memory is bounded: an address keeps at most {@code maxFailures} timestamps and a few user ids,
+ * addresses whose failures are all older than the window are dropped, and beyond {@value
  * #MAX_ADDRESSES} addresses new ones are not tracked (with a warning).
  *
  * <p>The state lives in this node only: on a cluster each node throttles on its own.
@@ -90,8 +90,10 @@ public class LoginThrottle {
       sweep(now);
     }
     if (addresses.size() >= MAX_ADDRESSES && !addresses.containsKey(address)) {
-      LOG.warn("Login throttle: {} addresses with recent failed logins; {} is not tracked",
-          addresses.size(), address);
+      LOG.warn(
+          "Login throttle: {} addresses with recent failed logins; {} is not tracked",
+          addresses.size(),
+          address);
       return;
     }
     Failures failures = addresses.computeIfAbsent(address, key -> new Failures());
@@ -113,12 +115,30 @@ public class LoginThrottle {
       users = List.copyOf(failures.users);
     }
     if (throttled.isPresent()) {
-      LOG.warn("Login throttle: {} made {} failed logins within {}; refused for {} s", address,
-          maxFailures, window, seconds(throttled.get()));
-      opsLog.record(new OpsEvent(now, OpsEvent.Kind.LOGIN_THROTTLED, null, null, null, null, null,
-          address + ": " + maxFailures + " failed logins within " + describe(window)
-              + (users.isEmpty() ? "" : " (users tried: " + String.join(", ", users) + ")")
-              + "; logins from this address refused for " + seconds(throttled.get()) + " s"));
+      LOG.warn(
+          "Login throttle: {} made {} failed logins within {}; refused for {} s",
+          address,
+          maxFailures,
+          window,
+          seconds(throttled.get()));
+      opsLog.record(
+          new OpsEvent(
+              now,
+              OpsEvent.Kind.LOGIN_THROTTLED,
+              null,
+              null,
+              null,
+              null,
+              null,
+              address
+                  + ": "
+                  + maxFailures
+                  + " failed logins within "
+                  + describe(window)
+                  + (users.isEmpty() ? "" : " (users tried: " + String.join(", ", users) + ")")
+                  + "; logins from this address refused for "
+                  + seconds(throttled.get())
+                  + " s"));
     }
   }
 
@@ -139,12 +159,15 @@ public class LoginThrottle {
 
   private void sweep(Instant now) {
     Instant oldest = now.minus(window);
-    addresses.entrySet().removeIf(entry -> {
-      synchronized (entry.getValue()) {
-        Instant last = entry.getValue().times.peekLast();
-        return last == null || !last.isAfter(oldest);
-      }
-    });
+    addresses
+        .entrySet()
+        .removeIf(
+            entry -> {
+              synchronized (entry.getValue()) {
+                Instant last = entry.getValue().times.peekLast();
+                return last == null || !last.isAfter(oldest);
+              }
+            });
   }
 
   /** Whole seconds, rounded up: what {@code Retry-After} says. */

@@ -41,7 +41,11 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
   private static final Pattern WEBAPP_LOGIN =
       Pattern.compile("/camunda/api/admin/auth/user/[^/]+/login/[^/]+");
 
-  private enum Attempt { BASIC, FORM, WEBAPP }
+  private enum Attempt {
+    BASIC,
+    FORM,
+    WEBAPP
+  }
 
   private final LoginThrottle throttle;
 
@@ -50,8 +54,9 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-      FilterChain chain) throws ServletException, IOException {
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
     Attempt attempt = attemptOf(request);
     if (attempt == null) {
       chain.doFilter(request, response);
@@ -70,7 +75,8 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
   }
 
   private static Attempt attemptOf(HttpServletRequest request) {
-    String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     boolean post = "POST".equalsIgnoreCase(request.getMethod());
     if (post && FORM_LOGIN.equals(path)) {
       return Attempt.FORM;
@@ -100,8 +106,8 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
       case BASIC -> {
         String credentials = basicCredentials(request);
         try {
-          String decoded = new String(Base64.getDecoder().decode(credentials.strip()),
-              StandardCharsets.UTF_8);
+          String decoded =
+              new String(Base64.getDecoder().decode(credentials.strip()), StandardCharsets.UTF_8);
           int colon = decoded.indexOf(':');
           yield colon < 0 ? null : decoded.substring(0, colon);
         } catch (IllegalArgumentException notBase64) {
@@ -121,11 +127,16 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
     return header.substring(6);
   }
 
-  private static void refuse(HttpServletResponse response, Attempt attempt, String address,
-      Duration wait) throws IOException {
+  private static void refuse(
+      HttpServletResponse response, Attempt attempt, String address, Duration wait)
+      throws IOException {
     long seconds = LoginThrottle.seconds(wait);
-    String message = "Too many failed logins from " + address
-        + ": logins from this address are refused for another " + seconds + " s";
+    String message =
+        "Too many failed logins from "
+            + address
+            + ": logins from this address are refused for another "
+            + seconds
+            + " s";
     response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
     response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -134,8 +145,12 @@ public class LoginThrottleFilter extends OncePerRequestFilter {
       response.getWriter().write(message + ".\n");
     } else {
       response.setContentType("application/json");
-      response.getWriter().write("{\"type\":\"LoginThrottled\",\"message\":\""
-          + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+      response
+          .getWriter()
+          .write(
+              "{\"type\":\"LoginThrottled\",\"message\":\""
+                  + message.replace("\\", "\\\\").replace("\"", "\\\"")
+                  + "\"}");
     }
   }
 }

@@ -18,11 +18,11 @@ import org.switchman.audit.OpsLog;
 import org.switchman.process.security.EngineUserLocks;
 
 /**
- * Undoing a login lockout ({@code camunda-admin} only; the security filter chain checks):
- * {@code POST /switchman/api/logins/unlock} with {@code {"address": "192.0.2.7"}} clears the
- * throttle of a client address, with {@code {"user": "dave"}} the engine's lock on a user. An
- * optional {@code "reason"} is kept. Each unlock is journaled (kind {@value #KIND}, under the
- * journal's {@value #JOURNAL_RUN} entries, since it belongs to no run) and written to the ops log.
+ * Undoing a login lockout ({@code camunda-admin} only; the security filter chain checks): {@code
+ * POST /switchman/api/logins/unlock} with {@code {"address": "192.0.2.7"}} clears the throttle of a
+ * client address, with {@code {"user": "dave"}} the engine's lock on a user. An optional {@code
+ * "reason"} is kept. Each unlock is journaled (kind {@value #KIND}, under the journal's {@value
+ * #JOURNAL_RUN} entries, since it belongs to no run) and written to the ops log.
  */
 @RestController
 @RequestMapping("/switchman/api/logins")
@@ -30,6 +30,7 @@ public class LoginsApi {
 
   /** The journal's run id for account administration, which belongs to no run. */
   public static final String JOURNAL_RUN = "logins";
+
   public static final String KIND = "LOGIN";
 
   private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
@@ -54,15 +55,21 @@ public class LoginsApi {
     String user = field(request, "user");
     String reason = field(request, "reason");
     if ((address == null) == (user == null)) {
-      return problem(HttpStatus.BAD_REQUEST, "InvalidRequest",
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "InvalidRequest",
           "Give either \"address\" (a client IP address) or \"user\" (a user id) to unlock");
     }
     if (address != null && !ADDRESS.matcher(address).matches()) {
-      return problem(HttpStatus.BAD_REQUEST, "InvalidRequest",
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "InvalidRequest",
           "\"address\" must be an IPv4 or IPv6 address, not '" + printable(address) + "'");
     }
     if (user != null && !USER_ID.matcher(user).matches()) {
-      return problem(HttpStatus.BAD_REQUEST, "InvalidRequest",
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "InvalidRequest",
           "\"user\" must be a user id (letters and digits), not '" + printable(user) + "'");
     }
     boolean wasLocked;
@@ -79,11 +86,31 @@ public class LoginsApi {
       target = "user " + user;
     }
     String outcome = wasLocked ? "UNLOCKED" : "WAS_NOT_LOCKED";
-    journal.append(new JournalEntry.Draft(JOURNAL_RUN, "logins-unlock", admin.getName(), "live", KIND,
-        target, "unlock logins of " + target, outcome, reason, null, null));
-    opsLog.record(new OpsEvent(Instant.now(), OpsEvent.Kind.LOGIN_UNLOCKED, null, null,
-        admin.getName(), null, null, target + (wasLocked ? " unlocked" : " was not locked")
-            + (reason == null ? "" : ": " + reason)));
+    journal.append(
+        new JournalEntry.Draft(
+            JOURNAL_RUN,
+            "logins-unlock",
+            admin.getName(),
+            "live",
+            KIND,
+            target,
+            "unlock logins of " + target,
+            outcome,
+            reason,
+            null,
+            null));
+    opsLog.record(
+        new OpsEvent(
+            Instant.now(),
+            OpsEvent.Kind.LOGIN_UNLOCKED,
+            null,
+            null,
+            admin.getName(),
+            null,
+            null,
+            target
+                + (wasLocked ? " unlocked" : " was not locked")
+                + (reason == null ? "" : ": " + reason)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(address != null ? "address" : "user", address != null ? address : user);
     body.put("wasLocked", wasLocked);
@@ -101,8 +128,8 @@ public class LoginsApi {
     return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
-  private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String type,
-      String message) {
+  private static ResponseEntity<Map<String, Object>> problem(
+      HttpStatus status, String type, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", type);
     body.put("message", message);

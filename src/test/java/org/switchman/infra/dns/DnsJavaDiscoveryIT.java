@@ -36,8 +36,10 @@ class DnsJavaDiscoveryIT {
   }
 
   private DnsJavaDiscovery discovery(Path keyFile) {
-    return new DnsJavaDiscovery(new DnsProperties(lab.dnsServer(), lab.dnsPort(), "discovery.wmnet",
-        keyFile, Duration.ofSeconds(2)), new Mutations(journal));
+    return new DnsJavaDiscovery(
+        new DnsProperties(
+            lab.dnsServer(), lab.dnsPort(), "discovery.wmnet", keyFile, Duration.ofSeconds(2)),
+        new Mutations(journal));
   }
 
   private static RunContext run(ExecutionMode mode) {
@@ -52,7 +54,8 @@ class DnsJavaDiscoveryIT {
   void readsWhatDigSees() {
     DnsDiscovery.DiscoveryRecord record = dns.read("parsoid-php");
     assertThat(record.target()).isEqualTo("parsoid-php.svc.eqiad.wmnet.");
-    assertThat(dig("parsoid-php")).contains(String.valueOf(record.ttlSeconds()))
+    assertThat(dig("parsoid-php"))
+        .contains(String.valueOf(record.ttlSeconds()))
         .containsPattern("CNAME\\s+parsoid-php\\.svc\\.eqiad\\.wmnet\\.");
   }
 
@@ -60,15 +63,20 @@ class DnsJavaDiscoveryIT {
   void signedUpdatesChangeTtlAndTargetAndAreReadBack() {
     DnsDiscovery.DiscoveryRecord original = dns.read("videoscaler");
     try {
-      assertThat(dns.setTtl(run(ExecutionMode.LIVE), original, 10)).isEqualTo(MutationOutcome.PERFORMED);
-      assertThat(dig("videoscaler")).containsPattern("\\s10\\s+IN\\s+CNAME\\s+videoscaler\\.svc\\.eqiad\\.wmnet\\.");
+      assertThat(dns.setTtl(run(ExecutionMode.LIVE), original, 10))
+          .isEqualTo(MutationOutcome.PERFORMED);
+      assertThat(dig("videoscaler"))
+          .containsPattern("\\s10\\s+IN\\s+CNAME\\s+videoscaler\\.svc\\.eqiad\\.wmnet\\.");
       DnsDiscovery.DiscoveryRecord shortTtl = dns.read("videoscaler");
       assertThat(dns.setTarget(run(ExecutionMode.LIVE), shortTtl, "videoscaler.svc.codfw.wmnet."))
           .isEqualTo(MutationOutcome.PERFORMED);
-      assertThat(dig("videoscaler")).containsPattern("\\s10\\s+IN\\s+CNAME\\s+videoscaler\\.svc\\.codfw\\.wmnet\\.");
-      assertThat(journal.all().get(1).action()).isEqualTo("prereq yxrrset videoscaler.discovery.wmnet."
-          + " CNAME videoscaler.svc.eqiad.wmnet.; update delete videoscaler.discovery.wmnet. CNAME;"
-          + " update add videoscaler.discovery.wmnet. 10 CNAME videoscaler.svc.eqiad.wmnet.");
+      assertThat(dig("videoscaler"))
+          .containsPattern("\\s10\\s+IN\\s+CNAME\\s+videoscaler\\.svc\\.codfw\\.wmnet\\.");
+      assertThat(journal.all().get(1).action())
+          .isEqualTo(
+              "prereq yxrrset videoscaler.discovery.wmnet."
+                  + " CNAME videoscaler.svc.eqiad.wmnet.; update delete videoscaler.discovery.wmnet. CNAME;"
+                  + " update add videoscaler.discovery.wmnet. 10 CNAME videoscaler.svc.eqiad.wmnet.");
     } finally {
       DnsDiscovery.DiscoveryRecord now = dns.read("videoscaler");
       dns.setTarget(run(ExecutionMode.LIVE), now, original.target());
@@ -79,8 +87,8 @@ class DnsJavaDiscoveryIT {
 
   @Test
   void aStalePrerequisiteIsRefused() {
-    DnsDiscovery.DiscoveryRecord stale = new DnsDiscovery.DiscoveryRecord("parsoid-php",
-        "parsoid-php.svc.codfw.wmnet.", 30);
+    DnsDiscovery.DiscoveryRecord stale =
+        new DnsDiscovery.DiscoveryRecord("parsoid-php", "parsoid-php.svc.codfw.wmnet.", 30);
     assertThatThrownBy(() -> dns.setTtl(run(ExecutionMode.LIVE), stale, 10))
         .isInstanceOf(DnsDiscovery.DnsUpdateRefusedException.class)
         .hasMessageContaining("NXRRSET");
@@ -90,8 +98,11 @@ class DnsJavaDiscoveryIT {
   @Test
   void aWronglySignedUpdateIsRefused() throws Exception {
     Path wrongKey = Files.createTempFile(Path.of("target"), "wrong-tsig", ".key");
-    String secret = Base64.getEncoder().encodeToString("not the lab's secret, 32 bytes!!".getBytes());
-    Files.writeString(wrongKey, "key \"switchman-lab\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + secret + "\";\n};\n");
+    String secret =
+        Base64.getEncoder().encodeToString("not the lab's secret, 32 bytes!!".getBytes());
+    Files.writeString(
+        wrongKey,
+        "key \"switchman-lab\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + secret + "\";\n};\n");
     try {
       DnsJavaDiscovery forged = discovery(wrongKey);
       DnsDiscovery.DiscoveryRecord current = forged.read("parsoid-php");
@@ -108,16 +119,21 @@ class DnsJavaDiscoveryIT {
   void dryRunAndLiveTestLeaveDnsAlone() {
     DnsDiscovery.DiscoveryRecord current = dns.read("parsoid-php");
     String before = dig("parsoid-php");
-    assertThat(dns.setTtl(run(ExecutionMode.DRY_RUN), current, 10)).isEqualTo(MutationOutcome.WOULD);
-    assertThat(dns.setTtl(run(ExecutionMode.LIVE_TEST), current, 10)).isEqualTo(MutationOutcome.REFUSED);
+    assertThat(dns.setTtl(run(ExecutionMode.DRY_RUN), current, 10))
+        .isEqualTo(MutationOutcome.WOULD);
+    assertThat(dns.setTtl(run(ExecutionMode.LIVE_TEST), current, 10))
+        .isEqualTo(MutationOutcome.REFUSED);
     assertThat(dig("parsoid-php")).isEqualTo(before);
-    assertThat(journal.all().get(0).action()).startsWith("would: prereq yxrrset parsoid-php.discovery.wmnet.");
+    assertThat(journal.all().get(0).action())
+        .startsWith("would: prereq yxrrset parsoid-php.discovery.wmnet.");
   }
 
   @Test
   void dnsDownIsUnavailable() {
-    LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.DNS_DOWN, null, null,
-        null, null, null, null));
+    LabFault down =
+        lab.faults()
+            .inject(
+                new LabFault.Request(LabFault.Kind.DNS_DOWN, null, null, null, null, null, null));
     try {
       assertThatThrownBy(() -> dns.read("parsoid-php"))
           .isInstanceOf(InfrastructureUnavailableException.class)

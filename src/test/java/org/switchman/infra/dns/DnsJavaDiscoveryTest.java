@@ -19,25 +19,33 @@ import org.switchman.runbook.port.StepInterruptedException;
 
 class DnsJavaDiscoveryTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aQueryInterruptedByShutdownIsNotADnsServerThatDidNotAnswer() throws Exception {
-    Path key = Files.writeString(dir.resolve("lab.key"), "key \"switchman-lab\" {\n"
-        + "\talgorithm hmac-sha256;\n\tsecret \"c2VjcmV0\";\n};\n");
+    Path key =
+        Files.writeString(
+            dir.resolve("lab.key"),
+            "key \"switchman-lab\" {\n" + "\talgorithm hmac-sha256;\n\tsecret \"c2VjcmV0\";\n};\n");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     try (ServerSocket silent = new ServerSocket()) {
       silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      DnsJavaDiscovery dns = new DnsJavaDiscovery(new DnsProperties("127.0.0.1",
-          silent.getLocalPort(), "discovery.wmnet", key, Duration.ofSeconds(30)),
-          new Mutations(new InMemoryJournal()));
+      DnsJavaDiscovery dns =
+          new DnsJavaDiscovery(
+              new DnsProperties(
+                  "127.0.0.1",
+                  silent.getLocalPort(),
+                  "discovery.wmnet",
+                  key,
+                  Duration.ofSeconds(30)),
+              new Mutations(new InMemoryJournal()));
       Thread.currentThread().interrupt();
       try {
         assertThatThrownBy(() -> dns.read("api-rw"))
             .isInstanceOf(StepInterruptedException.class)
-            .hasMessage("interrupted by shutdown while waiting for the DNS server to answer to"
-                + " query api-rw.discovery.wmnet.");
+            .hasMessage(
+                "interrupted by shutdown while waiting for the DNS server to answer to"
+                    + " query api-rw.discovery.wmnet.");
         assertThat(Thread.currentThread().isInterrupted()).as("the flag stays set").isTrue();
       } finally {
         Thread.interrupted();

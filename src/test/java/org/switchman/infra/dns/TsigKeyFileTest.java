@@ -9,8 +9,10 @@ class TsigKeyFileTest {
 
   @Test
   void readsTheKeyClauseTsigKeygenWrites() {
-    TsigKeyFile key = TsigKeyFile.parse("key \"switchman-lab\" {\n\talgorithm hmac-sha256;\n"
-        + "\tsecret \"c2VjcmV0\";\n};\n", "lab.key");
+    TsigKeyFile key =
+        TsigKeyFile.parse(
+            "key \"switchman-lab\" {\n\talgorithm hmac-sha256;\n" + "\tsecret \"c2VjcmV0\";\n};\n",
+            "lab.key");
     assertThat(key.name()).isEqualTo("switchman-lab");
     assertThat(key.algorithm()).isEqualTo("hmac-sha256");
     assertThat(key.secret()).isEqualTo("c2VjcmV0");

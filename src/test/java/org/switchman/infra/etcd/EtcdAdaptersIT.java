@@ -72,35 +72,46 @@ class EtcdAdaptersIT {
 
   @Test
   void readsConftoolAsEtcdctlSeesIt() {
-    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    Versioned<Conftool.PoolEntry> entry =
+        conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
     assertThat(entry.value().pooled()).isEqualTo("yes");
     assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"yes\"");
-    assertThat(conftool.pool("codfw", "appserver", "apache2")).extracting(v -> v.value().host())
-        .contains(HOST).isSorted();
+    assertThat(conftool.pool("codfw", "appserver", "apache2"))
+        .extracting(v -> v.value().host())
+        .contains(HOST)
+        .isSorted();
     assertThat(conftool.masterDatacenter().value()).isEqualTo("eqiad");
     assertThat(conftool.readOnly("eqiad").value()).isEmpty();
-    assertThat(conftool.discoveryObjects()).anySatisfy(d -> {
-      assertThat(d.value().service()).isEqualTo("appservers-rw");
-      assertThat(d.value().dc()).isEqualTo("eqiad");
-      assertThat(d.value().pooled()).isTrue();
-    });
+    assertThat(conftool.discoveryObjects())
+        .anySatisfy(
+            d -> {
+              assertThat(d.value().service()).isEqualTo("appservers-rw");
+              assertThat(d.value().dc()).isEqualTo("eqiad");
+              assertThat(d.value().pooled()).isTrue();
+            });
   }
 
   @Test
   void writesAreCompareAndSetAndReadBack() {
-    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    Versioned<Conftool.PoolEntry> entry =
+        conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
     try {
       assertThat(conftool.setPoolEntry(run(ExecutionMode.LIVE), entry, "no", 30))
           .isEqualTo(MutationOutcome.PERFORMED);
       assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"no\"").contains("\"weight\":30");
-      assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "PERFORMED");
-      assertThat(journal.all().get(1).action()).startsWith("set " + POOL_KEY + " {")
+      assertThat(journal.all())
+          .extracting(JournalEntry::outcome)
+          .containsExactly("INTENT", "PERFORMED");
+      assertThat(journal.all().get(1).action())
+          .startsWith("set " + POOL_KEY + " {")
           .contains("-> {\"pooled\":\"no\",\"weight\":30");
 
       assertThatThrownBy(() -> conftool.setPoolEntry(run(ExecutionMode.LIVE), entry, "yes", 30))
-          .as("a stale revision is refused").isInstanceOf(ConcurrentChangeException.class);
+          .as("a stale revision is refused")
+          .isInstanceOf(ConcurrentChangeException.class);
     } finally {
-      Versioned<Conftool.PoolEntry> now = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+      Versioned<Conftool.PoolEntry> now =
+          conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
       conftool.setPoolEntry(run(ExecutionMode.LIVE), now, "yes", entry.value().weight());
     }
     assertThat(etcdctl(POOL_KEY)).contains("\"pooled\":\"yes\"");
@@ -108,7 +119,8 @@ class EtcdAdaptersIT {
 
   @Test
   void aConcurrentChangeIsDetectedNotOverwritten() {
-    Versioned<Conftool.PoolEntry> entry = conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
+    Versioned<Conftool.PoolEntry> entry =
+        conftool.poolEntry("codfw", "appserver", "apache2", HOST).orElseThrow();
     String original = etcdctl(POOL_KEY);
     String theirs = original.replace("\"pooled\":\"yes\"", "\"pooled\":\"inactive\"");
     assertThat(Cli.etcdctl(lab, "put", POOL_KEY, theirs).exit()).isZero();
@@ -126,24 +138,36 @@ class EtcdAdaptersIT {
   void dryRunLeavesEtcdAloneAndLiveTestGuardsTheActiveDatacenter() {
     Versioned<Optional<String>> readOnly = conftool.readOnly("eqiad");
     String before = etcdctl("/conftool/v1/mediawiki-config/eqiad/ReadOnly");
-    assertThat(conftool.setReadOnly(run(ExecutionMode.DRY_RUN), "eqiad", readOnly,
-        Optional.of("switchover"))).isEqualTo(MutationOutcome.WOULD);
-    assertThat(conftool.setReadOnly(run(ExecutionMode.LIVE_TEST), "eqiad", readOnly,
-        Optional.of("switchover"))).isEqualTo(MutationOutcome.REFUSED);
-    assertThat(conftool.setMasterDatacenter(run(ExecutionMode.LIVE_TEST), conftool.masterDatacenter(),
-        "codfw")).isEqualTo(MutationOutcome.REFUSED);
+    assertThat(
+            conftool.setReadOnly(
+                run(ExecutionMode.DRY_RUN), "eqiad", readOnly, Optional.of("switchover")))
+        .isEqualTo(MutationOutcome.WOULD);
+    assertThat(
+            conftool.setReadOnly(
+                run(ExecutionMode.LIVE_TEST), "eqiad", readOnly, Optional.of("switchover")))
+        .isEqualTo(MutationOutcome.REFUSED);
+    assertThat(
+            conftool.setMasterDatacenter(
+                run(ExecutionMode.LIVE_TEST), conftool.masterDatacenter(), "codfw"))
+        .isEqualTo(MutationOutcome.REFUSED);
     assertThat(etcdctl("/conftool/v1/mediawiki-config/eqiad/ReadOnly")).isEqualTo(before);
-    assertThat(etcdctl("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("eqiad");
-    assertThat(journal.all().get(0).action()).startsWith("would: set /conftool/v1/mediawiki-config/eqiad/ReadOnly")
+    assertThat(etcdctl("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
+        .contains("eqiad");
+    assertThat(journal.all().get(0).action())
+        .startsWith("would: set /conftool/v1/mediawiki-config/eqiad/ReadOnly")
         .endsWith("-> {\"val\":\"switchover\"}");
 
     Versioned<Optional<String>> codfw = conftool.readOnly("codfw");
     try {
-      assertThat(conftool.setReadOnly(run(ExecutionMode.LIVE_TEST), "codfw", codfw,
-          Optional.of("live-test"))).isEqualTo(MutationOutcome.PERFORMED);
-      assertThat(etcdctl("/conftool/v1/mediawiki-config/codfw/ReadOnly")).isEqualTo("{\"val\":\"live-test\"}");
+      assertThat(
+              conftool.setReadOnly(
+                  run(ExecutionMode.LIVE_TEST), "codfw", codfw, Optional.of("live-test")))
+          .isEqualTo(MutationOutcome.PERFORMED);
+      assertThat(etcdctl("/conftool/v1/mediawiki-config/codfw/ReadOnly"))
+          .isEqualTo("{\"val\":\"live-test\"}");
     } finally {
-      conftool.setReadOnly(run(ExecutionMode.LIVE), "codfw", conftool.readOnly("codfw"), Optional.empty());
+      conftool.setReadOnly(
+          run(ExecutionMode.LIVE), "codfw", conftool.readOnly("codfw"), Optional.empty());
     }
     assertThat(conftool.readOnly("codfw").value()).isEmpty();
   }
@@ -153,22 +177,40 @@ class EtcdAdaptersIT {
     String key = "/conftool/v1/pools/codfw/appserver/apache2/mw2004.codfw.wmnet";
     LabFault[] paused = new LabFault[1];
     // etcd freezes after the INTENT, just before the write is sent
-    Mutations freezing = new Mutations(journal) {
-      @Override
-      public MutationOutcome apply(RunContext run, org.switchman.runbook.Mutation mutation, Act act,
-          PostCondition postCondition) throws Exception {
-        return super.apply(run, mutation, () -> {
-          paused[0] = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_PAUSED, null,
-              null, null, null, null, null));
-          return act.perform();
-        }, postCondition);
-      }
-    };
+    Mutations freezing =
+        new Mutations(journal) {
+          @Override
+          public MutationOutcome apply(
+              RunContext run,
+              org.switchman.runbook.Mutation mutation,
+              Act act,
+              PostCondition postCondition)
+              throws Exception {
+            return super.apply(
+                run,
+                mutation,
+                () -> {
+                  paused[0] =
+                      lab.faults()
+                          .inject(
+                              new LabFault.Request(
+                                  LabFault.Kind.ETCD_PAUSED, null, null, null, null, null, null));
+                  return act.perform();
+                },
+                postCondition);
+          }
+        };
     EtcdConftool frozen = new EtcdConftool(store, freezing);
-    Versioned<Conftool.PoolEntry> entry = frozen.poolEntry("codfw", "appserver", "apache2",
-        "mw2004.codfw.wmnet").orElseThrow();
-    RunContext first = new RunContext("run-etcd-paused", "ServiceTask_SetPooled", "alice",
-        ExecutionMode.LIVE, "eqiad", "ServiceTask_SetPooled:1");
+    Versioned<Conftool.PoolEntry> entry =
+        frozen.poolEntry("codfw", "appserver", "apache2", "mw2004.codfw.wmnet").orElseThrow();
+    RunContext first =
+        new RunContext(
+            "run-etcd-paused",
+            "ServiceTask_SetPooled",
+            "alice",
+            ExecutionMode.LIVE,
+            "eqiad",
+            "ServiceTask_SetPooled:1");
     try {
       assertThatThrownBy(() -> frozen.setPoolEntry(first, entry, "no", 7))
           .isInstanceOf(org.switchman.runbook.port.UnansweredChangeException.class)
@@ -176,33 +218,49 @@ class EtcdAdaptersIT {
     } finally {
       lab.faults().clear(paused[0].id());
     }
-    assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
+        .containsExactly("INTENT", "UNKNOWN");
 
     // the next attempt of the step reads the key back before anything else
-    RunContext second = new RunContext("run-etcd-paused", "ServiceTask_SetPooled", "alice",
-        ExecutionMode.LIVE, "eqiad", "ServiceTask_SetPooled:2");
+    RunContext second =
+        new RunContext(
+            "run-etcd-paused",
+            "ServiceTask_SetPooled",
+            "alice",
+            ExecutionMode.LIVE,
+            "eqiad",
+            "ServiceTask_SetPooled:2");
     try {
       freezing.reconcile(second);
       String now = etcdctl(key);
       boolean applied = now.contains("\"pooled\":\"no\"") && now.contains("\"weight\":7");
-      assertThat(journal.all()).extracting(JournalEntry::outcome)
+      assertThat(journal.all())
+          .extracting(JournalEntry::outcome)
           .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
       JournalEntry reconciled = journal.all().get(2);
-      assertThat(reconciled.output()).startsWith((applied ? "applied" : "not-applied")
-          + "\nsettles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: " + key + " holds ");
+      assertThat(reconciled.output())
+          .startsWith(
+              (applied ? "applied" : "not-applied")
+                  + "\nsettles entry 1 (INTENT) and entry 2 (UNKNOWN)\nobserved: "
+                  + key
+                  + " holds ");
       assertThat(reconciled.idempotencyKey()).isEqualTo(journal.all().get(0).idempotencyKey());
       assertThat(applied).as("etcd applied the write it held while frozen").isTrue();
     } finally {
-      Versioned<Conftool.PoolEntry> now = conftool.poolEntry("codfw", "appserver", "apache2",
-          "mw2004.codfw.wmnet").orElseThrow();
-      conftool.setPoolEntry(run(ExecutionMode.LIVE), now, entry.value().pooled(), entry.value().weight());
+      Versioned<Conftool.PoolEntry> now =
+          conftool.poolEntry("codfw", "appserver", "apache2", "mw2004.codfw.wmnet").orElseThrow();
+      conftool.setPoolEntry(
+          run(ExecutionMode.LIVE), now, entry.value().pooled(), entry.value().weight());
     }
   }
 
   @Test
   void etcdDownIsReportedQuickly() {
-    LabFault down = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_DOWN, null, null,
-        null, null, null, null));
+    LabFault down =
+        lab.faults()
+            .inject(
+                new LabFault.Request(LabFault.Kind.ETCD_DOWN, null, null, null, null, null, null));
     try {
       long started = System.nanoTime();
       assertThatThrownBy(() -> conftool.masterDatacenter())
@@ -216,8 +274,11 @@ class EtcdAdaptersIT {
 
   @Test
   void readsWorkAgainWithinSecondsOfAPartitionHealing() throws InterruptedException {
-    LabFault partition = lab.faults().inject(new LabFault.Request(LabFault.Kind.ETCD_PARTITION,
-        null, null, null, null, null, null));
+    LabFault partition =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.ETCD_PARTITION, null, null, null, null, null, null));
     try {
       // a run keeps trying while etcd is out of reach, and gRPC's connect backoff grows meanwhile
       long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -246,20 +307,30 @@ class EtcdAdaptersIT {
 
   @Test
   void aSecondRunIsRefusedWithTheHolderAndTheSameRunMayReacquire() {
-    RunbookLock.Holder first = new RunbookLock.Holder("run-1", "alice", Instant.parse("2026-11-25T03:00:00Z"));
+    RunbookLock.Holder first =
+        new RunbookLock.Holder("run-1", "alice", Instant.parse("2026-11-25T03:00:00Z"));
     locks.acquire("dc-switchover", "mediawiki", first, 1, Duration.ofSeconds(10));
     try {
       locks.acquire("dc-switchover", "mediawiki", first, 1, Duration.ofSeconds(10));
-      assertThatThrownBy(() -> locks.acquire("dc-switchover", "mediawiki",
-          new RunbookLock.Holder("run-2", "bob", Instant.now()), 1, Duration.ofSeconds(10)))
+      assertThatThrownBy(
+              () ->
+                  locks.acquire(
+                      "dc-switchover",
+                      "mediawiki",
+                      new RunbookLock.Holder("run-2", "bob", Instant.now()),
+                      1,
+                      Duration.ofSeconds(10)))
           .isInstanceOf(RunbookLock.LockHeldException.class)
-          .hasMessage("dc-switchover on mediawiki is locked by run run-1 of alice since 2026-11-25T03:00:00Z");
+          .hasMessage(
+              "dc-switchover on mediawiki is locked by run run-1 of alice since 2026-11-25T03:00:00Z");
       assertThat(locks.holders("dc-switchover", "mediawiki")).containsExactly(first);
-      assertThat(locks.locks()).anySatisfy(held -> {
-        assertThat(held.runbook()).isEqualTo("dc-switchover");
-        assertThat(held.target()).isEqualTo("mediawiki");
-        assertThat(held.ttl()).isPositive();
-      });
+      assertThat(locks.locks())
+          .anySatisfy(
+              held -> {
+                assertThat(held.runbook()).isEqualTo("dc-switchover");
+                assertThat(held.target()).isEqualTo("mediawiki");
+                assertThat(held.ttl()).isPositive();
+              });
       assertThat(Cli.etcdctl(lab, "get", "--prefix", "/switchman/locks/dc-switchover/").out())
           .contains("\"runId\":\"run-1\"");
     } finally {
@@ -288,11 +359,28 @@ class EtcdAdaptersIT {
   @Test
   void aLockAdmitsUpToItsConcurrency() {
     try {
-      locks.acquire("rolling-restart", "codfw/appserver", new RunbookLock.Holder("r1", "alice", Instant.now()), 2, Duration.ofSeconds(10));
-      locks.acquire("rolling-restart", "codfw/appserver", new RunbookLock.Holder("r2", "bob", Instant.now()), 2, Duration.ofSeconds(10));
-      assertThatThrownBy(() -> locks.acquire("rolling-restart", "codfw/appserver",
-          new RunbookLock.Holder("r3", "dave", Instant.now()), 2, Duration.ofSeconds(10)))
-          .hasMessageContaining("run r1 of alice").hasMessageContaining("run r2 of bob");
+      locks.acquire(
+          "rolling-restart",
+          "codfw/appserver",
+          new RunbookLock.Holder("r1", "alice", Instant.now()),
+          2,
+          Duration.ofSeconds(10));
+      locks.acquire(
+          "rolling-restart",
+          "codfw/appserver",
+          new RunbookLock.Holder("r2", "bob", Instant.now()),
+          2,
+          Duration.ofSeconds(10));
+      assertThatThrownBy(
+              () ->
+                  locks.acquire(
+                      "rolling-restart",
+                      "codfw/appserver",
+                      new RunbookLock.Holder("r3", "dave", Instant.now()),
+                      2,
+                      Duration.ofSeconds(10)))
+          .hasMessageContaining("run r1 of alice")
+          .hasMessageContaining("run r2 of bob");
     } finally {
       locks.release("rolling-restart", "codfw/appserver", "r1");
       locks.release("rolling-restart", "codfw/appserver", "r2");
@@ -303,20 +391,38 @@ class EtcdAdaptersIT {
   void theLockOfAHolderThatDiedExpires() throws Exception {
     EtcdStore otherNode = new EtcdStore(settings(Duration.ofSeconds(2)));
     EtcdRunbookLock dying = new EtcdRunbookLock(otherNode);
-    dying.acquire("host-reboot", "mw2009.codfw.wmnet", new RunbookLock.Holder("run-dead", "alice", Instant.now()), 1, Duration.ofSeconds(2));
-    assertThatThrownBy(() -> locks.acquire("host-reboot", "mw2009.codfw.wmnet",
-        new RunbookLock.Holder("run-next", "bob", Instant.now()), 1, Duration.ofSeconds(10)))
+    dying.acquire(
+        "host-reboot",
+        "mw2009.codfw.wmnet",
+        new RunbookLock.Holder("run-dead", "alice", Instant.now()),
+        1,
+        Duration.ofSeconds(2));
+    assertThatThrownBy(
+            () ->
+                locks.acquire(
+                    "host-reboot",
+                    "mw2009.codfw.wmnet",
+                    new RunbookLock.Holder("run-next", "bob", Instant.now()),
+                    1,
+                    Duration.ofSeconds(10)))
         .isInstanceOf(RunbookLock.LockHeldException.class);
 
     dying.close();
     otherNode.close();
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!locks.holders("host-reboot", "mw2009.codfw.wmnet").isEmpty() && System.nanoTime() < deadline) {
+    while (!locks.holders("host-reboot", "mw2009.codfw.wmnet").isEmpty()
+        && System.nanoTime() < deadline) {
       Thread.sleep(250);
     }
     try {
-      locks.acquire("host-reboot", "mw2009.codfw.wmnet", new RunbookLock.Holder("run-next", "bob", Instant.now()), 1, Duration.ofSeconds(10));
-      assertThat(locks.holders("host-reboot", "mw2009.codfw.wmnet")).extracting(RunbookLock.Holder::runId)
+      locks.acquire(
+          "host-reboot",
+          "mw2009.codfw.wmnet",
+          new RunbookLock.Holder("run-next", "bob", Instant.now()),
+          1,
+          Duration.ofSeconds(10));
+      assertThat(locks.holders("host-reboot", "mw2009.codfw.wmnet"))
+          .extracting(RunbookLock.Holder::runId)
           .containsExactly("run-next");
     } finally {
       locks.release("host-reboot", "mw2009.codfw.wmnet", "run-next");
@@ -326,20 +432,25 @@ class EtcdAdaptersIT {
   @Test
   void aForcedReleaseRefusesTheRunUntilItIsAcknowledged() {
     RunbookLock.Holder run = new RunbookLock.Holder("run-forced", "alice", Instant.now());
-    assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isTrue();
+    assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
+        .isTrue();
     try {
       locks.forceRelease("dc-switchover", "mediawiki", "run-forced");
       assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
       assertThat(locks.revoked("dc-switchover", "mediawiki")).containsExactly("run-forced");
-      assertThatThrownBy(() -> locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
+      assertThatThrownBy(
+              () -> locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
           .isInstanceOf(RunbookLock.LockRevokedException.class)
-          .hasMessageContaining("an administrator force-released the lock dc-switchover on mediawiki");
+          .hasMessageContaining(
+              "an administrator force-released the lock dc-switchover on mediawiki");
       assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
 
       locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
       assertThat(locks.revoked("dc-switchover", "mediawiki")).isEmpty();
-      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isTrue();
-      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10))).isFalse();
+      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
+          .isTrue();
+      assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
+          .isFalse();
     } finally {
       locks.release("dc-switchover", "mediawiki", "run-forced");
       locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
@@ -354,15 +465,19 @@ class EtcdAdaptersIT {
     RunbookLock.Holder run = new RunbookLock.Holder("run-moved", "alice", Instant.now());
     stopping.acquire("db-masters", "s1", run, 1, Duration.ofSeconds(3));
     try {
-      assertThat(locks.locks()).filteredOn(held -> held.holder().runId().equals("run-moved"))
-          .singleElement().satisfies(held -> assertThat(held.ttl())
-              .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3)));
+      assertThat(locks.locks())
+          .filteredOn(held -> held.holder().runId().equals("run-moved"))
+          .singleElement()
+          .satisfies(
+              held ->
+                  assertThat(held.ttl()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3)));
       // a graceful stop: the first node stops renewing; the restarted one confirms the run's lock
       stopping.close();
       stoppingNode.close();
       assertThat(locks.acquire("db-masters", "s1", run, 1, Duration.ofSeconds(3))).isFalse();
       Thread.sleep(7000);
-      assertThat(locks.holders("db-masters", "s1")).extracting(RunbookLock.Holder::runId)
+      assertThat(locks.holders("db-masters", "s1"))
+          .extracting(RunbookLock.Holder::runId)
           .as("renewed by the node that confirmed it, well past the first node's lease")
           .containsExactly("run-moved");
     } finally {

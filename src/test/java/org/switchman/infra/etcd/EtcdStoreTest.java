@@ -14,8 +14,10 @@ class EtcdStoreTest {
 
   @Test
   void aWaitInterruptedByShutdownIsNotAnUnreachableEtcd() {
-    try (EtcdStore store = new EtcdStore(new EtcdProperties(List.of("http://127.0.0.1:9"),
-        Duration.ofSeconds(30), Duration.ofSeconds(30)))) {
+    try (EtcdStore store =
+        new EtcdStore(
+            new EtcdProperties(
+                List.of("http://127.0.0.1:9"), Duration.ofSeconds(30), Duration.ofSeconds(30)))) {
       CompletableFuture<String> never = new CompletableFuture<>();
       Thread.currentThread().interrupt();
       try {

@@ -39,11 +39,18 @@ class JdbcJournalOutboxTest {
   void freshDatabase() {
     dataSource = new JdbcDataSource();
     // a short lock timeout, so a journal whose head is held fails fast
-    dataSource.setURL("jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=300");
+    dataSource.setURL(
+        "jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=300");
     jdbc = new JdbcTemplate(dataSource);
     transactions = new DataSourceTransactionManager(dataSource);
-    journal = new JdbcJournal(jdbc, transactions, JournalChain.keyed(InMemoryJournal.randomKey()),
-        null, Duration.ofMinutes(10), Clock.systemUTC());
+    journal =
+        new JdbcJournal(
+            jdbc,
+            transactions,
+            JournalChain.keyed(InMemoryJournal.randomKey()),
+            null,
+            Duration.ofMinutes(10),
+            Clock.systemUTC());
   }
 
   @AfterEach
@@ -53,14 +60,25 @@ class JdbcJournalOutboxTest {
 
   /** An outbox as a starting application opens it; its retries come after {@code retry}. */
   private JdbcJournalOutbox outbox(Duration retry, Duration idlePoll) {
-    JdbcJournalOutbox outbox = new JdbcJournalOutbox(jdbc, transactions, journal, retry, retry, idlePoll);
+    JdbcJournalOutbox outbox =
+        new JdbcJournalOutbox(jdbc, transactions, journal, retry, retry, idlePoll);
     opened.add(outbox);
     return outbox;
   }
 
   private static JournalEntry.Draft decision(String run, String decision) {
-    return new JournalEntry.Draft(run, "UserTask_Decide", "bob", "live", "DECISION", "task 1",
-        "decide on 'Decide: check failed'", decision, "because", null, null);
+    return new JournalEntry.Draft(
+        run,
+        "UserTask_Decide",
+        "bob",
+        "live",
+        "DECISION",
+        "task 1",
+        "decide on 'Decide: check failed'",
+        decision,
+        "because",
+        null,
+        null);
   }
 
   private void inTransaction(Runnable work) {
@@ -72,7 +90,9 @@ class JdbcJournalOutboxTest {
     Connection other = dataSource.getConnection();
     other.setAutoCommit(false);
     try (Statement statement = other.createStatement()) {
-      statement.executeQuery("SELECT LAST_SEQ FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE").close();
+      statement
+          .executeQuery("SELECT LAST_SEQ FROM SWITCHMAN_JOURNAL_HEAD WHERE ID = 1 FOR UPDATE")
+          .close();
     }
     return other;
   }
@@ -88,15 +108,20 @@ class JdbcJournalOutboxTest {
   @Test
   void anEntryIsChainedAsItsTransactionCommitsAndNeverIfItRollsBack() {
     JdbcJournalOutbox outbox = outbox(NEVER, NEVER);
-    new TransactionTemplate(transactions).executeWithoutResult(status -> {
-      outbox.append(decision("run-1", "ABORT"));
-      status.setRollbackOnly();
-    });
-    inTransaction(() -> {
-      outbox.append(decision("run-1", "SKIP"));
-      assertThat(journal.entriesOfRun("run-1")).as("not before the commit").isEmpty();
-    });
-    assertThat(journal.entriesOfRun("run-1")).extracting(JournalEntry::outcome).containsExactly("SKIP");
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              outbox.append(decision("run-1", "ABORT"));
+              status.setRollbackOnly();
+            });
+    inTransaction(
+        () -> {
+          outbox.append(decision("run-1", "SKIP"));
+          assertThat(journal.entriesOfRun("run-1")).as("not before the commit").isEmpty();
+        });
+    assertThat(journal.entriesOfRun("run-1"))
+        .extracting(JournalEntry::outcome)
+        .containsExactly("SKIP");
     assertThat(outbox.waiting()).isZero();
     assertThat(journal.verify().intact()).isTrue();
   }
@@ -104,24 +129,53 @@ class JdbcJournalOutboxTest {
   @Test
   void aKeyedEntryKeepsItsIdempotencyKeyThroughTheOutbox() {
     JdbcJournalOutbox outbox = outbox(NEVER, NEVER);
-    inTransaction(() -> outbox.append(new JournalEntry.Draft("run-k", "ServiceTask_Depool", "system",
-        "live", "ACTION", "api-rw.discovery.wmnet", "point at codfw", "INTENT", null, null, null,
-        "run-k/act-1/api-rw.discovery.wmnet/1")));
-    assertThat(journal.entriesOfRun("run-k")).singleElement().extracting(JournalEntry::idempotencyKey)
+    inTransaction(
+        () ->
+            outbox.append(
+                new JournalEntry.Draft(
+                    "run-k",
+                    "ServiceTask_Depool",
+                    "system",
+                    "live",
+                    "ACTION",
+                    "api-rw.discovery.wmnet",
+                    "point at codfw",
+                    "INTENT",
+                    null,
+                    null,
+                    null,
+                    "run-k/act-1/api-rw.discovery.wmnet/1")));
+    assertThat(journal.entriesOfRun("run-k"))
+        .singleElement()
+        .extracting(JournalEntry::idempotencyKey)
         .isEqualTo("run-k/act-1/api-rw.discovery.wmnet/1");
   }
 
   /**
-   * The journal cannot be written when the transaction commits (its head is held): the caller
-   * still returns normally, and the entry is chained by the retrying deliverer once it can be.
+   * The journal cannot be written when the transaction commits (its head is held): the caller still
+   * returns normally, and the entry is chained by the retrying deliverer once it can be.
    */
   @Test
-  void aJournalThatCannotBeWrittenAtTheCommitNeitherFailsTheCallerNorLosesTheEntry() throws Exception {
+  void aJournalThatCannotBeWrittenAtTheCommitNeitherFailsTheCallerNorLosesTheEntry()
+      throws Exception {
     JdbcJournalOutbox outbox = outbox(Duration.ofMillis(100), NEVER);
     Connection other = holdHead();
     try {
-      inTransaction(() -> outbox.append(new JournalEntry.Draft("run-2", "UserTask_Gate", "bob",
-          "live", "APPROVAL", "task 2", "complete 'GO/NOGO'", "GO", "looks good", null, null)));
+      inTransaction(
+          () ->
+              outbox.append(
+                  new JournalEntry.Draft(
+                      "run-2",
+                      "UserTask_Gate",
+                      "bob",
+                      "live",
+                      "APPROVAL",
+                      "task 2",
+                      "complete 'GO/NOGO'",
+                      "GO",
+                      "looks good",
+                      null,
+                      null)));
       assertThat(journal.entriesOfRun("run-2")).isEmpty();
       assertThat(outbox.waiting()).isEqualTo(1);
     } finally {
@@ -165,18 +219,20 @@ class JdbcJournalOutboxTest {
     outbox(Duration.ofMillis(20), Duration.ofMillis(20));
     Connection other = holdHead();
     try {
-      inTransaction(() -> {
-        for (int i = 0; i < 30; i++) {
-          first.append(decision("run-4", "D" + i));
-        }
-      });
+      inTransaction(
+          () -> {
+            for (int i = 0; i < 30; i++) {
+              first.append(decision("run-4", "D" + i));
+            }
+          });
     } finally {
       other.rollback();
       other.close();
     }
     awaitChained("run-4", 30);
     Thread.sleep(200);
-    List<String> outcomes = journal.entriesOfRun("run-4").stream().map(JournalEntry::outcome).toList();
+    List<String> outcomes =
+        journal.entriesOfRun("run-4").stream().map(JournalEntry::outcome).toList();
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       expected.add("D" + i);

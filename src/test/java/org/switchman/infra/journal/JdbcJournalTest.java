@@ -45,8 +45,13 @@ class JdbcJournalTest {
 
   /** A journal on the same database, as a restarted application would open it. */
   private JdbcJournal journalWith(byte[] journalKey, Long sealUnkeyedThrough) {
-    return new JdbcJournal(jdbc, transactions, JournalChain.keyed(journalKey), sealUnkeyedThrough,
-        Duration.ofMinutes(10), clock);
+    return new JdbcJournal(
+        jdbc,
+        transactions,
+        JournalChain.keyed(journalKey),
+        sealUnkeyedThrough,
+        Duration.ofMinutes(10),
+        clock);
   }
 
   /** A clock the test moves; entries get distinct times from it. */
@@ -78,9 +83,19 @@ class JdbcJournalTest {
   }
 
   private JournalEntry append(String run, int i) {
-    return journal.append(new JournalEntry.Draft(run, "ServiceTask_Step", "alice", "live",
-        "SSH_COMMAND", "mw" + (1000 + i) + ".eqiad.wmnet", "systemctl restart php-fpm",
-        "PERFORMED", "output " + i, 5L, "SHA256:key" + i));
+    return journal.append(
+        new JournalEntry.Draft(
+            run,
+            "ServiceTask_Step",
+            "alice",
+            "live",
+            "SSH_COMMAND",
+            "mw" + (1000 + i) + ".eqiad.wmnet",
+            "systemctl restart php-fpm",
+            "PERFORMED",
+            "output " + i,
+            5L,
+            "SHA256:key" + i));
   }
 
   @Test
@@ -107,15 +122,28 @@ class JdbcJournalTest {
     journal = journalWith(key, null);
     assertThat(journal.verify(true).intact()).as("old entries verify as they are").isTrue();
 
-    JournalEntry keyed = journal.append(new JournalEntry.Draft("run-a", "ServiceTask_Step", "alice",
-        "live", "SSH_COMMAND", "mw1003.eqiad.wmnet", "systemctl restart php-fpm", "INTENT", null,
-        null, null, "run-a/ServiceTask_Step:1/mw1003.eqiad.wmnet/abc/1"));
+    JournalEntry keyed =
+        journal.append(
+            new JournalEntry.Draft(
+                "run-a",
+                "ServiceTask_Step",
+                "alice",
+                "live",
+                "SSH_COMMAND",
+                "mw1003.eqiad.wmnet",
+                "systemctl restart php-fpm",
+                "INTENT",
+                null,
+                null,
+                null,
+                "run-a/ServiceTask_Step:1/mw1003.eqiad.wmnet/abc/1"));
     append("run-b", 4);
     assertThat(journal.entry(3).orElseThrow().idempotencyKey())
         .isEqualTo("run-a/ServiceTask_Step:1/mw1003.eqiad.wmnet/abc/1");
     assertThat(journal.entry(3)).contains(keyed);
     assertThat(journal.entry(1).orElseThrow().idempotencyKey()).isNull();
-    assertThat(journal.entriesOfStep("run-a", "ServiceTask_Step")).extracting(JournalEntry::seq)
+    assertThat(journal.entriesOfStep("run-a", "ServiceTask_Step"))
+        .extracting(JournalEntry::seq)
         .containsExactly(1L, 2L, 3L);
     assertThat(journal.verify(true).intact()).isTrue();
     assertThat(journal.verifyRun("run-a").intact()).isTrue();
@@ -124,9 +152,12 @@ class JdbcJournalTest {
     assertThat(journal.verify(true).firstBrokenSeq()).as("a removed key").isEqualTo(3);
     jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = 'run-a/x/2' WHERE SEQ = 3");
     assertThat(journal.verify(true).firstBrokenSeq()).as("an edited key").isEqualTo(3);
-    jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = ? WHERE SEQ = 3", keyed.idempotencyKey());
+    jdbc.update(
+        "UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = ? WHERE SEQ = 3", keyed.idempotencyKey());
     jdbc.update("UPDATE SWITCHMAN_JOURNAL SET IDEMPOTENCY_KEY = 'run-a/x/1' WHERE SEQ = 2");
-    assertThat(journal.verify(true).firstBrokenSeq()).as("a key added to an old entry").isEqualTo(2);
+    assertThat(journal.verify(true).firstBrokenSeq())
+        .as("a key added to an old entry")
+        .isEqualTo(2);
   }
 
   @Test
@@ -183,17 +214,31 @@ class JdbcJournalTest {
 
   @Test
   void anEntrySurvivesTheRollbackOfTheCallersTransaction() {
-    new TransactionTemplate(transactions).executeWithoutResult(status -> {
-      append("run-failed", 1);
-      status.setRollbackOnly();
-    });
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              append("run-failed", 1);
+              status.setRollbackOnly();
+            });
     assertThat(journal.entriesOfRun("run-failed")).hasSize(1);
   }
 
   @Test
   void longOutputIsCutWithAMarker() {
-    JournalEntry entry = journal.append(new JournalEntry.Draft("run-a", "s", "alice", "live",
-        "SSH_COMMAND", "h", "journalctl", "PERFORMED", "x".repeat(100_000), 1L, null));
+    JournalEntry entry =
+        journal.append(
+            new JournalEntry.Draft(
+                "run-a",
+                "s",
+                "alice",
+                "live",
+                "SSH_COMMAND",
+                "h",
+                "journalctl",
+                "PERFORMED",
+                "x".repeat(100_000),
+                1L,
+                null));
     assertCutVisibly(entry.output(), "x".repeat(100_000), JdbcJournal.MAX_OUTPUT);
     assertThat(journal.verify().intact()).isTrue();
   }
@@ -202,8 +247,20 @@ class JdbcJournalTest {
   void everyOversizedFieldIsCutVisiblyAndTheHashCoversTheStoredValue() {
     String target = "s".repeat(2_000);
     String actor = "a".repeat(200);
-    JournalEntry entry = journal.append(new JournalEntry.Draft("run-a", "UserTask_Decide", actor,
-        "live" + "x".repeat(100), "DECISION", target, "skip", "SKIP", "quiet", null, null));
+    JournalEntry entry =
+        journal.append(
+            new JournalEntry.Draft(
+                "run-a",
+                "UserTask_Decide",
+                actor,
+                "live" + "x".repeat(100),
+                "DECISION",
+                target,
+                "skip",
+                "SKIP",
+                "quiet",
+                null,
+                null));
 
     assertCutVisibly(entry.target(), target, 1024);
     assertThat(entry.target()).endsWith("…[truncated 998 chars]");
@@ -227,14 +284,20 @@ class JdbcJournalTest {
     assertThat(JdbcJournal.cap("y".repeat(10_000), 16)).isEqualTo("yyyyyyyy…[+9992]");
   }
 
-  /** At most {@code max} characters: the start of the original, then how many characters were cut. */
+  /**
+   * At most {@code max} characters: the start of the original, then how many characters were cut.
+   */
   private static void assertCutVisibly(String stored, String original, int max) {
     assertThat(stored.length()).isLessThanOrEqualTo(max).isGreaterThan(max - 25);
     String kept = stored.substring(0, stored.indexOf('…'));
     assertThat(original).startsWith(kept);
     assertThat(stored.substring(kept.length()))
-        .matches("…\\[(truncated " + (original.length() - kept.length()) + " chars|\\+"
-            + (original.length() - kept.length()) + ")]");
+        .matches(
+            "…\\[(truncated "
+                + (original.length() - kept.length())
+                + " chars|\\+"
+                + (original.length() - kept.length())
+                + ")]");
   }
 
   @Test
@@ -250,8 +313,8 @@ class JdbcJournalTest {
 
   /**
    * Someone with write access to the database but not the key edits a row and recomputes every
-   * later hash and the head, with plain SHA-256 (as the journal hashed before it had a key) or
-   * with a key of their own.
+   * later hash and the head, with plain SHA-256 (as the journal hashed before it had a key) or with
+   * a key of their own.
    */
   @Test
   void aRowRewrittenWithAllHashesAndTheHeadRecomputedWithoutTheKeyIsFound() {
@@ -260,14 +323,19 @@ class JdbcJournalTest {
     }
     JournalHead published = journal.head();
     for (String forgery : List.of("sha256", "another key")) {
-      rewrite(3, "dave", forgery.equals("sha256") ? null : JournalChain.keyed(InMemoryJournal.randomKey()));
+      rewrite(
+          3,
+          "dave",
+          forgery.equals("sha256") ? null : JournalChain.keyed(InMemoryJournal.randomKey()));
 
       JdbcJournal restarted = journalWith(key, null);
       JournalVerification whole = restarted.verify(true);
       assertThat(whole.intact()).as(forgery).isFalse();
       assertThat(whole.firstBrokenSeq()).as(forgery).isEqualTo(1);
       assertThat(restarted.verifyRun("run-b").intact()).as(forgery).isFalse();
-      assertThat(restarted.entry(6).orElseThrow().hash()).as(forgery).isNotEqualTo(published.hash());
+      assertThat(restarted.entry(6).orElseThrow().hash())
+          .as(forgery)
+          .isNotEqualTo(published.hash());
     }
   }
 
@@ -275,14 +343,21 @@ class JdbcJournalTest {
   private void rewrite(long seq, String actor, JournalChain forgerKey) {
     jdbc.update("UPDATE SWITCHMAN_JOURNAL SET ACTOR = ? WHERE SEQ = ?", actor, seq);
     String previous = JournalChain.GENESIS;
-    for (JournalEntry e : jdbc.query("SELECT SEQ FROM SWITCHMAN_JOURNAL ORDER BY SEQ",
-        (rs, row) -> journal.entry(rs.getLong(1)).orElseThrow())) {
+    for (JournalEntry e :
+        jdbc.query(
+            "SELECT SEQ FROM SWITCHMAN_JOURNAL ORDER BY SEQ",
+            (rs, row) -> journal.entry(rs.getLong(1)).orElseThrow())) {
       long micros = JournalChain.micros(e.at());
-      String hash = forgerKey == null
-          ? JournalChain.unkeyedHashOf(e.seq(), micros, JournalChain.draftOf(e), previous)
-          : forgerKey.hashOf(e.seq(), micros, JournalChain.draftOf(e), previous);
-      jdbc.update("UPDATE SWITCHMAN_JOURNAL SET PREV_HASH = ?, HASH = ?, SCHEME = ? WHERE SEQ = ?",
-          previous, hash, forgerKey == null ? JournalChain.UNKEYED : JournalChain.KEYED, e.seq());
+      String hash =
+          forgerKey == null
+              ? JournalChain.unkeyedHashOf(e.seq(), micros, JournalChain.draftOf(e), previous)
+              : forgerKey.hashOf(e.seq(), micros, JournalChain.draftOf(e), previous);
+      jdbc.update(
+          "UPDATE SWITCHMAN_JOURNAL SET PREV_HASH = ?, HASH = ?, SCHEME = ? WHERE SEQ = ?",
+          previous,
+          hash,
+          forgerKey == null ? JournalChain.UNKEYED : JournalChain.KEYED,
+          e.seq());
       previous = hash;
     }
     jdbc.update("UPDATE SWITCHMAN_JOURNAL_HEAD SET LAST_HASH = ? WHERE ID = 1", previous);

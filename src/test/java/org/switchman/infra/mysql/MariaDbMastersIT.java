@@ -46,8 +46,16 @@ class MariaDbMastersIT {
         endpoints.put(section + "." + dc, "127.0.0.1:" + lab.mysqlPort(section, dc));
       }
     }
-    masters = new MariaDbMasters(new DbProperties(lab.mysqlAdminUser(), passwordFile, null, endpoints,
-        Duration.ofSeconds(2), Duration.ofSeconds(10)), new Mutations(JOURNAL));
+    masters =
+        new MariaDbMasters(
+            new DbProperties(
+                lab.mysqlAdminUser(),
+                passwordFile,
+                null,
+                endpoints,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10)),
+            new Mutations(JOURNAL));
   }
 
   @AfterAll
@@ -96,46 +104,61 @@ class MariaDbMastersIT {
     assertThat(masters.setReadOnly(run(ExecutionMode.LIVE_TEST), "s4", "eqiad", true))
         .isEqualTo(MutationOutcome.REFUSED);
     assertThat(cliReadOnly("s4", "eqiad")).isEqualTo("0");
-    assertThat(JOURNAL.all()).anySatisfy(entry -> {
-      assertThat(entry.action()).isEqualTo("would: SET GLOBAL read_only = 1");
-      assertThat(entry.target()).startsWith("s4 eqiad master (127.0.0.1:");
-    });
+    assertThat(JOURNAL.all())
+        .anySatisfy(
+            entry -> {
+              assertThat(entry.action()).isEqualTo("would: SET GLOBAL read_only = 1");
+              assertThat(entry.target()).startsWith("s4 eqiad master (127.0.0.1:");
+            });
     assertThat(masters.setReadOnly(run(ExecutionMode.LIVE_TEST), "s4", "codfw", true))
-        .as("the passive side may change").isEqualTo(MutationOutcome.PERFORMED);
+        .as("the passive side may change")
+        .isEqualTo(MutationOutcome.PERFORMED);
   }
 
   @Test
   void aReadOnlyBlockedByALockFailsOnTheServerAndNeverLandsLater() throws Exception {
-    LabFault locked = lab.faults().inject(new LabFault.Request(LabFault.Kind.DB_LOCKED,
-        null, null, "s6", "eqiad", null, null));
+    LabFault locked =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.DB_LOCKED, null, null, "s6", "eqiad", null, null));
     long started = System.nanoTime();
     try {
       assertThatThrownBy(() -> masters.setReadOnly(run(ExecutionMode.LIVE), "s6", "eqiad", true))
           .isInstanceOf(org.switchman.runbook.port.InfrastructureUnavailableException.class)
           .hasMessageContaining("Lock wait timeout");
       assertThat(Duration.ofNanos(System.nanoTime() - started))
-          .as("the server gave up before the 10 s socket timeout").isLessThan(Duration.ofSeconds(9));
-      assertThat(JOURNAL.all().get(JOURNAL.all().size() - 1)).satisfies(last -> {
-        assertThat(last.target()).startsWith("s6 eqiad master");
-        assertThat(last.outcome()).as("the server answered no: not applied, so not UNKNOWN")
-            .isEqualTo("FAILED");
-      });
+          .as("the server gave up before the 10 s socket timeout")
+          .isLessThan(Duration.ofSeconds(9));
+      assertThat(JOURNAL.all().get(JOURNAL.all().size() - 1))
+          .satisfies(
+              last -> {
+                assertThat(last.target()).startsWith("s6 eqiad master");
+                assertThat(last.outcome())
+                    .as("the server answered no: not applied, so not UNKNOWN")
+                    .isEqualTo("FAILED");
+              });
     } finally {
       lab.faults().clear(locked.id());
     }
     Thread.sleep(1000);
-    assertThat(cliReadOnly("s6", "eqiad")).as("the statement did not land once the lock was gone")
+    assertThat(cliReadOnly("s6", "eqiad"))
+        .as("the statement did not land once the lock was gone")
         .isEqualTo("0");
   }
 
   @Test
   void aStoppedReplicaNeverCatchesUp() {
-    LabFault stopped = lab.faults().inject(new LabFault.Request(LabFault.Kind.REPLICATION_STOPPED,
-        null, null, "s5", "codfw", null, null));
+    LabFault stopped =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.REPLICATION_STOPPED, null, null, "s5", "codfw", null, null));
     try {
       masters.setReadOnly(run(ExecutionMode.LIVE), "s5", "eqiad", true);
       assertThat(masters.replication("s5", "codfw").healthy()).isFalse();
-      assertThatThrownBy(() -> masters.awaitCaughtUp("s5", "eqiad", "codfw", 4, Duration.ofMillis(250)))
+      assertThatThrownBy(
+              () -> masters.awaitCaughtUp("s5", "eqiad", "codfw", 4, Duration.ofMillis(250)))
           .isInstanceOf(CheckFailedException.class)
           .hasMessageContaining("The codfw master of s5 has not caught up")
           .hasMessageContaining("4 checks");
@@ -143,13 +166,23 @@ class MariaDbMastersIT {
       lab.faults().clear(stopped.id());
       masters.setReadOnly(run(ExecutionMode.LIVE), "s5", "eqiad", false);
     }
-    assertThat(masters.awaitCaughtUp("s5", "eqiad", "codfw", 40, Duration.ofMillis(250))).isNotNull();
+    assertThat(masters.awaitCaughtUp("s5", "eqiad", "codfw", 40, Duration.ofMillis(250)))
+        .isNotNull();
   }
 
   @Test
   void aMissingMasterNamesTheProperty() throws Exception {
-    assertThatThrownBy(() -> new MariaDbMasters(new DbProperties(lab.mysqlAdminUser(), passwordFile,
-        null, Map.of("s1.eqiad", "127.0.0.1:1"), null, null), new Mutations(new InMemoryJournal())))
+    assertThatThrownBy(
+            () ->
+                new MariaDbMasters(
+                    new DbProperties(
+                        lab.mysqlAdminUser(),
+                        passwordFile,
+                        null,
+                        Map.of("s1.eqiad", "127.0.0.1:1"),
+                        null,
+                        null),
+                    new Mutations(new InMemoryJournal())))
         .hasMessageContaining("switchman.db.masters.s1.codfw must be host:port");
   }
 }

@@ -20,19 +20,25 @@ import org.switchman.runbook.port.StepInterruptedException;
 
 class MariaDbMastersTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Masters whose heartbeats are given, so the catch-up wait needs no database. */
   private MariaDbMasters lagging() throws Exception {
     Path password = Files.writeString(dir.resolve("password"), "secret\n");
     Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-    DbProperties settings = new DbProperties("admin", password, List.of("s1"),
-        Map.of("s1.eqiad", "127.0.0.1:9", "s1.codfw", "127.0.0.1:9"), null, null);
+    DbProperties settings =
+        new DbProperties(
+            "admin",
+            password,
+            List.of("s1"),
+            Map.of("s1.eqiad", "127.0.0.1:9", "s1.codfw", "127.0.0.1:9"),
+            null,
+            null);
     Instant reference = Instant.parse("2026-01-01T00:00:10Z");
     return new MariaDbMasters(settings, new Mutations(new InMemoryJournal())) {
       @Override
-      public Optional<Instant> newestHeartbeat(String section, String readOnDc, String writtenByDc) {
+      public Optional<Instant> newestHeartbeat(
+          String section, String readOnDc, String writtenByDc) {
         return Optional.of(readOnDc.equals(writtenByDc) ? reference : reference.minusSeconds(5));
       }
     };
@@ -43,9 +49,11 @@ class MariaDbMastersTest {
     MariaDbMasters masters = lagging();
     Thread.currentThread().interrupt();
     try {
-      assertThatThrownBy(() -> masters.awaitCaughtUp("s1", "eqiad", "codfw", 20, Duration.ofSeconds(5)))
+      assertThatThrownBy(
+              () -> masters.awaitCaughtUp("s1", "eqiad", "codfw", 20, Duration.ofSeconds(5)))
           .isInstanceOf(StepInterruptedException.class)
-          .hasMessage("interrupted by shutdown while waiting for the codfw master of s1 to catch up");
+          .hasMessage(
+              "interrupted by shutdown while waiting for the codfw master of s1 to catch up");
       assertThat(Thread.currentThread().isInterrupted()).as("the flag stays set").isTrue();
     } finally {
       Thread.interrupted();

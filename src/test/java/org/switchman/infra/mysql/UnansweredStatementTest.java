@@ -14,16 +14,26 @@ class UnansweredStatementTest {
   @Test
   void aTimeoutOrABrokenConnectionLosesTheAnswer() {
     assertThat(MariaDbMasters.answerLost(new SQLTimeoutException("Query timed out"))).isTrue();
-    assertThat(MariaDbMasters.answerLost(new SQLNonTransientConnectionException(
-        "(conn=12) Socket error", "08000", new SocketTimeoutException("Read timed out")))).isTrue();
-    assertThat(MariaDbMasters.answerLost(new SQLException("wrapped", "HY000",
-        new SocketTimeoutException("Read timed out")))).isTrue();
+    assertThat(
+            MariaDbMasters.answerLost(
+                new SQLNonTransientConnectionException(
+                    "(conn=12) Socket error",
+                    "08000",
+                    new SocketTimeoutException("Read timed out"))))
+        .isTrue();
+    assertThat(
+            MariaDbMasters.answerLost(
+                new SQLException("wrapped", "HY000", new SocketTimeoutException("Read timed out"))))
+        .isTrue();
   }
 
   @Test
   void anErrorTheServerReturnedIsAnAnswer() {
-    assertThat(MariaDbMasters.answerLost(new SQLException(
-        "Lock wait timeout exceeded; try restarting transaction", "HY000", 1205))).isFalse();
+    assertThat(
+            MariaDbMasters.answerLost(
+                new SQLException(
+                    "Lock wait timeout exceeded; try restarting transaction", "HY000", 1205)))
+        .isFalse();
     assertThat(MariaDbMasters.answerLost(new SQLException("Access denied", "42000", 1227)))
         .isFalse();
   }

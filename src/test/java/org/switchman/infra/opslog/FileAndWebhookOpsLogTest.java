@@ -37,11 +37,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.switchman.audit.JournalHead;
 import org.switchman.audit.OpsEvent;
 
-/** The ops log on a real H2 database and a real HTTP receiver: outbox, file, webhook, drops, stop. */
+/**
+ * The ops log on a real H2 database and a real HTTP receiver: outbox, file, webhook, drops, stop.
+ */
 class FileAndWebhookOpsLogTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private HttpServer server;
   private final AtomicInteger calls = new AtomicInteger();
@@ -55,26 +56,36 @@ class FileAndWebhookOpsLogTest {
   private JdbcOpsLogStore store;
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
-  private static final OpsEvent STARTED = new OpsEvent(Instant.parse("2026-11-25T02:40:00Z"),
-      OpsEvent.Kind.RUN_STARTED, "dc-switchover", "run-1", "alice", "planned switchover",
-      "T12345", "Datacenter switchover");
+  private static final OpsEvent STARTED =
+      new OpsEvent(
+          Instant.parse("2026-11-25T02:40:00Z"),
+          OpsEvent.Kind.RUN_STARTED,
+          "dc-switchover",
+          "run-1",
+          "alice",
+          "planned switchover",
+          "T12345",
+          "Datacenter switchover");
 
   @BeforeEach
   void webhookAndDatabase() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/hook", exchange -> {
-      int call = calls.incrementAndGet();
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      String signature = exchange.getRequestHeaders().getFirst(FileAndWebhookOpsLog.SIGNATURE_HEADER);
-      signatures.add(signature == null ? "none" : signature);
-      try {
-        Thread.sleep(answerAfterMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.sendResponseHeaders(call <= failFirst ? 503 : 204, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/hook",
+        exchange -> {
+          int call = calls.incrementAndGet();
+          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          String signature =
+              exchange.getRequestHeaders().getFirst(FileAndWebhookOpsLog.SIGNATURE_HEADER);
+          signatures.add(signature == null ? "none" : signature);
+          try {
+            Thread.sleep(answerAfterMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.sendResponseHeaders(call <= failFirst ? 503 : 204, -1);
+          exchange.close();
+        });
     server.start();
     JdbcDataSource dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:opslog-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -96,18 +107,40 @@ class FileAndWebhookOpsLogTest {
     return log(file, webhook, firstPause, Duration.ofDays(3650), null, () -> "seq=0 hash=none");
   }
 
-  private FileAndWebhookOpsLog log(Path file, URI webhook, Duration firstPause,
-      Duration giveUpAfter, byte[] secret, Supplier<String> journalHead) {
-    FileAndWebhookOpsLog.Webhook hook = webhook == null ? null : new FileAndWebhookOpsLog.Webhook(
-        webhook, secret, firstPause, Duration.ofSeconds(1), giveUpAfter);
+  private FileAndWebhookOpsLog log(
+      Path file,
+      URI webhook,
+      Duration firstPause,
+      Duration giveUpAfter,
+      byte[] secret,
+      Supplier<String> journalHead) {
+    FileAndWebhookOpsLog.Webhook hook =
+        webhook == null
+            ? null
+            : new FileAndWebhookOpsLog.Webhook(
+                webhook, secret, firstPause, Duration.ofSeconds(1), giveUpAfter);
     // a long poll: the deliverers must be woken by the commits, not find the lines by polling
-    return new FileAndWebhookOpsLog(store, transactions, file, hook, journalHead, metrics,
-        Clock.systemUTC(), Duration.ofSeconds(30));
+    return new FileAndWebhookOpsLog(
+        store,
+        transactions,
+        file,
+        hook,
+        journalHead,
+        metrics,
+        Clock.systemUTC(),
+        Duration.ofSeconds(30));
   }
 
   private static OpsEvent line(int i) {
-    return new OpsEvent(Instant.now(), OpsEvent.Kind.PHASE_STARTED, "dc-switchover", "run-1", "alice",
-        null, null, "phase " + i);
+    return new OpsEvent(
+        Instant.now(),
+        OpsEvent.Kind.PHASE_STARTED,
+        "dc-switchover",
+        "run-1",
+        "alice",
+        null,
+        null,
+        "phase " + i);
   }
 
   private void inTransaction(Runnable work) {
@@ -125,14 +158,24 @@ class FileAndWebhookOpsLogTest {
 
   @Test
   void aLineReadsLikeTheServerAdminLog() {
-    assertThat(STARTED.line()).isEqualTo("2026-11-25T02:40:00Z alice: dc-switchover run-1 run started:"
-        + " Datacenter switchover (T12345: planned switchover)");
+    assertThat(STARTED.line())
+        .isEqualTo(
+            "2026-11-25T02:40:00Z alice: dc-switchover run-1 run started:"
+                + " Datacenter switchover (T12345: planned switchover)");
   }
 
   @Test
   void aLoginLineNamesNoRun() {
-    OpsEvent throttled = new OpsEvent(Instant.parse("2026-11-25T02:40:00Z"),
-        OpsEvent.Kind.LOGIN_THROTTLED, null, null, null, null, null, "192.0.2.7: 10 failed logins");
+    OpsEvent throttled =
+        new OpsEvent(
+            Instant.parse("2026-11-25T02:40:00Z"),
+            OpsEvent.Kind.LOGIN_THROTTLED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "192.0.2.7: 10 failed logins");
     assertThat(throttled.line())
         .isEqualTo("2026-11-25T02:40:00Z system: login throttled: 192.0.2.7: 10 failed logins");
   }
@@ -148,13 +191,16 @@ class FileAndWebhookOpsLogTest {
     }
     assertThat(Files.readAllLines(file)).hasSize(2);
     assertThat(Files.readAllLines(file).get(0)).isEqualTo(STARTED.line());
-    assertThat(Files.readAllLines(file).get(1)).endsWith("alice: dc-switchover run-1 phase started: phase 2");
+    assertThat(Files.readAllLines(file).get(1))
+        .endsWith("alice: dc-switchover run-1 phase started: phase 2");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-        .as("the ops log names users and tickets: owner only").isEqualTo("rw-------");
+        .as("the ops log names users and tickets: owner only")
+        .isEqualTo("rw-------");
     assertThat(tableDetails()).containsExactly("Datacenter switchover", "phase 2");
     assertThat(calls).as("two failed tries of the first line, then one each").hasValue(4);
-    assertThat(bodies.get(2)).contains("\"kind\":\"RUN_STARTED\"", "\"ticket\":\"T12345\"",
-        "\"at\":\"2026-11-25T02:40:00Z\"");
+    assertThat(bodies.get(2))
+        .contains(
+            "\"kind\":\"RUN_STARTED\"", "\"ticket\":\"T12345\"", "\"at\":\"2026-11-25T02:40:00Z\"");
     assertThat(bodies.get(3)).contains("\"detail\":\"phase 2\"");
     assertThat(store.webhookCount()).isZero();
   }
@@ -163,10 +209,12 @@ class FileAndWebhookOpsLogTest {
   void aLineExistsExactlyWhenItsTransactionCommits() throws Exception {
     Path file = dir.resolve("ops.log");
     try (FileAndWebhookOpsLog log = log(file, hook(), Duration.ofMillis(10))) {
-      new TransactionTemplate(transactions).executeWithoutResult(status -> {
-        log.record(line(1));
-        status.setRollbackOnly();
-      });
+      new TransactionTemplate(transactions)
+          .executeWithoutResult(
+              status -> {
+                log.record(line(1));
+                status.setRollbackOnly();
+              });
       inTransaction(() -> log.record(line(2)));
       assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
     }
@@ -175,20 +223,24 @@ class FileAndWebhookOpsLogTest {
     assertThat(bodies).hasSize(1).allMatch(b -> b.contains("\"detail\":\"phase 2\""));
   }
 
-  /** A webhook that accepts connections and never answers holds up neither the file nor the table. */
+  /**
+   * A webhook that accepts connections and never answers holds up neither the file nor the table.
+   */
   @Test
   void aSilentWebhookNeverHoldsUpTheFileOrTheTable() throws Exception {
     List<Socket> held = new CopyOnWriteArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        while (!silent.isClosed()) {
-          try {
-            held.add(silent.accept());
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!silent.isClosed()) {
+                  try {
+                    held.add(silent.accept());
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
       URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/hook");
@@ -198,7 +250,8 @@ class FileAndWebhookOpsLogTest {
           int n = i;
           long before = System.nanoTime();
           inTransaction(() -> log.record(line(n)));
-          assertThat(Duration.ofNanos(System.nanoTime() - before)).as("recording")
+          assertThat(Duration.ofNanos(System.nanoTime() - before))
+              .as("recording")
               .isLessThan(Duration.ofMillis(200));
           long committed = System.nanoTime();
           while (!Files.exists(file) || Files.readAllLines(file).size() < n) {
@@ -219,7 +272,9 @@ class FileAndWebhookOpsLogTest {
     }
   }
 
-  /** 200 lines waiting for a slow webhook, a stop, a start: all in file and table, all delivered. */
+  /**
+   * 200 lines waiting for a slow webhook, a stop, a start: all in file and table, all delivered.
+   */
   @Test
   void aStopWritesEveryWaitingLineAndTheNextStartDeliversTheRestToTheWebhook() throws Exception {
     answerAfterMillis = 100;
@@ -246,7 +301,8 @@ class FileAndWebhookOpsLogTest {
       delivered.add(body.replaceAll(".*\"detail\":\"(phase \\d+)\".*", "$1"));
     }
     assertThat(delivered).hasSize(200);
-    assertThat(bodies.size()).as("at most the delivery cut short by the stop is made twice")
+    assertThat(bodies.size())
+        .as("at most the delivery cut short by the stop is made twice")
         .isLessThanOrEqualTo(201);
     assertThat(Files.readAllLines(file)).as("no line written twice").hasSize(200);
     assertThat(dropped("webhook")).isZero();
@@ -256,8 +312,8 @@ class FileAndWebhookOpsLogTest {
   void aLineTheWebhookNeverTakesIsDroppedWithAWarningAndCounted() throws Exception {
     failFirst = Integer.MAX_VALUE;
     Path file = dir.resolve("ops.log");
-    try (FileAndWebhookOpsLog log = log(file, hook(), Duration.ofMillis(20), Duration.ofMillis(500),
-        null, () -> "")) {
+    try (FileAndWebhookOpsLog log =
+        log(file, hook(), Duration.ofMillis(20), Duration.ofMillis(500), null, () -> "")) {
       log.record(line(1));
       assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
     }
@@ -280,18 +336,30 @@ class FileAndWebhookOpsLogTest {
     AtomicInteger asked = new AtomicInteger();
     String head = new JournalHead(42, "cd".repeat(32)).toString();
     Path file = dir.resolve("ops.log");
-    try (FileAndWebhookOpsLog log = log(file, hook(), Duration.ofMillis(10), Duration.ofDays(3650),
-        null, () -> {
-          asked.incrementAndGet();
-          return head;
-        })) {
-      inTransaction(() -> log.record(OpsEvent.journalHeadToCome(Instant.parse("2026-11-25T03:00:00Z"),
-          "dc-switchover", "run-1")));
+    try (FileAndWebhookOpsLog log =
+        log(
+            file,
+            hook(),
+            Duration.ofMillis(10),
+            Duration.ofDays(3650),
+            null,
+            () -> {
+              asked.incrementAndGet();
+              return head;
+            })) {
+      inTransaction(
+          () ->
+              log.record(
+                  OpsEvent.journalHeadToCome(
+                      Instant.parse("2026-11-25T03:00:00Z"), "dc-switchover", "run-1")));
       assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
     }
     assertThat(asked).hasValue(1);
-    assertThat(Files.readAllLines(file)).containsExactly("2026-11-25T03:00:00Z system: dc-switchover"
-        + " run-1 journal head: seq=42 hash=" + "cd".repeat(32));
+    assertThat(Files.readAllLines(file))
+        .containsExactly(
+            "2026-11-25T03:00:00Z system: dc-switchover"
+                + " run-1 journal head: seq=42 hash="
+                + "cd".repeat(32));
     assertThat(tableDetails()).containsExactly(head);
     assertThat(bodies).hasSize(1);
     assertThat(bodies.get(0)).contains("\"detail\":\"" + head + "\"");
@@ -300,22 +368,37 @@ class FileAndWebhookOpsLogTest {
   @Test
   void withASecretEachDeliveryIsSignedOverItsExactBody() throws Exception {
     byte[] secret = "webhook-secret-of-the-receiver".getBytes(StandardCharsets.UTF_8);
-    OpsEvent head = OpsEvent.journalHead(Instant.parse("2026-11-25T03:00:00Z"), "dc-switchover",
-        "run-1", new JournalHead(123, "ab".repeat(32)));
-    try (FileAndWebhookOpsLog log = log(dir.resolve("ops.log"), hook(), Duration.ofMillis(10),
-        Duration.ofDays(3650), secret, () -> "unused")) {
+    OpsEvent head =
+        OpsEvent.journalHead(
+            Instant.parse("2026-11-25T03:00:00Z"),
+            "dc-switchover",
+            "run-1",
+            new JournalHead(123, "ab".repeat(32)));
+    try (FileAndWebhookOpsLog log =
+        log(
+            dir.resolve("ops.log"),
+            hook(),
+            Duration.ofMillis(10),
+            Duration.ofDays(3650),
+            secret,
+            () -> "unused")) {
       log.record(head);
       assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
     }
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-    String expected = "sha256=" + HexFormat.of().formatHex(
-        mac.doFinal(bodies.get(0).getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        "sha256="
+            + HexFormat.of().formatHex(mac.doFinal(bodies.get(0).getBytes(StandardCharsets.UTF_8)));
     assertThat(signatures).containsExactly(expected);
-    assertThat(bodies.get(0)).contains("\"kind\":\"JOURNAL_HEAD\"",
-        "\"detail\":\"seq=123 hash=" + "ab".repeat(32) + "\"");
-    assertThat(head.line()).isEqualTo("2026-11-25T03:00:00Z system: dc-switchover run-1 journal head:"
-        + " seq=123 hash=" + "ab".repeat(32));
+    assertThat(bodies.get(0))
+        .contains(
+            "\"kind\":\"JOURNAL_HEAD\"", "\"detail\":\"seq=123 hash=" + "ab".repeat(32) + "\"");
+    assertThat(head.line())
+        .isEqualTo(
+            "2026-11-25T03:00:00Z system: dc-switchover run-1 journal head:"
+                + " seq=123 hash="
+                + "ab".repeat(32));
   }
 
   @Test

@@ -48,14 +48,24 @@ class SshRemoteExecutorIT {
   }
 
   private SshProperties settings(Path knownHosts, Path key, Duration handshakeTimeout) {
-    return new SshProperties(lab.sshUser(), key, knownHosts, lab.hostsFile(), lab.sshPort(),
-        Duration.ofSeconds(2), Duration.ofSeconds(20), 16, 4096, handshakeTimeout);
+    return new SshProperties(
+        lab.sshUser(),
+        key,
+        knownHosts,
+        lab.hostsFile(),
+        lab.sshPort(),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(20),
+        16,
+        4096,
+        handshakeTimeout);
   }
 
   @BeforeEach
   void connect() {
-    ssh = new SshRemoteExecutor(settings(lab.knownHostsFile(), lab.clientKeyFile()),
-        new Mutations(journal));
+    ssh =
+        new SshRemoteExecutor(
+            settings(lab.knownHostsFile(), lab.clientKeyFile()), new Mutations(journal));
   }
 
   @AfterEach
@@ -74,7 +84,8 @@ class SshRemoteExecutorIT {
     assertThat(first.exitCode()).isZero();
     assertThat(first.hostKeyFingerprint()).startsWith("SHA256:");
 
-    RemoteExecutor.CommandResult again = ssh.query("mw2001.codfw.wmnet", "systemctl is-active php-fpm", TIMEOUT);
+    RemoteExecutor.CommandResult again =
+        ssh.query("mw2001.codfw.wmnet", "systemctl is-active php-fpm", TIMEOUT);
     assertThat(again.stdout().strip()).isEqualTo("active");
     assertThat(ssh.handshakes()).as("the second command reuses the connection").isEqualTo(1);
   }
@@ -83,8 +94,8 @@ class SshRemoteExecutorIT {
   void executeChangesTheHostAndJournalsTheCommandWithTheHostKey() {
     String host = "mw2002.codfw.wmnet";
     try {
-      RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.LIVE), host, "codfw",
-          "systemctl stop php-fpm", TIMEOUT);
+      RemoteExecutor.CommandOutcome outcome =
+          ssh.execute(run(ExecutionMode.LIVE), host, "codfw", "systemctl stop php-fpm", TIMEOUT);
       assertThat(outcome.outcome()).isEqualTo(MutationOutcome.PERFORMED);
       assertThatThrownBy(() -> ssh.query(host, "systemctl is-active php-fpm", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.NonZeroExit.class)
@@ -97,42 +108,56 @@ class SshRemoteExecutorIT {
     } finally {
       ssh.execute(run(ExecutionMode.LIVE), host, "codfw", "systemctl start php-fpm", TIMEOUT);
     }
-    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip()).isEqualTo("active");
+    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip())
+        .isEqualTo("active");
   }
 
   @Test
   void dryRunDoesNotTouchTheHost() {
     String host = "mw2003.codfw.wmnet";
-    RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.DRY_RUN), host, "codfw",
-        "systemctl stop php-fpm", TIMEOUT);
+    RemoteExecutor.CommandOutcome outcome =
+        ssh.execute(run(ExecutionMode.DRY_RUN), host, "codfw", "systemctl stop php-fpm", TIMEOUT);
     assertThat(outcome.outcome()).isEqualTo(MutationOutcome.WOULD);
     assertThat(outcome.result()).isNull();
-    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip()).isEqualTo("active");
-    assertThat(journal.all()).singleElement()
-        .extracting(JournalEntry::action).isEqualTo("would: systemctl stop php-fpm");
+    assertThat(ssh.query(host, "systemctl is-active php-fpm", TIMEOUT).stdout().strip())
+        .isEqualTo("active");
+    assertThat(journal.all())
+        .singleElement()
+        .extracting(JournalEntry::action)
+        .isEqualTo("would: systemctl stop php-fpm");
   }
 
   @Test
   void liveTestRefusesTheActiveDatacenter() {
-    RemoteExecutor.CommandOutcome outcome = ssh.execute(run(ExecutionMode.LIVE_TEST),
-        "mw1009.eqiad.wmnet", "eqiad", "systemctl stop php-fpm", TIMEOUT);
+    RemoteExecutor.CommandOutcome outcome =
+        ssh.execute(
+            run(ExecutionMode.LIVE_TEST),
+            "mw1009.eqiad.wmnet",
+            "eqiad",
+            "systemctl stop php-fpm",
+            TIMEOUT);
     assertThat(outcome.outcome()).isEqualTo(MutationOutcome.REFUSED);
-    assertThat(ssh.query("mw1009.eqiad.wmnet", "systemctl is-active php-fpm", TIMEOUT).stdout().strip())
+    assertThat(
+            ssh.query("mw1009.eqiad.wmnet", "systemctl is-active php-fpm", TIMEOUT)
+                .stdout()
+                .strip())
         .isEqualTo("active");
   }
 
   @Test
   void aNonZeroExitCarriesTheResult() {
-    assertThatThrownBy(() -> ssh.query("mw2004.codfw.wmnet", "systemctl is-active no-such-unit", TIMEOUT))
-        .isInstanceOfSatisfying(RemoteExecutionException.NonZeroExit.class,
+    assertThatThrownBy(
+            () -> ssh.query("mw2004.codfw.wmnet", "systemctl is-active no-such-unit", TIMEOUT))
+        .isInstanceOfSatisfying(
+            RemoteExecutionException.NonZeroExit.class,
             e -> assertThat(e.result().exitCode()).isNotZero());
   }
 
   @Test
   void anUnknownHostKeyIsRefusedWithItsFingerprint() throws Exception {
     Path empty = Files.writeString(Files.createTempFile(Path.of("target"), "known_hosts", ""), "");
-    try (SshRemoteExecutor stranger = new SshRemoteExecutor(settings(empty, lab.clientKeyFile()),
-        new Mutations(journal))) {
+    try (SshRemoteExecutor stranger =
+        new SshRemoteExecutor(settings(empty, lab.clientKeyFile()), new Mutations(journal))) {
       assertThatThrownBy(() -> stranger.query("mw2005.codfw.wmnet", "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.HostKeyUnknown.class)
           .hasMessageContaining("mw2005.codfw.wmnet")
@@ -145,14 +170,19 @@ class SshRemoteExecutorIT {
   @Test
   void aChangedHostKeyIsRefused() {
     String host = "mw2006.codfw.wmnet";
-    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_KEY_CHANGED, host,
-        null, null, null, null, null));
+    LabFault fault =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.HOST_KEY_CHANGED, host, null, null, null, null, null));
     try {
       assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.HostKeyChanged.class)
           .hasMessageContaining("CHANGED")
           .hasMessageContaining("(now SHA256:");
-      assertThat(ssh.handshakes()).as("a changed key is refused at once, never retried").isEqualTo(1);
+      assertThat(ssh.handshakes())
+          .as("a changed key is refused at once, never retried")
+          .isEqualTo(1);
     } finally {
       lab.faults().clear(fault.id());
     }
@@ -162,16 +192,22 @@ class SshRemoteExecutorIT {
   @Test
   void anUnreachableHostTimesOutAndARefusingOneIsRefused() {
     String host = "mw2007.codfw.wmnet";
-    LabFault unreachable = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_UNREACHABLE,
-        host, null, null, null, null, null));
+    LabFault unreachable =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.HOST_UNREACHABLE, host, null, null, null, null, null));
     try {
       assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.Unreachable.class);
     } finally {
       lab.faults().clear(unreachable.id());
     }
-    LabFault refusing = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_REFUSING,
-        host, null, null, null, null, null));
+    LabFault refusing =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.HOST_REFUSING, host, null, null, null, null, null));
     try {
       assertThatThrownBy(() -> ssh.query(host, "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.Refused.class);
@@ -184,8 +220,11 @@ class SshRemoteExecutorIT {
   @Test
   void aCommandThatOutlivesItsTimeoutIsAbandoned() {
     String host = "mw2008.codfw.wmnet";
-    LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
-        "php-fpm", null, null, 5, null));
+    LabFault slow =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.RESTART_SLOW, host, "php-fpm", null, null, 5, null));
     try {
       assertThatThrownBy(() -> ssh.query(host, "systemctl restart php-fpm", Duration.ofSeconds(1)))
           .isInstanceOf(RemoteExecutionException.CommandTimedOut.class)
@@ -201,19 +240,30 @@ class SshRemoteExecutorIT {
     Duration handshake = Duration.ofSeconds(5);
     String silent = "wtp2001.codfw.wmnet";
     String other = "wtp2002.codfw.wmnet";
-    LabFault fault = lab.faults().inject(new LabFault.Request(LabFault.Kind.HOST_SILENT, silent,
-        null, null, null, null, null));
+    LabFault fault =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.HOST_SILENT, silent, null, null, null, null, null));
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (SshRemoteExecutor fresh = new SshRemoteExecutor(settings(lab.knownHostsFile(),
-        lab.clientKeyFile(), handshake), new Mutations(journal))) {
+    try (SshRemoteExecutor fresh =
+        new SshRemoteExecutor(
+            settings(lab.knownHostsFile(), lab.clientKeyFile(), handshake),
+            new Mutations(journal))) {
       long started = System.nanoTime();
-      CompletableFuture<Long> silentFailedAfter = CompletableFuture.supplyAsync(() -> {
-        Throwable failure = catchThrowable(() -> fresh.query(silent, "true", TIMEOUT));
-        assertThat(failure).isInstanceOf(RemoteExecutionException.Unreachable.class)
-            .hasMessage(silent + " is unreachable: it accepted the TCP connection but sent no"
-                + " SSH banner within PT5S");
-        return millisSince(started);
-      }, pool);
+      CompletableFuture<Long> silentFailedAfter =
+          CompletableFuture.supplyAsync(
+              () -> {
+                Throwable failure = catchThrowable(() -> fresh.query(silent, "true", TIMEOUT));
+                assertThat(failure)
+                    .isInstanceOf(RemoteExecutionException.Unreachable.class)
+                    .hasMessage(
+                        silent
+                            + " is unreachable: it accepted the TCP connection but sent no"
+                            + " SSH banner within PT5S");
+                return millisSince(started);
+              },
+              pool);
       Thread.sleep(500); // the silent host's handshake is under way
 
       long otherStarted = System.nanoTime();
@@ -221,19 +271,25 @@ class SshRemoteExecutorIT {
       long otherMillis = millisSince(otherStarted);
       boolean silentStillWaiting = !silentFailedAfter.isDone();
       long silentMillis = silentFailedAfter.get(30, java.util.concurrent.TimeUnit.SECONDS);
-      System.out.printf("silent host failed after %d ms (handshake timeout %s);"
-          + " the other host answered in %d ms meanwhile%n", silentMillis, handshake, otherMillis);
+      System.out.printf(
+          "silent host failed after %d ms (handshake timeout %s);"
+              + " the other host answered in %d ms meanwhile%n",
+          silentMillis, handshake, otherMillis);
 
-      assertThat(silentStillWaiting).as("the other host answered while the silent one still waited")
+      assertThat(silentStillWaiting)
+          .as("the other host answered while the silent one still waited")
           .isTrue();
       assertThat(otherMillis).as("a connection to another host is not held up").isLessThan(2500);
-      assertThat(silentMillis).as("the silent host fails at its handshake timeout, not before")
+      assertThat(silentMillis)
+          .as("the silent host fails at its handshake timeout, not before")
           .isBetween(handshake.toMillis() - 100, handshake.toMillis() + 3000);
     } finally {
       pool.shutdownNow();
       lab.faults().clear(fault.id());
     }
-    assertThat(ssh.query(silent, "true", TIMEOUT).exitCode()).as("speaks again once cleared").isZero();
+    assertThat(ssh.query(silent, "true", TIMEOUT).exitCode())
+        .as("speaks again once cleared")
+        .isZero();
   }
 
   private static long millisSince(long nanos) {
@@ -243,43 +299,72 @@ class SshRemoteExecutorIT {
   @Test
   void aRestartThatTimesOutIsUnknownAndTheNextAttemptFindsItDone() throws Exception {
     String host = "mw2006.codfw.wmnet";
-    LabFault slow = lab.faults().inject(new LabFault.Request(LabFault.Kind.RESTART_SLOW, host,
-        "envoyproxy", null, null, 3, null));
-    RunContext first = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
-        ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:1");
+    LabFault slow =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.RESTART_SLOW, host, "envoyproxy", null, null, 3, null));
+    RunContext first =
+        new RunContext(
+            "run-ssh-slow",
+            "ServiceTask_RestartUnit",
+            "alice",
+            ExecutionMode.LIVE,
+            "eqiad",
+            "ServiceTask_RestartUnit:1");
     try {
-      assertThatThrownBy(() -> ssh.execute(first, host, "codfw", "systemctl restart envoyproxy",
-          Duration.ofSeconds(1))).isInstanceOf(RemoteExecutionException.CommandTimedOut.class);
-      assertThat(journal.all()).extracting(JournalEntry::outcome).containsExactly("INTENT", "UNKNOWN");
+      assertThatThrownBy(
+              () ->
+                  ssh.execute(
+                      first, host, "codfw", "systemctl restart envoyproxy", Duration.ofSeconds(1)))
+          .isInstanceOf(RemoteExecutionException.CommandTimedOut.class);
+      assertThat(journal.all())
+          .extracting(JournalEntry::outcome)
+          .containsExactly("INTENT", "UNKNOWN");
       Thread.sleep(4000); // the abandoned restart finishes on the host
     } finally {
       lab.faults().clear(slow.id());
     }
 
-    RunContext second = new RunContext("run-ssh-slow", "ServiceTask_RestartUnit", "alice",
-        ExecutionMode.LIVE, "eqiad", "ServiceTask_RestartUnit:2");
-    RemoteExecutor.CommandOutcome again = ssh.execute(second, host, "codfw",
-        "systemctl restart envoyproxy", TIMEOUT);
+    RunContext second =
+        new RunContext(
+            "run-ssh-slow",
+            "ServiceTask_RestartUnit",
+            "alice",
+            ExecutionMode.LIVE,
+            "eqiad",
+            "ServiceTask_RestartUnit:2");
+    RemoteExecutor.CommandOutcome again =
+        ssh.execute(second, host, "codfw", "systemctl restart envoyproxy", TIMEOUT);
 
     assertThat(again.outcome()).isEqualTo(MutationOutcome.PERFORMED);
     assertThat(again.result()).as("not restarted a second time").isNull();
-    assertThat(journal.all()).extracting(JournalEntry::outcome)
+    assertThat(journal.all())
+        .extracting(JournalEntry::outcome)
         .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
-    assertThat(journal.all().get(2).output()).startsWith("applied\nsettles entry 1 (INTENT) and"
-        + " entry 2 (UNKNOWN)\nobserved: envoyproxy is active on " + host + ", active since ");
-    assertThat(ssh.query(host, "systemctl show -p ActiveEnterTimestamp envoyproxy", TIMEOUT).stdout())
-        .startsWith("ActiveEnterTimestamp=").endsWith("UTC\n");
+    assertThat(journal.all().get(2).output())
+        .startsWith(
+            "applied\nsettles entry 1 (INTENT) and"
+                + " entry 2 (UNKNOWN)\nobserved: envoyproxy is active on "
+                + host
+                + ", active since ");
+    assertThat(
+            ssh.query(host, "systemctl show -p ActiveEnterTimestamp envoyproxy", TIMEOUT).stdout())
+        .startsWith("ActiveEnterTimestamp=")
+        .endsWith("UTC\n");
   }
 
   @Test
   void aWrongKeyFailsAuthentication() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "wrong-key");
     Path key = dir.resolve("id_ed25519");
-    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-        key.toString()).redirectErrorStream(true).start();
+    Process keygen =
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(keygen.waitFor()).isZero();
-    try (SshRemoteExecutor wrong = new SshRemoteExecutor(settings(lab.knownHostsFile(), key),
-        new Mutations(journal))) {
+    try (SshRemoteExecutor wrong =
+        new SshRemoteExecutor(settings(lab.knownHostsFile(), key), new Mutations(journal))) {
       assertThatThrownBy(() -> wrong.query("mw2009.codfw.wmnet", "true", TIMEOUT))
           .isInstanceOf(RemoteExecutionException.AuthenticationFailed.class)
           .hasMessageContaining("did not accept the key of user " + lab.sshUser());
@@ -290,13 +375,18 @@ class SshRemoteExecutorIT {
 
   @Test
   void fiftyHostsAtOnce() throws Exception {
-    List<String> hosts = lab.topology().hosts().stream().map(LabTopology.Host::fqdn).limit(50).toList();
+    List<String> hosts =
+        lab.topology().hosts().stream().map(LabTopology.Host::fqdn).limit(50).toList();
     assertThat(hosts).hasSize(50);
     ExecutorService pool = Executors.newFixedThreadPool(50);
     try {
-      List<CompletableFuture<String>> names = hosts.stream()
-          .map(h -> CompletableFuture.supplyAsync(() -> ssh.query(h, "hostname -f", TIMEOUT).stdout().strip(), pool))
-          .toList();
+      List<CompletableFuture<String>> names =
+          hosts.stream()
+              .map(
+                  h ->
+                      CompletableFuture.supplyAsync(
+                          () -> ssh.query(h, "hostname -f", TIMEOUT).stdout().strip(), pool))
+              .toList();
       assertThat(names.stream().map(CompletableFuture::join).toList()).isEqualTo(hosts);
     } finally {
       pool.shutdownNow();

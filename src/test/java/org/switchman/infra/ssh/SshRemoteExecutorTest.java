@@ -27,15 +27,14 @@ import org.switchman.runbook.port.StepInterruptedException;
 
 /**
  * The SSH adapter against hosts that accept TCP and never speak (plain sockets on loopback): each
- * fails at its own handshake timeout, side by side, and an interrupted wait is an interruption,
- * not an unreachable host.
+ * fails at its own handshake timeout, side by side, and an interrupted wait is an interruption, not
+ * an unreachable host.
  */
 class SshRemoteExecutorTest {
 
   private static final Duration HANDSHAKE = Duration.ofSeconds(1);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private ServerSocket first;
   private ServerSocket second;
@@ -48,23 +47,36 @@ class SshRemoteExecutorTest {
     Path key = Files.writeString(dir.resolve("id_ed25519"), "never read: no host gets that far\n");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "");
-    ssh = new SshRemoteExecutor(new SshProperties("switchman", key, knownHosts, null,
-        first.getLocalPort(), Duration.ofSeconds(1), Duration.ofSeconds(5), 4, 1024, HANDSHAKE),
-        new Mutations(new InMemoryJournal()));
+    ssh =
+        new SshRemoteExecutor(
+            new SshProperties(
+                "switchman",
+                key,
+                knownHosts,
+                null,
+                first.getLocalPort(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                4,
+                1024,
+                HANDSHAKE),
+            new Mutations(new InMemoryJournal()));
   }
 
   private ServerSocket silent(String address, int port) throws IOException {
     ServerSocket server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getByName(address), port), 10);
-    Thread acceptor = new Thread(() -> {
-      while (!server.isClosed()) {
-        try {
-          accepted.add(server.accept());
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  accepted.add(server.accept());
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
     acceptor.setDaemon(true);
     acceptor.start();
     return server;
@@ -83,17 +95,23 @@ class SshRemoteExecutorTest {
   @Test
   void twoSilentHostsFailSideBySideAtTheirHandshakeTimeout() {
     long started = System.nanoTime();
-    CompletableFuture<Throwable> one = CompletableFuture.supplyAsync(
-        () -> catchThrowable(() -> ssh.query("127.0.0.1", "true", null)));
-    CompletableFuture<Throwable> two = CompletableFuture.supplyAsync(
-        () -> catchThrowable(() -> ssh.query("127.0.0.2", "true", null)));
-    assertThat(one.join()).isInstanceOf(RemoteExecutionException.Unreachable.class)
-        .hasMessage("127.0.0.1 is unreachable: it accepted the TCP connection but sent no SSH"
-            + " banner within PT1S");
-    assertThat(two.join()).isInstanceOf(RemoteExecutionException.Unreachable.class)
+    CompletableFuture<Throwable> one =
+        CompletableFuture.supplyAsync(
+            () -> catchThrowable(() -> ssh.query("127.0.0.1", "true", null)));
+    CompletableFuture<Throwable> two =
+        CompletableFuture.supplyAsync(
+            () -> catchThrowable(() -> ssh.query("127.0.0.2", "true", null)));
+    assertThat(one.join())
+        .isInstanceOf(RemoteExecutionException.Unreachable.class)
+        .hasMessage(
+            "127.0.0.1 is unreachable: it accepted the TCP connection but sent no SSH"
+                + " banner within PT1S");
+    assertThat(two.join())
+        .isInstanceOf(RemoteExecutionException.Unreachable.class)
         .hasMessageContaining("127.0.0.2 is unreachable");
     long millis = (System.nanoTime() - started) / 1_000_000;
-    assertThat(millis).as("one handshake timeout, not one after the other")
+    assertThat(millis)
+        .as("one handshake timeout, not one after the other")
         .isBetween(HANDSHAKE.toMillis() - 100, 2 * HANDSHAKE.toMillis() - 200);
   }
 
@@ -101,15 +119,18 @@ class SshRemoteExecutorTest {
   void aWaitInterruptedByShutdownIsNotAnUnreachableHost() throws Exception {
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
-    Thread step = new Thread(() -> {
-      failure.complete(catchThrowable(() -> ssh.query("127.0.0.1", "true", null)));
-      flagKept.complete(Thread.currentThread().isInterrupted());
-    });
+    Thread step =
+        new Thread(
+            () -> {
+              failure.complete(catchThrowable(() -> ssh.query("127.0.0.1", "true", null)));
+              flagKept.complete(Thread.currentThread().isInterrupted());
+            });
     step.start();
     Thread.sleep(300);
     step.interrupt();
     step.join(5000);
-    assertThat(failure.get()).isInstanceOf(StepInterruptedException.class)
+    assertThat(failure.get())
+        .isInstanceOf(StepInterruptedException.class)
         .hasMessage("interrupted by shutdown while connecting to 127.0.0.1");
     assertThat(flagKept.get()).as("the interrupt flag stays set").isTrue();
   }

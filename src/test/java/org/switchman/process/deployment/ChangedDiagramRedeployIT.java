@@ -35,15 +35,15 @@ import org.switchman.support.SwitchoverRuns;
 /**
  * A new version of one diagram keeps the others reachable: the application is started on the
  * runbooks and forms, stopped, started again after only {@code dc-switchover.bpmn} changed (its
- * documentation), and a dry-run then goes through both gates and both call activities. The
- * called processes and the forms are bound to the caller's deployment, so they must be deployed
- * with it; the diagrams and forms are read from a copy of {@code processes/} and {@code forms/}
- * so that the test can change one. The sites are in memory ({@link FakeSite}); the test runs the
- * jobs itself.
+ * documentation), and a dry-run then goes through both gates and both call activities. The called
+ * processes and the forms are bound to the caller's deployment, so they must be deployed with it;
+ * the diagrams and forms are read from a copy of {@code processes/} and {@code forms/} so that the
+ * test can change one. The sites are in memory ({@link FakeSite}); the test runs the jobs itself.
  */
 class ChangedDiagramRedeployIT {
 
-  private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+  private static final Set<String> NORMAL_TIMERS =
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
 
   @Configuration(proxyBeanMethods = false)
   static class Site {
@@ -70,8 +70,9 @@ class ChangedDiagramRedeployIT {
     }
     Path switchover = resources.resolve("processes/dc-switchover.bpmn");
     String diagram = Files.readString(switchover);
-    String edited = diagram.replaceFirst("phases 0-9 of the reference runbook",
-        "phases 0 to 9 of the reference runbook");
+    String edited =
+        diagram.replaceFirst(
+            "phases 0-9 of the reference runbook", "phases 0 to 9 of the reference runbook");
     assertThat(edited).isNotEqualTo(diagram);
     Files.writeString(switchover, edited);
 
@@ -87,8 +88,10 @@ class ChangedDiagramRedeployIT {
       SwitchoverRuns runs = new SwitchoverRuns(port);
       JobDriver driver = new JobDriver(app.getBean(ManagementService.class), NORMAL_TIMERS);
       TaskService tasks = app.getBean(TaskService.class);
-      assertThat(Rest.as(port, "alice", "demo")
-          .get("/engine-rest/process-definition/key/dc-switchover/deployed-start-form").status())
+      assertThat(
+              Rest.as(port, "alice", "demo")
+                  .get("/engine-rest/process-definition/key/dc-switchover/deployed-start-form")
+                  .status())
           .isEqualTo(200);
 
       String run = runs.start("eqiad", "codfw", "dry-run");
@@ -102,59 +105,77 @@ class ChangedDiagramRedeployIT {
 
       HistoryService history = app.getBean(HistoryService.class);
       assertThat(app.getBean(ManagementService.class).createJobQuery().withException().count())
-          .as("no failed job, no incident").isZero();
-      HistoricProcessInstance ended = history.createHistoricProcessInstanceQuery()
-          .processInstanceId(run).singleResult();
+          .as("no failed job, no incident")
+          .isZero();
+      HistoricProcessInstance ended =
+          history.createHistoricProcessInstanceQuery().processInstanceId(run).singleResult();
       assertThat(ended.getState()).isEqualTo("COMPLETED");
       assertThat(ended.getProcessDefinitionId()).isEqualTo(changed.getId());
-      List<HistoricProcessInstance> called = history.createHistoricProcessInstanceQuery()
-          .superProcessInstanceId(run).list();
-      assertThat(called).extracting(HistoricProcessInstance::getProcessDefinitionKey)
+      List<HistoricProcessInstance> called =
+          history.createHistoricProcessInstanceQuery().superProcessInstanceId(run).list();
+      assertThat(called)
+          .extracting(HistoricProcessInstance::getProcessDefinitionKey)
           .containsExactlyInAnyOrder("db-masters-read-only", "db-masters-read-write");
       for (HistoricProcessInstance lockdown : called) {
         assertThat(lockdown.getState()).isEqualTo("COMPLETED");
-        assertThat(app.getBean(RepositoryService.class).getProcessDefinition(
-            lockdown.getProcessDefinitionId()).getDeploymentId()).isEqualTo(changed.getDeploymentId());
+        assertThat(
+                app.getBean(RepositoryService.class)
+                    .getProcessDefinition(lockdown.getProcessDefinitionId())
+                    .getDeploymentId())
+            .isEqualTo(changed.getDeploymentId());
       }
     }
   }
 
-  private static void assertGateFormResolves(int port, TaskService tasks, String run, String gate,
-      String approver) {
-    Task task = tasks.createTaskQuery().processInstanceId(run).taskDefinitionKey(gate).singleResult();
+  private static void assertGateFormResolves(
+      int port, TaskService tasks, String run, String gate, String approver) {
+    Task task =
+        tasks.createTaskQuery().processInstanceId(run).taskDefinitionKey(gate).singleResult();
     assertThat(task).as(gate).isNotNull();
-    Rest.Reply form = Rest.as(port, approver, "demo")
-        .get("/engine-rest/task/" + task.getId() + "/deployed-form");
+    Rest.Reply form =
+        Rest.as(port, approver, "demo").get("/engine-rest/task/" + task.getId() + "/deployed-form");
     assertThat(form.status()).as(gate + ": " + form.body()).isEqualTo(200);
     assertThat(form.body()).contains("\"decision\"");
   }
 
   private static ConfigurableApplicationContext start(Path root, Path resources, Path journalKey) {
-    List<String> args = new ArrayList<>(List.of(
-        "--switchman.data-dir=" + root.resolve("data"),
-        "--switchman.lab.servers=false",
-        "--switchman.journal.key-file=" + journalKey,
-        "--switchman.node-name=redeploy-" + UUID.randomUUID(),
-        "--server.port=0",
-        "--camunda.bpm.job-execution.enabled=false",
-        "--camunda.bpm.deployment-resource-pattern[0]=file:" + resources + "/processes/*.bpmn",
-        "--camunda.bpm.deployment-resource-pattern[1]=file:" + resources + "/forms/*.form"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--switchman.data-dir=" + root.resolve("data"),
+                "--switchman.lab.servers=false",
+                "--switchman.journal.key-file=" + journalKey,
+                "--switchman.node-name=redeploy-" + UUID.randomUUID(),
+                "--server.port=0",
+                "--camunda.bpm.job-execution.enabled=false",
+                "--camunda.bpm.deployment-resource-pattern[0]=file:"
+                    + resources
+                    + "/processes/*.bpmn",
+                "--camunda.bpm.deployment-resource-pattern[1]=file:"
+                    + resources
+                    + "/forms/*.form"));
     FakeSite.settings().forEach((key, value) -> args.add("--" + key + "=" + value));
     return new SpringApplicationBuilder(SwitchmanApplication.class, Site.class)
-        .profiles("lab").run(args.toArray(String[]::new));
+        .profiles("lab")
+        .run(args.toArray(String[]::new));
   }
 
   private static ProcessDefinition definition(ConfigurableApplicationContext app, String key) {
-    return app.getBean(RepositoryService.class).createProcessDefinitionQuery()
-        .processDefinitionKey(key).latestVersion().singleResult();
+    return app.getBean(RepositoryService.class)
+        .createProcessDefinitionQuery()
+        .processDefinitionKey(key)
+        .latestVersion()
+        .singleResult();
   }
 
   private static List<String> resourceNames(ConfigurableApplicationContext app, String deployment) {
     RepositoryService repository = app.getBean(RepositoryService.class);
     Deployment found = repository.createDeploymentQuery().deploymentId(deployment).singleResult();
     assertThat(found).isNotNull();
-    return repository.getDeploymentResources(deployment).stream().map(Resource::getName)
-        .map(name -> Path.of(name).getFileName().toString()).toList();
+    return repository.getDeploymentResources(deployment).stream()
+        .map(Resource::getName)
+        .map(name -> Path.of(name).getFileName().toString())
+        .toList();
   }
 
   private static List<String> allResources(Path resources) throws IOException {
@@ -175,5 +196,4 @@ class ChangedDiagramRedeployIT {
       }
     }
   }
-
 }

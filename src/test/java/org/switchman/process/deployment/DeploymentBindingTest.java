@@ -21,9 +21,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * Every deployment the application makes holds every process a runbook calls and every form it
- * shows with the binding {@code deployment}: the shipped set names nothing it does not contain,
- * and the set is always deployed whole ({@code deploy-changed-only} off), never one changed file
- * alone.
+ * shows with the binding {@code deployment}: the shipped set names nothing it does not contain, and
+ * the set is always deployed whole ({@code deploy-changed-only} off), never one changed file alone.
  */
 class DeploymentBindingTest {
 
@@ -72,13 +71,16 @@ class DeploymentBindingTest {
         }
       }
     }
-    assertThat(bound).as("the runbooks bind called processes and forms to their deployment")
+    assertThat(bound)
+        .as("the runbooks bind called processes and forms to their deployment")
         .contains("db-masters-read-only", "db-masters-read-write", "approval", "failure-decision");
     assertThat(missing).as("bound to the deployment but not shipped").isEmpty();
 
-    Object changedOnly = new YamlPropertySourceLoader().load("application",
-        new FileSystemResource("src/main/resources/application.yaml")).get(0)
-        .getProperty("camunda.bpm.generic-properties.properties.deploy-changed-only");
+    Object changedOnly =
+        new YamlPropertySourceLoader()
+            .load("application", new FileSystemResource("src/main/resources/application.yaml"))
+            .get(0)
+            .getProperty("camunda.bpm.generic-properties.properties.deploy-changed-only");
     assertThat(String.valueOf(changedOnly)).as("the set is deployed whole").isEqualTo("false");
   }
 

@@ -39,11 +39,11 @@ import org.switchman.support.WebSession;
 
 /**
  * Deployments through the engine REST API of the running application (default profile, the
- * administrator and users the test creates): designers cannot deploy outside the lab, and a grant left by a lab start is taken away;
- * the guard answers 400 naming each element of a diagram that starts itself by timer and reaches
- * the engine and the JVM through expressions; an accepted deployment is journaled
- * with its resources' SHA-256; a run's report names the deployment it executed; expressions see
- * only the diagram beans.
+ * administrator and users the test creates): designers cannot deploy outside the lab, and a grant
+ * left by a lab start is taken away; the guard answers 400 naming each element of a diagram that
+ * starts itself by timer and reaches the engine and the JVM through expressions; an accepted
+ * deployment is journaled with its resources' SHA-256; a run's report names the deployment it
+ * executed; expressions see only the diagram beans.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DeploymentGuardIT {
@@ -56,8 +56,7 @@ class DeploymentGuardIT {
     AppTestSupport.administratorOnly(registry);
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
   @Autowired ProcessEngine engine;
   @Autowired AuthorizationService authorizations;
@@ -78,25 +77,43 @@ class DeploymentGuardIT {
     user("audrey", "auditors");
   }
 
-  /** Creates the user through REST as the administrator, when missing (there are no demo users here). */
+  /**
+   * Creates the user through REST as the administrator, when missing (there are no demo users
+   * here).
+   */
   private void user(String id, String group) {
     if (admin.get("/engine-rest/user/" + id + "/profile").status() == 404) {
-      assertThat(admin.post("/engine-rest/user/create", "{\"profile\":{\"id\":\"" + id
-          + "\",\"firstName\":\"" + id + "\",\"lastName\":\"Test\",\"email\":\"" + id
-          + "@switchman.invalid\"},\"credentials\":{\"password\":\"demo\"}}").status()).isEqualTo(204);
-      assertThat(admin.put("/engine-rest/group/" + group + "/members/" + id).status()).isEqualTo(204);
+      assertThat(
+              admin
+                  .post(
+                      "/engine-rest/user/create",
+                      "{\"profile\":{\"id\":\""
+                          + id
+                          + "\",\"firstName\":\""
+                          + id
+                          + "\",\"lastName\":\"Test\",\"email\":\""
+                          + id
+                          + "@switchman.invalid\"},\"credentials\":{\"password\":\"demo\"}}")
+                  .status())
+          .isEqualTo(204);
+      assertThat(admin.put("/engine-rest/group/" + group + "/members/" + id).status())
+          .isEqualTo(204);
     }
   }
 
   @Test
   void aDesignerCannotDeployOutsideTheLab() {
-    Rest.Reply refused = desi.postMultipart(DEPLOY, Map.of("deployment-name", "desi-own",
-        "data", FIXTURES.resolve("accepted.bpmn")));
+    Rest.Reply refused =
+        desi.postMultipart(
+            DEPLOY,
+            Map.of("deployment-name", "desi-own", "data", FIXTURES.resolve("accepted.bpmn")));
 
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().path("type").asText()).isEqualTo("AuthorizationException");
     assertThat(desi.get("/engine-rest/deployment?name=desi-own").json().size()).isZero();
-    assertThat(desi.get("/engine-rest/deployment").status()).as("designers still read").isEqualTo(200);
+    assertThat(desi.get("/engine-rest/deployment").status())
+        .as("designers still read")
+        .isEqualTo(200);
   }
 
   @Test
@@ -104,78 +121,124 @@ class DeploymentGuardIT {
     try {
       bootstrap(true);
       assertThat(designersMayDeploy()).isTrue();
-      Rest.Reply own = desi.postMultipart(DEPLOY, Map.of("deployment-name", "desi-lab",
-          "data", FIXTURES.resolve("accepted.bpmn")));
+      Rest.Reply own =
+          desi.postMultipart(
+              DEPLOY,
+              Map.of("deployment-name", "desi-lab", "data", FIXTURES.resolve("accepted.bpmn")));
       assertThat(own.status()).as(own.body()).isEqualTo(200);
 
       String latestBefore = latestSwitchoverDeployment();
-      Rest.Reply copy = desi.postMultipart(DEPLOY, Map.of("deployment-name", "switchman-hotfix",
-          "data", Path.of("processes/dc-switchover.bpmn")));
+      Rest.Reply copy =
+          desi.postMultipart(
+              DEPLOY,
+              Map.of(
+                  "deployment-name",
+                  "switchman-hotfix",
+                  "data",
+                  Path.of("processes/dc-switchover.bpmn")));
       assertThat(copy.status()).isEqualTo(400);
       assertThat(copy.json().path("type").asText()).isEqualTo("DeploymentRefused");
-      assertThat(copy.json().path("message").asText()).contains(
-          "dc-switchover.bpmn: dc-switchover: [shipped-runbook]", "not desi");
-      assertThat(latestSwitchoverDeployment()).as("Tasklist still starts the shipped version")
+      assertThat(copy.json().path("message").asText())
+          .contains("dc-switchover.bpmn: dc-switchover: [shipped-runbook]", "not desi");
+      assertThat(latestSwitchoverDeployment())
+          .as("Tasklist still starts the shipped version")
           .isEqualTo(latestBefore);
     } finally {
       bootstrap(false);
     }
     assertThat(designersMayDeploy()).isFalse();
-    assertThat(desi.postMultipart(DEPLOY, Map.of("deployment-name", "desi-again",
-        "data", FIXTURES.resolve("accepted.bpmn"))).status()).isEqualTo(403);
+    assertThat(
+            desi.postMultipart(
+                    DEPLOY,
+                    Map.of(
+                        "deployment-name", "desi-again", "data", FIXTURES.resolve("accepted.bpmn")))
+                .status())
+        .isEqualTo(403);
   }
 
   @Test
   void aSelfStartingDiagramReachingTheEngineIsRefusedWith400NamingEachElement() {
-    Rest.Reply refused = admin.postMultipart(DEPLOY, Map.of("deployment-name", "innocent",
-        "data", FIXTURES.resolve("innocent.bpmn")));
+    Rest.Reply refused =
+        admin.postMultipart(
+            DEPLOY,
+            Map.of("deployment-name", "innocent", "data", FIXTURES.resolve("innocent.bpmn")));
 
     assertThat(refused.status()).isEqualTo(400);
     JsonNode body = refused.json();
     assertThat(body.path("type").asText()).isEqualTo("DeploymentRefused");
-    assertThat(body.path("message").asText()).startsWith("Deployment refused: ").contains(
-        "innocent.bpmn: s: [start-event] a timer start event",
-        "innocent.bpmn: t: [expression] execution.getProcessEngineServices is not allowed",
-        "innocent.bpmn: t2: [expression] member access on a literal is not allowed");
+    assertThat(body.path("message").asText())
+        .startsWith("Deployment refused: ")
+        .contains(
+            "innocent.bpmn: s: [start-event] a timer start event",
+            "innocent.bpmn: t: [expression] execution.getProcessEngineServices is not allowed",
+            "innocent.bpmn: t2: [expression] member access on a literal is not allowed");
     assertThat(admin.get("/engine-rest/deployment?name=innocent").json().size()).isZero();
     assertThat(admin.get("/engine-rest/process-definition?key=innocent").json().size()).isZero();
     assertThat(admin.get("/engine-rest/group?member=desi").body()).doesNotContain("camunda-admin");
-    assertThat(deploymentEntries()).anyMatch(e -> e.outcome().equals(RunReports.REFUSED)
-        && e.target().equals("innocent") && e.actor().equals("admin")
-        && e.output().contains("t2: [expression]"));
+    assertThat(deploymentEntries())
+        .anyMatch(
+            e ->
+                e.outcome().equals(RunReports.REFUSED)
+                    && e.target().equals("innocent")
+                    && e.actor().equals("admin")
+                    && e.output().contains("t2: [expression]"));
   }
 
   @Test
   void anAcceptedDeploymentIsJournaledWithTheSha256OfEachResource() throws IOException {
     String id = deployAccepted();
 
-    JournalEntry entry = deploymentEntries().stream()
-        .filter(e -> e.target().equals(id)).findFirst().orElseThrow();
+    JournalEntry entry =
+        deploymentEntries().stream().filter(e -> e.target().equals(id)).findFirst().orElseThrow();
     assertThat(entry.outcome()).isEqualTo(RunReports.DEPLOYED);
     assertThat(entry.actor()).isEqualTo("admin");
     assertThat(entry.action()).isEqualTo("deploy 'guard-accepted': accepted.bpmn");
-    assertThat(entry.output()).isEqualTo(
-        DeploymentGuard.sha256(Files.readAllBytes(FIXTURES.resolve("accepted.bpmn"))) + "  accepted.bpmn");
+    assertThat(entry.output())
+        .isEqualTo(
+            DeploymentGuard.sha256(Files.readAllBytes(FIXTURES.resolve("accepted.bpmn")))
+                + "  accepted.bpmn");
     assertThat(journal.verifyRun(RunReports.SYSTEM).intact()).isTrue();
 
     // the deployment at start names each resource by its path on the classpath
-    String shipped = DeploymentGuard.sha256(Files.readAllBytes(Path.of("processes/dc-switchover.bpmn")));
-    assertThat(deploymentEntries()).as("the runbooks deployed at start")
-        .anyMatch(e -> e.actor().equals(RunReports.SYSTEM) && e.outcome().equals(RunReports.DEPLOYED)
-            && e.output().lines().anyMatch(line -> line.startsWith(shipped + "  ")
-                && line.endsWith("processes/dc-switchover.bpmn")));
+    String shipped =
+        DeploymentGuard.sha256(Files.readAllBytes(Path.of("processes/dc-switchover.bpmn")));
+    assertThat(deploymentEntries())
+        .as("the runbooks deployed at start")
+        .anyMatch(
+            e ->
+                e.actor().equals(RunReports.SYSTEM)
+                    && e.outcome().equals(RunReports.DEPLOYED)
+                    && e.output()
+                        .lines()
+                        .anyMatch(
+                            line ->
+                                line.startsWith(shipped + "  ")
+                                    && line.endsWith("processes/dc-switchover.bpmn")));
   }
 
   @Test
   void theReportNamesTheDeploymentTheRunExecuted() {
     String deploymentId = deployAccepted();
-    String definitionId = admin.get("/engine-rest/process-definition?deploymentId=" + deploymentId)
-        .json().get(0).path("id").asText();
-    String run = Rest.as(port, "olivia", "demo").post("/engine-rest/process-definition/" + definitionId
-        + "/start", "{}").json().path("id").asText();
+    String definitionId =
+        admin
+            .get("/engine-rest/process-definition?deploymentId=" + deploymentId)
+            .json()
+            .get(0)
+            .path("id")
+            .asText();
+    String run =
+        Rest.as(port, "olivia", "demo")
+            .post("/engine-rest/process-definition/" + definitionId + "/start", "{}")
+            .json()
+            .path("id")
+            .asText();
 
-    JsonNode deployment = Rest.as(port, "audrey", "demo").get("/switchman/api/runs/" + run).json()
-        .path("summary").path("deployment");
+    JsonNode deployment =
+        Rest.as(port, "audrey", "demo")
+            .get("/switchman/api/runs/" + run)
+            .json()
+            .path("summary")
+            .path("deployment");
     assertThat(deployment.path("id").asText()).isEqualTo(deploymentId);
     assertThat(deployment.path("name").asText()).isEqualTo("guard-accepted");
     assertThat(deployment.path("versionTag").asText()).isEqualTo("1.0.0");
@@ -183,18 +246,24 @@ class DeploymentGuardIT {
     assertThat(deployment.path("deployedAt").asText()).isNotBlank();
 
     WebSession auditor = new WebSession(port).login("audrey", "demo");
-    assertThat(auditor.get("/switchman/runs/" + run).body()).contains(
-        "<span id=\"deployment-name\">guard-accepted</span>",
-        "<span id=\"deployment-id\">" + deploymentId + "</span>",
-        "<span id=\"deployment-version-tag\">version tag 1.0.0</span>",
-        "<span id=\"deployment-by\">admin</span>");
-    List<String> csv = auditor.get("/switchman/runs/" + run + "/report.csv").body().lines().toList();
+    assertThat(auditor.get("/switchman/runs/" + run).body())
+        .contains(
+            "<span id=\"deployment-name\">guard-accepted</span>",
+            "<span id=\"deployment-id\">" + deploymentId + "</span>",
+            "<span id=\"deployment-version-tag\">version tag 1.0.0</span>",
+            "<span id=\"deployment-by\">admin</span>");
+    List<String> csv =
+        auditor.get("/switchman/runs/" + run + "/report.csv").body().lines().toList();
     assertThat(csv.get(0)).isEqualTo(String.join(",", RunReportCsv.COLUMNS));
-    assertThat(csv).filteredOn(line -> line.startsWith("deployment,")).singleElement()
-        .satisfies(line -> {
-          assertThat(line.split(",", -1)).hasSize(RunReportCsv.COLUMNS.size());
-          assertThat(line).contains(",guard-accepted,admin," + deploymentId + ",version tag 1.0.0,");
-        });
+    assertThat(csv)
+        .filteredOn(line -> line.startsWith("deployment,"))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.split(",", -1)).hasSize(RunReportCsv.COLUMNS.size());
+              assertThat(line)
+                  .contains(",guard-accepted,admin," + deploymentId + ",version tag 1.0.0,");
+            });
   }
 
   @Test
@@ -207,15 +276,18 @@ class DeploymentGuardIT {
   // ------------------------------------------------------------------------------- helpers
 
   private String deployAccepted() {
-    Rest.Reply accepted = admin.postMultipart(DEPLOY, Map.of(
-        "deployment-name", "guard-accepted", "data", FIXTURES.resolve("accepted.bpmn")));
+    Rest.Reply accepted =
+        admin.postMultipart(
+            DEPLOY,
+            Map.of("deployment-name", "guard-accepted", "data", FIXTURES.resolve("accepted.bpmn")));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
     return accepted.json().path("id").asText();
   }
 
   private List<JournalEntry> deploymentEntries() {
     return journal.entriesOfRun(RunReports.SYSTEM).stream()
-        .filter(e -> e.kind().equals(RunReports.DEPLOYMENT)).toList();
+        .filter(e -> e.kind().equals(RunReports.DEPLOYMENT))
+        .toList();
   }
 
   private void bootstrap(boolean lab) {
@@ -228,22 +300,33 @@ class DeploymentGuardIT {
   }
 
   private boolean designersMayDeploy() {
-    Authorization grant = authorizations.createAuthorizationQuery()
-        .groupIdIn(AccessModel.DESIGNERS).resourceType(Resources.DEPLOYMENT).resourceId("*")
-        .authorizationType(Authorization.AUTH_TYPE_GRANT).singleResult();
+    Authorization grant =
+        authorizations
+            .createAuthorizationQuery()
+            .groupIdIn(AccessModel.DESIGNERS)
+            .resourceType(Resources.DEPLOYMENT)
+            .resourceId("*")
+            .authorizationType(Authorization.AUTH_TYPE_GRANT)
+            .singleResult();
     return grant != null && grant.isPermissionGranted(Permissions.CREATE);
   }
 
   private String latestSwitchoverDeployment() {
-    return engine.getRepositoryService().createProcessDefinitionQuery()
-        .processDefinitionKey("dc-switchover").latestVersion().singleResult().getDeploymentId();
+    return engine
+        .getRepositoryService()
+        .createProcessDefinitionQuery()
+        .processDefinitionKey("dc-switchover")
+        .latestVersion()
+        .singleResult()
+        .getDeploymentId();
   }
 
   private Object evaluate(String text) {
     ProcessEngineConfigurationImpl configuration =
         (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
     Expression expression = configuration.getExpressionManager().createExpression(text);
-    Command<Object> command = context -> expression.getValue(StartProcessVariableScope.getSharedInstance());
+    Command<Object> command =
+        context -> expression.getValue(StartProcessVariableScope.getSharedInstance());
     return configuration.getCommandExecutorTxRequired().execute(command);
   }
 

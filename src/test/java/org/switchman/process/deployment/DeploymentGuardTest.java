@@ -55,9 +55,11 @@ class DeploymentGuardTest {
   @BeforeAll
   static void engine() {
     journal = new InMemoryJournal();
-    StandaloneInMemProcessEngineConfiguration configuration = new StandaloneInMemProcessEngineConfiguration();
+    StandaloneInMemProcessEngineConfiguration configuration =
+        new StandaloneInMemProcessEngineConfiguration();
     configuration.setProcessEngineName("deployment-guard-" + UUID.randomUUID());
-    configuration.setJdbcUrl("jdbc:h2:mem:deployment-guard-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    configuration.setJdbcUrl(
+        "jdbc:h2:mem:deployment-guard-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     configuration.setDatabaseSchemaUpdate("create-drop");
     configuration.setJobExecutorActivate(false);
     configuration.setProcessEnginePlugins(
@@ -80,40 +82,46 @@ class DeploymentGuardTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "script-task.bpmn,                 ScriptTask_Run,     script",
-      "script-listener.bpmn,             UserTask_Check,     script",
-      "script-io-mapping.bpmn,           UserTask_Check,     script",
-      "script-resource.bpmn,             Flow_Scripted,      script",
-      "class-delegate.bpmn,              ServiceTask_Run,    class",
-      "class-listener.bpmn,              UserTask_Check,     class",
-      "get-class-expression.bpmn,        ServiceTask_Run,    expression",
-      "engine-services-expression.bpmn,  ServiceTask_Run,    expression",
-      "unlisted-bean-delegate.bpmn,      ServiceTask_Run,    delegate-expression",
-      "timer-start.bpmn,                 StartEvent_Timer,   start-event",
-      "message-start.bpmn,               StartEvent_Message, start-event",
-      "signal-start.bpmn,                StartEvent_Signal,  start-event",
-      "connector.bpmn,                   ServiceTask_Call,   connector",
-      "approval-for-operators.bpmn,      UserTask_GoNoGo,    approval-task",
-      "approval-by-expression.bpmn,      UserTask_GoNoGo,    approval-task",
+    "script-task.bpmn,                 ScriptTask_Run,     script",
+    "script-listener.bpmn,             UserTask_Check,     script",
+    "script-io-mapping.bpmn,           UserTask_Check,     script",
+    "script-resource.bpmn,             Flow_Scripted,      script",
+    "class-delegate.bpmn,              ServiceTask_Run,    class",
+    "class-listener.bpmn,              UserTask_Check,     class",
+    "get-class-expression.bpmn,        ServiceTask_Run,    expression",
+    "engine-services-expression.bpmn,  ServiceTask_Run,    expression",
+    "unlisted-bean-delegate.bpmn,      ServiceTask_Run,    delegate-expression",
+    "timer-start.bpmn,                 StartEvent_Timer,   start-event",
+    "message-start.bpmn,               StartEvent_Message, start-event",
+    "signal-start.bpmn,                StartEvent_Signal,  start-event",
+    "connector.bpmn,                   ServiceTask_Call,   connector",
+    "approval-for-operators.bpmn,      UserTask_GoNoGo,    approval-task",
+    "approval-by-expression.bpmn,      UserTask_GoNoGo,    approval-task",
   })
   void aForbiddenConstructRefusesTheWholeDeployment(String fixture, String element, String rule) {
     String name = "guard " + fixture;
     long before = repository.createDeploymentQuery().count();
     asAdmin();
 
-    assertThatThrownBy(() -> deploy(name, FIXTURES.resolve(fixture), FORMS.resolve("approval.form")))
+    assertThatThrownBy(
+            () -> deploy(name, FIXTURES.resolve(fixture), FORMS.resolve("approval.form")))
         .isInstanceOf(DeploymentRefusedException.class)
         .hasMessageStartingWith("Deployment refused: ")
         .hasMessageContaining(fixture + ": " + element + ": [" + rule + "] ");
 
     assertThat(repository.createDeploymentQuery().count()).as("nothing deployed").isEqualTo(before);
-    assertThat(repository.createProcessDefinitionQuery()
-        .processDefinitionKey("guard-" + fixture.replace(".bpmn", "")).count()).isZero();
+    assertThat(
+            repository
+                .createProcessDefinitionQuery()
+                .processDefinitionKey("guard-" + fixture.replace(".bpmn", ""))
+                .count())
+        .isZero();
     JournalEntry refused = lastDeploymentEntry();
     assertThat(refused.outcome()).isEqualTo(RunReports.REFUSED);
     assertThat(refused.actor()).isEqualTo("admin");
     assertThat(refused.target()).isEqualTo(name);
-    assertThat(refused.output()).contains(element + ": [" + rule + "]")
+    assertThat(refused.output())
+        .contains(element + ": [" + rule + "]")
         .contains(DeploymentGuard.sha256(bytes(FIXTURES.resolve(fixture))) + "  " + fixture);
   }
 
@@ -123,52 +131,63 @@ class DeploymentGuardTest {
     assertThatThrownBy(() -> deploy("innocent", FIXTURES.resolve("innocent.bpmn")))
         .isInstanceOf(DeploymentRefusedException.class)
         .hasMessageContaining("innocent.bpmn: s: [start-event] a timer start event")
-        .hasMessageContaining("innocent.bpmn: t: [expression] execution.getProcessEngineServices is not allowed")
-        .hasMessageContaining("innocent.bpmn: t2: [expression] member access on a literal is not allowed");
+        .hasMessageContaining(
+            "innocent.bpmn: t: [expression] execution.getProcessEngineServices is not allowed")
+        .hasMessageContaining(
+            "innocent.bpmn: t2: [expression] member access on a literal is not allowed");
     assertThat(engine.getManagementService().createJobQuery().count()).as("no timer job").isZero();
   }
 
   @Test
   void aDeploymentFromAThreadThatNeverParsedBeforeIsCheckedTheSame() throws InterruptedException {
     Throwable[] thrown = new Throwable[1];
-    Thread fresh = new Thread(() -> {
-      try {
-        asAdmin();
-        deploy("innocent", FIXTURES.resolve("innocent.bpmn"));
-      } catch (Throwable refused) {
-        thrown[0] = refused;
-      } finally {
-        engine.getIdentityService().clearAuthentication();
-      }
-    });
+    Thread fresh =
+        new Thread(
+            () -> {
+              try {
+                asAdmin();
+                deploy("innocent", FIXTURES.resolve("innocent.bpmn"));
+              } catch (Throwable refused) {
+                thrown[0] = refused;
+              } finally {
+                engine.getIdentityService().clearAuthentication();
+              }
+            });
     fresh.start();
     fresh.join();
-    assertThat(thrown[0]).isInstanceOf(DeploymentRefusedException.class)
+    assertThat(thrown[0])
+        .isInstanceOf(DeploymentRefusedException.class)
         .hasMessageContaining("innocent.bpmn: s: [start-event]");
 
-    Thread designer = new Thread(() -> {
-      try {
-        engine.getIdentityService().setAuthentication("desi", List.of("designers"));
-        deploy("switchman-hotfix", PROCESSES.resolve("dc-switchover.bpmn"));
-      } catch (Throwable refused) {
-        thrown[0] = refused;
-      } finally {
-        engine.getIdentityService().clearAuthentication();
-      }
-    });
+    Thread designer =
+        new Thread(
+            () -> {
+              try {
+                engine.getIdentityService().setAuthentication("desi", List.of("designers"));
+                deploy("switchman-hotfix", PROCESSES.resolve("dc-switchover.bpmn"));
+              } catch (Throwable refused) {
+                thrown[0] = refused;
+              } finally {
+                engine.getIdentityService().clearAuthentication();
+              }
+            });
     thrown[0] = null;
     designer.start();
     designer.join();
-    assertThat(thrown[0]).isInstanceOf(DeploymentRefusedException.class)
+    assertThat(thrown[0])
+        .isInstanceOf(DeploymentRefusedException.class)
         .hasMessageContaining("dc-switchover: [shipped-runbook]");
   }
 
   @Test
   void otherResourceTypesAreRefused() {
     asAdmin();
-    DeploymentBuilder builder = repository.createDeployment().name("guard decision")
-        .addString("rates.dmn", "<definitions/>")
-        .addString("form.html", "<script>alert(1)</script>");
+    DeploymentBuilder builder =
+        repository
+            .createDeployment()
+            .name("guard decision")
+            .addString("rates.dmn", "<definitions/>")
+            .addString("form.html", "<script>alert(1)</script>");
     assertThatThrownBy(builder::deploy)
         .isInstanceOf(DeploymentRefusedException.class)
         .hasMessageContaining("rates.dmn: rates.dmn: [resource-type]")
@@ -180,15 +199,21 @@ class DeploymentGuardTest {
     engine.getIdentityService().setAuthentication("desi", List.of("designers"));
     assertThatThrownBy(() -> deploy("switchman-hotfix", runbookAndForms()))
         .isInstanceOf(DeploymentRefusedException.class)
-        .hasMessageContaining("dc-switchover.bpmn: dc-switchover: [shipped-runbook] dc-switchover "
-            + "ships with Switchman (processes/dc-switchover.bpmn); only camunda-admin may deploy "
-            + "another version of it, not desi")
+        .hasMessageContaining(
+            "dc-switchover.bpmn: dc-switchover: [shipped-runbook] dc-switchover "
+                + "ships with Switchman (processes/dc-switchover.bpmn); only camunda-admin may deploy "
+                + "another version of it, not desi")
         .hasMessageContaining("db-masters-read-only.bpmn: db-masters-read-only: [shipped-runbook]");
 
     asAdmin();
     Deployment accepted = deploy("switchman-hotfix", runbookAndForms());
-    assertThat(repository.createProcessDefinitionQuery().deploymentId(accepted.getId())
-        .processDefinitionKey("dc-switchover").count()).isEqualTo(1);
+    assertThat(
+            repository
+                .createProcessDefinitionQuery()
+                .deploymentId(accepted.getId())
+                .processDefinitionKey("dc-switchover")
+                .count())
+        .isEqualTo(1);
     assertThat(lastDeploymentEntry().actor()).isEqualTo("admin");
   }
 
@@ -206,25 +231,31 @@ class DeploymentGuardTest {
 
   @Test
   void everyShippedDiagramAndTestFixtureIsAcceptedAndJournaledWithItsSha256() {
-    List<Path> resources = Stream.of(files(PROCESSES, ".bpmn"), files(FORMS, ".form"),
-        files(TEST_PROCESSES, ".bpmn")).flatMap(List::stream)
-        .sorted(Comparator.comparing(path -> path.getFileName().toString())).toList();
+    List<Path> resources =
+        Stream.of(files(PROCESSES, ".bpmn"), files(FORMS, ".form"), files(TEST_PROCESSES, ".bpmn"))
+            .flatMap(List::stream)
+            .sorted(Comparator.comparing(path -> path.getFileName().toString()))
+            .toList();
     assertThat(resources).hasSizeGreaterThan(6);
 
     Deployment deployment = deploy("switchman shipped", resources.toArray(Path[]::new));
 
     assertThat(repository.createProcessDefinitionQuery().deploymentId(deployment.getId()).list())
         .extracting(definition -> definition.getKey())
-        .contains("dc-switchover", "db-masters-read-only", "db-masters-read-write", "four-eyes-check");
+        .contains(
+            "dc-switchover", "db-masters-read-only", "db-masters-read-write", "four-eyes-check");
     JournalEntry entry = lastDeploymentEntry();
     assertThat(entry.runId()).isEqualTo(RunReports.SYSTEM);
     assertThat(entry.actor()).as("no user: the application deploying").isEqualTo(RunReports.SYSTEM);
     assertThat(entry.target()).isEqualTo(deployment.getId());
     assertThat(entry.outcome()).isEqualTo(RunReports.DEPLOYED);
-    assertThat(entry.action()).startsWith("deploy 'switchman shipped': ").contains("dc-switchover.bpmn");
-    List<String> expected = resources.stream()
-        .map(path -> DeploymentGuard.sha256(bytes(path)) + "  " + path.getFileName())
-        .toList();
+    assertThat(entry.action())
+        .startsWith("deploy 'switchman shipped': ")
+        .contains("dc-switchover.bpmn");
+    List<String> expected =
+        resources.stream()
+            .map(path -> DeploymentGuard.sha256(bytes(path)) + "  " + path.getFileName())
+            .toList();
     assertThat(entry.output().lines().toList()).isEqualTo(expected);
   }
 
@@ -232,8 +263,13 @@ class DeploymentGuardTest {
   void aRedeploymentOfUnchangedFilesDeploysAndJournalsNothing() {
     deploy("unchanged", FIXTURES.resolve("accepted.bpmn"));
     int entries = journal.all().size();
-    Deployment again = repository.createDeployment().name("unchanged").enableDuplicateFiltering(true)
-        .addInputStream("accepted.bpmn", stream(FIXTURES.resolve("accepted.bpmn"))).deploy();
+    Deployment again =
+        repository
+            .createDeployment()
+            .name("unchanged")
+            .enableDuplicateFiltering(true)
+            .addInputStream("accepted.bpmn", stream(FIXTURES.resolve("accepted.bpmn")))
+            .deploy();
     assertThat(repository.createDeploymentQuery().deploymentName("unchanged").count()).isEqualTo(1);
     assertThat(again).isNotNull();
     assertThat(journal.all()).hasSize(entries);
@@ -247,7 +283,8 @@ class DeploymentGuardTest {
 
   private static Path[] runbookAndForms() {
     return Stream.of(files(PROCESSES, ".bpmn"), files(FORMS, ".form"))
-        .flatMap(List::stream).toArray(Path[]::new);
+        .flatMap(List::stream)
+        .toArray(Path[]::new);
   }
 
   private static Deployment deploy(String name, Path... files) {
@@ -291,14 +328,20 @@ class DeploymentGuardTest {
     ClassPathScanningCandidateComponentProvider scanner =
         new ClassPathScanningCandidateComponentProvider(true);
     SimpleBeanDefinitionRegistry registry = new SimpleBeanDefinitionRegistry();
-    Set<String> names = scanner.findCandidateComponents("org.switchman").stream()
-        .filter(AnnotatedBeanDefinition.class::isInstance)
-        .filter(definition -> DiagramBeans.mayBeNamed(
-            AnnotationBeanNameGenerator.INSTANCE.generateBeanName(definition, registry),
-            classOf(definition.getBeanClassName())))
-        .map(definition -> AnnotationBeanNameGenerator.INSTANCE.generateBeanName(definition, registry))
-        .collect(Collectors.toSet());
-    assertThat(names).contains("runVariables", "lockDownSectionDelegate")
+    Set<String> names =
+        scanner.findCandidateComponents("org.switchman").stream()
+            .filter(AnnotatedBeanDefinition.class::isInstance)
+            .filter(
+                definition ->
+                    DiagramBeans.mayBeNamed(
+                        AnnotationBeanNameGenerator.INSTANCE.generateBeanName(definition, registry),
+                        classOf(definition.getBeanClassName())))
+            .map(
+                definition ->
+                    AnnotationBeanNameGenerator.INSTANCE.generateBeanName(definition, registry))
+            .collect(Collectors.toSet());
+    assertThat(names)
+        .contains("runVariables", "lockDownSectionDelegate")
         .doesNotContain("mutations", "adminCredentials", "runbookLocks", "lockdownStartRule");
     return names;
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class FormFieldsTest {
 
   private static FormFields.Form form(String name) throws Exception {
-    return FormFields.editableFields(new ObjectMapper().readTree(Files.readString(Path.of("forms", name + ".form"))));
+    return FormFields.editableFields(
+        new ObjectMapper().readTree(Files.readString(Path.of("forms", name + ".form"))));
   }
 
   @Test
@@ -22,22 +23,32 @@ class FormFieldsTest {
 
   @Test
   void operatorDecisionsCarryOnlyTheDecisionAndAJustification() throws Exception {
-    assertThat(form("failure-decision").fields()).containsExactlyInAnyOrder("decision", "justification");
+    assertThat(form("failure-decision").fields())
+        .containsExactlyInAnyOrder("decision", "justification");
   }
 
   @Test
   void theSwitchoverStartCarriesItsInputsAndNothingTheRunSetsItself() throws Exception {
-    assertThat(form("dc-switchover-start").fields()).containsExactlyInAnyOrder("dcFrom", "dcTo", "mode",
-        "reason", "ticket", "readOnlyBudget", "inFlightGrace", "warmUpCaches");
+    assertThat(form("dc-switchover-start").fields())
+        .containsExactlyInAnyOrder(
+            "dcFrom",
+            "dcTo",
+            "mode",
+            "reason",
+            "ticket",
+            "readOnlyBudget",
+            "inFlightGrace",
+            "warmUpCaches");
   }
 
   @Test
   void readOnlyDisabledAndNestedFieldsAreReadRight() throws Exception {
-    String json = "{\"id\":\"f\",\"components\":[{\"type\":\"textfield\",\"key\":\"a\"},"
-        + "{\"type\":\"textfield\",\"key\":\"shown\",\"readonly\":true},"
-        + "{\"type\":\"textfield\",\"key\":\"greyed\",\"disabled\":true},"
-        + "{\"type\":\"button\",\"key\":\"submit\"},{\"type\":\"text\",\"text\":\"{{plan}}\"},"
-        + "{\"type\":\"group\",\"components\":[{\"type\":\"checkbox\",\"key\":\"inner\"}]}]}";
+    String json =
+        "{\"id\":\"f\",\"components\":[{\"type\":\"textfield\",\"key\":\"a\"},"
+            + "{\"type\":\"textfield\",\"key\":\"shown\",\"readonly\":true},"
+            + "{\"type\":\"textfield\",\"key\":\"greyed\",\"disabled\":true},"
+            + "{\"type\":\"button\",\"key\":\"submit\"},{\"type\":\"text\",\"text\":\"{{plan}}\"},"
+            + "{\"type\":\"group\",\"components\":[{\"type\":\"checkbox\",\"key\":\"inner\"}]}]}";
     assertThat(FormFields.editableFields(new ObjectMapper().readTree(json)).fields())
         .containsExactlyInAnyOrder("a", "inner");
   }

@@ -18,9 +18,9 @@ import org.switchman.config.JournalKey;
 import org.switchman.support.FakeSite;
 
 /**
- * The application's job executor at startup: it locks jobs under the node's name, and a lock
- * time shorter than the longest step stops the start with a message naming the setting and the
- * step. The refused start comes first: a start in the same JVM after it must work as ever.
+ * The application's job executor at startup: it locks jobs under the node's name, and a lock time
+ * shorter than the longest step stops the start with a message naming the setting and the step. The
+ * refused start comes first: a start in the same JVM after it must work as ever.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JobExecutorStartIT {
@@ -45,26 +45,31 @@ class JobExecutorStartIT {
   @Order(1)
   void aLockTimeShorterThanTheLongestStepStopsTheStart() throws Exception {
     JournalKey.generate(root.resolve("journal.key"));
-    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
-        () -> start("--camunda.bpm.job-execution.lock-time-in-millis=60000").close());
+    Throwable refused =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> start("--camunda.bpm.job-execution.lock-time-in-millis=60000").close());
     while (refused != null && refused.getCause() != null) {
       refused = refused.getCause();
     }
-    assertThat(refused).isInstanceOf(IllegalStateException.class)
+    assertThat(refused)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("camunda.bpm.job-execution.lock-time-in-millis is 60000")
         .hasMessageContaining("not longer than the longest step: dc-switchover")
         .hasMessageContaining("runs a second time beside the first");
   }
 
   private ConfigurableApplicationContext start(String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--switchman.data-dir=" + root.resolve("data"),
-        "--switchman.lab.servers=false",
-        "--switchman.journal.key-file=" + root.resolve("journal.key"),
-        "--server.port=0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--switchman.data-dir=" + root.resolve("data"),
+                "--switchman.lab.servers=false",
+                "--switchman.journal.key-file=" + root.resolve("journal.key"),
+                "--server.port=0"));
     FakeSite.settings().forEach((key, value) -> args.add("--" + key + "=" + value));
     args.addAll(List.of(extra));
-    return new SpringApplicationBuilder(SwitchmanApplication.class).profiles("lab")
+    return new SpringApplicationBuilder(SwitchmanApplication.class)
+        .profiles("lab")
         .run(args.toArray(String[]::new));
   }
 }

@@ -40,9 +40,19 @@ class NodeLockOwnerPluginTest {
   @Test
   void aStartReleasesTheJobsItsNodeHeldAndLeavesOtherNodesJobsLocked() throws SQLException {
     engine = start("node-a");
-    engine.getRepositoryService().createDeployment().addModelInstance("step.bpmn",
-        Bpmn.createExecutableProcess("step").startEvent().serviceTask("ServiceTask_Step")
-            .camundaAsyncBefore().camundaExpression("${true}").endEvent().done()).deploy();
+    engine
+        .getRepositoryService()
+        .createDeployment()
+        .addModelInstance(
+            "step.bpmn",
+            Bpmn.createExecutableProcess("step")
+                .startEvent()
+                .serviceTask("ServiceTask_Step")
+                .camundaAsyncBefore()
+                .camundaExpression("${true}")
+                .endEvent()
+                .done())
+        .deploy();
     for (int i = 0; i < 3; i++) {
       engine.getRuntimeService().startProcessInstanceByKey("step");
     }
@@ -63,8 +73,11 @@ class NodeLockOwnerPluginTest {
     assertThat(lockExpiry(jobs.get(0).getId())).isNull();
     assertThat(((Timestamp) lockExpiry(jobs.get(2).getId())).toInstant().toEpochMilli())
         .isEqualTo(until.toEpochMilli());
-    assertThat(((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
-        .getJobExecutor().getLockOwner()).isEqualTo("node-a");
+    assertThat(
+            ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration())
+                .getJobExecutor()
+                .getLockOwner())
+        .isEqualTo("node-a");
     // released jobs are executable again: the engine runs them to the end
     engine.getManagementService().executeJob(jobs.get(0).getId());
     assertThat(engine.getManagementService().createJobQuery().count()).isEqualTo(2);
@@ -92,8 +105,9 @@ class NodeLockOwnerPluginTest {
 
   private void lock(String jobId, String owner, Instant until) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, "sa", "");
-        PreparedStatement update = c.prepareStatement(
-            "UPDATE ACT_RU_JOB SET LOCK_OWNER_ = ?, LOCK_EXP_TIME_ = ? WHERE ID_ = ?")) {
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE ACT_RU_JOB SET LOCK_OWNER_ = ?, LOCK_EXP_TIME_ = ? WHERE ID_ = ?")) {
       update.setString(1, owner);
       update.setTimestamp(2, Timestamp.from(until));
       update.setString(3, jobId);
@@ -111,8 +125,8 @@ class NodeLockOwnerPluginTest {
 
   private Object column(String jobId, String column) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, "sa", "");
-        PreparedStatement query = c.prepareStatement(
-            "SELECT " + column + " FROM ACT_RU_JOB WHERE ID_ = ?")) {
+        PreparedStatement query =
+            c.prepareStatement("SELECT " + column + " FROM ACT_RU_JOB WHERE ID_ = ?")) {
       query.setString(1, jobId);
       try (ResultSet row = query.executeQuery()) {
         assertThat(row.next()).isTrue();

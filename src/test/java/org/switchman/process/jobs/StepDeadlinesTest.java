@@ -30,21 +30,54 @@ class StepDeadlinesTest {
 
   /** The lab's shape, which is production's: 11 sections, a master host per section and DC. */
   static StepDeadlines labDeadlines(Duration commandTimeout) {
-    Map<String, List<String>> maintenance = Map.of("eqiad", List.of("mwmaint1001.eqiad.wmnet"),
-        "codfw", List.of("mwmaint2001.codfw.wmnet"));
-    Map<String, List<String>> jobrunners = Map.of(
-        "eqiad", List.of("mw1010.eqiad.wmnet", "mw1011.eqiad.wmnet"),
-        "codfw", List.of("mw2010.codfw.wmnet", "mw2011.codfw.wmnet"));
-    Map<String, List<String>> masters = Map.of(
-        "eqiad", DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".eqiad").toList(),
-        "codfw", DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".codfw").toList());
-    SwitchoverProperties switchover = new SwitchoverProperties(null, null, maintenance, jobrunners,
-        masters, null, null, null, commandTimeout, null, null, null, null, null, null, null);
+    Map<String, List<String>> maintenance =
+        Map.of(
+            "eqiad",
+            List.of("mwmaint1001.eqiad.wmnet"),
+            "codfw",
+            List.of("mwmaint2001.codfw.wmnet"));
+    Map<String, List<String>> jobrunners =
+        Map.of(
+            "eqiad", List.of("mw1010.eqiad.wmnet", "mw1011.eqiad.wmnet"),
+            "codfw", List.of("mw2010.codfw.wmnet", "mw2011.codfw.wmnet"));
+    Map<String, List<String>> masters =
+        Map.of(
+            "eqiad", DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".eqiad").toList(),
+            "codfw",
+                DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".codfw").toList());
+    SwitchoverProperties switchover =
+        new SwitchoverProperties(
+            null,
+            null,
+            maintenance,
+            jobrunners,
+            masters,
+            null,
+            null,
+            null,
+            commandTimeout,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     // the lab's adapter timeouts (LabAdapterSettings): SSH connect 3 s, DB connect 3 s, query 10 s
     return JobLockTimeCheck.deadlines(
-        new SshProperties(null, null, null, null, null, Duration.ofSeconds(3), null, null, null,
+        new SshProperties(
+            null,
+            null,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(3),
+            null,
+            null,
+            null,
             Duration.ofSeconds(10)),
-        new EtcdProperties(null, null, null), new DnsProperties(null, null, null, null, null),
+        new EtcdProperties(null, null, null),
+        new DnsProperties(null, null, null, null, null),
         new DbProperties(null, null, null, null, Duration.ofSeconds(3), Duration.ofSeconds(10)),
         switchover);
   }
@@ -60,33 +93,48 @@ class StepDeadlinesTest {
     // sections and the 45-s wait for sections still running
     StepDeadlines.Step longest = deadlines.longest();
     assertThat(longest.activity()).isEqualTo("ServiceTask_RollBackSwitchover");
-    assertThat(longest.deadline()).isEqualTo(Duration.ofMillis(24 * 33_400 + 32 * 70_000
-        + 64 * 3_000 + 30 * 3_000 + 66 * 13_000 + 45_000 + overhead));
+    assertThat(longest.deadline())
+        .isEqualTo(
+            Duration.ofMillis(
+                24 * 33_400
+                    + 32 * 70_000
+                    + 64 * 3_000
+                    + 30 * 3_000
+                    + 66 * 13_000
+                    + 45_000
+                    + overhead));
     // 22 hosts, two commands each
     assertThat(step(deadlines, "ServiceTask_RunPuppetOnDbMasters").deadline())
         .isEqualTo(Duration.ofMillis(22 * 33_400 + 44 * 70_000 + overhead));
     // a section step: (6 + 20) statements of 13 s and 20 pauses of 250 ms, plus the site state
     assertThat(step(deadlines, "ServiceTask_SetOldMasterReadOnly").deadline())
-        .isEqualTo(Duration.ofMillis(26 * 13_000 + 20 * 250 + 12 * 3_000 + 22 * 13_000 + 5 * 3_000));
+        .isEqualTo(
+            Duration.ofMillis(26 * 13_000 + 20 * 250 + 12 * 3_000 + 22 * 13_000 + 5 * 3_000));
   }
 
   private static StepDeadlines.Step step(StepDeadlines deadlines, String activity) {
-    return deadlines.steps().stream().filter(s -> s.activity().equals(activity)).findFirst()
+    return deadlines.steps().stream()
+        .filter(s -> s.activity().equals(activity))
+        .findFirst()
         .orElseThrow();
   }
 
   @Test
   void theConfiguredLockTimeIsLongerThanTheLongestStepOfTheLab() throws IOException {
-    Duration lockTime = Duration.ofMillis(Long.parseLong(String.valueOf(
-        applicationYaml().getProperty(JobLockTimeCheck.LOCK_TIME))));
+    Duration lockTime =
+        Duration.ofMillis(
+            Long.parseLong(
+                String.valueOf(applicationYaml().getProperty(JobLockTimeCheck.LOCK_TIME))));
     JobLockTimeCheck.check(lockTime, labDeadlines(Duration.ofSeconds(60)));
     assertThat(lockTime).as("minutes, not hours").isLessThan(Duration.ofMinutes(90));
   }
 
   @Test
   void aLockTimeShorterThanTheLongestStepRefusesTheStartNamingTheSettingAndTheStep() {
-    assertThatThrownBy(() -> JobLockTimeCheck.check(Duration.ofSeconds(60),
-        labDeadlines(Duration.ofSeconds(60))))
+    assertThatThrownBy(
+            () ->
+                JobLockTimeCheck.check(
+                    Duration.ofSeconds(60), labDeadlines(Duration.ofSeconds(60))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("camunda.bpm.job-execution.lock-time-in-millis is 60000")
         .hasMessageContaining("dc-switchover ServiceTask_RollBackSwitchover can run")
@@ -97,16 +145,20 @@ class StepDeadlinesTest {
   void longerCommandsNeedALongerLock() {
     StepDeadlines normal = labDeadlines(Duration.ofSeconds(60));
     StepDeadlines slow = labDeadlines(Duration.ofSeconds(120));
-    assertThat(step(slow, "ServiceTask_RunPuppetOnDbMasters").deadline()
-        .minus(step(normal, "ServiceTask_RunPuppetOnDbMasters").deadline()))
+    assertThat(
+            step(slow, "ServiceTask_RunPuppetOnDbMasters")
+                .deadline()
+                .minus(step(normal, "ServiceTask_RunPuppetOnDbMasters").deadline()))
         .isEqualTo(Duration.ofSeconds(44 * 60));
     assertThat(slow.longest().activity()).isEqualTo("ServiceTask_RunPuppetOnDbMasters");
   }
 
   @Test
   void everyServiceTaskAndCallActivityOfTheRunbooksHasADeadline() throws IOException {
-    Set<String> counted = labDeadlines(Duration.ofSeconds(60)).steps().stream()
-        .map(s -> s.process() + "/" + s.activity()).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> counted =
+        labDeadlines(Duration.ofSeconds(60)).steps().stream()
+            .map(s -> s.process() + "/" + s.activity())
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> inDiagrams = new TreeSet<>();
     Pattern task = Pattern.compile("<bpmn:(serviceTask|callActivity) id=\"([^\"]+)\"");
     try (Stream<Path> files = Files.list(Path.of("processes"))) {
@@ -123,8 +175,11 @@ class StepDeadlinesTest {
   }
 
   private static PropertySource<?> applicationYaml() throws IOException {
-    List<PropertySource<?>> documents = new ArrayList<>(new YamlPropertySourceLoader()
-        .load("application", new FileSystemResource("src/main/resources/application.yaml")));
+    List<PropertySource<?>> documents =
+        new ArrayList<>(
+            new YamlPropertySourceLoader()
+                .load(
+                    "application", new FileSystemResource("src/main/resources/application.yaml")));
     return documents.get(0);
   }
 }

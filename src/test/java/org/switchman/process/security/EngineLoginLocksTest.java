@@ -34,27 +34,34 @@ class EngineLoginLocksTest {
     }
   }
 
-  /** The {@code login-*} settings of {@code camunda.bpm.generic-properties.properties} in application.yaml. */
+  /**
+   * The {@code login-*} settings of {@code camunda.bpm.generic-properties.properties} in
+   * application.yaml.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, String> shippedGenericProperties() throws Exception {
     try (InputStream yaml = EngineLoginLocksTest.class.getResourceAsStream("/application.yaml")) {
       Map<String, Object> root = (Map<String, Object>) new Yaml().loadAll(yaml).iterator().next();
-      Map<String, Object> bpm = (Map<String, Object>) ((Map<String, Object>) root.get("camunda")).get("bpm");
-      Map<String, Object> generic = (Map<String, Object>) ((Map<String, Object>)
-          bpm.get("generic-properties")).get("properties");
+      Map<String, Object> bpm =
+          (Map<String, Object>) ((Map<String, Object>) root.get("camunda")).get("bpm");
+      Map<String, Object> generic =
+          (Map<String, Object>)
+              ((Map<String, Object>) bpm.get("generic-properties")).get("properties");
       Map<String, String> properties = new LinkedHashMap<>();
-      generic.forEach((key, value) -> {
-        if (key.startsWith("login-")) {
-          properties.put(key, String.valueOf(value));
-        }
-      });
+      generic.forEach(
+          (key, value) -> {
+            if (key.startsWith("login-")) {
+              properties.put(key, String.valueOf(value));
+            }
+          });
       assertThat(properties).as("application.yaml sets the engine's login lock").isNotEmpty();
       return properties;
     }
   }
 
   private IdentityService engine(Map<String, String> genericProperties) {
-    StandaloneInMemProcessEngineConfiguration configuration = new StandaloneInMemProcessEngineConfiguration();
+    StandaloneInMemProcessEngineConfiguration configuration =
+        new StandaloneInMemProcessEngineConfiguration();
     configuration.setJdbcUrl("jdbc:h2:mem:login-locks-" + UUID.randomUUID());
     configuration.setProcessEngineName("login-locks-" + UUID.randomUUID());
     configuration.setJobExecutorActivate(false);

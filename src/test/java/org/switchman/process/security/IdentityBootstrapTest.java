@@ -13,12 +13,16 @@ class IdentityBootstrapTest {
   @Test
   void grantsOfOneGroupOnOneResourceAreMergedSoThatEachIsMadeExactOnce() {
     List<AccessModel.Grant> merged = IdentityBootstrap.merged(AccessModel.grants(true));
-    assertThat(merged).filteredOn(g -> g.group().equals(AccessModel.DESIGNERS) && g.resource() == DEPLOYMENT)
-        .singleElement().satisfies(g -> assertThat(g.permissions()).containsExactlyInAnyOrder(READ, CREATE));
+    assertThat(merged)
+        .filteredOn(g -> g.group().equals(AccessModel.DESIGNERS) && g.resource() == DEPLOYMENT)
+        .singleElement()
+        .satisfies(g -> assertThat(g.permissions()).containsExactlyInAnyOrder(READ, CREATE));
     assertThat(IdentityBootstrap.merged(AccessModel.grants(false)))
         .filteredOn(g -> g.group().equals(AccessModel.DESIGNERS) && g.resource() == DEPLOYMENT)
-        .singleElement().satisfies(g -> assertThat(g.permissions()).containsExactly(READ));
-    assertThat(merged).extracting(g -> List.of(g.group(), g.resource().resourceType(), g.resourceId()))
+        .singleElement()
+        .satisfies(g -> assertThat(g.permissions()).containsExactly(READ));
+    assertThat(merged)
+        .extracting(g -> List.of(g.group(), g.resource().resourceType(), g.resourceId()))
         .doesNotHaveDuplicates();
   }
 }

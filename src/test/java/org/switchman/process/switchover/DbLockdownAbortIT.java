@@ -31,37 +31,43 @@ import org.switchman.support.SwitchoverRuns;
 /**
  * Aborts of {@code db-masters-read-only} started alone, against the lab, driven through REST as
  * alice (starts, decides), bob (GO) and admin (faults): the run ends rolled back without an
- * incident, releases its lock, and every old master is writable again, read with the real
- * {@code mysql} client, also when a sibling section's {@code SET GLOBAL read_only} was still
- * blocked when the operator aborted and landed after.
+ * incident, releases its lock, and every old master is writable again, read with the real {@code
+ * mysql} client, also when a sibling section's {@code SET GLOBAL read_only} was still blocked when
+ * the operator aborted and landed after.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/db-lockdown-abort-it-lab"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"switchman.lab.dir=target/db-lockdown-abort-it-lab"})
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DbLockdownAbortIT {
 
   /** A free loopback network and port offset (127.90+N, demo ports + 10000 + 200 N). */
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (90 + slot), 10000 + 200 * slot), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (90 + slot), 10000 + 200 * slot),
+          5);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "db-lockdown-abort-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "db-lockdown-abort-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
-  @LocalServerPort
-  int port;
-  @Autowired
-  Lab lab;
-  @Autowired
-  Journal journal;
-  @Autowired
-  RunbookLock locks;
+  @LocalServerPort int port;
+  @Autowired Lab lab;
+  @Autowired Journal journal;
+  @Autowired RunbookLock locks;
 
   private SwitchoverRuns runs;
   private Rest admin;
@@ -117,8 +123,15 @@ class DbLockdownAbortIT {
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(runs.variable(decision, "section")).isEqualTo("s1");
 
-    SwitchoverRuns.await(() -> !sql("s2", "eqiad", "SELECT ID FROM information_schema.PROCESSLIST"
-        + " WHERE INFO LIKE 'SET GLOBAL read_only%'").isBlank(), Duration.ofSeconds(30),
+    SwitchoverRuns.await(
+        () ->
+            !sql(
+                    "s2",
+                    "eqiad",
+                    "SELECT ID FROM information_schema.PROCESSLIST"
+                        + " WHERE INFO LIKE 'SET GLOBAL read_only%'")
+                .isBlank(),
+        Duration.ofSeconds(30),
         () -> "s2's SET GLOBAL read_only waiting for the lock");
     abort(decision, "s1 lags behind, switchover postponed");
     assertThat(admin.delete("/lab/api/faults/" + locked).status()).isLessThan(300);
@@ -128,10 +141,20 @@ class DbLockdownAbortIT {
     assertThat(locks.holders("dc-switchover", "mediawiki")).as("lock released").isEmpty();
     List<JournalEntry> entries = journal.entriesOfRun(run);
     long decided = seqOf(entries, e -> e.kind().equals("DECISION") && e.outcome().equals("ABORT"));
-    long landed = seqOf(entries, e -> e.step().equals("ServiceTask_SetOldMasterReadOnly[s2]")
-        && e.kind().equals("SQL") && e.outcome().equals("PERFORMED"));
-    long undone = seqOf(entries, e -> e.step().equals("ServiceTask_RollBackSections[s2]")
-        && e.kind().equals("SQL") && e.outcome().equals("PERFORMED"));
+    long landed =
+        seqOf(
+            entries,
+            e ->
+                e.step().equals("ServiceTask_SetOldMasterReadOnly[s2]")
+                    && e.kind().equals("SQL")
+                    && e.outcome().equals("PERFORMED"));
+    long undone =
+        seqOf(
+            entries,
+            e ->
+                e.step().equals("ServiceTask_RollBackSections[s2]")
+                    && e.kind().equals("SQL")
+                    && e.outcome().equals("PERFORMED"));
     assertThat(landed).as("s2's read_only = 1 landed after the abort").isGreaterThan(decided);
     assertThat(undone).as("and the rollback undid it after it landed").isGreaterThan(landed);
     assertOldMastersWritable("after the rollback");
@@ -147,18 +170,24 @@ class DbLockdownAbortIT {
   // ---------------------------------------------------------------- helpers
 
   private String startLockdown() {
-    Rest.Reply reply = Rest.as(port, "alice", "demo").post(
-        "/engine-rest/process-definition/key/db-masters-read-only/start",
-        "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},"
-            + "\"mode\":{\"value\":\"live\"},\"reason\":{\"value\":\"DB lockdown abort test\"},"
-            + "\"ticket\":{\"value\":\"T4243\"}}}");
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/db-masters-read-only/start",
+                "{\"variables\":{\"dcFrom\":{\"value\":\"eqiad\"},\"dcTo\":{\"value\":\"codfw\"},"
+                    + "\"mode\":{\"value\":\"live\"},\"reason\":{\"value\":\"DB lockdown abort test\"},"
+                    + "\"ticket\":{\"value\":\"T4243\"}}}");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().path("id").asText();
   }
 
   private void abort(JsonNode decision, String justification) {
-    runs.complete(Rest.as(port, "alice", "demo"), decision.path("id").asText(),
-        "{\"decision\":{\"value\":\"abort\"},\"justification\":{\"value\":\"" + justification + "\"}}");
+    runs.complete(
+        Rest.as(port, "alice", "demo"),
+        decision.path("id").asText(),
+        "{\"decision\":{\"value\":\"abort\"},\"justification\":{\"value\":\""
+            + justification
+            + "\"}}");
   }
 
   private String fault(String json) {
@@ -167,22 +196,33 @@ class DbLockdownAbortIT {
     return reply.json().path("id").asText();
   }
 
-  private static long seqOf(List<JournalEntry> entries, java.util.function.Predicate<JournalEntry> which) {
-    return entries.stream().filter(which).mapToLong(JournalEntry::seq).findFirst()
-        .orElseThrow(() -> new AssertionError("no such journal entry among " + entries.stream()
-            .map(e -> e.seq() + " " + e.step() + " " + e.kind() + " " + e.outcome()).toList()));
+  private static long seqOf(
+      List<JournalEntry> entries, java.util.function.Predicate<JournalEntry> which) {
+    return entries.stream()
+        .filter(which)
+        .mapToLong(JournalEntry::seq)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no such journal entry among "
+                        + entries.stream()
+                            .map(e -> e.seq() + " " + e.step() + " " + e.kind() + " " + e.outcome())
+                            .toList()));
   }
 
   private void assertOldMastersWritable(String when) {
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, "eqiad", "SELECT @@global.read_only")).as(section + " eqiad " + when)
+      assertThat(sql(section, "eqiad", "SELECT @@global.read_only"))
+          .as(section + " eqiad " + when)
           .isEqualTo("0");
     }
   }
 
   private void assertNewMastersReadOnly() {
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, "codfw", "SELECT @@global.read_only")).as(section + " codfw")
+      assertThat(sql(section, "codfw", "SELECT @@global.read_only"))
+          .as(section + " codfw")
           .isEqualTo("1");
     }
   }

@@ -17,7 +17,6 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.IdentityLink;
 import org.camunda.bpm.engine.task.IdentityLinkType;
@@ -27,9 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
@@ -42,9 +41,9 @@ import org.switchman.support.JobDriver;
 
 /**
  * The DB lockdown runbooks started on their own: in {@code live} one operator would otherwise put
- * every section's master read-only (or read-write) alone, so the run waits for GO/NOGO from
- * another person first. Called by a switchover, or in dry-run and live-test, there is no extra
- * gate. Real engine and delegates, sites in memory ({@link FakeSite}), jobs run by the test.
+ * every section's master read-only (or read-write) alone, so the run waits for GO/NOGO from another
+ * person first. Called by a switchover, or in dry-run and live-test, there is no extra gate. Real
+ * engine and delegates, sites in memory ({@link FakeSite}), jobs run by the test.
  */
 @ActiveProfiles("lab")
 @SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
@@ -73,9 +72,10 @@ class DbLockdownProcessTest {
   @Autowired FakeSite site;
   @Autowired Journal journal;
 
-  private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
-  private static final Set<String> MUTATION_KINDS = Arrays.stream(Mutation.Kind.values())
-      .map(Enum::name).collect(Collectors.toSet());
+  private static final Set<String> NORMAL_TIMERS =
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+  private static final Set<String> MUTATION_KINDS =
+      Arrays.stream(Mutation.Kind.values()).map(Enum::name).collect(Collectors.toSet());
 
   private JobDriver driver;
 
@@ -83,8 +83,10 @@ class DbLockdownProcessTest {
   void setUp() {
     BpmnAwareTests.init(engine);
     driver = new JobDriver(management, NORMAL_TIMERS);
-    runtime.createProcessInstanceQuery().list().forEach(pi ->
-        runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
+    runtime
+        .createProcessInstanceQuery()
+        .list()
+        .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
     site.reset();
   }
 
@@ -95,17 +97,21 @@ class DbLockdownProcessTest {
 
     assertThat(run).isWaitingAt("UserTask_GoNoGo").hasNotPassed("ServiceTask_SetOldMasterReadOnly");
     Task gate = task(run, "UserTask_GoNoGo");
-    assertThat(tasks.getIdentityLinksForTask(gate.getId())).extracting(IdentityLink::getType,
-        IdentityLink::getGroupId).containsExactly(org.assertj.core.groups.Tuple.tuple(
-            IdentityLinkType.CANDIDATE, "approvers"));
+    assertThat(tasks.getIdentityLinksForTask(gate.getId()))
+        .extracting(IdentityLink::getType, IdentityLink::getGroupId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(IdentityLinkType.CANDIDATE, "approvers"));
     assertThat(gate.getDueDate()).as("expires").isNotNull();
     assertThat(gate.getFollowUpDate()).as("reminder").isBefore(gate.getDueDate());
     assertThat(mutations(run)).as("nothing changed before GO").isEmpty();
     assertUnchanged();
-    assertThat(site.holders("dc-switchover", "mediawiki")).as("the run holds the lock while it waits")
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .as("the run holds the lock while it waits")
         .hasSize(1);
-    assertThat(runtime.getVariables(run.getId())).containsEntry("runbook", "db-masters-read-only")
-        .containsEntry("activeDatacenter", "eqiad").containsEntry("sections", "s1,s2,s3");
+    assertThat(runtime.getVariables(run.getId()))
+        .containsEntry("runbook", "db-masters-read-only")
+        .containsEntry("activeDatacenter", "eqiad")
+        .containsEntry("sections", "s1,s2,s3");
   }
 
   @Test
@@ -118,7 +124,8 @@ class DbLockdownProcessTest {
     driver.fireTimer("Timer_SectionDecisionWaiting");
     driver.drive();
     assertThat(run).hasPassed("ServiceTask_EscalateSectionDecision").isNotEnded();
-    assertThat(journal.entriesOfRun(run.getId())).as("no read-only window, nothing to escalate")
+    assertThat(journal.entriesOfRun(run.getId()))
+        .as("no read-only window, nothing to escalate")
         .noneMatch(e -> e.kind().equals("ESCALATION"));
   }
 
@@ -132,15 +139,23 @@ class DbLockdownProcessTest {
     assertThat(site.isReadOnly("s1", "eqiad")).as("a section that went read-only").isTrue();
     complete(decision, "alice", Map.of("decision", "abort", "justification", "replication broken"));
     driver.drive();
-    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
         .hasNotPassed("EndEvent_LockdownAborted");
-    assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
-        .variableName("outcome").singleResult().getValue()).isEqualTo("rolled-back");
+    assertThat(
+            history
+                .createHistoricVariableInstanceQuery()
+                .processInstanceId(run.getId())
+                .variableName("outcome")
+                .singleResult()
+                .getValue())
+        .isEqualTo("rolled-back");
     assertUnchanged();
     assertThat(runtime.createIncidentQuery().count()).isZero();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
-    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("LOCK")
-        && e.outcome().equals("RELEASED"));
+    assertThat(journal.entriesOfRun(run.getId()))
+        .anyMatch(e -> e.kind().equals("LOCK") && e.outcome().equals("RELEASED"));
   }
 
   @Test
@@ -156,27 +171,36 @@ class DbLockdownProcessTest {
     Task decision = task(run, "UserTask_DecideOnSectionFailure");
     assertThat(runtime.getVariable(decision.getExecutionId(), "section")).isEqualTo("s2");
     assertThat(site.isReadOnly("s1", "codfw")).as("a master the run made writable").isFalse();
-    complete(decision, "alice", Map.of("decision", "abort", "justification", "s2 old master writable"));
+    complete(
+        decision, "alice", Map.of("decision", "abort", "justification", "s2 old master writable"));
     driver.drive();
 
-    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_RollBackSections", "EndEvent_LockdownRolledBack")
         .hasNotPassed("EndEvent_LockdownAborted", "EndEvent_SectionsDone");
     assertThat(variable(run, "outcome")).isEqualTo("rolled-back");
     assertThat(site.dbReadOnly).as("every master as it was before the run").isEqualTo(before);
-    assertThat(mutations(run)).filteredOn(e -> e.step().startsWith("ServiceTask_RollBackSections")
-        && e.outcome().equals("PERFORMED")).extracting(JournalEntry::target)
-        .as("only the master the run opened is closed again").containsExactly("s1.codfw");
+    assertThat(mutations(run))
+        .filteredOn(
+            e ->
+                e.step().startsWith("ServiceTask_RollBackSections")
+                    && e.outcome().equals("PERFORMED"))
+        .extracting(JournalEntry::target)
+        .as("only the master the run opened is closed again")
+        .containsExactly("s1.codfw");
     assertThat(runtime.createIncidentQuery().count()).isZero();
     assertThat(site.holders("dc-switchover", "mediawiki")).as("lock released").isEmpty();
-    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("LOCK")
-        && e.outcome().equals("RELEASED"));
+    assertThat(journal.entriesOfRun(run.getId()))
+        .anyMatch(e -> e.kind().equals("LOCK") && e.outcome().equals("RELEASED"));
   }
 
   @Test
   void theStarterCannotApproveHerOwnLockdown() {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     driver.drive();
-    assertThatThrownBy(() -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
+    assertThatThrownBy(
+            () -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
     driver.drive();
     assertThat(run).isWaitingAt("UserTask_GoNoGo");
@@ -189,12 +213,18 @@ class DbLockdownProcessTest {
     ProcessInstance run = start("db-masters-read-only", "live", "eqiad", "codfw");
     approve(run, "bob", "GO");
     driver.drive();
-    assertThat(run).isEnded().hasPassedInOrder("UserTask_GoNoGo", "Gateway_ApprovalSettled",
-        "ServiceTask_SetOldMasterReadOnly", "EndEvent_SectionsDone");
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "UserTask_GoNoGo",
+            "Gateway_ApprovalSettled",
+            "ServiceTask_SetOldMasterReadOnly",
+            "EndEvent_SectionsDone");
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "eqiad")).as(section).isTrue();
     }
-    assertThat(mutations(run)).anyMatch(e -> e.kind().equals("SQL") && e.outcome().equals("PERFORMED"));
+    assertThat(mutations(run))
+        .anyMatch(e -> e.kind().equals("SQL") && e.outcome().equals("PERFORMED"));
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
   }
 
@@ -208,8 +238,12 @@ class DbLockdownProcessTest {
     assertThat(mutations(run)).isEmpty();
     assertUnchanged();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
-    assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("APPROVAL")
-        && e.outcome().equals("NOGO") && e.actor().equals("bob"));
+    assertThat(journal.entriesOfRun(run.getId()))
+        .anyMatch(
+            e ->
+                e.kind().equals("APPROVAL")
+                    && e.outcome().equals("NOGO")
+                    && e.actor().equals("bob"));
   }
 
   @Test
@@ -221,7 +255,9 @@ class DbLockdownProcessTest {
     assertThat(run).hasPassed("ServiceTask_RemindGoNoGoApprovers").isWaitingAt("UserTask_GoNoGo");
     driver.fireTimer("Timer_GoNoGoExpired");
     driver.drive();
-    assertThat(run).isEnded().hasPassedInOrder("ServiceTask_RecordGoNoGoExpiry", "EndEvent_ApprovalExpired");
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder("ServiceTask_RecordGoNoGoExpiry", "EndEvent_ApprovalExpired");
     assertThat(variable(run, "outcome")).isEqualTo("nogo");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("EXPIRY"));
     assertThat(mutations(run)).isEmpty();
@@ -235,13 +271,17 @@ class DbLockdownProcessTest {
     FakeSite.SECTIONS.forEach(section -> site.dbReadOnly.put(section + ".eqiad", true));
     ProcessInstance run = start("db-masters-read-write", "live", "eqiad", "codfw");
     driver.drive();
-    assertThat(run).isWaitingAt("UserTask_GoNoGo").hasNotPassed("ServiceTask_SetNewMasterReadWrite");
+    assertThat(run)
+        .isWaitingAt("UserTask_GoNoGo")
+        .hasNotPassed("ServiceTask_SetNewMasterReadWrite");
     assertThat(mutations(run)).isEmpty();
     assertThat(site.isReadOnly("s1", "codfw")).isTrue();
     approve(run, "bob", "GO");
     driver.drive();
-    assertThat(run).isEnded().hasPassedInOrder("UserTask_GoNoGo", "ServiceTask_SetNewMasterReadWrite",
-        "EndEvent_SectionsDone");
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "UserTask_GoNoGo", "ServiceTask_SetNewMasterReadWrite", "EndEvent_SectionsDone");
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "codfw")).as(section).isFalse();
     }
@@ -251,7 +291,9 @@ class DbLockdownProcessTest {
   void aDryRunOrLiveTestStartedAloneHasNoGate() {
     ProcessInstance dryRun = start("db-masters-read-only", "dry-run", "eqiad", "codfw");
     driver.drive();
-    assertThat(dryRun).isEnded().hasPassed("Gateway_ApprovalSettled", "EndEvent_SectionsDone")
+    assertThat(dryRun)
+        .isEnded()
+        .hasPassed("Gateway_ApprovalSettled", "EndEvent_SectionsDone")
         .hasNotPassed("UserTask_GoNoGo");
     assertThat(mutations(dryRun)).isNotEmpty().allMatch(e -> e.outcome().equals("WOULD"));
     assertUnchanged();
@@ -259,8 +301,13 @@ class DbLockdownProcessTest {
     ProcessInstance liveTest = start("db-masters-read-only", "live-test", "codfw", "eqiad");
     driver.drive();
     assertThat(liveTest).hasPassed("Gateway_ApprovalSettled").hasNotPassed("UserTask_GoNoGo");
-    assertThat(history.createHistoricTaskInstanceQuery().processInstanceId(liveTest.getId())
-        .taskDefinitionKey("UserTask_GoNoGo").count()).isZero();
+    assertThat(
+            history
+                .createHistoricTaskInstanceQuery()
+                .processInstanceId(liveTest.getId())
+                .taskDefinitionKey("UserTask_GoNoGo")
+                .count())
+        .isZero();
   }
 
   @Test
@@ -274,14 +321,32 @@ class DbLockdownProcessTest {
     driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     for (String key : List.of("db-masters-read-only", "db-masters-read-write")) {
-      String called = history.createHistoricProcessInstanceQuery().processDefinitionKey(key)
-          .superProcessInstanceId(run.getId()).singleResult().getId();
-      assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(called)
-          .activityId("Gateway_ApprovalSettled").count()).as(key + " passed the gate join").isEqualTo(1);
-      assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(called)
-          .activityId("UserTask_GoNoGo").count()).as(key + " never reached its gate").isZero();
+      String called =
+          history
+              .createHistoricProcessInstanceQuery()
+              .processDefinitionKey(key)
+              .superProcessInstanceId(run.getId())
+              .singleResult()
+              .getId();
+      assertThat(
+              history
+                  .createHistoricActivityInstanceQuery()
+                  .processInstanceId(called)
+                  .activityId("Gateway_ApprovalSettled")
+                  .count())
+          .as(key + " passed the gate join")
+          .isEqualTo(1);
+      assertThat(
+              history
+                  .createHistoricActivityInstanceQuery()
+                  .processInstanceId(called)
+                  .activityId("UserTask_GoNoGo")
+                  .count())
+          .as(key + " never reached its gate")
+          .isZero();
       assertThat(history.createHistoricTaskInstanceQuery().processInstanceId(called).count())
-          .as(key + " created no task").isZero();
+          .as(key + " created no task")
+          .isZero();
     }
     assertThat(site.master).isEqualTo("codfw");
   }
@@ -311,7 +376,9 @@ class DbLockdownProcessTest {
     }
   }
 
-  /** Every section's master as {@link FakeSite#reset()} left it: eqiad writable, codfw read-only. */
+  /**
+   * Every section's master as {@link FakeSite#reset()} left it: eqiad writable, codfw read-only.
+   */
   private void assertUnchanged() {
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "eqiad")).as(section + " eqiad").isFalse();
@@ -321,17 +388,16 @@ class DbLockdownProcessTest {
 
   private List<JournalEntry> mutations(ProcessInstance run) {
     return journal.entriesOfRun(run.getId()).stream()
-        .filter(e -> MUTATION_KINDS.contains(e.kind())).toList();
+        .filter(e -> MUTATION_KINDS.contains(e.kind()))
+        .toList();
   }
-
-
-
-
-
 
   private void approve(ProcessInstance run, String user, String decision) {
     driver.drive();
-    complete(task(run, "UserTask_GoNoGo"), user, Map.of("decision", decision, "comment", decision + " by " + user));
+    complete(
+        task(run, "UserTask_GoNoGo"),
+        user,
+        Map.of("decision", decision, "comment", decision + " by " + user));
   }
 
   private void approveGate(ProcessInstance run, String gate, String user) {
@@ -349,14 +415,28 @@ class DbLockdownProcessTest {
   }
 
   private Task task(ProcessInstance run, String key) {
-    return Optional.ofNullable(tasks.createTaskQuery().processInstanceId(run.getId())
-        .taskDefinitionKey(key).singleResult()).orElseThrow(() -> new AssertionError("no task " + key
-        + "; waiting at " + runtime.getActiveActivityIds(run.getId())));
+    return Optional.ofNullable(
+            tasks
+                .createTaskQuery()
+                .processInstanceId(run.getId())
+                .taskDefinitionKey(key)
+                .singleResult())
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no task "
+                        + key
+                        + "; waiting at "
+                        + runtime.getActiveActivityIds(run.getId())));
   }
 
   private Object variable(ProcessInstance run, String name) {
-    var v = history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
-        .variableName(name).singleResult();
+    var v =
+        history
+            .createHistoricVariableInstanceQuery()
+            .processInstanceId(run.getId())
+            .variableName(name)
+            .singleResult();
     return v == null ? null : v.getValue();
   }
 }

@@ -35,18 +35,26 @@ class SectionStepsInFlightTest {
     SectionStepsInFlight inFlight = registry(Duration.ofSeconds(3), Duration.ofSeconds(10), 2);
     CountDownLatch acting = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<String> sibling = CompletableFuture.supplyAsync(() -> inFlight.run("lockdown-1",
-        "s2", () -> {
-          acting.countDown();
-          await(release);
-          return "read_only=1";
-        }), threads);
+    CompletableFuture<String> sibling =
+        CompletableFuture.supplyAsync(
+            () ->
+                inFlight.run(
+                    "lockdown-1",
+                    "s2",
+                    () -> {
+                      acting.countDown();
+                      await(release);
+                      return "read_only=1";
+                    }),
+            threads);
     assertThat(acting.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(inFlight.running("lockdown-1")).containsExactly("s2");
-    assertThat(inFlight.closeAndAwait("lockdown-2")).as("another lockdown waits for nothing").isEmpty();
+    assertThat(inFlight.closeAndAwait("lockdown-2"))
+        .as("another lockdown waits for nothing")
+        .isEmpty();
 
-    CompletableFuture<List<String>> rollback = CompletableFuture.supplyAsync(
-        () -> inFlight.closeAndAwait("lockdown-1"), threads);
+    CompletableFuture<List<String>> rollback =
+        CompletableFuture.supplyAsync(() -> inFlight.closeAndAwait("lockdown-1"), threads);
     Thread.sleep(300);
     assertThat(rollback).as("the rollback waits while the sibling acts").isNotDone();
     release.countDown();
@@ -74,12 +82,18 @@ class SectionStepsInFlightTest {
     assertThat(inFlight.stepDeadline()).isEqualTo(Duration.ofMillis(150));
     CountDownLatch acting = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Object> hung = CompletableFuture.supplyAsync(() -> inFlight.run("lockdown-1",
-        "s1", () -> {
-          acting.countDown();
-          await(release);
-          return null;
-        }), threads);
+    CompletableFuture<Object> hung =
+        CompletableFuture.supplyAsync(
+            () ->
+                inFlight.run(
+                    "lockdown-1",
+                    "s1",
+                    () -> {
+                      acting.countDown();
+                      await(release);
+                      return null;
+                    }),
+            threads);
     assertThat(acting.await(5, TimeUnit.SECONDS)).isTrue();
     long started = System.nanoTime();
     assertThat(inFlight.closeAndAwait("lockdown-1")).containsExactly("s1");
@@ -98,10 +112,27 @@ class SectionStepsInFlightTest {
   private static SectionStepsInFlight registry(Duration connect, Duration query, int attempts) {
     StaticListableBeanFactory beans = new StaticListableBeanFactory();
     beans.addBean("db", new DbProperties(null, null, null, null, connect, query));
-    beans.addBean("switchover", new SwitchoverProperties(null, null, null, null, null, null,
-        attempts, Duration.ofMillis(10), null, null, null, null,
-        null, null, null, null));
-    return new SectionStepsInFlight(beans.getBeanProvider(DbProperties.class),
+    beans.addBean(
+        "switchover",
+        new SwitchoverProperties(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            attempts,
+            Duration.ofMillis(10),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+    return new SectionStepsInFlight(
+        beans.getBeanProvider(DbProperties.class),
         beans.getBeanProvider(SwitchoverProperties.class));
   }
 

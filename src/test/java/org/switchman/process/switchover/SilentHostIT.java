@@ -26,18 +26,29 @@ class SilentHostIT {
 
   @Test
   void aSilentMaintenanceHostStopsPhaseZeroAtItsDecisionWithinTheHandshakeTimeout() {
-    LabConfig slot = LabSlots.firstFree(n -> LabConfig.demo(Path.of("x"))
-        .relocated(Path.of("x"), "127." + (91 + n), 10200 + 200 * n), 5);
+    LabConfig slot =
+        LabSlots.firstFree(
+            n ->
+                LabConfig.demo(Path.of("x"))
+                    .relocated(Path.of("x"), "127." + (91 + n), 10200 + 200 * n),
+            5);
     Path dataDir = Path.of("target", "test-data", "silent-" + UUID.randomUUID()).toAbsolutePath();
-    try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SwitchmanApplication.class)
-        .run("--server.port=0", "--spring.profiles.active=lab", "--switchman.data-dir=" + dataDir,
-            "--switchman.lab.dir=" + dataDir.resolve("lab-servers"), "--switchman.lab.sections=s1",
-            "--switchman.lab.discovery-ttl=12s",
-            "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
-            "--switchman.lab.port-offset=" + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort()))) {
+    try (ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(SwitchmanApplication.class)
+            .run(
+                "--server.port=0",
+                "--spring.profiles.active=lab",
+                "--switchman.data-dir=" + dataDir,
+                "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
+                "--switchman.lab.sections=s1",
+                "--switchman.lab.discovery-ttl=12s",
+                "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
+                "--switchman.lab.port-offset="
+                    + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort()))) {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-      Rest.Reply fault = Rest.as(port, "admin", "demo").post("/lab/api/faults",
-          "{\"kind\":\"HOST_SILENT\",\"host\":\"" + HOST + "\"}");
+      Rest.Reply fault =
+          Rest.as(port, "admin", "demo")
+              .post("/lab/api/faults", "{\"kind\":\"HOST_SILENT\",\"host\":\"" + HOST + "\"}");
       assertThat(fault.status()).as(fault.body()).isLessThan(300);
       SwitchoverRuns runs = new SwitchoverRuns(port);
 
@@ -48,9 +59,13 @@ class SilentHostIT {
       System.out.printf("phase 0 stopped at its decision %d ms after the start%n", millis);
 
       assertThat(decision.path("processInstanceId").asText()).isEqualTo(run);
-      assertThat(runs.variable(decision, "failureMessage")).contains(HOST + " is unreachable: it"
-          + " accepted the TCP connection but sent no SSH banner within PT10S");
-      assertThat(millis).as("the handshake timeout plus the run's own work, not a hang")
+      assertThat(runs.variable(decision, "failureMessage"))
+          .contains(
+              HOST
+                  + " is unreachable: it"
+                  + " accepted the TCP connection but sent no SSH banner within PT10S");
+      assertThat(millis)
+          .as("the handshake timeout plus the run's own work, not a hang")
           .isLessThan(40_000);
       assertThat(Rest.as(port, "admin", "demo").get("/engine-rest/incident").json()).isEmpty();
     }

@@ -26,38 +26,49 @@ import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
 /**
- * Infrastructure faults in the middle of a switchover, injected into the lab through its fault
- * API: each ends in an operator decision (never a bare incident), and the choice made there
- * leaves the site whole, as etcdctl, dig, mysql and ssh see it. The tests run in order and each
- * leaves the site switched or rolled back for the next.
+ * Infrastructure faults in the middle of a switchover, injected into the lab through its fault API:
+ * each ends in an operator decision (never a bare incident), and the choice made there leaves the
+ * site whole, as etcdctl, dig, mysql and ssh see it. The tests run in order and each leaves the
+ * site switched or rolled back for the next.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/switchover-faults-it-lab",
-    "switchman.lab.discovery-ttl=12s",
-    "switchman.switchover.catch-up-attempts=8"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.lab.dir=target/switchover-faults-it-lab",
+      "switchman.lab.discovery-ttl=12s",
+      "switchman.switchover.catch-up-attempts=8"
+    })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverFaultsIT {
 
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (91 + slot), 9400 + 200 * slot), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (91 + slot), 9400 + 200 * slot),
+          5);
+
   /** The retries of a step (R3/PT5S) take at least this long before its decision opens. */
   private static final Duration RETRIES = Duration.ofSeconds(10);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "switchover-faults-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "switchover-faults-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  Lab lab;
+  @Autowired Lab lab;
 
   private SwitchoverRuns runs;
   private Rest admin;
@@ -74,8 +85,8 @@ class SwitchoverFaultsIT {
   @org.junit.jupiter.api.AfterEach
   void clearFaultsAndRuns() {
     admin.delete("/lab/api/faults");
-    for (JsonNode run : admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover")
-        .json()) {
+    for (JsonNode run :
+        admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover").json()) {
       admin.delete("/engine-rest/process-instance/" + run.path("id").asText());
     }
   }
@@ -87,7 +98,8 @@ class SwitchoverFaultsIT {
     long started = System.nanoTime();
     String run = runs.start("eqiad", "codfw", "live");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnPreparationFailure");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no retries before the decision")
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("no retries before the decision")
         .isLessThan(RETRIES);
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
@@ -120,7 +132,8 @@ class SwitchoverFaultsIT {
     runs.clear(fault);
     runs.decide(decision, "abort", "codfw maintenance host unreachable");
     runs.awaitOutcome(run, "rolled-back");
-    assertThat(world.ssh(eqiad, "systemctl is-active mw-cron")).as("maintenance runs where it ran")
+    assertThat(world.ssh(eqiad, "systemctl is-active mw-cron"))
+        .as("maintenance runs where it ran")
         .isEqualTo("active");
     world.ssh(codfw, "systemctl stop mw-cron");
   }
@@ -128,14 +141,18 @@ class SwitchoverFaultsIT {
   @Test
   @Order(3)
   void etcdDownInsideTheWindowAsksAfterTheRetriesAndAWrongHostKeyAsksAtOnce() {
-    String jobrunner = lab.topology().hosts().stream()
-        .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("jobrunner")).findFirst()
-        .orElseThrow().fqdn();
+    String jobrunner =
+        lab.topology().hosts().stream()
+            .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("jobrunner"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
     String etcdDown = runs.inject("{\"kind\":\"ETCD_DOWN\"}");
-    String keyChanged = runs.inject("{\"kind\":\"HOST_KEY_CHANGED\",\"host\":\"" + jobrunner + "\"}");
+    String keyChanged =
+        runs.inject("{\"kind\":\"HOST_KEY_CHANGED\",\"host\":\"" + jobrunner + "\"}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSetReadOnlyFailure");
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
@@ -145,8 +162,11 @@ class SwitchoverFaultsIT {
     runs.decide(decision, "retry", null);
     JsonNode hostKey = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
     assertThat(runs.variable(hostKey, "failureMessage")).contains(jobrunner).contains("SHA256:");
-    assertThat(journalOf(run)).noneMatch(e -> e.path("target").asText().equals(jobrunner)
-        && e.path("outcome").asText().equals("PERFORMED"));
+    assertThat(journalOf(run))
+        .noneMatch(
+            e ->
+                e.path("target").asText().equals(jobrunner)
+                    && e.path("outcome").asText().equals("PERFORMED"));
     runs.clear(keyChanged);
     runs.decide(hostKey, "retry", null);
     runs.awaitOutcome(run, "switched-over");
@@ -164,7 +184,8 @@ class SwitchoverFaultsIT {
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(runs.variable(decision, "section")).isEqualTo("s1");
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
-    assertThat(runs.variable(decision, "siteState")).contains("unknown, the s1 masters could not be read")
+    assertThat(runs.variable(decision, "siteState"))
+        .contains("unknown, the s1 masters could not be read")
         .contains("ReadOnly: codfw ON");
     runs.clear(fault);
     runs.decide(decision, "abort", "s1 codfw master crashed");
@@ -173,9 +194,12 @@ class SwitchoverFaultsIT {
       assertThat(world.etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly")).contains("false");
     }
     for (String section : lab.topology().sections()) {
-      assertThat(world.sql(section, "codfw", "SELECT @@global.read_only")).as(section).isEqualTo("0");
+      assertThat(world.sql(section, "codfw", "SELECT @@global.read_only"))
+          .as(section)
+          .isEqualTo("0");
     }
-    assertThat(world.etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter")).contains("codfw");
+    assertThat(world.etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
+        .contains("codfw");
   }
 
   @Test
@@ -198,19 +222,25 @@ class SwitchoverFaultsIT {
   @Test
   @Order(6)
   void aRefusedDnsUpdateAtTheDepoolAsksAtOnceAndARetryFinishes() {
-    String jobrunner = lab.topology().hosts().stream()
-        .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner")).findFirst()
-        .orElseThrow().fqdn();
+    String jobrunner =
+        lab.topology().hosts().stream()
+            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
     String run = runs.start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
     String refusing = runs.inject("{\"kind\":\"DNS_REFUSING\"}");
-    runs.inject("{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\"" + jobrunner
-        + "\",\"unit\":\"envoyproxy\",\"count\":2}");
+    runs.inject(
+        "{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\""
+            + jobrunner
+            + "\",\"unit\":\"envoyproxy\",\"count\":2}");
     long approved = System.nanoTime();
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSwitchDiscoveryFailure");
-    assertThat(Duration.ofNanos(System.nanoTime() - approved)).as("no retries before the decision")
+    assertThat(Duration.ofNanos(System.nanoTime() - approved))
+        .as("no retries before the decision")
         .isLessThan(RETRIES);
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
@@ -221,10 +251,14 @@ class SwitchoverFaultsIT {
     runs.decide(restart, "retry", null);
     runs.awaitOutcome(run, "switched-over");
     world.verifyServedFrom("eqiad", "codfw");
-    assertThat(journalOf(run)).filteredOn(e -> e.path("target").asText().equals(jobrunner)
-        && e.path("action").asText().contains("restart envoyproxy")
-        && List.of("FAILED", "PERFORMED").contains(e.path("outcome").asText()))
-        .extracting(e -> e.path("outcome").asText()).containsExactly("FAILED", "PERFORMED");
+    assertThat(journalOf(run))
+        .filteredOn(
+            e ->
+                e.path("target").asText().equals(jobrunner)
+                    && e.path("action").asText().contains("restart envoyproxy")
+                    && List.of("FAILED", "PERFORMED").contains(e.path("outcome").asText()))
+        .extracting(e -> e.path("outcome").asText())
+        .containsExactly("FAILED", "PERFORMED");
   }
 
   @Test
@@ -234,20 +268,25 @@ class SwitchoverFaultsIT {
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
     // s1 is held in phase 3 by a lag, so that s3's codfw master can be paused before phase 6
-    String lag = runs.inject("{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\",\"dc\":\"codfw\","
-        + "\"seconds\":120}");
+    String lag =
+        runs.inject(
+            "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s1\",\"dc\":\"codfw\","
+                + "\"seconds\":120}");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode lagging = runs.awaitTask("UserTask_DecideOnSectionFailure");
     assertThat(runs.variable(lagging, "section")).isEqualTo("s1");
-    String paused = runs.inject("{\"kind\":\"DB_MASTER_PAUSED\",\"section\":\"s3\",\"dc\":\"codfw\"}");
+    String paused =
+        runs.inject("{\"kind\":\"DB_MASTER_PAUSED\",\"section\":\"s3\",\"dc\":\"codfw\"}");
     runs.clear(lag);
     long retried = System.nanoTime();
     runs.decide(lagging, "retry", null);
     JsonNode decision = awaitSectionDecision("s3");
-    assertThat(Duration.ofNanos(System.nanoTime() - retried)).as("bounded by the socket timeouts")
+    assertThat(Duration.ofNanos(System.nanoTime() - retried))
+        .as("bounded by the socket timeouts")
         .isLessThan(Duration.ofSeconds(150));
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("infrastructure-unavailable");
-    assertThat(runs.variable(decision, "siteState")).contains("WMFMasterDatacenter: codfw")
+    assertThat(runs.variable(decision, "siteState"))
+        .contains("WMFMasterDatacenter: codfw")
         .contains("unknown, the s3 masters could not be read");
     runs.clear(paused);
     runs.decide(decision, "retry", null);
@@ -257,16 +296,21 @@ class SwitchoverFaultsIT {
 
   private JsonNode awaitSectionDecision(String section) {
     JsonNode[] found = new JsonNode[1];
-    SwitchoverRuns.await(() -> {
-      for (JsonNode task : admin.get("/engine-rest/task?taskDefinitionKey=UserTask_DecideOnSectionFailure")
-          .json()) {
-        if (section.equals(runs.variable(task, "section"))) {
-          found[0] = task;
-          return true;
-        }
-      }
-      return false;
-    }, Duration.ofSeconds(150), () -> "the decision of section " + section);
+    SwitchoverRuns.await(
+        () -> {
+          for (JsonNode task :
+              admin
+                  .get("/engine-rest/task?taskDefinitionKey=UserTask_DecideOnSectionFailure")
+                  .json()) {
+            if (section.equals(runs.variable(task, "section"))) {
+              found[0] = task;
+              return true;
+            }
+          }
+          return false;
+        },
+        Duration.ofSeconds(150),
+        () -> "the decision of section " + section);
     return found[0];
   }
 

@@ -25,42 +25,52 @@ import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
 /**
- * Switchovers end to end against the lab, driven only through the REST API as three people:
- * alice starts, bob gives the first GO, dave the final one. Afterwards every outcome is checked
- * with the real clients (etcdctl, dig, mysql), not through Switchman's own adapters.
+ * Switchovers end to end against the lab, driven only through the REST API as three people: alice
+ * starts, bob gives the first GO, dave the final one. Afterwards every outcome is checked with the
+ * real clients (etcdctl, dig, mysql), not through Switchman's own adapters.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "switchman.lab.dir=target/switchover-it-lab",
-    "switchman.lab.discovery-ttl=12s",
-    "switchman.switchover.catch-up-attempts=8",
-    // the slow envoy restart of the last switchover succeeds; the longest step grows with the
-    // command timeout, and the job lock time with it (the startup check refuses a shorter one)
-    "switchman.switchover.command-timeout=100s",
-    "camunda.bpm.job-execution.lock-time-in-millis=6000000"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "switchman.lab.dir=target/switchover-it-lab",
+      "switchman.lab.discovery-ttl=12s",
+      "switchman.switchover.catch-up-attempts=8",
+      // the slow envoy restart of the last switchover succeeds; the longest step grows with the
+      // command timeout, and the job lock time with it (the startup check refuses a shorter one)
+      "switchman.switchover.command-timeout=100s",
+      "camunda.bpm.job-execution.lock-time-in-millis=6000000"
+    })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverIT {
 
-  private static final LabConfig SLOT = LabSlots.firstFree(slot -> LabConfig.demo(Path.of("x"))
-      .relocated(Path.of("x"), "127." + (51 + slot), 7200 + 200 * slot), 5);
+  private static final LabConfig SLOT =
+      LabSlots.firstFree(
+          slot ->
+              LabConfig.demo(Path.of("x"))
+                  .relocated(Path.of("x"), "127." + (51 + slot), 7200 + 200 * slot),
+          5);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.data-dir", () -> Path.of("target", "test-data",
-        "switchover-" + java.util.UUID.randomUUID()).toAbsolutePath().toString());
+    registry.add(
+        "switchman.data-dir",
+        () ->
+            Path.of("target", "test-data", "switchover-" + java.util.UUID.randomUUID())
+                .toAbsolutePath()
+                .toString());
     registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add("switchman.lab.port-offset",
+    registry.add(
+        "switchman.lab.port-offset",
         () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
   }
 
   /** How much the lab slows the envoy restart of one old jobrunner in the last switchover. */
   private static final int SLOWER_BY_SECONDS = 70;
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  Lab lab;
+  @Autowired Lab lab;
 
   private SwitchoverRuns runs;
   private LabWorld world;
@@ -75,43 +85,69 @@ class SwitchoverIT {
   @Order(1)
   void badInputAndAHeldLockAreRefusedThroughRest() {
     Rest alice = Rest.as(port, "alice", "demo");
-    Rest.Reply same = alice.post("/engine-rest/process-definition/key/dc-switchover/start",
-        SwitchoverRuns.startBody("eqiad", "eqiad", "live"));
+    Rest.Reply same =
+        alice.post(
+            "/engine-rest/process-definition/key/dc-switchover/start",
+            SwitchoverRuns.startBody("eqiad", "eqiad", "live"));
     assertThat(same.status()).isEqualTo(400);
     assertThat(same.json().path("type").asText()).isEqualTo("InvalidRequest");
     assertThat(same.json().path("message").asText()).contains("dcFrom and dcTo are both 'eqiad'");
-    Rest.Reply passive = alice.post("/engine-rest/process-definition/key/dc-switchover/start",
-        SwitchoverRuns.startBody("codfw", "eqiad", "live"));
+    Rest.Reply passive =
+        alice.post(
+            "/engine-rest/process-definition/key/dc-switchover/start",
+            SwitchoverRuns.startBody("codfw", "eqiad", "live"));
     assertThat(passive.json().path("message").asText())
         .contains("dcFrom must be the active datacenter eqiad");
-    assertThat(Rest.as(port, "carol", "demo").post(
-        "/engine-rest/process-definition/key/dc-switchover/start", SwitchoverRuns.startBody("eqiad", "codfw", "live"))
-        .status()).isEqualTo(403);
+    assertThat(
+            Rest.as(port, "carol", "demo")
+                .post(
+                    "/engine-rest/process-definition/key/dc-switchover/start",
+                    SwitchoverRuns.startBody("eqiad", "codfw", "live"))
+                .status())
+        .isEqualTo(403);
 
-    long runsBefore = Rest.as(port, "admin", "demo")
-        .get("/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover").json()
-        .get("count").asLong();
+    long runsBefore =
+        Rest.as(port, "admin", "demo")
+            .get("/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover")
+            .json()
+            .get("count")
+            .asLong();
     String good = SwitchoverRuns.startBody("eqiad", "codfw", "dry-run");
     Map<String, String> badInput = new java.util.LinkedHashMap<>();
-    badInput.put(good.replace("Datacenter switchover test", "x".repeat(201)), "reason is 201 characters long");
-    badInput.put(good.replace("Datacenter switchover test", "planned\\n### Mode: dry-run"), "reason must be a single line");
+    badInput.put(
+        good.replace("Datacenter switchover test", "x".repeat(201)),
+        "reason is 201 characters long");
+    badInput.put(
+        good.replace("Datacenter switchover test", "planned\\n### Mode: dry-run"),
+        "reason must be a single line");
     badInput.put(good.replace("T4242", "T42; rm -rf /"), "ticket must be T followed by digits");
-    badInput.put(good.replace("\"PT3M\"", "\"P365D\""), "readOnlyBudget must be from PT30S to PT1H");
-    badInput.put(good.replace("\"PT3M\"", "\"PT10S\""), "readOnlyBudget must be from PT30S to PT1H");
+    badInput.put(
+        good.replace("\"PT3M\"", "\"P365D\""), "readOnlyBudget must be from PT30S to PT1H");
+    badInput.put(
+        good.replace("\"PT3M\"", "\"PT10S\""), "readOnlyBudget must be from PT30S to PT1H");
     badInput.put(good.replace("\"PT0S\"", "\"PT6M\""), "inFlightGrace must be from PT0S to PT5M");
-    badInput.put(good.replace("\"PT3M\"", "\"PT1M\"").replace("\"PT0S\"", "\"PT2M\""),
+    badInput.put(
+        good.replace("\"PT3M\"", "\"PT1M\"").replace("\"PT0S\"", "\"PT2M\""),
         "must not be longer than readOnlyBudget");
     badInput.put(good.replace("\"PT3M\"", "\"PT9999999999999999H\""), "readOnlyBudget");
-    badInput.put(good.replace("\"mode\":", "\"activeDatacenter\":{\"value\":\"codfw\"},\"mode\":"),
+    badInput.put(
+        good.replace("\"mode\":", "\"activeDatacenter\":{\"value\":\"codfw\"},\"mode\":"),
         "'activeDatacenter' is not a field");
-    badInput.forEach((body, problem) -> {
-      Rest.Reply refused = alice.post("/engine-rest/process-definition/key/dc-switchover/start", body);
-      assertThat(refused.status()).as(problem + ": " + refused.body()).isEqualTo(400);
-      assertThat(refused.json().path("message").asText()).contains(problem);
-    });
-    assertThat(Rest.as(port, "admin", "demo")
-        .get("/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover").json()
-        .get("count").asLong()).isEqualTo(runsBefore);
+    badInput.forEach(
+        (body, problem) -> {
+          Rest.Reply refused =
+              alice.post("/engine-rest/process-definition/key/dc-switchover/start", body);
+          assertThat(refused.status()).as(problem + ": " + refused.body()).isEqualTo(400);
+          assertThat(refused.json().path("message").asText()).contains(problem);
+        });
+    assertThat(
+            Rest.as(port, "admin", "demo")
+                .get(
+                    "/engine-rest/history/process-instance/count?processDefinitionKey=dc-switchover")
+                .json()
+                .get("count")
+                .asLong())
+        .isEqualTo(runsBefore);
   }
 
   @Test
@@ -119,7 +155,8 @@ class SwitchoverIT {
   void aDryRunLeavesEverythingUnchanged() {
     Map<String, String> before = world.state();
     String run = start("eqiad", "codfw", "dry-run");
-    assertThat(start("eqiad", "codfw", "dry-run", 409)).contains("locked by run " + run + " of alice");
+    assertThat(start("eqiad", "codfw", "dry-run", 409))
+        .contains("locked by run " + run + " of alice");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     runs.awaitEnd(run);
@@ -135,11 +172,14 @@ class SwitchoverIT {
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     runs.awaitEnd(run);
     Map<String, String> after = world.state();
-    before.forEach((key, value) -> {
-      if (key.contains("eqiad") || key.startsWith("WMFMasterDatacenter") || key.startsWith("dns ")) {
-        assertThat(after.get(key)).as(key).isEqualTo(value);
-      }
-    });
+    before.forEach(
+        (key, value) -> {
+          if (key.contains("eqiad")
+              || key.startsWith("WMFMasterDatacenter")
+              || key.startsWith("dns ")) {
+            assertThat(after.get(key)).as(key).isEqualTo(value);
+          }
+        });
     assertThat(runs.history(run).path("state").asText()).isEqualTo("COMPLETED");
   }
 
@@ -151,14 +191,25 @@ class SwitchoverIT {
     String run = start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     // after the pre-checks, which would refuse a lagging section: the lag hits phase 3
-    String fault = admin.post("/lab/api/faults", "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
-        + "\"dc\":\"codfw\",\"seconds\":120}").json().path("id").asText();
+    String fault =
+        admin
+            .post(
+                "/lab/api/faults",
+                "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
+                    + "\"dc\":\"codfw\",\"seconds\":120}")
+            .json()
+            .path("id")
+            .asText();
     assertThat(fault).isNotBlank();
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
-    assertThat(runs.variable(decision, "failureMessage")).contains("s3").contains("has not caught up");
+    assertThat(runs.variable(decision, "failureMessage"))
+        .contains("s3")
+        .contains("has not caught up");
     assertThat(admin.delete("/lab/api/faults/" + fault).status()).isLessThan(300);
-    runs.complete(Rest.as(port, "alice", "demo"), decision.path("id").asText(),
+    runs.complete(
+        Rest.as(port, "alice", "demo"),
+        decision.path("id").asText(),
         "{\"decision\":{\"value\":\"retry\"}}");
     runs.awaitEnd(run);
     world.verifySwitchedTo("codfw", "eqiad", before);
@@ -174,11 +225,19 @@ class SwitchoverIT {
   @Test
   @Order(5)
   void switchesBackCodfwToEqiadWithAStepLongerThanAMinuteThatRunsOnce() {
-    String jobrunner = lab.topology().hosts().stream()
-        .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner")).findFirst()
-        .orElseThrow().fqdn();
-    String slow = runs.inject("{\"kind\":\"COMMAND_SLOW\",\"host\":\"" + jobrunner
-        + "\",\"prefix\":\"systemctl restart envoyproxy\",\"seconds\":" + SLOWER_BY_SECONDS + "}");
+    String jobrunner =
+        lab.topology().hosts().stream()
+            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
+    String slow =
+        runs.inject(
+            "{\"kind\":\"COMMAND_SLOW\",\"host\":\""
+                + jobrunner
+                + "\",\"prefix\":\"systemctl restart envoyproxy\",\"seconds\":"
+                + SLOWER_BY_SECONDS
+                + "}");
     Map<String, String> before = world.state();
     String run = start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "dave");
@@ -190,12 +249,20 @@ class SwitchoverIT {
     }
     world.verifySwitchedTo("eqiad", "codfw", before);
 
-    List<JournalAssertions.Entry> restarts = new JournalAssertions(port).journal(run).stream()
-        .filter(e -> e.target().equals(jobrunner) && e.action().equals("systemctl restart envoyproxy"))
-        .toList();
-    assertThat(restarts).extracting(JournalAssertions.Entry::outcome)
-        .as("one intent and one result, in that order").containsExactly("INTENT", "PERFORMED");
-    assertThat(restarts.get(1).durationMillis()).as("the restart outlasted the old one-minute job lock")
+    List<JournalAssertions.Entry> restarts =
+        new JournalAssertions(port)
+            .journal(run).stream()
+                .filter(
+                    e ->
+                        e.target().equals(jobrunner)
+                            && e.action().equals("systemctl restart envoyproxy"))
+                .toList();
+    assertThat(restarts)
+        .extracting(JournalAssertions.Entry::outcome)
+        .as("one intent and one result, in that order")
+        .containsExactly("INTENT", "PERFORMED");
+    assertThat(restarts.get(1).durationMillis())
+        .as("the restart outlasted the old one-minute job lock")
         .isGreaterThanOrEqualTo(SLOWER_BY_SECONDS * 1000L);
   }
 

@@ -74,7 +74,8 @@ class SwitchoverProcessTest {
   @Autowired org.switchman.process.RunLockKeeper lockKeeper;
 
   /** Timers the driver fires on its own: the waits of a normal run. */
-  private static final Set<String> NORMAL_TIMERS = Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+  private static final Set<String> NORMAL_TIMERS =
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
 
   private JobDriver driver;
 
@@ -82,8 +83,11 @@ class SwitchoverProcessTest {
   void setUp() {
     BpmnAwareTests.init(engine);
     driver = new JobDriver(management, NORMAL_TIMERS);
-    runtime.createProcessInstanceQuery().rootProcessInstances().list().forEach(pi ->
-        runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
+    runtime
+        .createProcessInstanceQuery()
+        .rootProcessInstances()
+        .list()
+        .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
     site.reset();
   }
 
@@ -98,30 +102,46 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.drive();
-    assertThat(run).isEnded().hasPassedInOrder("ServiceTask_ReduceDiscoveryTtl", "Timer_WaitOldTtl",
-        "ServiceTask_RunPreChecks", "UserTask_GoNoGo", "ServiceTask_StopMaintenance",
-        "UserTask_FinalGoNoGo", "ServiceTask_SetMediaWikiReadOnly", "CallActivity_SetDbMastersReadOnly",
-        "ServiceTask_PoolNewDatacenter", "ServiceTask_SetMasterDatacenter",
-        "ServiceTask_DepoolOldDatacenter", "ServiceTask_CheckDiscoveryDns",
-        "CallActivity_SetDbMastersReadWrite", "ServiceTask_SetMediaWikiReadWrite",
-        "ServiceTask_RestoreDiscoveryTtl", "EndEvent_SwitchedOver");
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "ServiceTask_ReduceDiscoveryTtl",
+            "Timer_WaitOldTtl",
+            "ServiceTask_RunPreChecks",
+            "UserTask_GoNoGo",
+            "ServiceTask_StopMaintenance",
+            "UserTask_FinalGoNoGo",
+            "ServiceTask_SetMediaWikiReadOnly",
+            "CallActivity_SetDbMastersReadOnly",
+            "ServiceTask_PoolNewDatacenter",
+            "ServiceTask_SetMasterDatacenter",
+            "ServiceTask_DepoolOldDatacenter",
+            "ServiceTask_CheckDiscoveryDns",
+            "CallActivity_SetDbMastersReadWrite",
+            "ServiceTask_SetMediaWikiReadWrite",
+            "ServiceTask_RestoreDiscoveryTtl",
+            "EndEvent_SwitchedOver");
     assertThat(site.master).isEqualTo("codfw");
     assertThat(site.dnsTarget.get("api-rw")).isEqualTo("api-rw.svc.codfw.wmnet.");
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
-    assertThat(site.pooled).containsEntry("api-rw/codfw", true).containsEntry("api-rw/eqiad", false);
+    assertThat(site.pooled)
+        .containsEntry("api-rw/codfw", true)
+        .containsEntry("api-rw/eqiad", false);
     assertThat(site.readOnly.get("eqiad")).isEmpty();
     assertThat(site.readOnly.get("codfw")).isEmpty();
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "eqiad")).isTrue();
       assertThat(site.isReadOnly(section, "codfw")).isFalse();
     }
-    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive")
+    assertThat(site.units)
+        .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive")
         .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "active");
     assertThat(site.puppetDisabled).isEmpty();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(variable(run, "readOnlyWindowMillis")).isNotNull();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
-    assertThat(variable(run, "plan").toString()).contains("WMFMasterDatacenter: …=codfw")
+    assertThat(variable(run, "plan").toString())
+        .contains("WMFMasterDatacenter: …=codfw")
         .contains("s1.eqiad, s2.eqiad, s3.eqiad: SET GLOBAL read_only=1");
   }
 
@@ -135,15 +155,21 @@ class SwitchoverProcessTest {
     site.readOnly.put("codfw", Optional.of("left read-only"));
     site.dbReadOnly.put("s1.codfw", true);
     driver.drive();
-    assertThat(run).isEnded().hasPassed("ServiceTask_CheckSwitchedOverState", "EndEvent_SwitchedOver");
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_CheckSwitchedOverState", "EndEvent_SwitchedOver");
     assertThat(variable(run, "outcome")).isEqualTo("switched-over-with-exceptions");
-    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
-        .singleElement().satisfies(e -> {
-          assertThat(e.outcome()).isEqualTo("BROKEN");
-          assertThat(e.output()).contains("MediaWiki in codfw is still read-only (ReadOnly: left read-only)")
-              .contains("the s1 master in codfw is read-only")
-              .doesNotContain("WMFMasterDatacenter");
-        });
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(e -> e.kind().equals("INVARIANTS"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.outcome()).isEqualTo("BROKEN");
+              assertThat(e.output())
+                  .contains("MediaWiki in codfw is still read-only (ReadOnly: left read-only)")
+                  .contains("the s1 master in codfw is read-only")
+                  .doesNotContain("WMFMasterDatacenter");
+            });
   }
 
   @Test
@@ -153,8 +179,10 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.drive();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
-    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.kind().equals("INVARIANTS"))
-        .singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("HOLD"));
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(e -> e.kind().equals("INVARIANTS"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.outcome()).isEqualTo("HOLD"));
   }
 
   @Test
@@ -163,12 +191,21 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     // an administrator force-released the lock and another run took it
     site.release("dc-switchover", "mediawiki", run.getId());
-    site.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
-        "other-run", "erin", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(30));
+    site.acquire(
+        "dc-switchover",
+        "mediawiki",
+        new org.switchman.runbook.port.RunbookLock.Holder(
+            "other-run", "erin", java.time.Instant.now()),
+        1,
+        java.time.Duration.ofSeconds(30));
     driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
-    Task decision = tasks.createTaskQuery().processInstanceId(run.getId())
-        .taskDefinitionKey("UserTask_DecideOnStopMaintenanceFailure").singleResult();
+    Task decision =
+        tasks
+            .createTaskQuery()
+            .processInstanceId(run.getId())
+            .taskDefinitionKey("UserTask_DecideOnStopMaintenanceFailure")
+            .singleResult();
     assertThat(decision).as("a decision instead of the maintenance stop").isNotNull();
     assertThat(variable(run, "failedCheck")).isEqualTo("runbook-lock");
     assertThat(variable(run, "failureMessage").toString()).contains("run other-run of erin");
@@ -176,7 +213,9 @@ class SwitchoverProcessTest {
     complete(decision, "alice", Map.of("decision", "retry"));
     driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId()).containsExactly(run.getId());
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
+        .containsExactly(run.getId());
   }
 
   @Test
@@ -184,31 +223,38 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
-    assertThat(lockRow(run)).satisfies(row -> {
-      assertThat(row.status()).isEqualTo("lost");
-      assertThat(row.detail()).contains("force-released");
-    });
+    assertThat(lockRow(run))
+        .satisfies(
+            row -> {
+              assertThat(row.status()).isEqualTo("lost");
+              assertThat(row.detail()).contains("force-released");
+            });
     lockKeeper.round();
-    assertThat(site.holders("dc-switchover", "mediawiki")).as("the keeper leaves a forced release")
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .as("the keeper leaves a forced release")
         .isEmpty();
     driver.drive();
-    assertThat(site.units).as("the step changed nothing")
+    assertThat(site.units)
+        .as("the step changed nothing")
         .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
     Task decision = task(run, "UserTask_DecideOnStopMaintenanceFailure");
     assertThat(variable(run, "failedCheck")).isEqualTo("runbook-lock");
     assertThat(variable(run, "failureMessage").toString())
         .contains("an administrator force-released the lock dc-switchover on mediawiki");
     lockKeeper.round();
-    assertThat(site.holders("dc-switchover", "mediawiki")).as("still not while the decision is open")
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .as("still not while the decision is open")
         .isEmpty();
     assertThat(lockEntries(run, "LOST")).as("journaled once, however often it is seen").hasSize(1);
 
     complete(decision, "alice", Map.of("decision", "retry"));
     driver.drive();
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
         .containsExactly(run.getId());
-    assertThat(lockEntries(run, "RETAKEN")).singleElement()
+    assertThat(lockEntries(run, "RETAKEN"))
+        .singleElement()
         .satisfies(e -> assertThat(e.step()).isEqualTo("ServiceTask_StopMaintenance"));
     assertThat(lockRow(run).status()).isEqualTo("held");
   }
@@ -222,15 +268,17 @@ class SwitchoverProcessTest {
     lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
     driver.drive();
     assertThat(runtime.createIncidentQuery().count()).as("no incident at the call").isZero();
-    List<Task> decisions = tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure")
-        .list();
+    List<Task> decisions =
+        tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").list();
     assertThat(decisions).as("a decision in every section").hasSize(FakeSite.SECTIONS.size());
     for (Task decision : decisions) {
       assertThat(runtime.getVariable(decision.getExecutionId(), "failedCheck"))
           .isEqualTo("runbook-lock");
     }
     for (String section : FakeSite.SECTIONS) {
-      assertThat(site.dbReadOnly).as("no old master was touched").containsEntry(section + ".eqiad", false);
+      assertThat(site.dbReadOnly)
+          .as("no old master was touched")
+          .containsEntry(section + ".eqiad", false);
     }
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
   }
@@ -238,8 +286,9 @@ class SwitchoverProcessTest {
   @Test
   void aSecondStartIsRefusedAsABadRequestThatTheEngineDoesNotLogAsAnError() {
     ProcessInstance run = start("live", "eqiad", "codfw");
-    ch.qos.logback.classic.Logger engineContext = (ch.qos.logback.classic.Logger)
-        org.slf4j.LoggerFactory.getLogger("org.camunda.bpm.engine.context");
+    ch.qos.logback.classic.Logger engineContext =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("org.camunda.bpm.engine.context");
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
         new ch.qos.logback.core.read.ListAppender<>();
     logged.start();
@@ -251,7 +300,8 @@ class SwitchoverProcessTest {
     } finally {
       engineContext.detachAppender(logged);
     }
-    assertThat(logged.list).as("the refusal is not logged as an error")
+    assertThat(logged.list)
+        .as("the refusal is not logged as an error")
         .noneMatch(event -> event.getLevel() == ch.qos.logback.classic.Level.ERROR);
   }
 
@@ -261,23 +311,30 @@ class SwitchoverProcessTest {
     driver.drive();
     // the lease expired: a restart, a graceful stop or etcd out of reach for longer than the TTL
     site.release("dc-switchover", "mediawiki", run.getId());
-    assertThat(lockRow(run)).satisfies(row -> {
-      assertThat(row.status()).isEqualTo("lost");
-      assertThat(row.detail()).contains("lapsed");
-    });
+    assertThat(lockRow(run))
+        .satisfies(
+            row -> {
+              assertThat(row.status()).isEqualTo("lost");
+              assertThat(row.detail()).contains("lapsed");
+            });
     lockKeeper.round();
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
         .containsExactly(run.getId());
-    assertThat(lockEntries(run, "RETAKEN")).singleElement().satisfies(e -> {
-      assertThat(e.step()).isEqualTo("lock-keeper");
-      assertThat(e.actor()).isEqualTo("alice");
-    });
+    assertThat(lockEntries(run, "RETAKEN"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.step()).isEqualTo("lock-keeper");
+              assertThat(e.actor()).isEqualTo("alice");
+            });
     assertThat(lockRow(run).status()).isEqualTo("held");
 
     site.release("dc-switchover", "mediawiki", run.getId());
     assertThatThrownBy(() -> start("dry-run", "eqiad", "codfw"))
         .hasMessageContaining("locked by run " + run.getId() + " of alice");
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
         .containsExactly(run.getId());
     assertThat(lockEntries(run, "RETAKEN")).hasSize(2);
   }
@@ -291,12 +348,15 @@ class SwitchoverProcessTest {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
     // the hook takes the lock, then journals it
     while ((site.holders("dc-switchover", "mediawiki").isEmpty()
-        || lockEntries(run, "RETAKEN").isEmpty()) && System.nanoTime() < deadline) {
+            || lockEntries(run, "RETAKEN").isEmpty())
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
         .containsExactly(run.getId());
-    assertThat(lockEntries(run, "RETAKEN")).singleElement()
+    assertThat(lockEntries(run, "RETAKEN"))
+        .singleElement()
         .satisfies(e -> assertThat(e.step()).isEqualTo("lock-keeper"));
   }
 
@@ -304,29 +364,41 @@ class SwitchoverProcessTest {
   void aRunWhoseLockAnotherRunHoldsIsListedAsLostAndJournaledOnce() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     site.release("dc-switchover", "mediawiki", run.getId());
-    site.acquire("dc-switchover", "mediawiki", new org.switchman.runbook.port.RunbookLock.Holder(
-        "other-run", "erin", java.time.Instant.now()), 1, java.time.Duration.ofSeconds(30));
+    site.acquire(
+        "dc-switchover",
+        "mediawiki",
+        new org.switchman.runbook.port.RunbookLock.Holder(
+            "other-run", "erin", java.time.Instant.now()),
+        1,
+        java.time.Duration.ofSeconds(30));
     lockKeeper.round();
     lockKeeper.round();
-    assertThat(lockEntries(run, "LOST")).singleElement()
+    assertThat(lockEntries(run, "LOST"))
+        .singleElement()
         .satisfies(e -> assertThat(e.output()).contains("run other-run of erin"));
-    assertThat(lockRow(run)).satisfies(row -> {
-      assertThat(row.status()).isEqualTo("lost");
-      assertThat(row.detail()).isEqualTo("held by run other-run");
-    });
-    assertThat(site.holders("dc-switchover", "mediawiki")).extracting(h -> h.runId())
+    assertThat(lockRow(run))
+        .satisfies(
+            row -> {
+              assertThat(row.status()).isEqualTo("lost");
+              assertThat(row.detail()).isEqualTo("held by run other-run");
+            });
+    assertThat(site.holders("dc-switchover", "mediawiki"))
+        .extracting(h -> h.runId())
         .containsExactly("other-run");
     site.release("dc-switchover", "mediawiki", "other-run");
   }
 
   private org.switchman.audit.report.LockTable.Row lockRow(ProcessInstance run) {
-    return lockTable.rows().stream().filter(row -> row.runId().equals(run.getId())).findFirst()
+    return lockTable.rows().stream()
+        .filter(row -> row.runId().equals(run.getId()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no lock row for run " + run.getId()));
   }
 
   private List<org.switchman.audit.JournalEntry> lockEntries(ProcessInstance run, String outcome) {
     return journal.entriesOfRun(run.getId()).stream()
-        .filter(e -> e.kind().equals("LOCK") && e.outcome().equals(outcome)).toList();
+        .filter(e -> e.kind().equals("LOCK") && e.outcome().equals(outcome))
+        .toList();
   }
 
   @Test
@@ -335,20 +407,25 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetMediaWikiReadWrite");
-    site.failingChanges.put("ReadOnly/codfw",
+    site.failingChanges.put(
+        "ReadOnly/codfw",
         new InfrastructureUnavailableException("etcd did not answer within 3 s", null));
     assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("first attempt").isNotNull();
     assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("second attempt").isNotNull();
     assertThat(runtime.createIncidentQuery().count()).isZero();
-    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("the last attempt opens a decision")
+    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite"))
+        .as("the last attempt opens a decision")
         .isNull();
     assertThat(runtime.createIncidentQuery().count()).isZero();
     Task decision = task(run, "UserTask_DecideOnSetReadWriteFailure");
     assertThat(variable(run, "failedCheck")).isEqualTo("infrastructure-unavailable");
-    assertThat(variable(run, "failureMessage").toString()).contains("etcd did not answer within 3 s")
+    assertThat(variable(run, "failureMessage").toString())
+        .contains("etcd did not answer within 3 s")
         .contains("after the step's retries");
-    assertThat(variable(run, "siteState").toString()).contains("ReadOnly: eqiad ON")
-        .contains("WMFMasterDatacenter: codfw").contains("masters s1: eqiad read-only, codfw writable")
+    assertThat(variable(run, "siteState").toString())
+        .contains("ReadOnly: eqiad ON")
+        .contains("WMFMasterDatacenter: codfw")
+        .contains("masters s1: eqiad read-only, codfw writable")
         .contains("api-rw.discovery answers api-rw.svc.codfw.wmnet.");
     site.failingChanges.clear();
     complete(decision, "alice", Map.of("decision", "retry"));
@@ -363,14 +440,21 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_DepoolOldDatacenter");
-    site.failingChanges.put("api-rw.discovery.wmnet", new org.switchman.runbook.port.DnsDiscovery
-        .DnsUpdateRefusedException("The DNS server refused the update of api-rw.discovery.wmnet.: REFUSED"));
+    site.failingChanges.put(
+        "api-rw.discovery.wmnet",
+        new org.switchman.runbook.port.DnsDiscovery.DnsUpdateRefusedException(
+            "The DNS server refused the update of api-rw.discovery.wmnet.: REFUSED"));
     assertThat(attempt("ServiceTask_DepoolOldDatacenter")).as("no retry of a refusal").isNull();
     task(run, "UserTask_DecideOnSwitchDiscoveryFailure");
     assertThat(variable(run, "failedCheck")).isEqualTo("change-refused");
     assertThat(variable(run, "failureMessage").toString()).endsWith("REFUSED");
-    assertThat(journal.entriesOfRun(run.getId())).filteredOn(e -> e.target().equals("api-rw.discovery.wmnet")
-            && e.step().equals("ServiceTask_DepoolOldDatacenter")).extracting(e -> e.outcome()).containsExactly("INTENT", "FAILED");
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(
+            e ->
+                e.target().equals("api-rw.discovery.wmnet")
+                    && e.step().equals("ServiceTask_DepoolOldDatacenter"))
+        .extracting(e -> e.outcome())
+        .containsExactly("INTENT", "FAILED");
   }
 
   @Test
@@ -379,8 +463,9 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
-    site.failingChanges.put("ReadOnly/eqiad", new StepInterruptedException("setting ReadOnly",
-        new InterruptedException()));
+    site.failingChanges.put(
+        "ReadOnly/eqiad",
+        new StepInterruptedException("setting ReadOnly", new InterruptedException()));
     for (int i = 0; i < 3; i++) {
       assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).contains("interrupted by shutdown");
     }
@@ -389,10 +474,16 @@ class SwitchoverProcessTest {
     // the step cannot run any more: an incident, and the alarm that says where the site stands
     // (codfw, written before eqiad, is already read-only)
     assertThat(runtime.createIncidentQuery().processInstanceId(run.getId()).count()).isOne();
-    assertThat(opsLogEscalations(run, "stopped by an incident at ServiceTask_SetMediaWikiReadOnly", 1))
-        .singleElement().satisfies(e -> assertThat(e.detail()).contains("interrupted by shutdown")
-            .contains("Site now: ReadOnly: eqiad off, codfw ON (Datacenter switchover);"
-                + " WMFMasterDatacenter: eqiad"));
+    assertThat(
+            opsLogEscalations(run, "stopped by an incident at ServiceTask_SetMediaWikiReadOnly", 1))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.detail())
+                    .contains("interrupted by shutdown")
+                    .contains(
+                        "Site now: ReadOnly: eqiad off, codfw ON (Datacenter switchover);"
+                            + " WMFMasterDatacenter: eqiad"));
   }
 
   @Test
@@ -401,7 +492,8 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     driver.driveUntil("ServiceTask_StopMaintenance");
-    site.failingChanges.put("mwmaint2001.codfw.wmnet",
+    site.failingChanges.put(
+        "mwmaint2001.codfw.wmnet",
         new InfrastructureUnavailableException("mwmaint2001.codfw.wmnet did not answer", null));
     // the first attempt stops eqiad's maintenance, fails on codfw and rolls back its transaction
     assertThat(attempt("ServiceTask_StopMaintenance")).contains("did not answer");
@@ -413,7 +505,8 @@ class SwitchoverProcessTest {
     complete(decision, "alice", Map.of("decision", "abort", "justification", "codfw host is down"));
     driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_RolledBack");
-    assertThat(site.units).as("maintenance runs again where it ran")
+    assertThat(site.units)
+        .as("maintenance runs again where it ran")
         .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active");
   }
 
@@ -421,7 +514,8 @@ class SwitchoverProcessTest {
   void theOriginalTtlsAndTheWindowStartAreKeptAcrossAFailedAttempt() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.driveUntil("ServiceTask_ReduceDiscoveryTtl");
-    site.failingChanges.put("api-rw.discovery.wmnet",
+    site.failingChanges.put(
+        "api-rw.discovery.wmnet",
         new InfrastructureUnavailableException("DNS server did not answer", null));
     // appservers-rw is reduced, then api-rw fails and the step's transaction rolls back
     assertThat(attempt("ServiceTask_ReduceDiscoveryTtl")).contains("did not answer");
@@ -433,8 +527,8 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
-    site.failingChanges.put("ReadOnly/eqiad",
-        new InfrastructureUnavailableException("etcd did not answer", null));
+    site.failingChanges.put(
+        "ReadOnly/eqiad", new InfrastructureUnavailableException("etcd did not answer", null));
     attempt("ServiceTask_SetMediaWikiReadOnly");
     String firstStart = String.valueOf(runtimeFrozen(run, "readOnlyStartedAt"));
     assertThat(firstStart).as("committed before codfw went read-only").isNotEqualTo("null");
@@ -452,7 +546,8 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
-    // envoy restarts on the old jobrunner, then the application dies before the outcome is journaled
+    // envoy restarts on the old jobrunner, then the application dies before the outcome is
+    // journaled
     site.crashAfterChange.add("mw1001.eqiad.wmnet");
     assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).as("the attempt died").isNotNull();
     assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
@@ -468,7 +563,8 @@ class SwitchoverProcessTest {
         journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
     assertThat(entries).extracting(e -> e.outcome()).containsExactly("INTENT", "RECONCILED");
     assertThat(entries.get(1).idempotencyKey()).isEqualTo(first.get(0).idempotencyKey());
-    assertThat(entries.get(1).output()).startsWith("applied\nsettles entry " + first.get(0).seq() + " ")
+    assertThat(entries.get(1).output())
+        .startsWith("applied\nsettles entry " + first.get(0).seq() + " ")
         .contains("envoyproxy is active on mw1001.eqiad.wmnet, active since");
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
     assertThat(journal.verifyRun(run.getId()).intact()).isTrue();
@@ -490,9 +586,11 @@ class SwitchoverProcessTest {
     assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
     List<org.switchman.audit.JournalEntry> entries =
         journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
-    assertThat(entries).extracting(e -> e.outcome())
+    assertThat(entries)
+        .extracting(e -> e.outcome())
         .containsExactly("INTENT", "RECONCILED", "INTENT", "PERFORMED");
-    assertThat(entries.get(1).output()).startsWith("not-applied\nsettles entry " + entries.get(0).seq());
+    assertThat(entries.get(1).output())
+        .startsWith("not-applied\nsettles entry " + entries.get(0).seq());
     assertThat(entries.get(2).idempotencyKey()).endsWith("/2");
   }
 
@@ -508,12 +606,20 @@ class SwitchoverProcessTest {
 
     assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
 
-    List<org.switchman.audit.JournalEntry> codfw = journal.entriesOfStep(run.getId(),
-        "ServiceTask_SetMediaWikiReadOnly").stream().filter(e -> e.target().equals("ReadOnly/codfw"))
-        .toList();
-    assertThat(codfw).extracting(e -> e.outcome()).containsExactly("INTENT", "UNKNOWN", "RECONCILED");
-    assertThat(codfw.get(2).output()).startsWith("applied\nsettles entry " + codfw.get(0).seq()
-        + " (INTENT) and entry " + codfw.get(1).seq() + " (UNKNOWN)");
+    List<org.switchman.audit.JournalEntry> codfw =
+        journal.entriesOfStep(run.getId(), "ServiceTask_SetMediaWikiReadOnly").stream()
+            .filter(e -> e.target().equals("ReadOnly/codfw"))
+            .toList();
+    assertThat(codfw)
+        .extracting(e -> e.outcome())
+        .containsExactly("INTENT", "UNKNOWN", "RECONCILED");
+    assertThat(codfw.get(2).output())
+        .startsWith(
+            "applied\nsettles entry "
+                + codfw.get(0).seq()
+                + " (INTENT) and entry "
+                + codfw.get(1).seq()
+                + " (UNKNOWN)");
     assertThat(codfw).extracting(e -> e.outcome()).doesNotContain("FAILED");
     driver.drive();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
@@ -527,11 +633,16 @@ class SwitchoverProcessTest {
     return parameters.get(run.getId(), name).orElse(null);
   }
 
-  /** Runs the job of that activity once: the failure it left for a retry, or null when it did not fail. */
+  /**
+   * Runs the job of that activity once: the failure it left for a retry, or null when it did not
+   * fail.
+   */
   private String attempt(String activity) {
-    Job job = management.createJobQuery().list().stream()
-        .filter(j -> activity.equals(driver.activityOf(j))).findFirst()
-        .orElseThrow(() -> new AssertionError("no job for " + activity));
+    Job job =
+        management.createJobQuery().list().stream()
+            .filter(j -> activity.equals(driver.activityOf(j)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no job for " + activity));
     try {
       management.executeJob(job.getId());
       return null;
@@ -545,7 +656,9 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "NOGO");
     driver.drive();
-    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
         .hasNotPassed("ServiceTask_StopMaintenance");
     assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
     assertThat(site.conftoolTtl.get("appservers-rw/eqiad")).isEqualTo(300);
@@ -562,8 +675,12 @@ class SwitchoverProcessTest {
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
     approve(run, "UserTask_FinalGoNoGo", "dave", "NOGO");
     driver.drive();
-    assertThat(run).isEnded().hasPassed("EndEvent_RolledBack").hasNotPassed("ServiceTask_SetMediaWikiReadOnly");
-    assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("EndEvent_RolledBack")
+        .hasNotPassed("ServiceTask_SetMediaWikiReadOnly");
+    assertThat(site.units)
+        .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "active")
         .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "inactive");
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
   }
@@ -577,8 +694,13 @@ class SwitchoverProcessTest {
     assertThat(gate.getFollowUpDate()).isBefore(gate.getDueDate());
     driver.fireTimer("Timer_GoNoGoExpired");
     driver.drive();
-    assertThat(run).isEnded().hasPassedInOrder("Timer_GoNoGoExpired", "ServiceTask_RecordGoNoGoExpiry",
-        "ServiceTask_RollBackSwitchover", "EndEvent_RolledBack");
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "Timer_GoNoGoExpired",
+            "ServiceTask_RecordGoNoGoExpiry",
+            "ServiceTask_RollBackSwitchover",
+            "EndEvent_RolledBack");
     assertThat(journal.entriesOfRun(run.getId())).anyMatch(e -> e.kind().equals("EXPIRY"));
   }
 
@@ -595,7 +717,9 @@ class SwitchoverProcessTest {
   void lagThenRetrySucceeds() {
     double failedBefore = failedChecks();
     ProcessInstance run = toLockdownWithLag();
-    assertThat(failedChecks()).as("the lagging section's check is counted").isEqualTo(failedBefore + 1);
+    assertThat(failedChecks())
+        .as("the lagging section's check is counted")
+        .isEqualTo(failedBefore + 1);
     site.lagging.clear();
     decide(run, "alice", "retry", null);
     driver.drive();
@@ -604,15 +728,21 @@ class SwitchoverProcessTest {
   }
 
   private double failedChecks() {
-    var counter = meters.find("switchman.steps.failed").tag("runbook", "db-masters-read-only")
-        .tag("step", "ServiceTask_SetOldMasterReadOnly").tag("cause", "check-failed").counter();
+    var counter =
+        meters
+            .find("switchman.steps.failed")
+            .tag("runbook", "db-masters-read-only")
+            .tag("step", "ServiceTask_SetOldMasterReadOnly")
+            .tag("cause", "check-failed")
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
   @Test
   void aLaggingSectionCannotBeSkipped() {
     ProcessInstance run = toLockdownWithLag();
-    assertThatThrownBy(() -> decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s"))
+    assertThatThrownBy(
+            () -> decide(run, "alice", "skip", "lag checked by hand on the replica: 0 s"))
         .hasMessageContaining("This step cannot be skipped: retry it or abort the run");
     assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("DECISION"));
     site.lagging.clear();
@@ -627,33 +757,48 @@ class SwitchoverProcessTest {
     Map<String, Boolean> skip = new java.util.TreeMap<>();
     Map<String, Boolean> abort = new java.util.TreeMap<>();
     for (String key : List.of("dc-switchover", "db-masters-read-only", "db-masters-read-write")) {
-      String id = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
-          .latestVersion().singleResult().getId();
-      var definition = ((org.camunda.bpm.engine.impl.RepositoryServiceImpl) engine.getRepositoryService())
-          .getDeployedProcessDefinition(id);
+      String id =
+          engine
+              .getRepositoryService()
+              .createProcessDefinitionQuery()
+              .processDefinitionKey(key)
+              .latestVersion()
+              .singleResult()
+              .getId();
+      var definition =
+          ((org.camunda.bpm.engine.impl.RepositoryServiceImpl) engine.getRepositoryService())
+              .getDeployedProcessDefinition(id);
       collectDecisionOptions(key, definition.getActivities(), skip, abort);
     }
-    assertThat(skip).containsEntry("dc-switchover/UserTask_DecideOnPreparationFailure", false)
+    assertThat(skip)
+        .containsEntry("dc-switchover/UserTask_DecideOnPreparationFailure", false)
         .containsEntry("dc-switchover/UserTask_DecideOnSetReadOnlyFailure", false)
         .containsEntry("dc-switchover/UserTask_DecideOnSwitchDiscoveryFailure", false)
         .containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
         .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", false)
         .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", false)
         .containsEntry("dc-switchover/UserTask_DecideOnPreChecksFailure", true);
-    assertThat(abort).containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
+    assertThat(abort)
+        .containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", false)
         .containsEntry("db-masters-read-write/UserTask_DecideOnSectionFailure", true)
         .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", true);
   }
 
-  private static void collectDecisionOptions(String key,
+  private static void collectDecisionOptions(
+      String key,
       List<? extends org.camunda.bpm.engine.impl.pvm.PvmActivity> activities,
-      Map<String, Boolean> skip, Map<String, Boolean> abort) {
+      Map<String, Boolean> skip,
+      Map<String, Boolean> abort) {
     for (var activity : activities) {
-      Object skipAllowed = activity.getProperty(org.switchman.process.decisions.DecisionTasksPlugin.SKIP_ALLOWED);
+      Object skipAllowed =
+          activity.getProperty(org.switchman.process.decisions.DecisionTasksPlugin.SKIP_ALLOWED);
       if (skipAllowed != null) {
         skip.put(key + "/" + activity.getId(), (Boolean) skipAllowed);
-        abort.put(key + "/" + activity.getId(), (Boolean) activity.getProperty(
-            org.switchman.process.decisions.DecisionTasksPlugin.ABORT_ALLOWED));
+        abort.put(
+            key + "/" + activity.getId(),
+            (Boolean)
+                activity.getProperty(
+                    org.switchman.process.decisions.DecisionTasksPlugin.ABORT_ALLOWED));
       }
       collectDecisionOptions(key, activity.getActivities(), skip, abort);
     }
@@ -663,8 +808,7 @@ class SwitchoverProcessTest {
   void skippingPhaseZeroIsRefusedBecauseItWouldBypassTheWaitForTheOldTtl() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.driveUntil("ServiceTask_ReduceDiscoveryTtl");
-    assertSkipRefused(run, "api-rw.discovery.wmnet",
-        "UserTask_DecideOnPreparationFailure");
+    assertSkipRefused(run, "api-rw.discovery.wmnet", "UserTask_DecideOnPreparationFailure");
     assertThat(run).hasPassed("Timer_WaitOldTtl").isWaitingAt("UserTask_GoNoGo");
   }
 
@@ -674,8 +818,7 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetNewMasterReadWrite");
-    assertSkipRefused(run, "s2.codfw",
-        "UserTask_DecideOnSectionFailure");
+    assertSkipRefused(run, "s2.codfw", "UserTask_DecideOnSectionFailure");
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
   }
 
@@ -685,24 +828,34 @@ class SwitchoverProcessTest {
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetMediaWikiReadWrite");
-    assertSkipRefused(run, "ReadOnly/codfw",
-        "UserTask_DecideOnSetReadWriteFailure");
+    assertSkipRefused(run, "ReadOnly/codfw", "UserTask_DecideOnSetReadWriteFailure");
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
   }
 
   /**
-   * Makes the next change of {@code target} refused, so its decision opens at once; a skip there
-   * is refused and journals nothing; after the cause is gone a retry runs the step.
+   * Makes the next change of {@code target} refused, so its decision opens at once; a skip there is
+   * refused and journals nothing; after the cause is gone a retry runs the step.
    */
   private void assertSkipRefused(ProcessInstance run, String target, String decisionKey) {
-    site.failingChanges.put(target, new org.switchman.runbook.port.ChangeRefusedException(
-        "refused by the server"));
+    site.failingChanges.put(
+        target, new org.switchman.runbook.port.ChangeRefusedException("refused by the server"));
     driver.drive();
-    Task decision = tasks.createTaskQuery().taskDefinitionKey(decisionKey)
-        .list().stream().findFirst().orElseThrow(() -> new AssertionError("no " + decisionKey
-            + "; active: " + runtime.getActiveActivityIds(run.getId())));
-    assertThatThrownBy(() -> complete(decision, "alice", Map.of("decision", "skip",
-        "justification", "checked by hand")))
+    Task decision =
+        tasks.createTaskQuery().taskDefinitionKey(decisionKey).list().stream()
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no "
+                            + decisionKey
+                            + "; active: "
+                            + runtime.getActiveActivityIds(run.getId())));
+    assertThatThrownBy(
+            () ->
+                complete(
+                    decision,
+                    "alice",
+                    Map.of("decision", "skip", "justification", "checked by hand")))
         .hasMessageContaining("This step cannot be skipped");
     assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("DECISION"));
     site.failingChanges.clear();
@@ -715,7 +868,9 @@ class SwitchoverProcessTest {
     ProcessInstance run = toLockdownWithLag();
     decide(run, "alice", "abort", "replication broken, switchover postponed");
     driver.drive();
-    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
         .hasNotPassed("ServiceTask_PoolNewDatacenter");
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "eqiad")).as(section).isFalse();
@@ -742,13 +897,25 @@ class SwitchoverProcessTest {
     decide(run, "alice", "abort", "s2 old master found writable, switching back");
     driver.drive();
 
-    assertThat(run).isEnded().hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
+    assertThat(run)
+        .isEnded()
+        .hasPassed("ServiceTask_RollBackSwitchover", "EndEvent_RolledBack")
         .hasNotPassed("ServiceTask_SetMediaWikiReadWrite", "EndEvent_SwitchedOver");
-    String readWrite = history.createHistoricProcessInstanceQuery()
-        .processDefinitionKey("db-masters-read-write").superProcessInstanceId(run.getId())
-        .singleResult().getId();
-    assertThat(history.createHistoricActivityInstanceQuery().processInstanceId(readWrite)
-        .activityId("EndEvent_LockdownAborted").count()).as("the abort went to the switchover").isOne();
+    String readWrite =
+        history
+            .createHistoricProcessInstanceQuery()
+            .processDefinitionKey("db-masters-read-write")
+            .superProcessInstanceId(run.getId())
+            .singleResult()
+            .getId();
+    assertThat(
+            history
+                .createHistoricActivityInstanceQuery()
+                .processInstanceId(readWrite)
+                .activityId("EndEvent_LockdownAborted")
+                .count())
+        .as("the abort went to the switchover")
+        .isOne();
     assertThat(variable(run, "outcome")).isEqualTo("rolled-back");
     for (String section : FakeSite.SECTIONS) {
       assertThat(site.isReadOnly(section, "eqiad")).as(section + " eqiad").isFalse();
@@ -756,7 +923,9 @@ class SwitchoverProcessTest {
     }
     assertThat(site.master).isEqualTo("eqiad");
     assertThat(site.dnsTarget.get("api-rw")).isEqualTo("api-rw.svc.eqiad.wmnet.");
-    assertThat(site.pooled).containsEntry("api-rw/eqiad", true).containsEntry("api-rw/codfw", false);
+    assertThat(site.pooled)
+        .containsEntry("api-rw/eqiad", true)
+        .containsEntry("api-rw/codfw", false);
     assertThat(site.readOnly.get("eqiad")).isEmpty();
     assertThat(site.readOnly.get("codfw")).isEmpty();
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
@@ -785,29 +954,43 @@ class SwitchoverProcessTest {
     double before = decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure");
     ProcessInstance run = toLockdownWithLag();
     Job first = timerJob("Timer_SectionDecisionWaiting");
-    assertThat(first.getDuedate()).as("first escalation within a minute of the task opening")
-        .isAfter(new java.util.Date()).isBefore(new java.util.Date(System.currentTimeMillis() + 61_000));
+    assertThat(first.getDuedate())
+        .as("first escalation within a minute of the task opening")
+        .isAfter(new java.util.Date())
+        .isBefore(new java.util.Date(System.currentTimeMillis() + 61_000));
     fireAtItsTime(first);
     driver.drive();
-    assertThat(escalationsOf(run, "Decide: section failed")).singleElement().satisfies(e ->
-        assertThat(e.output()).contains("run " + run.getId()).contains("'Decide: section failed' (section s2)")
-            .contains("has waited 1 min").contains("MediaWiki is read-only until it is decided"));
-    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure")).isEqualTo(before + 1);
+    assertThat(escalationsOf(run, "Decide: section failed"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.output())
+                    .contains("run " + run.getId())
+                    .contains("'Decide: section failed' (section s2)")
+                    .contains("has waited 1 min")
+                    .contains("MediaWiki is read-only until it is decided"));
+    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure"))
+        .isEqualTo(before + 1);
     assertThat(opsLogEscalations(run, "'Decide: section failed'", 1)).hasSize(1);
 
     Job next = timerJob("Timer_SectionDecisionWaiting");
-    assertThat(next.getDuedate()).as("the next escalation, PT3M later")
+    assertThat(next.getDuedate())
+        .as("the next escalation, PT3M later")
         .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
     fireAtItsTime(next);
     driver.drive();
-    assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2)
+    assertThat(escalationsOf(run, "Decide: section failed"))
+        .hasSize(2)
         .anySatisfy(e -> assertThat(e.output()).contains("has waited 4 min"));
-    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure")).isEqualTo(before + 2);
+    assertThat(decisionEscalations("db-masters-read-only", "UserTask_DecideOnSectionFailure"))
+        .isEqualTo(before + 2);
     assertThat(opsLogEscalations(run, "'Decide: section failed'", 2)).hasSize(2);
 
     site.lagging.clear();
     decide(run, "alice", "retry", null);
-    assertThat(timerJobs("Timer_SectionDecisionWaiting")).as("no escalation once decided").isEmpty();
+    assertThat(timerJobs("Timer_SectionDecisionWaiting"))
+        .as("no escalation once decided")
+        .isEmpty();
     driver.drive();
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     assertThat(escalationsOf(run, "Decide: section failed")).hasSize(2);
@@ -817,24 +1000,42 @@ class SwitchoverProcessTest {
   void exactlyTheDecisionsThatKeepMediaWikiReadOnlyCarryAnEscalationTimer() {
     Map<String, Boolean> escalated = new java.util.TreeMap<>();
     for (String key : List.of("dc-switchover", "db-masters-read-only", "db-masters-read-write")) {
-      String id = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
-          .latestVersion().singleResult().getId();
+      String id =
+          engine
+              .getRepositoryService()
+              .createProcessDefinitionQuery()
+              .processDefinitionKey(key)
+              .latestVersion()
+              .singleResult()
+              .getId();
       var model = engine.getRepositoryService().getBpmnModelInstance(id);
-      var timers = model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.BoundaryEvent.class).stream()
-          .filter(b -> b.getId().endsWith("DecisionWaiting")).toList();
-      assertThat(timers).allSatisfy(b -> {
-        assertThat(b.cancelActivity()).isFalse();
-        var timer = (org.camunda.bpm.model.bpmn.instance.TimerEventDefinition) b.getEventDefinitions().iterator().next();
-        assertThat(timer.getTimeCycle().getTextContent())
-            .isEqualTo("${runVariables.cycle(decisionEscalationFirst, decisionEscalationInterval)}");
-      });
-      for (var task : model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.UserTask.class)) {
+      var timers =
+          model
+              .getModelElementsByType(org.camunda.bpm.model.bpmn.instance.BoundaryEvent.class)
+              .stream()
+              .filter(b -> b.getId().endsWith("DecisionWaiting"))
+              .toList();
+      assertThat(timers)
+          .allSatisfy(
+              b -> {
+                assertThat(b.cancelActivity()).isFalse();
+                var timer =
+                    (org.camunda.bpm.model.bpmn.instance.TimerEventDefinition)
+                        b.getEventDefinitions().iterator().next();
+                assertThat(timer.getTimeCycle().getTextContent())
+                    .isEqualTo(
+                        "${runVariables.cycle(decisionEscalationFirst, decisionEscalationInterval)}");
+              });
+      for (var task :
+          model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.UserTask.class)) {
         if ("failure-decision".equals(task.getCamundaFormRef())) {
-          escalated.put(key + "/" + task.getId(), timers.stream().anyMatch(b -> b.getAttachedTo() == task));
+          escalated.put(
+              key + "/" + task.getId(), timers.stream().anyMatch(b -> b.getAttachedTo() == task));
         }
       }
     }
-    assertThat(escalated).containsEntry("dc-switchover/UserTask_DecideOnSetReadOnlyFailure", true)
+    assertThat(escalated)
+        .containsEntry("dc-switchover/UserTask_DecideOnSetReadOnlyFailure", true)
         .containsEntry("dc-switchover/UserTask_DecideOnSwitchDiscoveryFailure", true)
         .containsEntry("dc-switchover/UserTask_DecideOnSetReadWriteFailure", true)
         .containsEntry("db-masters-read-only/UserTask_DecideOnSectionFailure", true)
@@ -854,12 +1055,14 @@ class SwitchoverProcessTest {
     fireAtItsTime(first);
     driver.drive();
     Job second = timerJob("Timer_ReadOnlyBudgetExceeded");
-    assertThat(second.getDuedate()).as("repeats PT3M later while the window is open")
+    assertThat(second.getDuedate())
+        .as("repeats PT3M later while the window is open")
         .isEqualTo(new java.util.Date(first.getDuedate().getTime() + 180_000));
     fireAtItsTime(second);
     driver.drive();
     assertThat(budgetEscalations()).isEqualTo(before + 2);
-    assertThat(escalationsOf(run, "read-only window")).hasSize(2)
+    assertThat(escalationsOf(run, "read-only window"))
+        .hasSize(2)
         .allSatisfy(e -> assertThat(e.output()).contains("over its budget of PT3M"));
     assertThat(opsLogEscalations(run, "over its budget", 2)).hasSize(2);
     assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded")).as("the third is due").hasSize(1);
@@ -868,7 +1071,9 @@ class SwitchoverProcessTest {
     decide(run, "alice", "retry", null);
     driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
     assertThat(run).isNotEnded().hasPassed("ServiceTask_SetMediaWikiReadWrite");
-    assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded")).as("ReadOnly off stops the escalation").isEmpty();
+    assertThat(timerJobs("Timer_ReadOnlyBudgetExceeded"))
+        .as("ReadOnly off stops the escalation")
+        .isEmpty();
     driver.drive();
     assertThat(run).isEnded();
     assertThat(budgetEscalations()).isEqualTo(before + 2);
@@ -880,7 +1085,8 @@ class SwitchoverProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.drive();
     task(run, "UserTask_DecideOnPreChecksFailure");
-    assertThat(management.createJobQuery().timers().list()).extracting(driver::activityOf)
+    assertThat(management.createJobQuery().timers().list())
+        .extracting(driver::activityOf)
         .noneMatch(activity -> activity.endsWith("DecisionWaiting"));
     assertThat(journal.entriesOfRun(run.getId())).noneMatch(e -> e.kind().equals("ESCALATION"));
   }
@@ -893,7 +1099,8 @@ class SwitchoverProcessTest {
 
   private List<Job> timerJobs(String activity) {
     return management.createJobQuery().timers().list().stream()
-        .filter(j -> activity.equals(driver.activityOf(j))).toList();
+        .filter(j -> activity.equals(driver.activityOf(j)))
+        .toList();
   }
 
   private Job timerJob(String activity) {
@@ -904,16 +1111,24 @@ class SwitchoverProcessTest {
 
   private List<org.switchman.audit.JournalEntry> escalationsOf(ProcessInstance run, String target) {
     return journal.entriesOfRun(run.getId()).stream()
-        .filter(e -> e.kind().equals("ESCALATION") && target.equals(e.target())).toList();
+        .filter(e -> e.kind().equals("ESCALATION") && target.equals(e.target()))
+        .toList();
   }
 
-  /** The run's ESCALATION lines that mention the text, once the background writer has stored them. */
-  private List<org.switchman.audit.OpsEvent> opsLogEscalations(ProcessInstance run, String text, int expected) {
+  /**
+   * The run's ESCALATION lines that mention the text, once the background writer has stored them.
+   */
+  private List<org.switchman.audit.OpsEvent> opsLogEscalations(
+      ProcessInstance run, String text, int expected) {
     List<org.switchman.audit.OpsEvent> found = List.of();
     for (int attempt = 0; attempt < 100 && found.size() < expected; attempt++) {
-      found = opsLog.page(run.getId(), 0, 500).events().stream()
-          .filter(e -> e.kind() == org.switchman.audit.OpsEvent.Kind.ESCALATION && e.detail().contains(text))
-          .toList();
+      found =
+          opsLog.page(run.getId(), 0, 500).events().stream()
+              .filter(
+                  e ->
+                      e.kind() == org.switchman.audit.OpsEvent.Kind.ESCALATION
+                          && e.detail().contains(text))
+              .toList();
       if (found.size() < expected) {
         try {
           Thread.sleep(100);
@@ -927,8 +1142,12 @@ class SwitchoverProcessTest {
   }
 
   private double decisionEscalations(String runbook, String task) {
-    var counter = meters.find("switchman.decision.waiting.escalations").tag("runbook", runbook)
-        .tag("task", task).counter();
+    var counter =
+        meters
+            .find("switchman.decision.waiting.escalations")
+            .tag("runbook", runbook)
+            .tag("task", task)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -941,13 +1160,16 @@ class SwitchoverProcessTest {
   void fourEyesRefusesTheStarterAndTheFirstApproverAtTheFinalGate() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     driver.drive();
-    assertThatThrownBy(() -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
+    assertThatThrownBy(
+            () -> complete(task(run, "UserTask_GoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     driver.drive();
-    assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "alice", Map.of("decision", "GO")))
+    assertThatThrownBy(
+            () -> complete(task(run, "UserTask_FinalGoNoGo"), "alice", Map.of("decision", "GO")))
         .hasMessageContaining("alice started this run");
-    assertThatThrownBy(() -> complete(task(run, "UserTask_FinalGoNoGo"), "bob", Map.of("decision", "GO")))
+    assertThatThrownBy(
+            () -> complete(task(run, "UserTask_FinalGoNoGo"), "bob", Map.of("decision", "GO")))
         .hasMessageContaining("bob");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.drive();
@@ -961,7 +1183,8 @@ class SwitchoverProcessTest {
     assertThatThrownBy(() -> start("live", "codfw", "eqiad"))
         .hasMessageContaining("dcFrom must be the active datacenter eqiad");
     assertThatThrownBy(() -> start("sometimes", "eqiad", "codfw", ""))
-        .hasMessageContaining("mode 'sometimes' is not one of").hasMessageContaining("reason is empty");
+        .hasMessageContaining("mode 'sometimes' is not one of")
+        .hasMessageContaining("reason is empty");
     assertThat(runtime.createProcessInstanceQuery().count()).isZero();
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(site.commands).isEmpty();
@@ -985,7 +1208,8 @@ class SwitchoverProcessTest {
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
     assertThat(site.isReadOnly("s1", "eqiad")).isFalse();
     assertThat(site.commands).allMatch(c -> c.contains("systemctl is-active"));
-    assertThat(journal.entriesOfRun(run.getId())).isNotEmpty()
+    assertThat(journal.entriesOfRun(run.getId()))
+        .isNotEmpty()
         .allMatch(e -> !e.outcome().equals("PERFORMED"));
   }
 
@@ -1023,19 +1247,15 @@ class SwitchoverProcessTest {
     return run;
   }
 
-
-
-
-
-
-
   private void approve(ProcessInstance run, String gate, String user, String decision) {
     driver.drive();
-    complete(task(run, gate), user, Map.of("decision", decision, "comment", decision + " by " + user));
+    complete(
+        task(run, gate), user, Map.of("decision", decision, "comment", decision + " by " + user));
   }
 
   private void decide(ProcessInstance run, String user, String decision, String justification) {
-    Task task = tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").singleResult();
+    Task task =
+        tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnSectionFailure").singleResult();
     Map<String, Object> vars = new HashMap<>();
     vars.put("decision", decision);
     vars.put("justification", justification);
@@ -1052,14 +1272,28 @@ class SwitchoverProcessTest {
   }
 
   private Task task(ProcessInstance run, String key) {
-    return Optional.ofNullable(tasks.createTaskQuery().processInstanceId(run.getId())
-        .taskDefinitionKey(key).singleResult()).orElseThrow(() -> new AssertionError("no task " + key
-        + "; waiting at " + runtime.getActiveActivityIds(run.getId())));
+    return Optional.ofNullable(
+            tasks
+                .createTaskQuery()
+                .processInstanceId(run.getId())
+                .taskDefinitionKey(key)
+                .singleResult())
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no task "
+                        + key
+                        + "; waiting at "
+                        + runtime.getActiveActivityIds(run.getId())));
   }
 
   private Object variable(ProcessInstance run, String name) {
-    var v = history.createHistoricVariableInstanceQuery().processInstanceId(run.getId())
-        .variableName(name).singleResult();
+    var v =
+        history
+            .createHistoricVariableInstanceQuery()
+            .processInstanceId(run.getId())
+            .variableName(name)
+            .singleResult();
     return v == null ? null : v.getValue();
   }
 }

@@ -13,17 +13,34 @@ class LateCompletionsTest {
 
   @Test
   void aConcurrentUpdateOrAMissingTaskIsALostRace() {
-    assertThat(LateCompletions.lostRace(new OptimisticLockingException("ENGINE-03005 Execution of 'DELETE TaskEntity' failed"))).isTrue();
-    assertThat(LateCompletions.lostRace(new NullValueException("Cannot find task with id 42: task is null"))).isTrue();
-    assertThat(LateCompletions.lostRace(new ProcessEngineException("Cannot complete task 42",
-        new OptimisticLockingException("ENGINE-03005")))).isTrue();
+    assertThat(
+            LateCompletions.lostRace(
+                new OptimisticLockingException(
+                    "ENGINE-03005 Execution of 'DELETE TaskEntity' failed")))
+        .isTrue();
+    assertThat(
+            LateCompletions.lostRace(
+                new NullValueException("Cannot find task with id 42: task is null")))
+        .isTrue();
+    assertThat(
+            LateCompletions.lostRace(
+                new ProcessEngineException(
+                    "Cannot complete task 42", new OptimisticLockingException("ENGINE-03005"))))
+        .isTrue();
   }
 
   @Test
   void otherFailuresAreNot() {
-    assertThat(LateCompletions.lostRace(new ProcessEngineException("Unknown property used in expression"))).isFalse();
+    assertThat(
+            LateCompletions.lostRace(
+                new ProcessEngineException("Unknown property used in expression")))
+        .isFalse();
     assertThat(LateCompletions.lostRace(new NullValueException("variables is null"))).isFalse();
-    assertThat(LateCompletions.lostRace(new ProcessEngineException("flush failed",
-        new SQLException("Unique index or primary key violation", "23505", 23505)))).isFalse();
+    assertThat(
+            LateCompletions.lostRace(
+                new ProcessEngineException(
+                    "flush failed",
+                    new SQLException("Unique index or primary key violation", "23505", 23505))))
+        .isFalse();
   }
 }

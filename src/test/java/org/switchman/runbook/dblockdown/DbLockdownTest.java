@@ -35,7 +35,8 @@ class DbLockdownTest {
 
   @Test
   void lockSetsTheOldSiteReadOnlyAndWaitsForTheCatchUp() {
-    DbLockdown.SectionResult result = lockdown.lockOldSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw");
+    DbLockdown.SectionResult result =
+        lockdown.lockOldSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw");
     assertThat(result.outcome()).isEqualTo(MutationOutcome.PERFORMED);
     assertThat(result.caughtUpAt()).isPresent();
     assertThat(masters.readOnly).containsEntry("s1 eqiad", true);
@@ -60,7 +61,8 @@ class DbLockdownTest {
 
   @Test
   void dryRunDoesNotWaitForACatchUpThatCannotHappen() {
-    DbLockdown.SectionResult result = lockdown.lockOldSite(run(ExecutionMode.DRY_RUN), "s1", "eqiad", "codfw");
+    DbLockdown.SectionResult result =
+        lockdown.lockOldSite(run(ExecutionMode.DRY_RUN), "s1", "eqiad", "codfw");
     assertThat(result.outcome()).isEqualTo(MutationOutcome.WOULD);
     assertThat(result.caughtUpAt()).isEmpty();
     assertThat(masters.readOnly).containsEntry("s1 eqiad", false);
@@ -71,12 +73,14 @@ class DbLockdownTest {
     masters.caughtUp = false;
     assertThatThrownBy(() -> lockdown.lockOldSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw"))
         .isInstanceOf(CheckFailedException.class)
-        .extracting(e -> ((CheckFailedException) e).check()).isEqualTo("replication-caught-up");
+        .extracting(e -> ((CheckFailedException) e).check())
+        .isEqualTo("replication-caught-up");
   }
 
   @Test
   void unlockNeedsTheOldSiteLockedAndMakesTheNewOneWritable() {
-    assertThatThrownBy(() -> lockdown.unlockNewSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw"))
+    assertThatThrownBy(
+            () -> lockdown.unlockNewSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw"))
         .hasMessageContaining("both sites writable");
     masters.readOnly.put("s1 eqiad", true);
     lockdown.unlockNewSite(run(ExecutionMode.LIVE), "s1", "eqiad", "codfw");
@@ -137,7 +141,8 @@ class DbLockdownTest {
     }
 
     @Override
-    public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts, Duration interval) {
+    public Instant awaitCaughtUp(
+        String section, String fromDc, String toDc, int attempts, Duration interval) {
       calls.add("await " + section + " " + fromDc + "->" + toDc);
       if (!caughtUp) {
         throw new CheckFailedException("replication-caught-up", section + " behind");

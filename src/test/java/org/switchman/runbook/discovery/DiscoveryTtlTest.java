@@ -20,19 +20,20 @@ class DiscoveryTtlTest {
   private final FakeConftool conftool = new FakeConftool();
   private final FakeDns dns = new FakeDns();
   private final DiscoveryTtl ttl = new DiscoveryTtl(dns, conftool);
-  private final RunContext live = new RunContext("run-1", "ServiceTask_ReduceTtl", "alice",
-      ExecutionMode.LIVE, "eqiad");
+  private final RunContext live =
+      new RunContext("run-1", "ServiceTask_ReduceTtl", "alice", ExecutionMode.LIVE, "eqiad");
 
   @BeforeEach
   void records() {
     for (String service : List.of("appservers-rw", "api-rw")) {
-      dns.records.put(service, new DnsDiscovery.DiscoveryRecord(service,
-          service + ".svc.eqiad.wmnet.", 300));
+      dns.records.put(
+          service, new DnsDiscovery.DiscoveryRecord(service, service + ".svc.eqiad.wmnet.", 300));
       for (String dc : List.of("eqiad", "codfw")) {
         conftool.putDiscovery(new Conftool.DiscoveryState(service, dc, dc.equals("eqiad"), 300));
       }
     }
-    dns.records.put("api-rw", new DnsDiscovery.DiscoveryRecord("api-rw", "api-rw.svc.eqiad.wmnet.", 60));
+    dns.records.put(
+        "api-rw", new DnsDiscovery.DiscoveryRecord("api-rw", "api-rw.svc.eqiad.wmnet.", 60));
   }
 
   @Test
@@ -66,11 +67,13 @@ class DiscoveryTtlTest {
 
   @Test
   void dryRunReportsTheRealTtlsAndChangesNothing() {
-    RunContext dry = new RunContext("run-2", "ServiceTask_ReduceTtl", "alice", ExecutionMode.DRY_RUN, "eqiad");
+    RunContext dry =
+        new RunContext("run-2", "ServiceTask_ReduceTtl", "alice", ExecutionMode.DRY_RUN, "eqiad");
     Map<String, Long> old = ttl.reduce(dry, List.of("appservers-rw"), 10, 300);
     assertThat(old).containsEntry("appservers-rw", 300L);
     assertThat(dns.records.get("appservers-rw").ttlSeconds()).isEqualTo(300);
-    assertThat(conftool.discovery("appservers-rw", "eqiad").orElseThrow().value().ttl()).isEqualTo(300);
+    assertThat(conftool.discovery("appservers-rw", "eqiad").orElseThrow().value().ttl())
+        .isEqualTo(300);
   }
 
   private static class FakeDns implements DnsDiscovery {
@@ -87,7 +90,8 @@ class DiscoveryTtlTest {
       if (run.mode() == ExecutionMode.DRY_RUN) {
         return MutationOutcome.WOULD;
       }
-      records.put(current.service(), new DiscoveryRecord(current.service(), current.target(), ttlSeconds));
+      records.put(
+          current.service(), new DiscoveryRecord(current.service(), current.target(), ttlSeconds));
       updates.add(current.service() + " ttl " + ttlSeconds);
       return MutationOutcome.PERFORMED;
     }

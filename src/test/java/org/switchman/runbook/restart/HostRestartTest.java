@@ -32,7 +32,8 @@ class HostRestartTest {
   }
 
   private void setPooled(String state) {
-    conftool.putPool(new Conftool.PoolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet", state, 10));
+    conftool.putPool(
+        new Conftool.PoolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet", state, 10));
   }
 
   private static RunContext run(ExecutionMode mode) {
@@ -48,8 +49,13 @@ class HostRestartTest {
     restart.repool(run(ExecutionMode.LIVE), MW1001);
 
     assertThat(host.executed).containsExactly("depool", "systemctl restart php-fpm", "pool");
-    assertThat(conftool.poolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet")
-        .orElseThrow().value().pooled()).isEqualTo("yes");
+    assertThat(
+            conftool
+                .poolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet")
+                .orElseThrow()
+                .value()
+                .pooled())
+        .isEqualTo("yes");
   }
 
   @Test
@@ -73,7 +79,8 @@ class HostRestartTest {
   @Test
   void dryRunRunsNothingAndSkipsTheReadBack() {
     assertThat(restart.depool(run(ExecutionMode.DRY_RUN), MW1001)).isEqualTo(MutationOutcome.WOULD);
-    assertThat(restart.restart(run(ExecutionMode.DRY_RUN), MW1001)).isEqualTo(MutationOutcome.WOULD);
+    assertThat(restart.restart(run(ExecutionMode.DRY_RUN), MW1001))
+        .isEqualTo(MutationOutcome.WOULD);
     assertThat(host.executed).isEmpty();
   }
 
@@ -83,7 +90,8 @@ class HostRestartTest {
     assertThatThrownBy(() -> restart.checkRegistered(MW1001))
         .isInstanceOf(CheckFailedException.class)
         .hasMessage("mw1001.eqiad.wmnet: php-fpm: NOT registered with the proxy")
-        .extracting(e -> ((CheckFailedException) e).check()).isEqualTo("service-registered");
+        .extracting(e -> ((CheckFailedException) e).check())
+        .isEqualTo("service-registered");
   }
 
   @Test
@@ -123,8 +131,8 @@ class HostRestartTest {
     }
 
     @Override
-    public CommandOutcome execute(RunContext run, String hostName, String datacenter, String command,
-        Duration timeout) {
+    public CommandOutcome execute(
+        RunContext run, String hostName, String datacenter, String command, Duration timeout) {
       if (run.mode() == ExecutionMode.DRY_RUN) {
         return new CommandOutcome(MutationOutcome.WOULD, null);
       }
@@ -137,7 +145,8 @@ class HostRestartTest {
     }
 
     private CommandResult answer(String hostName, String command, int exit, String stdout) {
-      CommandResult result = new CommandResult(hostName, command, exit, stdout + "\n", "", "SHA256:x", 1);
+      CommandResult result =
+          new CommandResult(hostName, command, exit, stdout + "\n", "", "SHA256:x", 1);
       if (exit != 0) {
         throw new RemoteExecutionException.NonZeroExit(result);
       }
@@ -147,13 +156,23 @@ class HostRestartTest {
 
   @org.junit.jupiter.api.Test
   void aUnitThatIsNotAPlainNameIsRefusedBeforeAnyCommandIsBuilt() {
-    for (String unit : java.util.List.of("php-fpm; reboot", "a b", "$(id)", "x`id`", "", "nginx\nreboot")) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-              new HostRestart.Target("mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", unit))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("systemd unit name");
+    for (String unit :
+        java.util.List.of("php-fpm; reboot", "a b", "$(id)", "x`id`", "", "nginx\nreboot")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  new HostRestart.Target(
+                      "mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", unit))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("systemd unit name");
     }
     org.assertj.core.api.Assertions.assertThat(
-        new HostRestart.Target("mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", "envoyproxy@main.service").unit())
+            new HostRestart.Target(
+                    "mw1001.eqiad.wmnet",
+                    "eqiad",
+                    "appserver",
+                    "apache2",
+                    "envoyproxy@main.service")
+                .unit())
         .isEqualTo("envoyproxy@main.service");
   }
 }

@@ -28,32 +28,34 @@ class SwitchoverInterruptionTest {
 
   /** What the site's ports do instead of their work; null: work as usual. */
   private volatile RuntimeException remoteFailure;
+
   private volatile RuntimeException catchUpFailure;
   private final AtomicInteger remoteCalls = new AtomicInteger();
 
-  private final FakeSite site = new FakeSite(new Mutations(new InMemoryJournal())) {
-    @Override
-    public CommandResult query(String host, String command, Duration timeout) {
-      failRemote();
-      return super.query(host, command, timeout);
-    }
+  private final FakeSite site =
+      new FakeSite(new Mutations(new InMemoryJournal())) {
+        @Override
+        public CommandResult query(String host, String command, Duration timeout) {
+          failRemote();
+          return super.query(host, command, timeout);
+        }
 
-    @Override
-    public CommandOutcome execute(RunContext run, String host, String datacenter, String command,
-        Duration timeout) {
-      failRemote();
-      return super.execute(run, host, datacenter, command, timeout);
-    }
+        @Override
+        public CommandOutcome execute(
+            RunContext run, String host, String datacenter, String command, Duration timeout) {
+          failRemote();
+          return super.execute(run, host, datacenter, command, timeout);
+        }
 
-    @Override
-    public Instant awaitCaughtUp(String section, String fromDc, String toDc, int attempts,
-        Duration interval) {
-      if (catchUpFailure != null) {
-        throw catchUpFailure;
-      }
-      return super.awaitCaughtUp(section, fromDc, toDc, attempts, interval);
-    }
-  };
+        @Override
+        public Instant awaitCaughtUp(
+            String section, String fromDc, String toDc, int attempts, Duration interval) {
+          if (catchUpFailure != null) {
+            throw catchUpFailure;
+          }
+          return super.awaitCaughtUp(section, fromDc, toDc, attempts, interval);
+        }
+      };
 
   private void failRemote() {
     remoteCalls.incrementAndGet();
@@ -62,15 +64,40 @@ class SwitchoverInterruptionTest {
     }
   }
 
-  private final Switchover switchover = new Switchover(new SwitchoverTopology(FakeSite.DCS,
-      FakeSite.SERVICES, FakeSite.SECTIONS,
-      Map.of("eqiad", List.of("mwmaint1001.eqiad.wmnet"), "codfw", List.of("mwmaint2001.codfw.wmnet")),
-      Map.of("eqiad", List.of("mw1001.eqiad.wmnet"), "codfw", List.of("mw2001.codfw.wmnet")),
-      Map.of("eqiad", List.of("db1001.eqiad.wmnet"), "codfw", List.of("db2001.codfw.wmnet")),
-      "mw-cron"), site, site, site, site, 3, Duration.ofMillis(1), Duration.ofSeconds(5), 5);
+  private final Switchover switchover =
+      new Switchover(
+          new SwitchoverTopology(
+              FakeSite.DCS,
+              FakeSite.SERVICES,
+              FakeSite.SECTIONS,
+              Map.of(
+                  "eqiad",
+                  List.of("mwmaint1001.eqiad.wmnet"),
+                  "codfw",
+                  List.of("mwmaint2001.codfw.wmnet")),
+              Map.of(
+                  "eqiad", List.of("mw1001.eqiad.wmnet"), "codfw", List.of("mw2001.codfw.wmnet")),
+              Map.of(
+                  "eqiad", List.of("db1001.eqiad.wmnet"), "codfw", List.of("db2001.codfw.wmnet")),
+              "mw-cron"),
+          site,
+          site,
+          site,
+          site,
+          3,
+          Duration.ofMillis(1),
+          Duration.ofSeconds(5),
+          5);
 
-  private static final SwitchoverRequest REQUEST = new SwitchoverRequest("eqiad", "codfw",
-      ExecutionMode.LIVE, "switchover test", "T1", Duration.ofMinutes(3), Duration.ZERO);
+  private static final SwitchoverRequest REQUEST =
+      new SwitchoverRequest(
+          "eqiad",
+          "codfw",
+          ExecutionMode.LIVE,
+          "switchover test",
+          "T1",
+          Duration.ofMinutes(3),
+          Duration.ZERO);
   private static final RunContext RUN =
       new RunContext("run-1", "ServiceTask_Test", "alice", ExecutionMode.LIVE, "eqiad");
 
@@ -121,8 +148,8 @@ class SwitchoverInterruptionTest {
   void aChangedHostKeyIsAFailedCheckAtTheFirstAttemptNamingTheFingerprint() {
     remoteFailure = new RemoteExecutionException.HostKeyChanged("mwmaint1001.eqiad.wmnet", NEW_KEY);
     assertThatThrownBy(() -> switchover.disablePuppet(RUN, REQUEST))
-        .isInstanceOfSatisfying(CheckFailedException.class,
-            e -> assertThat(e.check()).isEqualTo("host-command"))
+        .isInstanceOfSatisfying(
+            CheckFailedException.class, e -> assertThat(e.check()).isEqualTo("host-command"))
         .hasMessageContaining("mwmaint1001.eqiad.wmnet")
         .hasMessageContaining(NEW_KEY);
     assertThat(remoteCalls).as("not retried").hasValue(1);

@@ -13,13 +13,17 @@ class SwitchoverRequestTest {
 
   private static final List<String> DCS = List.of("eqiad", "codfw");
 
-  private static SwitchoverRequest parse(String reason, String ticket, String budget, String grace) {
-    return SwitchoverRequest.parse("eqiad", "codfw", "live", reason, ticket, budget, grace, DCS, "eqiad");
+  private static SwitchoverRequest parse(
+      String reason, String ticket, String budget, String grace) {
+    return SwitchoverRequest.parse(
+        "eqiad", "codfw", "live", reason, ticket, budget, grace, DCS, "eqiad");
   }
 
-  private static void refused(String reason, String ticket, String budget, String grace, String problem) {
+  private static void refused(
+      String reason, String ticket, String budget, String grace, String problem) {
     assertThatThrownBy(() -> parse(reason, ticket, budget, grace))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining(problem);
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining(problem);
   }
 
   @Test
@@ -53,7 +57,8 @@ class SwitchoverRequestTest {
 
   @Test
   void durationsAreBounded() {
-    assertThat(parse("r", "T1", "PT30S", "PT0S").readOnlyBudget()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse("r", "T1", "PT30S", "PT0S").readOnlyBudget())
+        .isEqualTo(Duration.ofSeconds(30));
     assertThat(parse("r", "T1", "PT1H", "PT5M").inFlightGrace()).isEqualTo(Duration.ofMinutes(5));
     refused("r", "T1", "PT29S", null, "readOnlyBudget must be from PT30S to PT1H");
     refused("r", "T1", "PT1H1S", null, "readOnlyBudget must be from PT30S to PT1H");
@@ -67,8 +72,18 @@ class SwitchoverRequestTest {
 
   @Test
   void echoedInputIsCut() {
-    assertThatThrownBy(() -> SwitchoverRequest.parse("x".repeat(5000), "codfw", "m".repeat(5000), "r",
-        "T1", null, null, DCS, "eqiad"))
+    assertThatThrownBy(
+            () ->
+                SwitchoverRequest.parse(
+                    "x".repeat(5000),
+                    "codfw",
+                    "m".repeat(5000),
+                    "r",
+                    "T1",
+                    null,
+                    null,
+                    DCS,
+                    "eqiad"))
         .isInstanceOf(InvalidRequestException.class)
         .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(600));
   }

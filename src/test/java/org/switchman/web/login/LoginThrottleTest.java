@@ -83,7 +83,8 @@ class LoginThrottleTest {
     OpsEvent line = opsLog.get(0);
     assertThat(line.kind()).isEqualTo(OpsEvent.Kind.LOGIN_THROTTLED);
     assertThat(line.runId()).isNull();
-    assertThat(line.detail()).contains("192.0.2.7: 3 failed logins within 5m")
+    assertThat(line.detail())
+        .contains("192.0.2.7: 3 failed logins within 5m")
         .contains("users tried: dave, admin, (not a user id)")
         .contains("refused for 300 s")
         .doesNotContain("\n");
