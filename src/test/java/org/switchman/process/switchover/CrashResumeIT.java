@@ -253,8 +253,12 @@ class CrashResumeIT {
         .hasSize(1);
     new JournalAssertions(app.port()).hold(run, entry -> false);
     world.verifyUnchanged(dcFrom, before);
-    assertThat(Rest.as(app.port(), "carol", "demo").get("/switchman/api/locks").body())
-        .doesNotContain(run);
+    // released right after the run's end commits
+    SwitchoverRuns.await(
+        () ->
+            !Rest.as(app.port(), "carol", "demo").get("/switchman/api/locks").body().contains(run),
+        Duration.ofSeconds(10),
+        () -> "the lock of run " + run + " released");
   }
 
   /**

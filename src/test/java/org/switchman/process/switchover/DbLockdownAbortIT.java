@@ -100,7 +100,7 @@ class DbLockdownAbortIT {
     runs.awaitEnd(run);
 
     assertThat(runs.variable(run, "outcome")).isEqualTo("rolled-back");
-    assertThat(locks.holders("dc-switchover", "mediawiki")).as("lock released").isEmpty();
+    lockReleased();
     assertThat(admin.get("/switchman/api/locks").body()).doesNotContain(run);
     assertOldMastersWritable("after the rollback");
     assertNewMastersReadOnly();
@@ -138,7 +138,7 @@ class DbLockdownAbortIT {
     runs.awaitEnd(run);
 
     assertThat(runs.variable(run, "outcome")).isEqualTo("rolled-back");
-    assertThat(locks.holders("dc-switchover", "mediawiki")).as("lock released").isEmpty();
+    lockReleased();
     List<JournalEntry> entries = journal.entriesOfRun(run);
     long decided = seqOf(entries, e -> e.kind().equals("DECISION") && e.outcome().equals("ABORT"));
     long landed =
@@ -231,5 +231,13 @@ class DbLockdownAbortIT {
     Cli.Result result = Cli.mysql(lab, section, dc, query);
     assertThat(result.exit()).as(result.all()).isZero();
     return result.out().strip();
+  }
+
+  /** The run releases its lock right after its end commits. */
+  private void lockReleased() {
+    SwitchoverRuns.await(
+        () -> locks.holders("dc-switchover", "mediawiki").isEmpty(),
+        Duration.ofSeconds(10),
+        () -> "the lock released; held by " + locks.holders("dc-switchover", "mediawiki"));
   }
 }
