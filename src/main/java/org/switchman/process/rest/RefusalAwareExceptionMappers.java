@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.Map;
+import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.rest.exception.ProcessEngineExceptionHandler;
 import org.camunda.bpm.engine.rest.exception.RestException;
@@ -21,9 +22,10 @@ import org.switchman.runbook.port.RunbookLock;
 /**
  * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
  * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
- * held runbook lock or a completion of a task someone else completed first ({@link
- * TaskNoLongerOpenException}) with 409, each with its plain message, instead of a 500 wrapped in
- * engine listener text. Everything else is handled exactly as Camunda does.
+ * held runbook lock, a completion of a task someone else completed first ({@link
+ * TaskNoLongerOpenException}) or a request that collided with a concurrent change of the run (the
+ * engine's optimistic locking, which rolled it back) with 409, each with its plain message, instead
+ * of a 500 wrapped in engine listener text. Everything else is handled exactly as Camunda does.
  */
 final class RefusalAwareExceptionMappers {
 
@@ -36,6 +38,7 @@ final class RefusalAwareExceptionMappers {
   private RefusalAwareExceptionMappers() {}
 
   static Response refusalOrNull(Throwable error) {
+    boolean concurrent = false;
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof GateRefusedException refused) {
         return answer(Response.Status.FORBIDDEN, GATE_TYPE, refused.getMessage());
@@ -59,6 +62,7 @@ final class RefusalAwareExceptionMappers {
         LateCompletions.takeLastOnThisThread(); // answered here; the webapps' filter needs it not
         return answer(Response.Status.CONFLICT, "TaskNoLongerOpen", late.getMessage());
       }
+      concurrent |= cause instanceof OptimisticLockingException;
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
       }
@@ -76,6 +80,15 @@ final class RefusalAwareExceptionMappers {
       if (cause.getCause() == cause) {
         break;
       }
+    }
+    if (concurrent) {
+      // the engine rolled the whole request back: a retry sees the run as it is now
+      return answer(
+          Response.Status.CONFLICT,
+          "ConcurrentChange",
+          "The run changed while this request was handled (a step or another person acted at the"
+              + " same moment); nothing of this request was done. Look at the run again and repeat"
+              + " the request if it still applies.");
     }
     return null;
   }
