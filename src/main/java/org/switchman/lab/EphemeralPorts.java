@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.logging.Logger;
 
 /**
  * Keeps the lab's fixed ports away from the kernel's ephemeral ports.
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EphemeralPorts {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EphemeralPorts.class);
+  private static final Logger LOG = Logger.getLogger(EphemeralPorts.class.getName());
   private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   private static final Path RESERVED = Path.of("/proc/sys/net/ipv4/ip_local_reserved_ports");
 
@@ -55,7 +54,7 @@ final class EphemeralPorts {
     }
     List<Integer> still = exposed(ports, range, parse(read(RESERVED)));
     if (still.isEmpty()) {
-      LOG.atInfo().log(
+      LOG.info(
           () ->
               "reserved the lab ports "
                   + format(new TreeSet<>(exposed))
@@ -64,19 +63,18 @@ final class EphemeralPorts {
                   + "-"
                   + range[1]);
     } else {
-      LOG.atWarn()
-          .log(
-              () ->
-                  "the lab ports "
-                      + format(new TreeSet<>(still))
-                      + " lie in the ephemeral"
-                      + " range "
-                      + range[0]
-                      + "-"
-                      + range[1]
-                      + " and are not reserved: an outgoing connection"
-                      + " may take one first. As root: sysctl -w net.ipv4.ip_local_reserved_ports="
-                      + format(wanted));
+      LOG.warning(
+          () ->
+              "the lab ports "
+                  + format(new TreeSet<>(still))
+                  + " lie in the ephemeral"
+                  + " range "
+                  + range[0]
+                  + "-"
+                  + range[1]
+                  + " and are not reserved: an outgoing connection"
+                  + " may take one first. As root: sysctl -w net.ipv4.ip_local_reserved_ports="
+                  + format(wanted));
     }
     return still;
   }

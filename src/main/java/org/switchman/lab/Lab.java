@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.logging.Logger;
 
 /**
  * The lab: real etcd, BIND, MariaDB masters and an SSH fleet, started as child processes on
@@ -51,7 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lab implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
+  // java.util.logging, not SLF4J: the lab also runs from its classes alone, without the
+  // application's libraries (LabLauncher, as LabCleanupIT starts it)
+  private static final Logger LOG = Logger.getLogger(Lab.class.getName());
 
   /** How long readers wait for a starting lab unless told otherwise. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
@@ -257,7 +258,7 @@ public final class Lab implements AutoCloseable {
       writeEnvFile();
       running = true;
       startupTime = Duration.ofNanos(System.nanoTime() - t0);
-      LOG.atInfo().log(
+      LOG.info(
           () ->
               "lab started in "
                   + startupTime.toMillis()
@@ -295,8 +296,7 @@ public final class Lab implements AutoCloseable {
   private static Runnable timed(String part, long t0, Runnable action) {
     return () -> {
       action.run();
-      LOG.atDebug().log(
-          () -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      LOG.fine(() -> part + " ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     };
   }
 
@@ -495,7 +495,7 @@ public final class Lab implements AutoCloseable {
         watchdog.process().destroyForcibly();
       }
       processes.close();
-      LOG.atDebug().log(() -> "stopped " + children.size() + " lab processes");
+      LOG.fine(() -> "stopped " + children.size() + " lab processes");
     }
     if (pool != null) {
       pool.shutdownNow();

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The MariaDB masters: one per section and DC, GTID circular replication between the two masters of
@@ -25,7 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LabMariadb {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LabMariadb.class);
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(LabMariadb.class.getName());
 
   static final String ADMIN_USER = "switchman_admin";
   static final String APP_USER = "switchman_app";
@@ -92,7 +91,7 @@ final class LabMariadb {
     Files.createDirectories(dir);
     long t0 = System.nanoTime();
     Path template = template();
-    LOG.atDebug().log(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    LOG.fine(() -> "template ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     Path adminCnf = dir.resolve("admin.cnf");
     LabFiles.writeSecret(
         adminCnf,
@@ -264,7 +263,7 @@ final class LabMariadb {
       throw new LabException(
           "cannot prepare MariaDB " + instance.section() + "-" + instance.dc(), e);
     }
-    LOG.atTrace().log(() -> "copied " + instance.section() + "-" + instance.dc());
+    LOG.finer(() -> "copied " + instance.section() + "-" + instance.dc());
     ChildProcesses.Child server =
         processes.start(
             "mariadbd " + instance.section() + "-" + instance.dc(),

@@ -14,8 +14,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.logging.Logger;
 
 /**
  * The lab's short directory for files whose path length is limited, above all Unix sockets: a
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LabSocketDir {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LabSocketDir.class);
+  private static final Logger LOG = Logger.getLogger(LabSocketDir.class.getName());
   static final Path PARENT = Path.of("/tmp");
   static final String PREFIX = "switchman-lab-";
   private static final String OWNER = "owner";
@@ -92,12 +91,12 @@ final class LabSocketDir {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PARENT, PREFIX + "*")) {
       for (Path dir : dirs) {
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && stale(dir)) {
-          LOG.atInfo().log(() -> "removing " + dir + ", left by a lab that no longer runs");
+          LOG.info(() -> "removing " + dir + ", left by a lab that no longer runs");
           LabFiles.deleteTree(dir);
         }
       }
     } catch (IOException | RuntimeException e) {
-      LOG.atWarn().log(() -> "cannot look for stale lab directories in " + PARENT + ": " + e);
+      LOG.warning(() -> "cannot look for stale lab directories in " + PARENT + ": " + e);
     }
   }
 
