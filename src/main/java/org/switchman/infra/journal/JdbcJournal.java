@@ -49,6 +49,23 @@ public class JdbcJournal implements Journal {
   /** Longest idempotency key kept (the column's size). */
   static final int MAX_IDEMPOTENCY_KEY = 1024;
 
+  /**
+   * The columns of an entry as it is drafted, with the sizes {@link #cap} keeps to: shared by the
+   * journal and its outbox, which holds drafts until they are chained.
+   */
+  static final String DRAFT_COLUMNS =
+      " RUN_ID VARCHAR(64) NOT NULL,"
+          + " STEP VARCHAR(255) NOT NULL,"
+          + " ACTOR VARCHAR(128) NOT NULL,"
+          + " MODE VARCHAR(16) NOT NULL,"
+          + " KIND VARCHAR(32) NOT NULL,"
+          + " TARGET VARCHAR(1024) NOT NULL,"
+          + " ACTION VARCHAR(8192) NOT NULL,"
+          + " OUTCOME VARCHAR(32) NOT NULL,"
+          + " OUTPUT VARCHAR(65535),"
+          + " DURATION_MS BIGINT,"
+          + " HOST_KEY VARCHAR(256),";
+
   /** Entries read per query by the whole-chain check. */
   static final int BATCH = 500;
 
@@ -110,17 +127,7 @@ public class JdbcJournal implements Journal {
         "CREATE TABLE IF NOT EXISTS SWITCHMAN_JOURNAL ("
             + " SEQ BIGINT NOT NULL PRIMARY KEY,"
             + " AT_MICROS BIGINT NOT NULL,"
-            + " RUN_ID VARCHAR(64) NOT NULL,"
-            + " STEP VARCHAR(255) NOT NULL,"
-            + " ACTOR VARCHAR(128) NOT NULL,"
-            + " MODE VARCHAR(16) NOT NULL,"
-            + " KIND VARCHAR(32) NOT NULL,"
-            + " TARGET VARCHAR(1024) NOT NULL,"
-            + " ACTION VARCHAR(8192) NOT NULL,"
-            + " OUTCOME VARCHAR(32) NOT NULL,"
-            + " OUTPUT VARCHAR(65535),"
-            + " DURATION_MS BIGINT,"
-            + " HOST_KEY VARCHAR(256),"
+            + DRAFT_COLUMNS
             + " PREV_HASH CHAR(64) NOT NULL,"
             + " HASH CHAR(64) NOT NULL,"
             + " SCHEME VARCHAR(16),"
