@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Starts one lab per test JVM, on the test ports and loopback network ({@link
  * LabConfig#forTests(Path)}), shared by every test class that uses it, and stops it when the JVM's
- * tests are done. If another checkout's tests hold those ports, it moves to the next free slot.
- * Test methods and constructors can take a {@link Lab} parameter.
+ * tests are done. If another test JVM holds those ports, it moves to the next free slot. Test
+ * methods and constructors can take a {@link Lab} parameter.
  */
 public class LabExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -35,14 +35,20 @@ public class LabExtension implements BeforeAllCallback, ParameterResolver {
         .getRoot()
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
-            Holder.class, k -> new Holder(LabSlots.start(LabExtension::slot, 10)), Holder.class)
+            Holder.class,
+            k -> new Holder(LabSlots.startForJvm(LabExtension::slot, 10)),
+            Holder.class)
         .lab();
   }
 
-  /** Slot 0 is {@link LabConfig#forTests(Path)}; others move to 127.2N and ports + 200 N. */
+  /**
+   * Slot 0 is {@link LabConfig#forTests(Path)}; others move to 127.2N and ports + 200 N. Each slot
+   * has a directory of its own, since two test JVMs may run their shared labs side by side.
+   */
   static LabConfig slot(int n) {
     LabConfig tests = LabConfig.forTests(Path.of("target"));
-    return n == 0 ? tests : tests.relocated(tests.labDir(), "127." + (20 + n), 200 * n);
+    return tests.relocated(
+        tests.labDir().resolveSibling("lab-it-" + n), "127." + (20 + n), 200 * n);
   }
 
   @Override
