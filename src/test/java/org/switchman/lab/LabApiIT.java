@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.support.AppLabSlot;
 
 /**
  * The {@code lab} profile: the application starts its lab, and the fault API is reachable by engine
@@ -35,21 +35,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class LabApiIT {
 
   /** A free loopback network and port offset (127.41+N, demo ports + 6000 + 200 N). */
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (41 + slot), 6000 + 200 * slot)
-                  .withSections(List.of("s1"))
-                  .withFleetSize(46),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(41, 6000, List.of("s1"));
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.registerLab(registry);
   }
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -97,7 +87,7 @@ class LabApiIT {
   @Test
   void theProfileStartsTheLabOnItsConfiguredEndpoints() {
     assertThat(lab.isRunning()).isTrue();
-    assertThat(lab.etcdEndpoint()).isEqualTo(SLOT.etcdEndpoint());
+    assertThat(lab.etcdEndpoint()).isEqualTo(SLOT.lab().etcdEndpoint());
     assertThat(lab.config().envFile()).exists();
     assertThat(
             Cli.etcdctl(
@@ -119,7 +109,7 @@ class LabApiIT {
     HttpResponse<String> status = send("GET", "/lab/api/status", "admin", null);
     assertThat(status.statusCode()).isEqualTo(200);
     assertThat(status.body())
-        .contains("\"LAB_ETCD_ENDPOINTS\":\"" + SLOT.etcdEndpoint() + "\"")
+        .contains("\"LAB_ETCD_ENDPOINTS\":\"" + SLOT.lab().etcdEndpoint() + "\"")
         .doesNotContain("PASSWORD")
         .doesNotContain(lab.mysqlAdminPassword());
   }

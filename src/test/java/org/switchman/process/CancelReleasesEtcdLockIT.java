@@ -2,7 +2,6 @@ package org.switchman.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.lab.Cli;
 import org.switchman.lab.Lab;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -35,28 +33,12 @@ import org.switchman.support.SwitchoverRuns;
 @ActiveProfiles("lab")
 class CancelReleasesEtcdLockIT {
 
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (90 + slot), 9200 + 200 * slot)
-                  .withSections(List.of("s1"))
-                  .withFleetSize(46),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(90, 9200, List.of("s1"));
   private static final String LOCK = "/switchman/locks/dc-switchover/mediawiki/";
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "cancel-lock-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "cancel-lock");
   }
 
   @LocalServerPort int port;

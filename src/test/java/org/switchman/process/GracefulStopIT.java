@@ -18,8 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.SwitchmanApplication;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.ChildApp;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.Rest;
@@ -37,16 +36,11 @@ class GracefulStopIT {
   private static final String STEP = "ServiceTask_SetOldMasterReadOnly";
   private static final String DECISION = "UserTask_DecideOnSectionFailure";
 
-  private static LabConfig slot() {
-    return LabSlots.firstFree(
-        slot ->
-            LabConfig.demo(Path.of("x"))
-                .relocated(Path.of("x"), "127." + (81 + slot), 9200 + 200 * slot),
-        5);
+  private static AppLabSlot slot() {
+    return AppLabSlot.firstFree(81, 9200, List.of("s1", "s2"));
   }
 
   private static ConfigurableApplicationContext start(Path dataDir, String... more) {
-    LabConfig slot = slot();
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -54,10 +48,8 @@ class GracefulStopIT {
                 "--spring.profiles.active=lab",
                 "--switchman.data-dir=" + dataDir,
                 "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
-                "--switchman.lab.sections=s1,s2",
-                "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
-                "--switchman.lab.port-offset="
-                    + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort())));
+                "--switchman.lab.sections=s1,s2"));
+    args.addAll(slot().arguments());
     for (String setting : more) {
       args.add("--" + setting);
     }
@@ -143,16 +135,16 @@ class GracefulStopIT {
    */
   @Test
   void aStopLetsTheWaitingStepFinishAgainstTheLabBeforeTheEngineCloses() {
-    LabConfig slot = slot();
+    AppLabSlot slot = slot();
     ChildApp app =
         ChildApp.withOwnLab(
             Map.of(
                 "switchman.lab.sections",
                 "s1,s2",
                 "switchman.lab.loopback-network",
-                slot.loopbackNetwork(),
+                slot.lab().loopbackNetwork(),
                 "switchman.lab.port-offset",
-                Integer.toString(slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort()),
+                Integer.toString(slot.portOffset()),
                 "switchman.switchover.catch-up-attempts",
                 "120",
                 // Spring alone waits for running tasks only within a lifecycle phase's timeout,

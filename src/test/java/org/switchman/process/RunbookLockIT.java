@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -42,26 +40,12 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunbookLockIT {
 
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (111 + slot), 11200 + 200 * slot),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(111, 11200);
   private static final Duration LOCK_TTL = Duration.ofSeconds(10);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "runbook-lock-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "runbook-lock");
   }
 
   @LocalServerPort int port;

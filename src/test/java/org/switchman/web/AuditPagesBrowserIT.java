@@ -31,8 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 import org.switchman.audit.report.RunReportCsv;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.Browser;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
@@ -53,27 +52,13 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditPagesBrowserIT {
 
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (71 + slot), 8000 + 200 * slot),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(71, 8000);
   private static final Path DOWNLOADS = Path.of("target", "downloads").toAbsolutePath();
   private static final Pattern CLOCK = Pattern.compile("(\\d+):(\\d\\d) left");
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "audit-browser-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "audit-browser");
   }
 
   /** The switchover of the first test, reported on by the next ones. */

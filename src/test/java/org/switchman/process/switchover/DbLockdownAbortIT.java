@@ -3,7 +3,6 @@ package org.switchman.process.switchover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +21,8 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.lab.Cli;
 import org.switchman.lab.Lab;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
 import org.switchman.runbook.port.RunbookLock;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -43,25 +41,11 @@ import org.switchman.support.SwitchoverRuns;
 class DbLockdownAbortIT {
 
   /** A free loopback network and port offset (127.90+N, demo ports + 10000 + 200 N). */
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (90 + slot), 10000 + 200 * slot),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(90, 10000);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "db-lockdown-abort-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "db-lockdown-abort");
   }
 
   @LocalServerPort int port;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.SwitchmanApplication;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
 
@@ -26,12 +26,7 @@ class SilentHostIT {
 
   @Test
   void aSilentMaintenanceHostStopsPhaseZeroAtItsDecisionWithinTheHandshakeTimeout() {
-    LabConfig slot =
-        LabSlots.firstFree(
-            n ->
-                LabConfig.demo(Path.of("x"))
-                    .relocated(Path.of("x"), "127." + (91 + n), 10200 + 200 * n),
-            5);
+    AppLabSlot slot = AppLabSlot.firstFree(91, 10200, List.of("s1"));
     Path dataDir = Path.of("target", "test-data", "silent-" + UUID.randomUUID()).toAbsolutePath();
     try (ConfigurableApplicationContext app =
         new SpringApplicationBuilder(SwitchmanApplication.class)
@@ -42,9 +37,8 @@ class SilentHostIT {
                 "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
                 "--switchman.lab.sections=s1",
                 "--switchman.lab.discovery-ttl=12s",
-                "--switchman.lab.loopback-network=" + slot.loopbackNetwork(),
-                "--switchman.lab.port-offset="
-                    + (slot.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort()))) {
+                "--switchman.lab.loopback-network=" + slot.lab().loopbackNetwork(),
+                "--switchman.lab.port-offset=" + slot.portOffset())) {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
       Rest.Reply fault =
           Rest.as(port, "admin", "demo")

@@ -3,7 +3,6 @@ package org.switchman.process.switchover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,9 +17,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.lab.Lab;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
 import org.switchman.lab.LabTopology;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
@@ -42,28 +40,14 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverFaultsIT {
 
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (91 + slot), 9400 + 200 * slot),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(91, 9400);
 
   /** The retries of a step (R3/PT5S) take at least this long before its decision opens. */
   private static final Duration RETRIES = Duration.ofSeconds(10);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "switchover-faults-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "switchover-faults");
   }
 
   @LocalServerPort int port;

@@ -3,7 +3,6 @@ package org.switchman.process.switchover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,8 +16,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.lab.Lab;
-import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
@@ -44,25 +42,11 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverIT {
 
-  private static final LabConfig SLOT =
-      LabSlots.firstFree(
-          slot ->
-              LabConfig.demo(Path.of("x"))
-                  .relocated(Path.of("x"), "127." + (51 + slot), 7200 + 200 * slot),
-          5);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(51, 7200);
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
-    registry.add(
-        "switchman.data-dir",
-        () ->
-            Path.of("target", "test-data", "switchover-" + java.util.UUID.randomUUID())
-                .toAbsolutePath()
-                .toString());
-    registry.add("switchman.lab.loopback-network", SLOT::loopbackNetwork);
-    registry.add(
-        "switchman.lab.port-offset",
-        () -> SLOT.etcdPort() - LabConfig.demo(Path.of("x")).etcdPort());
+    SLOT.register(registry, "switchover");
   }
 
   /** How much the lab slows the envoy restart of one old jobrunner in the last switchover. */

@@ -1,0 +1,71 @@
+package org.switchman.support;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabSlots;
+
+/**
+ * Where a test application that runs its own lab (the {@code lab} profile) puts it: a loopback
+ * network and port offset that no other lab of the machine uses, reserved for the test class
+ * ({@link LabSlots}). Test classes pass distinct first networks, so that their labs' hosts never
+ * share addresses.
+ *
+ * @param lab the demo lab moved to the slot; its directory is meaningless (the application puts its
+ *     lab under its data directory or {@code switchman.lab.dir})
+ */
+public record AppLabSlot(LabConfig lab) {
+
+  private static final LabConfig DEMO = LabConfig.demo(Path.of("unused"));
+
+  /**
+   * The first free of five slots: loopback networks {@code 127.<firstNetwork + n>}, the demo's
+   * ports moved by {@code firstOffset + 200 n}.
+   *
+   * @param sections the lab's sections ({@code switchman.lab.sections}), whose MariaDB ports count
+   */
+  public static AppLabSlot firstFree(int firstNetwork, int firstOffset, List<String> sections) {
+    return new AppLabSlot(
+        LabSlots.firstFree(
+            n ->
+                DEMO.relocated(DEMO.labDir(), "127." + (firstNetwork + n), firstOffset + 200 * n)
+                    .withSections(sections),
+            5));
+  }
+
+  /** The same with every section of the lab. */
+  public static AppLabSlot firstFree(int firstNetwork, int firstOffset) {
+    return firstFree(firstNetwork, firstOffset, DEMO.sections());
+  }
+
+  /** {@code switchman.lab.port-offset}: how far the slot's ports are from the demo's. */
+  public int portOffset() {
+    return lab.etcdPort() - DEMO.etcdPort();
+  }
+
+  /** Puts the application's lab on the slot. */
+  public void registerLab(DynamicPropertyRegistry registry) {
+    registry.add("switchman.lab.loopback-network", lab::loopbackNetwork);
+    registry.add("switchman.lab.port-offset", this::portOffset);
+  }
+
+  /**
+   * Puts the application's lab on the slot and its data (engine database, journal key, lab) in a
+   * new directory {@code target/test-data/<prefix>-<uuid>}.
+   */
+  public void register(DynamicPropertyRegistry registry, String dataDirPrefix) {
+    Path dataDir =
+        Path.of("target", "test-data", dataDirPrefix + "-" + UUID.randomUUID()).toAbsolutePath();
+    registry.add("switchman.data-dir", dataDir::toString);
+    registerLab(registry);
+  }
+
+  /** The slot's settings as command-line arguments, for an application started by hand. */
+  public List<String> arguments() {
+    return List.of(
+        "--switchman.lab.loopback-network=" + lab.loopbackNetwork(),
+        "--switchman.lab.port-offset=" + portOffset());
+  }
+}
