@@ -1,23 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 0: disables puppet on the maintenance hosts of both datacenters. */
 @Component
-public class DisablePuppetOnMaintenanceHostsDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class DisablePuppetOnMaintenanceHostsDelegate extends SwitchoverStepDelegate {
 
   public DisablePuppetOnMaintenanceHostsDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () -> steps.switchover().disablePuppet(steps.context(execution), steps.request(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.disablePuppet(run, request);
   }
 }

@@ -3,9 +3,11 @@ package org.switchman.process.switchover;
 import static org.switchman.process.switchover.SwitchoverVars.OLD_TTL_WAIT;
 import static org.switchman.process.switchover.SwitchoverVars.ORIGINAL_TTLS;
 
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.switchover.Switchover;
 
 /** Phase 0: reads the discovery TTLs from DNS, reduces them, and sets the wait for the old TTL. */
 @Component
@@ -21,7 +23,7 @@ public class ReduceDiscoveryTtlDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     // each TTL is committed as read, before its record changes, and the first reading is kept: a
     // retry or a resume after a crash neither re-measures nor forgets it
-    java.util.Map<String, Long> original =
+    Map<String, Long> original =
         steps.checked(
             execution,
             () ->
@@ -32,18 +34,16 @@ public class ReduceDiscoveryTtlDelegate implements JavaDelegate {
                         steps.ttls(execution),
                         steps.settings().ttlIfUnknown(),
                         (service, ttl) -> {
-                          java.util.Map<String, Long> kept = steps.ttls(execution);
+                          Map<String, Long> kept = steps.ttls(execution);
                           if (kept.putIfAbsent(service, ttl) == null) {
                             steps
                                 .runs()
                                 .recordAtOnce(execution, ORIGINAL_TTLS, steps.ttlsText(kept));
                           }
                         }));
-    java.util.Map<String, Long> kept = steps.ttls(execution);
+    Map<String, Long> kept = steps.ttls(execution);
     original.forEach(kept::putIfAbsent);
     steps.runs().record(execution, ORIGINAL_TTLS, steps.ttlsText(kept));
-    execution.setVariable(
-        OLD_TTL_WAIT,
-        org.switchman.runbook.switchover.Switchover.oldTtlWait(steps.ttls(execution)).toString());
+    execution.setVariable(OLD_TTL_WAIT, Switchover.oldTtlWait(steps.ttls(execution)).toString());
   }
 }

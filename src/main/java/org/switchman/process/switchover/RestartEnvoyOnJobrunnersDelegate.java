@@ -1,26 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 8: restarts envoy on the old site's jobrunners. */
 @Component
-public class RestartEnvoyOnJobrunnersDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class RestartEnvoyOnJobrunnersDelegate extends SwitchoverStepDelegate {
 
   public RestartEnvoyOnJobrunnersDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () ->
-            steps
-                .switchover()
-                .restartEnvoyOnJobrunners(steps.context(execution), steps.request(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.restartEnvoyOnJobrunners(run, request);
   }
 }

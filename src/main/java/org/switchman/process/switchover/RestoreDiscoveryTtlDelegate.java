@@ -1,23 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 9: restores the TTLs read in phase 0. */
 @Component
-public class RestoreDiscoveryTtlDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class RestoreDiscoveryTtlDelegate extends SwitchoverStepDelegate {
 
   public RestoreDiscoveryTtlDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () -> steps.switchover().restoreTtl(steps.context(execution), steps.ttls(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.restoreTtl(run, steps.ttls(execution));
   }
 }

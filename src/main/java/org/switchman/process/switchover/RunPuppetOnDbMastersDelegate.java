@@ -1,26 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 9: runs puppet on the database masters and removes the check downtimes. */
 @Component
-public class RunPuppetOnDbMastersDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class RunPuppetOnDbMastersDelegate extends SwitchoverStepDelegate {
 
   public RunPuppetOnDbMastersDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () ->
-            steps
-                .switchover()
-                .runPuppetOnDbMasters(steps.context(execution), steps.request(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.runPuppetOnDbMasters(run, request);
   }
 }

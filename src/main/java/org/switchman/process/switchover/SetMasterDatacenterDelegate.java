@@ -1,26 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 4: sets WMFMasterDatacenter to the new datacenter. */
 @Component
-public class SetMasterDatacenterDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class SetMasterDatacenterDelegate extends SwitchoverStepDelegate {
 
   public SetMasterDatacenterDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () ->
-            steps
-                .switchover()
-                .setMasterDatacenter(steps.context(execution), steps.request(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.setMasterDatacenter(run, request);
   }
 }

@@ -1,26 +1,25 @@
 package org.switchman.process.switchover;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /** Phase 8: enables puppet and starts maintenance in the new primary datacenter. */
 @Component
-public class StartMaintenanceDelegate implements JavaDelegate {
-
-  private final SwitchoverSteps steps;
+public class StartMaintenanceDelegate extends SwitchoverStepDelegate {
 
   public StartMaintenanceDelegate(SwitchoverSteps steps) {
-    this.steps = steps;
+    super(steps);
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    steps.checked(
-        execution,
-        () ->
-            steps
-                .switchover()
-                .startMaintenance(steps.context(execution), steps.request(execution)));
+  protected void run(
+      Switchover switchover,
+      RunContext run,
+      SwitchoverRequest request,
+      DelegateExecution execution) {
+    switchover.startMaintenance(run, request);
   }
 }

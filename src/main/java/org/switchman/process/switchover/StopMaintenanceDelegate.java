@@ -2,9 +2,13 @@ package org.switchman.process.switchover;
 
 import static org.switchman.process.switchover.SwitchoverVars.MAINTENANCE_WAS_RUNNING;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.process.RunVariables;
 
 /** Phase 1: stops the maintenance jobs in both datacenters; remembers where they ran. */
 @Component
@@ -20,7 +24,7 @@ public class StopMaintenanceDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     // each host is committed before its maintenance stops, so that a failure on a later host, or
     // a crash, cannot make the rollback forget where maintenance ran
-    java.util.List<String> wereRunning =
+    List<String> wereRunning =
         steps.checked(
             execution,
             () ->
@@ -30,9 +34,9 @@ public class StopMaintenanceDelegate implements JavaDelegate {
                         steps.context(execution),
                         steps.request(execution),
                         host -> {
-                          java.util.Set<String> known =
-                              new java.util.LinkedHashSet<>(
-                                  org.switchman.process.RunVariables.split(
+                          Set<String> known =
+                              new LinkedHashSet<>(
+                                  RunVariables.split(
                                       steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
                           if (known.add(host)) {
                             steps
@@ -41,10 +45,8 @@ public class StopMaintenanceDelegate implements JavaDelegate {
                                     execution, MAINTENANCE_WAS_RUNNING, String.join(",", known));
                           }
                         }));
-    java.util.Set<String> all =
-        new java.util.LinkedHashSet<>(
-            org.switchman.process.RunVariables.split(
-                steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
+    Set<String> all =
+        new LinkedHashSet<>(RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     all.addAll(wereRunning);
     steps.runs().record(execution, MAINTENANCE_WAS_RUNNING, String.join(",", all));
   }
