@@ -26,6 +26,14 @@ import org.switchman.support.SwitchoverRuns;
 class CrashWhileWaitingIT extends CrashResumeCase {
 
   /**
+   * The read-only window's grace and budget: long enough that the kill in the grace comes before
+   * the budget runs out even on a busy machine (the restart before it takes up to half a minute).
+   */
+  private static final Duration GRACE = Duration.ofSeconds(45);
+
+  private static final Duration BUDGET = Duration.ofSeconds(60);
+
+  /**
    * The wait for the old TTL outlasts the preparation's other steps, so that the run waits at the
    * timer alone when the node is killed there.
    */
@@ -60,7 +68,12 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     SwitchoverRuns runs = new SwitchoverRuns(app.port());
     String run =
         runs.start(
-            dcFrom, dcTo, "live", Map.of("readOnlyBudget", "PT30S", "inFlightGrace", "PT10S"));
+            dcFrom,
+            dcTo,
+            "live",
+            Map.of(
+                "readOnlyBudget", "PT" + BUDGET.toSeconds() + "S",
+                "inFlightGrace", "PT" + GRACE.toSeconds() + "S"));
 
     // at the wait for the old TTL, before the first gate: a kill, down past the timer
     Instant due = waitingAtOnly(run, "Timer_WaitOldTtl");
@@ -93,10 +106,14 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     restart(run);
     approvalSurvived(run, finalGate, "dave");
 
-    // in the grace of the read-only window: a kill, down past the grace and the budget
+    // in the grace of the read-only window: a kill, down past the grace and the budget (the
+    // longer of the two)
     Instant graceDue = jobDue(run, "Timer_InFlightGrace");
+    Instant budgetRunsOut = budgetRunsOut(run);
+    assertThat(graceDue).isBefore(budgetRunsOut);
     Instant killed = app.kill();
-    sleepUntil(graceDue.plus(Duration.ofSeconds(30)));
+    assertThat(killed).as("killed before the budget ran out").isBefore(budgetRunsOut);
+    sleepUntil(budgetRunsOut.plusSeconds(5));
     answered = Instant.now().plus(restart(run));
     firedWithinTwoSecondsOf(answered, run, "Timer_InFlightGrace");
     Instant budgetFired = firedWithinTwoSecondsOf(answered, run, "Timer_ReadOnlyBudgetExceeded");
@@ -122,5 +139,10 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     new JournalAssertions(app.port()).hold(run, entry -> false);
     world.verifySwitchedTo(dcTo, dcFrom, before);
     assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
+  }
+
+  private Instant budgetRunsOut(String run) {
+    return Instant.parse(new SwitchoverRuns(app.port()).variable(run, "readOnlyStartedAt"))
+        .plus(BUDGET);
   }
 }
