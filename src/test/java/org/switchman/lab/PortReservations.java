@@ -17,18 +17,19 @@ import java.util.Set;
 /**
  * The ports of test labs, reserved across the test JVMs of this machine (the build's parallel
  * forks, another checkout's build) from the moment a slot is picked until its lab is done: an
- * exclusive lock on one file per port under {@code java.io.tmpdir/switchman-lab-ports}. Checking
- * that ports are free is not enough when a lab starts seconds after its slot was picked (inside an
- * application context); two JVMs could pick the same slot in between. The operating system drops
- * the locks of a JVM that dies, so nothing stale is left behind.
+ * exclusive lock on one file per port under {@code java.io.tmpdir/switchman-test-lab-ports}.
+ * Checking that ports are free is not enough when a lab starts seconds after its slot was picked
+ * (inside an application context); two JVMs could pick the same slot in between. The operating
+ * system drops the locks of a JVM that dies, so nothing stale is left behind.
  *
  * <p>A JVM re-uses its own reservations: its test classes run one after the other, and {@link
  * Lab#portsFree} tells whether the previous one's lab is really gone.
  */
 final class PortReservations {
 
+  /** Not under the prefix of the labs' socket directories, whose stale ones a lab start removes. */
   private static final Path DIR =
-      Path.of(System.getProperty("java.io.tmpdir"), "switchman-lab-ports");
+      Path.of(System.getProperty("java.io.tmpdir"), "switchman-test-lab-ports");
 
   /** Held locks by file name; pinned ones are kept for the JVM's life (the shared lab). */
   private static final Map<String, FileLock> HELD = new HashMap<>();
