@@ -80,7 +80,9 @@ ensure_bpmnlint() {
 # or the collector. A production node keeps the JVM's defaults, and may use the archive as well.
 APP_JAR="target/app/switchman.jar"
 APP_CDS="target/app/switchman.jsa"
-LAB_JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC "-XX:SharedArchiveFile=$APP_CDS" -Xlog:cds=off -Xlog:cds+dynamic=off)
+# the same JVM for the training run and the starts: an archive serves only the JVM that recorded it
+LAB_JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off)
+LAB_JAVA_OPTS=("${LAB_JVM[@]}" "-XX:SharedArchiveFile=$APP_CDS")
 
 # build_jar: target/switchman.jar, rebuilt when a source is newer than it.
 build_jar() {
@@ -105,8 +107,8 @@ prepare_app() {
   java -Djarmode=tools -jar "$ROOT/target/switchman.jar" extract --destination "$ROOT/target/app" >/dev/null
   local training
   training=$(mktemp -d)
-  if ! (cd "$ROOT" && java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "-XX:ArchiveClassesAtExit=$APP_CDS" \
-      -Xlog:cds=off -Xlog:cds+dynamic=off -Dspring.context.exit=onRefresh -jar "$APP_JAR" \
+  if ! (cd "$ROOT" && java "${LAB_JVM[@]}" "-XX:ArchiveClassesAtExit=$APP_CDS" \
+      -Dspring.context.exit=onRefresh -jar "$APP_JAR" \
       --spring.profiles.active=lab --switchman.lab.servers=false --server.port=0 \
       --switchman.data-dir="$training/data" >"$ROOT/target/app/training.log" 2>&1); then
     log "the training run failed (target/app/training.log); starting without the archive"
