@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.logging.Logger;
 
 /**
  * The MariaDB masters: one per section and DC, GTID circular replication between the two masters of
@@ -23,8 +24,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class LabMariadb {
 
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(LabMariadb.class.getName());
+  private static final Logger LOG = Logger.getLogger(LabMariadb.class.getName());
 
   static final String ADMIN_USER = "switchman_admin";
   static final String APP_USER = "switchman_app";
