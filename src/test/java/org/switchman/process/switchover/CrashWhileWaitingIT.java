@@ -109,7 +109,7 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     // in the grace of the read-only window: a kill, down past the grace and the budget (the
     // longer of the two)
     Instant graceDue = jobDue(run, "Timer_InFlightGrace");
-    Instant budgetRunsOut = budgetRunsOut(run);
+    Instant budgetRunsOut = Instant.parse(runs.variable(run, "readOnlyStartedAt")).plus(BUDGET);
     assertThat(graceDue).isBefore(budgetRunsOut);
     Instant killed = app.kill();
     assertThat(killed).as("killed before the budget ran out").isBefore(budgetRunsOut);
@@ -139,10 +139,5 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     new JournalAssertions(app.port()).hold(run, entry -> false);
     world.verifySwitchedTo(dcTo, dcFrom, before);
     assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
-  }
-
-  private Instant budgetRunsOut(String run) {
-    return Instant.parse(new SwitchoverRuns(app.port()).variable(run, "readOnlyStartedAt"))
-        .plus(BUDGET);
   }
 }
