@@ -25,21 +25,18 @@ import org.switchman.config.JournalKey;
 import org.switchman.lab.Lab;
 
 /**
- * The application as its own process ({@code java -jar target/switchman.jar}, built by {@code
- * package} before failsafe runs), attached to a lab that this test JVM started: profiles {@code
- * lab} (its demo users and database, without its servers, as {@link AppTestSupport#demoUsers}) and
- * {@code lab-attach} (the adapters read the lab's {@code lab.env}). It can be killed with SIGKILL
- * and started again on the same data directory, as a crashed node would be, while the lab keeps its
- * state.
+ * The application as its own process (from {@code target/switchman.jar}, built by {@code package}
+ * before failsafe runs, and started as {@link ChildAppLaunch} says), attached to a lab that this
+ * test JVM started: profiles {@code lab} (its demo users and database, without its servers, as
+ * {@link AppTestSupport#demoUsers}) and {@code lab-attach} (the adapters read the lab's {@code
+ * lab.env}). It can be killed with SIGKILL and started again on the same data directory, as a
+ * crashed node would be, while the lab keeps its state.
  *
  * <p>The process runs under {@code setpriv --pdeathsig KILL}, forked from one long-lived thread
  * (the signal follows the forking thread, not the JVM), so it dies with the test JVM however that
  * ends; {@link #close()} kills it at the end of each test.
  */
 public final class ChildApp implements AutoCloseable {
-
-  /** The application jar that {@code mvn package} builds. */
-  public static final Path JAR = Path.of("target", "switchman.jar").toAbsolutePath();
 
   private static final ExecutorService SPAWNER =
       Executors.newSingleThreadExecutor(
@@ -102,12 +99,20 @@ public final class ChildApp implements AutoCloseable {
     return new ChildApp(dataDir, freePort(), properties);
   }
 
+  /** Prepares the launch (once per build of the jar), so that no start's time includes it. */
   private static void requireJar() {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(
-          JAR
-              + " is missing: run the integration tests through"
-              + " 'mvn verify', which packages the application first");
+    ChildAppLaunch.command(ChildApp::spawn);
+  }
+
+  /** Forks from the spawner thread, whose end {@code --pdeathsig} follows. */
+  private static Process spawn(ProcessBuilder builder) {
+    try {
+      return SPAWNER.submit(builder::start).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot start " + builder.command() + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -160,20 +165,8 @@ public final class ChildApp implements AutoCloseable {
     }
     starts++;
     log = dataDir.resolve("app-" + starts + ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--pdeathsig",
-                "KILL",
-                "--",
-                java,
-                "-Xmx1g",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString()));
+    List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+    command.addAll(ChildAppLaunch.command(ChildApp::spawn));
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.put("server.port", Integer.toString(port));
     all.putAll(extra);
@@ -184,14 +177,7 @@ public final class ChildApp implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    try {
-      process = SPAWNER.submit(builder::start).get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot start " + command + ": " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    process = spawn(builder);
   }
 
   /** Starts the application and waits until {@code /actuator/health} answers 200. */
