@@ -25,11 +25,7 @@ import org.switchman.support.SwitchoverRuns;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "switchman.lab.dir=target/cancel-lock-it-lab",
-      "switchman.lab.sections=s1",
-      "switchman.lab.fleet-size=46"
-    })
+    properties = {"switchman.lab.dir=target/cancel-lock-it-lab", "switchman.lab.fleet-size=46"})
 @ActiveProfiles("lab")
 class CancelReleasesEtcdLockIT {
 

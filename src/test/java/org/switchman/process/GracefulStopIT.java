@@ -47,8 +47,7 @@ class GracefulStopIT {
                 "--server.port=0",
                 "--spring.profiles.active=lab",
                 "--switchman.data-dir=" + dataDir,
-                "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
-                "--switchman.lab.sections=s1,s2"));
+                "--switchman.lab.dir=" + dataDir.resolve("lab-servers")));
     args.addAll(slot().arguments());
     for (String setting : more) {
       args.add("--" + setting);

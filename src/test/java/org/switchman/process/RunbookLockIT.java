@@ -40,7 +40,7 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunbookLockIT {
 
-  private static final AppLabSlot SLOT = AppLabSlot.firstFree(111, 11200);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(111, 11200, List.of("s1"));
   private static final Duration LOCK_TTL = Duration.ofSeconds(10);
 
   @DynamicPropertySource

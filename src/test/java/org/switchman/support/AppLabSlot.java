@@ -45,10 +45,11 @@ public record AppLabSlot(LabConfig lab) {
     return lab.etcdPort() - DEMO.etcdPort();
   }
 
-  /** Puts the application's lab on the slot. */
+  /** Puts the application's lab, with the slot's sections, on the slot. */
   public void registerLab(DynamicPropertyRegistry registry) {
     registry.add("switchman.lab.loopback-network", lab::loopbackNetwork);
     registry.add("switchman.lab.port-offset", this::portOffset);
+    registry.add("switchman.lab.sections", () -> String.join(",", lab.sections()));
   }
 
   /**
@@ -66,6 +67,7 @@ public record AppLabSlot(LabConfig lab) {
   public List<String> arguments() {
     return List.of(
         "--switchman.lab.loopback-network=" + lab.loopbackNetwork(),
-        "--switchman.lab.port-offset=" + portOffset());
+        "--switchman.lab.port-offset=" + portOffset(),
+        "--switchman.lab.sections=" + String.join(",", lab.sections()));
   }
 }

@@ -52,7 +52,7 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditPagesBrowserIT {
 
-  private static final AppLabSlot SLOT = AppLabSlot.firstFree(71, 8000);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(71, 8000, List.of("s1", "s2"));
   private static final Path DOWNLOADS = Path.of("target", "downloads").toAbsolutePath();
   private static final Pattern CLOCK = Pattern.compile("(\\d+):(\\d\\d) left");
 

@@ -48,6 +48,12 @@ abstract class CrashResumeCase {
   static final Path TIMES = Path.of("target", "crash-resume-times.txt");
   static final Duration LOCK_TTL = Duration.ofSeconds(10);
 
+  /**
+   * The lab's database sections: three, so that a crash finds sections locked and in flight side by
+   * side, without the eleven of the full lab that {@code SwitchoverIT} runs.
+   */
+  static final List<String> SECTIONS = List.of("s1", "s2", "s3");
+
   Lab lab;
   LabWorld world;
   ChildApp app;
@@ -68,6 +74,7 @@ abstract class CrashResumeCase {
             slot ->
                 LabConfig.forTests(Path.of("target"))
                     .relocated(dir, "127." + (110 + slot), 11000 + 200 * slot)
+                    .withSections(SECTIONS)
                     .withDiscoveryTtl(ttl),
             5);
     lab = Lab.start(config);

@@ -41,7 +41,7 @@ import org.switchman.support.SwitchoverRuns;
 class DbLockdownAbortIT {
 
   /** A free loopback network and port offset (127.90+N, demo ports + 10000 + 200 N). */
-  private static final AppLabSlot SLOT = AppLabSlot.firstFree(90, 10000);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(90, 10000, List.of("s1", "s2", "s3"));
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {

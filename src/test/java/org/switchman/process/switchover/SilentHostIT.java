@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -28,17 +29,17 @@ class SilentHostIT {
   void aSilentMaintenanceHostStopsPhaseZeroAtItsDecisionWithinTheHandshakeTimeout() {
     AppLabSlot slot = AppLabSlot.firstFree(91, 10200, List.of("s1"));
     Path dataDir = Path.of("target", "test-data", "silent-" + UUID.randomUUID()).toAbsolutePath();
-    try (ConfigurableApplicationContext app =
-        new SpringApplicationBuilder(SwitchmanApplication.class)
-            .run(
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
                 "--spring.profiles.active=lab",
                 "--switchman.data-dir=" + dataDir,
                 "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
-                "--switchman.lab.sections=s1",
-                "--switchman.lab.discovery-ttl=12s",
-                "--switchman.lab.loopback-network=" + slot.lab().loopbackNetwork(),
-                "--switchman.lab.port-offset=" + slot.portOffset())) {
+                "--switchman.lab.discovery-ttl=12s"));
+    args.addAll(slot.arguments());
+    try (ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(SwitchmanApplication.class).run(args.toArray(String[]::new))) {
       int port = ((WebServerApplicationContext) app).getWebServer().getPort();
       Rest.Reply fault =
           Rest.as(port, "admin", "demo")

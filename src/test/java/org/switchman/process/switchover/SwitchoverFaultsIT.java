@@ -40,7 +40,7 @@ import org.switchman.support.SwitchoverRuns;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverFaultsIT {
 
-  private static final AppLabSlot SLOT = AppLabSlot.firstFree(91, 9400);
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(91, 9400, List.of("s1", "s2", "s3"));
 
   /** The retries of a step (R3/PT5S) take at least this long before its decision opens. */
   private static final Duration RETRIES = Duration.ofSeconds(10);
