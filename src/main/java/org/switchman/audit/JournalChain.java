@@ -37,9 +37,9 @@ public final class JournalChain {
   /** The scheme of entries written before the journal had a key: plain SHA-256. */
   public static final String UNKEYED = "sha256";
 
-  /** Kind and outcome of the keyed entry that seals the unkeyed entries before it. */
-  public static final String SEAL_KIND = "CHAIN";
-
+  /**
+   * The outcome of the keyed entry (kind {@code CHAIN}) that seals the unkeyed entries before it.
+   */
   public static final String SEAL_OUTCOME = "SEALED";
 
   /** The shortest key accepted, in bytes. */
@@ -140,20 +140,14 @@ public final class JournalChain {
    * links to the last unkeyed entry.
    */
   public static JournalEntry.Draft sealDraft(long lastUnkeyedSeq) {
-    return new JournalEntry.Draft(
-        "journal",
-        "journal-key",
-        "system",
-        "-",
-        SEAL_KIND,
+    return JournalKind.CHAIN.entry(
+        new JournalEntry.Origin("journal", "journal-key", JournalEntry.SYSTEM, "-"),
         "journal",
         "entries 1 to "
             + lastUnkeyedSeq
             + " were written without the journal key (SHA-256);"
             + " from here on every entry is keyed (HMAC-SHA256)",
         SEAL_OUTCOME,
-        null,
-        null,
         null);
   }
 
@@ -161,7 +155,7 @@ public final class JournalChain {
   public boolean isValidSeal(JournalEntry e) {
     return e != null
         && KEYED.equals(e.scheme())
-        && SEAL_KIND.equals(e.kind())
+        && e.is(JournalKind.CHAIN)
         && SEAL_OUTCOME.equals(e.outcome())
         && Objects.equals(expectedHash(e), e.hash());
   }

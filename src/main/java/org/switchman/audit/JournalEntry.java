@@ -88,6 +88,30 @@ public record JournalEntry(
         null);
   }
 
+  /** Whether this entry is of that kind. */
+  public boolean is(JournalKind kind) {
+    return kind.name().equals(this.kind);
+  }
+
+  /**
+   * Who wrote an entry, and where: the run (or {@value JournalEntry#SYSTEM} for what belongs to
+   * none), its step, the user on whose behalf it acted (or {@value JournalEntry#SYSTEM} for what
+   * the application did by itself) and the run's mode.
+   */
+  public record Origin(String runId, String step, String actor, String mode) {
+
+    /** The same origin, acting for another user (or {@value JournalEntry#SYSTEM}). */
+    public Origin as(String otherActor) {
+      return new Origin(runId, step, otherActor, mode);
+    }
+  }
+
+  /**
+   * The run id of entries that belong to no run (deployments, the journal's seal), and the actor of
+   * what the application does by itself (deploying the runbooks at start, an escalation).
+   */
+  public static final String SYSTEM = "system";
+
   /** An entry to append: the journal assigns seq, time and hashes. */
   public record Draft(
       String runId,
@@ -129,6 +153,23 @@ public record JournalEntry(
           durationMillis,
           hostKeyFingerprint,
           null);
+    }
+
+    /** The same entry with how long its action took. */
+    public Draft withDurationMillis(Long millis) {
+      return new Draft(
+          runId,
+          step,
+          actor,
+          mode,
+          kind,
+          target,
+          action,
+          outcome,
+          output,
+          millis,
+          hostKeyFingerprint,
+          idempotencyKey);
     }
   }
 }

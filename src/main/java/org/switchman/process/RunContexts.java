@@ -3,6 +3,7 @@ package org.switchman.process;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
+import org.switchman.audit.JournalEntry;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.RunParameters;
@@ -113,6 +114,11 @@ public class RunContexts {
   }
 
   /** The root process instance: the run that was started by a person. */
+  /** Where a step's journal entries come from: its run, step, actor and mode. */
+  public static JournalEntry.Origin origin(RunContext run) {
+    return new JournalEntry.Origin(run.runId(), run.step(), run.actor(), run.mode().value());
+  }
+
   public static String runId(DelegateExecution execution) {
     String root = ((ExecutionEntity) execution).getRootProcessInstanceId();
     return root != null ? root : execution.getProcessInstanceId();

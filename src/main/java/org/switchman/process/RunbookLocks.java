@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
@@ -341,18 +342,13 @@ public class RunbookLocks {
 
   private static JournalEntry.Draft entry(
       LockedRun run, String step, String action, String outcome, String output) {
-    return new JournalEntry.Draft(
-        run.runId(),
-        step,
-        run.user(),
-        run.mode() == null ? "live" : run.mode(),
-        RunReports.LOCK,
+    return JournalKind.LOCK.entry(
+        new JournalEntry.Origin(
+            run.runId(), step, run.user(), run.mode() == null ? "live" : run.mode()),
         run.runbook() + "/" + run.target(),
         action,
         outcome,
-        output,
-        null,
-        null);
+        output);
   }
 
   private RunbookLock lock() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.runbook.InvalidRequestException;
 import org.switchman.runbook.port.RunbookLock;
 
@@ -165,17 +166,11 @@ public class LockTable {
     }
     locks.forceRelease(runbook, target, runId);
     journal.append(
-        new JournalEntry.Draft(
-            runId,
-            "lock-table",
-            admin,
-            "live",
-            RunReports.LOCK,
+        JournalKind.LOCK.entry(
+            new JournalEntry.Origin(runId, "lock-table", admin, "live"),
             runbook + "/" + target,
             "force-release lock " + runbook + " on " + target,
             RunReports.FORCE_RELEASED,
-            reason.strip(),
-            null,
-            null));
+            reason.strip()));
   }
 }

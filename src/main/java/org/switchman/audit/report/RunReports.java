@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalHead;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLogReader;
 import org.switchman.runbook.port.RunbookLock;
@@ -18,21 +19,6 @@ import org.switchman.runbook.port.RunbookLock;
  * decided, because it also holds what the engine rolled back (a four-eyes refusal).
  */
 public class RunReports {
-
-  /** Journal kinds this class reads; the writers use the same words. */
-  public static final String APPROVAL = "APPROVAL";
-
-  public static final String REFUSAL = "REFUSAL";
-  public static final String EXPIRY = "EXPIRY";
-  public static final String DECISION = "DECISION";
-  public static final String LOCK = "LOCK";
-  public static final String DEPLOYMENT = "DEPLOYMENT";
-
-  /**
-   * The run id of journal entries that belong to no run (deployments); {@code system} is also the
-   * actor of what the application does by itself, such as deploying the runbooks at start.
-   */
-  public static final String SYSTEM = "system";
 
   /** Lock entry outcomes. */
   public static final String ACQUIRED = "ACQUIRED";
@@ -86,7 +72,11 @@ public class RunReports {
     List<OperatorDecision> decisions = new ArrayList<>();
     LockUse lock = null;
     for (JournalEntry e : entries) {
-      switch (e.kind()) {
+      JournalKind kind = JournalKind.of(e.kind()).orElse(null);
+      if (kind == null) {
+        continue; // a change to the site
+      }
+      switch (kind) {
         case APPROVAL ->
             approvals.add(
                 new Approval(
@@ -166,10 +156,10 @@ public class RunReports {
 
   /** Who deployed it, from the deployment's journal entry; {@code null} when there is none. */
   private String deployer(String deploymentId) {
-    return journal.entriesOfRun(SYSTEM).stream()
+    return journal.entriesOfRun(JournalEntry.SYSTEM).stream()
         .filter(
             e ->
-                DEPLOYMENT.equals(e.kind())
+                e.is(JournalKind.DEPLOYMENT)
                     && DEPLOYED.equals(e.outcome())
                     && deploymentId.equals(e.target()))
         .map(JournalEntry::actor)

@@ -22,6 +22,7 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalHead;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalVerification;
 
 /**
@@ -387,7 +388,7 @@ public class JdbcJournal implements Journal {
                     + " FROM SWITCHMAN_JOURNAL WHERE KIND = ?"
                     + " AND OUTCOME = ? AND SCHEME = ? ORDER BY SEQ FETCH FIRST 1 ROWS ONLY",
                 ROW,
-                JournalChain.SEAL_KIND,
+                JournalKind.CHAIN.name(),
                 JournalChain.SEAL_OUTCOME,
                 JournalChain.KEYED)
             .stream()

@@ -21,6 +21,7 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
@@ -204,18 +205,16 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
     Object failure = task.getVariable("failureMessage");
     Object section = task.getVariable("section");
     JournalEntry.Draft entry =
-        new JournalEntry.Draft(
-            runId,
-            task.getTaskDefinitionKey(),
-            user == null ? "system" : user,
-            String.valueOf(task.getVariable("mode")),
-            "DECISION",
+        JournalKind.DECISION.entry(
+            new JournalEntry.Origin(
+                runId,
+                task.getTaskDefinitionKey(),
+                user == null ? JournalEntry.SYSTEM : user,
+                String.valueOf(task.getVariable("mode"))),
             section == null ? "task " + task.getId() : "section " + section,
             "decide on '" + task.getName() + "'" + (failure == null ? "" : " after: " + failure),
             decision.toUpperCase(),
-            justification == null ? null : justification.toString(),
-            null,
-            null);
+            justification == null ? null : justification.toString());
     OpsEvent line =
         new OpsEvent(
             Instant.now(),

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.report.RunReports;
 
 /**
@@ -52,12 +53,12 @@ import org.switchman.audit.report.RunReports;
  * </ul>
  *
  * <p>Every accepted deployment is journaled ({@value RunReports#DEPLOYMENT}, outcome {@value
- * RunReports#DEPLOYED}, under the run id {@value RunReports#SYSTEM}): who deployed (the
- * authenticated user, or {@value RunReports#SYSTEM} at start), the deployment id (target) and name,
- * and each resource's SHA-256 (output, one {@code sha256 name} line each). The entry is written as
- * the deploy transaction commits: if it cannot be written, the deployment fails with it, so there
- * is no deployment without its entry. A refused deployment is journaled at once, in a transaction
- * of its own ({@value RunReports#REFUSED}, with the reasons).
+ * RunReports#DEPLOYED}, under the run id {@value JournalEntry#SYSTEM}): who deployed (the
+ * authenticated user, or {@value JournalEntry#SYSTEM} at start), the deployment id (target) and
+ * name, and each resource's SHA-256 (output, one {@code sha256 name} line each). The entry is
+ * written as the deploy transaction commits: if it cannot be written, the deployment fails with it,
+ * so there is no deployment without its entry. A refused deployment is journaled at once, in a
+ * transaction of its own ({@value RunReports#REFUSED}, with the reasons).
  */
 public class DeploymentGuard implements Deployer {
 
@@ -90,7 +91,7 @@ public class DeploymentGuard implements Deployer {
     }
     CommandContext context = Context.getCommandContext();
     String user = context.getAuthenticatedUserId();
-    String actor = user == null ? RunReports.SYSTEM : user;
+    String actor = user == null ? JournalEntry.SYSTEM : user;
     boolean mayReplaceShipped =
         user == null
             || context.getAuthorizationManager().isCamundaAdmin(context.getAuthentication());
@@ -116,33 +117,17 @@ public class DeploymentGuard implements Deployer {
       DeploymentRefusedException refused = new DeploymentRefusedException(refusals);
       LOG.warn("{} (deployed by {})", refused.getMessage(), actor);
       journal.append(
-          new JournalEntry.Draft(
-              RunReports.SYSTEM,
-              STEP,
-              actor,
-              "live",
-              RunReports.DEPLOYMENT,
+          JournalKind.DEPLOYMENT.entry(
+              origin(actor),
               name,
               action,
               RunReports.REFUSED,
-              refused.getMessage() + "\n" + hashes(resources),
-              null,
-              null));
+              refused.getMessage() + "\n" + hashes(resources)));
       throw refused;
     }
     JournalEntry.Draft entry =
-        new JournalEntry.Draft(
-            RunReports.SYSTEM,
-            STEP,
-            actor,
-            "live",
-            RunReports.DEPLOYMENT,
-            deployment.getId(),
-            action,
-            RunReports.DEPLOYED,
-            hashes(resources),
-            null,
-            null);
+        JournalKind.DEPLOYMENT.entry(
+            origin(actor), deployment.getId(), action, RunReports.DEPLOYED, hashes(resources));
     context
         .getTransactionContext()
         .addTransactionListener(TransactionState.COMMITTING, committing -> journal.append(entry));
@@ -238,5 +223,10 @@ public class DeploymentGuard implements Deployer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
+  }
+
+  /** A deployment belongs to no run: its entries go under {@value JournalEntry#SYSTEM}. */
+  private static JournalEntry.Origin origin(String actor) {
+    return new JournalEntry.Origin(JournalEntry.SYSTEM, STEP, actor, "live");
   }
 }

@@ -8,6 +8,7 @@ import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
@@ -48,7 +49,8 @@ public class ApprovalRecorder {
   }
 
   void refused(DelegateTask task, String user, String action, String reason) {
-    journal.append(draft(task, user, "REFUSAL", action + " " + describe(task), "REFUSED", reason));
+    journal.append(
+        draft(task, user, JournalKind.REFUSAL, action + " " + describe(task), "REFUSED", reason));
     String message =
         REFUSAL_COMMENT_PREFIX
             + ": "
@@ -74,7 +76,7 @@ public class ApprovalRecorder {
         draft(
             task,
             user,
-            "APPROVAL",
+            JournalKind.APPROVAL,
             "complete " + describe(task),
             decision == null ? "COMPLETED" : decision.toString(),
             comment == null ? null : comment.toString());
@@ -93,20 +95,23 @@ public class ApprovalRecorder {
   }
 
   private static JournalEntry.Draft draft(
-      DelegateTask task, String user, String kind, String action, String outcome, String output) {
+      DelegateTask task,
+      String user,
+      JournalKind kind,
+      String action,
+      String outcome,
+      String output) {
     Object mode = task.getVariable("mode");
-    return new JournalEntry.Draft(
-        task.getProcessInstanceId(),
-        task.getTaskDefinitionKey(),
-        user,
-        mode == null ? "live" : mode.toString(),
-        kind,
+    return kind.entry(
+        new JournalEntry.Origin(
+            task.getProcessInstanceId(),
+            task.getTaskDefinitionKey(),
+            user,
+            mode == null ? "live" : mode.toString()),
         "task " + task.getId(),
         action,
         outcome,
-        output,
-        null,
-        null);
+        output);
   }
 
   private static String text(Object value) {

@@ -19,6 +19,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
@@ -28,12 +29,13 @@ import org.switchman.runbook.port.RunParameters;
  * What {@code camunda-admin} does to runs beyond the buttons of an operator: the commands the gate
  * rules refuse to everyone else, and cancelling, suspending, deleting history, executing a job
  * early or changing its retries or due date. Each one that commits is journaled in its run (kind
- * {@value #KIND}, so the run report shows it) and raises an ops log escalation, so that no change
- * to a run is invisible to auditors.
+ * {@code ADMIN}, so the run report shows it) and raises an ops log escalation, so that no change to
+ * a run is invisible to auditors.
  */
 public class AdminActions {
 
-  static final String KIND = "ADMIN";
+  /** The step of the entries: what an administrator did beside the runs' own steps. */
+  private static final String STEP = "admin";
 
   private final JournalOutbox journal;
   private final OpsLog opsLog;
@@ -70,17 +72,12 @@ public class AdminActions {
     String runId = runOf(command, context);
     String operation = command.getClass().getSimpleName().replaceFirst("Cmd$", "");
     JournalEntry.Draft entry =
-        new JournalEntry.Draft(
-            runId == null ? "system" : runId,
-            "admin",
-            user,
-            "live",
-            KIND,
+        JournalKind.ADMIN.entry(
+            new JournalEntry.Origin(
+                runId == null ? JournalEntry.SYSTEM : runId, STEP, user, "live"),
             runId == null ? "engine" : "run " + runId,
             operation + " by camunda-admin " + user,
             "PERFORMED",
-            null,
-            null,
             null);
     OpsEvent line =
         new OpsEvent(
@@ -128,18 +125,12 @@ public class AdminActions {
                   : "")
               + (batch ? " (as a batch, carried out by the job executor)" : "");
       JournalEntry.Draft entry =
-          new JournalEntry.Draft(
-              runId,
-              "admin",
-              user,
-              frozen.getOrDefault("mode", "live"),
-              KIND,
+          JournalKind.ADMIN.entry(
+              new JournalEntry.Origin(runId, STEP, user, frozen.getOrDefault("mode", "live")),
               "run " + run.getId(),
               operation + " by camunda-admin " + user + ": " + what,
               batch ? "REQUESTED" : "PERFORMED",
-              "Left behind: " + left,
-              null,
-              null);
+              "Left behind: " + left);
       OpsEvent alarm =
           new OpsEvent(
               Instant.now(),

@@ -10,9 +10,10 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
-import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.RunContexts;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 
@@ -45,18 +46,12 @@ public class CheckSwitchedOverStateDelegate implements JavaDelegate {
         steps.switchover().brokenInvariants(run, steps.request(execution), steps.ttls(execution));
     execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
     journal.append(
-        new JournalEntry.Draft(
-            run.runId(),
-            run.step(),
-            run.actor(),
-            run.mode().value(),
-            "INVARIANTS",
+        JournalKind.INVARIANTS.entry(
+            RunContexts.origin(run),
             "site",
             "check the switched-over state",
             run.mode() != ExecutionMode.LIVE ? "NOT-CHECKED" : broken.isEmpty() ? "HOLD" : "BROKEN",
-            broken.isEmpty() ? null : String.join("\n", broken),
-            null,
-            null));
+            broken.isEmpty() ? null : String.join("\n", broken)));
     if (!broken.isEmpty()) {
       opsLog.record(
           new OpsEvent(

@@ -15,6 +15,7 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
@@ -58,18 +59,12 @@ public class EscalateReadOnlyOverrunDelegate implements JavaDelegate {
                 : " (MediaWiki read-only since " + since + ", " + minutes(since) + " min)");
     execution.setVariable(READ_ONLY_BUDGET_EXCEEDED, true);
     journal.append(
-        new JournalEntry.Draft(
-            run.runId(),
-            run.step(),
-            "system",
-            run.mode().value(),
-            "ESCALATION",
+        JournalKind.ESCALATION.entry(
+            RunContexts.origin(run).as(JournalEntry.SYSTEM),
             "read-only window",
             "budget " + budget,
             "EXCEEDED",
-            detail,
-            null,
-            null));
+            detail));
     opsLog.record(
         new OpsEvent(
             Instant.now(),

@@ -10,6 +10,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
@@ -61,18 +62,14 @@ public class EscalateWaitingDecisionDelegate implements JavaDelegate {
             + waiting.waitedText()
             + " for an operator decision; MediaWiki is read-only until it is decided";
     journal.append(
-        new JournalEntry.Draft(
-            run.runId(),
-            run.step(),
-            "system",
-            run.mode().value(),
-            "ESCALATION",
-            waiting.name(),
-            "decision waiting",
-            "WAITING",
-            detail,
-            waiting.waited().toMillis(),
-            null));
+        JournalKind.ESCALATION
+            .entry(
+                RunContexts.origin(run).as(JournalEntry.SYSTEM),
+                waiting.name(),
+                "decision waiting",
+                "WAITING",
+                detail)
+            .withDurationMillis(waiting.waited().toMillis()));
     opsLog.record(
         new OpsEvent(
             Instant.now(),

@@ -8,7 +8,8 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
-import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
+import org.switchman.process.RunContexts;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.dblockdown.DbLockdown;
 
@@ -55,17 +56,11 @@ public class LockDownSectionDelegate implements JavaDelegate {
         .ifPresent(
             warning ->
                 journal.append(
-                    new JournalEntry.Draft(
-                        run.runId(),
-                        run.step(),
-                        run.actor(),
-                        run.mode().value(),
-                        "WARNING",
+                    JournalKind.WARNING.entry(
+                        RunContexts.origin(run),
                         "section " + section,
                         "catch-up check",
                         "TOLERATED",
-                        warning,
-                        null,
-                        null)));
+                        warning)));
   }
 }

@@ -11,6 +11,7 @@ import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.RunContexts;
@@ -37,18 +38,12 @@ public class RecordApprovalExpiryDelegate implements JavaDelegate {
         "no decision within " + runs.frozen(execution, APPROVAL_TIMEOUT) + ": treated as NOGO";
     execution.setVariable(STOP_REASON, "approval expired");
     journal.append(
-        new JournalEntry.Draft(
-            run.runId(),
-            run.step(),
-            "system",
-            run.mode().value(),
-            "EXPIRY",
+        JournalKind.EXPIRY.entry(
+            RunContexts.origin(run).as(JournalEntry.SYSTEM),
             "approval",
             execution.getCurrentActivityName(),
             "NOGO",
-            detail,
-            null,
-            null));
+            detail));
     opsLog.record(
         new OpsEvent(
             Instant.now(),

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.security.EngineUserLocks;
@@ -21,7 +22,7 @@ import org.switchman.process.security.EngineUserLocks;
  * Undoing a login lockout ({@code camunda-admin} only; the security filter chain checks): {@code
  * POST /switchman/api/logins/unlock} with {@code {"address": "192.0.2.7"}} clears the throttle of a
  * client address, with {@code {"user": "dave"}} the engine's lock on a user. An optional {@code
- * "reason"} is kept. Each unlock is journaled (kind {@value #KIND}, under the journal's {@value
+ * "reason"} is kept. Each unlock is journaled (kind {@code LOGIN}, under the journal's {@value
  * #JOURNAL_RUN} entries, since it belongs to no run) and written to the ops log.
  */
 @RestController
@@ -30,8 +31,6 @@ public class LoginsApi {
 
   /** The journal's run id for account administration, which belongs to no run. */
   public static final String JOURNAL_RUN = "logins";
-
-  public static final String KIND = "LOGIN";
 
   private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
@@ -87,18 +86,12 @@ public class LoginsApi {
     }
     String outcome = wasLocked ? "UNLOCKED" : "WAS_NOT_LOCKED";
     journal.append(
-        new JournalEntry.Draft(
-            JOURNAL_RUN,
-            "logins-unlock",
-            admin.getName(),
-            "live",
-            KIND,
+        JournalKind.LOGIN.entry(
+            new JournalEntry.Origin(JOURNAL_RUN, "logins-unlock", admin.getName(), "live"),
             target,
             "unlock logins of " + target,
             outcome,
-            reason,
-            null,
-            null));
+            reason));
     opsLog.record(
         new OpsEvent(
             Instant.now(),

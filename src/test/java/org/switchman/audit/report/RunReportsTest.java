@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalHead;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLogReader;
 import org.switchman.runbook.InvalidRequestException;
@@ -329,19 +330,19 @@ class RunReportsTest {
   @Test
   void theReportNamesTheDeploymentAndWhoDeployedItFromTheJournal() {
     entry(
-        RunReports.SYSTEM,
+        JournalEntry.SYSTEM,
         "deployment",
         "admin",
-        RunReports.DEPLOYMENT,
+        JournalKind.DEPLOYMENT.name(),
         "dep-1",
         "deploy 'switchman-hotfix': dc-switchover.bpmn",
         RunReports.DEPLOYED,
         "abc  dc-switchover.bpmn");
     entry(
-        RunReports.SYSTEM,
+        JournalEntry.SYSTEM,
         "deployment",
         "desi",
-        RunReports.DEPLOYMENT,
+        JournalKind.DEPLOYMENT.name(),
         "dep-1",
         "deploy 'dep-1': x.bpmn",
         RunReports.REFUSED,

@@ -23,6 +23,7 @@ import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalHead;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalVerification;
 
 /** The JDBC journal on a real H2 database: chain, tampering, concurrency, own transactions. */
@@ -380,7 +381,7 @@ class JdbcJournalTest {
     assertThat(journalWith(key, 2L).entry(4)).as("the journal does not end at entry 2").isEmpty();
     JdbcJournal sealing = journalWith(key, 3L);
     JournalEntry seal = sealing.entry(4).orElseThrow();
-    assertThat(seal.kind()).isEqualTo(JournalChain.SEAL_KIND);
+    assertThat(seal.kind()).isEqualTo(JournalKind.CHAIN.name());
     assertThat(seal.action()).contains("entries 1 to 3 were written without the journal key");
     append("run-new", 5);
     assertThat(sealing.verify(true)).isEqualTo(JournalVerification.ok(5, 5));

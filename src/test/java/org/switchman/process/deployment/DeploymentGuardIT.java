@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.report.RunReportCsv;
 import org.switchman.audit.report.RunReports;
 import org.switchman.config.AdminCredentials;
@@ -197,7 +198,7 @@ class DeploymentGuardIT {
         .isEqualTo(
             DeploymentGuard.sha256(Files.readAllBytes(FIXTURES.resolve("accepted.bpmn")))
                 + "  accepted.bpmn");
-    assertThat(journal.verifyRun(RunReports.SYSTEM).intact()).isTrue();
+    assertThat(journal.verifyRun(JournalEntry.SYSTEM).intact()).isTrue();
 
     // the deployment at start names each resource by its path on the classpath
     String shipped =
@@ -206,7 +207,7 @@ class DeploymentGuardIT {
         .as("the runbooks deployed at start")
         .anyMatch(
             e ->
-                e.actor().equals(RunReports.SYSTEM)
+                e.actor().equals(JournalEntry.SYSTEM)
                     && e.outcome().equals(RunReports.DEPLOYED)
                     && e.output()
                         .lines()
@@ -285,8 +286,8 @@ class DeploymentGuardIT {
   }
 
   private List<JournalEntry> deploymentEntries() {
-    return journal.entriesOfRun(RunReports.SYSTEM).stream()
-        .filter(e -> e.kind().equals(RunReports.DEPLOYMENT))
+    return journal.entriesOfRun(JournalEntry.SYSTEM).stream()
+        .filter(e -> e.kind().equals(JournalKind.DEPLOYMENT.name()))
         .toList();
   }
 

@@ -31,6 +31,7 @@ import org.springframework.context.annotation.AnnotationBeanNameGenerator;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalEntry;
+import org.switchman.audit.JournalKind;
 import org.switchman.audit.report.RunReports;
 
 /**
@@ -245,8 +246,10 @@ class DeploymentGuardTest {
         .contains(
             "dc-switchover", "db-masters-read-only", "db-masters-read-write", "four-eyes-check");
     JournalEntry entry = lastDeploymentEntry();
-    assertThat(entry.runId()).isEqualTo(RunReports.SYSTEM);
-    assertThat(entry.actor()).as("no user: the application deploying").isEqualTo(RunReports.SYSTEM);
+    assertThat(entry.runId()).isEqualTo(JournalEntry.SYSTEM);
+    assertThat(entry.actor())
+        .as("no user: the application deploying")
+        .isEqualTo(JournalEntry.SYSTEM);
     assertThat(entry.target()).isEqualTo(deployment.getId());
     assertThat(entry.outcome()).isEqualTo(RunReports.DEPLOYED);
     assertThat(entry.action())
@@ -296,10 +299,10 @@ class DeploymentGuardTest {
   }
 
   private static JournalEntry lastDeploymentEntry() {
-    List<JournalEntry> entries = journal.entriesOfRun(RunReports.SYSTEM);
+    List<JournalEntry> entries = journal.entriesOfRun(JournalEntry.SYSTEM);
     assertThat(entries).isNotEmpty();
     JournalEntry last = entries.get(entries.size() - 1);
-    assertThat(last.kind()).isEqualTo(RunReports.DEPLOYMENT);
+    assertThat(last.kind()).isEqualTo(JournalKind.DEPLOYMENT.name());
     return last;
   }
 
