@@ -73,8 +73,8 @@ public class ActiveLockedRuns implements LockedRuns {
               key,
               lock.runbook(),
               lock.target(),
-              frozen.getOrDefault(RunContexts.STARTER, "system"),
-              frozen.get(RunContexts.MODE)));
+              frozen.getOrDefault(RunVariableNames.STARTER, "system"),
+              frozen.get(RunVariableNames.MODE)));
     }
     return active;
   }

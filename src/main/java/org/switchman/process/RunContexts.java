@@ -19,12 +19,6 @@ import org.switchman.runbook.port.RunParameters;
 @Component("runContexts")
 public class RunContexts {
 
-  /** The authenticated user who started the run, frozen at its start. */
-  public static final String STARTER = "starter";
-
-  public static final String MODE = "mode";
-  public static final String ACTIVE_DATACENTER = "activeDatacenter";
-
   private final RunParameters parameters;
 
   public RunContexts(RunParameters parameters) {
@@ -44,7 +38,7 @@ public class RunContexts {
   public RunContext of(DelegateExecution execution, String step) {
     String runId = runId(execution);
     java.util.Map<String, String> frozen = parameters.all(runId);
-    String mode = frozen.get(MODE);
+    String mode = frozen.get(RunVariableNames.MODE);
     if (mode == null) {
       throw new IllegalStateException(
           "Run "
@@ -55,20 +49,20 @@ public class RunContexts {
     return new RunContext(
         runId,
         step,
-        frozen.getOrDefault(STARTER, "system"),
+        frozen.getOrDefault(RunVariableNames.STARTER, "system"),
         ExecutionMode.parse(mode),
-        frozen.get(ACTIVE_DATACENTER),
+        frozen.get(RunVariableNames.ACTIVE_DATACENTER),
         execution.getActivityInstanceId());
   }
 
   /** The user who started the run, or {@code system} for a run started by the engine itself. */
   public String starter(DelegateExecution execution) {
-    return parameters.get(runId(execution), STARTER).orElse("system");
+    return parameters.get(runId(execution), RunVariableNames.STARTER).orElse("system");
   }
 
   /** The run's mode as frozen at its start, or {@code null} before that. */
   public String mode(DelegateExecution execution) {
-    return parameters.get(runId(execution), MODE).orElse(null);
+    return parameters.get(runId(execution), RunVariableNames.MODE).orElse(null);
   }
 
   /** Every frozen parameter of the run, by name, read at once. */

@@ -66,7 +66,7 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
   private void started(DelegateExecution execution) {
     if (RunContexts.isRoot(execution)) {
       String user = Context.getCommandContext().getAuthenticatedUserId();
-      runs.getObject().freeze(execution, RunContexts.STARTER, user == null ? "system" : user);
+      runs.getObject().freeze(execution, RunVariableNames.STARTER, user == null ? "system" : user);
     }
     RunbookStartRule rule = ruleFor(execution);
     if (rule == null) {

@@ -27,6 +27,7 @@ import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookLocks;
 
 /**
@@ -111,7 +112,11 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
                   .getTaskDefinition()
                   .addBuiltInTaskListener(
                       TaskListener.EVENTNAME_CREATE,
-                      task -> clear(task.getExecution(), "decision", "justification"));
+                      task ->
+                          clear(
+                              task.getExecution(),
+                              RunVariableNames.DECISION,
+                              RunVariableNames.JUSTIFICATION));
               behavior
                   .getTaskDefinition()
                   .addBuiltInTaskListener(
@@ -122,9 +127,9 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   }
 
   private static void approvalCreated(DelegateTask task) {
-    clear(task.getExecution(), "decision", "comment");
-    Duration timeout = duration(task.getVariable("approvalTimeout"));
-    Duration reminder = duration(task.getVariable("approvalReminder"));
+    clear(task.getExecution(), RunVariableNames.DECISION, RunVariableNames.COMMENT);
+    Duration timeout = duration(task.getVariable(RunVariableNames.APPROVAL_TIMEOUT));
+    Duration reminder = duration(task.getVariable(RunVariableNames.APPROVAL_REMINDER));
     Instant now = Instant.now();
     if (timeout != null) {
       task.setDueDate(Date.from(now.plus(timeout)));
@@ -135,7 +140,7 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   }
 
   private static void approvalCompleted(DelegateTask task) {
-    Object decision = task.getVariable("decision");
+    Object decision = task.getVariable(RunVariableNames.DECISION);
     if (decision == null || !APPROVAL_DECISIONS.contains(decision.toString())) {
       throw new InvalidDecisionException(
           "'"
@@ -170,7 +175,7 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
   }
 
   private void operatorDecided(DelegateTask task, Options options) {
-    Object value = task.getVariable("decision");
+    Object value = task.getVariable(RunVariableNames.DECISION);
     String decision = value == null ? "" : value.toString();
     if (!OPERATOR_DECISIONS.contains(decision)) {
       throw new InvalidDecisionException(
@@ -190,27 +195,27 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
               + " records already point at the new datacenter. Retry or skip here, and run the reverse"
               + " switchover to go back.");
     }
-    Object justification = task.getVariable("justification");
+    Object justification = task.getVariable(RunVariableNames.JUSTIFICATION);
     if (!decision.equals("retry")
         && (justification == null || justification.toString().isBlank())) {
       throw new InvalidDecisionException("A " + decision + " needs a justification");
     }
     String user = Context.getCommandContext().getAuthenticatedUserId();
     DelegateExecution execution = task.getExecution();
-    if (RUNBOOK_LOCK.equals(task.getVariable("failedCheck"))) {
+    if (RUNBOOK_LOCK.equals(task.getVariable(RunVariableNames.FAILED_CHECK))) {
       // a person has now seen that the run lost its lock: what follows may take it again
       locks.getObject().acknowledgeRevocation(execution);
     }
     String runId = RunContexts.runId(execution);
-    Object failure = task.getVariable("failureMessage");
-    Object section = task.getVariable("section");
+    Object failure = task.getVariable(RunVariableNames.FAILURE_MESSAGE);
+    Object section = task.getVariable(RunVariableNames.SECTION);
     JournalEntry.Draft entry =
         JournalKind.DECISION.entry(
             new JournalEntry.Origin(
                 runId,
                 task.getTaskDefinitionKey(),
                 user == null ? JournalEntry.SYSTEM : user,
-                String.valueOf(task.getVariable("mode"))),
+                String.valueOf(task.getVariable(RunVariableNames.MODE))),
             section == null ? "task " + task.getId() : "section " + section,
             "decide on '" + task.getName() + "'" + (failure == null ? "" : " after: " + failure),
             decision.toUpperCase(),
@@ -222,8 +227,8 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
             ((ExecutionEntity) execution).getProcessDefinition().getKey(),
             runId,
             user,
-            text(task.getVariable("reason")),
-            text(task.getVariable("ticket")),
+            text(task.getVariable(RunVariableNames.REASON)),
+            text(task.getVariable(RunVariableNames.TICKET)),
             decision
                 + " at '"
                 + task.getName()

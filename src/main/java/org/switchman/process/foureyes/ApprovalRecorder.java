@@ -12,6 +12,7 @@ import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.RunVariableNames;
 
 /**
  * Records what happens at approval tasks, in the audit journal and in engine history.
@@ -70,8 +71,8 @@ public class ApprovalRecorder {
   }
 
   void approved(DelegateTask task, String user) {
-    Object decision = task.getVariable("decision");
-    Object comment = task.getVariable("comment");
+    Object decision = task.getVariable(RunVariableNames.DECISION);
+    Object comment = task.getVariable(RunVariableNames.COMMENT);
     JournalEntry.Draft entry =
         draft(
             task,
@@ -87,8 +88,8 @@ public class ApprovalRecorder {
             ((ExecutionEntity) task.getExecution()).getProcessDefinition().getKey(),
             task.getProcessInstanceId(),
             user,
-            text(task.getVariable("reason")),
-            text(task.getVariable("ticket")),
+            text(task.getVariable(RunVariableNames.REASON)),
+            text(task.getVariable(RunVariableNames.TICKET)),
             entry.outcome() + " at " + describe(task) + (comment == null ? "" : ": " + comment));
     journalOutbox.append(entry);
     opsLog.record(line);
@@ -101,7 +102,7 @@ public class ApprovalRecorder {
       String action,
       String outcome,
       String output) {
-    Object mode = task.getVariable("mode");
+    Object mode = task.getVariable(RunVariableNames.MODE);
     return kind.entry(
         new JournalEntry.Origin(
             task.getProcessInstanceId(),

@@ -23,6 +23,7 @@ import org.switchman.audit.JournalKind;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
+import org.switchman.process.RunVariableNames;
 import org.switchman.runbook.port.RunParameters;
 
 /**
@@ -126,7 +127,8 @@ public class AdminActions {
               + (batch ? " (as a batch, carried out by the job executor)" : "");
       JournalEntry.Draft entry =
           JournalKind.ADMIN.entry(
-              new JournalEntry.Origin(runId, STEP, user, frozen.getOrDefault("mode", "live")),
+              new JournalEntry.Origin(
+                  runId, STEP, user, frozen.getOrDefault(RunVariableNames.MODE, "live")),
               "run " + run.getId(),
               operation + " by camunda-admin " + user + ": " + what,
               batch ? "REQUESTED" : "PERFORMED",
@@ -138,8 +140,8 @@ public class AdminActions {
               runbook,
               runId,
               user,
-              frozen.get("reason"),
-              frozen.get("ticket"),
+              frozen.get(RunVariableNames.REASON),
+              frozen.get(RunVariableNames.TICKET),
               "ALARM: camunda-admin " + user + " " + what + "; left behind: " + left);
       journal.append(entry);
       opsLog.record(alarm);

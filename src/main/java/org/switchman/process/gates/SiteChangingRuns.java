@@ -30,6 +30,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.JobDefinitionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.runtime.ActivityInstance;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.switchman.process.RunVariableNames;
 
 /**
  * Cancelling or suspending a live run of a runbook that changes the site: {@code dc-switchover},
@@ -174,7 +175,7 @@ final class SiteChangingRuns {
     collect(tree, active);
     active.remove(run.getProcessDefinitionId());
     active.removeIf(id -> id.endsWith("#multiInstanceBody"));
-    String mode = parameters.getOrDefault("mode", "live");
+    String mode = parameters.getOrDefault(RunVariableNames.MODE, "live");
     String from = parameters.getOrDefault("dcFrom", "the old datacenter");
     String to = parameters.getOrDefault("dcTo", "the new datacenter");
     String at = "the run stood at " + String.join(", ", active) + ": ";

@@ -41,7 +41,8 @@ import org.switchman.audit.report.RunPage;
 import org.switchman.audit.report.RunRecord;
 import org.switchman.audit.report.RunSummary;
 import org.switchman.audit.report.TimelineEntry;
-import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
+import org.switchman.process.switchover.SwitchoverVars;
 
 /**
  * The runs list and run records, read from the engine's history (level FULL). Runs are root process
@@ -55,18 +56,18 @@ public class EngineRunHistory implements RunHistory {
   /** Run variables the list shows; read for a whole page in one query. */
   static final List<String> SUMMARY_VARIABLES =
       List.of(
-          RunContexts.MODE,
-          RunContexts.STARTER,
-          "dcFrom",
-          "dcTo",
+          RunVariableNames.MODE,
+          RunVariableNames.STARTER,
+          SwitchoverVars.DC_FROM,
+          SwitchoverVars.DC_TO,
           "target",
-          "reason",
-          "ticket",
-          "outcome",
-          "readOnlyStartedAt",
-          "readOnlyEndedAt",
-          "readOnlyBudget",
-          "readOnlyBudgetExceeded");
+          RunVariableNames.REASON,
+          RunVariableNames.TICKET,
+          RunVariableNames.OUTCOME,
+          SwitchoverVars.READ_ONLY_STARTED_AT,
+          SwitchoverVars.READ_ONLY_ENDED_AT,
+          SwitchoverVars.READ_ONLY_BUDGET,
+          SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED);
 
   /** Element types the timeline shows; gateways, plain events and loop bodies are left out. */
   private static final Set<String> STEP_TYPES =
@@ -130,7 +131,7 @@ public class EngineRunHistory implements RunHistory {
         case RunSummary.CANCELLED -> query.externallyTerminated();
         case "terminated" -> query.internallyTerminated();
         case RunSummary.SUSPENDED -> query.suspended();
-        default -> query.variableValueEquals("outcome", filter.outcome());
+        default -> query.variableValueEquals(RunVariableNames.OUTCOME, filter.outcome());
       }
     }
     long total = query.count();
@@ -296,13 +297,15 @@ public class EngineRunHistory implements RunHistory {
           case HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> "terminated";
           default -> run.getState().toLowerCase();
         };
-    String outcome = text(vars.get("outcome"));
+    String outcome = text(vars.get(RunVariableNames.OUTCOME));
     String target =
-        vars.containsKey("dcFrom") || vars.containsKey("dcTo")
-            ? text(vars.get("dcFrom")) + " → " + text(vars.get("dcTo"))
+        vars.containsKey(SwitchoverVars.DC_FROM) || vars.containsKey(SwitchoverVars.DC_TO)
+            ? text(vars.get(SwitchoverVars.DC_FROM)) + " → " + text(vars.get(SwitchoverVars.DC_TO))
             : text(vars.get("target"));
     String startedBy =
-        run.getStartUserId() != null ? run.getStartUserId() : text(vars.get(RunContexts.STARTER));
+        run.getStartUserId() != null
+            ? run.getStartUserId()
+            : text(vars.get(RunVariableNames.STARTER));
     return new RunSummary(
         run.getId(),
         run.getProcessDefinitionKey(),
@@ -311,10 +314,10 @@ public class EngineRunHistory implements RunHistory {
             : run.getProcessDefinitionKey(),
         run.getProcessDefinitionVersion() == null ? 0 : run.getProcessDefinitionVersion(),
         target,
-        text(vars.get(RunContexts.MODE)),
+        text(vars.get(RunVariableNames.MODE)),
         startedBy,
-        text(vars.get("reason")),
-        text(vars.get("ticket")),
+        text(vars.get(RunVariableNames.REASON)),
+        text(vars.get(RunVariableNames.TICKET)),
         instant(run.getStartTime()),
         instant(run.getEndTime()),
         state,
@@ -323,24 +326,24 @@ public class EngineRunHistory implements RunHistory {
   }
 
   private static ReadOnlyWindow readOnlyWindow(Map<String, Object> vars) {
-    Instant started = instant(vars.get("readOnlyStartedAt"));
+    Instant started = instant(vars.get(SwitchoverVars.READ_ONLY_STARTED_AT));
     if (started == null) {
       return null;
     }
     Duration budget = null;
     try {
       budget =
-          vars.get("readOnlyBudget") == null
+          vars.get(SwitchoverVars.READ_ONLY_BUDGET) == null
               ? null
-              : Duration.parse(vars.get("readOnlyBudget").toString());
+              : Duration.parse(vars.get(SwitchoverVars.READ_ONLY_BUDGET).toString());
     } catch (DateTimeParseException unreadable) {
       // validated at start; an unreadable one is shown as no budget
     }
     return new ReadOnlyWindow(
         started,
-        instant(vars.get("readOnlyEndedAt")),
+        instant(vars.get(SwitchoverVars.READ_ONLY_ENDED_AT)),
         budget,
-        Boolean.TRUE.equals(vars.get("readOnlyBudgetExceeded")));
+        Boolean.TRUE.equals(vars.get(SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED)));
   }
 
   // ------------------------------------------------------------------------------- timeline
@@ -418,7 +421,7 @@ public class EngineRunHistory implements RunHistory {
     return history
         .createHistoricVariableInstanceQuery()
         .processInstanceIdIn(runIds.toArray(String[]::new))
-        .variableName("section")
+        .variableName(RunVariableNames.SECTION)
         .disableBinaryFetching()
         .disableCustomObjectDeserialization()
         .list()

@@ -24,6 +24,7 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.springframework.stereotype.Component;
 import org.switchman.process.EngineHooks;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.opslog.IncidentAlarms;
 
 /**
@@ -89,7 +90,7 @@ public class RunMetricsPlugin extends AbstractProcessEnginePlugin {
                 ExecutionListener.EVENTNAME_END,
                 (ExecutionListener)
                     execution -> {
-                      Object business = execution.getVariable("outcome");
+                      Object business = execution.getVariable(RunVariableNames.OUTCOME);
                       String outcome =
                           execution.isCanceled()
                               ? "cancelled"

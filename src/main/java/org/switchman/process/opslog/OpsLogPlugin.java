@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import org.switchman.audit.OpsEvent;
 import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
+import org.switchman.process.RunVariableNames;
 
 /**
  * Writes the ops log for every run of every deployed process, without anything in the diagrams: a
@@ -101,8 +102,8 @@ public class OpsLogPlugin extends AbstractProcessEnginePlugin {
             runbookOf(entity),
             runId,
             user,
-            text(execution.getVariable("reason")),
-            text(execution.getVariable("ticket")),
+            text(execution.getVariable(RunVariableNames.REASON)),
+            text(execution.getVariable(RunVariableNames.TICKET)),
             detail);
     opsLog.record(event);
     if (kind == OpsEvent.Kind.RUN_ENDED && runId.equals(execution.getProcessInstanceId())) {

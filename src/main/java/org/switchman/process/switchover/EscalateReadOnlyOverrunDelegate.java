@@ -1,10 +1,10 @@
 package org.switchman.process.switchover;
 
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_STARTED_AT;
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

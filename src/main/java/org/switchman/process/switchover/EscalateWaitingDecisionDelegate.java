@@ -1,8 +1,8 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
-import static org.switchman.process.switchover.SwitchoverVars.SECTION;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.SECTION;
+import static org.switchman.process.RunVariableNames.TICKET;
 
 import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

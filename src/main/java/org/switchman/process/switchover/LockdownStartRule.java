@@ -1,16 +1,16 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_REMINDER;
-import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
+import static org.switchman.process.RunVariableNames.APPROVAL_REMINDER;
+import static org.switchman.process.RunVariableNames.APPROVAL_TIMEOUT;
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.RUNBOOK;
+import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
 import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
 import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_INTERVAL;
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
-import static org.switchman.process.switchover.SwitchoverVars.RUNBOOK;
 import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import java.util.List;
 import java.util.Set;
@@ -18,6 +18,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookStartRule;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
@@ -76,7 +77,7 @@ public class LockdownStartRule implements RunbookStartRule {
     String master = steps.switchover().masterDatacenter();
     String dcFrom = text(execution, DC_FROM);
     String dcTo = text(execution, DC_TO);
-    String mode = text(execution, RunContexts.MODE);
+    String mode = text(execution, RunVariableNames.MODE);
     boolean liveTest = ExecutionMode.LIVE_TEST.value().equals(mode);
     String activeForCheck = master;
     if (runbook.equals(READ_WRITE) && !liveTest) {

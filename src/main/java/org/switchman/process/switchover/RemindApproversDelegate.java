@@ -1,8 +1,8 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
+import static org.switchman.process.RunVariableNames.APPROVAL_TIMEOUT;
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.TICKET;
 
 import java.time.Instant;
 import org.camunda.bpm.engine.delegate.DelegateExecution;

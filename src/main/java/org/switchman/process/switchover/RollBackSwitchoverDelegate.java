@@ -1,7 +1,7 @@
 package org.switchman.process.switchover;
 
+import static org.switchman.process.RunVariableNames.OUTCOME;
 import static org.switchman.process.switchover.SwitchoverVars.MAINTENANCE_WAS_RUNNING;
-import static org.switchman.process.switchover.SwitchoverVars.OUTCOME;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;

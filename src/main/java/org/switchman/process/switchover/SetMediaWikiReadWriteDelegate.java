@@ -12,7 +12,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.process.EngineHooks;
-import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 
 /**
  * Phase 7: MediaWiki read-write again, which closes the read-only window. Its end and duration go
@@ -44,7 +44,7 @@ public class SetMediaWikiReadWriteDelegate implements JavaDelegate {
         Duration.between(startedText == null ? ended : Instant.parse(startedText), ended);
     execution.setVariable(READ_ONLY_ENDED_AT, ended.toString());
     execution.setVariable(READ_ONLY_WINDOW_MILLIS, window.toMillis());
-    String mode = steps.frozen(execution, RunContexts.MODE);
+    String mode = steps.frozen(execution, RunVariableNames.MODE);
     EngineHooks.afterCommit(
         () ->
             Timer.builder("switchman.readonly.window")

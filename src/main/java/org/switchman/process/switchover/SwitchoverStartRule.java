@@ -1,8 +1,11 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_REMINDER;
-import static org.switchman.process.switchover.SwitchoverVars.APPROVAL_TIMEOUT;
+import static org.switchman.process.RunVariableNames.APPROVAL_REMINDER;
+import static org.switchman.process.RunVariableNames.APPROVAL_TIMEOUT;
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.RUNBOOK;
+import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
 import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
@@ -12,9 +15,6 @@ import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE_SE
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_OVERRUN_INTERVAL;
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
-import static org.switchman.process.switchover.SwitchoverVars.RUNBOOK;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.WARM_UP_CACHES;
 
 import java.util.Set;
@@ -22,6 +22,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookStartRule;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
@@ -58,7 +59,7 @@ public class SwitchoverStartRule implements RunbookStartRule {
         SwitchoverRequest.parse(
             text(execution, DC_FROM),
             text(execution, DC_TO),
-            text(execution, RunContexts.MODE),
+            text(execution, RunVariableNames.MODE),
             text(execution, REASON),
             text(execution, TICKET),
             text(execution, READ_ONLY_BUDGET),

@@ -1,18 +1,18 @@
 package org.switchman.process.switchover;
 
+import static org.switchman.process.RunVariableNames.FAILED_CHECK;
+import static org.switchman.process.RunVariableNames.FAILED_STEP;
+import static org.switchman.process.RunVariableNames.FAILURE_MESSAGE;
+import static org.switchman.process.RunVariableNames.REASON;
+import static org.switchman.process.RunVariableNames.SITE_STATE;
+import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.CHECK_FAILED;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
-import static org.switchman.process.switchover.SwitchoverVars.FAILED_CHECK;
-import static org.switchman.process.switchover.SwitchoverVars.FAILED_STEP;
-import static org.switchman.process.switchover.SwitchoverVars.FAILURE_MESSAGE;
 import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE;
 import static org.switchman.process.switchover.SwitchoverVars.ORIGINAL_TTLS;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
-import static org.switchman.process.switchover.SwitchoverVars.REASON;
 import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
-import static org.switchman.process.switchover.SwitchoverVars.SITE_STATE;
-import static org.switchman.process.switchover.SwitchoverVars.TICKET;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -30,6 +30,7 @@ import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookLocks;
 import org.switchman.process.metrics.StepFailures;
 import org.switchman.runbook.CheckFailedException;
@@ -201,10 +202,10 @@ public class SwitchoverSteps {
       DelegateExecution execution, SwitchoverRequest request, String activeDatacenter) {
     runs.freeze(execution, DC_FROM, request.dcFrom());
     runs.freeze(execution, DC_TO, request.dcTo());
-    runs.freeze(execution, RunContexts.MODE, request.mode().value());
+    runs.freeze(execution, RunVariableNames.MODE, request.mode().value());
     runs.freeze(execution, REASON, request.reason());
     runs.freeze(execution, TICKET, request.ticket());
-    runs.freeze(execution, RunContexts.ACTIVE_DATACENTER, activeDatacenter);
+    runs.freeze(execution, RunVariableNames.ACTIVE_DATACENTER, activeDatacenter);
     runs.freeze(execution, SECTIONS, String.join(",", sections()));
   }
 
@@ -214,7 +215,7 @@ public class SwitchoverSteps {
   }
 
   private static SwitchoverRequest request(Map<String, String> frozen) {
-    String mode = frozen.get(RunContexts.MODE);
+    String mode = frozen.get(RunVariableNames.MODE);
     if (mode == null) {
       throw new IllegalStateException("the run has no frozen mode");
     }

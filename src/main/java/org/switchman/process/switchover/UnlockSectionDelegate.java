@@ -1,8 +1,8 @@
 package org.switchman.process.switchover;
 
+import static org.switchman.process.RunVariableNames.SECTION;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
-import static org.switchman.process.switchover.SwitchoverVars.SECTION;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
