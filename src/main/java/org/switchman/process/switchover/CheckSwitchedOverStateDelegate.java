@@ -43,7 +43,10 @@ public class CheckSwitchedOverStateDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     RunContext run = steps.context(execution);
     List<String> broken =
-        steps.switchover().brokenInvariants(run, steps.request(execution), steps.ttls(execution));
+        steps
+            .switchover()
+            .checks()
+            .brokenInvariants(run, steps.request(execution), steps.ttls(execution));
     execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
     journal.append(
         JournalKind.INVARIANTS.entry(

@@ -47,7 +47,8 @@ public class RollBackReadWriteSectionsDelegate implements JavaDelegate {
       try {
         steps
             .switchover()
-            .rollBackSectionReadWrite(run.inStep(run.step() + "[" + section + "]"), section, dcTo);
+            .rollback()
+            .newMasterReadOnly(run.inStep(run.step() + "[" + section + "]"), section, dcTo);
       } catch (RuntimeException e) {
         failures.add(section + ": " + e.getMessage());
       }

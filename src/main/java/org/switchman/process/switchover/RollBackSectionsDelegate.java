@@ -49,7 +49,9 @@ public class RollBackSectionsDelegate implements JavaDelegate {
       try {
         steps
             .switchover()
-            .rollBackSection(run.inStep(run.step() + "[" + section + "]"), section, dcFrom, dcTo);
+            .rollback()
+            .oldMasterReadWrite(
+                run.inStep(run.step() + "[" + section + "]"), section, dcFrom, dcTo);
       } catch (RuntimeException e) {
         failures.add(section + ": " + e.getMessage());
       }

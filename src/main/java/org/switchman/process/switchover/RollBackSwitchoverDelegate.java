@@ -6,6 +6,7 @@ import static org.switchman.process.switchover.SwitchoverVars.MAINTENANCE_WAS_RU
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.process.RunVariables;
 
 /** Rolls a stopped switchover back; a part that fails raises an incident after the retries. */
 @Component
@@ -21,12 +22,12 @@ public class RollBackSwitchoverDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     steps
         .switchover()
-        .rollBack(
+        .rollback()
+        .perform(
             steps.context(execution),
             steps.request(execution),
             steps.ttls(execution),
-            org.switchman.process.RunVariables.split(
-                steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
+            RunVariables.split(steps.frozen(execution, MAINTENANCE_WAS_RUNNING)));
     execution.setVariable(OUTCOME, "rolled-back");
   }
 }

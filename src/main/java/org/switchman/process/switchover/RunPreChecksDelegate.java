@@ -14,6 +14,7 @@ import org.switchman.audit.Journal;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.switchover.Switchover;
+import org.switchman.runbook.switchover.SwitchoverChecks;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
@@ -39,8 +40,8 @@ public class RunPreChecksDelegate implements JavaDelegate {
     RunContext run = steps.context(execution);
     SwitchoverRequest request = steps.request(execution);
     Switchover switchover = steps.switchover();
-    Switchover.PreCheckReport report =
-        steps.checked(execution, () -> switchover.preChecks(run, request));
+    SwitchoverChecks.PreCheckReport report =
+        steps.checked(execution, () -> switchover.checks().preChecks(run, request));
     String planStep = "plan@" + execution.getActivityInstanceId();
     RunContext plan =
         new RunContext(

@@ -299,7 +299,7 @@ public class SwitchoverSteps {
 
   private String siteState(Map<String, String> frozen) {
     try {
-      return String.join("\n", switchover().siteState(request(frozen)));
+      return String.join("\n", switchover().checks().siteState(request(frozen)));
     } catch (RuntimeException e) {
       return "unknown: " + describe(e);
     }

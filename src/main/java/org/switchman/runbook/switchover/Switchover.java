@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.MutationOutcome;
@@ -42,8 +41,8 @@ import org.switchman.runbook.port.Versioned;
  * not flip, a master that did not catch up) raises {@link CheckFailedException}, which the process
  * turns into an operator decision. Errors of etcd, DNS or the databases propagate as they are, to
  * be retried by the engine and then, when retrying does not help, put to an operator with {@link
- * #siteState}. {@link StepInterruptedException} (the application stops while a step waits) is never
- * a failed check: it propagates from every step, the rollback included.
+ * SwitchoverChecks#siteState}. {@link StepInterruptedException} (the application stops while a step
+ * waits) is never a failed check: it propagates from every step, the rollback included.
  */
 public final class Switchover {
 
@@ -64,7 +63,8 @@ public final class Switchover {
   private final DbLockdown lockdown;
   private final DiscoveryTtl ttl;
   private final Duration commandTimeout;
-  private final long maxLagSeconds;
+  private final SwitchoverChecks checks;
+  private final SwitchoverRollback rollback;
 
   /**
    * @param catchUpAttempts how often a section's catch-up is checked before it fails
@@ -90,11 +90,22 @@ public final class Switchover {
     this.lockdown = new DbLockdown(masters, catchUpAttempts, catchUpInterval);
     this.ttl = new DiscoveryTtl(dns, conftool);
     this.commandTimeout = commandTimeout;
-    this.maxLagSeconds = maxLagSeconds;
+    this.checks = new SwitchoverChecks(topology, conftool, dns, masters, maxLagSeconds);
+    this.rollback = new SwitchoverRollback(this, topology, masters, lockdown);
   }
 
   public SwitchoverTopology topology() {
     return topology;
+  }
+
+  /** The reads: the pre-checks, the end state of a finished run and the site's state now. */
+  public SwitchoverChecks checks() {
+    return checks;
+  }
+
+  /** Puts the site back as it was before the run. */
+  public SwitchoverRollback rollback() {
+    return rollback;
   }
 
   /** The datacenter conftool names as primary ({@code WMFMasterDatacenter}). */
@@ -207,80 +218,6 @@ public final class Switchover {
     }
   }
 
-  // ---------------------------------------------------------------- pre-checks
-
-  /**
-   * What the approvers see before GO: replication in both directions per section, its lag, and both
-   * datacenters' pooled state.
-   *
-   * @param lines one line per fact, in words
-   * @param problems the facts that stop a switchover
-   */
-  public record PreCheckReport(List<String> lines, List<String> problems) {}
-
-  /**
-   * Checks that a switchover can go: each new-site master replicates from the old site within the
-   * lag limit, each old-site master replicates back (circular replication, needed for the catch-up
-   * proof), the services are pooled in the old site, and MediaWiki is read-write.
-   *
-   * @throws CheckFailedException listing every problem, unless in dry-run (reported only) or in
-   *     live-test where replication problems are warnings, as in production
-   */
-  public PreCheckReport preChecks(RunContext run, SwitchoverRequest request) {
-    List<String> lines = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    for (String section : topology.sections()) {
-      for (String[] direction :
-          new String[][] {{request.dcFrom(), request.dcTo()}, {request.dcTo(), request.dcFrom()}}) {
-        DbMasters.ReplicationStatus status = masters.replication(section, direction[1]);
-        String line =
-            section
-                + " "
-                + direction[0]
-                + " → "
-                + direction[1]
-                + ": "
-                + (status.healthy() ? "replicating" : "NOT replicating")
-                + ", lag "
-                + (status.secondsBehind() == null ? "unknown" : status.secondsBehind() + " s");
-        lines.add(line);
-        List<String> target = run.mode() == ExecutionMode.LIVE_TEST ? warnings : problems;
-        if (!status.healthy()) {
-          target.add(
-              line
-                  + (status.lastError() == null || status.lastError().isBlank()
-                      ? ""
-                      : " (" + status.lastError() + ")"));
-        } else if (status.secondsBehind() == null || status.secondsBehind() > maxLagSeconds) {
-          target.add(line + " (limit " + maxLagSeconds + " s)");
-        }
-      }
-    }
-    for (String service : topology.services()) {
-      StringBuilder pooled = new StringBuilder(service + " pooled:");
-      for (String dc : topology.datacenters()) {
-        boolean yes = conftool.discovery(service, dc).map(v -> v.value().pooled()).orElse(false);
-        pooled.append(' ').append(dc).append('=').append(yes ? "yes" : "no");
-      }
-      lines.add(pooled.toString());
-    }
-    String master = masterDatacenter();
-    lines.add("WMFMasterDatacenter: " + master);
-    for (String dc : topology.datacenters()) {
-      Optional<String> readOnly = conftool.readOnly(dc).value();
-      lines.add("ReadOnly " + dc + ": " + readOnly.map(r -> "on (" + r + ")").orElse("off"));
-      if (readOnly.isPresent() && run.mode() != ExecutionMode.LIVE_TEST) {
-        problems.add("MediaWiki in " + dc + " is already read-only: " + readOnly.get());
-      }
-    }
-    warnings.forEach(w -> lines.add("warning (live-test): " + w));
-    if (!problems.isEmpty() && run.mode() != ExecutionMode.DRY_RUN) {
-      throw new CheckFailedException("pre-checks", String.join("; ", problems));
-    }
-    return new PreCheckReport(lines, problems);
-  }
-
   // ---------------------------------------------------------------- phase 1
 
   /**
@@ -377,24 +314,6 @@ public final class Switchover {
     return lockdown.unlockNewSite(run, section, dcFrom, dcTo);
   }
 
-  /**
-   * Undoes phase 3 for one section: the old site's master read-write again, while the new site's is
-   * still read-only. Does nothing for a section that was never locked.
-   */
-  public void rollBackSection(RunContext run, String section, String dcFrom, String dcTo) {
-    if (masters.isReadOnly(section, dcFrom)) {
-      lockdown.rollBack(run, section, dcFrom, dcTo);
-    }
-  }
-
-  /**
-   * Undoes phase 6 for one section: the new site's master read-only again, as it was before the run
-   * made it writable. Does nothing for a master that is read-only.
-   */
-  public void rollBackSectionReadWrite(RunContext run, String section, String dcTo) {
-    lockdown.relockNewSite(run, section, dcTo);
-  }
-
   // ---------------------------------------------------------------- phase 4
 
   /** Pools the new site for every moved record. DNS does not change yet: both sites are pooled. */
@@ -448,7 +367,7 @@ public final class Switchover {
       wrong.clear();
       for (String service : topology.services()) {
         DnsDiscovery.DiscoveryRecord record = dns.read(service);
-        if (!record.target().equals(target(service, dc))) {
+        if (!record.target().equals(SwitchoverTopology.discoveryTarget(service, dc))) {
           wrong.add(service + " → " + record.target());
         }
       }
@@ -499,77 +418,9 @@ public final class Switchover {
     }
   }
 
-  // ---------------------------------------------------------------- rollback
-
-  /**
-   * Puts everything back as it was before the run, for a NOGO, an expired approval or an abort
-   * before the discovery flip has completed: discovery and {@code WMFMasterDatacenter} on the old
-   * site, the old site's masters read-write, ReadOnly off, puppet enabled and maintenance running
-   * where it ran, downtimes removed and the TTLs restored. Each part changes only what differs and
-   * the parts run even when one fails.
-   *
-   * @param originalTtls the TTLs read in phase 0 (empty if phase 0 never read them)
-   * @param maintenanceWasRunning the hosts whose maintenance jobs phase 1 stopped
-   * @throws IllegalStateException naming every part that failed, after trying them all
-   */
-  public void rollBack(
-      RunContext run,
-      SwitchoverRequest request,
-      Map<String, Long> originalTtls,
-      List<String> maintenanceWasRunning) {
-    List<String> failures = new ArrayList<>();
-    attempt(
-        failures,
-        "discovery back on " + request.dcFrom(),
-        () -> {
-          if (!masterDatacenter().equals(request.dcFrom()) && run.mode() == ExecutionMode.LIVE) {
-            setMaster(run, request.dcFrom());
-          }
-          setPooled(run, request.dcFrom(), true);
-          pointRecords(run, request.dcFrom());
-          setPooled(run, request.dcTo(), false);
-        });
-    for (String section : topology.sections()) {
-      attempt(
-          failures,
-          section + " master of " + request.dcFrom() + " read-write",
-          () -> rollBackSection(run, section, request.dcFrom(), request.dcTo()));
-    }
-    attempt(failures, "ReadOnly off", () -> setReadWrite(run, request));
-    attempt(
-        failures,
-        "puppet and maintenance",
-        () -> {
-          enablePuppetOnMaintenanceHosts(run, request);
-          for (String dc : topology.datacenters()) {
-            List<String> hosts =
-                topology.maintenanceHosts(dc).stream()
-                    .filter(maintenanceWasRunning::contains)
-                    .toList();
-            startMaintenanceOn(run, dc, hosts);
-          }
-        });
-    attempt(
-        failures,
-        "read-only check downtimes",
-        () -> {
-          for (String dc : topology.datacenters()) {
-            for (String host : topology.dbMasterHosts(dc)) {
-              execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
-            }
-          }
-        });
-    if (!originalTtls.isEmpty()) {
-      attempt(failures, "TTL restore", () -> restoreTtl(run, originalTtls));
-    }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException("Rollback incomplete: " + String.join("; ", failures));
-    }
-  }
-
   // ---------------------------------------------------------------- helpers
 
-  private void enablePuppetOnMaintenanceHosts(RunContext run, SwitchoverRequest request) {
+  void enablePuppetOnMaintenanceHosts(RunContext run, SwitchoverRequest request) {
     for (String dc : topology.datacenters()) {
       for (String host : topology.maintenanceHosts(dc)) {
         if (execute(run, host, dc, "enable-puppet " + quote(puppetReason(request)))
@@ -580,7 +431,7 @@ public final class Switchover {
     }
   }
 
-  private void startMaintenanceOn(RunContext run, String dc, List<String> hosts) {
+  void startMaintenanceOn(RunContext run, String dc, List<String> hosts) {
     for (String host : hosts) {
       if (!unitActive(host, topology.maintenanceUnit())) {
         systemctl(run, host, dc, "start", topology.maintenanceUnit(), "maintenance-started");
@@ -588,7 +439,7 @@ public final class Switchover {
     }
   }
 
-  private void setPooled(RunContext run, String dc, boolean pooled) {
+  void setPooled(RunContext run, String dc, boolean pooled) {
     for (String service : topology.services()) {
       Optional<Versioned<Conftool.DiscoveryState>> state = conftool.discovery(service, dc);
       if (state.isEmpty()) {
@@ -601,196 +452,20 @@ public final class Switchover {
     }
   }
 
-  private void setMaster(RunContext run, String dc) {
+  void setMaster(RunContext run, String dc) {
     Versioned<String> current = conftool.masterDatacenter();
     if (!current.value().equals(dc)) {
       conftool.setMasterDatacenter(run, current, dc);
     }
   }
 
-  /**
-   * Reads the site and names every end-state rule of a finished live switchover that does not hold:
-   * ReadOnly off in both datacenters, {@code WMFMasterDatacenter} on {@code dcTo}, the new masters
-   * writable and the old ones read-only, every discovery service pooled in {@code dcTo} only and
-   * answering with {@code dcTo} in DNS, and each TTL back at the value read in phase 0. Reads only.
-   * A dry-run or live-test changes none of this, so it has nothing to check.
-   *
-   * @param originalTtls the TTLs read before phase 0 reduced them
-   * @return one sentence per broken rule; empty when the site is switched over as intended
-   */
-  public List<String> brokenInvariants(
-      RunContext run, SwitchoverRequest request, Map<String, Long> originalTtls) {
-    List<String> broken = new ArrayList<>();
-    if (run.mode() != ExecutionMode.LIVE) {
-      return broken;
-    }
-    for (String dc : List.of(request.dcFrom(), request.dcTo())) {
-      Optional<String> readOnly = conftool.readOnly(dc).value();
-      if (readOnly.isPresent()) {
-        broken.add("MediaWiki in " + dc + " is still read-only (ReadOnly: " + readOnly.get() + ")");
-      }
-    }
-    String master = conftool.masterDatacenter().value();
-    if (!request.dcTo().equals(master)) {
-      broken.add("WMFMasterDatacenter is " + master + ", not " + request.dcTo());
-    }
-    for (String section : topology.sections()) {
-      if (masters.isReadOnly(section, request.dcTo())) {
-        broken.add("the " + section + " master in " + request.dcTo() + " is read-only");
-      }
-      if (!masters.isReadOnly(section, request.dcFrom())) {
-        broken.add("the " + section + " master in " + request.dcFrom() + " is writable");
-      }
-    }
-    for (String service : topology.services()) {
-      boolean newPooled =
-          conftool.discovery(service, request.dcTo()).map(v -> v.value().pooled()).orElse(false);
-      boolean oldPooled =
-          conftool.discovery(service, request.dcFrom()).map(v -> v.value().pooled()).orElse(false);
-      if (!newPooled || oldPooled) {
-        broken.add(
-            service
-                + " is pooled "
-                + (newPooled ? "in " + request.dcTo() : "not in " + request.dcTo())
-                + (oldPooled ? " and in " + request.dcFrom() : ""));
-      }
-      DnsDiscovery.DiscoveryRecord record = dns.read(service);
-      if (!record.target().equals(target(service, request.dcTo()))) {
-        broken.add(service + ".discovery answers " + record.target() + " in DNS");
-      }
-      Long original = originalTtls.get(service);
-      if (original != null && record.ttlSeconds() != original) {
-        broken.add(
-            service
-                + ".discovery has the TTL "
-                + record.ttlSeconds()
-                + " s, not the "
-                + original
-                + " s read before the switchover");
-      }
-    }
-    return broken;
-  }
-
-  /**
-   * The state of the site as it can be read now, one line per part, for an operator who must decide
-   * after a failure: ReadOnly in both datacenters, the master datacenter, each section's masters,
-   * and each discovery service's pooling and DNS answer. A part that cannot be read says so and
-   * why; once etcd or DNS could not be read, their other parts are not tried, so a server that is
-   * down costs one timeout, not one per key (each master is a server of its own).
-   */
-  public List<String> siteState(SwitchoverRequest request) {
-    List<String> lines = new ArrayList<>();
-    String from = request.dcFrom();
-    String to = request.dcTo();
-    String etcdDown =
-        readPart(
-            lines,
-            null,
-            () ->
-                "ReadOnly: "
-                    + from
-                    + " "
-                    + conftool.readOnly(from).value().map(r -> "ON (" + r + ")").orElse("off")
-                    + ", "
-                    + to
-                    + " "
-                    + conftool.readOnly(to).value().map(r -> "ON (" + r + ")").orElse("off"),
-            "etcd");
-    etcdDown =
-        readPart(
-            lines,
-            etcdDown,
-            () -> "WMFMasterDatacenter: " + conftool.masterDatacenter().value(),
-            "etcd");
-    for (String section : topology.sections()) {
-      readPart(
-          lines,
-          null,
-          () ->
-              "masters "
-                  + section
-                  + ": "
-                  + from
-                  + " "
-                  + writable(section, from)
-                  + ", "
-                  + to
-                  + " "
-                  + writable(section, to),
-          "the " + section + " masters");
-    }
-    String dnsDown = null;
-    for (String service : topology.services()) {
-      etcdDown =
-          readPart(
-              lines,
-              etcdDown,
-              () ->
-                  service
-                      + " pooled in: "
-                      + String.join(
-                          " ",
-                          List.of(from, to).stream()
-                              .filter(
-                                  dc ->
-                                      conftool
-                                          .discovery(service, dc)
-                                          .map(v -> v.value().pooled())
-                                          .orElse(false))
-                              .toList()),
-              "etcd");
-      dnsDown =
-          readPart(
-              lines,
-              dnsDown,
-              () -> {
-                DnsDiscovery.DiscoveryRecord record = dns.read(service);
-                return service
-                    + ".discovery answers "
-                    + record.target()
-                    + " TTL "
-                    + record.ttlSeconds();
-              },
-              "DNS");
-    }
-    return lines;
-  }
-
-  private String writable(String section, String dc) {
-    return masters.isReadOnly(section, dc) ? "read-only" : "writable";
-  }
-
-  /**
-   * Adds one line of the site state, or why it is unknown; returns why its server is down, if it
-   * is.
-   */
-  private static String readPart(
-      List<String> lines, String down, Supplier<String> part, String server) {
-    if (down != null) {
-      return down;
-    }
-    try {
-      lines.add(part.get());
-      return null;
-    } catch (RuntimeException e) {
-      String why = server + " could not be read: " + e.getMessage();
-      lines.add("unknown, " + why);
-      return why;
-    }
-  }
-
-  private void pointRecords(RunContext run, String dc) {
+  void pointRecords(RunContext run, String dc) {
     for (String service : topology.services()) {
       DnsDiscovery.DiscoveryRecord record = dns.read(service);
-      if (!record.target().equals(target(service, dc))) {
-        dns.setTarget(run, record, target(service, dc));
+      if (!record.target().equals(SwitchoverTopology.discoveryTarget(service, dc))) {
+        dns.setTarget(run, record, SwitchoverTopology.discoveryTarget(service, dc));
       }
     }
-  }
-
-  private static String target(String service, String dc) {
-    return service + ".svc." + dc + ".wmnet.";
   }
 
   /**
@@ -828,7 +503,7 @@ public final class Switchover {
     }
   }
 
-  private MutationOutcome execute(RunContext run, String host, String dc, String command) {
+  MutationOutcome execute(RunContext run, String host, String dc, String command) {
     try {
       return remote.execute(run, host, dc, command, commandTimeout).outcome();
     } catch (RemoteExecutionException e) {
@@ -836,23 +511,8 @@ public final class Switchover {
     }
   }
 
-  private static String quote(String text) {
+  static String quote(String text) {
     return "'" + text.replace("'", "") + "'";
-  }
-
-  private interface Part {
-    void run();
-  }
-
-  /** Runs one part of a rollback, noting its failure; an interruption stops the whole rollback. */
-  private static void attempt(List<String> failures, String what, Part part) {
-    try {
-      part.run();
-    } catch (StepInterruptedException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      failures.add(what + ": " + e.getMessage());
-    }
   }
 
   private static void pause(Duration duration, String what) {

@@ -33,6 +33,11 @@ public record SwitchoverTopology(
     dbMasterHosts = Map.copyOf(dbMasterHosts);
   }
 
+  /** The name a discovery record points to while the service is active in {@code dc}. */
+  static String discoveryTarget(String service, String dc) {
+    return service + ".svc." + dc + ".wmnet.";
+  }
+
   List<String> maintenanceHosts(String dc) {
     return maintenanceHosts.getOrDefault(dc, List.of());
   }

@@ -124,7 +124,8 @@ class SwitchoverInterruptionTest {
   @Test
   void anInterruptionStopsTheRollbackAtOnceInsteadOfBeingListedAsAFailedPart() {
     remoteFailure = interruption("'enable-puppet' ran on mwmaint1001.eqiad.wmnet");
-    assertThatThrownBy(() -> switchover.rollBack(RUN, REQUEST, Map.of("api-rw", 300L), List.of()))
+    assertThatThrownBy(
+            () -> switchover.rollback().perform(RUN, REQUEST, Map.of("api-rw", 300L), List.of()))
         .isInstanceOf(StepInterruptedException.class)
         .hasMessageContaining("interrupted by shutdown");
     assertThat(remoteCalls).as("no part after the interrupted one ran").hasValue(1);
