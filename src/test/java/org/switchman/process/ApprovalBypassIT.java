@@ -8,14 +8,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.runbook.port.RunParameters;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 import org.switchman.support.WebappSession;
 
@@ -27,20 +23,13 @@ import org.switchman.support.WebappSession;
  * <p>Users: alice (operators and approvers, the starter), olga (operators only), bob (approvers),
  * carol (auditors), desi (designers only).
  */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class ApprovalBypassIT {
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"}," + "\"comment\":{\"value\":\"fine\"}}}";
+  private static final String GO = Rest.go("fine");
   private static final String FIXTURE_START =
       "{\"variables\":{\"reason\":{\"value\":\"gate test\"},\"ticket\":{\"value\":\"T1\"}}}";
   private static final List<String> EVERYONE = List.of("alice", "olga", "bob", "carol", "desi");
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
 
   @LocalServerPort int port;
 

@@ -59,8 +59,7 @@ class ApprovalRaceIT {
     FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
   }
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"GO from %s\"}}}";
+  private static final String GO = Rest.go("GO from %s");
   private static final DateTimeFormatter ENGINE_DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 

@@ -58,8 +58,7 @@ class CancelPolicyIT {
     FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
   }
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"},\"comment\":{\"value\":\"ok\"}}}";
+  private static final String GO = Rest.go("ok");
 
   @LocalServerPort int port;
   @Autowired RuntimeService runtime;

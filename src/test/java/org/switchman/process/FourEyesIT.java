@@ -7,32 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 
 /**
  * Four-eyes over the REST API: the starter of a run cannot claim or complete its approval tasks,
  * whatever the route; with distinct approvers, one approver cannot decide two gates.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class FourEyesIT {
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
-          + "\"comment\":{\"value\":\"looks right\"}}}";
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
+  private static final String GO = Rest.go("looks right");
 
   @LocalServerPort int port;
 

@@ -8,16 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalHead;
 import org.switchman.infra.opslog.FileAndWebhookOpsLog;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 import org.switchman.support.WebSession;
 
@@ -25,18 +21,10 @@ import org.switchman.support.WebSession;
  * Every run writes the ops log (start, each decision, end, with user, reason and ticket, then the
  * journal's head) and counts in the metrics; the run report shows the head published at its end.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class OpsLogIT {
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
-          + "\"comment\":{\"value\":\"checked the plan\"}}}";
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
+  private static final String GO = Rest.go("checked the plan");
 
   @LocalServerPort int port;
 

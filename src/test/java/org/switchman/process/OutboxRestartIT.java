@@ -55,8 +55,7 @@ import org.switchman.support.Rest;
  */
 class OutboxRestartIT {
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"}," + "\"comment\":{\"value\":\"checked\"}}}";
+  private static final String GO = Rest.go("checked");
   private static final String FIXTURE_START =
       "{\"variables\":{\"reason\":{\"value\":\"outbox check\"},\"ticket\":{\"value\":\"T9\"}}}";
   private static final String MANY = "many-lines";

@@ -3,23 +3,13 @@ package org.switchman.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 
 /** The engine REST API and the actuator endpoints require the right users. */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class RestSecurityIT {
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
 
   @LocalServerPort int port;
 

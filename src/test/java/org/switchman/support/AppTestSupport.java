@@ -5,7 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.switchman.config.JournalKey;
 
@@ -76,11 +81,33 @@ public final class AppTestSupport {
 
   /** The lab profile without its servers; the demo users and the admin come from the profile. */
   public static void demoUsers(DynamicPropertyRegistry registry) {
+    demoUserSettings().forEach((name, value) -> registry.add(name, () -> value));
+  }
+
+  /** {@link #demoUsers} for {@link AppWithDemoUsers}: a new data directory for each context. */
+  public static final class DemoUsers
+      implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+      context
+          .getEnvironment()
+          .getPropertySources()
+          .addFirst(new MapPropertySource("demo-users", Map.copyOf(demoUserSettings())));
+    }
+  }
+
+  private static Map<String, Object> demoUserSettings() {
     Path dataDir = newDataDir();
-    registry.add("switchman.data-dir", dataDir::toString);
-    registry.add("switchman.lab.servers", () -> "false");
+    Path key = dataDir.resolve("journal.key");
+    if (!Files.exists(key)) {
+      JournalKey.generate(key);
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("switchman.data-dir", dataDir.toString());
+    settings.put("switchman.lab.servers", "false");
     // the tests drive the lock keeper's rounds themselves (RunLockKeeper#round)
-    registry.add("switchman.etcd.lock-keeper-interval", () -> "0s");
-    journalKey(registry, dataDir);
+    settings.put("switchman.etcd.lock-keeper-interval", "0s");
+    settings.put("switchman.journal.key-file", key.toString());
+    return settings;
   }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 /** A small HTTP client for tests: one user's Basic credentials against the running app. */
 public final class Rest {
@@ -42,6 +43,21 @@ public final class Rest {
     this.baseUrl = baseUrl;
     this.user = user;
     this.password = password;
+  }
+
+  /**
+   * The body of a task completion (REST {@code complete} or Tasklist's {@code submit-form}) that
+   * says GO, with a comment.
+   */
+  public static String go(String comment) {
+    try {
+      return JSON.writeValueAsString(
+          Map.of(
+              "variables",
+              Map.of("decision", Map.of("value", "GO"), "comment", Map.of("value", comment))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static Rest as(int port, String user, String password) {

@@ -11,14 +11,10 @@ import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.report.RunReportCsv;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 import org.switchman.support.WebSession;
 
@@ -26,18 +22,10 @@ import org.switchman.support.WebSession;
  * The audit pages over HTTP, without a browser: who may see and do what, the runs list's filters
  * and paging, the report and its exports, bad input, and a journal tampered with through JDBC.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class AuditPagesIT {
 
-  private static final String GO =
-      "{\"variables\":{\"decision\":{\"value\":\"GO\"},"
-          + "\"comment\":{\"value\":\"plan checked by %s\"}}}";
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
+  private static final String GO = Rest.go("plan checked by %s");
 
   @LocalServerPort int port;
 

@@ -17,12 +17,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Browser;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
@@ -31,14 +27,8 @@ import org.switchman.support.SwitchoverRuns;
  * Tasklist in a real browser: login, the start-process list, a deployed form, a refusal, and an
  * approval completed from the form.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AppWithDemoUsers
 class TasklistBrowserIT {
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
 
   @LocalServerPort int port;
 

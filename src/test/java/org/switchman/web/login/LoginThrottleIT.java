@@ -15,14 +15,11 @@ import org.camunda.bpm.engine.identity.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
-import org.switchman.support.AppTestSupport;
+import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.LoopbackClient;
 import org.switchman.support.LoopbackClient.Reply;
 import org.switchman.support.Rest;
@@ -33,18 +30,12 @@ import org.switchman.support.Rest;
  * sees them as different machines; users of their own (names no other test uses, as all tests of a
  * JVM share one database) keep the engine's short per-user lock out of the other tests.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@AppWithDemoUsers
+@TestPropertySource(
     properties = {"switchman.login-throttle.max-failures=3", "switchman.login-throttle.window=8s"})
 class LoginThrottleIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-  }
 
   @LocalServerPort int port;
 
