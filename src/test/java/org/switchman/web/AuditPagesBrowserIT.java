@@ -90,15 +90,13 @@ class AuditPagesBrowserIT {
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     // a lagging section holds phase 3, so the read-only window stays open at its decision task
-    String fault =
-        admin
-            .post(
-                "/lab/api/faults",
-                "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s3\","
-                    + "\"dc\":\"codfw\",\"seconds\":120}")
-            .json()
-            .path("id")
-            .asText();
+    Rest.Reply injected =
+        admin.post(
+            "/lab/api/faults",
+            "{\"kind\":\"REPLICATION_DELAY\",\"section\":\"s2\","
+                + "\"dc\":\"codfw\",\"seconds\":120}");
+    assertThat(injected.status()).as(injected.body()).isLessThan(300);
+    String fault = injected.json().path("id").asText();
     runs.approve(run, "UserTask_FinalGoNoGo", "dave");
     JsonNode decision = runs.awaitTask("UserTask_DecideOnSectionFailure");
     try {
@@ -182,7 +180,7 @@ class AuditPagesBrowserIT {
     assertThat(approvals)
         .anySatisfy(a -> assertThat(a).contains("Final GO/NOGO", "dave", "GO from dave"));
     assertThat(page.findElement(By.id("decisions")).getText())
-        .contains("section s3", "alice", "RETRY");
+        .contains("section s2", "alice", "RETRY");
     assertThat(page.findElement(By.id("readonly-budget")).getText()).isEqualTo("3 min 0 s");
     assertThat(page.findElement(By.id("readonly-exceeded")).getText()).isEqualTo("no");
     assertThat(page.findElement(By.id("readonly-length")).getText())
