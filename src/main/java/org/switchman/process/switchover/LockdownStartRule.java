@@ -91,6 +91,7 @@ public class LockdownStartRule implements RunbookStartRule {
       }
       activeForCheck = dcFrom;
     }
+    String primaryForCheck = activeForCheck;
     SwitchoverRequest request =
         SwitchoverRequest.parse(
             dcFrom,
@@ -101,7 +102,7 @@ public class LockdownStartRule implements RunbookStartRule {
             null,
             null,
             steps.settings().datacenters(),
-            activeForCheck);
+            () -> primaryForCheck);
     steps.freeze(execution, request, master);
     RunContexts runs = steps.runs();
     runs.freeze(execution, APPROVAL_TIMEOUT, steps.settings().approvalTimeout().toString());

@@ -54,7 +54,6 @@ public class SwitchoverStartRule implements RunbookStartRule {
   @Override
   public void validate(DelegateExecution execution) {
     SwitchoverProperties settings = steps.settings();
-    String active = steps.switchover().masterDatacenter();
     SwitchoverRequest request =
         SwitchoverRequest.parse(
             text(execution, DC_FROM),
@@ -65,7 +64,7 @@ public class SwitchoverStartRule implements RunbookStartRule {
             text(execution, READ_ONLY_BUDGET),
             text(execution, IN_FLIGHT_GRACE),
             settings.datacenters(),
-            active);
+            steps.switchover()::masterDatacenter);
     steps.freeze(execution, request, request.activeDatacenter());
     RunContexts runs = steps.runs();
     runs.freeze(execution, READ_ONLY_BUDGET, request.readOnlyBudget().toString());

@@ -3,6 +3,7 @@ package org.switchman.runbook.switchover;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
@@ -41,10 +42,11 @@ public record SwitchoverRequest(
   public static final Duration MAX_GRACE = Duration.ofMinutes(5);
 
   /**
-   * Parses and checks the start-form input against the known datacenters and the one that is
-   * primary now. Nothing is changed by this check.
+   * Parses and checks the start-form input against the known datacenters and, once the input holds,
+   * against the one that is primary now. Nothing is changed by this check.
    *
-   * @param activeDc the datacenter conftool names as {@code WMFMasterDatacenter} now
+   * @param activeDc reads the datacenter conftool names as {@code WMFMasterDatacenter} now; not
+   *     called when the input alone is refused
    * @throws InvalidRequestException naming every problem found
    */
   public static SwitchoverRequest parse(
@@ -56,7 +58,7 @@ public record SwitchoverRequest(
       String readOnlyBudget,
       String inFlightGrace,
       List<String> datacenters,
-      String activeDc) {
+      Supplier<String> activeDc) {
     List<String> problems = new ArrayList<>();
     ExecutionMode parsedMode = null;
     try {
@@ -74,26 +76,6 @@ public record SwitchoverRequest(
     }
     if (!from.isEmpty() && from.equals(to)) {
       problems.add("dcFrom and dcTo are both '" + from + "': a switchover needs two datacenters");
-    }
-    if (parsedMode != null
-        && datacenters.contains(from)
-        && datacenters.contains(to)
-        && !from.equals(to)) {
-      if (parsedMode == ExecutionMode.LIVE_TEST && !to.equals(activeDc)) {
-        problems.add(
-            "live-test runs from the passive datacenter towards the active one, so dcTo"
-                + " must be the active datacenter "
-                + activeDc
-                + ", not "
-                + to);
-      } else if (parsedMode != ExecutionMode.LIVE_TEST && !from.equals(activeDc)) {
-        problems.add(
-            "dcFrom must be the active datacenter "
-                + activeDc
-                + ", not "
-                + from
-                + " (WMFMasterDatacenter in conftool)");
-      }
     }
     if (reason == null || reason.isBlank()) {
       problems.add("reason is empty: say why, it is the read-only message editors see");
@@ -136,6 +118,25 @@ public record SwitchoverRequest(
               + ") must not be longer than readOnlyBudget ("
               + budget
               + "): the grace is spent inside the read-only window");
+    }
+    // the site is read only for a request whose input holds: bad input never waits on etcd
+    if (problems.isEmpty()) {
+      String active = activeDc.get();
+      if (parsedMode == ExecutionMode.LIVE_TEST && !to.equals(active)) {
+        problems.add(
+            "live-test runs from the passive datacenter towards the active one, so dcTo"
+                + " must be the active datacenter "
+                + active
+                + ", not "
+                + to);
+      } else if (parsedMode != ExecutionMode.LIVE_TEST && !from.equals(active)) {
+        problems.add(
+            "dcFrom must be the active datacenter "
+                + active
+                + ", not "
+                + from
+                + " (WMFMasterDatacenter in conftool)");
+      }
     }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(RUNBOOK, problems);

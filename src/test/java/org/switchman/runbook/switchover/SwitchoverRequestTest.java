@@ -16,7 +16,7 @@ class SwitchoverRequestTest {
   private static SwitchoverRequest parse(
       String reason, String ticket, String budget, String grace) {
     return SwitchoverRequest.parse(
-        "eqiad", "codfw", "live", reason, ticket, budget, grace, DCS, "eqiad");
+        "eqiad", "codfw", "live", reason, ticket, budget, grace, DCS, () -> "eqiad");
   }
 
   private static void refused(
@@ -83,8 +83,38 @@ class SwitchoverRequestTest {
                     null,
                     null,
                     DCS,
-                    "eqiad"))
+                    () -> "eqiad"))
         .isInstanceOf(InvalidRequestException.class)
         .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(600));
+  }
+
+  @Test
+  void badInputIsRefusedWithoutReadingTheSite() {
+    assertThatThrownBy(
+            () ->
+                SwitchoverRequest.parse(
+                    "eqiad",
+                    "eqiad",
+                    "live",
+                    "r",
+                    "T1",
+                    null,
+                    null,
+                    DCS,
+                    () -> {
+                      throw new AssertionError("the site was read for a refused request");
+                    }))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("dcFrom and dcTo are both 'eqiad'");
+  }
+
+  @Test
+  void aGoodRequestFromThePassiveDatacenterIsRefusedAfterReadingTheSite() {
+    assertThatThrownBy(
+            () ->
+                SwitchoverRequest.parse(
+                    "codfw", "eqiad", "live", "r", "T1", null, null, DCS, () -> "eqiad"))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("dcFrom must be the active datacenter eqiad, not codfw");
   }
 }
