@@ -17,15 +17,18 @@ import org.switchman.process.gates.RefusedInputException;
 import org.switchman.process.tasks.LateCompletions;
 import org.switchman.process.tasks.TaskNoLongerOpenException;
 import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.RunbookLock;
 
 /**
  * Replacements for Camunda's REST exception mappers that answer a four-eyes refusal or a gate rule
- * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400 and a
+ * ({@link GateRefusedException}) with 403, a rejected start, decision or deployment with 400, a
  * held runbook lock, a completion of a task someone else completed first ({@link
  * TaskNoLongerOpenException}) or a request that collided with a concurrent change of the run (the
- * engine's optimistic locking, which rolled it back) with 409, each with its plain message, instead
- * of a 500 wrapped in engine listener text. Everything else is handled exactly as Camunda does.
+ * engine's optimistic locking, which rolled it back) with 409, and a server of the site that did
+ * not answer ({@link InfrastructureUnavailableException}) with 503, each with its plain message,
+ * instead of a 500 wrapped in engine listener text. Everything else is handled exactly as Camunda
+ * does.
  */
 final class RefusalAwareExceptionMappers {
 
@@ -61,6 +64,14 @@ final class RefusalAwareExceptionMappers {
       if (cause instanceof TaskNoLongerOpenException late) {
         LateCompletions.takeLastOnThisThread(); // answered here; the webapps' filter needs it not
         return answer(Response.Status.CONFLICT, "TaskNoLongerOpen", late.getMessage());
+      }
+      if (cause instanceof InfrastructureUnavailableException down) {
+        // an etcd, DNS or database server that did not answer: the engine rolled the request back
+        return answer(
+            Response.Status.SERVICE_UNAVAILABLE,
+            "InfrastructureUnavailable",
+            down.getMessage()
+                + "; the engine rolled this request back. Repeat it once the server answers.");
       }
       concurrent |= cause instanceof OptimisticLockingException;
       if (cause instanceof RunbookLock.LockHeldException held) {
