@@ -16,7 +16,7 @@ import org.switchman.config.JournalKey;
 
 /**
  * Settings shared by the tests that start the application with the {@code lab} profile's demo users
- * but without the lab's servers (the test class adds {@code @ActiveProfiles("lab")}), on an engine
+ * but without the lab's servers (most test classes use {@link AppWithDemoUsers}), on an engine
  * database of each application context's own under {@code target/}, and a journal key beside it.
  */
 public final class AppTestSupport {
