@@ -1,5 +1,6 @@
 package org.switchman.process.tasks;
 
+import java.time.Duration;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.OptimisticLockingException;
@@ -100,45 +101,83 @@ public class LateCompletions extends CommandInterceptor {
     return false;
   }
 
-  /** Why the task could not be completed, from its history, or {@code null} if it never existed. */
+  /** How long a lost race may wait for the winner's commit to show in the task's history. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
+  /** What a lookup that waits for the task's end answers while the task still looks open. */
+  private static final String STILL_OPEN = "";
+
+  /**
+   * Why the task could not be completed, from its history, or {@code null} if it never existed.
+   * After a lost race the winner may still be committing (the loser can fail on the winner's row
+   * before that commit), so a task that still looks open is read again for up to {@link #SETTLE},
+   * until its history says who or what closed it. After a missing permission it is read once: a
+   * refusal never waits.
+   */
   private String explain(String taskId, boolean onlyIfEnded) {
-    Command<String> lookup =
-        context ->
-            context.runWithoutAuthorization(
-                () -> {
-                  HistoricTaskInstanceEntity task =
-                      context.getHistoricTaskInstanceManager().findHistoricTaskInstanceById(taskId);
-                  if (task == null) {
-                    return null;
-                  }
-                  String name =
-                      "'"
-                          + (task.getName() != null ? task.getName() : task.getTaskDefinitionKey())
-                          + "'";
-                  if (task.getEndTime() == null) {
-                    if (onlyIfEnded) {
-                      return null;
-                    }
-                    return name
-                        + " is being completed by someone else at this moment; reload it to see the"
-                        + " decision (yours was not recorded)";
-                  }
-                  String at = task.getEndTime().toInstant().toString();
-                  if (!"completed".equals(task.getDeleteReason())) {
-                    return name
-                        + " is no longer open: the run closed it at "
-                        + at
-                        + " without a decision"
-                        + " (an expiry, an abort or a cancellation); your decision was not recorded";
-                  }
-                  return name
-                      + " was already completed by "
-                      + completer(context, taskId, task)
-                      + " at "
-                      + at
-                      + "; your decision was not recorded";
-                });
-    return configuration.getCommandExecutorTxRequiresNew().execute(lookup);
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (!onlyIfEnded && System.nanoTime() < deadline) {
+      String settled =
+          configuration.getCommandExecutorTxRequiresNew().execute(lookup(taskId, false, true));
+      if (!STILL_OPEN.equals(settled)) {
+        return settled;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return configuration
+        .getCommandExecutorTxRequiresNew()
+        .execute(lookup(taskId, onlyIfEnded, false));
+  }
+
+  /**
+   * Reads the task's history: who completed it and when, or that the run closed it; {@code null}
+   * when it never existed, or has not ended and {@code onlyIfEnded}; {@link #STILL_OPEN} when it
+   * has not ended and {@code waitingForEnd}.
+   */
+  private static Command<String> lookup(String taskId, boolean onlyIfEnded, boolean waitingForEnd) {
+    return context ->
+        context.runWithoutAuthorization(
+            () -> {
+              HistoricTaskInstanceEntity task =
+                  context.getHistoricTaskInstanceManager().findHistoricTaskInstanceById(taskId);
+              if (task == null) {
+                return null;
+              }
+              String name =
+                  "'"
+                      + (task.getName() != null ? task.getName() : task.getTaskDefinitionKey())
+                      + "'";
+              if (task.getEndTime() == null) {
+                if (onlyIfEnded) {
+                  return null;
+                }
+                if (waitingForEnd) {
+                  return STILL_OPEN;
+                }
+                return name
+                    + " is being closed at this moment, by another person or by the run;"
+                    + " reload it to see what happened (your decision was not recorded)";
+              }
+              String at = task.getEndTime().toInstant().toString();
+              if (!"completed".equals(task.getDeleteReason())) {
+                return name
+                    + " is no longer open: the run closed it at "
+                    + at
+                    + " without a decision"
+                    + " (an expiry, an abort or a cancellation); your decision was not recorded";
+              }
+              return name
+                  + " was already completed by "
+                  + completer(context, taskId, task)
+                  + " at "
+                  + at
+                  + "; your decision was not recorded";
+            });
   }
 
   /** Who completed the task: the user operation log's entry, else the assignee history names. */
