@@ -241,6 +241,18 @@ zookeeper_cmd() {
   esac
 }
 
+etcd_cluster_health() {
+  if [ ! -f "$STATE/units/etcd" ]; then echo "bash: line 1: nrpe_etcd_cluster_health: command not found" >&2; return 127; fi
+  local total=0 down=()
+  while read -r peer addr; do
+    [ -f "$FLEET/state/$peer/units/etcd" ] || continue
+    total=$((total + 1))
+    [ "$(peer_unit "$peer" etcd)" = active ] || down+=("$peer")
+  done < <(peers "$CLUSTER")
+  if [ ${#down[@]} -eq 0 ]; then echo "OK - all $total members are healthy"; return 0; fi
+  echo "CRITICAL - ${#down[@]} of $total members unhealthy: ${down[*]}"; return 2
+}
+
 kafka_urp() {
   if [ ! -f "$STATE/units/kafka" ]; then echo "bash: line 1: kafka: command not found" >&2; return 127; fi
   local ids=() down=()
@@ -352,6 +364,7 @@ case "$prog" in
     echo "lab: only 'kafka topics --describe --under-replicated-partitions' is supported" >&2; exit 1 ;;
   depool|/usr/local/sbin/depool|/usr/local/bin/depool) conftool_set_pooled no; exit $? ;;
   pool|/usr/local/sbin/pool|/usr/local/bin/pool) conftool_set_pooled yes; exit $? ;;
+  nrpe_etcd_cluster_health|/usr/local/bin/nrpe_etcd_cluster_health) etcd_cluster_health; exit $? ;;
   check-service-registration|/usr/local/bin/check-service-registration)
     unit=$(unit_name "${1:-}")
     if [ ! -f "$STATE/units/$unit" ]; then echo "$unit: unknown service" >&2; exit 2; fi

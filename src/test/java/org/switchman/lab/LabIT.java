@@ -443,6 +443,25 @@ class LabIT {
   }
 
   @Test
+  void etcdClusterHealthNamesTheMembersThatAreDown() {
+    String check =
+        "/usr/local/bin/nrpe_etcd_cluster_health --url https://conf2001.codfw.wmnet:2379";
+    Cli.Result healthy = Cli.ssh(lab, "conf2001.codfw.wmnet", check);
+    assertThat(healthy.exit()).isZero();
+    assertThat(healthy.out().strip()).isEqualTo("OK - all 3 members are healthy");
+    try {
+      assertThat(Cli.ssh(lab, "conf2002.codfw.wmnet", "systemctl stop etcd").exit()).isZero();
+      Cli.Result down = Cli.ssh(lab, "conf2001.codfw.wmnet", check);
+      assertThat(down.exit()).isEqualTo(2);
+      assertThat(down.out().strip())
+          .isEqualTo("CRITICAL - 1 of 3 members unhealthy: conf2002.codfw.wmnet");
+    } finally {
+      Cli.ssh(lab, "conf2002.codfw.wmnet", "systemctl start etcd");
+    }
+    assertThat(Cli.ssh(lab, "conf2001.codfw.wmnet", check).exit()).isZero();
+  }
+
+  @Test
   void rebootMakesTheHostUnreachableForAWhile() {
     String host = "mw1003.eqiad.wmnet";
     String bootBefore = Cli.ssh(lab, host, "uptime -s").out().strip();
