@@ -1,0 +1,129 @@
+package org.switchman.process.restart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabTopology;
+import org.switchman.runbook.restart.InvalidCatalogueException;
+import org.switchman.runbook.restart.ServiceCatalogue;
+import org.switchman.runbook.restart.ServicePolicy;
+
+class ServiceCatalogueTableTest {
+
+  private static final String SHIPPED = "processes/service-catalogue.dmn";
+
+  private static String shipped() {
+    try (InputStream in =
+        ServiceCatalogueTableTest.class.getClassLoader().getResourceAsStream(SHIPPED)) {
+      assertThat(in).as(SHIPPED + " on the classpath").isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ServiceCatalogue read(String dmn) {
+    return ServiceCatalogueTable.read(
+        new ByteArrayInputStream(dmn.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void refused(String dmn, String problem) {
+    assertThatThrownBy(() -> read(dmn))
+        .isInstanceOf(InvalidCatalogueException.class)
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void theShippedCatalogueCoversTheServicesOfReferenceZeroThatTheLabRuns() {
+    ServiceCatalogue catalogue = read(shipped());
+    assertThat(catalogue.policies().keySet())
+        .containsExactlyInAnyOrder(
+            "appserver",
+            "api_appserver",
+            "jobrunner",
+            "videoscaler",
+            "parsoid",
+            "mw-cron",
+            "nginx",
+            "aqs",
+            "cassandra",
+            "elasticsearch",
+            "etcd",
+            "zookeeper",
+            "kafka");
+    assertThat(catalogue.policies().get("kafka").notifyTeam()).isEqualTo("analytics");
+    assertThat(catalogue.policies().get("elasticsearch").readinessLimit().toHours()).isEqualTo(3);
+  }
+
+  @Test
+  void everyPolicyNamesClustersUnitsAndPoolsTheLabFleetHas() {
+    Map<String, Set<String>> units = new HashMap<>();
+    Map<String, Set<String>> pools = new HashMap<>();
+    for (LabTopology.Host host : new LabTopology(LabConfig.forTests(Path.of("target"))).hosts()) {
+      units.computeIfAbsent(host.cluster(), c -> new HashSet<>()).addAll(host.units());
+      pools.computeIfAbsent(host.cluster(), c -> new HashSet<>()).addAll(host.services());
+    }
+    for (ServicePolicy policy : read(shipped()).policies().values()) {
+      for (String cluster : policy.clusters()) {
+        assertThat(units).as(policy.service() + ": cluster " + cluster).containsKey(cluster);
+        assertThat(units.get(cluster))
+            .as(policy.service() + ": units on " + cluster)
+            .containsAll(policy.units());
+        assertThat(pools.get(cluster))
+            .as(policy.service() + ": conftool services of " + cluster)
+            .containsAll(policy.depoolFrom());
+      }
+    }
+  }
+
+  @Test
+  void aCellThatComputesAnythingIsRefused() {
+    String shipped = shipped();
+    refused(
+        shipped.replace(
+            "<text>&quot;PT1M&quot;</text>", "<text>date and time(\"2026-01-01\")</text>"),
+        "pause: 'date and time(\"2026-01-01\")' is not a plain string value");
+    refused(
+        shipped.replaceFirst(
+            "<outputEntry id=\"OutputEntry_Kafka_BatchMax\">",
+            "<outputEntry id=\"OutputEntry_Kafka_BatchMax\" expressionLanguage=\"javascript\">"),
+        "an element names the expression language 'javascript'");
+    refused(
+        shipped.replace(
+            "namespace=\"http://switchman.org/dmn\"",
+            "namespace=\"http://switchman.org/dmn\" expressionLanguage=\"javascript\""),
+        "the definitions name the expression language 'javascript'");
+    refused(
+        shipped.replace("<text>&quot;kafka&quot;</text>", "<text>not(&quot;x&quot;)</text>"),
+        "its service must be one name in double quotes");
+  }
+
+  @Test
+  void aTableOfAnotherShapeIsRefused() {
+    refused(shipped().replace("hitPolicy=\"UNIQUE\"", "hitPolicy=\"FIRST\""), "not UNIQUE");
+    refused(
+        shipped().replace("<decision id=\"ServiceCatalogue\"", "<decision id=\"Other\""),
+        "no decision table with the id ServiceCatalogue");
+    refused("<definitions/>", "not a readable DMN file");
+  }
+
+  @Test
+  void anUnknownCheckInACellIsRefusedNamingItsRule() {
+    refused(
+        shipped()
+            .replace("<text>&quot;kafka-in-sync&quot;</text>", "<text>&quot;kafka-ok&quot;</text>"),
+        "(kafka): preChecks names the unknown check 'kafka-ok'");
+  }
+}
