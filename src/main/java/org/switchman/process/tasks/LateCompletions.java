@@ -94,12 +94,20 @@ public class LateCompletions extends CommandInterceptor {
           && cause.getMessage().contains("Cannot find task")) {
         return true;
       }
+      if (cause instanceof ProcessEngineException
+          && cause.getMessage() != null
+          && cause.getMessage().contains(PARENT_DELETED)) {
+        return true; // the run ended (an expiry) while the completion walked its executions
+      }
       if (cause.getCause() == cause) {
         break;
       }
     }
     return false;
   }
+
+  /** The engine's code for an execution whose parent was deleted while a command used it. */
+  static final String PARENT_DELETED = "ENGINE-03077";
 
   /** How long a lost race may wait for the winner's commit to show in the task's history. */
   static final Duration SETTLE = Duration.ofSeconds(2);

@@ -27,6 +27,13 @@ class LateCompletionsTest {
                 new ProcessEngineException(
                     "Cannot complete task 42", new OptimisticLockingException("ENGINE-03005"))))
         .isTrue();
+    // the run ended (an expiry) while the completion walked its executions
+    assertThat(
+            LateCompletions.lostRace(
+                new ProcessEngineException(
+                    "Cannot complete task 42: ENGINE-03077 Cannot resolve parent with id 'p' of"
+                        + " execution 'e', perhaps it was deleted in the meantime")))
+        .isTrue();
   }
 
   @Test
