@@ -818,19 +818,38 @@ class LabIT {
   void etcdPartitionCutsClientsOffWhileLeasesExpire() throws Exception {
     String key = "/lab-it/partition/" + UUID.randomUUID();
     String lease =
-        Cli.etcdctl(lab, "lease", "grant", "2")
+        Cli.etcdctl(lab, "lease", "grant", "4")
             .out()
             .replaceAll("(?s).*lease ([0-9a-f]+) granted.*", "$1");
     assertThat(Cli.etcdctl(lab, "put", "--lease=" + lease, key, "held").exit()).isZero();
     ProcessBuilder keepAliveCommand =
         new ProcessBuilder(
                 "etcdctl", "--endpoints=" + lab.etcdEndpoint(), "lease", "keep-alive", lease)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            .redirectErrorStream(true);
     keepAliveCommand.environment().put("ETCDCTL_API", "3");
     Process keepAlive = keepAliveCommand.start();
     try {
-      sleep(3000); // longer than the lease: the keep-alives hold it
+      // the keep-alives run once the first is answered (a busy machine starts etcdctl late)
+      java.io.BufferedReader said =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  keepAlive.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      String first = said.readLine();
+      assertThat(first).as("etcdctl lease keep-alive").contains("keepalived with TTL");
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  while (said.readLine() != null) {
+                    // keep its pipe from filling up
+                  }
+                } catch (java.io.IOException ended) {
+                  // the process ended
+                }
+              });
+      drain.setDaemon(true);
+      drain.start();
+      sleep(5000); // longer than the lease: the keep-alives hold it
       assertThat(Cli.etcdctl(lab, "get", "--print-value-only", key).out().strip())
           .isEqualTo("held");
       LabFault partition = lab.faults().inject(request(LabFault.Kind.ETCD_PARTITION, null));
@@ -838,7 +857,7 @@ class LabIT {
         Cli.Result cut = Cli.etcdctl(lab, "get", key);
         assertThat(cut.exit()).isNotZero();
         assertThat(cut.took()).as("timed out, not refused").isGreaterThan(Duration.ofSeconds(1));
-        sleep(3500);
+        sleep(5500);
       } finally {
         lab.faults().clear(partition.id());
       }
