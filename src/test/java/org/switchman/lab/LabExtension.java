@@ -43,7 +43,7 @@ public class LabExtension implements BeforeAllCallback, ParameterResolver {
 
   /**
    * Slot 0 is {@link LabConfig#forTests(Path)}; others move to 127.2N and ports + 200 N. Each slot
-   * has a directory of its own, since two test JVMs may run their shared labs side by side.
+   * has a directory of its own, since the test JVMs may run their shared labs side by side.
    */
   static LabConfig slot(int n) {
     LabConfig tests = LabConfig.forTests(Path.of("target"));

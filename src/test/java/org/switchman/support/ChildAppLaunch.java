@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * each of the many starts of the crash tests.
  *
  * <p>The extraction and the training run happen once per build of the jar, under a file lock, so
- * that the two test JVMs of {@code mvn verify} never prepare it at the same time; the first child
- * start of a JVM waits for them. Without an archive (its training run failed, the reason is in
- * {@code target/it-app/training.log}) the children start all the same, only slower.
+ * that the test JVMs of {@code mvn verify} never prepare it at the same time; the first child start
+ * of a JVM waits for them. Without an archive (its training run failed, the reason is in {@code
+ * target/it-app/training.log}) the children start all the same, only slower.
  */
 final class ChildAppLaunch {
 
