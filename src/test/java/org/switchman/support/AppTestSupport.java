@@ -99,9 +99,7 @@ public final class AppTestSupport {
   private static Map<String, Object> demoUserSettings() {
     Path dataDir = newDataDir();
     Path key = dataDir.resolve("journal.key");
-    if (!Files.exists(key)) {
-      JournalKey.generate(key);
-    }
+    JournalKey.generate(key);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("switchman.data-dir", dataDir.toString());
     settings.put("switchman.lab.servers", "false");

@@ -68,7 +68,7 @@ public final class ChildApp implements AutoCloseable {
    * @param settings further {@code switchman.*} settings for every start
    */
   public static ChildApp attachedTo(Lab lab, Map<String, String> settings) {
-    requireJar();
+    prepareLaunch();
     Path dataDir = freshDataDir();
     JournalKey.generate(dataDir.resolve("journal.key"));
     Map<String, String> properties = new LinkedHashMap<>();
@@ -89,7 +89,7 @@ public final class ChildApp implements AutoCloseable {
    * @param settings further settings for every start, such as the lab's loopback network
    */
   public static ChildApp withOwnLab(Map<String, String> settings) {
-    requireJar();
+    prepareLaunch();
     Path dataDir = freshDataDir();
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("spring.profiles.active", "lab");
@@ -100,7 +100,7 @@ public final class ChildApp implements AutoCloseable {
   }
 
   /** Prepares the launch (once per build of the jar), so that no start's time includes it. */
-  private static void requireJar() {
+  private static void prepareLaunch() {
     ChildAppLaunch.command(ChildApp::spawn);
   }
 

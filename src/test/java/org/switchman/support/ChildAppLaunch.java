@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * How {@link ChildApp} starts the application: as {@code scripts/demo} does ({@code prepare_app} in
@@ -79,7 +78,7 @@ final class ChildAppLaunch {
             FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = channel.lock()) {
       if (!upToDate()) {
-        deleteTree(DIR);
+        FileSystemUtils.deleteRecursively(DIR);
         run(
             spawner,
             List.of(
@@ -139,7 +138,7 @@ final class ChildAppLaunch {
       System.err.println(failed.getMessage() + "; the child applications start without it");
       Files.deleteIfExists(ARCHIVE);
     } finally {
-      deleteTree(data);
+      FileSystemUtils.deleteRecursively(data);
     }
   }
 
@@ -165,17 +164,6 @@ final class ChildAppLaunch {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }
