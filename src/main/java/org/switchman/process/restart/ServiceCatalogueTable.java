@@ -20,6 +20,7 @@ import org.camunda.bpm.model.dmn.instance.Rule;
 import org.camunda.bpm.model.dmn.instance.UnaryTests;
 import org.camunda.bpm.model.xml.ModelException;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
+import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.restart.InvalidCatalogueException;
 import org.switchman.runbook.restart.ServiceCatalogue;
 
@@ -166,6 +167,6 @@ public final class ServiceCatalogueTable {
   }
 
   private static String abbreviated(String text) {
-    return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    return EchoedInput.shortened(text, 64);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.InvalidRequestException;
 
 /**
@@ -109,7 +110,7 @@ public final class ServiceCatalogue {
           runbook,
           List.of(
               "service '"
-                  + (service == null ? "" : service.strip())
+                  + EchoedInput.shortened(service == null ? "" : service.strip(), 64)
                   + "' is not in the service catalogue; it has "
                   + policies.keySet().stream().sorted().toList()));
     }
@@ -130,7 +131,10 @@ public final class ServiceCatalogue {
 
     String where() {
       String service = row.values().getOrDefault("service", "").strip();
-      return "rule " + row.number() + (service.isEmpty() ? "" : " (" + service + ")") + ": ";
+      return "rule "
+          + row.number()
+          + (service.isEmpty() ? "" : " (" + abbreviated(service) + ")")
+          + ": ";
     }
 
     ServicePolicy policy() {
@@ -311,7 +315,7 @@ public final class ServiceCatalogue {
     }
 
     private static String abbreviated(String text) {
-      return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+      return EchoedInput.shortened(text, 64);
     }
   }
 }

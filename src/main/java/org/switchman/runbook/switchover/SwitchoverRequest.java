@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
 
@@ -82,7 +83,7 @@ public record SwitchoverRequest(
     } else if (reason.strip().length() > MAX_REASON) {
       problems.add(
           "reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
-    } else if (reason.strip().codePoints().anyMatch(SwitchoverRequest::isControl)) {
+    } else if (reason.strip().codePoints().anyMatch(EchoedInput::isControl)) {
       problems.add(
           "reason must be a single line of text, without line breaks or control characters");
     }
@@ -157,22 +158,9 @@ public record SwitchoverRequest(
     }
   }
 
-  /** C0 and C1 controls, and the line and paragraph separators. */
-  private static boolean isControl(int c) {
-    return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
-  }
-
   /** Input echoed in a message, cut so that a message stays readable. */
   private static String abbreviated(String text) {
-    if (text == null) {
-      return "";
-    }
-    String clean =
-        text.codePoints()
-            .filter(c -> !isControl(c))
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString();
-    return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
+    return EchoedInput.shortened(text, 40);
   }
 
   /** The datacenter a live-test must not change; the active one otherwise. */
