@@ -86,7 +86,10 @@ final class LabMariadb {
                 new IllegalArgumentException("no lab master for section " + section + " in " + dc));
   }
 
-  /** Starts every master in parallel, then pt-heartbeat on each. */
+  /**
+   * Starts every master in parallel, then pt-heartbeat on each, and returns once every master holds
+   * a heartbeat row of its own: a switchover's catch-up check needs one the moment the lab is up.
+   */
   void start(ExecutorService pool) throws IOException {
     Files.createDirectories(dir);
     long t0 = System.nanoTime();
@@ -114,6 +117,18 @@ final class LabMariadb {
     LabFiles.join(started);
     // pt-heartbeat once every master answers, so that its start does not slow the servers'
     instances.forEach(this::startHeartbeat);
+    instances.forEach(this::awaitOwnHeartbeat);
+  }
+
+  private void awaitOwnHeartbeat(Instance instance) {
+    String what = "pt-heartbeat " + instance.section() + "-" + instance.dc();
+    String query = "SELECT 1 FROM heartbeat.heartbeat WHERE server_id = " + instance.serverId();
+    Readiness.await(
+        what,
+        Duration.ofSeconds(30),
+        heartbeats.get(instance),
+        instance.dir().resolve("pt-heartbeat.log"),
+        () -> !sql(instance.section(), instance.dc(), query).isBlank());
   }
 
   private void startHeartbeat(Instance instance) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A lab whose directory lies deeper than a Unix socket path may be long (107 bytes) starts, with
  * its sockets in the short socket directory, and a socket directory left by a lab whose JVM and
- * watchdog were both killed does not stop the next start.
+ * watchdog were both killed does not stop the next start. A started lab's masters already hold
+ * their own heartbeats.
  */
 class LabLongPathIT {
 
@@ -51,6 +52,15 @@ class LabLongPathIT {
             5);
     LabConfig config = lab.config();
     try {
+      // the moment the lab is up, every master holds a heartbeat of its own
+      for (String section : SECTIONS) {
+        for (String dc : LabTopology.DATACENTERS) {
+          String own =
+              "SELECT datacenter, shard FROM heartbeat.heartbeat WHERE server_id = "
+                  + lab.mysqlServerId(section, dc);
+          assertThat(Cli.mysql(lab, section, dc, own).out().strip()).isEqualTo(dc + "\t" + section);
+        }
+      }
       assertThat(config.socketDir()).isEqualTo(sockets);
       // its MariaDB ports lie in the kernel's ephemeral range: the lab (root here) reserved them
       assertThat(Lab.ports(config)).anyMatch(port -> port > 32768);
