@@ -87,8 +87,9 @@ final class LabMariadb {
   }
 
   /**
-   * Starts every master in parallel, then pt-heartbeat on each, and returns once every master holds
-   * a heartbeat row of its own: a switchover's catch-up check needs one the moment the lab is up.
+   * Starts every master in parallel, then pt-heartbeat on each. Each master holds a heartbeat row
+   * of its own from its first start ({@link #initSql}), as a production master does, so a catch-up
+   * check has its reference the moment the lab is up; it then waits for pt-heartbeat's newer rows.
    */
   void start(ExecutorService pool) throws IOException {
     Files.createDirectories(dir);
@@ -117,18 +118,6 @@ final class LabMariadb {
     LabFiles.join(started);
     // pt-heartbeat once every master answers, so that its start does not slow the servers'
     instances.forEach(this::startHeartbeat);
-    instances.forEach(this::awaitOwnHeartbeat);
-  }
-
-  private void awaitOwnHeartbeat(Instance instance) {
-    String what = "pt-heartbeat " + instance.section() + "-" + instance.dc();
-    String query = "SELECT 1 FROM heartbeat.heartbeat WHERE server_id = " + instance.serverId();
-    Readiness.await(
-        what,
-        Duration.ofSeconds(30),
-        heartbeats.get(instance),
-        instance.dir().resolve("pt-heartbeat.log"),
-        () -> !sql(instance.section(), instance.dc(), query).isBlank());
   }
 
   private void startHeartbeat(Instance instance) {
@@ -479,6 +468,13 @@ final class LabMariadb {
             + " datacenter VARCHAR(5) NOT NULL DEFAULT '"
             + i.dc()
             + "');",
+        // the master's first heartbeat, written as pt-heartbeat --utc writes it, and replicated
+        "SET sql_log_bin=1;",
+        "INSERT INTO heartbeat.heartbeat (ts, server_id) VALUES"
+            + " (DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%f'), "
+            + i.serverId()
+            + ");",
+        "SET sql_log_bin=0;",
         "CREATE DEFINER='"
             + APP_USER
             + "'@'%' EVENT wiki.write_load ON SCHEDULE EVERY 1 SECOND"

@@ -89,7 +89,7 @@ class MariaDbMastersIT {
           .isEqualTo(MutationOutcome.PERFORMED);
       assertThat(cliReadOnly("s3", "eqiad")).isEqualTo("1");
       Instant reference = masters.newestHeartbeat("s3", "eqiad", "eqiad").orElseThrow();
-      Instant proof = masters.awaitCaughtUp("s3", "eqiad", "codfw", 20, Duration.ofMillis(250));
+      Instant proof = masters.awaitCaughtUp("s3", "eqiad", "codfw", 40, Duration.ofMillis(250));
       assertThat(proof).isAfter(reference);
     } finally {
       masters.setReadOnly(run(ExecutionMode.LIVE), "s3", "eqiad", false);
