@@ -56,7 +56,15 @@ public class FakeConftool implements Conftool {
 
   @Override
   public List<Versioned<PoolEntry>> pool(String dc, String cluster, String service) {
-    String prefix = "pools/" + dc + "/" + cluster + "/" + service + "/";
+    return under("pools/" + dc + "/" + cluster + "/" + service + "/");
+  }
+
+  @Override
+  public List<Versioned<PoolEntry>> cluster(String dc, String cluster) {
+    return under("pools/" + dc + "/" + cluster + "/");
+  }
+
+  private List<Versioned<PoolEntry>> under(String prefix) {
     List<Versioned<PoolEntry>> entries = new ArrayList<>();
     keys.forEach(
         (key, value) -> {

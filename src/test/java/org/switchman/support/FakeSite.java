@@ -199,6 +199,11 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
+  public List<Versioned<PoolEntry>> cluster(String dc, String cluster) {
+    return List.of();
+  }
+
+  @Override
   public MutationOutcome setPoolEntry(
       RunContext run, Versioned<PoolEntry> current, String p, int w) {
     throw new UnsupportedOperationException();

@@ -101,6 +101,13 @@ public class EtcdConftool implements Conftool {
         .toList();
   }
 
+  @Override
+  public List<Versioned<PoolEntry>> cluster(String dc, String cluster) {
+    return etcd.prefix(ROOT + "/pools/" + dc + "/" + cluster + "/").stream()
+        .map(this::poolEntry)
+        .toList();
+  }
+
   private Versioned<PoolEntry> poolEntry(EtcdStore.Entry entry) {
     String[] parts = entry.key().substring((ROOT + "/pools/").length()).split("/");
     JsonNode value = parse(entry);

@@ -37,6 +37,12 @@ public interface Conftool {
   List<Versioned<PoolEntry>> pool(String dc, String cluster, String service);
 
   /**
+   * Every pool entry of a cluster in a DC, whatever its service: the cluster's hosts as conftool
+   * knows them, each with one entry per service it is in.
+   */
+  List<Versioned<PoolEntry>> cluster(String dc, String cluster);
+
+  /**
    * Sets a host's pooled state and weight.
    *
    * @param current the entry as read, whose revision guards the write

@@ -80,6 +80,10 @@ class EtcdAdaptersIT {
         .extracting(v -> v.value().host())
         .contains(HOST)
         .isSorted();
+    assertThat(conftool.cluster("codfw", "appserver"))
+        .extracting(v -> v.value().service() + " " + v.value().host())
+        .contains("apache2 " + HOST, "nginx " + HOST)
+        .allSatisfy(line -> assertThat(line).doesNotContain(".eqiad."));
     assertThat(conftool.masterDatacenter().value()).isEqualTo("eqiad");
     assertThat(conftool.readOnly("eqiad").value()).isEmpty();
     assertThat(conftool.discoveryObjects())
