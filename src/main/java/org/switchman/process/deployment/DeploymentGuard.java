@@ -28,6 +28,8 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.audit.JournalKind;
 import org.switchman.audit.report.RunReports;
+import org.switchman.process.restart.ServiceCatalogueTable;
+import org.switchman.runbook.restart.InvalidCatalogueException;
 
 /**
  * Checks every new deployment before the engine's deployers see it, whoever deploys it and however
@@ -44,9 +46,15 @@ import org.switchman.audit.report.RunReports;
  * <p>Refused are:
  *
  * <ul>
- *   <li>{@code resource-type}: a resource other than a diagram ({@code .bpmn}) or a Camunda Form
- *       ({@code .form}); decision tables, case models, scripts and HTML forms carry code too;
+ *   <li>{@code resource-type}: a resource other than a diagram ({@code .bpmn}), a Camunda Form
+ *       ({@code .form}) or the service catalogue ({@code .dmn}); case models, scripts and HTML
+ *       forms carry code too;
  *   <li>everything {@link DiagramRules} refuses in a diagram;
+ *   <li>{@code service-catalogue}: a decision file that is not a valid service catalogue ({@link
+ *       ServiceCatalogueTable}: one table of plain values, every check and drain known, every
+ *       number in range), one refusal per problem;
+ *   <li>{@code shipped-catalogue}: a service catalogue not deployed by {@code camunda-admin} or by
+ *       the application at start, since it decides how every rolling restart runs;
  *   <li>{@code shipped-runbook}: a diagram with the key of a runbook the application ships (in
  *       {@code processes/}), unless deployed by {@code camunda-admin} or by the application itself
  *       at start, so that a copy never becomes the version Tasklist starts.
@@ -65,6 +73,7 @@ public class DeploymentGuard implements Deployer {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentGuard.class);
   private static final List<String> DIAGRAM_SUFFIXES = List.of(".bpmn", ".bpmn20.xml");
   private static final String FORM_SUFFIX = ".form";
+  private static final String DECISION_SUFFIX = ".dmn";
   private static final String STEP = "deployment";
   private static final int LISTED_NAMES = 2000;
   private static final int MAX_NAME = 255;
@@ -139,15 +148,17 @@ public class DeploymentGuard implements Deployer {
     if (name.endsWith(FORM_SUFFIX)) {
       return List.of();
     }
+    if (name.endsWith(DECISION_SUFFIX)) {
+      return checkCatalogue(resource, actor, mayReplaceShipped);
+    }
     if (DIAGRAM_SUFFIXES.stream().noneMatch(name::endsWith)) {
       return List.of(
           new Refusal(
               name,
               name,
               "resource-type",
-              "only diagrams (.bpmn) and Camunda "
-                  + "Forms (.form) may be deployed; other resources (decisions, cases, scripts, HTML "
-                  + "forms) can carry code"));
+              "only diagrams (.bpmn), Camunda Forms (.form) and the service catalogue (.dmn) may"
+                  + " be deployed; other resources (cases, scripts, HTML forms) can carry code"));
     }
     Element definitions;
     try {
@@ -180,6 +191,32 @@ public class DeploymentGuard implements Deployer {
       }
     }
     return refusals;
+  }
+
+  private static List<Refusal> checkCatalogue(
+      ResourceEntity resource, String actor, boolean mayReplaceShipped) {
+    String name = resource.getName();
+    String decision = ServiceCatalogueTable.DECISION;
+    try {
+      ServiceCatalogueTable.read(
+          new ByteArrayInputStream(
+              resource.getBytes() == null ? new byte[0] : resource.getBytes()));
+    } catch (InvalidCatalogueException invalid) {
+      return invalid.problems().stream()
+          .map(problem -> new Refusal(name, decision, "service-catalogue", problem))
+          .toList();
+    }
+    if (mayReplaceShipped) {
+      return List.of();
+    }
+    return List.of(
+        new Refusal(
+            name,
+            decision,
+            "shipped-catalogue",
+            "the service catalogue ships with Switchman (processes/service-catalogue.dmn); only"
+                + " camunda-admin may deploy another version of it, not "
+                + actor));
   }
 
   /** The element tree of a diagram, read by the engine's own BPMN XML parser. */

@@ -2,14 +2,18 @@ package org.switchman.process.restart;
 
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.camunda.bpm.model.dmn.Dmn;
 import org.camunda.bpm.model.dmn.DmnModelInstance;
 import org.camunda.bpm.model.dmn.HitPolicy;
+import org.camunda.bpm.model.dmn.instance.BusinessKnowledgeModel;
 import org.camunda.bpm.model.dmn.instance.Decision;
+import org.camunda.bpm.model.dmn.instance.DecisionService;
 import org.camunda.bpm.model.dmn.instance.DecisionTable;
 import org.camunda.bpm.model.dmn.instance.Input;
 import org.camunda.bpm.model.dmn.instance.InputEntry;
@@ -31,8 +35,10 @@ import org.switchman.runbook.restart.ServiceCatalogue;
  *
  * <p>Every cell must be a plain value: a string in double quotes (without quotes or backslashes
  * inside), a whole number, or {@code true} / {@code false}, and no element may name an expression
- * language. A cell that computes anything (FEEL beyond a literal, JUEL, a script) is refused, so
- * the table can carry no code; what the values mean is checked by {@link ServiceCatalogue#of}.
+ * language. A cell that computes anything (FEEL beyond a literal, JUEL, a script) is refused, and
+ * so is any other decision, knowledge model or expression in the file, so the file can carry no
+ * code; what the values mean is checked by {@link ServiceCatalogue#of}. The deployment guard runs
+ * this check on every deployed {@code .dmn}.
  */
 public final class ServiceCatalogueTable {
 
@@ -92,6 +98,21 @@ public final class ServiceCatalogueTable {
       problems.add("it has no decision table with the id " + DECISION);
       throw new InvalidCatalogueException(problems);
     }
+    for (Class<? extends ModelElementInstance> type :
+        List.of(Decision.class, BusinessKnowledgeModel.class, DecisionService.class)) {
+      for (ModelElementInstance other : model.getModelElementsByType(type)) {
+        if (other != decision) {
+          problems.add(
+              "it holds the "
+                  + type.getSimpleName()
+                  + " '"
+                  + abbreviated(other.getAttributeValue("id"))
+                  + "' besides the table "
+                  + DECISION);
+        }
+      }
+    }
+    problems.addAll(expressionsOutsideTheCells(model, table));
     if (table.getHitPolicy() != HitPolicy.UNIQUE) {
       problems.add(
           "the hit policy is " + table.getHitPolicy() + ", not UNIQUE: one rule per service");
@@ -141,6 +162,36 @@ public final class ServiceCatalogueTable {
       throw new InvalidCatalogueException(problems);
     }
     return ServiceCatalogue.of(rows);
+  }
+
+  /**
+   * Expressions anywhere but in the table's input and its rules' cells (an output's default, an
+   * input's allowed values, a literal decision elsewhere): cells the value checks never see.
+   */
+  private static List<String> expressionsOutsideTheCells(
+      DmnModelInstance model, DecisionTable table) {
+    Set<ModelElementInstance> cells = new HashSet<>();
+    table.getInputs().forEach(input -> cells.add(input.getInputExpression()));
+    for (Rule rule : table.getRules()) {
+      cells.addAll(rule.getInputEntries());
+      cells.addAll(rule.getOutputEntries());
+    }
+    List<String> problems = new ArrayList<>();
+    for (Class<? extends ModelElementInstance> type :
+        List.of(LiteralExpression.class, UnaryTests.class)) {
+      for (ModelElementInstance element : model.getModelElementsByType(type)) {
+        if (!cells.contains(element)) {
+          String id = element.getAttributeValue("id");
+          problems.add(
+              "the "
+                  + element.getParentElement().getElementType().getTypeName()
+                  + (id == null ? "" : " '" + abbreviated(id) + "'")
+                  + " holds an expression outside the table's cells; the catalogue holds plain"
+                  + " values only");
+        }
+      }
+    }
+    return problems;
   }
 
   private static String text(ModelElementInstance element) {

@@ -42,9 +42,10 @@ import org.switchman.support.WebSession;
  * Deployments through the engine REST API of the running application (default profile, the
  * administrator and users the test creates): designers cannot deploy outside the lab, and a grant
  * left by a lab start is taken away; the guard answers 400 naming each element of a diagram that
- * starts itself by timer and reaches the engine and the JVM through expressions; an accepted
- * deployment is journaled with its resources' SHA-256; a run's report names the deployment it
- * executed; expressions see only the diagram beans.
+ * starts itself by timer and reaches the engine and the JVM through expressions, and naming each
+ * problem of an invalid service catalogue, which ships with the runbooks; an accepted deployment is
+ * journaled with its resources' SHA-256; a run's report names the deployment it executed;
+ * expressions see only the diagram beans.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DeploymentGuardIT {
@@ -183,6 +184,37 @@ class DeploymentGuardIT {
                     && e.target().equals("innocent")
                     && e.actor().equals("admin")
                     && e.output().contains("t2: [expression]"));
+  }
+
+  @Test
+  void theServiceCatalogueShipsWithTheRunbooksAndAnInvalidOneIsRefusedWith400() throws IOException {
+    JsonNode catalogues = admin.get("/engine-rest/decision-definition?key=ServiceCatalogue").json();
+    assertThat(catalogues.size()).as(catalogues.toString()).isEqualTo(1);
+    assertThat(catalogues.get(0).path("deploymentId").asText())
+        .as("deployed with the runbooks")
+        .isEqualTo(latestSwitchoverDeployment());
+
+    Path invalid = Files.createTempFile(Path.of("target"), "catalogue", ".dmn");
+    try {
+      Files.writeString(
+          invalid,
+          Files.readString(Path.of("processes/service-catalogue.dmn"))
+              .replace(
+                  "<text>&quot;kafka-in-sync&quot;</text>", "<text>&quot;kafka-ok&quot;</text>"));
+      Rest.Reply refused =
+          admin.postMultipart(DEPLOY, Map.of("deployment-name", "catalogue-typo", "data", invalid));
+      assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.json().path("type").asText()).isEqualTo("DeploymentRefused");
+      assertThat(refused.json().path("message").asText())
+          .contains(
+              "ServiceCatalogue: [service-catalogue] rule ",
+              "(kafka): preChecks names the unknown check 'kafka-ok'");
+    } finally {
+      Files.delete(invalid);
+    }
+    assertThat(admin.get("/engine-rest/decision-definition?key=ServiceCatalogue").json().size())
+        .as("nothing deployed")
+        .isEqualTo(1);
   }
 
   @Test

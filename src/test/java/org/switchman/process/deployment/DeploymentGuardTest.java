@@ -46,6 +46,7 @@ class DeploymentGuardTest {
   private static final Path FORMS = Path.of("forms");
   private static final Path TEST_PROCESSES = Path.of("src/test/resources/processes");
   private static final Path FIXTURES = Path.of("src/test/resources/deployment-guard");
+  private static final Path CATALOGUE = PROCESSES.resolve("service-catalogue.dmn");
   private static final Set<String> SHIPPED =
       Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write");
 
@@ -186,13 +187,90 @@ class DeploymentGuardTest {
     DeploymentBuilder builder =
         repository
             .createDeployment()
-            .name("guard decision")
-            .addString("rates.dmn", "<definitions/>")
+            .name("guard case")
+            .addString("claim.cmmn", "<definitions/>")
             .addString("form.html", "<script>alert(1)</script>");
     assertThatThrownBy(builder::deploy)
         .isInstanceOf(DeploymentRefusedException.class)
-        .hasMessageContaining("rates.dmn: rates.dmn: [resource-type]")
+        .hasMessageContaining("claim.cmmn: claim.cmmn: [resource-type]")
         .hasMessageContaining("form.html: form.html: [resource-type]");
+  }
+
+  @Test
+  void aDecisionFileIsDeployedOnlyAsAValidCatalogueAndOnlyByAnAdministrator() {
+    String shipped = new String(bytes(CATALOGUE), java.nio.charset.StandardCharsets.UTF_8);
+    long before = repository.createDecisionDefinitionQuery().count();
+    asAdmin();
+    assertThatThrownBy(
+            () ->
+                repository
+                    .createDeployment()
+                    .name("guard rates")
+                    .addString("rates.dmn", "<definitions/>")
+                    .deploy())
+        .isInstanceOf(DeploymentRefusedException.class)
+        .hasMessageContaining(
+            "rates.dmn: ServiceCatalogue: [service-catalogue] it is not a readable DMN file");
+    String unknownCheck =
+        shipped.replace(
+            "<text>&quot;kafka-in-sync&quot;</text>", "<text>&quot;kafka-ok&quot;</text>");
+    String hugeBatch =
+        shipped.replaceFirst(
+            "(<outputEntry id=\"OutputEntry_Kafka_BatchMax\">\\s*<text>)\\d+", "$1100000");
+    assertThat(hugeBatch).isNotEqualTo(shipped);
+    assertThatThrownBy(
+            () ->
+                repository
+                    .createDeployment()
+                    .name("guard catalogue")
+                    .addString("service-catalogue.dmn", unknownCheck)
+                    .deploy())
+        .isInstanceOf(DeploymentRefusedException.class)
+        .hasMessageContaining("[service-catalogue] rule ")
+        .hasMessageContaining("(kafka): preChecks names the unknown check 'kafka-ok'");
+    assertThatThrownBy(
+            () ->
+                repository
+                    .createDeployment()
+                    .name("guard catalogue")
+                    .addString("service-catalogue.dmn", hugeBatch)
+                    .deploy())
+        .isInstanceOf(DeploymentRefusedException.class)
+        .hasMessageContaining("(kafka): batchMax");
+    JournalEntry refused = lastDeploymentEntry();
+    assertThat(refused.outcome()).isEqualTo(RunReports.REFUSED);
+    assertThat(refused.output()).contains("[service-catalogue]");
+
+    engine.getIdentityService().setAuthentication("desi", List.of("designers"));
+    assertThatThrownBy(
+            () ->
+                repository
+                    .createDeployment()
+                    .name("guard catalogue")
+                    .addString("service-catalogue.dmn", shipped)
+                    .deploy())
+        .isInstanceOf(DeploymentRefusedException.class)
+        .hasMessageContaining(
+            "service-catalogue.dmn: ServiceCatalogue: [shipped-catalogue] the service catalogue"
+                + " ships with Switchman")
+        .hasMessageContaining("not desi");
+    assertThat(repository.createDecisionDefinitionQuery().count()).isEqualTo(before);
+
+    asAdmin();
+    Deployment accepted =
+        repository
+            .createDeployment()
+            .name("guard catalogue")
+            .addString("service-catalogue.dmn", shipped.replace("PT1M", "PT2M"))
+            .deploy();
+    assertThat(
+            repository
+                .createDecisionDefinitionQuery()
+                .deploymentId(accepted.getId())
+                .decisionDefinitionKey("ServiceCatalogue")
+                .count())
+        .isEqualTo(1);
+    assertThat(lastDeploymentEntry().outcome()).isEqualTo(RunReports.DEPLOYED);
   }
 
   @Test
@@ -233,7 +311,11 @@ class DeploymentGuardTest {
   @Test
   void everyShippedDiagramAndTestFixtureIsAcceptedAndJournaledWithItsSha256() {
     List<Path> resources =
-        Stream.of(files(PROCESSES, ".bpmn"), files(FORMS, ".form"), files(TEST_PROCESSES, ".bpmn"))
+        Stream.of(
+                files(PROCESSES, ".bpmn"),
+                files(PROCESSES, ".dmn"),
+                files(FORMS, ".form"),
+                files(TEST_PROCESSES, ".bpmn"))
             .flatMap(List::stream)
             .sorted(Comparator.comparing(path -> path.getFileName().toString()))
             .toList();
@@ -245,6 +327,9 @@ class DeploymentGuardTest {
         .extracting(definition -> definition.getKey())
         .contains(
             "dc-switchover", "db-masters-read-only", "db-masters-read-write", "four-eyes-check");
+    assertThat(repository.createDecisionDefinitionQuery().deploymentId(deployment.getId()).list())
+        .extracting(definition -> definition.getKey())
+        .containsExactly("ServiceCatalogue");
     JournalEntry entry = lastDeploymentEntry();
     assertThat(entry.runId()).isEqualTo(JournalEntry.SYSTEM);
     assertThat(entry.actor())

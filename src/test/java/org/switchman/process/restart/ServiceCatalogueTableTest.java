@@ -120,6 +120,29 @@ class ServiceCatalogueTableTest {
   }
 
   @Test
+  void anExpressionOutsideTheCellsOrASecondDecisionIsRefused() {
+    String shipped = shipped();
+    refused(
+        shipped.replace(
+            "<output id=\"Output_Notify\" label=\"Notify\" name=\"notify\" typeRef=\"string\" />",
+            "<output id=\"Output_Notify\" label=\"Notify\" name=\"notify\" typeRef=\"string\">"
+                + "<defaultOutputEntry id=\"Default_Notify\"><text>now()</text>"
+                + "</defaultOutputEntry></output>"),
+        "the output 'Default_Notify' holds an expression outside the table's cells");
+    refused(
+        shipped.replace(
+            "<dmndi:DMNDI>",
+            "<decision id=\"Other\" name=\"Other\"><literalExpression id=\"Literal_Other\">"
+                + "<text>now()</text></literalExpression></decision><dmndi:DMNDI>"),
+        "it holds the Decision 'Other' besides the table ServiceCatalogue");
+    refused(
+        shipped.replace(
+            "<dmndi:DMNDI>",
+            "<businessKnowledgeModel id=\"Knowledge\" name=\"Knowledge\" /><dmndi:DMNDI>"),
+        "it holds the BusinessKnowledgeModel 'Knowledge'");
+  }
+
+  @Test
   void anUnknownCheckInACellIsRefusedNamingItsRule() {
     refused(
         shipped()
