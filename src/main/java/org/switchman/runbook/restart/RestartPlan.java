@@ -1,0 +1,120 @@
+package org.switchman.runbook.restart;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.port.Conftool;
+
+/**
+ * The hosts of one rolling restart, in the batches they restart in. Hosts come from conftool: every
+ * host with an entry in one of the policy's clusters, in the datacenters asked for, in host name
+ * order; an operator's host list only picks among them. A batch never spans two datacenters, and
+ * holds at most the request's batch size, or else the policy's ({@link BatchSize#hostsOf}, a
+ * percentage taken of the hosts the service has in that datacenter), never above the policy's
+ * maximum.
+ *
+ * @param service the catalogue service
+ * @param batches the batches, in the order they run
+ */
+public record RestartPlan(String service, List<Batch> batches) {
+
+  /**
+   * A host to restart.
+   *
+   * @param fqdn its name
+   * @param dc its datacenter
+   * @param cluster its conftool cluster
+   */
+  public record Host(String fqdn, String dc, String cluster) {}
+
+  /**
+   * Hosts restarted together.
+   *
+   * @param number from 1, across datacenters
+   * @param dc the datacenter of every host in it
+   * @param hosts the hosts, in host name order
+   */
+  public record Batch(int number, String dc, List<Host> hosts) {
+    public Batch {
+      hosts = List.copyOf(hosts);
+    }
+  }
+
+  public RestartPlan {
+    batches = List.copyOf(batches);
+  }
+
+  /**
+   * Reads the service's hosts from conftool and cuts them into batches.
+   *
+   * @param datacenters the known datacenters, in the order {@code all} goes through them
+   * @throws InvalidRequestException when a named host is not one of the service's hosts there, or
+   *     the service has no host there
+   */
+  public static RestartPlan of(
+      RollingRestartRequest request, Conftool conftool, List<String> datacenters) {
+    ServicePolicy policy = request.policy();
+    List<String> problems = new ArrayList<>();
+    Set<String> wanted = new LinkedHashSet<>(request.hosts());
+    List<Batch> batches = new ArrayList<>();
+    for (String dc : request.datacenters(datacenters)) {
+      TreeMap<String, Host> all = new TreeMap<>();
+      for (String cluster : policy.clusters()) {
+        for (var entry : conftool.cluster(dc, cluster)) {
+          all.putIfAbsent(entry.value().host(), new Host(entry.value().host(), dc, cluster));
+        }
+      }
+      if (all.isEmpty()) {
+        problems.add(
+            "conftool has no host of "
+                + policy.service()
+                + " (clusters "
+                + String.join(", ", policy.clusters())
+                + ") in "
+                + dc);
+        continue;
+      }
+      List<Host> chosen =
+          wanted.isEmpty()
+              ? List.copyOf(all.values())
+              : all.values().stream().filter(host -> wanted.contains(host.fqdn())).toList();
+      wanted.removeAll(all.keySet());
+      int size =
+          request
+              .batchSize()
+              .orElseGet(() -> policy.batchSize().hostsOf(all.size(), Integer.MAX_VALUE));
+      size = Math.max(1, Math.min(size, policy.batchMax()));
+      for (int from = 0; from < chosen.size(); from += size) {
+        batches.add(
+            new Batch(
+                batches.size() + 1,
+                dc,
+                chosen.subList(from, Math.min(from + size, chosen.size()))));
+      }
+    }
+    for (String host : wanted) {
+      problems.add(
+          "host "
+              + host
+              + " is not a host of "
+              + policy.service()
+              + " in "
+              + String.join(", ", request.datacenters(datacenters))
+              + " (conftool clusters "
+              + String.join(", ", policy.clusters())
+              + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidRequestException(RollingRestartRequest.RUNBOOK, problems);
+    }
+    return new RestartPlan(policy.service(), batches);
+  }
+
+  /** Every host of the plan, batch after batch. */
+  public List<Host> hosts() {
+    return batches.stream().flatMap(batch -> batch.hosts().stream()).toList();
+  }
+}
