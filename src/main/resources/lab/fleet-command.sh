@@ -272,6 +272,21 @@ kafka_urp() {
   done
 }
 
+# nrpe-style: the work on the host that must not be killed (a LONG_JOB_RUNNING fault), if any
+long_running_jobs() {
+  local started ends job
+  if [ -f "$FAULTS/long-job" ]; then
+    read -r started ends job < "$FAULTS/long-job"
+    if [ "$ends" = 0 ] || [ "$(date +%s)" -lt "$ends" ]; then
+      local until="until it finishes"
+      [ "$ends" != 0 ] && until="expected to end at $(date -u -d "@$ends" '+%Y-%m-%dT%H:%M:%SZ')"
+      echo "CRITICAL - 1 job that must not be killed is running: $job since $(date -u -d "@$started" '+%Y-%m-%dT%H:%M:%SZ'), $until"
+      return 2
+    fi
+  fi
+  echo "OK - no long-running job"; return 0
+}
+
 conftool_set_pooled() {
   local value="$1" key current updated found=no rc=0
   while read -r key; do
@@ -365,6 +380,7 @@ case "$prog" in
   depool|/usr/local/sbin/depool|/usr/local/bin/depool) conftool_set_pooled no; exit $? ;;
   pool|/usr/local/sbin/pool|/usr/local/bin/pool) conftool_set_pooled yes; exit $? ;;
   nrpe_etcd_cluster_health|/usr/local/bin/nrpe_etcd_cluster_health) etcd_cluster_health; exit $? ;;
+  nrpe_long_running_jobs|/usr/local/bin/nrpe_long_running_jobs) long_running_jobs; exit $? ;;
   check-service-registration|/usr/local/bin/check-service-registration)
     unit=$(unit_name "${1:-}")
     if [ ! -f "$STATE/units/$unit" ]; then echo "$unit: unknown service" >&2; exit 2; fi

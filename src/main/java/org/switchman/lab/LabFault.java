@@ -40,6 +40,13 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     REPLICATION_STOPPED,
     /** A reboot keeps the host unreachable for the given seconds (a long fsck or salvage). */
     BOOT_SLOW,
+    /**
+     * Work that must not be killed runs on the host (reference 004: a video transcode, a dump, a
+     * maintenance script that cannot resume): {@code unit} names it (default {@code
+     * webVideoTranscode}), and it ends after {@code seconds}, or runs until cleared without them.
+     * {@code nrpe_long_running_jobs} on the host reports it.
+     */
+    LONG_JOB_RUNNING,
     /** The host presents a new SSH host key, which known_hosts does not have. */
     HOST_KEY_CHANGED,
     /** etcd is stopped. */
@@ -71,11 +78,11 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    *
    * @param kind the fault
    * @param host the FQDN, for host faults
-   * @param unit the systemd unit, for restart and registration faults
+   * @param unit the systemd unit, for restart and registration faults; the job, for a long job
    * @param section the database section, for replication and master faults
    * @param dc the datacenter of the master, for replication and master faults (default codfw)
-   * @param seconds the restart or boot duration, the replication delay, or the extra time of a slow
-   *     command
+   * @param seconds the restart or boot duration, the replication delay, the extra time of a slow
+   *     command, or how long a long job still runs
    * @param count the number of attempts or pending compactions
    * @param prefix the start of the fleet commands that {@link Kind#COMMAND_SLOW} slows down
    */

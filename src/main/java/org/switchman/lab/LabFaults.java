@@ -1,11 +1,13 @@
 package org.switchman.lab;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Injects and clears lab faults. Every fault has an id and can be cleared; {@link #clearAll()}
@@ -67,6 +69,7 @@ public final class LabFaults {
               Integer.toString(positive(request.count(), "count")),
               request.count() + " pending");
       case ELASTICSEARCH_YELLOW -> hostFile(request, "elasticsearch-yellow", "yellow", "");
+      case LONG_JOB_RUNNING -> longJob(request);
       case REPLICATION_DELAY -> replication(request, true);
       case REPLICATION_STOPPED -> replication(request, false);
       case ETCD_DOWN -> server(request, "etcd", etcd::halt, etcd::launch);
@@ -174,6 +177,24 @@ public final class LabFaults {
     String dc = request.dc() == null ? "codfw" : request.dc();
     LabTopology.dcDigit(dc);
     return dc;
+  }
+
+  /** A job name as the host reports it: letters, digits and {@code ._-}. */
+  private static final Pattern JOB = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private LabFault longJob(LabFault.Request request) {
+    String job = request.unit() == null ? "webVideoTranscode" : request.unit();
+    if (!JOB.matcher(job).matches()) {
+      throw new IllegalArgumentException(
+          "unit (the job) must be letters, digits and ._- only, not '" + job + "'");
+    }
+    long now = Instant.now().getEpochSecond();
+    long ends = request.seconds() == null ? 0 : now + positive(request.seconds(), "seconds");
+    return hostFile(
+        request,
+        "long-job",
+        now + " " + ends + " " + job,
+        job + (ends == 0 ? " until cleared" : " for " + request.seconds() + " s"));
   }
 
   private LabFault commandSlow(LabFault.Request request) {

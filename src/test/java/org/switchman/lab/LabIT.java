@@ -1,6 +1,7 @@
 package org.switchman.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
@@ -653,6 +654,62 @@ class LabIT {
         .containsPattern("UN  aqs2002\\.codfw\\.wmnet");
     assertThat(Cli.ssh(lab, "aqs2003.codfw.wmnet", "nodetool compactionstats").out())
         .contains("pending tasks: 0");
+  }
+
+  @Test
+  void aLongJobIsReportedUntilItEndsOrIsCleared() {
+    String scaler =
+        lab.topology().hosts().stream()
+            .filter(host -> host.cluster().equals("videoscaler") && host.dc().equals("eqiad"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
+    String check = "nrpe_long_running_jobs";
+    assertThat(Cli.ssh(lab, scaler, check).out()).isEqualTo("OK - no long-running job\n");
+
+    LabFault transcode =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.LONG_JOB_RUNNING, scaler, null, null, null, 3, null));
+    Cli.Result running = Cli.ssh(lab, scaler, check);
+    assertThat(running.exit()).isEqualTo(2);
+    assertThat(running.out())
+        .matches(
+            "CRITICAL - 1 job that must not be killed is running: webVideoTranscode since"
+                + " \\S+Z, expected to end at \\S+Z\n");
+    awaitTrue(
+        "the transcode ends by itself",
+        Duration.ofSeconds(10),
+        () -> Cli.ssh(lab, scaler, check).exit() == 0);
+    lab.faults().clear(transcode.id());
+
+    LabFault dump =
+        lab.faults()
+            .inject(
+                new LabFault.Request(
+                    LabFault.Kind.LONG_JOB_RUNNING, scaler, "dumpBackups", null, null, null, null));
+    try {
+      assertThat(Cli.ssh(lab, scaler, check).out())
+          .contains("dumpBackups since", "until it finishes");
+    } finally {
+      lab.faults().clear(dump.id());
+    }
+    assertThat(Cli.ssh(lab, scaler, check).exit()).isZero();
+    assertThatThrownBy(
+            () ->
+                lab.faults()
+                    .inject(
+                        new LabFault.Request(
+                            LabFault.Kind.LONG_JOB_RUNNING,
+                            scaler,
+                            "x; rm -rf /",
+                            null,
+                            null,
+                            null,
+                            null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unit (the job) must be letters, digits and ._- only");
   }
 
   @Test

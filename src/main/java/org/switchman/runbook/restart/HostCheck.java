@@ -124,6 +124,21 @@ public enum HostCheck {
     }
   },
 
+  /**
+   * No work that must not be killed runs on the host ({@code nrpe_long_running_jobs}): a video
+   * transcode, a dump or a maintenance script that cannot resume (reference 004). Its report names
+   * the job, since when it runs and when it is expected to end.
+   */
+  NO_LONG_JOBS("no-long-jobs") {
+    @Override
+    Result run(Probe probe) {
+      Answer answer = probe.ask("/usr/local/bin/nrpe_long_running_jobs");
+      return answer.ok() && answer.output().strip().startsWith("OK")
+          ? Result.PASSED
+          : Result.failed(answer.output().strip());
+    }
+  },
+
   /** ZooKeeper on the host answers {@code imok} to {@code ruok}. */
   ZOOKEEPER_OK("zookeeper-ok") {
     @Override

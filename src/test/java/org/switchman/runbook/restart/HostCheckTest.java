@@ -67,6 +67,7 @@ class HostCheckTest {
             "no-pending-compactions",
             "es-cluster-green",
             "etcd-cluster-healthy",
+            "no-long-jobs",
             "zookeeper-ok",
             "kafka-in-sync");
     assertThat(HostCheck.named("es-cluster-green")).contains(HostCheck.ES_CLUSTER_GREEN);
@@ -144,6 +145,19 @@ class HostCheckTest {
     answer(etcd, 2, "CRITICAL - 1 of 3 members unhealthy: conf1002.eqiad.wmnet\n");
     assertThat(run(HostCheck.ETCD_CLUSTER_HEALTHY, "etcd").reason())
         .isEqualTo("CRITICAL - 1 of 3 members unhealthy: conf1002.eqiad.wmnet");
+
+    String jobs = "/usr/local/bin/nrpe_long_running_jobs";
+    answer(jobs, 0, "OK - no long-running job\n");
+    assertThat(run(HostCheck.NO_LONG_JOBS, "jobrunner").passed()).isTrue();
+    answer(
+        jobs,
+        2,
+        "CRITICAL - 1 job that must not be killed is running: dumpBackups since"
+            + " 2026-12-02T06:00:00Z, until it finishes\n");
+    assertThat(run(HostCheck.NO_LONG_JOBS, "jobrunner").reason())
+        .isEqualTo(
+            "CRITICAL - 1 job that must not be killed is running: dumpBackups since"
+                + " 2026-12-02T06:00:00Z, until it finishes");
 
     answer("echo ruok | nc localhost 2181", 0, "imok");
     assertThat(run(HostCheck.ZOOKEEPER_OK, "zookeeper").passed()).isTrue();
