@@ -1,6 +1,9 @@
 package org.switchman.runbook.restart;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
@@ -10,42 +13,63 @@ import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.Versioned;
 
 /**
- * Restarting one service on one host the way production runbooks do it: depool, let in-flight
- * requests finish (a BPMN timer between {@link #depool} and {@link #restart}), restart the unit,
- * check it is active, check it is registered with its proxy again (a restart can silently lose the
- * registration), repool.
+ * The steps of restarting one service on one host as its policy ({@link ServicePolicy}) says, each
+ * a call of its own so that a diagram can put its timers between them (the grace after the depool,
+ * the pauses of the readiness wait): checks, depool, drain, restart or reload, checks, repool.
  *
- * <p>Each step is safe to run again after a crash: depool and repool look at conftool first and do
- * nothing when the host is already in the wanted state; restarting twice is harmless. In dry-run
- * the commands are journaled as "would: …" and not run, and the conftool read-back is skipped.
- * {@code depool} and {@code pool} run on the host, as operators run them; they change the host's
- * conftool entries, which this class then reads back.
+ * <p>The depool is change-and-revert in conftool. {@link #toDepool} only reads: the entries of the
+ * policy's {@code depoolFrom} services that are pooled now. The caller keeps that list before
+ * {@link #depool} changes anything, so a crash between the two leaves nothing it cannot undo, and
+ * {@link #repool} sets back exactly those entries, only where they still read {@code no}: an entry
+ * someone else changed meanwhile is left as found and reported. A host whose checks failed is
+ * repooled only if the caller decides so. Every conftool write is a compare-and-set through the
+ * {@link Conftool} port, and every command that changes the host goes through {@link
+ * RemoteExecutor#execute}: both are journaled, and in dry-run journaled as "would: …" and not done.
+ * Each step may run again after a crash: depooling a depooled entry and repooling a pooled one do
+ * nothing, and restarting twice is harmless.
  */
 public final class HostRestart {
 
   /**
-   * The host and service to restart.
+   * One host's entry in one conftool pool, as the depool found it pooled.
    *
-   * @param host the FQDN
    * @param dc the host's datacenter
-   * @param cluster the conftool cluster, e.g. {@code appserver}
-   * @param service the conftool service, e.g. {@code apache2}
-   * @param unit the systemd unit, e.g. {@code php-fpm}
+   * @param cluster its conftool cluster
+   * @param service the conftool service
+   * @param host the FQDN
    */
-  public record Target(String host, String dc, String cluster, String service, String unit) {
+  public record PoolSlot(String dc, String cluster, String service, String host) {
 
-    /** A systemd unit name: letters, digits and {@code @._-}, so it is safe in a shell command. */
-    public static final java.util.regex.Pattern UNIT =
-        java.util.regex.Pattern.compile("[A-Za-z0-9@._-]{1,128}");
+    /** As it is kept in a run's variables: {@code dc/cluster/service/host}. */
+    @Override
+    public String toString() {
+      return dc + "/" + cluster + "/" + service + "/" + host;
+    }
 
     /**
-     * @throws IllegalArgumentException when the unit is not a plain unit name
+     * Reads {@link #toString}.
+     *
+     * @throws IllegalArgumentException for text of another shape
      */
-    public Target {
-      if (unit == null || !UNIT.matcher(unit).matches()) {
-        throw new IllegalArgumentException(
-            "'" + unit + "' is not a systemd unit name" + " (letters, digits and @._- only)");
+    public static PoolSlot parse(String text) {
+      String[] parts = text == null ? new String[0] : text.split("/", -1);
+      if (parts.length != 4 || List.of(parts).stream().anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("'" + text + "' is not dc/cluster/service/host");
       }
+      return new PoolSlot(parts[0], parts[1], parts[2], parts[3]);
+    }
+  }
+
+  /**
+   * What a repool did.
+   *
+   * @param repooled the entries set back to {@code yes} (or that would be, in dry-run)
+   * @param leftAlone each entry found in another state than this run left it, with that state
+   */
+  public record Repool(List<PoolSlot> repooled, List<String> leftAlone) {
+    public Repool {
+      repooled = List.copyOf(repooled);
+      leftAlone = List.copyOf(leftAlone);
     }
   }
 
@@ -60,111 +84,126 @@ public final class HostRestart {
   }
 
   /**
-   * Takes the host out of its pool.
+   * Runs checks on the host; they only read.
    *
-   * @throws CheckFailedException when conftool still shows the host pooled afterwards
+   * @return one line per check that does not hold, {@code name: why}; empty when all hold
    */
-  public MutationOutcome depool(RunContext run, Target target) {
-    if (!"yes".equals(pooled(target))) {
-      return MutationOutcome.PERFORMED;
+  public List<String> failedChecks(
+      List<HostCheck> checks, ServicePolicy policy, RestartPlan.Host host) {
+    List<String> failed = new ArrayList<>();
+    for (HostCheck check : checks) {
+      HostCheck.Result result = check.run(remote, host.fqdn(), policy.units(), commandTimeout);
+      if (!result.passed()) {
+        failed.add(check.checkName() + ": " + result.reason());
+      }
     }
-    MutationOutcome outcome = execute(run, target, "depool");
-    if (outcome == MutationOutcome.PERFORMED && "yes".equals(pooled(target))) {
-      throw new CheckFailedException(
-          "host-depooled",
-          target.host() + " is still pooled in conftool after depool (" + key(target) + ")");
+    return failed;
+  }
+
+  /**
+   * The entries the depool takes out: those of the policy's {@code depoolFrom} services that are
+   * pooled ({@code yes}) now. Only reads.
+   */
+  public List<PoolSlot> toDepool(ServicePolicy policy, RestartPlan.Host host) {
+    List<PoolSlot> pooled = new ArrayList<>();
+    for (String service : policy.depoolFrom()) {
+      PoolSlot slot = new PoolSlot(host.dc(), host.cluster(), service, host.fqdn());
+      read(slot)
+          .filter(entry -> entry.value().pooled().equals("yes"))
+          .ifPresent(entry -> pooled.add(slot));
+    }
+    return pooled;
+  }
+
+  /**
+   * Sets each entry to {@code no}; one that already reads {@code no} is left as it is.
+   *
+   * @throws CheckFailedException when an entry is missing, or is neither {@code yes} nor {@code
+   *     no}: someone else changed it since {@link #toDepool}
+   */
+  public MutationOutcome depool(RunContext run, List<PoolSlot> slots) {
+    MutationOutcome outcome = MutationOutcome.PERFORMED;
+    for (PoolSlot slot : slots) {
+      Versioned<Conftool.PoolEntry> entry =
+          read(slot)
+              .orElseThrow(
+                  () ->
+                      new CheckFailedException(
+                          "host-depooled", "conftool has no entry " + slot + " any more"));
+      switch (entry.value().pooled()) {
+        case "no" -> {}
+        case "yes" -> outcome = conftool.setPoolEntry(run, entry, "no", entry.value().weight());
+        default ->
+            throw new CheckFailedException(
+                "host-depooled",
+                slot + " is " + entry.value().pooled() + " now, not pooled: someone changed it");
+      }
+    }
+    return outcome;
+  }
+
+  /** Runs the policy's drain on the host, if it has one. */
+  public MutationOutcome drain(RunContext run, ServicePolicy policy, RestartPlan.Host host) {
+    Optional<String> command = policy.drain().command();
+    return command.isEmpty() ? MutationOutcome.PERFORMED : execute(run, host, command.get());
+  }
+
+  /**
+   * Restarts or reloads each of the policy's units, in order.
+   *
+   * @throws CheckFailedException naming the unit whose command failed; the units after it are left
+   */
+  public MutationOutcome restart(
+      RunContext run,
+      ServicePolicy policy,
+      RestartPlan.Host host,
+      RollingRestartRequest.Action action) {
+    MutationOutcome outcome = MutationOutcome.PERFORMED;
+    for (String unit : policy.units()) {
+      outcome = execute(run, host, "systemctl " + action.value() + " " + unit);
     }
     return outcome;
   }
 
   /**
-   * Restarts the unit.
-   *
-   * @throws CheckFailedException when the restart command fails on the host
+   * Sets back to {@code yes} each entry the depool took out, where it still reads {@code no}.
+   * Entries found pooled are counted as repooled; entries found in any other state, or missing, are
+   * left alone and reported.
    */
-  public MutationOutcome restart(RunContext run, Target target) {
-    return execute(run, target, "systemctl restart " + target.unit());
+  public Repool repool(RunContext run, List<PoolSlot> slots) {
+    List<PoolSlot> repooled = new ArrayList<>();
+    List<String> leftAlone = new ArrayList<>();
+    for (PoolSlot slot : slots) {
+      Optional<Versioned<Conftool.PoolEntry>> entry = read(slot);
+      if (entry.isEmpty()) {
+        leftAlone.add(slot + ": no conftool entry any more");
+        continue;
+      }
+      String pooled = entry.get().value().pooled();
+      if (pooled.equals("no")) {
+        conftool.setPoolEntry(run, entry.get(), "yes", entry.get().value().weight());
+        repooled.add(slot);
+      } else if (pooled.equals("yes")) {
+        repooled.add(slot);
+      } else {
+        leftAlone.add(slot + ": " + pooled + ", changed by someone else, left as found");
+      }
+    }
+    return new Repool(repooled, leftAlone);
   }
 
-  /**
-   * Checks that the unit is active.
-   *
-   * @throws CheckFailedException naming the unit's state otherwise
-   */
-  public void checkActive(Target target) {
-    String state;
+  private Optional<Versioned<Conftool.PoolEntry>> read(PoolSlot slot) {
+    return conftool.poolEntry(slot.dc(), slot.cluster(), slot.service(), slot.host());
+  }
+
+  private MutationOutcome execute(RunContext run, RestartPlan.Host host, String command) {
     try {
-      state =
-          remote
-              .query(target.host(), "systemctl is-active " + target.unit(), commandTimeout)
-              .stdout()
-              .strip();
-    } catch (RemoteExecutionException.NonZeroExit inactive) {
-      state = inactive.result().stdout().strip();
-    }
-    if (!"active".equals(state)) {
-      throw new CheckFailedException(
-          "unit-active", target.unit() + " on " + target.host() + " is " + state + ", not active");
-    }
-  }
-
-  /**
-   * Checks that the service registered with its proxy again after the restart.
-   *
-   * @throws CheckFailedException with the host's answer otherwise
-   */
-  public void checkRegistered(Target target) {
-    query(target, "check-service-registration " + target.unit(), "service-registered");
-  }
-
-  /**
-   * Puts the host back into its pool.
-   *
-   * @throws CheckFailedException when conftool does not show the host pooled afterwards
-   */
-  public MutationOutcome repool(RunContext run, Target target) {
-    if ("yes".equals(pooled(target))) {
-      return MutationOutcome.PERFORMED;
-    }
-    MutationOutcome outcome = execute(run, target, "pool");
-    if (outcome == MutationOutcome.PERFORMED && !"yes".equals(pooled(target))) {
-      throw new CheckFailedException(
-          "host-pooled",
-          target.host() + " is not pooled in conftool after pool (" + key(target) + ")");
-    }
-    return outcome;
-  }
-
-  private String pooled(Target target) {
-    Versioned<Conftool.PoolEntry> entry =
-        conftool
-            .poolEntry(target.dc(), target.cluster(), target.service(), target.host())
-            .orElseThrow(
-                () ->
-                    new CheckFailedException(
-                        "host-in-conftool",
-                        target.host() + " has no conftool entry " + key(target)));
-    return entry.value().pooled();
-  }
-
-  private MutationOutcome execute(RunContext run, Target target, String command) {
-    try {
-      return remote.execute(run, target.host(), target.dc(), command, commandTimeout).outcome();
+      return remote.execute(run, host.fqdn(), host.dc(), command, commandTimeout).outcome();
     } catch (RemoteExecutionException.NonZeroExit e) {
-      throw new CheckFailedException("command-succeeded", e.getMessage());
+      String said = (e.result().stdout() + "\n" + e.result().stderr()).strip();
+      throw new CheckFailedException(
+          "command-succeeded",
+          host.fqdn() + ": '" + command + "' failed: " + (said.isEmpty() ? e.getMessage() : said));
     }
-  }
-
-  private String query(Target target, String command, String check) {
-    try {
-      return remote.query(target.host(), command, commandTimeout).stdout().strip();
-    } catch (RemoteExecutionException.NonZeroExit e) {
-      String answer = e.result().stdout().isBlank() ? e.result().stderr() : e.result().stdout();
-      throw new CheckFailedException(check, target.host() + ": " + answer.strip());
-    }
-  }
-
-  private static String key(Target target) {
-    return target.dc() + "/" + target.cluster() + "/" + target.service() + "/" + target.host();
   }
 }

@@ -155,7 +155,7 @@ public final class ServiceCatalogue {
       List<String> clusters = names("clusters", 1);
       List<String> units = list("units", 1);
       for (String unit : units) {
-        if (!HostRestart.Target.UNIT.matcher(unit).matches()) {
+        if (!ServicePolicy.UNIT.matcher(unit).matches()) {
           problem("units: '" + unit + "' is not a systemd unit name");
         }
       }

@@ -2,6 +2,7 @@ package org.switchman.runbook.restart;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * How one service is restarted, as one row of the service catalogue says ({@link
@@ -43,6 +44,9 @@ public record ServicePolicy(
     int maxFailedBatches,
     boolean approval,
     String notifyTeam) {
+
+  /** A systemd unit name: letters, digits and {@code @._-}, so it is safe in a shell command. */
+  public static final Pattern UNIT = Pattern.compile("[A-Za-z0-9@._-]{1,128}");
 
   public ServicePolicy {
     clusters = List.copyOf(clusters);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchman.runbook.CheckFailedException;
@@ -13,27 +15,67 @@ import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.FakeConftool;
 import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
-import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.Conftool.PoolEntry;
 import org.switchman.runbook.port.RemoteExecutionException;
 import org.switchman.runbook.port.RemoteExecutor;
 
+/**
+ * The steps on one host, with conftool in memory and a host that answers as the lab's do: the
+ * depool takes out only what was pooled and the repool puts back exactly that, checks name what
+ * failed, and dry-run changes nothing.
+ */
 class HostRestartTest {
 
-  private static final HostRestart.Target MW1001 =
-      new HostRestart.Target("mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", "php-fpm");
+  private static final RestartPlan.Host MW1001 =
+      new RestartPlan.Host("mw1001.eqiad.wmnet", "eqiad", "appserver");
+
+  /** Appservers: php-fpm, out of apache2 and nginx, checked active and registered. */
+  private static final ServicePolicy APPSERVER =
+      ServiceCatalogue.of(List.of(new ServiceCatalogue.Row(1, appserver())))
+          .policy("rolling-restart", "appserver");
+
+  private static Map<String, String> appserver() {
+    Map<String, String> row = new HashMap<>();
+    row.put("service", "appserver");
+    row.put("clusters", "appserver");
+    row.put("units", "php-fpm, apache2");
+    row.put("depoolFrom", "apache2, nginx");
+    row.put("batchSize", "10%");
+    row.put("batchMax", "5");
+    row.put("grace", "PT3S");
+    row.put("drain", "none");
+    row.put("pause", "PT5S");
+    row.put("preChecks", "systemd-active");
+    row.put("readiness", "systemd-active");
+    row.put("readinessLimit", "PT2M");
+    row.put("postChecks", "systemd-active, proxy-registered");
+    row.put("maxFailedBatches", "1");
+    row.put("approval", "false");
+    row.put("notify", "");
+    return row;
+  }
 
   private final FakeConftool conftool = new FakeConftool();
   private final FakeHost host = new FakeHost();
   private final HostRestart restart = new HostRestart(host, conftool, Duration.ofSeconds(30));
 
   @BeforeEach
-  void pooledAndRunning() {
-    setPooled("yes");
+  void pooledInApache2NotInNginx() {
+    set("apache2", "yes");
+    set("nginx", "no");
   }
 
-  private void setPooled(String state) {
+  private void set(String service, String pooled) {
     conftool.putPool(
-        new Conftool.PoolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet", state, 10));
+        new PoolEntry("eqiad", "appserver", service, "mw1001.eqiad.wmnet", pooled, 30));
+  }
+
+  private String pooled(String service) {
+    return conftool
+        .poolEntry("eqiad", "appserver", service, "mw1001.eqiad.wmnet")
+        .orElseThrow()
+        .value()
+        .pooled();
   }
 
   private static RunContext run(ExecutionMode mode) {
@@ -41,91 +83,118 @@ class HostRestartTest {
   }
 
   @Test
-  void theFullRestartRunsInTheReferenceOrder() {
-    restart.depool(run(ExecutionMode.LIVE), MW1001);
-    restart.restart(run(ExecutionMode.LIVE), MW1001);
-    restart.checkActive(MW1001);
-    restart.checkRegistered(MW1001);
-    restart.repool(run(ExecutionMode.LIVE), MW1001);
+  void theDepoolTakesOutWhatWasPooledAndTheRepoolPutsBackExactlyThat() {
+    List<HostRestart.PoolSlot> slots = restart.toDepool(APPSERVER, MW1001);
+    assertThat(slots).extracting(HostRestart.PoolSlot::service).containsExactly("apache2");
+    assertThat(HostRestart.PoolSlot.parse(slots.get(0).toString())).isEqualTo(slots.get(0));
 
-    assertThat(host.executed).containsExactly("depool", "systemctl restart php-fpm", "pool");
+    restart.depool(run(ExecutionMode.LIVE), slots);
+    assertThat(pooled("apache2")).isEqualTo("no");
+    restart.restart(
+        run(ExecutionMode.LIVE), APPSERVER, MW1001, RollingRestartRequest.Action.RESTART);
+    assertThat(restart.failedChecks(APPSERVER.postChecks(), APPSERVER, MW1001)).isEmpty();
+    HostRestart.Repool repool = restart.repool(run(ExecutionMode.LIVE), slots);
+
+    assertThat(repool.repooled()).isEqualTo(slots);
+    assertThat(repool.leftAlone()).isEmpty();
+    assertThat(pooled("apache2")).isEqualTo("yes");
+    assertThat(pooled("nginx")).as("never pooled by this run").isEqualTo("no");
+    assertThat(host.executed)
+        .containsExactly("systemctl restart php-fpm", "systemctl restart apache2");
+    assertThat(conftool.writes)
+        .containsExactly(
+            "pools/eqiad/appserver/apache2/mw1001.eqiad.wmnet",
+            "pools/eqiad/appserver/apache2/mw1001.eqiad.wmnet");
+  }
+
+  @Test
+  void eachStepMayRunAgainAfterACrash() {
+    List<HostRestart.PoolSlot> slots = restart.toDepool(APPSERVER, MW1001);
+    restart.depool(run(ExecutionMode.LIVE), slots);
+    restart.depool(run(ExecutionMode.LIVE), slots);
+    assertThat(conftool.writes).hasSize(1);
+    restart.repool(run(ExecutionMode.LIVE), slots);
+    assertThat(restart.repool(run(ExecutionMode.LIVE), slots).repooled()).isEqualTo(slots);
+    assertThat(conftool.writes).hasSize(2);
+  }
+
+  @Test
+  void anEntrySomeoneElseChangedIsLeftAsFoundAndReported() {
+    List<HostRestart.PoolSlot> slots = restart.toDepool(APPSERVER, MW1001);
+    restart.depool(run(ExecutionMode.LIVE), slots);
+    set("apache2", "inactive");
+
+    HostRestart.Repool repool = restart.repool(run(ExecutionMode.LIVE), slots);
+
+    assertThat(repool.repooled()).isEmpty();
+    assertThat(repool.leftAlone())
+        .containsExactly(
+            "eqiad/appserver/apache2/mw1001.eqiad.wmnet: inactive, changed by someone else, left"
+                + " as found");
+    assertThat(pooled("apache2")).isEqualTo("inactive");
+    assertThatThrownBy(() -> restart.depool(run(ExecutionMode.LIVE), slots))
+        .isInstanceOf(CheckFailedException.class)
+        .hasMessageContaining("is inactive now, not pooled: someone changed it");
+  }
+
+  @Test
+  void dryRunReadsForRealAndChangesNothing() {
+    List<HostRestart.PoolSlot> slots = restart.toDepool(APPSERVER, MW1001);
+    assertThat(restart.depool(run(ExecutionMode.DRY_RUN), slots)).isEqualTo(MutationOutcome.WOULD);
     assertThat(
-            conftool
-                .poolEntry("eqiad", "appserver", "apache2", "mw1001.eqiad.wmnet")
-                .orElseThrow()
-                .value()
-                .pooled())
-        .isEqualTo("yes");
-  }
-
-  @Test
-  void depoolAndRepoolAreIdempotent() {
-    setPooled("no");
-    restart.depool(run(ExecutionMode.LIVE), MW1001);
-    assertThat(host.executed).isEmpty();
-    setPooled("yes");
-    restart.repool(run(ExecutionMode.LIVE), MW1001);
-    assertThat(host.executed).isEmpty();
-  }
-
-  @Test
-  void aDepoolThatDidNotReachConftoolIsACheckFailure() {
-    host.poolCommandsWork = false;
-    assertThatThrownBy(() -> restart.depool(run(ExecutionMode.LIVE), MW1001))
-        .isInstanceOf(CheckFailedException.class)
-        .hasMessageContaining("mw1001.eqiad.wmnet is still pooled in conftool after depool");
-  }
-
-  @Test
-  void dryRunRunsNothingAndSkipsTheReadBack() {
-    assertThat(restart.depool(run(ExecutionMode.DRY_RUN), MW1001)).isEqualTo(MutationOutcome.WOULD);
-    assertThat(restart.restart(run(ExecutionMode.DRY_RUN), MW1001))
+            restart.restart(
+                run(ExecutionMode.DRY_RUN), APPSERVER, MW1001, RollingRestartRequest.Action.RELOAD))
         .isEqualTo(MutationOutcome.WOULD);
+    assertThat(pooled("apache2")).isEqualTo("yes");
     assertThat(host.executed).isEmpty();
+    assertThat(conftool.writes)
+        .containsExactly("would: pools/eqiad/appserver/apache2/mw1001.eqiad.wmnet");
   }
 
   @Test
-  void aLostRegistrationIsCaught() {
+  void aLostRegistrationOrAFailedUnitIsNamed() {
     host.registered = false;
-    assertThatThrownBy(() -> restart.checkRegistered(MW1001))
-        .isInstanceOf(CheckFailedException.class)
-        .hasMessage("mw1001.eqiad.wmnet: php-fpm: NOT registered with the proxy")
-        .extracting(e -> ((CheckFailedException) e).check())
-        .isEqualTo("service-registered");
-  }
-
-  @Test
-  void aFailedUnitIsNamed() {
     host.unitState = "failed";
-    assertThatThrownBy(() -> restart.checkActive(MW1001))
-        .hasMessage("php-fpm on mw1001.eqiad.wmnet is failed, not active");
+    assertThat(restart.failedChecks(APPSERVER.postChecks(), APPSERVER, MW1001))
+        .containsExactly(
+            "systemd-active: php-fpm is failed",
+            "proxy-registered: php-fpm: NOT registered with the proxy");
   }
 
   @Test
-  void aFailedRestartCommandIsACheckFailure() {
+  void aFailedRestartNamesTheUnitAndLeavesTheRest() {
     host.restartFails = true;
-    assertThatThrownBy(() -> restart.restart(run(ExecutionMode.LIVE), MW1001))
+    assertThatThrownBy(
+            () ->
+                restart.restart(
+                    run(ExecutionMode.LIVE),
+                    APPSERVER,
+                    MW1001,
+                    RollingRestartRequest.Action.RESTART))
         .isInstanceOf(CheckFailedException.class)
-        .hasMessageContaining("exited 1");
+        .hasMessageStartingWith("mw1001.eqiad.wmnet: 'systemctl restart php-fpm' failed: Job for")
+        .extracting(e -> ((CheckFailedException) e).check())
+        .isEqualTo("command-succeeded");
+    assertThat(host.executed).containsExactly("systemctl restart php-fpm");
   }
 
-  /** One host: answers the commands HostRestart runs, and changes conftool as depool/pool do. */
-  private class FakeHost implements RemoteExecutor {
+  /** One host: answers the checks' commands and runs the restart commands. */
+  private static class FakeHost implements RemoteExecutor {
     final List<String> executed = new ArrayList<>();
-    boolean poolCommandsWork = true;
     boolean registered = true;
     boolean restartFails;
     String unitState = "active";
 
     @Override
     public CommandResult query(String hostName, String command, Duration timeout) {
-      if (command.equals("systemctl is-active php-fpm")) {
+      if (command.startsWith("systemctl is-active ")) {
         return answer(hostName, command, unitState.equals("active") ? 0 : 3, unitState);
       }
-      if (command.equals("check-service-registration php-fpm")) {
+      if (command.startsWith("check-service-registration ")) {
+        String unit = command.substring("check-service-registration ".length());
         return registered
-            ? answer(hostName, command, 0, "php-fpm: registered with the proxy")
-            : answer(hostName, command, 1, "php-fpm: NOT registered with the proxy");
+            ? answer(hostName, command, 0, unit + ": registered with the proxy")
+            : answer(hostName, command, 1, unit + ": NOT registered with the proxy");
       }
       throw new AssertionError("unexpected query " + command);
     }
@@ -137,42 +206,22 @@ class HostRestartTest {
         return new CommandOutcome(MutationOutcome.WOULD, null);
       }
       executed.add(command);
-      if (poolCommandsWork && (command.equals("depool") || command.equals("pool"))) {
-        setPooled(command.equals("pool") ? "yes" : "no");
+      if (restartFails && command.startsWith("systemctl restart")) {
+        answer(
+            hostName,
+            command,
+            1,
+            "Job for php-fpm.service failed because the control process exited with error code.");
       }
-      int exit = command.startsWith("systemctl restart") && restartFails ? 1 : 0;
-      return new CommandOutcome(MutationOutcome.PERFORMED, answer(hostName, command, exit, ""));
+      return new CommandOutcome(MutationOutcome.PERFORMED, answer(hostName, command, 0, ""));
     }
 
-    private CommandResult answer(String hostName, String command, int exit, String stdout) {
-      CommandResult result =
-          new CommandResult(hostName, command, exit, stdout + "\n", "", "SHA256:x", 1);
+    private static CommandResult answer(String host, String command, int exit, String out) {
+      CommandResult result = new CommandResult(host, command, exit, out + "\n", "", "SHA256:x", 1);
       if (exit != 0) {
         throw new RemoteExecutionException.NonZeroExit(result);
       }
       return result;
     }
-  }
-
-  @org.junit.jupiter.api.Test
-  void aUnitThatIsNotAPlainNameIsRefusedBeforeAnyCommandIsBuilt() {
-    for (String unit :
-        java.util.List.of("php-fpm; reboot", "a b", "$(id)", "x`id`", "", "nginx\nreboot")) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-              () ->
-                  new HostRestart.Target(
-                      "mw1001.eqiad.wmnet", "eqiad", "appserver", "apache2", unit))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("systemd unit name");
-    }
-    org.assertj.core.api.Assertions.assertThat(
-            new HostRestart.Target(
-                    "mw1001.eqiad.wmnet",
-                    "eqiad",
-                    "appserver",
-                    "apache2",
-                    "envoyproxy@main.service")
-                .unit())
-        .isEqualTo("envoyproxy@main.service");
   }
 }
