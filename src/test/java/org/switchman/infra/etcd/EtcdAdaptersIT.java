@@ -393,7 +393,12 @@ class EtcdAdaptersIT {
 
   @Test
   void theLockOfAHolderThatDiedExpires() throws Exception {
-    EtcdStore otherNode = new EtcdStore(settings(Duration.ofSeconds(2)));
+    // a node of its own: a fresh client's first request sets up its connection, which takes more
+    // than the 2 s of the other tests on a busy machine
+    EtcdStore otherNode =
+        new EtcdStore(
+            new EtcdProperties(
+                List.of(lab.etcdEndpoint()), Duration.ofSeconds(10), Duration.ofSeconds(2)));
     EtcdRunbookLock dying = new EtcdRunbookLock(otherNode);
     dying.acquire(
         "host-reboot",
