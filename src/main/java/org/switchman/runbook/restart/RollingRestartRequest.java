@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.RunJustification;
 
 /**
  * What an operator asks for when starting a rolling restart. It names a service of the catalogue,
@@ -41,9 +42,7 @@ public record RollingRestartRequest(
   /** The {@code dc} that means both datacenters, one after the other. */
   public static final String ALL_DATACENTERS = "all";
 
-  public static final int MAX_REASON = 200;
   public static final int MAX_HOSTS = 1000;
-  private static final Pattern TICKET = Pattern.compile("T[0-9]{1,9}");
   private static final Pattern FQDN = Pattern.compile("[a-z0-9][a-z0-9.-]{0,252}");
 
   /** What is done to each unit. */
@@ -155,23 +154,8 @@ public record RollingRestartRequest(
     } else {
       problems.add("mode '" + abbreviated(modeText) + "' is not one of live, dry-run");
     }
-    if (reason == null || reason.isBlank()) {
-      problems.add("reason is empty: say why, it is journaled and ops-logged");
-    } else if (reason.strip().length() > MAX_REASON) {
-      problems.add(
-          "reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
-    } else if (reason.strip().codePoints().anyMatch(EchoedInput::isControl)) {
-      problems.add(
-          "reason must be a single line of text, without line breaks or control characters");
-    }
-    if (ticket == null || ticket.isBlank()) {
-      problems.add("ticket is empty: name the task that tracks this restart");
-    } else if (!TICKET.matcher(ticket.strip()).matches()) {
-      problems.add(
-          "ticket must be T followed by digits (such as T12345), not '"
-              + abbreviated(ticket.strip())
-              + "'");
-    }
+    RunJustification.checkReason(reason, "it is journaled and ops-logged", problems);
+    RunJustification.checkTicket(ticket, "this restart", problems);
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(RUNBOOK, problems);
     }

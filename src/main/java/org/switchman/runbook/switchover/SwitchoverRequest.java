@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.InvalidRequestException;
+import org.switchman.runbook.RunJustification;
 
 /**
  * What an operator asks for when starting a datacenter switchover.
@@ -31,12 +31,6 @@ public record SwitchoverRequest(
 
   /** The process key, also the name of the lock. */
   public static final String RUNBOOK = "dc-switchover";
-
-  /** The longest reason: one line, shown to editors as the read-only message. */
-  public static final int MAX_REASON = 200;
-
-  /** A Phabricator-style task id. */
-  public static final Pattern TICKET = Pattern.compile("T[0-9]{1,9}");
 
   public static final Duration MIN_BUDGET = Duration.ofSeconds(30);
   public static final Duration MAX_BUDGET = Duration.ofHours(1);
@@ -78,23 +72,8 @@ public record SwitchoverRequest(
     if (!from.isEmpty() && from.equals(to)) {
       problems.add("dcFrom and dcTo are both '" + from + "': a switchover needs two datacenters");
     }
-    if (reason == null || reason.isBlank()) {
-      problems.add("reason is empty: say why, it is the read-only message editors see");
-    } else if (reason.strip().length() > MAX_REASON) {
-      problems.add(
-          "reason is " + reason.strip().length() + " characters long; at most " + MAX_REASON);
-    } else if (reason.strip().codePoints().anyMatch(EchoedInput::isControl)) {
-      problems.add(
-          "reason must be a single line of text, without line breaks or control characters");
-    }
-    if (ticket == null || ticket.isBlank()) {
-      problems.add("ticket is empty: name the task that tracks this switchover");
-    } else if (!TICKET.matcher(ticket.strip()).matches()) {
-      problems.add(
-          "ticket must be T followed by digits (such as T12345), not '"
-              + abbreviated(ticket.strip())
-              + "'");
-    }
+    RunJustification.checkReason(reason, "it is the read-only message editors see", problems);
+    RunJustification.checkTicket(ticket, "this switchover", problems);
     Duration budget = duration("readOnlyBudget", readOnlyBudget, "PT3M", problems);
     Duration grace = duration("inFlightGrace", inFlightGrace, "PT10S", problems);
     if (budget != null && (budget.compareTo(MIN_BUDGET) < 0 || budget.compareTo(MAX_BUDGET) > 0)) {

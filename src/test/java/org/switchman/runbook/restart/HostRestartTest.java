@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchman.runbook.CheckFailedException;
@@ -29,31 +27,19 @@ class HostRestartTest {
   private static final RestartPlan.Host MW1001 =
       new RestartPlan.Host("mw1001.eqiad.wmnet", "eqiad", "appserver");
 
-  /** Appservers: php-fpm, out of apache2 and nginx, checked active and registered. */
+  /** Appservers: php-fpm and apache2, out of apache2 and nginx, checked active and registered. */
   private static final ServicePolicy APPSERVER =
-      ServiceCatalogue.of(List.of(new ServiceCatalogue.Row(1, appserver())))
+      PolicyRows.catalogue(
+              List.of(
+                  PolicyRows.row(
+                      "appserver",
+                      "units",
+                      "php-fpm, apache2",
+                      "depoolFrom",
+                      "apache2, nginx",
+                      "postChecks",
+                      "systemd-active, proxy-registered")))
           .policy("rolling-restart", "appserver");
-
-  private static Map<String, String> appserver() {
-    Map<String, String> row = new HashMap<>();
-    row.put("service", "appserver");
-    row.put("clusters", "appserver");
-    row.put("units", "php-fpm, apache2");
-    row.put("depoolFrom", "apache2, nginx");
-    row.put("batchSize", "10%");
-    row.put("batchMax", "5");
-    row.put("grace", "PT3S");
-    row.put("drain", "none");
-    row.put("pause", "PT5S");
-    row.put("preChecks", "systemd-active");
-    row.put("readiness", "systemd-active");
-    row.put("readinessLimit", "PT2M");
-    row.put("postChecks", "systemd-active, proxy-registered");
-    row.put("maxFailedBatches", "1");
-    row.put("approval", "false");
-    row.put("notify", "");
-    return row;
-  }
 
   private final FakeConftool conftool = new FakeConftool();
   private final FakeHost host = new FakeHost();

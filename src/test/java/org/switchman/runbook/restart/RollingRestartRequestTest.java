@@ -3,9 +3,7 @@ package org.switchman.runbook.restart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchman.runbook.ExecutionMode;
@@ -23,28 +21,16 @@ class RollingRestartRequestTest {
 
   /** Jobrunners: two at a time at most, a quarter of the cluster by default. */
   private static final ServiceCatalogue CATALOGUE =
-      ServiceCatalogue.of(List.of(new ServiceCatalogue.Row(1, jobrunner())));
-
-  private static Map<String, String> jobrunner() {
-    Map<String, String> row = new HashMap<>();
-    row.put("service", "jobrunner");
-    row.put("clusters", "jobrunner, videoscaler");
-    row.put("units", "php-fpm");
-    row.put("depoolFrom", "apache2");
-    row.put("batchSize", "25%");
-    row.put("batchMax", "2");
-    row.put("grace", "PT3S");
-    row.put("drain", "none");
-    row.put("pause", "PT5S");
-    row.put("preChecks", "systemd-active");
-    row.put("readiness", "systemd-active");
-    row.put("readinessLimit", "PT2M");
-    row.put("postChecks", "systemd-active, proxy-registered");
-    row.put("maxFailedBatches", "1");
-    row.put("approval", "false");
-    row.put("notify", "");
-    return row;
-  }
+      PolicyRows.catalogue(
+          List.of(
+              PolicyRows.row(
+                  "jobrunner",
+                  "clusters",
+                  "jobrunner, videoscaler",
+                  "batchSize",
+                  "25%",
+                  "batchMax",
+                  "2")));
 
   private FakeConftool conftool;
 
