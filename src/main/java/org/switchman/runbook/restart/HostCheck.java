@@ -115,12 +115,9 @@ public enum HostCheck {
   ETCD_CLUSTER_HEALTHY("etcd-cluster-healthy") {
     @Override
     Result run(Probe probe) {
-      Answer answer =
+      return nrpe(
           probe.ask(
-              "/usr/local/bin/nrpe_etcd_cluster_health --url https://" + probe.host() + ":2379");
-      return answer.ok() && answer.output().strip().startsWith("OK")
-          ? Result.PASSED
-          : Result.failed(answer.output().strip());
+              "/usr/local/bin/nrpe_etcd_cluster_health --url https://" + probe.host() + ":2379"));
     }
   },
 
@@ -132,10 +129,7 @@ public enum HostCheck {
   NO_LONG_JOBS("no-long-jobs") {
     @Override
     Result run(Probe probe) {
-      Answer answer = probe.ask("/usr/local/bin/nrpe_long_running_jobs");
-      return answer.ok() && answer.output().strip().startsWith("OK")
-          ? Result.PASSED
-          : Result.failed(answer.output().strip());
+      return nrpe(probe.ask("/usr/local/bin/nrpe_long_running_jobs"));
     }
   },
 
@@ -202,6 +196,13 @@ public enum HostCheck {
   }
 
   abstract Result run(Probe probe);
+
+  /** An Icinga (nrpe) check's verdict: it holds when it exits 0 and says OK, else what it said. */
+  private static Result nrpe(Answer answer) {
+    return answer.ok() && answer.output().strip().startsWith("OK")
+        ? Result.PASSED
+        : Result.failed(answer.output().strip());
+  }
 
   /**
    * A check's verdict.
