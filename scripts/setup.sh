@@ -4,6 +4,8 @@
 # Debian packages the lab runs (real servers started as child processes) and the browser tests use.
 LAB_PACKAGES=(etcd-server etcd-client openssh-server openssh-client bind9 bind9-dnsutils mariadb-server mariadb-client percona-toolkit util-linux)
 BROWSER_PACKAGES=(chromium chromium-driver)
+# PostgreSQL for the engine tests on PostgreSQL (a throwaway cluster, lab/LabPostgres; no service).
+POSTGRES_PACKAGES=(postgresql)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
