@@ -1,6 +1,7 @@
 /**
  * The lab: real etcd, BIND, MariaDB masters and an SSH fleet started as child processes on
- * loopback, with fault injection, for {@code scripts/demo} and the integration tests. It wires
+ * loopback, with fault injection, for {@code scripts/demo} and the integration tests, and a
+ * throwaway PostgreSQL cluster for the engine ({@link org.switchman.lab.LabPostgres}). It wires
  * itself: its {@code @Configuration}s and its fault API are active only in the {@code lab} profile,
  * and give the adapters their ordinary settings ({@code config.SshProperties}, …) pointing at the
  * lab; the {@code lab-attach} profile gives the same settings for a lab running in another process,
