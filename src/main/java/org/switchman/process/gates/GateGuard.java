@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.impl.ProcessInstantiationBuilderImpl;
+import org.camunda.bpm.engine.impl.TaskQueryImpl;
 import org.camunda.bpm.engine.impl.cmd.AbstractAddIdentityLinkCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractCorrelateMessageCmd;
 import org.camunda.bpm.engine.impl.cmd.AbstractModificationCmd;
@@ -251,6 +252,12 @@ public class GateGuard extends CommandInterceptor {
         }
       }
     }
+    if (candidates.isEmpty() && closedMeanwhile(context, taskId)) {
+      // the run closed the task in this instant (an expiry, a NOGO elsewhere): its candidate links
+      // were read after that commit, the task before it. The command loses its race the usual way
+      // (the task's update finds no row), and is answered that the task is no longer open.
+      return;
+    }
     List<String> groups =
         authentication.getGroupIds() == null ? List.of() : authentication.getGroupIds();
     if (candidates.stream().noneMatch(groups::contains)) {
@@ -264,6 +271,18 @@ public class GateGuard extends CommandInterceptor {
               + "': only members of "
               + (candidates.isEmpty() ? "no group" : String.join(" or ", candidates))
               + " may work it");
+    }
+  }
+
+  /** Whether the task is gone from the database now, whatever this command has read of it. */
+  private static boolean closedMeanwhile(CommandContext context, String taskId) {
+    TaskQueryImpl query = new TaskQueryImpl();
+    query.taskId(taskId);
+    context.disableAuthorizationCheck();
+    try {
+      return context.getTaskManager().findTaskCountByQueryCriteria(query) == 0;
+    } finally {
+      context.enableAuthorizationCheck();
     }
   }
 
