@@ -160,6 +160,22 @@ public final class LabPostgres implements AutoCloseable {
     return server.pid();
   }
 
+  /**
+   * Freezes the server and every session process (SIGSTOP), as a network partition from the
+   * database looks to its clients: connections stay open and nothing answers; or lets them go on
+   * (SIGCONT).
+   */
+  public void freeze(boolean on) {
+    List<String> command = new ArrayList<>(List.of("kill", on ? "-STOP" : "-CONT"));
+    command.add(Long.toString(server.pid()));
+    server
+        .process()
+        .toHandle()
+        .descendants()
+        .forEach(session -> command.add(Long.toString(session.pid())));
+    processes.run("kill " + command.get(1) + " postgres", command, Duration.ofSeconds(5), Map.of());
+  }
+
   /** Stops the server (a fast shutdown: open sessions are ended) and deletes the directory. */
   @Override
   public void close() {

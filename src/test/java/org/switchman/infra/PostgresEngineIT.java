@@ -25,8 +25,10 @@ import org.switchman.support.Rest;
  * The application on a real PostgreSQL, as the {@code postgres} profile runs it (the URL, user and
  * the password file of a config tree, as an operator sets them): on an empty database it creates
  * the engine's schema and Switchman's tables and deploys the runbooks; started again on the same
- * database, it deploys nothing twice and its journal's chain is intact. The cluster is a throwaway
- * one ({@link LabPostgres}), gone with its directory afterwards.
+ * database, it deploys nothing twice and its journal's chain is intact; a database that stops
+ * answering fails a request within the timeouts instead of hanging it, and the application serves
+ * again once the database answers. The cluster is a throwaway one ({@link LabPostgres}), gone with
+ * its directory afterwards.
  */
 class PostgresEngineIT {
 
@@ -74,7 +76,13 @@ class PostgresEngineIT {
       assertThat(app.stop(Duration.ofSeconds(60)))
           .as("stopped by SIGTERM, not killed")
           .isEqualTo(143);
-      app.startAndAwaitHealthy(Map.of(), START_LIMIT);
+      // the second start with a short read timeout, for the frozen database below
+      app.startAndAwaitHealthy(
+          Map.of(
+              "SWITCHMAN_DB_SOCKET_TIMEOUT", "3",
+              "SWITCHMAN_DB_CONNECT_TIMEOUT", "2",
+              "spring.datasource.hikari.connection-timeout", "4000"),
+          START_LIMIT);
       assertThat(count(postgres, "SELECT COUNT(*) FROM act_re_deployment"))
           .as("nothing deployed again")
           .isEqualTo(1);
@@ -87,6 +95,34 @@ class PostgresEngineIT {
               .json();
       assertThat(verification.path("intact").asBoolean()).as(verification.toString()).isTrue();
       assertThat(verification.path("checked").asLong()).isPositive();
+
+      // a database that stops answering (every PostgreSQL process frozen): a request fails within
+      // the timeouts instead of hanging, and the application serves again once it answers
+      String definitions = "/engine-rest/process-definition?key=dc-switchover";
+      postgres.freeze(true);
+      Rest.Reply frozen;
+      long asked = System.nanoTime();
+      try {
+        frozen = admin.get(definitions);
+      } finally {
+        postgres.freeze(false);
+      }
+      Duration waited = Duration.ofNanos(System.nanoTime() - asked);
+      assertThat(frozen.status()).as(frozen.body()).isEqualTo(503);
+      assertThat(frozen.json().path("type").asText()).isEqualTo("EngineDatabaseUnavailable");
+      assertThat(waited)
+          .as("bounded by the pool's 4 s and the 3 s read")
+          .isLessThan(Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (admin.get(definitions).status() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      assertThat(admin.get(definitions).status()).isEqualTo(200);
+      System.out.printf(
+          "frozen database: answered %d after %d ms, serving again after %d ms%n",
+          frozen.status(),
+          waited.toMillis(),
+          Duration.ofNanos(System.nanoTime() - asked).toMillis());
     } finally {
       if (app != null) {
         app.close();

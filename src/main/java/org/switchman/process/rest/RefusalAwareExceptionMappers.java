@@ -3,6 +3,9 @@ package org.switchman.process.rest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -26,7 +29,8 @@ import org.switchman.runbook.port.RunbookLock;
  * held runbook lock, a completion of a task someone else completed first ({@link
  * TaskNoLongerOpenException}) or a request that collided with a concurrent change of the run (the
  * engine's optimistic locking, which rolled it back) with 409, and a server of the site that did
- * not answer ({@link InfrastructureUnavailableException}) with 503, each with its plain message,
+ * not answer ({@link InfrastructureUnavailableException}) or an engine database that did not answer
+ * (no connection, a broken one, a statement timed out) with 503, each with its plain message,
  * instead of a 500 wrapped in engine listener text. Everything else is handled exactly as Camunda
  * does.
  */
@@ -73,6 +77,12 @@ final class RefusalAwareExceptionMappers {
             down.getMessage()
                 + "; the engine rolled this request back. Repeat it once the server answers.");
       }
+      if (engineDatabaseDidNotAnswer(cause)) {
+        return answer(
+            Response.Status.SERVICE_UNAVAILABLE,
+            ENGINE_DATABASE_TYPE,
+            engineDatabaseMessage(cause));
+      }
       concurrent |= cause instanceof OptimisticLockingException;
       if (cause instanceof RunbookLock.LockHeldException held) {
         return answer(Response.Status.CONFLICT, "RunbookLocked", held.getMessage());
@@ -102,6 +112,30 @@ final class RefusalAwareExceptionMappers {
               + " the request if it still applies.");
     }
     return null;
+  }
+
+  static final String ENGINE_DATABASE_TYPE = "EngineDatabaseUnavailable";
+
+  static String engineDatabaseMessage(Throwable cause) {
+    return "The engine's database did not answer ("
+        + cause.getMessage()
+        + "). If it failed while committing, part of this request may be done: look at the run"
+        + " again before you repeat it.";
+  }
+
+  /**
+   * A connection to the engine's database that could not be had or broke (SQLState class 08, the
+   * pool's own timeout), or a statement cancelled by its timeout (57014): the database is away or
+   * too slow, not the request wrong.
+   */
+  static boolean engineDatabaseDidNotAnswer(Throwable cause) {
+    if (cause instanceof SQLTransientConnectionException || cause instanceof SQLTimeoutException) {
+      return true;
+    }
+    if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+      return sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57014");
+    }
+    return false;
   }
 
   private static Response answer(Response.Status status, String type, String message) {

@@ -12,11 +12,13 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * The engine REST API at {@code /engine-rest}: HTTP Basic authentication against the engine's
  * identities (so engine authorizations apply to every call), and four-eyes refusals as 403. A task
- * completion that lost the race answers 409 here and on the webapps' own API alike.
+ * completion that lost the race answers 409 here and on the webapps' own API alike, and an engine
+ * database that did not answer 503, wherever the request was.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestConfiguration {
@@ -31,6 +33,17 @@ public class RestConfiguration {
         HttpBasicAuthenticationProvider.class.getName());
     registration.addUrlPatterns("/engine-rest/*");
     registration.setOrder(0);
+    return registration;
+  }
+
+  /** Before every other filter, so that it also sees a failure of the authentication filters. */
+  @Bean
+  FilterRegistrationBean<EngineDatabaseOutageFilter> engineDatabaseOutages() {
+    FilterRegistrationBean<EngineDatabaseOutageFilter> registration =
+        new FilterRegistrationBean<>(new EngineDatabaseOutageFilter());
+    registration.setName("engine-database-outages");
+    registration.addUrlPatterns("/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;
   }
 

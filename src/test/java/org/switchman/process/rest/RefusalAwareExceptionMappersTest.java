@@ -57,6 +57,47 @@ class RefusalAwareExceptionMappersTest {
   }
 
   @Test
+  void anEngineDatabaseThatDidNotAnswerIsUnavailableAndSaysToLookBeforeRepeating() {
+    java.sql.SQLException broken =
+        new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006");
+    Response answer =
+        RefusalAwareExceptionMappers.refusalOrNull(
+            new ProcessEngineException(
+                "ENGINE-03083 Exception while executing Batch Database Operations",
+                new org.apache.ibatis.exceptions.PersistenceException(
+                    "### Error querying", broken)));
+    assertThat(answer.getStatus()).isEqualTo(503);
+    assertThat(answer.getEntity())
+        .isEqualTo(
+            Map.of(
+                "type",
+                "EngineDatabaseUnavailable",
+                "message",
+                "The engine's database did not answer (An I/O error occurred while sending to the"
+                    + " backend.). If it failed while committing, part of this request may be"
+                    + " done: look at the run again before you repeat it."));
+    assertThat(
+            RefusalAwareExceptionMappers.refusalOrNull(
+                new java.sql.SQLTransientConnectionException(
+                    "HikariPool-1 - Connection is not available, request timed out after 10000ms.")))
+        .extracting(Response::getStatus)
+        .isEqualTo(503);
+    assertThat(
+            RefusalAwareExceptionMappers.refusalOrNull(
+                new ProcessEngineException(
+                    "x",
+                    new java.sql.SQLException("canceling statement due to user request", "57014"))))
+        .extracting(Response::getStatus)
+        .isEqualTo(503);
+    assertThat(
+            RefusalAwareExceptionMappers.refusalOrNull(
+                new ProcessEngineException(
+                    "x", new java.sql.SQLException("duplicate key value", "23505"))))
+        .as("a constraint violation is not an outage")
+        .isNull();
+  }
+
+  @Test
   void aHeldLockDeeperInTheChainWinsOverTheCollision() {
     RunbookLock.LockHeldException held =
         new RunbookLock.LockHeldException(
