@@ -7,6 +7,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.switchman.lab.Cli;
 import org.switchman.lab.Lab;
 import org.switchman.lab.LabTopology;
@@ -19,6 +24,16 @@ import org.switchman.lab.LabTopology;
 public final class LabWorld {
 
   private static final List<String> SERVICES = LabTopology.MEDIAWIKI_SERVICES;
+
+  /** Reads the state's values side by side; daemon threads, so they never keep a JVM alive. */
+  private static final ExecutorService READERS =
+      Executors.newFixedThreadPool(
+          6,
+          task -> {
+            Thread thread = new Thread(task, "lab-world-reader");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Lab lab;
 
@@ -41,28 +56,46 @@ public final class LabWorld {
     return LabTopology.DATACENTERS.stream().filter(d -> !d.equals(dc)).findFirst().orElseThrow();
   }
 
-  /** Everything a switchover changes or must restore, by name. */
+  /**
+   * Everything a switchover changes or must restore, by name. The values are read side by side
+   * (each is its own client process: about 45 of them with eleven sections), then listed in a fixed
+   * order.
+   */
   public Map<String, String> state() {
-    Map<String, String> state = new LinkedHashMap<>();
-    state.put(
-        "WMFMasterDatacenter", etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"));
+    Map<String, Supplier<String>> reads = new LinkedHashMap<>();
+    reads.put(
+        "WMFMasterDatacenter",
+        () -> etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"));
     for (String dc : LabTopology.DATACENTERS) {
-      state.put("ReadOnly " + dc, etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"));
+      reads.put("ReadOnly " + dc, () -> etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"));
       for (String service : SERVICES) {
-        state.put(
+        reads.put(
             "discovery " + service + " " + dc,
-            etcd("/conftool/v1/discovery/" + service + "/" + dc));
+            () -> etcd("/conftool/v1/discovery/" + service + "/" + dc));
       }
       for (String section : lab.topology().sections()) {
-        state.put("read_only " + section + " " + dc, sql(section, dc, "SELECT @@global.read_only"));
+        reads.put(
+            "read_only " + section + " " + dc, () -> sql(section, dc, "SELECT @@global.read_only"));
       }
     }
     for (String host : maintenanceHosts()) {
-      state.put("mw-cron " + host, ssh(host, "systemctl is-active mw-cron"));
-      state.put("puppet " + host, ssh(host, "puppet-enabled"));
+      reads.put("mw-cron " + host, () -> ssh(host, "systemctl is-active mw-cron"));
+      reads.put("puppet " + host, () -> ssh(host, "puppet-enabled"));
     }
     for (String service : SERVICES) {
-      state.put("dns " + service, dns(service));
+      reads.put("dns " + service, () -> dns(service));
+    }
+    Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
+    reads.forEach((name, read) -> pending.put(name, CompletableFuture.supplyAsync(read, READERS)));
+    Map<String, String> state = new LinkedHashMap<>();
+    try {
+      pending.forEach((name, value) -> state.put(name, value.join()));
+    } catch (CompletionException failed) {
+      // a failed read's own assertion, as if it had been read here
+      if (failed.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw failed;
     }
     return state;
   }
@@ -80,28 +113,31 @@ public final class LabWorld {
    * and those of {@code dcFrom} read-only.
    */
   public void verifyServedFrom(String dcTo, String dcFrom) {
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
-        .contains("\"" + dcTo + "\"");
-    for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"))
-          .as("ReadOnly " + dc)
-          .contains("false");
-    }
+    Map<String, String> now = state();
+    assertServedFrom(now, dcTo, dcFrom);
     for (String service : SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo))
-          .contains("\"pooled\":true");
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom))
-          .contains("\"pooled\":false");
-      assertThat(dns(service))
+      assertThat(now.get("dns " + service))
           .as("DNS of " + service)
           .isEqualTo(
               lab.config().discoveryTtl().toSeconds() + " " + service + ".svc." + dcTo + ".wmnet.");
     }
+  }
+
+  /** What both checks of a served site share: the flags, discovery, and the masters' state. */
+  private void assertServedFrom(Map<String, String> now, String dcTo, String dcFrom) {
+    assertThat(now.get("WMFMasterDatacenter")).contains("\"" + dcTo + "\"");
+    for (String dc : LabTopology.DATACENTERS) {
+      assertThat(now.get("ReadOnly " + dc)).as("ReadOnly " + dc).contains("false");
+    }
+    for (String service : SERVICES) {
+      assertThat(now.get("discovery " + service + " " + dcTo)).contains("\"pooled\":true");
+      assertThat(now.get("discovery " + service + " " + dcFrom)).contains("\"pooled\":false");
+    }
     for (String section : lab.topology().sections()) {
-      assertThat(sql(section, dcFrom, "SELECT @@global.read_only"))
+      assertThat(now.get("read_only " + section + " " + dcFrom))
           .as(section + " " + dcFrom)
           .isEqualTo("1");
-      assertThat(sql(section, dcTo, "SELECT @@global.read_only"))
+      assertThat(now.get("read_only " + section + " " + dcTo))
           .as(section + " " + dcTo)
           .isEqualTo("0");
     }
@@ -113,37 +149,20 @@ public final class LabWorld {
    * masters writable and the old ones read-only (and taking the write load), puppet enabled.
    */
   public void verifySwitchedTo(String dcTo, String dcFrom, Map<String, String> before) {
-    assertThat(etcd("/conftool/v1/mediawiki-config/common/WMFMasterDatacenter"))
-        .contains("\"" + dcTo + "\"");
-    for (String dc : LabTopology.DATACENTERS) {
-      assertThat(etcd("/conftool/v1/mediawiki-config/" + dc + "/ReadOnly"))
-          .as("ReadOnly " + dc)
-          .contains("false");
-    }
+    Map<String, String> now = state();
+    assertServedFrom(now, dcTo, dcFrom);
     for (String service : SERVICES) {
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcTo))
-          .contains("\"pooled\":true");
-      assertThat(etcd("/conftool/v1/discovery/" + service + "/" + dcFrom))
-          .contains("\"pooled\":false");
       String ttlBefore = before.get("dns " + service).split(" ")[0];
-      assertThat(dns(service))
+      assertThat(now.get("dns " + service))
           .as("DNS of " + service + ": TTL as read before the run, target " + dcTo)
           .isEqualTo(ttlBefore + " " + service + ".svc." + dcTo + ".wmnet.");
     }
     for (String host : maintenanceHosts()) {
-      assertThat(ssh(host, "puppet-enabled"))
+      assertThat(now.get("puppet " + host))
           .as("puppet on " + host)
           .isEqualTo(before.get("puppet " + host));
     }
     Instant after = Instant.now();
-    for (String section : lab.topology().sections()) {
-      assertThat(sql(section, dcFrom, "SELECT @@global.read_only"))
-          .as(section + " " + dcFrom)
-          .isEqualTo("1");
-      assertThat(sql(section, dcTo, "SELECT @@global.read_only"))
-          .as(section + " " + dcTo)
-          .isEqualTo("0");
-    }
     SwitchoverRuns.await(
         () ->
             lab.topology().sections().stream()
