@@ -2,8 +2,11 @@ package org.switchman.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.switchman.process.jobs.NodeLockOwnerPlugin;
 import org.switchman.support.AppWithDemoUsers;
 import org.switchman.support.Rest;
 
@@ -12,6 +15,7 @@ import org.switchman.support.Rest;
 class RestSecurityIT {
 
   @LocalServerPort int port;
+  @Autowired NodeLockOwnerPlugin node;
 
   @Test
   void restWithoutCredentialsIsUnauthorized() {
@@ -82,6 +86,11 @@ class RestSecurityIT {
     Rest.Reply metrics = Rest.as(port, "carol", "demo").get("/actuator/prometheus");
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    assertThat(metrics.body())
+        .as("every metric names the node")
+        .containsPattern(
+            "jvm_memory_used_bytes\\{[^}]*node=\"" + Pattern.quote(node.nodeName()) + "\"")
+        .containsPattern("process_uptime_seconds\\{[^}]*node=\"");
   }
 
   @Test

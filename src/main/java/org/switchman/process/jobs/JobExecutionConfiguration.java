@@ -1,10 +1,12 @@
 package org.switchman.process.jobs;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.switchman.config.DbProperties;
@@ -24,6 +26,15 @@ public class JobExecutionConfiguration {
   @Bean
   NodeLockOwnerPlugin nodeLockOwnerPlugin(@Value("${switchman.node-name:}") String nodeName) {
     return new NodeLockOwnerPlugin(nodeName.isBlank() ? hostName() : nodeName);
+  }
+
+  /**
+   * Every metric carries the node's name as the tag {@code node}, the name its job executor locks
+   * jobs under, so that the nodes sharing one engine database report apart.
+   */
+  @Bean
+  MeterRegistryCustomizer<MeterRegistry> nodeTag(NodeLockOwnerPlugin node) {
+    return registry -> registry.config().commonTags("node", node.nodeName());
   }
 
   @Bean
