@@ -62,16 +62,20 @@ public final class JobDriver {
   }
 
   public boolean isTimer(Job job) {
-    return definition(job).getJobType().startsWith("timer");
+    JobDefinition definition = definition(job);
+    return definition != null && definition.getJobType().startsWith("timer");
   }
 
+  /** The activity of a run's job; null for the engine's own jobs (the nightly history cleanup). */
   public String activityOf(Job job) {
-    return definition(job).getActivityId();
+    JobDefinition definition = definition(job);
+    return definition == null ? null : definition.getActivityId();
   }
 
   private List<Job> due() {
     Date now = new Date();
     return management.createJobQuery().withRetriesLeft().list().stream()
+        .filter(job -> job.getProcessInstanceId() != null)
         .filter(
             job ->
                 job.getDuedate() == null
@@ -82,6 +86,9 @@ public final class JobDriver {
   }
 
   private JobDefinition definition(Job job) {
+    if (job.getJobDefinitionId() == null) {
+      return null;
+    }
     return management
         .createJobDefinitionQuery()
         .jobDefinitionId(job.getJobDefinitionId())

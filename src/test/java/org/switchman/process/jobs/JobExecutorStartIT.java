@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
+import org.camunda.bpm.engine.runtime.Job;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,23 @@ class JobExecutorStartIT {
       assertThat(executor.getLockTimeInMillis()).isEqualTo(4_800_000);
       StepDeadlines deadlines = app.getBean(JobLockTimeCheck.class).deadlines();
       assertThat(deadlines.longest().deadline().toMillis()).isLessThan(4_800_000);
+      // the history cleanup is scheduled in the night's window
+      ProcessEngine engine = app.getBean(ProcessEngine.class);
+      ProcessEngineConfigurationImpl configuration =
+          (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+      assertThat(configuration.getHistoryCleanupBatchWindowStartTime()).isEqualTo("01:00");
+      assertThat(configuration.getHistoryCleanupBatchWindowEndTime()).isEqualTo("05:00");
+      List<Job> cleanup = engine.getHistoryService().findHistoryCleanupJobs();
+      assertThat(cleanup).isNotEmpty();
+      assertThat(cleanup)
+          .allSatisfy(
+              job ->
+                  assertThat(
+                          job.getDuedate()
+                              .toInstant()
+                              .atZone(java.time.ZoneId.systemDefault())
+                              .getHour())
+                      .isBetween(1, 4));
     }
   }
 
