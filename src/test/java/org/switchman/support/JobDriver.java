@@ -66,7 +66,9 @@ public final class JobDriver {
     return definition != null && definition.getJobType().startsWith("timer");
   }
 
-  /** The activity of a run's job; null for the engine's own jobs (the nightly history cleanup). */
+  /**
+   * The activity of a run's job; null for the engine's history cleanup, which has no definition.
+   */
   public String activityOf(Job job) {
     JobDefinition definition = definition(job);
     return definition == null ? null : definition.getActivityId();
@@ -75,7 +77,9 @@ public final class JobDriver {
   private List<Job> due() {
     Date now = new Date();
     return management.createJobQuery().withRetriesLeft().list().stream()
-        .filter(job -> job.getProcessInstanceId() != null)
+        // not the engine's own maintenance (the nightly history cleanup has no job definition);
+        // a batch's jobs, which belong to no run either, are driven
+        .filter(job -> job.getJobDefinitionId() != null)
         .filter(
             job ->
                 job.getDuedate() == null
