@@ -32,7 +32,7 @@ class EngineDatabaseOutageFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } catch (ServletException | IOException | RuntimeException failure) {
-      Throwable outage = outage(failure);
+      Throwable outage = RefusalAwareExceptionMappers.engineDatabaseOutage(failure);
       if (outage == null || response.isCommitted()) {
         throw failure;
       }
@@ -55,17 +55,5 @@ class EngineDatabaseOutageFilter extends OncePerRequestFilter {
                       "message",
                       RefusalAwareExceptionMappers.engineDatabaseMessage(outage))));
     }
-  }
-
-  private static Throwable outage(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (RefusalAwareExceptionMappers.engineDatabaseDidNotAnswer(cause)) {
-        return cause;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return null;
   }
 }

@@ -128,6 +128,19 @@ final class RefusalAwareExceptionMappers {
    * pool's own timeout), or a statement cancelled by its timeout (57014): the database is away or
    * too slow, not the request wrong.
    */
+  /** The first cause in the chain that is an engine database that did not answer; else null. */
+  static Throwable engineDatabaseOutage(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (engineDatabaseDidNotAnswer(cause)) {
+        return cause;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+
   static boolean engineDatabaseDidNotAnswer(Throwable cause) {
     if (cause instanceof SQLTransientConnectionException || cause instanceof SQLTimeoutException) {
       return true;
