@@ -18,11 +18,11 @@ import org.switchman.audit.report.LockedRuns;
 import org.switchman.runbook.port.RunParameters;
 
 /**
- * The active runs of the runbooks that take a lock ({@link RunbookStartRule#lock}), read from the
- * engine: every root process instance of such a runbook that has not ended. A process called by a
- * run is not a run of its own; it uses its root run's lock. Usable inside an engine command (a
- * start listener, where the engine's authorization checks of the person starting are set aside:
- * every run counts, whoever may read it) and outside one (the lock keeper).
+ * The active runs of the runbooks that take locks ({@link RunbookStartRule#locks}), read from the
+ * engine: every root process instance of such a runbook that has not ended, once per lock it holds.
+ * A process called by a run is not a run of its own; it uses its root run's lock. Usable inside an
+ * engine command (a start listener, where the engine's authorization checks of the person starting
+ * are set aside: every run counts, whoever may read it) and outside one (the lock keeper).
  */
 @Component
 public class ActiveLockedRuns implements LockedRuns {
@@ -45,7 +45,7 @@ public class ActiveLockedRuns implements LockedRuns {
 
   @Override
   public List<LockedRun> active() {
-    Map<String, RunbookStartRule.LockTarget> locks = locksByKey();
+    Map<String, RunbookStartRule> locks = rulesByKey();
     if (locks.isEmpty()) {
       return List.of();
     }
@@ -62,19 +62,21 @@ public class ActiveLockedRuns implements LockedRuns {
                     .asc()
                     .list())) {
       String key = processKey(instance);
-      RunbookStartRule.LockTarget lock = locks.get(key);
-      if (lock == null) {
+      RunbookStartRule rule = locks.get(key);
+      if (rule == null) {
         continue;
       }
       Map<String, String> frozen = parameters.all(instance.getId());
-      active.add(
-          new LockedRun(
-              instance.getId(),
-              key,
-              lock.runbook(),
-              lock.target(),
-              frozen.getOrDefault(RunVariableNames.STARTER, "system"),
-              frozen.get(RunVariableNames.MODE)));
+      for (RunbookStartRule.LockTarget lock : rule.locks(frozen)) {
+        active.add(
+            new LockedRun(
+                instance.getId(),
+                key,
+                lock.runbook(),
+                lock.target(),
+                frozen.getOrDefault(RunVariableNames.STARTER, "system"),
+                frozen.get(RunVariableNames.MODE)));
+      }
     }
     return active;
   }
@@ -93,9 +95,16 @@ public class ActiveLockedRuns implements LockedRuns {
         > 0;
   }
 
-  /** Every lock some runbook takes. */
+  /**
+   * Every lock an active run holds, or should, and every lock a runbook takes whatever its request
+   * (such as the switchover's {@code mediawiki}).
+   */
   public Set<RunbookStartRule.LockTarget> targets() {
-    return new LinkedHashSet<>(locksByKey().values());
+    Set<RunbookStartRule.LockTarget> targets = new LinkedHashSet<>();
+    rules.orderedStream().forEach(rule -> targets.addAll(rule.locks(Map.of())));
+    active()
+        .forEach(run -> targets.add(new RunbookStartRule.LockTarget(run.runbook(), run.target())));
+    return targets;
   }
 
   private String processKey(ProcessInstance instance) {
@@ -127,11 +136,9 @@ public class ActiveLockedRuns implements LockedRuns {
     }
   }
 
-  private Map<String, RunbookStartRule.LockTarget> locksByKey() {
-    Map<String, RunbookStartRule.LockTarget> byKey = new LinkedHashMap<>();
-    rules
-        .orderedStream()
-        .forEach(rule -> rule.processKeys().forEach(key -> byKey.put(key, rule.lock())));
+  private Map<String, RunbookStartRule> rulesByKey() {
+    Map<String, RunbookStartRule> byKey = new LinkedHashMap<>();
+    rules.orderedStream().forEach(rule -> rule.processKeys().forEach(key -> byKey.put(key, rule)));
     return byKey;
   }
 }

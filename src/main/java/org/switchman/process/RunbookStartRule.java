@@ -1,5 +1,7 @@
 package org.switchman.process;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
@@ -23,8 +25,12 @@ public interface RunbookStartRule {
    */
   void validate(DelegateExecution execution);
 
-  /** The runbook lock the run holds from its start to its end. */
-  LockTarget lock();
+  /**
+   * The runbook locks a run holds from its start to its end, taken in this order when it starts.
+   *
+   * @param frozen the run's frozen parameters, as {@link #validate} left them
+   */
+  List<LockTarget> locks(Map<String, String> frozen);
 
   /** A runbook lock: the runbook and the target it covers. */
   record LockTarget(String runbook, String target) {}

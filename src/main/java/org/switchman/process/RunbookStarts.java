@@ -26,9 +26,10 @@ import org.switchman.runbook.port.RunbookLock;
  *       starter ({@link RunContexts#STARTER}): the journal and the lock name this user, never a
  *       variable;
  *   <li>the runbook's {@link RunbookStartRule} checks and freezes the request (bad input fails the
- *       start with 400 and leaves no run), then the run takes its lock (held by another run, the
- *       start is refused with {@link RunbookLockedException}, 409);
- *   <li>when the run ends, however it ends, it releases the lock.
+ *       start with 400 and leaves no run), then the run takes its locks (one held by another run
+ *       refuses the start with {@link RunbookLockedException}, 409, and the locks taken before it
+ *       are given back as the start rolls back);
+ *   <li>when the run ends, however it ends, it releases them.
  * </ul>
  */
 @Component
@@ -78,7 +79,9 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
       throw new RefusedInputException(invalid.getMessage(), invalid);
     }
     try {
-      locks.getObject().acquire(execution, rule.lock().runbook(), rule.lock().target());
+      for (RunbookStartRule.LockTarget lock : rule.locks(runs.getObject().frozen(execution))) {
+        locks.getObject().acquire(execution, lock.runbook(), lock.target());
+      }
     } catch (RunbookLock.LockHeldException held) {
       throw new RunbookLockedException(held);
     }
@@ -87,7 +90,9 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
   private void ended(DelegateExecution execution) {
     RunbookStartRule rule = ruleFor(execution);
     if (rule != null) {
-      locks.getObject().release(execution, rule.lock().runbook(), rule.lock().target());
+      for (RunbookStartRule.LockTarget lock : rule.locks(runs.getObject().frozen(execution))) {
+        locks.getObject().release(execution, lock.runbook(), lock.target());
+      }
     }
   }
 

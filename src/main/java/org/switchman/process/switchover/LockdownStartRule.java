@@ -13,6 +13,7 @@ import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATIO
 import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
@@ -59,8 +60,8 @@ public class LockdownStartRule implements RunbookStartRule {
   }
 
   @Override
-  public LockTarget lock() {
-    return new LockTarget(SwitchoverRequest.RUNBOOK, "mediawiki");
+  public List<LockTarget> locks(Map<String, String> frozen) {
+    return List.of(new LockTarget(SwitchoverRequest.RUNBOOK, "mediawiki"));
   }
 
   @Override

@@ -17,6 +17,8 @@ import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET_E
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_OVERRUN_INTERVAL;
 import static org.switchman.process.switchover.SwitchoverVars.WARM_UP_CACHES;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
@@ -47,8 +49,8 @@ public class SwitchoverStartRule implements RunbookStartRule {
   }
 
   @Override
-  public LockTarget lock() {
-    return new LockTarget(SwitchoverRequest.RUNBOOK, "mediawiki");
+  public List<LockTarget> locks(Map<String, String> frozen) {
+    return List.of(new LockTarget(SwitchoverRequest.RUNBOOK, "mediawiki"));
   }
 
   @Override
