@@ -1,12 +1,7 @@
 package org.switchman.process.switchover;
 
-import static org.switchman.process.RunVariableNames.FAILED_CHECK;
-import static org.switchman.process.RunVariableNames.FAILED_STEP;
-import static org.switchman.process.RunVariableNames.FAILURE_MESSAGE;
 import static org.switchman.process.RunVariableNames.REASON;
-import static org.switchman.process.RunVariableNames.SITE_STATE;
 import static org.switchman.process.RunVariableNames.TICKET;
-import static org.switchman.process.switchover.SwitchoverVars.CHECK_FAILED;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
 import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE;
@@ -22,30 +17,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
-import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunVariableNames;
-import org.switchman.process.RunbookLocks;
-import org.switchman.process.metrics.StepFailures;
-import org.switchman.runbook.CheckFailedException;
+import org.switchman.process.RunbookStartRule.LockTarget;
+import org.switchman.process.steps.StepRunner;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
-import org.switchman.runbook.port.ChangeRefusedException;
-import org.switchman.runbook.port.ConcurrentChangeException;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
-import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.Reconciler;
 import org.switchman.runbook.port.RemoteExecutor;
-import org.switchman.runbook.port.RunbookLock;
-import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.switchover.Switchover;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 import org.switchman.runbook.switchover.SwitchoverTopology;
@@ -59,15 +46,18 @@ import org.switchman.runbook.switchover.SwitchoverTopology;
 @Component
 public class SwitchoverSteps {
 
+  /** The lock every switchover step holds. */
+  private static final List<LockTarget> LOCKS =
+      List.of(new LockTarget(SwitchoverRequest.RUNBOOK, "mediawiki"));
+
   private final ObjectProvider<Conftool> conftool;
   private final ObjectProvider<DnsDiscovery> dns;
   private final ObjectProvider<DbMasters> masters;
   private final ObjectProvider<RemoteExecutor> remote;
   private final ObjectProvider<SwitchoverProperties> settings;
   private final ObjectProvider<DbProperties> db;
-  private final StepFailures failures;
+  private final StepRunner runner;
   private final RunContexts runs;
-  private final RunbookLocks locks;
   private final Reconciler reconciler;
   private final ObjectMapper json = new ObjectMapper();
   private volatile Switchover switchover;
@@ -79,15 +69,13 @@ public class SwitchoverSteps {
       ObjectProvider<RemoteExecutor> remote,
       ObjectProvider<SwitchoverProperties> settings,
       ObjectProvider<DbProperties> db,
-      StepFailures failures,
+      StepRunner runner,
       RunContexts runs,
-      RunbookLocks locks,
       Reconciler reconciler) {
     this.conftool = conftool;
     this.reconciler = reconciler;
     this.runs = runs;
-    this.locks = locks;
-    this.failures = failures;
+    this.runner = runner;
     this.dns = dns;
     this.masters = masters;
     this.remote = remote;
@@ -230,58 +218,11 @@ public class SwitchoverSteps {
   }
 
   /**
-   * Runs a step, and puts every way it can fail to an operator, as the {@value
-   * SwitchoverVars#CHECK_FAILED} BPMN error that opens the step's decision, with the check, its
-   * message, the step and the state of the site in variables for the decision form:
-   *
-   * <ul>
-   *   <li>a failed check ({@link CheckFailedException}) and a refused change ({@link
-   *       ChangeRefusedException}: retrying cannot help) at once;
-   *   <li>anything else (a server that does not answer, a lost compare-and-set, a timeout, a bug)
-   *       once the step's retries are exhausted; before that the engine retries the step;
-   *   <li>never an interruption by shutdown ({@link StepInterruptedException}): the step runs again
-   *       when the application does.
-   * </ul>
-   *
-   * <p>Before the step acts, the run makes sure it still holds its lock, and takes it again when it
-   * lapsed (a restart, a lease that expired while etcd was out of reach). A run that finds its lock
-   * force-released by an administrator, or held by another run, changes nothing and stops at the
-   * operator decision with the check {@code runbook-lock}; deciding there lets the step retried
-   * take the lock back ({@link org.switchman.process.RunbookLocks}).
+   * Runs a step as every step runs ({@link StepRunner#checked}), holding the switchover's lock; a
+   * failure opens the step's operator decision with the state of the site.
    */
   public <T> T checked(DelegateExecution execution, Supplier<T> step) {
-    try {
-      holdLock(execution);
-      return step.get();
-    } catch (CheckFailedException e) {
-      throw decision(execution, e.check(), e.getMessage(), StepFailures.CHECK_FAILED);
-    } catch (StepInterruptedException e) {
-      throw e;
-    } catch (ChangeRefusedException e) {
-      throw decision(execution, "change-refused", e.getMessage(), StepFailures.REFUSED);
-    } catch (RuntimeException e) {
-      if (!EngineHooks.isLastAttempt()) {
-        throw e;
-      }
-      throw decision(
-          execution,
-          failureKind(e),
-          describe(e) + " (still failing after the step's" + " retries)",
-          StepFailures.RETRIES_EXHAUSTED);
-    }
-  }
-
-  private BpmnError decision(
-      DelegateExecution execution, String check, String message, String cause) {
-    String text = message == null ? check : message;
-    execution.setVariable(FAILED_CHECK, check);
-    execution.setVariable(FAILURE_MESSAGE, bounded(text));
-    execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
-    execution.setVariable(SITE_STATE, bounded(siteState(execution)));
-    String runbook = StepFailures.runbookOf(execution.getProcessDefinitionId());
-    String activity = execution.getCurrentActivityId();
-    EngineHooks.afterCommit(() -> failures.failed(runbook, activity, cause));
-    return new BpmnError(CHECK_FAILED, check + ": " + text);
+    return runner.checked(execution, LOCKS, this::siteState, step);
   }
 
   /**
@@ -301,49 +242,7 @@ public class SwitchoverSteps {
     try {
       return String.join("\n", switchover().checks().siteState(request(frozen)));
     } catch (RuntimeException e) {
-      return "unknown: " + describe(e);
-    }
-  }
-
-  /** The {@code failedCheck} of a failure that is not a check: what kind of trouble it is. */
-  static String failureKind(RuntimeException e) {
-    if (e instanceof InfrastructureUnavailableException) {
-      return "infrastructure-unavailable";
-    }
-    if (e instanceof ConcurrentChangeException) {
-      return "concurrent-change";
-    }
-    return "unexpected-failure";
-  }
-
-  private static String describe(RuntimeException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    return e instanceof InfrastructureUnavailableException || e instanceof ConcurrentChangeException
-        ? message
-        : e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-  }
-
-  private static String bounded(String text) {
-    return text.length() > 3800 ? text.substring(0, 3800) + " …" : text;
-  }
-
-  private void holdLock(DelegateExecution execution) {
-    try {
-      locks.ensure(execution, SwitchoverRequest.RUNBOOK, "mediawiki");
-    } catch (RunbookLock.LockRevokedException revoked) {
-      throw new CheckFailedException(
-          "runbook-lock",
-          "This run no longer holds its lock: "
-              + revoked.getMessage()
-              + ". Nothing was changed by this step. Find out why before you"
-              + " decide: retry takes the lock back for this run (unless another run holds it by then).");
-    } catch (RunbookLock.LockHeldException held) {
-      throw new CheckFailedException(
-          "runbook-lock",
-          "This run no longer holds its lock: "
-              + held.getMessage()
-              + ". Nothing was changed by this step; find out who took the lock"
-              + " and why before you retry.");
+      return "unknown: " + StepRunner.describe(e);
     }
   }
 

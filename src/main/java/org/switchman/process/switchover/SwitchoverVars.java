@@ -37,7 +37,7 @@ public final class SwitchoverVars {
   public static final String READ_ONLY_BUDGET_EXCEEDED = "readOnlyBudgetExceeded";
 
   /** The BPMN error a failed check raises; every decision boundary catches it. */
-  public static final String CHECK_FAILED = "CHECK_FAILED";
+  public static final String CHECK_FAILED = org.switchman.process.steps.StepRunner.CHECK_FAILED;
 
   private SwitchoverVars() {}
 }
