@@ -48,6 +48,16 @@ public final class ServiceCatalogue {
   public static final Duration MAX_READINESS = Duration.ofHours(6);
   public static final int MAX_FAILED_BATCHES = 10;
 
+  /**
+   * The most units, conftool services and checks of each kind a row may list: the steps on a host
+   * send at most units × checks commands, which bounds how long a step can run ({@code
+   * process.jobs.StepDeadlines}).
+   */
+  public static final int MAX_LISTED = 4;
+
+  /** The most conftool clusters a service may span. */
+  public static final int MAX_CLUSTERS = 8;
+
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   /**
@@ -152,14 +162,14 @@ public final class ServiceCatalogue {
         return null;
       }
       String service = name("service", text("service"));
-      List<String> clusters = names("clusters", 1);
-      List<String> units = list("units", 1);
+      List<String> clusters = names("clusters", 1, MAX_CLUSTERS);
+      List<String> units = list("units", 1, MAX_LISTED);
       for (String unit : units) {
         if (!ServicePolicy.UNIT.matcher(unit).matches()) {
           problem("units: '" + unit + "' is not a systemd unit name");
         }
       }
-      List<String> depoolFrom = names("depoolFrom", 0);
+      List<String> depoolFrom = names("depoolFrom", 0, MAX_LISTED);
       int batchMax = number("batchMax", 1, MAX_BATCH);
       BatchSize batchSize = null;
       try {
@@ -228,7 +238,7 @@ public final class ServiceCatalogue {
       return value;
     }
 
-    private List<String> list(String column, int atLeast) {
+    private List<String> list(String column, int atLeast, int atMost) {
       String value = text(column);
       List<String> items =
           value.isEmpty()
@@ -240,18 +250,21 @@ public final class ServiceCatalogue {
       if (items.size() < atLeast) {
         problem(column + " is empty");
       }
+      if (items.size() > atMost) {
+        problem(column + " lists " + items.size() + " items; at most " + atMost);
+      }
       return items;
     }
 
-    private List<String> names(String column, int atLeast) {
-      List<String> items = list(column, atLeast);
+    private List<String> names(String column, int atLeast, int atMost) {
+      List<String> items = list(column, atLeast, atMost);
       items.forEach(item -> name(column, item));
       return items;
     }
 
     private List<HostCheck> checks(String column) {
       List<HostCheck> checks = new ArrayList<>();
-      for (String name : list(column, 0)) {
+      for (String name : list(column, 0, MAX_LISTED)) {
         Optional<HostCheck> check = HostCheck.named(name);
         if (check.isEmpty()) {
           problem(

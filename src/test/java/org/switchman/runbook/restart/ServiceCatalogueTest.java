@@ -91,6 +91,11 @@ class ServiceCatalogueTest {
     refused(cassandraWith("maxFailedBatches", "11"), "maxFailedBatches must be from 0 to 10");
     refused(cassandraWith("grace", "5 seconds"), "grace '5 seconds' is not an ISO-8601 duration");
     refused(cassandraWith("approval", "yes"), "approval must be true or false, not 'yes'");
+    refused(cassandraWith("units", "a,b,c,d,e"), "units lists 5 items; at most 4");
+    refused(
+        cassandraWith("preChecks", "cassandra-ring-up,".repeat(4) + "cassandra-ring-up"),
+        "preChecks lists 5 items; at most 4");
+    refused(cassandraWith("depoolFrom", "a,b,c,d,e"), "depoolFrom lists 5 items; at most 4");
   }
 
   @Test
