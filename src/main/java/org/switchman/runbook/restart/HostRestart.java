@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
@@ -180,7 +181,9 @@ public final class HostRestart {
         continue;
       }
       String pooled = entry.get().value().pooled();
-      if (pooled.equals("no")) {
+      if (pooled.equals("no") || (pooled.equals("yes") && run.mode() == ExecutionMode.DRY_RUN)) {
+        // in dry-run the depool was only journaled, so the entry still reads yes: journal the
+        // repool that would follow it
         conftool.setPoolEntry(run, entry.get(), "yes", entry.get().value().weight());
         repooled.add(slot);
       } else if (pooled.equals("yes")) {
