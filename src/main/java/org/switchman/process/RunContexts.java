@@ -92,10 +92,28 @@ public class RunContexts {
     return kept;
   }
 
+  /**
+   * Freezes a parameter of the run (the first value wins) without showing it as a variable: for a
+   * value too long for one (the engine keeps at most 4,000 characters in a text variable), such as
+   * a plan of a thousand hosts.
+   */
+  public void freezeUnshown(DelegateExecution execution, String name, String value) {
+    parameters.freeze(runId(execution), name, value);
+  }
+
   /** Stores a fact the run learns again on a retry (replacing the earlier one), and shows it. */
   public void record(DelegateExecution execution, String name, String value) {
     parameters.record(runId(execution), name, value);
     execution.setVariable(name, value);
+  }
+
+  /**
+   * Stores a fact the run learns again on a retry, in the step's transaction, without showing it:
+   * for facts of one part of a run that runs beside others (one host of a batch), where a shared
+   * variable would make the parts collide.
+   */
+  public void recordUnshown(DelegateExecution execution, String name, String value) {
+    parameters.record(runId(execution), name, value);
   }
 
   /**

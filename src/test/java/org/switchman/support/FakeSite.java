@@ -16,6 +16,7 @@ import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.Mutation;
 import org.switchman.runbook.MutationOutcome;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.ConcurrentChangeException;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
@@ -142,6 +143,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     downtimes.clear();
     puppetLastRun.clear();
     revoked.clear();
+    seedPools();
   }
 
   /** Downtimed service names, by host. */
@@ -187,26 +189,106 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   // ---------------------------------------------------------------- conftool
 
+  /** The jobrunners of conftool's pools, with their units active and registered. */
+  public static final List<String> JOBRUNNERS =
+      List.of(
+          "mw1401.eqiad.wmnet",
+          "mw1402.eqiad.wmnet",
+          "mw1403.eqiad.wmnet",
+          "mw2401.codfw.wmnet",
+          "mw2402.codfw.wmnet");
+
+  /** Conftool's pool entries, by {@code dc/cluster/service/host}. */
+  public final Map<String, Versioned<PoolEntry>> pools =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  /** {@code host/unit} whose registration with the proxy is lost. */
+  public final Set<String> unregistered = ConcurrentHashMap.newKeySet();
+
+  private final java.util.concurrent.atomic.AtomicLong poolRevision =
+      new java.util.concurrent.atomic.AtomicLong(1);
+
+  private final java.util.concurrent.atomic.AtomicInteger mostDepooled =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The most pool entries that read {@code no} at one time since the reset. */
+  public int mostDepooledAtOnce() {
+    return mostDepooled.get();
+  }
+
+  private void seedPools() {
+    mostDepooled.set(0);
+    pools.clear();
+    unregistered.clear();
+    for (String host : JOBRUNNERS) {
+      String dc = host.contains(".eqiad.") ? "eqiad" : "codfw";
+      pools.put(
+          dc + "/jobrunner/jobrunner/" + host,
+          new Versioned<>(
+              new PoolEntry(dc, "jobrunner", "jobrunner", host, "yes", 10),
+              poolRevision.incrementAndGet()));
+      units.put(host + "/jobrunner", "active");
+      units.put(host + "/jobchron", "active");
+    }
+  }
+
+  /** Whether conftool has the host pooled for jobrunner. */
+  public String pooled(String host) {
+    String dc = host.contains(".eqiad.") ? "eqiad" : "codfw";
+    return pools.get(dc + "/jobrunner/jobrunner/" + host).value().pooled();
+  }
+
   @Override
   public Optional<Versioned<PoolEntry>> poolEntry(
       String dc, String cluster, String service, String host) {
-    return Optional.empty();
+    return Optional.ofNullable(pools.get(dc + "/" + cluster + "/" + service + "/" + host));
   }
 
   @Override
   public List<Versioned<PoolEntry>> pool(String dc, String cluster, String service) {
-    return List.of();
+    String prefix = dc + "/" + cluster + "/" + service + "/";
+    return pools.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   @Override
   public List<Versioned<PoolEntry>> cluster(String dc, String cluster) {
-    return List.of();
+    String prefix = dc + "/" + cluster + "/";
+    return pools.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   @Override
   public MutationOutcome setPoolEntry(
       RunContext run, Versioned<PoolEntry> current, String p, int w) {
-    throw new UnsupportedOperationException();
+    PoolEntry entry = current.value();
+    String key = entry.dc() + "/" + entry.cluster() + "/" + entry.service() + "/" + entry.host();
+    return apply(
+        run,
+        Mutation.Kind.ETCD_WRITE,
+        "pools/" + key,
+        entry.dc(),
+        "pooled=" + p,
+        () -> {
+          synchronized (pools) {
+            long actual = pools.get(key).revision();
+            if (actual != current.revision()) {
+              throw new ConcurrentChangeException(key, current.revision(), actual);
+            }
+            pools.put(
+                key,
+                new Versioned<>(
+                    new PoolEntry(entry.dc(), entry.cluster(), entry.service(), entry.host(), p, w),
+                    poolRevision.incrementAndGet()));
+            int depooled =
+                (int) pools.values().stream().filter(v -> v.value().pooled().equals("no")).count();
+            mostDepooled.accumulateAndGet(depooled, Math::max);
+          }
+        });
   }
 
   @Override
@@ -377,6 +459,21 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
           "",
           "SHA256:fake",
           1);
+    }
+    if (command.startsWith("check-service-registration ")) {
+      String unit = command.substring(27);
+      if (unregistered.contains(host + "/" + unit)) {
+        throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+            new CommandResult(
+                host,
+                command,
+                2,
+                unit + ": NOT registered with the proxy\n",
+                "",
+                "SHA256:fake",
+                1));
+      }
+      return new CommandResult(host, command, 0, unit + ": registered\n", "", "SHA256:fake", 1);
     }
     if (command.equals("puppet-enabled")) {
       boolean enabled = !puppetDisabled.contains(host);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.switchman.runbook.restart.ServiceCatalogue;
 
 /**
  * The longest each step of the runbooks can run, computed from the timeouts of every remote call it
@@ -368,7 +369,38 @@ public final class StepDeadlines {
       add(steps, b, lockdown, "ServiceTask_RemindGoNoGoApprovers", NONE);
       add(steps, b, lockdown, "ServiceTask_RecordGoNoGoExpiry", NONE);
     }
+    countRollingRestart(steps, b);
     return steps;
+  }
+
+  /**
+   * The steps of {@code rolling-restart}. Each host step acts on one host and holds two locks (the
+   * service's and the host's); the catalogue bounds what it sends ({@link
+   * ServiceCatalogue#MAX_LISTED} units, conftool services and checks of each kind), and a failed
+   * step reads the host's pool entries for the operator. A depool reads each entry twice and writes
+   * it with a read-back; a repool reads, writes and reads back. The steps that only read and write
+   * the run's own records in the engine's database count nothing.
+   */
+  private static void countRollingRestart(List<Step> steps, Bounds b) {
+    String rr = "rolling-restart";
+    int most = ServiceCatalogue.MAX_LISTED;
+    Calls overhead = etcd(2 * LOCK_CHECK_REQUESTS).plus(etcd(most));
+    Calls checks = ssh(1, most * most);
+    add(steps, b, rr, "ServiceTask_ChooseBatchHosts", NONE);
+    add(steps, b, rr, "ServiceTask_CheckHostBeforeRestart", checks.plus(overhead));
+    add(steps, b, rr, "ServiceTask_DepoolHost", etcd(4 * most).plus(overhead));
+    add(steps, b, rr, "ServiceTask_DrainHost", ssh(1, 1).plus(overhead));
+    add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));
+    add(steps, b, rr, "ServiceTask_CheckHostReadiness", checks.plus(overhead));
+    add(steps, b, rr, "ServiceTask_CheckHostAfterRestart", checks.plus(overhead));
+    add(steps, b, rr, "ServiceTask_RepoolHost", etcd(3 * most).plus(overhead));
+    add(steps, b, rr, "ServiceTask_RecordHostFailure", NONE);
+    add(steps, b, rr, "ServiceTask_ReviewBatch", NONE);
+    add(steps, b, rr, "ServiceTask_LeaveFailedHostsDepooled", NONE);
+    add(steps, b, rr, "ServiceTask_ReportRestart", NONE);
+    add(steps, b, rr, "ServiceTask_ChooseHostsToRepool", NONE);
+    add(steps, b, rr, "ServiceTask_RepoolStoppedHost", etcd(3 * most).plus(overhead));
+    add(steps, b, rr, "ServiceTask_ReportStoppedRestart", NONE);
   }
 
   private static void add(

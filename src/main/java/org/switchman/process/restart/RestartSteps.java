@@ -1,0 +1,418 @@
+package org.switchman.process.restart;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.repository.DecisionDefinition;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.RunContexts;
+import org.switchman.process.RunbookStartRule.LockTarget;
+import org.switchman.process.steps.StepRunner;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.Reconciler;
+import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.restart.HostRestart;
+import org.switchman.runbook.restart.RestartPlan;
+import org.switchman.runbook.restart.RollingRestartRequest;
+import org.switchman.runbook.restart.ServiceCatalogue;
+import org.switchman.runbook.restart.ServicePolicy;
+
+/**
+ * What the {@code rolling-restart} delegates share: the run's frozen request and plan, the service
+ * policy of the catalogue version the run started with, what the run learned about each host, and
+ * {@link HostRestart} over the conftool and SSH adapters (built on first use, so the application
+ * starts without them and a run says which one is missing).
+ *
+ * <p>Everything a step must not forget is a run parameter, never a process variable: the plan
+ * ({@value #PLAN}, one line per host, {@code batch dc cluster fqdn}), and per host, by its line
+ * number {@code i}: {@code host.i.depooled} (the pool entries the run took it out of, written
+ * before it changed them), {@code host.i.readyBy} (when the readiness wait gives up), {@code
+ * host.i.failure} (why it failed; blank once it is retried) and {@code host.i.outcome} (what became
+ * of it). Hosts of one batch run side by side, and each writes its own parameters only.
+ */
+@Component
+public class RestartSteps {
+
+  static final String SERVICE = "service";
+  static final String DC = "dc";
+  static final String HOSTS = "hosts";
+  static final String BATCH_SIZE = "batchSize";
+  static final String ACTION = "action";
+  static final String CATALOGUE = "catalogueVersion";
+  static final String PLAN = "plan";
+  static final String FAILED_BATCHES = "failedBatches";
+
+  /** The start of the outcome of a host that was restarted and repooled. */
+  static final String RESTARTED = "restarted";
+
+  /** The start of the outcome of a host the run leaves out of its pools. */
+  static final String LEFT_DEPOOLED = "left depooled";
+
+  /** The lock every host of a run holds: no two runs act on one host at once. */
+  static final String HOST_LOCK = "host";
+
+  private final ObjectProvider<Conftool> conftool;
+  private final ObjectProvider<RemoteExecutor> remote;
+  private final ObjectProvider<SwitchoverProperties> settings;
+  private final ObjectProvider<RepositoryService> repository;
+  private final RunContexts runs;
+  private final StepRunner runner;
+  private final Reconciler reconciler;
+  private final Map<String, ServiceCatalogue> catalogues = new ConcurrentHashMap<>();
+  private volatile HostRestart restart;
+
+  public RestartSteps(
+      ObjectProvider<Conftool> conftool,
+      ObjectProvider<RemoteExecutor> remote,
+      ObjectProvider<SwitchoverProperties> settings,
+      ObjectProvider<RepositoryService> repository,
+      RunContexts runs,
+      StepRunner runner,
+      Reconciler reconciler) {
+    this.conftool = conftool;
+    this.remote = remote;
+    this.settings = settings;
+    this.repository = repository;
+    this.runs = runs;
+    this.runner = runner;
+    this.reconciler = reconciler;
+  }
+
+  /** One host of the run: its line in the plan and where it is. */
+  record PlannedHost(int index, int batch, RestartPlan.Host host) {
+
+    String parameter(String name) {
+      return "host." + index + "." + name;
+    }
+  }
+
+  /**
+   * @throws IllegalStateException naming the adapters that are not configured
+   */
+  HostRestart restart() {
+    HostRestart built = restart;
+    if (built == null) {
+      Conftool c = conftool.getIfAvailable();
+      RemoteExecutor r = remote.getIfAvailable();
+      if (c == null || r == null) {
+        throw new IllegalStateException(
+            "rolling-restart needs etcd and SSH access; configure switchman.etcd.endpoints and"
+                + " switchman.ssh.key-file (missing:"
+                + (c == null ? " etcd" : "")
+                + (r == null ? " ssh" : "")
+                + ")");
+      }
+      built = new HostRestart(r, c, settings().commandTimeout());
+      restart = built;
+    }
+    return built;
+  }
+
+  Conftool conftool() {
+    restart();
+    return conftool.getObject();
+  }
+
+  SwitchoverProperties settings() {
+    SwitchoverProperties s = settings.getIfAvailable();
+    return s != null
+        ? s
+        : new SwitchoverProperties(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null);
+  }
+
+  RunContexts runs() {
+    return runs;
+  }
+
+  /** The newest deployed catalogue: its decision definition's id, and what it says. */
+  Map.Entry<String, ServiceCatalogue> latestCatalogue() {
+    DecisionDefinition latest =
+        unchecked(
+            () ->
+                repository
+                    .getObject()
+                    .createDecisionDefinitionQuery()
+                    .decisionDefinitionKey(ServiceCatalogueTable.DECISION)
+                    .latestVersion()
+                    .singleResult());
+    if (latest == null) {
+      throw new IllegalStateException(
+          "no service catalogue is deployed (decision " + ServiceCatalogueTable.DECISION + ")");
+    }
+    return Map.entry(latest.getId(), catalogue(latest.getId()));
+  }
+
+  /** The catalogue of that deployed version; the deployment guard checked it when it came. */
+  ServiceCatalogue catalogue(String decisionDefinitionId) {
+    return catalogues.computeIfAbsent(
+        decisionDefinitionId,
+        id -> {
+          try (InputStream dmn = unchecked(() -> repository.getObject().getDecisionModel(id))) {
+            return ServiceCatalogueTable.read(dmn);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /**
+   * Reads the catalogue whoever runs the step: a run needs it whether or not the person starting it
+   * may read decision definitions.
+   */
+  private static <T> T unchecked(Supplier<T> query) {
+    CommandContext command = Context.getCommandContext();
+    if (command == null) {
+      return query.get();
+    }
+    try {
+      return command.runWithoutAuthorization(query::get);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The policy the run started with, from the catalogue version it froze. */
+  ServicePolicy policy(DelegateExecution execution) {
+    Map<String, String> frozen = runs.frozen(execution);
+    return catalogue(frozen.get(CATALOGUE))
+        .policy(RollingRestartRequest.RUNBOOK, frozen.get(SERVICE));
+  }
+
+  RollingRestartRequest.Action action(DelegateExecution execution) {
+    String action = runs.frozen(execution, ACTION);
+    for (RollingRestartRequest.Action candidate : RollingRestartRequest.Action.values()) {
+      if (candidate.value().equals(action)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("the run has no frozen action");
+  }
+
+  /** The plan as a run parameter: one line per host, in the order the batches run. */
+  static String planText(RestartPlan plan) {
+    StringBuilder text = new StringBuilder();
+    for (RestartPlan.Batch batch : plan.batches()) {
+      for (RestartPlan.Host host : batch.hosts()) {
+        text.append(batch.number())
+            .append(' ')
+            .append(host.dc())
+            .append(' ')
+            .append(host.cluster())
+            .append(' ')
+            .append(host.fqdn())
+            .append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** Every host of the frozen plan, batch after batch. */
+  static List<PlannedHost> plan(String planText) {
+    List<PlannedHost> hosts = new ArrayList<>();
+    int index = 0;
+    for (String line : planText == null ? new String[0] : planText.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(" ");
+      hosts.add(
+          new PlannedHost(++index, Integer.parseInt(f[0]), new RestartPlan.Host(f[3], f[1], f[2])));
+    }
+    return hosts;
+  }
+
+  List<PlannedHost> plan(DelegateExecution execution) {
+    return plan(runs.frozen(execution, PLAN));
+  }
+
+  /** The host this part of the run restarts: the multi-instance's {@code host}. */
+  PlannedHost host(DelegateExecution execution) {
+    String fqdn = RunContexts.text(execution, "host");
+    return plan(execution).stream()
+        .filter(planned -> planned.host().fqdn().equals(fqdn))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(fqdn + " is not a host of the run's plan"));
+  }
+
+  /** What the run learned about a host, or empty. */
+  Optional<String> learned(DelegateExecution execution, PlannedHost host, String name) {
+    return Optional.ofNullable(runs.frozen(execution, host.parameter(name)))
+        .filter(value -> !value.isBlank());
+  }
+
+  /** The pool entries the run took the host out of, as recorded before it changed them. */
+  List<HostRestart.PoolSlot> depooled(DelegateExecution execution, PlannedHost host) {
+    return depooled(runs.frozen(execution), host);
+  }
+
+  static List<HostRestart.PoolSlot> depooled(Map<String, String> frozen, PlannedHost host) {
+    String text = frozen.get(host.parameter("depooled"));
+    return text == null
+        ? List.of()
+        : text.lines()
+            .filter(line -> !line.isBlank() && !line.equals(DepoolHostDelegate.NONE))
+            .map(HostRestart.PoolSlot::parse)
+            .toList();
+  }
+
+  /** What the run learned about a host, from the run's parameters read at once; or blank. */
+  static String learned(Map<String, String> frozen, PlannedHost host, String name) {
+    String value = frozen.get(host.parameter(name));
+    return value == null ? "" : value;
+  }
+
+  /** The hosts of a batch, in plan order. */
+  static List<PlannedHost> batch(List<PlannedHost> plan, int batch) {
+    return plan.stream().filter(host -> host.batch() == batch).toList();
+  }
+
+  /**
+   * The run's context for a step on a host, with what earlier attempts of the step left open
+   * settled first ({@link Reconciler}).
+   */
+  RunContext context(DelegateExecution execution, PlannedHost host) {
+    String attempt = learned(execution, host, "attempt").orElse("1");
+    RunContext run =
+        runs.of(
+            execution,
+            execution.getCurrentActivityId()
+                + " "
+                + host.host().fqdn()
+                + (attempt.equals("1") ? "" : " (attempt " + attempt + ")"));
+    reconciler.reconcile(run);
+    return run;
+  }
+
+  /**
+   * The run's context for a step of the whole run, settled like {@link #context(DelegateExecution,
+   * PlannedHost)}.
+   */
+  RunContext context(DelegateExecution execution) {
+    RunContext run = runs.of(execution);
+    reconciler.reconcile(run);
+    return run;
+  }
+
+  /**
+   * Runs a host step as every step runs ({@link StepRunner#checked}), holding the run's service
+   * lock and the host's own lock.
+   */
+  <T> T checked(DelegateExecution execution, Supplier<T> step) {
+    return runner.checked(
+        execution, hostLocks(runs.frozen(execution), host(execution)), this::hostState, step);
+  }
+
+  void checked(DelegateExecution execution, Runnable step) {
+    checked(
+        execution,
+        () -> {
+          step.run();
+          return null;
+        });
+  }
+
+  /** Makes sure the run holds its service lock and the host's lock; throws when it does not. */
+  void holdLocks(DelegateExecution execution, PlannedHost host) {
+    runner.hold(execution, hostLocks(runs.frozen(execution), host));
+  }
+
+  /** The locks a step on one host holds: the service's in each datacenter, and the host's. */
+  static List<LockTarget> hostLocks(Map<String, String> frozen, PlannedHost host) {
+    List<LockTarget> locks = new ArrayList<>();
+    for (LockTarget lock : locks(frozen)) {
+      if (!lock.runbook().equals(HOST_LOCK) || lock.target().equals(host.host().fqdn())) {
+        locks.add(lock);
+      }
+    }
+    return locks;
+  }
+
+  /**
+   * The locks of a run: {@code rolling-restart} on {@code service/dc} for each datacenter it goes
+   * through, and {@value #HOST_LOCK} on each host of its plan; none before the request is frozen.
+   */
+  static List<LockTarget> locks(Map<String, String> frozen) {
+    String service = frozen.get(SERVICE);
+    String dc = frozen.get(DC);
+    if (service == null || dc == null) {
+      return List.of();
+    }
+    List<LockTarget> locks = new ArrayList<>();
+    Map<String, Boolean> datacenters = new LinkedHashMap<>();
+    for (PlannedHost host : plan(frozen.get(PLAN))) {
+      datacenters.put(host.host().dc(), true);
+    }
+    if (datacenters.isEmpty()) {
+      datacenters.put(dc, true);
+    }
+    datacenters
+        .keySet()
+        .forEach(d -> locks.add(new LockTarget(RollingRestartRequest.RUNBOOK, service + "/" + d)));
+    plan(frozen.get(PLAN))
+        .forEach(host -> locks.add(new LockTarget(HOST_LOCK, host.host().fqdn())));
+    return locks;
+  }
+
+  /**
+   * The host's pool entries as the operator deciding will find them, or why they cannot be read.
+   */
+  private String hostState(DelegateExecution execution) {
+    try {
+      PlannedHost planned = host(execution);
+      ServicePolicy policy = policy(execution);
+      List<String> lines = new ArrayList<>();
+      for (String service : policy.depoolFrom()) {
+        lines.add(
+            planned.host().fqdn()
+                + " in "
+                + service
+                + ": "
+                + conftool()
+                    .poolEntry(
+                        planned.host().dc(),
+                        planned.host().cluster(),
+                        service,
+                        planned.host().fqdn())
+                    .map(entry -> "pooled=" + entry.value().pooled())
+                    .orElse("no conftool entry"));
+      }
+      return lines.isEmpty() ? planned.host().fqdn() + " is in no pool" : String.join("\n", lines);
+    } catch (RuntimeException e) {
+      return "unknown: " + StepRunner.describe(e);
+    }
+  }
+
+  /** When the readiness wait of a host restarted now gives up. */
+  static Instant readyBy(ServicePolicy policy) {
+    return Instant.now().plus(policy.readinessLimit());
+  }
+
+  /** How often the readiness of a host is looked at: a twentieth of its limit, 2–30 s. */
+  static Duration readinessPoll(ServicePolicy policy) {
+    Duration poll = policy.readinessLimit().dividedBy(20);
+    if (poll.compareTo(Duration.ofSeconds(2)) < 0) {
+      return Duration.ofSeconds(2);
+    }
+    return poll.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : poll;
+  }
+}

@@ -1,0 +1,209 @@
+package org.switchman.process.restart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.lab.Cli;
+import org.switchman.lab.Lab;
+import org.switchman.lab.LabTopology;
+import org.switchman.support.AppLabSlot;
+import org.switchman.support.Rest;
+import org.switchman.support.SwitchoverRuns;
+
+/**
+ * {@code rolling-restart} end to end: the application with its lab, started and decided through the
+ * REST API as operators would, checked with the lab's own clients (etcdctl, ssh) and the journal.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("lab")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RollingRestartIT {
+
+  private static final AppLabSlot SLOT = AppLabSlot.firstFree(131, 12400, List.of("s1"));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @DynamicPropertySource
+  static void labSlot(DynamicPropertyRegistry registry) {
+    SLOT.register(registry, "rolling-restart");
+  }
+
+  @LocalServerPort int port;
+
+  @Autowired Lab lab;
+
+  private SwitchoverRuns runs;
+
+  @BeforeEach
+  void driver() {
+    runs = new SwitchoverRuns(port);
+  }
+
+  @Test
+  @Order(1)
+  void badInputIsRefusedWith400NamingTheProblemAndLeavesNoRun() {
+    Rest.Reply unknown = start(Map.of("service", "no-such-service"));
+    assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+    assertThat(unknown.body()).contains("no-such-service");
+
+    Rest.Reply foreign = start(Map.of("hosts", "db1001.eqiad.wmnet"));
+    assertThat(foreign.status()).as(foreign.body()).isEqualTo(400);
+    assertThat(foreign.body()).contains("host db1001.eqiad.wmnet is not a host of jobrunner");
+
+    assertThat(
+            Rest.as(port, "admin", "demo")
+                .get("/engine-rest/process-instance?processDefinitionKey=rolling-restart")
+                .json())
+        .isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void aLiveRestartOfTheEqiadJobrunnersCatchesAHostThatLostItsRegistrationAndNeverRepoolsIt() {
+    List<String> hosts = jobrunners("eqiad");
+    assertThat(hosts).hasSizeGreaterThanOrEqualTo(2);
+    String broken = hosts.get(1);
+    Map<String, String> before = new LinkedHashMap<>();
+    for (String host : hosts) {
+      assertThat(pooled(host)).as(host).isEqualTo("yes");
+      before.put(host, activeSince(host, "jobrunner"));
+    }
+    String fault =
+        runs.inject(
+            "{\"kind\":\"REGISTRATION_LOST\",\"host\":\"" + broken + "\",\"unit\":\"jobrunner\"}");
+
+    Rest.Reply started = start(Map.of());
+    assertThat(started.status()).as(started.body()).isEqualTo(200);
+    String run = started.json().path("id").asText();
+
+    JsonNode decision = runs.awaitTask("UserTask_DecideOnFailedHosts");
+    assertThat(decision.path("processInstanceId").asText()).isEqualTo(run);
+    assertThat(runs.variable(decision, "failureMessage"))
+        .contains(broken + ": post-checks")
+        .contains("NOT registered with the proxy");
+    assertThat(pooled(broken)).as("caught before the next batch, never repooled").isEqualTo("no");
+    for (String later : hosts.subList(2, hosts.size())) {
+      assertThat(activeSince(later, "jobrunner")).as(later + " waits").isEqualTo(before.get(later));
+    }
+
+    runs.decide(decision, "skip", "registration to be fixed in the ticket; restart the others");
+    runs.awaitOutcome(run, "restarted-with-hosts-left-depooled");
+    runs.clear(fault);
+
+    for (String host : hosts) {
+      assertThat(activeSince(host, "jobrunner"))
+          .as(host + " restarted")
+          .isNotEqualTo(before.get(host));
+      assertThat(pooled(host)).as(host).isEqualTo(host.equals(broken) ? "no" : "yes");
+    }
+    List<JsonNode> journal = journal(run);
+    for (String host : hosts) {
+      for (String unit : List.of("jobrunner", "jobchron")) {
+        assertThat(
+                journal.stream()
+                    .filter(entry -> performed(entry, host, "systemctl restart " + unit))
+                    .count())
+            .as(host + " " + unit + " restarted exactly once")
+            .isEqualTo(1);
+      }
+    }
+    assertThat(mostDepooledAtOnce(journal)).as("never more than the batch size").isEqualTo(1);
+    assertThat(runs.variable(run, "report"))
+        .contains(broken + ": left depooled, skipped by an operator");
+    assertThat(Cli.etcdctl(lab, "get", "--prefix", "--keys-only", "/switchman/locks/").out())
+        .as("every lock released")
+        .doesNotContain("rolling-restart")
+        .doesNotContain(broken);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Rest.Reply start(Map<String, Object> overrides) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("service", "jobrunner");
+    values.put("dc", "eqiad");
+    values.put("hosts", "");
+    values.put("action", "restart");
+    values.put("mode", "live");
+    values.put("reason", "Restart the jobrunners for the new PHP build");
+    values.put("ticket", "T5150");
+    values.putAll(overrides);
+    ObjectNode variables = JSON.createObjectNode();
+    values.forEach(
+        (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    ObjectNode body = JSON.createObjectNode();
+    body.set("variables", variables);
+    return Rest.as(port, "alice", "demo")
+        .post("/engine-rest/process-definition/key/rolling-restart/start", body.toString());
+  }
+
+  private List<String> jobrunners(String dc) {
+    return lab.topology().hosts().stream()
+        .filter(host -> host.dc().equals(dc) && host.cluster().equals("jobrunner"))
+        .map(LabTopology.Host::fqdn)
+        .sorted()
+        .toList();
+  }
+
+  private String pooled(String host) {
+    String key = "/conftool/v1/pools/eqiad/jobrunner/jobrunner/" + host;
+    String value = Cli.etcdctl(lab, "get", "--print-value-only", key).out();
+    return value.replaceAll("(?s).*\"pooled\":\"([a-z]+)\".*", "$1").strip();
+  }
+
+  private String activeSince(String host, String unit) {
+    return Cli.ssh(lab, host, "systemctl show -p ActiveEnterTimestamp " + unit).out().strip();
+  }
+
+  private List<JsonNode> journal(String run) {
+    JsonNode entries =
+        Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json().path("journal");
+    List<JsonNode> all = new java.util.ArrayList<>();
+    entries.forEach(all::add);
+    return all;
+  }
+
+  private static boolean performed(JsonNode entry, String host, String action) {
+    return entry.path("outcome").asText().equals("PERFORMED")
+        && entry.path("target").asText().equals(host)
+        && entry.path("action").asText().equals(action);
+  }
+
+  /** The most hosts out of their pools at once, replaying the journal's pool changes in order. */
+  private static int mostDepooledAtOnce(List<JsonNode> journal) {
+    int depooled = 0;
+    int most = 0;
+    for (JsonNode entry : journal) {
+      if (!entry.path("outcome").asText().equals("PERFORMED")) {
+        continue;
+      }
+      String action = entry.path("action").asText();
+      if (!entry.path("target").asText().startsWith("/conftool/v1/pools/")) {
+        continue;
+      }
+      String after = action.substring(action.lastIndexOf("->"));
+      if (after.contains("\"pooled\":\"no\"")) {
+        most = Math.max(most, ++depooled);
+      } else if (after.contains("\"pooled\":\"yes\"")) {
+        depooled--;
+      }
+    }
+    return most;
+  }
+}

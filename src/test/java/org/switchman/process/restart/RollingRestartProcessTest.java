@@ -1,0 +1,351 @@
+package org.switchman.process.restart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.switchman.audit.Journal;
+import org.switchman.audit.JournalEntry;
+import org.switchman.infra.Mutations;
+import org.switchman.process.RunbookLockedException;
+import org.switchman.process.gates.RefusedInputException;
+import org.switchman.support.AppTestSupport;
+import org.switchman.support.FakeSite;
+import org.switchman.support.JobDriver;
+
+/**
+ * {@code rolling-restart} path by path, on the real engine, catalogue and delegates, with conftool
+ * and the hosts in memory ({@link FakeSite}: three eqiad jobrunners, restarted one per batch as the
+ * shipped catalogue says) and the job executor off.
+ */
+@ActiveProfiles("lab")
+@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
+class RollingRestartProcessTest {
+
+  @TestConfiguration
+  static class Site {
+    @Bean
+    FakeSite fakeSite(Mutations mutations) {
+      return new FakeSite(mutations);
+    }
+  }
+
+  @DynamicPropertySource
+  static void settings(DynamicPropertyRegistry registry) {
+    AppTestSupport.demoUsers(registry);
+    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  private static final List<String> EQIAD =
+      List.of("mw1401.eqiad.wmnet", "mw1402.eqiad.wmnet", "mw1403.eqiad.wmnet");
+
+  /** The waits of a normal run: the grace, the readiness polls and the pauses. */
+  private static final Set<String> NORMAL_TIMERS =
+      Set.of("Timer_Grace", "Timer_ReadinessPoll", "Timer_PauseBetweenBatches");
+
+  @Autowired ProcessEngine engine;
+  @Autowired RuntimeService runtime;
+  @Autowired TaskService tasks;
+  @Autowired ManagementService management;
+  @Autowired IdentityService identity;
+  @Autowired HistoryService history;
+  @Autowired FakeSite site;
+  @Autowired Journal journal;
+
+  private JobDriver driver;
+
+  @BeforeEach
+  void setUp() {
+    BpmnAwareTests.init(engine);
+    driver = new JobDriver(management, NORMAL_TIMERS);
+    runtime
+        .createProcessInstanceQuery()
+        .rootProcessInstances()
+        .list()
+        .forEach(pi -> runtime.deleteProcessInstance(pi.getId(), "test cleanup", true, true));
+    site.reset();
+  }
+
+  @Test
+  void aLiveRestartRestartsEveryHostOnceOneBatchAfterAnotherAndRepoolsThem() {
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(outcome(run)).isEqualTo("restarted");
+    for (String host : EQIAD) {
+      assertThat(site.pooled(host)).as(host).isEqualTo("yes");
+      assertThat(restarts(host, "jobrunner")).as(host).isEqualTo(1);
+      assertThat(restarts(host, "jobchron")).as(host).isEqualTo(1);
+    }
+    assertThat(restarts("mw2401.codfw.wmnet", "jobrunner")).as("codfw untouched").isZero();
+    assertThat(site.mostDepooledAtOnce())
+        .as("one host at a time, the catalogue's batch")
+        .isEqualTo(1);
+    assertThat(report(run)).startsWith("3 of 3 hosts of jobrunner restarted (live)");
+    assertThat(site.holders("host", EQIAD.get(0))).as("host locks released").isEmpty();
+    assertThat(site.holders("rolling-restart", "jobrunner/eqiad")).isEmpty();
+  }
+
+  @Test
+  void theOrderOnAHostIsChecksDepoolGraceRestartReadinessChecksRepool() {
+    ProcessInstance run = start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "live");
+    driver.drive();
+
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "ServiceTask_ChooseBatchHosts",
+            "ServiceTask_CheckHostBeforeRestart",
+            "ServiceTask_DepoolHost",
+            "Timer_Grace",
+            "ServiceTask_DrainHost",
+            "ServiceTask_RestartUnits",
+            "ServiceTask_CheckHostReadiness",
+            "ServiceTask_CheckHostAfterRestart",
+            "ServiceTask_RepoolHost",
+            "ServiceTask_ReviewBatch",
+            "ServiceTask_ReportRestart");
+    assertThat(performed(run))
+        .containsExactly(
+            "pooled=no", "systemctl restart jobrunner", "systemctl restart jobchron", "pooled=yes");
+  }
+
+  @Test
+  void aHostThatLostItsRegistrationStopsTheRunBeforeTheNextBatchAndARetryFinishesIt() {
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+
+    Task decision = decisionTask();
+    assertThat(runtime.getVariable(decision.getExecutionId(), "failureMessage").toString())
+        .contains(
+            "mw1402.eqiad.wmnet: post-checks: mw1402.eqiad.wmnet restarted but is not healthy")
+        .contains("NOT registered with the proxy");
+    assertThat(site.pooled("mw1402.eqiad.wmnet"))
+        .as("never repooled as if healthy")
+        .isEqualTo("no");
+    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).as("the next batch waits").isZero();
+
+    site.unregistered.clear();
+    decide("retry", null);
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(outcome(run)).isEqualTo("restarted");
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("yes");
+    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner"))
+        .as("once more on the retry")
+        .isEqualTo(2);
+    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).as("not again").isEqualTo(1);
+    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+  }
+
+  @Test
+  void skippingAFailedHostLeavesItDepooledAndReportsIt() {
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+
+    decide("skip", "registration broken by a known bug; the host is handled in the ticket");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(outcome(run)).isEqualTo("restarted-with-hosts-left-depooled");
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("no");
+    assertThat(site.pooled("mw1403.eqiad.wmnet")).isEqualTo("yes");
+    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+    assertThat(report(run))
+        .startsWith("2 of 3 hosts")
+        .contains("mw1402.eqiad.wmnet: left depooled, skipped by an operator: post-checks");
+  }
+
+  @Test
+  void anAbortStopsTheRunLeavesTheFailedHostDepooledAndTouchesNoOtherHost() {
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+
+    decide("abort", "the registration problem needs a look first");
+    driver.drive();
+
+    assertThat(run).isEnded().hasPassed("ServiceTask_ChooseHostsToRepool");
+    assertThat(outcome(run)).isEqualTo("stopped");
+    assertThat(site.pooled("mw1401.eqiad.wmnet")).isEqualTo("yes");
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).as("failed: left depooled").isEqualTo("no");
+    assertThat(site.pooled("mw1403.eqiad.wmnet")).as("never reached").isEqualTo("yes");
+    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isZero();
+    assertThat(report(run))
+        .contains("the run stopped: aborted by an operator")
+        .contains("mw1402.eqiad.wmnet: left depooled, failed when the run stopped")
+        .contains("mw1403.eqiad.wmnet: not reached");
+  }
+
+  @Test
+  void aSecondFailedBatchAboveTheCataloguesMaximumStopsTheRunWithoutAsking() {
+    // jobrunner allows one failed batch
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    site.unregistered.add("mw1403.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+    decide("skip", "left for the ticket; go on with the rest");
+    driver.drive();
+
+    assertThat(tasks.createTaskQuery().processInstanceId(run.getId()).count()).isZero();
+    assertThat(run).isEnded().hasPassed("EndEvent_TooManyFailedBatches");
+    assertThat(outcome(run)).isEqualTo("stopped");
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("no");
+    assertThat(site.pooled("mw1403.eqiad.wmnet")).isEqualTo("no");
+    assertThat(report(run))
+        .contains("2 batches failed, more than the catalogue allows (1)")
+        .contains("mw1403.eqiad.wmnet: left depooled, failed when the run stopped");
+  }
+
+  @Test
+  void aDryRunReadsEveryHostAndChangesNothing() {
+    ProcessInstance run = start("jobrunner", "eqiad", "", "dry-run");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    EQIAD.forEach(host -> assertThat(site.pooled(host)).isEqualTo("yes"));
+    EQIAD.forEach(host -> assertThat(restarts(host, "jobrunner")).isZero());
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(entry -> entry.outcome().equals(Mutations.WOULD))
+        .extracting(JournalEntry::action)
+        .contains("would: systemctl restart jobrunner", "would: pooled=no", "would: pooled=yes");
+    assertThat(performed(run)).isEmpty();
+  }
+
+  @Test
+  void badInputIsRefusedAtTheStartNamingEveryProblemAndLeavesNoRun() {
+    assertThatThrownBy(() -> start("no-such-service", "eqiad", "", "live"))
+        .isInstanceOf(RefusedInputException.class)
+        .hasMessageContaining("no-such-service");
+    assertThatThrownBy(() -> start("jobrunner", "eqiad", "mw2401.codfw.wmnet", "live"))
+        .isInstanceOf(RefusedInputException.class)
+        .hasMessageContaining("host mw2401.codfw.wmnet is not a host of jobrunner in eqiad");
+    Map<String, Object> vars = request("jobrunner", "eqiad", "", "live");
+    vars.put("batchSize", "3");
+    assertThatThrownBy(() -> start(vars))
+        .isInstanceOf(RefusedInputException.class)
+        .hasMessageContaining("batchSize 3 is above the catalogue's maximum for jobrunner (2)");
+    assertThat(runtime.createProcessInstanceQuery().count()).isZero();
+    assertThat(site.holders("host", "mw1401.eqiad.wmnet")).isEmpty();
+  }
+
+  @Test
+  void aRunThatWouldActOnAHostAnotherRunHoldsIsRefusedAtTheStart() {
+    site.unregistered.add("mw1401.eqiad.wmnet/jobrunner");
+    ProcessInstance first = start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "live");
+    driver.drive();
+    assertThat(decisionTask()).isNotNull();
+
+    assertThatThrownBy(() -> start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "dry-run"))
+        .isInstanceOf(RunbookLockedException.class)
+        .hasMessageContaining("locked by run " + first.getId());
+    assertThat(site.holders("host", "mw1401.eqiad.wmnet"))
+        .extracting(holder -> holder.runId())
+        .containsExactly(first.getId());
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Map<String, Object> request(String service, String dc, String hosts, String mode) {
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("service", service);
+    vars.put("dc", dc);
+    vars.put("hosts", hosts);
+    vars.put("action", "restart");
+    vars.put("mode", mode);
+    vars.put("reason", "Restart jobrunners for the new PHP build");
+    vars.put("ticket", "T4321");
+    return vars;
+  }
+
+  private ProcessInstance start(String service, String dc, String hosts, String mode) {
+    return start(request(service, dc, hosts, mode));
+  }
+
+  private ProcessInstance start(Map<String, Object> vars) {
+    identity.setAuthentication("alice", List.of("operators"));
+    try {
+      return runtime.startProcessInstanceByKey("rolling-restart", vars);
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private Task decisionTask() {
+    Task task =
+        tasks.createTaskQuery().taskDefinitionKey("UserTask_DecideOnFailedHosts").singleResult();
+    assertThat(task).as("the operator decision on the failed hosts").isNotNull();
+    return task;
+  }
+
+  private void decide(String decision, String justification) {
+    Task task = decisionTask();
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("decision", decision);
+    vars.put("justification", justification);
+    identity.setAuthentication("carol", List.of("operators"));
+    try {
+      tasks.complete(task.getId(), vars);
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private long restarts(String host, String unit) {
+    return site.commands.stream()
+        .filter(command -> command.equals(host + ": systemctl restart " + unit))
+        .count();
+  }
+
+  private List<String> performed(ProcessInstance run) {
+    return journal.entriesOfRun(run.getId()).stream()
+        .filter(entry -> entry.outcome().equals(Mutations.PERFORMED))
+        .map(JournalEntry::action)
+        .toList();
+  }
+
+  private String variable(ProcessInstance run, String name) {
+    Object value =
+        history
+            .createHistoricVariableInstanceQuery()
+            .processInstanceId(run.getId())
+            .variableName(name)
+            .singleResult()
+            .getValue();
+    return value == null ? null : value.toString();
+  }
+
+  private String outcome(ProcessInstance run) {
+    return variable(run, "outcome");
+  }
+
+  private String report(ProcessInstance run) {
+    return variable(run, "report");
+  }
+}
