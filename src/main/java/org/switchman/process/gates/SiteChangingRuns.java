@@ -34,7 +34,8 @@ import org.switchman.process.RunVariableNames;
 
 /**
  * Cancelling or suspending a live run of a runbook that changes the site: {@code dc-switchover},
- * {@code db-masters-read-only} and {@code db-masters-read-write}.
+ * {@code db-masters-read-only}, {@code db-masters-read-write} and {@code rolling-restart} (a
+ * cancelled restart leaves the hosts of its batch out of their pools; its abort puts them back).
  *
  * <p><b>The rule:</b> nobody but {@code camunda-admin} cancels (deletes) or suspends a live run of
  * these runbooks, whatever state it is in and whatever API is used: a single delete, a delete of
@@ -66,7 +67,7 @@ final class SiteChangingRuns {
 
   /** The runbooks whose live runs only {@code camunda-admin} cancels or suspends. */
   static final Set<String> RUNBOOKS =
-      Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write");
+      Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write", "rolling-restart");
 
   static final String READ_ONLY_WINDOW = "SubProcess_ReadOnlyWindow";
 
@@ -186,6 +187,8 @@ final class SiteChangingRuns {
     String state;
     if (key.equals("dc-switchover")) {
       state = switchoverLeft(run, active, parameters, from, to, context);
+    } else if (key.equals("rolling-restart")) {
+      state = restartLeft(parameters);
     } else if (active.contains("UserTask_GoNoGo") && !active.contains("SubProcess_Sections")) {
       state = "still waiting for GO/NOGO, nothing was changed";
     } else if (key.equals("db-masters-read-only")) {
@@ -206,6 +209,28 @@ final class SiteChangingRuns {
         + ("live-test".equals(mode)
             ? " (live-test: only the passive datacenter was acted on)"
             : "");
+  }
+
+  /**
+   * The hosts a cancelled rolling restart took out of their pools and had not put back: each host's
+   * record {@code host.i.depooled} without an outcome, or with one that left it depooled.
+   */
+  private static String restartLeft(Map<String, String> parameters) {
+    java.util.List<String> left = new java.util.ArrayList<>();
+    parameters.forEach(
+        (name, value) -> {
+          if (name.startsWith("host.") && name.endsWith(".depooled") && !value.equals("-")) {
+            String outcome =
+                parameters.getOrDefault(name.replaceFirst("\\.depooled$", ".outcome"), "");
+            if (outcome.isBlank() || outcome.startsWith("left depooled")) {
+              left.add(value.replace('\n', ' '));
+            }
+          }
+        });
+    return left.isEmpty()
+        ? "no host was out of its pools because of this run"
+        : "these pool entries stay depooled (nothing was put back; repool them by hand): "
+            + String.join(", ", left);
   }
 
   private static String switchoverLeft(

@@ -270,6 +270,40 @@ class RollingRestartProcessTest {
         .containsExactly(first.getId());
   }
 
+  @Test
+  void onlyAnAdministratorCancelsALiveRunAndTheJournalSaysWhichHostsStayDepooled() {
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+    decisionTask();
+
+    identity.setAuthentication("alice", List.of("operators"));
+    try {
+      assertThatThrownBy(() -> runtime.deleteProcessInstance(run.getId(), "tidy up"))
+          .hasMessageContaining("rolling-restart");
+    } finally {
+      identity.clearAuthentication();
+    }
+    identity.setAuthentication("admin", List.of("camunda-admin"));
+    try {
+      runtime.deleteProcessInstance(run.getId(), "tidy up");
+    } finally {
+      identity.clearAuthentication();
+    }
+
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(entry -> entry.kind().equals("ADMIN"))
+        .singleElement()
+        .satisfies(
+            entry ->
+                assertThat(entry.output())
+                    .contains("these pool entries stay depooled")
+                    .contains("eqiad/jobrunner/jobrunner/mw1402.eqiad.wmnet")
+                    .doesNotContain("mw1401"));
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("no");
+    assertThat(site.holders("host", "mw1402.eqiad.wmnet")).isEmpty();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private Map<String, Object> request(String service, String dc, String hosts, String mode) {
