@@ -230,6 +230,13 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       units.put(host + "/jobrunner", "active");
       units.put(host + "/jobchron", "active");
     }
+    // one cassandra host, whose restarts need an approval
+    pools.put(
+        "eqiad/aqs/aqs/aqs1001.eqiad.wmnet",
+        new Versioned<>(
+            new PoolEntry("eqiad", "aqs", "aqs", "aqs1001.eqiad.wmnet", "yes", 10),
+            poolRevision.incrementAndGet()));
+    units.put("aqs1001.eqiad.wmnet/cassandra", "active");
   }
 
   /** Whether conftool has the host pooled for jobrunner. */

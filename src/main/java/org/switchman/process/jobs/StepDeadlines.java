@@ -386,6 +386,8 @@ public final class StepDeadlines {
     int most = ServiceCatalogue.MAX_LISTED;
     Calls overhead = etcd(2 * LOCK_CHECK_REQUESTS).plus(etcd(most));
     Calls checks = ssh(1, most * most);
+    add(steps, b, rr, "ServiceTask_RemindGoNoGoApprovers", NONE);
+    add(steps, b, rr, "ServiceTask_RecordGoNoGoExpiry", NONE);
     add(steps, b, rr, "ServiceTask_ChooseBatchHosts", NONE);
     add(steps, b, rr, "ServiceTask_CheckHostBeforeRestart", checks.plus(overhead));
     add(steps, b, rr, "ServiceTask_DepoolHost", etcd(4 * most).plus(overhead));

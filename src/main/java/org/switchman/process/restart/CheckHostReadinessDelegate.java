@@ -37,8 +37,8 @@ public class CheckHostReadinessDelegate extends HostStepDelegate {
       return;
     }
     Instant readyBy =
-        steps.learned(execution, host, "readyBy").map(Instant::parse).orElse(Instant.now());
-    if (!Instant.now().isBefore(readyBy)) {
+        steps.learned(execution, host, "readyBy").map(Instant::parse).orElse(RestartSteps.now());
+    if (!RestartSteps.now().isBefore(readyBy)) {
       throw new CheckFailedException(
           "readiness",
           host.host().fqdn()

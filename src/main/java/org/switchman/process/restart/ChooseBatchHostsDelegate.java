@@ -12,10 +12,10 @@ import org.switchman.process.RunContexts;
  * Chooses the hosts of the batch ({@value #BATCH}) that restart now, as the batch-local variable
  * {@value #BATCH_HOSTS}: all of them the first time, and on a retry only those that failed, whose
  * failures are cleared for the new attempt. Each chosen host's attempt is counted ({@code
- * host.i.attempt}): the steps of a new attempt are new steps in the journal, so a retried restart
- * restarts again, where a step resumed after a crash does not repeat what its attempt did. The
- * choice, the cleared failures and the counts commit together with the hosts' start, so a crash
- * between them cannot lose a failed host.
+ * host.i.attempt}) and its wait for the pre-checks starts afresh: the steps of a new attempt are
+ * new steps in the journal, so a retried restart restarts again, where a step resumed after a crash
+ * does not repeat what its attempt did. The choice, the cleared failures and the counts commit
+ * together with the hosts' start, so a crash between them cannot lose a failed host.
  */
 @Component
 public class ChooseBatchHostsDelegate implements JavaDelegate {
@@ -44,6 +44,7 @@ public class ChooseBatchHostsDelegate implements JavaDelegate {
       hosts.forEach(host -> steps.runs().recordUnshown(execution, host.parameter("failure"), ""));
     }
     for (RestartSteps.PlannedHost host : hosts) {
+      steps.runs().recordUnshown(execution, host.parameter("fitBy"), "");
       String attempt = RestartSteps.learned(frozen, host, "attempt");
       steps
           .runs()

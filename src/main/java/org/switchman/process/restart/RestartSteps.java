@@ -16,9 +16,11 @@ import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.switchman.config.RestartProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunbookStartRule.LockTarget;
@@ -70,6 +72,7 @@ public class RestartSteps {
   private final ObjectProvider<Conftool> conftool;
   private final ObjectProvider<RemoteExecutor> remote;
   private final ObjectProvider<SwitchoverProperties> settings;
+  private final ObjectProvider<RestartProperties> restartSettings;
   private final ObjectProvider<RepositoryService> repository;
   private final RunContexts runs;
   private final StepRunner runner;
@@ -81,6 +84,7 @@ public class RestartSteps {
       ObjectProvider<Conftool> conftool,
       ObjectProvider<RemoteExecutor> remote,
       ObjectProvider<SwitchoverProperties> settings,
+      ObjectProvider<RestartProperties> restartSettings,
       ObjectProvider<RepositoryService> repository,
       RunContexts runs,
       StepRunner runner,
@@ -88,6 +92,7 @@ public class RestartSteps {
     this.conftool = conftool;
     this.remote = remote;
     this.settings = settings;
+    this.restartSettings = restartSettings;
     this.repository = repository;
     this.runs = runs;
     this.runner = runner;
@@ -404,15 +409,24 @@ public class RestartSteps {
 
   /** When the readiness wait of a host restarted now gives up. */
   static Instant readyBy(ServicePolicy policy) {
-    return Instant.now().plus(policy.readinessLimit());
+    return now().plus(policy.readinessLimit());
   }
 
-  /** How often the readiness of a host is looked at: a twentieth of its limit, 2–30 s. */
-  static Duration readinessPoll(ServicePolicy policy) {
+  /** Now on the engine's clock, which the diagram's timers follow too. */
+  static Instant now() {
+    return ClockUtil.getCurrentTime().toInstant();
+  }
+
+  /**
+   * How often a host that is not fit or not ready yet is looked at: a twentieth of the policy's
+   * readiness limit, at least 2 s and at most {@code switchman.restart.max-poll}.
+   */
+  Duration readinessPoll(ServicePolicy policy) {
     Duration poll = policy.readinessLimit().dividedBy(20);
-    if (poll.compareTo(Duration.ofSeconds(2)) < 0) {
-      return Duration.ofSeconds(2);
+    Duration most = restartSettings.getIfAvailable(() -> new RestartProperties(null)).maxPoll();
+    if (poll.compareTo(most) > 0) {
+      poll = most;
     }
-    return poll.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : poll;
+    return poll.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : poll;
   }
 }

@@ -99,7 +99,7 @@ public class RollingRestartStartRule implements RunbookStartRule {
     execution.setVariable("hostCount", plan.hosts().size());
     execution.setVariable("grace", policy.grace().toString());
     execution.setVariable("pause", policy.pause().toString());
-    execution.setVariable("readinessPoll", RestartSteps.readinessPoll(policy).toString());
+    execution.setVariable("readinessPoll", steps.readinessPoll(policy).toString());
     execution.setVariable("maxFailedBatches", policy.maxFailedBatches());
   }
 }

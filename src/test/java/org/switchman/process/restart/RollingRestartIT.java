@@ -31,7 +31,9 @@ import org.switchman.support.SwitchoverRuns;
  * {@code rolling-restart} end to end: the application with its lab, started and decided through the
  * REST API as operators would, checked with the lab's own clients (etcdctl, ssh) and the journal.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "switchman.restart.max-poll=2s")
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollingRestartIT {
@@ -132,7 +134,79 @@ class RollingRestartIT {
         .doesNotContain(broken);
   }
 
+  @Test
+  @Order(3)
+  void cassandraAndElasticsearchWaitUntilTheirClustersAreFitThenRestartSideBySide() {
+    String cassandra = hostsOf("aqs", "eqiad").get(0);
+    String elastic = hostsOf("elasticsearch", "eqiad").get(0);
+    Map<String, String> before =
+        Map.of(
+            cassandra, activeSince(cassandra, "cassandra"),
+            elastic, activeSince(elastic, "elasticsearch"));
+    String compactions =
+        runs.inject(
+            "{\"kind\":\"COMPACTIONS_PENDING\",\"host\":\"" + cassandra + "\",\"count\":7}");
+    String yellow = runs.inject("{\"kind\":\"ELASTICSEARCH_YELLOW\",\"host\":\"" + elastic + "\"}");
+
+    // two services, two locks: both runs go at once; each needs a GO from someone else
+    String cassandraRun = started(Map.of("service", "cassandra", "hosts", cassandra));
+    String elasticRun = started(Map.of("service", "elasticsearch", "hosts", elastic));
+    runs.approve(cassandraRun, "UserTask_GoNoGo", "bob");
+    runs.approve(elasticRun, "UserTask_GoNoGo", "bob");
+
+    // each looks at its pre-checks again and again, and touches nothing meanwhile
+    awaitLooks(cassandraRun, 2);
+    awaitLooks(elasticRun, 2);
+    assertThat(pooled("aqs", cassandra)).isEqualTo("yes");
+    assertThat(pooled("elasticsearch", elastic)).isEqualTo("yes");
+    assertThat(activeSince(cassandra, "cassandra")).isEqualTo(before.get(cassandra));
+    assertThat(activeSince(elastic, "elasticsearch")).isEqualTo(before.get(elastic));
+
+    runs.clear(compactions);
+    runs.clear(yellow);
+    runs.awaitOutcome(cassandraRun, "restarted");
+    runs.awaitOutcome(elasticRun, "restarted");
+
+    assertThat(activeSince(cassandra, "cassandra")).isNotEqualTo(before.get(cassandra));
+    assertThat(activeSince(elastic, "elasticsearch")).isNotEqualTo(before.get(elastic));
+    assertThat(pooled("aqs", cassandra)).isEqualTo("yes");
+    assertThat(pooled("elasticsearch", elastic)).isEqualTo("yes");
+    assertThat(
+            journal(cassandraRun).stream()
+                .filter(entry -> performed(entry, cassandra, "systemctl restart cassandra"))
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            journal(cassandraRun).stream()
+                .filter(entry -> performed(entry, cassandra, "nodetool drain"))
+                .count())
+        .as("drained before the restart")
+        .isEqualTo(1);
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  private String started(Map<String, Object> overrides) {
+    Rest.Reply reply = start(overrides);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return reply.json().path("id").asText();
+  }
+
+  /** Waits until the run has looked at its host's pre-checks that many times. */
+  private void awaitLooks(String run, int looks) {
+    SwitchoverRuns.await(
+        () ->
+            Rest.as(port, "admin", "demo")
+                    .get(
+                        "/engine-rest/history/activity-instance?processInstanceId="
+                            + run
+                            + "&activityId=ServiceTask_CheckHostBeforeRestart&finished=true")
+                    .json()
+                    .size()
+                >= looks,
+        java.time.Duration.ofSeconds(60),
+        () -> "run " + run + " to look at its pre-checks " + looks + " times");
+  }
 
   private Rest.Reply start(Map<String, Object> overrides) {
     Map<String, Object> values = new HashMap<>();
@@ -154,15 +228,24 @@ class RollingRestartIT {
   }
 
   private List<String> jobrunners(String dc) {
+    return hostsOf("jobrunner", dc);
+  }
+
+  private List<String> hostsOf(String cluster, String dc) {
     return lab.topology().hosts().stream()
-        .filter(host -> host.dc().equals(dc) && host.cluster().equals("jobrunner"))
+        .filter(host -> host.dc().equals(dc) && host.cluster().equals(cluster))
         .map(LabTopology.Host::fqdn)
         .sorted()
         .toList();
   }
 
   private String pooled(String host) {
-    String key = "/conftool/v1/pools/eqiad/jobrunner/jobrunner/" + host;
+    return pooled("jobrunner", host);
+  }
+
+  /** The host's entry in the eqiad pool of the conftool service of the same name as its cluster. */
+  private String pooled(String cluster, String host) {
+    String key = "/conftool/v1/pools/eqiad/" + cluster + "/" + cluster + "/" + host;
     String value = Cli.etcdctl(lab, "get", "--print-value-only", key).out();
     return value.replaceAll("(?s).*\"pooled\":\"([a-z]+)\".*", "$1").strip();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -76,6 +79,11 @@ class RollingRestartProcessTest {
 
   private JobDriver driver;
 
+  @AfterEach
+  void resetClock() {
+    ClockUtil.reset();
+  }
+
   @BeforeEach
   void setUp() {
     BpmnAwareTests.init(engine);
@@ -131,6 +139,70 @@ class RollingRestartProcessTest {
     assertThat(performed(run))
         .containsExactly(
             "pooled=no", "systemctl restart jobrunner", "systemctl restart jobchron", "pooled=yes");
+  }
+
+  @Test
+  void aServiceWhoseCatalogueRowAsksForApprovalWaitsForAGoFromAnotherPerson() {
+    ProcessInstance nogo = start("cassandra", "eqiad", "", "live");
+    driver.drive();
+    assertThat(nogo).isWaitingAt("UserTask_GoNoGo");
+    assertThatThrownBy(() -> approve("alice", "GO"))
+        .as("not by the person who started it")
+        .hasMessageContaining("alice started this run and cannot approve it");
+    approve("bob", "NOGO");
+    assertThat(nogo).isEnded().hasPassed("EndEvent_NoGo");
+    assertThat(outcome(nogo)).isEqualTo("nogo");
+
+    ProcessInstance expired = start("cassandra", "eqiad", "", "live");
+    driver.drive();
+    driver.fireTimer("Timer_GoNoGoExpired");
+    driver.drive();
+    assertThat(expired).isEnded().hasPassed("EndEvent_ApprovalExpired");
+    assertThat(outcome(expired)).isEqualTo("nogo");
+
+    ProcessInstance dryRun = start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "dry-run");
+    driver.driveUntil("ServiceTask_ChooseBatchHosts");
+    assertThat(dryRun).as("jobrunner needs no approval").isNotWaitingAt("UserTask_GoNoGo");
+  }
+
+  @Test
+  void aHostNotFitYetIsLeftUntouchedAndLookedAtAgainUntilItIsThenRestarted() {
+    site.units.put("mw1402.eqiad.wmnet/jobchron", "activating");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+
+    assertThat(run).isWaitingAt("Timer_PreCheckPoll");
+    assertThat(site.pooled("mw1402.eqiad.wmnet")).as("untouched while not fit").isEqualTo("yes");
+    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).isZero();
+    driver.fireTimer("Timer_PreCheckPoll");
+    driver.drive();
+    assertThat(run).isWaitingAt("Timer_PreCheckPoll");
+
+    site.units.put("mw1402.eqiad.wmnet/jobchron", "active");
+    driver.fireTimer("Timer_PreCheckPoll");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(outcome(run)).isEqualTo("restarted");
+    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+  }
+
+  @Test
+  void aHostStillNotFitAfterTheReadinessLimitFailsUntouched() {
+    site.units.put("mw1401.eqiad.wmnet/jobrunner", "failed");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+    assertThat(run).isWaitingAt("Timer_PreCheckPoll");
+
+    ClockUtil.offset(Duration.ofMinutes(3).toMillis()); // past jobrunner's readiness limit, PT2M
+    driver.fireTimer("Timer_PreCheckPoll");
+    driver.drive();
+
+    assertThat(runtime.getVariable(decisionTask().getExecutionId(), "failureMessage").toString())
+        .contains("mw1401.eqiad.wmnet is not fit to restart after PT2M, nothing changed")
+        .contains("jobrunner is failed");
+    assertThat(site.pooled("mw1401.eqiad.wmnet")).isEqualTo("yes");
+    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).isZero();
   }
 
   @Test
@@ -326,6 +398,17 @@ class RollingRestartProcessTest {
     identity.setAuthentication("alice", List.of("operators"));
     try {
       return runtime.startProcessInstanceByKey("rolling-restart", vars);
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private void approve(String user, String decision) {
+    Task task = tasks.createTaskQuery().taskDefinitionKey("UserTask_GoNoGo").singleResult();
+    identity.setAuthentication(user, List.of("approvers"));
+    try {
+      tasks.complete(
+          task.getId(), Map.of("decision", decision, "comment", decision + " by " + user));
     } finally {
       identity.clearAuthentication();
     }

@@ -1,0 +1,23 @@
+package org.switchman.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the restart runbooks wait ({@code switchman.restart.*}).
+ *
+ * @param maxPoll the longest pause between two looks at a host that is not fit or not ready yet
+ *     (default 30 s); the pause is a twentieth of the service's readiness limit, at least 2 s and
+ *     at most this
+ */
+@ConfigurationProperties("switchman.restart")
+public record RestartProperties(Duration maxPoll) {
+
+  public RestartProperties {
+    maxPoll = maxPoll == null ? Duration.ofSeconds(30) : maxPoll;
+    if (maxPoll.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalStateException(
+          "switchman.restart.max-poll must be at least 1 s, not " + maxPoll);
+    }
+  }
+}
