@@ -16,7 +16,7 @@ import org.switchman.runbook.port.Conftool;
  * percentage taken of the hosts the service has in that datacenter), never above the policy's
  * maximum.
  *
- * @param service the catalogue service
+ * @param service the catalogue service; after a deploy, the services, separated by commas
  * @param batches the batches, in the order they run
  */
 public record RestartPlan(String service, List<Batch> batches) {
@@ -35,9 +35,10 @@ public record RestartPlan(String service, List<Batch> batches) {
    *
    * @param number from 1, across datacenters
    * @param dc the datacenter of every host in it
+   * @param service the catalogue service restarted on them
    * @param hosts the hosts, in host name order
    */
-  public record Batch(int number, String dc, List<Host> hosts) {
+  public record Batch(int number, String dc, String service, List<Host> hosts) {
     public Batch {
       hosts = List.copyOf(hosts);
     }
@@ -92,6 +93,7 @@ public record RestartPlan(String service, List<Batch> batches) {
             new Batch(
                 batches.size() + 1,
                 dc,
+                policy.service(),
                 chosen.subList(from, Math.min(from + size, chosen.size()))));
       }
     }
@@ -111,6 +113,46 @@ public record RestartPlan(String service, List<Batch> batches) {
       throw new InvalidRequestException(RollingRestartRequest.RUNBOOK, problems);
     }
     return new RestartPlan(policy.service(), batches);
+  }
+
+  /**
+   * The plan of a restart after a deploy: each service of the request in turn, each datacenter in
+   * turn, in batches of at most {@code share} of the service's hosts in that datacenter (at least
+   * one host, never above the policy's maximum), so that a deploy never takes more than that share
+   * of a cluster out of service at once. A service without hosts in a datacenter is left out.
+   *
+   * @param share the most of a cluster's hosts restarted at once, as a percentage from 1 to 100
+   * @param datacenters the known datacenters, in the order the plan goes through them
+   */
+  public static RestartPlan afterDeploy(
+      DeployRestartRequest request,
+      ServiceCatalogue catalogue,
+      Conftool conftool,
+      List<String> datacenters,
+      int share) {
+    List<Batch> batches = new ArrayList<>();
+    for (String service : request.services()) {
+      ServicePolicy policy = catalogue.policy(DeployRestartRequest.RUNBOOK, service);
+      for (String dc : datacenters) {
+        TreeMap<String, Host> all = new TreeMap<>();
+        for (String cluster : policy.clusters()) {
+          for (var entry : conftool.cluster(dc, cluster)) {
+            all.putIfAbsent(entry.value().host(), new Host(entry.value().host(), dc, cluster));
+          }
+        }
+        List<Host> hosts = List.copyOf(all.values());
+        int size = Math.max(1, Math.min(policy.batchMax(), hosts.size() * share / 100));
+        for (int from = 0; from < hosts.size(); from += size) {
+          batches.add(
+              new Batch(
+                  batches.size() + 1,
+                  dc,
+                  service,
+                  hosts.subList(from, Math.min(from + size, hosts.size()))));
+        }
+      }
+    }
+    return new RestartPlan(String.join(",", request.services()), batches);
   }
 
   /** Every host of the plan, batch after batch. */
