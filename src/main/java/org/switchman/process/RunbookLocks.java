@@ -146,6 +146,15 @@ public class RunbookLocks {
             null));
   }
 
+  /** The runs other than this execution's run that hold the lock now; reads only. */
+  public java.util.List<RunbookLock.Holder> otherHolders(
+      DelegateExecution execution, String runbook, String target) {
+    String runId = RunContexts.runId(execution);
+    return lock().holders(runbook, target).stream()
+        .filter(holder -> !holder.runId().equals(runId))
+        .toList();
+  }
+
   /**
    * Makes sure the run holds its lock before a step acts: takes it back if it lapsed (journaled
    * {@code RETAKEN}); idempotent.

@@ -202,6 +202,9 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public final Map<String, Versioned<PoolEntry>> pools =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
+  /** Work that must not be killed, by host: what {@code nrpe_long_running_jobs} reports. */
+  public final Map<String, String> longJobs = new ConcurrentHashMap<>();
+
   /** {@code host/unit} whose registration with the proxy is lost. */
   public final Set<String> unregistered = ConcurrentHashMap.newKeySet();
 
@@ -237,6 +240,20 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
             new PoolEntry("eqiad", "aqs", "aqs", "aqs1001.eqiad.wmnet", "yes", 10),
             poolRevision.incrementAndGet()));
     units.put("aqs1001.eqiad.wmnet/cassandra", "active");
+    // one videoscaler and one maintenance host, restarted after every deploy
+    pools.put(
+        "eqiad/videoscaler/videoscaler/mw1501.eqiad.wmnet",
+        new Versioned<>(
+            new PoolEntry("eqiad", "videoscaler", "videoscaler", "mw1501.eqiad.wmnet", "yes", 10),
+            poolRevision.incrementAndGet()));
+    units.put("mw1501.eqiad.wmnet/jobrunner", "active");
+    pools.put(
+        "eqiad/maintenance/mwmaint/mwmaint1001.eqiad.wmnet",
+        new Versioned<>(
+            new PoolEntry(
+                "eqiad", "maintenance", "mwmaint", "mwmaint1001.eqiad.wmnet", "inactive", 1),
+            poolRevision.incrementAndGet()));
+    longJobs.clear();
   }
 
   /** Whether conftool has the host pooled for jobrunner. */
@@ -466,6 +483,22 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
           "",
           "SHA256:fake",
           1);
+    }
+    if (command.equals("/usr/local/bin/nrpe_long_running_jobs")) {
+      String job = longJobs.get(host);
+      if (job != null) {
+        throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+            new CommandResult(
+                host,
+                command,
+                2,
+                "CRITICAL - 1 job that must not be killed is running: " + job + "\n",
+                "",
+                "SHA256:fake",
+                1));
+      }
+      return new CommandResult(
+          host, command, 0, "OK - no long-running job\n", "", "SHA256:fake", 1);
     }
     if (command.startsWith("check-service-registration ")) {
       String unit = command.substring(27);

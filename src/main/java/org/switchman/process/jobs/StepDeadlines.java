@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
 
 /**
@@ -382,12 +383,27 @@ public final class StepDeadlines {
    * the run's own records in the engine's database count nothing.
    */
   private static void countRollingRestart(List<Step> steps, Bounds b) {
-    String rr = "rolling-restart";
+    countRestart(steps, b, "rolling-restart");
+    countRestart(steps, b, "restart-after-deploy");
+  }
+
+  private static void countRestart(List<Step> steps, Bounds b, String rr) {
     int most = ServiceCatalogue.MAX_LISTED;
     Calls overhead = etcd(2 * LOCK_CHECK_REQUESTS).plus(etcd(most));
     Calls checks = ssh(1, most * most);
     add(steps, b, rr, "ServiceTask_RemindGoNoGoApprovers", NONE);
     add(steps, b, rr, "ServiceTask_RecordGoNoGoExpiry", NONE);
+    if (rr.equals("restart-after-deploy")) {
+      // reads the other queued runs from the engine, then each lock's holders, then takes them
+      add(
+          steps,
+          b,
+          rr,
+          "ServiceTask_TakeTurn",
+          etcd(
+              (ServiceCatalogue.MAX_CLUSTERS + DeployRestartRequest.MAX_HOSTS)
+                  * (1 + LOCK_CHECK_REQUESTS)));
+    }
     add(steps, b, rr, "ServiceTask_ChooseBatchHosts", NONE);
     add(steps, b, rr, "ServiceTask_CheckHostBeforeRestart", checks.plus(overhead));
     add(steps, b, rr, "ServiceTask_DepoolHost", etcd(4 * most).plus(overhead));

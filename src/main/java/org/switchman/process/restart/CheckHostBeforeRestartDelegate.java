@@ -6,6 +6,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.restart.HostCheck;
 import org.switchman.runbook.restart.HostRestart;
 import org.switchman.runbook.restart.ServicePolicy;
 
@@ -14,7 +15,10 @@ import org.switchman.runbook.restart.ServicePolicy;
  * read), and sets {@value #FIT}; the diagram's timer looks again later, so a host waits for what
  * clears by itself (compactions pending, a cluster not green yet) without a thread asleep. The
  * first look of an attempt starts the wait's limit ({@code host.i.fitBy}: the policy's readiness
- * limit); past it a host that is still not fit fails, untouched.
+ * limit); past it a host that is still not fit fails, untouched. After a deploy ({@code
+ * deferLongJobs}), a host that runs work that must not be killed is not waited for: it is deferred,
+ * left untouched and reported with the work and when it ends; so is a host where the service does
+ * not run at all, since nothing there runs the old code.
  */
 @Component
 public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
@@ -22,8 +26,22 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
   /** The host-local variable the diagram's gateway {@code Gateway_HostFit} reads. */
   static final String FIT = "fit";
 
+  /**
+   * The host-local variable the gateway reads for a host left untouched after a deploy: it runs
+   * work that must not be killed (the check {@code no-long-jobs}), or the service does not run
+   * there; it is reported either way.
+   */
+  static final String DEFERRED = "deferred";
+
   public CheckHostBeforeRestartDelegate(RestartSteps steps) {
     super(steps);
+  }
+
+  private void leaveUntouched(
+      DelegateExecution execution, RestartSteps.PlannedHost host, String outcome) {
+    steps.runs().recordUnshown(execution, host.parameter("outcome"), outcome);
+    execution.setVariable(DEFERRED, true);
+    execution.setVariable(FIT, false);
   }
 
   @Override
@@ -33,9 +51,39 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
       RestartSteps.PlannedHost host,
       RunContext run,
       DelegateExecution execution) {
+    boolean afterDeploy =
+        "true".equals(steps.runs().frozen(execution, RestartSteps.DEFER_LONG_JOBS));
+    execution.setVariable(DEFERRED, false);
+    if (afterDeploy) {
+      List<String> stopped =
+          restart.failedChecks(List.of(HostCheck.SYSTEMD_ACTIVE), policy, host.host());
+      if (!stopped.isEmpty()) {
+        // nothing runs the old code here: a restart would only start what is meant to be stopped
+        // (the scheduled scripts of the passive datacenter's maintenance host)
+        leaveUntouched(
+            execution,
+            host,
+            RestartSteps.NOT_RUNNING + ", nothing to restart: " + String.join("; ", stopped));
+        return;
+      }
+    }
     List<String> failed = restart.failedChecks(policy.preChecks(), policy, host.host());
     if (failed.isEmpty()) {
       execution.setVariable(FIT, true);
+      return;
+    }
+    if (afterDeploy
+        && failed.stream().anyMatch(line -> line.startsWith(HostCheck.NO_LONG_JOBS.checkName()))) {
+      leaveUntouched(
+          execution,
+          host,
+          RestartSteps.DEFERRED
+              + ", not touched: "
+              + String.join("; ", failed)
+              + ". Restart it once that work has ended: the next deploy's restart does, or a"
+              + " rolling restart of "
+              + host.service()
+              + " with this host");
       return;
     }
     Instant fitBy = steps.learned(execution, host, "fitBy").map(Instant::parse).orElse(null);

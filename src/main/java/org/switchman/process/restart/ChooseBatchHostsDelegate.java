@@ -7,15 +7,17 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.switchman.process.RunContexts;
+import org.switchman.runbook.restart.ServicePolicy;
 
 /**
  * Chooses the hosts of the batch ({@value #BATCH}) that restart now, as the batch-local variable
- * {@value #BATCH_HOSTS}: all of them the first time, and on a retry only those that failed, whose
- * failures are cleared for the new attempt. Each chosen host's attempt is counted ({@code
- * host.i.attempt}) and its wait for the pre-checks starts afresh: the steps of a new attempt are
- * new steps in the journal, so a retried restart restarts again, where a step resumed after a crash
- * does not repeat what its attempt did. The choice, the cleared failures and the counts commit
- * together with the hosts' start, so a crash between them cannot lose a failed host.
+ * {@value #BATCH_HOSTS}, and sets the batch's waits from its service's policy ({@code grace},
+ * {@code pause}, {@code readinessPoll}): all of them the first time, and on a retry only those that
+ * failed, whose failures are cleared for the new attempt. Each chosen host's attempt is counted
+ * ({@code host.i.attempt}) and its wait for the pre-checks starts afresh: the steps of a new
+ * attempt are new steps in the journal, so a retried restart restarts again, where a step resumed
+ * after a crash does not repeat what its attempt did. The choice, the cleared failures and the
+ * counts commit together with the hosts' start, so a crash between them cannot lose a failed host.
  */
 @Component
 public class ChooseBatchHostsDelegate implements JavaDelegate {
@@ -53,6 +55,10 @@ public class ChooseBatchHostsDelegate implements JavaDelegate {
               host.parameter("attempt"),
               String.valueOf(attempt.isBlank() ? 1 : Integer.parseInt(attempt) + 1));
     }
+    ServicePolicy policy = steps.policyOfBatch(frozen, batch);
+    execution.setVariable("grace", policy.grace().toString());
+    execution.setVariable("pause", policy.pause().toString());
+    execution.setVariable("readinessPoll", steps.readinessPoll(policy).toString());
     execution.setVariable(
         BATCH_HOSTS,
         hosts.stream().map(host -> host.host().fqdn()).collect(Collectors.joining(",")));

@@ -29,13 +29,7 @@ public class ChooseHostsToRepoolDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     Map<String, String> frozen = steps.runs().frozen(execution);
-    int failedBatches = Integer.parseInt(frozen.getOrDefault(RestartSteps.FAILED_BATCHES, "0"));
-    int max = steps.policy(execution).maxFailedBatches();
-    execution.setVariable(
-        STOP_REASON,
-        failedBatches > max
-            ? failedBatches + " batches failed, more than the catalogue allows (" + max + ")"
-            : "aborted by an operator");
+    execution.setVariable(STOP_REASON, frozen.getOrDefault(STOP_REASON, "aborted by an operator"));
     List<String> toRepool = new ArrayList<>();
     for (RestartSteps.PlannedHost host : RestartSteps.plan(frozen.get(RestartSteps.PLAN))) {
       if (!RestartSteps.learned(frozen, host, "outcome").isBlank()) {

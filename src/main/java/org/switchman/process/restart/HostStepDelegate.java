@@ -28,7 +28,7 @@ abstract class HostStepDelegate implements JavaDelegate {
           RestartSteps.PlannedHost host = steps.host(execution);
           run(
               steps.restart(),
-              steps.policy(execution),
+              steps.policy(execution, host),
               host,
               steps.context(execution, host),
               execution);

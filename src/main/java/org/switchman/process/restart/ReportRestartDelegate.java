@@ -14,7 +14,9 @@ import org.switchman.process.RunContexts;
 /**
  * Sums the run up for operators and auditors, from what it recorded per host: the variable {@value
  * #REPORT} (how many hosts were restarted, and each host left depooled, with why) and the run's
- * {@code outcome}: {@value #RESTARTED}, {@value #WITH_HOSTS_LEFT_DEPOOLED} or {@value #STOPPED}.
+ * {@code outcome}: {@value #RESTARTED}, {@value #WITH_HOSTS_LEFT_DEPOOLED}, {@value
+ * #WITH_DEFERRED_HOSTS} (every host restarted but those deferred after a deploy) or {@value
+ * #STOPPED}.
  */
 @Component
 public class ReportRestartDelegate implements JavaDelegate {
@@ -22,6 +24,7 @@ public class ReportRestartDelegate implements JavaDelegate {
   static final String REPORT = "report";
   static final String RESTARTED = "restarted";
   static final String WITH_HOSTS_LEFT_DEPOOLED = "restarted-with-hosts-left-depooled";
+  static final String WITH_DEFERRED_HOSTS = "restarted-with-deferred-hosts";
   static final String STOPPED = "stopped";
 
   private final RestartSteps steps;
@@ -36,6 +39,8 @@ public class ReportRestartDelegate implements JavaDelegate {
     List<RestartSteps.PlannedHost> plan = RestartSteps.plan(frozen.get(RestartSteps.PLAN));
     int restarted = 0;
     List<String> leftDepooled = new ArrayList<>();
+    List<String> deferred = new ArrayList<>();
+    List<String> notRunning = new ArrayList<>();
     List<String> other = new ArrayList<>();
     for (RestartSteps.PlannedHost host : plan) {
       String outcome = RestartSteps.learned(frozen, host, "outcome");
@@ -43,6 +48,10 @@ public class ReportRestartDelegate implements JavaDelegate {
         restarted++;
       } else if (outcome.startsWith(RestartSteps.LEFT_DEPOOLED)) {
         leftDepooled.add(host.host().fqdn() + ": " + outcome);
+      } else if (outcome.startsWith(RestartSteps.DEFERRED)) {
+        deferred.add(host.host().fqdn() + ": " + outcome);
+      } else if (outcome.startsWith(RestartSteps.NOT_RUNNING)) {
+        notRunning.add(host.host().fqdn() + ": " + outcome);
       } else {
         other.add(host.host().fqdn() + ": " + (outcome.isBlank() ? "not reached" : outcome));
       }
@@ -66,6 +75,12 @@ public class ReportRestartDelegate implements JavaDelegate {
     if (!leftDepooled.isEmpty()) {
       report.append("\nLeft depooled:\n").append(String.join("\n", leftDepooled));
     }
+    if (!deferred.isEmpty()) {
+      report.append("\nDeferred:\n").append(String.join("\n", deferred));
+    }
+    if (!notRunning.isEmpty()) {
+      report.append("\nNot running, nothing to restart:\n").append(String.join("\n", notRunning));
+    }
     if (!other.isEmpty()) {
       report.append("\nNot restarted:\n").append(String.join("\n", other));
     }
@@ -75,6 +90,8 @@ public class ReportRestartDelegate implements JavaDelegate {
         OUTCOME,
         stopReason != null
             ? STOPPED
-            : leftDepooled.isEmpty() ? RESTARTED : WITH_HOSTS_LEFT_DEPOOLED);
+            : !leftDepooled.isEmpty()
+                ? WITH_HOSTS_LEFT_DEPOOLED
+                : deferred.isEmpty() ? RESTARTED : WITH_DEFERRED_HOSTS);
   }
 }

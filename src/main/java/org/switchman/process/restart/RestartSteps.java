@@ -6,13 +6,15 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
@@ -29,6 +31,7 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.Reconciler;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.HostRestart;
 import org.switchman.runbook.restart.RestartPlan;
 import org.switchman.runbook.restart.RollingRestartRequest;
@@ -59,12 +62,32 @@ public class RestartSteps {
   static final String CATALOGUE = "catalogueVersion";
   static final String PLAN = "plan";
   static final String FAILED_BATCHES = "failedBatches";
+  static final String DEPLOY_ID = "deployId";
+  static final String QUEUED_AT = "queuedAt";
+
+  /** Whether a host running work that must not be killed is deferred instead of waited for. */
+  static final String DEFER_LONG_JOBS = "deferLongJobs";
+
+  /** The start of the outcome of a host deferred because of work that must not be killed. */
+  static final String DEFERRED = "deferred";
+
+  /** The start of the outcome of a host where the service does not run, after a deploy. */
+  static final String NOT_RUNNING = "not running";
 
   /** The start of the outcome of a host that was restarted and repooled. */
   static final String RESTARTED = "restarted";
 
   /** The start of the outcome of a host the run leaves out of its pools. */
   static final String LEFT_DEPOOLED = "left depooled";
+
+  /**
+   * Whether a restart after a deploy has its turn: {@value #WAITING} until no earlier deploy's
+   * restart is waiting or running and its locks were free, then {@value #TAKEN}.
+   */
+  static final String TURN = "turn";
+
+  static final String WAITING = "waiting";
+  static final String TAKEN = "taken";
 
   /** The lock every host of a run holds: no two runs act on one host at once. */
   static final String HOST_LOCK = "host";
@@ -74,6 +97,7 @@ public class RestartSteps {
   private final ObjectProvider<SwitchoverProperties> settings;
   private final ObjectProvider<RestartProperties> restartSettings;
   private final ObjectProvider<RepositoryService> repository;
+  private final ObjectProvider<RuntimeService> runtime;
   private final RunContexts runs;
   private final StepRunner runner;
   private final Reconciler reconciler;
@@ -86,6 +110,7 @@ public class RestartSteps {
       ObjectProvider<SwitchoverProperties> settings,
       ObjectProvider<RestartProperties> restartSettings,
       ObjectProvider<RepositoryService> repository,
+      ObjectProvider<RuntimeService> runtime,
       RunContexts runs,
       StepRunner runner,
       Reconciler reconciler) {
@@ -94,13 +119,14 @@ public class RestartSteps {
     this.settings = settings;
     this.restartSettings = restartSettings;
     this.repository = repository;
+    this.runtime = runtime;
     this.runs = runs;
     this.runner = runner;
     this.reconciler = reconciler;
   }
 
   /** One host of the run: its line in the plan and where it is. */
-  record PlannedHost(int index, int batch, RestartPlan.Host host) {
+  record PlannedHost(int index, int batch, String service, RestartPlan.Host host) {
 
     String parameter(String name) {
       return "host." + index + "." + name;
@@ -143,8 +169,36 @@ public class RestartSteps {
             null, null);
   }
 
+  RestartProperties restartSettings() {
+    return restartSettings.getIfAvailable(() -> new RestartProperties(null, null));
+  }
+
   RunContexts runs() {
     return runs;
+  }
+
+  /**
+   * The active restarts after a deploy other than this execution's run, each as its id and its
+   * frozen parameters, in the order they were queued. Read without the authorizations of whoever
+   * runs the step: every run counts.
+   */
+  java.util.stream.Stream<Map.Entry<String, Map<String, String>>> queuedDeploys(
+      DelegateExecution execution) {
+    String self = RunContexts.runId(execution);
+    List<org.camunda.bpm.engine.runtime.ProcessInstance> active =
+        unchecked(
+            () ->
+                runtime
+                    .getObject()
+                    .createProcessInstanceQuery()
+                    .processDefinitionKey(DeployRestartRequest.RUNBOOK)
+                    .rootProcessInstances()
+                    .list());
+    return active.stream()
+        .filter(run -> !run.getId().equals(self))
+        .map(run -> Map.entry(run.getId(), runs.frozen(run.getId())))
+        .filter(run -> run.getValue().get(QUEUED_AT) != null)
+        .sorted(java.util.Comparator.comparing(run -> run.getValue().get(QUEUED_AT)));
   }
 
   /** The newest deployed catalogue: its decision definition's id, and what it says. */
@@ -196,11 +250,23 @@ public class RestartSteps {
     }
   }
 
-  /** The policy the run started with, from the catalogue version it froze. */
-  ServicePolicy policy(DelegateExecution execution) {
-    Map<String, String> frozen = runs.frozen(execution);
-    return catalogue(frozen.get(CATALOGUE))
-        .policy(RollingRestartRequest.RUNBOOK, frozen.get(SERVICE));
+  /** The policy of a host's service, from the catalogue version the run froze when it started. */
+  ServicePolicy policy(DelegateExecution execution, PlannedHost host) {
+    return policy(runs.frozen(execution), host.service());
+  }
+
+  /** The policy of the service of a batch of the plan. */
+  ServicePolicy policyOfBatch(Map<String, String> frozen, int batch) {
+    String service =
+        batch(plan(frozen.get(PLAN)), batch).stream()
+            .map(PlannedHost::service)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("the plan has no batch " + batch));
+    return policy(frozen, service);
+  }
+
+  private ServicePolicy policy(Map<String, String> frozen, String service) {
+    return catalogue(frozen.get(CATALOGUE)).policy(RollingRestartRequest.RUNBOOK, service);
   }
 
   RollingRestartRequest.Action action(DelegateExecution execution) {
@@ -213,7 +279,10 @@ public class RestartSteps {
     throw new IllegalStateException("the run has no frozen action");
   }
 
-  /** The plan as a run parameter: one line per host, in the order the batches run. */
+  /**
+   * The plan as a run parameter: one line per host, {@code batch dc cluster fqdn service}, in the
+   * order the batches run.
+   */
   static String planText(RestartPlan plan) {
     StringBuilder text = new StringBuilder();
     for (RestartPlan.Batch batch : plan.batches()) {
@@ -225,6 +294,8 @@ public class RestartSteps {
             .append(host.cluster())
             .append(' ')
             .append(host.fqdn())
+            .append(' ')
+            .append(batch.service())
             .append('\n');
       }
     }
@@ -241,7 +312,8 @@ public class RestartSteps {
       }
       String[] f = line.split(" ");
       hosts.add(
-          new PlannedHost(++index, Integer.parseInt(f[0]), new RestartPlan.Host(f[3], f[1], f[2])));
+          new PlannedHost(
+              ++index, Integer.parseInt(f[0]), f[4], new RestartPlan.Host(f[3], f[1], f[2])));
     }
     return hosts;
   }
@@ -250,11 +322,17 @@ public class RestartSteps {
     return plan(runs.frozen(execution, PLAN));
   }
 
-  /** The host this part of the run restarts: the multi-instance's {@code host}. */
+  /**
+   * The host this part of the run restarts: the multi-instance's {@code host}, in the batch the
+   * part runs in when it runs in one (a host may come twice in a plan after a deploy, once per
+   * service).
+   */
   PlannedHost host(DelegateExecution execution) {
     String fqdn = RunContexts.text(execution, "host");
+    String batch = RunContexts.text(execution, "batch");
     return plan(execution).stream()
         .filter(planned -> planned.host().fqdn().equals(fqdn))
+        .filter(planned -> batch == null || planned.batch() == Integer.parseInt(batch))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException(fqdn + " is not a host of the run's plan"));
   }
@@ -353,29 +431,23 @@ public class RestartSteps {
   }
 
   /**
-   * The locks of a run: {@code rolling-restart} on {@code service/dc} for each datacenter it goes
-   * through, and {@value #HOST_LOCK} on each host of its plan; none before the request is frozen.
+   * The locks of a run: {@code rolling-restart} on {@code service/dc} for each service and
+   * datacenter of its plan, and {@value #HOST_LOCK} on each host of its plan; none before the plan
+   * is frozen, and none while a restart after a deploy waits for its turn ({@value #TURN}).
    */
   static List<LockTarget> locks(Map<String, String> frozen) {
-    String service = frozen.get(SERVICE);
-    String dc = frozen.get(DC);
-    if (service == null || dc == null) {
+    List<PlannedHost> plan = plan(frozen.get(PLAN));
+    if (plan.isEmpty() || WAITING.equals(frozen.get(TURN))) {
       return List.of();
     }
-    List<LockTarget> locks = new ArrayList<>();
-    Map<String, Boolean> datacenters = new LinkedHashMap<>();
-    for (PlannedHost host : plan(frozen.get(PLAN))) {
-      datacenters.put(host.host().dc(), true);
-    }
-    if (datacenters.isEmpty()) {
-      datacenters.put(dc, true);
-    }
-    datacenters
-        .keySet()
-        .forEach(d -> locks.add(new LockTarget(RollingRestartRequest.RUNBOOK, service + "/" + d)));
-    plan(frozen.get(PLAN))
-        .forEach(host -> locks.add(new LockTarget(HOST_LOCK, host.host().fqdn())));
-    return locks;
+    Set<LockTarget> locks = new LinkedHashSet<>();
+    plan.forEach(
+        host ->
+            locks.add(
+                new LockTarget(
+                    RollingRestartRequest.RUNBOOK, host.service() + "/" + host.host().dc())));
+    plan.forEach(host -> locks.add(new LockTarget(HOST_LOCK, host.host().fqdn())));
+    return List.copyOf(locks);
   }
 
   /**
@@ -384,7 +456,7 @@ public class RestartSteps {
   private String hostState(DelegateExecution execution) {
     try {
       PlannedHost planned = host(execution);
-      ServicePolicy policy = policy(execution);
+      ServicePolicy policy = policy(execution, planned);
       List<String> lines = new ArrayList<>();
       for (String service : policy.depoolFrom()) {
         lines.add(
@@ -423,7 +495,7 @@ public class RestartSteps {
    */
   Duration readinessPoll(ServicePolicy policy) {
     Duration poll = policy.readinessLimit().dividedBy(20);
-    Duration most = restartSettings.getIfAvailable(() -> new RestartProperties(null)).maxPoll();
+    Duration most = restartSettings().maxPoll();
     if (poll.compareTo(most) > 0) {
       poll = most;
     }

@@ -4,6 +4,7 @@ import static org.switchman.process.RunVariableNames.FAILED_CHECK;
 import static org.switchman.process.RunVariableNames.FAILED_STEP;
 import static org.switchman.process.RunVariableNames.FAILURE_MESSAGE;
 import static org.switchman.process.RunVariableNames.SITE_STATE;
+import static org.switchman.process.RunVariableNames.STOP_REASON;
 
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,16 @@ public class ReviewBatchDelegate implements JavaDelegate {
       steps.runs().recordUnshown(execution, "batch." + batch + ".failed", "true");
       steps.runs().record(execution, RestartSteps.FAILED_BATCHES, String.valueOf(failedBatches));
     }
-    int max = steps.policy(execution).maxFailedBatches();
+    int max = steps.policyOfBatch(frozen, batch).maxFailedBatches();
     execution.setVariable(TOO_MANY_FAILED_BATCHES, failedBatches > max);
+    if (failedBatches > max) {
+      steps
+          .runs()
+          .record(
+              execution,
+              STOP_REASON,
+              failedBatches + " batches failed, more than the catalogue allows (" + max + ")");
+    }
     if (failed.isEmpty()) {
       return;
     }

@@ -97,9 +97,6 @@ public class RollingRestartStartRule implements RunbookStartRule {
             .collect(Collectors.joining(",")));
     execution.setVariable("batchCount", plan.batches().size());
     execution.setVariable("hostCount", plan.hosts().size());
-    execution.setVariable("grace", policy.grace().toString());
-    execution.setVariable("pause", policy.pause().toString());
-    execution.setVariable("readinessPoll", steps.readinessPoll(policy).toString());
     execution.setVariable("maxFailedBatches", policy.maxFailedBatches());
   }
 }

@@ -184,6 +184,63 @@ class RollingRestartIT {
         .isEqualTo(1);
   }
 
+  @Test
+  @Order(4)
+  void aRestartAfterADeployDefersTheVideoscalerRunningATranscodeAndLeavesThePassiveCronAlone() {
+    String busy = hostsOf("videoscaler", "eqiad").get(0);
+    String idle = hostsOf("videoscaler", "codfw").get(0);
+    List<String> maintenance =
+        List.of(hostsOf("maintenance", "eqiad").get(0), hostsOf("maintenance", "codfw").get(0));
+    Map<String, String> before = new HashMap<>();
+    for (String host : List.of(busy, idle)) {
+      before.put(host, activeSince(host, "jobrunner"));
+    }
+    for (String host : maintenance) {
+      before.put(host, Cli.ssh(lab, host, "systemctl is-active mw-cron").out().strip());
+    }
+    assertThat(before.values()).as("mw-cron runs in one datacenter only").contains("inactive");
+    String transcode =
+        runs.inject(
+            "{\"kind\":\"LONG_JOB_RUNNING\",\"host\":\""
+                + busy
+                + "\",\"unit\":\"webVideoTranscode\",\"seconds\":3600}");
+
+    Rest.Reply reply =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/restart-after-deploy/start",
+                "{\"variables\":{\"deployId\":{\"value\":\"scap-it-0001\"},"
+                    + "\"services\":{\"value\":\"videoscaler,mw-cron\"},"
+                    + "\"mode\":{\"value\":\"live\"}}}");
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    String run = reply.json().path("id").asText();
+    runs.awaitOutcome(run, "restarted-with-deferred-hosts");
+    runs.clear(transcode);
+
+    assertThat(activeSince(busy, "jobrunner")).as("never interrupted").isEqualTo(before.get(busy));
+    assertThat(pooled("videoscaler", busy)).isEqualTo("yes");
+    assertThat(activeSince(idle, "jobrunner")).as("restarted").isNotEqualTo(before.get(idle));
+    List<JsonNode> journal = journal(run);
+    assertThat(
+            journal.stream().filter(entry -> performed(entry, busy, "systemctl restart jobrunner")))
+        .isEmpty();
+    for (String host : maintenance) {
+      boolean running = before.get(host).equals("active");
+      assertThat(
+              journal.stream()
+                  .filter(entry -> performed(entry, host, "systemctl restart mw-cron"))
+                  .count())
+          .as(host + (running ? " restarted" : " not started where it does not run"))
+          .isEqualTo(running ? 1 : 0);
+      assertThat(Cli.ssh(lab, host, "systemctl is-active mw-cron").out().strip())
+          .isEqualTo(before.get(host));
+    }
+    assertThat(runs.variable(run, "report"))
+        .contains(busy + ": deferred, not touched: no-long-jobs: CRITICAL")
+        .contains("webVideoTranscode")
+        .contains("Not running, nothing to restart");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private String started(Map<String, Object> overrides) {
