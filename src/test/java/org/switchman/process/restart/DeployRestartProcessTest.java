@@ -20,17 +20,10 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
-import org.switchman.infra.Mutations;
 import org.switchman.process.gates.RefusedInputException;
-import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.FakeSiteProcessTest;
 import org.switchman.support.JobDriver;
 
 /**
@@ -38,23 +31,7 @@ import org.switchman.support.JobDriver;
  * conftool and the hosts in memory ({@link FakeSite}: five jobrunners in two datacenters, a
  * videoscaler and a maintenance host) and the job executor off.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
-class DeployRestartProcessTest {
-
-  @TestConfiguration
-  static class Site {
-    @Bean
-    FakeSite fakeSite(Mutations mutations) {
-      return new FakeSite(mutations);
-    }
-  }
-
-  @DynamicPropertySource
-  static void settings(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
-  }
+class DeployRestartProcessTest extends FakeSiteProcessTest {
 
   /** The waits of a normal run: the grace, the readiness polls and the pauses. */
   private static final Set<String> NORMAL_TIMERS =

@@ -23,19 +23,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.infra.Mutations;
 import org.switchman.process.RunbookLockedException;
 import org.switchman.process.gates.RefusedInputException;
-import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.FakeSiteProcessTest;
 import org.switchman.support.JobDriver;
 
 /**
@@ -43,23 +37,7 @@ import org.switchman.support.JobDriver;
  * and the hosts in memory ({@link FakeSite}: three eqiad jobrunners, restarted one per batch as the
  * shipped catalogue says) and the job executor off.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
-class RollingRestartProcessTest {
-
-  @TestConfiguration
-  static class Site {
-    @Bean
-    FakeSite fakeSite(Mutations mutations) {
-      return new FakeSite(mutations);
-    }
-  }
-
-  @DynamicPropertySource
-  static void settings(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
-  }
+class RollingRestartProcessTest extends FakeSiteProcessTest {
 
   private static final List<String> EQIAD =
       List.of("mw1401.eqiad.wmnet", "mw1402.eqiad.wmnet", "mw1403.eqiad.wmnet");

@@ -25,18 +25,11 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
-import org.switchman.infra.Mutations;
 import org.switchman.runbook.Mutation;
-import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.FakeSiteProcessTest;
 import org.switchman.support.JobDriver;
 
 /**
@@ -45,23 +38,7 @@ import org.switchman.support.JobDriver;
  * person first. Called by a switchover, or in dry-run and live-test, there is no extra gate. Real
  * engine and delegates, sites in memory ({@link FakeSite}), jobs run by the test.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
-class DbLockdownProcessTest {
-
-  @TestConfiguration
-  static class Site {
-    @Bean
-    FakeSite fakeSite(Mutations mutations) {
-      return new FakeSite(mutations);
-    }
-  }
-
-  @DynamicPropertySource
-  static void settings(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
-  }
+class DbLockdownProcessTest extends FakeSiteProcessTest {
 
   @Autowired ProcessEngine engine;
   @Autowired RuntimeService runtime;

@@ -22,18 +22,11 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.audit.Journal;
-import org.switchman.infra.Mutations;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.StepInterruptedException;
-import org.switchman.support.AppTestSupport;
 import org.switchman.support.FakeSite;
+import org.switchman.support.FakeSiteProcessTest;
 import org.switchman.support.JobDriver;
 
 /**
@@ -41,23 +34,7 @@ import org.switchman.support.JobDriver;
  * ({@link FakeSite}) and the job executor off: the test runs each job itself, so timers fire when a
  * test says so.
  */
-@ActiveProfiles("lab")
-@SpringBootTest(properties = {"camunda.bpm.job-execution.enabled=false"})
-class SwitchoverProcessTest {
-
-  @TestConfiguration
-  static class Site {
-    @Bean
-    FakeSite fakeSite(Mutations mutations) {
-      return new FakeSite(mutations);
-    }
-  }
-
-  @DynamicPropertySource
-  static void settings(DynamicPropertyRegistry registry) {
-    AppTestSupport.demoUsers(registry);
-    FakeSite.settings().forEach((k, v) -> registry.add(k, () -> v));
-  }
+class SwitchoverProcessTest extends FakeSiteProcessTest {
 
   @Autowired ProcessEngine engine;
   @Autowired RuntimeService runtime;
