@@ -26,12 +26,14 @@ import org.switchman.support.SwitchoverRuns;
 class CrashWhileWaitingIT extends CrashResumeCase {
 
   /**
-   * The read-only window's grace and budget: long enough that the kill in the grace comes before
-   * the budget runs out even on a busy machine (the restart before it takes up to half a minute).
+   * The read-only window's grace and budget. The window starts once the node is back from the kill
+   * after the final GO, and the test kills it again as soon as it has read the grace's due date (a
+   * few seconds, more on a busy machine): the grace is long enough that this kill comes inside it,
+   * and the budget runs out while the node is down.
    */
-  private static final Duration GRACE = Duration.ofSeconds(45);
+  private static final Duration GRACE = Duration.ofSeconds(25);
 
-  private static final Duration BUDGET = Duration.ofSeconds(60);
+  private static final Duration BUDGET = Duration.ofSeconds(35);
 
   /**
    * The wait for the old TTL outlasts the preparation's other steps, so that the run waits at the
