@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.impl.HistoricActivityInstanceQueryImpl;
 import org.camunda.bpm.engine.impl.ProcessInstanceQueryImpl;
@@ -34,8 +35,9 @@ import org.switchman.process.RunVariableNames;
 
 /**
  * Cancelling or suspending a live run of a runbook that changes the site: {@code dc-switchover},
- * {@code db-masters-read-only}, {@code db-masters-read-write} and {@code rolling-restart} (a
- * cancelled restart leaves the hosts of its batch out of their pools; its abort puts them back).
+ * {@code db-masters-read-only}, {@code db-masters-read-write}, {@code rolling-restart} and {@code
+ * restart-after-deploy} (a cancelled restart leaves the hosts of its batch out of their pools; its
+ * abort puts them back).
  *
  * <p><b>The rule:</b> nobody but {@code camunda-admin} cancels (deletes) or suspends a live run of
  * these runbooks, whatever state it is in and whatever API is used: a single delete, a delete of
@@ -67,7 +69,12 @@ final class SiteChangingRuns {
 
   /** The runbooks whose live runs only {@code camunda-admin} cancels or suspends. */
   static final Set<String> RUNBOOKS =
-      Set.of("dc-switchover", "db-masters-read-only", "db-masters-read-write", "rolling-restart");
+      Set.of(
+          "dc-switchover",
+          "db-masters-read-only",
+          "db-masters-read-write",
+          "rolling-restart",
+          "restart-after-deploy");
 
   static final String READ_ONLY_WINDOW = "SubProcess_ReadOnlyWindow";
 
@@ -170,10 +177,20 @@ final class SiteChangingRuns {
    */
   static String leftBehind(
       ProcessInstance run, Map<String, String> parameters, CommandContext context) {
-    ActivityInstance tree =
-        context.runWithoutAuthorization(new GetActivityInstanceCmd(run.getId()));
     Set<String> active = new LinkedHashSet<>();
-    collect(tree, active);
+    try {
+      ActivityInstance tree =
+          context.runWithoutAuthorization(new GetActivityInstanceCmd(run.getId()));
+      collect(tree, active);
+    } catch (ProcessEngineException inFlux) {
+      // the engine cannot build the activity tree while a step of the run is between two states
+      // ("No parent activity instance … generated"): the executions still say where it stands, and
+      // the cancellation must not fail for want of a description
+      context.getExecutionManager().findExecutionsByProcessInstanceId(run.getId()).stream()
+          .map(execution -> execution.getActivityId())
+          .filter(java.util.Objects::nonNull)
+          .forEach(active::add);
+    }
     active.remove(run.getProcessDefinitionId());
     active.removeIf(id -> id.endsWith("#multiInstanceBody"));
     String mode = parameters.getOrDefault(RunVariableNames.MODE, "live");
@@ -187,7 +204,7 @@ final class SiteChangingRuns {
     String state;
     if (key.equals("dc-switchover")) {
       state = switchoverLeft(run, active, parameters, from, to, context);
-    } else if (key.equals("rolling-restart")) {
+    } else if (key.equals("rolling-restart") || key.equals("restart-after-deploy")) {
       state = restartLeft(parameters);
     } else if (active.contains("UserTask_GoNoGo") && !active.contains("SubProcess_Sections")) {
       state = "still waiting for GO/NOGO, nothing was changed";
