@@ -26,6 +26,10 @@ public final class RunVariableNames {
 
   // how the run ended
   public static final String OUTCOME = "outcome";
+
+  /** What a run reports when it ends, for the run's report page (a restart's hosts and why). */
+  public static final String FINDINGS = "report";
+
   public static final String STOP_REASON = "stopReason";
 
   // approval and decision tasks

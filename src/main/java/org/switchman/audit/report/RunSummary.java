@@ -22,6 +22,9 @@ import java.time.Instant;
  * @param readOnlyWindow the read-only window, or {@code null} when the run had none
  * @param deployment the deployment the run executed; set in a run's record and report, {@code null}
  *     in the runs list
+ * @param findings what the run itself reported when it ended (a restart: how many hosts it
+ *     restarted, and each host it left depooled, deferred or did not reach, with why), or {@code
+ *     null}
  */
 public record RunSummary(
     String runId,
@@ -38,7 +41,8 @@ public record RunSummary(
     String state,
     String outcome,
     ReadOnlyWindow readOnlyWindow,
-    RunDeployment deployment) {
+    RunDeployment deployment,
+    String findings) {
 
   /** A summary without its deployment, as the runs list shows it. */
   public RunSummary(
@@ -71,6 +75,7 @@ public record RunSummary(
         state,
         outcome,
         readOnlyWindow,
+        null,
         null);
   }
 
@@ -99,6 +104,28 @@ public record RunSummary(
         state,
         outcome,
         readOnlyWindow,
-        deployment);
+        deployment,
+        findings);
+  }
+
+  /** The same summary with what the run reported when it ended. */
+  public RunSummary withFindings(String findings) {
+    return new RunSummary(
+        runId,
+        runbook,
+        runbookName,
+        definitionVersion,
+        target,
+        mode,
+        startedBy,
+        reason,
+        ticket,
+        startedAt,
+        endedAt,
+        state,
+        outcome,
+        readOnlyWindow,
+        deployment,
+        findings);
   }
 }

@@ -64,6 +64,7 @@ public class EngineRunHistory implements RunHistory {
           RunVariableNames.REASON,
           RunVariableNames.TICKET,
           RunVariableNames.OUTCOME,
+          RunVariableNames.FINDINGS,
           SwitchoverVars.READ_ONLY_STARTED_AT,
           SwitchoverVars.READ_ONLY_ENDED_AT,
           SwitchoverVars.READ_ONLY_BUDGET,
@@ -307,22 +308,23 @@ public class EngineRunHistory implements RunHistory {
             ? run.getStartUserId()
             : text(vars.get(RunVariableNames.STARTER));
     return new RunSummary(
-        run.getId(),
-        run.getProcessDefinitionKey(),
-        run.getProcessDefinitionName() != null
-            ? run.getProcessDefinitionName()
-            : run.getProcessDefinitionKey(),
-        run.getProcessDefinitionVersion() == null ? 0 : run.getProcessDefinitionVersion(),
-        target,
-        text(vars.get(RunVariableNames.MODE)),
-        startedBy,
-        text(vars.get(RunVariableNames.REASON)),
-        text(vars.get(RunVariableNames.TICKET)),
-        instant(run.getStartTime()),
-        instant(run.getEndTime()),
-        state,
-        outcome != null && !RunSummary.RUNNING.equals(state) ? outcome : state,
-        readOnlyWindow(vars));
+            run.getId(),
+            run.getProcessDefinitionKey(),
+            run.getProcessDefinitionName() != null
+                ? run.getProcessDefinitionName()
+                : run.getProcessDefinitionKey(),
+            run.getProcessDefinitionVersion() == null ? 0 : run.getProcessDefinitionVersion(),
+            target,
+            text(vars.get(RunVariableNames.MODE)),
+            startedBy,
+            text(vars.get(RunVariableNames.REASON)),
+            text(vars.get(RunVariableNames.TICKET)),
+            instant(run.getStartTime()),
+            instant(run.getEndTime()),
+            state,
+            outcome != null && !RunSummary.RUNNING.equals(state) ? outcome : state,
+            readOnlyWindow(vars))
+        .withFindings(text(vars.get(RunVariableNames.FINDINGS)));
   }
 
   private static ReadOnlyWindow readOnlyWindow(Map<String, Object> vars) {
