@@ -405,7 +405,13 @@ public final class StepDeadlines {
                   * (1 + LOCK_CHECK_REQUESTS)));
     }
     add(steps, b, rr, "ServiceTask_ChooseBatchHosts", NONE);
-    add(steps, b, rr, "ServiceTask_CheckHostBeforeRestart", checks.plus(overhead));
+    // whether the units run, then the pre-checks
+    add(
+        steps,
+        b,
+        rr,
+        "ServiceTask_CheckHostBeforeRestart",
+        ssh(1, most * most + most).plus(overhead));
     add(steps, b, rr, "ServiceTask_DepoolHost", etcd(4 * most).plus(overhead));
     add(steps, b, rr, "ServiceTask_DrainHost", ssh(1, 1).plus(overhead));
     add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));

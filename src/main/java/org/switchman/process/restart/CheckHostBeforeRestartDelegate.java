@@ -12,13 +12,14 @@ import org.switchman.runbook.restart.ServicePolicy;
 
 /**
  * Looks once at the policy's pre-checks on the host before anything on it is touched (they only
- * read), and sets {@value #FIT}; the diagram's timer looks again later, so a host waits for what
- * clears by itself (compactions pending, a cluster not green yet) without a thread asleep. The
- * first look of an attempt starts the wait's limit ({@code host.i.fitBy}: the policy's readiness
- * limit); past it a host that is still not fit fails, untouched. After a deploy ({@code
- * deferLongJobs}), a host that runs work that must not be killed is not waited for: it is deferred,
- * left untouched and reported with the work and when it ends; so is a host where the service does
- * not run at all, since nothing there runs the old code.
+ * read), and whether the service's units run at all (a restart never starts a stopped unit), and
+ * sets {@value #FIT}; the diagram's timer looks again later, so a host waits for what clears by
+ * itself (compactions pending, a cluster not green yet) without a thread asleep. The first look of
+ * an attempt starts the wait's limit ({@code host.i.fitBy}: the policy's readiness limit); past it
+ * a host that is still not fit fails, untouched. After a deploy ({@code deferLongJobs}), a host
+ * that runs work that must not be killed is not waited for: it is deferred, left untouched and
+ * reported with the work and when it ends; so is a host where the service does not run at all,
+ * since nothing there runs the old code.
  */
 @Component
 public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
@@ -53,26 +54,30 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
       DelegateExecution execution) {
     boolean afterDeploy =
         "true".equals(steps.runs().frozen(execution, RestartSteps.DEFER_LONG_JOBS));
+    // a host this run depooled in an earlier attempt is never left "untouched": it must go back
+    boolean depooledByThisRun = steps.runs().frozen(execution, host.parameter("depooled")) != null;
     execution.setVariable(DEFERRED, false);
-    if (afterDeploy) {
-      List<String> stopped =
-          restart.failedChecks(List.of(HostCheck.SYSTEMD_ACTIVE), policy, host.host());
-      if (!stopped.isEmpty()) {
-        // nothing runs the old code here: a restart would only start what is meant to be stopped
-        // (the scheduled scripts of the passive datacenter's maintenance host)
-        leaveUntouched(
-            execution,
-            host,
-            RestartSteps.NOT_RUNNING + ", nothing to restart: " + String.join("; ", stopped));
-        return;
-      }
+    List<String> stopped =
+        restart.failedChecks(List.of(HostCheck.SYSTEMD_ACTIVE), policy, host.host());
+    if (!stopped.isEmpty() && afterDeploy && !depooledByThisRun) {
+      // nothing runs the old code here: a restart would only start what is meant to be stopped
+      // (the scheduled scripts of the passive datacenter's maintenance host)
+      leaveUntouched(
+          execution,
+          host,
+          RestartSteps.NOT_RUNNING + ", nothing to restart: " + String.join("; ", stopped));
+      return;
     }
-    List<String> failed = restart.failedChecks(policy.preChecks(), policy, host.host());
+    List<String> failed = new java.util.ArrayList<>(stopped);
+    if (!policy.preChecks().contains(HostCheck.SYSTEMD_ACTIVE) || stopped.isEmpty()) {
+      failed.addAll(restart.failedChecks(policy.preChecks(), policy, host.host()));
+    }
     if (failed.isEmpty()) {
       execution.setVariable(FIT, true);
       return;
     }
     if (afterDeploy
+        && !depooledByThisRun
         && failed.stream().anyMatch(line -> line.startsWith(HostCheck.NO_LONG_JOBS.checkName()))) {
       leaveUntouched(
           execution,

@@ -42,7 +42,10 @@ public class ChooseHostsToRepoolDelegate implements JavaDelegate {
             .recordUnshown(
                 execution,
                 host.parameter("outcome"),
-                RestartSteps.LEFT_DEPOOLED + ", failed when the run stopped: " + failure);
+                (RestartSteps.depooled(frozen, host).isEmpty()
+                        ? "not restarted, failed when the run stopped: "
+                        : RestartSteps.LEFT_DEPOOLED + ", failed when the run stopped: ")
+                    + failure);
       } else if (!RestartSteps.depooled(frozen, host).isEmpty()) {
         toRepool.add(host.host().fqdn());
       }

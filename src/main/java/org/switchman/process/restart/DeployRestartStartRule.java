@@ -5,7 +5,6 @@ import static org.switchman.process.RunVariableNames.REASON;
 import static org.switchman.process.RunVariableNames.RUNBOOK;
 import static org.switchman.process.RunVariableNames.TICKET;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +25,11 @@ import org.switchman.runbook.restart.ServiceCatalogue;
  * Checks the start input of a {@code restart-after-deploy} (a deploy id, optionally the services,
  * the mode) against the newest deployed service catalogue and plans its batches from conftool
  * ({@link RestartPlan#afterDeploy}), before anything is changed; bad input, or a deploy whose
- * restart is already waiting or running, fails the start with the problem named. It takes no lock
- * at the start: the run waits for its turn behind the restarts of earlier deploys ({@link
- * TakeTurnDelegate}), so a deploy that arrives while the previous one's restart runs queues instead
- * of being refused, and no two run at once.
+ * restart is already waiting or running, fails the start with the problem named (the lock on the
+ * deploy id, taken at the start, settles two starts of one deploy at the same instant). It takes no
+ * other lock at the start: the run waits for its turn behind the restarts of earlier deploys
+ * ({@link TakeTurnDelegate}), so a deploy that arrives while the previous one's restart runs queues
+ * instead of being refused, and no two run at once.
  */
 @Component
 public class DeployRestartStartRule implements RunbookStartRule {
@@ -104,10 +104,16 @@ public class DeployRestartStartRule implements RunbookStartRule {
     runs.freeze(execution, TICKET, request.ticket());
     runs.freeze(execution, RestartSteps.CATALOGUE, catalogue.getKey());
     runs.freezeUnshown(execution, RestartSteps.PLAN, RestartSteps.planText(plan));
+    execution.setVariable(RestartSteps.PLAN_SUMMARY, RestartSteps.planSummary(plan));
     runs.freezeUnshown(execution, RestartSteps.DEFER_LONG_JOBS, "true");
-    runs.freezeUnshown(execution, RestartSteps.QUEUED_AT, Instant.now().toString());
+    runs.freezeUnshown(
+        execution,
+        RestartSteps.QUEUED_AT,
+        String.format("%015d", RestartSteps.now().toEpochMilli()));
     runs.recordUnshown(execution, RestartSteps.TURN, RestartSteps.WAITING);
     execution.setVariable(RUNBOOK, DeployRestartRequest.RUNBOOK);
+    execution.setVariable(
+        "target", "deploy " + request.deployId() + ": " + String.join(", ", request.services()));
     execution.setVariable(
         "batchNumbers",
         IntStream.rangeClosed(1, plan.batches().size())

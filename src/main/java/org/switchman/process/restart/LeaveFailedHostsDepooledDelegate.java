@@ -8,8 +8,8 @@ import org.switchman.process.RunContexts;
 
 /**
  * An operator chose to skip the batch's failed hosts: each is left as it is, out of the pools the
- * run took it out of, and recorded so ({@code host.i.outcome}, with why it failed) for the report;
- * the run goes on with the next batch.
+ * run took it out of (if it took it out of any), and recorded so ({@code host.i.outcome}, with why
+ * it failed) for the report; the run goes on with the next batch.
  */
 @Component
 public class LeaveFailedHostsDepooledDelegate implements JavaDelegate {
@@ -33,7 +33,10 @@ public class LeaveFailedHostsDepooledDelegate implements JavaDelegate {
             .recordUnshown(
                 execution,
                 host.parameter("outcome"),
-                RestartSteps.LEFT_DEPOOLED + ", skipped by an operator: " + failure);
+                (RestartSteps.depooled(frozen, host).isEmpty()
+                        ? "not restarted, skipped by an operator: "
+                        : RestartSteps.LEFT_DEPOOLED + ", skipped by an operator: ")
+                    + failure);
       }
     }
   }

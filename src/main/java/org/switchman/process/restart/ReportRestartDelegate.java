@@ -21,7 +21,7 @@ import org.switchman.process.RunContexts;
 @Component
 public class ReportRestartDelegate implements JavaDelegate {
 
-  static final String REPORT = "report";
+  static final String REPORT = org.switchman.process.RunVariableNames.FINDINGS;
   static final String RESTARTED = "restarted";
   static final String WITH_HOSTS_LEFT_DEPOOLED = "restarted-with-hosts-left-depooled";
   static final String WITH_DEFERRED_HOSTS = "restarted-with-deferred-hosts";

@@ -60,9 +60,15 @@ public class RestartSteps {
   static final String BATCH_SIZE = "batchSize";
   static final String ACTION = "action";
   static final String CATALOGUE = "catalogueVersion";
-  static final String PLAN = "plan";
+  static final String PLAN = "hostPlan";
+
+  /** The plan as the approver and Cockpit read it (not the steps): hosts per batch. */
+  static final String PLAN_SUMMARY = "plan";
+
   static final String FAILED_BATCHES = "failedBatches";
   static final String DEPLOY_ID = "deployId";
+
+  /** When a restart after a deploy was queued: epoch milliseconds, zero-padded, so text sorts. */
   static final String QUEUED_AT = "queuedAt";
 
   /** Whether a host running work that must not be killed is deferred instead of waited for. */
@@ -433,14 +439,20 @@ public class RestartSteps {
   /**
    * The locks of a run: {@code rolling-restart} on {@code service/dc} for each service and
    * datacenter of its plan, and {@value #HOST_LOCK} on each host of its plan; none before the plan
-   * is frozen, and none while a restart after a deploy waits for its turn ({@value #TURN}).
+   * is frozen. A restart after a deploy holds {@code restart-after-deploy} on its deploy id from
+   * its start, and the others only once it has its turn ({@value #TURN}).
    */
   static List<LockTarget> locks(Map<String, String> frozen) {
     List<PlannedHost> plan = plan(frozen.get(PLAN));
-    if (plan.isEmpty() || WAITING.equals(frozen.get(TURN))) {
-      return List.of();
-    }
     Set<LockTarget> locks = new LinkedHashSet<>();
+    String deploy = frozen.get(DEPLOY_ID);
+    if (deploy != null) {
+      // held from the start: the same deploy is never restarted twice at once
+      locks.add(new LockTarget(DeployRestartRequest.RUNBOOK, deploy));
+    }
+    if (plan.isEmpty() || WAITING.equals(frozen.get(TURN))) {
+      return List.copyOf(locks);
+    }
     plan.forEach(
         host ->
             locks.add(
@@ -448,6 +460,34 @@ public class RestartSteps {
                     RollingRestartRequest.RUNBOOK, host.service() + "/" + host.host().dc())));
     plan.forEach(host -> locks.add(new LockTarget(HOST_LOCK, host.host().fqdn())));
     return List.copyOf(locks);
+  }
+
+  /**
+   * The plan as the approver reads it: how many hosts, and each batch's datacenter, service and
+   * hosts; cut short, with a count of what is left out, where it would not fit a variable.
+   */
+  static String planSummary(RestartPlan plan) {
+    StringBuilder text =
+        new StringBuilder(plan.hosts().size() + " hosts in " + plan.batches().size() + " batches");
+    int shown = 0;
+    for (RestartPlan.Batch batch : plan.batches()) {
+      String line =
+          "\nbatch "
+              + batch.number()
+              + " ("
+              + batch.service()
+              + ", "
+              + batch.dc()
+              + "): "
+              + String.join(", ", batch.hosts().stream().map(RestartPlan.Host::fqdn).toList());
+      if (text.length() + line.length() > 3700) {
+        text.append("\n… and ").append(plan.batches().size() - shown).append(" more batches");
+        break;
+      }
+      text.append(line);
+      shown++;
+    }
+    return text.toString();
   }
 
   /**

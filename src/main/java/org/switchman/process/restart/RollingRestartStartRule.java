@@ -85,9 +85,12 @@ public class RollingRestartStartRule implements RunbookStartRule {
     runs.freeze(execution, TICKET, request.ticket());
     runs.freeze(execution, RestartSteps.CATALOGUE, catalogue.getKey());
     runs.freezeUnshown(execution, RestartSteps.PLAN, RestartSteps.planText(plan));
+    execution.setVariable(RestartSteps.PLAN_SUMMARY, RestartSteps.planSummary(plan));
     runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
     execution.setVariable(RUNBOOK, RollingRestartRequest.RUNBOOK);
+    execution.setVariable(
+        "target", request.action().value() + " " + policy.service() + " in " + request.dc());
     execution.setVariable(
         APPROVAL_REQUIRED, policy.approval() && request.mode() == ExecutionMode.LIVE);
     execution.setVariable(

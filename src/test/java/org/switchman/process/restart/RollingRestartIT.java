@@ -26,6 +26,7 @@ import org.switchman.lab.LabTopology;
 import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
+import org.switchman.support.WebSession;
 
 /**
  * {@code rolling-restart} end to end: the application with its lab, started and decided through the
@@ -128,6 +129,15 @@ class RollingRestartIT {
     assertThat(mostDepooledAtOnce(journal)).as("never more than the batch size").isEqualTo(2);
     assertThat(runs.variable(run, "report"))
         .contains(broken + ": left depooled, skipped by an operator");
+    JsonNode summary =
+        Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run).json().path("summary");
+    assertThat(summary.path("target").asText()).isEqualTo("restart jobrunner in eqiad");
+    assertThat(summary.path("findings").asText())
+        .as("the run's report page lists the host it left depooled, and why")
+        .contains(broken + ": left depooled, skipped by an operator: post-checks");
+    assertThat(new WebSession(port).login("carol", "demo").get("/switchman/runs/" + run).body())
+        .contains("Findings")
+        .contains(broken + ": left depooled");
     assertThat(Cli.etcdctl(lab, "get", "--prefix", "--keys-only", "/switchman/locks/").out())
         .as("every lock released")
         .doesNotContain("rolling-restart")

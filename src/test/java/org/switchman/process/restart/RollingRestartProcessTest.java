@@ -124,6 +124,9 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     ProcessInstance nogo = start("cassandra", "eqiad", "", "live");
     driver.drive();
     assertThat(nogo).isWaitingAt("UserTask_GoNoGo");
+    assertThat(runtime.getVariable(nogo.getId(), "plan").toString())
+        .as("the approver reads the hosts and the batches")
+        .isEqualTo("1 hosts in 1 batches\nbatch 1 (cassandra, eqiad): aqs1001.eqiad.wmnet");
     assertThatThrownBy(() -> approve("alice", "GO"))
         .as("not by the person who started it")
         .hasMessageContaining("alice started this run and cannot approve it");
@@ -163,6 +166,18 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     assertThat(run).isEnded();
     assertThat(outcome(run)).isEqualTo("restarted");
     assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+  }
+
+  @Test
+  void aRestartNeverStartsAUnitThatIsStopped() {
+    // mw-cron's row has no systemd-active pre-check; the unit is stopped on purpose
+    site.units.put("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
+    ProcessInstance run = start("mw-cron", "eqiad", "", "live");
+    driver.drive();
+
+    assertThat(run).isWaitingAt("Timer_PreCheckPoll");
+    assertThat(restarts("mwmaint1001.eqiad.wmnet", "mw-cron")).isZero();
+    assertThat(site.units.get("mwmaint1001.eqiad.wmnet/mw-cron")).isEqualTo("inactive");
   }
 
   @Test
