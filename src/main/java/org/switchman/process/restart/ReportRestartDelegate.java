@@ -57,6 +57,7 @@ public class ReportRestartDelegate implements JavaDelegate {
       }
     }
     String stopReason = RunContexts.text(execution, STOP_REASON);
+    boolean dryRun = "dry-run".equals(frozen.get(org.switchman.process.RunVariableNames.MODE));
     StringBuilder report =
         new StringBuilder(
             restarted
@@ -64,11 +65,11 @@ public class ReportRestartDelegate implements JavaDelegate {
                 + plan.size()
                 + " hosts of "
                 + frozen.get(RestartSteps.SERVICE)
-                + " "
-                + frozen.get(RestartSteps.ACTION)
-                + "ed ("
-                + frozen.get(org.switchman.process.RunVariableNames.MODE)
-                + ")");
+                + (dryRun
+                    ? " would be "
+                        + frozen.get(RestartSteps.ACTION)
+                        + "ed (dry-run: nothing changed)"
+                    : " " + frozen.get(RestartSteps.ACTION) + "ed (live)"));
     if (stopReason != null) {
       report.append("; the run stopped: ").append(stopReason);
     }

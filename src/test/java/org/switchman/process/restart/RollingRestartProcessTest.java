@@ -301,6 +301,8 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .extracting(JournalEntry::action)
         .contains("would: systemctl restart jobrunner", "would: pooled=no", "would: pooled=yes");
     assertThat(performed(run)).isEmpty();
+    assertThat(report(run))
+        .startsWith("3 of 3 hosts of jobrunner would be restarted (dry-run: nothing changed)");
   }
 
   @Test
