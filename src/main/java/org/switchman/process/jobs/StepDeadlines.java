@@ -421,6 +421,7 @@ public final class StepDeadlines {
     add(steps, b, rr, "ServiceTask_RecordHostFailure", NONE);
     add(steps, b, rr, "ServiceTask_ReviewBatch", NONE);
     add(steps, b, rr, "ServiceTask_LeaveFailedHostsDepooled", NONE);
+    add(steps, b, rr, "ServiceTask_RemindOperators", NONE);
     add(steps, b, rr, "ServiceTask_ReportRestart", NONE);
     add(steps, b, rr, "ServiceTask_ChooseHostsToRepool", NONE);
     add(steps, b, rr, "ServiceTask_RepoolStoppedHost", etcd(3 * most).plus(overhead));

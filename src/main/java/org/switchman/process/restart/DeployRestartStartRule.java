@@ -103,6 +103,14 @@ public class DeployRestartStartRule implements RunbookStartRule {
     runs.freeze(execution, REASON, request.reason());
     runs.freeze(execution, TICKET, request.ticket());
     runs.freeze(execution, RestartSteps.CATALOGUE, catalogue.getKey());
+    runs.freeze(
+        execution,
+        "decisionEscalationFirst",
+        steps.settings().decisionEscalationFirst().toString());
+    runs.freeze(
+        execution,
+        "decisionEscalationInterval",
+        steps.settings().decisionEscalationInterval().toString());
     runs.freezeUnshown(execution, RestartSteps.PLAN, RestartSteps.planText(plan));
     execution.setVariable(RestartSteps.PLAN_SUMMARY, RestartSteps.planSummary(plan));
     runs.freezeUnshown(execution, RestartSteps.DEFER_LONG_JOBS, "true");

@@ -229,6 +229,28 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void aDecisionLeftOpenRemindsTheOperatorsNamingTheHostsThatStayAsTheyAre() {
+    site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
+    ProcessInstance run = start("jobrunner", "eqiad", "", "live");
+    driver.drive();
+    Task decision = decisionTask();
+
+    driver.fireTimer("Timer_RemindOperators");
+    driver.drive();
+
+    assertThat(decisionTask().getId()).as("the task stays open").isEqualTo(decision.getId());
+    assertThat(journal.entriesOfRun(run.getId()))
+        .filteredOn(entry -> entry.kind().equals("ESCALATION"))
+        .singleElement()
+        .satisfies(
+            entry ->
+                assertThat(entry.output())
+                    .contains("the decision on the failed hosts has waited")
+                    .contains("the run holds its locks")
+                    .contains("mw1402.eqiad.wmnet: post-checks"));
+  }
+
+  @Test
   void skippingAFailedHostLeavesItDepooledAndReportsIt() {
     site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
     ProcessInstance run = start("jobrunner", "eqiad", "", "live");
