@@ -2,6 +2,8 @@ package org.switchman.process;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -101,49 +103,87 @@ public class RunbookLocks {
   }
 
   public void acquire(DelegateExecution execution, String runbook, String target) {
+    acquireAll(execution, List.of(new RunbookStartRule.LockTarget(runbook, target)));
+  }
+
+  /**
+   * Takes the run's locks in order ({@link #acquire} for each), reading the active runs once for
+   * all of them: a run of a thousand hosts takes a thousand locks.
+   *
+   * @throws RunbookLock.LockHeldException at the first lock another run holds, after giving back
+   *     those this call took before it ({@link #release}), so a caller that goes on waiting keeps
+   *     none of them (when the transaction rolls back instead, it gives them back anyway)
+   */
+  public void acquireAll(DelegateExecution execution, List<RunbookStartRule.LockTarget> targets) {
     if (!RunContexts.isRoot(execution)) {
       // a called process finds the lock held by its run (or takes it back for the run). A lock
       // the run lost is left to the called process's steps: each checks it before it changes
       // anything and opens an operator decision, where failing the call here would only leave an
       // incident on the calling run
-      try {
-        ensure(execution, runbook, target);
-      } catch (RunbookLock.LockHeldException lost) { // or revoked, its subclass
-        LOG.warn(
-            "Run {} called {} without its lock {} on {}: {}",
-            RunContexts.runId(execution),
-            step(execution),
-            runbook,
-            target,
-            lost.getMessage());
+      for (RunbookStartRule.LockTarget target : targets) {
+        try {
+          ensure(execution, target.runbook(), target.target());
+        } catch (RunbookLock.LockHeldException lost) { // or revoked, its subclass
+          LOG.warn(
+              "Run {} called {} without its lock {} on {}: {}",
+              RunContexts.runId(execution),
+              step(execution),
+              target.runbook(),
+              target.target(),
+              lost.getMessage());
+        }
       }
       return;
     }
-    // an active run whose lease lapsed still owns the lock: take it back for that run first
-    for (LockedRun other : active.active(runbook, target)) {
-      if (!other.runId().equals(RunContexts.runId(execution))) {
-        keep(other);
+    String runId = RunContexts.runId(execution);
+    Map<RunbookStartRule.LockTarget, List<LockedRun>> others = othersByLock(active.active(), runId);
+    List<RunbookStartRule.LockTarget> taken = new java.util.ArrayList<>();
+    for (RunbookStartRule.LockTarget target : targets) {
+      String runbook = target.runbook();
+      String lockTarget = target.target();
+      // an active run whose lease lapsed still owns the lock: take it back for that run first
+      others.getOrDefault(target, List.of()).forEach(this::keep);
+      try {
+        lock()
+            .acquire(
+                runbook,
+                lockTarget,
+                new RunbookLock.Holder(runId, runs.starter(execution), Instant.now()),
+                1,
+                lease);
+      } catch (RunbookLock.LockHeldException held) {
+        taken.forEach(lock -> release(execution, lock.runbook(), lock.target()));
+        throw held;
+      }
+      taken.add(target);
+      Context.getCommandContext()
+          .getTransactionContext()
+          .addTransactionListener(
+              TransactionState.ROLLED_BACK, context -> lock().release(runbook, lockTarget, runId));
+      outbox.append(
+          entry(
+              run(execution, runbook, lockTarget),
+              step(execution),
+              "take lock " + runbook + " on " + lockTarget,
+              RunReports.ACQUIRED,
+              null));
+    }
+  }
+
+  /** The active runs other than this one, by the lock each should hold. */
+  public static Map<RunbookStartRule.LockTarget, List<LockedRun>> othersByLock(
+      List<LockedRun> active, String runId) {
+    Map<RunbookStartRule.LockTarget, List<LockedRun>> byLock = new java.util.HashMap<>();
+    for (LockedRun other : active) {
+      if (!other.runId().equals(runId)) {
+        byLock
+            .computeIfAbsent(
+                new RunbookStartRule.LockTarget(other.runbook(), other.target()),
+                k -> new java.util.ArrayList<>())
+            .add(other);
       }
     }
-    String runId = RunContexts.runId(execution);
-    lock()
-        .acquire(
-            runbook,
-            target,
-            new RunbookLock.Holder(runId, runs.starter(execution), Instant.now()),
-            1,
-            lease);
-    Context.getCommandContext()
-        .getTransactionContext()
-        .addTransactionListener(
-            TransactionState.ROLLED_BACK, context -> lock().release(runbook, target, runId));
-    outbox.append(
-        entry(
-            run(execution, runbook, target),
-            step(execution),
-            "take lock " + runbook + " on " + target,
-            RunReports.ACQUIRED,
-            null));
+    return byLock;
   }
 
   /** The runs other than this execution's run that hold the lock now; reads only. */

@@ -79,9 +79,7 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
       throw new RefusedInputException(invalid.getMessage(), invalid);
     }
     try {
-      for (RunbookStartRule.LockTarget lock : rule.locks(runs.getObject().frozen(execution))) {
-        locks.getObject().acquire(execution, lock.runbook(), lock.target());
-      }
+      locks.getObject().acquireAll(execution, rule.locks(runs.getObject().frozen(execution)));
     } catch (RunbookLock.LockHeldException held) {
       throw new RunbookLockedException(held);
     }

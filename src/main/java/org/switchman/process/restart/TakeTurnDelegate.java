@@ -73,60 +73,48 @@ public class TakeTurnDelegate implements JavaDelegate {
     withTurn.put(RestartSteps.TURN, RestartSteps.TAKEN);
     List<LockTarget> targets = RestartSteps.locks(withTurn);
     String self = RunContexts.runId(execution);
+    Map<LockTarget, List<LockedRuns.LockedRun>> owners =
+        RunbookLocks.othersByLock(active.active(), self);
+    List<LockTarget> toTake = new java.util.ArrayList<>();
     for (LockTarget target : targets) {
-      Optional<LockedRuns.LockedRun> owner =
-          active.active(target.runbook(), target.target()).stream()
-              .filter(run -> !run.runId().equals(self))
-              .findFirst();
-      if (owner.isPresent()) {
+      if (target.runbook().equals(DeployRestartRequest.RUNBOOK)) {
+        continue; // held since the start
+      }
+      List<LockedRuns.LockedRun> owner = owners.getOrDefault(target, List.of());
+      if (!owner.isEmpty()) {
         // its lease may have lapsed (a restart, etcd out of reach): the lock is still its own
-        waitFor(
-            execution,
-            "the lock "
-                + target.runbook()
-                + " on "
-                + target.target()
-                + ", held by run "
-                + owner.get().runId()
-                + " of "
-                + owner.get().user());
+        waitFor(execution, heldBy(target, owner.get(0).runId(), owner.get(0).user()));
         return;
       }
       List<RunbookLock.Holder> holders =
           locks.otherHolders(execution, target.runbook(), target.target());
       if (!holders.isEmpty()) {
-        waitFor(
-            execution,
-            "the lock "
-                + target.runbook()
-                + " on "
-                + target.target()
-                + ", held by run "
-                + holders.get(0).runId()
-                + " of "
-                + holders.get(0).user());
+        waitFor(execution, heldBy(target, holders.get(0).runId(), holders.get(0).user()));
         return;
       }
+      toTake.add(target);
     }
-    List<LockTarget> taken = new java.util.ArrayList<>();
     try {
-      for (LockTarget target : targets) {
-        locks.acquire(execution, target.runbook(), target.target());
-        taken.add(target);
-      }
+      locks.acquireAll(execution, toTake);
     } catch (RunbookLock.LockHeldException held) {
-      // another run took one in the meantime: give back what this look took, and wait
-      for (LockTarget target : taken) {
-        if (!target.runbook().equals(DeployRestartRequest.RUNBOOK)) {
-          locks.release(execution, target.runbook(), target.target());
-        }
-      }
+      // another run took one in the meantime; what this look took is given back: wait
       waitFor(execution, held.getMessage());
       return;
     }
     steps.runs().recordUnshown(execution, RestartSteps.TURN, RestartSteps.TAKEN);
     execution.setVariable(MY_TURN, true);
     execution.setVariable(WAITING_FOR, null);
+  }
+
+  private static String heldBy(LockTarget target, String runId, String user) {
+    return "the lock "
+        + target.runbook()
+        + " on "
+        + target.target()
+        + ", held by run "
+        + runId
+        + " of "
+        + user;
   }
 
   private static void waitFor(DelegateExecution execution, String what) {
