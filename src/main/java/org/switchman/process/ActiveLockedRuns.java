@@ -6,11 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -51,7 +48,7 @@ public class ActiveLockedRuns implements LockedRuns {
     }
     List<LockedRun> active = new ArrayList<>();
     for (ProcessInstance instance :
-        unchecked(
+        EngineHooks.withoutAuthorization(
             () ->
                 runtime
                     .getObject()
@@ -90,7 +87,7 @@ public class ActiveLockedRuns implements LockedRuns {
 
   /** Whether the run has not ended. */
   public boolean isActive(String runId) {
-    return unchecked(
+    return EngineHooks.withoutAuthorization(
             () -> runtime.getObject().createProcessInstanceQuery().processInstanceId(runId).count())
         > 0;
   }
@@ -111,7 +108,7 @@ public class ActiveLockedRuns implements LockedRuns {
     String key = instance.getProcessDefinitionKey();
     if (key == null) {
       key =
-          unchecked(
+          EngineHooks.withoutAuthorization(
               () ->
                   repository
                       .getObject()
@@ -119,21 +116,6 @@ public class ActiveLockedRuns implements LockedRuns {
                       .getKey());
     }
     return key;
-  }
-
-  /** Inside an engine command, runs the query without the current user's authorization checks. */
-  private static <T> T unchecked(Supplier<T> query) {
-    CommandContext command = Context.getCommandContext();
-    if (command == null) {
-      return query.get();
-    }
-    try {
-      return command.runWithoutAuthorization(query::get);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Map<String, RunbookStartRule> rulesByKey() {

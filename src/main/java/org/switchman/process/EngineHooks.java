@@ -87,4 +87,24 @@ public final class EngineHooks {
         || (job.getRetries() <= 1
             && (job.getExceptionMessage() != null || job.getExceptionByteArrayId() != null));
   }
+
+  /**
+   * Runs a query without the current user's authorization checks when inside an engine command (a
+   * start listener, a step): the engine's own reads, which must see every run and definition
+   * whoever started the command. Outside a command it simply runs.
+   */
+  public static <T> T withoutAuthorization(java.util.function.Supplier<T> query) {
+    org.camunda.bpm.engine.impl.interceptor.CommandContext command =
+        org.camunda.bpm.engine.impl.context.Context.getCommandContext();
+    if (command == null) {
+      return query.get();
+    }
+    try {
+      return command.runWithoutAuthorization(query::get);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -46,4 +46,23 @@ public enum ExecutionMode {
             + "': use one of "
             + Arrays.stream(values()).map(ExecutionMode::value).collect(Collectors.joining(", ")));
   }
+
+  /**
+   * Parses the mode of a runbook that knows only {@code live} and {@code dry-run} (the restarts:
+   * there is no passive datacenter to test on).
+   *
+   * @param problems where a mode that is neither is named
+   * @return the mode, or {@code null} when a problem was added
+   */
+  public static ExecutionMode liveOrDryRun(String text, java.util.List<String> problems) {
+    String mode = text == null ? "" : text.strip();
+    if (mode.equals(LIVE.value)) {
+      return LIVE;
+    }
+    if (mode.equals(DRY_RUN.value)) {
+      return DRY_RUN;
+    }
+    problems.add("mode '" + EchoedInput.shortened(mode, 40) + "' is not one of live, dry-run");
+    return null;
+  }
 }

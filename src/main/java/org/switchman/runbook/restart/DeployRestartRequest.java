@@ -93,16 +93,7 @@ public record DeployRestartRequest(
         problems.addAll(missing.problems());
       }
     }
-    ExecutionMode parsedMode = null;
-    String modeText = mode == null ? "" : mode.strip();
-    if (modeText.equals(ExecutionMode.LIVE.value())) {
-      parsedMode = ExecutionMode.LIVE;
-    } else if (modeText.equals(ExecutionMode.DRY_RUN.value())) {
-      parsedMode = ExecutionMode.DRY_RUN;
-    } else {
-      problems.add(
-          "mode '" + EchoedInput.shortened(modeText, 40) + "' is not one of live, dry-run");
-    }
+    ExecutionMode parsedMode = ExecutionMode.liveOrDryRun(mode, problems);
     String why = reason == null || reason.isBlank() ? "Restart after deploy " + id : reason.strip();
     RunJustification.checkReason(why, "it is journaled and ops-logged", problems);
     String task = Optional.ofNullable(ticket).map(String::strip).orElse("");

@@ -145,15 +145,7 @@ public record RollingRestartRequest(
     if (parsedAction == null) {
       problems.add("action '" + abbreviated(act) + "' is not one of restart, reload");
     }
-    ExecutionMode parsedMode = null;
-    String modeText = mode == null ? "" : mode.strip();
-    if (modeText.equals(ExecutionMode.LIVE.value())) {
-      parsedMode = ExecutionMode.LIVE;
-    } else if (modeText.equals(ExecutionMode.DRY_RUN.value())) {
-      parsedMode = ExecutionMode.DRY_RUN;
-    } else {
-      problems.add("mode '" + abbreviated(modeText) + "' is not one of live, dry-run");
-    }
+    ExecutionMode parsedMode = ExecutionMode.liveOrDryRun(mode, problems);
     RunJustification.checkReason(reason, "it is journaled and ops-logged", problems);
     RunJustification.checkTicket(ticket, "this restart", problems);
     if (!problems.isEmpty()) {
