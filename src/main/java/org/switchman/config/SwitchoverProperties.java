@@ -112,4 +112,11 @@ public record SwitchoverProperties(
           "switchman.switchover." + name + " must be longer than zero, not " + value);
     }
   }
+
+  /** Every setting at its default, for code that runs without the configuration bound. */
+  public static SwitchoverProperties defaults() {
+    return new SwitchoverProperties(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
+  }
 }

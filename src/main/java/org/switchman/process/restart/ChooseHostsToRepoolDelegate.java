@@ -42,10 +42,7 @@ public class ChooseHostsToRepoolDelegate implements JavaDelegate {
             .recordUnshown(
                 execution,
                 host.parameter("outcome"),
-                (RestartSteps.depooled(frozen, host).isEmpty()
-                        ? "not restarted, failed when the run stopped: "
-                        : RestartSteps.LEFT_DEPOOLED + ", failed when the run stopped: ")
-                    + failure);
+                RestartSteps.failedOutcome(frozen, host, "failed when the run stopped"));
       } else if (!RestartSteps.depooled(frozen, host).isEmpty()) {
         toRepool.add(host.host().fqdn());
       }

@@ -8,8 +8,6 @@ import static org.switchman.process.RunVariableNames.TICKET;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.switchman.process.RunContexts;
@@ -94,25 +92,18 @@ public class DeployRestartStartRule implements RunbookStartRule {
                   + DeployRestartRequest.MAX_HOSTS
                   + "): name fewer services"));
     }
+    steps.freezeRun(
+        execution,
+        String.join(",", request.services()),
+        RollingRestartRequest.ALL_DATACENTERS,
+        RollingRestartRequest.Action.RESTART.value(),
+        request.mode(),
+        request.reason(),
+        request.ticket(),
+        catalogue.getKey(),
+        plan);
     RunContexts runs = steps.runs();
     runs.freeze(execution, RestartSteps.DEPLOY_ID, request.deployId());
-    runs.freeze(execution, RestartSteps.SERVICE, String.join(",", request.services()));
-    runs.freeze(execution, RestartSteps.DC, RollingRestartRequest.ALL_DATACENTERS);
-    runs.freeze(execution, RestartSteps.ACTION, RollingRestartRequest.Action.RESTART.value());
-    runs.freeze(execution, RunVariableNames.MODE, request.mode().value());
-    runs.freeze(execution, REASON, request.reason());
-    runs.freeze(execution, TICKET, request.ticket());
-    runs.freeze(execution, RestartSteps.CATALOGUE, catalogue.getKey());
-    runs.freeze(
-        execution,
-        "decisionEscalationFirst",
-        steps.settings().decisionEscalationFirst().toString());
-    runs.freeze(
-        execution,
-        "decisionEscalationInterval",
-        steps.settings().decisionEscalationInterval().toString());
-    runs.freezeUnshown(execution, RestartSteps.PLAN, RestartSteps.planText(plan));
-    execution.setVariable(RestartSteps.PLAN_SUMMARY, RestartSteps.planSummary(plan));
     runs.freezeUnshown(execution, RestartSteps.DEFER_LONG_JOBS, "true");
     runs.freezeUnshown(
         execution,
@@ -122,12 +113,5 @@ public class DeployRestartStartRule implements RunbookStartRule {
     execution.setVariable(RUNBOOK, DeployRestartRequest.RUNBOOK);
     execution.setVariable(
         "target", "deploy " + request.deployId() + ": " + String.join(", ", request.services()));
-    execution.setVariable(
-        "batchNumbers",
-        IntStream.rangeClosed(1, plan.batches().size())
-            .mapToObj(String::valueOf)
-            .collect(Collectors.joining(",")));
-    execution.setVariable("batchCount", plan.batches().size());
-    execution.setVariable("hostCount", plan.hosts().size());
   }
 }

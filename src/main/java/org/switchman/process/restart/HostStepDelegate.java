@@ -22,17 +22,17 @@ abstract class HostStepDelegate implements JavaDelegate {
 
   @Override
   public final void execute(DelegateExecution execution) {
+    RestartSteps.PlannedHost host = steps.host(execution);
     steps.checked(
         execution,
-        () -> {
-          RestartSteps.PlannedHost host = steps.host(execution);
-          run(
-              steps.restart(),
-              steps.policy(execution, host),
-              host,
-              steps.context(execution, host),
-              execution);
-        });
+        host,
+        () ->
+            run(
+                steps.restart(),
+                steps.policy(execution, host),
+                host,
+                steps.context(execution, host),
+                execution));
   }
 
   /**

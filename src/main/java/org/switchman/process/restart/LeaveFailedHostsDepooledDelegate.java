@@ -33,10 +33,7 @@ public class LeaveFailedHostsDepooledDelegate implements JavaDelegate {
             .recordUnshown(
                 execution,
                 host.parameter("outcome"),
-                (RestartSteps.depooled(frozen, host).isEmpty()
-                        ? "not restarted, skipped by an operator: "
-                        : RestartSteps.LEFT_DEPOOLED + ", skipped by an operator: ")
-                    + failure);
+                RestartSteps.failedOutcome(frozen, host, "skipped by an operator"));
       }
     }
   }

@@ -12,21 +12,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.config.RestartProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
+import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookStartRule.LockTarget;
 import org.switchman.process.steps.StepRunner;
+import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.Reconciler;
@@ -167,12 +167,7 @@ public class RestartSteps {
   }
 
   SwitchoverProperties settings() {
-    SwitchoverProperties s = settings.getIfAvailable();
-    return s != null
-        ? s
-        : new SwitchoverProperties(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+    return settings.getIfAvailable(SwitchoverProperties::defaults);
   }
 
   RestartProperties restartSettings() {
@@ -192,7 +187,7 @@ public class RestartSteps {
       DelegateExecution execution) {
     String self = RunContexts.runId(execution);
     List<org.camunda.bpm.engine.runtime.ProcessInstance> active =
-        unchecked(
+        EngineHooks.withoutAuthorization(
             () ->
                 runtime
                     .getObject()
@@ -210,7 +205,7 @@ public class RestartSteps {
   /** The newest deployed catalogue: its decision definition's id, and what it says. */
   Map.Entry<String, ServiceCatalogue> latestCatalogue() {
     DecisionDefinition latest =
-        unchecked(
+        EngineHooks.withoutAuthorization(
             () ->
                 repository
                     .getObject()
@@ -230,30 +225,13 @@ public class RestartSteps {
     return catalogues.computeIfAbsent(
         decisionDefinitionId,
         id -> {
-          try (InputStream dmn = unchecked(() -> repository.getObject().getDecisionModel(id))) {
+          try (InputStream dmn =
+              EngineHooks.withoutAuthorization(() -> repository.getObject().getDecisionModel(id))) {
             return ServiceCatalogueTable.read(dmn);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
         });
-  }
-
-  /**
-   * Reads the catalogue whoever runs the step: a run needs it whether or not the person starting it
-   * may read decision definitions.
-   */
-  private static <T> T unchecked(Supplier<T> query) {
-    CommandContext command = Context.getCommandContext();
-    if (command == null) {
-      return query.get();
-    }
-    try {
-      return command.runWithoutAuthorization(query::get);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** The policy of a host's service, from the catalogue version the run froze when it started. */
@@ -283,6 +261,44 @@ public class RestartSteps {
       }
     }
     throw new IllegalStateException("the run has no frozen action");
+  }
+
+  /**
+   * Freezes what every restart run shares, once its request is checked: the services, datacenter,
+   * action, mode, reason, ticket, the catalogue version, the plan (hidden; the steps read it) with
+   * its summary for the approver ({@value #PLAN_SUMMARY}), the decision reminders' timing, and the
+   * batches the diagram goes through ({@code batchNumbers}).
+   */
+  void freezeRun(
+      DelegateExecution execution,
+      String services,
+      String dc,
+      String action,
+      ExecutionMode mode,
+      String reason,
+      String ticket,
+      String catalogueVersion,
+      RestartPlan plan) {
+    runs.freeze(execution, SERVICE, services);
+    runs.freeze(execution, DC, dc);
+    runs.freeze(execution, ACTION, action);
+    runs.freeze(execution, RunVariableNames.MODE, mode.value());
+    runs.freeze(execution, RunVariableNames.REASON, reason);
+    runs.freeze(execution, RunVariableNames.TICKET, ticket);
+    runs.freeze(execution, CATALOGUE, catalogueVersion);
+    runs.freeze(
+        execution, "decisionEscalationFirst", settings().decisionEscalationFirst().toString());
+    runs.freeze(
+        execution,
+        "decisionEscalationInterval",
+        settings().decisionEscalationInterval().toString());
+    runs.freezeUnshown(execution, PLAN, planText(plan));
+    execution.setVariable(PLAN_SUMMARY, planSummary(plan));
+    execution.setVariable(
+        "batchNumbers",
+        java.util.stream.IntStream.rangeClosed(1, plan.batches().size())
+            .mapToObj(String::valueOf)
+            .collect(java.util.stream.Collectors.joining(",")));
   }
 
   /**
@@ -370,6 +386,17 @@ public class RestartSteps {
     return value == null ? "" : value;
   }
 
+  /**
+   * The outcome of a failed host the run leaves as it is: "left depooled" when the run took it out
+   * of a pool, else "not restarted"; then how it came to be left, and why it failed.
+   */
+  static String failedOutcome(Map<String, String> frozen, PlannedHost host, String how) {
+    return (depooled(frozen, host).isEmpty() ? "not restarted, " : LEFT_DEPOOLED + ", ")
+        + how
+        + ": "
+        + learned(frozen, host, "failure");
+  }
+
   /** The hosts of a batch, in plan order. */
   static List<PlannedHost> batch(List<PlannedHost> plan, int batch) {
     return plan.stream().filter(host -> host.batch() == batch).toList();
@@ -403,17 +430,14 @@ public class RestartSteps {
   }
 
   /**
-   * Runs a host step as every step runs ({@link StepRunner#checked}), holding the run's service
-   * lock and the host's own lock.
+   * Runs a step on a host as every step runs ({@link StepRunner#checked}), holding the run's
+   * service lock and the host's own lock.
    */
-  <T> T checked(DelegateExecution execution, Supplier<T> step) {
-    return runner.checked(
-        execution, hostLocks(runs.frozen(execution), host(execution)), this::hostState, step);
-  }
-
-  void checked(DelegateExecution execution, Runnable step) {
-    checked(
+  void checked(DelegateExecution execution, PlannedHost host, Runnable step) {
+    runner.checked(
         execution,
+        hostLocks(runs.frozen(execution), host),
+        this::hostState,
         () -> {
           step.run();
           return null;

@@ -10,8 +10,6 @@ import static org.switchman.process.RunVariableNames.TICKET;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.switchman.config.SwitchoverProperties;
@@ -73,27 +71,20 @@ public class RollingRestartStartRule implements RunbookStartRule {
             settings.datacenters());
     RestartPlan plan = RestartPlan.of(request, steps.conftool(), settings.datacenters());
     ServicePolicy policy = request.policy();
+    steps.freezeRun(
+        execution,
+        policy.service(),
+        request.dc(),
+        request.action().value(),
+        request.mode(),
+        request.reason(),
+        request.ticket(),
+        catalogue.getKey(),
+        plan);
     RunContexts runs = steps.runs();
-    runs.freeze(execution, RestartSteps.SERVICE, policy.service());
-    runs.freeze(execution, RestartSteps.DC, request.dc());
     runs.freeze(execution, RestartSteps.HOSTS, String.join(",", request.hosts()));
     runs.freeze(
         execution, RestartSteps.BATCH_SIZE, request.batchSize().map(String::valueOf).orElse(""));
-    runs.freeze(execution, RestartSteps.ACTION, request.action().value());
-    runs.freeze(execution, RunVariableNames.MODE, request.mode().value());
-    runs.freeze(execution, REASON, request.reason());
-    runs.freeze(execution, TICKET, request.ticket());
-    runs.freeze(execution, RestartSteps.CATALOGUE, catalogue.getKey());
-    runs.freeze(
-        execution,
-        "decisionEscalationFirst",
-        steps.settings().decisionEscalationFirst().toString());
-    runs.freeze(
-        execution,
-        "decisionEscalationInterval",
-        steps.settings().decisionEscalationInterval().toString());
-    runs.freezeUnshown(execution, RestartSteps.PLAN, RestartSteps.planText(plan));
-    execution.setVariable(RestartSteps.PLAN_SUMMARY, RestartSteps.planSummary(plan));
     runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
     runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
     execution.setVariable(RUNBOOK, RollingRestartRequest.RUNBOOK);
@@ -101,13 +92,5 @@ public class RollingRestartStartRule implements RunbookStartRule {
         "target", request.action().value() + " " + policy.service() + " in " + request.dc());
     execution.setVariable(
         APPROVAL_REQUIRED, policy.approval() && request.mode() == ExecutionMode.LIVE);
-    execution.setVariable(
-        "batchNumbers",
-        IntStream.rangeClosed(1, plan.batches().size())
-            .mapToObj(String::valueOf)
-            .collect(Collectors.joining(",")));
-    execution.setVariable("batchCount", plan.batches().size());
-    execution.setVariable("hostCount", plan.hosts().size());
-    execution.setVariable("maxFailedBatches", policy.maxFailedBatches());
   }
 }

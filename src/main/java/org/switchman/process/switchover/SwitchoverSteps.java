@@ -138,12 +138,7 @@ public class SwitchoverSteps {
   }
 
   public SwitchoverProperties settings() {
-    SwitchoverProperties s = settings.getIfAvailable();
-    return s != null
-        ? s
-        : new SwitchoverProperties(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+    return settings.getIfAvailable(SwitchoverProperties::defaults);
   }
 
   public List<String> sections() {
