@@ -256,6 +256,13 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     longJobs.clear();
   }
 
+  /** How often a unit was restarted on a host, as the commands the site ran say. */
+  public long restarts(String host, String unit) {
+    return commands.stream()
+        .filter(command -> command.equals(host + ": systemctl restart " + unit))
+        .count();
+  }
+
   /** Whether conftool has the host pooled for jobrunner. */
   public String pooled(String host) {
     String dc = host.contains(".eqiad.") ? "eqiad" : "codfw";

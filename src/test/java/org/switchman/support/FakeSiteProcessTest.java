@@ -21,6 +21,21 @@ import org.switchman.infra.Mutations;
 @Import(FakeSiteProcessTest.Site.class)
 public abstract class FakeSiteProcessTest {
 
+  @org.springframework.beans.factory.annotation.Autowired
+  private org.camunda.bpm.engine.HistoryService history;
+
+  /** A variable of a run as the engine's history last saw it, as text; null when it is null. */
+  protected String historicVariable(String runId, String name) {
+    Object value =
+        history
+            .createHistoricVariableInstanceQuery()
+            .processInstanceId(runId)
+            .variableName(name)
+            .singleResult()
+            .getValue();
+    return value == null ? null : value.toString();
+  }
+
   /** The site in memory, as the adapters' beans. */
   @TestConfiguration
   public static class Site {

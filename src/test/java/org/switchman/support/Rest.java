@@ -60,6 +60,19 @@ public final class Rest {
     }
   }
 
+  /**
+   * The body of an engine start or completion with these variables: {@code {"variables": {name:
+   * {"value": value}, …}}}.
+   */
+  public static String variables(Map<String, Object> values) {
+    com.fasterxml.jackson.databind.node.ObjectNode variables = JSON.createObjectNode();
+    values.forEach(
+        (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.set("variables", variables);
+    return body.toString();
+  }
+
   public static Rest as(int port, String user, String password) {
     return new Rest("http://localhost:" + port, user, password);
   }

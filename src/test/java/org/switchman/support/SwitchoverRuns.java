@@ -3,8 +3,6 @@ package org.switchman.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,8 +15,6 @@ import java.util.function.Supplier;
  * approvers complete the gates, admin looks around.
  */
 public final class SwitchoverRuns {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int port;
 
@@ -45,12 +41,7 @@ public final class SwitchoverRuns {
     values.put("readOnlyBudget", "PT3M");
     values.put("inFlightGrace", "PT0S");
     values.putAll(overrides);
-    ObjectNode variables = JSON.createObjectNode();
-    values.forEach(
-        (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
-    ObjectNode body = JSON.createObjectNode();
-    body.set("variables", variables);
-    return body.toString();
+    return Rest.variables(values);
   }
 
   /** alice starts a run; the answer is returned whatever its status. */

@@ -70,18 +70,18 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
 
     assertThat(run).isEnded();
     assertThat(tasks.createTaskQuery().count()).as("no approval, no decision").isZero();
-    assertThat(outcome(run)).isEqualTo("restarted-with-deferred-hosts");
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted-with-deferred-hosts");
     for (String host : FakeSite.JOBRUNNERS) {
-      assertThat(restarts(host, "jobrunner")).as(host).isEqualTo(1);
-      assertThat(restarts(host, "jobchron")).as(host).isEqualTo(1);
+      assertThat(site.restarts(host, "jobrunner")).as(host).isEqualTo(1);
+      assertThat(site.restarts(host, "jobchron")).as(host).isEqualTo(1);
       assertThat(site.pooled(host)).as(host).isEqualTo("yes");
     }
-    assertThat(restarts("mwmaint1001.eqiad.wmnet", "mw-cron")).isEqualTo(1);
-    assertThat(restarts("mw1501.eqiad.wmnet", "jobrunner")).as("deferred, untouched").isZero();
+    assertThat(site.restarts("mwmaint1001.eqiad.wmnet", "mw-cron")).isEqualTo(1);
+    assertThat(site.restarts("mw1501.eqiad.wmnet", "jobrunner")).as("deferred, untouched").isZero();
     assertThat(site.pools.get("eqiad/videoscaler/videoscaler/mw1501.eqiad.wmnet").value().pooled())
         .isEqualTo("yes");
     assertThat(site.mostDepooledAtOnce()).as("at most 10 % of a cluster, one host").isEqualTo(1);
-    assertThat(report(run))
+    assertThat(historicVariable(run.getId(), "report"))
         .startsWith("6 of 7 hosts of jobrunner,videoscaler,mw-cron restarted (live)")
         .contains(
             "mw1501.eqiad.wmnet: deferred, not touched: no-long-jobs: CRITICAL - 1 job that must"
@@ -111,13 +111,13 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
             .singleResult()
             .getEndTime()
             .toInstant();
-    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+    assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).isEqualTo(1);
 
     driver.fireTimer("Timer_WaitForTurn");
     driver.drive();
 
     assertThat(second).isEnded();
-    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).isEqualTo(2);
+    assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).isEqualTo(2);
     assertThat(journal.entriesOfRun(second.getId()))
         .filteredOn(entry -> entry.kind().equals("LOCK") && entry.outcome().equals("ACQUIRED"))
         .filteredOn(entry -> !entry.action().contains("restart-after-deploy on deploy-2"))
@@ -151,7 +151,7 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
     assertThat(deploy).isWaitingAt("Timer_WaitForTurn");
     assertThat(runtime.getVariable(deploy.getId(), "waitingFor").toString())
         .contains("held by run " + operators.getId());
-    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).as("nothing touched").isZero();
+    assertThat(site.restarts("mw1402.eqiad.wmnet", "jobrunner")).as("nothing touched").isZero();
 
     site.unregistered.clear();
     identity.setAuthentication("carol", List.of("operators"));
@@ -168,7 +168,7 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(deploy).isEnded();
-    assertThat(outcome(deploy)).isEqualTo("restarted");
+    assertThat(historicVariable(deploy.getId(), "outcome")).isEqualTo("restarted");
   }
 
   @Test
@@ -195,30 +195,5 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
     } finally {
       identity.clearAuthentication();
     }
-  }
-
-  private long restarts(String host, String unit) {
-    return site.commands.stream()
-        .filter(command -> command.equals(host + ": systemctl restart " + unit))
-        .count();
-  }
-
-  private String variable(ProcessInstance run, String name) {
-    Object value =
-        history
-            .createHistoricVariableInstanceQuery()
-            .processInstanceId(run.getId())
-            .variableName(name)
-            .singleResult()
-            .getValue();
-    return value == null ? null : value.toString();
-  }
-
-  private String outcome(ProcessInstance run) {
-    return variable(run, "outcome");
-  }
-
-  private String report(ProcessInstance run) {
-    return variable(run, "report");
   }
 }

@@ -3,8 +3,6 @@ package org.switchman.process.restart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +38,6 @@ import org.switchman.support.WebSession;
 class RollingRestartIT {
 
   private static final AppLabSlot SLOT = AppLabSlot.firstFree(131, 12400, List.of("s1"));
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
@@ -219,9 +216,11 @@ class RollingRestartIT {
         Rest.as(port, "alice", "demo")
             .post(
                 "/engine-rest/process-definition/key/restart-after-deploy/start",
-                "{\"variables\":{\"deployId\":{\"value\":\"scap-it-0001\"},"
-                    + "\"services\":{\"value\":\"mw-cron,videoscaler\"},"
-                    + "\"mode\":{\"value\":\"live\"}}}");
+                Rest.variables(
+                    Map.of(
+                        "deployId", "scap-it-0001",
+                        "services", "mw-cron,videoscaler",
+                        "mode", "live")));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     String run = reply.json().path("id").asText();
     runs.awaitOutcome(run, "restarted-with-deferred-hosts");
@@ -285,13 +284,8 @@ class RollingRestartIT {
     values.put("reason", "Restart the jobrunners for the new PHP build");
     values.put("ticket", "T5150");
     values.putAll(overrides);
-    ObjectNode variables = JSON.createObjectNode();
-    values.forEach(
-        (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
-    ObjectNode body = JSON.createObjectNode();
-    body.set("variables", variables);
     return Rest.as(port, "alice", "demo")
-        .post("/engine-rest/process-definition/key/rolling-restart/start", body.toString());
+        .post("/engine-rest/process-definition/key/rolling-restart/start", Rest.variables(values));
   }
 
   private List<String> jobrunners(String dc) {

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -51,7 +50,6 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   @Autowired TaskService tasks;
   @Autowired ManagementService management;
   @Autowired IdentityService identity;
-  @Autowired HistoryService history;
   @Autowired FakeSite site;
   @Autowired Journal journal;
 
@@ -80,17 +78,18 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(run).isEnded();
-    assertThat(outcome(run)).isEqualTo("restarted");
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
     for (String host : EQIAD) {
       assertThat(site.pooled(host)).as(host).isEqualTo("yes");
-      assertThat(restarts(host, "jobrunner")).as(host).isEqualTo(1);
-      assertThat(restarts(host, "jobchron")).as(host).isEqualTo(1);
+      assertThat(site.restarts(host, "jobrunner")).as(host).isEqualTo(1);
+      assertThat(site.restarts(host, "jobchron")).as(host).isEqualTo(1);
     }
-    assertThat(restarts("mw2401.codfw.wmnet", "jobrunner")).as("codfw untouched").isZero();
+    assertThat(site.restarts("mw2401.codfw.wmnet", "jobrunner")).as("codfw untouched").isZero();
     assertThat(site.mostDepooledAtOnce())
         .as("one host at a time, the catalogue's batch")
         .isEqualTo(1);
-    assertThat(report(run)).startsWith("3 of 3 hosts of jobrunner restarted (live)");
+    assertThat(historicVariable(run.getId(), "report"))
+        .startsWith("3 of 3 hosts of jobrunner restarted (live)");
     assertThat(site.holders("host", EQIAD.get(0))).as("host locks released").isEmpty();
     assertThat(site.holders("rolling-restart", "jobrunner/eqiad")).isEmpty();
   }
@@ -132,14 +131,14 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .hasMessageContaining("alice started this run and cannot approve it");
     approve("bob", "NOGO");
     assertThat(nogo).isEnded().hasPassed("EndEvent_NoGo");
-    assertThat(outcome(nogo)).isEqualTo("nogo");
+    assertThat(historicVariable(nogo.getId(), "outcome")).isEqualTo("nogo");
 
     ProcessInstance expired = start("cassandra", "eqiad", "", "live");
     driver.drive();
     driver.fireTimer("Timer_GoNoGoExpired");
     driver.drive();
     assertThat(expired).isEnded().hasPassed("EndEvent_ApprovalExpired");
-    assertThat(outcome(expired)).isEqualTo("nogo");
+    assertThat(historicVariable(expired.getId(), "outcome")).isEqualTo("nogo");
 
     ProcessInstance dryRun = start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "dry-run");
     driver.driveUntil("ServiceTask_ChooseBatchHosts");
@@ -154,7 +153,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
 
     assertThat(run).isWaitingAt("Timer_PreCheckPoll");
     assertThat(site.pooled("mw1402.eqiad.wmnet")).as("untouched while not fit").isEqualTo("yes");
-    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).isZero();
+    assertThat(site.restarts("mw1402.eqiad.wmnet", "jobrunner")).isZero();
     driver.fireTimer("Timer_PreCheckPoll");
     driver.drive();
     assertThat(run).isWaitingAt("Timer_PreCheckPoll");
@@ -164,8 +163,8 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(run).isEnded();
-    assertThat(outcome(run)).isEqualTo("restarted");
-    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
+    assertThat(site.restarts("mw1402.eqiad.wmnet", "jobrunner")).isEqualTo(1);
   }
 
   @Test
@@ -176,7 +175,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(run).isWaitingAt("Timer_PreCheckPoll");
-    assertThat(restarts("mwmaint1001.eqiad.wmnet", "mw-cron")).isZero();
+    assertThat(site.restarts("mwmaint1001.eqiad.wmnet", "mw-cron")).isZero();
     assertThat(site.units.get("mwmaint1001.eqiad.wmnet/mw-cron")).isEqualTo("inactive");
   }
 
@@ -195,7 +194,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .contains("mw1401.eqiad.wmnet is not fit to restart after PT2M, nothing changed")
         .contains("jobrunner is failed");
     assertThat(site.pooled("mw1401.eqiad.wmnet")).isEqualTo("yes");
-    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).isZero();
+    assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).isZero();
   }
 
   @Test
@@ -212,20 +211,22 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     assertThat(site.pooled("mw1402.eqiad.wmnet"))
         .as("never repooled as if healthy")
         .isEqualTo("no");
-    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).as("the next batch waits").isZero();
+    assertThat(site.restarts("mw1403.eqiad.wmnet", "jobrunner"))
+        .as("the next batch waits")
+        .isZero();
 
     site.unregistered.clear();
     decide("retry", null);
     driver.drive();
 
     assertThat(run).isEnded();
-    assertThat(outcome(run)).isEqualTo("restarted");
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
     assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("yes");
-    assertThat(restarts("mw1402.eqiad.wmnet", "jobrunner"))
+    assertThat(site.restarts("mw1402.eqiad.wmnet", "jobrunner"))
         .as("once more on the retry")
         .isEqualTo(2);
-    assertThat(restarts("mw1401.eqiad.wmnet", "jobrunner")).as("not again").isEqualTo(1);
-    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+    assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).as("not again").isEqualTo(1);
+    assertThat(site.restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
   }
 
   @Test
@@ -260,11 +261,12 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(run).isEnded();
-    assertThat(outcome(run)).isEqualTo("restarted-with-hosts-left-depooled");
+    assertThat(historicVariable(run.getId(), "outcome"))
+        .isEqualTo("restarted-with-hosts-left-depooled");
     assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("no");
     assertThat(site.pooled("mw1403.eqiad.wmnet")).isEqualTo("yes");
-    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
-    assertThat(report(run))
+    assertThat(site.restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+    assertThat(historicVariable(run.getId(), "report"))
         .startsWith("2 of 3 hosts")
         .contains("mw1402.eqiad.wmnet: left depooled, skipped by an operator: post-checks");
   }
@@ -279,12 +281,12 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     driver.drive();
 
     assertThat(run).isEnded().hasPassed("ServiceTask_ChooseHostsToRepool");
-    assertThat(outcome(run)).isEqualTo("stopped");
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("stopped");
     assertThat(site.pooled("mw1401.eqiad.wmnet")).isEqualTo("yes");
     assertThat(site.pooled("mw1402.eqiad.wmnet")).as("failed: left depooled").isEqualTo("no");
     assertThat(site.pooled("mw1403.eqiad.wmnet")).as("never reached").isEqualTo("yes");
-    assertThat(restarts("mw1403.eqiad.wmnet", "jobrunner")).isZero();
-    assertThat(report(run))
+    assertThat(site.restarts("mw1403.eqiad.wmnet", "jobrunner")).isZero();
+    assertThat(historicVariable(run.getId(), "report"))
         .contains("the run stopped: aborted by an operator")
         .contains("mw1402.eqiad.wmnet: left depooled, failed when the run stopped")
         .contains("mw1403.eqiad.wmnet: not reached");
@@ -302,10 +304,10 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
 
     assertThat(tasks.createTaskQuery().processInstanceId(run.getId()).count()).isZero();
     assertThat(run).isEnded().hasPassed("EndEvent_TooManyFailedBatches");
-    assertThat(outcome(run)).isEqualTo("stopped");
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("stopped");
     assertThat(site.pooled("mw1402.eqiad.wmnet")).isEqualTo("no");
     assertThat(site.pooled("mw1403.eqiad.wmnet")).isEqualTo("no");
-    assertThat(report(run))
+    assertThat(historicVariable(run.getId(), "report"))
         .contains("2 batches failed, more than the catalogue allows (1)")
         .contains("mw1403.eqiad.wmnet: left depooled, failed when the run stopped");
   }
@@ -317,13 +319,13 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
 
     assertThat(run).isEnded();
     EQIAD.forEach(host -> assertThat(site.pooled(host)).isEqualTo("yes"));
-    EQIAD.forEach(host -> assertThat(restarts(host, "jobrunner")).isZero());
+    EQIAD.forEach(host -> assertThat(site.restarts(host, "jobrunner")).isZero());
     assertThat(journal.entriesOfRun(run.getId()))
         .filteredOn(entry -> entry.outcome().equals(Mutations.WOULD))
         .extracting(JournalEntry::action)
         .contains("would: systemctl restart jobrunner", "would: pooled=no", "would: pooled=yes");
     assertThat(performed(run)).isEmpty();
-    assertThat(report(run))
+    assertThat(historicVariable(run.getId(), "report"))
         .startsWith("3 of 3 hosts of jobrunner would be restarted (dry-run: nothing changed)");
   }
 
@@ -451,35 +453,10 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     }
   }
 
-  private long restarts(String host, String unit) {
-    return site.commands.stream()
-        .filter(command -> command.equals(host + ": systemctl restart " + unit))
-        .count();
-  }
-
   private List<String> performed(ProcessInstance run) {
     return journal.entriesOfRun(run.getId()).stream()
         .filter(entry -> entry.outcome().equals(Mutations.PERFORMED))
         .map(JournalEntry::action)
         .toList();
-  }
-
-  private String variable(ProcessInstance run, String name) {
-    Object value =
-        history
-            .createHistoricVariableInstanceQuery()
-            .processInstanceId(run.getId())
-            .variableName(name)
-            .singleResult()
-            .getValue();
-    return value == null ? null : value.toString();
-  }
-
-  private String outcome(ProcessInstance run) {
-    return variable(run, "outcome");
-  }
-
-  private String report(ProcessInstance run) {
-    return variable(run, "report");
   }
 }
