@@ -19,6 +19,7 @@ import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LiveView;
 import org.switchman.audit.report.LockTable;
 import org.switchman.audit.report.RunHistory;
+import org.switchman.audit.report.RunHosts;
 import org.switchman.audit.report.RunPage;
 import org.switchman.audit.report.RunReport;
 import org.switchman.audit.report.RunReports;
@@ -36,18 +37,21 @@ public class AuditApi {
   private final Journal journal;
   private final LockTable locks;
   private final OpsLogReader opsLog;
+  private final RunHosts hosts;
 
   public AuditApi(
       RunHistory history,
       RunReports reports,
       Journal journal,
       LockTable locks,
-      OpsLogReader opsLog) {
+      OpsLogReader opsLog,
+      RunHosts hosts) {
     this.history = history;
     this.reports = reports;
     this.journal = journal;
     this.locks = locks;
     this.opsLog = opsLog;
+    this.hosts = hosts;
   }
 
   /** Runs newest first; the filters as on the runs page, plus {@code offset} and {@code limit}. */
@@ -72,7 +76,9 @@ public class AuditApi {
   @GetMapping("/runs/{runId}/live")
   public LiveView live(@PathVariable String runId) {
     return LiveView.of(
-        history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)), Instant.now());
+        history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)),
+        hosts.of(runId),
+        Instant.now());
   }
 
   /**

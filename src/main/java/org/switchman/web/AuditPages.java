@@ -29,6 +29,7 @@ import org.switchman.audit.report.LiveView;
 import org.switchman.audit.report.LockTable;
 import org.switchman.audit.report.RunFilter;
 import org.switchman.audit.report.RunHistory;
+import org.switchman.audit.report.RunHosts;
 import org.switchman.audit.report.RunReport;
 import org.switchman.audit.report.RunReportCsv;
 import org.switchman.audit.report.RunReports;
@@ -51,6 +52,7 @@ public class AuditPages {
   private final Journal journal;
   private final LockTable locks;
   private final OpsLogReader opsLog;
+  private final RunHosts hosts;
   private final ObjectMapper json;
 
   public AuditPages(
@@ -59,12 +61,14 @@ public class AuditPages {
       Journal journal,
       LockTable locks,
       OpsLogReader opsLog,
+      RunHosts hosts,
       ObjectMapper json) {
     this.history = history;
     this.reports = reports;
     this.journal = journal;
     this.locks = locks;
     this.opsLog = opsLog;
+    this.hosts = hosts;
     this.json = json;
   }
 
@@ -111,7 +115,11 @@ public class AuditPages {
   @GetMapping("/runs/{runId}/live")
   public String live(@PathVariable String runId, Model model) {
     model.addAttribute(
-        "live", LiveView.of(history.run(runId).orElseThrow(() -> noSuchRun(runId)), Instant.now()));
+        "live",
+        LiveView.of(
+            history.run(runId).orElseThrow(() -> noSuchRun(runId)),
+            hosts.of(runId),
+            Instant.now()));
     return "live";
   }
 

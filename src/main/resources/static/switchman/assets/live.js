@@ -57,8 +57,30 @@
         + (task.assignee ? ', claimed by ' + task.assignee : '')));
       return item;
     }));
+    renderHosts(view.hosts || []);
     text('updated', new Date(view.serverTime).toISOString().substring(11, 19) + ' UTC');
     render();
+  }
+
+  // The hosts of a restart run: a count per stage, then one row per host in plan order.
+  function renderHosts(hosts) {
+    document.getElementById('hosts').hidden = hosts.length === 0;
+    var counts = {};
+    hosts.forEach(function (host) { counts[host.stage] = (counts[host.stage] || 0) + 1; });
+    text('host-stages', Object.keys(counts).map(function (stage) {
+      return counts[stage] + ' ' + stage;
+    }).join(', '));
+    var rows = document.getElementById('host-rows');
+    rows.replaceChildren.apply(rows, hosts.map(function (host) {
+      var row = document.createElement('tr');
+      row.className = host.stage === 'failed' ? 'refused' : host.stage === 'left alone' ? 'canceled' : '';
+      [host.batch, host.dc, host.host, host.service, host.stage, host.detail].forEach(function (value) {
+        var cell = document.createElement('td');
+        cell.textContent = value;
+        row.appendChild(cell);
+      });
+      return row;
+    }));
   }
 
   function poll() {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param readOnlyElapsedMillis how long the site has been read-only, while the window is open
  * @param readOnlyRemainingMillis what is left of the budget (negative once overrun), while the
  *     window is open and has a budget
+ * @param hosts for a run that acts host by host, each host of its plan and where it stands; empty
+ *     for other runs
  * @param serverTime when this view was taken, so that the page can count down from it
  */
 public record LiveView(
@@ -22,9 +24,14 @@ public record LiveView(
     List<OpenTask> openTasks,
     Long readOnlyElapsedMillis,
     Long readOnlyRemainingMillis,
+    List<HostProgress> hosts,
     Instant serverTime) {
 
-  public static LiveView of(RunRecord run, Instant now) {
+  public LiveView {
+    hosts = List.copyOf(hosts);
+  }
+
+  public static LiveView of(RunRecord run, List<HostProgress> hosts, Instant now) {
     List<String> phases =
         run.timeline().stream()
             .filter(step -> step.endedAt() == null && step.phase())
@@ -39,6 +46,7 @@ public record LiveView(
     boolean open = window != null && window.open() && run.summary().running();
     Long elapsed = open ? window.length(now).toMillis() : null;
     Long remaining = open && window.budget() != null ? window.remaining(now).toMillis() : null;
-    return new LiveView(run.summary(), phases, steps, run.openTasks(), elapsed, remaining, now);
+    return new LiveView(
+        run.summary(), phases, steps, run.openTasks(), elapsed, remaining, hosts, now);
   }
 }
