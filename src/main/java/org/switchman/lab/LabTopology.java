@@ -143,6 +143,14 @@ public final class LabTopology {
                 "yes"),
             new Role("kafka", "kafka", 3, List.of("kafka"), List.of("kafka"), 10, "yes"),
             new Role(
+                "snapshot",
+                "snapshot",
+                1,
+                List.of("dumps"),
+                List.of("php-fpm", "mw-dumps", "envoyproxy"),
+                1,
+                "inactive"),
+            new Role(
                 "mysql",
                 "db",
                 sections.size(),

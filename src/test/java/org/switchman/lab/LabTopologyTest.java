@@ -54,6 +54,7 @@ class LabTopologyTest {
               "videoscaler",
               "parsoid",
               "maintenance",
+              "snapshot",
               "aqs",
               "elasticsearch",
               "zookeeper",

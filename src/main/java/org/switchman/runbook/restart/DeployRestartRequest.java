@@ -30,10 +30,11 @@ public record DeployRestartRequest(
   public static final String RUNBOOK = "restart-after-deploy";
 
   /**
-   * The services restarted after a deploy, by default all of them: the jobrunners, the videoscalers
-   * and the maintenance hosts' scheduled scripts.
+   * The services restarted after a deploy, by default all of them: the jobrunners, the
+   * videoscalers, the maintenance hosts' scheduled scripts and the snapshot hosts' dumps.
    */
-  public static final List<String> SERVICES = List.of("jobrunner", "videoscaler", "mw-cron");
+  public static final List<String> SERVICES =
+      List.of("jobrunner", "videoscaler", "mw-cron", "mw-dumps");
 
   /**
    * The most hosts one restart after a deploy plans: it takes a lock on each when its turn comes,

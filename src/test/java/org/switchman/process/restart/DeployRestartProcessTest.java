@@ -82,7 +82,7 @@ class DeployRestartProcessTest extends FakeSiteProcessTest {
         .isEqualTo("yes");
     assertThat(site.mostDepooledAtOnce()).as("at most 10 % of a cluster, one host").isEqualTo(1);
     assertThat(historicVariable(run.getId(), "report"))
-        .startsWith("6 of 7 hosts of jobrunner,videoscaler,mw-cron restarted (live)")
+        .startsWith("6 of 7 hosts of jobrunner,videoscaler,mw-cron,mw-dumps restarted (live)")
         .contains(
             "mw1501.eqiad.wmnet: deferred, not touched: no-long-jobs: CRITICAL - 1 job that must"
                 + " not be killed is running: webVideoTranscode since 2026-12-02T08:00:00Z,"

@@ -101,10 +101,33 @@ class RollingRestartIT {
     for (String later : hosts.subList(2, hosts.size())) {
       assertThat(activeSince(later, "jobrunner")).as(later + " waits").isEqualTo(before.get(later));
     }
+    Map<String, JsonNode> live = liveHosts(run);
+    assertThat(live.keySet()).containsExactlyElementsOf(hosts);
+    assertThat(live.get(broken).path("stage").asText()).isEqualTo("failed");
+    assertThat(live.get(broken).path("detail").asText())
+        .as("the live view says why the host failed and that it is still out of its pool")
+        .contains("NOT registered with the proxy")
+        .contains("until an operator decides");
+    assertThat(live.get(hosts.get(0)).path("stage").asText()).isEqualTo("done");
+    for (String later : hosts.subList(2, hosts.size())) {
+      assertThat(live.get(later).path("stage").asText()).isEqualTo("waiting for its batch");
+    }
 
     runs.decide(decision, "skip", "registration to be fixed in the ticket; restart the others");
     runs.awaitOutcome(run, "restarted-with-hosts-left-depooled");
     runs.clear(fault);
+    assertThat(liveHosts(run).values())
+        .extracting(host -> host.path("stage").asText())
+        .containsOnly("done", "failed")
+        .containsOnlyOnce("failed");
+    assertThat(
+            new WebSession(port)
+                .login("carol", "demo")
+                .get("/switchman/runs/" + run + "/live")
+                .body())
+        .as("the live page lists the hosts")
+        .contains("<h2>Hosts</h2>")
+        .contains(broken);
 
     for (String host : hosts) {
       assertThat(activeSince(host, "jobrunner"))
@@ -193,7 +216,7 @@ class RollingRestartIT {
 
   @Test
   @Order(4)
-  void aRestartAfterADeployDefersTheVideoscalerRunningATranscodeAndLeavesThePassiveCronAlone() {
+  void aRestartAfterADeployDefersTheHostsRunningATranscodeOrADumpAndLeavesThePassiveCronAlone() {
     String busy = hostsOf("videoscaler", "eqiad").get(0);
     String idle = hostsOf("videoscaler", "codfw").get(0);
     List<String> maintenance =
@@ -206,6 +229,16 @@ class RollingRestartIT {
       before.put(host, Cli.ssh(lab, host, "systemctl is-active mw-cron").out().strip());
     }
     assertThat(before.values()).as("mw-cron runs in one datacenter only").contains("inactive");
+    String dumping = hostsOf("snapshot", "eqiad").get(0);
+    String notDumping = hostsOf("snapshot", "codfw").get(0);
+    for (String host : List.of(dumping, notDumping)) {
+      before.put(host, activeSince(host, "mw-dumps"));
+    }
+    String dump =
+        runs.inject(
+            "{\"kind\":\"LONG_JOB_RUNNING\",\"host\":\""
+                + dumping
+                + "\",\"unit\":\"xmldumps-enwiki\",\"seconds\":86400}");
     String transcode =
         runs.inject(
             "{\"kind\":\"LONG_JOB_RUNNING\",\"host\":\""
@@ -219,12 +252,17 @@ class RollingRestartIT {
                 Rest.variables(
                     Map.of(
                         "deployId", "scap-it-0001",
-                        "services", "mw-cron,videoscaler",
+                        "services", "mw-cron,videoscaler,mw-dumps",
                         "mode", "live")));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     String run = reply.json().path("id").asText();
     runs.awaitOutcome(run, "restarted-with-deferred-hosts");
     runs.clear(transcode);
+    runs.clear(dump);
+    assertThat(activeSince(dumping, "mw-dumps"))
+        .as("a dump is never interrupted")
+        .isEqualTo(before.get(dumping));
+    assertThat(activeSince(notDumping, "mw-dumps")).isNotEqualTo(before.get(notDumping));
 
     assertThat(activeSince(busy, "jobrunner")).as("never interrupted").isEqualTo(before.get(busy));
     assertThat(pooled("videoscaler", busy)).isEqualTo("yes");
@@ -233,6 +271,16 @@ class RollingRestartIT {
     assertThat(
             journal.stream().filter(entry -> performed(entry, busy, "systemctl restart jobrunner")))
         .isEmpty();
+    assertThat(
+            journal.stream()
+                .filter(entry -> performed(entry, dumping, "systemctl restart mw-dumps")))
+        .isEmpty();
+    assertThat(
+            journal.stream()
+                .filter(entry -> performed(entry, notDumping, "systemctl restart mw-dumps"))
+                .count())
+        .as(notDumping + " restarted exactly once")
+        .isEqualTo(1);
     for (String host : maintenance) {
       boolean running = before.get(host).equals("active");
       assertThat(
@@ -247,7 +295,10 @@ class RollingRestartIT {
     assertThat(runs.variable(run, "report"))
         .contains(busy + ": deferred, not touched: no-long-jobs: CRITICAL")
         .contains("webVideoTranscode")
+        .contains(dumping + ": deferred, not touched: no-long-jobs: CRITICAL")
+        .contains("xmldumps-enwiki")
         .contains("Not running, nothing to restart");
+    assertThat(liveHosts(run).get(dumping).path("stage").asText()).isEqualTo("left alone");
   }
 
   // ------------------------------------------------------------------ helpers
@@ -259,6 +310,17 @@ class RollingRestartIT {
   }
 
   /** Waits until the run has looked at its host's pre-checks that many times. */
+  /** The live view's hosts of a run, by FQDN in plan order, as an auditor's browser reads them. */
+  private Map<String, JsonNode> liveHosts(String run) {
+    Map<String, JsonNode> hosts = new LinkedHashMap<>();
+    Rest.as(port, "carol", "demo")
+        .get("/switchman/api/runs/" + run + "/live")
+        .json()
+        .path("hosts")
+        .forEach(host -> hosts.put(host.path("host").asText(), host));
+    return hosts;
+  }
+
   private void awaitLooks(String run, int looks) {
     SwitchoverRuns.await(
         () ->

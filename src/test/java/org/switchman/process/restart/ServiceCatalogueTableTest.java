@@ -8,14 +8,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabTopology;
+import org.switchman.runbook.restart.HostCheck;
 import org.switchman.runbook.restart.InvalidCatalogueException;
 import org.switchman.runbook.restart.ServiceCatalogue;
 import org.switchman.runbook.restart.ServicePolicy;
@@ -56,6 +59,7 @@ class ServiceCatalogueTableTest {
             "videoscaler",
             "parsoid",
             "mw-cron",
+            "mw-dumps",
             "nginx",
             "aqs",
             "cassandra",
@@ -65,6 +69,46 @@ class ServiceCatalogueTableTest {
             "kafka");
     assertThat(catalogue.policies().get("kafka").notifyTeam()).isEqualTo("analytics");
     assertThat(catalogue.policies().get("elasticsearch").readinessLimit().toHours()).isEqualTo(3);
+  }
+
+  @Test
+  void theReadmeListsEveryServiceOfTheCatalogueAsTheTableSaysIt() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int from = readme.indexOf("| service | clusters");
+    assertThat(from).as("README.md has the catalogue's table of services").isPositive();
+    List<String> rows =
+        readme.substring(from).lines().takeWhile(line -> line.startsWith("|")).skip(2).toList();
+    assertThat(rows)
+        .as("README.md, the catalogue's table of services: one row per rule, as in the table")
+        .containsExactlyInAnyOrderElementsOf(
+            read(shipped()).policies().values().stream()
+                .map(ServiceCatalogueTableTest::readmeRow)
+                .toList());
+  }
+
+  /** A rule as the README's table of services shows it. */
+  private static String readmeRow(ServicePolicy p) {
+    return String.join(
+        " | ",
+        "| `" + p.service() + "`",
+        String.join(", ", p.clusters()),
+        String.join(", ", p.units()),
+        p.depoolFrom().isEmpty() ? "never" : String.join(", ", p.depoolFrom()),
+        p.batchSize() + " (max " + p.batchMax() + ")",
+        p.grace() + ", " + p.drain().drainName() + ", " + p.pause(),
+        checks(p.preChecks()),
+        checks(p.readiness()) + " (" + p.readinessLimit() + ")",
+        checks(p.postChecks()),
+        String.valueOf(p.maxFailedBatches()),
+        (p.approval() ? "yes" : "no")
+            + (p.notifyTeam().isEmpty() ? "" : ", " + p.notifyTeam())
+            + " |");
+  }
+
+  private static String checks(List<HostCheck> checks) {
+    return checks.isEmpty()
+        ? "none"
+        : String.join(", ", checks.stream().map(HostCheck::checkName).toList());
   }
 
   @Test

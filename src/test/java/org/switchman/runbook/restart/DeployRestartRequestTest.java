@@ -21,14 +21,16 @@ class DeployRestartRequestTest {
           List.of(
               PolicyRows.row("jobrunner", "batchMax", "4"),
               PolicyRows.row("videoscaler", "units", "jobrunner"),
-              PolicyRows.row("mw-cron", "clusters", "maintenance")));
+              PolicyRows.row("mw-cron", "clusters", "maintenance"),
+              PolicyRows.row("mw-dumps", "clusters", "snapshot")));
 
   @Test
   void aDeployIdAloneRestartsEveryServiceWithTheDeployAsItsReasonAndTicket() {
     DeployRestartRequest request =
         DeployRestartRequest.parse("scap-2026-12-02-0042", "", "live", "", "", CATALOGUE);
 
-    assertThat(request.services()).containsExactly("jobrunner", "videoscaler", "mw-cron");
+    assertThat(request.services())
+        .containsExactly("jobrunner", "videoscaler", "mw-cron", "mw-dumps");
     assertThat(request.mode()).isEqualTo(ExecutionMode.LIVE);
     assertThat(request.reason()).isEqualTo("Restart after deploy scap-2026-12-02-0042");
     assertThat(request.ticket()).isEqualTo("scap-2026-12-02-0042");
@@ -75,6 +77,8 @@ class DeployRestartRequestTest {
         new PoolEntry("eqiad", "videoscaler", "videoscaler", "mw1300.eqiad.wmnet", "yes", 10));
     conftool.putPool(
         new PoolEntry("codfw", "maintenance", "mwmaint", "mwmaint2001.codfw.wmnet", "yes", 1));
+    conftool.putPool(
+        new PoolEntry("eqiad", "snapshot", "dumps", "snapshot1001.eqiad.wmnet", "inactive", 1));
     DeployRestartRequest request = DeployRestartRequest.parse("d1", "", "live", "", "", CATALOGUE);
 
     RestartPlan plan =
@@ -85,10 +89,10 @@ class DeployRestartRequestTest {
         .extracting(b -> b.service() + " " + b.dc() + " " + b.hosts().size())
         .startsWith("jobrunner eqiad 2", "jobrunner eqiad 2")
         .contains("jobrunner eqiad 1", "jobrunner codfw 1", "videoscaler eqiad 1")
-        .endsWith("mw-cron codfw 1");
+        .endsWith("mw-cron codfw 1", "mw-dumps eqiad 1");
     assertThat(plan.batches().stream().filter(b -> b.service().equals("jobrunner")).count())
         .isEqualTo(13 + 3);
-    assertThat(plan.hosts()).hasSize(25 + 3 + 1 + 1);
+    assertThat(plan.hosts()).hasSize(25 + 3 + 1 + 1 + 1);
     assertThat(
             RestartPlan.afterDeploy(request, CATALOGUE, conftool, List.of("eqiad", "codfw"), 50)
                 .batches()
