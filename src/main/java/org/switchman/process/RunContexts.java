@@ -37,7 +37,12 @@ public class RunContexts {
    */
   public RunContext of(DelegateExecution execution, String step) {
     String runId = runId(execution);
-    java.util.Map<String, String> frozen = parameters.all(runId);
+    java.util.Map<String, String> frozen =
+        frozen(
+            runId,
+            RunVariableNames.MODE,
+            RunVariableNames.STARTER,
+            RunVariableNames.ACTIVE_DATACENTER);
     String mode = frozen.get(RunVariableNames.MODE);
     if (mode == null) {
       throw new IllegalStateException(
@@ -73,6 +78,22 @@ public class RunContexts {
   /** Every frozen parameter of a run, by name, for code that holds the run's id only. */
   public java.util.Map<String, String> frozen(String runId) {
     return parameters.all(runId);
+  }
+
+  /**
+   * The named frozen parameters of the run that are stored, by name: for a step that needs a few of
+   * a run with many (a restart's thousands of per-host parameters), read one by one.
+   */
+  public java.util.Map<String, String> frozenOnly(DelegateExecution execution, String... names) {
+    return frozen(runId(execution), names);
+  }
+
+  private java.util.Map<String, String> frozen(String runId, String... names) {
+    java.util.Map<String, String> some = new java.util.HashMap<>();
+    for (String name : names) {
+      parameters.get(runId, name).ifPresent(value -> some.put(name, value));
+    }
+    return some;
   }
 
   /** A frozen parameter of the run, or {@code null}. */

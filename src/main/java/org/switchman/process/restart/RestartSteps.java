@@ -6,11 +6,9 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -236,7 +234,7 @@ public class RestartSteps {
 
   /** The policy of a host's service, from the catalogue version the run froze when it started. */
   ServicePolicy policy(DelegateExecution execution, PlannedHost host) {
-    return policy(runs.frozen(execution), host.service());
+    return policy(runs.frozenOnly(execution, CATALOGUE), host.service());
   }
 
   /** The policy of the service of a batch of the plan. */
@@ -367,7 +365,7 @@ public class RestartSteps {
 
   /** The pool entries the run took the host out of, as recorded before it changed them. */
   List<HostRestart.PoolSlot> depooled(DelegateExecution execution, PlannedHost host) {
-    return depooled(runs.frozen(execution), host);
+    return depooled(runs.frozenOnly(execution, host.parameter("depooled")), host);
   }
 
   static List<HostRestart.PoolSlot> depooled(Map<String, String> frozen, PlannedHost host) {
@@ -436,7 +434,7 @@ public class RestartSteps {
   void checked(DelegateExecution execution, PlannedHost host, Runnable step) {
     runner.checked(
         execution,
-        hostLocks(runs.frozen(execution), host),
+        hostLocks(runs.frozenOnly(execution, PLAN, DEPLOY_ID, TURN), host),
         this::hostState,
         () -> {
           step.run();
@@ -446,16 +444,15 @@ public class RestartSteps {
 
   /** Makes sure the run holds its service lock and the host's lock; throws when it does not. */
   void holdLocks(DelegateExecution execution, PlannedHost host) {
-    runner.hold(execution, hostLocks(runs.frozen(execution), host));
+    runner.hold(execution, hostLocks(runs.frozenOnly(execution, PLAN, DEPLOY_ID, TURN), host));
   }
 
   /** The locks a step on one host holds: the service's in each datacenter, and the host's. */
   static List<LockTarget> hostLocks(Map<String, String> frozen, PlannedHost host) {
-    List<LockTarget> locks = new ArrayList<>();
-    for (LockTarget lock : locks(frozen)) {
-      if (!lock.runbook().equals(HOST_LOCK) || lock.target().equals(host.host().fqdn())) {
-        locks.add(lock);
-      }
+    List<PlannedHost> plan = plan(frozen.get(PLAN));
+    List<LockTarget> locks = new ArrayList<>(sharedLocks(frozen, plan));
+    if (!plan.isEmpty() && !WAITING.equals(frozen.get(TURN))) {
+      locks.add(new LockTarget(HOST_LOCK, host.host().fqdn()));
     }
     return locks;
   }
@@ -468,22 +465,36 @@ public class RestartSteps {
    */
   static List<LockTarget> locks(Map<String, String> frozen) {
     List<PlannedHost> plan = plan(frozen.get(PLAN));
-    Set<LockTarget> locks = new LinkedHashSet<>();
+    List<LockTarget> locks = new ArrayList<>(sharedLocks(frozen, plan));
+    if (!plan.isEmpty() && !WAITING.equals(frozen.get(TURN))) {
+      plan.stream()
+          .map(host -> host.host().fqdn())
+          .distinct()
+          .forEach(fqdn -> locks.add(new LockTarget(HOST_LOCK, fqdn)));
+    }
+    return List.copyOf(locks);
+  }
+
+  /**
+   * The locks of a run that are not a host's: the deploy's, and the service's in each datacenter
+   * once the run has its turn.
+   */
+  private static List<LockTarget> sharedLocks(Map<String, String> frozen, List<PlannedHost> plan) {
+    List<LockTarget> locks = new ArrayList<>();
     String deploy = frozen.get(DEPLOY_ID);
     if (deploy != null) {
       // held from the start: the same deploy is never restarted twice at once
       locks.add(new LockTarget(DeployRestartRequest.RUNBOOK, deploy));
     }
     if (plan.isEmpty() || WAITING.equals(frozen.get(TURN))) {
-      return List.copyOf(locks);
+      return locks;
     }
-    plan.forEach(
-        host ->
-            locks.add(
-                new LockTarget(
-                    RollingRestartRequest.RUNBOOK, host.service() + "/" + host.host().dc())));
-    plan.forEach(host -> locks.add(new LockTarget(HOST_LOCK, host.host().fqdn())));
-    return List.copyOf(locks);
+    plan.stream()
+        .map(host -> host.service() + "/" + host.host().dc())
+        .distinct()
+        .forEach(
+            serviceInDc -> locks.add(new LockTarget(RollingRestartRequest.RUNBOOK, serviceInDc)));
+    return locks;
   }
 
   /**
