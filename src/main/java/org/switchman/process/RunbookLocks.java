@@ -77,6 +77,16 @@ public class RunbookLocks {
   private final ObjectProvider<OpsLog> opsLog;
   private final Duration lease;
 
+  /** Threads that take a run's many locks side by side ({@link #acquireAll}). */
+  private final java.util.concurrent.ExecutorService acquirers =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          16,
+          runnable -> {
+            Thread thread = new Thread(runnable, "switchman-lock-taker");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /** Runs found without their lock and journaled so, until they hold it again. */
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
@@ -107,12 +117,12 @@ public class RunbookLocks {
   }
 
   /**
-   * Takes the run's locks in order ({@link #acquire} for each), reading the active runs once for
-   * all of them: a run of a thousand hosts takes a thousand locks.
+   * Takes the run's locks ({@link #acquire} for each), reading the active runs once for all of them
+   * and taking them side by side: a run of a thousand hosts takes a thousand locks.
    *
-   * @throws RunbookLock.LockHeldException at the first lock another run holds, after giving back
-   *     those this call took before it ({@link #release}), so a caller that goes on waiting keeps
-   *     none of them (when the transaction rolls back instead, it gives them back anyway)
+   * @throws RunbookLock.LockHeldException naming the first lock another run holds, after giving
+   *     back those this call took ({@link #release}), so a caller that goes on waiting keeps none
+   *     of them (when the transaction rolls back instead, it gives them back anyway)
    */
   public void acquireAll(DelegateExecution execution, List<RunbookStartRule.LockTarget> targets) {
     if (!RunContexts.isRoot(execution)) {
@@ -137,37 +147,93 @@ public class RunbookLocks {
     }
     String runId = RunContexts.runId(execution);
     Map<RunbookStartRule.LockTarget, List<LockedRun>> others = othersByLock(active.active(), runId);
+    // an active run whose lease lapsed still owns its lock: take it back for that run first
+    targets.forEach(target -> others.getOrDefault(target, List.of()).forEach(this::keep));
+    RunbookLock.Holder holder =
+        new RunbookLock.Holder(runId, runs.starter(execution), Instant.now());
     List<RunbookStartRule.LockTarget> taken = new java.util.ArrayList<>();
-    for (RunbookStartRule.LockTarget target : targets) {
-      String runbook = target.runbook();
-      String lockTarget = target.target();
-      // an active run whose lease lapsed still owns the lock: take it back for that run first
-      others.getOrDefault(target, List.of()).forEach(this::keep);
+    RuntimeException refused = null;
+    for (var attempt : acquireEach(targets, holder).entrySet()) {
       try {
-        lock()
-            .acquire(
-                runbook,
-                lockTarget,
-                new RunbookLock.Holder(runId, runs.starter(execution), Instant.now()),
-                1,
-                lease);
-      } catch (RunbookLock.LockHeldException held) {
-        taken.forEach(lock -> release(execution, lock.runbook(), lock.target()));
-        throw held;
+        attempt.getValue().get();
+        taken.add(attempt.getKey());
+      } catch (java.util.concurrent.ExecutionException e) {
+        RuntimeException cause =
+            e.getCause() instanceof RuntimeException runtime
+                ? runtime
+                : new IllegalStateException(e.getCause());
+        // the first lock another run holds is what the caller hears of, before any other failure
+        if (refused == null
+            || (!(refused instanceof RunbookLock.LockHeldException)
+                && cause instanceof RunbookLock.LockHeldException)) {
+          refused = cause;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        refused = new IllegalStateException("interrupted while taking the run's locks", e);
       }
-      taken.add(target);
+    }
+    for (RunbookStartRule.LockTarget target : taken) {
       Context.getCommandContext()
           .getTransactionContext()
           .addTransactionListener(
-              TransactionState.ROLLED_BACK, context -> lock().release(runbook, lockTarget, runId));
+              TransactionState.ROLLED_BACK,
+              context -> lock().release(target.runbook(), target.target(), runId));
+    }
+    if (refused != null) {
+      taken.forEach(lock -> release(execution, lock.runbook(), lock.target()));
+      throw refused;
+    }
+    for (RunbookStartRule.LockTarget target : taken) {
       outbox.append(
           entry(
-              run(execution, runbook, lockTarget),
+              run(execution, target.runbook(), target.target()),
               step(execution),
-              "take lock " + runbook + " on " + lockTarget,
+              "take lock " + target.runbook() + " on " + target.target(),
               RunReports.ACQUIRED,
               null));
     }
+  }
+
+  /**
+   * Takes each lock for the holder, side by side when there are several: etcd commits each take on
+   * its own, so a thousand taken one after another would wait for a thousand commits in turn.
+   *
+   * @return each target's attempt, in the targets' order, all of them done
+   */
+  private Map<RunbookStartRule.LockTarget, java.util.concurrent.Future<Boolean>> acquireEach(
+      List<RunbookStartRule.LockTarget> targets, RunbookLock.Holder holder) {
+    Map<RunbookStartRule.LockTarget, java.util.concurrent.Future<Boolean>> attempts =
+        new java.util.LinkedHashMap<>();
+    RunbookLock lock = lock();
+    for (RunbookStartRule.LockTarget target : targets) {
+      java.util.concurrent.Callable<Boolean> take =
+          () -> lock.acquire(target.runbook(), target.target(), holder, 1, lease);
+      if (targets.size() == 1) {
+        java.util.concurrent.FutureTask<Boolean> here = new java.util.concurrent.FutureTask<>(take);
+        here.run();
+        attempts.put(target, here);
+      } else {
+        attempts.put(target, acquirers.submit(take));
+      }
+    }
+    for (java.util.concurrent.Future<Boolean> attempt : attempts.values()) {
+      try {
+        attempt.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // reported by the caller, with the others
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return attempts;
+  }
+
+  /** Stops the threads that take locks side by side, with the application. */
+  @jakarta.annotation.PreDestroy
+  void stopAcquirers() {
+    acquirers.shutdownNow();
   }
 
   /** The active runs other than this one, by the lock each should hold. */
