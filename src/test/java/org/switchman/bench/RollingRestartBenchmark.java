@@ -1,0 +1,386 @@
+package org.switchman.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RepositoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.switchman.SwitchmanApplication;
+import org.switchman.lab.LabConfig;
+import org.switchman.lab.LabTopology;
+import org.switchman.process.restart.ServiceCatalogueTable;
+import org.switchman.runbook.ExecutionMode;
+import org.switchman.runbook.RunContext;
+import org.switchman.runbook.port.Conftool;
+import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.restart.HostRestart;
+import org.switchman.runbook.restart.HostRestart.PoolSlot;
+import org.switchman.runbook.restart.RestartPlan;
+import org.switchman.runbook.restart.RollingRestartRequest;
+import org.switchman.runbook.restart.ServiceCatalogue;
+import org.switchman.runbook.restart.ServicePolicy;
+
+/**
+ * {@code scripts/bench rolling-restart}: a rolling restart of the application servers of both
+ * datacenters of a 1,000-host lab fleet, in batches of 50 with a 1 s grace and no pause between
+ * batches, run by the engine as an operator would start it, and the same per-host calls made
+ * directly from Java with the same batching (the hosts of a batch in parallel threads, batches one
+ * after another), as the baseline. Engine and direct runs alternate, dry-run and live. Prints the
+ * wall times, their ratio, and the engine database's growth per 1,000 hosts.
+ */
+public final class RollingRestartBenchmark {
+
+  private static final String SERVICE = "appserver";
+  private static final int BATCH = 50;
+  private static final Duration GRACE = Duration.ofSeconds(1);
+
+  /** Engine and direct runs of each mode, alternating; {@code -Dbench.rounds=N}. */
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+
+  private RollingRestartBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data =
+        Files.createTempDirectory(
+            Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(),
+            "bench-rolling-restart-");
+    ConfigurableApplicationContext app =
+        new SpringApplication(SwitchmanApplication.class)
+            .run(
+                "--spring.profiles.active=lab",
+                "--server.port=0",
+                "--switchman.data-dir=" + data,
+                "--switchman.lab.dir=" + data.resolve("lab"),
+                "--switchman.lab.fleet-size=" + LabConfig.BENCHMARK_FLEET_SIZE,
+                "--switchman.lab.port-offset=9500",
+                "--switchman.lab.loopback-network=127.62",
+                "--logging.level.root=WARN");
+    try {
+      byte[] catalogue = benchCatalogue();
+      app.getBean(RepositoryService.class)
+          .createDeployment()
+          .name("bench-service-catalogue")
+          .addInputStream("service-catalogue.dmn", new ByteArrayInputStream(catalogue))
+          .deploy();
+      ServiceCatalogue policies = ServiceCatalogueTable.read(new ByteArrayInputStream(catalogue));
+      System.out.printf(
+          "SSH connections to every host opened first, for both: %d ms%n",
+          connectToEveryHost(app, policies).toMillis());
+      Map<String, List<Long>> engine = new HashMap<>();
+      Map<String, List<Long>> direct = new HashMap<>();
+      List<String> growth = new ArrayList<>();
+      int hosts = 0;
+      for (int round = 0; round < ROUNDS; round++) {
+        for (ExecutionMode mode : List.of(ExecutionMode.DRY_RUN, ExecutionMode.LIVE)) {
+          Map<String, Long> rowsBefore = rowCounts(app);
+          long bytesBefore = databaseBytes(data);
+          System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
+          long[] run = engineRun(app, mode);
+          hosts = (int) run[1];
+          engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
+          growth.add(
+              growth(mode, hosts, rowsBefore, rowCounts(app), databaseBytes(data) - bytesBefore));
+          System.out.printf(
+              "round %d, %s: engine %d ms for %d hosts; direct run%n",
+              round + 1, mode.value(), run[0], hosts);
+          direct
+              .computeIfAbsent(mode.value(), m -> new ArrayList<>())
+              .add(directRun(app, policies, mode).toMillis());
+        }
+      }
+      System.out.printf(
+          "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause ==%n",
+          SERVICE, hosts, BATCH, GRACE.toSeconds());
+      for (String mode : List.of("dry-run", "live")) {
+        long e = engine.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
+        long d = direct.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
+        System.out.printf(
+            "%-7s engine %6.1f s (runs %s ms), direct Java calls %6.1f s (runs %s ms),"
+                + " ratio %.2f (target <= 1.10)%n",
+            mode, e / 1000.0, engine.get(mode), d / 1000.0, direct.get(mode), (double) e / d);
+      }
+      growth.forEach(System.out::println);
+    } finally {
+      app.close();
+    }
+  }
+
+  /** The shipped catalogue with the application servers' batches at 50, a 1 s grace, no pause. */
+  private static byte[] benchCatalogue() throws Exception {
+    String dmn;
+    try (InputStream in = Files.newInputStream(Path.of("processes/service-catalogue.dmn"))) {
+      dmn = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String bench =
+        replaced(
+            replaced(
+                replaced(
+                    dmn,
+                    "OutputEntry_Appserver_BatchMax\">\n          <text>10</text>",
+                    "OutputEntry_Appserver_BatchMax\">\n          <text>" + BATCH + "</text>"),
+                "OutputEntry_Appserver_Grace\">\n          <text>&quot;PT3S&quot;",
+                "OutputEntry_Appserver_Grace\">\n          <text>&quot;" + GRACE + "&quot;"),
+            "OutputEntry_Appserver_Pause\">\n          <text>&quot;PT30S&quot;",
+            "OutputEntry_Appserver_Pause\">\n          <text>&quot;PT0S&quot;");
+    return bench.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String replaced(String text, String from, String to) {
+    if (!text.contains(from)) {
+      throw new IllegalStateException("the catalogue no longer has " + from);
+    }
+    return text.replace(from, to);
+  }
+
+  /** One run through the engine; returns its wall time (ms, from history) and its host count. */
+  private static long[] engineRun(ConfigurableApplicationContext app, ExecutionMode mode)
+      throws InterruptedException {
+    RuntimeService runtime = app.getBean(RuntimeService.class);
+    IdentityService identity = app.getBean(IdentityService.class);
+    HistoryService history = app.getBean(HistoryService.class);
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("service", SERVICE);
+    vars.put("dc", RollingRestartRequest.ALL_DATACENTERS);
+    vars.put("batchSize", Integer.toString(BATCH));
+    vars.put("action", "restart");
+    vars.put("mode", mode.value());
+    vars.put("reason", "benchmark");
+    vars.put("ticket", "T0");
+    identity.setAuthentication("alice", List.of("operators"));
+    String run;
+    try {
+      run = runtime.startProcessInstanceByKey(RollingRestartRequest.RUNBOOK, vars).getId();
+    } finally {
+      identity.clearAuthentication();
+    }
+    for (int i = 0; i < 36_000; i++) {
+      HistoricProcessInstance done =
+          history
+              .createHistoricProcessInstanceQuery()
+              .processInstanceId(run)
+              .finished()
+              .singleResult();
+      if (done != null) {
+        if (!"COMPLETED".equals(done.getState())) {
+          throw new IllegalStateException("run " + run + " ended " + done.getState());
+        }
+        long restarted =
+            history
+                .createHistoricActivityInstanceQuery()
+                .processInstanceId(run)
+                .activityId("ServiceTask_RestartUnits")
+                .finished()
+                .count();
+        return new long[] {done.getEndTime().getTime() - done.getStartTime().getTime(), restarted};
+      }
+      if (i % 300 == 299) {
+        System.out.printf(
+            "  engine %s: %d hosts repooled or left after %d s%n",
+            mode.value(),
+            history
+                .createHistoricActivityInstanceQuery()
+                .processInstanceId(run)
+                .activityId("Event_HostDone")
+                .finished()
+                .count(),
+            (i + 1) / 10);
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("run " + run + " did not finish within an hour");
+  }
+
+  /**
+   * Runs the pre-checks on every host once, so that both the engine and the direct runs find an SSH
+   * connection open to each host (the executor keeps them) and neither pays the handshakes.
+   */
+  private static Duration connectToEveryHost(
+      ConfigurableApplicationContext app, ServiceCatalogue catalogue) throws Exception {
+    Conftool conftool = app.getBean(Conftool.class);
+    HostRestart restart =
+        new HostRestart(app.getBean(RemoteExecutor.class), conftool, Duration.ofSeconds(30));
+    RollingRestartRequest request = request(catalogue, ExecutionMode.DRY_RUN);
+    ExecutorService pool = Executors.newFixedThreadPool(BATCH);
+    Instant start = Instant.now();
+    try {
+      List<Future<?>> hosts = new ArrayList<>();
+      for (RestartPlan.Host host :
+          RestartPlan.of(request, conftool, LabTopology.DATACENTERS).hosts()) {
+        hosts.add(
+            pool.submit(
+                () -> restart.failedChecks(request.policy().preChecks(), request.policy(), host)));
+      }
+      for (Future<?> host : hosts) {
+        host.get();
+      }
+      return Duration.between(start, Instant.now());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static RollingRestartRequest request(ServiceCatalogue catalogue, ExecutionMode mode) {
+    return RollingRestartRequest.parse(
+        SERVICE,
+        RollingRestartRequest.ALL_DATACENTERS,
+        "",
+        Integer.toString(BATCH),
+        "restart",
+        mode.value(),
+        "benchmark",
+        "T0",
+        catalogue,
+        LabTopology.DATACENTERS);
+  }
+
+  /** The same run by direct calls to the domain, with the same batching; returns its wall time. */
+  private static Duration directRun(
+      ConfigurableApplicationContext app, ServiceCatalogue catalogue, ExecutionMode mode)
+      throws Exception {
+    Conftool conftool = app.getBean(Conftool.class);
+    HostRestart restart =
+        new HostRestart(app.getBean(RemoteExecutor.class), conftool, Duration.ofSeconds(30));
+    RollingRestartRequest request = request(catalogue, mode);
+    ServicePolicy policy = request.policy();
+    RunContext run =
+        new RunContext(
+            "bench-direct-" + Instant.now().toEpochMilli(), "direct", "bench", mode, "eqiad");
+    Duration poll =
+        Duration.ofMillis(
+            Math.min(30_000L, Math.max(2_000L, policy.readinessLimit().toMillis() / 20)));
+    ExecutorService pool = Executors.newFixedThreadPool(BATCH);
+    Instant start = Instant.now();
+    try {
+      RestartPlan plan = RestartPlan.of(request, conftool, LabTopology.DATACENTERS);
+      for (RestartPlan.Batch batch : plan.batches()) {
+        List<Future<?>> hosts = new ArrayList<>();
+        for (RestartPlan.Host host : batch.hosts()) {
+          hosts.add(
+              pool.submit(
+                  () -> {
+                    restartOne(restart, run, policy, request.action(), host, poll);
+                    return null;
+                  }));
+        }
+        for (Future<?> host : hosts) {
+          host.get();
+        }
+        Thread.sleep(policy.pause().toMillis());
+      }
+      return Duration.between(start, Instant.now());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void restartOne(
+      HostRestart restart,
+      RunContext run,
+      ServicePolicy policy,
+      RollingRestartRequest.Action action,
+      RestartPlan.Host host,
+      Duration poll)
+      throws InterruptedException {
+    require(restart.failedChecks(policy.preChecks(), policy, host), host, "pre-checks");
+    List<PoolSlot> slots = restart.toDepool(policy, host);
+    restart.depool(run, slots);
+    Thread.sleep(policy.grace().toMillis());
+    restart.drain(run, policy, host);
+    restart.restart(run, policy, host, action);
+    Instant limit = Instant.now().plus(policy.readinessLimit());
+    while (!restart.failedChecks(policy.readiness(), policy, host).isEmpty()) {
+      if (Instant.now().isAfter(limit)) {
+        throw new IllegalStateException(host.fqdn() + " not ready within the limit");
+      }
+      Thread.sleep(poll.toMillis());
+    }
+    require(restart.failedChecks(policy.postChecks(), policy, host), host, "post-checks");
+    restart.repool(run, slots);
+  }
+
+  private static void require(List<String> failed, RestartPlan.Host host, String what) {
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(host.fqdn() + " failed its " + what + ": " + failed);
+    }
+  }
+
+  /** Rows per table of the engine's and Switchman's schema. */
+  private static Map<String, Long> rowCounts(ConfigurableApplicationContext app) throws Exception {
+    Map<String, Long> rows = new HashMap<>();
+    try (Connection connection = app.getBean(DataSource.class).getConnection();
+        Statement statement = connection.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet found =
+          connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+        while (found.next()) {
+          String schema = found.getString("TABLE_SCHEM");
+          if (!"INFORMATION_SCHEMA".equalsIgnoreCase(schema)) {
+            tables.add(schema + "." + found.getString("TABLE_NAME"));
+          }
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          count.next();
+          rows.put(table, count.getLong(1));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static long databaseBytes(Path data) throws Exception {
+    try (Stream<Path> files = Files.walk(data)) {
+      return files
+          .filter(file -> file.toString().endsWith(".mv.db"))
+          .mapToLong(file -> file.toFile().length())
+          .sum();
+    }
+  }
+
+  private static String growth(
+      ExecutionMode mode,
+      int hosts,
+      Map<String, Long> before,
+      Map<String, Long> after,
+      long bytes) {
+    double per = 1000.0 / Math.max(1, hosts);
+    StringBuilder tables = new StringBuilder();
+    long total = 0;
+    for (var table : after.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+      long added = table.getValue() - before.getOrDefault(table.getKey(), 0L);
+      total += added;
+      if (added >= hosts / 10) {
+        tables
+            .append(tables.isEmpty() ? "" : ", ")
+            .append(table.getKey().substring(table.getKey().indexOf('.') + 1))
+            .append(' ')
+            .append(Math.round(added * per));
+      }
+    }
+    return String.format(
+        "engine database growth per 1,000 hosts, %s: %d rows, %.1f MiB on disk (%s)",
+        mode.value(), Math.round(total * per), bytes * per / (1024 * 1024), tables);
+  }
+}
