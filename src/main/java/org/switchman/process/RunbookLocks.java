@@ -181,7 +181,7 @@ public class RunbookLocks {
               context -> lock().release(target.runbook(), target.target(), runId));
     }
     if (refused != null) {
-      taken.forEach(lock -> release(execution, lock.runbook(), lock.target()));
+      releaseAll(execution, taken);
       throw refused;
     }
     for (RunbookStartRule.LockTarget target : taken) {
@@ -382,22 +382,56 @@ public class RunbookLocks {
 
   /** Releases the lock when the run itself ends; a called process leaves it to its caller. */
   public void release(DelegateExecution execution, String runbook, String target) {
-    if (RunContexts.isRoot(execution)) {
-      String runId = RunContexts.runId(execution);
+    releaseAll(execution, List.of(new RunbookStartRule.LockTarget(runbook, target)));
+  }
+
+  /**
+   * Releases the run's locks when the run itself ends, once its transaction has committed, side by
+   * side as {@link #acquireAll} takes them, and returns when all are released; a called process
+   * leaves them to its caller.
+   */
+  public void releaseAll(DelegateExecution execution, List<RunbookStartRule.LockTarget> targets) {
+    if (!RunContexts.isRoot(execution) || targets.isEmpty()) {
+      return;
+    }
+    String runId = RunContexts.runId(execution);
+    for (RunbookStartRule.LockTarget target : targets) {
       outbox.append(
           entry(
-              run(execution, runbook, target),
+              run(execution, target.runbook(), target.target()),
               step(execution),
-              "release lock " + runbook + " on " + target,
+              "release lock " + target.runbook() + " on " + target.target(),
               RunReports.RELEASED,
               null));
-      EngineHooks.afterCommit(
-          () -> {
-            lock().release(runbook, target, runId);
-            lock().forgetRevocation(runbook, target, runId);
-            lost.remove(runId);
-          });
     }
+    EngineHooks.afterCommit(
+        () -> {
+          List<java.util.concurrent.Future<?>> releases = new java.util.ArrayList<>();
+          for (RunbookStartRule.LockTarget target : targets) {
+            Runnable release =
+                () -> {
+                  lock().release(target.runbook(), target.target(), runId);
+                  lock().forgetRevocation(target.runbook(), target.target(), runId);
+                };
+            if (targets.size() == 1) {
+              release.run();
+            } else {
+              releases.add(acquirers.submit(release));
+            }
+          }
+          for (java.util.concurrent.Future<?> release : releases) {
+            try {
+              release.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+              // the lease expires by itself; the others are released all the same
+              LOG.warn("Run {} could not release a lock: {}", runId, e.getCause().getMessage());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
+          lost.remove(runId);
+        });
   }
 
   private void retaken(LockedRun run, String step, String why) {

@@ -88,9 +88,7 @@ public class RunbookStarts extends AbstractProcessEnginePlugin {
   private void ended(DelegateExecution execution) {
     RunbookStartRule rule = ruleFor(execution);
     if (rule != null) {
-      for (RunbookStartRule.LockTarget lock : rule.locks(runs.getObject().frozen(execution))) {
-        locks.getObject().release(execution, lock.runbook(), lock.target());
-      }
+      locks.getObject().releaseAll(execution, rule.locks(runs.getObject().frozen(execution)));
     }
   }
 
