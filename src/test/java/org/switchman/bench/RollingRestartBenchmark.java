@@ -34,6 +34,7 @@ import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.restart.HostRestart;
 import org.switchman.runbook.restart.HostRestart.PoolSlot;
 import org.switchman.runbook.restart.RestartPlan;
@@ -192,6 +193,7 @@ public final class RollingRestartBenchmark {
                 .activityId("ServiceTask_RestartUnits")
                 .finished()
                 .count();
+        awaitLocksReleased(app);
         return new long[] {done.getEndTime().getTime() - done.getStartTime().getTime(), restarted};
       }
       if (i % 300 == 299) {
@@ -252,6 +254,15 @@ public final class RollingRestartBenchmark {
         "T0",
         catalogue,
         LabTopology.DATACENTERS);
+  }
+
+  /** Waits until the ended run has given its locks back, so that the next run can take them. */
+  private static void awaitLocksReleased(ConfigurableApplicationContext app)
+      throws InterruptedException {
+    RunbookLock locks = app.getBean(RunbookLock.class);
+    for (int i = 0; i < 300 && !locks.locks().isEmpty(); i++) {
+      Thread.sleep(1000);
+    }
   }
 
   /** The same run by direct calls to the domain, with the same batching; returns its wall time. */
