@@ -1,7 +1,5 @@
 package org.switchman.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +15,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.task.Task;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.switchman.SwitchmanApplication;
 import org.switchman.process.switchover.SwitchoverSteps;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
@@ -38,20 +34,10 @@ public final class SwitchoverBenchmark {
   private SwitchoverBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path data =
-        Files.createTempDirectory(
-            Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(), "bench-switchover-");
     ConfigurableApplicationContext app =
-        new SpringApplication(SwitchmanApplication.class)
-            .run(
-                "--spring.profiles.active=lab",
-                "--server.port=0",
-                "--switchman.data-dir=" + data,
-                "--switchman.lab.dir=" + data.resolve("lab"),
-                "--switchman.lab.discovery-ttl=11s",
-                "--switchman.lab.port-offset=9000",
-                "--switchman.lab.loopback-network=127.61",
-                "--logging.level.root=WARN");
+        BenchApp.start(
+                args, "bench-switchover-", "127.61", 9000, "--switchman.lab.discovery-ttl=11s")
+            .app();
     try {
       Duration engineWindow = null;
       List<Long> engineWindows = new ArrayList<>();

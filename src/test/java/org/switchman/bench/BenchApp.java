@@ -1,0 +1,49 @@
+package org.switchman.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.switchman.SwitchmanApplication;
+
+/**
+ * The application with its own lab, as a benchmark starts it: the {@code lab} profile on a fresh
+ * data directory under the build directory, a free HTTP port, and its own loopback network and
+ * ports so that it runs beside the tests and the demo.
+ *
+ * @param data the data directory, with the lab under {@code lab/}
+ * @param app the running application; closing it stops the lab
+ */
+record BenchApp(Path data, ConfigurableApplicationContext app) {
+
+  /**
+   * @param args the benchmark's arguments: the build directory first, {@code target} if none
+   * @param name the data directory's prefix
+   * @param loopbackNetwork the lab's {@code 127.x} network
+   * @param portOffset the lab's port offset
+   * @param settings further {@code --name=value} settings
+   */
+  static BenchApp start(
+      String[] args, String name, String loopbackNetwork, int portOffset, String... settings)
+      throws IOException {
+    Path data =
+        Files.createTempDirectory(
+            Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath(), name);
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--spring.profiles.active=lab",
+                "--server.port=0",
+                "--switchman.data-dir=" + data,
+                "--switchman.lab.dir=" + data.resolve("lab"),
+                "--switchman.lab.port-offset=" + portOffset,
+                "--switchman.lab.loopback-network=" + loopbackNetwork,
+                "--logging.level.root=WARN"));
+    all.addAll(List.of(settings));
+    return new BenchApp(
+        data, new SpringApplication(SwitchmanApplication.class).run(all.toArray(String[]::new)));
+  }
+}
