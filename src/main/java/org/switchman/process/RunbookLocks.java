@@ -300,6 +300,11 @@ public class RunbookLocks {
     if (lock == null) {
       return false;
     }
+    if (!active.isActive(run.runId())) {
+      // the run ended since the round read it and is giving its locks back: taking one again,
+      // even for a moment, would refuse the next run that wants it
+      return false;
+    }
     try {
       if (lock.acquire(run.runbook(), run.target(), holder(run), 1, lease)) {
         if (!active.isActive(run.runId())) {

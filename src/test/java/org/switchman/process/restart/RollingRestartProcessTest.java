@@ -52,6 +52,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   @Autowired IdentityService identity;
   @Autowired FakeSite site;
   @Autowired Journal journal;
+  @Autowired org.switchman.process.RunbookLocks runbookLocks;
 
   private JobDriver driver;
 
@@ -92,6 +93,33 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .startsWith("3 of 3 hosts of jobrunner restarted (live)");
     assertThat(site.holders("host", EQIAD.get(0))).as("host locks released").isEmpty();
     assertThat(site.holders("rolling-restart", "jobrunner/eqiad")).isEmpty();
+  }
+
+  @Test
+  void theLockKeeperNeverTakesALockAgainForARunThatHasEnded() {
+    ProcessInstance ended = start("jobrunner", "eqiad", "", "dry-run");
+    driver.drive();
+    assertThat(ended).isEnded();
+    ProcessInstance next = start("jobrunner", "eqiad", "", "dry-run");
+    assertThat(site.holders("host", EQIAD.get(0)))
+        .extracting(h -> h.runId())
+        .containsExactly(next.getId());
+    int entries = journal.entriesOfRun(ended.getId()).size();
+
+    boolean kept =
+        runbookLocks.keep(
+            new org.switchman.audit.report.LockedRuns.LockedRun(
+                ended.getId(), "rolling-restart", "host", EQIAD.get(0), "alice", "dry-run"));
+
+    assertThat(kept).isFalse();
+    assertThat(journal.entriesOfRun(ended.getId()))
+        .as(
+            "an ended run, read as active by a keeper round that began before it ended, neither"
+                + " takes its lock again nor is journaled as having lost it to the next run")
+        .hasSize(entries);
+    assertThat(site.holders("host", EQIAD.get(0)))
+        .extracting(h -> h.runId())
+        .containsExactly(next.getId());
   }
 
   @Test
