@@ -38,7 +38,7 @@ public class RunContexts {
   public RunContext of(DelegateExecution execution, String step) {
     String runId = runId(execution);
     java.util.Map<String, String> frozen =
-        frozen(
+        frozenOnly(
             runId,
             RunVariableNames.MODE,
             RunVariableNames.STARTER,
@@ -85,10 +85,10 @@ public class RunContexts {
    * a run with many (a restart's thousands of per-host parameters), read one by one.
    */
   public java.util.Map<String, String> frozenOnly(DelegateExecution execution, String... names) {
-    return frozen(runId(execution), names);
+    return frozenOnly(runId(execution), names);
   }
 
-  private java.util.Map<String, String> frozen(String runId, String... names) {
+  private java.util.Map<String, String> frozenOnly(String runId, String... names) {
     java.util.Map<String, String> some = new java.util.HashMap<>();
     for (String name : names) {
       parameters.get(runId, name).ifPresent(value -> some.put(name, value));

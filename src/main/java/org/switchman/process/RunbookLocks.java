@@ -77,12 +77,12 @@ public class RunbookLocks {
   private final ObjectProvider<OpsLog> opsLog;
   private final Duration lease;
 
-  /** Threads that take a run's many locks side by side ({@link #acquireAll}). */
-  private final java.util.concurrent.ExecutorService acquirers =
+  /** Threads that take and give back a run's many locks side by side ({@link #sideBySide}). */
+  private final java.util.concurrent.ExecutorService lockCalls =
       java.util.concurrent.Executors.newFixedThreadPool(
           16,
           runnable -> {
-            Thread thread = new Thread(runnable, "switchman-lock-taker");
+            Thread thread = new Thread(runnable, "switchman-lock-calls");
             thread.setDaemon(true);
             return thread;
           });
@@ -153,10 +153,18 @@ public class RunbookLocks {
         new RunbookLock.Holder(runId, runs.starter(execution), Instant.now());
     List<RunbookStartRule.LockTarget> taken = new java.util.ArrayList<>();
     RuntimeException refused = null;
-    for (var attempt : acquireEach(targets, holder).entrySet()) {
+    RunbookLock lock = lock();
+    List<java.util.concurrent.Future<Boolean>> attempts =
+        sideBySide(
+            targets.stream()
+                .<java.util.concurrent.Callable<Boolean>>map(
+                    target ->
+                        () -> lock.acquire(target.runbook(), target.target(), holder, 1, lease))
+                .toList());
+    for (int i = 0; i < targets.size(); i++) {
       try {
-        attempt.getValue().get();
-        taken.add(attempt.getKey());
+        attempts.get(i).get();
+        taken.add(targets.get(i));
       } catch (java.util.concurrent.ExecutionException e) {
         RuntimeException cause =
             e.getCause() instanceof RuntimeException runtime
@@ -196,44 +204,41 @@ public class RunbookLocks {
   }
 
   /**
-   * Takes each lock for the holder, side by side when there are several: etcd commits each take on
-   * its own, so a thousand taken one after another would wait for a thousand commits in turn.
+   * Runs each task, side by side when there are several, and returns once all are done: etcd
+   * commits each lock change on its own, so a thousand taken or given back one after another would
+   * wait for a thousand commits in turn. A single task runs on the caller's thread.
    *
-   * @return each target's attempt, in the targets' order, all of them done
+   * @return each task's outcome, in the tasks' order
    */
-  private Map<RunbookStartRule.LockTarget, java.util.concurrent.Future<Boolean>> acquireEach(
-      List<RunbookStartRule.LockTarget> targets, RunbookLock.Holder holder) {
-    Map<RunbookStartRule.LockTarget, java.util.concurrent.Future<Boolean>> attempts =
-        new java.util.LinkedHashMap<>();
-    RunbookLock lock = lock();
-    for (RunbookStartRule.LockTarget target : targets) {
-      java.util.concurrent.Callable<Boolean> take =
-          () -> lock.acquire(target.runbook(), target.target(), holder, 1, lease);
-      if (targets.size() == 1) {
-        java.util.concurrent.FutureTask<Boolean> here = new java.util.concurrent.FutureTask<>(take);
+  private <T> List<java.util.concurrent.Future<T>> sideBySide(
+      List<java.util.concurrent.Callable<T>> tasks) {
+    List<java.util.concurrent.Future<T>> outcomes = new java.util.ArrayList<>();
+    for (java.util.concurrent.Callable<T> task : tasks) {
+      if (tasks.size() == 1) {
+        java.util.concurrent.FutureTask<T> here = new java.util.concurrent.FutureTask<>(task);
         here.run();
-        attempts.put(target, here);
+        outcomes.add(here);
       } else {
-        attempts.put(target, acquirers.submit(take));
+        outcomes.add(lockCalls.submit(task));
       }
     }
-    for (java.util.concurrent.Future<Boolean> attempt : attempts.values()) {
+    for (java.util.concurrent.Future<T> outcome : outcomes) {
       try {
-        attempt.get();
+        outcome.get();
       } catch (java.util.concurrent.ExecutionException e) {
-        // reported by the caller, with the others
+        // the caller reads each outcome
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
     }
-    return attempts;
+    return outcomes;
   }
 
-  /** Stops the threads that take locks side by side, with the application. */
+  /** Stops the threads that take and give back locks side by side, with the application. */
   @jakarta.annotation.PreDestroy
-  void stopAcquirers() {
-    acquirers.shutdownNow();
+  void stopLockCalls() {
+    lockCalls.shutdownNow();
   }
 
   /** The active runs other than this one, by the lock each should hold. */
@@ -411,24 +416,26 @@ public class RunbookLocks {
     }
     EngineHooks.afterCommit(
         () -> {
-          List<java.util.concurrent.Future<?>> releases = new java.util.ArrayList<>();
-          for (RunbookStartRule.LockTarget target : targets) {
-            Runnable release =
-                () -> {
-                  lock().release(target.runbook(), target.target(), runId);
-                  lock().forgetRevocation(target.runbook(), target.target(), runId);
-                };
-            if (targets.size() == 1) {
-              release.run();
-            } else {
-              releases.add(acquirers.submit(release));
-            }
-          }
-          for (java.util.concurrent.Future<?> release : releases) {
+          RunbookLock lock = lock();
+          List<java.util.concurrent.Future<Object>> releases =
+              sideBySide(
+                  targets.stream()
+                      .<java.util.concurrent.Callable<Object>>map(
+                          target ->
+                              () -> {
+                                lock.release(target.runbook(), target.target(), runId);
+                                lock.forgetRevocation(target.runbook(), target.target(), runId);
+                                return null;
+                              })
+                      .toList());
+          for (java.util.concurrent.Future<Object> release : releases) {
             try {
               release.get();
             } catch (java.util.concurrent.ExecutionException e) {
-              // the lease expires by itself; the others are released all the same
+              if (releases.size() == 1 && e.getCause() instanceof RuntimeException single) {
+                throw single; // a lone lock fails its release as a call on this thread would
+              }
+              // the others are released all the same; a lock left behind expires with its lease
               LOG.warn("Run {} could not release a lock: {}", runId, e.getCause().getMessage());
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();

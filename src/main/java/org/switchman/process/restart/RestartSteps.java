@@ -451,7 +451,7 @@ public class RestartSteps {
   static List<LockTarget> hostLocks(Map<String, String> frozen, PlannedHost host) {
     List<PlannedHost> plan = plan(frozen.get(PLAN));
     List<LockTarget> locks = new ArrayList<>(sharedLocks(frozen, plan));
-    if (!plan.isEmpty() && !WAITING.equals(frozen.get(TURN))) {
+    if (hasItsTurn(frozen, plan)) {
       locks.add(new LockTarget(HOST_LOCK, host.host().fqdn()));
     }
     return locks;
@@ -466,13 +466,20 @@ public class RestartSteps {
   static List<LockTarget> locks(Map<String, String> frozen) {
     List<PlannedHost> plan = plan(frozen.get(PLAN));
     List<LockTarget> locks = new ArrayList<>(sharedLocks(frozen, plan));
-    if (!plan.isEmpty() && !WAITING.equals(frozen.get(TURN))) {
+    if (hasItsTurn(frozen, plan)) {
       plan.stream()
           .map(host -> host.host().fqdn())
           .distinct()
           .forEach(fqdn -> locks.add(new LockTarget(HOST_LOCK, fqdn)));
     }
     return List.copyOf(locks);
+  }
+
+  /**
+   * Whether the run holds its service and host locks: it has a plan and is not waiting its turn.
+   */
+  private static boolean hasItsTurn(Map<String, String> frozen, List<PlannedHost> plan) {
+    return !plan.isEmpty() && !WAITING.equals(frozen.get(TURN));
   }
 
   /**
@@ -486,7 +493,7 @@ public class RestartSteps {
       // held from the start: the same deploy is never restarted twice at once
       locks.add(new LockTarget(DeployRestartRequest.RUNBOOK, deploy));
     }
-    if (plan.isEmpty() || WAITING.equals(frozen.get(TURN))) {
+    if (!hasItsTurn(frozen, plan)) {
       return locks;
     }
     plan.stream()
