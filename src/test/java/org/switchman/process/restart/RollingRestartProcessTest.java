@@ -390,6 +390,31 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void aRunRefusedAtOneOfItsManyLocksGivesBackEveryLockItTookSideBySide() {
+    String held = EQIAD.get(1);
+    site.acquire(
+        "host",
+        held,
+        new org.switchman.runbook.port.RunbookLock.Holder(
+            "another-run", "bob", java.time.Instant.now()),
+        1,
+        java.time.Duration.ofMinutes(1));
+
+    assertThatThrownBy(() -> start("jobrunner", "eqiad", "", "live"))
+        .isInstanceOf(RunbookLockedException.class)
+        .hasMessageContaining("host on " + held + " is locked by run another-run");
+
+    assertThat(runtime.createProcessInstanceQuery().count()).isZero();
+    assertThat(site.holders("rolling-restart", "jobrunner/eqiad")).isEmpty();
+    for (String host : EQIAD) {
+      assertThat(site.holders("host", host))
+          .as(host + ": the refused run keeps none of the locks it took meanwhile")
+          .extracting(holder -> holder.runId())
+          .containsExactlyElementsOf(host.equals(held) ? List.of("another-run") : List.of());
+    }
+  }
+
+  @Test
   void onlyAnAdministratorCancelsALiveRunAndTheJournalSaysWhichHostsStayDepooled() {
     site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
     ProcessInstance run = start("jobrunner", "eqiad", "", "live");
