@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * BIND, authoritative for {@code discovery.wmnet} (dynamic updates with the TSIG key only) and for
- * the {@code svc.<dc>.wmnet} zones that the discovery CNAMEs point to.
+ * the {@code svc.<dc>.wmnet} zones that the discovery CNAMEs point to and whose addresses the
+ * active/active records answer with.
  */
 final class LabDns {
 
@@ -175,31 +176,49 @@ final class LabDns {
         .formatted(zone);
   }
 
+  /**
+   * An active/passive service's record is a CNAME to the service in the primary DC; an
+   * active/active service's record has one A record per DC, since it is pooled in both at start.
+   */
   private String discoveryZone() {
     StringBuilder zone = new StringBuilder(soa(ZONE));
     zone.append("ns 300 IN A 127.0.0.1\n");
     long ttl = config.discoveryTtl().toSeconds();
     for (String service : LabTopology.discoveryServices()) {
-      zone.append(service)
-          .append(' ')
-          .append(ttl)
-          .append(" IN CNAME ")
-          .append(service)
-          .append(".svc.")
-          .append(LabTopology.PRIMARY_DC)
-          .append(".wmnet.\n");
+      if (LabTopology.isActiveActive(service)) {
+        for (String dc : LabTopology.DATACENTERS) {
+          line(zone, service, ttl, "A", serviceAddress(service, dc));
+        }
+      } else {
+        line(zone, service, ttl, "CNAME", service + ".svc." + LabTopology.PRIMARY_DC + ".wmnet.");
+      }
     }
     return zone.toString();
   }
 
   private static String svcZone(String dc) {
     StringBuilder zone = new StringBuilder(soa("svc." + dc + ".wmnet"));
-    // production: eqiad services are in 10.2.2.0/24, codfw in 10.2.1.0/24
-    String net = dc.equals("eqiad") ? "10.2.2." : "10.2.1.";
-    List<String> services = LabTopology.discoveryServices();
-    for (int i = 0; i < services.size(); i++) {
-      zone.append(services.get(i)).append(" 300 IN A ").append(net).append(i + 1).append('\n');
+    for (String service : LabTopology.discoveryServices()) {
+      line(zone, service, 300, "A", serviceAddress(service, dc));
     }
     return zone.toString();
+  }
+
+  private static void line(StringBuilder zone, String name, long ttl, String type, String data) {
+    zone.append(name).append(' ').append(ttl).append(" IN ").append(type).append(' ');
+    zone.append(data).append('\n');
+  }
+
+  /**
+   * The address of {@code {service}.svc.{dc}.wmnet}: as in production, eqiad services are in
+   * 10.2.2.0/24 and codfw ones in 10.2.1.0/24; the last byte is the service's place in {@link
+   * LabTopology#discoveryServices()}, from 1.
+   */
+  static String serviceAddress(String service, String dc) {
+    int index = LabTopology.discoveryServices().indexOf(service);
+    if (index < 0 || !LabTopology.DATACENTERS.contains(dc)) {
+      throw new IllegalArgumentException("no lab service " + service + " in " + dc);
+    }
+    return (dc.equals("eqiad") ? "10.2.2." : "10.2.1.") + (index + 1);
   }
 }

@@ -112,8 +112,23 @@ class LabIT {
   }
 
   @Test
+  void activeActiveRecordsAnswerTheServiceAddressOfEveryDc() {
+    String eqiad = Cli.dig(lab, "+short", "restbase.svc.eqiad.wmnet").out().strip();
+    String codfw = Cli.dig(lab, "+short", "restbase.svc.codfw.wmnet").out().strip();
+    assertThat(eqiad).matches("10\\.2\\.2\\.\\d+");
+    assertThat(codfw).isEqualTo(eqiad.replace("10.2.2.", "10.2.1."));
+    String answer = Cli.dig(lab, "restbase.discovery.wmnet", "A").out();
+    assertThat(answer)
+        .containsPattern(
+            "restbase\\.discovery\\.wmnet\\.\\s+30\\s+IN\\s+A\\s+" + eqiad.replace(".", "\\."))
+        .containsPattern(
+            "restbase\\.discovery\\.wmnet\\.\\s+30\\s+IN\\s+A\\s+" + codfw.replace(".", "\\."))
+        .doesNotContain("CNAME");
+  }
+
+  @Test
   void dynamicUpdatesNeedTheTsigKey() {
-    String record = "restbase.discovery.wmnet";
+    String record = "releases.discovery.wmnet";
     Cli.Result unsigned =
         Cli.nsupdate(
             lab,
@@ -122,10 +137,10 @@ class LabIT {
                 + record
                 + " CNAME\nupdate add "
                 + record
-                + " 10 CNAME restbase.svc.codfw.wmnet.");
+                + " 10 CNAME releases.svc.codfw.wmnet.");
     assertThat(unsigned.exit()).isNotZero();
     assertThat(unsigned.all()).contains("REFUSED");
-    assertThat(Cli.dig(lab, record).out()).contains("restbase.svc.eqiad.wmnet.");
+    assertThat(Cli.dig(lab, record).out()).contains("releases.svc.eqiad.wmnet.");
 
     try {
       Cli.Result signed =
@@ -136,11 +151,11 @@ class LabIT {
                   + record
                   + " CNAME\nupdate add "
                   + record
-                  + " 10 CNAME restbase.svc.codfw.wmnet.");
+                  + " 10 CNAME releases.svc.codfw.wmnet.");
       assertThat(signed.exit()).as(signed.all()).isZero();
       assertThat(Cli.dig(lab, record).out())
           .containsPattern(
-              "restbase\\.discovery\\.wmnet\\.\\s+10\\s+IN\\s+CNAME\\s+restbase\\.svc\\.codfw\\.wmnet\\.");
+              "releases\\.discovery\\.wmnet\\.\\s+10\\s+IN\\s+CNAME\\s+releases\\.svc\\.codfw\\.wmnet\\.");
     } finally {
       Cli.Result back =
           Cli.nsupdate(
@@ -150,11 +165,11 @@ class LabIT {
                   + record
                   + " CNAME\nupdate add "
                   + record
-                  + " 30 CNAME restbase.svc.eqiad.wmnet.");
+                  + " 30 CNAME releases.svc.eqiad.wmnet.");
       assertThat(back.exit()).as(back.all()).isZero();
     }
     assertThat(Cli.dig(lab, record).out())
-        .containsPattern("\\s30\\s+IN\\s+CNAME\\s+restbase\\.svc\\.eqiad");
+        .containsPattern("\\s30\\s+IN\\s+CNAME\\s+releases\\.svc\\.eqiad");
   }
 
   // ---------------------------------------------------------------- MariaDB
@@ -945,26 +960,26 @@ class LabIT {
 
   @Test
   void refusingDnsRefusesUpdatesButAnswersQueries() {
-    String record = "search.discovery.wmnet";
+    String record = "docker-registry.discovery.wmnet";
     String update =
         "update delete "
             + record
             + " CNAME\nupdate add "
             + record
-            + " 10 CNAME search.svc.codfw.wmnet.";
+            + " 10 CNAME docker-registry.svc.codfw.wmnet.";
     LabFault fault = lab.faults().inject(request(LabFault.Kind.DNS_REFUSING, null));
     try {
       Cli.Result refused = Cli.nsupdate(lab, true, update);
       assertThat(refused.exit()).isNotZero();
       assertThat(refused.all()).contains("REFUSED");
-      assertThat(Cli.dig(lab, record).out()).contains("search.svc.eqiad.wmnet.");
+      assertThat(Cli.dig(lab, record).out()).contains("docker-registry.svc.eqiad.wmnet.");
     } finally {
       lab.faults().clear(fault.id());
     }
     try {
       Cli.Result accepted = Cli.nsupdate(lab, true, update);
       assertThat(accepted.exit()).as(accepted.all()).isZero();
-      assertThat(Cli.dig(lab, record).out()).contains("search.svc.codfw.wmnet.");
+      assertThat(Cli.dig(lab, record).out()).contains("docker-registry.svc.codfw.wmnet.");
     } finally {
       Cli.nsupdate(
           lab,
@@ -973,7 +988,7 @@ class LabIT {
               + record
               + " CNAME\nupdate add "
               + record
-              + " 30 CNAME search.svc.eqiad.wmnet.");
+              + " 30 CNAME docker-registry.svc.eqiad.wmnet.");
     }
   }
 

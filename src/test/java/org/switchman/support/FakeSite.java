@@ -37,6 +37,18 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public static final List<String> SECTIONS = List.of("s1", "s2", "s3");
   public static final List<String> DCS = List.of("eqiad", "codfw");
 
+  /** Active/active discovery services outside MediaWiki, pooled in both DCs at reset. */
+  public static final List<String> ACTIVE_ACTIVE = List.of("aqs", "restbase");
+
+  /**
+   * Active/passive discovery services outside MediaWiki, pooled in eqiad only at reset: {@code
+   * releases} has the two core sites, {@code docker-registry} a third one, {@code drmrs}.
+   */
+  public static final List<String> ACTIVE_PASSIVE = List.of("releases", "docker-registry");
+
+  /** The A records of the active/active records. */
+  public final Map<String, java.util.SortedSet<String>> dnsAddresses = new ConcurrentHashMap<>();
+
   private final Mutations mutations;
   private final AtomicLong revision = new AtomicLong(1);
   public final Map<String, Boolean> pooled = new ConcurrentHashMap<>();
@@ -116,6 +128,27 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       pooled.put(service + "/codfw", false);
       conftoolTtl.put(service + "/eqiad", 300);
       conftoolTtl.put(service + "/codfw", 300);
+      dnsTarget.put(service, service + ".svc.eqiad.wmnet.");
+      dnsTtl.put(service, 300L);
+    }
+    for (String service : ACTIVE_ACTIVE) {
+      for (String dc : DCS) {
+        pooled.put(service + "/" + dc, true);
+        conftoolTtl.put(service + "/" + dc, 300);
+      }
+      dnsAddresses.put(
+          service,
+          new java.util.TreeSet<>(
+              List.of(serviceAddress(service, "eqiad"), serviceAddress(service, "codfw"))));
+      dnsTtl.put(service, 300L);
+    }
+    for (String service : ACTIVE_PASSIVE) {
+      List<String> sites =
+          service.equals("docker-registry") ? List.of("eqiad", "codfw", "drmrs") : DCS;
+      for (String dc : sites) {
+        pooled.put(service + "/" + dc, dc.equals("eqiad"));
+        conftoolTtl.put(service + "/" + dc, 300);
+      }
       dnsTarget.put(service, service + ".svc.eqiad.wmnet.");
       dnsTtl.put(service, 300L);
     }
@@ -336,11 +369,8 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   @Override
   public List<Versioned<DiscoveryState>> discoveryObjects() {
     List<Versioned<DiscoveryState>> all = new ArrayList<>();
-    for (String service : SERVICES) {
-      for (String dc : DCS) {
-        discovery(service, dc).ifPresent(all::add);
-      }
-    }
+    new java.util.TreeSet<>(pooled.keySet())
+        .forEach(key -> discovery(key.split("/")[0], key.split("/")[1]).ifPresent(all::add));
     return all;
   }
 
@@ -421,6 +451,36 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
         dc,
         "CNAME " + target,
         () -> dnsTarget.put(current.service(), target));
+  }
+
+  @Override
+  public ServedAddresses addresses(String service) {
+    java.util.SortedSet<String> addresses = dnsAddresses.get(service);
+    if (addresses == null) {
+      throw new org.switchman.runbook.CheckFailedException(
+          "discovery-record-exists", service + ".discovery.wmnet has no A records");
+    }
+    return new ServedAddresses(service, addresses, dnsTtl.get(service));
+  }
+
+  /** {@code 10.2.2.N} in eqiad, {@code 10.2.1.N} in codfw, {@code 10.2.9.N} elsewhere. */
+  @Override
+  public String serviceAddress(String service, String dc) {
+    String net = dc.equals("eqiad") ? "10.2.2." : dc.equals("codfw") ? "10.2.1." : "10.2.9.";
+    return net + (1 + Math.floorMod(service.hashCode(), 200));
+  }
+
+  @Override
+  public MutationOutcome setAddresses(
+      RunContext run, ServedAddresses current, java.util.Set<String> addresses) {
+    java.util.SortedSet<String> sorted = new java.util.TreeSet<>(addresses);
+    return apply(
+        run,
+        Mutation.Kind.DNS_UPDATE,
+        current.service() + ".discovery.wmnet",
+        null,
+        "A " + String.join(" ", sorted),
+        () -> dnsAddresses.put(current.service(), sorted));
   }
 
   // ---------------------------------------------------------------- DB masters

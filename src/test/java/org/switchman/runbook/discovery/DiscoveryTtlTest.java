@@ -2,15 +2,13 @@ package org.switchman.runbook.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.FakeConftool;
-import org.switchman.runbook.MutationOutcome;
+import org.switchman.runbook.FakeDns;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DnsDiscovery;
@@ -74,31 +72,5 @@ class DiscoveryTtlTest {
     assertThat(dns.records.get("appservers-rw").ttlSeconds()).isEqualTo(300);
     assertThat(conftool.discovery("appservers-rw", "eqiad").orElseThrow().value().ttl())
         .isEqualTo(300);
-  }
-
-  private static class FakeDns implements DnsDiscovery {
-    final Map<String, DiscoveryRecord> records = new HashMap<>();
-    final List<String> updates = new ArrayList<>();
-
-    @Override
-    public DiscoveryRecord read(String service) {
-      return records.get(service);
-    }
-
-    @Override
-    public MutationOutcome setTtl(RunContext run, DiscoveryRecord current, long ttlSeconds) {
-      if (run.mode() == ExecutionMode.DRY_RUN) {
-        return MutationOutcome.WOULD;
-      }
-      records.put(
-          current.service(), new DiscoveryRecord(current.service(), current.target(), ttlSeconds));
-      updates.add(current.service() + " ttl " + ttlSeconds);
-      return MutationOutcome.PERFORMED;
-    }
-
-    @Override
-    public MutationOutcome setTarget(RunContext run, DiscoveryRecord current, String target) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
