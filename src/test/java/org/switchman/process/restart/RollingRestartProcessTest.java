@@ -467,23 +467,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   }
 
   private ProcessInstance start(Map<String, Object> vars) {
-    identity.setAuthentication("alice", List.of("operators"));
-    try {
-      return runtime.startProcessInstanceByKey("rolling-restart", vars);
-    } finally {
-      identity.clearAuthentication();
-    }
-  }
-
-  private void approve(String user, String decision) {
-    Task task = tasks.createTaskQuery().taskDefinitionKey("UserTask_GoNoGo").singleResult();
-    identity.setAuthentication(user, List.of("approvers"));
-    try {
-      tasks.complete(
-          task.getId(), Map.of("decision", decision, "comment", decision + " by " + user));
-    } finally {
-      identity.clearAuthentication();
-    }
+    return startAsAlice("rolling-restart", vars);
   }
 
   private Task decisionTask() {
@@ -498,12 +482,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     Map<String, Object> vars = new HashMap<>();
     vars.put("decision", decision);
     vars.put("justification", justification);
-    identity.setAuthentication("carol", List.of("operators"));
-    try {
-      tasks.complete(task.getId(), vars);
-    } finally {
-      identity.clearAuthentication();
-    }
+    completeAs("carol", "operators", task, vars);
   }
 
   private List<String> performed(ProcessInstance run) {
