@@ -35,9 +35,10 @@ import org.switchman.process.RunVariableNames;
 
 /**
  * Cancelling or suspending a live run of a runbook that changes the site: {@code dc-switchover},
- * {@code db-masters-read-only}, {@code db-masters-read-write}, {@code rolling-restart} and {@code
+ * {@code db-masters-read-only}, {@code db-masters-read-write}, {@code rolling-restart}, {@code
  * restart-after-deploy} (a cancelled restart leaves the hosts of its batch out of their pools; its
- * abort puts them back).
+ * abort puts them back) and {@code discovery-datacenter} (a cancelled pool or depool leaves the
+ * services it changed as they are; its abort puts them back).
  *
  * <p><b>The rule:</b> nobody but {@code camunda-admin} cancels (deletes) or suspends a live run of
  * these runbooks, whatever state it is in and whatever API is used: a single delete, a delete of
@@ -74,7 +75,8 @@ final class SiteChangingRuns {
           "db-masters-read-only",
           "db-masters-read-write",
           "rolling-restart",
-          "restart-after-deploy");
+          "restart-after-deploy",
+          "discovery-datacenter");
 
   static final String READ_ONLY_WINDOW = "SubProcess_ReadOnlyWindow";
 
@@ -206,6 +208,8 @@ final class SiteChangingRuns {
       state = switchoverLeft(run, active, parameters, from, to, context);
     } else if (key.equals("rolling-restart") || key.equals("restart-after-deploy")) {
       state = restartLeft(parameters);
+    } else if (key.equals("discovery-datacenter")) {
+      state = discoveryLeft(parameters);
     } else if (active.contains("UserTask_GoNoGo") && !active.contains("SubProcess_Sections")) {
       state = "still waiting for GO/NOGO, nothing was changed";
     } else if (key.equals("db-masters-read-only")) {
@@ -226,6 +230,27 @@ final class SiteChangingRuns {
         + ("live-test".equals(mode)
             ? " (live-test: only the passive datacenter was acted on)"
             : "");
+  }
+
+  /**
+   * The services a cancelled pool or depool began to change and did not put back: each {@code
+   * pooling.SERVICE.state} that is {@code changing} or {@code changed}.
+   */
+  private static String discoveryLeft(Map<String, String> parameters) {
+    java.util.List<String> left = new java.util.ArrayList<>();
+    parameters.forEach(
+        (name, value) -> {
+          if (name.startsWith("pooling.")
+              && name.endsWith(".state")
+              && (value.equals("changing") || value.equals("changed"))) {
+            left.add(name.substring(8, name.length() - 6) + " (" + value + ")");
+          }
+        });
+    java.util.Collections.sort(left);
+    return left.isEmpty()
+        ? "no discovery service was changed yet"
+        : "discovery services left as the run had changed them (nothing was put back): "
+            + String.join(", ", left);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.switchman.runbook.discovery.DatacenterPoolingRequest;
 import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
 
@@ -168,6 +169,16 @@ public final class StepDeadlines {
           dns + other.dns,
           statements + other.statements,
           pauses.plus(other.pauses));
+    }
+
+    Calls multipliedBy(int times) {
+      return new Calls(
+          hosts * times,
+          commands * times,
+          etcd * times,
+          dns * times,
+          statements * times,
+          pauses.multipliedBy(times));
     }
 
     Duration bound(Bounds bounds) {
@@ -371,6 +382,7 @@ public final class StepDeadlines {
       add(steps, b, lockdown, "ServiceTask_RecordGoNoGoExpiry", NONE);
     }
     countRollingRestart(steps, b);
+    countDiscoveryDatacenter(steps, b);
     return steps;
   }
 
@@ -426,6 +438,31 @@ public final class StepDeadlines {
     add(steps, b, rr, "ServiceTask_ChooseHostsToRepool", NONE);
     add(steps, b, rr, "ServiceTask_RepoolStoppedHost", etcd(3 * most).plus(overhead));
     add(steps, b, rr, "ServiceTask_ReportStoppedRestart", NONE);
+  }
+
+  /** The most sites a discovery service has: production's seven datacenters, and one spare. */
+  static final int DISCOVERY_SITES = 8;
+
+  /**
+   * The steps of {@code discovery-datacenter}. A change of one service reads its discovery objects
+   * (one range read), writes each site at most once with a read-back, reads its DNS record and the
+   * service address of each site, and updates the record with a read-back; a resumed attempt first
+   * reads back what an earlier one left open (as many calls again). The check reads the record and
+   * the sites' addresses; the rollback puts one service back per step, as the change changed it; a
+   * failed step reads the status table for the operator.
+   */
+  private static void countDiscoveryDatacenter(List<Step> steps, Bounds b) {
+    String dd = DatacenterPoolingRequest.RUNBOOK;
+    Calls change = etcd(1 + 2 * DISCOVERY_SITES).plus(dns(1 + DISCOVERY_SITES + 3)).multipliedBy(2);
+    Calls overhead = etcd(LOCK_CHECK_REQUESTS + 1);
+    add(steps, b, dd, "ServiceTask_ReadDiscoveryStatus", etcd(1));
+    add(steps, b, dd, "ServiceTask_RemindGoNoGoApprovers", NONE);
+    add(steps, b, dd, "ServiceTask_RecordGoNoGoExpiry", NONE);
+    add(steps, b, dd, "ServiceTask_ChangeServicePooling", change.plus(overhead));
+    add(steps, b, dd, "ServiceTask_CheckServiceDns", dns(1 + DISCOVERY_SITES).plus(overhead));
+    add(steps, b, dd, "ServiceTask_RestoreServices", change.plus(overhead));
+    add(steps, b, dd, "ServiceTask_ReportPooling", NONE);
+    add(steps, b, dd, "ServiceTask_ReportRolledBackPooling", NONE);
   }
 
   private static void add(
