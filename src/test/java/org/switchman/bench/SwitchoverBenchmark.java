@@ -23,30 +23,35 @@ import org.switchman.runbook.switchover.Switchover;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
- * {@code scripts/bench switchover}: a live lab switchover eqiad → codfw with 11 sections and no
- * in-flight grace, run by the engine as an operator would (approvals given at once), then the same
- * read-only part codfw → eqiad made by calling the domain steps directly from Java (sections in
- * parallel threads), as the baseline. Prints the two read-only windows, their ratio, and phase 3
- * against its slowest section.
+ * {@code scripts/bench switchover}: rounds ({@code -Dbench.rounds}, default 5) of a live lab
+ * switchover eqiad → codfw with 11 sections and no in-flight grace, run by the engine as an
+ * operator would (approvals given at once), each followed by the same read-only part codfw → eqiad
+ * made by calling the domain steps directly from Java (sections in parallel threads), as the
+ * baseline. Prints the read-only windows of each round, the median ratio with its spread, phase 3
+ * against its slowest section, and the engine's window step by step: how long each step waited for
+ * its job to start after the step before it, and how long it ran.
  */
 public final class SwitchoverBenchmark {
 
   private SwitchoverBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    int rounds = Integer.getInteger("bench.rounds", 5);
     ConfigurableApplicationContext app =
         BenchApp.start(
                 args, "bench-switchover-", "127.61", 9000, "--switchman.lab.discovery-ttl=11s")
             .app();
     try {
-      Duration engineWindow = null;
-      List<Long> engineWindows = new ArrayList<>();
       Switchover direct = app.getBean(SwitchoverSteps.class).switchover();
+      HistoryService history = app.getBean(HistoryService.class);
+      List<Long> engineWindows = new ArrayList<>();
       List<Long> directWindows = new ArrayList<>();
-      String phase3 = "";
-      for (int round = 0; round < 2; round++) {
+      List<Double> ratios = new ArrayList<>();
+      List<Double> phase3Ratios = new ArrayList<>();
+      Map<String, List<Long>> hopGaps = new java.util.LinkedHashMap<>();
+      Map<String, List<Long>> hopSpans = new java.util.LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
         String run = engineRun(app, "eqiad", "codfw");
-        HistoryService history = app.getBean(HistoryService.class);
         long window =
             ((Number)
                     history
@@ -56,43 +61,163 @@ public final class SwitchoverBenchmark {
                         .singleResult()
                         .getValue())
                 .longValue();
+        long baseline = directReadOnlyPart(direct, "codfw", "eqiad").toMillis();
         engineWindows.add(window);
-        long phase =
-            history
-                .createHistoricActivityInstanceQuery()
-                .activityId("CallActivity_SetDbMastersReadOnly")
-                .processInstanceId(run)
-                .singleResult()
-                .getDurationInMillis();
-        long slowest =
-            history
-                .createHistoricActivityInstanceQuery()
-                .activityId("ServiceTask_SetOldMasterReadOnly")
-                .list()
-                .stream()
-                .filter(a -> a.getRootProcessInstanceId().equals(run))
-                .mapToLong(HistoricActivityInstance::getDurationInMillis)
-                .max()
-                .orElse(0);
-        phase3 =
-            String.format(
-                "phase 3: %d ms, slowest single section %d ms, ratio %.2f (target <= 1.5)",
-                phase, slowest, (double) phase / Math.max(1, slowest));
-        directWindows.add(directReadOnlyPart(direct, "codfw", "eqiad").toMillis());
+        directWindows.add(baseline);
+        ratios.add((double) window / Math.max(1, baseline));
+        phase3Ratios.add(phase3Ratio(history, run));
+        hops(history, run)
+            .forEach(
+                hop -> {
+                  hopGaps.computeIfAbsent(hop.steps(), k -> new ArrayList<>()).add(hop.gap());
+                  hopSpans.computeIfAbsent(hop.steps(), k -> new ArrayList<>()).add(hop.span());
+                });
+        System.out.printf(
+            "round %d: engine %d ms, direct %d ms, ratio %.2f%n",
+            round + 1, window, baseline, ratios.get(round));
       }
-      long engine = engineWindows.stream().mapToLong(Long::longValue).min().orElseThrow();
-      long baseline = directWindows.stream().mapToLong(Long::longValue).min().orElseThrow();
-      System.out.println("== switchover benchmark (11 sections, no in-flight grace; best of 2) ==");
       System.out.printf(
-          "read-only window, engine: %d ms (runs: %s; target <= 5000 ms)%n", engine, engineWindows);
+          "== switchover benchmark (11 sections, no in-flight grace; %d rounds, engine and direct"
+              + " alternating) ==%n",
+          rounds);
       System.out.printf(
-          "read-only window, direct Java calls: %d ms (runs: %s)%n", baseline, directWindows);
+          "read-only window, engine: median %d ms (runs: %s; target <= 5000 ms)%n",
+          median(engineWindows), engineWindows);
       System.out.printf(
-          "ratio engine / direct: %.2f (target <= 1.2)%n", (double) engine / Math.max(1, baseline));
-      System.out.println(phase3);
+          "read-only window, direct Java calls: median %d ms (runs: %s)%n",
+          median(directWindows), directWindows);
+      System.out.printf(
+          "ratio engine / direct: median %.2f, spread %.2f-%.2f (target <= 1.2)%n",
+          medianOf(ratios), min(ratios), max(ratios));
+      System.out.printf(
+          "phase 3 / its slowest section: median %.2f, spread %.2f-%.2f (target <= 1.5)%n",
+          medianOf(phase3Ratios), min(phase3Ratios), max(phase3Ratios));
+      System.out.println(
+          "inside the window, step by step (median ms): the engine's wait before the step (the"
+              + " commit before it, the job's acquisition and start), the engine's step, the same"
+              + " calls made directly");
+      hopGaps.forEach(
+          (steps, gaps) ->
+              System.out.printf(
+                  "  %6d wait  %6d step  %6s direct  %s%n",
+                  median(gaps),
+                  median(hopSpans.get(steps)),
+                  directSteps.containsKey(steps) ? median(directSteps.get(steps)) : "-",
+                  steps));
     } finally {
       app.close();
     }
+  }
+
+  /** Phase 3 (the lockdown called activity) against its slowest section. */
+  private static double phase3Ratio(HistoryService history, String run) {
+    long phase =
+        history
+            .createHistoricActivityInstanceQuery()
+            .activityId("CallActivity_SetDbMastersReadOnly")
+            .processInstanceId(run)
+            .singleResult()
+            .getDurationInMillis();
+    long slowest =
+        history
+            .createHistoricActivityInstanceQuery()
+            .activityId("ServiceTask_SetOldMasterReadOnly")
+            .list()
+            .stream()
+            .filter(a -> a.getRootProcessInstanceId().equals(run))
+            .mapToLong(HistoricActivityInstance::getDurationInMillis)
+            .max()
+            .orElse(0);
+    return (double) phase / Math.max(1, slowest);
+  }
+
+  /**
+   * One step of the window's critical path: the activity (its instances side by side for the
+   * sections), the wait since the step before it ended, and its own span.
+   */
+  private record Hop(String steps, long gap, long span) {}
+
+  /**
+   * The service tasks of the run and its called processes from ReadOnly on to ReadOnly off, one per
+   * activity id (the sections' side by side) in the order they started, each with the wait since
+   * the latest end before it: the commits, the engine's steps and the jobs' acquisitions between.
+   */
+  private static List<Hop> hops(HistoryService history, String run) {
+    List<HistoricActivityInstance> all = new ArrayList<>();
+    List<String> runs = new ArrayList<>(List.of(run));
+    history.createHistoricProcessInstanceQuery().superProcessInstanceId(run).list().stream()
+        .map(org.camunda.bpm.engine.history.HistoricProcessInstance::getId)
+        .forEach(runs::add);
+    for (String id : runs) {
+      all.addAll(
+          history.createHistoricActivityInstanceQuery().processInstanceId(id).finished().list());
+    }
+    Instant opened = startOf(all, "ServiceTask_SetMediaWikiReadOnly");
+    Instant closed = endOf(all, "ServiceTask_SetMediaWikiReadWrite");
+    Map<String, Instant[]> spans = new java.util.LinkedHashMap<>();
+    all.stream()
+        .filter(a -> a.getActivityType().equals("serviceTask"))
+        .filter(a -> !a.getStartTime().toInstant().isBefore(opened))
+        .filter(a -> !a.getEndTime().toInstant().isAfter(closed))
+        .sorted(java.util.Comparator.comparing(HistoricActivityInstance::getStartTime))
+        .forEach(
+            a -> {
+              Instant[] span =
+                  spans.computeIfAbsent(
+                      a.getActivityId(),
+                      k ->
+                          new Instant[] {a.getStartTime().toInstant(), a.getEndTime().toInstant()});
+              if (a.getEndTime().toInstant().isAfter(span[1])) {
+                span[1] = a.getEndTime().toInstant();
+              }
+            });
+    List<Hop> hops = new ArrayList<>();
+    Instant previousEnd = opened;
+    for (Map.Entry<String, Instant[]> step : spans.entrySet()) {
+      Instant start = step.getValue()[0];
+      Instant end = step.getValue()[1];
+      long gap = Math.max(0, Duration.between(previousEnd, start).toMillis());
+      hops.add(new Hop(step.getKey(), gap, Duration.between(start, end).toMillis()));
+      if (end.isAfter(previousEnd)) {
+        previousEnd = end;
+      }
+    }
+    return hops;
+  }
+
+  private static Instant startOf(List<HistoricActivityInstance> all, String activity) {
+    return all.stream()
+        .filter(a -> a.getActivityId().equals(activity))
+        .map(a -> a.getStartTime().toInstant())
+        .min(Instant::compareTo)
+        .orElseThrow();
+  }
+
+  private static Instant endOf(List<HistoricActivityInstance> all, String activity) {
+    return all.stream()
+        .filter(a -> a.getActivityId().equals(activity))
+        .map(a -> a.getEndTime().toInstant())
+        .max(Instant::compareTo)
+        .orElseThrow();
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static double min(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+  }
+
+  private static double max(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
   }
 
   private static String engineRun(ConfigurableApplicationContext app, String from, String to)
@@ -158,20 +283,50 @@ public final class SwitchoverBenchmark {
             from);
     ExecutorService pool = Executors.newFixedThreadPool(s.topology().sections().size());
     try {
+      long t0 = System.nanoTime();
       Instant start = s.setReadOnly(run, request);
+      long t1 = System.nanoTime();
       parallel(pool, s, section -> s.lockDownSection(run, section, from, to));
+      long t2 = System.nanoTime();
       s.poolNewDatacenter(run, request);
+      long t3 = System.nanoTime();
       s.setMasterDatacenter(run, request);
+      long t4 = System.nanoTime();
       s.depoolOldDatacenter(run, request);
+      long t5 = System.nanoTime();
       s.checkDiscoveryDns(run, request);
+      long t6 = System.nanoTime();
       parallel(pool, s, section -> s.unlockSection(run, section, from, to));
+      long t7 = System.nanoTime();
       Instant end = s.setReadWrite(run, request);
+      long t8 = System.nanoTime();
+      long[] marks = {t0, t1, t2, t3, t4, t5, t6, t7, t8};
+      for (int i = 0; i < DIRECT_STEPS.size(); i++) {
+        directSteps
+            .computeIfAbsent(DIRECT_STEPS.get(i), k -> new ArrayList<>())
+            .add((marks[i + 1] - marks[i]) / 1_000_000);
+      }
       s.restoreTtl(run, Map.of());
       return Duration.between(start, end);
     } finally {
       pool.shutdownNow();
     }
   }
+
+  /** The engine's steps that the direct calls stand for, in order. */
+  private static final List<String> DIRECT_STEPS =
+      List.of(
+          "ServiceTask_SetMediaWikiReadOnly",
+          "ServiceTask_SetOldMasterReadOnly",
+          "ServiceTask_PoolNewDatacenter",
+          "ServiceTask_SetMasterDatacenter",
+          "ServiceTask_DepoolOldDatacenter",
+          "ServiceTask_CheckDiscoveryDns",
+          "ServiceTask_SetNewMasterReadWrite",
+          "ServiceTask_SetMediaWikiReadWrite");
+
+  /** How long each direct call took, per round, by the engine step it stands for. */
+  private static final Map<String, List<Long>> directSteps = new java.util.LinkedHashMap<>();
 
   private interface SectionStep {
     void run(String section);
