@@ -1,6 +1,5 @@
 package org.switchman.web;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -19,7 +18,6 @@ import org.switchman.audit.OpsLogReader;
 import org.switchman.audit.report.LiveView;
 import org.switchman.audit.report.LockTable;
 import org.switchman.audit.report.RunHistory;
-import org.switchman.audit.report.RunHosts;
 import org.switchman.audit.report.RunPage;
 import org.switchman.audit.report.RunReport;
 import org.switchman.audit.report.RunReports;
@@ -37,7 +35,7 @@ public class AuditApi {
   private final Journal journal;
   private final LockTable locks;
   private final OpsLogReader opsLog;
-  private final RunHosts hosts;
+  private final LiveViews live;
 
   public AuditApi(
       RunHistory history,
@@ -45,13 +43,13 @@ public class AuditApi {
       Journal journal,
       LockTable locks,
       OpsLogReader opsLog,
-      RunHosts hosts) {
+      LiveViews live) {
     this.history = history;
     this.reports = reports;
     this.journal = journal;
     this.locks = locks;
     this.opsLog = opsLog;
-    this.hosts = hosts;
+    this.live = live;
   }
 
   /** Runs newest first; the filters as on the runs page, plus {@code offset} and {@code limit}. */
@@ -75,10 +73,7 @@ public class AuditApi {
 
   @GetMapping("/runs/{runId}/live")
   public LiveView live(@PathVariable String runId) {
-    return LiveView.of(
-        history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)),
-        hosts.of(runId),
-        Instant.now());
+    return live.of(runId);
   }
 
   /**

@@ -25,11 +25,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.switchman.audit.Journal;
 import org.switchman.audit.OpsLogReader;
-import org.switchman.audit.report.LiveView;
 import org.switchman.audit.report.LockTable;
 import org.switchman.audit.report.RunFilter;
 import org.switchman.audit.report.RunHistory;
-import org.switchman.audit.report.RunHosts;
 import org.switchman.audit.report.RunReport;
 import org.switchman.audit.report.RunReportCsv;
 import org.switchman.audit.report.RunReports;
@@ -52,7 +50,7 @@ public class AuditPages {
   private final Journal journal;
   private final LockTable locks;
   private final OpsLogReader opsLog;
-  private final RunHosts hosts;
+  private final LiveViews live;
   private final ObjectMapper json;
 
   public AuditPages(
@@ -61,14 +59,14 @@ public class AuditPages {
       Journal journal,
       LockTable locks,
       OpsLogReader opsLog,
-      RunHosts hosts,
+      LiveViews live,
       ObjectMapper json) {
     this.history = history;
     this.reports = reports;
     this.journal = journal;
     this.locks = locks;
     this.opsLog = opsLog;
-    this.hosts = hosts;
+    this.live = live;
     this.json = json;
   }
 
@@ -114,12 +112,7 @@ public class AuditPages {
 
   @GetMapping("/runs/{runId}/live")
   public String live(@PathVariable String runId, Model model) {
-    model.addAttribute(
-        "live",
-        LiveView.of(
-            history.run(runId).orElseThrow(() -> noSuchRun(runId)),
-            hosts.of(runId),
-            Instant.now()));
+    model.addAttribute("live", live.of(runId));
     return "live";
   }
 

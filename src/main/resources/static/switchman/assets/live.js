@@ -58,23 +58,44 @@
       return item;
     }));
     renderHosts(view.hosts || []);
+    renderServices(view.services || []);
     text('updated', new Date(view.serverTime).toISOString().substring(11, 19) + ' UTC');
     render();
+  }
+
+  // "3 done, 1 failed": how many items are at each stage, in the order the stages first appear.
+  function stageCounts(items) {
+    var counts = {};
+    items.forEach(function (item) { counts[item.stage] = (counts[item.stage] || 0) + 1; });
+    return Object.keys(counts).map(function (stage) { return counts[stage] + ' ' + stage; }).join(', ');
   }
 
   // The hosts of a restart run: a count per stage, then one row per host in plan order.
   function renderHosts(hosts) {
     document.getElementById('hosts').hidden = hosts.length === 0;
-    var counts = {};
-    hosts.forEach(function (host) { counts[host.stage] = (counts[host.stage] || 0) + 1; });
-    text('host-stages', Object.keys(counts).map(function (stage) {
-      return counts[stage] + ' ' + stage;
-    }).join(', '));
+    text('host-stages', stageCounts(hosts));
     var rows = document.getElementById('host-rows');
     rows.replaceChildren.apply(rows, hosts.map(function (host) {
       var row = document.createElement('tr');
       row.className = host.stage === 'failed' ? 'refused' : host.stage === 'left alone' ? 'canceled' : '';
       [host.batch, host.dc, host.host, host.service, host.stage, host.detail].forEach(function (value) {
+        var cell = document.createElement('td');
+        cell.textContent = value;
+        row.appendChild(cell);
+      });
+      return row;
+    }));
+  }
+
+  // The services of a datacenter pool or depool: a count per stage, then one row per service.
+  function renderServices(services) {
+    document.getElementById('services').hidden = services.length === 0;
+    text('service-stages', stageCounts(services));
+    var rows = document.getElementById('service-rows');
+    rows.replaceChildren.apply(rows, services.map(function (service) {
+      var row = document.createElement('tr');
+      row.className = service.stage === 'left alone' ? 'refused' : service.stage === 'skipped' ? 'canceled' : '';
+      [service.service, service.change, service.stage, service.detail].forEach(function (value) {
         var cell = document.createElement('td');
         cell.textContent = value;
         row.appendChild(cell);

@@ -15,6 +15,8 @@ import java.util.List;
  *     window is open and has a budget
  * @param hosts for a run that acts host by host, each host of its plan and where it stands; empty
  *     for other runs
+ * @param services for a run that acts service by service, each service of its plan and where it
+ *     stands; empty otherwise
  * @param serverTime when this view was taken, so that the page can count down from it
  */
 public record LiveView(
@@ -25,13 +27,16 @@ public record LiveView(
     Long readOnlyElapsedMillis,
     Long readOnlyRemainingMillis,
     List<HostProgress> hosts,
+    List<ServiceProgress> services,
     Instant serverTime) {
 
   public LiveView {
     hosts = List.copyOf(hosts);
+    services = List.copyOf(services);
   }
 
-  public static LiveView of(RunRecord run, List<HostProgress> hosts, Instant now) {
+  public static LiveView of(
+      RunRecord run, List<HostProgress> hosts, List<ServiceProgress> services, Instant now) {
     List<String> phases =
         run.timeline().stream()
             .filter(step -> step.endedAt() == null && step.phase())
@@ -47,6 +52,6 @@ public record LiveView(
     Long elapsed = open ? window.length(now).toMillis() : null;
     Long remaining = open && window.budget() != null ? window.remaining(now).toMillis() : null;
     return new LiveView(
-        run.summary(), phases, steps, run.openTasks(), elapsed, remaining, hosts, now);
+        run.summary(), phases, steps, run.openTasks(), elapsed, remaining, hosts, services, now);
   }
 }

@@ -119,7 +119,7 @@ public class DiscoverySteps {
   }
 
   /** The run's planned changes, as frozen at its start. */
-  List<PoolingChange> plan(Map<String, String> frozen) {
+  static List<PoolingChange> plan(Map<String, String> frozen) {
     List<PoolingChange> plan = new ArrayList<>();
     String text = frozen.get(PLAN);
     if (text != null) {

@@ -31,7 +31,7 @@ public class ReportPoolingDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     Map<String, String> frozen = steps.runs().frozen(execution);
-    List<PoolingChange> plan = steps.plan(frozen);
+    List<PoolingChange> plan = DiscoverySteps.plan(frozen);
     String action = frozen.get(DiscoverySteps.ACTION);
     boolean dryRun = "dry-run".equals(frozen.get(RunVariableNames.MODE));
     int changed = 0;

@@ -52,6 +52,6 @@ public class SiteChoiceListener implements TaskListener {
   private PoolingChange change(DelegateTask task) {
     String service = RunContexts.text(task.getExecution(), "service");
     Map<String, String> frozen = steps.runs().frozen(task.getExecution());
-    return DiscoverySteps.find(steps.plan(frozen), service);
+    return DiscoverySteps.find(DiscoverySteps.plan(frozen), service);
   }
 }

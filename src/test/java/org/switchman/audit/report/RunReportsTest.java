@@ -501,7 +501,7 @@ class RunReportsTest {
             List.of(),
             List.of(),
             List.of());
-    LiveView live = LiveView.of(record, List.of(), T0.plusSeconds(200));
+    LiveView live = LiveView.of(record, List.of(), List.of(), T0.plusSeconds(200));
     assertThat(live.currentPhases()).containsExactly("Phase 3");
     assertThat(live.runningSteps()).containsExactly("Decide");
     assertThat(live.readOnlyElapsedMillis()).isEqualTo(200_000);

@@ -25,6 +25,7 @@ import org.switchman.lab.LabTopology;
 import org.switchman.support.AppLabSlot;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
+import org.switchman.support.WebSession;
 
 /**
  * {@code discovery-datacenter} end to end: the application with its lab, started and decided
@@ -132,6 +133,19 @@ class DiscoveryDatacenterIT {
             action -> action.contains("update add aqs.discovery.wmnet.") && action.contains(" A "));
     Rest.Reply live = Rest.as(port, "carol", "demo").get("/switchman/api/runs/" + run + "/live");
     assertThat(live.status()).as(live.body()).isEqualTo(200);
+    List<String> stages = new ArrayList<>();
+    live.json().path("services").forEach(service -> stages.add(service.path("stage").asText()));
+    assertThat(stages)
+        .as("the live view lists each service of the plan, done")
+        .hasSize(LabTopology.ACTIVE_ACTIVE_SERVICES.size())
+        .containsOnly("done");
+    assertThat(
+            new WebSession(port)
+                .login("carol", "demo")
+                .get("/switchman/runs/" + run + "/live")
+                .body())
+        .contains("<h2>Services</h2>")
+        .contains("aqs (active/active): pooled in codfw, eqiad → eqiad");
   }
 
   @Test

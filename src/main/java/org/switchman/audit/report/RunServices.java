@@ -1,0 +1,13 @@
+package org.switchman.audit.report;
+
+import java.util.List;
+
+/** The services of a run that acts service by service, such as a datacenter pool or depool. */
+public interface RunServices {
+
+  /** Every service of the run's plan, in plan order; empty for a run that has no services. */
+  List<ServiceProgress> of(String runId);
+
+  /** No services: for runbooks that do not act service by service. */
+  RunServices NONE = runId -> List.of();
+}
