@@ -44,6 +44,9 @@ class DecisionFormsTest {
           "failedStep",
           "section",
           "sections",
+          "service",
+          "site",
+          "siteChoices",
           "justification",
           "siteState",
           "comment",
@@ -74,7 +77,7 @@ class DecisionFormsTest {
     JsonNode form = read("failure-decision");
     assertThat(editableKeys(form)).containsExactlyInAnyOrder("decision", "justification");
     assertThat(readOnlyKeys(form))
-        .contains("failureMessage", "failedCheck", "failedStep", "section", "siteState");
+        .contains("failureMessage", "failedCheck", "failedStep", "section", "service", "siteState");
   }
 
   @Test

@@ -28,7 +28,10 @@ import org.switchman.runbook.discovery.PoolingChange;
 @Component
 public class DatacenterPoolingStartRule implements RunbookStartRule {
 
-  /** Whether the run waits for GO/NOGO first: a live depool. */
+  /**
+   * Whether the run waits for GO/NOGO first: a live run that takes any service out of a site it is
+   * pooled in (a depool, or a pool that moves an active/passive service away from its site).
+   */
   static final String APPROVAL_REQUIRED = "approvalRequired";
 
   /** Whether an operator must choose the new site of an active/passive service. */
@@ -85,11 +88,7 @@ public class DatacenterPoolingStartRule implements RunbookStartRule {
         execution,
         DiscoverySteps.PLAN,
         changes.stream().map(PoolingChange::encode).collect(Collectors.joining("\n")));
-    execution.setVariable(
-        DiscoverySteps.PLAN_SUMMARY,
-        changes.isEmpty()
-            ? "nothing to change"
-            : changes.stream().map(PoolingChange::describe).collect(Collectors.joining("\n")));
+    execution.setVariable(DiscoverySteps.PLAN_SUMMARY, DiscoverySteps.summary(changes));
     execution.setVariable(
         DiscoverySteps.CHANGED_SERVICES,
         changes.stream().map(PoolingChange::service).collect(Collectors.joining(",")));
@@ -101,6 +100,7 @@ public class DatacenterPoolingStartRule implements RunbookStartRule {
     execution.setVariable("target", request.action().value() + " " + request.dc());
     execution.setVariable(
         APPROVAL_REQUIRED,
-        request.action() == Action.DEPOOL && request.mode() == ExecutionMode.LIVE);
+        request.mode() == ExecutionMode.LIVE
+            && changes.stream().anyMatch(PoolingChange::depoolsAnySite));
   }
 }

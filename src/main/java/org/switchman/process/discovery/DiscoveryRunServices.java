@@ -45,9 +45,10 @@ public class DiscoveryRunServices implements RunServices {
         : switch (state) {
           case DiscoverySteps.CHANGING -> "changing";
           case DiscoverySteps.CHANGED -> "done";
+          case DiscoverySteps.SKIPPED -> "skipped";
           case DiscoverySteps.RESTORED -> "put back";
           case DiscoverySteps.LEFT_ALONE -> "left alone";
-          default -> "skipped";
+          default -> state;
         };
   }
 }

@@ -28,8 +28,9 @@ import org.switchman.runbook.port.Reconciler;
  * service the run changes), and per service {@code pooling.SERVICE.chosen} (the site an operator
  * chose) and {@code pooling.SERVICE.state}: {@value #CHANGING} (committed before the first change,
  * so a crash cannot forget that the service may be half-changed), {@value #CHANGED}, {@value
- * #SKIPPED}, {@value #RESTORED} or {@value #LEFT_ALONE} (changed by someone else before the run
- * could put it back), and {@code pooling.SERVICE.dns}: what DNS answered, or why it was left alone.
+ * #SKIPPED} (an operator skipped it after a failure; an abort puts it back too), {@value #RESTORED}
+ * or {@value #LEFT_ALONE} (changed by someone else before the run could put it back), and {@code
+ * pooling.SERVICE.dns}: what DNS answered, or why it was left alone.
  */
 @Component
 public class DiscoverySteps {
@@ -126,6 +127,18 @@ public class DiscoverySteps {
       text.lines().filter(line -> !line.isBlank()).map(PoolingChange::decode).forEach(plan::add);
     }
     return plan;
+  }
+
+  /** Whether the run began to change the service: an abort puts it back. */
+  static boolean begun(String state) {
+    return CHANGING.equals(state) || CHANGED.equals(state) || SKIPPED.equals(state);
+  }
+
+  /** The plan as approvers read it: one line per service, as each will be changed. */
+  static String summary(List<PoolingChange> changes) {
+    return changes.isEmpty()
+        ? "nothing to change"
+        : String.join("\n", changes.stream().map(PoolingChange::describe).toList());
   }
 
   /**

@@ -70,7 +70,8 @@ public class ReportPoolingDelegate implements JavaDelegate {
     return switch (state) {
       case DiscoverySteps.CHANGED -> "done";
       case DiscoverySteps.RESTORED -> "put back";
-      case DiscoverySteps.CHANGING -> "skipped after a failure, may be half-changed";
+      case DiscoverySteps.SKIPPED -> "skipped after a failure, may be half-changed";
+      case DiscoverySteps.CHANGING -> "being changed";
       case DiscoverySteps.LEFT_ALONE -> "NOT put back, someone else changed it";
       default -> "skipped, not changed";
     };

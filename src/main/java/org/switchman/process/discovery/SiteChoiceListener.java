@@ -11,8 +11,9 @@ import org.switchman.runbook.discovery.PoolingChange;
 /**
  * The operator's choice of a new site for an active/passive service ({@code UserTask_ChooseSite}):
  * when the task opens it shows the service's other sites ({@code siteChoices}); when it is
- * completed it accepts only one of them (else 400, and the task stays open) and freezes it as the
- * service's {@code pooling.SERVICE.chosen}, where no later completion can change it.
+ * completed it accepts only one of them (else 400, and the task stays open), freezes it as the
+ * service's {@code pooling.SERVICE.chosen}, where no later completion can change it, and shows the
+ * plan with the choice to the approver who decides next.
  */
 @Component
 public class SiteChoiceListener implements TaskListener {
@@ -47,6 +48,14 @@ public class SiteChoiceListener implements TaskListener {
     steps
         .runs()
         .freeze(task.getExecution(), DiscoverySteps.parameter(change.service(), "chosen"), chosen);
+    Map<String, String> frozen = steps.runs().frozen(task.getExecution());
+    task.getExecution()
+        .setVariable(
+            DiscoverySteps.PLAN_SUMMARY,
+            DiscoverySteps.summary(
+                DiscoverySteps.plan(frozen).stream()
+                    .map(planned -> DiscoverySteps.withChoice(frozen, planned))
+                    .toList()));
   }
 
   private PoolingChange change(DelegateTask task) {

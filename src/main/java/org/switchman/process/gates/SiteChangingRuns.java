@@ -234,7 +234,7 @@ final class SiteChangingRuns {
 
   /**
    * The services a cancelled pool or depool began to change and did not put back: each {@code
-   * pooling.SERVICE.state} that is {@code changing} or {@code changed}.
+   * pooling.SERVICE.state} that is {@code changing}, {@code changed} or {@code skipped}.
    */
   private static String discoveryLeft(Map<String, String> parameters) {
     java.util.List<String> left = new java.util.ArrayList<>();
@@ -242,7 +242,7 @@ final class SiteChangingRuns {
         (name, value) -> {
           if (name.startsWith("pooling.")
               && name.endsWith(".state")
-              && (value.equals("changing") || value.equals("changed"))) {
+              && List.of("changing", "changed", "skipped").contains(value)) {
             left.add(name.substring(8, name.length() - 6) + " (" + value + ")");
           }
         });

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.switchman.runbook.discovery.DatacenterPooling;
 import org.switchman.runbook.discovery.DatacenterPoolingRequest;
 import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
@@ -448,8 +449,9 @@ public final class StepDeadlines {
    * (one range read), writes each site at most once with a read-back, reads its DNS record and the
    * service address of each site, and updates the record with a read-back; a resumed attempt first
    * reads back what an earlier one left open (as many calls again). The check reads the record and
-   * the sites' addresses; the rollback puts one service back per step, as the change changed it; a
-   * failed step reads the status table for the operator.
+   * the sites' addresses up to {@link DatacenterPooling#DNS_LOOKS} times with pauses between; the
+   * rollback puts one service back per step, as the change changed it, and checks it; a failed step
+   * reads the status table for the operator.
    */
   private static void countDiscoveryDatacenter(List<Step> steps, Bounds b) {
     String dd = DatacenterPoolingRequest.RUNBOOK;
@@ -458,9 +460,12 @@ public final class StepDeadlines {
     add(steps, b, dd, "ServiceTask_ReadDiscoveryStatus", etcd(1));
     add(steps, b, dd, "ServiceTask_RemindGoNoGoApprovers", NONE);
     add(steps, b, dd, "ServiceTask_RecordGoNoGoExpiry", NONE);
+    Calls check =
+        dns(DatacenterPooling.DNS_LOOKS * (1 + DISCOVERY_SITES))
+            .plus(pause(DatacenterPooling.DNS_PAUSE.multipliedBy(DatacenterPooling.DNS_LOOKS - 1)));
     add(steps, b, dd, "ServiceTask_ChangeServicePooling", change.plus(overhead));
-    add(steps, b, dd, "ServiceTask_CheckServiceDns", dns(1 + DISCOVERY_SITES).plus(overhead));
-    add(steps, b, dd, "ServiceTask_RestoreServices", change.plus(overhead));
+    add(steps, b, dd, "ServiceTask_CheckServiceDns", check.plus(overhead));
+    add(steps, b, dd, "ServiceTask_RestoreServices", change.plus(check).plus(overhead));
     add(steps, b, dd, "ServiceTask_ReportPooling", NONE);
     add(steps, b, dd, "ServiceTask_ReportRolledBackPooling", NONE);
   }

@@ -44,6 +44,9 @@ import org.switchman.runbook.port.Versioned;
  */
 public final class DatacenterPooling {
 
+  /** The check of a service found in a state the run cannot have left: someone else changed it. */
+  public static final String CHANGED_BY_OTHERS = "discovery-state-unchanged-by-others";
+
   private final Conftool conftool;
   private final DnsDiscovery dns;
   private final Set<String> activePassive;
@@ -134,7 +137,9 @@ public final class DatacenterPooling {
       } else if (!objects.containsKey(service)) {
         problems.add("services: " + service + " has no discovery objects in conftool");
       } else {
-        changes.add(changeOf(service, objects.get(service), request, problems));
+        PoolingChange change = changeOf(service, objects.get(service), request, problems);
+        checkRecordKind(change, problems);
+        changes.add(change);
       }
     }
     if (!problems.isEmpty()) {
@@ -142,6 +147,28 @@ public final class DatacenterPooling {
     }
     changes.sort(Comparator.comparing(PoolingChange::kind));
     return List.copyOf(changes);
+  }
+
+  /**
+   * Adds a problem when the service's DNS record is not of its configured kind: an active/passive
+   * record is a CNAME, an active/active one has A records. A service missing from the
+   * active/passive list is thus refused, not pooled in two sites.
+   */
+  private void checkRecordKind(PoolingChange change, List<String> problems) {
+    try {
+      if (change.kind() == Kind.ACTIVE_ACTIVE) {
+        dns.addresses(change.service());
+      } else {
+        dns.read(change.service());
+      }
+    } catch (CheckFailedException wrongKind) {
+      problems.add(
+          change.service()
+              + " is "
+              + change.kind().label()
+              + " here (switchman.discovery.active-passive), but its DNS record is not: "
+              + wrongKind.getMessage());
+    }
   }
 
   private PoolingChange changeOf(
@@ -164,7 +191,7 @@ public final class DatacenterPooling {
       } else {
         after.remove(dc);
       }
-      if (after.isEmpty()) {
+      if (after.isEmpty() && !current.isEmpty()) {
         problems.add(
             "depooling "
                 + dc
@@ -242,9 +269,10 @@ public final class DatacenterPooling {
     reachable.addAll(to);
     Set<String> kept = new HashSet<>(from);
     kept.retainAll(to);
-    if (!reachable.containsAll(current) || !current.containsAll(kept) || current.isEmpty()) {
+    boolean emptiedByOthers = current.isEmpty() && !from.isEmpty();
+    if (!reachable.containsAll(current) || !current.containsAll(kept) || emptiedByOthers) {
       throw new CheckFailedException(
-          "discovery-state-unchanged-by-others",
+          CHANGED_BY_OTHERS,
           change.service()
               + " is pooled in "
               + names(current)
@@ -296,31 +324,62 @@ public final class DatacenterPooling {
   /**
    * Checks that the service's DNS record answers for exactly the sites of {@code change.after()}:
    * an active/active record with their service addresses, an active/passive one with a CNAME to the
-   * site's service name. In dry-run nothing was changed, so a different answer is reported, not
-   * failed; an unanswered query fails in both modes.
+   * site's service name; a different answer is asked again, {@value #DNS_LOOKS} times 300 ms apart.
+   * In dry-run nothing was changed, so a different answer is reported, not failed; an unanswered
+   * query fails in both modes.
    *
    * @return what the record answers, in words
    * @throws CheckFailedException {@code discovery-dns-answer} when the answer differs
    */
   public String checkDns(RunContext run, PoolingChange change) {
+    String seen = "";
+    for (int look = 1; look <= DNS_LOOKS; look++) {
+      DnsAnswer answer = answer(change);
+      seen = change.service() + ".discovery.wmnet answers " + answer.text();
+      if (answer.right()) {
+        return seen;
+      }
+      if (run.mode() != ExecutionMode.LIVE) {
+        return seen + " (dry-run: nothing was changed)";
+      }
+      if (look < DNS_LOOKS) {
+        pause(DNS_PAUSE);
+      }
+    }
+    throw new CheckFailedException(
+        "discovery-dns-answer",
+        seen + ", not the sites " + names(change.after()) + " it is pooled in");
+  }
+
+  /** How often {@link #checkDns} asks before it fails, and how long it waits in between. */
+  public static final int DNS_LOOKS = 10;
+
+  public static final java.time.Duration DNS_PAUSE = java.time.Duration.ofMillis(300);
+
+  private record DnsAnswer(String text, boolean right) {}
+
+  private DnsAnswer answer(PoolingChange change) {
     String service = change.service();
-    String answer;
-    boolean right;
     if (change.kind() == Kind.ACTIVE_ACTIVE) {
       DnsDiscovery.ServedAddresses current = dns.addresses(service);
-      answer = String.join(" ", current.addresses());
-      right = current.addresses().equals(addressesOf(service, change.after()));
-    } else {
-      answer = dns.read(service).target();
-      right = !change.after().isEmpty() && answer.equals(targetOf(service, change.after().first()));
+      return new DnsAnswer(
+          String.join(" ", current.addresses()),
+          current.addresses().equals(addressesOf(service, change.after())));
     }
-    String seen = service + ".discovery.wmnet answers " + answer;
-    if (!right && run.mode() == ExecutionMode.LIVE) {
-      throw new CheckFailedException(
-          "discovery-dns-answer",
-          seen + ", not the sites " + names(change.after()) + " it is pooled in");
+    String target = dns.read(service).target();
+    return new DnsAnswer(
+        target,
+        !change.after().isEmpty() && target.equals(targetOf(service, change.after().first())));
+  }
+
+  private static void pause(java.time.Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.switchman.runbook.port.StepInterruptedException(
+          "waiting for the DNS answer", e);
     }
-    return right ? seen : seen + " (dry-run: nothing was changed)";
   }
 
   private SortedSet<String> addressesOf(String service, SortedSet<String> sites) {

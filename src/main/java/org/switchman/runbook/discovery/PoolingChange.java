@@ -72,6 +72,18 @@ public record PoolingChange(
     return new PoolingChange(service, kind, before, sorted(java.util.List.of(site)), choices);
   }
 
+  /**
+   * Whether the change takes the service out of a site it is pooled in, or may (a pending move).
+   */
+  public boolean depoolsAnySite() {
+    return pendingChoice() || !after.containsAll(before);
+  }
+
+  /** The change that undoes this one: from its {@code after} back to its {@code before}. */
+  public PoolingChange undone() {
+    return new PoolingChange(service, kind, after, before, sorted(java.util.List.of()));
+  }
+
   /** For example {@code aqs (active/active): pooled in codfw, eqiad → eqiad}. */
   public String describe() {
     String to =

@@ -150,8 +150,11 @@ class DiscoveryDatacenterIT {
 
   @Test
   @Order(4)
-  void poolingCodfwPutsTheActiveActiveServicesBackAndMovesTheActivePassiveOnesThere() {
+  void poolingCodfwPutsTheActiveActiveServicesBackAndMovesTheActivePassiveOnesThereAfterAGo() {
     String run = start("pool", "codfw", "", "live").json().path("id").asText();
+    assertThat(runs.variable(run, "plan"))
+        .contains("releases (active/passive): pooled in eqiad → codfw");
+    runs.approve(run, "UserTask_GoNoGo", "dave");
     runs.awaitOutcome(run, "pooled");
 
     for (String service : LabTopology.ACTIVE_ACTIVE_SERVICES) {
@@ -177,6 +180,7 @@ class DiscoveryDatacenterIT {
   @Order(5)
   void poolingEqiadMovesTheActivePassiveServicesBack() {
     String run = start("pool", "eqiad", "", "live").json().path("id").asText();
+    runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitOutcome(run, "pooled");
     for (String service : LabTopology.ACTIVE_PASSIVE_SERVICES) {
       assertThat(pooled(service, "eqiad")).as(service).isTrue();

@@ -44,6 +44,7 @@ class DiscoveryDatacenterProcessTest extends FakeSiteProcessTest {
   @Autowired IdentityService identity;
   @Autowired FakeSite site;
   @Autowired Journal journal;
+  @Autowired org.switchman.runbook.port.RunParameters parameters;
 
   private JobDriver driver;
 
@@ -100,11 +101,29 @@ class DiscoveryDatacenterProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
-  void aPoolNeedsNoApprovalAndMovesActivePassiveServicesToTheDatacenterNewSiteFirst() {
-    ProcessInstance run = start("pool", "codfw", "releases", "live");
+  void aPoolThatOnlyAddsASiteNeedsNoApproval() {
+    site.pooled.put("aqs/codfw", false);
+    site.dnsAddresses.put(
+        "aqs", new java.util.TreeSet<>(List.of(site.serviceAddress("aqs", "eqiad"))));
+    ProcessInstance run = start("pool", "codfw", "aqs", "live");
     driver.drive();
 
     assertThat(run).isEnded().hasNotPassed("UserTask_GoNoGo");
+    assertThat(site.pooled.get("aqs/codfw")).isTrue();
+    assertThat(site.dnsAddresses.get("aqs")).hasSize(2);
+  }
+
+  @Test
+  void aPoolThatMovesAnActivePassiveServiceWaitsForGoThenPoolsTheNewSiteFirst() {
+    ProcessInstance run = start("pool", "codfw", "releases", "live");
+    assertThat(run)
+        .as("moving releases takes it out of eqiad: an approver decides")
+        .isWaitingAt("UserTask_GoNoGo");
+    assertThat(site.pooled.get("releases/eqiad")).isTrue();
+    approve("bob", "GO");
+    driver.drive();
+
+    assertThat(run).isEnded();
     assertThat(site.pooled.get("releases/codfw")).isTrue();
     assertThat(site.pooled.get("releases/eqiad")).isFalse();
     assertThat(site.dnsTarget.get("releases")).isEqualTo("releases.svc.codfw.wmnet.");
@@ -182,8 +201,27 @@ class DiscoveryDatacenterProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void theSiteIsChosenBeforeTheApprovalAndTheApproverReadsThePlanWithIt() {
+    ProcessInstance run = start("depool", "eqiad", "docker-registry", "live");
+    assertThat(run).isWaitingAt("UserTask_ChooseSite");
+    complete(
+        tasks.createTaskQuery().taskDefinitionKey("UserTask_ChooseSite").singleResult(),
+        Map.of("site", "codfw"));
+
+    assertThat(run).isWaitingAt("UserTask_GoNoGo");
+    assertThat(runtime.getVariable(run.getId(), "plan"))
+        .isEqualTo("docker-registry (active/passive): pooled in eqiad → codfw");
+    approve("bob", "GO");
+    driver.drive();
+    assertThat(run).isEnded();
+    assertThat(site.pooled.get("docker-registry/codfw")).isTrue();
+    assertThat(site.pooled.get("docker-registry/drmrs")).isFalse();
+  }
+
+  @Test
   void aWrongDnsAnswerStopsAtAnOperatorDecisionAndRetryGoesOn() {
     ProcessInstance run = start("pool", "codfw", "releases", "live");
+    approve("bob", "GO");
     driver.driveUntil("ServiceTask_CheckServiceDns");
     site.dnsTarget.put("releases", "releases.svc.eqiad.wmnet.");
     driver.drive();
@@ -222,29 +260,73 @@ class DiscoveryDatacenterProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
-  void anAbortPutsEveryChangedServiceBackAsItWas() {
+  void anAbortPutsEveryServiceItBeganToChangeBackEvenASkippedOneOneJobPerService() {
+    site.failingChanges.put(
+        "/conftool/v1/discovery/restbase/eqiad", new ChangeRefusedException("refused by etcd"));
     site.failingChanges.put(
         "/conftool/v1/discovery/releases/eqiad", new ChangeRefusedException("refused by etcd"));
-    ProcessInstance run = start("depool", "eqiad", "aqs releases", "live");
+    ProcessInstance run = start("depool", "eqiad", "aqs restbase releases", "live");
     approve("bob", "GO");
+    driver.drive();
+    assertThat(decisionVariable("service"))
+        .as("the form shows which service")
+        .isEqualTo("restbase");
+    decide("skip", "restbase later, T1");
     driver.drive();
     assertThat(run).isWaitingAt("UserTask_DecideOnServiceFailure");
     assertThat(site.pooled.get("aqs/eqiad")).as("aqs was depooled first").isFalse();
     assertThat(site.pooled.get("releases/codfw")).as("releases pooled in codfw").isTrue();
     site.failingChanges.clear();
+    site.failingChanges.put(
+        "/conftool/v1/discovery/releases/codfw", new IllegalStateException("etcd lost its leader"));
 
     decide("abort", "the codfw registry is not ready, T1");
+    assertThatThrownBy(driver::drive)
+        .as("releases' step fails, and the engine will retry it")
+        .hasMessageContaining("etcd lost its leader");
+
+    assertThat(site.pooled.get("aqs/eqiad")).as("aqs put back").isTrue();
+    assertThat(parameters.get(run.getId(), "pooling.aqs.state"))
+        .as("and its step committed on its own before releases' step failed")
+        .contains("restored");
+    assertThat(run).isNotEnded();
+    site.failingChanges.clear();
+    management
+        .createJobQuery()
+        .processInstanceId(run.getId())
+        .list()
+        .forEach(job -> management.executeJob(job.getId()));
     driver.drive();
 
     assertThat(run).isEnded().hasPassed("ServiceTask_RestoreServices");
-    assertThat(site.pooled.get("aqs/eqiad")).isTrue();
     assertThat(site.dnsAddresses.get("aqs")).hasSize(2);
     assertThat(site.pooled.get("releases/eqiad")).isTrue();
     assertThat(site.pooled.get("releases/codfw")).isFalse();
     assertThat(site.dnsTarget.get("releases")).isEqualTo("releases.svc.eqiad.wmnet.");
     assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("rolled-back");
     assertThat(historicVariable(run.getId(), "report"))
-        .startsWith("aborted: 2 of 2 services put back as they were");
+        .startsWith("aborted: 3 of 3 services put back as they were")
+        .contains("restbase (active/active): pooled in codfw, eqiad → codfw: put back");
+  }
+
+  @Test
+  void aServiceSomeoneElseChangedMeanwhileIsLeftAloneByTheRollbackAndReported() {
+    site.failingChanges.put(
+        "/conftool/v1/discovery/releases/eqiad", new ChangeRefusedException("refused by etcd"));
+    ProcessInstance run = start("depool", "eqiad", "aqs releases", "live");
+    approve("bob", "GO");
+    driver.drive();
+    site.failingChanges.clear();
+    site.pooled.put("aqs/codfw", false);
+
+    decide("abort", "stop here, T1");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(site.pooled.get("aqs/eqiad")).as("left as found").isFalse();
+    assertThat(historicVariable(run.getId(), "report"))
+        .contains("aqs (active/active): pooled in codfw, eqiad → codfw: NOT put back")
+        .contains("aqs is pooled in no datacenter now");
   }
 
   @Test

@@ -215,6 +215,45 @@ class DatacenterPoolingTest {
   }
 
   @Test
+  void aServicePooledNowhereIsLeftAloneByADepoolAndPooledByAPool() {
+    conftool.putDiscovery(new DiscoveryState("aqs", "eqiad", false, 300));
+    conftool.putDiscovery(new DiscoveryState("aqs", "codfw", false, 300));
+
+    PoolingChange untouched = pooling.plan(request("depool", "codfw", "")).get(0);
+    assertThat(untouched.describe())
+        .isEqualTo("aqs (active/active): pooled in no datacenter, unchanged");
+
+    PoolingChange aqs = pooling.plan(request("pool", "codfw", "aqs")).get(0);
+    pooling.apply(live, aqs);
+    assertThat(pooled("aqs", "codfw")).isTrue();
+    assertThat(pooling.checkDns(live, aqs)).contains(dns.serviceAddress("aqs", "codfw"));
+  }
+
+  @Test
+  void aServiceWhoseDnsRecordIsNotOfItsKindIsRefusedBeforeAnythingChanges() {
+    DatacenterPooling everyServiceActiveActive =
+        new DatacenterPooling(conftool, dns, List.of(), List.of("appservers-rw"));
+
+    assertThatThrownBy(() -> everyServiceActiveActive.plan(request("pool", "codfw", "releases")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining(
+            "releases is active/active here (switchman.discovery.active-passive), but its DNS"
+                + " record is not: releases has no A records");
+    assertThat(conftool.writes).isEmpty();
+  }
+
+  @Test
+  void onlyAChangeThatTakesAServiceOutOfASiteDepoolsOne() {
+    assertThat(pooling.plan(request("pool", "codfw", "aqs")).get(0).depoolsAnySite()).isFalse();
+    assertThat(pooling.plan(request("pool", "codfw", "releases")).get(0).depoolsAnySite())
+        .as("a move away from eqiad")
+        .isTrue();
+    assertThat(pooling.plan(request("depool", "eqiad", "docker-registry")).get(0).depoolsAnySite())
+        .as("a move still to be chosen")
+        .isTrue();
+  }
+
+  @Test
   void aChangeSurvivesItsOneLineRecord() {
     PoolingChange registry = pooling.plan(request("depool", "eqiad", "docker-registry")).get(0);
     assertThat(PoolingChange.decode(registry.encode())).isEqualTo(registry);
