@@ -54,7 +54,7 @@ class DecisionFormsTest {
 
   /** Fixed by validation at the start; may appear in a text only sanitised or compared. */
   private static final Set<String> VALIDATED =
-      Set.of("mode", "dcFrom", "dcTo", "activeDatacenter", "runbook");
+      Set.of("mode", "dcFrom", "dcTo", "action", "dc", "activeDatacenter", "runbook");
 
   private static final Set<String> FEEL_WORDS =
       Set.of("if", "then", "else", "and", "or", "not", "null", "true", "false");
@@ -82,7 +82,7 @@ class DecisionFormsTest {
 
   @Test
   void noRenderedTextCarriesFreeTextAndTheHeaderOnlyValidatedValues() throws IOException {
-    for (String name : List.of("approval", "failure-decision")) {
+    for (String name : List.of("approval", "failure-decision", "choose-site")) {
       JsonNode form = read(name);
       assertThat(renderedTextProblems(form)).as(name).isEmpty();
       JsonNode header =
@@ -93,7 +93,8 @@ class DecisionFormsTest {
       assertThat(header.path("text").asText())
           .as(name + " header")
           .startsWith("=")
-          .contains("mode = \"live\"", "dcFrom", "dcTo", "activeDatacenter", "runbook");
+          .contains(
+              "mode = \"live\"", "dcFrom", "dcTo", "action", "dc)", "activeDatacenter", "runbook");
       assertThat(components(form).get(0)).as(name + ": the header comes first").isEqualTo(header);
     }
   }
