@@ -9,6 +9,7 @@ import org.switchman.runbook.discovery.DatacenterPooling;
 import org.switchman.runbook.discovery.DatacenterPoolingRequest;
 import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
+import org.switchman.runbook.switchover.Switchover;
 
 /**
  * The longest each step of the runbooks can run, computed from the timeouts of every remote call it
@@ -332,7 +333,14 @@ public final class StepDeadlines {
     Calls puppetAndMaintenance = ssh(mAll, 2 * mAll + 3 * mOne);
     add(steps, b, sw, "ServiceTask_StartMaintenance", puppetAndMaintenance.plus(overhead));
     add(steps, b, sw, "ServiceTask_RestoreDiscoveryTtl", ttlChange.plus(overhead));
-    add(steps, b, sw, "ServiceTask_RunPuppetOnDbMasters", ssh(dAll, 2 * dAll).plus(overhead));
+    // the masters five at a time: each round waits for its slowest host
+    int puppetRounds = (dAll + Switchover.PUPPET_BATCH - 1) / Switchover.PUPPET_BATCH;
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_RunPuppetOnDbMasters",
+        ssh(puppetRounds, 2 * puppetRounds).plus(overhead));
     add(
         steps,
         b,

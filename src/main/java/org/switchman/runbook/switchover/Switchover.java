@@ -405,17 +405,30 @@ public final class Switchover {
     ttl.restore(run, originalTtls);
   }
 
+  /** How many database masters run puppet at once, as the reference automation batches them. */
+  public static final int PUPPET_BATCH = 5;
+
   /**
    * Runs puppet on every database master of both sites, which enforces their intended read-only
-   * state, then removes the read-only check downtimes set in phase 0.
+   * state, then removes the host's read-only check downtime set in phase 0; {@value #PUPPET_BATCH}
+   * hosts side by side. Every host is tried even when another fails.
+   *
+   * @throws CheckFailedException {@code host-command} naming every host whose command failed
+   * @throws StepInterruptedException when shutdown interrupts the step; the hosts still running are
+   *     interrupted too
    */
   public void runPuppetOnDbMasters(RunContext run, SwitchoverRequest request) {
+    List<SideBySide.Part> hosts = new ArrayList<>();
     for (String dc : topology.datacenters()) {
       for (String host : topology.dbMasterHosts(dc)) {
-        execute(run, host, dc, "run-puppet-agent");
-        execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
+        hosts.add(
+            () -> {
+              execute(run, host, dc, "run-puppet-agent");
+              execute(run, host, dc, "remove-downtime " + quote(READ_ONLY_CHECK));
+            });
       }
     }
+    SideBySide.run(hosts, PUPPET_BATCH, "running puppet on the database masters");
   }
 
   // ---------------------------------------------------------------- helpers

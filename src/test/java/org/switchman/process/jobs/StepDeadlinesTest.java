@@ -83,7 +83,7 @@ class StepDeadlinesTest {
   }
 
   @Test
-  void theLongestStepIsTheRollbackOfASwitchoverThenThePuppetRunOnEveryDatabaseMaster() {
+  void theLongestStepIsTheRollbackOfASwitchover() {
     StepDeadlines deadlines = labDeadlines(Duration.ofSeconds(60));
     // the lock check (4 etcd requests of 3 s) and the site state read for a failure (12 etcd
     // requests, 22 statements of 3 + 10 s, 5 DNS requests of 3 s)
@@ -103,9 +103,9 @@ class StepDeadlinesTest {
                     + 66 * 13_000
                     + 45_000
                     + overhead));
-    // 22 hosts, two commands each
+    // 22 hosts, five at a time: five rounds of a connection and two commands
     assertThat(step(deadlines, "ServiceTask_RunPuppetOnDbMasters").deadline())
-        .isEqualTo(Duration.ofMillis(22 * 33_400 + 44 * 70_000 + overhead));
+        .isEqualTo(Duration.ofMillis(5 * 33_400 + 10 * 70_000 + overhead));
     // a section step: (6 + 20) statements of 13 s and 20 pauses of 250 ms, plus the site state
     assertThat(step(deadlines, "ServiceTask_SetOldMasterReadOnly").deadline())
         .isEqualTo(
@@ -149,8 +149,8 @@ class StepDeadlinesTest {
             step(slow, "ServiceTask_RunPuppetOnDbMasters")
                 .deadline()
                 .minus(step(normal, "ServiceTask_RunPuppetOnDbMasters").deadline()))
-        .isEqualTo(Duration.ofSeconds(44 * 60));
-    assertThat(slow.longest().activity()).isEqualTo("ServiceTask_RunPuppetOnDbMasters");
+        .isEqualTo(Duration.ofSeconds(10 * 60));
+    assertThat(slow.longest().activity()).isEqualTo("ServiceTask_RollBackSwitchover");
   }
 
   @Test
