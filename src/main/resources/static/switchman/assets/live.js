@@ -63,45 +63,46 @@
     render();
   }
 
-  // "3 done, 1 failed": how many items are at each stage, in the order the stages first appear.
-  function stageCounts(items) {
+  // A table of the items a run acts on one by one, the elements kind + 's', kind + '-stages' and
+  // kind + '-rows' (kind: host, service): shown only when there are items, a count per stage heads
+  // it ("3 done, 1 failed", stages in the order they first appear), then one row per item with the
+  // cells given, its class from its stage.
+  function renderItems(kind, items, cells, classOf) {
+    document.getElementById(kind + 's').hidden = items.length === 0;
     var counts = {};
     items.forEach(function (item) { counts[item.stage] = (counts[item.stage] || 0) + 1; });
-    return Object.keys(counts).map(function (stage) { return counts[stage] + ' ' + stage; }).join(', ');
+    text(kind + '-stages', Object.keys(counts).map(function (stage) {
+      return counts[stage] + ' ' + stage;
+    }).join(', '));
+    var rows = document.getElementById(kind + '-rows');
+    rows.replaceChildren.apply(rows, items.map(function (item) {
+      var row = document.createElement('tr');
+      row.className = classOf(item.stage);
+      cells(item).forEach(function (value) {
+        var cell = document.createElement('td');
+        cell.textContent = value;
+        row.appendChild(cell);
+      });
+      return row;
+    }));
   }
 
-  // The hosts of a restart run: a count per stage, then one row per host in plan order.
+  // The hosts of a restart run, in plan order.
   function renderHosts(hosts) {
-    document.getElementById('hosts').hidden = hosts.length === 0;
-    text('host-stages', stageCounts(hosts));
-    var rows = document.getElementById('host-rows');
-    rows.replaceChildren.apply(rows, hosts.map(function (host) {
-      var row = document.createElement('tr');
-      row.className = host.stage === 'failed' ? 'refused' : host.stage === 'left alone' ? 'canceled' : '';
-      [host.batch, host.dc, host.host, host.service, host.stage, host.detail].forEach(function (value) {
-        var cell = document.createElement('td');
-        cell.textContent = value;
-        row.appendChild(cell);
-      });
-      return row;
-    }));
+    renderItems('host', hosts, function (host) {
+      return [host.batch, host.dc, host.host, host.service, host.stage, host.detail];
+    }, function (stage) {
+      return stage === 'failed' ? 'refused' : stage === 'left alone' ? 'canceled' : '';
+    });
   }
 
-  // The services of a datacenter pool or depool: a count per stage, then one row per service.
+  // The services of a datacenter pool or depool, in plan order.
   function renderServices(services) {
-    document.getElementById('services').hidden = services.length === 0;
-    text('service-stages', stageCounts(services));
-    var rows = document.getElementById('service-rows');
-    rows.replaceChildren.apply(rows, services.map(function (service) {
-      var row = document.createElement('tr');
-      row.className = service.stage === 'left alone' ? 'refused' : service.stage === 'skipped' ? 'canceled' : '';
-      [service.service, service.change, service.stage, service.detail].forEach(function (value) {
-        var cell = document.createElement('td');
-        cell.textContent = value;
-        row.appendChild(cell);
-      });
-      return row;
-    }));
+    renderItems('service', services, function (service) {
+      return [service.service, service.change, service.stage, service.detail];
+    }, function (stage) {
+      return stage === 'left alone' ? 'refused' : stage === 'skipped' ? 'canceled' : '';
+    });
   }
 
   function poll() {

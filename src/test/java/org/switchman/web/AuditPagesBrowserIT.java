@@ -303,6 +303,60 @@ class AuditPagesBrowserIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void theLiveViewOfADepoolFollowsEachServiceFromWaitingToDone() {
+    java.util.Map<String, Object> start = new java.util.HashMap<>();
+    start.put("action", "depool");
+    start.put("dc", "codfw");
+    start.put("services", "aqs restbase");
+    start.put("mode", "live");
+    start.put("reason", "codfw network maintenance");
+    start.put("ticket", "T7071");
+    Rest.Reply started =
+        Rest.as(port, "alice", "demo")
+            .post(
+                "/engine-rest/process-definition/key/discovery-datacenter/start",
+                Rest.variables(start));
+    assertThat(started.status()).as(started.body()).isEqualTo(200);
+    String run = started.json().path("id").asText();
+    try {
+      browser.loginToSwitchman(port, "carol", "demo");
+      WebDriver page = browser.driver();
+      page.get(url("/switchman/runs/" + run + "/live"));
+      var wait = browser.waitUpTo(Duration.ofSeconds(30));
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("service-stages"), "2 waiting"));
+      assertThat(page.findElement(By.id("services")).isDisplayed()).isTrue();
+      assertThat(page.findElement(By.id("hosts")).isDisplayed()).as("no hosts").isFalse();
+
+      runs.approve(run, "UserTask_GoNoGo", "bob");
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("service-stages"), "2 done"));
+      List<String> rows =
+          page.findElements(By.cssSelector("#service-rows tr")).stream()
+              .map(WebElement::getText)
+              .toList();
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(0))
+          .contains("aqs", "pooled in codfw, eqiad → eqiad", "done", "aqs.discovery.wmnet answers");
+      browser.screenshot("live-view-discovery-depool");
+    } finally {
+      runs.awaitEnd(run);
+      java.util.Map<String, Object> back = new java.util.HashMap<>(start);
+      back.put("action", "pool");
+      String pool =
+          Rest.as(port, "alice", "demo")
+              .post(
+                  "/engine-rest/process-definition/key/discovery-datacenter/start",
+                  Rest.variables(back))
+              .json()
+              .path("id")
+              .asText();
+      runs.awaitEnd(pool);
+    }
+  }
+
   private String url(String path) {
     return "http://localhost:" + port + path;
   }
