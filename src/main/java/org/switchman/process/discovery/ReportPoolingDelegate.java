@@ -72,7 +72,7 @@ public class ReportPoolingDelegate implements JavaDelegate {
       case DiscoverySteps.RESTORED -> "put back";
       case DiscoverySteps.SKIPPED -> "skipped after a failure, may be half-changed";
       case DiscoverySteps.CHANGING -> "being changed";
-      case DiscoverySteps.LEFT_ALONE -> "NOT put back, someone else changed it";
+      case DiscoverySteps.LEFT_ALONE -> "NOT put back";
       default -> "skipped, not changed";
     };
   }

@@ -44,7 +44,8 @@ public class RestoreServiceDelegate implements JavaDelegate {
       outcome = steps.pooling().checkDns(run, change.undone());
       steps.runs().recordUnshown(execution, state, DiscoverySteps.RESTORED);
     } catch (CheckFailedException e) {
-      if (!e.check().equals(DatacenterPooling.CHANGED_BY_OTHERS)) {
+      if (!e.check().equals(DatacenterPooling.CHANGED_BY_OTHERS)
+          && !e.check().equals(DatacenterPooling.NEVER_POOLED_NOWHERE)) {
         throw e;
       }
       outcome = e.getMessage();

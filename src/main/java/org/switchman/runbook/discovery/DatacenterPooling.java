@@ -47,6 +47,9 @@ public final class DatacenterPooling {
   /** The check of a service found in a state the run cannot have left: someone else changed it. */
   public static final String CHANGED_BY_OTHERS = "discovery-state-unchanged-by-others";
 
+  /** The check of an undoing that would leave a service pooled nowhere, as it was before. */
+  public static final String NEVER_POOLED_NOWHERE = "never-pooled-nowhere";
+
   private final Conftool conftool;
   private final DnsDiscovery dns;
   private final Set<String> activePassive;
@@ -255,9 +258,18 @@ public final class DatacenterPooling {
    * there. Idempotent.
    *
    * @throws CheckFailedException {@code discovery-state-unchanged-by-others} when the service is in
-   *     a state neither this change nor its undoing leaves: it is left alone
+   *     a state neither this change nor its undoing leaves; {@value #NEVER_POOLED_NOWHERE} when it
+   *     was pooled nowhere before the run: it is left alone, pooled where the run put it
    */
   public void restore(RunContext run, PoolingChange change) {
+    if (change.before().isEmpty()) {
+      throw new CheckFailedException(
+          NEVER_POOLED_NOWHERE,
+          change.service()
+              + " was pooled nowhere before this run; it stays pooled in "
+              + names(change.after())
+              + " rather than nowhere");
+    }
     moveTo(run, change, change.after(), change.before());
   }
 

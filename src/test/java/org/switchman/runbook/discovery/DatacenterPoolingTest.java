@@ -227,6 +227,13 @@ class DatacenterPoolingTest {
     pooling.apply(live, aqs);
     assertThat(pooled("aqs", "codfw")).isTrue();
     assertThat(pooling.checkDns(live, aqs)).contains(dns.serviceAddress("aqs", "codfw"));
+
+    assertThatThrownBy(() -> pooling.restore(live, aqs))
+        .isInstanceOfSatisfying(
+            CheckFailedException.class,
+            e -> assertThat(e.check()).isEqualTo(DatacenterPooling.NEVER_POOLED_NOWHERE))
+        .hasMessageContaining("aqs was pooled nowhere before this run; it stays pooled in codfw");
+    assertThat(pooled("aqs", "codfw")).as("an undoing never depools it everywhere").isTrue();
   }
 
   @Test
