@@ -87,7 +87,7 @@ class ModelConventionsTest {
         .contains(
             "ServiceTask_SetMediaWikiReadOnly",
             "Timer_InFlightGrace",
-            "CallActivity_SetDbMastersReadOnly",
+            "ServiceTask_PoolNewDatacenter",
             "ServiceTask_SetMediaWikiReadWrite",
             "Timer_ReadOnlyBudgetExceeded");
     assertThat(wrong)

@@ -302,7 +302,14 @@ public final class StepDeadlines {
         db(2 * sections).plus(etcd(services * dcs + 1 + dcs)).plus(overhead));
     // per host: is the unit active, stop it, is it inactive now
     add(steps, b, sw, "ServiceTask_StopMaintenance", ssh(mAll, 3 * mAll).plus(overhead));
-    add(steps, b, sw, "ServiceTask_SetMediaWikiReadOnly", readOnlyFlags.plus(overhead));
+    // the lockdowns are called in the job of the step before them (their sections' jobs are the
+    // save points), so that step's deadline includes the lockdown's start
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_SetMediaWikiReadOnly",
+        readOnlyFlags.plus(lockdownStart).plus(overhead));
     add(steps, b, sw, "CallActivity_SetDbMastersReadOnly", lockdownStart.plus(overhead));
     add(steps, b, sw, "ServiceTask_PoolNewDatacenter", setPooled.plus(pointRecords).plus(overhead));
     add(steps, b, sw, "ServiceTask_SetMasterDatacenter", setMaster.plus(overhead));
@@ -319,6 +326,7 @@ public final class StepDeadlines {
         "ServiceTask_CheckDiscoveryDns",
         dns(DNS_CHECK_LOOKS * services)
             .plus(pause(DNS_CHECK_PAUSE.multipliedBy(DNS_CHECK_LOOKS)))
+            .plus(lockdownStart)
             .plus(overhead));
     add(steps, b, sw, "CallActivity_SetDbMastersReadWrite", lockdownStart.plus(overhead));
     add(steps, b, sw, "ServiceTask_SetMediaWikiReadWrite", readOnlyFlags.plus(overhead));

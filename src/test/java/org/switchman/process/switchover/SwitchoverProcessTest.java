@@ -237,11 +237,11 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
-  void aForcedReleaseNoticedWhenTheLockdownIsCalledAsksInEachSectionInsteadOfAnIncident() {
+  void aForcedReleaseNoticedByTheLockdownsSectionsAsksInEachSectionInsteadOfAnIncident() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    driver.driveUntil("CallActivity_SetDbMastersReadOnly");
+    driver.driveUntil("ServiceTask_SetOldMasterReadOnly");
     lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
     driver.drive();
     assertThat(runtime.createIncidentQuery().count()).as("no incident at the call").isZero();
@@ -865,7 +865,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
-    driver.driveUntil("CallActivity_SetDbMastersReadWrite");
+    driver.driveUntil("ServiceTask_SetNewMasterReadWrite");
     // s2's old master is writable again (by hand): phase 6 refuses to open s2's new one
     site.dbReadOnly.put("s2.eqiad", false);
     driver.drive();
