@@ -11,4 +11,19 @@ public class StepInterruptedException extends RuntimeException implements Outcom
   public StepInterruptedException(String what, InterruptedException cause) {
     super("interrupted by shutdown while " + what, cause);
   }
+
+  /**
+   * Waits as a step does between two looks at the world.
+   *
+   * @param what what the step waits for, for the message of an interruption
+   * @throws StepInterruptedException when shutdown interrupts the wait; the interrupt flag is kept
+   */
+  public static void pause(java.time.Duration duration, String what) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StepInterruptedException(what, e);
+    }
+  }
 }

@@ -374,7 +374,8 @@ public final class Switchover {
       if (wrong.isEmpty()) {
         return;
       }
-      pause(Duration.ofMillis(300), "waiting for DNS to answer with " + dc);
+      StepInterruptedException.pause(
+          Duration.ofMillis(300), "waiting for DNS to answer with " + dc);
     }
     throw new CheckFailedException(
         "discovery-dns", "DNS does not answer with " + dc + " for: " + String.join(", ", wrong));
@@ -526,14 +527,5 @@ public final class Switchover {
 
   static String quote(String text) {
     return "'" + text.replace("'", "") + "'";
-  }
-
-  private static void pause(Duration duration, String what) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StepInterruptedException(what, e);
-    }
   }
 }
