@@ -146,9 +146,12 @@ public class DiscoverySteps {
    * a choice.
    */
   PoolingChange change(DelegateExecution execution) {
-    String service = RunContexts.text(execution, "service");
-    Map<String, String> frozen = runs.frozen(execution);
-    return withChoice(frozen, find(plan(frozen), service));
+    return change(execution, runs.frozen(execution));
+  }
+
+  /** {@link #change(DelegateExecution)} from the run's frozen parameters as already read. */
+  static PoolingChange change(DelegateExecution execution, Map<String, String> frozen) {
+    return withChoice(frozen, find(plan(frozen), RunContexts.text(execution, "service")));
   }
 
   static PoolingChange withChoice(Map<String, String> frozen, PoolingChange change) {

@@ -1,5 +1,6 @@
 package org.switchman.process.discovery;
 
+import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
@@ -31,10 +32,10 @@ public class RestoreServiceDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     steps.hold(execution);
     execution.setVariable(ReportPoolingDelegate.ABORTED, true);
-    PoolingChange change = steps.change(execution);
+    Map<String, String> frozen = steps.runs().frozen(execution);
+    PoolingChange change = DiscoverySteps.change(execution, frozen);
     String state = DiscoverySteps.parameter(change.service(), "state");
-    String now = steps.runs().frozen(execution, state);
-    if (!DiscoverySteps.begun(now)) {
+    if (!DiscoverySteps.begun(frozen.get(state))) {
       return;
     }
     RunContext run = steps.context(execution, change.service());

@@ -21,6 +21,7 @@ import org.switchman.runbook.discovery.PoolingChange.Kind;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.Conftool.DiscoveryState;
 import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.Versioned;
 
 /**
@@ -344,18 +345,20 @@ public final class DatacenterPooling {
    * @throws CheckFailedException {@code discovery-dns-answer} when the answer differs
    */
   public String checkDns(RunContext run, PoolingChange change) {
+    String expected = expectedAnswer(change);
     String seen = "";
     for (int look = 1; look <= DNS_LOOKS; look++) {
-      DnsAnswer answer = answer(change);
-      seen = change.service() + ".discovery.wmnet answers " + answer.text();
-      if (answer.right()) {
+      String answer = answer(change);
+      seen = change.service() + ".discovery.wmnet answers " + answer;
+      if (answer.equals(expected)) {
         return seen;
       }
       if (run.mode() != ExecutionMode.LIVE) {
         return seen + " (dry-run: nothing was changed)";
       }
       if (look < DNS_LOOKS) {
-        pause(DNS_PAUSE);
+        StepInterruptedException.pause(
+            DNS_PAUSE, "waiting for the DNS answer of " + change.service());
       }
     }
     throw new CheckFailedException(
@@ -368,30 +371,22 @@ public final class DatacenterPooling {
 
   public static final java.time.Duration DNS_PAUSE = java.time.Duration.ofMillis(300);
 
-  private record DnsAnswer(String text, boolean right) {}
-
-  private DnsAnswer answer(PoolingChange change) {
-    String service = change.service();
+  /**
+   * What the record answers for the sites of {@code change.after()}, as {@link #answer} words it;
+   * {@code null} for an active/passive service pooled nowhere, which no answer matches.
+   */
+  private String expectedAnswer(PoolingChange change) {
     if (change.kind() == Kind.ACTIVE_ACTIVE) {
-      DnsDiscovery.ServedAddresses current = dns.addresses(service);
-      return new DnsAnswer(
-          String.join(" ", current.addresses()),
-          current.addresses().equals(addressesOf(service, change.after())));
+      return String.join(" ", addressesOf(change.service(), change.after()));
     }
-    String target = dns.read(service).target();
-    return new DnsAnswer(
-        target,
-        !change.after().isEmpty() && target.equals(targetOf(service, change.after().first())));
+    return change.after().isEmpty() ? null : targetOf(change.service(), change.after().first());
   }
 
-  private static void pause(java.time.Duration pause) {
-    try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new org.switchman.runbook.port.StepInterruptedException(
-          "waiting for the DNS answer", e);
-    }
+  /** The record's answer now: its addresses, sorted, or its CNAME target. */
+  private String answer(PoolingChange change) {
+    return change.kind() == Kind.ACTIVE_ACTIVE
+        ? String.join(" ", dns.addresses(change.service()).addresses())
+        : dns.read(change.service()).target();
   }
 
   private SortedSet<String> addressesOf(String service, SortedSet<String> sites) {
