@@ -37,7 +37,9 @@ public class AdaptersConfiguration {
   @Bean(destroyMethod = "close")
   @Conditional(EtcdConfigured.class)
   EtcdStore etcdStore(EtcdProperties settings) {
-    return new EtcdStore(settings);
+    EtcdStore store = new EtcdStore(settings);
+    store.connectInBackground();
+    return store;
   }
 
   @Bean

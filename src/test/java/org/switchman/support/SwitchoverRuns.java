@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  */
 public final class SwitchoverRuns {
 
+  private static final int START_ATTEMPTS = 4;
+
   private final int port;
 
   public SwitchoverRuns(int port) {
@@ -57,11 +59,20 @@ public final class SwitchoverRuns {
 
   /** alice starts a run with other variables ({@link #startBody(String, String, String, Map)}). */
   public String start(String from, String to, String mode, Map<String, Object> overrides) {
-    Rest.Reply reply =
-        Rest.as(port, "alice", "demo")
-            .post(
-                "/engine-rest/process-definition/key/dc-switchover/start",
-                startBody(from, to, mode, overrides));
+    Rest.Reply reply = null;
+    // a 503 rolled the start back ("repeat it once the server answers"): a loaded machine's etcd
+    // may miss the read timeout now and then; a user repeats, and so does this helper, a few times
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      reply =
+          Rest.as(port, "alice", "demo")
+              .post(
+                  "/engine-rest/process-definition/key/dc-switchover/start",
+                  startBody(from, to, mode, overrides));
+      if (reply.status() != 503) {
+        break;
+      }
+      pause(Duration.ofSeconds(1));
+    }
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply.json().path("id").asText();
   }
@@ -189,5 +200,14 @@ public final class SwitchoverRuns {
       }
     }
     throw new AssertionError("timed out waiting for " + what.get());
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.switchman.config.EtcdProperties;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.StepInterruptedException;
@@ -29,6 +31,8 @@ import org.switchman.runbook.port.UnansweredChangeException;
  * interrupted while it waits gets {@link StepInterruptedException}, its interrupt flag kept.
  */
 public class EtcdStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
 
   /** A key's value and revisions. */
   public record Entry(
@@ -48,6 +52,24 @@ public class EtcdStore implements AutoCloseable {
             .connectTimeout(valid.timeout())
             .retryMaxDuration(valid.timeout())
             .build();
+  }
+
+  /**
+   * Opens the connection in the background, so that the first request (an operator's start, often)
+   * does not also pay for the channel's set-up within its timeout. A failure is only logged: every
+   * request connects again on its own.
+   */
+  public void connectInBackground() {
+    client
+        .getClusterClient()
+        .listMember()
+        .whenComplete(
+            (members, failure) -> {
+              if (failure != null) {
+                LOG.warn(
+                    "etcd ({}) did not answer at startup: {}", endpoints, failure.getMessage());
+              }
+            });
   }
 
   Client client() {
