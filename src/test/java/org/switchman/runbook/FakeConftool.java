@@ -64,6 +64,11 @@ public class FakeConftool implements Conftool {
     return under("pools/" + dc + "/" + cluster + "/");
   }
 
+  @Override
+  public List<Versioned<PoolEntry>> datacenter(String dc) {
+    return under("pools/" + dc + "/");
+  }
+
   private List<Versioned<PoolEntry>> under(String prefix) {
     List<Versioned<PoolEntry>> entries = new ArrayList<>();
     keys.forEach(

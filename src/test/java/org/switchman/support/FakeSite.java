@@ -327,6 +327,14 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
+  public List<Versioned<PoolEntry>> datacenter(String dc) {
+    return pools.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(dc + "/"))
+        .map(Map.Entry::getValue)
+        .toList();
+  }
+
+  @Override
   public MutationOutcome setPoolEntry(
       RunContext run, Versioned<PoolEntry> current, String p, int w) {
     PoolEntry entry = current.value();

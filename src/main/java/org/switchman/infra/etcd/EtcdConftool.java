@@ -108,6 +108,11 @@ public class EtcdConftool implements Conftool {
         .toList();
   }
 
+  @Override
+  public List<Versioned<PoolEntry>> datacenter(String dc) {
+    return etcd.prefix(ROOT + "/pools/" + dc + "/").stream().map(this::poolEntry).toList();
+  }
+
   private Versioned<PoolEntry> poolEntry(EtcdStore.Entry entry) {
     String[] parts = entry.key().substring((ROOT + "/pools/").length()).split("/");
     JsonNode value = parse(entry);

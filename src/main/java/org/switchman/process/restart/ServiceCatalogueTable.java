@@ -31,7 +31,9 @@ import org.switchman.runbook.restart.ServiceCatalogue;
 /**
  * The service catalogue as designers keep it: the decision {@value #DECISION} of {@code
  * processes/service-catalogue.dmn}, a table with the hit policy UNIQUE, one input ({@code service})
- * and one output per field of {@link ServiceCatalogue#COLUMNS}, and one rule per service.
+ * and one output per field of {@link ServiceCatalogue#COLUMNS}, and one rule per service; and,
+ * beside it, the host profiles {@value #HOST_PROFILES} that {@code host-reboot} reads, one rule per
+ * conftool cluster.
  *
  * <p>Every cell must be a plain value: a string in double quotes (without quotes or backslashes
  * inside), a whole number, or {@code true} / {@code false}, and no element may name an expression
@@ -44,6 +46,12 @@ public final class ServiceCatalogueTable {
 
   /** The decision's id. */
   public static final String DECISION = "ServiceCatalogue";
+
+  /**
+   * The id of the optional second table: the host profiles, hit policy UNIQUE, one input ({@code
+   * cluster}) and one output per field of {@link ServiceCatalogue#HOST_PROFILE_COLUMNS}.
+   */
+  public static final String HOST_PROFILES = "HostProfiles";
 
   /** The DMN standard's FEEL, the language the model names by default; plain values are FEEL. */
   private static final Pattern FEEL =
@@ -92,36 +100,69 @@ public final class ServiceCatalogueTable {
               + language
               + "'; the catalogue holds plain values only");
     }
-    ModelElementInstance found = model.getModelElementById(DECISION);
-    if (!(found instanceof Decision decision)
-        || !(decision.getExpression() instanceof DecisionTable table)) {
-      problems.add("it has no decision table with the id " + DECISION);
+    DecisionTable table = table(model, DECISION, problems);
+    if (table == null) {
       throw new InvalidCatalogueException(problems);
     }
+    ModelElementInstance profilesElement = model.getModelElementById(HOST_PROFILES);
+    DecisionTable profiles = profilesElement == null ? null : table(model, HOST_PROFILES, problems);
     for (Class<? extends ModelElementInstance> type :
         List.of(Decision.class, BusinessKnowledgeModel.class, DecisionService.class)) {
       for (ModelElementInstance other : model.getModelElementsByType(type)) {
-        if (other != decision) {
+        if (other != table.getParentElement()
+            && (profiles == null || other != profiles.getParentElement())) {
           problems.add(
               "it holds the "
                   + type.getSimpleName()
                   + " '"
                   + abbreviated(other.getAttributeValue("id"))
-                  + "' besides the table "
-                  + DECISION);
+                  + "' besides the tables "
+                  + DECISION
+                  + " and "
+                  + HOST_PROFILES);
         }
       }
     }
-    problems.addAll(expressionsOutsideTheCells(model, table));
+    problems.addAll(
+        expressionsOutsideTheCells(
+            model, profiles == null ? List.of(table) : List.of(table, profiles)));
+    List<ServiceCatalogue.Row> rows = rows(table, "service", problems);
+    List<ServiceCatalogue.Row> profileRows =
+        profiles == null ? List.of() : rows(profiles, "cluster", problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidCatalogueException(problems);
+    }
+    return ServiceCatalogue.of(rows, profileRows);
+  }
+
+  private static DecisionTable table(DmnModelInstance model, String id, List<String> problems) {
+    ModelElementInstance found = model.getModelElementById(id);
+    if (!(found instanceof Decision decision)
+        || !(decision.getExpression() instanceof DecisionTable table)) {
+      problems.add("it has no decision table with the id " + id);
+      return null;
+    }
+    return table;
+  }
+
+  /** The rules of a table as text, one input named {@code key}, adding what does not hold. */
+  private static List<ServiceCatalogue.Row> rows(
+      DecisionTable table, String key, List<String> problems) {
+    String id = table.getParentElement().getAttributeValue("id");
+    String where = id.equals(DECISION) ? "" : id + ", ";
     if (table.getHitPolicy() != HitPolicy.UNIQUE) {
       problems.add(
-          "the hit policy is " + table.getHitPolicy() + ", not UNIQUE: one rule per service");
+          where
+              + "the hit policy is "
+              + table.getHitPolicy()
+              + ", not UNIQUE: one rule per "
+              + key);
     }
     List<Input> inputs = List.copyOf(table.getInputs());
     if (inputs.size() != 1
         || inputs.get(0).getInputExpression() == null
-        || !"service".equals(text(inputs.get(0).getInputExpression()))) {
-      problems.add("the table must have exactly one input, the expression 'service'");
+        || !key.equals(text(inputs.get(0).getInputExpression()))) {
+      problems.add(where + "the table must have exactly one input, the expression '" + key + "'");
     }
     List<Output> outputs = List.copyOf(table.getOutputs());
     List<ServiceCatalogue.Row> rows = new ArrayList<>();
@@ -130,11 +171,12 @@ public final class ServiceCatalogueTable {
       number++;
       Map<String, String> values = new LinkedHashMap<>();
       List<InputEntry> in = List.copyOf(rule.getInputEntries());
-      String service = in.size() == 1 ? plain(text(in.get(0)), "string") : null;
-      if (service == null) {
-        problems.add("rule " + number + ": its service must be one name in double quotes");
+      String name = in.size() == 1 ? plain(text(in.get(0)), "string") : null;
+      if (name == null) {
+        problems.add(
+            where + "rule " + number + ": its " + key + " must be one name in double quotes");
       } else {
-        values.put("service", service);
+        values.put(key, name);
       }
       List<OutputEntry> out = List.copyOf(rule.getOutputEntries());
       for (int i = 0; i < Math.min(out.size(), outputs.size()); i++) {
@@ -143,7 +185,8 @@ public final class ServiceCatalogueTable {
         String value = plain(cell, output.getTypeRef());
         if (value == null) {
           problems.add(
-              "rule "
+              where
+                  + "rule "
                   + number
                   + ", "
                   + output.getName()
@@ -158,10 +201,7 @@ public final class ServiceCatalogueTable {
       }
       rows.add(new ServiceCatalogue.Row(number, values));
     }
-    if (!problems.isEmpty()) {
-      throw new InvalidCatalogueException(problems);
-    }
-    return ServiceCatalogue.of(rows);
+    return rows;
   }
 
   /**
@@ -169,12 +209,14 @@ public final class ServiceCatalogueTable {
    * input's allowed values, a literal decision elsewhere): cells the value checks never see.
    */
   private static List<String> expressionsOutsideTheCells(
-      DmnModelInstance model, DecisionTable table) {
+      DmnModelInstance model, List<DecisionTable> tables) {
     Set<ModelElementInstance> cells = new HashSet<>();
-    table.getInputs().forEach(input -> cells.add(input.getInputExpression()));
-    for (Rule rule : table.getRules()) {
-      cells.addAll(rule.getInputEntries());
-      cells.addAll(rule.getOutputEntries());
+    for (DecisionTable table : tables) {
+      table.getInputs().forEach(input -> cells.add(input.getInputExpression()));
+      for (Rule rule : table.getRules()) {
+        cells.addAll(rule.getInputEntries());
+        cells.addAll(rule.getOutputEntries());
+      }
     }
     List<String> problems = new ArrayList<>();
     for (Class<? extends ModelElementInstance> type :

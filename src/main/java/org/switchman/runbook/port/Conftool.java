@@ -43,6 +43,12 @@ public interface Conftool {
   List<Versioned<PoolEntry>> cluster(String dc, String cluster);
 
   /**
+   * Every pool entry of a DC: each host of each cluster, one entry per service it is in, in key
+   * order.
+   */
+  List<Versioned<PoolEntry>> datacenter(String dc);
+
+  /**
    * Sets a host's pooled state and weight.
    *
    * @param current the entry as read, whose revision guards the write

@@ -144,6 +144,21 @@ public enum HostCheck {
     }
   },
 
+  /**
+   * A test configuration of a domain goes through domtool ({@code domtool-test-config}), on the
+   * host that runs {@code domtool-server}: the smoke test reference 002 runs after a reboot of the
+   * main file server. It fails for a salvage still running, a service of the host down or started
+   * before the file server was available, and a {@code domtool-slave} elsewhere not restarted
+   * since.
+   */
+  DOMTOOL_TEST_CONFIG("domtool-test-config") {
+    @Override
+    Result run(Probe probe) {
+      Answer answer = probe.ask("domtool-test-config");
+      return answer.ok() ? Result.PASSED : Result.failed(answer.output().strip());
+    }
+  },
+
   /** Kafka lists no under-replicated partition. */
   KAFKA_IN_SYNC("kafka-in-sync") {
     @Override

@@ -42,6 +42,33 @@ public final class ServiceCatalogue {
           "approval",
           "notify");
 
+  /** The columns of a host profile: the input {@code cluster}, then the outputs. */
+  public static final List<String> HOST_PROFILE_COLUMNS =
+      List.of(
+          "cluster",
+          "depoolFrom",
+          "units",
+          "filesystemUnits",
+          "recovery",
+          "bootLimit",
+          "recoveryLimit",
+          "startAttempts",
+          "restartAfter",
+          "restartElsewhere",
+          "smokeTest",
+          "grace",
+          "downtime",
+          "approval");
+
+  /** The most units a host profile lists, and the most starts one unit gets. */
+  public static final int MAX_HOST_UNITS = 16;
+
+  public static final int MAX_START_ATTEMPTS = 10;
+  public static final Duration MIN_BOOT_LIMIT = Duration.ofMinutes(1);
+  public static final Duration MAX_BOOT_LIMIT = Duration.ofHours(2);
+  public static final Duration MAX_RECOVERY = Duration.ofHours(6);
+  public static final Duration MAX_DOWNTIME = Duration.ofHours(24);
+
   public static final int MAX_BATCH = 100;
   public static final Duration MAX_GRACE = Duration.ofMinutes(10);
   public static final Duration MAX_PAUSE = Duration.ofHours(1);
@@ -73,33 +100,79 @@ public final class ServiceCatalogue {
   }
 
   private final Map<String, ServicePolicy> policies;
+  private final Map<String, HostProfile> hostProfiles;
 
-  private ServiceCatalogue(Map<String, ServicePolicy> policies) {
+  private ServiceCatalogue(
+      Map<String, ServicePolicy> policies, Map<String, HostProfile> hostProfiles) {
     this.policies = policies;
+    this.hostProfiles = hostProfiles;
+  }
+
+  /** A catalogue without host profiles. */
+  public static ServiceCatalogue of(List<Row> rows) {
+    return of(rows, List.of());
   }
 
   /**
    * Checks every row and builds the catalogue.
    *
+   * @param rows the services' rules
+   * @param profileRows the host profiles' rules, one per cluster ({@link #HOST_PROFILE_COLUMNS})
    * @throws InvalidCatalogueException naming every problem of every row
    */
-  public static ServiceCatalogue of(List<Row> rows) {
+  public static ServiceCatalogue of(List<Row> rows, List<Row> profileRows) {
     List<String> problems = new ArrayList<>();
     Map<String, ServicePolicy> policies = new LinkedHashMap<>();
     if (rows.isEmpty()) {
       problems.add("it has no rule");
     }
     for (Row row : rows) {
-      RowReader reader = new RowReader(row, problems);
+      RowReader reader = new RowReader(row, "service", problems);
       ServicePolicy policy = reader.policy();
       if (policy != null && policies.putIfAbsent(policy.service(), policy) != null) {
         problems.add(reader.where() + "'" + policy.service() + "' has a rule already");
       }
     }
+    Map<String, HostProfile> profiles = new LinkedHashMap<>();
+    for (Row row : profileRows) {
+      RowReader reader = new RowReader(row, "cluster", problems);
+      HostProfile profile = reader.hostProfile();
+      if (profile != null && profiles.putIfAbsent(profile.cluster(), profile) != null) {
+        problems.add(reader.where() + "'" + profile.cluster() + "' has a host profile already");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new InvalidCatalogueException(problems);
     }
-    return new ServiceCatalogue(Map.copyOf(policies));
+    return new ServiceCatalogue(Map.copyOf(policies), Map.copyOf(profiles));
+  }
+
+  /** Every host profile, by conftool cluster. */
+  public Map<String, HostProfile> hostProfiles() {
+    return hostProfiles;
+  }
+
+  /**
+   * The host profile of a cluster.
+   *
+   * @param runbook the runbook asking, for the message
+   * @param host the host, for the message
+   * @throws InvalidRequestException when the catalogue has no profile for the cluster, listing
+   *     those it has
+   */
+  public HostProfile hostProfile(String runbook, String host, String cluster) {
+    HostProfile profile = hostProfiles.get(cluster);
+    if (profile == null) {
+      throw new InvalidRequestException(
+          runbook,
+          List.of(
+              host
+                  + " is in the conftool cluster '"
+                  + cluster
+                  + "', which has no host profile in the service catalogue; profiles exist for "
+                  + hostProfiles.keySet().stream().sorted().toList()));
+    }
+    return profile;
   }
 
   /** Every policy, by service name. */
@@ -130,35 +203,141 @@ public final class ServiceCatalogue {
   /** Reads one row, adding a problem (prefixed with the row) for each value that does not hold. */
   private static final class RowReader {
     private final Row row;
+    private final String key;
     private final List<String> problems;
     private final int before;
 
-    RowReader(Row row, List<String> problems) {
+    RowReader(Row row, String key, List<String> problems) {
       this.row = row;
+      this.key = key;
       this.problems = problems;
       this.before = problems.size();
     }
 
     String where() {
-      String service = row.values().getOrDefault("service", "").strip();
-      return "rule "
+      String name = row.values().getOrDefault(key, "").strip();
+      return (key.equals("service") ? "rule " : "host profile ")
           + row.number()
-          + (service.isEmpty() ? "" : " (" + abbreviated(service) + ")")
+          + (name.isEmpty() ? "" : " (" + abbreviated(name) + ")")
           + ": ";
     }
 
-    ServicePolicy policy() {
-      for (String column : COLUMNS) {
+    private boolean complete(List<String> columns) {
+      for (String column : columns) {
         if (!row.values().containsKey(column)) {
           problem("the column " + column + " is missing");
         }
       }
       for (String column : row.values().keySet()) {
-        if (!COLUMNS.contains(column)) {
-          problem("the column " + column + " is not one of " + COLUMNS);
+        if (!columns.contains(column)) {
+          problem("the column " + column + " is not one of " + columns);
         }
       }
+      return problems.size() == before;
+    }
+
+    HostProfile hostProfile() {
+      if (!complete(HOST_PROFILE_COLUMNS)) {
+        return null;
+      }
+      String cluster = name("cluster", text("cluster"));
+      List<String> depoolFrom = names("depoolFrom", 0, MAX_LISTED);
+      List<String> units = list("units", 1, MAX_HOST_UNITS);
+      for (String unit : units) {
+        if (!ServicePolicy.UNIT.matcher(unit).matches()) {
+          problem("units: '" + unit + "' is not a systemd unit name");
+        }
+      }
+      List<String> filesystemUnits = subset("filesystemUnits", units);
+      FilesystemRecovery recovery =
+          named("recovery", FilesystemRecovery::named, FilesystemRecovery.names());
+      Duration bootLimit = duration("bootLimit", MAX_BOOT_LIMIT);
+      if (bootLimit.compareTo(MIN_BOOT_LIMIT) < 0) {
+        problem("bootLimit must be at least " + MIN_BOOT_LIMIT + ", not " + bootLimit);
+      }
+      Duration recoveryLimit = duration("recoveryLimit", MAX_RECOVERY);
+      Map<String, Integer> startAttempts = new LinkedHashMap<>();
+      for (String item : list("startAttempts", 0, MAX_HOST_UNITS)) {
+        String[] parts = item.split(":", -1);
+        Integer attempts = parts.length == 2 ? attempts(parts[1].strip()) : null;
+        if (attempts == null || !units.contains(parts[0].strip())) {
+          problem(
+              "startAttempts: '"
+                  + abbreviated(item)
+                  + "' is not UNIT:STARTS with a unit of the profile and 1 to "
+                  + MAX_START_ATTEMPTS
+                  + " starts");
+        } else {
+          startAttempts.put(parts[0].strip(), attempts);
+        }
+      }
+      List<String> restartAfter = subset("restartAfter", units);
+      List<HostProfile.Dependent> elsewhere = new ArrayList<>();
+      for (String item : list("restartElsewhere", 0, MAX_CLUSTERS)) {
+        String[] parts = item.split(":", -1);
+        if (parts.length != 2
+            || !NAME.matcher(parts[0].strip()).matches()
+            || !ServicePolicy.UNIT.matcher(parts[1].strip()).matches()) {
+          problem("restartElsewhere: '" + abbreviated(item) + "' is not CLUSTER:UNIT");
+        } else {
+          elsewhere.add(new HostProfile.Dependent(parts[0].strip(), parts[1].strip()));
+        }
+      }
+      List<HostCheck> smokeTest = checks("smokeTest");
+      if (smokeTest.isEmpty() && text("smokeTest").isEmpty()) {
+        problem("smokeTest is empty: a rebooted host is repooled only after a check says so");
+      }
+      Duration grace = duration("grace", MAX_GRACE);
+      Duration downtime = duration("downtime", MAX_DOWNTIME);
+      if (downtime.compareTo(bootLimit.plus(recoveryLimit)) < 0) {
+        problem(
+            "downtime "
+                + downtime
+                + " is shorter than bootLimit and recoveryLimit together: the host would page"
+                + " while it is still expected to be down");
+      }
+      boolean approval = bool("approval");
       if (problems.size() > before) {
+        return null;
+      }
+      return new HostProfile(
+          cluster,
+          depoolFrom,
+          units,
+          filesystemUnits,
+          recovery,
+          bootLimit,
+          recoveryLimit,
+          startAttempts,
+          restartAfter,
+          elsewhere,
+          smokeTest,
+          grace,
+          downtime,
+          approval);
+    }
+
+    private Integer attempts(String text) {
+      try {
+        int value = Integer.parseInt(text);
+        return value >= 1 && value <= MAX_START_ATTEMPTS ? value : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+
+    private List<String> subset(String column, List<String> units) {
+      List<String> items = list(column, 0, MAX_HOST_UNITS);
+      for (String item : items) {
+        if (!units.contains(item)) {
+          problem(column + ": '" + abbreviated(item) + "' is not one of the profile's units");
+        }
+      }
+      return items;
+    }
+
+    ServicePolicy policy() {
+      if (!complete(COLUMNS)) {
         return null;
       }
       String service = name("service", text("service"));

@@ -18,7 +18,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabTopology;
+import org.switchman.runbook.restart.FilesystemRecovery;
 import org.switchman.runbook.restart.HostCheck;
+import org.switchman.runbook.restart.HostProfile;
 import org.switchman.runbook.restart.InvalidCatalogueException;
 import org.switchman.runbook.restart.ServiceCatalogue;
 import org.switchman.runbook.restart.ServicePolicy;
@@ -178,7 +180,7 @@ class ServiceCatalogueTableTest {
             "<dmndi:DMNDI>",
             "<decision id=\"Other\" name=\"Other\"><literalExpression id=\"Literal_Other\">"
                 + "<text>now()</text></literalExpression></decision><dmndi:DMNDI>"),
-        "it holds the Decision 'Other' besides the table ServiceCatalogue");
+        "it holds the Decision 'Other' besides the tables ServiceCatalogue and HostProfiles");
     refused(
         shipped.replace(
             "<dmndi:DMNDI>",
@@ -192,5 +194,50 @@ class ServiceCatalogueTableTest {
         shipped()
             .replace("<text>&quot;kafka-in-sync&quot;</text>", "<text>&quot;kafka-ok&quot;</text>"),
         "(kafka): preChecks names the unknown check 'kafka-ok'");
+  }
+
+  @Test
+  void theShippedHostProfilesCoverTheFileServerOfReferenceTwoAndItsWebServers() {
+    ServiceCatalogue catalogue = read(shipped());
+    assertThat(catalogue.hostProfiles().keySet())
+        .contains("fileserver", "webserver", "appserver", "api_appserver");
+    HostProfile fileserver = catalogue.hostProfiles().get("fileserver");
+    assertThat(fileserver.recovery()).isEqualTo(FilesystemRecovery.AFS_SALVAGE);
+    assertThat(fileserver.units()).startsWith("openafs-fileserver");
+    assertThat(fileserver.stopOrder())
+        .containsExactly("cron", "domtool-server", "apache2", "postgresql", "mysql", "nscd");
+    assertThat(fileserver.attempts("postgresql")).isGreaterThan(1);
+    assertThat(fileserver.restartAfter()).containsExactly("domtool-server");
+    assertThat(fileserver.restartElsewhere())
+        .contains(new HostProfile.Dependent("webserver", "domtool-slave"));
+    assertThat(fileserver.smokeTest()).contains(HostCheck.DOMTOOL_TEST_CONFIG);
+    assertThat(fileserver.approval()).isTrue();
+  }
+
+  @Test
+  void aHostProfileOutOfRangeOrNamingWhatItLacksIsRefusedNamingItsRule() {
+    String shipped = shipped();
+    refused(
+        shipped.replace("&quot;afs-salvage&quot;", "&quot;fsck-maybe&quot;"),
+        "host profile 1 (fileserver): recovery 'fsck-maybe' is unknown");
+    refused(
+        shipped.replace("&quot;postgresql:3&quot;", "&quot;postgres:3&quot;"),
+        "startAttempts: 'postgres:3' is not UNIT:STARTS");
+    refused(
+        shipped.replace("&quot;postgresql:3&quot;", "&quot;postgresql:40&quot;"),
+        "startAttempts: 'postgresql:40' is not UNIT:STARTS");
+    refused(
+        shipped.replace("<text>&quot;PT2H&quot;</text>", "<text>&quot;PT30M&quot;</text>"),
+        "downtime PT30M is shorter than bootLimit and recoveryLimit together");
+    refused(
+        shipped.replace("&quot;systemd-active,domtool-test-config&quot;", "&quot;domtool-ok&quot;"),
+        "smokeTest names the unknown check 'domtool-ok'");
+    refused(
+        shipped.replace("&quot;webserver:domtool-slave,", "&quot;webserver domtool-slave,"),
+        "restartElsewhere: 'webserver domtool-slave' is not CLUSTER:UNIT");
+    refused(
+        shipped.replace(
+            "<text>&quot;fileserver&quot;</text>", "<text>&quot;webserver&quot;</text>"),
+        "'webserver' has a host profile already");
   }
 }
