@@ -1,6 +1,7 @@
 package org.switchman.web;
 
 import java.time.Instant;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.report.LiveView;
 import org.switchman.audit.report.RunHistory;
@@ -16,9 +17,9 @@ public class LiveViews {
 
   private final RunHistory history;
   private final RunHosts hosts;
-  private final RunServices services;
+  private final List<RunServices> services;
 
-  public LiveViews(RunHistory history, RunHosts hosts, RunServices services) {
+  public LiveViews(RunHistory history, RunHosts hosts, List<RunServices> services) {
     this.history = history;
     this.hosts = hosts;
     this.services = services;
@@ -31,7 +32,7 @@ public class LiveViews {
     return LiveView.of(
         history.run(runId).orElseThrow(() -> AuditPages.noSuchRun(runId)),
         hosts.of(runId),
-        services.of(runId),
+        services.stream().flatMap(each -> each.of(runId).stream()).toList(),
         Instant.now());
   }
 }

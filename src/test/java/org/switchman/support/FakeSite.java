@@ -177,6 +177,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     puppetLastRun.clear();
     revoked.clear();
     seedPools();
+    resetReboots();
   }
 
   /** Downtimed service names, by host. */
@@ -298,8 +299,13 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   /** Whether conftool has the host pooled for jobrunner. */
   public String pooled(String host) {
+    return pooled(host, "jobrunner", "jobrunner");
+  }
+
+  /** Whether conftool has the host pooled in a service of a cluster. */
+  public String pooled(String host, String cluster, String service) {
     String dc = host.contains(".eqiad.") ? "eqiad" : "codfw";
-    return pools.get(dc + "/jobrunner/jobrunner/" + host).value().pooled();
+    return pools.get(dc + "/" + cluster + "/" + service + "/" + host).value().pooled();
   }
 
   @Override
@@ -540,6 +546,33 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   @Override
   public CommandResult query(String host, String command, Duration timeout) {
     commands.add(host + ": " + command);
+    if (down.contains(host)) {
+      throw new org.switchman.runbook.port.RemoteExecutionException.Unreachable(
+          host, "connection timed out", null);
+    }
+    if (command.equals("uptime -s")) {
+      Instant boot = bootedAt.getOrDefault(host, Instant.parse("2026-11-01T00:00:00Z"));
+      return new CommandResult(host, command, 0, UPTIME.format(boot) + "\n", "", "SHA256:fake", 1);
+    }
+    if (command.equals("bos status " + host + " -long")) {
+      String said =
+          salvaging.contains(host)
+              ? "Instance fs, (type is fs) temporarily disabled, currently shutdown.\n"
+                  + "    Auxiliary status is: salvaging file system.\n"
+              : "Instance fs, (type is fs) currently running normally.\n"
+                  + "    Auxiliary status is: file server running.\n"
+                  + "    Process last started at "
+                  + BOS.format(
+                      fileServerSince.getOrDefault(
+                          host, bootedAt.getOrDefault(host, Instant.parse("2026-11-01T00:00:00Z"))))
+                  + " (1 proc starts)\n";
+      return new CommandResult(host, command, 0, said, "", "SHA256:fake", 1);
+    }
+    if (command.equals("domtool-test-config") && smokeFailures.containsKey(host)) {
+      throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+          new CommandResult(
+              host, command, 1, smokeFailures.get(host) + "\n", "", "SHA256:fake", 1));
+    }
     if (command.startsWith("systemctl is-active ")) {
       String state = units.getOrDefault(host + "/" + command.substring(20), "inactive");
       if (!state.equals("active")) {
@@ -638,10 +671,30 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
               commands.add(host + ": " + command);
               String[] words = command.split(" ");
               if (words[0].equals("systemctl") && words.length == 3) {
-                units.put(host + "/" + words[2], words[1].equals("stop") ? "inactive" : "active");
-                if (!words[1].equals("stop")) {
-                  activeSince.put(host + "/" + words[2], Instant.now());
+                String unit = host + "/" + words[2];
+                if (words[1].equals("stop") && stuckUnits.contains(unit)) {
+                  return;
                 }
+                Integer failing = failingStarts.get(unit);
+                if (!words[1].equals("stop") && failing != null && failing > 0) {
+                  failingStarts.put(unit, failing - 1);
+                  units.put(unit, "failed");
+                  throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+                      new CommandResult(
+                          host,
+                          command,
+                          1,
+                          "Job for " + words[2] + ".service failed.\n",
+                          "",
+                          "SHA256:fake",
+                          1));
+                }
+                units.put(unit, words[1].equals("stop") ? "inactive" : "active");
+                if (!words[1].equals("stop")) {
+                  activeSince.put(unit, Instant.now());
+                }
+              } else if (words[0].equals("reboot")) {
+                reboot(host);
               } else if (words[0].equals("run-puppet-agent")) {
                 puppetLastRun.put(host, Instant.now());
               } else if (words[0].equals("downtime-service")
@@ -665,6 +718,125 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
         outcome == MutationOutcome.PERFORMED
             ? new CommandResult(host, command, 0, "", "", "SHA256:fake", 1)
             : null);
+  }
+
+  // ---------------------------------------------------------------- reboots
+
+  /** The file server of the reboot tests, in cluster fileserver of eqiad, pool afs. */
+  public static final String FILESERVER = "afs1001.eqiad.wmnet";
+
+  /** Its units, in start order. */
+  public static final List<String> FILESERVER_UNITS =
+      List.of(
+          "openafs-fileserver", "nscd", "mysql", "postgresql", "apache2", "domtool-server", "cron");
+
+  /** The web servers that depend on it (cluster webserver, pool apache2). */
+  public static final List<String> WEBSERVERS =
+      List.of("web1001.eqiad.wmnet", "web1002.eqiad.wmnet");
+
+  private static final java.time.format.DateTimeFormatter UPTIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+          .withZone(java.time.ZoneOffset.UTC);
+  private static final java.time.format.DateTimeFormatter BOS =
+      java.time.format.DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", java.util.Locale.US)
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /** When each host last booted ({@code uptime -s}); hosts not listed booted long ago. */
+  public final Map<String, Instant> bootedAt = new ConcurrentHashMap<>();
+
+  /** Hosts that do not answer. */
+  public final Set<String> down = ConcurrentHashMap.newKeySet();
+
+  /** Hosts whose next reboot does not come back: they stay down. */
+  public final Set<String> neverBack = ConcurrentHashMap.newKeySet();
+
+  /** Hosts whose next reboot is unclean: the file server salvages after the boot. */
+  public final Set<String> uncleanBoot = ConcurrentHashMap.newKeySet();
+
+  /** Hosts whose file server salvages now ({@code bos status}). */
+  public final Set<String> salvaging = ConcurrentHashMap.newKeySet();
+
+  /** Since when each host's file server serves, when not since the boot. */
+  public final Map<String, Instant> fileServerSince = new ConcurrentHashMap<>();
+
+  /** How many more starts of a {@code host/unit} fail. */
+  public final Map<String, Integer> failingStarts = new ConcurrentHashMap<>();
+
+  /** {@code host/unit}s that a stop leaves active. */
+  public final Set<String> stuckUnits = ConcurrentHashMap.newKeySet();
+
+  /** Hosts whose smoke test ({@code domtool-test-config}) fails, with what it says. */
+  public final Map<String, String> smokeFailures = new ConcurrentHashMap<>();
+
+  /** Ends a host's salvage: its file server serves from a few seconds after now. */
+  public void finishSalvage(String host) {
+    salvaging.remove(host);
+    fileServerSince.put(host, Instant.now().plusSeconds(2));
+  }
+
+  /** How often a host was asked to reboot. */
+  public long reboots(String host) {
+    return commands.stream()
+        .filter(c -> c.equals(host + ": reboot") || c.equals(host + ": reboot -f"))
+        .count();
+  }
+
+  /**
+   * A reboot: the host comes back a second later with its units started at boot (a unit whose
+   * starts fail comes back failed), salvaging when its boot is unclean; or never.
+   */
+  private void reboot(String host) {
+    if (neverBack.contains(host)) {
+      down.add(host);
+      return;
+    }
+    Instant boot = Instant.now().plusSeconds(1);
+    bootedAt.put(host, boot);
+    fileServerSince.remove(host);
+    units.keySet().stream()
+        .filter(key -> key.startsWith(host + "/"))
+        .toList()
+        .forEach(
+            key -> {
+              units.put(key, failingStarts.getOrDefault(key, 0) > 0 ? "failed" : "active");
+              activeSince.put(key, boot);
+            });
+    if (uncleanBoot.contains(host)) {
+      salvaging.add(host);
+    }
+  }
+
+  private void resetReboots() {
+    bootedAt.clear();
+    down.clear();
+    neverBack.clear();
+    uncleanBoot.clear();
+    salvaging.clear();
+    fileServerSince.clear();
+    failingStarts.clear();
+    stuckUnits.clear();
+    smokeFailures.clear();
+    Instant longAgo = Instant.parse("2026-11-01T00:00:00Z");
+    pools.put(
+        "eqiad/fileserver/afs/" + FILESERVER,
+        new Versioned<>(
+            new PoolEntry("eqiad", "fileserver", "afs", FILESERVER, "yes", 10),
+            poolRevision.incrementAndGet()));
+    for (String unit : FILESERVER_UNITS) {
+      units.put(FILESERVER + "/" + unit, "active");
+      activeSince.put(FILESERVER + "/" + unit, longAgo);
+    }
+    for (String web : WEBSERVERS) {
+      pools.put(
+          "eqiad/webserver/apache2/" + web,
+          new Versioned<>(
+              new PoolEntry("eqiad", "webserver", "apache2", web, "yes", 10),
+              poolRevision.incrementAndGet()));
+      for (String unit : List.of("nscd", "apache2", "domtool-slave")) {
+        units.put(web + "/" + unit, "active");
+        activeSince.put(web + "/" + unit, longAgo);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- locks

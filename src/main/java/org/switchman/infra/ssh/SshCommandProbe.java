@@ -1,19 +1,15 @@
 package org.switchman.infra.ssh;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.switchman.infra.Mutations;
 import org.switchman.runbook.Mutation;
 import org.switchman.runbook.port.RemoteExecutionException;
 import org.switchman.runbook.port.RemoteExecutor;
+import org.switchman.runbook.restart.SystemdTime;
 
 /**
  * Reads back what a fleet command did, for the mutation choke point, with commands that only read
@@ -41,8 +37,6 @@ public class SshCommandProbe implements Mutations.Probe {
   private static final Pattern DOWNTIME =
       Pattern.compile("(downtime-service|remove-downtime) '([^']*)'.*");
   private static final Pattern LAST_RUN = Pattern.compile("(?m)^\\s*last_run:\\s*(\\d+)\\s*$");
-  private static final DateTimeFormatter SYSTEMD_TIME =
-      DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   private final RemoteExecutor remote;
   private final Duration timeout;
@@ -123,29 +117,11 @@ public class SshCommandProbe implements Mutations.Probe {
 
   /** When the unit last became active, or {@code null} when it never did (or cannot be told). */
   private Instant activeSince(String host, String unit) {
-    String line = read(host, "systemctl show -p ActiveEnterTimestamp " + unit).strip();
-    return parseTimestamp(line.substring(line.indexOf('=') + 1).strip());
+    return SystemdTime.ofProperty(read(host, "systemctl show -p ActiveEnterTimestamp " + unit));
   }
 
-  /**
-   * A systemd timestamp as {@code systemctl show} prints it: {@code Tue 2026-12-01 17:24:32 UTC},
-   * or {@code @1764609872} with {@code --timestamp=unix}; {@code null} when empty or unreadable.
-   */
   static Instant parseTimestamp(String value) {
-    if (value.isEmpty()) {
-      return null;
-    }
-    if (value.startsWith("@")) {
-      return Instant.ofEpochSecond(Long.parseLong(value.substring(1)));
-    }
-    int zone = value.lastIndexOf(' ');
-    try {
-      return LocalDateTime.parse(value.substring(0, zone), SYSTEMD_TIME)
-          .atZone(ZoneId.of(value.substring(zone + 1), ZoneId.SHORT_IDS))
-          .toInstant();
-    } catch (DateTimeException | StringIndexOutOfBoundsException e) {
-      return null;
-    }
+    return SystemdTime.parse(value);
   }
 
   /** The output of a reading command; a non-zero exit still answers (is-active says inactive). */

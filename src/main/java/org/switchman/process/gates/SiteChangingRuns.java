@@ -76,7 +76,8 @@ final class SiteChangingRuns {
           "db-masters-read-write",
           "rolling-restart",
           "restart-after-deploy",
-          "discovery-datacenter");
+          "discovery-datacenter",
+          "host-reboot");
 
   static final String READ_ONLY_WINDOW = "SubProcess_ReadOnlyWindow";
 
@@ -210,6 +211,8 @@ final class SiteChangingRuns {
       state = restartLeft(parameters);
     } else if (key.equals("discovery-datacenter")) {
       state = discoveryLeft(parameters);
+    } else if (key.equals("host-reboot")) {
+      state = rebootLeft(parameters);
     } else if (active.contains("UserTask_GoNoGo") && !active.contains("SubProcess_Sections")) {
       state = "still waiting for GO/NOGO, nothing was changed";
     } else if (key.equals("db-masters-read-only")) {
@@ -251,6 +254,30 @@ final class SiteChangingRuns {
         ? "no discovery service was changed yet"
         : "discovery services left as the run had changed them (nothing was put back): "
             + String.join(", ", left);
+  }
+
+  /**
+   * What a cancelled host reboot leaves: the pools it took the host out of (never put back by a
+   * cancel), whether it asked for the reboot, and the units it had stopped.
+   */
+  private static String rebootLeft(Map<String, String> parameters) {
+    String host = parameters.getOrDefault("host", "the host");
+    String depooled = parameters.getOrDefault("reboot.depooled", "none");
+    if (parameters.containsKey("reboot.outcome")) {
+      return host + ": " + parameters.get("reboot.outcome");
+    }
+    return host
+        + (depooled.equals("none")
+            ? " was taken out of no pool"
+            : " left depooled from " + depooled.replace('\n', ' '))
+        + (parameters.containsKey("reboot.requestedAt")
+            ? ", its reboot was asked for"
+            : parameters.containsKey("reboot.stopped")
+                ? ", not rebooted, its stopped services ("
+                    + parameters.get("reboot.stopped").replace('\n', ' ')
+                    + ") may still be down"
+                : ", not rebooted")
+        + (parameters.containsKey("reboot.depooledAt") ? ", its downtime runs out by itself" : "");
   }
 
   /**

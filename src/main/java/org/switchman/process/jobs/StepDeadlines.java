@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.switchman.runbook.discovery.DatacenterPooling;
 import org.switchman.runbook.discovery.DatacenterPoolingRequest;
+import org.switchman.runbook.reboot.HostReboot;
+import org.switchman.runbook.reboot.HostRebootRequest;
 import org.switchman.runbook.restart.DeployRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
 import org.switchman.runbook.switchover.Switchover;
@@ -400,6 +402,7 @@ public final class StepDeadlines {
     }
     countRollingRestart(steps, b);
     countDiscoveryDatacenter(steps, b);
+    countHostReboot(steps, b);
     return steps;
   }
 
@@ -484,6 +487,58 @@ public final class StepDeadlines {
     add(steps, b, dd, "ServiceTask_RestoreServices", change.plus(check).plus(overhead));
     add(steps, b, dd, "ServiceTask_ReportPooling", NONE);
     add(steps, b, dd, "ServiceTask_ReportRolledBackPooling", NONE);
+  }
+
+  /**
+   * The steps of {@code host-reboot}, on one host and the dependents of its profile (at most {@link
+   * HostReboot#MAX_DEPENDENT_HOSTS} other hosts). The profile bounds what they send: {@link
+   * ServiceCatalogue#MAX_HOST_UNITS} units, each started in a step of its own at most {@link
+   * ServiceCatalogue#MAX_START_ATTEMPTS} times with a look after each start (once, when an abort
+   * puts back the units it stopped), and smoke checks that ask about every unit. Each step holds
+   * the host's lock, and a failed one reads the host's pool entries for the operator.
+   */
+  private static void countHostReboot(List<Step> steps, Bounds b) {
+    String hr = HostRebootRequest.RUNBOOK;
+    int units = ServiceCatalogue.MAX_HOST_UNITS;
+    int most = ServiceCatalogue.MAX_LISTED;
+    int starts = 1 + 2 * ServiceCatalogue.MAX_START_ATTEMPTS;
+    int others = HostReboot.MAX_DEPENDENT_HOSTS;
+    Calls overhead = etcd(LOCK_CHECK_REQUESTS + most);
+    add(steps, b, hr, "ServiceTask_RemindGoNoGoApprovers", NONE);
+    add(steps, b, hr, "ServiceTask_RecordGoNoGoExpiry", NONE);
+    add(
+        steps,
+        b,
+        hr,
+        "ServiceTask_DowntimeAndDepoolHost",
+        ssh(1, 1).plus(etcd(4 * most)).plus(overhead));
+    add(steps, b, hr, "ServiceTask_StopFilesystemServices", ssh(1, 2 * units).plus(overhead));
+    add(steps, b, hr, "ServiceTask_RebootHost", ssh(1, 2).plus(overhead));
+    add(steps, b, hr, "ServiceTask_CheckHostUp", ssh(1, 1).plus(overhead));
+    add(steps, b, hr, "ServiceTask_CheckRecovery", ssh(1, 1).plus(overhead));
+    add(steps, b, hr, "ServiceTask_StopServicesStartedEarly", ssh(1, 4 * units).plus(overhead));
+    add(steps, b, hr, "ServiceTask_StartServicesInOrder", ssh(1, starts).plus(overhead));
+    add(
+        steps,
+        b,
+        hr,
+        "ServiceTask_RestartDependents",
+        ssh(1 + others, units + others).plus(etcd(ServiceCatalogue.MAX_CLUSTERS)).plus(overhead));
+    add(steps, b, hr, "ServiceTask_RunSmokeTest", ssh(1, most * units).plus(overhead));
+    add(
+        steps,
+        b,
+        hr,
+        "ServiceTask_RepoolRebootedHost",
+        ssh(1, 1).plus(etcd(3 * most)).plus(overhead));
+    add(
+        steps,
+        b,
+        hr,
+        "ServiceTask_PutBackOrLeaveDepooled",
+        ssh(1, 2 * units + 1).plus(etcd(3 * most)).plus(overhead));
+    add(steps, b, hr, "ServiceTask_ReportReboot", NONE);
+    add(steps, b, hr, "ServiceTask_ReportAbortedReboot", NONE);
   }
 
   private static void add(

@@ -201,7 +201,7 @@ public class RestartSteps {
   }
 
   /** The newest deployed catalogue: its decision definition's id, and what it says. */
-  Map.Entry<String, ServiceCatalogue> latestCatalogue() {
+  public Map.Entry<String, ServiceCatalogue> latestCatalogue() {
     DecisionDefinition latest =
         EngineHooks.withoutAuthorization(
             () ->
@@ -219,7 +219,7 @@ public class RestartSteps {
   }
 
   /** The catalogue of that deployed version; the deployment guard checked it when it came. */
-  ServiceCatalogue catalogue(String decisionDefinitionId) {
+  public ServiceCatalogue catalogue(String decisionDefinitionId) {
     return catalogues.computeIfAbsent(
         decisionDefinitionId,
         id -> {

@@ -106,8 +106,13 @@ public final class HostRestart {
    * pooled ({@code yes}) now. Only reads.
    */
   public List<PoolSlot> toDepool(ServicePolicy policy, RestartPlan.Host host) {
+    return toDepool(policy.depoolFrom(), host);
+  }
+
+  /** The entries of these conftool services that are pooled ({@code yes}) now. Only reads. */
+  public List<PoolSlot> toDepool(List<String> services, RestartPlan.Host host) {
     List<PoolSlot> pooled = new ArrayList<>();
-    for (String service : policy.depoolFrom()) {
+    for (String service : services) {
       PoolSlot slot = new PoolSlot(host.dc(), host.cluster(), service, host.fqdn());
       read(slot)
           .filter(entry -> entry.value().pooled().equals("yes"))
@@ -199,7 +204,13 @@ public final class HostRestart {
     return conftool.poolEntry(slot.dc(), slot.cluster(), slot.service(), slot.host());
   }
 
-  private MutationOutcome execute(RunContext run, RestartPlan.Host host, String command) {
+  /**
+   * Runs a command that changes the host, through {@link RemoteExecutor#execute}.
+   *
+   * @throws CheckFailedException {@code command-succeeded} when it exits non-zero, with what it
+   *     said
+   */
+  public MutationOutcome execute(RunContext run, RestartPlan.Host host, String command) {
     try {
       return remote.execute(run, host.fqdn(), host.dc(), command, commandTimeout).outcome();
     } catch (RemoteExecutionException.NonZeroExit e) {

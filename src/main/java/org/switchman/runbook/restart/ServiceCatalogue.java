@@ -60,10 +60,13 @@ public final class ServiceCatalogue {
           "downtime",
           "approval");
 
-  /** The most units a host profile lists, and the most starts one unit gets. */
-  public static final int MAX_HOST_UNITS = 16;
+  /**
+   * The most units a host profile lists, and the most starts one unit gets: they bound how long a
+   * reboot's steps can run ({@code process.jobs.StepDeadlines}).
+   */
+  public static final int MAX_HOST_UNITS = 12;
 
-  public static final int MAX_START_ATTEMPTS = 10;
+  public static final int MAX_START_ATTEMPTS = 5;
   public static final Duration MIN_BOOT_LIMIT = Duration.ofMinutes(1);
   public static final Duration MAX_BOOT_LIMIT = Duration.ofHours(2);
   public static final Duration MAX_RECOVERY = Duration.ofHours(6);

@@ -329,7 +329,7 @@ class DeploymentGuardTest {
             "dc-switchover", "db-masters-read-only", "db-masters-read-write", "four-eyes-check");
     assertThat(repository.createDecisionDefinitionQuery().deploymentId(deployment.getId()).list())
         .extracting(definition -> definition.getKey())
-        .containsExactly("ServiceCatalogue");
+        .containsExactlyInAnyOrder("ServiceCatalogue", "HostProfiles");
     JournalEntry entry = lastDeploymentEntry();
     assertThat(entry.runId()).isEqualTo(JournalEntry.SYSTEM);
     assertThat(entry.actor())

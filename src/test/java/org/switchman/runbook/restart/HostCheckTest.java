@@ -69,6 +69,7 @@ class HostCheckTest {
             "etcd-cluster-healthy",
             "no-long-jobs",
             "zookeeper-ok",
+            "domtool-test-config",
             "kafka-in-sync");
     assertThat(HostCheck.named("es-cluster-green")).contains(HostCheck.ES_CLUSTER_GREEN);
     assertThat(HostCheck.named("systemctl is-active")).isEmpty();
@@ -181,5 +182,22 @@ class HostCheckTest {
     HostCheck.Result result = run(HostCheck.NO_PENDING_COMPACTIONS, "cassandra");
     assertThat(result.passed()).isFalse();
     assertThat(result.reason()).contains("command not found");
+  }
+
+  @Test
+  void theDomtoolSmokeTestHoldsOnlyWhenTheTestConfigurationGoesThrough() {
+    answer(
+        "domtool-test-config",
+        0,
+        "domtool: test configuration of smoke-test.example applied by afs1001 and 2 slaves\n");
+    assertThat(run(HostCheck.DOMTOOL_TEST_CONFIG).passed()).isTrue();
+
+    answer(
+        "domtool-test-config",
+        1,
+        "domtool: apache2 started before the file server was available (started wrongly)\n");
+    HostCheck.Result failed = run(HostCheck.DOMTOOL_TEST_CONFIG);
+    assertThat(failed.passed()).isFalse();
+    assertThat(failed.reason()).contains("apache2 started before the file server was available");
   }
 }
