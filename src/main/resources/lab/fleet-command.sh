@@ -30,13 +30,17 @@ done
 
 unit_name() { local u="${1%.service}"; echo "$u"; }
 unit_state() { cat "$STATE/units/$1" 2>/dev/null; }
-# when a unit last became active: its last start, or the host's boot for units started at boot
-unit_active_since() {
-  local since=0 boot; boot=$(cat "$STATE/boot-time" 2>/dev/null || echo 0)
-  [ -f "$STATE/active-since/$1" ] && since=$(cat "$STATE/active-since/$1")
-  if [ "$boot" -gt "$since" ] && { [ "$since" -gt 0 ] || [ "$(unit_state "$1")" = active ]; }; then since=$boot; fi
-  echo "$since"
+# when a unit last became active, in SINCE: its last start, or the host's boot for units started at
+# boot; of this host, or of the host whose state directory is the second argument
+active_since() {
+  local dir="${2:-$STATE}" boot=0 state=""
+  SINCE=0
+  [ -f "$dir/boot-time" ] && read -r boot < "$dir/boot-time"
+  [ -f "$dir/active-since/$1" ] && read -r SINCE < "$dir/active-since/$1"
+  [ -f "$dir/units/$1" ] && read -r state < "$dir/units/$1"
+  if [ "$boot" -gt "$SINCE" ] && { [ "$SINCE" -gt 0 ] || [ "$state" = active ]; }; then SINCE=$boot; fi
 }
+unit_active_since() { active_since "$@"; echo "$SINCE"; }
 mark_active() { mkdir -p "$STATE/active-since"; date +%s > "$STATE/active-since/$1"; }
 peers() { awk -v d="$DC" -v c="$1" '$3==d && $4==c {print $1, $2}' "$FLEET/inventory"; }
 peer_unit() { cat "$FLEET/state/$1/units/$2" 2>/dev/null; }
@@ -287,6 +291,92 @@ long_running_jobs() {
   echo "OK - no long-running job"; return 0
 }
 
+# when the file server of a host (its state directory) became available, in FS_AT: the end of the
+# salvage after an unclean boot (SALVAGE_UNTIL, 0 if none) or the start of openafs-fileserver,
+# whichever is later
+fs_available() {
+  SALVAGE_UNTIL=0
+  [ -f "$1/salvage-until" ] && read -r SALVAGE_UNTIL < "$1/salvage-until"
+  active_since openafs-fileserver "$1"
+  FS_AT=$SINCE; [ "$SALVAGE_UNTIL" -gt "$FS_AT" ] && FS_AT=$SALVAGE_UNTIL
+}
+
+# bos status SERVER [-long] (OpenAFS): the file server instance of SERVER, by name or FQDN. After an
+# unclean boot it salvages and is shut down meanwhile (reference 002). bos reports and does not
+# judge: exit 0 whatever the state.
+bos_cmd() {
+  if [ ! -f "$STATE/units/openafs-fileserver" ]; then echo "bash: line 1: bos: command not found" >&2; return 127; fi
+  local op="${1:-}" server="" long=no now f _a _d _c dir=""
+  [ $# -gt 0 ] && shift
+  if [ "$op" != status ]; then echo "bos: Unrecognized operation '$op'; type 'bos help' for list" >&2; return 1; fi
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -long) long=yes ;;
+      -server) server="${2:-}"; shift ;;
+      -localauth|-noauth) ;;
+      *) server="$1" ;;
+    esac
+    shift
+  done
+  if [ -z "$server" ]; then echo "bos: Missing required parameter '-server'" >&2; return 1; fi
+  while read -r f _a _d _c; do
+    if [ "$f" = "$server" ] || [ "${f%%.*}" = "$server" ]; then dir="$FLEET/state/$f"; break; fi
+  done < "$FLEET/inventory"
+  if [ -z "$dir" ]; then echo "bos: can't find address for host '$server'" >&2; return 1; fi
+  if [ ! -f "$dir/units/openafs-fileserver" ]; then
+    echo "bos: failed to contact host's bosserver (communications failure (-1))." >&2; return 1
+  fi
+  printf -v now '%(%s)T' -1
+  fs_available "$dir"
+  if [ "$now" -lt "$SALVAGE_UNTIL" ]; then
+    echo "Instance fs, (type is fs) temporarily disabled, currently shutdown."
+    echo "    Auxiliary status is: salvaging file system."
+    return 0
+  fi
+  read -r f < "$dir/units/openafs-fileserver"
+  if [ "$f" != active ]; then echo "Instance fs, (type is fs) disabled, currently shutdown."; return 0; fi
+  echo "Instance fs, (type is fs) currently running normally."
+  echo "    Auxiliary status is: file server running."
+  [ "$long" = yes ] && echo "    Process last started at $(date -u -d "@$FS_AT" '+%a %b %e %H:%M:%S %Y') (1 proc starts)"
+  return 0
+}
+
+# domtool-test-config: the smoke test after a reboot of the file server (reference 002), a test
+# configuration of a domain applied by domtool-server and every domtool-slave of the DC. One line per
+# problem and exit 1 while the file server salvages, while a unit of this host is down or runs since
+# before the file server was available, or while a slave is down or runs since before domtool-server.
+domtool_test_config() {
+  if [ ! -f "$STATE/units/domtool-server" ]; then echo "bash: line 1: domtool-test-config: command not found" >&2; return 127; fi
+  local now file unit state server_since peer _a dc _c slaves=0 problems=()
+  printf -v now '%(%s)T' -1
+  fs_available "$STATE"
+  [ "$now" -lt "$SALVAGE_UNTIL" ] && problems+=("the file server is salvaging")
+  for file in "$STATE"/units/*; do
+    unit="${file##*/}" state=""
+    read -r state < "$file"
+    if [ "$state" != active ]; then
+      problems+=("$unit is not active")
+    elif [ "$unit" != openafs-fileserver ]; then
+      active_since "$unit"
+      [ "$SINCE" -lt "$FS_AT" ] && problems+=("$unit started before the file server was available (started wrongly)")
+    fi
+  done
+  active_since domtool-server; server_since=$SINCE
+  while read -r peer _a dc _c; do
+    [ "$dc" = "$DC" ] && [ -f "$FLEET/state/$peer/units/domtool-slave" ] || continue
+    slaves=$((slaves + 1)) state=""
+    read -r state < "$FLEET/state/$peer/units/domtool-slave"
+    if [ "$state" != active ]; then
+      problems+=("domtool-slave on $peer is not active")
+    else
+      active_since domtool-slave "$FLEET/state/$peer"
+      [ "$SINCE" -lt "$server_since" ] && problems+=("domtool-slave on $peer started before domtool-server: restart it")
+    fi
+  done < "$FLEET/inventory"
+  if [ ${#problems[@]} -gt 0 ]; then printf 'domtool: %s\n' "${problems[@]}"; return 1; fi
+  echo "domtool: test configuration of smoke-test.example applied by $FQDN and $slaves slaves"
+}
+
 conftool_set_pooled() {
   local value="$1" key current updated found=no rc=0
   while read -r key; do
@@ -363,6 +453,7 @@ case "$prog" in
   cat)
     if [ "${1:-}" = /var/lib/puppet/state/last_run_summary.yaml ]; then puppet summary; exit $?; fi
     echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml' is supported" >&2; exit 1 ;;
+  # reboot -f as well: whether the boot is clean is the BOOT_UNCLEAN fault's to say
   reboot|/sbin/reboot|/usr/sbin/reboot) touch "$FLEET/requests/reboot.$FQDN"; exit 0 ;;
   uptime)
     boot=$(cat "$STATE/boot-time")
@@ -379,6 +470,8 @@ case "$prog" in
     echo "lab: only 'kafka topics --describe --under-replicated-partitions' is supported" >&2; exit 1 ;;
   depool|/usr/local/sbin/depool|/usr/local/bin/depool) conftool_set_pooled no; exit $? ;;
   pool|/usr/local/sbin/pool|/usr/local/bin/pool) conftool_set_pooled yes; exit $? ;;
+  bos|/usr/bin/bos) bos_cmd "$@"; exit $? ;;
+  domtool-test-config|/usr/local/bin/domtool-test-config) domtool_test_config; exit $? ;;
   nrpe_etcd_cluster_health|/usr/local/bin/nrpe_etcd_cluster_health) etcd_cluster_health; exit $? ;;
   nrpe_long_running_jobs|/usr/local/bin/nrpe_long_running_jobs) long_running_jobs; exit $? ;;
   check-service-registration|/usr/local/bin/check-service-registration)

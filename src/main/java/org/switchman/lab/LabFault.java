@@ -41,6 +41,14 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     /** A reboot keeps the host unreachable for the given seconds (a long fsck or salvage). */
     BOOT_SLOW,
     /**
+     * Each reboot of the host is unclean (reference 002): the host boots as usual, every unit
+     * started, then its AFS file server salvages for the given seconds, during which {@code bos
+     * status} says so and the units that started meanwhile count as started wrongly for {@code
+     * domtool-test-config}. Only on a host with {@code openafs-fileserver}; clearing it does not
+     * end a salvage under way.
+     */
+    BOOT_UNCLEAN,
+    /**
      * Work that must not be killed runs on the host (reference 004: a video transcode, a dump, a
      * maintenance script that cannot resume): {@code unit} names it (default {@code
      * webVideoTranscode}), and it ends after {@code seconds}, or runs until cleared without them.
@@ -81,8 +89,8 @@ public record LabFault(String id, Kind kind, String target, String detail) {
    * @param unit the systemd unit, for restart and registration faults; the job, for a long job
    * @param section the database section, for replication and master faults
    * @param dc the datacenter of the master, for replication and master faults (default codfw)
-   * @param seconds the restart or boot duration, the replication delay, the extra time of a slow
-   *     command, or how long a long job still runs
+   * @param seconds the restart or boot duration, the salvage after an unclean boot, the replication
+   *     delay, the extra time of a slow command, or how long a long job still runs
    * @param count the number of attempts or pending compactions
    * @param prefix the start of the fleet commands that {@link Kind#COMMAND_SLOW} slows down
    */

@@ -60,6 +60,7 @@ public final class LabFaults {
               "attempts " + positive(request.count(), "count"),
               request.count() + " attempts");
       case BOOT_SLOW -> bootSlow(request);
+      case BOOT_UNCLEAN -> bootUnclean(request);
       case REGISTRATION_LOST -> hostFile(request, "registration." + unit(request), "lost", "");
       case CASSANDRA_JOINING -> hostFile(request, "cassandra-joining", "joining", "");
       case COMPACTIONS_PENDING ->
@@ -152,6 +153,26 @@ public final class LabFaults {
     int seconds = positive(request.seconds(), "seconds");
     fleet.bootDuration(fqdn, java.time.Duration.ofSeconds(seconds));
     return record(request.kind(), fqdn, seconds + " s", () -> fleet.bootDuration(fqdn, null));
+  }
+
+  private LabFault bootUnclean(LabFault.Request request) {
+    String fqdn = host(request);
+    if (!topology.host(fqdn).units().contains("openafs-fileserver")) {
+      throw new IllegalArgumentException(
+          request.kind()
+              + " needs a host with openafs-fileserver ("
+              + String.join(
+                  ", ",
+                  topology.hosts().stream()
+                      .filter(h -> h.units().contains("openafs-fileserver"))
+                      .map(LabTopology.Host::fqdn)
+                      .toList())
+              + "), not "
+              + fqdn);
+    }
+    int seconds = positive(request.seconds(), "seconds");
+    fleet.salvageDuration(fqdn, java.time.Duration.ofSeconds(seconds));
+    return record(request.kind(), fqdn, seconds + " s", () -> fleet.salvageDuration(fqdn, null));
   }
 
   private LabFault hostFile(LabFault.Request request, String name, String content, String detail) {

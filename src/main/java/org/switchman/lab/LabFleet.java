@@ -64,6 +64,7 @@ final class LabFleet {
   private final Map<String, Set<Override>> overrides = new ConcurrentHashMap<>();
   private final Set<String> rebooting = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> bootDurations = new ConcurrentHashMap<>();
+  private final Map<String, Duration> salvageDurations = new ConcurrentHashMap<>();
   private final Map<String, List<AutoCloseable>> overrideResources = new ConcurrentHashMap<>();
   private volatile Thread rebootWatcher;
   private volatile boolean stopping;
@@ -560,6 +561,19 @@ final class LabFleet {
     }
   }
 
+  /**
+   * Makes the host's next boots unclean: after each, its file server salvages for this long (null:
+   * clean boots). A salvage under way runs to its end regardless.
+   */
+  void salvageDuration(String fqdn, Duration duration) {
+    topology.host(fqdn);
+    if (duration == null) {
+      salvageDurations.remove(fqdn);
+    } else {
+      salvageDurations.put(fqdn, duration);
+    }
+  }
+
   /** Whether a host is in the middle of a reboot. */
   boolean isRebooting(String fqdn) {
     return rebooting.contains(fqdn);
@@ -622,11 +636,19 @@ final class LabFleet {
     }
   }
 
+  /**
+   * Every unit starts, but those that a restart fault makes fail; the attempts that a {@code
+   * RESTART_NEEDS_ATTEMPTS} fault counts start afresh after the boot. An unclean boot leaves the
+   * file server salvaging ({@code salvage-until}, read by {@code bos status} and {@code
+   * domtool-test-config}) while the units that depend on it are already up (reference 002).
+   */
   private void boot(String fqdn) throws IOException {
     Path state = stateDir(fqdn);
     LabTopology.Host host = topology.host(fqdn);
+    long now = System.currentTimeMillis() / 1000;
     for (String unit : host.units()) {
       Path fault = state.resolve("faults").resolve("restart." + unit);
+      Files.deleteIfExists(state.resolve("faults").resolve("restart." + unit + ".count"));
       String status = "active";
       if (Files.exists(fault)) {
         String kind = Files.readString(fault).strip().split(" ")[0];
@@ -638,6 +660,12 @@ final class LabFleet {
       Files.deleteIfExists(state.resolve("registration").resolve(unit));
     }
     Files.writeString(state.resolve("cassandra-mode"), "NORMAL\n");
-    Files.writeString(state.resolve("boot-time"), System.currentTimeMillis() / 1000 + "\n");
+    Duration salvage = salvageDurations.get(fqdn);
+    if (salvage == null) {
+      Files.deleteIfExists(state.resolve("salvage-until"));
+    } else {
+      Files.writeString(state.resolve("salvage-until"), now + salvage.toSeconds() + "\n");
+    }
+    Files.writeString(state.resolve("boot-time"), now + "\n");
   }
 }

@@ -157,7 +157,32 @@ public final class LabTopology {
                 List.of(),
                 List.of("mariadb", "pt-heartbeat"),
                 0,
-                "no"));
+                "no"),
+            // reference 002: the AFS file server and the services that start after it, in order
+            new Role(
+                "fileserver",
+                "afs",
+                1,
+                List.of("afs"),
+                List.of(
+                    "openafs-fileserver",
+                    "nscd",
+                    "mysql",
+                    "postgresql",
+                    "apache2",
+                    "domtool-server",
+                    "cron"),
+                10,
+                "yes"),
+            // the machines whose domtool-slave must be restarted after the file server reboots
+            new Role(
+                "webserver",
+                "web",
+                2,
+                List.of("apache2"),
+                List.of("nscd", "apache2", "domtool-slave"),
+                10,
+                "yes"));
     int fixedPerDc = fixed.stream().mapToInt(Role::perDc).sum();
     int appserversPerDc =
         config.fleetSize() == 0 ? 4 : Math.max(1, (config.fleetSize() - 2 * fixedPerDc) / 2);

@@ -140,6 +140,26 @@ class LabApiIT {
                     "{\"kind\":\"RESTART_SLOW\",\"host\":\"no.such.host\",\"unit\":\"x\",\"seconds\":1}")
                 .statusCode())
         .isEqualTo(400);
+
+    HttpResponse<String> unclean =
+        send(
+            "POST",
+            "/lab/api/faults",
+            "admin",
+            "{\"kind\":\"BOOT_UNCLEAN\",\"host\":\"afs1001.eqiad.wmnet\",\"seconds\":60}");
+    assertThat(unclean.statusCode()).as(unclean.body()).isEqualTo(201);
+    assertThat(unclean.body()).contains("BOOT_UNCLEAN").contains("afs1001.eqiad.wmnet");
+    String uncleanId = unclean.body().replaceAll(".*\"id\":\"(fault-\\d+)\".*", "$1");
+    assertThat(send("DELETE", "/lab/api/faults/" + uncleanId, "admin", null).statusCode())
+        .isEqualTo(204);
+    HttpResponse<String> notAFileServer =
+        send(
+            "POST",
+            "/lab/api/faults",
+            "admin",
+            "{\"kind\":\"BOOT_UNCLEAN\",\"host\":\"" + host + "\",\"seconds\":60}");
+    assertThat(notAFileServer.statusCode()).isEqualTo(400);
+    assertThat(notAFileServer.body()).contains("openafs-fileserver");
   }
 
   /**

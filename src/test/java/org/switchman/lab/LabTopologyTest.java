@@ -59,7 +59,9 @@ class LabTopologyTest {
               "elasticsearch",
               "zookeeper",
               "kafka",
-              "mysql")) {
+              "mysql",
+              "fileserver",
+              "webserver")) {
         assertThat(hosts).anyMatch(h -> h.dc().equals(dc) && h.cluster().equals(cluster));
       }
     }
@@ -73,6 +75,56 @@ class LabTopologyTest {
                 h.fqdn().matches("[a-z]+[12]\\d{3}\\.(eqiad|codfw)\\.wmnet")
                     && h.fqdn().contains("." + h.dc() + ".")
                     && h.fqdn().matches("[a-z]+" + LabTopology.dcDigit(h.dc()) + ".*"));
+  }
+
+  @Test
+  void theFileServerAndItsWebServersComeLastInEachDc() {
+    LabTopology topology = new LabTopology(demo);
+    LabTopology.Host afs = topology.host("afs1001.eqiad.wmnet");
+    assertThat(afs.cluster()).isEqualTo("fileserver");
+    assertThat(afs.services()).containsExactly("afs");
+    assertThat(afs.units())
+        .containsExactly(
+            "openafs-fileserver",
+            "nscd",
+            "mysql",
+            "postgresql",
+            "apache2",
+            "domtool-server",
+            "cron");
+    assertThat(afs.weight()).isEqualTo(10);
+    assertThat(afs.pooled()).isEqualTo("yes");
+    assertThat(afs.conftoolKey("afs"))
+        .isEqualTo("/conftool/v1/pools/eqiad/fileserver/afs/afs1001.eqiad.wmnet");
+    for (String web :
+        List.of(
+            "web1001.eqiad.wmnet",
+            "web1002.eqiad.wmnet",
+            "web2001.codfw.wmnet",
+            "web2002.codfw.wmnet")) {
+      LabTopology.Host host = topology.host(web);
+      assertThat(host.cluster()).isEqualTo("webserver");
+      assertThat(host.services()).containsExactly("apache2");
+      assertThat(host.units()).containsExactly("nscd", "apache2", "domtool-slave");
+      assertThat(host.weight()).isEqualTo(10);
+      assertThat(host.pooled()).isEqualTo("yes");
+    }
+    for (String dc : LabTopology.DATACENTERS) {
+      List<String> clusters =
+          topology.hosts().stream()
+              .filter(h -> h.dc().equals(dc))
+              .map(LabTopology.Host::cluster)
+              .toList();
+      assertThat(clusters.subList(clusters.size() - 3, clusters.size()))
+          .containsExactly("fileserver", "webserver", "webserver");
+      assertThat(clusters.stream().filter("fileserver"::equals)).hasSize(1);
+    }
+    assertThat(topology.host("afs2001.codfw.wmnet").dc()).isEqualTo("codfw");
+    // the hosts that were there before them keep their names
+    assertThat(topology.host("db1011.eqiad.wmnet").cluster()).isEqualTo("mysql");
+    assertThat(topology.host("mw1004.eqiad.wmnet").cluster()).isEqualTo("appserver");
+    assertThat(topology.host("mw1005.eqiad.wmnet").cluster()).isEqualTo("api_appserver");
+    assertThat(topology.hosts()).hasSize(78);
   }
 
   @Test
