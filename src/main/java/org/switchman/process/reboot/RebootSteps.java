@@ -70,8 +70,8 @@ public class RebootSteps {
    */
   static final String WAIT_FROM = "waitFrom";
 
-  /** The lock a run holds on its host: the same as a rolling restart's on each of its hosts. */
-  static final String HOST_LOCK = "host";
+  /** The lock a run holds on its host: the one a rolling restart takes on each of its hosts. */
+  static final String HOST_LOCK = RestartSteps.HOST_LOCK;
 
   private final ObjectProvider<Conftool> conftool;
   private final ObjectProvider<RemoteExecutor> remote;

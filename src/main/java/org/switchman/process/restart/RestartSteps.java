@@ -94,7 +94,7 @@ public class RestartSteps {
   static final String TAKEN = "taken";
 
   /** The lock every host of a run holds: no two runs act on one host at once. */
-  static final String HOST_LOCK = "host";
+  public static final String HOST_LOCK = "host";
 
   private final ObjectProvider<Conftool> conftool;
   private final ObjectProvider<RemoteExecutor> remote;
