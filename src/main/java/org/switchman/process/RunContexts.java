@@ -4,6 +4,7 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
 import org.switchman.audit.JournalEntry;
+import org.switchman.config.SwitchoverProperties;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.RunParameters;
@@ -111,6 +112,20 @@ public class RunContexts {
     String kept = parameters.freeze(runId(execution), name, value);
     execution.setVariable(name, kept);
     return kept;
+  }
+
+  /**
+   * Freezes how long the run's approvals wait and when they remind ({@code approvalTimeout}, {@code
+   * approvalReminder}), and when its operator decisions escalate ({@code decisionEscalationFirst},
+   * {@code decisionEscalationInterval}): the settings as they are when the run starts, which its
+   * diagram's timers read.
+   */
+  public void freezeDecisionTimes(DelegateExecution execution, SwitchoverProperties settings) {
+    freeze(execution, RunVariableNames.APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
+    freeze(execution, RunVariableNames.APPROVAL_REMINDER, settings.approvalReminder().toString());
+    freeze(execution, "decisionEscalationFirst", settings.decisionEscalationFirst().toString());
+    freeze(
+        execution, "decisionEscalationInterval", settings.decisionEscalationInterval().toString());
   }
 
   /**

@@ -76,14 +76,7 @@ public class DatacenterPoolingStartRule implements RunbookStartRule {
     runs.freeze(execution, RunVariableNames.MODE, request.mode().value());
     runs.freeze(execution, RunVariableNames.REASON, request.reason());
     runs.freeze(execution, RunVariableNames.TICKET, request.ticket());
-    runs.freeze(
-        execution, RunVariableNames.APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
-    runs.freeze(
-        execution, RunVariableNames.APPROVAL_REMINDER, settings.approvalReminder().toString());
-    runs.freeze(
-        execution, "decisionEscalationFirst", settings.decisionEscalationFirst().toString());
-    runs.freeze(
-        execution, "decisionEscalationInterval", settings.decisionEscalationInterval().toString());
+    runs.freezeDecisionTimes(execution, settings);
     runs.freezeUnshown(
         execution,
         DiscoverySteps.PLAN,

@@ -84,14 +84,7 @@ public class HostRebootStartRule implements RunbookStartRule {
     runs.freeze(execution, RunVariableNames.REASON, request.reason());
     runs.freeze(execution, RunVariableNames.TICKET, request.ticket());
     runs.freeze(execution, RebootSteps.CATALOGUE, catalogue.getKey());
-    runs.freeze(
-        execution, RunVariableNames.APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
-    runs.freeze(
-        execution, RunVariableNames.APPROVAL_REMINDER, settings.approvalReminder().toString());
-    runs.freeze(
-        execution, "decisionEscalationFirst", settings.decisionEscalationFirst().toString());
-    runs.freeze(
-        execution, "decisionEscalationInterval", settings.decisionEscalationInterval().toString());
+    runs.freezeDecisionTimes(execution, settings);
     execution.setVariable(RebootSteps.CLEAN, request.clean());
     execution.setVariable("bootPoll", steps.poll(profile.bootLimit()).toString());
     execution.setVariable("recoveryPoll", steps.poll(profile.recoveryLimit()).toString());

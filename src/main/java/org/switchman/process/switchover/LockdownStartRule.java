@@ -1,15 +1,11 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.RunVariableNames.APPROVAL_REMINDER;
-import static org.switchman.process.RunVariableNames.APPROVAL_TIMEOUT;
 import static org.switchman.process.RunVariableNames.REASON;
 import static org.switchman.process.RunVariableNames.RUNBOOK;
 import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
-import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
-import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_INTERVAL;
 import static org.switchman.process.switchover.SwitchoverVars.SECTIONS;
 
 import java.util.List;
@@ -106,17 +102,8 @@ public class LockdownStartRule implements RunbookStartRule {
             () -> primaryForCheck);
     steps.freeze(execution, request, master);
     RunContexts runs = steps.runs();
-    runs.freeze(execution, APPROVAL_TIMEOUT, steps.settings().approvalTimeout().toString());
-    runs.freeze(execution, APPROVAL_REMINDER, steps.settings().approvalReminder().toString());
     // the section decisions carry the escalation timer; it escalates only under a switchover
-    runs.freeze(
-        execution,
-        DECISION_ESCALATION_FIRST,
-        steps.settings().decisionEscalationFirst().toString());
-    runs.freeze(
-        execution,
-        DECISION_ESCALATION_INTERVAL,
-        steps.settings().decisionEscalationInterval().toString());
+    runs.freezeDecisionTimes(execution, steps.settings());
     execution.setVariable(RUNBOOK, runbook);
     execution.setVariable(APPROVAL_REQUIRED, request.mode() == ExecutionMode.LIVE);
   }

@@ -1,15 +1,11 @@
 package org.switchman.process.switchover;
 
 import static org.switchman.process.RunContexts.text;
-import static org.switchman.process.RunVariableNames.APPROVAL_REMINDER;
-import static org.switchman.process.RunVariableNames.APPROVAL_TIMEOUT;
 import static org.switchman.process.RunVariableNames.REASON;
 import static org.switchman.process.RunVariableNames.RUNBOOK;
 import static org.switchman.process.RunVariableNames.TICKET;
 import static org.switchman.process.switchover.SwitchoverVars.DC_FROM;
 import static org.switchman.process.switchover.SwitchoverVars.DC_TO;
-import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_FIRST;
-import static org.switchman.process.switchover.SwitchoverVars.DECISION_ESCALATION_INTERVAL;
 import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE;
 import static org.switchman.process.switchover.SwitchoverVars.IN_FLIGHT_GRACE_SECONDS;
 import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_BUDGET;
@@ -71,12 +67,7 @@ public class SwitchoverStartRule implements RunbookStartRule {
     RunContexts runs = steps.runs();
     runs.freeze(execution, READ_ONLY_BUDGET, request.readOnlyBudget().toString());
     runs.freeze(execution, IN_FLIGHT_GRACE, request.inFlightGrace().toString());
-    runs.freeze(execution, APPROVAL_TIMEOUT, settings.approvalTimeout().toString());
-    runs.freeze(execution, APPROVAL_REMINDER, settings.approvalReminder().toString());
-    runs.freeze(
-        execution, DECISION_ESCALATION_FIRST, settings.decisionEscalationFirst().toString());
-    runs.freeze(
-        execution, DECISION_ESCALATION_INTERVAL, settings.decisionEscalationInterval().toString());
+    runs.freezeDecisionTimes(execution, settings);
     runs.freeze(
         execution, READ_ONLY_OVERRUN_INTERVAL, settings.readOnlyOverrunInterval().toString());
     execution.setVariable(IN_FLIGHT_GRACE_SECONDS, request.inFlightGrace().toSeconds());
