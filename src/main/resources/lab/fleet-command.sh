@@ -48,14 +48,16 @@ host_id() { echo -n "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*
 etcd() { ETCDCTL_API=3 "$ETCDCTL" --endpoints="$ETCD_ENDPOINTS" --command-timeout=3s "$@"; }
 
 systemctl_cmd() {
-  local action="$1" unit property=""
+  local action="$1" unit property="" unix=no
   if [ "$action" = show ]; then
-    # systemctl show -p PROPERTY UNIT (or --property=PROPERTY): only ActiveEnterTimestamp
+    # systemctl show [--timestamp=unix] -p PROPERTY UNIT (or --property=PROPERTY): only
+    # ActiveEnterTimestamp
     shift
     while [ $# -gt 1 ]; do
       case "$1" in
         -p) property="$2"; shift 2 ;;
         --property=*) property="${1#--property=}"; shift ;;
+        --timestamp=unix) unix=yes; shift ;;
         *) shift ;;
       esac
     done
@@ -76,7 +78,9 @@ systemctl_cmd() {
         echo "lab: only 'systemctl show -p ActiveEnterTimestamp UNIT' is supported" >&2; return 1
       fi
       local since; since=$(unit_active_since "$unit")
-      if [ "$since" -gt 0 ]; then
+      if [ "$since" -gt 0 ] && [ "$unix" = yes ]; then
+        echo "ActiveEnterTimestamp=@$since"
+      elif [ "$since" -gt 0 ]; then
         echo "ActiveEnterTimestamp=$(date -u -d "@$since" '+%a %Y-%m-%d %H:%M:%S UTC')"
       else
         echo "ActiveEnterTimestamp="
@@ -452,7 +456,15 @@ case "$prog" in
   puppet-enabled) [ -f "$STATE/puppet-disabled" ] && { echo no; exit 1; } || { echo yes; exit 0; } ;;
   cat)
     if [ "${1:-}" = /var/lib/puppet/state/last_run_summary.yaml ]; then puppet summary; exit $?; fi
-    echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml' is supported" >&2; exit 1 ;;
+    if [ "${1:-}" = /proc/sys/kernel/random/boot_id ]; then cat "$STATE/boot-id"; exit $?; fi
+    echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml' and 'cat /proc/sys/kernel/random/boot_id' are supported" >&2; exit 1 ;;
+  # the hosts' clock is UTC
+  date)
+    case "${1:-}" in
+      +%z) echo "+0000" ;;
+      +%s) date +%s ;;
+      *) echo "lab: only 'date +%z' and 'date +%s' are supported" >&2; exit 1 ;;
+    esac ;;
   # reboot -f as well: whether the boot is clean is the BOOT_UNCLEAN fault's to say
   reboot|/sbin/reboot|/usr/sbin/reboot) touch "$FLEET/requests/reboot.$FQDN"; exit 0 ;;
   uptime)

@@ -209,6 +209,7 @@ final class LabFleet {
       host.services().forEach(s -> keys.append(host.conftoolKey(s)).append('\n'));
       Files.writeString(state.resolve("conftool"), keys);
       Files.writeString(state.resolve("boot-time"), now + "\n");
+      Files.writeString(state.resolve("boot-id"), java.util.UUID.randomUUID() + "\n");
       Files.writeString(state.resolve("cassandra-mode"), "NORMAL\n");
     }
     Files.writeString(dir.resolve("inventory"), inventory);
@@ -667,5 +668,7 @@ final class LabFleet {
       Files.writeString(state.resolve("salvage-until"), now + salvage.toSeconds() + "\n");
     }
     Files.writeString(state.resolve("boot-time"), now + "\n");
+    // a new boot id with every boot, as /proc/sys/kernel/random/boot_id
+    Files.writeString(state.resolve("boot-id"), java.util.UUID.randomUUID() + "\n");
   }
 }

@@ -550,9 +550,12 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       throw new org.switchman.runbook.port.RemoteExecutionException.Unreachable(
           host, "connection timed out", null);
     }
-    if (command.equals("uptime -s")) {
-      Instant boot = bootedAt.getOrDefault(host, Instant.parse("2026-11-01T00:00:00Z"));
-      return new CommandResult(host, command, 0, UPTIME.format(boot) + "\n", "", "SHA256:fake", 1);
+    if (command.equals("cat /proc/sys/kernel/random/boot_id")) {
+      return new CommandResult(host, command, 0, bootId(host) + "\n", "", "SHA256:fake", 1);
+    }
+    if (command.equals("date +%z")) {
+      return new CommandResult(
+          host, command, 0, offsets.getOrDefault(host, "+0000") + "\n", "", "SHA256:fake", 1);
     }
     if (command.equals("bos status " + host + " -long")) {
       String said =
@@ -562,9 +565,11 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
               : "Instance fs, (type is fs) currently running normally.\n"
                   + "    Auxiliary status is: file server running.\n"
                   + "    Process last started at "
-                  + BOS.format(
-                      fileServerSince.getOrDefault(
-                          host, bootedAt.getOrDefault(host, Instant.parse("2026-11-01T00:00:00Z"))))
+                  + BOS.withZone(java.time.ZoneOffset.of(offsets.getOrDefault(host, "+0000")))
+                      .format(
+                          fileServerSince.getOrDefault(
+                              host,
+                              bootedAt.getOrDefault(host, Instant.parse("2026-11-01T00:00:00Z"))))
                   + " (1 proc starts)\n";
       return new CommandResult(host, command, 0, said, "", "SHA256:fake", 1);
     }
@@ -581,8 +586,8 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       }
       return new CommandResult(host, command, 0, "active\n", "", "SHA256:fake", 1);
     }
-    if (command.startsWith("systemctl show -p ActiveEnterTimestamp ")) {
-      Instant since = activeSince.get(host + "/" + command.substring(39));
+    if (command.startsWith("systemctl show ") && command.contains("-p ActiveEnterTimestamp ")) {
+      Instant since = activeSince.get(host + "/" + command.substring(command.lastIndexOf(' ') + 1));
       return new CommandResult(
           host,
           command,
@@ -734,14 +739,28 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   public static final List<String> WEBSERVERS =
       List.of("web1001.eqiad.wmnet", "web1002.eqiad.wmnet");
 
-  private static final java.time.format.DateTimeFormatter UPTIME =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-          .withZone(java.time.ZoneOffset.UTC);
   private static final java.time.format.DateTimeFormatter BOS =
       java.time.format.DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", java.util.Locale.US)
           .withZone(java.time.ZoneOffset.UTC);
 
-  /** When each host last booted ({@code uptime -s}); hosts not listed booted long ago. */
+  /** Each host's boot id, new at every reboot; hosts not listed keep one derived from the name. */
+  public final Map<String, String> bootIds = new ConcurrentHashMap<>();
+
+  /** Each host's UTC offset ({@code date +%z}), in which {@code bos} prints; default UTC. */
+  public final Map<String, String> offsets = new ConcurrentHashMap<>();
+
+  /** A host's boot id. */
+  public String bootId(String host) {
+    return bootIds.computeIfAbsent(
+        host,
+        h ->
+            java.util
+                .UUID
+                .nameUUIDFromBytes(h.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString());
+  }
+
+  /** When each host last booted; hosts not listed booted long ago. */
   public final Map<String, Instant> bootedAt = new ConcurrentHashMap<>();
 
   /** Hosts that do not answer. */
@@ -792,6 +811,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     }
     Instant boot = Instant.now().plusSeconds(1);
     bootedAt.put(host, boot);
+    bootIds.put(host, java.util.UUID.randomUUID().toString());
     fileServerSince.remove(host);
     units.keySet().stream()
         .filter(key -> key.startsWith(host + "/"))
@@ -808,6 +828,8 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   private void resetReboots() {
     bootedAt.clear();
+    bootIds.clear();
+    offsets.clear();
     down.clear();
     neverBack.clear();
     uncleanBoot.clear();

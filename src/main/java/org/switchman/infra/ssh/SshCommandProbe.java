@@ -23,6 +23,9 @@ import org.switchman.runbook.restart.SystemdTime;
  *   <li>{@code run-puppet-agent}: the last run of puppet's summary ({@value #PUPPET_SUMMARY}) is no
  *       older than the run's first attempt;
  *   <li>{@code downtime-service 'NAME' …} and {@code remove-downtime 'NAME'}: {@code downtimes};
+ *   <li>{@code reboot} and {@code reboot -f}: never in effect here; a reboot leaves no state to
+ *       read back, and {@code host-reboot} asks for one only when the host still runs the boot it
+ *       had before (its boot id), so asking is always meant;
  *   <li>anything else (a cache warm-up) leaves nothing to read: only the journal can tell.
  * </ul>
  *
@@ -74,6 +77,12 @@ public class SshCommandProbe implements Mutations.Probe {
                   + since);
         }
       };
+    }
+    if (action.equals("reboot") || action.equals("reboot -f")) {
+      return Mutations.Observation.notApplied(
+          "a reboot leaves nothing to read back; the run asks for it while "
+              + host
+              + " still runs the boot it had before");
     }
     if (action.startsWith("disable-puppet ") || action.startsWith("enable-puppet ")) {
       boolean enabled = read(host, "puppet-enabled").strip().equals("yes");

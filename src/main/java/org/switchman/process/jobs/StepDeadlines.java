@@ -537,6 +537,7 @@ public final class StepDeadlines {
         hr,
         "ServiceTask_PutBackOrLeaveDepooled",
         ssh(1, 2 * units + 1).plus(etcd(3 * most)).plus(overhead));
+    add(steps, b, hr, "ServiceTask_RemindOperators", NONE);
     add(steps, b, hr, "ServiceTask_ReportReboot", NONE);
     add(steps, b, hr, "ServiceTask_ReportAbortedReboot", NONE);
   }

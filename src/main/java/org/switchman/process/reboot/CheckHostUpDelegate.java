@@ -11,11 +11,14 @@ import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.restart.HostProfile;
 
 /**
- * Looks once whether the host answers again with an uptime shorter than the time since the reboot
- * was asked for ({@code uptime -s} after {@value RebootSteps#REQUESTED_AT}), and sets {@code
- * hostUp}; the diagram's timer looks again. Past the profile's boot limit since this wait began, it
- * fails with the check {@code host-up}: the host did not come back, and stays depooled. In dry-run
- * nothing was rebooted, and the host counts as up.
+ * Looks once whether the host answers again with a new boot (a boot id other than {@value
+ * RebootSteps#BOOT_ID_BEFORE}), and sets {@code hostUp}; the diagram's timer looks again. The first
+ * time it sees the new boot it records when, on the engine's clock ({@value RebootSteps#SEEN_UP}):
+ * no host clock is compared with Switchman's. It fails with the check {@code host-rebooting} when
+ * the host still runs its old boot {@value RebootHostDelegate#ASK_AGAIN_AFTER_MINUTES} minutes
+ * after the request (the request did not take: a retry asks again), and with {@code host-up} past
+ * the profile's boot limit since this wait began (the host did not come back, and stays depooled).
+ * In dry-run nothing was rebooted, and the host counts as up.
  */
 @Component
 public class CheckHostUpDelegate implements JavaDelegate {
@@ -33,29 +36,41 @@ public class CheckHostUpDelegate implements JavaDelegate {
       execution.setVariable("hostUp", true);
       return;
     }
-    HostProfile profile = steps.profile(frozen);
-    Instant requested = RebootSteps.instant(frozen, RebootSteps.REQUESTED_AT).orElseThrow();
+    String host = frozen.get(RebootSteps.HOST);
+    String before = frozen.get(RebootSteps.BOOT_ID_BEFORE);
     Instant waitFrom = RebootSteps.waitFrom(execution);
     boolean up =
         steps.checked(
             execution,
             () -> {
-              Optional<Instant> since = steps.reboot().upSince(RebootSteps.host(frozen));
-              if (since.isPresent() && since.get().isAfter(requested)) {
-                steps.runs().record(execution, RebootSteps.UP_SINCE, since.get().toString());
+              HostProfile profile = steps.profile(frozen);
+              Instant requested =
+                  RebootSteps.instant(frozen, RebootSteps.REQUESTED_AT).orElseThrow();
+              Optional<String> boot = steps.reboot().bootId(RebootSteps.host(frozen));
+              if (boot.isPresent() && !boot.get().equals(before)) {
+                if (!frozen.containsKey(RebootSteps.SEEN_UP)) {
+                  steps.runs().record(execution, RebootSteps.SEEN_UP, RebootSteps.now().toString());
+                }
                 return true;
               }
-              Instant limit = waitFrom.plus(profile.bootLimit());
-              if (RebootSteps.now().isAfter(limit)) {
+              Instant now = RebootSteps.now();
+              if (boot.isPresent()
+                  && now.isAfter(requested.plus(RebootHostDelegate.ASK_AGAIN_AFTER))) {
+                throw new CheckFailedException(
+                    "host-rebooting",
+                    host
+                        + " still runs the boot it had before the reboot was asked for at "
+                        + requested
+                        + ": the request did not take. Retry to ask again, or abort.");
+              }
+              if (now.isAfter(waitFrom.plus(profile.bootLimit()))) {
                 throw new CheckFailedException(
                     "host-up",
-                    frozen.get(RebootSteps.HOST)
+                    host
                         + " did not answer with a new boot within "
                         + profile.bootLimit()
                         + " (the reboot was asked for at "
                         + requested
-                        + "; it "
-                        + since.map(s -> "answers, up since " + s).orElse("does not answer")
                         + "). It stays depooled: retry to wait "
                         + profile.bootLimit()
                         + " more, or abort to leave it depooled.");

@@ -41,8 +41,8 @@ public class CheckRecoveryDelegate implements JavaDelegate {
               FilesystemRecovery.State state =
                   steps.reboot().recovery(profile, RebootSteps.host(frozen));
               Instant up =
-                  frozen.containsKey(RebootSteps.UP_SINCE)
-                      ? Instant.parse(frozen.get(RebootSteps.UP_SINCE))
+                  frozen.containsKey(RebootSteps.SEEN_UP)
+                      ? Instant.parse(frozen.get(RebootSteps.SEEN_UP))
                       : waitFrom;
               Instant from = up.isAfter(waitFrom) ? up : waitFrom;
               Duration running = Duration.between(from, RebootSteps.now());

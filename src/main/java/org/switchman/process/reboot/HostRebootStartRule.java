@@ -24,7 +24,8 @@ import org.switchman.runbook.restart.ServiceCatalogue;
  * conftool does not know, and a host whose cluster has no profile in the service catalogue fail the
  * start with every problem named, and no run exists afterwards. On success it freezes the request,
  * the host's cluster and the catalogue version (whose profile the steps read from then on), and the
- * run takes its host's lock, the one rolling restarts take on each host.
+ * run takes its host's lock, the one rolling restarts take on each host, and the locks of the other
+ * hosts it will restart dependents on.
  */
 @Component
 public class HostRebootStartRule implements RunbookStartRule {
@@ -63,7 +64,12 @@ public class HostRebootStartRule implements RunbookStartRule {
     Map.Entry<String, ServiceCatalogue> catalogue = steps.restarts().latestCatalogue();
     HostProfile profile =
         catalogue.getValue().hostProfile(HostRebootRequest.RUNBOOK, host.fqdn(), host.cluster());
-    int dependents = steps.reboot().dependents(profile, host).size();
+    List<String> dependentHosts =
+        steps.reboot().dependents(profile, host).stream()
+            .map(dependent -> dependent.host().fqdn())
+            .distinct()
+            .toList();
+    int dependents = dependentHosts.size();
     if (dependents > HostReboot.MAX_DEPENDENT_HOSTS) {
       throw new InvalidRequestException(
           HostRebootRequest.RUNBOOK,
@@ -84,6 +90,7 @@ public class HostRebootStartRule implements RunbookStartRule {
     runs.freeze(execution, RunVariableNames.REASON, request.reason());
     runs.freeze(execution, RunVariableNames.TICKET, request.ticket());
     runs.freeze(execution, RebootSteps.CATALOGUE, catalogue.getKey());
+    runs.freezeUnshown(execution, RebootSteps.DEPENDENT_HOSTS, String.join("\n", dependentHosts));
     runs.freezeDecisionTimes(execution, settings);
     execution.setVariable(RebootSteps.CLEAN, request.clean());
     execution.setVariable("bootPoll", steps.poll(profile.bootLimit()).toString());

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.CheckFailedException;
+import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.restart.HostProfile;
 import org.switchman.runbook.restart.HostRestart;
@@ -13,10 +15,12 @@ import org.switchman.runbook.restart.RestartPlan;
 
 /**
  * After an abort: a host this run did not reboot yet is put back as it was (the units it stopped
- * started again once each, in order, and verified: they ran before the run stopped them; the pools
- * it left repooled; the downtime removed). A host the run asked to reboot is left depooled,
- * whatever state it is in, with its downtime running out: it is never repooled without its smoke
- * test. Records the outcome ({@value RebootSteps#OUTCOME}).
+ * started again in order and verified, with their profile's starts; the pools it left repooled; the
+ * downtime removed), unless a unit will not start: then it stays depooled, and the outcome says
+ * which. A host the run asked to reboot is left depooled, whatever state it is in, with its
+ * downtime running out: it is never repooled without its smoke test. A dry-run changed nothing, and
+ * says what putting back would do. Records the outcome ({@value RebootSteps#OUTCOME}). A failure
+ * here is the engine's to retry, then an incident: there is no operator decision left to put it to.
  */
 @Component
 public class PutBackOrLeaveDepooledDelegate implements JavaDelegate {
@@ -33,7 +37,8 @@ public class PutBackOrLeaveDepooledDelegate implements JavaDelegate {
     RestartPlan.Host host = RebootSteps.host(frozen);
     List<HostRestart.PoolSlot> depooled = RebootSteps.depooled(frozen);
     execution.setVariable(ReportRebootDelegate.ABORTED, true);
-    if (frozen.containsKey(RebootSteps.REQUESTED_AT)) {
+    boolean live = !ExecutionMode.DRY_RUN.value().equals(frozen.get("mode"));
+    if (live && frozen.containsKey(RebootSteps.REQUESTED_AT)) {
       steps
           .runs()
           .record(
@@ -52,22 +57,39 @@ public class PutBackOrLeaveDepooledDelegate implements JavaDelegate {
     HostProfile profile = steps.profile(frozen);
     List<String> stopped = RebootSteps.lines(frozen, RebootSteps.STOPPED);
     List<String> started = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (String unit : profile.units()) {
-      if (stopped.contains(unit) && steps.reboot().start(run, host, unit, 1, failed -> {}) > 0) {
-        started.add(unit);
+      if (!stopped.contains(unit)) {
+        continue;
+      }
+      try {
+        if (steps.reboot().start(run, profile, host, unit, attempt -> {}) > 0) {
+          started.add(unit);
+        }
+      } catch (CheckFailedException e) {
+        failed.add(e.getMessage());
       }
     }
-    HostRestart.Repool repool = steps.reboot().repool(run, depooled);
-    steps.reboot().endDowntime(run, host);
-    String outcome =
-        "put back before the reboot: "
-            + (started.isEmpty() ? "no unit to start" : "started " + started)
-            + ", repooled in "
-            + repool.repooled().size()
-            + " pools"
-            + (repool.leftAlone().isEmpty()
-                ? ""
-                : "; left alone: " + String.join("; ", repool.leftAlone()));
+    String outcome;
+    if (!failed.isEmpty()) {
+      outcome =
+          "LEFT DEPOOLED, not rebooted: "
+              + (started.isEmpty() ? "" : "started " + started + ", ")
+              + "but "
+              + String.join("; ", failed);
+    } else {
+      HostRestart.Repool repool = steps.reboot().repool(run, depooled);
+      steps.reboot().endDowntime(run, host);
+      outcome =
+          "put back before the reboot: "
+              + (started.isEmpty() ? "no unit to start" : "started " + started)
+              + ", repooled in "
+              + repool.repooled().size()
+              + " pools"
+              + (repool.leftAlone().isEmpty()
+                  ? ""
+                  : "; left alone: " + String.join("; ", repool.leftAlone()));
+    }
     steps.runs().record(execution, RebootSteps.OUTCOME, outcome);
   }
 }

@@ -7,19 +7,28 @@ import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.restart.RestartPlan;
 
 /**
- * Asks the host to reboot ({@code reboot}, or {@code reboot -f} when it is not clean), once: the
- * moment is committed before the command is sent ({@value RebootSteps#REQUESTED_AT}), and a retry
- * asks again only when the host still answers, up since before that moment, {@value
- * #ASK_AGAIN_AFTER} minutes later (the step died before its command reached the host).
+ * Asks the host to reboot ({@code reboot}, or {@code reboot -f} when it is not clean), telling from
+ * the host's boot id whether that is still to be done. Before the first request it commits the boot
+ * id the host runs ({@value RebootSteps#BOOT_ID_BEFORE}) and then the moment of the request
+ * ({@value RebootSteps#REQUESTED_AT}); a later attempt (a job retried after a crash, or a retry
+ * after an operator decision) asks again only when the host answers with that same boot id {@value
+ * #ASK_AGAIN_AFTER_MINUTES} minutes after the last request: one that did not answer yet, or answers
+ * with a new boot id, is rebooting or rebooted, and is never rebooted twice.
  */
 @Component
 public class RebootHostDelegate implements JavaDelegate {
 
-  /** How long after an unanswered request a retry asks for the reboot again, in minutes. */
-  static final long ASK_AGAIN_AFTER = 5;
+  /**
+   * How long a host may keep its old boot after a request (a slow shutdown) before the request is
+   * taken as lost, in minutes.
+   */
+  static final long ASK_AGAIN_AFTER_MINUTES = 10;
+
+  static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(ASK_AGAIN_AFTER_MINUTES);
 
   private final RebootSteps steps;
 
@@ -36,7 +45,22 @@ public class RebootHostDelegate implements JavaDelegate {
     steps.checked(
         execution,
         () -> {
-          if (requested.isPresent() && !unanswered(host, requested.get())) {
+          String before = frozen.get(RebootSteps.BOOT_ID_BEFORE);
+          if (before == null) {
+            before =
+                steps
+                    .reboot()
+                    .bootId(host)
+                    .orElseThrow(
+                        () ->
+                            new CheckFailedException(
+                                "host-reachable",
+                                host.fqdn()
+                                    + " does not answer: the run reboots only a host it can see"
+                                    + " first"));
+            steps.runs().recordAtOnce(execution, RebootSteps.BOOT_ID_BEFORE, before);
+          }
+          if (requested.isPresent() && !lost(host, before, requested.get())) {
             return null;
           }
           steps
@@ -48,11 +72,14 @@ public class RebootHostDelegate implements JavaDelegate {
         });
   }
 
-  /** Whether an earlier request went unheeded: the host answers, up since before it, long after. */
-  private boolean unanswered(RestartPlan.Host host, Instant requested) {
-    if (RebootSteps.now().isBefore(requested.plus(Duration.ofMinutes(ASK_AGAIN_AFTER)))) {
+  /**
+   * Whether an earlier request went unheeded: long after it, the host answers with the boot it had
+   * before.
+   */
+  private boolean lost(RestartPlan.Host host, String before, Instant requested) {
+    if (RebootSteps.now().isBefore(requested.plus(ASK_AGAIN_AFTER))) {
       return false;
     }
-    return steps.reboot().upSince(host).map(up -> up.isBefore(requested)).orElse(false);
+    return steps.reboot().bootId(host).map(before::equals).orElse(false);
   }
 }

@@ -33,7 +33,7 @@ public class RebootRunServices implements RunServices {
     }
     String host = frozen.get(RebootSteps.HOST);
     boolean requested = frozen.containsKey(RebootSteps.REQUESTED_AT);
-    boolean up = frozen.containsKey(RebootSteps.UP_SINCE);
+    boolean up = frozen.containsKey(RebootSteps.SEEN_UP);
     String recovery = frozen.getOrDefault(RebootSteps.RECOVERY, "");
     boolean recovered = frozen.containsKey(RebootSteps.AVAILABLE_SINCE);
     String smoke = frozen.get(RebootSteps.SMOKE_TEST);
@@ -52,7 +52,7 @@ public class RebootRunServices implements RunServices {
                     + ", reboot"
                 : "reboot -f",
             up ? "done" : requested ? "waiting for the host" : "waiting",
-            up ? "up since " + frozen.get(RebootSteps.UP_SINCE) : ""),
+            up ? "seen up again at " + frozen.get(RebootSteps.SEEN_UP) : ""),
         new ServiceProgress(
             "recovery",
             "wait for the filesystem",

@@ -33,11 +33,13 @@ import org.switchman.runbook.restart.RestartPlan;
  * <p>Run parameters, each written by one step: {@value #DEPOOLED} (the pool entries the run takes
  * the host out of, committed before it changes them), {@value #DEPOOLED_AT}, {@value #STOPPED} (the
  * units stopped before the reboot), {@value #REQUESTED_AT} (when the reboot was asked for,
- * committed before it is: the reboot is asked for once), {@value #UP_SINCE}, {@value #RECOVERY}
- * (where the recovery stands, in words), {@value #AVAILABLE_SINCE} (since when the filesystem is
- * available), {@value #STARTED_EARLY}, {@value #STARTS} (one line per unit started: how many starts
- * it took), {@value #DEPENDENTS} (the dependents restarted), {@value #SMOKE_TEST} and {@value
- * #OUTCOME}.
+ * committed before it is), {@value #BOOT_ID_BEFORE} (the host's boot id before the reboot,
+ * committed before it is asked for: whether the host rebooted is told by its boot id, never by its
+ * clock), {@value #SEEN_UP} (when the run first saw the new boot, on the engine's clock), {@value
+ * #RECOVERY} (where the recovery stands, in words), {@value #AVAILABLE_SINCE} (since when the
+ * filesystem is available), {@value #STARTED_EARLY}, {@value #STARTS} (one line per unit started:
+ * how many starts it took), {@value #DEPENDENTS} (the dependents restarted), {@value #SMOKE_TEST}
+ * and {@value #OUTCOME}.
  */
 @Component
 public class RebootSteps {
@@ -48,11 +50,15 @@ public class RebootSteps {
   static final String CLEAN = "clean";
   static final String CATALOGUE = "catalogueVersion";
 
+  /** The other hosts the run restarts dependents on, one per line, frozen at the start. */
+  static final String DEPENDENT_HOSTS = "dependentHosts";
+
   static final String DEPOOLED = "reboot.depooled";
   static final String DEPOOLED_AT = "reboot.depooledAt";
   static final String STOPPED = "reboot.stopped";
   static final String REQUESTED_AT = "reboot.requestedAt";
-  static final String UP_SINCE = "reboot.upSince";
+  static final String BOOT_ID_BEFORE = "reboot.bootIdBefore";
+  static final String SEEN_UP = "reboot.seenUp";
   static final String RECOVERY = "reboot.recovery";
   static final String AVAILABLE_SINCE = "reboot.availableSince";
   static final String STARTED_EARLY = "reboot.startedEarly";
@@ -193,21 +199,30 @@ public class RebootSteps {
     return run;
   }
 
-  /** The lock of a run: its host's, once the host is frozen. */
+  /**
+   * The locks of a run, once its host is frozen: its host's, and those of the other hosts it
+   * restarts dependents on, so that no rolling restart or other reboot acts on them meanwhile.
+   */
   static List<LockTarget> locks(Map<String, String> frozen) {
     String host = frozen.get(HOST);
-    return host == null ? List.of() : List.of(new LockTarget(HOST_LOCK, host));
+    if (host == null) {
+      return List.of();
+    }
+    List<LockTarget> locks = new ArrayList<>();
+    locks.add(new LockTarget(HOST_LOCK, host));
+    lines(frozen, DEPENDENT_HOSTS).forEach(other -> locks.add(new LockTarget(HOST_LOCK, other)));
+    return List.copyOf(locks);
   }
 
   /** Runs a step as every step runs ({@link StepRunner#checked}), holding the host's lock. */
   <T> T checked(DelegateExecution execution, java.util.function.Supplier<T> step) {
     return runner.checked(
-        execution, locks(runs.frozenOnly(execution, HOST)), this::hostState, step);
+        execution, locks(runs.frozenOnly(execution, HOST, DEPENDENT_HOSTS)), this::hostState, step);
   }
 
-  /** Makes sure the run holds its host's lock, for a step that puts no failure to an operator. */
+  /** Makes sure the run holds its locks, for a step that puts no failure to an operator. */
   void hold(DelegateExecution execution) {
-    runner.hold(execution, locks(runs.frozenOnly(execution, HOST)));
+    runner.hold(execution, locks(runs.frozenOnly(execution, HOST, DEPENDENT_HOSTS)));
   }
 
   /**

@@ -46,8 +46,8 @@ public class ReportRebootDelegate implements JavaDelegate {
         frozen.containsKey(RebootSteps.REQUESTED_AT)
             ? "reboot asked for at "
                 + RebootSteps.instant(frozen, RebootSteps.REQUESTED_AT).orElseThrow()
-                + (frozen.containsKey(RebootSteps.UP_SINCE)
-                    ? ", up again since " + frozen.get(RebootSteps.UP_SINCE)
+                + (frozen.containsKey(RebootSteps.SEEN_UP)
+                    ? ", seen up again at " + frozen.get(RebootSteps.SEEN_UP)
                     : ", not seen up again")
             : "not rebooted");
     if (frozen.containsKey(RebootSteps.RECOVERY)) {

@@ -14,8 +14,9 @@ import org.switchman.runbook.restart.RestartPlan;
 /**
  * Restarts what depends on the rebooted host once its units run: the profile's units on the host
  * itself (domtool-server, which uses PostgreSQL), then each dependent unit on the other hosts of
- * its cluster in the same datacenter (domtool-slave on every web server, reference 002). Records
- * each restart done ({@value RebootSteps#DEPENDENTS}); a retry skips those.
+ * its cluster in the same datacenter that the run locked when it started (domtool-slave on every
+ * web server, reference 002). Records each restart done ({@value RebootSteps#DEPENDENTS}); a retry
+ * skips those.
  */
 @Component
 public class RestartDependentsDelegate implements JavaDelegate {
@@ -40,8 +41,12 @@ public class RestartDependentsDelegate implements JavaDelegate {
             for (String unit : profile.restartAfter()) {
               restart(run, new HostReboot.Dependent(host, unit), done);
             }
+            List<String> locked = RebootSteps.lines(frozen, RebootSteps.DEPENDENT_HOSTS);
             for (HostReboot.Dependent dependent : steps.reboot().dependents(profile, host)) {
-              restart(run, dependent, done);
+              // a host conftool added since the start is not locked by this run: left alone
+              if (locked.contains(dependent.host().fqdn())) {
+                restart(run, dependent, done);
+              }
             }
             return null;
           });

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
+import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.restart.HostProfile;
 import org.switchman.runbook.restart.RestartPlan;
 
@@ -28,6 +29,10 @@ public class StopServicesStartedEarlyDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     Map<String, String> frozen = steps.runs().frozen(execution);
+    if (ExecutionMode.DRY_RUN.value().equals(frozen.get("mode"))) {
+      // nothing was rebooted, so nothing started before a recovery
+      return;
+    }
     RestartPlan.Host host = RebootSteps.host(frozen);
     HostProfile profile = steps.profile(frozen);
     Instant available = Instant.parse(frozen.get(RebootSteps.AVAILABLE_SINCE));

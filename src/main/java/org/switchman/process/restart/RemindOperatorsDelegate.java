@@ -20,9 +20,14 @@ import org.switchman.process.metrics.StepFailures;
 import org.switchman.runbook.RunContext;
 
 /**
- * The decision on a batch's failed hosts is still open, at each tick of its reminder timer: the
- * failed hosts stay as they are (depooled, if they were) and the run holds its locks until someone
- * decides, so the run says so in the ops log (and the webhook) and the journal, naming the hosts.
+ * An operator decision is still open, at each tick of its reminder timer: what the run acts on
+ * stays as it is (a batch's failed hosts, depooled if they were; a host being rebooted) and the run
+ * holds its locks until someone decides, so the run says so in the ops log (and the webhook) and
+ * the journal, with the failure.
+ *
+ * <p>The diagram's service task may name the decision with input parameters: {@code decisionTask}
+ * (the user task's id, default {@value #DECISION}) and {@code leftAsIs} (what stays as it is,
+ * default the failed hosts).
  */
 @Component
 public class RemindOperatorsDelegate implements JavaDelegate {
@@ -41,35 +46,44 @@ public class RemindOperatorsDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    RunContext run = runs.of(execution, DECISION);
-    Instant opened =
+    Object named = execution.getVariableLocal("decisionTask");
+    String decision = named == null ? DECISION : named.toString();
+    Object leftAsIs = execution.getVariableLocal("leftAsIs");
+    RunContext run = runs.of(execution, decision);
+    java.util.List<Task> open =
         execution
             .getProcessEngineServices()
             .getTaskService()
             .createTaskQuery()
             .processInstanceId(execution.getProcessInstanceId())
-            .taskDefinitionKey(DECISION)
-            .list()
-            .stream()
+            .taskDefinitionKey(decision)
+            .list();
+    Instant opened =
+        open.stream()
             .map(Task::getCreateTime)
             .map(java.util.Date::toInstant)
             .min(Instant::compareTo)
             .orElse(RestartSteps.now());
+    String taskName =
+        open.stream().map(Task::getName).findFirst().orElse("Decide: hosts of the batch failed");
     Duration waited = Duration.between(opened, RestartSteps.now());
     Object failed = execution.getVariable(FAILURE_MESSAGE);
     String detail =
         "run "
             + run.runId()
-            + ": the decision on the failed hosts has waited "
+            + ": the decision '"
+            + taskName
+            + "' has waited "
             + waited.toMinutes()
-            + " min; until someone decides, the run holds its locks and these hosts stay as they"
-            + " are: "
+            + " min; until someone decides, the run holds its locks and "
+            + (leftAsIs == null ? "these hosts stay as they are" : leftAsIs)
+            + ": "
             + (failed == null ? "(see the task)" : failed.toString().replace('\n', ' '));
     journal.append(
         JournalKind.ESCALATION
             .entry(
                 RunContexts.origin(run).as(JournalEntry.SYSTEM),
-                "Decide: hosts of the batch failed",
+                taskName,
                 "decision waiting",
                 "WAITING",
                 detail)

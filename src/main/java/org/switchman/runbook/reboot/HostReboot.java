@@ -2,10 +2,6 @@ package org.switchman.runbook.reboot;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,8 +49,10 @@ public final class HostReboot {
    */
   public static final int MAX_DEPENDENT_HOSTS = 16;
 
-  private static final DateTimeFormatter UPTIME_SINCE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final String BOOT_ID = "cat /proc/sys/kernel/random/boot_id";
+  private static final java.util.regex.Pattern BOOT_ID_FORMAT =
+      java.util.regex.Pattern.compile(
+          "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final RemoteExecutor remote;
   private final Conftool conftool;
@@ -145,15 +143,28 @@ public final class HostReboot {
 
   /**
    * Asks the host to reboot: {@code reboot}, or {@code reboot -f} for a host that cannot shut down
-   * cleanly. A command whose answer is lost while the host goes down is not a failure: the wait for
-   * the boot says whether it rebooted.
+   * cleanly. A session that ends without an exit status, or whose answer is lost, is the host going
+   * down, not a failure: the wait for a new boot says whether it rebooted.
    *
-   * @throws CheckFailedException {@code command-succeeded} when the host refuses
+   * @throws CheckFailedException {@code command-succeeded} when the host refuses with an exit
+   *     status
    * @throws RemoteExecutionException when the host could not be asked (unreachable, refused)
    */
   public MutationOutcome reboot(RunContext run, RestartPlan.Host host, boolean clean) {
+    String command = clean ? "reboot" : "reboot -f";
     try {
-      return pools.execute(run, host, clean ? "reboot" : "reboot -f");
+      return remote.execute(run, host.fqdn(), host.dc(), command, commandTimeout).outcome();
+    } catch (RemoteExecutionException.NonZeroExit e) {
+      if (e.result().exitCode() < 0) {
+        return MutationOutcome.PERFORMED;
+      }
+      throw new CheckFailedException(
+          "command-succeeded",
+          host.fqdn()
+              + ": '"
+              + command
+              + "' failed: "
+              + (e.result().stdout() + "\n" + e.result().stderr()).strip());
     } catch (RemoteExecutionException e) {
       if (e instanceof OutcomeUnknown) {
         return MutationOutcome.PERFORMED;
@@ -163,24 +174,23 @@ public final class HostReboot {
   }
 
   /**
-   * Since when the host is up ({@code uptime -s}, the hosts' clock being UTC); empty while it does
-   * not answer.
+   * The host's boot id ({@code /proc/sys/kernel/random/boot_id}), new at every boot: whether the
+   * host rebooted is told by it, never by comparing the host's clock with Switchman's. Empty while
+   * the host does not answer.
    */
-  public Optional<Instant> upSince(RestartPlan.Host host) {
-    String said;
+  public Optional<String> bootId(RestartPlan.Host host) {
     try {
-      said = remote.query(host.fqdn(), "uptime -s", commandTimeout).stdout().strip();
+      String id = remote.query(host.fqdn(), BOOT_ID, commandTimeout).stdout().strip();
+      if (!BOOT_ID_FORMAT.matcher(id).matches()) {
+        throw new IllegalStateException(
+            host.fqdn() + ": '" + BOOT_ID + "' said '" + id + "', not a boot id");
+      }
+      return Optional.of(id);
+    } catch (RemoteExecutionException.NonZeroExit e) {
+      throw new IllegalStateException(
+          host.fqdn() + ": '" + BOOT_ID + "' failed: " + e.result().stderr().strip(), e);
     } catch (RemoteExecutionException down) {
       return Optional.empty();
-    }
-    try {
-      return Optional.of(LocalDateTime.parse(said, UPTIME_SINCE).toInstant(ZoneOffset.UTC));
-    } catch (DateTimeParseException e) {
-      throw new IllegalStateException(
-          host.fqdn()
-              + ": 'uptime -s' said '"
-              + said
-              + "', not a time such as 2026-12-02 21:05:10");
     }
   }
 
@@ -201,7 +211,10 @@ public final class HostReboot {
       }
       String said =
           remote
-              .query(host.fqdn(), "systemctl show -p ActiveEnterTimestamp " + unit, commandTimeout)
+              .query(
+                  host.fqdn(),
+                  "systemctl show --timestamp=unix -p ActiveEnterTimestamp " + unit,
+                  commandTimeout)
               .stdout();
       Instant started = SystemdTime.ofProperty(said);
       if (started == null) {

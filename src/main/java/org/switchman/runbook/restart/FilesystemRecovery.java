@@ -1,17 +1,18 @@
 package org.switchman.runbook.restart;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.switchman.runbook.port.RemoteExecutionException;
 import org.switchman.runbook.port.RemoteExecutor;
 
 /**
@@ -37,31 +38,49 @@ public enum FilesystemRecovery {
   AFS_SALVAGE("afs-salvage") {
     @Override
     public State read(RemoteExecutor remote, String host, Duration timeout) {
-      String said = remote.query(host, "bos status " + host + " -long", timeout).stdout();
+      String said;
+      try {
+        said = remote.query(host, "bos status " + host + " -long", timeout).stdout();
+      } catch (RemoteExecutionException.NonZeroExit e) {
+        // right after a boot the bosserver may not answer yet
+        return new State(
+            true, Optional.empty(), "bos does not answer yet: " + firstLine(e.result().stderr()));
+      }
       if (said.contains("salvaging file system")) {
         return new State(true, Optional.empty(), "the file server is salvaging its partitions");
       }
       if (!said.contains("currently running normally")) {
-        String first = said.strip().lines().findFirst().orElse("no answer");
-        throw new IllegalStateException(
-            host + ": the file server is neither salvaging nor running: " + first);
+        return new State(
+            true, Optional.empty(), "the file server is not running yet: " + firstLine(said));
       }
       Matcher started = LAST_STARTED.matcher(said);
       if (!started.find()) {
         throw new IllegalStateException(
             host + ": bos status does not say when the file server last started");
       }
+      // bos prints the host's local time: read it at the host's own offset
+      String offset = remote.query(host, "date +%z", timeout).stdout().strip();
       try {
         Instant since =
             LocalDateTime.parse(started.group(1).replaceAll("\\s+", " "), BOS_TIME)
-                .toInstant(ZoneOffset.UTC);
+                .atOffset(ZoneOffset.of(offset))
+                .toInstant();
         return new State(false, Optional.of(since), "the file server serves since " + since);
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeException e) {
         throw new IllegalStateException(
-            host + ": bos status gives an unreadable start time '" + started.group(1) + "'");
+            host
+                + ": bos status gives an unreadable start time '"
+                + started.group(1)
+                + "' (offset '"
+                + offset
+                + "')");
       }
     }
   };
+
+  private static String firstLine(String text) {
+    return text.strip().lines().findFirst().orElse("no answer");
+  }
 
   private static final Pattern LAST_STARTED =
       Pattern.compile("Process last started at (\\w{3} \\w{3}\\s+\\d{1,2} [\\d:]{8} \\d{4})");
@@ -95,7 +114,8 @@ public enum FilesystemRecovery {
    * Reads where the recovery stands.
    *
    * @throws org.switchman.runbook.port.RemoteExecutionException when the host does not answer
-   * @throws IllegalStateException when the answer is not one this reader knows
+   * @throws IllegalStateException when the answer is not one this reader knows (a host that does
+   *     not answer yet, or a file server not running yet, counts as still recovering)
    */
   public abstract State read(RemoteExecutor remote, String host, Duration timeout);
 

@@ -46,7 +46,7 @@ public record ServicePolicy(
     String notifyTeam) {
 
   /** A systemd unit name: letters, digits and {@code @._-}, so it is safe in a shell command. */
-  public static final Pattern UNIT = Pattern.compile("[A-Za-z0-9@._-]{1,128}");
+  public static final Pattern UNIT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9@._-]{0,127}");
 
   public ServicePolicy {
     clusters = List.copyOf(clusters);

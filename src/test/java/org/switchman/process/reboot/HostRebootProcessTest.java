@@ -129,6 +129,8 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
   void anUncleanRebootWaitsForTheSalvageThenStopsWhatStartedEarlyAndStartsPostgresTwice() {
     site.uncleanBoot.add(AFS);
     site.failingStarts.put(AFS + "/postgresql", 1);
+    // bos prints the host's local time, five hours behind UTC
+    site.offsets.put(AFS, "-0500");
     ProcessInstance run = start(AFS, "false", "live");
     approve("bob", "GO");
     driver.drive();
@@ -231,8 +233,9 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
     driver.drive();
     assertThat(run).isWaitingAt("UserTask_DecideOnRebootFailure");
 
+    // it came back after all, with a new boot
     site.down.remove(AFS);
-    site.bootedAt.put(AFS, java.time.Instant.now().plusSeconds(1));
+    site.bootIds.put(AFS, java.util.UUID.randomUUID().toString());
     decide("retry", "it came back after a power cycle");
     driver.drive();
 
@@ -305,6 +308,80 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
 
     assertThat(run).isEnded();
     assertThat(site.reboots(AFS)).isEqualTo(1);
+  }
+
+  @Test
+  void aRebootRequestLostToACrashIsAskedForAgainOnlyOnceTheHostStillRunsItsOldBootLongAfter() {
+    ProcessInstance run = start(AFS, "true", "live");
+    approve("bob", "GO");
+    driver.driveUntil("ServiceTask_RebootHost");
+    // the application dies after journaling its intent, before the command reaches the host
+    site.crashBeforeChange.add(AFS);
+    assertThat(attempt("ServiceTask_RebootHost")).as("the attempt died").isNotNull();
+    assertThat(site.reboots(AFS)).isZero();
+    assertThat(attempt("ServiceTask_RebootHost"))
+        .as("a retry right after does not ask again: the host may be shutting down")
+        .isNull();
+    driver.drive();
+    assertThat(run).isWaitingAt("Timer_NextBootLook");
+    assertThat(site.reboots(AFS)).isZero();
+
+    ClockUtil.setCurrentTime(
+        java.util.Date.from(java.time.Instant.now().plus(Duration.ofMinutes(11))));
+    driver.fireTimer("Timer_NextBootLook");
+    driver.drive();
+    assertThat(run).isWaitingAt("UserTask_DecideOnRebootFailure");
+    assertThat(decisionVariable("failedCheck")).isEqualTo("host-rebooting");
+    assertThat(decisionVariable("failureMessage")).contains("still runs the boot it had before");
+    decide("retry", "ask again");
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(site.reboots(AFS)).as("asked again, once").isEqualTo(1);
+    assertThat(site.pooled(AFS, "fileserver", "afs")).isEqualTo("yes");
+  }
+
+  @Test
+  void aHostThatCannotBeSeenBeforeTheRebootIsNotAskedToReboot() {
+    ProcessInstance run = start(AFS, "true", "live");
+    approve("bob", "GO");
+    driver.driveUntil("ServiceTask_RebootHost");
+    site.down.add(AFS);
+    driver.drive();
+
+    assertThat(run).isWaitingAt("UserTask_DecideOnRebootFailure");
+    assertThat(decisionVariable("failedCheck")).isEqualTo("host-reachable");
+    assertThat(site.reboots(AFS)).isZero();
+    decide("abort", "look at it first");
+    site.down.remove(AFS);
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(historicVariable(run.getId(), "outcome"))
+        .as("never asked to reboot: put back")
+        .isEqualTo("put-back");
+    assertThat(site.units.get(AFS + "/cron")).isEqualTo("active");
+    assertThat(site.pooled(AFS, "fileserver", "afs")).isEqualTo("yes");
+  }
+
+  @Test
+  void anUndecidedFailureRemindsTheOperatorsWhileTheHostStaysAsItIs() {
+    site.smokeFailures.put(AFS, "domtool: postgresql is not active");
+    ProcessInstance run = start(AFS, "true", "live");
+    approve("bob", "GO");
+    driver.drive();
+    assertThat(run).isWaitingAt("UserTask_DecideOnRebootFailure");
+
+    driver.fireTimer("Timer_RemindOperators");
+    driver.drive();
+
+    assertThat(run).isWaitingAt("UserTask_DecideOnRebootFailure");
+    assertThat(journal.entriesOfRun(run.getId()))
+        .anySatisfy(
+            entry ->
+                assertThat(entry.output())
+                    .contains("the decision 'Decide: reboot step failed' has waited")
+                    .contains("the host stays as it is"));
   }
 
   @Test

@@ -274,7 +274,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .satisfies(
             entry ->
                 assertThat(entry.output())
-                    .contains("the decision on the failed hosts has waited")
+                    .contains("the decision 'Decide: hosts of the batch failed' has waited")
                     .contains("the run holds its locks")
                     .contains("mw1402.eqiad.wmnet: post-checks"));
   }
