@@ -19,6 +19,9 @@ if [ -z "${FQDN:-}" ]; then
   exit 255
 fi
 STATE="$FLEET/state/$FQDN"
+# a host that is rebooting is down: a session reaching it over a connection opened before the
+# reboot ends with the connection, as on a real host
+if [ -f "$STATE/rebooting" ]; then kill -9 "$PPID" 2>/dev/null; exit 255; fi
 FAULTS="$STATE/faults"
 cmd="${SSH_ORIGINAL_COMMAND:-}"
 # COMMAND_SLOW faults: files command-slow.N holding "SECONDS PREFIX"

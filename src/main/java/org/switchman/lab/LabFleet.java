@@ -611,6 +611,12 @@ final class LabFleet {
       if (stopping || !rebooting.add(fqdn)) {
         return;
       }
+      try {
+        // the fleet's command ends the sessions of connections opened before the reboot
+        Files.writeString(stateDir(fqdn).resolve("rebooting"), "");
+      } catch (IOException e) {
+        // the lab is being removed
+      }
       closeOverrideResources(fqdn);
       if (overrides.getOrDefault(fqdn, Set.of()).isEmpty()) {
         restartGroup(groupOf.get(fqdn));
@@ -645,6 +651,7 @@ final class LabFleet {
    */
   private void boot(String fqdn) throws IOException {
     Path state = stateDir(fqdn);
+    Files.deleteIfExists(state.resolve("rebooting"));
     LabTopology.Host host = topology.host(fqdn);
     long now = System.currentTimeMillis() / 1000;
     for (String unit : host.units()) {

@@ -187,6 +187,10 @@ public final class HostReboot {
       }
       return Optional.of(id);
     } catch (RemoteExecutionException.NonZeroExit e) {
+      if (e.result().exitCode() < 0 || e.result().exitCode() == 255) {
+        // the session ended without an exit status, or with ssh's own: the host is going down
+        return Optional.empty();
+      }
       throw new IllegalStateException(
           host.fqdn() + ": '" + BOOT_ID + "' failed: " + e.result().stderr().strip(), e);
     } catch (RemoteExecutionException down) {
