@@ -304,6 +304,8 @@ public final class StepDeadlines {
         db(2 * sections).plus(etcd(services * dcs + 1 + dcs)).plus(overhead));
     // per host: is the unit active, stop it, is it inactive now
     add(steps, b, sw, "ServiceTask_StopMaintenance", ssh(mAll, 3 * mAll).plus(overhead));
+    // per host: the long-running-jobs check
+    add(steps, b, sw, "ServiceTask_CheckMaintenanceJobsDone", ssh(mAll, mAll).plus(overhead));
     // the lockdowns are called in the job of the step before them (their sections' jobs are the
     // save points), so that step's deadline includes the lockdown's start
     add(

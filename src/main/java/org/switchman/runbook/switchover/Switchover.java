@@ -22,6 +22,7 @@ import org.switchman.runbook.port.RemoteExecutionException;
 import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.port.StepInterruptedException;
 import org.switchman.runbook.port.Versioned;
+import org.switchman.runbook.restart.HostCheck;
 
 /**
  * The steps of the MediaWiki datacenter switchover (phases 0–9 of the runbook "Switch Datacenter",
@@ -249,6 +250,33 @@ public final class Switchover {
       }
     }
     return wereRunning;
+  }
+
+  /**
+   * The maintenance work still running on the maintenance hosts of both sites once their timers are
+   * stopped: a script already started runs on until it ends, and the reference waits for it (up to
+   * about five minutes) before the site goes read-only. Asks each host's {@code
+   * nrpe_long_running_jobs}, as {@link HostCheck#NO_LONG_JOBS} does. Only reads.
+   *
+   * @return one line per host still running work, {@code host: what it runs}; empty when none
+   * @throws CheckFailedException {@code host-reachable} when a host does not answer
+   */
+  public List<String> runningMaintenanceJobs() {
+    List<String> running = new ArrayList<>();
+    for (String dc : topology.datacenters()) {
+      for (String host : topology.maintenanceHosts(dc)) {
+        try {
+          HostCheck.Result result =
+              HostCheck.NO_LONG_JOBS.run(remote, host, List.of(), commandTimeout);
+          if (!result.passed()) {
+            running.add(host + ": " + result.reason());
+          }
+        } catch (RemoteExecutionException e) {
+          throw new CheckFailedException("host-reachable", e.getMessage());
+        }
+      }
+    }
+    return running;
   }
 
   // ---------------------------------------------------------------- phases 2 and 7

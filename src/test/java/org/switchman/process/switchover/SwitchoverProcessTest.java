@@ -87,6 +87,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
             "ServiceTask_RunPreChecks",
             "UserTask_GoNoGo",
             "ServiceTask_StopMaintenance",
+            "ServiceTask_CheckMaintenanceJobsDone",
             "UserTask_FinalGoNoGo",
             "ServiceTask_SetMediaWikiReadOnly",
             "CallActivity_SetDbMastersReadOnly",
@@ -1184,13 +1185,67 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     assertThat(site.master).isEqualTo("eqiad");
     assertThat(site.dnsTtl.get("api-rw")).isEqualTo(300L);
     assertThat(site.isReadOnly("s1", "eqiad")).isFalse();
-    assertThat(site.commands).allMatch(c -> c.contains("systemctl is-active"));
+    assertThat(site.commands)
+        .as("only reads")
+        .allMatch(c -> c.contains("systemctl is-active") || c.endsWith("nrpe_long_running_jobs"));
     assertThat(journal.entriesOfRun(run.getId()))
         .isNotEmpty()
         .allMatch(e -> !e.outcome().equals("PERFORMED"));
   }
 
   // ---------------------------------------------------------------- driving
+
+  @Test
+  void stoppingMaintenanceWaitsForWorkStillRunningBeforeTheFinalGate() {
+    site.longJobs.put("mwmaint1001.eqiad.wmnet", "mwscript refreshLinks.php since 10:00");
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    driver.drive();
+    assertThat(run).isWaitingAt("Timer_NextMaintenanceLook");
+    assertThat(site.readOnly.get("eqiad")).as("nothing read-only while it runs").isEmpty();
+
+    driver.fireTimer("Timer_NextMaintenanceLook");
+    driver.drive();
+    assertThat(run).as("still running").isWaitingAt("Timer_NextMaintenanceLook");
+
+    site.longJobs.clear();
+    driver.fireTimer("Timer_NextMaintenanceLook");
+    driver.drive();
+    assertThat(run).isWaitingAt("UserTask_FinalGoNoGo");
+  }
+
+  @Test
+  void maintenanceWorkStillRunningAfterFiveMinutesOpensTheDecisionOfPhaseOne() {
+    site.longJobs.put("mwmaint1001.eqiad.wmnet", "mwscript refreshLinks.php since 10:00");
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    driver.drive();
+    try {
+      org.camunda.bpm.engine.impl.util.ClockUtil.setCurrentTime(
+          java.util.Date.from(java.time.Instant.now().plus(java.time.Duration.ofMinutes(6))));
+      driver.fireTimer("Timer_NextMaintenanceLook");
+      driver.drive();
+    } finally {
+      org.camunda.bpm.engine.impl.util.ClockUtil.reset();
+    }
+
+    assertThat(run).isWaitingAt("UserTask_DecideOnStopMaintenanceFailure");
+    Task task =
+        tasks
+            .createTaskQuery()
+            .taskDefinitionKey("UserTask_DecideOnStopMaintenanceFailure")
+            .singleResult();
+    assertThat(tasks.getVariable(task.getId(), "failedCheck")).isEqualTo("maintenance-jobs-done");
+    assertThat(String.valueOf(tasks.getVariable(task.getId(), "failureMessage")))
+        .contains("mwmaint1001.eqiad.wmnet: CRITICAL - 1 job that must not be killed is running");
+
+    site.longJobs.clear();
+    complete(task, "carol", Map.of("decision", "retry"));
+    driver.drive();
+    assertThat(run)
+        .as("a retry waits again, and the work has ended")
+        .isWaitingAt("UserTask_FinalGoNoGo");
+  }
 
   private ProcessInstance start(String mode, String from, String to) {
     return start(mode, from, to, "Datacenter switchover");
