@@ -294,7 +294,13 @@ public final class StepDeadlines {
         "ServiceTask_DisablePuppetOnMaintenanceHosts",
         ssh(mAll, mAll).plus(overhead));
     add(steps, b, sw, "ServiceTask_ReduceDiscoveryTtl", ttlChange.plus(overhead));
-    add(steps, b, sw, "ServiceTask_WarmUpCaches", ssh(mOne, 2 * mOne).plus(overhead));
+    // per host: three warm-ups, each repeated at most Switchover.WARM_UP_ROUNDS times
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_WarmUpCaches",
+        ssh(mOne, 3 * Switchover.WARM_UP_ROUNDS * mOne).plus(overhead));
     add(steps, b, sw, "ServiceTask_DowntimeReadOnlyChecks", ssh(dAll, dAll).plus(overhead));
     add(
         steps,

@@ -6,7 +6,10 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.switchover.Switchover;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
-/** Phase 0 (optional): warms the new site's caches. */
+/**
+ * Phase 0 (optional): warms the new site's caches, each warm-up repeated until its times stop
+ * improving, and shows what each took ({@code warmUpReport}).
+ */
 @Component
 public class WarmUpCachesDelegate extends SwitchoverStepDelegate {
 
@@ -20,6 +23,6 @@ public class WarmUpCachesDelegate extends SwitchoverStepDelegate {
       RunContext run,
       SwitchoverRequest request,
       DelegateExecution execution) {
-    switchover.warmUpCaches(run, request);
+    execution.setVariable("warmUpReport", String.join("\n", switchover.warmUpCaches(run, request)));
   }
 }

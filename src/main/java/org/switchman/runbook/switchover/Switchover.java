@@ -176,29 +176,66 @@ public final class Switchover {
   }
 
   /**
-   * Warms the new site's caches (in live-test the passive site's) by running the warm-up on its
-   * maintenance host, in both the shared-cache and the per-server mode.
+   * Warms up the new site's caches from its maintenance hosts, as reference 001's phase 0 does: the
+   * "urls-cluster" warm-up against the application servers' cluster, then the "urls-server" warm-up
+   * against the application servers and against the API servers. Each warm-up is repeated until its
+   * time stops improving (a round at least {@value #WARM_UP_GAIN_PERCENT} % faster than the best
+   * before), at most {@value #WARM_UP_ROUNDS} rounds. A dry-run journals one round of each.
+   *
+   * @return one line per warm-up: its target, its rounds and their times
    */
-  public void warmUpCaches(RunContext run, SwitchoverRequest request) {
+  public List<String> warmUpCaches(RunContext run, SwitchoverRequest request) {
     String dc = run.mode() == ExecutionMode.LIVE_TEST ? request.dcFrom() : request.dcTo();
+    List<String> report = new ArrayList<>();
     for (String host : topology.maintenanceHosts(dc)) {
-      execute(
-          run,
-          host,
-          dc,
-          "/var/lib/mediawiki-cache-warmup/warmup.py urls-cluster.txt spread "
-              + "mw-web.svc."
-              + dc
-              + ".wmnet");
-      execute(
-          run,
-          host,
-          dc,
-          "/var/lib/mediawiki-cache-warmup/warmup.py urls-server.txt clone "
-              + "mw-web.svc."
-              + dc
-              + ".wmnet");
+      for (String warmUp :
+          List.of(
+              "urls-cluster.txt spread mw-web.svc." + dc + ".wmnet",
+              "urls-server.txt clone mw-web.svc." + dc + ".wmnet",
+              "urls-server.txt clone mw-api-int.svc." + dc + ".wmnet")) {
+        report.add(host + " " + warmUp + ": " + warmUp(run, host, dc, WARM_UP + warmUp));
+      }
     }
+    return report;
+  }
+
+  /** The most rounds of one warm-up. */
+  public static final int WARM_UP_ROUNDS = 5;
+
+  /** How much faster a round must be than the best before for the warm-up to go on. */
+  static final int WARM_UP_GAIN_PERCENT = 5;
+
+  private static final String WARM_UP = "/var/lib/mediawiki-cache-warmup/warmup.py ";
+  private static final java.util.regex.Pattern WARM_UP_TIME =
+      java.util.regex.Pattern.compile("last ([0-9]+(?:\\.[0-9]+)?) s");
+
+  /** Runs one warm-up until its time stops improving; returns its rounds' times, in words. */
+  private String warmUp(RunContext run, String host, String dc, String command) {
+    List<String> times = new ArrayList<>();
+    double best = Double.MAX_VALUE;
+    for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+      RemoteExecutor.CommandOutcome outcome;
+      try {
+        outcome = remote.execute(run, host, dc, command, commandTimeout);
+      } catch (RemoteExecutionException e) {
+        throw new CheckFailedException("host-command", e.getMessage());
+      }
+      if (outcome.outcome() != MutationOutcome.PERFORMED || outcome.result() == null) {
+        return "would run (" + outcome.outcome().name().toLowerCase(java.util.Locale.ROOT) + ")";
+      }
+      java.util.regex.Matcher time = WARM_UP_TIME.matcher(outcome.result().stdout());
+      if (!time.find()) {
+        times.add("time not reported");
+        break;
+      }
+      double seconds = Double.parseDouble(time.group(1));
+      times.add(time.group(1) + " s");
+      if (seconds > best * (100 - WARM_UP_GAIN_PERCENT) / 100.0) {
+        break;
+      }
+      best = Math.min(best, seconds);
+    }
+    return times.size() + (times.size() == 1 ? " round: " : " rounds: ") + String.join(", ", times);
   }
 
   /** Downtimes the read-only checks of every database master of both sites, so they do not page. */

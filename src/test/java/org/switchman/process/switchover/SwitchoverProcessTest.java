@@ -1196,6 +1196,24 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   // ---------------------------------------------------------------- driving
 
   @Test
+  void theWarmUpRepeatsEachWarmUpOfTheAppAndApiClustersUntilItsTimeStopsImproving() {
+    ProcessInstance run = start("live", "eqiad", "codfw", "Warm up", Map.of("warmUpCaches", true));
+    driver.driveUntil("ServiceTask_RunPreChecks");
+
+    String host = "mwmaint2001.codfw.wmnet";
+    String warmup = "/var/lib/mediawiki-cache-warmup/warmup.py ";
+    assertThat(site.warmUpRounds)
+        .containsEntry(host + ": " + warmup + "urls-cluster.txt spread mw-web.svc.codfw.wmnet", 4)
+        .containsEntry(host + ": " + warmup + "urls-server.txt clone mw-web.svc.codfw.wmnet", 4)
+        .containsEntry(
+            host + ": " + warmup + "urls-server.txt clone mw-api-int.svc.codfw.wmnet", 4);
+    assertThat(historicVariable(run.getId(), "warmUpReport"))
+        .contains(
+            "urls-server.txt clone mw-api-int.svc.codfw.wmnet: 4 rounds: 2.40 s, 1.10 s,"
+                + " 0.52 s, 0.50 s");
+  }
+
+  @Test
   void stoppingMaintenanceWaitsForWorkStillRunningBeforeTheFinalGate() {
     site.longJobs.put("mwmaint1001.eqiad.wmnet", "mwscript refreshLinks.php since 10:00");
     ProcessInstance run = start("live", "eqiad", "codfw");
@@ -1252,7 +1270,12 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   }
 
   private ProcessInstance start(String mode, String from, String to, String reason) {
-    Map<String, Object> vars = new HashMap<>();
+    return start(mode, from, to, reason, Map.of());
+  }
+
+  private ProcessInstance start(
+      String mode, String from, String to, String reason, Map<String, Object> more) {
+    Map<String, Object> vars = new HashMap<>(more);
     vars.put("dcFrom", from);
     vars.put("dcTo", to);
     vars.put("mode", mode);
