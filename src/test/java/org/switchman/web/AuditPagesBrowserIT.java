@@ -89,7 +89,9 @@ class AuditPagesBrowserIT {
     Rest admin = Rest.as(port, "admin", "demo");
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
-    // a lagging section holds phase 3, so the read-only window stays open at its decision task
+    // once the final gate has read the pre-checks again, a lagging section holds phase 3, so the
+    // read-only window stays open at its decision task
+    runs.awaitTask("UserTask_FinalGoNoGo");
     Rest.Reply injected =
         admin.post(
             "/lab/api/faults",

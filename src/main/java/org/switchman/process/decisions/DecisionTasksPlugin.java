@@ -148,7 +148,21 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
               + "' needs the decision GO or NOGO, not "
               + (decision == null ? "none" : "'" + decision + "'"));
     }
+    if (decision.toString().equals("GO")
+        && Boolean.TRUE.equals(task.getVariable(PRE_CHECKS_FAILED))) {
+      throw new InvalidDecisionException(
+          "'"
+              + task.getName()
+              + "' refuses GO: the pre-checks read again just before this gate failed (see"
+              + " Pre-checks). Decide NOGO, or start a new run once the cause is fixed.");
+    }
   }
+
+  /**
+   * Set by the step that reads the pre-checks again before a gate, when they failed: GO is then
+   * refused.
+   */
+  static final String PRE_CHECKS_FAILED = "preChecksFailed";
 
   /** Which options a decision task offers, as its diagram says. */
   record Options(boolean skip, boolean abort) {}

@@ -308,6 +308,13 @@ public final class StepDeadlines {
         sw,
         "ServiceTask_RunPreChecks",
         db(2 * sections).plus(etcd(services * dcs + 1 + dcs)).plus(overhead));
+    // the pre-checks alone, read again before the final gate
+    add(
+        steps,
+        b,
+        sw,
+        "ServiceTask_RunPreChecksAgain",
+        db(2 * sections).plus(etcd(services * dcs + 1 + dcs)).plus(overhead));
     // per host: is the unit active, stop it, is it inactive now
     add(steps, b, sw, "ServiceTask_StopMaintenance", ssh(mAll, 3 * mAll).plus(overhead));
     // per host: the long-running-jobs check

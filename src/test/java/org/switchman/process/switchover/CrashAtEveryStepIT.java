@@ -43,6 +43,8 @@ class CrashAtEveryStepIT extends CrashResumeCase {
     for (String step :
         List.of(
             "ServiceTask_RunPreChecks",
+            "ServiceTask_CheckMaintenanceJobsDone",
+            "ServiceTask_RunPreChecksAgain",
             "ServiceTask_CheckDiscoveryDns",
             "ServiceTask_CheckSwitchedOverState")) {
       points.add(step + ":" + CrashPoint.STEP_END);

@@ -180,7 +180,9 @@ class SwitchoverIT {
     Map<String, String> before = world.state();
     String run = start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
-    // after the pre-checks, which would refuse a lagging section: the lag hits phase 3
+    // at the final gate, after the pre-checks read again, which would refuse a lagging section:
+    // the lag hits phase 3
+    runs.awaitTask("UserTask_FinalGoNoGo");
     String fault =
         admin
             .post(

@@ -88,6 +88,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
             "UserTask_GoNoGo",
             "ServiceTask_StopMaintenance",
             "ServiceTask_CheckMaintenanceJobsDone",
+            "ServiceTask_RunPreChecksAgain",
             "UserTask_FinalGoNoGo",
             "ServiceTask_SetMediaWikiReadOnly",
             "CallActivity_SetDbMastersReadOnly",
@@ -1214,6 +1215,41 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void theFinalGateShowsPreChecksReadAgainAndRefusesGoWhenTheyNoLongerHold() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    // replication of s2 starts lagging after the first gate
+    site.lagging.add("s2");
+    driver.drive();
+
+    assertThat(run).isWaitingAt("UserTask_FinalGoNoGo");
+    Task gate = task(run, "UserTask_FinalGoNoGo");
+    assertThat(String.valueOf(tasks.getVariable(gate.getId(), "preChecks")))
+        .startsWith("- FAILED, read again at ")
+        .contains("s2");
+    assertThatThrownBy(
+            () -> complete(gate, "dave", Map.of("decision", "GO", "comment", "GO by dave")))
+        .hasMessageContaining("refuses GO: the pre-checks read again just before this gate failed");
+    assertThat(site.readOnly.get("eqiad")).as("nothing read-only").isEmpty();
+
+    complete(gate, "dave", Map.of("decision", "NOGO", "comment", "s2 lags"));
+    driver.drive();
+    assertThat(run).isEnded();
+    assertThat(site.master).isEqualTo("eqiad");
+  }
+
+  @Test
+  void theFinalGateShowsFreshPreChecksThatHold() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    driver.drive();
+    Task gate = task(run, "UserTask_FinalGoNoGo");
+    assertThat(String.valueOf(tasks.getVariable(gate.getId(), "preChecks")))
+        .startsWith("- read again at ")
+        .contains("just before this gate");
+  }
+
+  @Test
   void stoppingMaintenanceWaitsForWorkStillRunningBeforeTheFinalGate() {
     site.longJobs.put("mwmaint1001.eqiad.wmnet", "mwscript refreshLinks.php since 10:00");
     ProcessInstance run = start("live", "eqiad", "codfw");
@@ -1294,6 +1330,8 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   private ProcessInstance toLockdownWithLag() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
+    // at the final gate, whose pre-checks were read again and held; s2 lags from then on
+    driver.drive();
     site.lagging.add("s2");
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.drive();
