@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.switchman.config.RestartProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.FleetAdapters;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunbookStartRule.LockTarget;
 import org.switchman.process.restart.RestartSteps;
@@ -21,6 +22,7 @@ import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.Reconciler;
 import org.switchman.runbook.port.RemoteExecutor;
 import org.switchman.runbook.reboot.HostReboot;
+import org.switchman.runbook.reboot.HostRebootRequest;
 import org.switchman.runbook.restart.HostProfile;
 import org.switchman.runbook.restart.HostRestart;
 import org.switchman.runbook.restart.RestartPlan;
@@ -114,17 +116,8 @@ public class RebootSteps {
   HostReboot reboot() {
     HostReboot built = reboot;
     if (built == null) {
-      Conftool c = conftool.getIfAvailable();
-      RemoteExecutor r = remote.getIfAvailable();
-      if (c == null || r == null) {
-        throw new IllegalStateException(
-            "host-reboot needs etcd and SSH access; configure switchman.etcd.endpoints and"
-                + " switchman.ssh.key-file (missing:"
-                + (c == null ? " etcd" : "")
-                + (r == null ? " ssh" : "")
-                + ")");
-      }
-      built = new HostReboot(r, c, settings().commandTimeout());
+      FleetAdapters adapters = FleetAdapters.require(HostRebootRequest.RUNBOOK, conftool, remote);
+      built = new HostReboot(adapters.remote(), adapters.conftool(), settings().commandTimeout());
       reboot = built;
     }
     return built;
@@ -159,10 +152,7 @@ public class RebootSteps {
   HostProfile profile(Map<String, String> frozen) {
     return restarts
         .catalogue(frozen.get(CATALOGUE))
-        .hostProfile(
-            org.switchman.runbook.reboot.HostRebootRequest.RUNBOOK,
-            frozen.get(HOST),
-            frozen.get(CLUSTER));
+        .hostProfile(HostRebootRequest.RUNBOOK, frozen.get(HOST), frozen.get(CLUSTER));
   }
 
   /** The pool entries the run took the host out of, as recorded before it changed them. */

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.switchman.config.RestartProperties;
 import org.switchman.config.SwitchoverProperties;
 import org.switchman.process.EngineHooks;
+import org.switchman.process.FleetAdapters;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunVariableNames;
 import org.switchman.process.RunbookStartRule.LockTarget;
@@ -143,17 +144,9 @@ public class RestartSteps {
   HostRestart restart() {
     HostRestart built = restart;
     if (built == null) {
-      Conftool c = conftool.getIfAvailable();
-      RemoteExecutor r = remote.getIfAvailable();
-      if (c == null || r == null) {
-        throw new IllegalStateException(
-            "rolling-restart needs etcd and SSH access; configure switchman.etcd.endpoints and"
-                + " switchman.ssh.key-file (missing:"
-                + (c == null ? " etcd" : "")
-                + (r == null ? " ssh" : "")
-                + ")");
-      }
-      built = new HostRestart(r, c, settings().commandTimeout());
+      FleetAdapters adapters =
+          FleetAdapters.require(RollingRestartRequest.RUNBOOK, conftool, remote);
+      built = new HostRestart(adapters.remote(), adapters.conftool(), settings().commandTimeout());
       restart = built;
     }
     return built;
