@@ -84,8 +84,7 @@ public class PutBackOrLeaveDepooledDelegate implements JavaDelegate {
           "put back before the reboot: "
               + (started.isEmpty() ? "no unit to start" : "started " + started)
               + ", repooled in "
-              + repool.repooled().size()
-              + " pools"
+              + RepoolRebootedHostDelegate.pools(repool.repooled().size())
               + (repool.leftAlone().isEmpty()
                   ? ""
                   : "; left alone: " + String.join("; ", repool.leftAlone()));

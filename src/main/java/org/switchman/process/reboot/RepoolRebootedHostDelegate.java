@@ -34,11 +34,16 @@ public class RepoolRebootedHostDelegate implements JavaDelegate {
               return "rebooted, "
                   + (repool.repooled().isEmpty()
                       ? "in no pool before, none after"
-                      : "repooled in " + repool.repooled().size() + " pools")
+                      : "repooled in " + pools(repool.repooled().size()))
                   + (repool.leftAlone().isEmpty()
                       ? ""
                       : "; left alone: " + String.join("; ", repool.leftAlone()));
             });
     steps.runs().record(execution, RebootSteps.OUTCOME, outcome);
+  }
+
+  /** "1 pool", "2 pools". */
+  static String pools(int count) {
+    return count + (count == 1 ? " pool" : " pools");
   }
 }

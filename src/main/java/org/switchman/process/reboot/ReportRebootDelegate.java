@@ -37,19 +37,21 @@ public class ReportRebootDelegate implements JavaDelegate {
     lines.add(
         frozen.get(RebootSteps.HOST)
             + ": "
-            + outcome
-            + (dryRun ? " (dry-run: nothing changed)" : ""));
+            + (dryRun ? "dry-run, nothing changed; a live run would have ended " : "")
+            + outcome);
     List<String> depooled = RebootSteps.depooled(frozen).stream().map(Object::toString).toList();
     lines.add("depooled from: " + (depooled.isEmpty() ? "nothing" : String.join(", ", depooled)));
     add(lines, "stopped before the reboot", RebootSteps.lines(frozen, RebootSteps.STOPPED));
     lines.add(
-        frozen.containsKey(RebootSteps.REQUESTED_AT)
-            ? "reboot asked for at "
-                + RebootSteps.instant(frozen, RebootSteps.REQUESTED_AT).orElseThrow()
-                + (frozen.containsKey(RebootSteps.SEEN_UP)
-                    ? ", seen up again at " + frozen.get(RebootSteps.SEEN_UP)
-                    : ", not seen up again")
-            : "not rebooted");
+        dryRun
+            ? "reboot: not asked for (dry-run)"
+            : frozen.containsKey(RebootSteps.REQUESTED_AT)
+                ? "reboot asked for at "
+                    + RebootSteps.instant(frozen, RebootSteps.REQUESTED_AT).orElseThrow()
+                    + (frozen.containsKey(RebootSteps.SEEN_UP)
+                        ? ", seen up again at " + frozen.get(RebootSteps.SEEN_UP)
+                        : ", not seen up again")
+                : "not rebooted");
     if (frozen.containsKey(RebootSteps.RECOVERY)) {
       lines.add("recovery: " + frozen.get(RebootSteps.RECOVERY));
     }

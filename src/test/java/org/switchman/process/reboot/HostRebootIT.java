@@ -91,7 +91,7 @@ class HostRebootIT {
             WEB.get(0) + " systemctl restart domtool-slave",
             WEB.get(1) + " systemctl restart domtool-slave");
     assertThat(runs.variable(run, "report"))
-        .startsWith(AFS + ": rebooted, repooled in 1 pools")
+        .startsWith(AFS + ": rebooted, repooled in 1 pool")
         .contains("recovery: done: the file server serves since");
   }
 

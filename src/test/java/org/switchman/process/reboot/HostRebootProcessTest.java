@@ -119,7 +119,7 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
     assertThat(site.downtimes.get(AFS)).isEmpty();
     assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("rebooted");
     assertThat(historicVariable(run.getId(), "report"))
-        .startsWith("afs1001.eqiad.wmnet: rebooted, repooled in 1 pools")
+        .startsWith("afs1001.eqiad.wmnet: rebooted, repooled in 1 pool")
         .contains("depooled from: eqiad/fileserver/afs/afs1001.eqiad.wmnet")
         .contains("restarted: domtool-server on afs1001.eqiad.wmnet, domtool-slave on web1001");
     assertThat(site.holders("host", AFS)).as("lock released").isEmpty();
@@ -396,7 +396,10 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
     assertThat(journal.entriesOfRun(run.getId()))
         .extracting(JournalEntry::outcome)
         .doesNotContain(Mutations.PERFORMED);
-    assertThat(historicVariable(run.getId(), "report")).contains("(dry-run: nothing changed)");
+    assertThat(historicVariable(run.getId(), "report"))
+        .startsWith(
+            "afs1001.eqiad.wmnet: dry-run, nothing changed; a live run would have ended rebooted")
+        .contains("reboot: not asked for (dry-run)");
   }
 
   @Test
