@@ -260,7 +260,7 @@ final class SiteChangingRuns {
    * What a cancelled host reboot leaves: the pools it took the host out of (never put back by a
    * cancel), whether it asked for the reboot, and the units it had stopped.
    */
-  private static String rebootLeft(Map<String, String> parameters) {
+  static String rebootLeft(Map<String, String> parameters) {
     String host = parameters.getOrDefault("host", "the host");
     String depooled = parameters.getOrDefault("reboot.depooled", "none");
     if (parameters.containsKey("reboot.outcome")) {
