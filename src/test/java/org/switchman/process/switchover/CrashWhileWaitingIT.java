@@ -91,13 +91,14 @@ class CrashWhileWaitingIT extends CrashResumeCase {
     restartAndKeepTheLockPastTheLease(run);
     runs.approve(run, "UserTask_GoNoGo", "bob");
 
-    // the final GO, killed as soon as it was answered 204: the approval survives
+    // the final GO, killed as soon as it was answered 204: the approval survives (the master goes
+    // down once the gate has read the pre-checks again, which would refuse GO)
+    JsonNode finalGate = runs.awaitTask("UserTask_FinalGoNoGo");
     LabFault masterDown =
         lab.faults()
             .inject(
                 new LabFault.Request(
                     LabFault.Kind.DB_MASTER_DOWN, null, null, "s1", dcFrom, null, null));
-    JsonNode finalGate = runs.awaitTask("UserTask_FinalGoNoGo");
     decide(runs, finalGate, "dave", "GO");
     Instant acknowledged = Instant.now();
     Instant signalled = app.kill();
