@@ -166,13 +166,20 @@ public final class LabPostgres implements AutoCloseable {
    * (SIGCONT).
    */
   public void freeze(boolean on) {
-    List<String> command = new ArrayList<>(List.of("kill", on ? "-STOP" : "-CONT"));
-    command.add(Long.toString(server.pid()));
-    server
-        .process()
-        .toHandle()
-        .descendants()
-        .forEach(session -> command.add(Long.toString(session.pid())));
+    List<ProcessHandle> targets = new ArrayList<>();
+    targets.add(server.process().toHandle());
+    server.process().toHandle().descendants().forEach(targets::add);
+    try {
+      signal(on, targets);
+    } catch (LabException raced) {
+      // a session that ended between the listing and the signal: signal those still there
+      signal(on, targets.stream().filter(ProcessHandle::isAlive).toList());
+    }
+  }
+
+  private void signal(boolean stop, List<ProcessHandle> targets) {
+    List<String> command = new ArrayList<>(List.of("kill", stop ? "-STOP" : "-CONT"));
+    targets.forEach(target -> command.add(Long.toString(target.pid())));
     processes.run("kill " + command.get(1) + " postgres", command, Duration.ofSeconds(5), Map.of());
   }
 
