@@ -153,7 +153,18 @@ final class ChildProcesses implements AutoCloseable {
   /** Continues stopped children, so that they act on TERM (a stopped process only dies of KILL). */
   private static void continueStopped(List<Child> stopped) {
     List<String> command = new ArrayList<>(List.of("kill", "-CONT"));
-    stopped.stream().filter(Child::alive).forEach(c -> command.add(Long.toString(c.pid())));
+    // a frozen server may have frozen processes of its own (PostgreSQL's sessions): they must run
+    // to see their server go, or they are left stopped for good
+    stopped.stream()
+        .filter(Child::alive)
+        .forEach(
+            c -> {
+              command.add(Long.toString(c.pid()));
+              c.process()
+                  .toHandle()
+                  .descendants()
+                  .forEach(d -> command.add(Long.toString(d.pid())));
+            });
     if (command.size() == 2) {
       return;
     }
@@ -173,18 +184,25 @@ final class ChildProcesses implements AutoCloseable {
   /** Sends TERM, waits up to the grace period, then kills. */
   void stop(Child child, Duration grace) {
     Process process = child.process();
+    List<ProcessHandle> own = process.toHandle().descendants().toList();
     process.destroy();
     continueStopped(List.of(child));
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
+        killWithItsOwn(process, own);
         process.waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      killWithItsOwn(process, own);
       Thread.currentThread().interrupt();
     }
     children.remove(child);
+  }
+
+  /** Kills a child and the processes it had started, which would outlive it otherwise. */
+  private static void killWithItsOwn(Process process, List<ProcessHandle> own) {
+    process.destroyForcibly();
+    own.forEach(ProcessHandle::destroyForcibly);
   }
 
   /** Every child still tracked. */
@@ -196,6 +214,8 @@ final class ChildProcesses implements AutoCloseable {
   @Override
   public void close() {
     List<Child> all = List.copyOf(children);
+    java.util.Map<Child, List<ProcessHandle>> own = new java.util.HashMap<>();
+    all.forEach(c -> own.put(c, c.process().toHandle().descendants().toList()));
     all.forEach(c -> c.process().destroy());
     continueStopped(all);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -203,11 +223,11 @@ final class ChildProcesses implements AutoCloseable {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
         if (!child.process().waitFor(left, TimeUnit.NANOSECONDS)) {
-          child.process().destroyForcibly();
+          killWithItsOwn(child.process(), own.get(child));
           child.process().waitFor(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
-        child.process().destroyForcibly();
+        killWithItsOwn(child.process(), own.get(child));
         Thread.currentThread().interrupt();
       }
     }
