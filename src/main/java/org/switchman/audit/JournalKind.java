@@ -21,6 +21,8 @@ public enum JournalKind {
   DECISION,
   /** A runbook lock acquired, released, taken again, lost or force-released. */
   LOCK,
+  /** A step's job released from a node that stopped or went silent, to run on another. */
+  FAILOVER,
   /** A deployment of diagrams and forms, kept or refused. */
   DEPLOYMENT,
   /** An overrun that was escalated: the read-only budget, a decision waiting in the window. */

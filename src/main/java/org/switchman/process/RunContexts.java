@@ -89,7 +89,8 @@ public class RunContexts {
     return frozenOnly(runId(execution), names);
   }
 
-  private java.util.Map<String, String> frozenOnly(String runId, String... names) {
+  /** The named frozen parameters of a run that are stored, for code that holds its id only. */
+  public java.util.Map<String, String> frozenOnly(String runId, String... names) {
     java.util.Map<String, String> some = new java.util.HashMap<>();
     for (String name : names) {
       parameters.get(runId, name).ifPresent(value -> some.put(name, value));

@@ -9,23 +9,38 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.metrics.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.switchman.audit.JournalOutbox;
+import org.switchman.config.ClusterProperties;
 import org.switchman.config.DbProperties;
 import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
 import org.switchman.config.SshProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.process.RunContexts;
+import org.switchman.runbook.port.NodeRegistry;
 
 /**
  * The job executor's part in running each step once: this node's stable lock owner ({@code
- * switchman.node-name}, the host name by default) and the check of the job lock time against the
- * longest step.
+ * switchman.node-name}, the host name by default), its membership of the nodes sharing the engine
+ * database ({@link ClusterMembership}) and the check of the job lock time against the longest step.
  */
 @Configuration(proxyBeanMethods = false)
 public class JobExecutionConfiguration {
 
   @Bean
-  NodeLockOwnerPlugin nodeLockOwnerPlugin(@Value("${switchman.node-name:}") String nodeName) {
-    return new NodeLockOwnerPlugin(nodeName.isBlank() ? hostName() : nodeName);
+  ClusterMembership clusterMembership(
+      @Value("${switchman.node-name:}") String nodeName,
+      NodeRegistry registry,
+      ClusterProperties settings,
+      JournalOutbox outbox,
+      RunContexts runs) {
+    return new ClusterMembership(
+        nodeName.isBlank() ? hostName() : nodeName.strip(), registry, settings, outbox, runs);
+  }
+
+  @Bean
+  NodeLockOwnerPlugin nodeLockOwnerPlugin(ClusterMembership membership) {
+    return new NodeLockOwnerPlugin(membership.nodeName(), membership);
   }
 
   /**

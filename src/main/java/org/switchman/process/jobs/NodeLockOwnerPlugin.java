@@ -1,12 +1,9 @@
 package org.switchman.process.jobs;
 
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.impl.JobQueryImpl;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
-import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
-import org.camunda.bpm.engine.runtime.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * be running on another node that shares the engine database.
  *
  * <p>The release runs once the engine is built and before the job executor starts (the starter
- * starts it when the application is ready). Two processes must never share a node name while both
- * run: the second to start would release jobs the first is running.
+ * starts it when the application is ready), after the node has joined the others ({@link
+ * ClusterMembership#join}), which refuses a name another live process beats under: that process
+ * could be running the jobs released here.
  */
 public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
 
@@ -35,13 +33,25 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
   static final int MAX_NAME_LENGTH = 255;
 
   private final String nodeName;
+  private final ClusterMembership membership;
   private ProcessEngineConfigurationImpl configuration;
 
   /**
+   * A node that joins no registry of nodes (an engine of its own, as in process tests).
+   *
    * @param nodeName the name this node's job executor locks jobs under, the same at every start
    * @throws IllegalStateException when the name is blank or longer than the lock owner column
    */
   public NodeLockOwnerPlugin(String nodeName) {
+    this(nodeName, null);
+  }
+
+  /**
+   * @param nodeName the name this node's job executor locks jobs under, the same at every start
+   * @param membership this node among those sharing the engine database, under that name
+   * @throws IllegalStateException when the name is blank or longer than the lock owner column
+   */
+  public NodeLockOwnerPlugin(String nodeName, ClusterMembership membership) {
     if (nodeName == null || nodeName.isBlank()) {
       throw new IllegalStateException(
           "switchman.node-name is blank; set it to a name unique to"
@@ -55,6 +65,7 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
               + MAX_NAME_LENGTH);
     }
     this.nodeName = nodeName.strip();
+    this.membership = membership;
   }
 
   public String nodeName() {
@@ -73,6 +84,9 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void postProcessEngineBuild(ProcessEngine processEngine) {
+    if (membership != null) {
+      membership.join(configuration);
+    }
     int released = releaseOwnLocks();
     if (released > 0) {
       LOG.info(
@@ -92,22 +106,6 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
   int releaseOwnLocks() {
     return configuration
         .getCommandExecutorTxRequired()
-        .execute(
-            commandContext -> {
-              int released = 0;
-              for (Job job :
-                  commandContext
-                      .getJobManager()
-                      .findJobsByQueryCriteria(new JobQueryImpl(), null)) {
-                JobEntity entity = (JobEntity) job;
-                if (nodeName.equals(entity.getLockOwner())) {
-                  // written back when the command ends, checked against the job's revision
-                  entity.setLockOwner(null);
-                  entity.setLockExpirationTime(null);
-                  released++;
-                }
-              }
-              return released;
-            });
+        .execute(context -> ClusterMembership.releaseLocks(context, nodeName).size());
   }
 }
