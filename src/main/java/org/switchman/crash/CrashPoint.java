@@ -1,5 +1,10 @@
 package org.switchman.crash;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +43,12 @@ public class CrashPoint {
   /** The setting that chooses the point. */
   public static final String PROPERTY = "switchman.test.crash-point";
 
+  /**
+   * Optional: a file that the halt creates first. A JVM that finds it there already goes on, so
+   * that of several nodes armed with one crash point only the first to reach it halts.
+   */
+  public static final String CLAIM_PROPERTY = "switchman.test.crash-point-claim";
+
   /** The exit status of a halted JVM, as after SIGKILL (128 + 9). */
   public static final int EXIT_STATUS = 137;
 
@@ -66,7 +77,32 @@ public class CrashPoint {
   public CrashPoint(Environment environment) {
     this(
         requireLab(environment).getProperty(PROPERTY, ""),
-        status -> Runtime.getRuntime().halt(status));
+        haltOnce(
+            environment.getProperty(CLAIM_PROPERTY, ""),
+            status -> Runtime.getRuntime().halt(status)));
+  }
+
+  /**
+   * {@code halt}, or with a claim file, {@code halt} only for the JVM that creates the file.
+   *
+   * @param claim the file's path, or blank
+   */
+  static IntConsumer haltOnce(String claim, IntConsumer halt) {
+    if (claim.isBlank()) {
+      return halt;
+    }
+    Path file = Path.of(claim);
+    return status -> {
+      try {
+        Files.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        System.err.println("CRASH POINT already taken by another node (" + file + "); going on");
+        return;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the crash point's claim " + file, e);
+      }
+      halt.accept(status);
+    };
   }
 
   /**

@@ -115,7 +115,7 @@ public final class LabPostgres implements AutoCloseable {
                   "-c",
                   "fsync=off",
                   "-c",
-                  "max_connections=50"),
+                  "max_connections=100"),
               log,
               Map.of());
       Readiness.await(

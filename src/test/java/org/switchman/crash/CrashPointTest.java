@@ -3,9 +3,11 @@ package org.switchman.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
 
 class CrashPointTest {
@@ -28,6 +30,23 @@ class CrashPointTest {
     assertThat(halts).containsExactly(CrashPoint.EXIT_STATUS);
     point.journaled("ServiceTask_StopMaintenance", "PERFORMED");
     assertThat(halts).hasSize(1);
+  }
+
+  @Test
+  void withAClaimFileOnlyTheFirstOfSeveralNodesHalts(@TempDir Path dir) {
+    String claim = dir.resolve("claimed").toString();
+    List<Integer> otherHalts = new ArrayList<>();
+    CrashPoint first =
+        new CrashPoint("ServiceTask_Step:STEP_END", CrashPoint.haltOnce(claim, halts::add));
+    CrashPoint second =
+        new CrashPoint("ServiceTask_Step:STEP_END", CrashPoint.haltOnce(claim, otherHalts::add));
+
+    first.stepEnded("ServiceTask_Step");
+    second.stepEnded("ServiceTask_Step");
+
+    assertThat(halts).containsExactly(CrashPoint.EXIT_STATUS);
+    assertThat(otherHalts).isEmpty();
+    assertThat(dir.resolve("claimed")).exists();
   }
 
   @Test
