@@ -1,5 +1,8 @@
 package org.switchman.lab;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -10,20 +13,66 @@ import java.util.List;
  * <pre>
  * java -cp target/classes org.switchman.lab.LabLauncher [--data-dir DIR] [--tests BUILD_DIR]
  *     [--relocate DIR NETWORK PORT_OFFSET] [--fleet-size N] [--sections s1,s2] [--prod-like]
+ *     [--postgres]
  * </pre>
  *
- * Prints {@code LAB READY <ms>} once every server is ready.
+ * Prints {@code LAB READY <ms>} once every server is ready. With {@code --postgres} it also runs a
+ * throwaway PostgreSQL ({@link LabPostgres}, under the system's temporary directory) for nodes that
+ * share one engine database, and writes what they need into {@code <data-dir>/cluster}: {@code
+ * postgres.env} ({@code SWITCHMAN_DB_URL}, {@code SWITCHMAN_DB_USER}) and {@code
+ * secrets/spring.datasource.password}, the config tree of the {@code postgres} profile. The
+ * database and those files are removed when the launcher stops.
  */
 public final class LabLauncher {
 
   private LabLauncher() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     LabConfig config = parse(args);
     Lab lab = Lab.start(config);
+    if (Arrays.asList(args).contains("--postgres")) {
+      Path cluster = config.labDir().resolveSibling("cluster");
+      LabPostgres postgres = startPostgres(cluster);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    postgres.close();
+                    LabFiles.deleteTree(cluster);
+                  }));
+      System.out.println("POSTGRES READY " + postgres.jdbcUrl() + " env " + cluster);
+    }
     System.out.println("LAB READY " + lab.startupTime().toMillis() + " env " + config.envFile());
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /** A throwaway PostgreSQL, and its settings for the {@code postgres} profile in {@code dir}. */
+  private static LabPostgres startPostgres(Path dir) throws IOException {
+    // under the system's temporary directory: the cluster's user must reach it, whatever the
+    // data directory's parents allow
+    Path home = Files.createTempDirectory("switchman-pg-");
+    Files.delete(home);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    LabPostgres postgres = LabPostgres.start(home, port);
+    LabFiles.deleteTree(dir);
+    Files.createDirectories(dir.resolve("secrets"));
+    LabFiles.writeSecret(
+        dir.resolve("secrets").resolve("spring.datasource.password"),
+        Files.readString(postgres.passwordFile()));
+    Files.writeString(
+        dir.resolve("postgres.env"),
+        "SWITCHMAN_DB_URL="
+            + postgres.jdbcUrl()
+            + "\nSWITCHMAN_DB_USER="
+            + LabPostgres.USER
+            + "\nSWITCHMAN_SECRETS_DIR="
+            + dir.resolve("secrets").toAbsolutePath()
+            + "\n");
+    return postgres;
   }
 
   static LabConfig parse(String[] args) {
@@ -31,6 +80,7 @@ public final class LabLauncher {
     List<String> list = Arrays.asList(args);
     for (int i = 0; i < list.size(); i++) {
       switch (list.get(i)) {
+        case "--postgres" -> {}
         case "--data-dir" -> config = LabConfig.demo(Path.of(list.get(++i)));
         case "--tests" -> config = LabConfig.forTests(Path.of(list.get(++i)));
         case "--relocate" ->
