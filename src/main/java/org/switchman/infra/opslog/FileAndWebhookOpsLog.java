@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -267,7 +268,17 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
    * @return whether more may be waiting
    */
   private boolean writeWaitingLines() throws IOException {
+    try {
+      return Boolean.TRUE.equals(ownTransaction.execute(status -> writeWaitingLinesInTurn()));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** {@link #writeWaitingLines} in this node's turn for the file, inside its transaction. */
+  private boolean writeWaitingLinesInTurn() {
     synchronized (fileLock) {
+      store.takeTurn(JdbcOpsLogStore.FILE);
       List<JdbcOpsLogStore.Queued> lines = store.unwritten(BATCH);
       if (lines.isEmpty()) {
         return false;
@@ -280,7 +291,11 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
         }
         text.append(event.line()).append('\n');
       }
-      append(text.toString());
+      try {
+        append(text.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       store.written(lines.stream().map(JdbcOpsLogStore.Queued::id).toList());
       if (lines.size() > 0) {
         wakeDeliverers();
@@ -347,11 +362,41 @@ public class FileAndWebhookOpsLog implements OpsLog, AutoCloseable {
   }
 
   /**
-   * Tries the oldest waiting line once, unless its next try is not due yet.
+   * Tries the oldest waiting line once, unless its next try is not due yet, in this node's turn.
    *
    * @return how long to wait before looking again, or {@code null} to look at once
    */
   private Duration deliverNext() throws InterruptedException {
+    try {
+      return ownTransaction.execute(
+          status -> {
+            try {
+              return deliverNextInTurn();
+            } catch (InterruptedException e) {
+              throw new Interrupted(e);
+            }
+          });
+    } catch (Interrupted e) {
+      throw e.interruption;
+    }
+  }
+
+  /** An interruption carried out of a transaction's callback. */
+  private static final class Interrupted extends RuntimeException {
+    private final InterruptedException interruption;
+
+    Interrupted(InterruptedException interruption) {
+      super(interruption);
+      this.interruption = interruption;
+    }
+  }
+
+  /**
+   * {@link #deliverNext} in this node's turn for the webhook, inside its transaction: the turn is
+   * held while the line is POSTed, so that no other node POSTs it or the line after it meanwhile.
+   */
+  private Duration deliverNextInTurn() throws InterruptedException {
+    store.takeTurn(JdbcOpsLogStore.WEBHOOK);
     JdbcOpsLogStore.Queued line = store.nextForWebhook();
     if (line == null) {
       return poll;

@@ -19,7 +19,8 @@ import org.switchman.audit.OpsLogReader;
  *   <li>{@code SWITCHMAN_OPS_LOG}: every line, read by the ops log page; {@code WRITTEN} says
  *       whether it has reached the log file (rows from before the column existed count as written);
  *   <li>{@code SWITCHMAN_OPS_LOG_WEBHOOK}: the lines still to be POSTed to the webhook, with the
- *       tries made and when the next one is due.
+ *       tries made and when the next one is due;
+ *   <li>{@code SWITCHMAN_OPS_LOG_TURN}: one row per sink, locked by the node whose turn it is.
  * </ul>
  *
  * A line and its webhook row are inserted in the caller's transaction; the two deliverers of {@link
@@ -29,6 +30,12 @@ public class JdbcOpsLogStore implements OpsLogReader {
 
   private static final String COLUMNS =
       "AT_MICROS, KIND, RUNBOOK, RUN_ID, USER_ID, REASON, TICKET, DETAIL";
+
+  /** The file writers' turn ({@link #takeTurn}). */
+  static final String FILE = "file";
+
+  /** The webhook deliverers' turn ({@link #takeTurn}). */
+  static final String WEBHOOK = "webhook";
 
   private final JdbcTemplate jdbc;
 
@@ -56,6 +63,25 @@ public class JdbcOpsLogStore implements OpsLogReader {
             + " LINE_ID BIGINT NOT NULL PRIMARY KEY,"
             + " ATTEMPTS INT DEFAULT 0 NOT NULL,"
             + " NEXT_MICROS BIGINT DEFAULT 0 NOT NULL)");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS SWITCHMAN_OPS_LOG_TURN (SINK VARCHAR(16) NOT NULL PRIMARY KEY)");
+    for (String sink : new String[] {FILE, WEBHOOK}) {
+      jdbc.update(
+          "INSERT INTO SWITCHMAN_OPS_LOG_TURN (SINK) SELECT ? WHERE NOT EXISTS"
+              + " (SELECT 1 FROM SWITCHMAN_OPS_LOG_TURN WHERE SINK = ?)",
+          sink,
+          sink);
+    }
+  }
+
+  /**
+   * Waits for the sink's turn and holds it until the caller's transaction ends: the sink's row is
+   * locked, so that of the nodes sharing the database one at a time delivers to that sink, and a
+   * line goes to one node's file, and to the webhook, once. Must be called in a transaction.
+   */
+  void takeTurn(String sink) {
+    jdbc.queryForObject(
+        "SELECT SINK FROM SWITCHMAN_OPS_LOG_TURN WHERE SINK = ? FOR UPDATE", String.class, sink);
   }
 
   /**

@@ -181,6 +181,38 @@ class FileAndWebhookOpsLogTest {
   }
 
   @Test
+  void twoNodesOnOneDatabaseWriteEachLineToOneFileAndPostItOnceInOrder() throws Exception {
+    Path fileA = dir.resolve("node-a/ops.log");
+    Path fileB = dir.resolve("node-b/ops.log");
+    int lines = 300;
+    try (FileAndWebhookOpsLog nodeA = log(fileA, hook(), Duration.ofMillis(10));
+        FileAndWebhookOpsLog nodeB = log(fileB, hook(), Duration.ofMillis(10))) {
+      for (int i = 0; i < lines; i++) {
+        // each commit wakes both nodes' deliverers
+        (i % 2 == 0 ? nodeA : nodeB).record(line(i));
+      }
+      assertThat(nodeA.drain(Duration.ofSeconds(30))).isTrue();
+    }
+    List<String> written = new java.util.ArrayList<>();
+    for (Path file : List.of(fileA, fileB)) {
+      if (Files.exists(file)) {
+        written.addAll(Files.readAllLines(file));
+      }
+    }
+    assertThat(written).as("every line in one file, once").hasSize(lines).doesNotHaveDuplicates();
+    assertThat(bodies).as("every line POSTed once").hasSize(lines);
+    List<String> posted =
+        bodies.stream()
+            .map(body -> body.replaceAll(".*\"detail\":\"(phase \\d+)\".*", "$1"))
+            .toList();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < lines; i++) {
+      expected.add("phase " + i);
+    }
+    assertThat(posted).as("in order").isEqualTo(expected);
+  }
+
+  @Test
   void linesGoToTheTableTheFileAndInOrderToTheWebhookWithRetries() throws Exception {
     failFirst = 2;
     Path file = dir.resolve("logs/ops.log");
