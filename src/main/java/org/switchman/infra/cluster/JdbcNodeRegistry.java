@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -101,12 +103,20 @@ public class JdbcNodeRegistry implements NodeRegistry {
   }
 
   @Override
-  public int extendJobLocks(String owner, Instant renewBefore, Instant until) {
+  public int extendJobLocks(
+      String owner, Collection<String> jobIds, Instant renewBefore, Instant until) {
+    if (jobIds.isEmpty()) {
+      return 0;
+    }
+    List<Object> arguments = new ArrayList<>(List.of(Timestamp.from(until), owner));
+    arguments.add(Timestamp.from(renewBefore));
+    arguments.addAll(jobIds);
     return jdbc.update(
-        "UPDATE ACT_RU_JOB SET LOCK_EXP_TIME_ = ? WHERE LOCK_OWNER_ = ? AND LOCK_EXP_TIME_ < ?",
-        Timestamp.from(until),
-        owner,
-        Timestamp.from(renewBefore));
+        "UPDATE ACT_RU_JOB SET LOCK_EXP_TIME_ = ? WHERE LOCK_OWNER_ = ? AND LOCK_EXP_TIME_ < ?"
+            + " AND ID_ IN ("
+            + String.join(", ", java.util.Collections.nCopies(jobIds.size(), "?"))
+            + ")",
+        arguments.toArray());
   }
 
   private Node node(ResultSet rs, int row) throws SQLException {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,9 +36,8 @@ import org.switchman.runbook.port.NodeRegistry.Node;
  * switchman.cluster.heartbeat-interval}, and at each beat
  *
  * <ul>
- *   <li>moves on the lock expiry of the jobs it holds, so that a step of a live node is never
- *       acquired by another however long it runs (the job lock time is only the fallback for an
- *       owner that never registered);
+ *   <li>moves on the lock expiry of the jobs it is running ({@link RunningJobs}), so that a step of
+ *       a live node is never acquired by another however long it runs;
  *   <li>releases the jobs of every other node that stopped, or that has been silent for {@code
  *       switchman.cluster.dead-after}, so that they run here or elsewhere within seconds, and
  *       journals each under its run ({@code FAILOVER}). The release and the record of it are one
@@ -75,6 +75,7 @@ public class ClusterMembership implements SmartLifecycle {
   private volatile ProcessEngineConfigurationImpl engine;
   private volatile Duration lockTime = Duration.ofMinutes(5);
   private volatile boolean running;
+  private final RunningJobs runningJobs = new RunningJobs();
 
   public ClusterMembership(
       String nodeName,
@@ -152,6 +153,14 @@ public class ClusterMembership implements SmartLifecycle {
     return nodeName;
   }
 
+  /**
+   * The interceptor that counts the jobs this node runs, whose locks each beat moves on, and those
+   * whose run failed: for the engine's chain of commands, before the engine is built.
+   */
+  public RunningJobs runningJobs() {
+    return runningJobs;
+  }
+
   private void refuseANameInUse(Node registered) {
     Duration recent = settings.heartbeatInterval().multipliedBy(2);
     if (registered.stopped()
@@ -199,14 +208,65 @@ public class ClusterMembership implements SmartLifecycle {
       rejoin();
       return;
     }
-    Instant now = ClockUtil.getCurrentTime().toInstant();
-    registry.extendJobLocks(nodeName, now.plus(lockTime.dividedBy(2)), now.plus(lockTime));
+    Set<String> running = runningJobs.ids();
+    if (!running.isEmpty()) {
+      Instant now = ClockUtil.getCurrentTime().toInstant();
+      registry.extendJobLocks(
+          nodeName, running, now.plus(lockTime.dividedBy(2)), now.plus(lockTime));
+    }
+    releaseLostSteps();
     for (Node other : registry.all()) {
       if (!other.name().equals(nodeName)
           && other.released().isEmpty()
           && (other.stopped() || other.silentFor().compareTo(settings.deadAfter()) > 0)) {
         releaseJobsOf(other);
       }
+    }
+  }
+
+  /**
+   * Releases the jobs whose run failed on this node at least a beat ago and that are still locked
+   * by it under the lock of that run: the engine could not record the failure (the database was
+   * away), so nothing would run them before their lock ran out. A job acquired again since has a
+   * later lock and is left alone.
+   */
+  private void releaseLostSteps() {
+    List<RunningJobs.Failed> ended =
+        runningJobs.failedBefore(
+            ClockUtil.getCurrentTime().toInstant().minus(settings.heartbeatInterval()));
+    if (ended.isEmpty()) {
+      return;
+    }
+    Set<String> running = runningJobs.ids();
+    List<JobEntity> lost =
+        engine
+            .getCommandExecutorTxRequired()
+            .execute(
+                context -> {
+                  List<JobEntity> released = new ArrayList<>();
+                  for (RunningJobs.Failed step : ended) {
+                    JobEntity job = context.getJobManager().findJobById(step.jobId());
+                    if (job != null
+                        && nodeName.equals(job.getLockOwner())
+                        && !running.contains(step.jobId())
+                        && job.getLockExpirationTime() != null
+                        && !job.getLockExpirationTime()
+                            .toInstant()
+                            .isAfter(step.at().plus(lockTime))) {
+                      job.setLockOwner(null);
+                      job.setLockExpirationTime(null);
+                      released.add(job);
+                    }
+                  }
+                  return released;
+                });
+    for (JobEntity job : lost) {
+      LOG.warn(
+          "The failure of job {} (step {} of run {}) was never recorded (the database was"
+              + " away); released, it runs again",
+          job.getId(),
+          job.getActivityId(),
+          job.getProcessInstanceId());
     }
   }
 

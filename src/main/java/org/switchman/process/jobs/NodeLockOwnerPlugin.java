@@ -72,6 +72,17 @@ public class NodeLockOwnerPlugin extends AbstractProcessEnginePlugin {
     return nodeName;
   }
 
+  /** The interceptor that tells which jobs this node runs, in the engine's chain of commands. */
+  @Override
+  public void preInit(ProcessEngineConfigurationImpl configuration) {
+    if (membership != null) {
+      if (configuration.getCustomPreCommandInterceptorsTxRequired() == null) {
+        configuration.setCustomPreCommandInterceptorsTxRequired(new java.util.ArrayList<>());
+      }
+      configuration.getCustomPreCommandInterceptorsTxRequired().add(membership.runningJobs());
+    }
+  }
+
   /** After every preInit, so that the job executor the starter configures is the one named. */
   @Override
   public void postInit(ProcessEngineConfigurationImpl configuration) {

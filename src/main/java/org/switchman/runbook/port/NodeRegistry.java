@@ -2,6 +2,7 @@ package org.switchman.runbook.port;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,11 +60,11 @@ public interface NodeRegistry {
   boolean released(String name, String instance, String by);
 
   /**
-   * Moves the lock expiry of every job locked by {@code owner} whose lock would expire before
-   * {@code renewBefore} to {@code until}, without changing anything else of the job (the engine
-   * checks a job's revision when it ends it).
+   * Moves the lock expiry of those of the jobs {@code jobIds} still locked by {@code owner} whose
+   * lock would expire before {@code renewBefore} to {@code until}, without changing anything else
+   * of the job (the engine checks a job's revision when it ends it).
    *
    * @return how many jobs were extended
    */
-  int extendJobLocks(String owner, Instant renewBefore, Instant until);
+  int extendJobLocks(String owner, Collection<String> jobIds, Instant renewBefore, Instant until);
 }

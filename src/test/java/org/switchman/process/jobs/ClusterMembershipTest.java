@@ -59,6 +59,7 @@ class ClusterMembershipTest {
   private RunContexts runs;
   private JdbcRunParameters parameters;
   private ProcessEngine engine;
+  private ClusterMembership nodeA;
   private final List<ClusterMembership> nodes = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -75,6 +76,12 @@ class ClusterMembershipTest {
     configuration.setJobExecutorActivate(false);
     configuration.setHistory(ProcessEngineConfiguration.HISTORY_NONE);
     configuration.setProcessEngineName("cluster-" + UUID.randomUUID());
+    configuration.setBeans(java.util.Map.of("blocker", new Blocker()));
+    // node-a's job executor is this engine's: its interceptor sees the jobs it runs
+    nodeA = new ClusterMembership("node-a", registry, FAST, outbox, runs);
+    nodes.add(nodeA);
+    configuration.setCustomPreCommandInterceptorsTxRequired(
+        new java.util.ArrayList<>(List.of(nodeA.runningJobs())));
     engine = configuration.buildProcessEngine();
     engine
         .getRepositoryService()
@@ -85,7 +92,7 @@ class ClusterMembershipTest {
                 .startEvent()
                 .serviceTask("ServiceTask_Step")
                 .camundaAsyncBefore()
-                .camundaExpression("${true}")
+                .camundaExpression("${blocker.pass(execution.getVariable('block'))}")
                 .endEvent()
                 .done())
         .deploy();
@@ -137,11 +144,25 @@ class ClusterMembershipTest {
 
   @Test
   void aLiveNodesLongStepKeepsItsLockWhichMovesOnWithoutANewRevision() throws Exception {
-    String run = engine.getRuntimeService().startProcessInstanceByKey("step").getId();
-    Job step = job(run);
     ClusterMembership a = join("node-a");
     ClusterMembership b = join("node-b");
-    // a step that has run for most of the lock time: its lock runs out in a second
+    String run =
+        engine
+            .getRuntimeService()
+            .startProcessInstanceByKey("step", java.util.Map.of("block", true))
+            .getId();
+    // a job locked by node-a whose run it lost (its failure never recorded): it must lose its lock
+    // in time, so it is never extended
+    String lost = engine.getRuntimeService().startProcessInstanceByKey("step").getId();
+    Instant lostUntil =
+        Instant.now().plusSeconds(120).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    lock(job(lost).getId(), "node-a", lostUntil);
+    Job step = job(run);
+    // node-a's job executor takes the step, which runs until released
+    configuration().getJobExecutor().setLockOwner("node-a");
+    configuration().getJobExecutor().start();
+    assertThat(STEP_RUNNING.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // the step has run for most of the lock time: its lock runs out in a second
     Instant soon = Instant.now().plusSeconds(1);
     lock(step.getId(), "node-a", soon);
     int revision = revision(step.getId());
@@ -154,10 +175,75 @@ class ClusterMembershipTest {
 
     assertThat(lockOwner(step.getId())).isEqualTo("node-a");
     assertThat(lockExpiry(step.getId())).isAfter(soon.plus(Duration.ofMinutes(4)));
-    assertThat(revision(step.getId())).isEqualTo(revision);
+    assertThat(revision(step.getId())).as("the step's revision").isEqualTo(revision);
+    assertThat(lockExpiry(job(lost).getId())).as("a job not running").isEqualTo(lostUntil);
     assertThat(journaled).isEmpty();
-    // the engine still ends the job under its revision
-    engine.getManagementService().executeJob(step.getId());
+    // the engine still ends the step under its revision
+    STEP_MAY_END.countDown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(run).count()
+            > 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(
+            engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(run).count())
+        .as("the step ended")
+        .isZero();
+    configuration().getJobExecutor().shutdown();
+  }
+
+  /** The step of the runs started with {@code block}: it waits until the test lets it end. */
+  public static final class Blocker {
+    public boolean pass(Object block) throws InterruptedException {
+      if ("fail".equals(block)) {
+        throw new IllegalStateException("the step failed");
+      }
+      if (Boolean.TRUE.equals(block)) {
+        STEP_RUNNING.countDown();
+        STEP_MAY_END.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return true;
+    }
+  }
+
+  private static final java.util.concurrent.CountDownLatch STEP_RUNNING =
+      new java.util.concurrent.CountDownLatch(1);
+  private static final java.util.concurrent.CountDownLatch STEP_MAY_END =
+      new java.util.concurrent.CountDownLatch(1);
+
+  @Test
+  void aJobWhoseFailureWasNeverRecordedIsReleasedAndOneAcquiredAgainIsNot() throws Exception {
+    ClusterMembership a = join("node-a");
+    String lost =
+        engine
+            .getRuntimeService()
+            .startProcessInstanceByKey("step", java.util.Map.of("block", "fail"))
+            .getId();
+    String again =
+        engine
+            .getRuntimeService()
+            .startProcessInstanceByKey("step", java.util.Map.of("block", "fail"))
+            .getId();
+    configuration().getJobExecutor().setLockOwner("node-a");
+    configuration().getJobExecutor().start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (retries(job(lost).getId()) == 3 || retries(job(again).getId()) == 3) {
+      assertThat(System.nanoTime()).as("both runs failed once").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    configuration().getJobExecutor().shutdown();
+    // as if the database had been away when the first failure was to be recorded: still locked
+    // by node-a under the lock of the run that failed; the second acquired again since
+    Instant failed = Instant.now();
+    lock(job(lost).getId(), "node-a", failed.plus(Duration.ofMinutes(5)).minusSeconds(1));
+    lock(job(again).getId(), "node-a", failed.plus(Duration.ofMinutes(5)).plusSeconds(30));
+    Thread.sleep(FAST.heartbeatInterval().multipliedBy(2).toMillis());
+
+    a.beat();
+
+    assertThat(lockOwner(job(lost).getId())).isNull();
+    assertThat(lockOwner(job(again).getId())).isEqualTo("node-a");
   }
 
   @Test
@@ -214,7 +300,8 @@ class ClusterMembershipTest {
   }
 
   private ClusterMembership join(String name) {
-    ClusterMembership node = new ClusterMembership(name, registry, FAST, outbox, runs);
+    ClusterMembership node =
+        name.equals("node-a") ? nodeA : new ClusterMembership(name, registry, FAST, outbox, runs);
     nodes.add(node);
     node.join(configuration());
     return node;
@@ -247,6 +334,11 @@ class ClusterMembershipTest {
     return jdbc.queryForObject(
             "SELECT LOCK_EXP_TIME_ FROM ACT_RU_JOB WHERE ID_ = ?", Timestamp.class, jobId)
         .toInstant();
+  }
+
+  private int retries(String jobId) {
+    return jdbc.queryForObject(
+        "SELECT RETRIES_ FROM ACT_RU_JOB WHERE ID_ = ?", Integer.class, jobId);
   }
 
   private int revision(String jobId) {
