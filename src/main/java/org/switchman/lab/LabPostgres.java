@@ -43,7 +43,7 @@ public final class LabPostgres implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final ChildProcesses processes;
-  private final ChildProcesses.Child server;
+  private volatile ChildProcesses.Child server;
 
   private LabPostgres(Path dir, int port, ChildProcesses processes, ChildProcesses.Child server) {
     this.dir = dir;
@@ -98,32 +98,7 @@ public final class LabPostgres implements AutoCloseable {
       if (root) {
         own(log);
       }
-      ChildProcesses.Child server =
-          processes.start(
-              "postgres",
-              asClusterUser(
-                  root,
-                  bin.resolve("postgres").toString(),
-                  "-D",
-                  data.toString(),
-                  "-p",
-                  Integer.toString(port),
-                  "-c",
-                  "listen_addresses=127.0.0.1",
-                  "-c",
-                  "unix_socket_directories=",
-                  "-c",
-                  "fsync=off",
-                  "-c",
-                  "max_connections=100"),
-              log,
-              Map.of());
-      Readiness.await(
-          "PostgreSQL on port " + port,
-          START_LIMIT,
-          server,
-          log,
-          () -> accepts(port) && LabFiles.tail(log, 40).contains("ready to accept connections"));
+      ChildProcesses.Child server = startServer(processes, bin, root, data, port, log);
       LabPostgres postgres = new LabPostgres(dir, port, processes, server);
       postgres.createDatabase(bin);
       return postgres;
@@ -134,6 +109,66 @@ public final class LabPostgres implements AutoCloseable {
       closeQuietly(processes);
       throw e;
     }
+  }
+
+  private static ChildProcesses.Child startServer(
+      ChildProcesses processes, Path bin, boolean root, Path data, int port, Path log) {
+    ChildProcesses.Child server =
+        processes.start(
+            "postgres",
+            asClusterUser(
+                root,
+                bin.resolve("postgres").toString(),
+                "-D",
+                data.toString(),
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=",
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=100"),
+            log,
+            Map.of());
+    Readiness.await(
+        "PostgreSQL on port " + port,
+        START_LIMIT,
+        server,
+        log,
+        () -> accepts(port) && LabFiles.tail(log, 40).contains("ready to accept connections"));
+    return server;
+  }
+
+  /**
+   * Restarts the server as an operator's {@code pg_ctl restart -m fast} does: every session is
+   * ended, the server stops and starts again on the same data and port, and this returns once it
+   * accepts connections again.
+   */
+  public void restart() {
+    Path log = dir.resolve("postgres.log");
+    try {
+      processes.signal(server, "INT");
+    } catch (LabException gone) {
+      // it ended by itself meanwhile
+    }
+    processes.stop(server, Duration.ofSeconds(20));
+    try {
+      // the old server's "ready" lines must not count for the new one
+      Files.writeString(log, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server =
+        startServer(
+            processes,
+            binaries(),
+            "root".equals(System.getProperty("user.name")),
+            dir.resolve("data"),
+            port,
+            log);
   }
 
   /** The JDBC URL of the database. */
