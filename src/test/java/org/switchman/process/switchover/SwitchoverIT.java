@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.lab.Lab;
 import org.switchman.support.AppLabSlot;
+import org.switchman.support.EngineOnPostgres;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
@@ -25,7 +26,8 @@ import org.switchman.support.SwitchoverRuns;
 /**
  * Switchovers end to end against the lab, driven only through the REST API as three people: alice
  * starts, bob gives the first GO, dave the final one. Afterwards every outcome is checked with the
- * real clients (etcdctl, dig, mysql), not through Switchman's own adapters.
+ * real clients (etcdctl, dig, mysql), not through Switchman's own adapters. On H2, and on
+ * PostgreSQL with {@code -Dswitchman.it.postgres=true} ({@link EngineOnPostgres}).
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,9 +46,11 @@ class SwitchoverIT {
 
   private static final AppLabSlot SLOT = AppLabSlot.firstFree(51, 7200);
 
+  /** The lab's slot; and the engine on PostgreSQL when the build asks for it. */
   @DynamicPropertySource
   static void labSlot(DynamicPropertyRegistry registry) {
     SLOT.register(registry, "switchover");
+    EngineOnPostgres.registerIfAsked(registry);
   }
 
   /** How much the lab slows the envoy restart of one old jobrunner in the last switchover. */
@@ -56,6 +60,8 @@ class SwitchoverIT {
 
   @Autowired Lab lab;
 
+  @Autowired org.camunda.bpm.engine.ProcessEngine engine;
+
   private SwitchoverRuns runs;
   private LabWorld world;
 
@@ -63,6 +69,16 @@ class SwitchoverIT {
   void driver() {
     runs = new SwitchoverRuns(port);
     world = new LabWorld(lab);
+  }
+
+  @Test
+  @Order(0)
+  void theEngineRunsOnTheDatabaseTheBuildAskedFor() {
+    assertThat(
+            ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl)
+                    engine.getProcessEngineConfiguration())
+                .getDatabaseType())
+        .isEqualTo(EngineOnPostgres.asked() ? "postgres" : "h2");
   }
 
   @Test
