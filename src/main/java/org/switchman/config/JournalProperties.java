@@ -14,9 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     never without this setting) unkeyed entries are reported as broken
  * @param fullCheckInterval how long the whole-chain check may resume from its last intact result
  *     before it reads the chain from its first entry again (default 10 minutes)
+ * @param retention how long entries are kept; older ones are deleted every hour, and the deletion
+ *     recorded in the chain (default: kept for good)
  */
 @ConfigurationProperties("switchman.journal")
-public record JournalProperties(Path keyFile, Long sealUnkeyedThrough, Duration fullCheckInterval) {
+public record JournalProperties(
+    Path keyFile, Long sealUnkeyedThrough, Duration fullCheckInterval, Duration retention) {
 
   public JournalProperties {
     if (keyFile != null && keyFile.toString().isBlank()) {
@@ -24,6 +27,10 @@ public record JournalProperties(Path keyFile, Long sealUnkeyedThrough, Duration 
     }
     if (fullCheckInterval == null) {
       fullCheckInterval = Duration.ofMinutes(10);
+    }
+    if (retention != null && retention.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalStateException(
+          "switchman.journal.retention is " + retention + "; keep the journal at least a day");
     }
   }
 }

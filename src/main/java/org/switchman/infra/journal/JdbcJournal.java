@@ -206,6 +206,95 @@ public class JdbcJournal implements Journal {
         });
   }
 
+  /** The outcome of the keyed entry that records a pruning ({@link #pruneBefore}). */
+  public static final String PRUNED_OUTCOME = "PRUNED";
+
+  private static final java.util.regex.Pattern PRUNED_THROUGH =
+      java.util.regex.Pattern.compile("through=(\\d+) hash=([0-9a-f]{64})");
+
+  /**
+   * Deletes the entries written before {@code before}, never the newest, and records the pruning as
+   * a keyed {@code CHAIN} entry ({@value #PRUNED_OUTCOME}, output {@code through=N hash=H}): the
+   * last entry deleted and its hash, from which the chain is checked afterwards. The record is part
+   * of the chain, so that nobody without the key can delete entries and claim a pruning; the first
+   * stored entry must follow the newest such record's {@code through}, or the chain is broken.
+   * Serialized with every append by the journal's head.
+   *
+   * @return how many entries were deleted
+   */
+  public long pruneBefore(Instant before) {
+    Long deleted =
+        ownTransaction.execute(
+            status -> {
+              JournalHead head = lockHead();
+              Long through =
+                  jdbc.queryForObject(
+                      "SELECT MAX(SEQ) FROM SWITCHMAN_JOURNAL WHERE AT_MICROS < ? AND SEQ < ?",
+                      Long.class,
+                      JournalChain.micros(before),
+                      head.seq());
+              if (through == null) {
+                return 0L;
+              }
+              String hash =
+                  jdbc.queryForObject(
+                          "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?", String.class, through)
+                      .trim();
+              long count = jdbc.update("DELETE FROM SWITCHMAN_JOURNAL WHERE SEQ <= ?", through);
+              insert(
+                  head,
+                  cap(
+                      org.switchman.audit.JournalKind.CHAIN.entry(
+                          new JournalEntry.Origin(
+                              JournalEntry.SYSTEM, "retention", JournalEntry.SYSTEM, "live"),
+                          "journal",
+                          "prune the entries written before " + before,
+                          PRUNED_OUTCOME,
+                          "through=" + through + " hash=" + hash)));
+              return count;
+            });
+    if (deleted != null && deleted > 0) {
+      synchronized (this) {
+        verified = null;
+        lastFullCheck = null;
+      }
+      LOG.info("Journal: {} entries written before {} pruned", deleted, before);
+    }
+    return deleted == null ? 0 : deleted;
+  }
+
+  /**
+   * Where the stored chain starts: {@link JournalChain.Checkpoint#START}, or after a pruning the
+   * last entry deleted, as the newest pruning record written with the key says (the record is
+   * checked with the rest of the chain). Entries missing after that point are reported as missing.
+   */
+  private JournalChain.Checkpoint storedStart() {
+    Long first = jdbc.queryForObject("SELECT MIN(SEQ) FROM SWITCHMAN_JOURNAL", Long.class);
+    if (first == null || first <= 1) {
+      return JournalChain.Checkpoint.START;
+    }
+    for (JournalEntry record :
+        jdbc.query(
+            "SELECT "
+                + COLUMNS
+                + " FROM SWITCHMAN_JOURNAL WHERE KIND = ? AND OUTCOME = ? ORDER BY SEQ DESC",
+            ROW,
+            org.switchman.audit.JournalKind.CHAIN.name(),
+            PRUNED_OUTCOME)) {
+      // only a record written with the key counts (a run's check reads no more of the chain)
+      java.util.regex.Matcher through =
+          PRUNED_THROUGH.matcher(record.output() == null ? "" : record.output());
+      if (JournalChain.KEYED.equals(record.scheme())
+          && record.hash().equals(chain.expectedHash(record))
+          && through.find()) {
+        return new JournalChain.Checkpoint(
+            Long.parseLong(through.group(1)), through.group(2), null);
+      }
+    }
+    // no record accounts for the missing start: checked from the first entry, found missing
+    return JournalChain.Checkpoint.START;
+  }
+
   @Override
   public JournalEntry append(JournalEntry.Draft draft) {
     JournalEntry.Draft capped = cap(draft);
@@ -337,8 +426,9 @@ public class JdbcJournal implements Journal {
             && lastFullCheck != null
             && lastFullCheck.plus(fullCheckInterval).isAfter(now);
     JournalHead head = head();
+    JournalChain.Checkpoint start = storedStart();
     JournalChain.Checkpoint from =
-        resume && verified.seq() <= head.seq() ? verified : JournalChain.Checkpoint.START;
+        resume && verified.seq() <= head.seq() && verified.seq() >= start.seq() ? verified : start;
     JournalChain.Pass pass = chain.pass(from);
     long after = from.seq();
     while (after < head.seq()) {
@@ -368,14 +458,14 @@ public class JdbcJournal implements Journal {
     JournalVerification result = pass.finish(head);
     if (result.intact()) {
       verified = pass.checkpoint();
-      if (from == JournalChain.Checkpoint.START) {
+      if (from == start) {
         lastFullCheck = now;
       }
     } else {
       verified = null;
       lastFullCheck = null;
     }
-    return from == JournalChain.Checkpoint.START ? result : result.resumed();
+    return from == start ? result : result.resumed();
   }
 
   @Override
@@ -394,13 +484,16 @@ public class JdbcJournal implements Journal {
             .stream()
             .findFirst()
             .orElse(null);
+    JournalChain.Checkpoint start = storedStart();
     return chain.verifyRun(
         entriesOfRun(runId),
         seq ->
-            jdbc.query(
-                "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
-                rs -> rs.next() ? rs.getString(1).trim() : null,
-                seq),
+            seq == start.seq() && seq > 0
+                ? start.hash()
+                : jdbc.query(
+                    "SELECT HASH FROM SWITCHMAN_JOURNAL WHERE SEQ = ?",
+                    rs -> rs.next() ? rs.getString(1).trim() : null,
+                    seq),
         seal);
   }
 

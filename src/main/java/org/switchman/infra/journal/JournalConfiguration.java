@@ -2,6 +2,7 @@ package org.switchman.infra.journal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +13,7 @@ import org.switchman.audit.JournalChain;
 import org.switchman.config.JournalKey;
 import org.switchman.config.JournalProperties;
 import org.switchman.config.SwitchmanProperties;
+import org.switchman.infra.PeriodicTask;
 
 /**
  * The journal in the engine's database, keyed with the key file ({@code
@@ -37,6 +39,18 @@ public class JournalConfiguration {
         lab ? Long.valueOf(JdbcJournal.SEAL_ANY) : settings.sealUnkeyedThrough(),
         settings.fullCheckInterval(),
         Clock.systemUTC());
+  }
+
+  /** Every hour, the entries older than {@code switchman.journal.retention}, if set, are pruned. */
+  @Bean(destroyMethod = "close")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+      "switchman.journal.retention")
+  PeriodicTask journalRetention(JdbcJournal journal, JournalProperties settings) {
+    return new PeriodicTask(
+        "journal-retention",
+        Duration.ofMinutes(1),
+        Duration.ofHours(1),
+        () -> journal.pruneBefore(Instant.now().minus(settings.retention())));
   }
 
   /**

@@ -190,6 +190,18 @@ public class JdbcOpsLogStore implements OpsLogReader {
     return jdbc.queryForObject("SELECT COUNT(*) FROM SWITCHMAN_OPS_LOG_WEBHOOK", Long.class);
   }
 
+  /**
+   * Deletes the lines stored before {@code micros} that are in the file and wait for no webhook.
+   *
+   * @return how many were deleted
+   */
+  int forgetOlderThan(long micros) {
+    return jdbc.update(
+        "DELETE FROM SWITCHMAN_OPS_LOG WHERE AT_MICROS < ? AND WRITTEN = TRUE"
+            + " AND ID NOT IN (SELECT LINE_ID FROM SWITCHMAN_OPS_LOG_WEBHOOK)",
+        micros);
+  }
+
   /** Forgets every line waiting for a webhook; @return how many there were */
   int forgetWebhook() {
     return jdbc.update("DELETE FROM SWITCHMAN_OPS_LOG_WEBHOOK");

@@ -16,8 +16,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.switchman.audit.Journal;
+import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalOutbox;
 import org.switchman.config.SwitchmanProperties;
+import org.switchman.infra.PeriodicTask;
 
 /**
  * The ops log: a table for the ops log page, a file ({@code switchman.ops-log.file}, by default
@@ -33,6 +35,27 @@ public class OpsLogConfiguration {
   @Bean
   JdbcOpsLogStore opsLogStore(JdbcTemplate jdbc) {
     return new JdbcOpsLogStore(jdbc);
+  }
+
+  /**
+   * Every hour, the lines of the ops log page older than {@code switchman.ops-log.retention}, if
+   * set, are deleted from the table (once in the file and delivered to the webhook; the file is
+   * rotated by the host's log rotation).
+   */
+  @Bean(destroyMethod = "close")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+      "switchman.ops-log.retention")
+  PeriodicTask opsLogRetention(
+      JdbcOpsLogStore store, @Value("${switchman.ops-log.retention}") Duration retention) {
+    if (retention.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalStateException(
+          "switchman.ops-log.retention is " + retention + "; keep the ops log at least a day");
+    }
+    return new PeriodicTask(
+        "ops-log-retention",
+        Duration.ofMinutes(1),
+        Duration.ofHours(1),
+        () -> store.forgetOlderThan(JournalChain.micros(java.time.Instant.now().minus(retention))));
   }
 
   @Bean(destroyMethod = "close")

@@ -188,6 +188,51 @@ class JdbcJournalTest {
   }
 
   @Test
+  void prunedEntriesLeaveAChainThatChecksFromThePruningRecord() {
+    for (int i = 1; i <= 4; i++) {
+      append(i % 2 == 0 ? "run-a" : "run-b", i);
+      clock.advance(Duration.ofDays(1));
+    }
+    Instant cutoff = clock.instant().minus(Duration.ofDays(2)).minusSeconds(1);
+    append("run-a", 5);
+    String hashOf2 = journal.entry(2).orElseThrow().hash();
+
+    assertThat(journal.pruneBefore(cutoff)).as("entries 1 and 2, written before").isEqualTo(2);
+
+    assertThat(journal.entry(2)).isEmpty();
+    JournalEntry record = journal.entry(6).orElseThrow();
+    assertThat(record.kind()).isEqualTo("CHAIN");
+    assertThat(record.outcome()).isEqualTo(JdbcJournal.PRUNED_OUTCOME);
+    assertThat(record.output()).isEqualTo("through=2 hash=" + hashOf2);
+    assertThat(journal.verify(true).intact()).as(journal.verify(true).toString()).isTrue();
+    assertThat(journal.verifyRun("run-b").intact()).as("entry 3 links to the pruned 2").isTrue();
+    assertThat(journal.verifyRun("run-a").intact()).isTrue();
+    assertThat(journal.pruneBefore(cutoff)).as("nothing more to prune").isZero();
+    append("run-a", 7);
+    assertThat(journal.verify(true).intact()).isTrue();
+  }
+
+  @Test
+  void entriesDeletedBeyondThePruningOrAForgedRecordAreReported() {
+    for (int i = 1; i <= 4; i++) {
+      append("run-a", i);
+      clock.advance(Duration.ofDays(1));
+    }
+    journal.pruneBefore(clock.instant().minus(Duration.ofDays(2)).minusSeconds(1));
+
+    jdbc.update("DELETE FROM SWITCHMAN_JOURNAL WHERE SEQ = 3");
+    assertThat(journal.verify(true).firstBrokenSeq()).as("entry 3 gone too").isEqualTo(3);
+
+    // a record of a pruning through 3, forged without the key, does not account for it
+    jdbc.update(
+        "UPDATE SWITCHMAN_JOURNAL SET OUTPUT = ? WHERE OUTCOME = ?",
+        "through=3 hash=" + "a".repeat(64),
+        JdbcJournal.PRUNED_OUTCOME);
+    assertThat(journal.verify(true).intact()).isFalse();
+    assertThat(journal.verifyRun("run-a").intact()).isFalse();
+  }
+
+  @Test
   void aDeletedLastEntryIsReported() {
     append("run-a", 1);
     append("run-a", 2);

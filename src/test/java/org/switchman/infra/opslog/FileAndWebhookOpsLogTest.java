@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.switchman.audit.JournalChain;
 import org.switchman.audit.JournalHead;
 import org.switchman.audit.OpsEvent;
 
@@ -210,6 +211,38 @@ class FileAndWebhookOpsLogTest {
       expected.add("phase " + i);
     }
     assertThat(posted).as("in order").isEqualTo(expected);
+  }
+
+  @Test
+  void retentionForgetsOldLinesOnceWrittenAndDelivered() throws Exception {
+    Path file = dir.resolve("ops.log");
+    OpsEvent old =
+        new OpsEvent(
+            Instant.now().minus(Duration.ofDays(400)),
+            OpsEvent.Kind.PHASE_STARTED,
+            "dc-switchover",
+            "run-0",
+            "alice",
+            null,
+            null,
+            "phase 0");
+    try (FileAndWebhookOpsLog log = log(file, null, Duration.ofMillis(10))) {
+      log.record(old);
+      log.record(line(1));
+      assertThat(log.drain(Duration.ofSeconds(10))).isTrue();
+    }
+    // a line still waiting for the webhook is kept whatever its age
+    jdbc.update(
+        "INSERT INTO SWITCHMAN_OPS_LOG (AT_MICROS, KIND, WRITTEN) VALUES (1, 'PHASE_STARTED', TRUE)");
+    long waiting = jdbc.queryForObject("SELECT MAX(ID) FROM SWITCHMAN_OPS_LOG", Long.class);
+    jdbc.update("INSERT INTO SWITCHMAN_OPS_LOG_WEBHOOK (LINE_ID) VALUES (?)", waiting);
+
+    int forgotten =
+        store.forgetOlderThan(JournalChain.micros(Instant.now().minus(Duration.ofDays(365))));
+
+    assertThat(forgotten).isEqualTo(1);
+    assertThat(tableDetails()).containsExactly("phase 1", null);
+    assertThat(Files.readAllLines(file)).as("the file is the host's to rotate").hasSize(2);
   }
 
   @Test
