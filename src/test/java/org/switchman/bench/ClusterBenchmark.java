@@ -1,14 +1,9 @@
 package org.switchman.bench;
 
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +15,10 @@ import java.util.regex.Pattern;
 import org.switchman.config.JournalKey;
 import org.switchman.lab.Lab;
 import org.switchman.lab.LabConfig;
-import org.switchman.lab.LabPostgres;
 import org.switchman.lab.LabSlots;
 import org.switchman.support.ChildApp;
 import org.switchman.support.Rest;
+import org.switchman.support.ThrowawayPostgres;
 
 /**
  * {@code scripts/bench cluster}: the throughput of one node against two on one PostgreSQL, and the
@@ -68,16 +63,11 @@ public final class ClusterBenchmark {
                     .relocated(labDir, "127." + (140 + slot), 13000 + 200 * slot)
                     .withFleetSize(FLEET),
             5);
-    Path pgDir = Files.createTempDirectory("switchman-pg-");
-    Files.delete(pgDir);
     Path shared = Files.createTempDirectory(target, "bench-cluster-");
     ChildApp nodeA = null;
     ChildApp nodeB = null;
     try (Lab lab = Lab.start(config);
-        LabPostgres postgres = LabPostgres.start(pgDir, freePort())) {
-      Files.createDirectories(shared.resolve("secrets"));
-      Files.copy(
-          postgres.passwordFile(), shared.resolve("secrets").resolve("spring.datasource.password"));
+        ThrowawayPostgres postgres = ThrowawayPostgres.start()) {
       JournalKey.generate(shared.resolve("journal.key"));
       nodeA = node(lab, postgres, shared, "node-a");
       nodeB = node(lab, postgres, shared, "node-b");
@@ -119,7 +109,7 @@ public final class ClusterBenchmark {
   }
 
   /** Kills a node some seconds into a round and measures until the others release its jobs. */
-  private record Kill(ChildApp node, LabPostgres postgres, Duration[] failover) {}
+  private record Kill(ChildApp node, ThrowawayPostgres postgres, Duration[] failover) {}
 
   /**
    * Starts every run at once, the starts shared out among the nodes in turn, and waits until all
@@ -150,9 +140,8 @@ public final class ClusterBenchmark {
         killedAt = kill.node().kill();
       }
       if (kill != null && killedAt != null && kill.failover()[0] == null) {
-        Instant released = releasedAt(kill.postgres(), "node-b");
-        if (released != null) {
-          kill.failover()[0] = Duration.between(killedAt, released);
+        if (released(kill.postgres(), "node-b")) {
+          kill.failover()[0] = Duration.between(killedAt, Instant.now());
         }
       }
       long active = 0;
@@ -212,28 +201,18 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** When the survivors released the node's jobs, by the database's clock; null before that. */
-  private static Instant releasedAt(LabPostgres postgres, String node) throws Exception {
-    try (Connection connection =
-            DriverManager.getConnection(
-                postgres.jdbcUrl(), LabPostgres.USER, Files.readString(postgres.passwordFile()));
-        Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT released_at FROM switchman_node WHERE name = '" + node + "'")) {
-      if (!rs.next() || rs.getTimestamp(1) == null) {
-        return null;
-      }
-      return rs.getTimestamp(1).toInstant();
-    }
+  /** Whether the survivors have released the node's jobs. */
+  private static boolean released(ThrowawayPostgres postgres, String node) {
+    return postgres.count(
+            "SELECT COUNT(*) FROM switchman_node WHERE name = '"
+                + node
+                + "' AND released_at IS NOT NULL")
+        > 0;
   }
 
-  private static ChildApp node(Lab lab, LabPostgres postgres, Path shared, String name) {
-    Map<String, String> settings = new HashMap<>();
+  private static ChildApp node(Lab lab, ThrowawayPostgres postgres, Path shared, String name) {
+    Map<String, String> settings = new HashMap<>(postgres.settings());
     settings.put("spring.profiles.active", "lab,lab-attach,postgres");
-    settings.put("SWITCHMAN_DB_URL", postgres.jdbcUrl());
-    settings.put("SWITCHMAN_DB_USER", LabPostgres.USER);
-    settings.put("SWITCHMAN_SECRETS_DIR", shared.resolve("secrets").toString());
     settings.put("switchman.node-name", name);
     settings.put("switchman.journal.key-file", shared.resolve("journal.key").toString());
     return ChildApp.attachedTo(lab, settings);
@@ -262,12 +241,6 @@ public final class ClusterBenchmark {
             Map.of("deployment-name", "bench-service-catalogue", "data", file));
     if (deployed.status() != 200) {
       throw new IllegalStateException("the bench catalogue was refused: " + deployed.body());
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -3,16 +3,9 @@ package org.switchman.process.switchover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,33 +13,31 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 import org.switchman.config.JournalKey;
 import org.switchman.crash.CrashPoint;
-import org.switchman.lab.LabPostgres;
 import org.switchman.support.ChildApp;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
+import org.switchman.support.ThrowawayPostgres;
 
 /**
- * Two nodes on one PostgreSQL ({@link LabPostgres}, throwaway) and one lab, each node a child JVM
- * with its job executor on. They start at the same instant on the empty database: the starts are
- * taken one after the other, and the runbooks, users and node rows exist once. Then a live
- * switchover runs on both; whichever node first reaches the change that puts MediaWiki read-only
- * (phase 3) halts there, as kill -9 would. The other node releases the dead node's jobs within 60 s
- * of its death (journaled as {@code FAILOVER}), runs the step again and finishes the switchover:
- * the journal's checks hold, the site is switched over, the run's lock stayed listed and a second
- * start was refused throughout.
+ * Two nodes on one PostgreSQL ({@link ThrowawayPostgres}) and one lab, each node a child JVM with
+ * its job executor on. They start at the same instant on the empty database: the starts are taken
+ * one after the other, and the runbooks, users and node rows exist once. Then a live switchover
+ * runs on both; whichever node first reaches the change that puts MediaWiki read-only (phase 3)
+ * halts there, as kill -9 would. The other node releases the dead node's jobs within 60 s of its
+ * death (journaled as {@code FAILOVER}), runs the step again and finishes the switchover: the
+ * journal's checks hold, the site is switched over, the run's lock stayed listed and a second start
+ * was refused throughout.
  */
 class ClusterFailoverIT extends CrashResumeCase {
 
   private static final String PHASE_3 = "ServiceTask_SetMediaWikiReadOnly:PERFORMED:1";
   private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(60);
 
-  private LabPostgres postgres;
-  private Path secrets;
+  private ThrowawayPostgres postgres;
   private ChildApp nodeA;
   private ChildApp nodeB;
 
@@ -59,9 +50,6 @@ class ClusterFailoverIT extends CrashResumeCase {
         }
       }
     } finally {
-      if (secrets != null) {
-        FileSystemUtils.deleteRecursively(secrets.toFile());
-      }
       if (postgres != null) {
         postgres.close();
       }
@@ -70,15 +58,7 @@ class ClusterFailoverIT extends CrashResumeCase {
 
   @Test
   void nodesStartTogetherAndTheSurvivorFinishesTheSwitchoverOfAKilledNode() throws Exception {
-    Path dir = Files.createTempDirectory("switchman-pg-");
-    Files.delete(dir);
-    postgres = LabPostgres.start(dir, freePort());
-    secrets =
-        Files.createTempDirectory(
-            Path.of("target"),
-            "pg-secrets",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Files.copy(postgres.passwordFile(), secrets.resolve("spring.datasource.password"));
+    postgres = ThrowawayPostgres.start();
     Path shared = Files.createTempDirectory(Path.of("target"), "cluster-");
     Path journalKey = shared.resolve("journal.key");
     JournalKey.generate(journalKey);
@@ -191,9 +171,7 @@ class ClusterFailoverIT extends CrashResumeCase {
   private ChildApp node(String name, Path journalKey, Path claim) {
     Map<String, String> settings = new HashMap<>();
     settings.put("spring.profiles.active", "lab,lab-attach,postgres");
-    settings.put("SWITCHMAN_DB_URL", postgres.jdbcUrl());
-    settings.put("SWITCHMAN_DB_USER", LabPostgres.USER);
-    settings.put("SWITCHMAN_SECRETS_DIR", secrets.toString());
+    settings.putAll(postgres.settings());
     settings.put("switchman.node-name", name);
     settings.put("switchman.journal.key-file", journalKey.toString());
     settings.put("switchman.switchover.catch-up-attempts", "8");
@@ -210,20 +188,7 @@ class ClusterFailoverIT extends CrashResumeCase {
         .asLong();
   }
 
-  private long count(String sql) throws Exception {
-    try (Connection connection =
-            DriverManager.getConnection(
-                postgres.jdbcUrl(), LabPostgres.USER, Files.readString(postgres.passwordFile()));
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private long count(String sql) {
+    return postgres.count(sql);
   }
 }

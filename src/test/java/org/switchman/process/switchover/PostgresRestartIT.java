@@ -3,36 +3,30 @@ package org.switchman.process.switchover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
-import org.switchman.lab.LabPostgres;
 import org.switchman.support.ChildApp;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
 import org.switchman.support.SwitchoverRuns;
+import org.switchman.support.ThrowawayPostgres;
 
 /**
  * The engine database restarted under a running switchover: a node on PostgreSQL ({@link
- * LabPostgres}, throwaway) drives a live switchover against the lab, and PostgreSQL is restarted (a
- * fast shutdown: every session ended) while the run prepares, before its first gate. The steps that
- * met the restart fail and run again once the database is back, no thread hangs on a dead
+ * ThrowawayPostgres}) drives a live switchover against the lab, and PostgreSQL is restarted three
+ * times, a second apart (a fast shutdown: every session ended), while the run prepares, before its
+ * first gate. The steps that met a restart fail and run again once the database is back (a failure
+ * the engine could not record is released by the node's next beat), no thread hangs on a dead
  * connection, and the run ends switched over with its journal's checks holding and its lock held.
  */
 class PostgresRestartIT extends CrashResumeCase {
 
-  private LabPostgres postgres;
-  private Path secrets;
+  private ThrowawayPostgres postgres;
 
   @AfterEach
   void stopDatabase() {
@@ -41,9 +35,6 @@ class PostgresRestartIT extends CrashResumeCase {
         app.close();
       }
     } finally {
-      if (secrets != null) {
-        FileSystemUtils.deleteRecursively(secrets.toFile());
-      }
       if (postgres != null) {
         postgres.close();
       }
@@ -51,30 +42,12 @@ class PostgresRestartIT extends CrashResumeCase {
   }
 
   @Test
-  void aRestartOfPostgresWhileTheRunPreparesIsRiddenOut() throws Exception {
-    Path dir = Files.createTempDirectory("switchman-pg-");
-    Files.delete(dir);
-    postgres = LabPostgres.start(dir, freePort());
-    secrets =
-        Files.createTempDirectory(
-            Path.of("target"),
-            "pg-secrets",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Files.copy(postgres.passwordFile(), secrets.resolve("spring.datasource.password"));
-    app =
-        ChildApp.attachedTo(
-            lab,
-            Map.of(
-                "spring.profiles.active",
-                "lab,lab-attach,postgres",
-                "SWITCHMAN_DB_URL",
-                postgres.jdbcUrl(),
-                "SWITCHMAN_DB_USER",
-                LabPostgres.USER,
-                "SWITCHMAN_SECRETS_DIR",
-                secrets.toString(),
-                "switchman.switchover.catch-up-attempts",
-                "8"));
+  void aRestartOfPostgresWhileTheRunPreparesIsRiddenOut() {
+    postgres = ThrowawayPostgres.start();
+    Map<String, String> settings = new java.util.HashMap<>(postgres.settings());
+    settings.put("spring.profiles.active", "lab,lab-attach,postgres");
+    settings.put("switchman.switchover.catch-up-attempts", "8");
+    app = ChildApp.attachedTo(lab, settings);
     app.startAndAwaitHealthy(Map.of(), START_LIMIT);
     String dcFrom = world.primary();
     String dcTo = LabWorld.other(dcFrom);
@@ -82,11 +55,16 @@ class PostgresRestartIT extends CrashResumeCase {
     SwitchoverRuns runs = new SwitchoverRuns(app.port());
     String run = runs.start(dcFrom, dcTo, "live");
 
-    Instant restarting = Instant.now();
-    postgres.restart();
-    Duration down = Duration.between(restarting, Instant.now());
-    System.out.printf(
-        "PostgreSQL restarted in %d ms while run %s prepared%n", down.toMillis(), run);
+    // three restarts a second apart, so that steps meet one in flight: reading, committing, or
+    // recording their failure
+    for (int restart = 1; restart <= 3; restart++) {
+      Instant restarting = Instant.now();
+      postgres.server().restart();
+      System.out.printf(
+          "PostgreSQL restart %d took %d ms while run %s prepared%n",
+          restart, Duration.between(restarting, Instant.now()).toMillis(), run);
+      sleep(1000);
+    }
 
     Instant deadline = Instant.now().plus(RUN_LIMIT);
     while (true) {
@@ -126,11 +104,5 @@ class PostgresRestartIT extends CrashResumeCase {
     new JournalAssertions(app.port()).hold(run, entry -> false);
     world.verifySwitchedTo(dcTo, dcFrom, before);
     assertThat(lockProblems).as("the run's lock while it lived").isEmpty();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
