@@ -16,7 +16,7 @@ import java.util.function.IntSupplier;
  * connection and holds new ones without a byte, as a network partition would (clients time out,
  * they are not refused). One thread per direction and connection; the lab's clients are few.
  */
-final class LabTcpProxy implements AutoCloseable {
+public final class LabTcpProxy implements AutoCloseable {
 
   private final String name;
   private final IntSupplier backendPort;
@@ -29,7 +29,7 @@ final class LabTcpProxy implements AutoCloseable {
    *
    * @throws LabException if the port cannot be bound
    */
-  LabTcpProxy(String name, int port, IntSupplier backendPort) {
+  public LabTcpProxy(String name, int port, IntSupplier backendPort) {
     this.name = name;
     this.backendPort = backendPort;
     try {
@@ -44,13 +44,13 @@ final class LabTcpProxy implements AutoCloseable {
   }
 
   /** Starts or ends the partition; starting it drops every open connection. */
-  void partition(boolean on) {
+  public void partition(boolean on) {
     partitioned = on;
     open.forEach(LabTcpProxy::closeQuietly);
     open.clear();
   }
 
-  boolean partitioned() {
+  public boolean partitioned() {
     return partitioned;
   }
 

@@ -17,6 +17,7 @@ import org.switchman.lab.Lab;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabSlots;
 import org.switchman.support.ChildApp;
+import org.switchman.support.ClusterNodes;
 import org.switchman.support.Rest;
 import org.switchman.support.ThrowawayPostgres;
 
@@ -69,8 +70,8 @@ public final class ClusterBenchmark {
     try (Lab lab = Lab.start(config);
         ThrowawayPostgres postgres = ThrowawayPostgres.start()) {
       JournalKey.generate(shared.resolve("journal.key"));
-      nodeA = node(lab, postgres, shared, "node-a");
-      nodeB = node(lab, postgres, shared, "node-b");
+      nodeA = ClusterNodes.node(lab, postgres, shared.resolve("journal.key"), "node-a", Map.of());
+      nodeB = ClusterNodes.node(lab, postgres, shared.resolve("journal.key"), "node-b", Map.of());
       nodeA.startAndAwaitHealthy(Map.of(), START_LIMIT);
       deployBenchCatalogue(nodeA, shared);
       System.out.printf(
@@ -208,14 +209,6 @@ public final class ClusterBenchmark {
                 + node
                 + "' AND released_at IS NOT NULL")
         > 0;
-  }
-
-  private static ChildApp node(Lab lab, ThrowawayPostgres postgres, Path shared, String name) {
-    Map<String, String> settings = new HashMap<>(postgres.settings());
-    settings.put("spring.profiles.active", "lab,lab-attach,postgres");
-    settings.put("switchman.node-name", name);
-    settings.put("switchman.journal.key-file", shared.resolve("journal.key").toString());
-    return ChildApp.attachedTo(lab, settings);
   }
 
   /**

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.switchman.config.JournalKey;
 import org.switchman.crash.CrashPoint;
 import org.switchman.support.ChildApp;
+import org.switchman.support.ClusterNodes;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
 import org.switchman.support.Rest;
@@ -169,15 +169,18 @@ class ClusterFailoverIT extends CrashResumeCase {
   }
 
   private ChildApp node(String name, Path journalKey, Path claim) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("spring.profiles.active", "lab,lab-attach,postgres");
-    settings.putAll(postgres.settings());
-    settings.put("switchman.node-name", name);
-    settings.put("switchman.journal.key-file", journalKey.toString());
-    settings.put("switchman.switchover.catch-up-attempts", "8");
-    settings.put(CrashPoint.PROPERTY, PHASE_3);
-    settings.put(CrashPoint.CLAIM_PROPERTY, claim.toString());
-    return ChildApp.attachedTo(lab, settings);
+    return ClusterNodes.node(
+        lab,
+        postgres,
+        journalKey,
+        name,
+        Map.of(
+            "switchman.switchover.catch-up-attempts",
+            "8",
+            CrashPoint.PROPERTY,
+            PHASE_3,
+            CrashPoint.CLAIM_PROPERTY,
+            claim.toString()));
   }
 
   private static long users(ChildApp node) {
