@@ -134,6 +134,15 @@ final class RefusalAwareExceptionMappers {
       if (engineDatabaseDidNotAnswer(cause)) {
         return cause;
       }
+      // a rollback that failed on the broken connection hides the failure that asked for it
+      if (cause instanceof org.springframework.transaction.TransactionSystemException rollback
+          && rollback.getApplicationException() != null
+          && rollback.getApplicationException() != cause) {
+        Throwable hidden = engineDatabaseOutage(rollback.getApplicationException());
+        if (hidden != null) {
+          return hidden;
+        }
+      }
       if (cause.getCause() == cause) {
         break;
       }

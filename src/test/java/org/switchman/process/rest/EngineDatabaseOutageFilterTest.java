@@ -8,6 +8,7 @@ import org.camunda.bpm.engine.ProcessEngineException;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.transaction.TransactionSystemException;
 
 /** A request that failed because the engine's database did not answer, wherever it failed. */
 class EngineDatabaseOutageFilterTest {
@@ -33,6 +34,30 @@ class EngineDatabaseOutageFilterTest {
     assertThat(response.getContentAsString())
         .contains("\"type\":\"EngineDatabaseUnavailable\"")
         .contains("The engine's database did not answer (An I/O error occurred");
+  }
+
+  @Test
+  void anOutageHiddenByARollbackThatFailedOnTheBrokenConnectionIsAnswered503() throws Exception {
+    MockHttpServletRequest request = new MockHttpServletRequest("GET", "/engine-rest/task");
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    TransactionSystemException rollback =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    rollback.initApplicationException(
+        new ProcessEngineException(
+            "An exception occurred in the persistence layer.",
+            new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+
+    filter.doFilter(
+        request,
+        response,
+        (req, res) -> {
+          throw new ProcessEngineException(
+              "An exception occurred in the persistence layer.", rollback);
+        });
+
+    assertThat(response.getStatus()).isEqualTo(503);
+    assertThat(response.getContentAsString()).contains("An I/O error occurred");
   }
 
   @Test
