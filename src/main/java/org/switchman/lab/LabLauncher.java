@@ -1,7 +1,6 @@
 package org.switchman.lab;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,15 +48,7 @@ public final class LabLauncher {
 
   /** A throwaway PostgreSQL, and its settings for the {@code postgres} profile in {@code dir}. */
   private static LabPostgres startPostgres(Path dir) throws IOException {
-    // under the system's temporary directory: the cluster's user must reach it, whatever the
-    // data directory's parents allow
-    Path home = Files.createTempDirectory("switchman-pg-");
-    Files.delete(home);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    LabPostgres postgres = LabPostgres.start(home, port);
+    LabPostgres postgres = LabPostgres.startThrowaway();
     LabFiles.deleteTree(dir);
     Files.createDirectories(dir.resolve("secrets"));
     LabFiles.writeSecret(

@@ -53,6 +53,25 @@ public final class LabPostgres implements AutoCloseable {
   }
 
   /**
+   * Creates a cluster in a new directory under the system's temporary directory (its user must
+   * reach it, whatever the caller's own directories allow), on a free port, as {@link #start}.
+   */
+  public static LabPostgres startThrowaway() {
+    Path dir;
+    int port;
+    try {
+      dir = Files.createTempDirectory("switchman-pg-");
+      Files.delete(dir);
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new LabException("cannot choose a directory and a port for PostgreSQL: " + e, e);
+    }
+    return start(dir, port);
+  }
+
+  /**
    * Creates a cluster in {@code dir} (which must not exist), starts it on {@code port} and creates
    * the database.
    *

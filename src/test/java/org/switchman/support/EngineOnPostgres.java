@@ -2,9 +2,7 @@ package org.switchman.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.switchman.lab.LabPostgres;
 
@@ -31,18 +29,12 @@ public final class EngineOnPostgres {
     if (!asked()) {
       return;
     }
-    LabPostgres postgres;
+    LabPostgres postgres = LabPostgres.startThrowaway();
     String password;
     try {
-      Path dir = Files.createTempDirectory("switchman-pg-");
-      Files.delete(dir);
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      postgres = LabPostgres.start(dir, port);
       password = Files.readString(postgres.passwordFile());
     } catch (IOException e) {
+      postgres.close();
       throw new UncheckedIOException(e);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));

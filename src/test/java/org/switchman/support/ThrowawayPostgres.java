@@ -2,7 +2,6 @@ package org.switchman.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,13 +33,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
   public static ThrowawayPostgres start() {
     LabPostgres postgres = null;
     try {
-      Path dir = Files.createTempDirectory("switchman-pg-");
-      Files.delete(dir);
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      postgres = LabPostgres.start(dir, port);
+      postgres = LabPostgres.startThrowaway();
       Path secrets =
           Files.createTempDirectory(
               Path.of("target"),
