@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.switchman.config.ClusterProperties;
 
 /**
  * The nodes sharing one engine database: their registry ({@link JdbcNodeRegistry}) and the lock
@@ -28,11 +29,12 @@ public class ClusterConfiguration {
   /** Static, as a post-processor must be: it exists before the other beans. */
   @Bean
   static StartLockHolder startLockHolder(Environment environment) {
-    Duration wait =
+    // bound here, before the properties beans exist, with the same defaults and checks
+    ClusterProperties cluster =
         Binder.get(environment)
-            .bind("switchman.cluster.start-lock-wait", Duration.class)
-            .orElse(Duration.ofMinutes(10));
-    return new StartLockHolder(wait);
+            .bind("switchman.cluster", ClusterProperties.class)
+            .orElseGet(() -> new ClusterProperties(null, null, null));
+    return new StartLockHolder(cluster.startLockWait());
   }
 
   /** Takes the start lock on the first data source built, and gives it back once ready. */

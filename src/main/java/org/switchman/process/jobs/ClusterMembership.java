@@ -253,8 +253,7 @@ public class ClusterMembership implements SmartLifecycle {
                         && !job.getLockExpirationTime()
                             .toInstant()
                             .isAfter(step.at().plus(lockTime))) {
-                      job.setLockOwner(null);
-                      job.setLockExpirationTime(null);
+                      unlock(job);
                       released.add(job);
                     }
                   }
@@ -337,12 +336,17 @@ public class ClusterMembership implements SmartLifecycle {
     for (Job job : context.getJobManager().findJobsByQueryCriteria(new JobQueryImpl(), null)) {
       JobEntity entity = (JobEntity) job;
       if (owner.equals(entity.getLockOwner())) {
-        entity.setLockOwner(null);
-        entity.setLockExpirationTime(null);
+        unlock(entity);
         released.add(entity);
       }
     }
     return released;
+  }
+
+  /** Unlocks the job; written back when the command ends, checked against its revision. */
+  private static void unlock(JobEntity job) {
+    job.setLockOwner(null);
+    job.setLockExpirationTime(null);
   }
 
   private void journal(Job job, Node dead) {
