@@ -384,6 +384,51 @@ domtool_test_config() {
   echo "domtool: test configuration of smoke-test.example applied by $FQDN and $slaves slaves"
 }
 
+# scap on the deployment server. Production's "scap lock --all MESSAGE" holds the global lock
+# file in a process that runs until Enter or --time; here the file holds the message and the end
+# of the lock, and "scap unlock --all MESSAGE" stands for ending that process. A deployment is
+# refused while the lock is held, as scap refuses it.
+SCAP_LOCK=/var/lock/scap-global-lock
+scap_lock_held() {
+  [ -f "$STATE/scap-global-lock" ] || return 1
+  read -r lock_until < "$STATE/scap-global-lock"
+  [ "$lock_until" -gt "$(date +%s)" ] || { rm -f "$STATE/scap-global-lock"; return 1; }
+  lock_message=$(sed -n 2p "$STATE/scap-global-lock")
+}
+scap_cmd() {
+  [ "$CLUSTER" = deployment ] || { echo "scap: $FQDN is not a deployment server" >&2; return 1; }
+  local sub="${1:-}"; shift || true
+  case "$sub" in
+    lock|unlock)
+      local seconds=3600 all=""
+      while [ $# -gt 0 ]; do
+        case "$1" in
+          --all) all=yes; shift ;;
+          --time) seconds="${2:-}"; shift 2 ;;
+          *) break ;;
+        esac
+      done
+      local message="$*"
+      [ -n "$all" ] && [ -n "$message" ] || { echo "usage: scap $sub --all [--time SECONDS] MESSAGE" >&2; return 2; }
+      [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "scap lock: --time must be a number of seconds" >&2; return 2; }
+      if scap_lock_held && [ "$lock_message" != "$message" ]; then
+        echo "Failed to acquire lock \"$SCAP_LOCK\"; owner is \"$lock_message\"" >&2; return 1
+      fi
+      if [ "$sub" = lock ]; then
+        printf '%s\n%s\n' "$(( $(date +%s) + seconds ))" "$message" > "$STATE/scap-global-lock"
+        echo "Locked ALL deployments for $seconds s: $message"
+      else
+        rm -f "$STATE/scap-global-lock"; echo "Unlocked ALL deployments"
+      fi ;;
+    sync-world|sync-file|backport)
+      if scap_lock_held; then
+        echo "Failed to acquire lock \"$SCAP_LOCK\"; owner is \"$lock_message\"" >&2; return 1
+      fi
+      echo "$sub: nothing to deploy in the lab" ;;
+    *) echo "scap: unknown command '$sub'" >&2; return 2 ;;
+  esac
+}
+
 conftool_set_pooled() {
   local value="$1" key current updated found=no rc=0
   while read -r key; do
@@ -460,7 +505,11 @@ case "$prog" in
   cat)
     if [ "${1:-}" = /var/lib/puppet/state/last_run_summary.yaml ]; then puppet summary; exit $?; fi
     if [ "${1:-}" = /proc/sys/kernel/random/boot_id ]; then cat "$STATE/boot-id"; exit $?; fi
-    echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml' and 'cat /proc/sys/kernel/random/boot_id' are supported" >&2; exit 1 ;;
+    if [ "${1:-}" = "$SCAP_LOCK" ]; then
+      scap_lock_held || { echo "cat: $SCAP_LOCK: No such file or directory" >&2; exit 1; }
+      echo "$lock_message"; exit 0
+    fi
+    echo "lab: only 'cat /var/lib/puppet/state/last_run_summary.yaml', 'cat /proc/sys/kernel/random/boot_id' and 'cat $SCAP_LOCK' are supported" >&2; exit 1 ;;
   # the hosts' clock is UTC
   date)
     case "${1:-}" in
@@ -474,6 +523,7 @@ case "$prog" in
     boot=$(cat "$STATE/boot-time")
     if [ "${1:-}" = -s ]; then date -u -d "@$boot" '+%Y-%m-%d %H:%M:%S'; else echo "up $(( $(date +%s) - boot )) seconds"; fi ;;
   nodetool|/usr/bin/nodetool) nodetool_cmd "$@"; exit $? ;;
+  scap|/usr/bin/scap) scap_cmd "$@"; exit $? ;;
   curl)
     if [[ "$*" == *_cluster/health* ]]; then elasticsearch_health; exit $?; fi
     echo "curl: (7) Failed to connect" >&2; exit 7 ;;

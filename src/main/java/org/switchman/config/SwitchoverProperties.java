@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param jobrunners the jobrunner hosts by datacenter
  * @param dbMasterHosts the database master hosts by datacenter (puppet, check downtimes)
  * @param maintenanceUnit the systemd unit of the periodic maintenance jobs
+ * @param deploymentServer the deployment server where the run takes scap's global lock; the second
+ *     label of its name is its datacenter (deploy1001.eqiad.wmnet)
  * @param catchUpAttempts how often a section's catch-up is checked before the operator is asked
  * @param catchUpInterval the pause between two catch-up checks
  * @param commandTimeout the limit for one remote command
@@ -36,6 +38,7 @@ public record SwitchoverProperties(
     Map<String, List<String>> jobrunners,
     Map<String, List<String>> dbMasterHosts,
     String maintenanceUnit,
+    String deploymentServer,
     Integer catchUpAttempts,
     Duration catchUpInterval,
     Duration commandTimeout,
@@ -61,6 +64,7 @@ public record SwitchoverProperties(
     dbMasterHosts = dbMasterHosts == null ? Map.of() : Map.copyOf(dbMasterHosts);
     maintenanceUnit =
         maintenanceUnit == null || maintenanceUnit.isBlank() ? "mw-cron" : maintenanceUnit;
+    deploymentServer = deploymentServer == null ? "" : deploymentServer.strip();
     catchUpAttempts = catchUpAttempts == null ? 20 : catchUpAttempts;
     catchUpInterval = catchUpInterval == null ? Duration.ofMillis(250) : catchUpInterval;
     commandTimeout = commandTimeout == null ? Duration.ofSeconds(60) : commandTimeout;
@@ -94,6 +98,14 @@ public record SwitchoverProperties(
     positive("decision-escalation-first", decisionEscalationFirst);
     positive("decision-escalation-interval", decisionEscalationInterval);
     positive("read-only-overrun-interval", readOnlyOverrunInterval);
+    String[] serverLabels = deploymentServer.split("\\.");
+    if (serverLabels.length < 2 || !datacenters.contains(serverLabels[1])) {
+      throw new IllegalStateException(
+          "switchman.switchover.deployment-server must name the deployment server with its"
+              + " datacenter as the second label (deploy1001.eqiad.wmnet), not '"
+              + deploymentServer
+              + "'");
+    }
     for (String dc : datacenters) {
       if (maintenanceHosts.getOrDefault(dc, List.of()).isEmpty()) {
         throw new IllegalStateException(
@@ -117,6 +129,6 @@ public record SwitchoverProperties(
   public static SwitchoverProperties defaults() {
     return new SwitchoverProperties(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 }

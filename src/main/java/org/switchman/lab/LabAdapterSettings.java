@@ -146,7 +146,7 @@ public class LabAdapterSettings {
             .orElse(
                 new SwitchoverProperties(
                     null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null));
+                    null, null, null, null));
     return new SwitchoverProperties(
         LabTopology.DATACENTERS,
         LabTopology.MEDIAWIKI_SERVICES,
@@ -154,6 +154,7 @@ public class LabAdapterSettings {
         jobrunners,
         dbMasters,
         "mw-cron",
+        topology.deploymentServer(LabTopology.PRIMARY_DC).fqdn(),
         configured.catchUpAttempts(),
         configured.catchUpInterval(),
         configured.commandTimeout(),

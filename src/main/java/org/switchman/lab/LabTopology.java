@@ -182,7 +182,9 @@ public final class LabTopology {
                 List.of("apache2"),
                 List.of("nscd", "apache2", "domtool-slave"),
                 10,
-                "yes"));
+                "yes"),
+            // the deployment server, where the switchover takes scap's global lock (reference 001)
+            new Role("deployment", "deploy", 1, List.of(), List.of("apache2"), 0, "no"));
     int fixedPerDc = fixed.stream().mapToInt(Role::perDc).sum();
     int appserversPerDc =
         config.fleetSize() == 0 ? 4 : Math.max(1, (config.fleetSize() - 2 * fixedPerDc) / 2);
@@ -249,6 +251,14 @@ public final class LabTopology {
     List<Host> dbs =
         hosts.stream().filter(h -> h.dc().equals(dc) && h.cluster().equals("mysql")).toList();
     return dbs.get(sections.indexOf(section));
+  }
+
+  /** The deployment server of a datacenter (scap). */
+  public Host deploymentServer(String dc) {
+    return hosts.stream()
+        .filter(h -> h.dc().equals(dc) && h.cluster().equals("deployment"))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The host with this FQDN. */

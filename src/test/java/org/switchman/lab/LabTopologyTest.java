@@ -78,7 +78,7 @@ class LabTopologyTest {
   }
 
   @Test
-  void theFileServerAndItsWebServersComeLastInEachDc() {
+  void theFileServerItsWebServersAndTheDeploymentServerComeLastInEachDc() {
     LabTopology topology = new LabTopology(demo);
     LabTopology.Host afs = topology.host("afs1001.eqiad.wmnet");
     assertThat(afs.cluster()).isEqualTo("fileserver");
@@ -115,8 +115,8 @@ class LabTopologyTest {
               .filter(h -> h.dc().equals(dc))
               .map(LabTopology.Host::cluster)
               .toList();
-      assertThat(clusters.subList(clusters.size() - 3, clusters.size()))
-          .containsExactly("fileserver", "webserver", "webserver");
+      assertThat(clusters.subList(clusters.size() - 4, clusters.size()))
+          .containsExactly("fileserver", "webserver", "webserver", "deployment");
       assertThat(clusters.stream().filter("fileserver"::equals)).hasSize(1);
     }
     assertThat(topology.host("afs2001.codfw.wmnet").dc()).isEqualTo("codfw");
@@ -124,7 +124,8 @@ class LabTopologyTest {
     assertThat(topology.host("db1011.eqiad.wmnet").cluster()).isEqualTo("mysql");
     assertThat(topology.host("mw1004.eqiad.wmnet").cluster()).isEqualTo("appserver");
     assertThat(topology.host("mw1005.eqiad.wmnet").cluster()).isEqualTo("api_appserver");
-    assertThat(topology.hosts()).hasSize(78);
+    assertThat(topology.hosts()).hasSize(80);
+    assertThat(topology.deploymentServer("eqiad").fqdn()).isEqualTo("deploy1001.eqiad.wmnet");
   }
 
   @Test

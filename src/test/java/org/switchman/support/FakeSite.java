@@ -34,6 +34,10 @@ import org.switchman.runbook.port.Versioned;
 public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecutor, RunbookLock {
 
   public static final List<String> SERVICES = List.of("appservers-rw", "api-rw");
+
+  /** The deployment server, where a switchover takes scap's lock. */
+  public static final String DEPLOYMENT_SERVER = "deploy1001.eqiad.wmnet";
+
   public static final List<String> SECTIONS = List.of("s1", "s2", "s3");
   public static final List<String> DCS = List.of("eqiad", "codfw");
 
@@ -123,6 +127,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   /** eqiad primary, codfw passive, TTL 300, maintenance running in eqiad. */
   public final void reset() {
+    scapLock.set(null);
     for (String service : SERVICES) {
       pooled.put(service + "/eqiad", true);
       pooled.put(service + "/codfw", false);
@@ -713,6 +718,21 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
                 } else {
                   names.remove(name);
                 }
+              } else if (words[0].equals("scap")) {
+                String message = command.split("'")[1];
+                String held = scapLock.get();
+                if (held != null && !held.equals(message)) {
+                  throw new org.switchman.runbook.port.RemoteExecutionException.NonZeroExit(
+                      new CommandResult(
+                          host,
+                          command,
+                          1,
+                          "",
+                          "Failed to acquire lock; owner is \"" + held + "\"\n",
+                          "SHA256:fake",
+                          1));
+                }
+                scapLock.set(words[1].equals("lock") ? message : null);
               } else if (words[0].equals("disable-puppet")) {
                 puppetDisabled.add(host);
               } else if (words[0].equals("enable-puppet")) {
@@ -736,6 +756,10 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
             ? new CommandResult(host, command, 0, said, "", "SHA256:fake", 1)
             : null);
   }
+
+  /** The message of scap's global lock on the deployment server; {@code null} when not held. */
+  public final java.util.concurrent.atomic.AtomicReference<String> scapLock =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /** How many rounds each warm-up ran, by {@code host: command}. */
   public final Map<String, Integer> warmUpRounds = new ConcurrentHashMap<>();
@@ -947,6 +971,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     p.put("switchman.switchover.jobrunners.codfw", "mw2001.codfw.wmnet");
     p.put("switchman.switchover.db-master-hosts.eqiad", "db1001.eqiad.wmnet");
     p.put("switchman.switchover.db-master-hosts.codfw", "db2001.codfw.wmnet");
+    p.put("switchman.switchover.deployment-server", DEPLOYMENT_SERVER);
     return p;
   }
 }

@@ -85,6 +85,7 @@ public final class LabWorld {
     for (String service : SERVICES) {
       reads.put("dns " + service, () -> dns(service));
     }
+    reads.put("scap lock", this::scapLock);
     Map<String, CompletableFuture<String>> pending = new LinkedHashMap<>();
     reads.forEach((name, read) -> pending.put(name, CompletableFuture.supplyAsync(read, READERS)));
     Map<String, String> state = new LinkedHashMap<>();
@@ -162,6 +163,9 @@ public final class LabWorld {
           .as("puppet on " + host)
           .isEqualTo(before.get("puppet " + host));
     }
+    assertThat(now.get("scap lock"))
+        .as("scap's lock on the deployment server")
+        .isEqualTo(before.get("scap lock"));
     Instant after = Instant.now();
     SwitchoverRuns.await(
         () ->
@@ -238,6 +242,23 @@ public final class LabWorld {
   }
 
   /** A command's output on a fleet host, over SSH. */
+  /**
+   * The message of scap's global lock on the primary datacenter's deployment server, as {@code cat}
+   * shows it there; empty when no lock is held.
+   */
+  public String scapLock() {
+    return ssh(deploymentServer(), "cat /var/lock/scap-global-lock");
+  }
+
+  /** A deployment from the deployment server now: scap refuses it while its lock is held. */
+  public Cli.Result deploy() {
+    return Cli.ssh(lab, deploymentServer(), "scap sync-world");
+  }
+
+  private String deploymentServer() {
+    return lab.topology().deploymentServer(LabTopology.PRIMARY_DC).fqdn();
+  }
+
   public String ssh(String host, String command) {
     return Cli.ssh(lab, host, command).out().strip();
   }

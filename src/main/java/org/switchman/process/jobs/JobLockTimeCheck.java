@@ -77,7 +77,7 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
             () ->
                 new SwitchoverProperties(
                     null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null)));
+                    null, null, null, null)));
   }
 
   static StepDeadlines deadlines(

@@ -293,6 +293,9 @@ public final class StepDeadlines {
         sw,
         "ServiceTask_DisablePuppetOnMaintenanceHosts",
         ssh(mAll, mAll).plus(overhead));
+    // scap on the deployment server
+    add(steps, b, sw, "ServiceTask_LockDeployments", ssh(1, 1).plus(overhead));
+    add(steps, b, sw, "ServiceTask_UnlockDeployments", ssh(1, 1).plus(overhead));
     add(steps, b, sw, "ServiceTask_ReduceDiscoveryTtl", ttlChange.plus(overhead));
     // per host: three warm-ups, each repeated at most Switchover.WARM_UP_ROUNDS times
     add(
@@ -399,6 +402,7 @@ public final class StepDeadlines {
             .plus(readOnlyFlags)
             .plus(ssh(mAll, 2 * mAll + 3 * mAll))
             .plus(ssh(dAll, dAll))
+            .plus(ssh(1, 1))
             .plus(ttlChange)
             .plus(overhead));
     for (String lockdown : List.of("db-masters-read-only", "db-masters-read-write")) {

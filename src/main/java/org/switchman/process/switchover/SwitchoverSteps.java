@@ -124,7 +124,8 @@ public class SwitchoverSteps {
             s.maintenanceHosts(),
             s.jobrunners(),
             s.dbMasterHosts(),
-            s.maintenanceUnit());
+            s.maintenanceUnit(),
+            s.deploymentServer());
     return new Switchover(
         topology,
         c,

@@ -122,6 +122,69 @@ public final class Switchover {
   // ---------------------------------------------------------------- phase 0
 
   /**
+   * How long scap's lock holds if the run never ends it (a crash, a cancel): six hours, as the
+   * downtimes.
+   */
+  static final long DEPLOYMENT_LOCK_SECONDS = DOWNTIME_SECONDS;
+
+  /**
+   * The message scap's lock is taken and released with: the reference's "Datacenter Switchover -
+   * T12345", with the run, so that a deployer refused by the lock knows whose it is.
+   */
+  public static String deploymentLockMessage(RunContext run, SwitchoverRequest request) {
+    return "Datacenter switchover "
+        + request.dcFrom()
+        + " to "
+        + request.dcTo()
+        + " - "
+        + request.ticket()
+        + " (run "
+        + run.runId()
+        + ")";
+  }
+
+  /**
+   * Locks every deployment on the deployment server ({@code scap lock --all}) for the whole
+   * switchover, as reference 001's phase 0 does by hand. Taking the lock again is harmless.
+   *
+   * @throws CheckFailedException {@code deployments-locked} when someone else holds scap's lock,
+   *     naming them
+   */
+  public void lockDeployments(RunContext run, SwitchoverRequest request) {
+    scap(
+        run,
+        "lock --all --time "
+            + DEPLOYMENT_LOCK_SECONDS
+            + " "
+            + quote(deploymentLockMessage(run, request)));
+  }
+
+  /**
+   * Ends the run's scap lock (reference 001, phase 9: "Cancel the scap lock"). Nothing to do when
+   * the run holds none.
+   *
+   * @throws CheckFailedException {@code deployments-locked} when the lock is someone else's
+   */
+  public void unlockDeployments(RunContext run, SwitchoverRequest request) {
+    scap(run, "unlock --all " + quote(deploymentLockMessage(run, request)));
+  }
+
+  private void scap(RunContext run, String arguments) {
+    try {
+      remote.execute(
+          run,
+          topology.deploymentServer(),
+          topology.deploymentServerDc(),
+          "scap " + arguments,
+          commandTimeout);
+    } catch (RemoteExecutionException.NonZeroExit e) {
+      throw new CheckFailedException("deployments-locked", e.getMessage());
+    } catch (RemoteExecutionException e) {
+      throw new CheckFailedException("host-command", e.getMessage());
+    }
+  }
+
+  /**
    * Disables puppet on the maintenance hosts of both datacenters, so it cannot restart the timers.
    */
   public void disablePuppet(RunContext run, SwitchoverRequest request) {

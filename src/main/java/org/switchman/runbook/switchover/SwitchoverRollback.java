@@ -32,8 +32,8 @@ public final class SwitchoverRollback {
    * Puts everything back as it was before the run, for a NOGO, an expired approval or an abort
    * before the discovery flip has completed: discovery and {@code WMFMasterDatacenter} on the old
    * site, the old site's masters read-write, ReadOnly off, puppet enabled and maintenance running
-   * where it ran, downtimes removed and the TTLs restored. Each part changes only what differs and
-   * the parts run even when one fails.
+   * where it ran, downtimes removed, the TTLs restored and scap's lock ended. Each part changes
+   * only what differs and the parts run even when one fails.
    *
    * @param originalTtls the TTLs read in phase 0 (empty if phase 0 never read them)
    * @param maintenanceWasRunning the hosts whose maintenance jobs phase 1 stopped
@@ -91,6 +91,7 @@ public final class SwitchoverRollback {
     if (!originalTtls.isEmpty()) {
       attempt(failures, "TTL restore", () -> steps.restoreTtl(run, originalTtls));
     }
+    attempt(failures, "scap lock", () -> steps.unlockDeployments(run, request));
     if (!failures.isEmpty()) {
       throw new IllegalStateException("Rollback incomplete: " + String.join("; ", failures));
     }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param jobrunners the jobrunner hosts whose envoy is restarted, by datacenter
  * @param dbMasterHosts the database master hosts (puppet, read-only check downtimes) by datacenter
  * @param maintenanceUnit the systemd unit that runs the periodic maintenance jobs
+ * @param deploymentServer the deployment server where scap's global lock is taken; its second name
+ *     label is its datacenter (deploy1001.eqiad.wmnet)
  */
 public record SwitchoverTopology(
     List<String> datacenters,
@@ -22,7 +24,8 @@ public record SwitchoverTopology(
     Map<String, List<String>> maintenanceHosts,
     Map<String, List<String>> jobrunners,
     Map<String, List<String>> dbMasterHosts,
-    String maintenanceUnit) {
+    String maintenanceUnit,
+    String deploymentServer) {
 
   public SwitchoverTopology {
     datacenters = List.copyOf(datacenters);
@@ -44,6 +47,12 @@ public record SwitchoverTopology(
 
   List<String> jobrunners(String dc) {
     return jobrunners.getOrDefault(dc, List.of());
+  }
+
+  /** The datacenter of {@link #deploymentServer}: the second label of its name. */
+  String deploymentServerDc() {
+    String[] labels = deploymentServer.split("\\.");
+    return labels.length > 1 ? labels[1] : "";
   }
 
   List<String> dbMasterHosts(String dc) {

@@ -121,6 +121,7 @@ class SectionStepsInFlightTest {
             null,
             null,
             null,
+            null,
             attempts,
             Duration.ofMillis(10),
             null,

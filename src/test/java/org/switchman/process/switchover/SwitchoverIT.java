@@ -199,6 +199,9 @@ class SwitchoverIT {
     // at the final gate, after the pre-checks read again, which would refuse a lagging section:
     // the lag hits phase 3
     runs.awaitTask("UserTask_FinalGoNoGo");
+    assertThat(world.scapLock())
+        .isEqualTo("Datacenter switchover eqiad to codfw - T4242 (run " + run + ")");
+    assertThat(world.deploy().err()).contains("owner is \"Datacenter switchover eqiad to codfw");
     String fault =
         admin
             .post(
@@ -222,6 +225,8 @@ class SwitchoverIT {
     runs.awaitEnd(run);
     world.verifySwitchedTo("codfw", "eqiad", before);
     assertThat(Long.parseLong(runs.variable(run, "readOnlyWindowMillis"))).isPositive();
+    assertThat(world.scapLock()).as("the lock ended in phase 9").isEmpty();
+    assertThat(world.deploy().exit()).isZero();
   }
 
   /**

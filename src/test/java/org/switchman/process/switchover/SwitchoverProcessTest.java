@@ -82,7 +82,8 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     assertThat(run)
         .isEnded()
         .hasPassedInOrder(
-            "ServiceTask_ReduceDiscoveryTtl",
+            "ServiceTask_LockDeployments",
+            "ServiceTask_DisablePuppetOnMaintenanceHosts",
             "Timer_WaitOldTtl",
             "ServiceTask_RunPreChecks",
             "UserTask_GoNoGo",
@@ -99,6 +100,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
             "CallActivity_SetDbMastersReadWrite",
             "ServiceTask_SetMediaWikiReadWrite",
             "ServiceTask_RestoreDiscoveryTtl",
+            "ServiceTask_UnlockDeployments",
             "EndEvent_SwitchedOver");
     assertThat(site.master).isEqualTo("codfw");
     assertThat(site.dnsTarget.get("api-rw")).isEqualTo("api-rw.svc.codfw.wmnet.");
@@ -116,6 +118,13 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
         .containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive")
         .containsEntry("mwmaint2001.codfw.wmnet/mw-cron", "active");
     assertThat(site.puppetDisabled).isEmpty();
+    assertThat(site.scapLock.get()).isNull();
+    assertThat(site.commands)
+        .contains(
+            FakeSite.DEPLOYMENT_SERVER
+                + ": scap lock --all --time 21600 'Datacenter switchover eqiad to codfw - T1234 (run "
+                + run.getId()
+                + ")'");
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(variable(run, "readOnlyWindowMillis")).isNotNull();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
@@ -642,8 +651,29 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(300L);
     assertThat(site.conftoolTtl.get("appservers-rw/eqiad")).isEqualTo(300);
     assertThat(site.puppetDisabled).isEmpty();
+    assertThat(site.scapLock.get()).as("the rollback ends the scap lock").isNull();
     assertThat(site.master).isEqualTo("eqiad");
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
+  }
+
+  @Test
+  void aScapLockSomeoneElseHoldsStopsPhaseZeroUntilItIsGone() {
+    site.scapLock.set("backport of 1041 by erin");
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    driver.drive();
+    Task decision = task(run, "UserTask_DecideOnPreparationFailure");
+    assertThat(decision).as("a decision instead of a lock taken over").isNotNull();
+    assertThat(variable(run, "failedCheck")).isEqualTo("deployments-locked");
+    assertThat(variable(run, "failureMessage").toString())
+        .contains("owner is \"backport of 1041 by erin\"");
+    assertThat(site.scapLock.get()).isEqualTo("backport of 1041 by erin");
+    assertThat(site.puppetDisabled).as("nothing after the lock ran").isEmpty();
+
+    site.scapLock.set(null);
+    complete(decision, "alice", Map.of("decision", "retry"));
+    driver.drive();
+    assertThat(run).isWaitingAt("UserTask_GoNoGo");
+    assertThat(site.scapLock.get()).startsWith("Datacenter switchover eqiad to codfw - T1234");
   }
 
   @Test

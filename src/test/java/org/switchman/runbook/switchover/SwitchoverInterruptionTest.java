@@ -79,7 +79,8 @@ class SwitchoverInterruptionTest {
                   "eqiad", List.of("mw1001.eqiad.wmnet"), "codfw", List.of("mw2001.codfw.wmnet")),
               Map.of(
                   "eqiad", List.of("db1001.eqiad.wmnet"), "codfw", List.of("db2001.codfw.wmnet")),
-              "mw-cron"),
+              "mw-cron",
+              "deploy1001.eqiad.wmnet"),
           site,
           site,
           site,
