@@ -19,6 +19,8 @@ public enum JournalKind {
   EXPIRY,
   /** An operator's decision after a failed step: retry, skip or abort. */
   DECISION,
+  /** A manual step ticked done on a checklist, or the steps left waived with a reason. */
+  CHECKLIST,
   /** A runbook lock acquired, released, taken again, lost or force-released. */
   LOCK,
   /** A step's job released from a node that stopped or went silent, to run on another. */

@@ -21,6 +21,7 @@ import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.switchover.Switchover;
 import org.switchman.runbook.switchover.SwitchoverRequest;
+import org.switchman.support.Checklists;
 
 /**
  * {@code scripts/bench switchover}: rounds ({@code -Dbench.rounds}, default 5) of a live lab
@@ -237,7 +238,12 @@ public final class SwitchoverBenchmark {
     String run = runtime.startProcessInstanceByKey("dc-switchover", vars).getId();
     identity.clearAuthentication();
     for (String[] gate :
-        new String[][] {{"UserTask_GoNoGo", "bob"}, {"UserTask_FinalGoNoGo", "dave"}}) {
+        new String[][] {
+          {"UserTask_GoNoGo", "bob"},
+          {Checklists.PREPARATION, Checklists.OPERATOR},
+          {"UserTask_FinalGoNoGo", "dave"},
+          {Checklists.FOLLOW_UP, Checklists.OPERATOR}
+        }) {
       Task task = null;
       for (int i = 0; i < 1200 && task == null; i++) {
         task =
@@ -253,8 +259,13 @@ public final class SwitchoverBenchmark {
       if (task == null) {
         throw new IllegalStateException("no " + gate[0] + " in run " + run);
       }
-      identity.setAuthentication(gate[1], List.of("approvers"));
-      tasks.complete(task.getId(), Map.of("decision", "GO"));
+      boolean checklist = gate[0].startsWith("UserTask_Confirm");
+      identity.setAuthentication(gate[1], List.of(checklist ? "operators" : "approvers"));
+      tasks.complete(
+          task.getId(),
+          checklist
+              ? Checklists.allTicked(Checklists.of(gate[0]))
+              : Map.<String, Object>of("decision", "GO"));
       identity.clearAuthentication();
     }
     HistoryService history = app.getBean(HistoryService.class);

@@ -209,6 +209,10 @@ class CancelPolicyIT {
                 .status())
         .isEqualTo(204);
     driver.drive();
+    assertThat(new org.switchman.support.SwitchoverRuns(port).tickChecklists())
+        .as("the preparation checklist")
+        .isTrue();
+    driver.drive();
     site.lagging.add("s2");
     assertThat(
             dave()

@@ -125,11 +125,53 @@ public final class SwitchoverRuns {
     assertThat(reply.status()).as(reply.body()).isEqualTo(204);
   }
 
+  /**
+   * Ticks every step of the open checklists of manual steps (of any run), through REST as {@value
+   * Checklists#OPERATOR} of operators would in Tasklist: for the tests that drive runs past them
+   * and are about something else.
+   *
+   * @return whether a checklist was open
+   */
+  public boolean tickChecklists() {
+    JsonNode open =
+        Rest.as(port, "admin", "demo")
+            .get(
+                "/engine-rest/task?taskDefinitionKeyIn="
+                    + Checklists.PREPARATION
+                    + ","
+                    + Checklists.FOLLOW_UP)
+            .json();
+    for (JsonNode task : open) {
+      StringBuilder vars = new StringBuilder("{");
+      Checklists.allTicked(Checklists.of(task.path("taskDefinitionKey").asText()))
+          .forEach(
+              (name, value) ->
+                  vars.append(vars.length() > 1 ? "," : "")
+                      .append('"')
+                      .append(name)
+                      .append("\":{\"value\":")
+                      .append(value instanceof Boolean ? value : "\"" + value + "\"")
+                      .append('}'));
+      complete(
+          Rest.as(port, Checklists.OPERATOR, "demo"),
+          task.path("id").asText(),
+          vars.append('}').toString());
+    }
+    return !open.isEmpty();
+  }
+
+  /**
+   * Waits for an open task with that key; checklists of manual steps that open meanwhile are ticked
+   * ({@link #tickChecklists}).
+   */
   public JsonNode awaitTask(String key) {
     Rest admin = Rest.as(port, "admin", "demo");
     JsonNode[] found = new JsonNode[1];
     await(
         () -> {
+          if (!key.equals(Checklists.PREPARATION) && !key.equals(Checklists.FOLLOW_UP)) {
+            tickChecklists();
+          }
           JsonNode tasks = admin.get("/engine-rest/task?taskDefinitionKey=" + key).json();
           if (tasks.size() > 0) {
             found[0] = tasks.get(0);
@@ -175,10 +217,16 @@ public final class SwitchoverRuns {
         .json();
   }
 
-  /** Waits for the run to end, then checks it completed without incidents. */
+  /**
+   * Waits for the run to end, ticking the checklists of manual steps that open meanwhile ({@link
+   * #tickChecklists}), then checks it completed without incidents.
+   */
   public void awaitEnd(String run) {
     await(
-        () -> !history(run).path("state").asText().equals("ACTIVE"),
+        () -> {
+          tickChecklists();
+          return !history(run).path("state").asText().equals("ACTIVE");
+        },
         Duration.ofMinutes(5),
         () -> "run " + run + " to end");
     JsonNode incidents = Rest.as(port, "admin", "demo").get("/engine-rest/incident").json();

@@ -99,9 +99,12 @@ class ChangedDiagramRedeployIT {
       assertGateFormResolves(port, tasks, run, "UserTask_GoNoGo", "bob");
       runs.approve(run, "UserTask_GoNoGo", "bob");
       driver.drive();
+      assertThat(runs.tickChecklists()).as("the preparation checklist").isTrue();
+      driver.drive();
       assertGateFormResolves(port, tasks, run, "UserTask_FinalGoNoGo", "dave");
       runs.approve(run, "UserTask_FinalGoNoGo", "dave");
       driver.drive();
+      assertThat(runs.tickChecklists()).as("the follow-up checklist").isTrue();
 
       HistoryService history = app.getBean(HistoryService.class);
       assertThat(app.getBean(ManagementService.class).createJobQuery().withException().count())

@@ -296,6 +296,7 @@ class DbLockdownProcessTest extends FakeSiteProcessTest {
     approve(run, "bob", "GO");
     approveGate(run, "UserTask_FinalGoNoGo", "dave");
     driver.drive();
+    org.switchman.support.Checklists.tickOpen(tasks, identity, run.getId());
     assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
     for (String key : List.of("db-masters-read-only", "db-masters-read-write")) {
       String called =
@@ -378,6 +379,9 @@ class DbLockdownProcessTest extends FakeSiteProcessTest {
   }
 
   private void approveGate(ProcessInstance run, String gate, String user) {
+    driver.drive();
+    // the preparation checklist comes before the final gate
+    org.switchman.support.Checklists.tickOpen(tasks, identity, run.getId());
     driver.drive();
     complete(task(run, gate), user, Map.of("decision", "GO", "comment", "GO by " + user));
   }

@@ -16,6 +16,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.switchman.lab.Lab;
+import org.switchman.runbook.switchover.ManualStep;
 import org.switchman.support.AppLabSlot;
 import org.switchman.support.EngineOnPostgres;
 import org.switchman.support.JournalAssertions;
@@ -227,6 +228,14 @@ class SwitchoverIT {
     assertThat(Long.parseLong(runs.variable(run, "readOnlyWindowMillis"))).isPositive();
     assertThat(world.scapLock()).as("the lock ended in phase 9").isEmpty();
     assertThat(world.deploy().exit()).isZero();
+    // the two checklists, ticked through REST by an operator: one journal entry per step
+    assertThat(
+            new JournalAssertions(port)
+                .journal(run).stream()
+                    .filter(e -> e.kind().equals("CHECKLIST"))
+                    .filter(
+                        e -> e.step().startsWith("UserTask_Confirm") && e.outcome().equals("DONE")))
+        .hasSize(ManualStep.values().length);
   }
 
   /**
