@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -83,44 +82,6 @@ public final class SwitchoverRuns {
     Rest.Reply reply = Rest.as(port, "admin", "demo").post("/lab/api/faults", faultJson);
     assertThat(reply.status()).as(reply.body()).isLessThan(300);
     return reply.json().path("id").asText();
-  }
-
-  /**
-   * Checks that two steps of a run ran side by side: each started before the other ended (their one
-   * activity instance each, from the history).
-   */
-  public void assertSideBySide(String run, String oneStep, String otherStep) {
-    Instant[] one = ran(run, oneStep);
-    Instant[] other = ran(run, otherStep);
-    assertThat(one[0])
-        .as(oneStep + " " + List.of(one) + " and " + otherStep + " " + List.of(other) + " overlap")
-        .isBefore(other[1]);
-    assertThat(other[0])
-        .as(oneStep + " " + List.of(one) + " and " + otherStep + " " + List.of(other) + " overlap")
-        .isBefore(one[1]);
-  }
-
-  /** When the run's one activity instance of a step started and ended. */
-  private Instant[] ran(String run, String step) {
-    JsonNode found =
-        Rest.as(port, "admin", "demo")
-            .get(
-                "/engine-rest/history/activity-instance?processInstanceId="
-                    + run
-                    + "&activityId="
-                    + step)
-            .json();
-    assertThat(found).as(step + " ran once in run " + run).hasSize(1);
-    return new Instant[] {
-      java.time.OffsetDateTime.parse(
-              found.get(0).path("startTime").asText(),
-              java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
-          .toInstant(),
-      java.time.OffsetDateTime.parse(
-              found.get(0).path("endTime").asText(),
-              java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
-          .toInstant()
-    };
   }
 
   /** Clears one lab fault. */
