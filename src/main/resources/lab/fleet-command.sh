@@ -429,6 +429,31 @@ scap_cmd() {
   esac
 }
 
+# MediaWiki's siteinfo on an application server, from the host's own copy of MediaWiki's etcd
+# configuration (ReadOnly of its datacenter, WMFMasterDatacenter), read again once it is older
+# than SITEINFO_CACHE_MS, as MediaWiki's EtcdConfig caches it; a SITEINFO_STALE fault keeps the
+# old copy until cleared.
+siteinfo() {
+  case "$CLUSTER" in appserver|api_appserver) ;; *) echo "curl: (7) Failed to connect" >&2; return 7 ;; esac
+  local cache="$STATE/mediawiki-config" now=${EPOCHREALTIME/./} read_at=0 ro master
+  now=$(( now / 1000 ))
+  [ -f "$cache" ] && read -r read_at < "$cache"
+  if [ ! -f "$cache" ] || { [ ! -f "$FAULTS/siteinfo-stale" ] && (( now - read_at >= SITEINFO_CACHE_MS )); }; then
+    ro=$(etcd get "/conftool/v1/mediawiki-config/$DC/ReadOnly" --print-value-only) \
+      && master=$(etcd get /conftool/v1/mediawiki-config/common/WMFMasterDatacenter --print-value-only) \
+      || { echo '{"error":{"code":"internal_api_error","info":"etcd is unreachable"}}'; return 0; }
+    printf '%s\n%s\n%s\n' "$now" "$ro" "$master" > "$cache.new" && mv "$cache.new" "$cache"
+  fi
+  { read -r _; read -r ro; read -r master; } < "$cache"
+  local readonly=false reason=""
+  if [[ "$ro" =~ \"val\":[[:space:]]*(\"([^\"\\]|\\.)*\") ]]; then
+    readonly=true reason=",\"readonlyreason\":${BASH_REMATCH[1]}"
+  fi
+  [[ "$master" =~ \"val\":[[:space:]]*\"([a-z0-9]+)\" ]] && master="${BASH_REMATCH[1]}"
+  printf '{"batchcomplete":true,"query":{"general":{"sitename":"Wikipedia","readonly":%s%s,"wmf-config":{"wmfMasterDatacenter":"%s"}}}}\n' \
+    "$readonly" "$reason" "$master"
+}
+
 conftool_set_pooled() {
   local value="$1" key current updated found=no rc=0
   while read -r key; do
@@ -526,6 +551,7 @@ case "$prog" in
   scap|/usr/bin/scap) scap_cmd "$@"; exit $? ;;
   curl)
     if [[ "$*" == *_cluster/health* ]]; then elasticsearch_health; exit $?; fi
+    if [[ "$*" == *meta=siteinfo* ]]; then siteinfo; exit $?; fi
     echo "curl: (7) Failed to connect" >&2; exit 7 ;;
   echo)
     if [[ "$cmd" =~ \|[[:space:]]*(nc|netcat) ]]; then zookeeper_cmd "${1:-}"; exit $?; fi

@@ -17,6 +17,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maintenanceUnit the systemd unit of the periodic maintenance jobs
  * @param deploymentServer the deployment server where the run takes scap's global lock; the second
  *     label of its name is its datacenter (deploy1001.eqiad.wmnet)
+ * @param siteInfoHosts the application servers whose MediaWiki siteinfo is checked, by datacenter
+ * @param siteInfoWait how long MediaWiki may take to report a change of ReadOnly or of the master
+ *     datacenter in its siteinfo before the step fails
+ * @param masterChangeSettle how long after the change of the master datacenter began the run waits
+ *     before phase 6 (default the short discovery TTL, 10 s, as the automation pads phase 4)
  * @param catchUpAttempts how often a section's catch-up is checked before the operator is asked
  * @param catchUpInterval the pause between two catch-up checks
  * @param commandTimeout the limit for one remote command
@@ -39,6 +44,9 @@ public record SwitchoverProperties(
     Map<String, List<String>> dbMasterHosts,
     String maintenanceUnit,
     String deploymentServer,
+    Map<String, List<String>> siteInfoHosts,
+    Duration siteInfoWait,
+    Duration masterChangeSettle,
     Integer catchUpAttempts,
     Duration catchUpInterval,
     Duration commandTimeout,
@@ -65,6 +73,9 @@ public record SwitchoverProperties(
     maintenanceUnit =
         maintenanceUnit == null || maintenanceUnit.isBlank() ? "mw-cron" : maintenanceUnit;
     deploymentServer = deploymentServer == null ? "" : deploymentServer.strip();
+    siteInfoHosts = siteInfoHosts == null ? Map.of() : Map.copyOf(siteInfoHosts);
+    siteInfoWait = siteInfoWait == null ? Duration.ofSeconds(15) : siteInfoWait;
+    masterChangeSettle = masterChangeSettle == null ? Duration.ofSeconds(10) : masterChangeSettle;
     catchUpAttempts = catchUpAttempts == null ? 20 : catchUpAttempts;
     catchUpInterval = catchUpInterval == null ? Duration.ofMillis(250) : catchUpInterval;
     commandTimeout = commandTimeout == null ? Duration.ofSeconds(60) : commandTimeout;
@@ -98,6 +109,12 @@ public record SwitchoverProperties(
     positive("decision-escalation-first", decisionEscalationFirst);
     positive("decision-escalation-interval", decisionEscalationInterval);
     positive("read-only-overrun-interval", readOnlyOverrunInterval);
+    positive("siteinfo-wait", siteInfoWait);
+    if (masterChangeSettle.isNegative()) {
+      throw new IllegalStateException(
+          "switchman.switchover.master-change-settle must not be negative, not "
+              + masterChangeSettle);
+    }
     String[] serverLabels = deploymentServer.split("\\.");
     if (serverLabels.length < 2 || !datacenters.contains(serverLabels[1])) {
       throw new IllegalStateException(
@@ -110,6 +127,9 @@ public record SwitchoverProperties(
       if (maintenanceHosts.getOrDefault(dc, List.of()).isEmpty()) {
         throw new IllegalStateException(
             "switchman.switchover.maintenance-hosts." + dc + " is empty");
+      }
+      if (siteInfoHosts.getOrDefault(dc, List.of()).isEmpty()) {
+        throw new IllegalStateException("switchman.switchover.siteinfo-hosts." + dc + " is empty");
       }
       if (dbMasterHosts.getOrDefault(dc, List.of()).isEmpty()) {
         throw new IllegalStateException("switchman.switchover.db-master-hosts." + dc + " is empty");
@@ -129,6 +149,6 @@ public record SwitchoverProperties(
   public static SwitchoverProperties defaults() {
     return new SwitchoverProperties(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null, null);
   }
 }

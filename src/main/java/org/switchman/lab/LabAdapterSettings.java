@@ -130,9 +130,11 @@ public class LabAdapterSettings {
     Map<String, List<String>> maintenance = new HashMap<>();
     Map<String, List<String>> jobrunners = new HashMap<>();
     Map<String, List<String>> dbMasters = new HashMap<>();
+    Map<String, List<String>> siteInfo = new HashMap<>();
     for (String dc : LabTopology.DATACENTERS) {
       maintenance.put(dc, hostsOf(topology, dc, "maintenance"));
       jobrunners.put(dc, hostsOf(topology, dc, "jobrunner"));
+      siteInfo.put(dc, hostsOf(topology, dc, "api_appserver"));
       dbMasters.put(
           dc,
           topology.sections().stream()
@@ -146,7 +148,7 @@ public class LabAdapterSettings {
             .orElse(
                 new SwitchoverProperties(
                     null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null));
+                    null, null, null, null, null, null, null));
     return new SwitchoverProperties(
         LabTopology.DATACENTERS,
         LabTopology.MEDIAWIKI_SERVICES,
@@ -155,6 +157,9 @@ public class LabAdapterSettings {
         dbMasters,
         "mw-cron",
         topology.deploymentServer(LabTopology.PRIMARY_DC).fqdn(),
+        siteInfo,
+        configured.siteInfoWait(),
+        configured.masterChangeSettle(),
         configured.catchUpAttempts(),
         configured.catchUpInterval(),
         configured.commandTimeout(),

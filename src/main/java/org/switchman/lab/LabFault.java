@@ -32,6 +32,11 @@ public record LabFault(String id, Kind kind, String target, String detail) {
     CASSANDRA_JOINING,
     /** {@code nodetool compactionstats} shows pending tasks. */
     COMPACTIONS_PENDING,
+    /**
+     * MediaWiki on the application server stops reading etcd: its siteinfo keeps answering with the
+     * configuration it last read, until cleared.
+     */
+    SITEINFO_STALE,
     /** The elasticsearch cluster of the host's DC reports yellow. */
     ELASTICSEARCH_YELLOW,
     /** The master of a section in a DC applies replicated events with a delay. */

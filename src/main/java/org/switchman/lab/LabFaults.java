@@ -70,6 +70,7 @@ public final class LabFaults {
               Integer.toString(positive(request.count(), "count")),
               request.count() + " pending");
       case ELASTICSEARCH_YELLOW -> hostFile(request, "elasticsearch-yellow", "yellow", "");
+      case SITEINFO_STALE -> hostFile(request, "siteinfo-stale", "stale", "");
       case LONG_JOB_RUNNING -> longJob(request);
       case REPLICATION_DELAY -> replication(request, true);
       case REPLICATION_STOPPED -> replication(request, false);

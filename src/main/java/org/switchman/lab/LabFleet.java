@@ -173,6 +173,8 @@ final class LabFleet {
             + config.etcdEndpoint()
             + "\nETCDCTL="
             + RequiredPrograms.path("etcdctl")
+            + "\nSITEINFO_CACHE_MS="
+            + SITEINFO_CACHE.toMillis()
             + "\n");
     StringBuilder inventory = new StringBuilder();
     StringBuilder hosts = new StringBuilder();
@@ -604,6 +606,12 @@ final class LabFleet {
       }
     }
   }
+
+  /**
+   * How long an application server's MediaWiki keeps its copy of the etcd configuration before it
+   * reads etcd again: what its siteinfo answers lags etcd by up to this much.
+   */
+  public static final Duration SITEINFO_CACHE = Duration.ofSeconds(1);
 
   /** The host goes down for the configured reboot time, then boots with its units started. */
   private void reboot(String fqdn) {

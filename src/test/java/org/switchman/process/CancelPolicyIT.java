@@ -71,7 +71,11 @@ class CancelPolicyIT {
 
   @BeforeEach
   void setUp() {
-    driver = new JobDriver(management, java.util.Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace"));
+    driver =
+        new JobDriver(
+            management,
+            java.util.Set.of(
+                "Timer_WaitOldTtl", "Timer_InFlightGrace", "Timer_MasterChangeSettles"));
     runtime
         .createProcessInstanceQuery()
         .rootProcessInstances()

@@ -128,6 +128,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   /** eqiad primary, codfw passive, TTL 300, maintenance running in eqiad. */
   public final void reset() {
     scapLock.set(null);
+    staleSiteInfo.clear();
     for (String service : SERVICES) {
       pooled.put(service + "/eqiad", true);
       pooled.put(service + "/codfw", false);
@@ -556,6 +557,11 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
       throw new org.switchman.runbook.port.RemoteExecutionException.Unreachable(
           host, "connection timed out", null);
     }
+    if (command.equals(org.switchman.runbook.switchover.SiteInfo.COMMAND)) {
+      String frozen = staleSiteInfo.get(host);
+      return new CommandResult(
+          host, command, 0, frozen != null ? frozen : siteInfo(host), "", "SHA256:fake", 1);
+    }
     if (command.equals("cat /proc/sys/kernel/random/boot_id")) {
       return new CommandResult(host, command, 0, bootId(host) + "\n", "", "SHA256:fake", 1);
     }
@@ -755,6 +761,26 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
         outcome == MutationOutcome.PERFORMED
             ? new CommandResult(host, command, 0, said, "", "SHA256:fake", 1)
             : null);
+  }
+
+  /** The application servers whose MediaWiki no longer reads etcd: their frozen siteinfo. */
+  public final Map<String, String> staleSiteInfo = new ConcurrentHashMap<>();
+
+  /** MediaWiki on the host stops reading etcd: its siteinfo keeps what it answers now. */
+  public void freezeSiteInfo(String host) {
+    staleSiteInfo.put(host, siteInfo(host));
+  }
+
+  /** The siteinfo of an application server: its datacenter's ReadOnly and the master. */
+  private String siteInfo(String host) {
+    String dc = host.contains(".codfw.") ? "codfw" : "eqiad";
+    Optional<String> reason = readOnly.getOrDefault(dc, Optional.empty());
+    return "{\"batchcomplete\":true,\"query\":{\"general\":{\"readonly\":"
+        + reason.isPresent()
+        + reason.map(r -> ",\"readonlyreason\":\"" + r.replace("\"", "\\\"") + "\"").orElse("")
+        + ",\"wmf-config\":{\"wmfMasterDatacenter\":\""
+        + master
+        + "\"}}}}\n";
   }
 
   /** The message of scap's global lock on the deployment server; {@code null} when not held. */
@@ -972,6 +998,10 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     p.put("switchman.switchover.db-master-hosts.eqiad", "db1001.eqiad.wmnet");
     p.put("switchman.switchover.db-master-hosts.codfw", "db2001.codfw.wmnet");
     p.put("switchman.switchover.deployment-server", DEPLOYMENT_SERVER);
+    p.put("switchman.switchover.siteinfo-hosts.eqiad", "mw1005.eqiad.wmnet");
+    p.put("switchman.switchover.siteinfo-hosts.codfw", "mw2005.codfw.wmnet");
+    // a stale siteinfo fails its step after a second, not the production 15 s
+    p.put("switchman.switchover.siteinfo-wait", "PT1S");
     return p;
   }
 }

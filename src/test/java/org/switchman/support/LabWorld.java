@@ -250,6 +250,17 @@ public final class LabWorld {
     return ssh(deploymentServer(), "cat /var/lock/scap-global-lock");
   }
 
+  /**
+   * Ends scap's lock on the deployment server, whoever holds it, as its owner would: for the
+   * clean-up of a test whose run was cancelled while it held the lock.
+   */
+  public void endScapLock() {
+    String owner = scapLock();
+    if (!owner.isEmpty()) {
+      ssh(deploymentServer(), "scap unlock --all '" + owner.replace("'", "") + "'");
+    }
+  }
+
   /** A deployment from the deployment server now: scap refuses it while its lock is held. */
   public Cli.Result deploy() {
     return Cli.ssh(lab, deploymentServer(), "scap sync-world");

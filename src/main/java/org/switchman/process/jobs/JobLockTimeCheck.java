@@ -77,7 +77,7 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
             () ->
                 new SwitchoverProperties(
                     null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null)));
+                    null, null, null, null, null, null, null)));
   }
 
   static StepDeadlines deadlines(
@@ -96,7 +96,8 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
             db.connectTimeout(),
             db.queryTimeout(),
             switchover.catchUpAttempts(),
-            switchover.catchUpInterval());
+            switchover.catchUpInterval(),
+            switchover.siteInfoWait());
     StepDeadlines.Topology topology =
         new StepDeadlines.Topology(
             switchover.maintenanceHosts(),

@@ -88,7 +88,8 @@ public final class StepDeadlines {
       Duration dbConnect,
       Duration dbQuery,
       int catchUpAttempts,
-      Duration catchUpInterval) {
+      Duration catchUpInterval,
+      Duration siteInfoWait) {
 
     Duration sshConnection() {
       return sshConnect.plus(sshHandshake.multipliedBy(3)).plus(REFUSED_PAUSES);
@@ -278,7 +279,10 @@ public final class StepDeadlines {
     // per service: the DNS record read, all discovery objects listed, each DC's object changed,
     // the DNS record changed
     Calls ttlChange = etcd(services * (1 + dcs * objectChange)).plus(dns(services * recordChange));
-    Calls readOnlyFlags = etcd(dcs * (1 + objectChange));
+    // conftool read, then the siteinfo hosts asked side by side until they agree or the wait ends,
+    // and once more at its end
+    Calls siteInfo = etcd(1 + dcs).plus(pause(b.siteInfoWait())).plus(ssh(1, 1));
+    Calls readOnlyFlags = etcd(dcs * (1 + objectChange)).plus(siteInfo);
     Calls section =
         db(SECTION_STATEMENTS + b.catchUpAttempts())
             .plus(pause(b.catchUpInterval().multipliedBy(b.catchUpAttempts())));
@@ -332,7 +336,7 @@ public final class StepDeadlines {
         readOnlyFlags.plus(lockdownStart).plus(overhead));
     add(steps, b, sw, "CallActivity_SetDbMastersReadOnly", lockdownStart.plus(overhead));
     add(steps, b, sw, "ServiceTask_PoolNewDatacenter", setPooled.plus(pointRecords).plus(overhead));
-    add(steps, b, sw, "ServiceTask_SetMasterDatacenter", setMaster.plus(overhead));
+    add(steps, b, sw, "ServiceTask_SetMasterDatacenter", setMaster.plus(siteInfo).plus(overhead));
     add(
         steps,
         b,

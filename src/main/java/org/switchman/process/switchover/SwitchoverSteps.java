@@ -125,7 +125,8 @@ public class SwitchoverSteps {
             s.jobrunners(),
             s.dbMasterHosts(),
             s.maintenanceUnit(),
-            s.deploymentServer());
+            s.deploymentServer(),
+            s.siteInfoHosts());
     return new Switchover(
         topology,
         c,
@@ -135,7 +136,8 @@ public class SwitchoverSteps {
         s.catchUpAttempts(),
         s.catchUpInterval(),
         s.commandTimeout(),
-        s.maxLagSeconds());
+        s.maxLagSeconds(),
+        s.siteInfoWait());
   }
 
   public SwitchoverProperties settings() {

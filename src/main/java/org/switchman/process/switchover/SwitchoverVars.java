@@ -32,6 +32,13 @@ public final class SwitchoverVars {
   public static final String PLAN = "plan";
   public static final String MAINTENANCE_WAS_RUNNING = "maintenanceWasRunning";
   public static final String READ_ONLY_STARTED_AT = "readOnlyStartedAt";
+
+  /** When the run first began to change the master datacenter (frozen, ISO instant). */
+  public static final String MASTER_CHANGE_STARTED_AT = "masterChangeStartedAt";
+
+  /** How long phase 4 still waits, after its DNS check, for the master change to settle. */
+  public static final String MASTER_CHANGE_SETTLE_WAIT = "masterChangeSettleWait";
+
   public static final String READ_ONLY_ENDED_AT = "readOnlyEndedAt";
   public static final String READ_ONLY_WINDOW_MILLIS = "readOnlyWindowMillis";
   public static final String READ_ONLY_BUDGET_EXCEEDED = "readOnlyBudgetExceeded";

@@ -64,6 +64,7 @@ public final class Switchover {
   private final DbLockdown lockdown;
   private final DiscoveryTtl ttl;
   private final Duration commandTimeout;
+  private final Duration siteInfoWait;
   private final SwitchoverChecks checks;
   private final SwitchoverRollback rollback;
 
@@ -72,6 +73,7 @@ public final class Switchover {
    * @param catchUpInterval the pause between catch-up checks
    * @param commandTimeout the limit for one remote command
    * @param maxLagSeconds the replication lag the pre-checks accept
+   * @param siteInfoWait how long MediaWiki may take to report a change in its siteinfo
    */
   public Switchover(
       SwitchoverTopology topology,
@@ -82,8 +84,10 @@ public final class Switchover {
       int catchUpAttempts,
       Duration catchUpInterval,
       Duration commandTimeout,
-      long maxLagSeconds) {
+      long maxLagSeconds,
+      Duration siteInfoWait) {
     this.topology = topology;
+    this.siteInfoWait = siteInfoWait;
     this.conftool = conftool;
     this.dns = dns;
     this.masters = masters;
@@ -382,7 +386,8 @@ public final class Switchover {
   // ---------------------------------------------------------------- phases 2 and 7
 
   /**
-   * Puts MediaWiki in read-only mode, new site first, with the reason editors will see.
+   * Puts MediaWiki in read-only mode, new site first, with the reason editors will see, and waits
+   * until MediaWiki reports it ({@link #awaitSiteInfo}).
    *
    * @return when the first site went read-only: the start of the read-only window
    */
@@ -409,12 +414,14 @@ public final class Switchover {
         conftool.setReadOnly(run, dc, current, Optional.of(request.reason()));
       }
     }
+    awaitSiteInfo("ReadOnly on");
     return started;
   }
 
   /**
    * Puts MediaWiki back in read-write mode in both sites, new site first (both even in live-test,
-   * as in production; the choke point protects the active site).
+   * as in production; the choke point protects the active site), and waits until MediaWiki reports
+   * it ({@link #awaitSiteInfo}).
    *
    * @return when the last site went read-write: the end of the read-only window
    */
@@ -425,7 +432,71 @@ public final class Switchover {
         conftool.setReadOnly(run, dc, current, Optional.empty());
       }
     }
-    return Instant.now();
+    Instant ended = Instant.now();
+    awaitSiteInfo("ReadOnly off");
+    return ended;
+  }
+
+  /** How often MediaWiki's siteinfo is asked again while it does not yet report what it should. */
+  static final Duration SITE_INFO_INTERVAL = Duration.ofMillis(250);
+
+  /**
+   * Waits until MediaWiki itself reports what conftool holds now, on every siteinfo host of both
+   * sites: its site's ReadOnly state and reason, and {@code WMFMasterDatacenter}. The automation
+   * checks siteinfo after each of these changes: MediaWiki reads its etcd configuration on its own
+   * schedule, so a change shows there a moment later. The hosts are asked side by side, each every
+   * {@link #SITE_INFO_INTERVAL} until it answers as expected, for at most the siteinfo wait. Only
+   * reads, in every mode: what conftool holds is what the run changed, or did not change in a
+   * dry-run or on the side a live-test protects.
+   *
+   * @param after the change just made, for the message of a failure
+   * @throws CheckFailedException {@code siteinfo} naming each host that still answers otherwise, or
+   *     that does not answer with a siteinfo
+   */
+  public void awaitSiteInfo(String after) {
+    String master = conftool.masterDatacenter().value();
+    List<SideBySide.Part> hosts = new ArrayList<>();
+    for (String dc : topology.datacenters()) {
+      SiteInfo expected = SiteInfo.of(conftool.readOnly(dc).value(), master);
+      for (String host : topology.siteInfoHosts(dc)) {
+        hosts.add(() -> awaitSiteInfo(host, expected, after));
+      }
+    }
+    SideBySide.run(hosts, hosts.size(), "waiting for MediaWiki's siteinfo");
+  }
+
+  private void awaitSiteInfo(String host, SiteInfo expected, String after) {
+    Instant deadline = Instant.now().plus(siteInfoWait);
+    String answered;
+    while (true) {
+      try {
+        SiteInfo now =
+            SiteInfo.parse(remote.query(host, SiteInfo.COMMAND, commandTimeout).stdout());
+        if (now.equals(expected)) {
+          return;
+        }
+        answered = now.describe();
+      } catch (RemoteExecutionException e) {
+        throw new CheckFailedException("host-reachable", e.getMessage());
+      } catch (IllegalArgumentException e) {
+        answered = e.getMessage();
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        throw new CheckFailedException(
+            "siteinfo",
+            "after "
+                + after
+                + ", MediaWiki on "
+                + host
+                + " still answers "
+                + answered
+                + " after "
+                + siteInfoWait.toSeconds()
+                + " s, not "
+                + expected.describe());
+      }
+      StepInterruptedException.pause(SITE_INFO_INTERVAL, "waiting for the siteinfo of " + host);
+    }
   }
 
   // ---------------------------------------------------------------- phases 3 and 6
@@ -449,9 +520,24 @@ public final class Switchover {
     setPooled(run, request.dcTo(), true);
   }
 
-  /** Sets {@code WMFMasterDatacenter} to the new site. */
+  /**
+   * Sets {@code WMFMasterDatacenter} to the new site, and waits until MediaWiki reports it in both
+   * sites ({@link #awaitSiteInfo}).
+   */
   public void setMasterDatacenter(RunContext run, SwitchoverRequest request) {
     setMaster(run, request.dcTo());
+    awaitSiteInfo("the master datacenter change");
+  }
+
+  /**
+   * What is left of the settle time after the master datacenter change began: the automation pads
+   * phase 4 to the short discovery TTL since that change, so that it has propagated for one TTL
+   * before the new masters become writable.
+   */
+  public static Duration masterChangeSettleLeft(
+      Instant changeStarted, Instant now, Duration settle) {
+    Duration left = settle.minus(Duration.between(changeStarted, now));
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param maintenanceUnit the systemd unit that runs the periodic maintenance jobs
  * @param deploymentServer the deployment server where scap's global lock is taken; its second name
  *     label is its datacenter (deploy1001.eqiad.wmnet)
+ * @param siteInfoHosts the application servers whose MediaWiki siteinfo is checked, by datacenter
  */
 public record SwitchoverTopology(
     List<String> datacenters,
@@ -25,7 +26,8 @@ public record SwitchoverTopology(
     Map<String, List<String>> jobrunners,
     Map<String, List<String>> dbMasterHosts,
     String maintenanceUnit,
-    String deploymentServer) {
+    String deploymentServer,
+    Map<String, List<String>> siteInfoHosts) {
 
   public SwitchoverTopology {
     datacenters = List.copyOf(datacenters);
@@ -34,6 +36,7 @@ public record SwitchoverTopology(
     maintenanceHosts = Map.copyOf(maintenanceHosts);
     jobrunners = Map.copyOf(jobrunners);
     dbMasterHosts = Map.copyOf(dbMasterHosts);
+    siteInfoHosts = Map.copyOf(siteInfoHosts);
   }
 
   /** The name a discovery record points to while the service is active in {@code dc}. */
@@ -53,6 +56,10 @@ public record SwitchoverTopology(
   String deploymentServerDc() {
     String[] labels = deploymentServer.split("\\.");
     return labels.length > 1 ? labels[1] : "";
+  }
+
+  List<String> siteInfoHosts(String dc) {
+    return siteInfoHosts.getOrDefault(dc, List.of());
   }
 
   List<String> dbMasterHosts(String dc) {

@@ -43,7 +43,7 @@ import org.switchman.support.SwitchoverRuns;
 class ChangedDiagramRedeployIT {
 
   private static final Set<String> NORMAL_TIMERS =
-      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace", "Timer_MasterChangeSettles");
 
   @Configuration(proxyBeanMethods = false)
   static class Site {

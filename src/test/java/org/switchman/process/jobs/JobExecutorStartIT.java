@@ -38,9 +38,9 @@ class JobExecutorStartIT {
     try (ConfigurableApplicationContext app = start("--switchman.node-name=node-7")) {
       JobExecutor executor = app.getBean(JobExecutor.class);
       assertThat(executor.getLockOwner()).isEqualTo("node-7");
-      assertThat(executor.getLockTimeInMillis()).isEqualTo(4_800_000);
+      assertThat(executor.getLockTimeInMillis()).isEqualTo(5_100_000);
       StepDeadlines deadlines = app.getBean(JobLockTimeCheck.class).deadlines();
-      assertThat(deadlines.longest().deadline().toMillis()).isLessThan(4_800_000);
+      assertThat(deadlines.longest().deadline().toMillis()).isLessThan(5_100_000);
       // the history cleanup is scheduled in the night's window
       ProcessEngine engine = app.getBean(ProcessEngine.class);
       ProcessEngineConfigurationImpl configuration =

@@ -56,6 +56,9 @@ class StepDeadlinesTest {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             commandTimeout,
             null,
             null,
@@ -89,18 +92,20 @@ class StepDeadlinesTest {
     // the lock check (4 etcd requests of 3 s) and the site state read for a failure (12 etcd
     // requests, 22 statements of 3 + 10 s, 5 DNS requests of 3 s)
     long overhead = 4 * 3_000 + 12 * 3_000 + 22 * 13_000 + 5 * 3_000;
-    // 25 hosts (the deployment server's scap lock among them): each a connection (3 s + 3 x 10 s +
-    // 0.4 s); 33 commands of 10 s + 60 s;
-    // discovery, ReadOnly and TTLs: 64 etcd requests, 30 DNS requests; 66 statements for the
+    // 26 hosts (the deployment server's scap lock and MediaWiki's siteinfo among them): each a
+    // connection (3 s + 3 x 10 s + 0.4 s); 34 commands of 10 s + 60 s; the 15-s siteinfo wait;
+    // discovery, ReadOnly (and its conftool reads for siteinfo) and TTLs: 67 etcd requests, 30 DNS
+    // requests; 66 statements for the
     // sections and the 45-s wait for sections still running
     StepDeadlines.Step longest = deadlines.longest();
     assertThat(longest.activity()).isEqualTo("ServiceTask_RollBackSwitchover");
     assertThat(longest.deadline())
         .isEqualTo(
             Duration.ofMillis(
-                25 * 33_400
-                    + 33 * 70_000
-                    + 64 * 3_000
+                26 * 33_400
+                    + 34 * 70_000
+                    + 15_000
+                    + 67 * 3_000
                     + 30 * 3_000
                     + 66 * 13_000
                     + 45_000

@@ -50,7 +50,7 @@ class DbLockdownProcessTest extends FakeSiteProcessTest {
   @Autowired Journal journal;
 
   private static final Set<String> NORMAL_TIMERS =
-      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace", "Timer_MasterChangeSettles");
   private static final Set<String> MUTATION_KINDS =
       Arrays.stream(Mutation.Kind.values()).map(Enum::name).collect(Collectors.toSet());
 

@@ -34,7 +34,8 @@ import org.switchman.support.SwitchoverRuns;
     properties = {
       "switchman.lab.dir=target/switchover-faults-it-lab",
       "switchman.lab.discovery-ttl=12s",
-      "switchman.switchover.catch-up-attempts=8"
+      "switchman.switchover.catch-up-attempts=8",
+      "switchman.switchover.siteinfo-wait=PT3S"
     })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +66,10 @@ class SwitchoverFaultsIT {
     world = new LabWorld(lab);
   }
 
-  /** A failed test leaves no fault and no run behind to hold the lock for the next. */
+  /**
+   * A failed test leaves no fault and no run behind to hold the locks for the next: its run's and
+   * scap's.
+   */
   @org.junit.jupiter.api.AfterEach
   void clearFaultsAndRuns() {
     admin.delete("/lab/api/faults");
@@ -73,6 +77,7 @@ class SwitchoverFaultsIT {
         admin.get("/engine-rest/process-instance?processDefinitionKey=dc-switchover").json()) {
       admin.delete("/engine-rest/process-instance/" + run.path("id").asText());
     }
+    world.endScapLock();
   }
 
   @Test
@@ -143,7 +148,26 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(decision, "siteState")).startsWith("unknown, etcd could not be read");
     assertThat(admin.get("/engine-rest/incident").json().size()).isZero();
     runs.clear(etcdDown);
+    // MediaWiki on one codfw application server stops reading etcd: it keeps saying read-write
+    String apiServer =
+        lab.topology().hosts().stream()
+            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("api_appserver"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
+    String stale = runs.inject("{\"kind\":\"SITEINFO_STALE\",\"host\":\"" + apiServer + "\"}");
     runs.decide(decision, "retry", null);
+    JsonNode siteInfo = runs.awaitTask("UserTask_DecideOnSetReadOnlyFailure");
+    assertThat(runs.variable(siteInfo, "failedCheck")).isEqualTo("siteinfo");
+    assertThat(runs.variable(siteInfo, "failureMessage"))
+        .contains("after ReadOnly on, MediaWiki on " + apiServer + " still answers read-write");
+    assertThat(
+            world.ssh(
+                apiServer,
+                "curl -s 'http://localhost/w/api.php?action=query&meta=siteinfo&format=json&formatversion=2'"))
+        .contains("\"readonly\":false");
+    runs.clear(stale);
+    runs.decide(siteInfo, "retry", null);
     JsonNode hostKey = runs.awaitTask("UserTask_DecideOnRestoreMediaWikiFailure");
     assertThat(runs.variable(hostKey, "failureMessage")).contains(jobrunner).contains("SHA256:");
     assertThat(journalOf(run))

@@ -39,7 +39,7 @@ import org.switchman.support.SwitchoverRuns;
       // the slow envoy restart of the last switchover succeeds; the longest step grows with the
       // command timeout, and the job lock time with it (the startup check refuses a shorter one)
       "switchman.switchover.command-timeout=100s",
-      "camunda.bpm.job-execution.lock-time-in-millis=6000000"
+      "camunda.bpm.job-execution.lock-time-in-millis=6600000"
     })
 @ActiveProfiles("lab")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -54,7 +54,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
 
   /** Timers the driver fires on its own: the waits of a normal run. */
   private static final Set<String> NORMAL_TIMERS =
-      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace");
+      Set.of("Timer_WaitOldTtl", "Timer_InFlightGrace", "Timer_MasterChangeSettles");
 
   private JobDriver driver;
 
@@ -100,6 +100,7 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
             "ServiceTask_SetMasterDatacenter",
             "ServiceTask_DepoolOldDatacenter",
             "ServiceTask_CheckDiscoveryDns",
+            "Timer_MasterChangeSettles",
             "CallActivity_SetDbMastersReadWrite",
             "ServiceTask_SetMediaWikiReadWrite",
             "ServiceTask_RestoreDiscoveryTtl",
@@ -132,6 +133,9 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
                 + ")'");
     assertThat(site.holders("dc-switchover", "mediawiki")).isEmpty();
     assertThat(variable(run, "readOnlyWindowMillis")).isNotNull();
+    // phase 4 waits out the short TTL (10 s) since the master change began: most of it is left
+    assertThat(java.time.Duration.parse(variable(run, "masterChangeSettleWait").toString()))
+        .isBetween(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10));
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
     assertThat(variable(run, "plan").toString())
         .contains("WMFMasterDatacenter: …=codfw")
@@ -735,6 +739,31 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void mediaWikiThatDoesNotReportReadOnlyOpensTheDecisionOfPhaseTwoAndARetryGoesOn() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    approve(run, "UserTask_GoNoGo", "bob", "GO");
+    drive();
+    site.freezeSiteInfo("mw2005.codfw.wmnet");
+    approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
+    drive();
+    Task decision = task(run, "UserTask_DecideOnSetReadOnlyFailure");
+    assertThat(variable(run, "failedCheck")).isEqualTo("siteinfo");
+    assertThat(variable(run, "failureMessage").toString())
+        .contains("after ReadOnly on, MediaWiki on mw2005.codfw.wmnet still answers read-write")
+        .contains("not read-only (Datacenter switchover)");
+    assertThat(site.readOnly.get("codfw"))
+        .as("etcd says read-only")
+        .contains("Datacenter switchover");
+    assertThat(site.master).as("nothing after ReadOnly on ran").isEqualTo("eqiad");
+
+    site.staleSiteInfo.clear();
+    complete(decision, "alice", Map.of("decision", "retry"));
+    drive();
+    assertThat(run).isEnded().hasPassed("EndEvent_SwitchedOver");
+    assertThat(site.master).isEqualTo("codfw");
+  }
+
+  @Test
   void aScapLockSomeoneElseHoldsStopsPhaseZeroUntilItIsGone() {
     site.scapLock.set("backport of 1041 by erin");
     ProcessInstance run = start("live", "eqiad", "codfw");
@@ -1296,7 +1325,11 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     assertThat(site.isReadOnly("s1", "eqiad")).isFalse();
     assertThat(site.commands)
         .as("only reads")
-        .allMatch(c -> c.contains("systemctl is-active") || c.endsWith("nrpe_long_running_jobs"));
+        .allMatch(
+            c ->
+                c.contains("systemctl is-active")
+                    || c.endsWith("nrpe_long_running_jobs")
+                    || c.endsWith(org.switchman.runbook.switchover.SiteInfo.COMMAND));
     assertThat(journal.entriesOfRun(run.getId()))
         .isNotEmpty()
         .allMatch(e -> !e.outcome().equals("PERFORMED"));

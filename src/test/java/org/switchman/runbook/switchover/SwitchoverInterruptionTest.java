@@ -80,7 +80,9 @@ class SwitchoverInterruptionTest {
               Map.of(
                   "eqiad", List.of("db1001.eqiad.wmnet"), "codfw", List.of("db2001.codfw.wmnet")),
               "mw-cron",
-              "deploy1001.eqiad.wmnet"),
+              "deploy1001.eqiad.wmnet",
+              Map.of(
+                  "eqiad", List.of("mw1005.eqiad.wmnet"), "codfw", List.of("mw2005.codfw.wmnet"))),
           site,
           site,
           site,
@@ -88,7 +90,8 @@ class SwitchoverInterruptionTest {
           3,
           Duration.ofMillis(1),
           Duration.ofSeconds(5),
-          5);
+          5,
+          Duration.ofSeconds(1));
 
   private static final SwitchoverRequest REQUEST =
       new SwitchoverRequest(
@@ -124,12 +127,17 @@ class SwitchoverInterruptionTest {
 
   @Test
   void anInterruptionStopsTheRollbackAtOnceInsteadOfBeingListedAsAFailedPart() {
-    remoteFailure = interruption("'enable-puppet' ran on mwmaint1001.eqiad.wmnet");
+    // the first remote call of the rollback is part "ReadOnly off": MediaWiki's siteinfo, asked on
+    // the two siteinfo hosts side by side
+    remoteFailure = interruption("the siteinfo of mw1005.eqiad.wmnet was asked");
     assertThatThrownBy(
             () -> switchover.rollback().perform(RUN, REQUEST, Map.of("api-rw", 300L), List.of()))
         .isInstanceOf(StepInterruptedException.class)
         .hasMessageContaining("interrupted by shutdown");
-    assertThat(remoteCalls).as("no part after the interrupted one ran").hasValue(1);
+    assertThat(remoteCalls).as("no part after the interrupted one ran").hasValue(2);
+    assertThat(site.commands)
+        .as("puppet and maintenance never ran")
+        .noneMatch(c -> c.contains("puppet"));
   }
 
   @Test

@@ -63,7 +63,9 @@ class SwitchoverPuppetTest {
               Map.of("eqiad", List.of(), "codfw", List.of()),
               Map.of("eqiad", masters("eqiad", 1001), "codfw", masters("codfw", 2001)),
               "mw-cron",
-              "deploy1001.eqiad.wmnet"),
+              "deploy1001.eqiad.wmnet",
+              Map.of(
+                  "eqiad", List.of("mw1005.eqiad.wmnet"), "codfw", List.of("mw2005.codfw.wmnet"))),
           site,
           site,
           site,
@@ -71,7 +73,8 @@ class SwitchoverPuppetTest {
           3,
           Duration.ofMillis(1),
           Duration.ofSeconds(5),
-          5);
+          5,
+          Duration.ofSeconds(1));
 
   private static final SwitchoverRequest REQUEST =
       new SwitchoverRequest(
