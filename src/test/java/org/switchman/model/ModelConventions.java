@@ -115,6 +115,7 @@ final class ModelConventions {
     }
     checkIds(file, model, violations);
     checkDiagramInterchange(file, model, violations);
+    DiagramLayout.check(file, model, violations);
     for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
       checkServiceTask(file, task, violations);
     }

@@ -135,7 +135,10 @@ class ModelConventionsTest {
             "UserTask_Approve form-ref",
             "UserTask_Approve documentation",
             "Flow_ToMissing di-edge",
-            "Flow_ToEnd di-edge");
+            "Flow_ToEnd di-edge",
+            "Flow_ToRestart edge-ends",
+            "Flow_ToRestart stacked-flows",
+            "EndEvent_Done label-overlap");
     assertThat(violations.toString())
         .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
   }
