@@ -173,19 +173,26 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
    * when it is deployed, never from variables, which a completion could carry.
    */
   static boolean allowed(Element userTask, String parameter) {
+    return inputParameter(userTask, parameter)
+        .map(value -> value.replaceAll("\\s", ""))
+        .map(text -> !text.equals("${false}") && !text.equals("false"))
+        .orElse(true);
+  }
+
+  /** The text of a user task's input parameter as the diagram writes it; empty when it has none. */
+  static java.util.Optional<String> inputParameter(Element userTask, String parameter) {
     Element extensions = userTask.element("extensionElements");
     if (extensions == null) {
-      return true;
+      return java.util.Optional.empty();
     }
     for (Element io : extensions.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputOutput")) {
       for (Element input : io.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputParameter")) {
         if (parameter.equals(input.attribute("name"))) {
-          String text = input.getText() == null ? "" : input.getText().replaceAll("\\s", "");
-          return !text.equals("${false}") && !text.equals("false");
+          return java.util.Optional.of(input.getText() == null ? "" : input.getText());
         }
       }
     }
-    return true;
+    return java.util.Optional.empty();
   }
 
   private void operatorDecided(DelegateTask task, Options options) {

@@ -105,24 +105,16 @@ public class ManualStepsPlugin extends AbstractProcessEnginePlugin {
    * @throws IllegalStateException when the diagram names none or an unknown one: it is not deployed
    */
   static ManualStep.Checklist checklist(Element userTask) {
-    Element extensions = userTask.element("extensionElements");
-    if (extensions != null) {
-      for (Element io :
-          extensions.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputOutput")) {
-        for (Element input :
-            io.elementsNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "inputParameter")) {
-          if (CHECKLIST.equals(input.attribute("name"))) {
-            String text = input.getText() == null ? "" : input.getText().strip();
-            for (ManualStep.Checklist checklist : ManualStep.Checklist.values()) {
-              if (checklist.name().equals(text)) {
-                return checklist;
-              }
-            }
-            throw new IllegalStateException(
-                "user task " + userTask.attribute("id") + ": unknown checklist '" + text + "'");
-          }
+    java.util.Optional<String> named =
+        DecisionTasksPlugin.inputParameter(userTask, CHECKLIST).map(String::strip);
+    if (named.isPresent()) {
+      for (ManualStep.Checklist checklist : ManualStep.Checklist.values()) {
+        if (checklist.name().equals(named.get())) {
+          return checklist;
         }
       }
+      throw new IllegalStateException(
+          "user task " + userTask.attribute("id") + ": unknown checklist '" + named.get() + "'");
     }
     throw new IllegalStateException(
         "user task "

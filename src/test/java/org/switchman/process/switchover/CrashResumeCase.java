@@ -452,6 +452,25 @@ abstract class CrashResumeCase {
     }
   }
 
+  /**
+   * Answers a task of a switchover that only waits for people: GO at a gate (bob at the first, dave
+   * at the final), or every step ticked on a checklist.
+   */
+  void goOrTick(SwitchoverRuns runs, JsonNode task) {
+    String key = task.path("taskDefinitionKey").asText();
+    assertThat(key)
+        .isIn(
+            "UserTask_GoNoGo",
+            "UserTask_FinalGoNoGo",
+            org.switchman.support.Checklists.PREPARATION,
+            org.switchman.support.Checklists.FOLLOW_UP);
+    if (key.startsWith("UserTask_Confirm")) {
+      runs.tickChecklists();
+    } else {
+      decide(runs, task, key.equals("UserTask_GoNoGo") ? "bob" : "dave", "GO");
+    }
+  }
+
   void decide(SwitchoverRuns runs, JsonNode task, String user, String decision) {
     runs.complete(
         Rest.as(app.port(), user, "demo"),
