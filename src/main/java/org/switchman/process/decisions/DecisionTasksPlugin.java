@@ -112,11 +112,13 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
                   .getTaskDefinition()
                   .addBuiltInTaskListener(
                       TaskListener.EVENTNAME_CREATE,
-                      task ->
-                          clear(
-                              task.getExecution(),
-                              RunVariableNames.DECISION,
-                              RunVariableNames.JUSTIFICATION));
+                      task -> {
+                        clear(
+                            task.getExecution(),
+                            RunVariableNames.DECISION,
+                            RunVariableNames.JUSTIFICATION);
+                        task.setVariableLocal(DECISION_HELP, documentation(task));
+                      });
               behavior
                   .getTaskDefinition()
                   .addBuiltInTaskListener(
@@ -163,6 +165,19 @@ public class DecisionTasksPlugin extends AbstractProcessEnginePlugin {
    * refused.
    */
   static final String PRE_CHECKS_FAILED = "preChecksFailed";
+
+  /**
+   * A local variable of an operator decision task: its documentation in the diagram, which says
+   * what retry, skip and abort do at that step and which of them it offers; the form shows it.
+   */
+  public static final String DECISION_HELP = "decisionHelp";
+
+  private static String documentation(DelegateTask task) {
+    var element = task.getBpmnModelElementInstance();
+    return element == null || element.getDocumentations().isEmpty()
+        ? ""
+        : element.getDocumentations().iterator().next().getTextContent().strip();
+  }
 
   /** Which options a decision task offers, as its diagram says. */
   record Options(boolean skip, boolean abort) {}

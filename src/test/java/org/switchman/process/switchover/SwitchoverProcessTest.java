@@ -771,6 +771,10 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     Task decision = task(run, "UserTask_DecideOnPreparationFailure");
     assertThat(decision).as("a decision instead of a lock taken over").isNotNull();
     assertThat(variable(run, "failedCheck")).isEqualTo("deployments-locked");
+    assertThat(tasks.getVariableLocal(decision.getId(), "decisionHelp").toString())
+        .as("the form says what each option does here, from the diagram")
+        .contains("retry the phase")
+        .contains("Skip is not offered");
     assertThat(variable(run, "failureMessage").toString())
         .contains("owner is \"backport of 1041 by erin\"");
     assertThat(site.scapLock.get()).isEqualTo("backport of 1041 by erin");
