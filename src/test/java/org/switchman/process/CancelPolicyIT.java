@@ -272,7 +272,8 @@ class CancelPolicyIT {
                   .contains("inside the read-only window since 20")
                   .contains("MediaWiki ReadOnly may still be on (set at 20")
                   .contains("the DB masters of eqiad may be read-only")
-                  .contains("nothing was rolled back");
+                  .contains("nothing was rolled back")
+                  .contains("scap's lock on the deployment server may still hold every deployment");
             });
     assertThat(entries).anyMatch(e -> e.kind().equals("LOCK") && e.outcome().equals("RELEASED"));
     assertThat(journal.verifyRun(run).intact()).isTrue();

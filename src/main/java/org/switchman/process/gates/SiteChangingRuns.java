@@ -333,11 +333,19 @@ final class SiteChangingRuns {
       return text.append(
               "; nothing was rolled back: restore the site by hand (the run's journal lists"
                   + " every change it performed)")
+          .append(SCAP_LOCK_LEFT)
           .toString();
     }
     if (active.contains("ServiceTask_RollBackSwitchover")) {
       return "during the rollback: the site may be half rolled back (ReadOnly, masters, discovery,"
-          + " TTLs, puppet, maintenance); finish the rollback by hand from the run's journal";
+          + " TTLs, puppet, maintenance); finish the rollback by hand from the run's journal"
+          + SCAP_LOCK_LEFT;
+    }
+    if (active.contains("UserTask_ConfirmManualFollowUp")) {
+      return "at the manual follow-up checklist: the site runs on "
+          + to
+          + " and every automated step is done; the run's journal lists the manual steps ticked"
+          + " (CHECKLIST), the others were neither done nor waived through the run";
     }
     if (active.contains("Phase_RestoreMediaWiki")
         || active.contains("Phase_PostReadOnly")
@@ -349,12 +357,22 @@ final class SiteChangingRuns {
           + "; maintenance may not run in "
           + to
           + ", the discovery TTLs may still be reduced, puppet may still be disabled and the downtimes"
-          + " of the read-only checks may remain";
+          + " of the read-only checks may remain"
+          + SCAP_LOCK_LEFT;
     }
     return "before the read-only window: MediaWiki is writable, but the discovery TTLs may be reduced"
         + " to 10 s, puppet disabled on the maintenance hosts and maintenance stopped; nothing was"
-        + " rolled back";
+        + " rolled back"
+        + SCAP_LOCK_LEFT;
   }
+
+  /**
+   * What a switchover cancelled between phase 0 and phase 9 may leave on the deployment server: its
+   * scap lock, which nothing but its own end or its holder ends.
+   */
+  static final String SCAP_LOCK_LEFT =
+      "; scap's lock on the deployment server may still hold every deployment (it ends by itself 6"
+          + " h after phase 0 took it, or when its holder ends it)";
 
   private static Instant windowOpened(String runId, CommandContext context) {
     HistoricActivityInstanceQueryImpl query = new HistoricActivityInstanceQueryImpl();
