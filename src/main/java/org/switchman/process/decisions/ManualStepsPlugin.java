@@ -31,6 +31,7 @@ import org.switchman.audit.OpsLog;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.RunContexts;
 import org.switchman.process.RunVariableNames;
+import org.switchman.runbook.EchoedInput;
 import org.switchman.runbook.switchover.ManualStep;
 
 /**
@@ -241,7 +242,7 @@ public class ManualStepsPlugin extends AbstractProcessEnginePlugin {
    * within the 4,000 characters of a text variable. The journal keeps them whole.
    */
   static String shortened(String text) {
-    return text.length() <= KEPT ? text : text.substring(0, KEPT - 1) + "…";
+    return EchoedInput.shortened(text, KEPT - 1);
   }
 
   static final int KEPT = 200;

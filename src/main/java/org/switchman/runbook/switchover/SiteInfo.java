@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
+import org.switchman.runbook.EchoedInput;
 
 /**
  * What MediaWiki itself reports in its siteinfo ({@code meta=siteinfo}, format version 2): whether
@@ -58,7 +59,6 @@ public record SiteInfo(boolean readOnly, Optional<String> readOnlyReason, String
   }
 
   private static String shortened(String text) {
-    String line = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-    return line.length() <= 200 ? line : line.substring(0, 199) + "…";
+    return EchoedInput.shortened(text == null ? "" : text.strip().replaceAll("\\s+", " "), 200);
   }
 }
