@@ -65,12 +65,21 @@ public final class Rest {
    * {"value": value}, …}}}.
    */
   public static String variables(Map<String, Object> values) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.set("variables", typed(values));
+    return body.toString();
+  }
+
+  /** The values as the engine's REST API types them: {@code {"name": {"value": …}, …}}. */
+  public static String values(Map<String, Object> values) {
+    return typed(values).toString();
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode typed(Map<String, Object> values) {
     com.fasterxml.jackson.databind.node.ObjectNode variables = JSON.createObjectNode();
     values.forEach(
         (name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
-    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
-    body.set("variables", variables);
-    return body.toString();
+    return variables;
   }
 
   public static Rest as(int port, String user, String password) {

@@ -142,20 +142,11 @@ public final class SwitchoverRuns {
                     + Checklists.FOLLOW_UP)
             .json();
     for (JsonNode task : open) {
-      StringBuilder vars = new StringBuilder("{");
-      Checklists.allTicked(Checklists.of(task.path("taskDefinitionKey").asText()))
-          .forEach(
-              (name, value) ->
-                  vars.append(vars.length() > 1 ? "," : "")
-                      .append('"')
-                      .append(name)
-                      .append("\":{\"value\":")
-                      .append(value instanceof Boolean ? value : "\"" + value + "\"")
-                      .append('}'));
       complete(
           Rest.as(port, Checklists.OPERATOR, "demo"),
           task.path("id").asText(),
-          vars.append('}').toString());
+          Rest.values(
+              Checklists.allTicked(Checklists.of(task.path("taskDefinitionKey").asText()))));
     }
     return !open.isEmpty();
   }
