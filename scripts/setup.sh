@@ -3,7 +3,9 @@
 
 # Debian packages the lab runs (real servers started as child processes) and the browser tests use.
 LAB_PACKAGES=(etcd-server etcd-client openssh-server openssh-client bind9 bind9-dnsutils mariadb-server mariadb-client percona-toolkit util-linux)
-BROWSER_PACKAGES=(chromium chromium-driver)
+# fonts-liberation: Arial's metrics, the font bpmn-js (Modeler, Cockpit) draws a diagram's text in,
+# so that the diagram pictures and their legibility checks measure text as a designer sees it.
+BROWSER_PACKAGES=(chromium chromium-driver fonts-liberation)
 # PostgreSQL for the engine tests on PostgreSQL (a throwaway cluster, lab/LabPostgres; no service).
 POSTGRES_PACKAGES=(postgresql)
 
