@@ -41,45 +41,105 @@ class DiagramPicturesIT {
   /** Chromium's largest window, in pixels, on each side. */
   private static final int MAX_SIDE = 10_000;
 
+  private static final Path ILLEGIBLE =
+      Path.of("src/test/resources/model-check/illegible-runbook.bpmn");
+
   @Test
-  void everyDiagramIsDrawnWholeAndKeptAsPictures() throws IOException {
+  void everyDiagramIsDrawnWholeAndLegibleAndKeptAsPictures() throws IOException {
     List<Path> diagrams = diagrams();
     assertThat(diagrams).isNotEmpty();
-    Files.createDirectories(PICTURES);
-    Path page = PICTURES.resolve("render.html");
-    Files.writeString(page, page());
-    List<String> pictures = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    int pictures = 0;
     try (Browser browser = new Browser()) {
-      WebDriver driver = browser.driver();
-      driver.get(page.toUri().toString());
+      WebDriver driver = open(browser);
       for (Path diagram : diagrams) {
-        String name = diagram.getFileName().toString().replaceFirst("\\.bpmn$", "");
-        Map<String, Object> imported = script(driver, "render", Files.readString(diagram));
-        assertThat(imported.get("error")).as("%s: bpmn-js import", name).isNull();
-        assertThat(strings(imported.get("warnings"))).as("%s: bpmn-js warnings", name).isEmpty();
-        assertThat(strings(imported.get("drawn")))
-            .as("%s: elements of the model that bpmn-js draws", name)
-            .containsAll(flowElementIds(diagram));
-        problems.addAll(
-            strings(script(driver, "legibility", "").get("problems")).stream()
-                .map(problem -> name + ": " + problem)
-                .toList());
-        for (String plane : strings(imported.get("planes"))) {
-          String picture =
-              plane.equals(imported.get("process"))
-                  ? name
-                  : name + "--" + plane.replaceFirst("_plane$", "");
-          pictures.add(picture(driver, plane, picture));
-        }
+        problems.addAll(problems(driver, diagram));
+        pictures += pictures(driver, diagram);
       }
     }
-    assertThat(pictures).hasSizeGreaterThanOrEqualTo(diagrams.size());
+    assertThat(pictures).isGreaterThanOrEqualTo(diagrams.size());
     assertThat(problems).as("what a reader of the pictures in %s cannot read", PICTURES).isEmpty();
   }
 
+  @Test
+  void theIllegibleDiagramFailsEveryCheck() throws IOException {
+    List<String> problems;
+    try (Browser browser = new Browser()) {
+      problems = problems(open(browser), ILLEGIBLE);
+    }
+    assertThat(problems)
+        .anyMatch(p -> p.contains("bpmn-js warns") && p.contains("NoSuchElement"))
+        .anyMatch(
+            p -> p.startsWith("illegible-runbook: EndEvent_Done 'Done': its name is broken inside"))
+        .contains(
+            "illegible-runbook: ServiceTask_Undrawn 'Has no shape': not drawn (no shape)",
+            "illegible-runbook: ServiceTask_Restart 'Restart every host of the cluster in both"
+                + " datacenters, one host after another': its text spills out of its box",
+            "illegible-runbook: ServiceTask_Restart 'Restart every host of the cluster in both"
+                + " datacenters, one host after another': an icon covers its text",
+            "illegible-runbook: Timer_Remind 'Reminder due': it covers the icon of UserTask_Approve"
+                + " 'Approve the change'",
+            "illegible-runbook: EndEvent_Rejected 'Rejected': its text lies on ServiceTask_Restart"
+                + " 'Restart every host of the cluster in both datacenters, one host after another'",
+            "illegible-runbook: Gateway_Approved 'Approved?': its label lies on the label of"
+                + " Timer_Remind 'Reminder due'",
+            "illegible-runbook: Gateway_Approved 'Approved?': the flow Flow_Rejected runs through"
+                + " its label");
+  }
+
+  private static WebDriver open(Browser browser) throws IOException {
+    Files.createDirectories(PICTURES);
+    Path page = PICTURES.resolve("render.html");
+    Files.writeString(page, page());
+    WebDriver driver = browser.driver();
+    driver.get(page.toUri().toString());
+    return driver;
+  }
+
+  /**
+   * Draws the diagram and returns what a reader cannot read, each prefixed with the diagram's name:
+   * import warnings, elements of the model left undrawn, and the legibility checks of the page.
+   */
+  private static List<String> problems(WebDriver driver, Path diagram) throws IOException {
+    String name = name(diagram);
+    Map<String, Object> imported = script(driver, "render", Files.readString(diagram));
+    assertThat(imported.get("error")).as("%s: bpmn-js import", name).isNull();
+    List<String> problems = new ArrayList<>();
+    strings(imported.get("warnings")).forEach(w -> problems.add("bpmn-js warns: " + w));
+    Set<String> undrawn = flowElementIds(diagram);
+    undrawn.removeAll(strings(imported.get("drawn")));
+    undrawn.forEach(id -> problems.add(id + described(diagram, id) + ": not drawn (no shape)"));
+    problems.addAll(strings(script(driver, "legibility", "").get("problems")));
+    return problems.stream().map(problem -> name + ": " + problem).toList();
+  }
+
+  /** Saves a picture of each plane of the diagram drawn last; returns how many. */
+  private static int pictures(WebDriver driver, Path diagram) throws IOException {
+    String name = name(diagram);
+    Map<String, Object> planes = script(driver, "planes", "");
+    int count = 0;
+    for (String plane : strings(planes.get("planes"))) {
+      String picture =
+          plane.equals(planes.get("process"))
+              ? name
+              : name + "--" + plane.replaceFirst("_plane$", "");
+      picture(driver, plane, picture);
+      count++;
+    }
+    return count;
+  }
+
+  private static String name(Path diagram) {
+    return diagram.getFileName().toString().replaceFirst("\\.bpmn$", "");
+  }
+
+  private static String described(Path diagram, String id) {
+    FlowElement element = Bpmn.readModelFromFile(diagram.toFile()).getModelElementById(id);
+    return element.getName() == null ? "" : " '" + element.getName() + "'";
+  }
+
   /** Shows one plane at 100 % in a window of its size, and saves the window as a PNG. */
-  private static String picture(WebDriver driver, String plane, String picture) throws IOException {
+  private static void picture(WebDriver driver, String plane, String picture) throws IOException {
     Map<String, Object> size = script(driver, "measure", plane);
     int width = Math.min(MAX_SIDE, ((Number) size.get("width")).intValue() + 2 * MARGIN);
     int height = Math.min(MAX_SIDE, ((Number) size.get("height")).intValue() + 2 * MARGIN);
@@ -91,7 +151,6 @@ class DiagramPicturesIT {
     Path target = PICTURES.resolve(picture + ".png");
     Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     assertThat(Files.size(target)).as(target.toString()).isGreaterThan(1_000);
-    return picture;
   }
 
   @SuppressWarnings("unchecked")
@@ -152,8 +211,6 @@ class DiagramPicturesIT {
             return {
               warnings: result.warnings.map(function (w) { return w.message; }),
               drawn: drawn,
-              process: canvas.getRootElement().id,
-              planes: canvas.getRootElements().map(function (r) { return r.id; })
             };
           });
         };
@@ -245,13 +302,12 @@ class DiagramPicturesIT {
                 if (!inside(t.text.box, outline(owner))) {
                   problems.push(describe(owner) + ': its text spills out of its box');
                 }
-                Array.prototype.forEach.call(
-                    registry.getGraphics(owner).querySelectorAll('.djs-visual > path'),
-                    function (icon) {
-                      if (t.text.lines.some(function (l) { return overlap(l, box(icon)); })) {
-                        problems.push(describe(owner) + ': an icon covers its text');
-                      }
-                    });
+                var icons = registry.getGraphics(owner).querySelectorAll('.djs-visual > path');
+                if (Array.prototype.some.call(icons, function (icon) {
+                  return t.text.lines.some(function (l) { return overlap(l, box(icon)); });
+                })) {
+                  problems.push(describe(owner) + ': an icon covers its text');
+                }
               }
               shapes.forEach(function (s) {
                 if (!t.external && s === owner) { return; }
@@ -282,6 +338,12 @@ class DiagramPicturesIT {
             });
           });
           return Promise.resolve({ problems: problems });
+        };
+        window.planes = function () {
+          return Promise.resolve({
+            process: canvas.getRootElements()[0].id,
+            planes: canvas.getRootElements().map(function (r) { return r.id; })
+          });
         };
         window.measure = function (plane) {
           canvas.setRootElement(root(plane));
