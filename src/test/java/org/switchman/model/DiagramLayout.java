@@ -10,12 +10,14 @@ import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.SubProcess;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnLabel;
+import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnPlane;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
 import org.camunda.bpm.model.bpmn.instance.dc.Bounds;
 import org.camunda.bpm.model.bpmn.instance.di.Waypoint;
 
 /**
- * What a designer sees in Camunda Modeler, checked on the diagram's layout (its BPMNDI):
+ * What a designer sees in Camunda Modeler, checked on the diagram's layout (its BPMNDI), plane by
+ * plane (the process, and each collapsed subprocess):
  *
  * <ul>
  *   <li>{@code edge-ends}: a flow starts at its source's shape and ends at its target's, so that no
@@ -80,23 +82,34 @@ final class DiagramLayout {
 
   static void check(
       String file, BpmnModelInstance model, List<ModelConventions.Violation> violations) {
+    for (BpmnPlane plane : model.getModelElementsByType(BpmnPlane.class)) {
+      check(file, plane, violations);
+    }
+  }
+
+  /**
+   * One plane: the process, or a collapsed subprocess that a designer drills into. Coordinates of
+   * different planes are unrelated, so elements are compared only within their plane.
+   */
+  private static void check(
+      String file, BpmnPlane plane, List<ModelConventions.Violation> violations) {
     Map<String, Box> shapes = new HashMap<>();
     List<Box> covering = new ArrayList<>();
     List<Box> labels = new ArrayList<>();
-    for (BpmnShape shape : model.getModelElementsByType(BpmnShape.class)) {
+    for (BpmnShape shape : plane.getChildElementsByType(BpmnShape.class)) {
       BaseElement element = shape.getBpmnElement();
       if (element == null || shape.getBounds() == null) {
         continue;
       }
       Box box = Box.of(element.getId(), shape.getBounds());
       shapes.put(element.getId(), box);
-      if (!(element instanceof SubProcess)) {
+      if (!(element instanceof SubProcess) || !shape.isExpanded()) {
         covering.add(box);
       }
       label(element.getId(), shape.getBpmnLabel(), labels);
     }
     List<Segment> segments = new ArrayList<>();
-    for (BpmnEdge edge : model.getModelElementsByType(BpmnEdge.class)) {
+    for (BpmnEdge edge : plane.getChildElementsByType(BpmnEdge.class)) {
       if (!(edge.getBpmnElement() instanceof SequenceFlow flow)) {
         continue;
       }
@@ -154,6 +167,39 @@ final class DiagramLayout {
         }
       }
     }
+  }
+
+  /** How much room a plane's drawing takes: its shapes, labels and flows, in pixels at 100 %. */
+  record Extent(double width, double height) {}
+
+  static Extent extent(BpmnPlane plane) {
+    double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE;
+    double maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+    List<double[]> boxes = new ArrayList<>();
+    for (BpmnShape shape : plane.getChildElementsByType(BpmnShape.class)) {
+      Bounds b = shape.getBounds();
+      boxes.add(new double[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()});
+      if (shape.getBpmnLabel() != null && shape.getBpmnLabel().getBounds() != null) {
+        Bounds l = shape.getBpmnLabel().getBounds();
+        boxes.add(new double[] {l.getX(), l.getY(), l.getWidth(), l.getHeight()});
+      }
+    }
+    for (BpmnEdge edge : plane.getChildElementsByType(BpmnEdge.class)) {
+      for (Waypoint point : edge.getWaypoints()) {
+        boxes.add(new double[] {point.getX(), point.getY(), 0, 0});
+      }
+      if (edge.getBpmnLabel() != null && edge.getBpmnLabel().getBounds() != null) {
+        Bounds l = edge.getBpmnLabel().getBounds();
+        boxes.add(new double[] {l.getX(), l.getY(), l.getWidth(), l.getHeight()});
+      }
+    }
+    for (double[] box : boxes) {
+      minX = Math.min(minX, box[0]);
+      minY = Math.min(minY, box[1]);
+      maxX = Math.max(maxX, box[0] + box[2]);
+      maxY = Math.max(maxY, box[1] + box[3]);
+    }
+    return boxes.isEmpty() ? new Extent(0, 0) : new Extent(maxX - minX, maxY - minY);
   }
 
   private static void label(String owner, BpmnLabel label, List<Box> labels) {

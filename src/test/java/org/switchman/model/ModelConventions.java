@@ -17,7 +17,9 @@ import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.CallActivity;
 import org.camunda.bpm.model.bpmn.instance.EndEvent;
 import org.camunda.bpm.model.bpmn.instance.Error;
+import org.camunda.bpm.model.bpmn.instance.ErrorEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.Escalation;
+import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.Gateway;
 import org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent;
@@ -64,7 +66,7 @@ final class ModelConventions {
           Map.entry(EndEvent.class, Set.of("EndEvent")),
           Map.entry(Gateway.class, Set.of("Gateway")),
           Map.entry(SequenceFlow.class, Set.of("Flow")),
-          Map.entry(SubProcess.class, Set.of("SubProcess", "Phase")),
+          Map.entry(SubProcess.class, Set.of("SubProcess", "Phase", "Step")),
           Map.entry(CallActivity.class, Set.of("CallActivity")),
           Map.entry(
               BoundaryEvent.class,
@@ -76,6 +78,12 @@ final class ModelConventions {
           Map.entry(Escalation.class, Set.of("Escalation")),
           Map.entry(Message.class, Set.of("Message")),
           Map.entry(Signal.class, Set.of("Signal")));
+
+  /** The id prefix of a subprocess that frames a step with its operator decision. */
+  static final String DECISION_FRAME_PREFIX = "Step_";
+
+  static final String CHECK_FAILED = "CHECK_FAILED";
+  static final String SWITCHOVER_ABORTED = "SWITCHOVER_ABORTED";
 
   private final Set<String> delegateBeans;
   private final Set<String> forms;
@@ -114,6 +122,8 @@ final class ModelConventions {
       checkProcess(file, expectedKey, process, violations);
     }
     checkIds(file, model, violations);
+    checkGatewayNames(file, model, violations);
+    checkDecisionFrames(file, model, violations);
     checkDiagramInterchange(file, model, violations);
     DiagramLayout.check(file, model, violations);
     for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
@@ -167,6 +177,102 @@ final class ModelConventions {
     if (process.getCamundaVersionTag() == null || process.getCamundaVersionTag().isBlank()) {
       violations.add(new Violation(file, process.getId(), "version-tag", "set camunda:versionTag"));
     }
+  }
+
+  /** A gateway that chooses a way is named as the question it answers ("GO?", "Decision?"). */
+  private static void checkGatewayNames(
+      String file, BpmnModelInstance model, List<Violation> violations) {
+    for (ExclusiveGateway gateway : model.getModelElementsByType(ExclusiveGateway.class)) {
+      String name = gateway.getName() == null ? "" : gateway.getName().trim();
+      if (gateway.getOutgoing().size() > 1 && !name.endsWith("?")) {
+        violations.add(
+            new Violation(
+                file,
+                gateway.getId(),
+                "gateway-question",
+                "a gateway that chooses is named as a question, e.g. \"GO?\"; found \""
+                    + name
+                    + "\""));
+      }
+    }
+  }
+
+  /**
+   * A {@value #DECISION_FRAME_PREFIX}* subprocess frames one step with its operator decision,
+   * always in the same shape, so that the diagram's top level shows the step as one box and a
+   * designer who opens any frame finds the same pattern: the step, named as the frame; its {@code
+   * Check failed} boundary (error {@value #CHECK_FAILED}) into the one decision task (form {@code
+   * failure-decision}); a gateway after it whose ways are {@code retry} (back before the step),
+   * {@code skip} and {@code abort}; and abort ending the frame with the error {@value
+   * #SWITCHOVER_ABORTED}, which a boundary outside takes to the rollback.
+   */
+  private static void checkDecisionFrames(
+      String file, BpmnModelInstance model, List<Violation> violations) {
+    for (SubProcess frame : model.getModelElementsByType(SubProcess.class)) {
+      if (!frame.getId().startsWith(DECISION_FRAME_PREFIX)) {
+        continue;
+      }
+      List<String> problems = new ArrayList<>();
+      List<UserTask> decisions =
+          frame.getChildElementsByType(UserTask.class).stream()
+              .filter(task -> "failure-decision".equals(task.getCamundaFormRef()))
+              .toList();
+      if (decisions.size() != 1) {
+        problems.add("holds one decision task (form failure-decision), found " + decisions.size());
+      } else {
+        UserTask decision = decisions.get(0);
+        List<BoundaryEvent> checks =
+            decision.getIncoming().stream()
+                .map(SequenceFlow::getSource)
+                .filter(BoundaryEvent.class::isInstance)
+                .map(BoundaryEvent.class::cast)
+                .filter(b -> errorCodes(b).contains(CHECK_FAILED))
+                .filter(b -> b.getAttachedTo().getParentElement() == frame)
+                .toList();
+        if (checks.size() != 1) {
+          problems.add(
+              "its decision task is opened by one boundary catching "
+                  + CHECK_FAILED
+                  + " on the framed step, found "
+                  + checks.size());
+        } else if (!String.valueOf(checks.get(0).getAttachedTo().getName())
+            .equals(frame.getName())) {
+          problems.add(
+              "is named as the step it frames, \""
+                  + checks.get(0).getAttachedTo().getName()
+                  + "\"");
+        }
+        List<FlowNode> next = decision.getOutgoing().stream().map(SequenceFlow::getTarget).toList();
+        if (next.size() != 1 || !(next.get(0) instanceof ExclusiveGateway route)) {
+          problems.add("its decision task leads to one gateway that routes the decision");
+        } else {
+          Map<String, FlowNode> ways =
+              route.getOutgoing().stream()
+                  .collect(
+                      Collectors.toMap(
+                          f -> String.valueOf(f.getName()), SequenceFlow::getTarget, (a, b) -> a));
+          if (!ways.containsKey("retry")
+              || !Set.of("retry", "skip", "abort").containsAll(ways.keySet())) {
+            problems.add("its decision's ways are retry, skip and abort, found " + ways.keySet());
+          }
+          FlowNode abort = ways.get("abort");
+          if (abort != null
+              && !(abort instanceof EndEvent end && errorCodes(end).contains(SWITCHOVER_ABORTED))) {
+            problems.add("abort ends the frame with the error " + SWITCHOVER_ABORTED);
+          }
+        }
+      }
+      problems.forEach(
+          p -> violations.add(new Violation(file, frame.getId(), "decision-frame", p)));
+    }
+  }
+
+  private static Set<String> errorCodes(org.camunda.bpm.model.bpmn.instance.Event event) {
+    return event.getChildElementsByType(ErrorEventDefinition.class).stream()
+        .map(ErrorEventDefinition::getError)
+        .filter(java.util.Objects::nonNull)
+        .map(Error::getErrorCode)
+        .collect(Collectors.toSet());
   }
 
   private static void checkIds(String file, BpmnModelInstance model, List<Violation> violations) {

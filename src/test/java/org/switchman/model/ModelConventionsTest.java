@@ -46,6 +46,43 @@ class ModelConventionsTest {
   }
 
   /**
+   * The switchover's top level reads at a glance: at 100 % it fits a 1920 x 1080 screen with room
+   * for Modeler's frame (the phases, both gates, the read-only window and the rollback line), and
+   * each step with its operator decision, and each DB master phase, is a collapsed subprocess with
+   * a plane of its own.
+   */
+  @Test
+  void theSwitchoverTopLevelFitsOneScreen() {
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model =
+        org.camunda.bpm.model.bpmn.Bpmn.readModelFromFile(
+            PROCESSES.resolve("dc-switchover.bpmn").toFile());
+    var planes =
+        model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnPlane.class);
+    var top =
+        planes.stream()
+            .filter(p -> p.getBpmnElement().getId().equals("dc-switchover"))
+            .findFirst()
+            .orElseThrow();
+
+    DiagramLayout.Extent extent = DiagramLayout.extent(top);
+
+    assertThat(extent.width()).as("width at 100 %%").isLessThanOrEqualTo(1860);
+    assertThat(extent.height()).as("height at 100 %%").isLessThanOrEqualTo(840);
+    assertThat(planes.stream().map(p -> p.getBpmnElement().getId()))
+        .contains(
+            "Step_Preparation",
+            "Step_PreChecks",
+            "Step_StopMaintenance",
+            "Step_SetReadOnly",
+            "Phase_LockDownDbMasters",
+            "Step_SwitchDiscovery",
+            "Phase_SetDbMastersReadWrite",
+            "Step_SetReadWrite",
+            "Step_RestoreMediaWiki",
+            "Step_PostReadOnly");
+  }
+
+  /**
    * After a restart the engine acquires jobs by priority: every job of the read-only window, and of
    * the lockdowns it calls, comes before the others, because MediaWiki is read-only until they run.
    */
@@ -138,7 +175,9 @@ class ModelConventionsTest {
             "Flow_ToEnd di-edge",
             "Flow_ToRestart edge-ends",
             "Flow_ToRestart stacked-flows",
-            "EndEvent_Done label-overlap");
+            "EndEvent_Done label-overlap",
+            "Gateway_Choose gateway-question",
+            "Step_Restart decision-frame");
     assertThat(violations.toString())
         .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
   }

@@ -199,13 +199,23 @@ class AuditPagesBrowserIT {
     assertThat(page.findElement(By.id("cockpit-link")).getAttribute("href"))
         .endsWith("/camunda/app/cockpit/default/#/process-instance/" + switchover + "/runtime");
 
+    List<String> timeline =
+        page.findElements(By.cssSelector("#timeline tbody tr")).stream()
+            .map(row -> row.getAttribute("data-activity"))
+            .toList();
+    assertThat(timeline)
+        .as("the timeline shows each phase, not the frame that holds it with its decision")
+        .contains("Phase_Preparation", "Phase_SetReadOnly", "Phase_PostReadOnly")
+        .noneMatch(activity -> activity.startsWith("Step_"));
+
     WebElement diagram = page.findElement(By.id("diagram"));
     wait.until(ExpectedConditions.attributeToBe(diagram, "data-rendered", "true"));
     assertThat(Integer.parseInt(diagram.getAttribute("data-highlighted"))).isGreaterThan(20);
     assertThat(
             page.findElements(
                 By.cssSelector(
-                    "#diagram .djs-element.visited[data-element-id='Phase_SetReadOnly']")))
+                    "#diagram .djs-element.visited[data-element-id='Step_SetReadOnly']")))
+        .as("phase 2, a collapsed subprocess on the top level")
         .hasSize(1);
     assertThat(
             page.findElements(
@@ -213,6 +223,20 @@ class AuditPagesBrowserIT {
                     "#diagram .djs-element.visited[data-element-id='ServiceTask_RollBackSwitchover']")))
         .as("the rollback was not taken")
         .isEmpty();
+    ((JavascriptExecutor) page)
+        .executeScript(
+            "arguments[0].click()",
+            page.findElement(
+                By.cssSelector(
+                    "#diagram .djs-overlays[data-container-id='Step_SetReadOnly'] .bjs-drilldown")));
+    assertThat(
+            wait.until(
+                ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector(
+                        "#diagram .djs-element.visited[data-element-id='Phase_SetReadOnly']"))))
+        .as("inside phase 2, opened as in Modeler")
+        .isNotNull();
+    browser.screenshot("report-diagram-phase-2-carol");
     ((JavascriptExecutor) page).executeScript("arguments[0].scrollIntoView()", diagram);
     browser.screenshot("report-diagram-carol");
     ((JavascriptExecutor) page).executeScript("window.scrollTo(0, 0)");

@@ -70,6 +70,13 @@ public class EngineRunHistory implements RunHistory {
           SwitchoverVars.READ_ONLY_BUDGET,
           SwitchoverVars.READ_ONLY_BUDGET_EXCEEDED);
 
+  /**
+   * The id prefix of a subprocess that only frames a step with its operator decision (the step, the
+   * decision and its retry, skip and abort) so that the diagram's top level shows it as one box;
+   * the timeline shows the step inside it, not the frame, which bears the same name.
+   */
+  static final String DECISION_FRAME_PREFIX = "Step_";
+
   /** Element types the timeline shows; gateways, plain events and loop bodies are left out. */
   private static final Set<String> STEP_TYPES =
       Set.of(
@@ -390,7 +397,8 @@ public class EngineRunHistory implements RunHistory {
     kids.sort(Comparator.comparing(HistoricActivityInstance::getStartTime));
     for (HistoricActivityInstance activity : kids) {
       boolean kept =
-          STEP_TYPES.contains(activity.getActivityType())
+          (STEP_TYPES.contains(activity.getActivityType())
+                  && !activity.getActivityId().startsWith(DECISION_FRAME_PREFIX))
               || (depth == 0
                   && activity.getProcessInstanceId().equals(runId)
                   && RUN_END_TYPES.contains(activity.getActivityType()));
