@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * The MariaDB masters ({@code switchman.db.*}).
@@ -17,6 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param masters {@code host:port} of each master, keyed {@code section.dc} (e.g. {@code s1.eqiad})
  * @param connectTimeout how long a connection may take
  * @param queryTimeout how long a statement may take
+ * @param newestEditQuery a query that returns, on a section's master, when the newest MediaWiki
+ *     edit it holds was written (UTC: a date-time, or MediaWiki's 14 digits such as {@code
+ *     rc_timestamp}), for example {@code SELECT MAX(rc_timestamp) FROM enwiki.recentchanges};
+ *     unset, a switchover does not check that edits land on the new masters
  */
 @ConfigurationProperties("switchman.db")
 public record DbProperties(
@@ -25,16 +30,31 @@ public record DbProperties(
     List<String> sections,
     Map<String, String> masters,
     Duration connectTimeout,
-    Duration queryTimeout) {
+    Duration queryTimeout,
+    String newestEditQuery) {
 
   public static final List<String> DEFAULT_SECTIONS =
       List.of("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "x1", "es4", "es5");
 
+  @ConstructorBinding
   public DbProperties {
     sections = sections == null || sections.isEmpty() ? DEFAULT_SECTIONS : List.copyOf(sections);
     masters = masters == null ? Map.of() : Map.copyOf(masters);
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
     queryTimeout = queryTimeout == null ? Duration.ofSeconds(10) : queryTimeout;
+    newestEditQuery =
+        newestEditQuery == null || newestEditQuery.isBlank() ? null : newestEditQuery.strip();
+  }
+
+  /** Without a query for the newest edit. */
+  public DbProperties(
+      String adminUser,
+      Path passwordFile,
+      List<String> sections,
+      Map<String, String> masters,
+      Duration connectTimeout,
+      Duration queryTimeout) {
+    this(adminUser, passwordFile, sections, masters, connectTimeout, queryTimeout, null);
   }
 
   public boolean configured() {

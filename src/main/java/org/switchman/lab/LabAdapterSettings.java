@@ -116,8 +116,13 @@ public class LabAdapterSettings {
         config.sections(),
         masters,
         Duration.ofSeconds(3),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        LAB_NEWEST_EDIT);
   }
+
+  /** The newest edit of the lab's write load on a master (its server runs in UTC). */
+  static final String LAB_NEWEST_EDIT =
+      "SELECT CONVERT_TZ(MAX(ts), @@session.time_zone, '+00:00') FROM wiki.edits";
 
   /**
    * The lab's hosts per datacenter with the configured {@code switchman.switchover.*} timings; a

@@ -533,6 +533,18 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   }
 
   @Override
+  public boolean readsEdits() {
+    return true;
+  }
+
+  /** MediaWiki writes to a master while it is writable: its newest edit is now, else long ago. */
+  @Override
+  public Optional<Instant> newestEdit(String section, String dc) {
+    return Optional.of(
+        Boolean.FALSE.equals(dbReadOnly.get(section + "." + dc)) ? Instant.now() : Instant.EPOCH);
+  }
+
+  @Override
   public ReplicationStatus replication(String section, String dc) {
     return new ReplicationStatus(
         section, dc, true, true, lagging.contains(section) ? 30L : 0L, null);

@@ -183,6 +183,36 @@ public class MariaDbMasters implements DbMasters {
   }
 
   @Override
+  public boolean readsEdits() {
+    return settings.newestEditQuery() != null;
+  }
+
+  @Override
+  public Optional<Instant> newestEdit(String section, String dc) {
+    if (!readsEdits()) {
+      return Optional.empty();
+    }
+    String newest =
+        query(
+            section,
+            dc,
+            settings.newestEditQuery(),
+            rs -> rs.getRow() > 0 ? rs.getString(1) : null);
+    return newest == null ? Optional.empty() : Optional.of(utc(newest.strip()));
+  }
+
+  /** A UTC time as MariaDB prints a date-time, or as MediaWiki stores it (14 digits). */
+  static Instant utc(String value) {
+    if (value.matches("\\d{14}")) {
+      return LocalDateTime.parse(value, MEDIAWIKI_TIME).toInstant(ZoneOffset.UTC);
+    }
+    return LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+  }
+
+  private static final java.time.format.DateTimeFormatter MEDIAWIKI_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+  @Override
   public Instant awaitCaughtUp(
       String section, String fromDc, String toDc, int attempts, Duration interval) {
     Instant reference =

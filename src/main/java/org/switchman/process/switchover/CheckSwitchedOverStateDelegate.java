@@ -3,8 +3,10 @@ package org.switchman.process.switchover;
 import static org.switchman.process.RunVariableNames.OUTCOME;
 import static org.switchman.process.RunVariableNames.REASON;
 import static org.switchman.process.RunVariableNames.TICKET;
+import static org.switchman.process.switchover.SwitchoverVars.READ_ONLY_ENDED_AT;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -16,12 +18,14 @@ import org.switchman.audit.OpsLog;
 import org.switchman.process.RunContexts;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
  * The last step of a switchover: reads the site and sets the run's outcome to {@code
  * switched-over}, or to {@code switched-over-with-exceptions} when an end-state rule does not hold
- * (a skipped step, a hand-made change). The broken rules are journaled ({@code INVARIANTS}), so the
- * run report lists them, and escalated in the ops log and its webhook.
+ * (a skipped step, a hand-made change), or when the new masters take no edits or do not replicate
+ * back to the old ones after ReadOnly off. The broken rules are journaled ({@code INVARIANTS}), so
+ * the run report lists them, and escalated in the ops log and its webhook.
  */
 @Component
 public class CheckSwitchedOverStateDelegate implements JavaDelegate {
@@ -42,11 +46,18 @@ public class CheckSwitchedOverStateDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     RunContext run = steps.context(execution);
+    SwitchoverRequest request = steps.request(execution);
     List<String> broken =
-        steps
-            .switchover()
-            .checks()
-            .brokenInvariants(run, steps.request(execution), steps.ttls(execution));
+        new ArrayList<>(
+            steps.switchover().checks().brokenInvariants(run, request, steps.ttls(execution)));
+    Object readWriteAgain = execution.getVariable(READ_ONLY_ENDED_AT);
+    if (readWriteAgain != null) {
+      broken.addAll(
+          steps
+              .switchover()
+              .checks()
+              .writesOnTheNewSite(run, request, Instant.parse(readWriteAgain.toString())));
+    }
     execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
     journal.append(
         JournalKind.INVARIANTS.entry(

@@ -50,6 +50,15 @@ public interface DbMasters {
 
   ReplicationStatus replication(String section, String dc);
 
+  /** Whether {@link #newestEdit} can tell; false where no query for it is configured. */
+  boolean readsEdits();
+
+  /**
+   * When the newest MediaWiki edit that the master of the section in {@code dc} holds was written;
+   * empty when it holds none, or when {@link #readsEdits} is false.
+   */
+  Optional<Instant> newestEdit(String section, String dc);
+
   /**
    * Waits until the master of {@code toDc} has caught up with the master of {@code fromDc} by the
    * heartbeat rule, checking up to {@code attempts} times, {@code interval} apart.

@@ -95,7 +95,9 @@ public final class Switchover {
     this.lockdown = new DbLockdown(masters, catchUpAttempts, catchUpInterval);
     this.ttl = new DiscoveryTtl(dns, conftool);
     this.commandTimeout = commandTimeout;
-    this.checks = new SwitchoverChecks(topology, conftool, dns, masters, maxLagSeconds);
+    this.checks =
+        new SwitchoverChecks(
+            topology, conftool, dns, masters, maxLagSeconds, catchUpAttempts, catchUpInterval);
     this.rollback = new SwitchoverRollback(this, topology, masters, lockdown);
   }
 

@@ -1,6 +1,9 @@
 package org.switchman.runbook.switchover;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +14,7 @@ import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DbMasters;
 import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.StepInterruptedException;
 
 /**
  * What the switchover reads and changes nothing: the pre-checks the approvers see before GO, the
@@ -24,21 +28,30 @@ public final class SwitchoverChecks {
   private final DnsDiscovery dns;
   private final DbMasters masters;
   private final long maxLagSeconds;
+  private final int attempts;
+  private final Duration interval;
 
   /**
    * @param maxLagSeconds the replication lag the pre-checks accept
+   * @param attempts how often the writes on the new site are looked for before a rule counts as
+   *     broken (the catch-up attempts)
+   * @param interval the pause between two looks (the catch-up interval)
    */
   SwitchoverChecks(
       SwitchoverTopology topology,
       Conftool conftool,
       DnsDiscovery dns,
       DbMasters masters,
-      long maxLagSeconds) {
+      long maxLagSeconds,
+      int attempts,
+      Duration interval) {
     this.topology = topology;
     this.conftool = conftool;
     this.dns = dns;
     this.masters = masters;
     this.maxLagSeconds = maxLagSeconds;
+    this.attempts = attempts;
+    this.interval = interval;
   }
 
   /**
@@ -174,6 +187,88 @@ public final class SwitchoverChecks {
                 + " s read before the switchover");
       }
     }
+    return broken;
+  }
+
+  /**
+   * What the reference's phase 10 verifies by hand and the databases can show, after ReadOnly off:
+   * for each section, MediaWiki's edits land on the master in {@code dcTo} (it holds an edit newer
+   * than {@code since}), and replication flows from it back to the master in {@code dcFrom} (which
+   * comes to hold a heartbeat of the {@code dcTo} master newer than the newest one that master held
+   * when the check began: the catch-up rule, the other way). Every section is looked at up to
+   * {@code attempts} times, {@code interval} apart, until both hold. Edits are looked for only
+   * where the masters can tell ({@link DbMasters#readsEdits}).
+   *
+   * @param since when ReadOnly went off
+   * @return one line per rule that does not hold; empty when the run is not live
+   * @throws StepInterruptedException when the thread is interrupted while it waits
+   */
+  public List<String> writesOnTheNewSite(RunContext run, SwitchoverRequest request, Instant since) {
+    if (run.mode() != ExecutionMode.LIVE) {
+      return List.of();
+    }
+    String from = request.dcFrom();
+    String to = request.dcTo();
+    Map<String, Optional<Instant>> reference = new LinkedHashMap<>();
+    for (String section : topology.sections()) {
+      reference.put(section, masters.newestHeartbeat(section, to, to));
+    }
+    Map<String, String> edits = new LinkedHashMap<>();
+    Map<String, String> heartbeats = new LinkedHashMap<>();
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      edits.clear();
+      heartbeats.clear();
+      for (String section : topology.sections()) {
+        if (masters.readsEdits()) {
+          Optional<Instant> edit = masters.newestEdit(section, to);
+          if (edit.isEmpty() || !edit.get().isAfter(since)) {
+            edits.put(
+                section,
+                "no edit landed on the "
+                    + to
+                    + " master of "
+                    + section
+                    + " after ReadOnly off at "
+                    + since
+                    + " (its newest: "
+                    + edit.map(Instant::toString).orElse("none")
+                    + ")");
+          }
+        }
+        Optional<Instant> mine = reference.get(section);
+        Optional<Instant> seen = masters.newestHeartbeat(section, from, to);
+        if (mine.isEmpty() || seen.isEmpty() || !seen.get().isAfter(mine.get())) {
+          heartbeats.put(
+              section,
+              "replication does not flow from the "
+                  + to
+                  + " master of "
+                  + section
+                  + " to the "
+                  + from
+                  + " one: it holds no "
+                  + to
+                  + " heartbeat newer than "
+                  + mine.map(Instant::toString).orElse("none")
+                  + " (its newest: "
+                  + seen.map(Instant::toString).orElse("none")
+                  + ")");
+        }
+      }
+      if (edits.isEmpty() && heartbeats.isEmpty()) {
+        return List.of();
+      }
+      if (attempt < attempts) {
+        try {
+          Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StepInterruptedException("waiting for writes on the " + to + " masters", e);
+        }
+      }
+    }
+    List<String> broken = new ArrayList<>(edits.values());
+    broken.addAll(heartbeats.values());
     return broken;
   }
 

@@ -59,4 +59,12 @@ class MariaDbMastersTest {
       Thread.interrupted();
     }
   }
+
+  @Test
+  void theNewestEditReadsAsMariaDbPrintsATimeOrAsMediaWikiStoresIt() {
+    assertThat(MariaDbMasters.utc("2026-12-03 07:00:01.250000"))
+        .isEqualTo(java.time.Instant.parse("2026-12-03T07:00:01.250Z"));
+    assertThat(MariaDbMasters.utc("20261203070001"))
+        .isEqualTo(java.time.Instant.parse("2026-12-03T07:00:01Z"));
+  }
 }

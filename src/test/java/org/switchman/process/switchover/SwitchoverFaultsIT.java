@@ -129,7 +129,7 @@ class SwitchoverFaultsIT {
 
   @Test
   @Order(3)
-  void etcdDownInsideTheWindowAsksAfterTheRetriesAndAWrongHostKeyAsksAtOnce() {
+  void etcdDownInTheWindowAsksAfterRetriesAWrongHostKeyAtOnceAndStoppedReplicationIsAnException() {
     String jobrunner =
         lab.topology().hosts().stream()
             .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("jobrunner"))
@@ -176,8 +176,22 @@ class SwitchoverFaultsIT {
                 e.path("target").asText().equals(jobrunner)
                     && e.path("outcome").asText().equals("PERFORMED"));
     runs.clear(keyChanged);
+    // ReadOnly is off: replication from the new masters back to eqiad stops for s1
+    String stopped =
+        runs.inject("{\"kind\":\"REPLICATION_STOPPED\",\"section\":\"s1\",\"dc\":\"eqiad\"}");
     runs.decide(hostKey, "retry", null);
-    runs.awaitOutcome(run, "switched-over");
+    runs.awaitOutcome(run, "switched-over-with-exceptions");
+    assertThat(journalOf(run))
+        .filteredOn(e -> e.path("kind").asText().equals("INVARIANTS"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.path("output").asText())
+                    .contains(
+                        "replication does not flow from the codfw master of s1 to the eqiad one")
+                    .as("the write load writes to the codfw masters")
+                    .doesNotContain("no edit landed"));
+    runs.clear(stopped);
     world.verifyServedFrom("codfw", "eqiad");
   }
 

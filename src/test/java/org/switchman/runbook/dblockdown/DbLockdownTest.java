@@ -111,6 +111,16 @@ class DbLockdownTest {
     boolean caughtUp = true;
 
     @Override
+    public boolean readsEdits() {
+      return false;
+    }
+
+    @Override
+    public Optional<Instant> newestEdit(String section, String dc) {
+      return Optional.empty();
+    }
+
+    @Override
     public boolean isReadOnly(String section, String dc) {
       return readOnly.get(section + " " + dc);
     }
