@@ -123,6 +123,7 @@ final class ModelConventions {
     }
     checkIds(file, model, violations);
     checkGatewayNames(file, model, violations);
+    checkTaskNames(file, model, violations);
     checkDecisionFrames(file, model, violations);
     checkDiagramInterchange(file, model, violations);
     DiagramLayout.check(file, model, violations);
@@ -176,6 +177,74 @@ final class ModelConventions {
     }
     if (process.getCamundaVersionTag() == null || process.getCamundaVersionTag().isBlank()) {
       violations.add(new Violation(file, process.getId(), "version-tag", "set camunda:versionTag"));
+    }
+  }
+
+  /**
+   * The verbs a task's name may start with: a task is named for what it does, verb then object
+   * ("Pool the new DC"). Add a verb here when a runbook needs a new one.
+   */
+  static final Set<String> VERBS =
+      Set.of(
+          "Approve",
+          "Check",
+          "Choose",
+          "Confirm",
+          "Decide",
+          "Depool",
+          "Disable",
+          "Downtime",
+          "Drain",
+          "Enable",
+          "Escalate",
+          "Leave",
+          "Lock",
+          "Pool",
+          "Put",
+          "Read",
+          "Reboot",
+          "Record",
+          "Reduce",
+          "Remind",
+          "Repool",
+          "Report",
+          "Restart",
+          "Restore",
+          "Review",
+          "Roll",
+          "Run",
+          "Set",
+          "Start",
+          "Stop",
+          "Take",
+          "Unlock",
+          "Wait",
+          "Warm");
+
+  /**
+   * Tasks and call activities are named verb-object; an approval gate is named for the decision it
+   * takes (GO/NOGO).
+   */
+  private static void checkTaskNames(
+      String file, BpmnModelInstance model, List<Violation> violations) {
+    List<org.camunda.bpm.model.bpmn.instance.Activity> acting = new ArrayList<>();
+    acting.addAll(model.getModelElementsByType(org.camunda.bpm.model.bpmn.instance.Task.class));
+    acting.addAll(model.getModelElementsByType(CallActivity.class));
+    for (var activity : acting) {
+      String name = activity.getName() == null ? "" : activity.getName().trim();
+      String first = name.isEmpty() ? "" : name.split("[\\s:]+")[0];
+      boolean gate = activity instanceof UserTask && name.contains("GO/NOGO");
+      if (!gate && !VERBS.contains(first)) {
+        violations.add(
+            new Violation(
+                file,
+                activity.getId(),
+                "task-verb-object",
+                "a task is named verb-object (\"Pool the new DC\"), starting with one of "
+                    + "ModelConventions.VERBS; found \""
+                    + name
+                    + "\""));
+      }
     }
   }
 

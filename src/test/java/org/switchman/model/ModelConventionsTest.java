@@ -177,6 +177,7 @@ class ModelConventionsTest {
             "Flow_ToRestart stacked-flows",
             "EndEvent_Done label-overlap",
             "Gateway_Choose gateway-question",
+            "ServiceTask_Missing task-verb-object",
             "Step_Restart decision-frame");
     assertThat(violations.toString())
         .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
