@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -209,8 +210,8 @@ public class MariaDbMasters implements DbMasters {
     return LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
   }
 
-  private static final java.time.format.DateTimeFormatter MEDIAWIKI_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+  private static final DateTimeFormatter MEDIAWIKI_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
   @Override
   public Instant awaitCaughtUp(

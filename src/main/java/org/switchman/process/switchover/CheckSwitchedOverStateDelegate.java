@@ -18,6 +18,7 @@ import org.switchman.audit.OpsLog;
 import org.switchman.process.RunContexts;
 import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
+import org.switchman.runbook.switchover.SwitchoverChecks;
 import org.switchman.runbook.switchover.SwitchoverRequest;
 
 /**
@@ -47,16 +48,13 @@ public class CheckSwitchedOverStateDelegate implements JavaDelegate {
   public void execute(DelegateExecution execution) {
     RunContext run = steps.context(execution);
     SwitchoverRequest request = steps.request(execution);
+    SwitchoverChecks checks = steps.switchover().checks();
     List<String> broken =
-        new ArrayList<>(
-            steps.switchover().checks().brokenInvariants(run, request, steps.ttls(execution)));
+        new ArrayList<>(checks.brokenInvariants(run, request, steps.ttls(execution)));
     Object readWriteAgain = execution.getVariable(READ_ONLY_ENDED_AT);
     if (readWriteAgain != null) {
       broken.addAll(
-          steps
-              .switchover()
-              .checks()
-              .writesOnTheNewSite(run, request, Instant.parse(readWriteAgain.toString())));
+          checks.writesOnTheNewSite(run, request, Instant.parse(readWriteAgain.toString())));
     }
     execution.setVariable(OUTCOME, broken.isEmpty() ? SWITCHED_OVER : WITH_EXCEPTIONS);
     journal.append(

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.switchman.runbook.CheckFailedException;
 import org.switchman.runbook.ExecutionMode;
@@ -213,31 +215,40 @@ public final class SwitchoverChecks {
     for (String section : topology.sections()) {
       reference.put(section, masters.newestHeartbeat(section, to, to));
     }
+    // a rule that held for a section stays held (newest edits and heartbeats only grow), so each
+    // look reads only the sections still pending
+    Set<String> editsPending =
+        masters.readsEdits() ? new LinkedHashSet<>(topology.sections()) : new LinkedHashSet<>();
+    Set<String> flowPending = new LinkedHashSet<>(topology.sections());
     Map<String, String> edits = new LinkedHashMap<>();
     Map<String, String> heartbeats = new LinkedHashMap<>();
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      edits.clear();
-      heartbeats.clear();
-      for (String section : topology.sections()) {
-        if (masters.readsEdits()) {
-          Optional<Instant> edit = masters.newestEdit(section, to);
-          if (edit.isEmpty() || !edit.get().isAfter(since)) {
-            edits.put(
-                section,
-                "no edit landed on the "
-                    + to
-                    + " master of "
-                    + section
-                    + " after ReadOnly off at "
-                    + since
-                    + " (its newest: "
-                    + edit.map(Instant::toString).orElse("none")
-                    + ")");
-          }
+      for (String section : List.copyOf(editsPending)) {
+        Optional<Instant> edit = masters.newestEdit(section, to);
+        if (edit.isPresent() && edit.get().isAfter(since)) {
+          editsPending.remove(section);
+          edits.remove(section);
+        } else {
+          edits.put(
+              section,
+              "no edit landed on the "
+                  + to
+                  + " master of "
+                  + section
+                  + " after ReadOnly off at "
+                  + since
+                  + " (its newest: "
+                  + edit.map(Instant::toString).orElse("none")
+                  + ")");
         }
+      }
+      for (String section : List.copyOf(flowPending)) {
         Optional<Instant> mine = reference.get(section);
         Optional<Instant> seen = masters.newestHeartbeat(section, from, to);
-        if (mine.isEmpty() || seen.isEmpty() || !seen.get().isAfter(mine.get())) {
+        if (mine.isPresent() && seen.isPresent() && seen.get().isAfter(mine.get())) {
+          flowPending.remove(section);
+          heartbeats.remove(section);
+        } else {
           heartbeats.put(
               section,
               "replication does not flow from the "
@@ -255,7 +266,7 @@ public final class SwitchoverChecks {
                   + ")");
         }
       }
-      if (edits.isEmpty() && heartbeats.isEmpty()) {
+      if (editsPending.isEmpty() && flowPending.isEmpty()) {
         return List.of();
       }
       if (attempt < attempts) {

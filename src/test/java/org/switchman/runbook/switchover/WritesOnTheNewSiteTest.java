@@ -33,6 +33,9 @@ class WritesOnTheNewSiteTest {
 
   private boolean readsEdits = true;
 
+  /** The sections whose newest edit was read, once per read. */
+  private final List<String> editReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final FakeSite site =
       new FakeSite(new Mutations(new InMemoryJournal())) {
         @Override
@@ -42,6 +45,7 @@ class WritesOnTheNewSiteTest {
 
         @Override
         public Optional<Instant> newestEdit(String section, String dc) {
+          editReads.add(section);
           return Optional.of(
               noNewEdits.contains(section) ? READ_WRITE_AGAIN.minusSeconds(5) : Instant.now());
         }
@@ -88,6 +92,7 @@ class WritesOnTheNewSiteTest {
   void site() {
     replicationStopped.clear();
     noNewEdits.clear();
+    editReads.clear();
   }
 
   @Test
@@ -118,6 +123,17 @@ class WritesOnTheNewSiteTest {
                 + second
                 + " to the eqiad one: it holds no codfw heartbeat newer than")
         .endsWith("(its newest: 2026-12-03T06:59:59Z)");
+  }
+
+  @Test
+  void aSectionWhoseRulesHeldIsNotReadAgain() {
+    String first = FakeSite.SECTIONS.get(0);
+    noNewEdits.add(first);
+
+    checks.writesOnTheNewSite(run(ExecutionMode.LIVE), REQUEST, READ_WRITE_AGAIN);
+
+    assertThat(editReads.stream().filter(first::equals)).as("every look").hasSize(3);
+    assertThat(editReads).as("the others once").hasSize(3 + FakeSite.SECTIONS.size() - 1);
   }
 
   @Test
