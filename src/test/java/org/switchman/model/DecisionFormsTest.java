@@ -8,11 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camunda.feel.api.FeelEngineBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,6 +81,45 @@ class DecisionFormsTest {
     assertThat(editableKeys(form)).containsExactlyInAnyOrder("decision", "justification");
     assertThat(readOnlyKeys(form))
         .contains("failureMessage", "failedCheck", "failedStep", "section", "service", "siteState");
+  }
+
+  /**
+   * The decision offers only what the step allows: its options are a FEEL expression over the
+   * task's {@code skipAllowed} / {@code abortAllowed} inputs (absent means allowed), evaluated here
+   * by Camunda's FEEL engine as Tasklist's form-js evaluates it in the browser.
+   */
+  @Test
+  void theFailureDecisionOffersOnlyTheOptionsTheStepAllows() throws IOException {
+    JsonNode decision =
+        components(read("failure-decision")).stream()
+            .filter(c -> c.path("key").asText().equals("decision"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(decision.has("values")).as("no fixed list of options").isFalse();
+    String expression = decision.path("valuesExpression").asText();
+    assertThat(expression).startsWith("=");
+
+    assertThat(offered(expression, null, null)).containsExactly("retry", "skip", "abort");
+    assertThat(offered(expression, true, true)).containsExactly("retry", "skip", "abort");
+    assertThat(offered(expression, false, true)).containsExactly("retry", "abort");
+    assertThat(offered(expression, true, false)).containsExactly("retry", "skip");
+    assertThat(offered(expression, false, false)).containsExactly("retry");
+  }
+
+  private static List<String> offered(String expression, Boolean skip, Boolean abort) {
+    Map<String, Object> variables = new HashMap<>();
+    variables.put("skipAllowed", skip);
+    variables.put("abortAllowed", abort);
+    var result =
+        FeelEngineBuilder.forJava().build().evaluateExpression(expression.substring(1), variables);
+    assertThat(result.isSuccess()).as(expression + " with " + variables).isTrue();
+    List<String> values = new ArrayList<>();
+    for (Object option : (List<?>) result.result()) {
+      Map<?, ?> entry = (Map<?, ?>) option;
+      assertThat(entry.get("label")).as("option label").isInstanceOf(String.class);
+      values.add((String) entry.get("value"));
+    }
+    return values;
   }
 
   @Test

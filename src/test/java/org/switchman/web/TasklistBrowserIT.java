@@ -217,6 +217,10 @@ class TasklistBrowserIT {
         .as("only the form's own notice is bold")
         .extracting(e -> e.getText())
         .containsExactly("Abort is not offered here");
+    assertThat(form.findElements(By.cssSelector("input[type=radio][id*='Field_Decision']")))
+        .as("only the options this step allows")
+        .extracting(radio -> radio.findElement(By.xpath("..")).getText().strip())
+        .containsExactly("Retry the step", "Skip the step");
     browser.screenshot("tasklist-decision-form-plain-text-alice");
 
     claimChooseAndComplete(1, "textarea[id$='Field_Justification']", "lag checked by hand");
