@@ -1,5 +1,7 @@
 package org.switchman.process;
 
+import java.util.List;
+
 /**
  * The names of the process variables (and of the run parameters frozen from them) that every
  * runbook shares, for the delegates, the engine plugins, the run history and the forms' keys alike.
@@ -55,6 +57,14 @@ public final class RunVariableNames {
 
   /** The state of the site read when a step failed, one part per line, for the decision form. */
   public static final String SITE_STATE = "siteState";
+
+  /**
+   * What a failed step records for its decision ({@code StepRunner}), in variables of the run. A
+   * run whose steps fail side by side creates them empty when it starts, so that two failures
+   * update one variable (the engine retries the later one) instead of creating it twice.
+   */
+  public static final List<String> FAILURE =
+      List.of(FAILED_CHECK, FAILURE_MESSAGE, FAILED_STEP, SITE_STATE);
 
   /** The database section a multi-instance step works on. */
   public static final String SECTION = "section";

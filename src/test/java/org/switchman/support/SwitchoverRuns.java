@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -82,6 +85,45 @@ public final class SwitchoverRuns {
     Rest.Reply reply = Rest.as(port, "admin", "demo").post("/lab/api/faults", faultJson);
     assertThat(reply.status()).as(reply.body()).isLessThan(300);
     return reply.json().path("id").asText();
+  }
+
+  /**
+   * Checks that two steps of a run ran side by side: each started before the other ended (their one
+   * activity instance each, from the history).
+   */
+  public void assertSideBySide(String run, String oneStep, String otherStep) {
+    Instant[] one = ran(run, oneStep);
+    Instant[] other = ran(run, otherStep);
+    assertThat(one[0])
+        .as(oneStep + " " + List.of(one) + " and " + otherStep + " " + List.of(other) + " overlap")
+        .isBefore(other[1]);
+    assertThat(other[0])
+        .as(oneStep + " " + List.of(one) + " and " + otherStep + " " + List.of(other) + " overlap")
+        .isBefore(one[1]);
+  }
+
+  /** When the run's one activity instance of a step started and ended. */
+  private Instant[] ran(String run, String step) {
+    JsonNode found =
+        Rest.as(port, "admin", "demo")
+            .get(
+                "/engine-rest/history/activity-instance?processInstanceId="
+                    + run
+                    + "&activityId="
+                    + step)
+            .json();
+    assertThat(found).as(step + " ran once in run " + run).hasSize(1);
+    return new Instant[] {
+      instant(found.get(0).path("startTime").asText()),
+      instant(found.get(0).path("endTime").asText())
+    };
+  }
+
+  /** A time as the engine's REST API writes it. */
+  private static Instant instant(String engineTime) {
+    return OffsetDateTime.parse(
+            engineTime, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
+        .toInstant();
   }
 
   /** Clears one lab fault. */

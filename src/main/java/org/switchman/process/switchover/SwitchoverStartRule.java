@@ -75,5 +75,7 @@ public class SwitchoverStartRule implements RunbookStartRule {
         WARM_UP_CACHES, Boolean.TRUE.equals(execution.getVariable(WARM_UP_CACHES)));
     execution.setVariable(RUNBOOK, SwitchoverRequest.RUNBOOK);
     execution.setVariable(READ_ONLY_BUDGET_EXCEEDED, false);
+    // phases 0, 8 and 9 run their steps side by side
+    RunVariableNames.FAILURE.forEach(name -> execution.setVariable(name, null));
   }
 }

@@ -195,6 +195,23 @@ class SwitchoverIT {
   void switchesEqiadToCodfwThroughALagThatARetryResolves() {
     Rest admin = Rest.as(port, "admin", "demo");
     Map<String, String> before = world.state();
+    // steps of phases 0 and 9 slowed by 3 s in the lab, so that steps run side by side must
+    // overlap
+    String maintenanceHost =
+        lab.topology().hosts().stream()
+            .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("maintenance"))
+            .findFirst()
+            .orElseThrow()
+            .fqdn();
+    String master = lab.topology().dbMasterHost("s1", "eqiad").fqdn();
+    String deploymentServer = lab.topology().deploymentServer("eqiad").fqdn();
+    List<String> slow =
+        List.of(
+            slowCommand(deploymentServer, "scap lock"),
+            slowCommand(maintenanceHost, "disable-puppet"),
+            slowCommand(master, "downtime-service"),
+            slowCommand(deploymentServer, "scap unlock"),
+            slowCommand(master, "run-puppet-agent"));
     String run = start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     // at the final gate, after the pre-checks read again, which would refuse a lagging section:
@@ -226,6 +243,12 @@ class SwitchoverIT {
     runs.awaitEnd(run);
     world.verifySwitchedTo("codfw", "eqiad", before);
     assertThat(Long.parseLong(runs.variable(run, "readOnlyWindowMillis"))).isPositive();
+    slow.forEach(runs::clear);
+    runs.assertSideBySide(
+        run, "ServiceTask_LockDeployments", "ServiceTask_DisablePuppetOnMaintenanceHosts");
+    runs.assertSideBySide(
+        run, "ServiceTask_DisablePuppetOnMaintenanceHosts", "ServiceTask_DowntimeReadOnlyChecks");
+    runs.assertSideBySide(run, "ServiceTask_UnlockDeployments", "ServiceTask_RunPuppetOnDbMasters");
     assertThat(world.scapLock()).as("the lock ended in phase 9").isEmpty();
     assertThat(world.deploy().exit()).isZero();
     // the two checklists, ticked through REST by an operator: one journal entry per step
@@ -270,6 +293,9 @@ class SwitchoverIT {
       runs.clear(slow);
     }
     world.verifySwitchedTo("eqiad", "codfw", before);
+    // phase 8's two steps side by side: maintenance starts while envoy restarts for 70 s
+    runs.assertSideBySide(
+        run, "ServiceTask_RestartEnvoyOnJobrunners", "ServiceTask_StartMaintenance");
 
     List<JournalAssertions.Entry> restarts =
         new JournalAssertions(port)
@@ -289,6 +315,16 @@ class SwitchoverIT {
   }
 
   // ---------------------------------------------------------------- REST
+
+  /** Slows the commands of a lab host that start with a prefix by 3 s; returns the fault. */
+  private String slowCommand(String host, String prefix) {
+    return runs.inject(
+        "{\"kind\":\"COMMAND_SLOW\",\"host\":\""
+            + host
+            + "\",\"prefix\":\""
+            + prefix
+            + "\",\"seconds\":3}");
+  }
 
   private String start(String from, String to, String mode) {
     return runs.start(from, to, mode);

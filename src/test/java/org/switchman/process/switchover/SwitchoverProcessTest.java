@@ -778,12 +778,55 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     assertThat(variable(run, "failureMessage").toString())
         .contains("owner is \"backport of 1041 by erin\"");
     assertThat(site.scapLock.get()).isEqualTo("backport of 1041 by erin");
-    assertThat(site.puppetDisabled).as("nothing after the lock ran").isEmpty();
+    assertThat(site.puppetDisabled)
+        .as("the other branches of the phase ran beside the failed lock, to their end")
+        .isNotEmpty();
+    assertThat(site.dnsTtl).containsEntry("appservers-rw", 10L);
+    assertThat(run).hasPassed("Error_LockDeploymentsFailed", "EndEvent_PreparationStepFailed");
 
     site.scapLock.set(null);
     complete(decision, "alice", Map.of("decision", "retry"));
     drive();
     assertThat(run).isWaitingAt("UserTask_GoNoGo");
+    assertThat(site.scapLock.get()).startsWith("Datacenter switchover eqiad to codfw - T1234");
+  }
+
+  /**
+   * Phase 0's branches each catch their own failure: two that fail open one decision, once every
+   * branch has ended, and none cancels a sibling; a retry runs the phase again.
+   */
+  @Test
+  void twoFailedBranchesOfPhaseZeroOpenOneDecisionAfterTheOthersEnded() {
+    site.scapLock.set("backport of 1041 by erin");
+    site.failingChanges.put(
+        "api-rw.discovery.wmnet",
+        new org.switchman.runbook.port.ChangeRefusedException("refused by the server"));
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    drive();
+    assertThat(tasks.createTaskQuery().processInstanceId(run.getId()).list())
+        .as("one decision for the phase")
+        .extracting(Task::getTaskDefinitionKey)
+        .containsExactly("UserTask_DecideOnPreparationFailure");
+    assertThat(run)
+        .hasPassed(
+            "Error_LockDeploymentsFailed",
+            "Error_ReduceDiscoveryTtlFailed",
+            "ServiceTask_DisablePuppetOnMaintenanceHosts",
+            "ServiceTask_DowntimeReadOnlyChecks",
+            "Gateway_PreparationJoin",
+            "EndEvent_PreparationStepFailed")
+        .hasNotPassed("Timer_WaitOldTtl");
+    assertThat(site.puppetDisabled).isNotEmpty();
+    assertThat(site.downtimes).isNotEmpty();
+    assertThat(variable(run, "failedCheck")).isIn("deployments-locked", "change-refused");
+
+    site.scapLock.set(null);
+    site.failingChanges.clear();
+    complete(
+        task(run, "UserTask_DecideOnPreparationFailure"), "alice", Map.of("decision", "retry"));
+    drive();
+    assertThat(run).isWaitingAt("UserTask_GoNoGo");
+    assertThat(site.dnsTtl).containsEntry("api-rw", 10L);
     assertThat(site.scapLock.get()).startsWith("Datacenter switchover eqiad to codfw - T1234");
   }
 
