@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.runbook.port.RunbookLock;
@@ -22,9 +23,11 @@ import org.switchman.runbook.port.RunbookLock;
  * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
  * ({@code version == 0}), so two runs can never win the same slot. Each slot key is tied to a lease
  * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and with
- * it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run) also
- * renews its lease once, so a run's keeper renews the lease even where the keep-alive stream gave
- * up.
+ * it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run) reads its
+ * slot, and renews its lease once unless this JVM's keep-alive stream heard within the last half
+ * TTL that the lease lives for at least half the TTL asked for: so a step acts with at least that
+ * much of its lock ahead, and a run's keeper renews the lease even where the stream gave up,
+ * without a renewal round trip on every step while the stream works.
  *
  * <p>A forced release leaves the key {@code /switchman/lock-revoked/{runbook}/{target}/{runId}}
  * (written before the slot is deleted, so no re-take can slip in between) until the run
@@ -42,10 +45,18 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   /** Leases this JVM keeps alive, by slot key. */
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-  private record Held(long leaseId, CloseableClient keepAlive) {}
+  private record Held(long leaseId, CloseableClient keepAlive, KeepAlive renewals) {}
+
+  private final LongSupplier nanoTime;
 
   public EtcdRunbookLock(EtcdStore etcd) {
+    this(etcd, System::nanoTime);
+  }
+
+  /** With the monotonic clock the renewals are timed by, for tests. */
+  EtcdRunbookLock(EtcdStore etcd, LongSupplier nanoTime) {
     this.etcd = etcd;
+    this.nanoTime = nanoTime;
   }
 
   private static String prefix(String runbook, String target) {
@@ -66,6 +77,8 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
         Held known = held.get(slot.key());
         if (known == null || known.leaseId() != slot.lease()) {
           keepAlive(slot.key(), slot.lease());
+        } else if (known.renewals().livesFor() >= ttl.toNanos() / 2) {
+          return false;
         }
         etcd.await(etcd.client().getLeaseClient().keepAliveOnce(slot.lease()), "renew a lease");
       }
@@ -156,9 +169,11 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   /** Renews the lease from this JVM, replacing a stream an earlier lease of the key had. */
   private void keepAlive(String key, long lease) {
+    KeepAlive renewals = new KeepAlive(key);
     Held before =
         held.put(
-            key, new Held(lease, etcd.client().getLeaseClient().keepAlive(lease, new Quiet(key))));
+            key,
+            new Held(lease, etcd.client().getLeaseClient().keepAlive(lease, renewals), renewals));
     if (before != null) {
       before.keepAlive().close();
     }
@@ -231,20 +246,32 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   /** Logs a keep-alive stream that ends. */
-  private static final class Quiet implements StreamObserver<LeaseKeepAliveResponse> {
+  /**
+   * The keep-alive stream of one lease: it logs a failure, and remembers until when the last
+   * renewal it heard keeps the lease alive.
+   */
+  private final class KeepAlive implements StreamObserver<LeaseKeepAliveResponse> {
     private final String key;
+    private final long startedAt = nanoTime.getAsLong();
+    private volatile long aliveUntil = startedAt;
 
-    Quiet(String key) {
+    KeepAlive(String key) {
       this.key = key;
+    }
+
+    /** How long the lease lives at least, as far as this stream heard; 0 once that has passed. */
+    long livesFor() {
+      return Math.max(0, aliveUntil - nanoTime.getAsLong());
     }
 
     @Override
     public void onNext(LeaseKeepAliveResponse value) {
-      // renewed
+      aliveUntil = nanoTime.getAsLong() + Duration.ofSeconds(Math.max(0, value.getTTL())).toNanos();
     }
 
     @Override
     public void onError(Throwable t) {
+      aliveUntil = startedAt;
       LOG.warn("Keep-alive of lock {} failed: {}", key, t.getMessage());
     }
 

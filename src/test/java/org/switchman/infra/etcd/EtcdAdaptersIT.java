@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -464,6 +465,45 @@ class EtcdAdaptersIT {
       locks.release("dc-switchover", "mediawiki", "run-forced");
       locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
     }
+  }
+
+  /**
+   * Confirming a held lock costs no renewal while this node's keep-alive renews the lease, and
+   * renews it at once when the keep-alive has not been heard for over half the TTL.
+   */
+  @Test
+  void aLockTheKeepAliveRenewsIsConfirmedWithoutARenewalAndOneItWentQuietOnIsRenewedAtOnce()
+      throws Exception {
+    AtomicLong quietFor = new AtomicLong();
+    EtcdRunbookLock node = new EtcdRunbookLock(store, () -> System.nanoTime() + quietFor.get());
+    RunbookLock.Holder run = new RunbookLock.Holder("run-renewed", "alice", Instant.now());
+    Duration ttl = Duration.ofSeconds(30);
+    assertThat(node.acquire("dc-switchover", "renewals", run, 1, ttl)).isTrue();
+    try {
+      // the keep-alive renews at once, then every third of the TTL: 10 s
+      Thread.sleep(3500);
+      assertThat(node.acquire("dc-switchover", "renewals", run, 1, ttl)).isFalse();
+      assertThat(leaseLeft("run-renewed"))
+          .as("confirmed without a renewal: the lease ran on")
+          .isLessThan(Duration.ofSeconds(29));
+
+      quietFor.set(Duration.ofSeconds(20).toNanos());
+      assertThat(node.acquire("dc-switchover", "renewals", run, 1, ttl)).isFalse();
+      assertThat(leaseLeft("run-renewed"))
+          .as("the keep-alive quiet for 20 s: renewed before the step acts")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(29));
+    } finally {
+      node.release("dc-switchover", "renewals", "run-renewed");
+      node.close();
+    }
+  }
+
+  private Duration leaseLeft(String runId) {
+    return locks.locks().stream()
+        .filter(held -> held.holder().runId().equals(runId))
+        .findFirst()
+        .orElseThrow()
+        .ttl();
   }
 
   @Test
