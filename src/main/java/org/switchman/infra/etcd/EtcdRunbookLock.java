@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,15 @@ import org.switchman.runbook.port.RunbookLock;
  * TTL that the lease lives for at least half the TTL asked for: so a step acts with at least that
  * much of its lock ahead, and a run's keeper renews the lease even where the stream gave up,
  * without a renewal round trip on every step while the stream works.
+ *
+ * <p>Once a read has confirmed a slot that this JVM already kept alive, later confirmations make no
+ * round trip at all while both streams vouch for it: the keep-alive as above, and one watch per JVM
+ * on every lock key, started at or before that read's revision, that has not ended and has seen no
+ * change to the slot since the read. A forced release, a delete by hand or a slot taken over is
+ * such a change: the next confirmation reads the slot again and finds it gone. What is given up is
+ * the time an event takes to arrive (milliseconds; a read taken just before a delete has the same
+ * gap); a watch that stops, or a member cut off from its leader, sends every lock back to reads
+ * until a read starts a new watch.
  *
  * <p>A forced release leaves the key {@code /switchman/lock-revoked/{runbook}/{target}/{runId}}
  * (written before the slot is deleted, so no re-take can slip in between) until the run
@@ -45,7 +55,33 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   /** Leases this JVM keeps alive, by slot key. */
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-  private record Held(long leaseId, CloseableClient keepAlive, KeepAlive renewals) {}
+  /** The slot key of each lock this JVM keeps alive, by lock and run ({@link #lockOfRun}). */
+  private final Map<String, String> slotOfRun = new ConcurrentHashMap<>();
+
+  /** The watch on every lock key that vouches for confirmed slots; null before the first read. */
+  private volatile LockWatch watch;
+
+  /**
+   * A slot this JVM keeps alive: its lease's keep-alive and what the watch saw of the key. {@code
+   * confirmedAt} is the revision of the last read that found the slot this run's, under {@code
+   * confirmedUnder}; {@code changedAt} the newest change the watch saw to the key.
+   */
+  private static final class Held {
+    final long leaseId;
+    final CloseableClient keepAlive;
+    final KeepAlive renewals;
+    final String lockOfRun;
+    volatile LockWatch confirmedUnder;
+    volatile long confirmedAt;
+    final AtomicLong changedAt = new AtomicLong();
+
+    Held(long leaseId, CloseableClient keepAlive, KeepAlive renewals, String lockOfRun) {
+      this.leaseId = leaseId;
+      this.keepAlive = keepAlive;
+      this.renewals = renewals;
+      this.lockOfRun = lockOfRun;
+    }
+  }
 
   private final LongSupplier nanoTime;
 
@@ -69,16 +105,31 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1");
     }
-    Optional<EtcdStore.Entry> mine = slotOf(runbook, target, holder.runId());
+    String lockOfRun = lockOfRun(runbook, target, holder.runId());
+    if (vouchedFor(lockOfRun, ttl)) {
+      return false;
+    }
+    // what this JVM kept alive before the read: only that can the watch vouch for after it
+    String keptKey = slotOfRun.get(lockOfRun);
+    Held keptBefore = keptKey == null ? null : held.get(keptKey);
+    EtcdStore.Listing read = etcd.listing(prefix(runbook, target));
+    Optional<EtcdStore.Entry> mine = mine(read.entries(), holder.runId());
     if (mine.isPresent()) {
       // held already; after a restart this JVM takes over renewing the lease
       EtcdStore.Entry slot = mine.get();
       if (slot.lease() != 0) {
         Held known = held.get(slot.key());
-        if (known == null || known.leaseId() != slot.lease()) {
-          keepAlive(slot.key(), slot.lease());
-        } else if (known.renewals().livesFor() >= ttl.toNanos() / 2) {
-          return false;
+        if (known == null || known.leaseId != slot.lease()) {
+          keepAlive(slot.key(), slot.lease(), lockOfRun);
+        } else {
+          if (known == keptBefore) {
+            // kept alive here since before this read: the watch vouches for it from now on
+            known.confirmedUnder = watchFrom(read.revision());
+            known.confirmedAt = read.revision();
+          }
+          if (known.renewals.livesFor() >= ttl.toNanos() / 2) {
+            return false;
+          }
         }
         etcd.await(etcd.client().getLeaseClient().keepAliveOnce(slot.lease()), "renew a lease");
       }
@@ -95,7 +146,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     for (int slot = 0; slot < maxConcurrency; slot++) {
       String key = prefix(runbook, target) + "slot-" + slot;
       if (etcd.createWithLease(key, value, lease)) {
-        keepAlive(key, lease);
+        keepAlive(key, lease, lockOfRun);
         LOG.info(
             "Lock {} on {} taken by run {} of {} (slot {})",
             runbook,
@@ -122,7 +173,8 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     }
     Held mine = held.remove(slot.get().key());
     if (mine != null) {
-      mine.keepAlive().close();
+      slotOfRun.remove(mine.lockOfRun, slot.get().key());
+      mine.keepAlive.close();
     }
     // revoking the lease deletes the key; a lease of another node is left to expire after the
     // delete. The slot is deleted only as it was read: had the lease lapsed meanwhile and another
@@ -168,14 +220,97 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   /** Renews the lease from this JVM, replacing a stream an earlier lease of the key had. */
-  private void keepAlive(String key, long lease) {
+  private void keepAlive(String key, long lease, String lockOfRun) {
     KeepAlive renewals = new KeepAlive(key);
     Held before =
         held.put(
             key,
-            new Held(lease, etcd.client().getLeaseClient().keepAlive(lease, renewals), renewals));
+            new Held(
+                lease,
+                etcd.client().getLeaseClient().keepAlive(lease, renewals),
+                renewals,
+                lockOfRun));
+    slotOfRun.put(lockOfRun, key);
     if (before != null) {
-      before.keepAlive().close();
+      before.keepAlive.close();
+    }
+  }
+
+  private static String lockOfRun(String runbook, String target, String runId) {
+    return prefix(runbook, target) + "\n" + runId;
+  }
+
+  /**
+   * Whether the run's slot is confirmed without a read: a read found it since this JVM kept it
+   * alive, under the watch still running, which has seen no change to it since; and the keep-alive
+   * promises at least half the TTL.
+   */
+  private boolean vouchedFor(String lockOfRun, Duration ttl) {
+    String key = slotOfRun.get(lockOfRun);
+    Held known = key == null ? null : held.get(key);
+    LockWatch current = watch;
+    return known != null
+        && current != null
+        && !current.ended
+        && known.confirmedUnder == current
+        && known.changedAt.get() <= known.confirmedAt
+        && known.renewals.livesFor() >= ttl.toNanos() / 2;
+  }
+
+  /**
+   * The watch on every lock key, started just after {@code revision} if none runs: so it has seen,
+   * or will see, every change after a read at that revision.
+   */
+  private synchronized LockWatch watchFrom(long revision) {
+    LockWatch current = watch;
+    if (current != null && !current.ended) {
+      return current;
+    }
+    LockWatch started = new LockWatch();
+    try {
+      started.stop = etcd.watchPrefix(ROOT, revision + 1, started::changed, started::ended);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "The watch on the lock keys did not start ({}); held locks are read before each step",
+          e.getMessage());
+      started.ended = true;
+    }
+    watch = started;
+    return started;
+  }
+
+  /** One watch on every lock key: it notes each change to a slot this JVM keeps alive. */
+  private final class LockWatch {
+    volatile boolean ended;
+    volatile AutoCloseable stop;
+
+    void changed(String key, long revision) {
+      Held known = held.get(key);
+      if (known != null) {
+        known.changedAt.accumulateAndGet(revision, Math::max);
+      }
+    }
+
+    void ended(Throwable why) {
+      ended = true;
+      if (why != null) {
+        LOG.warn(
+            "The watch on the lock keys ended ({}); held locks are read before each step until a"
+                + " read starts it again",
+            why.getMessage());
+      }
+    }
+
+    void close() {
+      ended = true;
+      AutoCloseable stopping = stop;
+      if (stopping != null) {
+        try {
+          stopping.close();
+        } catch (Exception e) {
+          LOG.debug("Closing the watch on the lock keys: {}", e.getMessage());
+        }
+      }
     }
   }
 
@@ -210,9 +345,11 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   private Optional<EtcdStore.Entry> slotOf(String runbook, String target, String runId) {
-    return etcd.prefix(prefix(runbook, target)).stream()
-        .filter(entry -> holder(entry).runId().equals(runId))
-        .findFirst();
+    return mine(etcd.prefix(prefix(runbook, target)), runId);
+  }
+
+  private Optional<EtcdStore.Entry> mine(List<EtcdStore.Entry> slots, String runId) {
+    return slots.stream().filter(entry -> holder(entry).runId().equals(runId)).findFirst();
   }
 
   private Holder holder(EtcdStore.Entry entry) {
@@ -241,8 +378,13 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
    */
   @Override
   public void close() {
-    held.values().forEach(h -> h.keepAlive().close());
+    held.values().forEach(h -> h.keepAlive.close());
     held.clear();
+    slotOfRun.clear();
+    LockWatch current = watch;
+    if (current != null) {
+      current.close();
+    }
   }
 
   /** Logs a keep-alive stream that ends. */

@@ -3,6 +3,8 @@ package org.switchman.infra.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -10,6 +12,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.config.EtcdProperties;
@@ -87,17 +92,67 @@ public class EtcdStore implements AutoCloseable {
 
   /** Every key under a prefix, in key order. */
   public List<Entry> prefix(String prefix) {
+    return listing(prefix).entries();
+  }
+
+  /** The keys under a prefix, in key order, as of the store's revision the read was served at. */
+  public record Listing(List<Entry> entries, long revision) {}
+
+  /** {@link #prefix}, with the store's revision the read was served at. */
+  public Listing listing(String prefix) {
     GetOption option =
         GetOption.builder()
             .isPrefix(true)
             .withSortField(GetOption.SortTarget.KEY)
             .withSortOrder(GetOption.SortOrder.ASCEND)
             .build();
-    return await(client.getKVClient().get(bytes(prefix), option), "read " + prefix + "*")
-        .getKvs()
-        .stream()
-        .map(EtcdStore::entry)
-        .toList();
+    GetResponse response =
+        await(client.getKVClient().get(bytes(prefix), option), "read " + prefix + "*");
+    return new Listing(
+        response.getKvs().stream().map(EtcdStore::entry).toList(),
+        response.getHeader().getRevision());
+  }
+
+  /**
+   * Watches every key under a prefix from a revision on: {@code changed} hears each key that was
+   * put or deleted and the revision of that change; {@code ended} hears that the watch stopped (an
+   * error, a revision compacted away, a member that lost its leader, a close). The watch resumes on
+   * its own across a lost connection, from where it was.
+   *
+   * @return what stops the watch
+   */
+  public AutoCloseable watchPrefix(
+      String prefix,
+      long fromRevision,
+      BiConsumer<String, Long> changed,
+      Consumer<Throwable> ended) {
+    WatchOption option =
+        WatchOption.builder()
+            .isPrefix(true)
+            .withRevision(fromRevision)
+            .withRequireLeader(true)
+            .build();
+    Watch.Watcher watcher =
+        client
+            .getWatchClient()
+            .watch(
+                bytes(prefix),
+                option,
+                Watch.listener(
+                    response ->
+                        response
+                            .getEvents()
+                            .forEach(
+                                event ->
+                                    changed.accept(
+                                        event
+                                            .getKeyValue()
+                                            .getKey()
+                                            .toString(StandardCharsets.UTF_8),
+                                        event.getKeyValue().getModRevision())),
+                    ended,
+                    () -> ended.accept(null)));
+    return watcher::close;
   }
 
   /**

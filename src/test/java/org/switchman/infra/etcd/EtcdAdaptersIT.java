@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -496,6 +497,72 @@ class EtcdAdaptersIT {
       node.release("dc-switchover", "renewals", "run-renewed");
       node.close();
     }
+  }
+
+  /**
+   * Once a read confirmed a held lock, confirming it again makes no round trip while the watch on
+   * the lock keys has seen no change to it; a delete by hand and a forced release from another node
+   * are both noticed at a confirmation moments later.
+   */
+  @Test
+  void aConfirmedLockIsConfirmedAgainWithoutAReadUntilItsKeyChanges() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    EtcdStore counting =
+        new EtcdStore(settings(Duration.ofSeconds(3))) {
+          @Override
+          public Listing listing(String prefix) {
+            reads.incrementAndGet();
+            return super.listing(prefix);
+          }
+        };
+    EtcdRunbookLock node = new EtcdRunbookLock(counting);
+    RunbookLock.Holder run = new RunbookLock.Holder("run-watched", "alice", Instant.now());
+    Duration ttl = Duration.ofSeconds(30);
+    try {
+      assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isTrue();
+      Thread.sleep(1000); // the keep-alive's first renewal
+      assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
+      int confirmedByRead = reads.get();
+      for (int i = 0; i < 5; i++) {
+        assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
+      }
+      assertThat(reads.get()).as("confirmed again without a read").isEqualTo(confirmedByRead);
+
+      store.delete("/switchman/locks/dc-switchover/watched/slot-0");
+      assertThat(confirmUntil(node, run, ttl, true))
+          .as("the deleted slot is noticed and taken back for the run")
+          .isTrue();
+      assertThat(reads.get()).isGreaterThan(confirmedByRead);
+
+      Thread.sleep(1000);
+      assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
+      int confirmedAgain = reads.get();
+      assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
+      assertThat(reads.get()).isEqualTo(confirmedAgain);
+      locks.forceRelease("dc-switchover", "watched", "run-watched");
+      assertThatThrownBy(() -> confirmUntil(node, run, ttl, false))
+          .as("another node's forced release is noticed")
+          .isInstanceOf(RunbookLock.LockRevokedException.class);
+    } finally {
+      node.release("dc-switchover", "watched", "run-watched");
+      node.forgetRevocation("dc-switchover", "watched", "run-watched");
+      node.close();
+      counting.close();
+    }
+  }
+
+  /**
+   * Confirms the lock every 20 ms for up to 3 s until it answers {@code until}; its last answer.
+   */
+  private static boolean confirmUntil(
+      EtcdRunbookLock node, RunbookLock.Holder run, Duration ttl, boolean until)
+      throws InterruptedException {
+    boolean answer = !until;
+    for (int i = 0; i < 150 && answer != until; i++) {
+      answer = node.acquire("dc-switchover", "watched", run, 1, ttl);
+      Thread.sleep(20);
+    }
+    return answer;
   }
 
   private Duration leaseLeft(String runId) {
