@@ -43,6 +43,12 @@ public class JobExecutionConfiguration {
     return new NodeLockOwnerPlugin(membership.nodeName(), membership);
   }
 
+  /** The next step of a run, across a called process too, on the thread of the step before it. */
+  @Bean
+  RunHandOffPlugin runHandOffPlugin() {
+    return new RunHandOffPlugin();
+  }
+
   /**
    * Every metric carries the node's name as the tag {@code node}, the name its job executor locks
    * jobs under, so that the nodes sharing one engine database report apart.
