@@ -16,10 +16,11 @@ import org.camunda.bpm.engine.impl.persistence.entity.JobManager;
  * <p>Why: when an exclusive job creates the next exclusive job of the same process instance, the
  * engine locks that job at once for the thread that created it and runs it there after the commit
  * (4–5 ms in the read-only window). A called process is another process instance, so the job its
- * end creates in the calling run (and the first one a called process creates) went through the job
- * acquisition instead: a wake-up, a query and a lock, 20–35 ms each time on two cores, twice per
- * lockdown at the heart of the read-only window. This plugin counts two jobs of one run (the same
- * root process instance) as the same instance for that hand-off.
+ * end creates in the calling run (and the first job of a called process, when it is exclusive) went
+ * through the job acquisition instead: a wake-up, a query and a lock, 10–30 ms on two cores, at the
+ * end of each lockdown inside the read-only window. This plugin counts two jobs of one run (the
+ * same root process instance) as the same instance for that hand-off. A lockdown's sections are not
+ * exclusive, so they are acquired as before.
  *
  * <p>What stays as it was: only exclusive jobs that are due and active are handed off, from a
  * thread running an exclusive job; the handed-off job is locked under this node's name in the
