@@ -81,6 +81,11 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       this.renewals = renewals;
       this.lockOfRun = lockOfRun;
     }
+
+    /** Whether the keep-alive heard lately that the lease lives at least half of {@code ttl}. */
+    boolean livesHalfOf(Duration ttl) {
+      return renewals.livesFor() >= ttl.toNanos() / 2;
+    }
   }
 
   private final LongSupplier nanoTime;
@@ -127,7 +132,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
             known.confirmedUnder = watchFrom(read.revision());
             known.confirmedAt = read.revision();
           }
-          if (known.renewals.livesFor() >= ttl.toNanos() / 2) {
+          if (known.livesHalfOf(ttl)) {
             return false;
           }
         }
@@ -254,7 +259,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
         && !current.ended
         && known.confirmedUnder == current
         && known.changedAt.get() <= known.confirmedAt
-        && known.renewals.livesFor() >= ttl.toNanos() / 2;
+        && known.livesHalfOf(ttl);
   }
 
   /**
@@ -265,6 +270,9 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     LockWatch current = watch;
     if (current != null && !current.ended) {
       return current;
+    }
+    if (current != null) {
+      current.close();
     }
     LockWatch started = new LockWatch();
     try {
@@ -387,7 +395,6 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     }
   }
 
-  /** Logs a keep-alive stream that ends. */
   /**
    * The keep-alive stream of one lease: it logs a failure, and remembers until when the last
    * renewal it heard keeps the lease alive.
