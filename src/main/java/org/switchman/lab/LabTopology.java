@@ -255,10 +255,15 @@ public final class LabTopology {
 
   /** The deployment server of a datacenter (scap). */
   public Host deploymentServer(String dc) {
+    return firstHost(dc, "deployment");
+  }
+
+  /** The first host of a cluster in a datacenter, in the fleet's order. */
+  public Host firstHost(String dc, String cluster) {
     return hosts.stream()
-        .filter(h -> h.dc().equals(dc) && h.cluster().equals("deployment"))
+        .filter(h -> h.dc().equals(dc) && h.cluster().equals(cluster))
         .findFirst()
-        .orElseThrow();
+        .orElseThrow(() -> new IllegalArgumentException("no lab host of " + cluster + " in " + dc));
   }
 
   /** The host with this FQDN. */

@@ -673,12 +673,7 @@ class LabIT {
 
   @Test
   void aLongJobIsReportedUntilItEndsOrIsCleared() {
-    String scaler =
-        lab.topology().hosts().stream()
-            .filter(host -> host.cluster().equals("videoscaler") && host.dc().equals("eqiad"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String scaler = lab.topology().firstHost("eqiad", "videoscaler").fqdn();
     String check = "nrpe_long_running_jobs";
     assertThat(Cli.ssh(lab, scaler, check).out()).isEqualTo("OK - no long-running job\n");
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -60,8 +58,6 @@ class ApprovalRaceIT {
   }
 
   private static final String GO = Rest.go("GO from %s");
-  private static final DateTimeFormatter ENGINE_DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
   @LocalServerPort int port;
   @Autowired Journal journal;
@@ -222,7 +218,7 @@ class ApprovalRaceIT {
             .get("/engine-rest/job?processInstanceId=" + run + "&activityId=Timer_GoNoGoExpired")
             .json();
     assertThat(jobs.size()).as(jobs.toString()).isEqualTo(1);
-    return OffsetDateTime.parse(jobs.get(0).get("dueDate").asText(), ENGINE_DATE).toInstant();
+    return SwitchoverRuns.engineTime(jobs.get(0).get("dueDate").asText());
   }
 
   private String taskOf(String run) {

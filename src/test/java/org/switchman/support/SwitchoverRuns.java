@@ -114,17 +114,18 @@ public final class SwitchoverRuns {
             .json();
     assertThat(found).as(step + " ran once in run " + run).hasSize(1);
     return new Instant[] {
-      instant(found.get(0).path("startTime").asText()),
-      instant(found.get(0).path("endTime").asText())
+      engineTime(found.get(0).path("startTime").asText()),
+      engineTime(found.get(0).path("endTime").asText())
     };
   }
 
-  /** A time as the engine's REST API writes it. */
-  private static Instant instant(String engineTime) {
-    return OffsetDateTime.parse(
-            engineTime, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
-        .toInstant();
+  /** A time as the engine's REST API writes it, such as {@code 2026-12-01T20:40:00.123+0000}. */
+  public static Instant engineTime(String text) {
+    return OffsetDateTime.parse(text, ENGINE_TIME).toInstant();
   }
+
+  private static final DateTimeFormatter ENGINE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
   /** Clears one lab fault. */
   public void clear(String fault) {

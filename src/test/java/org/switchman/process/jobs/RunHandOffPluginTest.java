@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.history.HistoricJobLog;
@@ -124,7 +123,8 @@ class RunHandOffPluginTest {
     return created.stream()
         .filter(log -> activity.equals(log.getActivityId()))
         .map(HistoricJobLog::getJobId)
-        .collect(Collectors.collectingAndThen(Collectors.toList(), ids -> ids.get(0)));
+        .findFirst()
+        .orElseThrow();
   }
 
   private ProcessEngine start(boolean handOff) {

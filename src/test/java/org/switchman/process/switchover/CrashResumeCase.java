@@ -293,7 +293,7 @@ abstract class CrashResumeCase {
                 + jobs[0]
                 + "; "
                 + diagnostics());
-    Instant due = engineTime(jobs[0].get(0).path("dueDate").asText());
+    Instant due = SwitchoverRuns.engineTime(jobs[0].get(0).path("dueDate").asText());
     assertThat(due)
         .as("the run waited at " + activity + " alone before it was due")
         .isAfter(Instant.now());
@@ -315,7 +315,7 @@ abstract class CrashResumeCase {
         },
         Duration.ofMinutes(3),
         () -> "run " + run + " to wait at " + activity + "; " + diagnostics());
-    return engineTime(job[0].path("dueDate").asText());
+    return SwitchoverRuns.engineTime(job[0].path("dueDate").asText());
   }
 
   /**
@@ -345,7 +345,7 @@ abstract class CrashResumeCase {
         },
         Duration.ofMinutes(1),
         () -> activity + " of run " + run + " to fire; " + diagnostics());
-    Duration late = Duration.between(answered, engineTime(end[0]));
+    Duration late = Duration.between(answered, SwitchoverRuns.engineTime(end[0]));
     System.out.println(
         "crash case "
             + activity
@@ -353,14 +353,7 @@ abstract class CrashResumeCase {
             + late.toMillis()
             + " ms after the restarted node answered");
     assertThat(late).as(activity + " after the restart").isLessThanOrEqualTo(Duration.ofSeconds(2));
-    return engineTime(end[0]);
-  }
-
-  /** A time as the engine's REST API writes it, such as {@code 2026-12-01T20:40:00.123+0000}. */
-  static Instant engineTime(String text) {
-    return java.time.OffsetDateTime.parse(
-            text, java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
-        .toInstant();
+    return SwitchoverRuns.engineTime(end[0]);
   }
 
   static void sleepUntil(Instant moment) {

@@ -130,12 +130,7 @@ class SwitchoverFaultsIT {
   @Test
   @Order(3)
   void etcdDownInTheWindowAsksAfterRetriesAWrongHostKeyAtOnceAndStoppedReplicationIsAnException() {
-    String jobrunner =
-        lab.topology().hosts().stream()
-            .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("jobrunner"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String jobrunner = lab.topology().firstHost("eqiad", "jobrunner").fqdn();
     String run = runs.start("eqiad", "codfw", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");
@@ -149,12 +144,7 @@ class SwitchoverFaultsIT {
     assertThat(admin.get("/engine-rest/incident").json().size()).isZero();
     runs.clear(etcdDown);
     // MediaWiki on one codfw application server stops reading etcd: it keeps saying read-write
-    String apiServer =
-        lab.topology().hosts().stream()
-            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("api_appserver"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String apiServer = lab.topology().firstHost("codfw", "api_appserver").fqdn();
     String stale = runs.inject("{\"kind\":\"SITEINFO_STALE\",\"host\":\"" + apiServer + "\"}");
     runs.decide(decision, "retry", null);
     JsonNode siteInfo = runs.awaitTask("UserTask_DecideOnSetReadOnlyFailure");
@@ -244,12 +234,7 @@ class SwitchoverFaultsIT {
   @Test
   @Order(6)
   void aRefusedDnsUpdateAtTheDepoolAsksAtOnceAndARetryFinishes() {
-    String jobrunner =
-        lab.topology().hosts().stream()
-            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String jobrunner = lab.topology().firstHost("codfw", "jobrunner").fqdn();
     String run = runs.start("codfw", "eqiad", "live");
     runs.approve(run, "UserTask_GoNoGo", "bob");
     runs.awaitTask("UserTask_FinalGoNoGo");

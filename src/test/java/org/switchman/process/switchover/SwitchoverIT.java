@@ -197,12 +197,7 @@ class SwitchoverIT {
     Map<String, String> before = world.state();
     // steps of phases 0 and 9 slowed by 3 s in the lab, so that steps run side by side must
     // overlap
-    String maintenanceHost =
-        lab.topology().hosts().stream()
-            .filter(h -> h.dc().equals("eqiad") && h.cluster().equals("maintenance"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String maintenanceHost = lab.topology().firstHost("eqiad", "maintenance").fqdn();
     String master = lab.topology().dbMasterHost("s1", "eqiad").fqdn();
     String deploymentServer = lab.topology().deploymentServer("eqiad").fqdn();
     List<String> slow =
@@ -270,12 +265,7 @@ class SwitchoverIT {
   @Test
   @Order(5)
   void switchesBackCodfwToEqiadWithAStepLongerThanAMinuteThatRunsOnce() {
-    String jobrunner =
-        lab.topology().hosts().stream()
-            .filter(h -> h.dc().equals("codfw") && h.cluster().equals("jobrunner"))
-            .findFirst()
-            .orElseThrow()
-            .fqdn();
+    String jobrunner = lab.topology().firstHost("codfw", "jobrunner").fqdn();
     String slow =
         runs.inject(
             "{\"kind\":\"COMMAND_SLOW\",\"host\":\""
