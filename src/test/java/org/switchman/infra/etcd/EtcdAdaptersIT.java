@@ -529,7 +529,7 @@ class EtcdAdaptersIT {
       assertThat(reads.get()).as("confirmed again without a read").isEqualTo(confirmedByRead);
 
       store.delete("/switchman/locks/dc-switchover/watched/slot-0");
-      assertThat(confirmUntil(node, run, ttl, true))
+      assertThat(confirmUntilTakenBack(node, run, ttl))
           .as("the deleted slot is noticed and taken back for the run")
           .isTrue();
       assertThat(reads.get()).isGreaterThan(confirmedByRead);
@@ -540,7 +540,7 @@ class EtcdAdaptersIT {
       assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
       assertThat(reads.get()).isEqualTo(confirmedAgain);
       locks.forceRelease("dc-switchover", "watched", "run-watched");
-      assertThatThrownBy(() -> confirmUntil(node, run, ttl, false))
+      assertThatThrownBy(() -> keepConfirming(node, run, ttl))
           .as("another node's forced release is noticed")
           .isInstanceOf(RunbookLock.LockRevokedException.class);
     } finally {
@@ -552,17 +552,30 @@ class EtcdAdaptersIT {
   }
 
   /**
-   * Confirms the lock every 20 ms for up to 3 s until it answers {@code until}; its last answer.
+   * Confirms the lock every 20 ms for up to 3 s until it answers that the slot was taken (back) for
+   * the run; whether it did.
    */
-  private static boolean confirmUntil(
-      EtcdRunbookLock node, RunbookLock.Holder run, Duration ttl, boolean until)
-      throws InterruptedException {
-    boolean answer = !until;
-    for (int i = 0; i < 150 && answer != until; i++) {
-      answer = node.acquire("dc-switchover", "watched", run, 1, ttl);
+  private static boolean confirmUntilTakenBack(
+      EtcdRunbookLock node, RunbookLock.Holder run, Duration ttl) throws InterruptedException {
+    for (int i = 0; i < 150; i++) {
+      if (node.acquire("dc-switchover", "watched", run, 1, ttl)) {
+        return true;
+      }
       Thread.sleep(20);
     }
-    return answer;
+    return false;
+  }
+
+  /**
+   * Confirms the lock every 20 ms for 3 s, so that whatever the lock throws once the watch has seen
+   * a change reaches the caller.
+   */
+  private static void keepConfirming(EtcdRunbookLock node, RunbookLock.Holder run, Duration ttl)
+      throws InterruptedException {
+    for (int i = 0; i < 150; i++) {
+      node.acquire("dc-switchover", "watched", run, 1, ttl);
+      Thread.sleep(20);
+    }
   }
 
   private Duration leaseLeft(String runId) {
