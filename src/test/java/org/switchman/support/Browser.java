@@ -8,7 +8,9 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -87,12 +89,28 @@ public final class Browser implements AutoCloseable {
   /** Logs in to a Camunda webapp (tasklist, cockpit, admin) through its login form. */
   public void loginToCamunda(int port, String app, String user, String password) {
     driver.get("http://localhost:" + port + "/camunda/app/" + app + "/default/#/login");
-    WebDriverWait wait = waitUpTo(Duration.ofSeconds(30));
     By username = By.cssSelector("input[ng-model='username']");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(username)).sendKeys(user);
-    driver.findElement(By.cssSelector("input[type='password']")).sendKeys(password);
-    driver.findElement(By.cssSelector("button[type=submit]")).click();
-    wait.until(ExpectedConditions.invisibilityOfElementLocated(username));
+    waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(username));
+    // the form shows before Angular has bound it, so a first submit can be lost: fill and submit
+    // again while the form stays
+    for (int attempt = 1; ; attempt++) {
+      WebElement name = driver.findElement(username);
+      name.clear();
+      name.sendKeys(user);
+      WebElement secret = driver.findElement(By.cssSelector("input[type='password']"));
+      secret.clear();
+      secret.sendKeys(password);
+      driver.findElement(By.cssSelector("button[type=submit]")).click();
+      try {
+        waitUpTo(Duration.ofSeconds(10))
+            .until(ExpectedConditions.invisibilityOfElementLocated(username));
+        return;
+      } catch (TimeoutException stillThere) {
+        if (attempt == 3) {
+          throw stillThere;
+        }
+      }
+    }
   }
 
   /** Logs in to Switchman's own pages through their login form. */
