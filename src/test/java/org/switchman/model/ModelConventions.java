@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.Signal;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.TimerEventDefinition;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
 import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
@@ -435,13 +437,20 @@ final class ModelConventions {
               "delegate-bean",
               "no Spring bean named '" + matcher.group(1) + "'"));
     }
+    boolean sharesAJob =
+        !task.isCamundaAsyncBefore() && onlyChecksLeadFromASavePoint(task, new HashSet<>());
+    if (sharesAJob) {
+      return;
+    }
     if (!task.isCamundaAsyncBefore()) {
       violations.add(
           new Violation(
               file,
               task.getId(),
               "async-before",
-              "service tasks set camunda:asyncBefore=\"true\" so that a crash resumes at the step"));
+              "service tasks set camunda:asyncBefore=\"true\" so that a crash resumes at the step,"
+                  + " unless only checks (check...Delegate) and gateways lead to them from a job's"
+                  + " start: a job holds reads and at most one change, last"));
     }
     boolean retryCycle =
         task.getExtensionElements() != null
@@ -458,6 +467,49 @@ final class ModelConventions {
               "retry-cycle",
               "service tasks declare a failedJobRetryTimeCycle"));
     }
+  }
+
+  /**
+   * Whether every way into {@code node} comes from the start of a job (an asynchronous step, a
+   * timer) through checks and gateways only, so that a crash before the job commits repeats reads
+   * and never a change made earlier in the job.
+   */
+  private static boolean onlyChecksLeadFromASavePoint(FlowNode node, Set<FlowNode> seen) {
+    if (!seen.add(node)) {
+      return true; // a loop back to a node whose other ways in are being looked at
+    }
+    if (node.getIncoming().isEmpty()) {
+      return false;
+    }
+    for (SequenceFlow flow : node.getIncoming()) {
+      FlowNode before = flow.getSource();
+      boolean fine;
+      if (before instanceof ServiceTask step && step.isCamundaAsyncAfter()) {
+        fine = true;
+      } else if (before instanceof ServiceTask step && isCheck(step)) {
+        fine = step.isCamundaAsyncBefore() || onlyChecksLeadFromASavePoint(step, seen);
+      } else if (before instanceof ExclusiveGateway gateway
+          && !gateway.isCamundaAsyncBefore()
+          && !gateway.isCamundaAsyncAfter()) {
+        fine = onlyChecksLeadFromASavePoint(gateway, seen);
+      } else {
+        fine =
+            before instanceof IntermediateCatchEvent timer
+                && timer.getEventDefinitions().stream()
+                    .anyMatch(TimerEventDefinition.class::isInstance);
+      }
+      if (!fine) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isCheck(ServiceTask task) {
+    Matcher matcher =
+        DELEGATE_EXPRESSION.matcher(
+            task.getCamundaDelegateExpression() == null ? "" : task.getCamundaDelegateExpression());
+    return matcher.matches() && matcher.group(1).startsWith("check");
   }
 
   private void checkUserTask(String file, UserTask task, List<Violation> violations) {

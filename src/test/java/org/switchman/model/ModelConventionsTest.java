@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.support.SimpleBeanDefinitionRegistry;
 import org.springframework.context.annotation.AnnotationBeanNameGenerator;
@@ -148,6 +149,44 @@ class ModelConventionsTest {
       }
     }
     return false;
+  }
+
+  /**
+   * A step may share the job of the checks before it, and nothing else: a crash before the job
+   * commits repeats those reads, never a change made earlier in the job.
+   */
+  @Test
+  void aStepWithoutItsOwnJobMayFollowOnlyChecksFromTheJobsStart(@TempDir Path dir) {
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model =
+        org.camunda.bpm.model.bpmn.Bpmn.createExecutableProcess("shared-jobs")
+            .startEvent("StartEvent_Requested")
+            .serviceTask("ServiceTask_CheckHost")
+            .camundaAsyncBefore()
+            .camundaDelegateExpression("${checkHostBeforeRestartDelegate}")
+            .serviceTask("ServiceTask_DepoolHost")
+            .camundaDelegateExpression("${depoolHostDelegate}")
+            .serviceTask("ServiceTask_RestartUnits")
+            .camundaDelegateExpression("${restartUnitsDelegate}")
+            .intermediateCatchEvent("Timer_Wait")
+            .timerWithDuration("PT1S")
+            .serviceTask("ServiceTask_DrainHost")
+            .camundaDelegateExpression("${drainHostDelegate}")
+            .endEvent("EndEvent_Done")
+            .done();
+    Path diagram = dir.resolve("shared-jobs.bpmn");
+    org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
+
+    Set<String> async =
+        conventions.check(diagram).stream()
+            .filter(v -> v.rule().equals("async-before"))
+            .map(ModelConventions.Violation::elementId)
+            .collect(Collectors.toSet());
+
+    assertThat(async)
+        .as(
+            "the depool after a check and the drain after a timer share those jobs; the restart"
+                + " after the depool does not")
+        .containsExactly("ServiceTask_RestartUnits");
   }
 
   @Test

@@ -42,7 +42,8 @@ import org.switchman.runbook.switchover.Switchover;
  * its bound; the sum is an upper bound. Every step of the switchover also makes sure it still holds
  * its runbook lock before it acts, and its last attempt reads the state of the site for the
  * operator when it fails; both are counted in every switchover step. Journal appends go to the
- * engine's own database and are not counted.
+ * engine's own database and are not counted. A step that runs in the job of the checks before it (a
+ * restart's depool, post-checks and repool) is counted in that job, under the job's first step.
  */
 public final class StepDeadlines {
 
@@ -460,19 +461,23 @@ public final class StepDeadlines {
                   * (1 + LOCK_CHECK_REQUESTS)));
     }
     add(steps, b, rr, "ServiceTask_ChooseBatchHosts", NONE);
-    // whether the units run, then the pre-checks
+    // a job runs from its save point through the checks that follow it and at most one change:
+    // whether the units run and the pre-checks, then the depool
     add(
         steps,
         b,
         rr,
         "ServiceTask_CheckHostBeforeRestart",
-        ssh(1, most * most + most).plus(overhead));
-    add(steps, b, rr, "ServiceTask_DepoolHost", etcd(4 * most).plus(overhead));
+        ssh(1, most * most + most).plus(overhead).plus(etcd(4 * most)).plus(overhead));
     add(steps, b, rr, "ServiceTask_DrainHost", ssh(1, 1).plus(overhead));
     add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));
-    add(steps, b, rr, "ServiceTask_CheckHostReadiness", checks.plus(overhead));
-    add(steps, b, rr, "ServiceTask_CheckHostAfterRestart", checks.plus(overhead));
-    add(steps, b, rr, "ServiceTask_RepoolHost", etcd(3 * most).plus(overhead));
+    // the readiness checks, the post-checks, then the repool
+    add(
+        steps,
+        b,
+        rr,
+        "ServiceTask_CheckHostReadiness",
+        checks.plus(overhead).plus(checks).plus(overhead).plus(etcd(3 * most)).plus(overhead));
     add(steps, b, rr, "ServiceTask_RecordHostFailure", NONE);
     add(steps, b, rr, "ServiceTask_ReviewBatch", NONE);
     add(steps, b, rr, "ServiceTask_LeaveFailedHostsDepooled", NONE);

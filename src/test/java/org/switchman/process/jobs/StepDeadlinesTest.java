@@ -161,13 +161,16 @@ class StepDeadlinesTest {
   }
 
   @Test
-  void everyServiceTaskAndCallActivityOfTheRunbooksHasADeadline() throws IOException {
+  void everyJobOfAServiceTaskAndEveryCallActivityOfTheRunbooksHasADeadline() throws IOException {
     Set<String> counted =
         labDeadlines(Duration.ofSeconds(60)).steps().stream()
             .map(s -> s.process() + "/" + s.activity())
             .collect(Collectors.toCollection(TreeSet::new));
     Set<String> inDiagrams = new TreeSet<>();
-    Pattern task = Pattern.compile("<bpmn:(serviceTask|callActivity) id=\"([^\"]+)\"");
+    // a service task without a job of its own is counted in the job of the checks before it
+    Pattern task =
+        Pattern.compile(
+            "<bpmn:(callActivity|serviceTask(?=[^>]*camunda:asyncBefore=\"true\")) id=\"([^\"]+)\"");
     try (Stream<Path> files = Files.list(Path.of("processes"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".bpmn")).toList()) {
         String key = file.getFileName().toString().replace(".bpmn", "");
