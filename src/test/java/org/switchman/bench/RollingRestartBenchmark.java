@@ -57,6 +57,10 @@ public final class RollingRestartBenchmark {
   /** Engine and direct runs of each mode, alternating; {@code -Dbench.rounds=N}. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
 
+  /** The modes measured, {@code -Dbench.modes=dry-run} for one: both by default. */
+  private static final List<String> MODES =
+      List.of(System.getProperty("bench.modes", "dry-run,live").split(","));
+
   private RollingRestartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -85,7 +89,10 @@ public final class RollingRestartBenchmark {
       List<String> growth = new ArrayList<>();
       int hosts = 0;
       for (int round = 0; round < ROUNDS; round++) {
-        for (ExecutionMode mode : List.of(ExecutionMode.DRY_RUN, ExecutionMode.LIVE)) {
+        for (ExecutionMode mode :
+            List.of(ExecutionMode.DRY_RUN, ExecutionMode.LIVE).stream()
+                .filter(m -> MODES.contains(m.value()))
+                .toList()) {
           Map<String, Long> rowsBefore = rowCounts(app);
           long bytesBefore = databaseBytes(data);
           System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
@@ -105,7 +112,7 @@ public final class RollingRestartBenchmark {
       System.out.printf(
           "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause ==%n",
           SERVICE, hosts, BATCH, GRACE.toSeconds());
-      for (String mode : List.of("dry-run", "live")) {
+      for (String mode : engine.keySet().stream().sorted().toList()) {
         long e = engine.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
         long d = direct.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
         System.out.printf(
