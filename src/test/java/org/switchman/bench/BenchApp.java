@@ -24,7 +24,7 @@ record BenchApp(Path data, ConfigurableApplicationContext app) {
    * @param name the data directory's prefix
    * @param loopbackNetwork the lab's {@code 127.x} network
    * @param portOffset the lab's port offset
-   * @param settings further {@code --name=value} settings
+   * @param settings further {@code --name=value} settings; profiles given here replace {@code lab}
    */
   static BenchApp start(
       String[] args, String name, String loopbackNetwork, int portOffset, String... settings)
@@ -42,7 +42,12 @@ record BenchApp(Path data, ConfigurableApplicationContext app) {
                 "--switchman.lab.port-offset=" + portOffset,
                 "--switchman.lab.loopback-network=" + loopbackNetwork,
                 "--logging.level.root=WARN"));
-    all.addAll(List.of(settings));
+    for (String setting : settings) {
+      if (setting.startsWith("--spring.profiles.active=")) {
+        all.remove("--spring.profiles.active=lab");
+      }
+      all.add(setting);
+    }
     return new BenchApp(
         data, new SpringApplication(SwitchmanApplication.class).run(all.toArray(String[]::new)));
   }

@@ -39,6 +39,7 @@ import org.switchman.runbook.restart.RestartPlan;
 import org.switchman.runbook.restart.RollingRestartRequest;
 import org.switchman.runbook.restart.ServiceCatalogue;
 import org.switchman.runbook.restart.ServicePolicy;
+import org.switchman.support.ThrowawayPostgres;
 
 /**
  * {@code scripts/bench rolling-restart}: a rolling restart of the application servers of both
@@ -61,19 +62,33 @@ public final class RollingRestartBenchmark {
   private static final List<String> MODES =
       List.of(System.getProperty("bench.modes", "dry-run,live").split(","));
 
+  /**
+   * The engine's database: {@code h2} (the default, as the demo runs) or {@code postgres}, a
+   * throwaway PostgreSQL cluster under the build directory with the {@code postgres} profile, as
+   * production runs ({@code -Dbench.database=postgres}).
+   */
+  private static final String DATABASE = System.getProperty("bench.database", "h2");
+
   private RollingRestartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    BenchApp bench =
-        BenchApp.start(
-            args,
-            "bench-rolling-restart-",
-            "127.62",
-            9500,
-            "--switchman.lab.fleet-size=" + LabConfig.BENCHMARK_FLEET_SIZE);
-    Path data = bench.data();
-    ConfigurableApplicationContext app = bench.app();
+    List<String> settings =
+        new ArrayList<>(List.of("--switchman.lab.fleet-size=" + LabConfig.BENCHMARK_FLEET_SIZE));
+    ThrowawayPostgres postgres = null;
+    if (DATABASE.equals("postgres")) {
+      postgres = ThrowawayPostgres.start();
+      settings.add("--spring.profiles.active=lab,postgres");
+      postgres.settings().forEach((name, value) -> settings.add("--" + name + "=" + value));
+    } else if (!DATABASE.equals("h2")) {
+      throw new IllegalArgumentException("bench.database is h2 or postgres, not " + DATABASE);
+    }
+    ConfigurableApplicationContext app = null;
     try {
+      BenchApp bench =
+          BenchApp.start(
+              args, "bench-rolling-restart-", "127.62", 9500, settings.toArray(String[]::new));
+      Path data = bench.data();
+      app = bench.app();
       byte[] catalogue = benchCatalogue();
       app.getBean(RepositoryService.class)
           .createDeployment()
@@ -94,13 +109,14 @@ public final class RollingRestartBenchmark {
                 .filter(m -> MODES.contains(m.value()))
                 .toList()) {
           Map<String, Long> rowsBefore = rowCounts(app);
-          long bytesBefore = databaseBytes(data);
+          long bytesBefore = databaseBytes(app, data);
           System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
           long[] run = engineRun(app, mode);
           hosts = (int) run[1];
           engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
           growth.add(
-              growth(mode, hosts, rowsBefore, rowCounts(app), databaseBytes(data) - bytesBefore));
+              growth(
+                  mode, hosts, rowsBefore, rowCounts(app), databaseBytes(app, data) - bytesBefore));
           System.out.printf(
               "round %d, %s: engine %d ms for %d hosts; direct run%n",
               round + 1, mode.value(), run[0], hosts);
@@ -110,8 +126,9 @@ public final class RollingRestartBenchmark {
         }
       }
       System.out.printf(
-          "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause ==%n",
-          SERVICE, hosts, BATCH, GRACE.toSeconds());
+          "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause, on %s"
+              + " ==%n",
+          SERVICE, hosts, BATCH, GRACE.toSeconds(), DATABASE);
       for (String mode : engine.keySet().stream().sorted().toList()) {
         long e = engine.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
         long d = direct.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
@@ -122,7 +139,15 @@ public final class RollingRestartBenchmark {
       }
       growth.forEach(System.out::println);
     } finally {
-      app.close();
+      try {
+        if (app != null) {
+          app.close();
+        }
+      } finally {
+        if (postgres != null) {
+          postgres.close();
+        }
+      }
     }
   }
 
@@ -362,7 +387,17 @@ public final class RollingRestartBenchmark {
     return rows;
   }
 
-  private static long databaseBytes(Path data) throws Exception {
+  /** The engine database's size on disk: its H2 files, or PostgreSQL's own count. */
+  private static long databaseBytes(ConfigurableApplicationContext app, Path data)
+      throws Exception {
+    if (DATABASE.equals("postgres")) {
+      try (Connection connection = app.getBean(DataSource.class).getConnection();
+          Statement statement = connection.createStatement();
+          ResultSet size = statement.executeQuery("SELECT pg_database_size(current_database())")) {
+        size.next();
+        return size.getLong(1);
+      }
+    }
     try (Stream<Path> files = Files.walk(data)) {
       return files
           .filter(file -> file.toString().endsWith(".mv.db"))
