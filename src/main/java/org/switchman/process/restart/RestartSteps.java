@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -315,11 +317,33 @@ public class RestartSteps {
     return text.toString();
   }
 
-  /** Every host of the frozen plan, batch after batch. */
+  /** Plans parsed lately, by their text: every step of a run reads the same frozen plan. */
+  private static final Map<String, List<PlannedHost>> PARSED_PLANS =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<PlannedHost>> eldest) {
+              return size() > 32;
+            }
+          });
+
+  /** Every host of the frozen plan, batch after batch; the list cannot be changed. */
   static List<PlannedHost> plan(String planText) {
+    if (planText == null) {
+      return List.of();
+    }
+    List<PlannedHost> parsed = PARSED_PLANS.get(planText);
+    if (parsed == null) {
+      parsed = parse(planText);
+      PARSED_PLANS.put(planText, parsed);
+    }
+    return parsed;
+  }
+
+  private static List<PlannedHost> parse(String planText) {
     List<PlannedHost> hosts = new ArrayList<>();
     int index = 0;
-    for (String line : planText == null ? new String[0] : planText.split("\n")) {
+    for (String line : planText.split("\n")) {
       if (line.isBlank()) {
         continue;
       }
@@ -328,7 +352,7 @@ public class RestartSteps {
           new PlannedHost(
               ++index, Integer.parseInt(f[0]), f[4], new RestartPlan.Host(f[3], f[1], f[2])));
     }
-    return hosts;
+    return List.copyOf(hosts);
   }
 
   List<PlannedHost> plan(DelegateExecution execution) {
