@@ -97,10 +97,15 @@ public class ActiveLockedRuns implements LockedRuns {
    * (such as the switchover's {@code mediawiki}).
    */
   public Set<RunbookStartRule.LockTarget> targets() {
+    return targets(active());
+  }
+
+  /** {@link #targets()} with the active runs already read ({@link #active()}). */
+  public Set<RunbookStartRule.LockTarget> targets(List<LockedRun> active) {
     Set<RunbookStartRule.LockTarget> targets = new LinkedHashSet<>();
     rules.orderedStream().forEach(rule -> targets.addAll(rule.locks(Map.of())));
-    active()
-        .forEach(run -> targets.add(new RunbookStartRule.LockTarget(run.runbook(), run.target())));
+    active.forEach(
+        run -> targets.add(new RunbookStartRule.LockTarget(run.runbook(), run.target())));
     return targets;
   }
 

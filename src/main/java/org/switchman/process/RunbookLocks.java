@@ -2,6 +2,7 @@ package org.switchman.process;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -301,11 +302,19 @@ public class RunbookLocks {
    * @return whether the run holds its lock now
    */
   public boolean keep(LockedRun run) {
+    return keep(run, active.isActive(run.runId()));
+  }
+
+  /**
+   * {@link #keep(LockedRun)} for a run found {@code activeNow} a moment ago: a round asks once per
+   * run, not once per lock (a rolling restart holds a lock per host).
+   */
+  private boolean keep(LockedRun run, boolean activeNow) {
     RunbookLock lock = locks.getIfAvailable();
     if (lock == null) {
       return false;
     }
-    if (!active.isActive(run.runId())) {
+    if (!activeNow) {
       // the run ended since the round read it and is giving its locks back: taking one again,
       // even for a moment, would refuse the next run that wants it
       return false;
@@ -354,11 +363,12 @@ public class RunbookLocks {
       return;
     }
     java.util.List<LockedRun> running = active.active();
-    running.forEach(this::keep);
+    Map<String, Boolean> activeNow = new HashMap<>();
+    running.forEach(run -> keep(run, activeNow.computeIfAbsent(run.runId(), active::isActive)));
     Set<String> ids = new java.util.HashSet<>();
     running.forEach(run -> ids.add(run.runId()));
     lost.retainAll(ids);
-    for (RunbookStartRule.LockTarget target : active.targets()) {
+    for (RunbookStartRule.LockTarget target : active.targets(running)) {
       try {
         for (String runId : lock.revoked(target.runbook(), target.target())) {
           if (!ids.contains(runId) && !active.isActive(runId)) {
