@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
@@ -69,6 +70,13 @@ public final class RollingRestartBenchmark {
    */
   private static final String DATABASE = System.getProperty("bench.database", "h2");
 
+  /**
+   * Hosts of a dry-run through the engine and directly before the measured runs, not counted, so
+   * that neither side is measured while the JVM compiles its code ({@code -Dbench.warm-up-hosts=N},
+   * 0 for none).
+   */
+  private static final int WARM_UP_HOSTS = Integer.getInteger("bench.warm-up-hosts", 100);
+
   private RollingRestartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -99,6 +107,23 @@ public final class RollingRestartBenchmark {
       System.out.printf(
           "SSH connections to every host opened first, for both: %d ms%n",
           connectToEveryHost(app, policies).toMillis());
+      if (WARM_UP_HOSTS > 0) {
+        String some =
+            RestartPlan.of(
+                    request(policies, ExecutionMode.DRY_RUN, ""),
+                    app.getBean(Conftool.class),
+                    LabTopology.DATACENTERS)
+                .hosts()
+                .stream()
+                .limit(WARM_UP_HOSTS)
+                .map(RestartPlan.Host::fqdn)
+                .collect(Collectors.joining(","));
+        System.out.printf(
+            "warm-up, not counted: engine %d ms, direct %d ms for %d hosts in dry-run%n",
+            engineRun(app, ExecutionMode.DRY_RUN, some)[0],
+            directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(),
+            WARM_UP_HOSTS);
+      }
       Map<String, List<Long>> engine = new HashMap<>();
       Map<String, List<Long>> direct = new HashMap<>();
       List<String> growth = new ArrayList<>();
@@ -111,7 +136,7 @@ public final class RollingRestartBenchmark {
           Map<String, Long> rowsBefore = rowCounts(app);
           long bytesBefore = databaseBytes(app, data);
           System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
-          long[] run = engineRun(app, mode);
+          long[] run = engineRun(app, mode, "");
           hosts = (int) run[1];
           engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
           growth.add(
@@ -122,7 +147,7 @@ public final class RollingRestartBenchmark {
               round + 1, mode.value(), run[0], hosts);
           direct
               .computeIfAbsent(mode.value(), m -> new ArrayList<>())
-              .add(directRun(app, policies, mode).toMillis());
+              .add(directRun(app, policies, mode, "").toMillis());
         }
       }
       System.out.printf(
@@ -179,7 +204,8 @@ public final class RollingRestartBenchmark {
   }
 
   /** One run through the engine; returns its wall time (ms, from history) and its host count. */
-  private static long[] engineRun(ConfigurableApplicationContext app, ExecutionMode mode)
+  private static long[] engineRun(
+      ConfigurableApplicationContext app, ExecutionMode mode, String hosts)
       throws InterruptedException {
     RuntimeService runtime = app.getBean(RuntimeService.class);
     IdentityService identity = app.getBean(IdentityService.class);
@@ -187,6 +213,7 @@ public final class RollingRestartBenchmark {
     Map<String, Object> vars = new HashMap<>();
     vars.put("service", SERVICE);
     vars.put("dc", RollingRestartRequest.ALL_DATACENTERS);
+    vars.put("hosts", hosts);
     vars.put("batchSize", Integer.toString(BATCH));
     vars.put("action", "restart");
     vars.put("mode", mode.value());
@@ -248,7 +275,7 @@ public final class RollingRestartBenchmark {
     Conftool conftool = app.getBean(Conftool.class);
     HostRestart restart =
         new HostRestart(app.getBean(RemoteExecutor.class), conftool, Duration.ofSeconds(30));
-    RollingRestartRequest request = request(catalogue, ExecutionMode.DRY_RUN);
+    RollingRestartRequest request = request(catalogue, ExecutionMode.DRY_RUN, "");
     ExecutorService pool = Executors.newFixedThreadPool(BATCH);
     Instant start = Instant.now();
     try {
@@ -268,11 +295,13 @@ public final class RollingRestartBenchmark {
     }
   }
 
-  private static RollingRestartRequest request(ServiceCatalogue catalogue, ExecutionMode mode) {
+  /** The request both sides run: all the service's hosts, or the {@code hosts} given. */
+  private static RollingRestartRequest request(
+      ServiceCatalogue catalogue, ExecutionMode mode, String hosts) {
     return RollingRestartRequest.parse(
         SERVICE,
         RollingRestartRequest.ALL_DATACENTERS,
-        "",
+        hosts,
         Integer.toString(BATCH),
         "restart",
         mode.value(),
@@ -293,12 +322,15 @@ public final class RollingRestartBenchmark {
 
   /** The same run by direct calls to the domain, with the same batching; returns its wall time. */
   private static Duration directRun(
-      ConfigurableApplicationContext app, ServiceCatalogue catalogue, ExecutionMode mode)
+      ConfigurableApplicationContext app,
+      ServiceCatalogue catalogue,
+      ExecutionMode mode,
+      String hosts)
       throws Exception {
     Conftool conftool = app.getBean(Conftool.class);
     HostRestart restart =
         new HostRestart(app.getBean(RemoteExecutor.class), conftool, Duration.ofSeconds(30));
-    RollingRestartRequest request = request(catalogue, mode);
+    RollingRestartRequest request = request(catalogue, mode, hosts);
     ServicePolicy policy = request.policy();
     RunContext run =
         new RunContext(
@@ -311,16 +343,16 @@ public final class RollingRestartBenchmark {
     try {
       RestartPlan plan = RestartPlan.of(request, conftool, LabTopology.DATACENTERS);
       for (RestartPlan.Batch batch : plan.batches()) {
-        List<Future<?>> hosts = new ArrayList<>();
+        List<Future<?>> restarts = new ArrayList<>();
         for (RestartPlan.Host host : batch.hosts()) {
-          hosts.add(
+          restarts.add(
               pool.submit(
                   () -> {
                     restartOne(restart, run, policy, request.action(), host, poll);
                     return null;
                   }));
         }
-        for (Future<?> host : hosts) {
+        for (Future<?> host : restarts) {
           host.get();
         }
         Thread.sleep(policy.pause().toMillis());
