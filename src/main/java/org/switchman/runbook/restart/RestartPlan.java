@@ -59,7 +59,8 @@ public record RestartPlan(String service, List<Batch> batches) {
       RollingRestartRequest request, Conftool conftool, List<String> datacenters) {
     ServicePolicy policy = request.policy();
     List<String> problems = new ArrayList<>();
-    Set<String> wanted = new LinkedHashSet<>(request.hosts());
+    Set<String> named = Set.copyOf(request.hosts());
+    Set<String> notFound = new LinkedHashSet<>(request.hosts());
     List<Batch> batches = new ArrayList<>();
     for (String dc : request.datacenters(datacenters)) {
       TreeMap<String, Host> all = new TreeMap<>();
@@ -79,10 +80,10 @@ public record RestartPlan(String service, List<Batch> batches) {
         continue;
       }
       List<Host> chosen =
-          wanted.isEmpty()
+          named.isEmpty()
               ? List.copyOf(all.values())
-              : all.values().stream().filter(host -> wanted.contains(host.fqdn())).toList();
-      wanted.removeAll(all.keySet());
+              : all.values().stream().filter(host -> named.contains(host.fqdn())).toList();
+      notFound.removeAll(all.keySet());
       int size =
           request
               .batchSize()
@@ -97,7 +98,7 @@ public record RestartPlan(String service, List<Batch> batches) {
                 chosen.subList(from, Math.min(from + size, chosen.size()))));
       }
     }
-    for (String host : wanted) {
+    for (String host : notFound) {
       problems.add(
           "host "
               + host

@@ -139,6 +139,26 @@ class RollingRestartRequestTest {
         "host mw2201.codfw.wmnet is not a host of jobrunner in eqiad");
   }
 
+  /**
+   * A host list for both datacenters restarts those hosts only, whichever datacenter they are in:
+   * never every host of a datacenter the list does not name.
+   */
+  @Test
+  void aHostListInBothDatacentersRestartsOnlyTheHostsItNames() {
+    RestartPlan eqiadOnly =
+        RestartPlan.of(request("all", "mw1202.eqiad.wmnet", ""), conftool, DATACENTERS);
+    assertThat(eqiadOnly.hosts())
+        .extracting(RestartPlan.Host::fqdn)
+        .containsExactly("mw1202.eqiad.wmnet");
+
+    RestartPlan both =
+        RestartPlan.of(
+            request("all", "mw2203.codfw.wmnet mw1202.eqiad.wmnet", ""), conftool, DATACENTERS);
+    assertThat(both.hosts())
+        .extracting(RestartPlan.Host::fqdn)
+        .containsExactly("mw1202.eqiad.wmnet", "mw2203.codfw.wmnet");
+  }
+
   @Test
   void aServiceWithoutHostsInADatacenterIsRefused() {
     FakeConftool empty = new FakeConftool();
