@@ -118,11 +118,10 @@ public final class RollingRestartBenchmark {
                 .limit(WARM_UP_HOSTS)
                 .map(RestartPlan.Host::fqdn)
                 .collect(Collectors.joining(","));
+        long[] warmUp = engineRun(app, ExecutionMode.DRY_RUN, some);
         System.out.printf(
             "warm-up, not counted: engine %d ms, direct %d ms for %d hosts in dry-run%n",
-            engineRun(app, ExecutionMode.DRY_RUN, some)[0],
-            directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(),
-            WARM_UP_HOSTS);
+            warmUp[0], directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(), warmUp[1]);
       }
       Map<String, List<Long>> engine = new HashMap<>();
       Map<String, List<Long>> direct = new HashMap<>();
