@@ -450,16 +450,10 @@ final class ModelConventions {
               "async-before",
               "service tasks set camunda:asyncBefore=\"true\" so that a crash resumes at the step,"
                   + " unless only checks (check...Delegate) and gateways lead to them from a job's"
-                  + " start: a job holds reads and at most one change, last"));
+                  + " start (an asynchronous step, or a timer with a retry cycle): a job holds"
+                  + " reads and at most one change, last"));
     }
-    boolean retryCycle =
-        task.getExtensionElements() != null
-            && !task.getExtensionElements()
-                .getElementsQuery()
-                .filterByType(CamundaFailedJobRetryTimeCycle.class)
-                .list()
-                .isEmpty();
-    if (!retryCycle) {
+    if (!hasRetryCycle(task)) {
       violations.add(
           new Violation(
               file,
@@ -493,16 +487,28 @@ final class ModelConventions {
           && !gateway.isCamundaAsyncAfter()) {
         fine = onlyChecksLeadFromASavePoint(gateway, seen);
       } else {
+        // a timer's job runs what follows it, and retries it as the timer's retry cycle says
         fine =
             before instanceof IntermediateCatchEvent timer
                 && timer.getEventDefinitions().stream()
-                    .anyMatch(TimerEventDefinition.class::isInstance);
+                    .anyMatch(TimerEventDefinition.class::isInstance)
+                && hasRetryCycle(timer);
       }
       if (!fine) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean hasRetryCycle(BaseElement element) {
+    return element.getExtensionElements() != null
+        && !element
+            .getExtensionElements()
+            .getElementsQuery()
+            .filterByType(CamundaFailedJobRetryTimeCycle.class)
+            .list()
+            .isEmpty();
   }
 
   private static boolean isCheck(ServiceTask task) {

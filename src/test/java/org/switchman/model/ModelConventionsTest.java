@@ -169,8 +169,13 @@ class ModelConventionsTest {
             .camundaDelegateExpression("${restartUnitsDelegate}")
             .intermediateCatchEvent("Timer_Wait")
             .timerWithDuration("PT1S")
+            .camundaFailedJobRetryTimeCycle("R3/PT5S")
             .serviceTask("ServiceTask_DrainHost")
             .camundaDelegateExpression("${drainHostDelegate}")
+            .intermediateCatchEvent("Timer_WaitAgain")
+            .timerWithDuration("PT1S")
+            .serviceTask("ServiceTask_RepoolHost")
+            .camundaDelegateExpression("${repoolHostDelegate}")
             .endEvent("EndEvent_Done")
             .done();
     Path diagram = dir.resolve("shared-jobs.bpmn");
@@ -184,9 +189,10 @@ class ModelConventionsTest {
 
     assertThat(async)
         .as(
-            "the depool after a check and the drain after a timer share those jobs; the restart"
-                + " after the depool does not")
-        .containsExactly("ServiceTask_RestartUnits");
+            "the depool after a check and the drain after a timer with a retry cycle share those"
+                + " jobs; the restart after the depool and the repool after a timer without one"
+                + " do not")
+        .containsExactlyInAnyOrder("ServiceTask_RestartUnits", "ServiceTask_RepoolHost");
   }
 
   @Test

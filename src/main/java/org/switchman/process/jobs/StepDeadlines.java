@@ -43,7 +43,8 @@ import org.switchman.runbook.switchover.Switchover;
  * its runbook lock before it acts, and its last attempt reads the state of the site for the
  * operator when it fails; both are counted in every switchover step. Journal appends go to the
  * engine's own database and are not counted. A step that runs in the job of the checks before it (a
- * restart's depool, post-checks and repool) is counted in that job, under the job's first step.
+ * restart's depool, drain, post-checks and repool) is counted in that job, under the job's first
+ * step.
  */
 public final class StepDeadlines {
 
@@ -469,7 +470,8 @@ public final class StepDeadlines {
         rr,
         "ServiceTask_CheckHostBeforeRestart",
         ssh(1, most * most + most).plus(overhead).plus(etcd(4 * most)).plus(overhead));
-    add(steps, b, rr, "ServiceTask_DrainHost", ssh(1, 1).plus(overhead));
+    // the grace timer's job runs the drain
+    add(steps, b, rr, "Timer_Grace", ssh(1, 1).plus(overhead));
     add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));
     // the readiness checks, the post-checks, then the repool
     add(
