@@ -43,6 +43,13 @@ public record RollingRestartRequest(
   public static final String ALL_DATACENTERS = "all";
 
   public static final int MAX_HOSTS = 1000;
+
+  /**
+   * The longest {@code hosts} text: the engine keeps at most 4,000 characters in a text variable,
+   * and a longer start variable would fail the start with a database error.
+   */
+  public static final int MAX_HOSTS_TEXT = 4000;
+
   private static final Pattern FQDN = Pattern.compile("[a-z0-9][a-z0-9.-]{0,252}");
 
   /** What is done to each unit. */
@@ -104,7 +111,14 @@ public record RollingRestartRequest(
               + "'");
     }
     Set<String> subset = new LinkedHashSet<>();
-    if (hosts != null && !hosts.isBlank()) {
+    if (hosts != null && hosts.length() > MAX_HOSTS_TEXT) {
+      problems.add(
+          "hosts is "
+              + hosts.length()
+              + " characters long; at most "
+              + MAX_HOSTS_TEXT
+              + ": restart a whole datacenter with dc, or split the hosts into several runs");
+    } else if (hosts != null && !hosts.isBlank()) {
       for (String host : hosts.strip().split("[,\\s]+")) {
         if (!FQDN.matcher(host).matches()) {
           problems.add("hosts: '" + abbreviated(host) + "' is not a host name");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchman.runbook.ExecutionMode;
@@ -157,6 +159,18 @@ class RollingRestartRequestTest {
     assertThat(both.hosts())
         .extracting(RestartPlan.Host::fqdn)
         .containsExactly("mw1202.eqiad.wmnet", "mw2203.codfw.wmnet");
+  }
+
+  /** A list longer than the engine keeps in a variable is refused by name, never a 500. */
+  @Test
+  void aHostListLongerThanTheEngineKeepsIsRefusedNamingTheLimit() {
+    String many =
+        IntStream.range(0, 250)
+            .mapToObj(n -> "mw" + (1000 + n) + ".eqiad.wmnet")
+            .collect(Collectors.joining(","));
+    refused(
+        () -> request("all", many, ""),
+        "hosts is " + many.length() + " characters long; at most 4000");
   }
 
   @Test
