@@ -82,97 +82,91 @@ public final class RollingRestartBenchmark {
   public static void main(String[] args) throws Exception {
     List<String> settings =
         new ArrayList<>(List.of("--switchman.lab.fleet-size=" + LabConfig.BENCHMARK_FLEET_SIZE));
-    ThrowawayPostgres postgres = null;
-    if (DATABASE.equals("postgres")) {
-      postgres = ThrowawayPostgres.start();
-      settings.add("--spring.profiles.active=lab,postgres");
-      postgres.settings().forEach((name, value) -> settings.add("--" + name + "=" + value));
-    } else if (!DATABASE.equals("h2")) {
+    if (!DATABASE.equals("h2") && !DATABASE.equals("postgres")) {
       throw new IllegalArgumentException("bench.database is h2 or postgres, not " + DATABASE);
     }
-    ConfigurableApplicationContext app = null;
-    try {
+    try (ThrowawayPostgres postgres =
+        DATABASE.equals("postgres") ? ThrowawayPostgres.start() : null) {
+      if (postgres != null) {
+        settings.add("--spring.profiles.active=lab,postgres");
+        postgres.settings().forEach((name, value) -> settings.add("--" + name + "=" + value));
+      }
       BenchApp bench =
           BenchApp.start(
               args, "bench-rolling-restart-", "127.62", 9500, settings.toArray(String[]::new));
-      Path data = bench.data();
-      app = bench.app();
-      byte[] catalogue = benchCatalogue();
-      app.getBean(RepositoryService.class)
-          .createDeployment()
-          .name("bench-service-catalogue")
-          .addInputStream("service-catalogue.dmn", new ByteArrayInputStream(catalogue))
-          .deploy();
-      ServiceCatalogue policies = ServiceCatalogueTable.read(new ByteArrayInputStream(catalogue));
-      System.out.printf(
-          "SSH connections to every host opened first, for both: %d ms%n",
-          connectToEveryHost(app, policies).toMillis());
-      if (WARM_UP_HOSTS > 0) {
-        String some =
-            RestartPlan.of(
-                    request(policies, ExecutionMode.DRY_RUN, ""),
-                    app.getBean(Conftool.class),
-                    LabTopology.DATACENTERS)
-                .hosts()
-                .stream()
-                .limit(WARM_UP_HOSTS)
-                .map(RestartPlan.Host::fqdn)
-                .collect(Collectors.joining(","));
-        long[] warmUp = engineRun(app, ExecutionMode.DRY_RUN, some);
-        System.out.printf(
-            "warm-up, not counted: engine %d ms, direct %d ms for %d hosts in dry-run%n",
-            warmUp[0], directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(), warmUp[1]);
-      }
-      Map<String, List<Long>> engine = new HashMap<>();
-      Map<String, List<Long>> direct = new HashMap<>();
-      List<String> growth = new ArrayList<>();
-      int hosts = 0;
-      for (int round = 0; round < ROUNDS; round++) {
-        for (ExecutionMode mode :
-            List.of(ExecutionMode.DRY_RUN, ExecutionMode.LIVE).stream()
-                .filter(m -> MODES.contains(m.value()))
-                .toList()) {
-          Map<String, Long> rowsBefore = rowCounts(app);
-          long bytesBefore = databaseBytes(app, data);
-          System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
-          long[] run = engineRun(app, mode, "");
-          hosts = (int) run[1];
-          engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
-          growth.add(
-              growth(
-                  mode, hosts, rowsBefore, rowCounts(app), databaseBytes(app, data) - bytesBefore));
-          System.out.printf(
-              "round %d, %s: engine %d ms for %d hosts; direct run%n",
-              round + 1, mode.value(), run[0], hosts);
-          direct
-              .computeIfAbsent(mode.value(), m -> new ArrayList<>())
-              .add(directRun(app, policies, mode, "").toMillis());
-        }
-      }
-      System.out.printf(
-          "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause, on %s"
-              + " ==%n",
-          SERVICE, hosts, BATCH, GRACE.toSeconds(), DATABASE);
-      for (String mode : engine.keySet().stream().sorted().toList()) {
-        long e = engine.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
-        long d = direct.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
-        System.out.printf(
-            "%-7s engine %6.1f s (runs %s ms), direct Java calls %6.1f s (runs %s ms),"
-                + " ratio %.2f (target <= 1.10)%n",
-            mode, e / 1000.0, engine.get(mode), d / 1000.0, direct.get(mode), (double) e / d);
-      }
-      growth.forEach(System.out::println);
-    } finally {
-      try {
-        if (app != null) {
-          app.close();
-        }
-      } finally {
-        if (postgres != null) {
-          postgres.close();
-        }
+      try (ConfigurableApplicationContext app = bench.app()) {
+        measure(bench.data(), app);
       }
     }
+  }
+
+  /** The warm-up, then the measured rounds, then the figures. */
+  private static void measure(Path data, ConfigurableApplicationContext app) throws Exception {
+    byte[] catalogue = benchCatalogue();
+    app.getBean(RepositoryService.class)
+        .createDeployment()
+        .name("bench-service-catalogue")
+        .addInputStream("service-catalogue.dmn", new ByteArrayInputStream(catalogue))
+        .deploy();
+    ServiceCatalogue policies = ServiceCatalogueTable.read(new ByteArrayInputStream(catalogue));
+    System.out.printf(
+        "SSH connections to every host opened first, for both: %d ms%n",
+        connectToEveryHost(app, policies).toMillis());
+    if (WARM_UP_HOSTS > 0) {
+      String some =
+          RestartPlan.of(
+                  request(policies, ExecutionMode.DRY_RUN, ""),
+                  app.getBean(Conftool.class),
+                  LabTopology.DATACENTERS)
+              .hosts()
+              .stream()
+              .limit(WARM_UP_HOSTS)
+              .map(RestartPlan.Host::fqdn)
+              .collect(Collectors.joining(","));
+      long[] warmUp = engineRun(app, ExecutionMode.DRY_RUN, some);
+      System.out.printf(
+          "warm-up, not counted: engine %d ms, direct %d ms for %d hosts in dry-run%n",
+          warmUp[0], directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(), warmUp[1]);
+    }
+    Map<String, List<Long>> engine = new HashMap<>();
+    Map<String, List<Long>> direct = new HashMap<>();
+    List<String> growth = new ArrayList<>();
+    int hosts = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      for (ExecutionMode mode :
+          List.of(ExecutionMode.DRY_RUN, ExecutionMode.LIVE).stream()
+              .filter(m -> MODES.contains(m.value()))
+              .toList()) {
+        Map<String, Long> rowsBefore = rowCounts(app);
+        long bytesBefore = databaseBytes(app, data);
+        System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
+        long[] run = engineRun(app, mode, "");
+        hosts = (int) run[1];
+        engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
+        growth.add(
+            growth(
+                mode, hosts, rowsBefore, rowCounts(app), databaseBytes(app, data) - bytesBefore));
+        System.out.printf(
+            "round %d, %s: engine %d ms for %d hosts; direct run%n",
+            round + 1, mode.value(), run[0], hosts);
+        direct
+            .computeIfAbsent(mode.value(), m -> new ArrayList<>())
+            .add(directRun(app, policies, mode, "").toMillis());
+      }
+    }
+    System.out.printf(
+        "== rolling-restart benchmark: %s, %d hosts, batches of %d, grace %d s, no pause, on %s"
+            + " ==%n",
+        SERVICE, hosts, BATCH, GRACE.toSeconds(), DATABASE);
+    for (String mode : engine.keySet().stream().sorted().toList()) {
+      long e = engine.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
+      long d = direct.get(mode).stream().mapToLong(Long::longValue).min().orElseThrow();
+      System.out.printf(
+          "%-7s engine %6.1f s (runs %s ms), direct Java calls %6.1f s (runs %s ms),"
+              + " ratio %.2f (target <= 1.10)%n",
+          mode, e / 1000.0, engine.get(mode), d / 1000.0, direct.get(mode), (double) e / d);
+    }
+    growth.forEach(System.out::println);
   }
 
   /** The shipped catalogue with the application servers' batches at 50, a 1 s grace, no pause. */
