@@ -469,7 +469,7 @@ public final class StepDeadlines {
         b,
         rr,
         "ServiceTask_CheckHostBeforeRestart",
-        ssh(1, most * most + most).plus(overhead).plus(etcd(4 * most)).plus(overhead));
+        ssh(1, most * most + most).plus(etcd(4 * most)).plus(overhead.multipliedBy(2)));
     // the grace timer's job runs the drain
     add(steps, b, rr, "Timer_Grace", ssh(1, 1).plus(overhead));
     add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));
@@ -479,7 +479,7 @@ public final class StepDeadlines {
         b,
         rr,
         "ServiceTask_CheckHostReadiness",
-        checks.plus(overhead).plus(checks).plus(overhead).plus(etcd(3 * most)).plus(overhead));
+        checks.multipliedBy(2).plus(etcd(3 * most)).plus(overhead.multipliedBy(3)));
     add(steps, b, rr, "ServiceTask_RecordHostFailure", NONE);
     add(steps, b, rr, "ServiceTask_ReviewBatch", NONE);
     add(steps, b, rr, "ServiceTask_LeaveFailedHostsDepooled", NONE);
