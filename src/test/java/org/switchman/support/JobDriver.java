@@ -51,6 +51,24 @@ public final class JobDriver {
     throw new AssertionError("the run did not reach " + activity);
   }
 
+  /**
+   * Runs the job of that activity once, whatever its due date: the failure it left for a retry (an
+   * exception, or a simulated crash), or null when it did not fail.
+   */
+  public String attempt(String activity) {
+    Job job =
+        management.createJobQuery().list().stream()
+            .filter(j -> activity.equals(activityOf(j)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no job for " + activity));
+    try {
+      management.executeJob(job.getId());
+      return null;
+    } catch (RuntimeException | Error e) {
+      return String.valueOf(e.getMessage());
+    }
+  }
+
   /** Fires the timer of that activity now, whatever its due date. */
   public void fireTimer(String activity) {
     Job job =

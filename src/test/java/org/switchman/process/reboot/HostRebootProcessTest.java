@@ -300,10 +300,10 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
     driver.driveUntil("ServiceTask_RebootHost");
     // the host is asked to reboot, then the application dies before the outcome is journaled
     site.crashAfterChange.add(AFS);
-    assertThat(attempt("ServiceTask_RebootHost")).as("the attempt died").isNotNull();
+    assertThat(driver.attempt("ServiceTask_RebootHost")).as("the attempt died").isNotNull();
     assertThat(site.reboots(AFS)).isEqualTo(1);
 
-    assertThat(attempt("ServiceTask_RebootHost")).isNull();
+    assertThat(driver.attempt("ServiceTask_RebootHost")).isNull();
     driver.drive();
 
     assertThat(run).isEnded();
@@ -317,9 +317,9 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
     driver.driveUntil("ServiceTask_RebootHost");
     // the application dies after journaling its intent, before the command reaches the host
     site.crashBeforeChange.add(AFS);
-    assertThat(attempt("ServiceTask_RebootHost")).as("the attempt died").isNotNull();
+    assertThat(driver.attempt("ServiceTask_RebootHost")).as("the attempt died").isNotNull();
     assertThat(site.reboots(AFS)).isZero();
-    assertThat(attempt("ServiceTask_RebootHost"))
+    assertThat(driver.attempt("ServiceTask_RebootHost"))
         .as("a retry right after does not ask again: the host may be shutting down")
         .isNull();
     driver.drive();
@@ -443,21 +443,6 @@ class HostRebootProcessTest extends FakeSiteProcessTest {
         .filter(command -> command.startsWith(host + ": "))
         .map(command -> command.substring(host.length() + 2))
         .toList();
-  }
-
-  /** Runs the job of an activity once: null when it completed, else what it threw. */
-  private String attempt(String activity) {
-    org.camunda.bpm.engine.runtime.Job job =
-        management.createJobQuery().list().stream()
-            .filter(j -> activity.equals(driver.activityOf(j)))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no job for " + activity));
-    try {
-      management.executeJob(job.getId());
-      return null;
-    } catch (RuntimeException | Error e) {
-      return String.valueOf(e.getMessage());
-    }
   }
 
   private Map<String, String> parameters(ProcessInstance run) {

@@ -407,10 +407,12 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     site.failingChanges.put(
         "ReadOnly/codfw",
         new InfrastructureUnavailableException("etcd did not answer within 3 s", null));
-    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("first attempt").isNotNull();
-    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite")).as("second attempt").isNotNull();
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadWrite")).as("first attempt").isNotNull();
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadWrite"))
+        .as("second attempt")
+        .isNotNull();
     assertThat(runtime.createIncidentQuery().count()).isZero();
-    assertThat(attempt("ServiceTask_SetMediaWikiReadWrite"))
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadWrite"))
         .as("the last attempt opens a decision")
         .isNull();
     assertThat(runtime.createIncidentQuery().count()).isZero();
@@ -441,7 +443,9 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
         "api-rw.discovery.wmnet",
         new org.switchman.runbook.port.DnsDiscovery.DnsUpdateRefusedException(
             "The DNS server refused the update of api-rw.discovery.wmnet.: REFUSED"));
-    assertThat(attempt("ServiceTask_DepoolOldDatacenter")).as("no retry of a refusal").isNull();
+    assertThat(driver.attempt("ServiceTask_DepoolOldDatacenter"))
+        .as("no retry of a refusal")
+        .isNull();
     task(run, "UserTask_DecideOnSwitchDiscoveryFailure");
     assertThat(variable(run, "failedCheck")).isEqualTo("change-refused");
     assertThat(variable(run, "failureMessage").toString()).endsWith("REFUSED");
@@ -464,7 +468,8 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
         "ReadOnly/eqiad",
         new StepInterruptedException("setting ReadOnly", new InterruptedException()));
     for (int i = 0; i < 3; i++) {
-      assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).contains("interrupted by shutdown");
+      assertThat(driver.attempt("ServiceTask_SetMediaWikiReadOnly"))
+          .contains("interrupted by shutdown");
     }
     assertThat(tasks.createTaskQuery().processInstanceId(run.getId()).count()).isZero();
     assertThat(variable(run, "failedCheck")).isNull();
@@ -493,10 +498,10 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
         "mwmaint2001.codfw.wmnet",
         new InfrastructureUnavailableException("mwmaint2001.codfw.wmnet did not answer", null));
     // the first attempt stops eqiad's maintenance, fails on codfw and rolls back its transaction
-    assertThat(attempt("ServiceTask_StopMaintenance")).contains("did not answer");
+    assertThat(driver.attempt("ServiceTask_StopMaintenance")).contains("did not answer");
     assertThat(site.units).containsEntry("mwmaint1001.eqiad.wmnet/mw-cron", "inactive");
-    attempt("ServiceTask_StopMaintenance");
-    assertThat(attempt("ServiceTask_StopMaintenance")).isNull();
+    driver.attempt("ServiceTask_StopMaintenance");
+    assertThat(driver.attempt("ServiceTask_StopMaintenance")).isNull();
     Task decision = task(run, "UserTask_DecideOnStopMaintenanceFailure");
     site.failingChanges.clear();
     complete(decision, "alice", Map.of("decision", "abort", "justification", "codfw host is down"));
@@ -515,10 +520,10 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
         "api-rw.discovery.wmnet",
         new InfrastructureUnavailableException("DNS server did not answer", null));
     // appservers-rw is reduced, then api-rw fails and the step's transaction rolls back
-    assertThat(attempt("ServiceTask_ReduceDiscoveryTtl")).contains("did not answer");
+    assertThat(driver.attempt("ServiceTask_ReduceDiscoveryTtl")).contains("did not answer");
     assertThat(site.dnsTtl.get("appservers-rw")).isEqualTo(10L);
     site.failingChanges.clear();
-    assertThat(attempt("ServiceTask_ReduceDiscoveryTtl")).isNull();
+    assertThat(driver.attempt("ServiceTask_ReduceDiscoveryTtl")).isNull();
     assertThat(variable(run, "originalTtls").toString())
         .isEqualTo("{\"appservers-rw\":300,\"api-rw\":300}");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
@@ -526,11 +531,11 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
     site.failingChanges.put(
         "ReadOnly/eqiad", new InfrastructureUnavailableException("etcd did not answer", null));
-    attempt("ServiceTask_SetMediaWikiReadOnly");
+    driver.attempt("ServiceTask_SetMediaWikiReadOnly");
     String firstStart = String.valueOf(runtimeFrozen(run, "readOnlyStartedAt"));
     assertThat(firstStart).as("committed before codfw went read-only").isNotEqualTo("null");
     site.failingChanges.clear();
-    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
     assertThat(variable(run, "readOnlyStartedAt")).isEqualTo(firstStart);
     drive();
     assertThat(variable(run, "outcome")).isEqualTo("switched-over");
@@ -546,13 +551,15 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     // envoy restarts on the old jobrunner, then the application dies before the outcome is
     // journaled
     site.crashAfterChange.add("mw1001.eqiad.wmnet");
-    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).as("the attempt died").isNotNull();
+    assertThat(driver.attempt("ServiceTask_RestartEnvoyOnJobrunners"))
+        .as("the attempt died")
+        .isNotNull();
     assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
     List<org.switchman.audit.JournalEntry> first =
         journal.entriesOfStep(run.getId(), "ServiceTask_RestartEnvoyOnJobrunners");
     assertThat(first).extracting(e -> e.outcome()).containsExactly("INTENT");
 
-    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
+    assertThat(driver.attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
     drive();
 
     assertThat(restarts("mw1001.eqiad.wmnet")).as("not restarted again").isOne();
@@ -575,10 +582,12 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     driver.driveUntil("ServiceTask_RestartEnvoyOnJobrunners");
     // an attempt dies after its INTENT, before the restart reaches the host
     site.crashBeforeChange.add("mw1001.eqiad.wmnet");
-    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).as("the attempt died").isNotNull();
+    assertThat(driver.attempt("ServiceTask_RestartEnvoyOnJobrunners"))
+        .as("the attempt died")
+        .isNotNull();
     assertThat(restarts("mw1001.eqiad.wmnet")).isZero();
 
-    assertThat(attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
+    assertThat(driver.attempt("ServiceTask_RestartEnvoyOnJobrunners")).isNull();
 
     assertThat(restarts("mw1001.eqiad.wmnet")).isOne();
     List<org.switchman.audit.JournalEntry> entries =
@@ -598,10 +607,10 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
     approve(run, "UserTask_FinalGoNoGo", "dave", "GO");
     driver.driveUntil("ServiceTask_SetMediaWikiReadOnly");
     site.unansweredChange.add("ReadOnly/codfw");
-    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).contains("no answer");
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadOnly")).contains("no answer");
     assertThat(site.readOnly.get("codfw")).as("applied all the same").isPresent();
 
-    assertThat(attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
+    assertThat(driver.attempt("ServiceTask_SetMediaWikiReadOnly")).isNull();
 
     List<org.switchman.audit.JournalEntry> codfw =
         journal.entriesOfStep(run.getId(), "ServiceTask_SetMediaWikiReadOnly").stream()
@@ -628,24 +637,6 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
 
   private Object runtimeFrozen(ProcessInstance run, String name) {
     return parameters.get(run.getId(), name).orElse(null);
-  }
-
-  /**
-   * Runs the job of that activity once: the failure it left for a retry, or null when it did not
-   * fail.
-   */
-  private String attempt(String activity) {
-    Job job =
-        management.createJobQuery().list().stream()
-            .filter(j -> activity.equals(driver.activityOf(j)))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no job for " + activity));
-    try {
-      management.executeJob(job.getId());
-      return null;
-    } catch (RuntimeException e) {
-      return String.valueOf(e.getMessage());
-    }
   }
 
   @Test
