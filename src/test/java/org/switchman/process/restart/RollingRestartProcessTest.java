@@ -41,6 +41,9 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   private static final List<String> EQIAD =
       List.of("mw1401.eqiad.wmnet", "mw1402.eqiad.wmnet", "mw1403.eqiad.wmnet");
 
+  /** FakeSite's name of a jobrunner's pool entry, without the host. */
+  private static final String POOL_ENTRY = "pools/eqiad/jobrunner/jobrunner/";
+
   /** The waits of a normal run: the grace, the readiness polls and the pauses. */
   private static final Set<String> NORMAL_TIMERS =
       Set.of("Timer_Grace", "Timer_ReadinessPoll", "Timer_PauseBetweenBatches");
@@ -144,6 +147,52 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     assertThat(performed(run))
         .containsExactly(
             "pooled=no", "systemctl restart jobrunner", "systemctl restart jobchron", "pooled=yes");
+  }
+
+  @Test
+  void aCrashRightAfterTheDepoolRunsTheChecksAgainAndRestartsAndRepoolsTheHostOnce() {
+    String host = EQIAD.get(0);
+    ProcessInstance run = start("jobrunner", "eqiad", host, "live");
+    driver.driveUntil("ServiceTask_CheckHostBeforeRestart");
+    // the checks pass and the host is depooled, then the application dies before the job commits:
+    // the next attempt checks again a host that this run has depooled
+    site.crashAfterChange.add(POOL_ENTRY + host);
+    assertThat(driver.attempt("ServiceTask_CheckHostBeforeRestart"))
+        .as("the attempt died")
+        .isNotNull();
+    assertThat(site.pooled(host)).isEqualTo("no");
+
+    assertThat(driver.attempt("ServiceTask_CheckHostBeforeRestart")).isNull();
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
+    assertThat(site.restarts(host, "jobrunner")).isEqualTo(1);
+    assertThat(site.restarts(host, "jobchron")).isEqualTo(1);
+    assertThat(site.pooled(host)).as("put back by the run that depooled it").isEqualTo("yes");
+    assertThat(performed(run)).containsOnlyOnce("pooled=yes");
+  }
+
+  @Test
+  void aCrashRightAfterTheRepoolRestartsNothingAgainAndLeavesTheHostPooled() {
+    String host = EQIAD.get(0);
+    ProcessInstance run = start("jobrunner", "eqiad", host, "live");
+    driver.driveUntil("ServiceTask_CheckHostReadiness");
+    // the host is ready, checked and repooled, then the application dies before the job commits:
+    // the next attempt looks at the readiness and the checks again, and finds the host pooled
+    site.crashAfterChange.add(POOL_ENTRY + host);
+    assertThat(driver.attempt("ServiceTask_CheckHostReadiness")).as("the attempt died").isNotNull();
+    assertThat(site.pooled(host)).isEqualTo("yes");
+
+    assertThat(driver.attempt("ServiceTask_CheckHostReadiness")).isNull();
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
+    assertThat(site.restarts(host, "jobrunner")).as("not restarted again").isEqualTo(1);
+    assertThat(site.restarts(host, "jobchron")).isEqualTo(1);
+    assertThat(site.pooled(host)).isEqualTo("yes");
+    assertThat(performed(run)).doesNotContain("pooled=yes");
   }
 
   @Test
