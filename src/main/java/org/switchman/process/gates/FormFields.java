@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.camunda.bpm.engine.FormService;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.camunda.bpm.engine.variable.value.TypedValue;
 
 /**
  * The variables a person may send with a start or a task completion: the keys of the editable
@@ -77,6 +80,41 @@ public class FormFields {
                 + what
                 + " cannot carry it; allowed: "
                 + (form.fields().isEmpty() ? "none" : String.join(", ", form.fields())));
+      }
+    }
+  }
+
+  /**
+   * The most characters the engine keeps in one text variable: its {@code TEXT_} column, in the
+   * runtime and the history tables alike.
+   */
+  public static final int MAX_TEXT = 4000;
+
+  /**
+   * Refuses a text longer than the engine keeps, by name, before anything is stored: the engine
+   * would fail the whole command with a database error instead.
+   *
+   * @param variables the variables of a start or a completion (plain or typed values), or null
+   * @throws RefusedInputException naming the first variable, by name, whose text is too long
+   */
+  public static void checkLengths(Object variables) {
+    if (!(variables instanceof Map<?, ?> map)) {
+      return;
+    }
+    for (var entry : new TreeMap<>(map).entrySet()) {
+      Object value = entry.getValue();
+      if (value instanceof TypedValue typed) {
+        value = typed.getValue();
+      }
+      if (value instanceof CharSequence text && text.length() > MAX_TEXT) {
+        throw new RefusedInputException(
+            "The variable '"
+                + entry.getKey()
+                + "' is "
+                + text.length()
+                + " characters long; the engine keeps at most "
+                + MAX_TEXT
+                + " characters in one");
       }
     }
   }

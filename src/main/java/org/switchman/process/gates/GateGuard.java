@@ -288,17 +288,18 @@ public class GateGuard extends CommandInterceptor {
 
   private void checkVariables(Command<?> command, CommandContext context) {
     if (command instanceof CompleteTaskCmd complete) {
-      forms.checkTaskVariables(
-          context, (String) field(complete, "taskId"), keys(field(complete, "variables")));
+      Object variables = field(complete, "variables");
+      forms.checkTaskVariables(context, (String) field(complete, "taskId"), keys(variables));
+      FormFields.checkLengths(variables);
     } else if (command instanceof SubmitTaskFormCmd submit) {
-      forms.checkTaskVariables(
-          context, (String) field(submit, "taskId"), keys(field(submit, "properties")));
+      Object variables = field(submit, "properties");
+      forms.checkTaskVariables(context, (String) field(submit, "taskId"), keys(variables));
+      FormFields.checkLengths(variables);
     } else if (command instanceof SubmitStartFormCmd submit) {
+      Object variables = field(submit, "variables");
       forms.checkStartVariables(
-          context,
-          (String) field(submit, "processDefinitionId"),
-          null,
-          keys(field(submit, "variables")));
+          context, (String) field(submit, "processDefinitionId"), null, keys(variables));
+      FormFields.checkLengths(variables);
     } else if (command instanceof StartProcessInstanceCmd start) {
       ProcessInstantiationBuilderImpl builder =
           (ProcessInstantiationBuilderImpl) field(start, "instantiationBuilder");
@@ -308,6 +309,10 @@ public class GateGuard extends CommandInterceptor {
       }
       forms.checkStartVariables(
           context, builder.getProcessDefinitionId(), builder.getProcessDefinitionKey(), names);
+      FormFields.checkLengths(builder.getVariables());
+      if (builder.getModificationBuilder() != null) {
+        FormFields.checkLengths(builder.getModificationBuilder().getProcessVariables());
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import org.switchman.audit.Journal;
 import org.switchman.audit.JournalEntry;
 import org.switchman.infra.Mutations;
 import org.switchman.process.RunbookLockedException;
+import org.switchman.process.gates.FormFields;
 import org.switchman.process.gates.RefusedInputException;
 import org.switchman.support.FakeSite;
 import org.switchman.support.FakeSiteProcessTest;
@@ -329,6 +330,19 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void aJustificationLongerThanTheEngineKeepsIsRefusedAndTheDecisionStaysOpen() {
+    site.unregistered.add("mw1401.eqiad.wmnet/jobrunner");
+    start("jobrunner", "eqiad", "mw1401.eqiad.wmnet", "live");
+    driver.drive();
+
+    assertThatThrownBy(() -> decide("retry", "y".repeat(FormFields.MAX_TEXT + 1)))
+        .isInstanceOf(RefusedInputException.class)
+        .hasMessageContaining("'justification' is 4001 characters long");
+    assertThat(decisionTask()).as("still open").isNotNull();
+    assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+  }
+
+  @Test
   void skippingAFailedHostLeavesItDepooledAndReportsIt() {
     site.unregistered.add("mw1402.eqiad.wmnet/jobrunner");
     ProcessInstance run = start("jobrunner", "eqiad", "", "live");
@@ -419,6 +433,11 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     assertThatThrownBy(() -> start(vars))
         .isInstanceOf(RefusedInputException.class)
         .hasMessageContaining("batchSize 3 is above the catalogue's maximum for jobrunner (2)");
+    Map<String, Object> longReason = request("jobrunner", "eqiad", "", "live");
+    longReason.put("reason", "x".repeat(FormFields.MAX_TEXT + 1));
+    assertThatThrownBy(() -> start(longReason))
+        .isInstanceOf(RefusedInputException.class)
+        .hasMessageContaining("'reason' is 4001 characters long; the engine keeps at most 4000");
     assertThat(runtime.createProcessInstanceQuery().count()).isZero();
     assertThat(site.holders("host", "mw1401.eqiad.wmnet")).isEmpty();
   }

@@ -140,6 +140,9 @@ class SwitchoverIT {
     badInput.put(
         good.replace("\"mode\":", "\"activeDatacenter\":{\"value\":\"codfw\"},\"mode\":"),
         "'activeDatacenter' is not a field");
+    badInput.put(
+        good.replace("Datacenter switchover test", "x".repeat(4001)),
+        "'reason' is 4001 characters long; the engine keeps at most 4000");
     badInput.forEach(
         (body, problem) -> {
           Rest.Reply refused =
