@@ -97,8 +97,8 @@ class HostRebootIT {
 
   @Test
   @Order(2)
-  void anUncleanRebootWaitsOutA60SecondSalvageThenRestartsWhatStartedEarlyAndPostgresTwice() {
-    faults.add(runs.inject("{\"kind\":\"BOOT_UNCLEAN\",\"host\":\"" + AFS + "\",\"seconds\":60}"));
+  void anUncleanRebootWaitsOutASalvageThenRestartsWhatStartedEarlyAndPostgresTwice() {
+    faults.add(runs.inject("{\"kind\":\"BOOT_UNCLEAN\",\"host\":\"" + AFS + "\",\"seconds\":20}"));
     faults.add(
         runs.inject(
             "{\"kind\":\"RESTART_NEEDS_ATTEMPTS\",\"host\":\""
