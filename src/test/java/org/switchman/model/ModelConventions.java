@@ -1,5 +1,7 @@
 package org.switchman.model;
 
+import static org.camunda.bpm.model.bpmn.impl.BpmnModelConstants.CAMUNDA_NS;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +160,41 @@ final class ModelConventions {
                 "a parallel multi-instance sets camunda:exclusive=\"false\""));
       }
     }
+    for (IntermediateCatchEvent wait : model.getModelElementsByType(IntermediateCatchEvent.class)) {
+      for (TimerEventDefinition timer :
+          wait.getEventDefinitions().stream()
+              .filter(TimerEventDefinition.class::isInstance)
+              .map(TimerEventDefinition.class::cast)
+              .toList()) {
+        if (insideParallelInstances(wait)
+            && !"false".equals(timer.getAttributeValueNs(CAMUNDA_NS, "exclusive"))) {
+          violations.add(
+              new Violation(
+                  file,
+                  wait.getId(),
+                  "parallel-timer-not-exclusive",
+                  "a timer that the instances of a parallel multi-instance wait on sets"
+                      + " camunda:exclusive=\"false\" on its timer definition: the engine makes a"
+                      + " timer's job exclusive by default, and the instances' waits would then end"
+                      + " one after another instead of side by side"));
+        }
+      }
+    }
     return violations;
+  }
+
+  /** Whether the element lies inside the instances of a parallel multi-instance. */
+  private static boolean insideParallelInstances(BaseElement element) {
+    for (var parent = element.getParentElement();
+        parent != null;
+        parent = parent.getParentElement()) {
+      if (parent instanceof SubProcess sub
+          && sub.getLoopCharacteristics() instanceof MultiInstanceLoopCharacteristics loop
+          && !loop.isSequential()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkProcess(

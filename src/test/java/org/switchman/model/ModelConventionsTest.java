@@ -195,6 +195,57 @@ class ModelConventionsTest {
         .containsExactlyInAnyOrder("ServiceTask_RestartUnits", "ServiceTask_RepoolHost");
   }
 
+  /**
+   * The hosts of a batch wait side by side: a timer inside a parallel multi-instance is not
+   * exclusive, or the engine runs the instances' timer jobs one after another.
+   */
+  @Test
+  void aTimerInsideParallelInstancesIsNotExclusive(@TempDir Path dir) {
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model =
+        org.camunda.bpm.model.bpmn.Bpmn.createExecutableProcess("parallel-waits")
+            .startEvent("StartEvent_Requested")
+            .subProcess("SubProcess_Hosts")
+            .embeddedSubProcess()
+            .startEvent("StartEvent_HostStarted")
+            .intermediateCatchEvent("Timer_Grace")
+            .timerWithDuration("PT1S")
+            .intermediateCatchEvent("Timer_ReadinessPoll")
+            .timerWithDuration("PT1S")
+            .endEvent("EndEvent_HostDone")
+            .subProcessDone()
+            .intermediateCatchEvent("Timer_Pause")
+            .timerWithDuration("PT1S")
+            .endEvent("EndEvent_Done")
+            .done();
+    model
+        .<org.camunda.bpm.model.bpmn.instance.SubProcess>getModelElementById("SubProcess_Hosts")
+        .builder()
+        .multiInstance()
+        .parallel()
+        .camundaCollection("${hosts}")
+        .camundaElementVariable("host");
+    model
+        .<org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent>getModelElementById(
+            "Timer_Grace")
+        .getEventDefinitions()
+        .iterator()
+        .next()
+        .setAttributeValueNs(
+            org.camunda.bpm.model.bpmn.impl.BpmnModelConstants.CAMUNDA_NS, "exclusive", "false");
+    Path diagram = dir.resolve("parallel-waits.bpmn");
+    org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
+
+    Set<String> exclusive =
+        conventions.check(diagram).stream()
+            .filter(v -> v.rule().equals("parallel-timer-not-exclusive"))
+            .map(ModelConventions.Violation::elementId)
+            .collect(Collectors.toSet());
+
+    assertThat(exclusive)
+        .as("the host's timer left exclusive; not the one marked, nor the pause outside the hosts")
+        .containsExactly("Timer_ReadinessPoll");
+  }
+
   @Test
   void theBrokenDiagramFailsWithFileElementAndRule() {
     List<ModelConventions.Violation> violations = conventions.check(BROKEN);
