@@ -178,14 +178,7 @@ class ModelConventionsTest {
             .camundaDelegateExpression("${repoolHostDelegate}")
             .endEvent("EndEvent_Done")
             .done();
-    Path diagram = dir.resolve("shared-jobs.bpmn");
-    org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
-
-    Set<String> async =
-        conventions.check(diagram).stream()
-            .filter(v -> v.rule().equals("async-before"))
-            .map(ModelConventions.Violation::elementId)
-            .collect(Collectors.toSet());
+    Set<String> async = violating(dir.resolve("shared-jobs.bpmn"), model, "async-before");
 
     assertThat(async)
         .as(
@@ -232,14 +225,8 @@ class ModelConventionsTest {
         .next()
         .setAttributeValueNs(
             org.camunda.bpm.model.bpmn.impl.BpmnModelConstants.CAMUNDA_NS, "exclusive", "false");
-    Path diagram = dir.resolve("parallel-waits.bpmn");
-    org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
-
     Set<String> exclusive =
-        conventions.check(diagram).stream()
-            .filter(v -> v.rule().equals("parallel-timer-not-exclusive"))
-            .map(ModelConventions.Violation::elementId)
-            .collect(Collectors.toSet());
+        violating(dir.resolve("parallel-waits.bpmn"), model, "parallel-timer-not-exclusive");
 
     assertThat(exclusive)
         .as("the host's timer left exclusive; not the one marked, nor the pause outside the hosts")
@@ -277,6 +264,16 @@ class ModelConventionsTest {
             "Step_Restart decision-frame");
     assertThat(violations.toString())
         .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
+  }
+
+  /** Writes the model to the file and returns the ids of the elements that break one rule. */
+  private Set<String> violating(
+      Path diagram, org.camunda.bpm.model.bpmn.BpmnModelInstance model, String rule) {
+    org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
+    return conventions.check(diagram).stream()
+        .filter(v -> v.rule().equals(rule))
+        .map(ModelConventions.Violation::elementId)
+        .collect(Collectors.toSet());
   }
 
   private static List<Path> diagramsIn(Path dir) throws IOException {
