@@ -45,8 +45,9 @@ public record RollingRestartRequest(
   public static final int MAX_HOSTS = 1000;
 
   /**
-   * The longest {@code hosts} text: the engine keeps at most 4,000 characters in a text variable,
-   * and a longer start variable would fail the start with a database error.
+   * The longest {@code hosts} text: the engine keeps at most 4,000 characters in a text variable. A
+   * person's start with a longer one is refused before this, naming the variable (the gate's check
+   * of every start); this check names the remedy for a start made without a user.
    */
   public static final int MAX_HOSTS_TEXT = 4000;
 
