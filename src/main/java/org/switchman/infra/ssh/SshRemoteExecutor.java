@@ -20,8 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.SocketFactory;
 import net.schmizz.sshj.DefaultConfig;
@@ -77,6 +81,15 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
   private final Map<String, ReentrantLock> connecting = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong handshakes =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * The threads that read a command's stdout and stderr while it runs, kept for the next command:
+   * without an executor of its own, {@link
+   * CompletableFuture#supplyAsync(java.util.function.Supplier)} starts a new thread for every read
+   * on a machine with two cores, and on a larger one blocks threads of the common pool that other
+   * work shares.
+   */
+  private final ExecutorService outputReaders = Executors.newCachedThreadPool(outputThreads());
 
   /** One host's client and the key it presented. */
   private record Connection(SSHClient client, String fingerprint) {}
@@ -210,6 +223,15 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     return new StepInterruptedException(what, interruption);
   }
 
+  private static ThreadFactory outputThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "ssh-output-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
   private CompletableFuture<String> readCapped(InputStream in) {
     return CompletableFuture.supplyAsync(
         () -> {
@@ -226,7 +248,8 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
           } catch (IOException e) {
             return "";
           }
-        });
+        },
+        outputReaders);
   }
 
   private Connection connection(String host) {
@@ -407,6 +430,7 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
     for (String host : List.copyOf(connections.keySet())) {
       drop(host);
     }
+    outputReaders.shutdownNow();
   }
 
   private static Map<String, String> readHosts(Path file) {

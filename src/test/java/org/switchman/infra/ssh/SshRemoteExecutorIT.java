@@ -90,6 +90,37 @@ class SshRemoteExecutorIT {
     assertThat(ssh.handshakes()).as("the second command reuses the connection").isEqualTo(1);
   }
 
+  /**
+   * A command's output is read by threads the executor keeps for the next command, not by a thread
+   * started for every read, and closing the executor stops them.
+   */
+  @Test
+  void theOutputIsReadByThreadsKeptForTheNextCommandAndStoppedOnClose()
+      throws InterruptedException {
+    long before = outputReaders();
+    for (int i = 0; i < 10; i++) {
+      assertThat(ssh.query("mw2001.codfw.wmnet", "echo " + i, TIMEOUT).stdout().strip())
+          .isEqualTo(String.valueOf(i));
+    }
+    assertThat(outputReaders() - before)
+        .as("stdout and stderr of ten commands, one after another, read by two kept threads")
+        .isBetween(1L, 2L);
+
+    ssh.close();
+    for (int i = 0; i < 50 && outputReaders() > before; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(outputReaders())
+        .as("the readers stopped with the executor")
+        .isLessThanOrEqualTo(before);
+  }
+
+  private static long outputReaders() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && thread.getName().startsWith("ssh-output-"))
+        .count();
+  }
+
   @Test
   void executeChangesTheHostAndJournalsTheCommandWithTheHostKey() {
     String host = "mw2002.codfw.wmnet";
