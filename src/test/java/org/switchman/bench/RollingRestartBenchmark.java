@@ -48,7 +48,7 @@ import org.switchman.support.ThrowawayPostgres;
  * batches, run by the engine as an operator would start it, and the same per-host calls made
  * directly from Java with the same batching (the hosts of a batch in parallel threads, batches one
  * after another), as the baseline. Engine and direct runs alternate, dry-run and live. Prints the
- * wall times, their ratio, and the engine database's growth per 1,000 hosts.
+ * wall times, their ratio, the CPU each run used, and the engine database's growth per 1,000 hosts.
  */
 public final class RollingRestartBenchmark {
 
@@ -140,18 +140,23 @@ public final class RollingRestartBenchmark {
         Map<String, Long> rowsBefore = rowCounts(app);
         long bytesBefore = databaseBytes(app, data);
         System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
+        CpuMeter engineCpu = CpuMeter.read();
         long[] run = engineRun(app, mode, "");
+        String engineUsed = engineCpu.usedSince();
         hosts = (int) run[1];
         engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
         growth.add(
             growth(
                 mode, hosts, rowsBefore, rowCounts(app), databaseBytes(app, data) - bytesBefore));
         System.out.printf(
-            "round %d, %s: engine %d ms for %d hosts; direct run%n",
-            round + 1, mode.value(), run[0], hosts);
-        direct
-            .computeIfAbsent(mode.value(), m -> new ArrayList<>())
-            .add(directRun(app, policies, mode, "").toMillis());
+            "round %d, %s: engine %d ms for %d hosts, %s; direct run%n",
+            round + 1, mode.value(), run[0], hosts, engineUsed);
+        CpuMeter directCpu = CpuMeter.read();
+        long directMillis = directRun(app, policies, mode, "").toMillis();
+        direct.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(directMillis);
+        System.out.printf(
+            "round %d, %s: direct %d ms, %s%n",
+            round + 1, mode.value(), directMillis, directCpu.usedSince());
       }
     }
     System.out.printf(
