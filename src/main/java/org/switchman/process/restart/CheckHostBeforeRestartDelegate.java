@@ -24,13 +24,16 @@ import org.switchman.runbook.restart.ServicePolicy;
 @Component
 public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
 
-  /** The host-local variable the diagram's gateway {@code Gateway_HostFit} reads. */
+  /**
+   * The variable the diagram's gateway {@code Gateway_HostFit} reads, set locally in the scope of
+   * the host's {@code SubProcess_RestartHost}, where the step runs: each host has its own.
+   */
   static final String FIT = "fit";
 
   /**
-   * The host-local variable the gateway reads for a host left untouched after a deploy: it runs
-   * work that must not be killed (the check {@code no-long-jobs}), or the service does not run
-   * there; it is reported either way.
+   * The variable the gateway reads, set like {@value #FIT}, for a host left untouched after a
+   * deploy: it runs work that must not be killed (the check {@code no-long-jobs}), or the service
+   * does not run there; it is reported either way.
    */
   static final String DEFERRED = "deferred";
 
@@ -41,8 +44,8 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
   private void leaveUntouched(
       DelegateExecution execution, RestartSteps.PlannedHost host, String outcome) {
     steps.runs().recordUnshown(execution, host.parameter("outcome"), outcome);
-    execution.setVariable(DEFERRED, true);
-    execution.setVariable(FIT, false);
+    execution.setVariableLocal(DEFERRED, true);
+    execution.setVariableLocal(FIT, false);
   }
 
   @Override
@@ -56,7 +59,7 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
         "true".equals(steps.runs().frozen(execution, RestartSteps.DEFER_LONG_JOBS));
     // a host this run depooled in an earlier attempt is never left "untouched": it must go back
     boolean depooledByThisRun = steps.runs().frozen(execution, host.parameter("depooled")) != null;
-    execution.setVariable(DEFERRED, false);
+    execution.setVariableLocal(DEFERRED, false);
     List<String> stopped =
         restart.failedChecks(List.of(HostCheck.SYSTEMD_ACTIVE), policy, host.host());
     if (!stopped.isEmpty() && afterDeploy && !depooledByThisRun) {
@@ -73,7 +76,7 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
       failed.addAll(restart.failedChecks(policy.preChecks(), policy, host.host()));
     }
     if (failed.isEmpty()) {
-      execution.setVariable(FIT, true);
+      execution.setVariableLocal(FIT, true);
       return;
     }
     if (afterDeploy
@@ -105,6 +108,6 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
               + ", nothing changed: "
               + String.join("; ", failed));
     }
-    execution.setVariable(FIT, false);
+    execution.setVariableLocal(FIT, false);
   }
 }

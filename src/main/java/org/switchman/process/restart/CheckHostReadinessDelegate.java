@@ -17,7 +17,10 @@ import org.switchman.runbook.restart.ServicePolicy;
 @Component
 public class CheckHostReadinessDelegate extends HostStepDelegate {
 
-  /** The host-local variable the diagram's gateway {@code Gateway_HostReady} reads. */
+  /**
+   * The variable the diagram's gateway {@code Gateway_HostReady} reads, set locally in the scope of
+   * the host's {@code SubProcess_RestartHost}, where the step runs: each host has its own.
+   */
   static final String READY = "ready";
 
   public CheckHostReadinessDelegate(RestartSteps steps) {
@@ -33,7 +36,7 @@ public class CheckHostReadinessDelegate extends HostStepDelegate {
       DelegateExecution execution) {
     List<String> failed = restart.failedChecks(policy.readiness(), policy, host.host());
     if (failed.isEmpty()) {
-      execution.setVariable(READY, true);
+      execution.setVariableLocal(READY, true);
       return;
     }
     Instant readyBy =
@@ -47,6 +50,6 @@ public class CheckHostReadinessDelegate extends HostStepDelegate {
               + " after its restart: "
               + String.join("; ", failed));
     }
-    execution.setVariable(READY, false);
+    execution.setVariableLocal(READY, false);
   }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.VariableScope;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.repository.DecisionDefinition;
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,6 +98,9 @@ public class RestartSteps {
 
   static final String WAITING = "waiting";
   static final String TAKEN = "taken";
+
+  /** The diagrams' multi-instance subprocess of a batch's hosts, one instance per host. */
+  static final String HOST_SCOPE = "SubProcess_Hosts";
 
   /** The lock every host of a run holds: no two runs act on one host at once. */
   public static final String HOST_LOCK = "host";
@@ -446,17 +452,39 @@ public class RestartSteps {
 
   /**
    * Runs a step on a host as every step runs ({@link StepRunner#checked}), holding the run's
-   * service lock and the host's own lock.
+   * service lock and the host's own lock. A failure is left in the host's own scope ({@link
+   * #hostScope}), where {@code ServiceTask_RecordHostFailure} reads it.
    */
   void checked(DelegateExecution execution, PlannedHost host, Runnable step) {
     runner.checked(
         execution,
+        hostScope(execution),
         hostLocks(runs.frozenOnly(execution, PLAN, DEPLOY_ID, TURN), host),
         this::hostState,
         () -> {
           step.run();
           return null;
         });
+  }
+
+  /**
+   * The host's own instance of {@code SubProcess_Hosts}, whose boundary {@code Error_HostFailed}
+   * catches a failed step: the execution of {@code SubProcess_RestartHost}, in which the host's
+   * steps run, is its child. The diagram declares no variable for the failure there, so each host
+   * of a batch creates its own only when it fails; {@code setVariable} would instead climb to the
+   * batch's scope, which the hosts running side by side share.
+   *
+   * @throws IllegalStateException when the step does not run in a host's instance
+   */
+  static VariableScope hostScope(DelegateExecution execution) {
+    ExecutionEntity steps = (ExecutionEntity) execution;
+    ActivityImpl restartHost = steps.getActivity().getParentFlowScopeActivity();
+    ActivityImpl host = restartHost == null ? null : restartHost.getParentFlowScopeActivity();
+    if (!steps.isScope() || host == null || !HOST_SCOPE.equals(host.getId())) {
+      throw new IllegalStateException(
+          execution.getCurrentActivityId() + " does not run in an instance of " + HOST_SCOPE);
+    }
+    return steps.getParent();
   }
 
   /** Makes sure the run holds its service lock and the host's lock; throws when it does not. */

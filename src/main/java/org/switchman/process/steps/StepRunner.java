@@ -6,10 +6,12 @@ import static org.switchman.process.RunVariableNames.FAILURE_MESSAGE;
 import static org.switchman.process.RunVariableNames.SITE_STATE;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.VariableScope;
 import org.springframework.stereotype.Component;
 import org.switchman.process.EngineHooks;
 import org.switchman.process.RunbookLocks;
@@ -68,21 +70,59 @@ public class StepRunner {
       List<LockTarget> held,
       Function<DelegateExecution, String> siteState,
       Supplier<T> step) {
+    return checked(execution, execution::setVariable, held, siteState, step);
+  }
+
+  /**
+   * Runs the step as the class says, with the failure's variables set locally on {@code
+   * failureScope} instead of wherever {@code setVariable} finds them: for a step of one of several
+   * instances that run side by side, whose failures must not meet in a scope they share.
+   *
+   * @param failureScope the scope whose error boundary catches the step's failure
+   */
+  public <T> T checked(
+      DelegateExecution execution,
+      VariableScope failureScope,
+      List<LockTarget> held,
+      Function<DelegateExecution, String> siteState,
+      Supplier<T> step) {
+    return checked(execution, failureScope::setVariableLocal, held, siteState, step);
+  }
+
+  private <T> T checked(
+      DelegateExecution execution,
+      BiConsumer<String, Object> failureVariables,
+      List<LockTarget> held,
+      Function<DelegateExecution, String> siteState,
+      Supplier<T> step) {
     try {
       held.forEach(lock -> hold(execution, lock));
       return step.get();
     } catch (CheckFailedException e) {
-      throw decision(execution, siteState, e.check(), e.getMessage(), StepFailures.CHECK_FAILED);
+      throw decision(
+          execution,
+          failureVariables,
+          siteState,
+          e.check(),
+          e.getMessage(),
+          StepFailures.CHECK_FAILED);
     } catch (StepInterruptedException e) {
       throw e;
     } catch (ChangeRefusedException e) {
-      throw decision(execution, siteState, "change-refused", e.getMessage(), StepFailures.REFUSED);
+      throw decision(
+          execution,
+          failureVariables,
+          siteState,
+          "change-refused",
+          e.getMessage(),
+          StepFailures.REFUSED);
     } catch (RuntimeException e) {
       if (!EngineHooks.isLastAttempt()) {
         throw e;
       }
       throw decision(
           execution,
+          failureVariables,
           siteState,
           failureKind(e),
           describe(e) + " (still failing after the step's retries)",
@@ -92,15 +132,16 @@ public class StepRunner {
 
   private BpmnError decision(
       DelegateExecution execution,
+      BiConsumer<String, Object> failureVariables,
       Function<DelegateExecution, String> siteState,
       String check,
       String message,
       String cause) {
     String text = message == null ? check : message;
-    execution.setVariable(FAILED_CHECK, check);
-    execution.setVariable(FAILURE_MESSAGE, bounded(text));
-    execution.setVariable(FAILED_STEP, execution.getCurrentActivityName());
-    execution.setVariable(SITE_STATE, bounded(siteState.apply(execution)));
+    failureVariables.accept(FAILED_CHECK, check);
+    failureVariables.accept(FAILURE_MESSAGE, bounded(text));
+    failureVariables.accept(FAILED_STEP, execution.getCurrentActivityName());
+    failureVariables.accept(SITE_STATE, bounded(siteState.apply(execution)));
     String runbook = StepFailures.runbookOf(execution.getProcessDefinitionId());
     String activity = execution.getCurrentActivityId();
     EngineHooks.afterCommit(() -> failures.failed(runbook, activity, cause));

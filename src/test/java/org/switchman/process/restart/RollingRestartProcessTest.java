@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -54,6 +55,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   @Autowired TaskService tasks;
   @Autowired ManagementService management;
   @Autowired IdentityService identity;
+  @Autowired HistoryService history;
   @Autowired FakeSite site;
   @Autowired Journal journal;
   @Autowired org.switchman.process.RunbookLocks runbookLocks;
@@ -305,6 +307,42 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .isEqualTo(2);
     assertThat(site.restarts("mw1401.eqiad.wmnet", "jobrunner")).as("not again").isEqualTo(1);
     assertThat(site.restarts("mw1403.eqiad.wmnet", "jobrunner")).isEqualTo(1);
+  }
+
+  @Test
+  void hostsFailingSideBySideEachRecordTheirOwnFailureAndLeaveNoneInTheScopesTheyShare() {
+    List<String> both = EQIAD.subList(0, 2);
+    both.forEach(host -> site.unregistered.add(host + "/jobrunner"));
+    Map<String, Object> vars = request("jobrunner", "eqiad", String.join(",", both), "live");
+    vars.put("batchSize", "2");
+    ProcessInstance run = start(vars);
+
+    driver.driveAllBut("ServiceTask_RecordHostFailure");
+    assertThat(management.createJobQuery().processInstanceId(run.getId()).list())
+        .as("both hosts failed before either failure is recorded")
+        .filteredOn(job -> "ServiceTask_RecordHostFailure".equals(driver.activityOf(job)))
+        .hasSize(2);
+    driver.drive();
+    decide("skip", "both hosts are handled in the ticket");
+    driver.drive();
+
+    String report = historicVariable(run.getId(), "report");
+    for (String host : both) {
+      assertThat(report)
+          .contains(
+              host
+                  + ": left depooled, skipped by an operator: post-checks: "
+                  + host
+                  + " restarted but is not healthy");
+    }
+    assertThat(
+            history
+                .createHistoricVariableInstanceQuery()
+                .processInstanceId(run.getId())
+                .variableNameIn("failedCheck", "failureMessage", "fit", "ready", "deferred")
+                .list())
+        .as("a host's failure and its gateways' answers never in the run's own scope")
+        .noneMatch(variable -> variable.getActivityInstanceId().equals(run.getId()));
   }
 
   @Test
