@@ -6,10 +6,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -302,18 +303,28 @@ public class JdbcJournal implements Journal {
   }
 
   /**
-   * Appends an entry in a transaction of its own if {@code claim}, run there once the head row is
-   * locked, says it is still due: the outbox removes its row in the same transaction, so an entry
-   * is chained exactly once however many deliverers (threads, nodes) try it.
+   * Appends entries in order, in one transaction of its own, each only if its {@code claim}, run
+   * there once the head row is locked, says it is still due: the outbox removes its rows in the
+   * same transaction, so an entry is chained exactly once however many deliverers (threads, nodes)
+   * try it, and the entries of one call are chained all or none, with one commit.
    *
-   * @return the stored entry, or empty when the claim found it delivered already
+   * @param claim whether the entry at that index is still due
+   * @return the stored entries, without those whose claim found them delivered already
    */
-  Optional<JournalEntry> appendClaimed(JournalEntry.Draft draft, BooleanSupplier claim) {
-    JournalEntry.Draft capped = cap(draft);
+  List<JournalEntry> appendAllClaimed(List<JournalEntry.Draft> drafts, IntPredicate claim) {
+    List<JournalEntry.Draft> capped = drafts.stream().map(JdbcJournal::cap).toList();
     return ownTransaction.execute(
         status -> {
           JournalHead head = lockHead();
-          return claim.getAsBoolean() ? Optional.of(insert(head, capped)) : Optional.empty();
+          List<JournalEntry> stored = new ArrayList<>();
+          for (int i = 0; i < capped.size(); i++) {
+            if (claim.test(i)) {
+              JournalEntry entry = insert(head, capped.get(i));
+              stored.add(entry);
+              head = new JournalHead(entry.seq(), entry.hash());
+            }
+          }
+          return stored;
         });
   }
 

@@ -18,11 +18,11 @@ import org.switchman.audit.JournalOutbox;
 /**
  * The journal outbox in the engine's database ({@code SWITCHMAN_JOURNAL_OUTBOX}): {@link #append}
  * inserts a row in the caller's transaction; when that transaction commits, the caller's thread
- * chains the waiting rows into the {@link JdbcJournal} in their order, each in one transaction with
- * the removal of its row, so an entry is chained exactly once. If that fails, a background
- * deliverer retries with a doubling pause ({@code firstPause} up to {@code maxPause}); it also
- * delivers what a crashed or stopped process left, at start and every {@code idlePoll}. A graceful
- * stop makes a last attempt. Nothing is ever dropped: a row waits until it is chained.
+ * chains the waiting rows into the {@link JdbcJournal} in their order, in one transaction with the
+ * removal of their rows, so an entry is chained exactly once. If that fails, a background deliverer
+ * retries with a doubling pause ({@code firstPause} up to {@code maxPause}); it also delivers what
+ * a crashed or stopped process left, at start and every {@code idlePoll}. A graceful stop makes a
+ * last attempt. Nothing is ever dropped: a row waits until it is chained.
  */
 public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
 
@@ -146,8 +146,9 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
   }
 
   /**
-   * Chains every waiting row, oldest first, and stops at the first that fails (so entries keep
-   * their order).
+   * Chains every waiting row, oldest first, up to {@value #BATCH} in each of the journal's
+   * transactions (a run of a thousand hosts queues a thousand lock entries at its start), and stops
+   * at the first batch that fails (so entries keep their order).
    *
    * @return whether nothing is left waiting
    */
@@ -179,22 +180,23 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
                             (Long) rs.getObject("DURATION_MS", Long.class),
                             rs.getString("HOST_KEY"),
                             rs.getString("IDEMPOTENCY_KEY"))));
-        for (Waiting row : rows) {
-          try {
-            journal.appendClaimed(
-                row.draft(),
-                () ->
-                    jdbc.update("DELETE FROM SWITCHMAN_JOURNAL_OUTBOX WHERE ID = ?", row.id())
-                        == 1);
-          } catch (RuntimeException e) {
-            LOG.warn(
-                "Cannot chain the {} {} entry of run {} yet (kept in the outbox, retried): {}",
-                row.draft().kind(),
-                row.draft().outcome(),
-                row.draft().runId(),
-                e.getMessage());
-            return false;
-          }
+        try {
+          journal.appendAllClaimed(
+              rows.stream().map(Waiting::draft).toList(),
+              i ->
+                  jdbc.update("DELETE FROM SWITCHMAN_JOURNAL_OUTBOX WHERE ID = ?", rows.get(i).id())
+                      == 1);
+        } catch (RuntimeException e) {
+          Waiting first = rows.get(0);
+          LOG.warn(
+              "Cannot chain {} waiting journal entries yet, from the {} {} entry of run {} (kept in"
+                  + " the outbox, retried): {}",
+              rows.size(),
+              first.draft().kind(),
+              first.draft().outcome(),
+              first.draft().runId(),
+              e.getMessage());
+          return false;
         }
         if (rows.size() < BATCH) {
           return true;

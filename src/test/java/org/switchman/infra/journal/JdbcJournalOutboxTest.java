@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalChain;
@@ -35,6 +37,9 @@ class JdbcJournalOutboxTest {
   private JdbcJournal journal;
   private final List<JdbcJournalOutbox> opened = new ArrayList<>();
 
+  /** The transactions committed on the database, the callers' and the journal's. */
+  private final AtomicInteger commits = new AtomicInteger();
+
   @BeforeEach
   void freshDatabase() {
     dataSource = new JdbcDataSource();
@@ -42,7 +47,14 @@ class JdbcJournalOutboxTest {
     dataSource.setURL(
         "jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=300");
     jdbc = new JdbcTemplate(dataSource);
-    transactions = new DataSourceTransactionManager(dataSource);
+    transactions =
+        new DataSourceTransactionManager(dataSource) {
+          @Override
+          protected void doCommit(DefaultTransactionStatus status) {
+            commits.incrementAndGet();
+            super.doCommit(status);
+          }
+        };
     journal =
         new JdbcJournal(
             jdbc,
@@ -210,6 +222,34 @@ class JdbcJournalOutboxTest {
     Thread.sleep(200);
     assertThat(journal.entriesOfRun("run-3")).hasSize(1);
     assertThat(journal.verify().intact()).isTrue();
+  }
+
+  /**
+   * A transaction that queues many entries (a run takes a lock on each of its thousand hosts at its
+   * start) has them chained in order a hundred to one commit of the journal, not one commit each.
+   */
+  @Test
+  void theEntriesOfOneCommitAreChainedInOrderAHundredToATransaction() {
+    JdbcJournalOutbox outbox = outbox(NEVER, NEVER);
+    List<String> queued = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      queued.add("D" + i);
+    }
+    inTransaction(() -> outbox.append(decision("run-5", "first")));
+    int before = commits.get();
+
+    inTransaction(() -> queued.forEach(outcome -> outbox.append(decision("run-5", outcome))));
+
+    assertThat(journal.entriesOfRun("run-5"))
+        .extracting(JournalEntry::outcome)
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(java.util.stream.Stream.of("first"), queued.stream())
+                .toList());
+    assertThat(commits.get() - before)
+        .as("the caller's commit, then three of the journal's for 250 entries")
+        .isEqualTo(4);
+    assertThat(outbox.waiting()).isZero();
+    assertThat(journal.verify(true).intact()).isTrue();
   }
 
   /** Two nodes delivering the same outbox chain each entry exactly once, in the order queued. */
