@@ -87,7 +87,9 @@ public class SshRemoteExecutor implements RemoteExecutor, AutoCloseable {
    * without an executor of its own, {@link
    * CompletableFuture#supplyAsync(java.util.function.Supplier)} starts a new thread for every read
    * on a machine with two cores, and on a larger one blocks threads of the common pool that other
-   * work shares.
+   * work shares. The pool has no bound of its own: two threads read each running command, which
+   * holds one of the {@code maxSessions} permits while they read (closing its session ends both
+   * reads), so there are about twice that many at most; an idle one ends after a minute.
    */
   private final ExecutorService outputReaders = Executors.newCachedThreadPool(outputThreads());
 
