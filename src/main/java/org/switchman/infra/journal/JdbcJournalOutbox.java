@@ -180,6 +180,9 @@ public class JdbcJournalOutbox implements JournalOutbox, AutoCloseable {
                             (Long) rs.getObject("DURATION_MS", Long.class),
                             rs.getString("HOST_KEY"),
                             rs.getString("IDEMPOTENCY_KEY"))));
+        if (rows.isEmpty()) {
+          return true;
+        }
         try {
           journal.appendAllClaimed(
               rows.stream().map(Waiting::draft).toList(),

@@ -249,6 +249,11 @@ class JdbcJournalOutboxTest {
         .as("the caller's commit, then three of the journal's for 250 entries")
         .isEqualTo(4);
     assertThat(outbox.waiting()).isZero();
+    int chained = commits.get();
+    assertThat(outbox.chainWaiting()).isTrue();
+    assertThat(commits.get())
+        .as("with nothing waiting, a delivery opens no transaction of the journal")
+        .isEqualTo(chained);
     assertThat(journal.verify(true).intact()).isTrue();
   }
 
