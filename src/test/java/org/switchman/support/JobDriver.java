@@ -3,6 +3,7 @@ package org.switchman.support;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.runtime.Job;
@@ -26,14 +27,7 @@ public final class JobDriver {
 
   /** Runs every job that is due in a normal run, until none is left. */
   public void drive() {
-    for (int round = 0; round < 500; round++) {
-      List<Job> jobs = due();
-      if (jobs.isEmpty()) {
-        return;
-      }
-      management.executeJob(jobs.get(0).getId());
-    }
-    throw new AssertionError("the run did not settle");
+    driveWhile(job -> true);
   }
 
   /** Runs jobs like {@link #drive()} until the next job is the one of that activity. */
@@ -56,8 +50,13 @@ public final class JobDriver {
    * what runs side by side goes as far as it can before any of them.
    */
   public void driveAllBut(String activity) {
+    driveWhile(job -> !activity.equals(activityOf(job)));
+  }
+
+  /** Runs the first due job that {@code runs} accepts, again and again, until there is none. */
+  private void driveWhile(Predicate<Job> runs) {
     for (int round = 0; round < 500; round++) {
-      List<Job> jobs = due().stream().filter(job -> !activity.equals(activityOf(job))).toList();
+      List<Job> jobs = due().stream().filter(runs).toList();
       if (jobs.isEmpty()) {
         return;
       }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,9 +243,7 @@ class JdbcJournalOutboxTest {
 
     assertThat(journal.entriesOfRun("run-5"))
         .extracting(JournalEntry::outcome)
-        .containsExactlyElementsOf(
-            java.util.stream.Stream.concat(java.util.stream.Stream.of("first"), queued.stream())
-                .toList());
+        .containsExactlyElementsOf(Stream.concat(Stream.of("first"), queued.stream()).toList());
     assertThat(commits.get() - before)
         .as("the caller's commit, then three of the journal's for 250 entries")
         .isEqualTo(4);
