@@ -1,13 +1,18 @@
 package org.switchman.process.jobs;
 
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.Session;
 import org.camunda.bpm.engine.impl.interceptor.SessionFactory;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.JobManager;
+import org.camunda.bpm.engine.impl.persistence.entity.TimerEntity;
 
 /**
  * Hands the next step of a run to the thread that ran the step before it, across a called process
@@ -28,8 +33,14 @@ import org.camunda.bpm.engine.impl.persistence.entity.JobManager;
  * it locked while it waits on the thread. A job handed off is one the job acquisition would have
  * given to some thread of some node a moment later; exclusive jobs of a calling and a called
  * process could already run at once on two threads, and still can.
+ *
+ * <p>A timer's step is handed to the job acquisition the moment the timer falls due ({@link
+ * DueTimerWakeUps}), once the transaction that created the timer has committed, instead of at the
+ * acquisition's next poll. {@link #close()} ends the waiting wake-ups.
  */
-public class RunHandOffPlugin extends AbstractProcessEnginePlugin {
+public class RunHandOffPlugin extends AbstractProcessEnginePlugin implements AutoCloseable {
+
+  private final DueTimerWakeUps wakeUps = new DueTimerWakeUps();
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
@@ -46,14 +57,46 @@ public class RunHandOffPlugin extends AbstractProcessEnginePlugin {
 
           @Override
           public Session openSession() {
-            return new RunJobManager();
+            return new RunJobManager(wakeUps);
           }
         });
     configuration.setCustomSessionFactories(factories);
   }
 
-  /** The engine's job manager, for which a run's called processes are part of the run. */
+  /** The wake-ups still waiting, for tests. */
+  int wakeUpsWaiting() {
+    return wakeUps.waiting();
+  }
+
+  @Override
+  public void close() {
+    wakeUps.close();
+  }
+
+  /**
+   * The engine's job manager, for which a run's called processes are part of the run, and which
+   * wakes the job acquisition when a timer it schedules falls due.
+   */
   static class RunJobManager extends JobManager {
+
+    private final DueTimerWakeUps wakeUps;
+
+    RunJobManager(DueTimerWakeUps wakeUps) {
+      this.wakeUps = wakeUps;
+    }
+
+    @Override
+    public void schedule(TimerEntity timer) {
+      super.schedule(timer);
+      JobExecutor acquisition = Context.getProcessEngineConfiguration().getJobExecutor();
+      if (acquisition != null && acquisition.isActive()) {
+        Date due = timer.getDuedate();
+        Context.getCommandContext()
+            .getTransactionContext()
+            .addTransactionListener(
+                TransactionState.COMMITTED, committed -> wakeUps.wakeWhenDue(acquisition, due));
+      }
+    }
 
     @Override
     protected boolean areInSameProcessInstance(JobEntity created, JobEntity running) {

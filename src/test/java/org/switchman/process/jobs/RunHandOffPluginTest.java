@@ -2,6 +2,7 @@ package org.switchman.process.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -21,17 +22,98 @@ import org.junit.jupiter.api.Test;
 /**
  * The hand-off on a real engine and job executor: with the plugin, the jobs a called process's
  * start and end create run on the thread of the job before them and never pass through the job
- * acquisition; without it they do. The job executor records every job its acquisition hands out.
+ * acquisition, and a timer runs when it falls due; without it, they wait for the acquisition. The
+ * job executor records every job its acquisition hands out, and polls only every 20 s.
  */
 class RunHandOffPluginTest {
 
+  /** Far longer than the timers below: the acquisition's polling alone would run them late. */
+  private static final int POLL_MILLIS = 20_000;
+
   private ProcessEngine engine;
+  private RunHandOffPlugin plugin;
   private final Set<String> acquired = ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void close() {
     if (engine != null) {
       engine.close();
+    }
+    if (plugin != null) {
+      plugin.close();
+    }
+  }
+
+  @Test
+  void aTimerRunsWhenItFallsDueNotAtTheAcquisitionsNextPoll() throws Exception {
+    engine = start(true);
+    deployTimer("PT1S");
+
+    long started = System.nanoTime();
+    String run = engine.getRuntimeService().startProcessInstanceByKey("timer").getId();
+    assertThat(plugin.wakeUpsWaiting()).isEqualTo(1);
+
+    awaitFinished(run, Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(plugin.wakeUpsWaiting()).isZero();
+  }
+
+  @Test
+  void withoutThePluginATimerWaitsForTheAcquisitionsNextPoll() throws Exception {
+    engine = start(false);
+    deployTimer("PT1S");
+
+    String run = engine.getRuntimeService().startProcessInstanceByKey("timer").getId();
+
+    Thread.sleep(3_000);
+    assertThat(finished(run)).isFalse();
+  }
+
+  @Test
+  void aTimerBeyondTheHorizonIsLeftToThePolling() {
+    engine = start(true);
+    deployTimer("PT11M");
+
+    engine.getRuntimeService().startProcessInstanceByKey("timer");
+
+    assertThat(plugin.wakeUpsWaiting()).isZero();
+  }
+
+  private void deployTimer(String duration) {
+    engine
+        .getRepositoryService()
+        .createDeployment()
+        .addModelInstance(
+            "timer.bpmn",
+            Bpmn.createExecutableProcess("timer")
+                .startEvent()
+                .intermediateCatchEvent("Timer_Wait")
+                .timerWithDuration(duration)
+                .serviceTask("ServiceTask_After")
+                .camundaExpression("${true}")
+                .endEvent()
+                .done())
+        .deploy();
+  }
+
+  private boolean finished(String run) {
+    return engine
+            .getHistoryService()
+            .createHistoricProcessInstanceQuery()
+            .processInstanceId(run)
+            .finished()
+            .count()
+        == 1;
+  }
+
+  private void awaitFinished(String run, Duration limit) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (!finished(run)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the run did not finish within " + limit);
+      }
+      Thread.sleep(20);
     }
   }
 
@@ -104,19 +186,8 @@ class RunHandOffPluginTest {
                 .done())
         .deploy();
     String run = engine.getRuntimeService().startProcessInstanceByKey("caller").getId();
-    for (int i = 0; i < 200; i++) {
-      if (engine
-              .getHistoryService()
-              .createHistoricProcessInstanceQuery()
-              .processInstanceId(run)
-              .finished()
-              .count()
-          == 1) {
-        return engine.getHistoryService().createHistoricJobLogQuery().creationLog().list();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the caller did not finish");
+    awaitFinished(run, Duration.ofSeconds(10));
+    return engine.getHistoryService().createHistoricJobLogQuery().creationLog().list();
   }
 
   private static String jobOf(List<HistoricJobLog> created, String activity) {
@@ -132,17 +203,21 @@ class RunHandOffPluginTest {
         new StandaloneInMemProcessEngineConfiguration();
     configuration.setJdbcUrl("jdbc:h2:mem:hand-off-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     configuration.setHistory(ProcessEngineConfiguration.HISTORY_FULL);
-    configuration.setJobExecutor(
+    DefaultJobExecutor jobExecutor =
         new DefaultJobExecutor() {
           @Override
           public void executeJobs(List<String> jobIds, ProcessEngineImpl processEngine) {
             acquired.addAll(jobIds);
             super.executeJobs(jobIds, processEngine);
           }
-        });
+        };
+    jobExecutor.setWaitTimeInMillis(POLL_MILLIS);
+    jobExecutor.setMaxWait(POLL_MILLIS);
+    configuration.setJobExecutor(jobExecutor);
     configuration.setJobExecutorActivate(true);
     if (handOff) {
-      configuration.setProcessEnginePlugins(List.of(new RunHandOffPlugin()));
+      plugin = new RunHandOffPlugin();
+      configuration.setProcessEnginePlugins(List.of(plugin));
     }
     return ((ProcessEngineConfigurationImpl) configuration).buildProcessEngine();
   }
