@@ -40,11 +40,6 @@ final class DueTimerWakeUps implements AutoCloseable {
             return thread;
           });
 
-  DueTimerWakeUps() {
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-  }
-
   /** Wakes {@code acquisition} just after {@code due}, unless that is beyond the horizon. */
   void wakeWhenDue(JobExecutor acquisition, Date due) {
     long delay = due.getTime() - ClockUtil.getCurrentTime().getTime() + MARGIN_MILLIS;
