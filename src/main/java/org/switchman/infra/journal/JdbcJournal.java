@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,13 @@ import org.switchman.audit.JournalVerification;
  * {@code SWITCHMAN_JOURNAL_HEAD} (one row: the last seq and hash). An append locks the head row
  * ({@code SELECT … FOR UPDATE}), so appends from all threads and all cluster nodes form one chain.
  * This class has no update or delete statement for entries.
+ *
+ * <p>Appends from this JVM's threads share commits: while one thread's transaction appends, the
+ * entries that other threads bring meanwhile wait, and the next thread to go appends all of them in
+ * one transaction (at most {@value #MAX_GROUP} entries each). Each {@link #append} still returns
+ * only once its entry is committed, and fails when its group's transaction failed. Where appends
+ * come from many threads at once (the hosts of a batch, the sections of a lockdown), one commit
+ * costs the database nearly as much as one entry: the entries of a group go to the same pages.
  *
  * <p>Every field is cut to its column's size before it is hashed and stored, with a visible {@code
  * …[truncated N chars]} marker, so an oversized value never makes an append fail.
@@ -71,6 +81,9 @@ public class JdbcJournal implements Journal {
   /** Entries read per query by the whole-chain check. */
   static final int BATCH = 500;
 
+  /** Most entries appended in one transaction by {@link #append}. */
+  static final int MAX_GROUP = 100;
+
   private static final String COLUMNS =
       "SEQ, AT_MICROS, RUN_ID, STEP, ACTOR, MODE, KIND, TARGET,"
           + " ACTION, OUTCOME, OUTPUT, DURATION_MS, HOST_KEY, PREV_HASH, HASH, SCHEME, IDEMPOTENCY_KEY";
@@ -80,6 +93,26 @@ public class JdbcJournal implements Journal {
   private final JournalChain chain;
   private final Duration fullCheckInterval;
   private final Clock clock;
+
+  /** Entries waiting to be appended, oldest first, and the turn to append them. */
+  private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+
+  private final ReentrantLock appending = new ReentrantLock();
+
+  /**
+   * One caller's entry until its group has been appended: read by its caller after taking {@link
+   * #appending}, written by the group's appender before giving it back.
+   */
+  private static final class Waiting {
+    final JournalEntry.Draft draft;
+    boolean done;
+    JournalEntry stored;
+    RuntimeException failure;
+
+    Waiting(JournalEntry.Draft draft) {
+      this.draft = draft;
+    }
+  }
 
   /** How far the chain was last found intact, and when it was last read from its first entry. */
   private JournalChain.Checkpoint verified;
@@ -298,8 +331,52 @@ public class JdbcJournal implements Journal {
 
   @Override
   public JournalEntry append(JournalEntry.Draft draft) {
-    JournalEntry.Draft capped = cap(draft);
-    return ownTransaction.execute(status -> insert(lockHead(), capped));
+    Waiting mine = new Waiting(draft);
+    waiting.add(mine);
+    appending.lock();
+    try {
+      while (!mine.done) {
+        appendGroup();
+      }
+    } finally {
+      appending.unlock();
+    }
+    if (mine.stored == null) {
+      // the group's appender met an Error, which it throws itself
+      throw mine.failure != null
+          ? mine.failure
+          : new IllegalStateException("the journal's append of this entry failed");
+    }
+    return mine.stored;
+  }
+
+  /** How many entries wait for their group's transaction, for tests. */
+  int waitingEntries() {
+    return waiting.size();
+  }
+
+  /**
+   * Appends the oldest waiting entries in one transaction. Every entry of a group shares its fate:
+   * a draft is capped and never null where the table needs a value, so a transaction fails for all
+   * of them or for none; a group is not retried entry by entry, as a commit that failed in the
+   * answer may have stored them.
+   */
+  private void appendGroup() {
+    List<Waiting> group = new ArrayList<>();
+    for (Waiting next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
+      group.add(next);
+    }
+    try {
+      List<JournalEntry> stored =
+          appendAllClaimed(group.stream().map(entry -> entry.draft).toList(), i -> true);
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).stored = stored.get(i);
+      }
+    } catch (RuntimeException e) {
+      group.forEach(entry -> entry.failure = e);
+    } finally {
+      group.forEach(entry -> entry.done = true);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.switchman.infra.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,14 +11,20 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.switchman.audit.InMemoryJournal;
 import org.switchman.audit.JournalChain;
@@ -29,6 +36,7 @@ import org.switchman.audit.JournalVerification;
 /** The JDBC journal on a real H2 database: chain, tampering, concurrency, own transactions. */
 class JdbcJournalTest {
 
+  private JdbcDataSource dataSource;
   private JdbcTemplate jdbc;
   private DataSourceTransactionManager transactions;
   private final byte[] key = InMemoryJournal.randomKey();
@@ -37,7 +45,7 @@ class JdbcJournalTest {
 
   @BeforeEach
   void freshDatabase() {
-    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     jdbc = new JdbcTemplate(dataSource);
     transactions = new DataSourceTransactionManager(dataSource);
@@ -84,19 +92,22 @@ class JdbcJournalTest {
   }
 
   private JournalEntry append(String run, int i) {
-    return journal.append(
-        new JournalEntry.Draft(
-            run,
-            "ServiceTask_Step",
-            "alice",
-            "live",
-            "SSH_COMMAND",
-            "mw" + (1000 + i) + ".eqiad.wmnet",
-            "systemctl restart php-fpm",
-            "PERFORMED",
-            "output " + i,
-            5L,
-            "SHA256:key" + i));
+    return journal.append(draft(run, i));
+  }
+
+  private static JournalEntry.Draft draft(String run, int i) {
+    return new JournalEntry.Draft(
+        run,
+        "ServiceTask_Step",
+        "alice",
+        "live",
+        "SSH_COMMAND",
+        "mw" + (1000 + i) + ".eqiad.wmnet",
+        "systemctl restart php-fpm",
+        "PERFORMED",
+        "output " + i,
+        5L,
+        "SHA256:key" + i);
   }
 
   @Test
@@ -256,6 +267,111 @@ class JdbcJournalTest {
       pool.shutdownNow();
     }
     assertThat(journal.verify()).isEqualTo(JournalVerification.ok(200, 200));
+  }
+
+  /**
+   * Transactions whose first commit waits until the test lets it go, and whose commits fail (rolled
+   * back) from a given one on: so a test can hold one append in its commit while others arrive.
+   */
+  private static final class GatedTransactions extends DataSourceTransactionManager {
+    final AtomicInteger commits = new AtomicInteger();
+    final CountDownLatch firstCommitMayEnd = new CountDownLatch(1);
+    final CountDownLatch firstCommitStarted = new CountDownLatch(1);
+    volatile int failFromCommit = Integer.MAX_VALUE;
+
+    GatedTransactions(JdbcDataSource dataSource) {
+      super(dataSource);
+    }
+
+    @Override
+    protected void doCommit(DefaultTransactionStatus status) {
+      int commit = commits.incrementAndGet();
+      if (commit == 1) {
+        firstCommitStarted.countDown();
+        try {
+          firstCommitMayEnd.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (commit >= failFromCommit) {
+        // as a database that refuses a commit: nothing of the transaction stays
+        doRollback(status);
+        throw new TransactionSystemException("the database failed commit " + commit);
+      }
+      super.doCommit(status);
+    }
+  }
+
+  /**
+   * Appends {@code count} entries on threads of their own while the journal's first append is held
+   * in its commit, and lets that commit go once all of them wait.
+   */
+  private List<Future<JournalEntry>> appendBehindAHeldCommit(
+      JdbcJournal gated, GatedTransactions gate, ExecutorService pool, int count) throws Exception {
+    List<Future<JournalEntry>> appends = new ArrayList<>();
+    appends.add(pool.submit(() -> gated.append(draft("run-first", 0))));
+    assertThat(gate.firstCommitStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int i = 1; i <= count; i++) {
+      int n = i;
+      appends.add(pool.submit(() -> gated.append(draft("run-" + n, n))));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (gated.waitingEntries() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(gated.waitingEntries()).isEqualTo(count);
+    gate.firstCommitMayEnd.countDown();
+    return appends;
+  }
+
+  @Test
+  void appendsThatArriveDuringACommitShareTheNextOne() throws Exception {
+    GatedTransactions gate = new GatedTransactions(dataSource);
+    JdbcJournal gated =
+        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<JournalEntry> stored = new ArrayList<>();
+    try {
+      for (Future<JournalEntry> append : appendBehindAHeldCommit(gated, gate, pool, 9)) {
+        stored.add(append.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(gate.commits).hasValue(2);
+    // each caller got its own entry, as stored
+    for (int i = 0; i < stored.size(); i++) {
+      assertThat(stored.get(i).runId()).isEqualTo(i == 0 ? "run-first" : "run-" + i);
+      assertThat(gated.entry(stored.get(i).seq())).contains(stored.get(i));
+    }
+    assertThat(stored).extracting(JournalEntry::seq).doesNotHaveDuplicates();
+    assertThat(gated.verify()).isEqualTo(JournalVerification.ok(10, 10));
+  }
+
+  @Test
+  void aFailedCommitFailsEveryAppendOfItsGroupAndLeavesTheChainIntact() throws Exception {
+    GatedTransactions gate = new GatedTransactions(dataSource);
+    gate.failFromCommit = 2;
+    JdbcJournal gated =
+        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<JournalEntry>> appends = appendBehindAHeldCommit(gated, gate, pool, 3);
+      assertThat(appends.get(0).get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);
+      for (Future<JournalEntry> failed : appends.subList(1, appends.size())) {
+        assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasRootCauseMessage("the database failed commit 2");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(gate.commits).hasValue(2);
+    assertThat(gated.waitingEntries()).isZero();
+    gate.failFromCommit = Integer.MAX_VALUE;
+    assertThat(gated.append(draft("run-after", 4)).seq()).isEqualTo(2);
+    assertThat(gated.verify()).isEqualTo(JournalVerification.ok(2, 2));
   }
 
   @Test
