@@ -37,10 +37,11 @@ import org.switchman.audit.JournalVerification;
  *
  * <p>Appends from this JVM's threads share commits: while one thread's transaction appends, the
  * entries that other threads bring meanwhile wait, and the next thread to go appends all of them in
- * one transaction (at most {@value #MAX_GROUP} entries each). Each {@link #append} still returns
- * only once its entry is committed, and fails when its group's transaction failed. Where appends
- * come from many threads at once (the hosts of a batch, the sections of a lockdown), one commit
- * costs the database nearly as much as one entry: the entries of a group go to the same pages.
+ * one transaction (at most {@value #MAX_GROUP} entries each); the others return as soon as their
+ * group has been committed. Each {@link #append} still returns only once its entry is committed,
+ * and fails when its group's transaction failed. Where appends come from many threads at once (the
+ * hosts of a batch, the sections of a lockdown), one commit costs the database nearly as much as
+ * one entry: the entries of a group go to the same pages.
  *
  * <p>Every field is cut to its column's size before it is hashed and stored, with a visible {@code
  * …[truncated N chars]} marker, so an oversized value never makes an append fail.
@@ -97,15 +98,19 @@ public class JdbcJournal implements Journal {
   /** Entries waiting to be appended, oldest first, and the turn to append them. */
   private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
 
+  /** Held by the thread that appends the waiting entries. */
   private final ReentrantLock appending = new ReentrantLock();
 
+  /** Notified when a group has been appended and when the appending thread lets go. */
+  private final Object turnOver = new Object();
+
   /**
-   * One caller's entry until its group has been appended: read by its caller after taking {@link
-   * #appending}, written by the group's appender before giving it back.
+   * One caller's entry until its group has been appended. The appender sets {@code stored} or
+   * {@code failure} before {@code done}, which publishes them to the caller.
    */
   private static final class Waiting {
     final JournalEntry.Draft draft;
-    boolean done;
+    volatile boolean done;
     JournalEntry stored;
     RuntimeException failure;
 
@@ -333,13 +338,25 @@ public class JdbcJournal implements Journal {
   public JournalEntry append(JournalEntry.Draft draft) {
     Waiting mine = new Waiting(draft);
     waiting.add(mine);
-    appending.lock();
-    try {
-      while (!mine.done) {
-        appendGroup();
+    boolean interrupted = false;
+    while (!mine.done) {
+      if (appending.tryLock()) {
+        try {
+          while (!mine.done) {
+            appendGroup();
+          }
+        } finally {
+          appending.unlock();
+          synchronized (turnOver) {
+            turnOver.notifyAll();
+          }
+        }
+      } else {
+        interrupted |= awaitGroupOrTurn(mine);
       }
-    } finally {
-      appending.unlock();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (mine.stored == null) {
       // the group's appender met an Error, which it throws itself
@@ -348,6 +365,27 @@ public class JdbcJournal implements Journal {
           : new IllegalStateException("the journal's append of this entry failed");
     }
     return mine.stored;
+  }
+
+  /**
+   * Waits until the entry's group has been appended or nobody appends: the entry is in the queue,
+   * so whoever appends next takes it, or this thread does. An interrupt does not abandon the entry,
+   * which some appender may be writing already.
+   *
+   * @return whether the thread was interrupted meanwhile
+   */
+  private boolean awaitGroupOrTurn(Waiting mine) {
+    boolean interrupted = false;
+    synchronized (turnOver) {
+      while (!mine.done && appending.isLocked()) {
+        try {
+          turnOver.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    return interrupted;
   }
 
   /** How many entries wait for their group's transaction, for tests. */
@@ -376,6 +414,9 @@ public class JdbcJournal implements Journal {
       group.forEach(entry -> entry.failure = e);
     } finally {
       group.forEach(entry -> entry.done = true);
+      synchronized (turnOver) {
+        turnOver.notifyAll();
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -347,6 +348,42 @@ class JdbcJournalTest {
     }
     assertThat(stored).extracting(JournalEntry::seq).doesNotHaveDuplicates();
     assertThat(gated.verify()).isEqualTo(JournalVerification.ok(10, 10));
+  }
+
+  @Test
+  void anAppendInterruptedWhileItWaitsIsStillMadeAndTheInterruptKept() throws Exception {
+    GatedTransactions gate = new GatedTransactions(dataSource);
+    JdbcJournal gated =
+        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<JournalEntry> first = pool.submit(() -> gated.append(draft("run-first", 0)));
+      assertThat(gate.firstCommitStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+      CompletableFuture<JournalEntry> second = new CompletableFuture<>();
+      Thread waiter =
+          new Thread(
+              () -> {
+                second.complete(gated.append(draft("run-interrupted", 1)));
+                interruptKept.complete(Thread.currentThread().isInterrupted());
+              });
+      waiter.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (gated.waitingEntries() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      waiter.interrupt();
+      Thread.sleep(100);
+      assertThat(second).isNotDone();
+      gate.firstCommitMayEnd.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);
+      assertThat(second.get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
+      assertThat(interruptKept.get(10, TimeUnit.SECONDS)).isTrue();
+      waiter.join(10_000);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(gated.verify()).isEqualTo(JournalVerification.ok(2, 2));
   }
 
   @Test
