@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -336,9 +337,12 @@ public class JdbcJournal implements Journal {
 
   @Override
   public JournalEntry append(JournalEntry.Draft draft) {
-    Waiting mine = new Waiting(draft);
+    // capped here, so that a draft that cannot be capped fails its own caller only
+    Waiting mine = new Waiting(cap(draft));
+    // appended with the flag clear, as the connection pool refuses an interrupted thread and the
+    // group would fail with it; the flag is given back at the end
+    boolean interrupted = Thread.interrupted();
     waiting.add(mine);
-    boolean interrupted = false;
     while (!mine.done) {
       if (appending.tryLock()) {
         try {
@@ -346,6 +350,10 @@ public class JdbcJournal implements Journal {
             appendGroup();
           }
         } finally {
+          // left by an Error in an earlier group: nobody may append it after its caller failed
+          if (!mine.done && waiting.remove(mine)) {
+            mine.done = true;
+          }
           appending.unlock();
           synchronized (turnOver) {
             turnOver.notifyAll();
@@ -394,24 +402,51 @@ public class JdbcJournal implements Journal {
   }
 
   /**
-   * Appends the oldest waiting entries in one transaction. Every entry of a group shares its fate:
-   * a draft is capped and never null where the table needs a value, so a transaction fails for all
-   * of them or for none; a group is not retried entry by entry, as a commit that failed in the
-   * answer may have stored them.
+   * Appends the oldest waiting entries in one transaction. When the database refuses an entry's
+   * data inside it (the transaction is rolled back, nothing of it stored), each entry of the group
+   * is appended again alone, so that the refused entry fails its own caller only. Any other failure
+   * fails every entry of the group: a lock or a connection that failed one would fail the next, and
+   * a commit that failed in its answer may have stored them, and entries are never appended twice.
    */
   private void appendGroup() {
-    List<Waiting> group = new ArrayList<>();
-    for (Waiting next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
-      group.add(next);
-    }
+    List<Waiting> group = new ArrayList<>(MAX_GROUP);
     try {
-      List<JournalEntry> stored =
-          appendAllClaimed(group.stream().map(entry -> entry.draft).toList(), i -> true);
-      for (int i = 0; i < group.size(); i++) {
-        group.get(i).stored = stored.get(i);
+      for (Waiting next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
+        group.add(next);
       }
-    } catch (RuntimeException e) {
-      group.forEach(entry -> entry.failure = e);
+      if (group.isEmpty()) {
+        throw new IllegalStateException("no journal entry waits, though one was not appended");
+      }
+      boolean[] rolledBack = {false};
+      try {
+        List<JournalEntry> stored =
+            ownTransaction.execute(
+                status -> {
+                  try {
+                    return appendAll(group.stream().map(entry -> entry.draft).toList(), i -> true);
+                  } catch (RuntimeException e) {
+                    rolledBack[0] = true;
+                    throw e;
+                  }
+                });
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).stored = stored.get(i);
+        }
+      } catch (RuntimeException e) {
+        if (!rolledBack[0]
+            || group.size() == 1
+            || !(e instanceof DataIntegrityViolationException)) {
+          group.forEach(entry -> entry.failure = e);
+        } else {
+          for (Waiting entry : group) {
+            try {
+              entry.stored = appendAllClaimed(List.of(entry.draft), i -> true).get(0);
+            } catch (RuntimeException alone) {
+              entry.failure = alone;
+            }
+          }
+        }
+      }
     } finally {
       group.forEach(entry -> entry.done = true);
       synchronized (turnOver) {
@@ -430,20 +465,22 @@ public class JdbcJournal implements Journal {
    * @return the stored entries, without those whose claim found them delivered already
    */
   List<JournalEntry> appendAllClaimed(List<JournalEntry.Draft> drafts, IntPredicate claim) {
+    return ownTransaction.execute(status -> appendAll(drafts, claim));
+  }
+
+  /** {@link #appendAllClaimed} inside the caller's transaction. */
+  private List<JournalEntry> appendAll(List<JournalEntry.Draft> drafts, IntPredicate claim) {
     List<JournalEntry.Draft> capped = drafts.stream().map(JdbcJournal::cap).toList();
-    return ownTransaction.execute(
-        status -> {
-          JournalHead head = lockHead();
-          List<JournalEntry> stored = new ArrayList<>();
-          for (int i = 0; i < capped.size(); i++) {
-            if (claim.test(i)) {
-              JournalEntry entry = insert(head, capped.get(i));
-              stored.add(entry);
-              head = new JournalHead(entry.seq(), entry.hash());
-            }
-          }
-          return stored;
-        });
+    JournalHead head = lockHead();
+    List<JournalEntry> stored = new ArrayList<>();
+    for (int i = 0; i < capped.size(); i++) {
+      if (claim.test(i)) {
+        JournalEntry entry = insert(head, capped.get(i));
+        stored.add(entry);
+        head = new JournalHead(entry.seq(), entry.hash());
+      }
+    }
+    return stored;
   }
 
   private JournalHead lockHead() {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
@@ -351,6 +352,59 @@ class JdbcJournalTest {
   }
 
   @Test
+  void moreEntriesThanAGroupHoldsTakeOneCommitPerGroup() throws Exception {
+    GatedTransactions gate = new GatedTransactions(dataSource);
+    JdbcJournal gated =
+        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    int behind = JdbcJournal.MAX_GROUP + JdbcJournal.MAX_GROUP / 2;
+    ExecutorService pool = Executors.newFixedThreadPool(behind + 1);
+    List<JournalEntry> stored = new ArrayList<>();
+    try {
+      for (Future<JournalEntry> append : appendBehindAHeldCommit(gated, gate, pool, behind)) {
+        stored.add(append.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(gate.commits).hasValue(3);
+    assertThat(stored).extracting(JournalEntry::seq).doesNotHaveDuplicates();
+    assertThat(gated.verify()).isEqualTo(JournalVerification.ok(behind + 1, behind + 1));
+  }
+
+  @Test
+  void anEntryTheDatabaseRefusesFailsItsOwnAppendOnlyAndTheRestOfItsGroupIsAppended()
+      throws Exception {
+    GatedTransactions gate = new GatedTransactions(dataSource);
+    JdbcTemplate refusing =
+        new JdbcTemplate(dataSource) {
+          @Override
+          public int update(String sql, Object... args) {
+            if (sql.startsWith("INSERT INTO SWITCHMAN_JOURNAL (")
+                && java.util.Arrays.asList(args).contains("run-2")) {
+              throw new DataIntegrityViolationException("the database refuses this entry");
+            }
+            return super.update(sql, args);
+          }
+        };
+    JdbcJournal gated =
+        new JdbcJournal(
+            refusing, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<JournalEntry>> appends = appendBehindAHeldCommit(gated, gate, pool, 3);
+      assertThat(appends.get(0).get(10, TimeUnit.SECONDS).runId()).isEqualTo("run-first");
+      assertThat(appends.get(1).get(10, TimeUnit.SECONDS).runId()).isEqualTo("run-1");
+      assertThatThrownBy(() -> appends.get(2).get(10, TimeUnit.SECONDS))
+          .hasRootCauseMessage("the database refuses this entry");
+      assertThat(appends.get(3).get(10, TimeUnit.SECONDS).runId()).isEqualTo("run-3");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(journal.verify()).isEqualTo(JournalVerification.ok(3, 3));
+    assertThat(journal.entriesOfRun("run-2")).isEmpty();
+  }
+
+  @Test
   void anAppendInterruptedWhileItWaitsIsStillMadeAndTheInterruptKept() throws Exception {
     GatedTransactions gate = new GatedTransactions(dataSource);
     JdbcJournal gated =
@@ -369,9 +423,12 @@ class JdbcJournalTest {
               });
       waiter.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (gated.waitingEntries() < 1 && System.nanoTime() < deadline) {
+      // interrupted in its wait for the group, not before it
+      while ((gated.waitingEntries() < 1 || waiter.getState() != Thread.State.WAITING)
+          && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
+      assertThat(waiter.getState()).isEqualTo(Thread.State.WAITING);
       waiter.interrupt();
       Thread.sleep(100);
       assertThat(second).isNotDone();
