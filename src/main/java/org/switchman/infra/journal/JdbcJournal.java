@@ -440,7 +440,10 @@ public class JdbcJournal implements Journal {
         } else {
           for (Waiting entry : group) {
             try {
-              entry.stored = appendAllClaimed(List.of(entry.draft), i -> true).get(0);
+              entry.stored =
+                  ownTransaction
+                      .execute(status -> appendAll(List.of(entry.draft), i -> true))
+                      .get(0);
             } catch (RuntimeException alone) {
               entry.failure = alone;
             }
@@ -465,12 +468,12 @@ public class JdbcJournal implements Journal {
    * @return the stored entries, without those whose claim found them delivered already
    */
   List<JournalEntry> appendAllClaimed(List<JournalEntry.Draft> drafts, IntPredicate claim) {
-    return ownTransaction.execute(status -> appendAll(drafts, claim));
+    List<JournalEntry.Draft> capped = drafts.stream().map(JdbcJournal::cap).toList();
+    return ownTransaction.execute(status -> appendAll(capped, claim));
   }
 
-  /** {@link #appendAllClaimed} inside the caller's transaction. */
-  private List<JournalEntry> appendAll(List<JournalEntry.Draft> drafts, IntPredicate claim) {
-    List<JournalEntry.Draft> capped = drafts.stream().map(JdbcJournal::cap).toList();
+  /** {@link #appendAllClaimed} of drafts already capped, inside the caller's transaction. */
+  private List<JournalEntry> appendAll(List<JournalEntry.Draft> capped, IntPredicate claim) {
     JournalHead head = lockHead();
     List<JournalEntry> stored = new ArrayList<>();
     for (int i = 0; i < capped.size(); i++) {
