@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,6 +53,21 @@ class JdbcJournalTest {
     jdbc = new JdbcTemplate(dataSource);
     transactions = new DataSourceTransactionManager(dataSource);
     journal = journalWith(key, null);
+  }
+
+  /** A journal with this test's key on the given statements and transactions. */
+  private JdbcJournal journalOver(JdbcTemplate statements, PlatformTransactionManager commits) {
+    return new JdbcJournal(
+        statements, commits, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+  }
+
+  /** Waits up to 10 s until {@code count} entries wait for their group. */
+  private static void awaitWaiting(JdbcJournal journal, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (journal.waitingEntries() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(journal.waitingEntries()).isEqualTo(count);
   }
 
   /** A journal on the same database, as a restarted application would open it. */
@@ -318,11 +334,7 @@ class JdbcJournalTest {
       int n = i;
       appends.add(pool.submit(() -> gated.append(draft("run-" + n, n))));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (gated.waitingEntries() < count && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(gated.waitingEntries()).isEqualTo(count);
+    awaitWaiting(gated, count);
     gate.firstCommitMayEnd.countDown();
     return appends;
   }
@@ -330,8 +342,7 @@ class JdbcJournalTest {
   @Test
   void appendsThatArriveDuringACommitShareTheNextOne() throws Exception {
     GatedTransactions gate = new GatedTransactions(dataSource);
-    JdbcJournal gated =
-        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    JdbcJournal gated = journalOver(jdbc, gate);
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<JournalEntry> stored = new ArrayList<>();
     try {
@@ -354,8 +365,7 @@ class JdbcJournalTest {
   @Test
   void moreEntriesThanAGroupHoldsTakeOneCommitPerGroup() throws Exception {
     GatedTransactions gate = new GatedTransactions(dataSource);
-    JdbcJournal gated =
-        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    JdbcJournal gated = journalOver(jdbc, gate);
     int behind = JdbcJournal.MAX_GROUP + JdbcJournal.MAX_GROUP / 2;
     ExecutorService pool = Executors.newFixedThreadPool(behind + 1);
     List<JournalEntry> stored = new ArrayList<>();
@@ -386,9 +396,7 @@ class JdbcJournalTest {
             return super.update(sql, args);
           }
         };
-    JdbcJournal gated =
-        new JdbcJournal(
-            refusing, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    JdbcJournal gated = journalOver(refusing, gate);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<JournalEntry>> appends = appendBehindAHeldCommit(gated, gate, pool, 3);
@@ -407,8 +415,7 @@ class JdbcJournalTest {
   @Test
   void anAppendInterruptedWhileItWaitsIsStillMadeAndTheInterruptKept() throws Exception {
     GatedTransactions gate = new GatedTransactions(dataSource);
-    JdbcJournal gated =
-        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    JdbcJournal gated = journalOver(jdbc, gate);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<JournalEntry> first = pool.submit(() -> gated.append(draft("run-first", 0)));
@@ -422,10 +429,10 @@ class JdbcJournalTest {
                 interruptKept.complete(Thread.currentThread().isInterrupted());
               });
       waiter.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      awaitWaiting(gated, 1);
       // interrupted in its wait for the group, not before it
-      while ((gated.waitingEntries() < 1 || waiter.getState() != Thread.State.WAITING)
-          && System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
       assertThat(waiter.getState()).isEqualTo(Thread.State.WAITING);
@@ -447,8 +454,7 @@ class JdbcJournalTest {
   void aFailedCommitFailsEveryAppendOfItsGroupAndLeavesTheChainIntact() throws Exception {
     GatedTransactions gate = new GatedTransactions(dataSource);
     gate.failFromCommit = 2;
-    JdbcJournal gated =
-        new JdbcJournal(jdbc, gate, JournalChain.keyed(key), null, Duration.ofMinutes(10), clock);
+    JdbcJournal gated = journalOver(jdbc, gate);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<JournalEntry>> appends = appendBehindAHeldCommit(gated, gate, pool, 3);
