@@ -24,6 +24,7 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.switchman.lab.LabConfig;
@@ -248,6 +249,7 @@ public final class RollingRestartBenchmark {
                 .activityId("ServiceTask_RestartUnits")
                 .finished()
                 .count();
+        System.out.println(batchPhases(history, run));
         awaitLocksReleased(app);
         return new long[] {done.getEndTime().getTime() - done.getStartTime().getTime(), restarted};
       }
@@ -268,6 +270,75 @@ public final class RollingRestartBenchmark {
       Thread.sleep(500);
     }
     throw new IllegalStateException("run " + run + " did not finish within an hour");
+  }
+
+  /** The steps whose last end in each batch {@link #batchPhases} reports, in the batch's order. */
+  private static final List<String> BATCH_STEPS =
+      List.of(
+          "ServiceTask_ChooseBatchHosts",
+          "ServiceTask_CheckHostBeforeRestart",
+          "ServiceTask_DepoolHost",
+          "Timer_Grace",
+          "ServiceTask_RestartUnits",
+          "ServiceTask_CheckHostReadiness",
+          "ServiceTask_RepoolHost",
+          "Event_HostDone",
+          "ServiceTask_ReviewBatch",
+          "Timer_PauseBetweenBatches");
+
+  /**
+   * Where the engine's run spent its time: from the run's start to its first batch, then for each
+   * step of a batch the median (over batches) of when its last host ended, from the batch's start,
+   * and the median batch from start to start.
+   */
+  private static String batchPhases(HistoryService history, String run) {
+    List<HistoricActivityInstance> steps =
+        history.createHistoricActivityInstanceQuery().processInstanceId(run).list();
+    List<Long> batchStarts =
+        steps.stream()
+            .filter(step -> step.getActivityId().equals(BATCH_STEPS.get(0)))
+            .map(step -> step.getStartTime().getTime())
+            .sorted()
+            .toList();
+    HistoricProcessInstance whole =
+        history.createHistoricProcessInstanceQuery().processInstanceId(run).singleResult();
+    if (batchStarts.isEmpty()) {
+      return "  no batch";
+    }
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "  %d batches; first batch %d ms after the start; median ms from a batch's start:",
+                batchStarts.size(), batchStarts.get(0) - whole.getStartTime().getTime()));
+    for (String activity : BATCH_STEPS) {
+      long[] lastEnds = new long[batchStarts.size()];
+      for (HistoricActivityInstance step : steps) {
+        if (step.getActivityId().equals(activity) && step.getEndTime() != null) {
+          long start = step.getStartTime().getTime();
+          int batch = 0;
+          while (batch + 1 < batchStarts.size() && batchStarts.get(batch + 1) <= start) {
+            batch++;
+          }
+          lastEnds[batch] =
+              Math.max(lastEnds[batch], step.getEndTime().getTime() - batchStarts.get(batch));
+        }
+      }
+      text.append(' ')
+          .append(activity.substring(activity.indexOf('_') + 1))
+          .append(' ')
+          .append(median(lastEnds));
+    }
+    long[] lengths = new long[Math.max(1, batchStarts.size() - 1)];
+    for (int batch = 0; batch + 1 < batchStarts.size(); batch++) {
+      lengths[batch] = batchStarts.get(batch + 1) - batchStarts.get(batch);
+    }
+    return text.append("; batch to batch ").append(median(lengths)).toString();
+  }
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   /**
