@@ -73,7 +73,14 @@ public class CheckHostBeforeRestartDelegate extends HostStepDelegate {
     }
     List<String> failed = new java.util.ArrayList<>(stopped);
     if (!policy.preChecks().contains(HostCheck.SYSTEMD_ACTIVE) || stopped.isEmpty()) {
-      failed.addAll(restart.failedChecks(policy.preChecks(), policy, host.host()));
+      // the policy's other pre-checks: systemd-active was just looked at
+      failed.addAll(
+          restart.failedChecks(
+              policy.preChecks().stream()
+                  .filter(check -> check != HostCheck.SYSTEMD_ACTIVE)
+                  .toList(),
+              policy,
+              host.host()));
     }
     if (failed.isEmpty()) {
       execution.setVariableLocal(FIT, true);

@@ -90,6 +90,13 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
       assertThat(site.pooled(host)).as(host).isEqualTo("yes");
       assertThat(site.restarts(host, "jobrunner")).as(host).isEqualTo(1);
       assertThat(site.restarts(host, "jobchron")).as(host).isEqualTo(1);
+      assertThat(site.commands)
+          .as(
+              host
+                  + ": whether the unit runs is asked once before the restart, once for its"
+                  + " readiness and once after")
+          .filteredOn(command -> command.equals(host + ": systemctl is-active jobrunner"))
+          .hasSize(3);
     }
     assertThat(site.restarts("mw2401.codfw.wmnet", "jobrunner")).as("codfw untouched").isZero();
     assertThat(site.mostDepooledAtOnce())
