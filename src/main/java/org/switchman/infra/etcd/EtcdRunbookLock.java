@@ -22,13 +22,15 @@ import org.switchman.runbook.port.RunbookLock;
 /**
  * {@link RunbookLock} in etcd. A lock with {@code maxConcurrency} N has N slot keys {@code
  * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
- * ({@code version == 0}), so two runs can never win the same slot. Each slot key is tied to a lease
- * that this JVM keeps alive while it holds the lock; when the holding node dies, the lease and with
- * it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by its run) reads its
- * slot, and renews its lease once unless this JVM's keep-alive stream heard within the last half
- * TTL that the lease lives for at least half the TTL asked for: so a step acts with at least that
- * much of its lock ahead, and a run's keeper renews the lease even where the stream gave up,
- * without a renewal round trip on every step while the stream works.
+ * ({@code version == 0}), so two runs can never win the same slot; a lock of one slot that nobody
+ * holds is taken in two round trips (the lease's grant, then the slot created in the transaction
+ * that also finds no forced release of the run), as a run's start takes one per host. Each slot key
+ * is tied to a lease that this JVM keeps alive while it holds the lock; when the holding node dies,
+ * the lease and with it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by
+ * its run) reads its slot, and renews its lease once unless this JVM's keep-alive stream heard
+ * within the last half TTL that the lease lives for at least half the TTL asked for: so a step acts
+ * with at least that much of its lock ahead, and a run's keeper renews the lease even where the
+ * stream gave up, without a renewal round trip on every step while the stream works.
  *
  * <p>Once a read has confirmed a slot that this JVM already kept alive, later confirmations make no
  * round trip at all while both streams vouch for it: the keep-alive as above, and one watch per JVM
@@ -116,6 +118,9 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     }
     // what this JVM kept alive before the read: only that can the watch vouch for after it
     String keptKey = slotOfRun.get(lockOfRun);
+    if (keptKey == null && maxConcurrency == 1 && takeFree(runbook, target, holder, ttl)) {
+      return true;
+    }
     Held keptBefore = keptKey == null ? null : held.get(keptKey);
     EtcdStore.Listing read = etcd.listing(prefix(runbook, target));
     Optional<EtcdStore.Entry> mine = mine(read.entries(), holder.runId());
@@ -143,10 +148,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (etcd.get(revokedKey(runbook, target, holder.runId())).isPresent()) {
       throw new LockRevokedException(runbook, target, holder.runId(), holders(runbook, target));
     }
-    long lease =
-        etcd.await(
-                etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())), "grant a lease")
-            .getID();
+    long lease = grant(ttl);
     String value = text(holder);
     for (int slot = 0; slot < maxConcurrency; slot++) {
       String key = prefix(runbook, target) + "slot-" + slot;
@@ -162,12 +164,61 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
         return true;
       }
     }
-    etcd.await(etcd.client().getLeaseClient().revoke(lease), "revoke a lease");
+    revoke(lease);
     if (slotOf(runbook, target, holder.runId()).isPresent()) {
       // the same run took it meanwhile on another thread (its keeper or a parallel step)
       return false;
     }
     throw new LockHeldException(runbook, target, holders(runbook, target));
+  }
+
+  /**
+   * Takes a lock of one slot that nobody holds and that was not force-released from the run, in a
+   * lease's grant and one transaction; the common case of a run's start, which takes a lock per
+   * host. Anything else (held by this run or another, or force-released) is left to {@link
+   * #acquire}'s reads, with the unused lease revoked.
+   *
+   * @return whether the lock was taken now
+   */
+  private boolean takeFree(String runbook, String target, Holder holder, Duration ttl) {
+    long lease = grant(ttl);
+    String key = prefix(runbook, target) + "slot-0";
+    boolean taken;
+    try {
+      taken =
+          etcd.createWithLeaseUnless(
+              key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
+    } catch (RuntimeException unanswered) {
+      // the key may have been created: revoking its lease deletes it (or it expires with it)
+      try {
+        revoke(lease);
+      } catch (RuntimeException alsoUnanswered) {
+        unanswered.addSuppressed(alsoUnanswered);
+      }
+      throw unanswered;
+    }
+    if (!taken) {
+      revoke(lease);
+      return false;
+    }
+    keepAlive(key, lease, lockOfRun(runbook, target, holder.runId()));
+    LOG.info(
+        "Lock {} on {} taken by run {} of {} (slot 0)",
+        runbook,
+        target,
+        holder.runId(),
+        holder.user());
+    return true;
+  }
+
+  private long grant(Duration ttl) {
+    return etcd.await(
+            etcd.client().getLeaseClient().grant(Math.max(2, ttl.toSeconds())), "grant a lease")
+        .getID();
+  }
+
+  private void revoke(long lease) {
+    etcd.await(etcd.client().getLeaseClient().revoke(lease), "revoke a lease");
   }
 
   @Override
@@ -194,7 +245,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       return;
     }
     if (slot.get().lease() != 0) {
-      etcd.await(etcd.client().getLeaseClient().revoke(slot.get().lease()), "revoke a lease");
+      revoke(slot.get().lease());
     }
     LOG.info("Lock {} on {} released by run {}", runbook, target, runId);
   }

@@ -206,6 +206,29 @@ public class EtcdStore implements AutoCloseable {
         .isSucceeded();
   }
 
+  /**
+   * Creates a key, tied to a lease, only if neither it nor {@code mustBeAbsent} exists, in one
+   * transaction.
+   *
+   * @return whether the key was created
+   */
+  public boolean createWithLeaseUnless(
+      String key, String value, long leaseId, String mustBeAbsent) {
+    return await(
+            client
+                .getKVClient()
+                .txn()
+                .If(
+                    new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)),
+                    new Cmp(bytes(mustBeAbsent), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(
+                    Op.put(
+                        bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+                .commit(),
+            "create " + key)
+        .isSucceeded();
+  }
+
   /** Writes a key whatever it holds (for Switchman's own keys, never conftool's). */
   public void put(String key, String value) {
     await(client.getKVClient().put(bytes(key), bytes(value)), "write " + key);

@@ -393,6 +393,46 @@ class EtcdAdaptersIT {
     }
   }
 
+  /**
+   * A lock nobody holds is taken with a lease of its own; an attempt refused (held by another run,
+   * or force-released from this one) leaves no lease behind.
+   */
+  @Test
+  void aRefusedAttemptLeavesNoLeaseBehind() {
+    RunbookLock.Holder first = new RunbookLock.Holder("run-first", "alice", Instant.now());
+    RunbookLock.Holder second = new RunbookLock.Holder("run-second", "bob", Instant.now());
+    int before = leases();
+    try {
+      assertThat(locks.acquire("host", "mw2011.codfw.wmnet", first, 1, Duration.ofSeconds(10)))
+          .isTrue();
+      assertThat(leases()).isEqualTo(before + 1);
+      assertThatThrownBy(
+              () -> locks.acquire("host", "mw2011.codfw.wmnet", second, 1, Duration.ofSeconds(10)))
+          .isInstanceOf(RunbookLock.LockHeldException.class)
+          .hasMessageContaining("run run-first of alice");
+      locks.forceRelease("host", "mw2011.codfw.wmnet", "run-first");
+      assertThatThrownBy(
+              () -> locks.acquire("host", "mw2011.codfw.wmnet", first, 1, Duration.ofSeconds(10)))
+          .isInstanceOf(RunbookLock.LockRevokedException.class);
+      assertThat(leases())
+          .as("the holder's lease revoked, none left by the refusals")
+          .isEqualTo(before);
+      assertThat(locks.holders("host", "mw2011.codfw.wmnet")).isEmpty();
+    } finally {
+      locks.release("host", "mw2011.codfw.wmnet", "run-first");
+      locks.forgetRevocation("host", "mw2011.codfw.wmnet", "run-first");
+    }
+  }
+
+  /** How many leases etcd has granted and not yet revoked or seen expire. */
+  private int leases() {
+    java.util.regex.Matcher found =
+        java.util.regex.Pattern.compile("found (\\d+) leases")
+            .matcher(Cli.etcdctl(lab, "lease", "list").out());
+    assertThat(found.find()).as("etcdctl lease list").isTrue();
+    return Integer.parseInt(found.group(1));
+  }
+
   @Test
   void theLockOfAHolderThatDiedExpires() throws Exception {
     // a node of its own: a fresh client's first request sets up its connection, which takes more
