@@ -186,7 +186,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     boolean taken;
     try {
       taken =
-          etcd.createWithLeaseUnless(
+          etcd.createWithLease(
               key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
     } catch (RuntimeException unanswered) {
       // the key may have been created: revoking its lease deletes it (or it expires with it)

@@ -191,36 +191,23 @@ public class EtcdStore implements AutoCloseable {
     return Optional.of(now.isEmpty() ? new Entry(key, null, 0, 0, 0) : entry(now.get(0)));
   }
 
-  /** Creates a key, tied to a lease, only if it does not exist. */
-  public boolean createWithLease(String key, String value, long leaseId) {
-    return await(
-            client
-                .getKVClient()
-                .txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(
-                    Op.put(
-                        bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
-                .commit(),
-            "create " + key)
-        .isSucceeded();
-  }
-
   /**
-   * Creates a key, tied to a lease, only if neither it nor {@code mustBeAbsent} exists, in one
-   * transaction.
+   * Creates a key, tied to a lease, only if neither it nor any of the keys {@code mustBeAbsent}
+   * exists, in one transaction.
    *
    * @return whether the key was created
    */
-  public boolean createWithLeaseUnless(
-      String key, String value, long leaseId, String mustBeAbsent) {
+  public boolean createWithLease(String key, String value, long leaseId, String... mustBeAbsent) {
+    Cmp[] absent =
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(key), java.util.Arrays.stream(mustBeAbsent))
+            .map(each -> new Cmp(bytes(each), Cmp.Op.EQUAL, CmpTarget.version(0)))
+            .toArray(Cmp[]::new);
     return await(
             client
                 .getKVClient()
                 .txn()
-                .If(
-                    new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)),
-                    new Cmp(bytes(mustBeAbsent), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .If(absent)
                 .Then(
                     Op.put(
                         bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
