@@ -175,30 +175,27 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   /**
    * Takes a lock of one slot that nobody holds and that was not force-released from the run, in a
    * lease's grant and one transaction; the common case of a run's start, which takes a lock per
-   * host. Anything else (held by this run or another, or force-released) is left to {@link
-   * #acquire}'s reads, with the unused lease revoked.
+   * host. A lock of one slot only ever has {@code slot-0}. When the slot is held (by this run from
+   * another node or from before a restart, or by another run) or the run's lock was force-released,
+   * the unused lease is revoked (or left to expire if etcd does not answer) and {@link #acquire}'s
+   * reads decide; a failure to grant or to commit reaches the caller.
    *
    * @return whether the lock was taken now
    */
   private boolean takeFree(String runbook, String target, Holder holder, Duration ttl) {
     long lease = grant(ttl);
     String key = prefix(runbook, target) + "slot-0";
-    boolean taken;
-    try {
-      taken =
-          etcd.createWithLease(
-              key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
-    } catch (RuntimeException unanswered) {
-      // the key may have been created: revoking its lease deletes it (or it expires with it)
+    // when etcd does not answer, the key may have been created all the same: it is left with its
+    // lease, which nobody renews and which expires with it, unless another attempt of the run
+    // found the slot meanwhile and renews it (revoking it here would take the lock from that one)
+    boolean taken =
+        etcd.createWithLease(key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
+    if (!taken) {
       try {
         revoke(lease);
-      } catch (RuntimeException alsoUnanswered) {
-        unanswered.addSuppressed(alsoUnanswered);
+      } catch (RuntimeException unanswered) {
+        LOG.debug("Unused lease {} left to expire: {}", lease, unanswered.getMessage());
       }
-      throw unanswered;
-    }
-    if (!taken) {
-      revoke(lease);
       return false;
     }
     keepAlive(key, lease, lockOfRun(runbook, target, holder.runId()));
