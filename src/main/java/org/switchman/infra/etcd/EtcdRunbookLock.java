@@ -122,6 +122,9 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       return true;
     }
     Held keptBefore = keptKey == null ? null : held.get(keptKey);
+    if (keptBefore != null && !keptBefore.lockOfRun.equals(lockOfRun)) {
+      keptBefore = null; // another run's since: the slot lapsed from this one
+    }
     EtcdStore.Listing read = etcd.listing(prefix(runbook, target));
     Optional<EtcdStore.Entry> mine = mine(read.entries(), holder.runId());
     if (mine.isPresent()) {
@@ -286,6 +289,10 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     slotOfRun.put(lockOfRun, key);
     if (before != null) {
       before.keepAlive.close();
+      if (!before.lockOfRun.equals(lockOfRun)) {
+        // the slot lapsed from that run and another took it: nothing here vouches for that run
+        slotOfRun.remove(before.lockOfRun, key);
+      }
     }
   }
 
@@ -294,15 +301,16 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   }
 
   /**
-   * Whether the run's slot is confirmed without a read: a read found it since this JVM kept it
-   * alive, under the watch still running, which has seen no change to it since; and the keep-alive
-   * promises at least half the TTL.
+   * Whether the run's slot is confirmed without a read: a read found it the run's since this JVM
+   * kept it alive for the run, under the watch still running, which has seen no change to it since;
+   * and the keep-alive promises at least half the TTL.
    */
   private boolean vouchedFor(String lockOfRun, Duration ttl) {
     String key = slotOfRun.get(lockOfRun);
     Held known = key == null ? null : held.get(key);
     LockWatch current = watch;
     return known != null
+        && known.lockOfRun.equals(lockOfRun)
         && current != null
         && !current.ended
         && known.confirmedUnder == current

@@ -443,6 +443,48 @@ class EtcdAdaptersIT {
         .collect(java.util.stream.Collectors.toSet());
   }
 
+  /**
+   * A run whose lock lapsed (its lease gone, as when this node lost etcd for longer than the TTL)
+   * is refused once another run has taken the slot on the same node, even after a read confirmed
+   * that other run's hold: the confirmation is that run's, not this one's.
+   */
+  @Test
+  void aLapsedLockIsNotConfirmedForItsRunByTheRunThatTookItSince() throws Exception {
+    EtcdRunbookLock node = new EtcdRunbookLock(store);
+    RunbookLock.Holder lapsed = new RunbookLock.Holder("run-lapsed", "alice", Instant.now());
+    RunbookLock.Holder next = new RunbookLock.Holder("run-next", "bob", Instant.now());
+    Duration ttl = Duration.ofSeconds(30);
+    String slot = "/switchman/locks/host/mw2012.codfw.wmnet/slot-0";
+    try {
+      assertThat(node.acquire("host", "mw2012.codfw.wmnet", lapsed, 1, ttl)).isTrue();
+      Thread.sleep(1000); // the keep-alive's first renewal
+      assertThat(node.acquire("host", "mw2012.codfw.wmnet", lapsed, 1, ttl)).isFalse();
+      store
+          .client()
+          .getLeaseClient()
+          .revoke(store.get(slot).orElseThrow().lease())
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(store.get(slot)).as("the slot went with its lease").isEmpty();
+
+      assertThat(node.acquire("host", "mw2012.codfw.wmnet", next, 1, ttl)).isTrue();
+      Thread.sleep(1000);
+      assertThat(node.acquire("host", "mw2012.codfw.wmnet", next, 1, ttl))
+          .as("confirmed by a read")
+          .isFalse();
+
+      assertThatThrownBy(() -> node.acquire("host", "mw2012.codfw.wmnet", lapsed, 1, ttl))
+          .isInstanceOf(RunbookLock.LockHeldException.class)
+          .hasMessageContaining("run run-next of bob");
+      assertThat(node.holders("host", "mw2012.codfw.wmnet"))
+          .extracting(RunbookLock.Holder::runId)
+          .containsExactly("run-next");
+    } finally {
+      node.release("host", "mw2012.codfw.wmnet", "run-next");
+      node.release("host", "mw2012.codfw.wmnet", "run-lapsed");
+      node.close();
+    }
+  }
+
   @Test
   void theLockOfAHolderThatDiedExpires() throws Exception {
     // a node of its own: a fresh client's first request sets up its connection, which takes more
