@@ -81,8 +81,8 @@ public class RunbookLocks {
   /**
    * Threads that take and give back a run's many locks side by side ({@link #sideBySide}): each
    * waits on etcd, which commits the changes that arrive together at once, so more of them take a
-   * thousand locks sooner (928 hosts: 1.3 s from a run's start to its first batch with 64, 2.3–2.7
-   * s with 16, in {@code scripts/bench rolling-restart}).
+   * thousand locks sooner (928 hosts: 1.0–1.3 s from a run's start to its first batch with 64,
+   * 2.3–2.7 s with 16, in {@code scripts/bench rolling-restart}).
    */
   private final java.util.concurrent.ExecutorService lockCalls =
       java.util.concurrent.Executors.newFixedThreadPool(

@@ -24,13 +24,14 @@ import org.switchman.runbook.port.RunbookLock;
  * /switchman/locks/{runbook}/{target}/slot-{i}}; taking it creates a free slot in a transaction
  * ({@code version == 0}), so two runs can never win the same slot; a lock of one slot that nobody
  * holds is taken in two round trips (the lease's grant, then the slot created in the transaction
- * that also finds no forced release of the run), as a run's start takes one per host. Each slot key
- * is tied to a lease that this JVM keeps alive while it holds the lock; when the holding node dies,
- * the lease and with it the lock expire after the TTL. Confirming a held lock ({@link #acquire} by
- * its run) reads its slot, and renews its lease once unless this JVM's keep-alive stream heard
- * within the last half TTL that the lease lives for at least half the TTL asked for: so a step acts
- * with at least that much of its lock ahead, and a run's keeper renews the lease even where the
- * stream gave up, without a renewal round trip on every step while the stream works.
+ * that also finds no forced release of the run), as a run's start takes one per host; a lock this
+ * JVM has no record of and finds held or force-released costs that grant and a revoke more. Each
+ * slot key is tied to a lease that this JVM keeps alive while it holds the lock; when the holding
+ * node dies, the lease and with it the lock expire after the TTL. Confirming a held lock ({@link
+ * #acquire} by its run) reads its slot, and renews its lease once unless this JVM's keep-alive
+ * stream heard within the last half TTL that the lease lives for at least half the TTL asked for:
+ * so a step acts with at least that much of its lock ahead, and a run's keeper renews the lease
+ * even where the stream gave up, without a renewal round trip on every step while the stream works.
  *
  * <p>Once a read has confirmed a slot that this JVM already kept alive, later confirmations make no
  * round trip at all while both streams vouch for it: the keep-alive as above, and one watch per JVM
