@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +79,7 @@ public final class AdapterBenchmark {
         fresh.add(millisSince(t));
       }
     }
-    print("ssh.fresh_connection.median_ms", median(fresh), null);
+    print("ssh.fresh_connection.median_ms", Median.of(fresh), null);
     try (SshRemoteExecutor ssh = new SshRemoteExecutor(sshSettings(lab), mutations)) {
       ssh.query("mw1001.eqiad.wmnet", "true", TIMEOUT);
       List<Double> reused = new ArrayList<>();
@@ -89,7 +88,7 @@ public final class AdapterBenchmark {
         ssh.query("mw1001.eqiad.wmnet", "true", TIMEOUT);
         reused.add(millisSince(t));
       }
-      double median = median(reused);
+      double median = Median.of(reused);
       print(
           "ssh.reused_connection.median_ms",
           median,
@@ -131,7 +130,7 @@ public final class AdapterBenchmark {
             RUN, entry, entry.value().pooled(), entry.value().weight() == 30 ? 31 : 30);
         times.add(millisSince(t));
       }
-      print("etcd.cas_write_with_readback.median_ms", median(times), null);
+      print("etcd.cas_write_with_readback.median_ms", Median.of(times), null);
     }
   }
 
@@ -152,7 +151,7 @@ public final class AdapterBenchmark {
     if (last.ttlSeconds() != 30) {
       dns.setTtl(RUN, last, 30);
     }
-    print("dns.signed_update_with_readback.median_ms", median(times), null);
+    print("dns.signed_update_with_readback.median_ms", Median.of(times), null);
   }
 
   private static void lockdown(Lab lab, Mutations mutations) throws Exception {
@@ -207,12 +206,6 @@ public final class AdapterBenchmark {
 
   private static double millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e6;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
   }
 
   private static void print(String name, double value, String note) {

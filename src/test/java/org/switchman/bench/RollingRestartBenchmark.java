@@ -311,7 +311,7 @@ public final class RollingRestartBenchmark {
                 "  %d batches; first batch %d ms after the start; median ms from a batch's start:",
                 batchStarts.size(), batchStarts.get(0) - whole.getStartTime().getTime()));
     for (String activity : BATCH_STEPS) {
-      long[] lastEnds = new long[batchStarts.size()];
+      List<Long> lastEnds = new ArrayList<>(java.util.Collections.nCopies(batchStarts.size(), 0L));
       for (HistoricActivityInstance step : steps) {
         if (step.getActivityId().equals(activity) && step.getEndTime() != null) {
           long start = step.getStartTime().getTime();
@@ -319,26 +319,24 @@ public final class RollingRestartBenchmark {
           while (batch + 1 < batchStarts.size() && batchStarts.get(batch + 1) <= start) {
             batch++;
           }
-          lastEnds[batch] =
-              Math.max(lastEnds[batch], step.getEndTime().getTime() - batchStarts.get(batch));
+          lastEnds.set(
+              batch,
+              Math.max(lastEnds.get(batch), step.getEndTime().getTime() - batchStarts.get(batch)));
         }
       }
       text.append(' ')
           .append(activity.substring(activity.indexOf('_') + 1))
           .append(' ')
-          .append(median(lastEnds));
+          .append(Median.of(lastEnds));
     }
-    long[] lengths = new long[Math.max(1, batchStarts.size() - 1)];
+    List<Long> lengths = new ArrayList<>();
     for (int batch = 0; batch + 1 < batchStarts.size(); batch++) {
-      lengths[batch] = batchStarts.get(batch + 1) - batchStarts.get(batch);
+      lengths.add(batchStarts.get(batch + 1) - batchStarts.get(batch));
     }
-    return text.append("; batch to batch ").append(median(lengths)).toString();
-  }
-
-  private static long median(long[] values) {
-    long[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    if (lengths.isEmpty()) {
+      lengths.add(0L); // a single batch: none from start to start
+    }
+    return text.append("; batch to batch ").append(Median.of(lengths)).toString();
   }
 
   /**

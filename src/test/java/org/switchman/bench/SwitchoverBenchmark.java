@@ -105,10 +105,10 @@ public final class SwitchoverBenchmark {
           rounds);
       System.out.printf(
           "read-only window, engine: median %d ms (runs: %s; target <= 5000 ms)%n",
-          median(engineWindows), engineWindows);
+          Median.of(engineWindows), engineWindows);
       System.out.printf(
           "read-only window, direct Java calls: median %d ms (runs: %s)%n",
-          median(directWindows), directWindows);
+          Median.of(directWindows), directWindows);
       System.out.printf(
           "ratio engine / direct: median %.2f, spread %.2f-%.2f (target <= 1.2)%n",
           medianOf(ratios), min(ratios), max(ratios));
@@ -123,9 +123,9 @@ public final class SwitchoverBenchmark {
           (steps, gaps) ->
               System.out.printf(
                   "  %6d wait  %6d step  %6s direct  %s%n",
-                  median(gaps),
-                  median(hopSpans.get(steps)),
-                  directSteps.containsKey(steps) ? median(directSteps.get(steps)) : "-",
+                  Median.of(gaps),
+                  Median.of(hopSpans.get(steps)),
+                  directSteps.containsKey(steps) ? Median.of(directSteps.get(steps)) : "-",
                   steps));
     } finally {
       app.close();
@@ -222,11 +222,6 @@ public final class SwitchoverBenchmark {
         .map(a -> a.getEndTime().toInstant())
         .max(Instant::compareTo)
         .orElseThrow();
-  }
-
-  private static long median(List<Long> values) {
-    List<Long> sorted = values.stream().sorted().toList();
-    return sorted.get(sorted.size() / 2);
   }
 
   private static double medianOf(List<Double> values) {
