@@ -123,9 +123,6 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       return true;
     }
     Held keptBefore = keptKey == null ? null : held.get(keptKey);
-    if (keptBefore != null && !keptBefore.lockOfRun.equals(lockOfRun)) {
-      keptBefore = null; // another run's since: the slot lapsed from this one
-    }
     EtcdStore.Listing read = etcd.listing(prefix(runbook, target));
     Optional<EtcdStore.Entry> mine = mine(read.entries(), holder.runId());
     if (mine.isPresent()) {
