@@ -16,6 +16,7 @@ import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.MessageEntity;
 import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,115 @@ class RunHandOffPluginTest {
             jobOf(created, "ServiceTask_Before"),
             jobOf(created, "ServiceTask_Inside"),
             jobOf(created, "ServiceTask_After"));
+  }
+
+  @Test
+  void aChainOfStepsThatAreNotExclusiveRunsOnTheThreadOfItsFirstStep() throws Exception {
+    engine = start(true);
+
+    List<HistoricJobLog> created = run(chainOfStepsNotExclusive(false));
+
+    assertThat(created).hasSize(3);
+    assertThat(acquired).containsOnly(jobOf(created, "ServiceTask_First"));
+  }
+
+  @Test
+  void withoutThePluginEachStepThatIsNotExclusiveIsAcquired() throws Exception {
+    engine = start(false);
+
+    List<HistoricJobLog> created = run(chainOfStepsNotExclusive(false));
+
+    assertThat(acquired)
+        .containsExactlyInAnyOrder(
+            jobOf(created, "ServiceTask_First"),
+            jobOf(created, "ServiceTask_Second"),
+            jobOf(created, "ServiceTask_Third"));
+  }
+
+  @Test
+  void anExclusiveStepAfterOneThatIsNotIsAcquired() throws Exception {
+    engine = start(true);
+
+    List<HistoricJobLog> created = run(chainOfStepsNotExclusive(true));
+
+    assertThat(acquired)
+        .containsExactlyInAnyOrder(
+            jobOf(created, "ServiceTask_First"), jobOf(created, "ServiceTask_Third"));
+  }
+
+  /**
+   * The hosts end in an exclusive job each, so that they never collide where they join (a job that
+   * collides is run again through the acquisition).
+   */
+  @Test
+  void ofTheHostsAStepOpensOnlyOneRunsOnItsThreadTheOthersAreAcquired() throws Exception {
+    engine = start(true);
+
+    List<HistoricJobLog> created =
+        run(
+            Bpmn.createExecutableProcess("run")
+                .startEvent()
+                .serviceTask("ServiceTask_First")
+                .camundaAsyncBefore()
+                .camundaExclusive(false)
+                .camundaExpression("${true}")
+                .subProcess("SubProcess_Hosts")
+                .embeddedSubProcess()
+                .startEvent()
+                .serviceTask("ServiceTask_Host")
+                .camundaAsyncBefore()
+                .camundaExclusive(false)
+                .camundaExpression("${true}")
+                .intermediateThrowEvent("Event_HostDone")
+                .camundaAsyncBefore()
+                .endEvent()
+                .subProcessDone()
+                .multiInstance()
+                .parallel()
+                .cardinality("3")
+                .multiInstanceDone()
+                .endEvent()
+                .done());
+
+    List<String> hosts =
+        created.stream()
+            .filter(log -> "ServiceTask_Host".equals(log.getActivityId()))
+            .map(HistoricJobLog::getJobId)
+            .toList();
+    assertThat(hosts).hasSize(3);
+    assertThat(acquired).contains(jobOf(created, "ServiceTask_First"));
+    assertThat(hosts).filteredOn(acquired::contains).hasSize(2);
+  }
+
+  /**
+   * Three steps, each in a job of its own, the first two not exclusive; the third exclusive when
+   * asked.
+   */
+  private static BpmnModelInstance chainOfStepsNotExclusive(boolean thirdExclusive) {
+    return Bpmn.createExecutableProcess("run")
+        .startEvent()
+        .serviceTask("ServiceTask_First")
+        .camundaAsyncBefore()
+        .camundaExclusive(false)
+        .camundaExpression("${true}")
+        .serviceTask("ServiceTask_Second")
+        .camundaAsyncBefore()
+        .camundaExclusive(false)
+        .camundaExpression("${true}")
+        .serviceTask("ServiceTask_Third")
+        .camundaAsyncBefore()
+        .camundaExclusive(thirdExclusive)
+        .camundaExpression("${true}")
+        .endEvent()
+        .done();
+  }
+
+  /** Runs a process of key {@code run} to its end; returns the creation log of its jobs. */
+  private List<HistoricJobLog> run(BpmnModelInstance process) throws InterruptedException {
+    engine.getRepositoryService().createDeployment().addModelInstance("run.bpmn", process).deploy();
+    String run = engine.getRuntimeService().startProcessInstanceByKey("run").getId();
+    awaitFinished(run, Duration.ofSeconds(10));
+    return engine.getHistoryService().createHistoricJobLogQuery().creationLog().list();
   }
 
   @Test
