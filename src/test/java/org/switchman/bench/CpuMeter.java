@@ -1,6 +1,7 @@
 package org.switchman.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,37 +14,48 @@ import java.util.Arrays;
  * cores, whatever the code waits on.
  *
  * @param processNanos this JVM's CPU time at the reading
+ * @param compileMillis the time this JVM's JIT compilers had spent compiling at the reading (their
+ *     threads' CPU, on the same cores: a JVM still compiling the code a run takes is not warm yet)
  * @param machineBusyTicks the machine's non-idle CPU time at the reading, in kernel ticks ({@code
  *     /proc/stat}, 100 per second on Linux)
  * @param wallNanos {@link System#nanoTime()} at the reading
  */
-record CpuMeter(long processNanos, long machineBusyTicks, long wallNanos) {
+record CpuMeter(long processNanos, long compileMillis, long machineBusyTicks, long wallNanos) {
 
   private static final double TICKS_PER_SECOND = 100.0;
 
   /** A reading now. */
   static CpuMeter read() {
-    return new CpuMeter(processCpuNow(), machineBusyNow(), System.nanoTime());
+    return new CpuMeter(processCpuNow(), compileMillisNow(), machineBusyNow(), System.nanoTime());
   }
 
   /**
-   * What was used since this reading, e.g. {@code CPU 61.2 s in this JVM, 88.0 s on the machine (2
-   * cores: 94 % busy)}.
+   * What was used since this reading, e.g. {@code CPU 61.2 s in this JVM (JIT compilers 4.1 s),
+   * 88.0 s on the machine (2 cores: 94 % busy)}.
    */
   String usedSince() {
     CpuMeter now = read();
     double process = (now.processNanos - processNanos) / 1e9;
+    double compile = (now.compileMillis - compileMillis) / 1e3;
     double machine = (now.machineBusyTicks - machineBusyTicks) / TICKS_PER_SECOND;
     double wall = (now.wallNanos - wallNanos) / 1e9;
     int cores = Runtime.getRuntime().availableProcessors();
     return String.format(
-        "CPU %.1f s in this JVM, %.1f s on the machine (%d cores: %.0f %% busy)",
-        process, machine, cores, 100 * machine / (cores * Math.max(wall, 1e-3)));
+        "CPU %.1f s in this JVM (JIT compilers %.1f s), %.1f s on the machine (%d cores: %.0f %%"
+            + " busy)",
+        process, compile, machine, cores, 100 * machine / (cores * Math.max(wall, 1e-3)));
   }
 
   private static long processCpuNow() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  private static long compileMillisNow() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   /** user + nice + system + irq + softirq + steal of the {@code cpu} line of {@code /proc/stat}. */

@@ -130,10 +130,15 @@ public final class RollingRestartBenchmark {
           WARM_UP_HOSTS >= all.size()
               ? ""
               : all.stream().limit(WARM_UP_HOSTS).collect(Collectors.joining(","));
+      CpuMeter warmUpCpu = CpuMeter.read();
       long[] warmUp = engineRun(app, ExecutionMode.DRY_RUN, some);
+      String warmUpUsed = warmUpCpu.usedSince();
       System.out.printf(
-          "warm-up, not counted: engine %d ms, direct %d ms for %d hosts in dry-run%n",
-          warmUp[0], directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(), warmUp[1]);
+          "warm-up, not counted: engine %d ms (%s), direct %d ms for %d hosts in dry-run%n",
+          warmUp[0],
+          warmUpUsed,
+          directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(),
+          warmUp[1]);
     }
     Map<String, List<Long>> engine = new HashMap<>();
     Map<String, List<Long>> direct = new HashMap<>();
