@@ -14,8 +14,9 @@ import java.util.Arrays;
  * cores, whatever the code waits on.
  *
  * @param processNanos this JVM's CPU time at the reading
- * @param compileMillis the time this JVM's JIT compilers had spent compiling at the reading (their
- *     threads' CPU, on the same cores: a JVM still compiling the code a run takes is not warm yet)
+ * @param compileMillis the time this JVM's JIT compilers had spent compiling at the reading (the
+ *     elapsed time of each compilation, summed: on busy cores partly a wait for one; a JVM still
+ *     compiling the code a run takes is not warm yet)
  * @param machineBusyTicks the machine's non-idle CPU time at the reading, in kernel ticks ({@code
  *     /proc/stat}, 100 per second on Linux)
  * @param wallNanos {@link System#nanoTime()} at the reading
@@ -30,7 +31,7 @@ record CpuMeter(long processNanos, long compileMillis, long machineBusyTicks, lo
   }
 
   /**
-   * What was used since this reading, e.g. {@code CPU 61.2 s in this JVM (JIT compilers 4.1 s),
+   * What was used since this reading, e.g. {@code CPU 61.2 s in this JVM (JIT compiling 4.1 s),
    * 88.0 s on the machine (2 cores: 94 % busy)}.
    */
   String usedSince() {
@@ -41,7 +42,7 @@ record CpuMeter(long processNanos, long compileMillis, long machineBusyTicks, lo
     double wall = (now.wallNanos - wallNanos) / 1e9;
     int cores = Runtime.getRuntime().availableProcessors();
     return String.format(
-        "CPU %.1f s in this JVM (JIT compilers %.1f s), %.1f s on the machine (%d cores: %.0f %%"
+        "CPU %.1f s in this JVM (JIT compiling %.1f s), %.1f s on the machine (%d cores: %.0f %%"
             + " busy)",
         process, compile, machine, cores, 100 * machine / (cores * Math.max(wall, 1e-3)));
   }
