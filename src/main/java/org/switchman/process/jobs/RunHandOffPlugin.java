@@ -32,9 +32,10 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
  *
  * <p>A step that is not exclusive hands the first due job it creates to its own thread the same
  * way, when that job is not exclusive either: one host of a batch of a rolling restart goes from
- * its grace to its restart, its readiness and its end without the acquisition (about 0.2–0.4 s a
- * step while the batch's other hosts keep the executor busy). The other jobs the step creates are
- * acquired as before, so hosts a step opens still run side by side.
+ * its grace to its restart, its readiness and its end without the acquisition (in a dry-run of 928
+ * hosts in batches of 50 on two cores, a batch's last readiness check now follows its last restart
+ * after 0.09 s instead of 0.46–0.56 s; see the README's rolling-restart figures). The other jobs
+ * the step creates are acquired as before, so hosts a step opens still run side by side.
  *
  * <p>What stays as it was: an exclusive job is handed off only to a thread running an exclusive
  * job, and only jobs that are due and active are handed off; the handed-off job is locked under
