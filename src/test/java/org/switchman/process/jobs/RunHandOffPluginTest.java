@@ -15,6 +15,7 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
 import org.camunda.bpm.engine.impl.persistence.entity.MessageEntity;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.junit.jupiter.api.AfterEach;
@@ -242,11 +243,20 @@ class RunHandOffPluginTest {
         .done();
   }
 
-  /** Runs a process of key {@code run} to its end; returns the creation log of its jobs. */
-  private List<HistoricJobLog> run(BpmnModelInstance process) throws InterruptedException {
-    engine.getRepositoryService().createDeployment().addModelInstance("run.bpmn", process).deploy();
-    String run = engine.getRuntimeService().startProcessInstanceByKey("run").getId();
-    awaitFinished(run, Duration.ofSeconds(10));
+  /**
+   * Deploys the processes and runs the one of key {@code run} (the first) to its end; returns the
+   * creation log of the jobs of its run.
+   */
+  private List<HistoricJobLog> run(BpmnModelInstance run, BpmnModelInstance... called)
+      throws InterruptedException {
+    DeploymentBuilder deployment =
+        engine.getRepositoryService().createDeployment().addModelInstance("run.bpmn", run);
+    for (int i = 0; i < called.length; i++) {
+      deployment.addModelInstance("called-" + i + ".bpmn", called[i]);
+    }
+    deployment.deploy();
+    String instance = engine.getRuntimeService().startProcessInstanceByKey("run").getId();
+    awaitFinished(instance, Duration.ofSeconds(10));
     return engine.getHistoryService().createHistoricJobLogQuery().creationLog().list();
   }
 
@@ -268,36 +278,26 @@ class RunHandOffPluginTest {
 
   /** Runs the caller to its end; returns the creation log of its jobs. */
   private List<HistoricJobLog> runCallerAndChild() throws InterruptedException {
-    engine
-        .getRepositoryService()
-        .createDeployment()
-        .addModelInstance(
-            "caller.bpmn",
-            Bpmn.createExecutableProcess("caller")
-                .startEvent()
-                .serviceTask("ServiceTask_Before")
-                .camundaAsyncBefore()
-                .camundaExpression("${true}")
-                .callActivity("CallActivity_Child")
-                .calledElement("child")
-                .serviceTask("ServiceTask_After")
-                .camundaAsyncBefore()
-                .camundaExpression("${true}")
-                .endEvent()
-                .done())
-        .addModelInstance(
-            "child.bpmn",
-            Bpmn.createExecutableProcess("child")
-                .startEvent()
-                .serviceTask("ServiceTask_Inside")
-                .camundaAsyncBefore()
-                .camundaExpression("${true}")
-                .endEvent()
-                .done())
-        .deploy();
-    String run = engine.getRuntimeService().startProcessInstanceByKey("caller").getId();
-    awaitFinished(run, Duration.ofSeconds(10));
-    return engine.getHistoryService().createHistoricJobLogQuery().creationLog().list();
+    return run(
+        Bpmn.createExecutableProcess("run")
+            .startEvent()
+            .serviceTask("ServiceTask_Before")
+            .camundaAsyncBefore()
+            .camundaExpression("${true}")
+            .callActivity("CallActivity_Child")
+            .calledElement("child")
+            .serviceTask("ServiceTask_After")
+            .camundaAsyncBefore()
+            .camundaExpression("${true}")
+            .endEvent()
+            .done(),
+        Bpmn.createExecutableProcess("child")
+            .startEvent()
+            .serviceTask("ServiceTask_Inside")
+            .camundaAsyncBefore()
+            .camundaExpression("${true}")
+            .endEvent()
+            .done());
   }
 
   private static String jobOf(List<HistoricJobLog> created, String activity) {
