@@ -15,6 +15,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchman.config.EtcdProperties;
@@ -199,8 +201,7 @@ public class EtcdStore implements AutoCloseable {
    */
   public boolean createWithLease(String key, String value, long leaseId, String... mustBeAbsent) {
     Cmp[] absent =
-        java.util.stream.Stream.concat(
-                java.util.stream.Stream.of(key), java.util.Arrays.stream(mustBeAbsent))
+        Stream.concat(Stream.of(key), Arrays.stream(mustBeAbsent))
             .map(each -> new Cmp(bytes(each), Cmp.Op.EQUAL, CmpTarget.version(0)))
             .toArray(Cmp[]::new);
     return await(
