@@ -373,20 +373,19 @@ public class RunbookLocks {
     Set<String> ids = new java.util.HashSet<>();
     running.forEach(run -> ids.add(run.runId()));
     lost.retainAll(ids);
-    for (RunbookStartRule.LockTarget target : active.targets(running)) {
-      try {
-        for (String runId : lock.revoked(target.runbook(), target.target())) {
-          if (!ids.contains(runId) && !active.isActive(runId)) {
-            lock.forgetRevocation(target.runbook(), target.target(), runId);
-          }
+    // one read for all forced releases, not one per target: a rolling restart has a target per host
+    Set<RunbookStartRule.LockTarget> targets = active.targets(running);
+    try {
+      for (RunbookLock.Revocation revocation : lock.revocations()) {
+        if (targets.contains(
+                new RunbookStartRule.LockTarget(revocation.runbook(), revocation.target()))
+            && !ids.contains(revocation.runId())
+            && !active.isActive(revocation.runId())) {
+          lock.forgetRevocation(revocation.runbook(), revocation.target(), revocation.runId());
         }
-      } catch (RuntimeException unavailable) {
-        LOG.warn(
-            "Could not read the forced releases of {} on {}: {}",
-            target.runbook(),
-            target.target(),
-            unavailable.getMessage());
       }
+    } catch (RuntimeException unavailable) {
+      LOG.warn("Could not read or forget the forced releases: {}", unavailable.getMessage());
     }
   }
 

@@ -96,7 +96,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
   private final Map<String, Holder> locks = new ConcurrentHashMap<>();
 
   /** Forced releases not yet acknowledged, as {@code runbook/target/runId}. */
-  private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Revocation> revoked = ConcurrentHashMap.newKeySet();
 
   /** What a simulated crash throws: an error, which the choke point lets through unjournaled. */
   public static final class SimulatedCrash extends Error {
@@ -947,7 +947,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
     if (current != null && current.runId().equals(holder.runId())) {
       return false;
     }
-    if (revoked.contains(runbook + "/" + target + "/" + holder.runId())) {
+    if (revoked.contains(new Revocation(runbook, target, holder.runId()))) {
       throw new LockRevokedException(
           runbook, target, holder.runId(), current == null ? List.of() : List.of(current));
     }
@@ -965,22 +965,26 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   @Override
   public synchronized void forceRelease(String runbook, String target, String runId) {
-    revoked.add(runbook + "/" + target + "/" + runId);
+    revoked.add(new Revocation(runbook, target, runId));
     release(runbook, target, runId);
   }
 
   @Override
   public void forgetRevocation(String runbook, String target, String runId) {
-    revoked.remove(runbook + "/" + target + "/" + runId);
+    revoked.remove(new Revocation(runbook, target, runId));
   }
 
   @Override
   public List<String> revoked(String runbook, String target) {
-    String prefix = runbook + "/" + target + "/";
     return revoked.stream()
-        .filter(k -> k.startsWith(prefix))
-        .map(k -> k.substring(prefix.length()))
+        .filter(r -> r.runbook().equals(runbook) && r.target().equals(target))
+        .map(Revocation::runId)
         .toList();
+  }
+
+  @Override
+  public List<Revocation> revocations() {
+    return List.copyOf(revoked);
   }
 
   @Override

@@ -269,6 +269,28 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
         .toList();
   }
 
+  @Override
+  public List<Revocation> revocations() {
+    List<Revocation> revocations = new ArrayList<>();
+    for (EtcdStore.Entry entry : etcd.prefix(REVOKED)) {
+      // {runbook}/{target}/{runId}: a runbook is a process key and a run a process instance id,
+      // neither with a slash; a target may have one (eqiad/appserver)
+      String path = entry.key().substring(REVOKED.length());
+      int first = path.indexOf('/');
+      int last = path.lastIndexOf('/');
+      if (first > 0 && last > first + 1 && last < path.length() - 1) {
+        revocations.add(
+            new Revocation(
+                path.substring(0, first),
+                path.substring(first + 1, last),
+                path.substring(last + 1)));
+      } else {
+        LOG.warn("Not a forced release: {}", entry.key());
+      }
+    }
+    return revocations;
+  }
+
   private static String revokedKey(String runbook, String target, String runId) {
     return REVOKED + runbook + "/" + target + "/" + runId;
   }

@@ -58,6 +58,15 @@ public interface RunbookLock {
   /** The runs whose lock was force-released and who have not acknowledged it yet. */
   List<String> revoked(String runbook, String target);
 
+  /** A forced release that its run has not acknowledged yet ({@link #forgetRevocation}). */
+  record Revocation(String runbook, String target, String runId) {}
+
+  /**
+   * Every forced release not acknowledged yet, across runbooks and targets, in one read: what a
+   * round over many locks asks instead of {@link #revoked} for each.
+   */
+  List<Revocation> revocations();
+
   List<Holder> holders(String runbook, String target);
 
   /** Every lock held now, across runbooks. */

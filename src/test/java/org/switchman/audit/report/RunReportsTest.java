@@ -538,6 +538,11 @@ class RunReportsTest {
           }
 
           @Override
+          public List<Revocation> revocations() {
+            return List.of();
+          }
+
+          @Override
           public List<Holder> holders(String runbook, String target) {
             return List.of(new Holder("r1", "alice", T0));
           }

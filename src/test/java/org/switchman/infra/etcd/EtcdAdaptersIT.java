@@ -533,6 +533,30 @@ class EtcdAdaptersIT {
   }
 
   @Test
+  void allForcedReleasesAreReadAtOnceWithTheirRunbookTargetAndRun() {
+    RunbookLock.Holder run = new RunbookLock.Holder("run-listed", "alice", Instant.now());
+    assertThat(locks.acquire("rolling-restart", "eqiad/jobrunner", run, 1, Duration.ofSeconds(10)))
+        .isTrue();
+    try {
+      locks.forceRelease("rolling-restart", "eqiad/jobrunner", "run-listed");
+      locks.forceRelease("host", "mw1401.eqiad.wmnet", "run-listed");
+      assertThat(locks.revocations())
+          .contains(
+              new RunbookLock.Revocation("rolling-restart", "eqiad/jobrunner", "run-listed"),
+              new RunbookLock.Revocation("host", "mw1401.eqiad.wmnet", "run-listed"));
+
+      locks.forgetRevocation("rolling-restart", "eqiad/jobrunner", "run-listed");
+      assertThat(locks.revocations())
+          .contains(new RunbookLock.Revocation("host", "mw1401.eqiad.wmnet", "run-listed"))
+          .doesNotContain(
+              new RunbookLock.Revocation("rolling-restart", "eqiad/jobrunner", "run-listed"));
+    } finally {
+      locks.forgetRevocation("rolling-restart", "eqiad/jobrunner", "run-listed");
+      locks.forgetRevocation("host", "mw1401.eqiad.wmnet", "run-listed");
+    }
+  }
+
+  @Test
   void aForcedReleaseRefusesTheRunUntilItIsAcknowledged() {
     RunbookLock.Holder run = new RunbookLock.Holder("run-forced", "alice", Instant.now());
     assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
@@ -541,6 +565,8 @@ class EtcdAdaptersIT {
       locks.forceRelease("dc-switchover", "mediawiki", "run-forced");
       assertThat(locks.holders("dc-switchover", "mediawiki")).isEmpty();
       assertThat(locks.revoked("dc-switchover", "mediawiki")).containsExactly("run-forced");
+      assertThat(locks.revocations())
+          .contains(new RunbookLock.Revocation("dc-switchover", "mediawiki", "run-forced"));
       assertThatThrownBy(
               () -> locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
           .isInstanceOf(RunbookLock.LockRevokedException.class)
@@ -550,6 +576,8 @@ class EtcdAdaptersIT {
 
       locks.forgetRevocation("dc-switchover", "mediawiki", "run-forced");
       assertThat(locks.revoked("dc-switchover", "mediawiki")).isEmpty();
+      assertThat(locks.revocations())
+          .doesNotContain(new RunbookLock.Revocation("dc-switchover", "mediawiki", "run-forced"));
       assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))
           .isTrue();
       assertThat(locks.acquire("dc-switchover", "mediawiki", run, 1, Duration.ofSeconds(10)))

@@ -257,6 +257,22 @@ class SwitchoverProcessTest extends FakeSiteProcessTest {
   }
 
   @Test
+  void theKeeperForgetsAForcedReleaseOnlyOnceItsRunHasEnded() {
+    ProcessInstance run = start("live", "eqiad", "codfw");
+    lockTable.forceRelease("dc-switchover", "mediawiki", run.getId(), "admin", "testing the fence");
+    lockKeeper.round();
+    assertThat(site.revoked("dc-switchover", "mediawiki"))
+        .as("remembered while the run is active")
+        .containsExactly(run.getId());
+
+    runtime.deleteProcessInstance(run.getId(), "cancelled by an administrator");
+    lockKeeper.round();
+    assertThat(site.revoked("dc-switchover", "mediawiki"))
+        .as("forgotten once the run has ended")
+        .isEmpty();
+  }
+
+  @Test
   void aForcedReleaseNoticedByTheLockdownsSectionsAsksInEachSectionInsteadOfAnIncident() {
     ProcessInstance run = start("live", "eqiad", "codfw");
     approve(run, "UserTask_GoNoGo", "bob", "GO");
