@@ -180,7 +180,37 @@ final class ModelConventions {
         }
       }
     }
+    for (FlowNode step : model.getModelElementsByType(FlowNode.class)) {
+      if (step.isCamundaAsyncBefore() && !step.isCamundaExclusive() && endsParallelInstance(step)) {
+        violations.add(
+            new Violation(
+                file,
+                step.getId(),
+                "parallel-end-exclusive",
+                "the asynchronous step that ends an instance of a parallel multi-instance leaves"
+                    + " camunda:exclusive at its default (true): the instances' ends update the"
+                    + " multi-instance's counts, and two at once fail one of them, which the"
+                    + " engine runs again"));
+      }
+    }
     return violations;
+  }
+
+  /**
+   * Whether every way out of {@code step} leads straight to an end event of the parallel
+   * multi-instance sub-process it lies in, so that its job ends that instance.
+   */
+  private static boolean endsParallelInstance(FlowNode step) {
+    if (!(step.getParentElement() instanceof SubProcess sub)
+        || !(sub.getLoopCharacteristics() instanceof MultiInstanceLoopCharacteristics loop)
+        || loop.isSequential()
+        || step.getOutgoing().isEmpty()) {
+      return false;
+    }
+    return step.getOutgoing().stream()
+        .allMatch(
+            flow ->
+                flow.getTarget() instanceof EndEvent && flow.getTarget().getParentElement() == sub);
   }
 
   /** Whether the element lies inside the instances of a parallel multi-instance. */

@@ -233,6 +233,52 @@ class ModelConventionsTest {
         .containsExactly("Timer_ReadinessPoll");
   }
 
+  /**
+   * The step whose job ends an instance of a parallel multi-instance is exclusive, so the engine
+   * runs the instances' ends one at a time instead of failing all but one of those that meet.
+   */
+  @Test
+  void theStepThatEndsAParallelInstanceIsExclusive(@TempDir Path dir) {
+    org.camunda.bpm.model.bpmn.BpmnModelInstance model =
+        org.camunda.bpm.model.bpmn.Bpmn.createExecutableProcess("parallel-ends")
+            .startEvent("StartEvent_Requested")
+            .subProcess("SubProcess_Hosts")
+            .embeddedSubProcess()
+            .startEvent("StartEvent_HostStarted")
+            .intermediateThrowEvent("Event_HostRestarted")
+            .camundaAsyncBefore()
+            .camundaExclusive(false)
+            .intermediateThrowEvent("Event_HostDone")
+            .camundaAsyncBefore()
+            .camundaExclusive(false)
+            .endEvent("EndEvent_HostDone")
+            .moveToNode("StartEvent_HostStarted")
+            .intermediateThrowEvent("Event_HostSkipped")
+            .camundaAsyncBefore()
+            .endEvent("EndEvent_HostSkipped")
+            .subProcessDone()
+            .intermediateThrowEvent("Event_RunDone")
+            .camundaAsyncBefore()
+            .camundaExclusive(false)
+            .endEvent("EndEvent_Done")
+            .done();
+    model
+        .<org.camunda.bpm.model.bpmn.instance.SubProcess>getModelElementById("SubProcess_Hosts")
+        .builder()
+        .multiInstance()
+        .parallel()
+        .camundaCollection("${hosts}")
+        .camundaElementVariable("host");
+    Set<String> notExclusive =
+        violating(dir.resolve("parallel-ends.bpmn"), model, "parallel-end-exclusive");
+
+    assertThat(notExclusive)
+        .as(
+            "the host's end left not exclusive; not a step before it, not the exclusive end, not"
+                + " a step outside the hosts")
+        .containsExactly("Event_HostDone");
+  }
+
   @Test
   void theBrokenDiagramFailsWithFileElementAndRule() {
     List<ModelConventions.Violation> violations = conventions.check(BROKEN);

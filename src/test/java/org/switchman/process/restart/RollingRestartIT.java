@@ -147,6 +147,14 @@ class RollingRestartIT {
       }
     }
     assertThat(mostDepooledAtOnce(journal)).as("never more than the batch size").isEqualTo(2);
+    String jobLog = "/engine-rest/history/job-log/count?processInstanceId=" + run;
+    Rest auditor = Rest.as(port, "carol", "demo");
+    assertThat(auditor.get(jobLog).json().path("count").asInt())
+        .as("an auditor reads the run's job log")
+        .isPositive();
+    assertThat(auditor.get(jobLog + "&failureLog=true").json().path("count").asInt())
+        .as("no job of the run failed and ran again, the ends of a batch's hosts included")
+        .isZero();
     assertThat(runs.variable(run, "report"))
         .contains(broken + ": left depooled, skipped by an operator");
     JsonNode summary =
