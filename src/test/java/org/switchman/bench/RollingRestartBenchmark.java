@@ -27,6 +27,7 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.switchman.config.EtcdProperties;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabTopology;
 import org.switchman.process.restart.ServiceCatalogueTable;
@@ -140,6 +141,7 @@ public final class RollingRestartBenchmark {
           directRun(app, policies, ExecutionMode.DRY_RUN, some).toMillis(),
           warmUp[1]);
     }
+    String etcd = app.getBean(EtcdProperties.class).endpoints().get(0);
     Map<String, List<Long>> engine = new HashMap<>();
     Map<String, List<Long>> direct = new HashMap<>();
     List<String> growth = new ArrayList<>();
@@ -153,8 +155,9 @@ public final class RollingRestartBenchmark {
         long bytesBefore = databaseBytes(app, data);
         System.out.printf("round %d, %s: engine run%n", round + 1, mode.value());
         CpuMeter engineCpu = CpuMeter.read();
+        EtcdRequests engineEtcd = EtcdRequests.read(etcd);
         long[] run = engineRun(app, mode, "");
-        String engineUsed = engineCpu.usedSince();
+        String engineUsed = engineCpu.usedSince() + "; " + engineEtcd.receivedSince();
         hosts = (int) run[1];
         engine.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(run[0]);
         growth.add(
@@ -164,11 +167,16 @@ public final class RollingRestartBenchmark {
             "round %d, %s: engine %d ms for %d hosts, %s; direct run%n",
             round + 1, mode.value(), run[0], hosts, engineUsed);
         CpuMeter directCpu = CpuMeter.read();
+        EtcdRequests directEtcd = EtcdRequests.read(etcd);
         long directMillis = directRun(app, policies, mode, "").toMillis();
         direct.computeIfAbsent(mode.value(), m -> new ArrayList<>()).add(directMillis);
         System.out.printf(
-            "round %d, %s: direct %d ms, %s%n",
-            round + 1, mode.value(), directMillis, directCpu.usedSince());
+            "round %d, %s: direct %d ms, %s; %s%n",
+            round + 1,
+            mode.value(),
+            directMillis,
+            directCpu.usedSince(),
+            directEtcd.receivedSince());
       }
     }
     System.out.printf(
@@ -255,6 +263,9 @@ public final class RollingRestartBenchmark {
                 .finished()
                 .count();
         System.out.println(batchPhases(history, run));
+        System.out.printf(
+            "  job attempts that failed and ran again: %d%n",
+            history.createHistoricJobLogQuery().processInstanceId(run).failureLog().count());
         awaitLocksReleased(app);
         return new long[] {done.getEndTime().getTime() - done.getStartTime().getTime(), restarted};
       }
