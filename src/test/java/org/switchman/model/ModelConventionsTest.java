@@ -210,13 +210,7 @@ class ModelConventionsTest {
             .timerWithDuration("PT1S")
             .endEvent("EndEvent_Done")
             .done();
-    model
-        .<org.camunda.bpm.model.bpmn.instance.SubProcess>getModelElementById("SubProcess_Hosts")
-        .builder()
-        .multiInstance()
-        .parallel()
-        .camundaCollection("${hosts}")
-        .camundaElementVariable("host");
+    oneInstancePerHostSideBySide(model);
     model
         .<org.camunda.bpm.model.bpmn.instance.IntermediateCatchEvent>getModelElementById(
             "Timer_Grace")
@@ -262,13 +256,7 @@ class ModelConventionsTest {
             .camundaExclusive(false)
             .endEvent("EndEvent_Done")
             .done();
-    model
-        .<org.camunda.bpm.model.bpmn.instance.SubProcess>getModelElementById("SubProcess_Hosts")
-        .builder()
-        .multiInstance()
-        .parallel()
-        .camundaCollection("${hosts}")
-        .camundaElementVariable("host");
+    oneInstancePerHostSideBySide(model);
     Set<String> notExclusive =
         violating(dir.resolve("parallel-ends.bpmn"), model, "parallel-end-exclusive");
 
@@ -313,6 +301,18 @@ class ModelConventionsTest {
   }
 
   /** Writes the model to the file and returns the ids of the elements that break one rule. */
+  /** Makes {@code SubProcess_Hosts} a parallel multi-instance, one instance per host. */
+  private static void oneInstancePerHostSideBySide(
+      org.camunda.bpm.model.bpmn.BpmnModelInstance model) {
+    model
+        .<org.camunda.bpm.model.bpmn.instance.SubProcess>getModelElementById("SubProcess_Hosts")
+        .builder()
+        .multiInstance()
+        .parallel()
+        .camundaCollection("${hosts}")
+        .camundaElementVariable("host");
+  }
+
   private Set<String> violating(
       Path diagram, org.camunda.bpm.model.bpmn.BpmnModelInstance model, String rule) {
     org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
