@@ -95,7 +95,7 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
 
   private final Map<String, Holder> locks = new ConcurrentHashMap<>();
 
-  /** Forced releases not yet acknowledged, as {@code runbook/target/runId}. */
+  /** Forced releases not yet acknowledged. */
   private final java.util.Set<Revocation> revoked = ConcurrentHashMap.newKeySet();
 
   /** What a simulated crash throws: an error, which the choke point lets through unjournaled. */
