@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.Activity;
 import org.camunda.bpm.model.bpmn.instance.BaseElement;
 import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.CallActivity;
@@ -187,20 +188,28 @@ final class ModelConventions {
                 file,
                 step.getId(),
                 "parallel-end-exclusive",
-                "the asynchronous step that ends an instance of a parallel multi-instance leaves"
-                    + " camunda:exclusive at its default (true): the instances' ends update the"
+                "the asynchronous step that ends an instance of a parallel multi-instance (its"
+                    + " end, or a multi-instance task itself) sets camunda:exclusive=\"false\";"
+                    + " it must stay exclusive, the default: the instances' ends update the"
                     + " multi-instance's counts, and two at once fail one of them, which the"
-                    + " engine runs again"));
+                    + " engine runs again, step and all"));
       }
     }
     return violations;
   }
 
   /**
-   * Whether every way out of {@code step} leads straight to an end event of the parallel
-   * multi-instance sub-process it lies in, so that its job ends that instance.
+   * Whether {@code step}'s job ends an instance of a parallel multi-instance: every way out of it
+   * leads straight to an end event of the parallel multi-instance sub-process it lies in, or it is
+   * itself a task of a parallel multi-instance, whose instance ends in the job that runs it.
    */
   private static boolean endsParallelInstance(FlowNode step) {
+    if (!(step instanceof SubProcess)
+        && step instanceof Activity task
+        && task.getLoopCharacteristics() instanceof MultiInstanceLoopCharacteristics own
+        && !own.isSequential()) {
+      return true;
+    }
     if (!(step.getParentElement() instanceof SubProcess sub)
         || !(sub.getLoopCharacteristics() instanceof MultiInstanceLoopCharacteristics loop)
         || loop.isSequential()

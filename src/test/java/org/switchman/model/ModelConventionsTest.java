@@ -254,6 +254,27 @@ class ModelConventionsTest {
             .intermediateThrowEvent("Event_RunDone")
             .camundaAsyncBefore()
             .camundaExclusive(false)
+            .serviceTask("ServiceTask_RepoolHostSideBySide")
+            .camundaAsyncBefore()
+            .camundaExclusive(false)
+            .multiInstance()
+            .camundaCollection("${hosts}")
+            .camundaElementVariable("host")
+            .multiInstanceDone()
+            .serviceTask("ServiceTask_RepoolHostOneAfterAnother")
+            .camundaAsyncBefore()
+            .multiInstance()
+            .camundaCollection("${hosts}")
+            .camundaElementVariable("host")
+            .multiInstanceDone()
+            .serviceTask("ServiceTask_RepoolHostInTurn")
+            .camundaAsyncBefore()
+            .camundaExclusive(false)
+            .multiInstance()
+            .sequential()
+            .camundaCollection("${hosts}")
+            .camundaElementVariable("host")
+            .multiInstanceDone()
             .endEvent("EndEvent_Done")
             .done();
     oneInstancePerHostSideBySide(model);
@@ -262,9 +283,10 @@ class ModelConventionsTest {
 
     assertThat(notExclusive)
         .as(
-            "the host's end left not exclusive; not a step before it, not the exclusive end, not"
-                + " a step outside the hosts")
-        .containsExactly("Event_HostDone");
+            "the host's end and the parallel multi-instance task (its job ends its instance) left"
+                + " not exclusive; not a step before the end, not the exclusive end or task, not a"
+                + " step outside the hosts, not a sequential multi-instance")
+        .containsExactlyInAnyOrder("Event_HostDone", "ServiceTask_RepoolHostSideBySide");
   }
 
   @Test
