@@ -33,14 +33,16 @@ import org.switchman.runbook.port.RunbookLock;
  * so a step acts with at least that much of its lock ahead, and a run's keeper renews the lease
  * even where the stream gave up, without a renewal round trip on every step while the stream works.
  *
- * <p>Once a read has confirmed a slot that this JVM already kept alive, later confirmations make no
- * round trip at all while both streams vouch for it: the keep-alive as above, and one watch per JVM
- * on every lock key, started at or before that read's revision, that has not ended and has seen no
- * change to the slot since the read. A forced release, a delete by hand or a slot taken over is
- * such a change: the next confirmation reads the slot again and finds it gone. What is given up is
- * the time an event takes to arrive (milliseconds; a read taken just before a delete has the same
- * gap); a watch that stops, or a member cut off from its leader, sends every lock back to reads
- * until a read starts a new watch.
+ * <p>Once a read has confirmed a slot that this JVM already kept alive, or this JVM created the
+ * slot with its lease kept alive from before the create, later confirmations make no round trip at
+ * all while both streams vouch for it: the keep-alive as above, and one watch per JVM on every lock
+ * key, reporting every change after that read's (or create's) revision, that has not ended and has
+ * seen no change to the slot since. So a run's thousand host locks cost no read each at their first
+ * step or the keeper's first round. A forced release, a delete by hand or a slot taken over is such
+ * a change: the next confirmation reads the slot again and finds it gone. What is given up is the
+ * time an event takes to arrive (milliseconds; a read taken just before a delete has the same gap);
+ * a watch that stops, or a member cut off from its leader, sends every lock back to reads until a
+ * read (or a create) starts a new watch.
  *
  * <p>A forced release leaves the key {@code /switchman/lock-revoked/{runbook}/{target}/{runId}}
  * (written before the slot is deleted, so no re-take can slip in between) until the run
@@ -135,8 +137,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
         } else {
           if (known == keptBefore) {
             // kept alive here since before this read: the watch vouches for it from now on
-            known.confirmedUnder = watchFrom(read.revision());
-            known.confirmedAt = read.revision();
+            confirmedAt(known, read.revision());
           }
           if (known.livesHalfOf(ttl)) {
             return false;
@@ -186,12 +187,24 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
   private boolean takeFree(String runbook, String target, Holder holder, Duration ttl) {
     long lease = grant(ttl);
     String key = prefix(runbook, target) + "slot-0";
-    // when etcd does not answer, the key may have been created all the same: it is left with its
-    // lease, which nobody renews and which expires with it, unless another attempt of the run
-    // found the slot meanwhile and renews it (revoking it here would take the lock from that one)
-    boolean taken =
-        etcd.createWithLease(key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
-    if (!taken) {
+    String lockOfRun = lockOfRun(runbook, target, holder.runId());
+    // kept alive before the create, when this JVM keeps nothing under the key: so the watch notes
+    // every change to the slot from its creation on, and vouches for it from the first step on
+    Held early = keptAliveIfNothingIs(key, lease, lockOfRun);
+    long createdAt;
+    try {
+      createdAt =
+          etcd.createdWithLeaseAt(
+              key, text(holder), lease, revokedKey(runbook, target, holder.runId()));
+    } catch (RuntimeException unanswered) {
+      // the key may have been created all the same: it is left with its lease, which nobody
+      // renews and which expires with it, unless another attempt of the run found the slot
+      // meanwhile and renews it (revoking it here would take the lock from that one)
+      forget(key, early);
+      throw unanswered;
+    }
+    if (createdAt == 0) {
+      forget(key, early);
       try {
         revoke(lease);
       } catch (RuntimeException unanswered) {
@@ -199,7 +212,11 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
       }
       return false;
     }
-    keepAlive(key, lease, lockOfRun(runbook, target, holder.runId()));
+    if (early == null) {
+      keepAlive(key, lease, lockOfRun);
+    } else {
+      confirmedAt(early, createdAt);
+    }
     LOG.info(
         "Lock {} on {} taken by run {} of {} (slot 0)",
         runbook,
@@ -316,6 +333,47 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     }
   }
 
+  /**
+   * Renews the lease from this JVM under {@code key} when this JVM keeps nothing under it; {@code
+   * null} when it does.
+   */
+  private Held keptAliveIfNothingIs(String key, long lease, String lockOfRun) {
+    if (held.containsKey(key)) {
+      return null;
+    }
+    KeepAlive renewals = new KeepAlive(key);
+    Held fresh =
+        new Held(
+            lease, etcd.client().getLeaseClient().keepAlive(lease, renewals), renewals, lockOfRun);
+    if (held.putIfAbsent(key, fresh) != null) {
+      fresh.keepAlive.close();
+      return null;
+    }
+    slotOfRun.put(lockOfRun, key);
+    return fresh;
+  }
+
+  /** Stops renewing a lease kept alive for a slot that was not taken after all. */
+  private void forget(String key, Held early) {
+    if (early != null && held.remove(key, early)) {
+      slotOfRun.remove(early.lockOfRun, key);
+      early.keepAlive.close();
+    }
+  }
+
+  /**
+   * The slot was found (or made) the run's at {@code revision}: the watch vouches for it from now
+   * on, if it reports every change after that revision. A watch started after a later read does
+   * not, and the next confirmation reads again.
+   */
+  private void confirmedAt(Held known, long revision) {
+    LockWatch covering = watchFrom(revision);
+    if (covering.from <= revision + 1) {
+      known.confirmedUnder = covering;
+      known.confirmedAt = revision;
+    }
+  }
+
   private static String lockOfRun(String runbook, String target, String runId) {
     return prefix(runbook, target) + "\n" + runId;
   }
@@ -350,7 +408,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (current != null) {
       current.close();
     }
-    LockWatch started = new LockWatch();
+    LockWatch started = new LockWatch(revision + 1);
     try {
       started.stop = etcd.watchPrefix(ROOT, revision + 1, started::changed, started::ended);
     } catch (RuntimeException e) {
@@ -365,8 +423,15 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   /** One watch on every lock key: it notes each change to a slot this JVM keeps alive. */
   private final class LockWatch {
+    /** The first revision whose changes it reports. */
+    final long from;
+
     volatile boolean ended;
     volatile AutoCloseable stop;
+
+    LockWatch(long from) {
+      this.from = from;
+    }
 
     void changed(String key, long revision) {
       Held known = held.get(key);

@@ -200,11 +200,20 @@ public class EtcdStore implements AutoCloseable {
    * @return whether the key was created
    */
   public boolean createWithLease(String key, String value, long leaseId, String... mustBeAbsent) {
+    return createdWithLeaseAt(key, value, leaseId, mustBeAbsent) != 0;
+  }
+
+  /**
+   * {@link #createWithLease}, answering the revision that created the key, or 0 when it was not
+   * created.
+   */
+  public long createdWithLeaseAt(String key, String value, long leaseId, String... mustBeAbsent) {
     Cmp[] absent =
         Stream.concat(Stream.of(key), Arrays.stream(mustBeAbsent))
             .map(each -> new Cmp(bytes(each), Cmp.Op.EQUAL, CmpTarget.version(0)))
             .toArray(Cmp[]::new);
-    return await(
+    TxnResponse created =
+        await(
             client
                 .getKVClient()
                 .txn()
@@ -213,8 +222,8 @@ public class EtcdStore implements AutoCloseable {
                     Op.put(
                         bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
                 .commit(),
-            "create " + key)
-        .isSucceeded();
+            "create " + key);
+    return created.isSucceeded() ? created.getHeader().getRevision() : 0;
   }
 
   /** Writes a key whatever it holds (for Switchman's own keys, never conftool's). */

@@ -672,6 +672,46 @@ class EtcdAdaptersIT {
   }
 
   /**
+   * A lock this node has just created is confirmed without a read from the start (the watch saw the
+   * slot made), as a run's first step and its keeper's first round confirm a thousand host locks; a
+   * delete by hand right after is noticed all the same.
+   */
+  @Test
+  void aLockJustTakenIsConfirmedWithoutAReadAndADeleteByHandIsStillNoticed() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    EtcdStore counting =
+        new EtcdStore(settings(Duration.ofSeconds(3))) {
+          @Override
+          public Listing listing(String prefix) {
+            reads.incrementAndGet();
+            return super.listing(prefix);
+          }
+        };
+    EtcdRunbookLock node = new EtcdRunbookLock(counting);
+    RunbookLock.Holder run = new RunbookLock.Holder("run-watched", "alice", Instant.now());
+    Duration ttl = Duration.ofSeconds(30);
+    try {
+      assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isTrue();
+      assertThat(reads.get()).as("a free lock is taken without a read").isZero();
+      Thread.sleep(1000); // the keep-alive's first renewal
+      for (int i = 0; i < 5; i++) {
+        assertThat(node.acquire("dc-switchover", "watched", run, 1, ttl)).isFalse();
+      }
+      assertThat(reads.get()).as("confirmed without a read from the start").isZero();
+
+      store.delete("/switchman/locks/dc-switchover/watched/slot-0");
+      assertThat(confirmUntilTakenBack(node, run, ttl))
+          .as("the deleted slot is noticed and taken back for the run")
+          .isTrue();
+      assertThat(reads.get()).isPositive();
+    } finally {
+      node.release("dc-switchover", "watched", "run-watched");
+      node.close();
+      counting.close();
+    }
+  }
+
+  /**
    * Confirms the lock every 20 ms for up to 3 s until it answers that the slot was taken (back) for
    * the run; whether it did.
    */
