@@ -3,6 +3,7 @@ package org.switchman.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.switchman.config.SshProperties;
 import org.switchman.infra.Mutations;
 import org.switchman.infra.dns.DnsJavaDiscovery;
 import org.switchman.infra.etcd.EtcdConftool;
+import org.switchman.infra.etcd.EtcdRunbookLock;
 import org.switchman.infra.etcd.EtcdStore;
 import org.switchman.infra.mysql.MariaDbMasters;
 import org.switchman.infra.ssh.SshRemoteExecutor;
@@ -29,6 +31,7 @@ import org.switchman.runbook.ExecutionMode;
 import org.switchman.runbook.RunContext;
 import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.DnsDiscovery;
+import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.port.Versioned;
 
 /**
@@ -131,6 +134,35 @@ public final class AdapterBenchmark {
         times.add(millisSince(t));
       }
       print("etcd.cas_write_with_readback.median_ms", Median.of(times), null);
+      lockListing(store);
+    }
+  }
+
+  /**
+   * The lock table's read ({@link EtcdRunbookLock#locks()}: every lock with its lease's time to
+   * live) while a run holds a lock per host of a thousand hosts, as a rolling restart of the lab's
+   * 1,000-host fleet does.
+   */
+  private static void lockListing(EtcdStore store) {
+    int count = 1_000;
+    try (EtcdRunbookLock locks = new EtcdRunbookLock(store)) {
+      RunbookLock.Holder holder = new RunbookLock.Holder("bench-run", "bench", Instant.now());
+      for (int i = 0; i < count; i++) {
+        locks.acquire("host", "bench" + i + ".eqiad.wmnet", holder, 1, Duration.ofSeconds(60));
+      }
+      List<Double> times = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long t = System.nanoTime();
+        int listed = locks.locks().size();
+        times.add(millisSince(t));
+        if (listed != count) {
+          throw new IllegalStateException("listed " + listed + " locks of " + count);
+        }
+      }
+      print("etcd.lock_listing.1000_locks.median_ms", Median.of(times), null);
+      for (int i = 0; i < count; i++) {
+        locks.release("host", "bench" + i + ".eqiad.wmnet", holder.runId());
+      }
     }
   }
 

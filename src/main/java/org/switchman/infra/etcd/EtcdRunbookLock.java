@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -468,21 +472,29 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     return etcd.prefix(prefix(runbook, target)).stream().map(this::holder).toList();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One read of every lock key, then each lease's time to live, asked for all leases at once (a
+   * rolling restart of a thousand hosts holds a thousand locks, each with a lease of its own).
+   */
   @Override
   public List<HeldLock> locks() {
+    List<EtcdStore.Entry> entries = etcd.prefix(ROOT);
+    Map<Long, CompletableFuture<LeaseTimeToLiveResponse>> leases = new HashMap<>();
+    for (EtcdStore.Entry entry : entries) {
+      if (entry.lease() != 0) {
+        leases.computeIfAbsent(
+            entry.lease(),
+            lease ->
+                etcd.client().getLeaseClient().timeToLive(lease, LeaseOption.builder().build()));
+      }
+    }
     List<HeldLock> locks = new ArrayList<>();
-    for (EtcdStore.Entry entry : etcd.prefix(ROOT)) {
+    for (EtcdStore.Entry entry : entries) {
       String[] parts = entry.key().substring(ROOT.length()).split("/");
       long ttl =
-          entry.lease() == 0
-              ? -1
-              : etcd.await(
-                      etcd.client()
-                          .getLeaseClient()
-                          .timeToLive(
-                              entry.lease(), io.etcd.jetcd.options.LeaseOption.builder().build()),
-                      "read a lease")
-                  .getTTL();
+          entry.lease() == 0 ? -1 : etcd.await(leases.get(entry.lease()), "read a lease").getTTL();
       locks.add(
           new HeldLock(
               parts[0],
