@@ -620,21 +620,15 @@ class EtcdAdaptersIT {
   }
 
   /**
-   * Once a read confirmed a held lock, confirming it again makes no round trip while the watch on
-   * the lock keys has seen no change to it; a delete by hand and a forced release from another node
-   * are both noticed at a confirmation moments later.
+   * Once a read confirmed a held lock (here, once the lock taken back after a delete by hand was
+   * read), confirming it again makes no round trip while the watch on the lock keys has seen no
+   * change to it; a delete by hand and a forced release from another node are both noticed at a
+   * confirmation moments later.
    */
   @Test
   void aConfirmedLockIsConfirmedAgainWithoutAReadUntilItsKeyChanges() throws Exception {
     AtomicInteger reads = new AtomicInteger();
-    EtcdStore counting =
-        new EtcdStore(settings(Duration.ofSeconds(3))) {
-          @Override
-          public Listing listing(String prefix) {
-            reads.incrementAndGet();
-            return super.listing(prefix);
-          }
-        };
+    EtcdStore counting = countingReads(reads);
     EtcdRunbookLock node = new EtcdRunbookLock(counting);
     RunbookLock.Holder run = new RunbookLock.Holder("run-watched", "alice", Instant.now());
     Duration ttl = Duration.ofSeconds(30);
@@ -679,14 +673,7 @@ class EtcdAdaptersIT {
   @Test
   void aLockJustTakenIsConfirmedWithoutAReadAndADeleteByHandIsStillNoticed() throws Exception {
     AtomicInteger reads = new AtomicInteger();
-    EtcdStore counting =
-        new EtcdStore(settings(Duration.ofSeconds(3))) {
-          @Override
-          public Listing listing(String prefix) {
-            reads.incrementAndGet();
-            return super.listing(prefix);
-          }
-        };
+    EtcdStore counting = countingReads(reads);
     EtcdRunbookLock node = new EtcdRunbookLock(counting);
     RunbookLock.Holder run = new RunbookLock.Holder("run-watched", "alice", Instant.now());
     Duration ttl = Duration.ofSeconds(30);
@@ -709,6 +696,17 @@ class EtcdAdaptersIT {
       node.close();
       counting.close();
     }
+  }
+
+  /** A store of its own that counts its reads of lock slots into {@code reads}. */
+  private EtcdStore countingReads(AtomicInteger reads) {
+    return new EtcdStore(settings(Duration.ofSeconds(3))) {
+      @Override
+      public Listing listing(String prefix) {
+        reads.incrementAndGet();
+        return super.listing(prefix);
+      }
+    };
   }
 
   /**
