@@ -318,15 +318,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
 
   /** Renews the lease from this JVM, replacing a stream an earlier lease of the key had. */
   private void keepAlive(String key, long lease, String lockOfRun) {
-    KeepAlive renewals = new KeepAlive(key);
-    Held before =
-        held.put(
-            key,
-            new Held(
-                lease,
-                etcd.client().getLeaseClient().keepAlive(lease, renewals),
-                renewals,
-                lockOfRun));
+    Held before = held.put(key, renewing(key, lease, lockOfRun));
     slotOfRun.put(lockOfRun, key);
     if (before != null) {
       before.keepAlive.close();
@@ -345,16 +337,20 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     if (held.containsKey(key)) {
       return null;
     }
-    KeepAlive renewals = new KeepAlive(key);
-    Held fresh =
-        new Held(
-            lease, etcd.client().getLeaseClient().keepAlive(lease, renewals), renewals, lockOfRun);
+    Held fresh = renewing(key, lease, lockOfRun);
     if (held.putIfAbsent(key, fresh) != null) {
       fresh.keepAlive.close();
       return null;
     }
     slotOfRun.put(lockOfRun, key);
     return fresh;
+  }
+
+  /** A slot whose lease this JVM starts renewing now, through a keep-alive stream of its own. */
+  private Held renewing(String key, long lease, String lockOfRun) {
+    KeepAlive renewals = new KeepAlive(key);
+    return new Held(
+        lease, etcd.client().getLeaseClient().keepAlive(lease, renewals), renewals, lockOfRun);
   }
 
   /** Stops renewing a lease kept alive for a slot that was not taken after all. */
@@ -414,7 +410,7 @@ public class EtcdRunbookLock implements RunbookLock, AutoCloseable {
     }
     LockWatch started = new LockWatch(revision + 1);
     try {
-      started.stop = etcd.watchPrefix(ROOT, revision + 1, started::changed, started::ended);
+      started.stop = etcd.watchPrefix(ROOT, started.from, started::changed, started::ended);
     } catch (RuntimeException e) {
       LOG.warn(
           "The watch on the lock keys did not start ({}); held locks are read before each step",
