@@ -322,7 +322,6 @@ class ModelConventionsTest {
         .contains("broken-runbook.bpmn: ServiceTask_Missing: [delegate-bean]");
   }
 
-  /** Writes the model to the file and returns the ids of the elements that break one rule. */
   /** Makes {@code SubProcess_Hosts} a parallel multi-instance, one instance per host. */
   private static void oneInstancePerHostSideBySide(
       org.camunda.bpm.model.bpmn.BpmnModelInstance model) {
@@ -335,6 +334,7 @@ class ModelConventionsTest {
         .camundaElementVariable("host");
   }
 
+  /** Writes the model to the file and returns the ids of the elements that break one rule. */
   private Set<String> violating(
       Path diagram, org.camunda.bpm.model.bpmn.BpmnModelInstance model, String rule) {
     org.camunda.bpm.model.bpmn.Bpmn.writeModelToFile(diagram.toFile(), model);
