@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param approvalTimeout how long a GO/NOGO waits before it expires and the run stops
  * @param approvalReminder when approvers are reminded of a waiting GO/NOGO
  * @param ttlIfUnknown the TTL to restore for a record found already reduced before the run
+ * @param shortTtl the TTL the discovery records get while the run switches them, in whole seconds
+ *     (production's DNS_SHORT_TTL, 10 s); a record at or below it counts as already reduced
  * @param decisionEscalationFirst how long an operator decision inside the read-only window waits
  *     before its first escalation (ops log, webhook, journal, metric)
  * @param decisionEscalationInterval how often it is escalated again until it is decided
@@ -54,6 +56,7 @@ public record SwitchoverProperties(
     Duration approvalTimeout,
     Duration approvalReminder,
     Long ttlIfUnknown,
+    Duration shortTtl,
     Duration decisionEscalationFirst,
     Duration decisionEscalationInterval,
     Duration readOnlyOverrunInterval) {
@@ -83,6 +86,7 @@ public record SwitchoverProperties(
     approvalTimeout = approvalTimeout == null ? Duration.ofMinutes(30) : approvalTimeout;
     approvalReminder = approvalReminder == null ? Duration.ofMinutes(15) : approvalReminder;
     ttlIfUnknown = ttlIfUnknown == null ? 300L : ttlIfUnknown;
+    shortTtl = shortTtl == null ? Duration.ofSeconds(10) : shortTtl;
     decisionEscalationFirst =
         decisionEscalationFirst == null ? Duration.ofMinutes(1) : decisionEscalationFirst;
     decisionEscalationInterval =
@@ -110,6 +114,11 @@ public record SwitchoverProperties(
     positive("decision-escalation-interval", decisionEscalationInterval);
     positive("read-only-overrun-interval", readOnlyOverrunInterval);
     positive("siteinfo-wait", siteInfoWait);
+    if (shortTtl.toSeconds() < 1 || shortTtl.toNanos() % 1_000_000_000L != 0) {
+      throw new IllegalStateException(
+          "switchman.switchover.short-ttl must be a whole number of seconds, at least 1 s, not "
+              + shortTtl);
+    }
     if (masterChangeSettle.isNegative()) {
       throw new IllegalStateException(
           "switchman.switchover.master-change-settle must not be negative, not "
@@ -149,6 +158,6 @@ public record SwitchoverProperties(
   public static SwitchoverProperties defaults() {
     return new SwitchoverProperties(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
   }
 }

@@ -150,10 +150,7 @@ public class LabAdapterSettings {
     SwitchoverProperties configured =
         binder
             .bind("switchman.switchover", SwitchoverProperties.class)
-            .orElse(
-                new SwitchoverProperties(
-                    null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null));
+            .orElse(SwitchoverProperties.defaults());
     return new SwitchoverProperties(
         LabTopology.DATACENTERS,
         LabTopology.MEDIAWIKI_SERVICES,
@@ -174,6 +171,7 @@ public class LabAdapterSettings {
         environment.containsProperty("switchman.switchover.ttl-if-unknown")
             ? configured.ttlIfUnknown()
             : discoveryTtl.toSeconds(),
+        configured.shortTtl(),
         configured.decisionEscalationFirst(),
         configured.decisionEscalationInterval(),
         configured.readOnlyOverrunInterval());

@@ -32,7 +32,6 @@ import org.switchman.support.SwitchoverRuns;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "switchman.lab.dir=target/runbook-lock-it-lab",
-      "switchman.lab.discovery-ttl=5s",
       "switchman.etcd.lock-ttl=10s",
       "switchman.switchover.catch-up-attempts=8"
     })

@@ -1,6 +1,7 @@
 package org.switchman.support;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -61,6 +62,8 @@ public record AppLabSlot(LabConfig lab) {
         Path.of("target", "test-data", dataDirPrefix + "-" + UUID.randomUUID()).toAbsolutePath();
     registry.add("switchman.data-dir", dataDir::toString);
     registry.add("switchman.switchover.master-change-settle", () -> TEST_SETTLE);
+    registry.add("switchman.lab.discovery-ttl", TEST_DISCOVERY_TTL::toString);
+    registry.add("switchman.switchover.short-ttl", TEST_SHORT_TTL::toString);
     registerLab(registry);
   }
 
@@ -70,7 +73,9 @@ public record AppLabSlot(LabConfig lab) {
         "--switchman.lab.loopback-network=" + lab.loopbackNetwork(),
         "--switchman.lab.port-offset=" + portOffset(),
         "--switchman.lab.sections=" + String.join(",", lab.sections()),
-        "--switchman.switchover.master-change-settle=" + TEST_SETTLE);
+        "--switchman.switchover.master-change-settle=" + TEST_SETTLE,
+        "--switchman.lab.discovery-ttl=" + TEST_DISCOVERY_TTL,
+        "--switchman.switchover.short-ttl=" + TEST_SHORT_TTL);
   }
 
   /**
@@ -78,4 +83,16 @@ public record AppLabSlot(LabConfig lab) {
    * production's 10 s: every switchover of the suite would wait about 9 s more inside its window.
    */
   static final String TEST_SETTLE = "PT1S";
+
+  /**
+   * The TTL of the discovery records at the start of a test's lab, instead of the lab's 30 s: each
+   * switchover waits it out after reducing the records, before its first gate.
+   */
+  public static final Duration TEST_DISCOVERY_TTL = Duration.ofSeconds(4);
+
+  /**
+   * The TTL a test's switchover reduces the discovery records to, instead of production's 10 s,
+   * which is shorter than {@link #TEST_DISCOVERY_TTL} so that the records are really reduced.
+   */
+  public static final Duration TEST_SHORT_TTL = Duration.ofSeconds(2);
 }

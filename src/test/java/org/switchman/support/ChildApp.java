@@ -77,6 +77,8 @@ public final class ChildApp implements AutoCloseable {
     properties.put("switchman.lab.env-file", lab.config().envFile().toString());
     properties.put("switchman.data-dir", dataDir.toString());
     properties.put("switchman.journal.key-file", dataDir.resolve("journal.key").toString());
+    // below the test labs' discovery TTL (AppLabSlot), so that a switchover really reduces it
+    properties.put("switchman.switchover.short-ttl", AppLabSlot.TEST_SHORT_TTL.toString());
     properties.putAll(settings);
     return new ChildApp(dataDir, freePort(), properties);
   }

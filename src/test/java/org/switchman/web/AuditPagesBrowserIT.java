@@ -45,7 +45,6 @@ import org.switchman.support.SwitchoverRuns;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "switchman.lab.dir=target/audit-browser-lab",
-      "switchman.lab.discovery-ttl=12s",
       "switchman.switchover.catch-up-attempts=4"
     })
 @ActiveProfiles("lab")

@@ -73,11 +73,7 @@ public class JobLockTimeCheck implements ApplicationRunner, org.springframework.
         etcd.getIfAvailable(() -> new EtcdProperties(null, null, null)),
         dns.getIfAvailable(() -> new DnsProperties(null, null, null, null, null)),
         db.getIfAvailable(() -> new DbProperties(null, null, null, null, null, null)),
-        switchover.getIfAvailable(
-            () ->
-                new SwitchoverProperties(
-                    null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null)));
+        switchover.getIfAvailable(SwitchoverProperties::defaults));
   }
 
   static StepDeadlines deadlines(

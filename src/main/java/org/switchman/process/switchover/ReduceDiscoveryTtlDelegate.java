@@ -32,6 +32,7 @@ public class ReduceDiscoveryTtlDelegate implements JavaDelegate {
                     .reduceTtl(
                         steps.context(execution),
                         steps.ttls(execution),
+                        steps.settings().shortTtl().toSeconds(),
                         steps.settings().ttlIfUnknown(),
                         (service, ttl) -> {
                           Map<String, Long> kept = steps.ttls(execution);

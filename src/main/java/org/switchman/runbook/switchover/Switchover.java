@@ -47,9 +47,6 @@ import org.switchman.runbook.restart.HostCheck;
  */
 public final class Switchover {
 
-  /** The TTL the discovery records get while the switchover runs (production's DNS_SHORT_TTL). */
-  public static final long SHORT_TTL = 10;
-
   /** The service whose Icinga checks page when a master changes its read-only state. */
   static final String READ_ONLY_CHECK = "MariaDB read only";
 
@@ -202,25 +199,21 @@ public final class Switchover {
   }
 
   /**
-   * Reads each discovery record's TTL from DNS and reduces it to {@link #SHORT_TTL}.
+   * Reads each discovery record's TTL from DNS and reduces it to {@code shortTtl}, telling {@code
+   * beforeReducing} each record's TTL as read, before the record is changed: the caller keeps it
+   * where a failure of this step cannot lose it.
    *
    * @param known the TTLs read by an earlier attempt of this run, which win over what DNS says now
    *     (a retry finds the records already reduced)
+   * @param shortTtl the TTL in seconds the records get while the run switches them (production's
+   *     DNS_SHORT_TTL, 10 s); a record at or below it counts as already reduced
    * @param ttlIfUnknown the TTL to assume for a record found already reduced by someone else
    * @return the original TTL of each record, to wait for and to restore
-   */
-  public Map<String, Long> reduceTtl(RunContext run, Map<String, Long> known, long ttlIfUnknown) {
-    return reduceTtl(run, known, ttlIfUnknown, (service, original) -> {});
-  }
-
-  /**
-   * {@link #reduceTtl(RunContext, Map, long)}, telling {@code beforeReducing} each record's TTL as
-   * read, before the record is changed: the caller keeps it where a failure of this step cannot
-   * lose it.
    */
   public Map<String, Long> reduceTtl(
       RunContext run,
       Map<String, Long> known,
+      long shortTtl,
       long ttlIfUnknown,
       BiConsumer<String, Long> beforeReducing) {
     Map<String, Long> original = new LinkedHashMap<>();
@@ -230,7 +223,7 @@ public final class Switchover {
           ttl.reduce(
               run,
               List.of(service),
-              SHORT_TTL,
+              shortTtl,
               fallback,
               (reduced, read1) ->
                   beforeReducing.accept(reduced, known.getOrDefault(reduced, read1)));

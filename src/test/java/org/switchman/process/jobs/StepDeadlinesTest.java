@@ -66,6 +66,7 @@ class StepDeadlinesTest {
             null,
             null,
             null,
+            null,
             null);
     // the lab's adapter timeouts (LabAdapterSettings): SSH connect 3 s, DB connect 3 s, query 10 s
     return JobLockTimeCheck.deadlines(

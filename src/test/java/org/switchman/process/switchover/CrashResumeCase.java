@@ -19,6 +19,7 @@ import org.switchman.crash.CrashPoint;
 import org.switchman.lab.Lab;
 import org.switchman.lab.LabConfig;
 import org.switchman.lab.LabSlots;
+import org.switchman.support.AppLabSlot;
 import org.switchman.support.ChildApp;
 import org.switchman.support.JournalAssertions;
 import org.switchman.support.LabWorld;
@@ -81,9 +82,12 @@ abstract class CrashResumeCase {
     world = new LabWorld(lab);
   }
 
-  /** The discovery records' TTL at the lab's start: 12 s, so that the waits for it stay short. */
+  /**
+   * The discovery records' TTL at the lab's start: the test labs' short one, above the short TTL
+   * the child applications reduce it to ({@link AppLabSlot}), so that the waits for it stay short.
+   */
   Duration discoveryTtl() {
-    return Duration.ofSeconds(12);
+    return AppLabSlot.TEST_DISCOVERY_TTL;
   }
 
   /** Kills the application, then stops the lab. */

@@ -134,6 +134,7 @@ class SectionStepsInFlightTest {
             null,
             null,
             null,
+            null,
             null));
     return new SectionStepsInFlight(
         beans.getBeanProvider(DbProperties.class),

@@ -35,8 +35,7 @@ class SilentHostIT {
                 "--server.port=0",
                 "--spring.profiles.active=lab",
                 "--switchman.data-dir=" + dataDir,
-                "--switchman.lab.dir=" + dataDir.resolve("lab-servers"),
-                "--switchman.lab.discovery-ttl=12s"));
+                "--switchman.lab.dir=" + dataDir.resolve("lab-servers")));
     args.addAll(slot.arguments());
     try (ConfigurableApplicationContext app =
         new SpringApplicationBuilder(SwitchmanApplication.class).run(args.toArray(String[]::new))) {

@@ -33,7 +33,6 @@ import org.switchman.support.SwitchoverRuns;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "switchman.lab.dir=target/switchover-faults-it-lab",
-      "switchman.lab.discovery-ttl=12s",
       "switchman.switchover.catch-up-attempts=8",
       "switchman.switchover.siteinfo-wait=PT3S"
     })
@@ -93,14 +92,18 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
     assertThat(runs.variable(decision, "siteState")).contains("ReadOnly: eqiad off, codfw off");
-    // conftool already says 10 s for the first record: the rollback must know the TTL it had
-    assertThat(world.etcd("/conftool/v1/discovery/appservers-rw/eqiad")).contains("\"ttl\":10");
+    // conftool already has the short TTL for the first record: the rollback must know the TTL it
+    // had
+    assertThat(world.etcd("/conftool/v1/discovery/appservers-rw/eqiad"))
+        .contains("\"ttl\":" + AppLabSlot.TEST_SHORT_TTL.toSeconds());
     runs.clear(fault);
     runs.decide(decision, "abort", "DNS refuses updates; try again after the TSIG key is fixed");
     runs.awaitOutcome(run, "rolled-back");
     for (String service : LabTopology.MEDIAWIKI_SERVICES) {
-      assertThat(world.etcd("/conftool/v1/discovery/" + service + "/eqiad")).contains("\"ttl\":12");
-      assertThat(world.dns(service)).isEqualTo("12 " + service + ".svc.eqiad.wmnet.");
+      long labTtl = AppLabSlot.TEST_DISCOVERY_TTL.toSeconds();
+      assertThat(world.etcd("/conftool/v1/discovery/" + service + "/eqiad"))
+          .contains("\"ttl\":" + labTtl);
+      assertThat(world.dns(service)).isEqualTo(labTtl + " " + service + ".svc.eqiad.wmnet.");
     }
   }
 

@@ -34,7 +34,6 @@ import org.switchman.support.SwitchoverRuns;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "switchman.lab.dir=target/switchover-it-lab",
-      "switchman.lab.discovery-ttl=12s",
       "switchman.switchover.catch-up-attempts=8",
       // the slow envoy restart of the last switchover succeeds; the longest step grows with the
       // command timeout, and the job lock time with it (the startup check refuses a shorter one)
