@@ -114,7 +114,7 @@ public record SwitchoverProperties(
     positive("decision-escalation-interval", decisionEscalationInterval);
     positive("read-only-overrun-interval", readOnlyOverrunInterval);
     positive("siteinfo-wait", siteInfoWait);
-    if (shortTtl.toSeconds() < 1 || shortTtl.toNanos() % 1_000_000_000L != 0) {
+    if (shortTtl.toSeconds() < 1 || shortTtl.getNano() != 0) {
       throw new IllegalStateException(
           "switchman.switchover.short-ttl must be a whole number of seconds, at least 1 s, not "
               + shortTtl);
