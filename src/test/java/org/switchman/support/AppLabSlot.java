@@ -2,7 +2,9 @@ package org.switchman.support;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.switchman.lab.LabConfig;
@@ -61,21 +63,20 @@ public record AppLabSlot(LabConfig lab) {
     Path dataDir =
         Path.of("target", "test-data", dataDirPrefix + "-" + UUID.randomUUID()).toAbsolutePath();
     registry.add("switchman.data-dir", dataDir::toString);
-    registry.add("switchman.switchover.master-change-settle", () -> TEST_SETTLE);
-    registry.add("switchman.lab.discovery-ttl", TEST_DISCOVERY_TTL::toString);
-    registry.add("switchman.switchover.short-ttl", TEST_SHORT_TTL::toString);
+    TEST_TIMINGS.forEach((name, value) -> registry.add(name, () -> value));
     registerLab(registry);
   }
 
   /** The slot's settings as command-line arguments, for an application started by hand. */
   public List<String> arguments() {
-    return List.of(
-        "--switchman.lab.loopback-network=" + lab.loopbackNetwork(),
-        "--switchman.lab.port-offset=" + portOffset(),
-        "--switchman.lab.sections=" + String.join(",", lab.sections()),
-        "--switchman.switchover.master-change-settle=" + TEST_SETTLE,
-        "--switchman.lab.discovery-ttl=" + TEST_DISCOVERY_TTL,
-        "--switchman.switchover.short-ttl=" + TEST_SHORT_TTL);
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--switchman.lab.loopback-network=" + lab.loopbackNetwork(),
+                "--switchman.lab.port-offset=" + portOffset(),
+                "--switchman.lab.sections=" + String.join(",", lab.sections())));
+    TEST_TIMINGS.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+    return arguments;
   }
 
   /**
@@ -95,4 +96,11 @@ public record AppLabSlot(LabConfig lab) {
    * which is shorter than {@link #TEST_DISCOVERY_TTL} so that the records are really reduced.
    */
   public static final Duration TEST_SHORT_TTL = Duration.ofSeconds(2);
+
+  /** The settings above, as both {@link #register} and {@link #arguments} give them. */
+  private static final Map<String, String> TEST_TIMINGS =
+      Map.of(
+          "switchman.switchover.master-change-settle", TEST_SETTLE,
+          "switchman.lab.discovery-ttl", TEST_DISCOVERY_TTL.toString(),
+          "switchman.switchover.short-ttl", TEST_SHORT_TTL.toString());
 }

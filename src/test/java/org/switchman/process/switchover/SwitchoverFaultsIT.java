@@ -92,8 +92,7 @@ class SwitchoverFaultsIT {
     assertThat(runs.variable(decision, "failedCheck")).isEqualTo("change-refused");
     assertThat(runs.variable(decision, "failureMessage")).contains("REFUSED");
     assertThat(runs.variable(decision, "siteState")).contains("ReadOnly: eqiad off, codfw off");
-    // conftool already has the short TTL for the first record: the rollback must know the TTL it
-    // had
+    // conftool already has the short TTL for the first record: the rollback must know the old one
     assertThat(world.etcd("/conftool/v1/discovery/appservers-rw/eqiad"))
         .contains("\"ttl\":" + AppLabSlot.TEST_SHORT_TTL.toSeconds());
     runs.clear(fault);
