@@ -93,15 +93,53 @@ public record SwitchoverProperties(
         decisionEscalationInterval == null ? Duration.ofMinutes(3) : decisionEscalationInterval;
     readOnlyOverrunInterval =
         readOnlyOverrunInterval == null ? Duration.ofMinutes(3) : readOnlyOverrunInterval;
+    checkTimesAndCounts(
+        catchUpAttempts,
+        catchUpInterval,
+        commandTimeout,
+        maxLagSeconds,
+        approvalTimeout,
+        approvalReminder,
+        ttlIfUnknown,
+        shortTtl,
+        masterChangeSettle,
+        siteInfoWait,
+        decisionEscalationFirst,
+        decisionEscalationInterval,
+        readOnlyOverrunInterval);
   }
 
   /**
-   * @throws IllegalStateException naming the setting that is wrong
+   * The times and counts, checked when the settings are bound, so that a node with a wrong one
+   * refuses to start instead of failing a run's first switchover step.
+   *
+   * @throws IllegalStateException naming the setting that is wrong and its value
    */
-  public SwitchoverProperties validated() {
+  private static void checkTimesAndCounts(
+      int catchUpAttempts,
+      Duration catchUpInterval,
+      Duration commandTimeout,
+      long maxLagSeconds,
+      Duration approvalTimeout,
+      Duration approvalReminder,
+      long ttlIfUnknown,
+      Duration shortTtl,
+      Duration masterChangeSettle,
+      Duration siteInfoWait,
+      Duration decisionEscalationFirst,
+      Duration decisionEscalationInterval,
+      Duration readOnlyOverrunInterval) {
     if (catchUpAttempts < 1) {
-      throw new IllegalStateException("switchman.switchover.catch-up-attempts must be at least 1");
+      throw new IllegalStateException(
+          "switchman.switchover.catch-up-attempts must be at least 1, not " + catchUpAttempts);
     }
+    notNegative("catch-up-interval", catchUpInterval);
+    positive("command-timeout", commandTimeout);
+    if (maxLagSeconds < 0) {
+      throw new IllegalStateException(
+          "switchman.switchover.max-lag-seconds must not be negative, not " + maxLagSeconds);
+    }
+    positive("approval-reminder", approvalReminder);
     if (approvalReminder.compareTo(approvalTimeout) >= 0) {
       throw new IllegalStateException(
           "switchman.switchover.approval-reminder ("
@@ -109,6 +147,10 @@ public record SwitchoverProperties(
               + ") must come before switchman.switchover.approval-timeout ("
               + approvalTimeout
               + ")");
+    }
+    if (ttlIfUnknown < 1) {
+      throw new IllegalStateException(
+          "switchman.switchover.ttl-if-unknown must be at least 1 (seconds), not " + ttlIfUnknown);
     }
     positive("decision-escalation-first", decisionEscalationFirst);
     positive("decision-escalation-interval", decisionEscalationInterval);
@@ -119,11 +161,17 @@ public record SwitchoverProperties(
           "switchman.switchover.short-ttl must be a whole number of seconds, at least 1 s, not "
               + shortTtl);
     }
-    if (masterChangeSettle.isNegative()) {
-      throw new IllegalStateException(
-          "switchman.switchover.master-change-settle must not be negative, not "
-              + masterChangeSettle);
-    }
+    notNegative("master-change-settle", masterChangeSettle);
+  }
+
+  /**
+   * The hosts and the deployment server, checked when the first switchover step builds its steps: a
+   * node that runs no switchover needs none of them. The times and counts were checked when the
+   * settings were bound.
+   *
+   * @throws IllegalStateException naming the setting that is wrong
+   */
+  public SwitchoverProperties validated() {
     String[] serverLabels = deploymentServer.split("\\.");
     if (serverLabels.length < 2 || !datacenters.contains(serverLabels[1])) {
       throw new IllegalStateException(
@@ -151,6 +199,13 @@ public record SwitchoverProperties(
     if (value.isNegative() || value.isZero()) {
       throw new IllegalStateException(
           "switchman.switchover." + name + " must be longer than zero, not " + value);
+    }
+  }
+
+  private static void notNegative(String name, Duration value) {
+    if (value.isNegative()) {
+      throw new IllegalStateException(
+          "switchman.switchover." + name + " must not be negative, not " + value);
     }
   }
 
