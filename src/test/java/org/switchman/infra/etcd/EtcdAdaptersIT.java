@@ -771,4 +771,137 @@ class EtcdAdaptersIT {
       locks.release("db-masters", "s1", "run-moved");
     }
   }
+
+  // ------------------------------------------------- etcd failing during a lock's create
+
+  /** What the next create of a {@link FailingCreates} store does. */
+  private enum CreateFailure {
+    NONE,
+    /** The transaction reaches etcd and commits; its answer never comes back. */
+    ANSWER_LOST,
+    /** etcd refuses the transaction: the lease it names was revoked just before. */
+    REFUSED
+  }
+
+  /** The lab's real etcd, with the next lock create failing as asked. */
+  private final class FailingCreates extends EtcdStore {
+    private volatile CreateFailure next = CreateFailure.NONE;
+
+    FailingCreates() {
+      super(settings(Duration.ofSeconds(3)));
+    }
+
+    @Override
+    public long createdWithLeaseAt(String key, String value, long leaseId, String... mustBeAbsent) {
+      CreateFailure failure = next;
+      next = CreateFailure.NONE;
+      switch (failure) {
+        case ANSWER_LOST -> {
+          super.createdWithLeaseAt(key, value, leaseId, mustBeAbsent);
+          throw new InfrastructureUnavailableException(
+              "etcd did not answer within 2s to create " + key, null);
+        }
+        case REFUSED -> await(client().getLeaseClient().revoke(leaseId), "revoke a lease");
+        case NONE -> {}
+      }
+      return super.createdWithLeaseAt(key, value, leaseId, mustBeAbsent);
+    }
+  }
+
+  /**
+   * A lock's create that etcd committed but whose answer was lost fails the attempt, and the slot
+   * it made is renewed by nobody: it goes with its lease, and the lock is free for the next run.
+   */
+  @Test
+  void aCreateWhoseAnswerWasLostLeavesItsSlotToALeaseThatNobodyRenews() {
+    String target = "mw2020.codfw.wmnet";
+    String slot = "/switchman/locks/host/" + target + "/slot-0";
+    Duration ttl = Duration.ofSeconds(3);
+    try (FailingCreates failing = new FailingCreates();
+        EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
+      failing.next = CreateFailure.ANSWER_LOST;
+      RunbookLock.Holder lost = new RunbookLock.Holder("run-lost-answer", "alice", Instant.now());
+      assertThatThrownBy(() -> node.acquire("host", target, lost, 1, ttl))
+          .isInstanceOf(InfrastructureUnavailableException.class);
+      assertThat(etcdctl(slot)).as("created all the same").contains("run-lost-answer");
+
+      awaitGone(slot, Duration.ofSeconds(10));
+      assertThat(node.holders("host", target)).isEmpty();
+      RunbookLock.Holder next = new RunbookLock.Holder("run-after", "bob", Instant.now());
+      assertThat(node.acquire("host", target, next, 1, ttl)).isTrue();
+      node.release("host", target, "run-after");
+    }
+  }
+
+  /**
+   * The run's next attempt after a lost answer finds the slot its create made and renews it from
+   * then on, well past the lease's TTL, until the run releases it.
+   */
+  @Test
+  void aCreateWhoseAnswerWasLostIsFoundAndKeptByTheRunsNextAttempt() throws Exception {
+    String target = "mw2021.codfw.wmnet";
+    String slot = "/switchman/locks/host/" + target + "/slot-0";
+    Duration ttl = Duration.ofSeconds(3);
+    try (FailingCreates failing = new FailingCreates();
+        EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
+      failing.next = CreateFailure.ANSWER_LOST;
+      RunbookLock.Holder run = new RunbookLock.Holder("run-retried", "alice", Instant.now());
+      assertThatThrownBy(() -> node.acquire("host", target, run, 1, ttl))
+          .isInstanceOf(InfrastructureUnavailableException.class);
+
+      assertThat(node.acquire("host", target, run, 1, ttl)).as("held already").isFalse();
+      Thread.sleep(ttl.plusSeconds(3).toMillis());
+      assertThat(node.holders("host", target))
+          .extracting(RunbookLock.Holder::runId)
+          .as("renewed past the lease's TTL")
+          .containsExactly("run-retried");
+      RunbookLock.Holder other = new RunbookLock.Holder("run-other", "bob", Instant.now());
+      assertThatThrownBy(() -> node.acquire("host", target, other, 1, ttl))
+          .isInstanceOf(RunbookLock.LockHeldException.class);
+
+      node.release("host", target, "run-retried");
+      assertThat(etcdctl(slot)).isEmpty();
+    }
+  }
+
+  /**
+   * A create that etcd refuses fails the attempt naming etcd's reason and leaves no slot; the run's
+   * next attempt takes the lock with a lease of its own and keeps it past the TTL.
+   */
+  @Test
+  void aCreateThatEtcdRefusesLeavesNoSlotAndTheNextAttemptTakesTheLock() throws Exception {
+    String target = "mw2022.codfw.wmnet";
+    String slot = "/switchman/locks/host/" + target + "/slot-0";
+    Duration ttl = Duration.ofSeconds(3);
+    try (FailingCreates failing = new FailingCreates();
+        EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
+      failing.next = CreateFailure.REFUSED;
+      RunbookLock.Holder run = new RunbookLock.Holder("run-refused", "alice", Instant.now());
+      assertThatThrownBy(() -> node.acquire("host", target, run, 1, ttl))
+          .isInstanceOf(InfrastructureUnavailableException.class)
+          .hasMessageContaining("lease not found");
+      assertThat(etcdctl(slot)).isEmpty();
+
+      assertThat(node.acquire("host", target, run, 1, ttl)).isTrue();
+      Thread.sleep(ttl.plusSeconds(3).toMillis());
+      assertThat(node.holders("host", target))
+          .extracting(RunbookLock.Holder::runId)
+          .containsExactly("run-refused");
+      node.release("host", target, "run-refused");
+      assertThat(etcdctl(slot)).isEmpty();
+    }
+  }
+
+  private void awaitGone(String key, Duration limit) {
+    long until = System.nanoTime() + limit.toNanos();
+    while (!etcdctl(key).isEmpty()) {
+      assertThat(System.nanoTime()).as("%s gone within %s", key, limit).isLessThan(until);
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
 }
