@@ -11,35 +11,34 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.switchman.support.BoundSettings;
 
 class SwitchoverPropertiesTest {
 
   /** Hosts and a deployment server that pass {@link SwitchoverProperties#validated()}. */
   private static Map<String, String> hosts() {
     Map<String, String> settings = new HashMap<>();
-    settings.put("switchman.switchover.deployment-server", "deploy1001.eqiad.wmnet");
+    settings.put("deployment-server", "deploy1001.eqiad.wmnet");
     for (String dc : List.of("eqiad", "codfw")) {
       for (String hosts : List.of("maintenance-hosts", "siteinfo-hosts", "db-master-hosts")) {
-        settings.put("switchman.switchover." + hosts + "." + dc, "a." + dc + ".wmnet");
+        settings.put(hosts + "." + dc, "a." + dc + ".wmnet");
       }
     }
     return settings;
   }
 
-  /** The settings bound as the application binds them. */
+  /**
+   * The settings, named under {@code switchman.switchover}, bound as the application binds them.
+   */
   private static SwitchoverProperties bound(Map<String, String> settings) {
-    return new Binder(new MapConfigurationPropertySource(settings))
-        .bind("switchman.switchover", SwitchoverProperties.class)
-        .orElseGet(SwitchoverProperties::defaults);
+    return BoundSettings.bound("switchman.switchover", SwitchoverProperties.class, settings);
   }
 
   /** The hosts, and {@code switchman.switchover.<name>} set to the value. */
   private static SwitchoverProperties boundWith(String name, String value) {
     Map<String, String> settings = hosts();
-    settings.put("switchman.switchover." + name, value);
+    settings.put(name, value);
     return bound(settings);
   }
 
@@ -100,8 +99,8 @@ class SwitchoverPropertiesTest {
   @Test
   void aReminderThatDoesNotComeBeforeTheApprovalTimeoutIsRefusedWhenBound() {
     Map<String, String> settings = hosts();
-    settings.put("switchman.switchover.approval-timeout", "10m");
-    settings.put("switchman.switchover.approval-reminder", "10m");
+    settings.put("approval-timeout", "10m");
+    settings.put("approval-reminder", "10m");
     assertThatThrownBy(() -> bound(settings))
         .isInstanceOf(BindException.class)
         .rootCause()

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,49 +26,27 @@ import org.switchman.config.DnsProperties;
 import org.switchman.config.EtcdProperties;
 import org.switchman.config.SshProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.support.BoundSettings;
 
 class StepDeadlinesTest {
 
   /** The lab's shape, which is production's: 11 sections, a master host per section and DC. */
   static StepDeadlines labDeadlines(Duration commandTimeout) {
-    Map<String, List<String>> maintenance =
-        Map.of(
-            "eqiad",
-            List.of("mwmaint1001.eqiad.wmnet"),
-            "codfw",
-            List.of("mwmaint2001.codfw.wmnet"));
-    Map<String, List<String>> jobrunners =
-        Map.of(
-            "eqiad", List.of("mw1010.eqiad.wmnet", "mw1011.eqiad.wmnet"),
-            "codfw", List.of("mw2010.codfw.wmnet", "mw2011.codfw.wmnet"));
-    Map<String, List<String>> masters =
-        Map.of(
-            "eqiad", DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".eqiad").toList(),
-            "codfw",
-                DbProperties.DEFAULT_SECTIONS.stream().map(s -> "db-" + s + ".codfw").toList());
+    Map<String, String> settings = new HashMap<>();
+    settings.put("maintenance-hosts.eqiad", "mwmaint1001.eqiad.wmnet");
+    settings.put("maintenance-hosts.codfw", "mwmaint2001.codfw.wmnet");
+    settings.put("jobrunners.eqiad", "mw1010.eqiad.wmnet,mw1011.eqiad.wmnet");
+    settings.put("jobrunners.codfw", "mw2010.codfw.wmnet,mw2011.codfw.wmnet");
+    for (String dc : List.of("eqiad", "codfw")) {
+      settings.put(
+          "db-master-hosts." + dc,
+          DbProperties.DEFAULT_SECTIONS.stream()
+              .map(s -> "db-" + s + "." + dc)
+              .collect(Collectors.joining(",")));
+    }
+    settings.put("command-timeout", commandTimeout.toString());
     SwitchoverProperties switchover =
-        new SwitchoverProperties(
-            null,
-            null,
-            maintenance,
-            jobrunners,
-            masters,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            commandTimeout,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        BoundSettings.bound("switchman.switchover", SwitchoverProperties.class, settings);
     // the lab's adapter timeouts (LabAdapterSettings): SSH connect 3 s, DB connect 3 s, query 10 s
     return JobLockTimeCheck.deadlines(
         new SshProperties(

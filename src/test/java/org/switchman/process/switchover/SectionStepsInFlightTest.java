@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.switchman.config.DbProperties;
 import org.switchman.config.SwitchoverProperties;
+import org.switchman.support.BoundSettings;
 
 /**
  * The rollback of a lockdown waits for the section steps still running on other threads, and no
@@ -114,28 +116,10 @@ class SectionStepsInFlightTest {
     beans.addBean("db", new DbProperties(null, null, null, null, connect, query));
     beans.addBean(
         "switchover",
-        new SwitchoverProperties(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            attempts,
-            Duration.ofMillis(10),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        BoundSettings.bound(
+            "switchman.switchover",
+            SwitchoverProperties.class,
+            Map.of("catch-up-attempts", "" + attempts, "catch-up-interval", "10ms")));
     return new SectionStepsInFlight(
         beans.getBeanProvider(DbProperties.class),
         beans.getBeanProvider(SwitchoverProperties.class));
