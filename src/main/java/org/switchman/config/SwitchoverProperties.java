@@ -64,6 +64,11 @@ public record SwitchoverProperties(
   public static final List<String> DEFAULT_SERVICES =
       List.of("appservers-rw", "api-rw", "jobrunner", "videoscaler", "parsoid-php");
 
+  /**
+   * Fills in the defaults and checks the times and counts.
+   *
+   * @throws IllegalStateException naming the time or count that is wrong and its value
+   */
   public SwitchoverProperties {
     datacenters =
         datacenters == null || datacenters.isEmpty()
@@ -93,42 +98,8 @@ public record SwitchoverProperties(
         decisionEscalationInterval == null ? Duration.ofMinutes(3) : decisionEscalationInterval;
     readOnlyOverrunInterval =
         readOnlyOverrunInterval == null ? Duration.ofMinutes(3) : readOnlyOverrunInterval;
-    checkTimesAndCounts(
-        catchUpAttempts,
-        catchUpInterval,
-        commandTimeout,
-        maxLagSeconds,
-        approvalTimeout,
-        approvalReminder,
-        ttlIfUnknown,
-        shortTtl,
-        masterChangeSettle,
-        siteInfoWait,
-        decisionEscalationFirst,
-        decisionEscalationInterval,
-        readOnlyOverrunInterval);
-  }
-
-  /**
-   * The times and counts, checked when the settings are bound, so that a node with a wrong one
-   * refuses to start instead of failing a run's first switchover step.
-   *
-   * @throws IllegalStateException naming the setting that is wrong and its value
-   */
-  private static void checkTimesAndCounts(
-      int catchUpAttempts,
-      Duration catchUpInterval,
-      Duration commandTimeout,
-      long maxLagSeconds,
-      Duration approvalTimeout,
-      Duration approvalReminder,
-      long ttlIfUnknown,
-      Duration shortTtl,
-      Duration masterChangeSettle,
-      Duration siteInfoWait,
-      Duration decisionEscalationFirst,
-      Duration decisionEscalationInterval,
-      Duration readOnlyOverrunInterval) {
+    // the times and counts, checked here so that the binding fails and a node with a wrong one
+    // refuses to start, instead of failing a run's first switchover step
     if (catchUpAttempts < 1) {
       throw new IllegalStateException(
           "switchman.switchover.catch-up-attempts must be at least 1, not " + catchUpAttempts);
@@ -166,8 +137,8 @@ public record SwitchoverProperties(
 
   /**
    * The hosts and the deployment server, checked when the first switchover step builds its steps: a
-   * node that runs no switchover needs none of them. The times and counts were checked when the
-   * settings were bound.
+   * node that runs no switchover needs none of them. The times and counts were checked by the
+   * constructor, so when the settings were bound.
    *
    * @throws IllegalStateException naming the setting that is wrong
    */

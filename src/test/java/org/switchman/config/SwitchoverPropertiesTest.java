@@ -69,12 +69,12 @@ class SwitchoverPropertiesTest {
   void everyWrongTimeOrCountIsRefusedWhenBoundNamingTheSettingAndTheValue() {
     // setting, wrong value, what the refusal shows of the value
     Map<String, List<String>> refused = new LinkedHashMap<>();
-    refused.put("catch-up-attempts", List.of("0", "0"));
+    refused.put("catch-up-attempts", List.of("0", ", not 0"));
     refused.put("catch-up-interval", List.of("-1s", "PT-1S"));
     refused.put("command-timeout", List.of("0s", "PT0S"));
-    refused.put("max-lag-seconds", List.of("-1", "-1"));
+    refused.put("max-lag-seconds", List.of("-1", ", not -1"));
     refused.put("approval-reminder", List.of("0s", "PT0S"));
-    refused.put("ttl-if-unknown", List.of("0", "0"));
+    refused.put("ttl-if-unknown", List.of("0", ", not 0"));
     refused.put("decision-escalation-first", List.of("0s", "PT0S"));
     refused.put("decision-escalation-interval", List.of("-3m", "PT-3M"));
     refused.put("read-only-overrun-interval", List.of("0s", "PT0S"));

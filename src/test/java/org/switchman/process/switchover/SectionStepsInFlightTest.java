@@ -119,7 +119,7 @@ class SectionStepsInFlightTest {
         BoundSettings.bound(
             "switchman.switchover",
             SwitchoverProperties.class,
-            Map.of("catch-up-attempts", "" + attempts, "catch-up-interval", "10ms")));
+            Map.of("catch-up-attempts", Integer.toString(attempts), "catch-up-interval", "10ms")));
     return new SectionStepsInFlight(
         beans.getBeanProvider(DbProperties.class),
         beans.getBeanProvider(SwitchoverProperties.class));
