@@ -30,6 +30,7 @@ import org.switchman.runbook.port.Conftool;
 import org.switchman.runbook.port.InfrastructureUnavailableException;
 import org.switchman.runbook.port.RunbookLock;
 import org.switchman.runbook.port.Versioned;
+import org.switchman.support.SwitchoverRuns;
 
 /** Conftool and runbook locks against the lab's real etcd, checked with etcdctl. */
 @ExtendWith(LabExtension.class)
@@ -783,23 +784,29 @@ class EtcdAdaptersIT {
     REFUSED
   }
 
-  /** The lab's real etcd, with the next lock create failing as asked. */
+  /**
+   * The lab's real etcd, with the next lock create failing as asked. A client of its own, with 10 s
+   * to answer and its connection set up first, so that only the create asked for fails.
+   */
   private final class FailingCreates extends EtcdStore {
-    private volatile CreateFailure next = CreateFailure.NONE;
+    private volatile CreateFailure nextCreate = CreateFailure.NONE;
 
     FailingCreates() {
-      super(settings(Duration.ofSeconds(3)));
+      super(
+          new EtcdProperties(
+              List.of(lab.etcdEndpoint()), Duration.ofSeconds(10), Duration.ofSeconds(3)));
+      get("/switchman/locks/");
     }
 
     @Override
     public long createdWithLeaseAt(String key, String value, long leaseId, String... mustBeAbsent) {
-      CreateFailure failure = next;
-      next = CreateFailure.NONE;
+      CreateFailure failure = nextCreate;
+      nextCreate = CreateFailure.NONE;
       switch (failure) {
         case ANSWER_LOST -> {
           super.createdWithLeaseAt(key, value, leaseId, mustBeAbsent);
           throw new InfrastructureUnavailableException(
-              "etcd did not answer within 2s to create " + key, null);
+              "etcd did not answer to create " + key + " (the answer was lost)", null);
         }
         case REFUSED -> await(client().getLeaseClient().revoke(leaseId), "revoke a lease");
         case NONE -> {}
@@ -819,13 +826,15 @@ class EtcdAdaptersIT {
     Duration ttl = Duration.ofSeconds(3);
     try (FailingCreates failing = new FailingCreates();
         EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
-      failing.next = CreateFailure.ANSWER_LOST;
+      failing.nextCreate = CreateFailure.ANSWER_LOST;
       RunbookLock.Holder lost = new RunbookLock.Holder("run-lost-answer", "alice", Instant.now());
       assertThatThrownBy(() -> node.acquire("host", target, lost, 1, ttl))
-          .isInstanceOf(InfrastructureUnavailableException.class);
+          .isInstanceOf(InfrastructureUnavailableException.class)
+          .hasMessageContaining("to create " + slot + " (the answer was lost)");
       assertThat(etcdctl(slot)).as("created all the same").contains("run-lost-answer");
 
-      awaitGone(slot, Duration.ofSeconds(10));
+      SwitchoverRuns.await(
+          () -> etcdctl(slot).isEmpty(), Duration.ofSeconds(10), () -> slot + " gone");
       assertThat(node.holders("host", target)).isEmpty();
       RunbookLock.Holder next = new RunbookLock.Holder("run-after", "bob", Instant.now());
       assertThat(node.acquire("host", target, next, 1, ttl)).isTrue();
@@ -844,10 +853,11 @@ class EtcdAdaptersIT {
     Duration ttl = Duration.ofSeconds(3);
     try (FailingCreates failing = new FailingCreates();
         EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
-      failing.next = CreateFailure.ANSWER_LOST;
+      failing.nextCreate = CreateFailure.ANSWER_LOST;
       RunbookLock.Holder run = new RunbookLock.Holder("run-retried", "alice", Instant.now());
       assertThatThrownBy(() -> node.acquire("host", target, run, 1, ttl))
-          .isInstanceOf(InfrastructureUnavailableException.class);
+          .isInstanceOf(InfrastructureUnavailableException.class)
+          .hasMessageContaining("to create " + slot + " (the answer was lost)");
 
       assertThat(node.acquire("host", target, run, 1, ttl)).as("held already").isFalse();
       heldPastItsTtl(node, target, "run-retried", ttl);
@@ -871,10 +881,11 @@ class EtcdAdaptersIT {
     Duration ttl = Duration.ofSeconds(3);
     try (FailingCreates failing = new FailingCreates();
         EtcdRunbookLock node = new EtcdRunbookLock(failing)) {
-      failing.next = CreateFailure.REFUSED;
+      failing.nextCreate = CreateFailure.REFUSED;
       RunbookLock.Holder run = new RunbookLock.Holder("run-refused", "alice", Instant.now());
       assertThatThrownBy(() -> node.acquire("host", target, run, 1, ttl))
           .isInstanceOf(InfrastructureUnavailableException.class)
+          .hasMessageContaining("to create " + slot)
           .hasMessageContaining("lease not found");
       assertThat(etcdctl(slot)).isEmpty();
 
@@ -893,18 +904,5 @@ class EtcdAdaptersIT {
         .extracting(RunbookLock.Holder::runId)
         .as("renewed past the lease's TTL")
         .containsExactly(runId);
-  }
-
-  private void awaitGone(String key, Duration limit) {
-    long until = System.nanoTime() + limit.toNanos();
-    while (!etcdctl(key).isEmpty()) {
-      assertThat(System.nanoTime()).as("%s gone within %s", key, limit).isLessThan(until);
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }
