@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
@@ -76,7 +76,8 @@ public final class RollingRestartBenchmark {
    * Hosts of a dry-run through the engine and directly before the measured runs, not counted, so
    * that neither side is measured while the JVM compiles its code: all of them by default, since
    * the engine's first run of all hosts after a 100-host warm-up used twice the CPU of its second
-   * ({@code -Dbench.warm-up-hosts=N} for fewer, 0 for none).
+   * ({@code -Dbench.warm-up-hosts=N} for fewer, at most as many as a {@code hosts} list holds, 0
+   * for none).
    */
   private static final int WARM_UP_HOSTS =
       Integer.getInteger("bench.warm-up-hosts", Integer.MAX_VALUE);
@@ -127,10 +128,7 @@ public final class RollingRestartBenchmark {
               .map(RestartPlan.Host::fqdn)
               .toList();
       // all hosts as the measured runs name them (none given); a list of some of them otherwise
-      String some =
-          WARM_UP_HOSTS >= all.size()
-              ? ""
-              : all.stream().limit(WARM_UP_HOSTS).collect(Collectors.joining(","));
+      String some = WARM_UP_HOSTS >= all.size() ? "" : hostList(all, WARM_UP_HOSTS);
       CpuMeter warmUpCpu = CpuMeter.read();
       long[] warmUp = engineRun(app, ExecutionMode.DRY_RUN, some);
       String warmUpUsed = warmUpCpu.usedSince();
@@ -407,6 +405,25 @@ public final class RollingRestartBenchmark {
     for (int i = 0; i < 300 && !locks.locks().isEmpty(); i++) {
       Thread.sleep(1000);
     }
+  }
+
+  /**
+   * The first {@code count} hosts as a {@code hosts} list, or as many of them as the list's {@value
+   * RollingRestartRequest#MAX_HOSTS_TEXT} characters hold (about 200 of the lab's names): a longer
+   * list is refused at the start.
+   */
+  static String hostList(List<String> hosts, int count) {
+    StringJoiner list = new StringJoiner(",");
+    for (String host : hosts.subList(0, Math.min(count, hosts.size()))) {
+      if (list.length() + 1 + host.length() > RollingRestartRequest.MAX_HOSTS_TEXT) {
+        System.out.printf(
+            "warm-up: %d hosts asked for, the first %d fit in a hosts list%n",
+            count, list.toString().split(",").length);
+        break;
+      }
+      list.add(host);
+    }
+    return list.toString();
   }
 
   /** The same run by direct calls to the domain, with the same batching; returns its wall time. */
