@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.spring.SpringExpressionManager;
 import org.springframework.context.ApplicationContext;
 import org.switchman.audit.Journal;
 import org.switchman.process.EngineHooks;
@@ -12,7 +11,8 @@ import org.switchman.process.EngineHooks;
 /**
  * Deployments are not code: registers the {@link DeploymentGuard} with the engine and, given the
  * Spring context, lets expressions see only the {@link DiagramBeans} (defence in depth: the guard
- * already refuses diagrams that name other beans; this also covers definitions deployed before it).
+ * already refuses diagrams that name other beans; this also covers definitions deployed before it),
+ * and before any variable of the same name ({@link DiagramBeansFirstExpressionManager}).
  */
 public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
 
@@ -42,7 +42,7 @@ public class DeploymentGuardPlugin extends AbstractProcessEnginePlugin {
     if (context != null) {
       Map<Object, Object> visible = DiagramBeans.asMap(context, diagramBeans);
       configuration.setBeans(visible);
-      configuration.setExpressionManager(new SpringExpressionManager(context, visible));
+      configuration.setExpressionManager(new DiagramBeansFirstExpressionManager(context, visible));
     }
   }
 }

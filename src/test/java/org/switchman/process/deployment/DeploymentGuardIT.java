@@ -14,9 +14,12 @@ import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.delegate.Expression;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.delegate.VariableScope;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.el.StartProcessVariableScope;
 import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.pvm.runtime.ExecutionImpl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +48,7 @@ import org.switchman.support.WebSession;
  * starts itself by timer and reaches the engine and the JVM through expressions, and naming each
  * problem of an invalid service catalogue, which ships with the runbooks; an accepted deployment is
  * journaled with its resources' SHA-256; a run's report names the deployment it executed;
- * expressions see only the diagram beans.
+ * expressions see only the diagram beans, and a variable of the same name never stands in for one.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DeploymentGuardIT {
@@ -306,6 +309,20 @@ class DeploymentGuardIT {
     assertThat(evaluateFailure("${mutations}")).contains("mutations");
   }
 
+  @Test
+  void aVariableNamedLikeADiagramBeanDoesNotStandInForIt() {
+    ExecutionImpl execution = new ExecutionImpl();
+    Map<String, Object> variables =
+        Map.of("runVariables", "a text", "repoolHostDelegate", "a text", "grace", "PT1S");
+    assertThat(evaluate("${runVariables.list('s1, s2')}", execution, variables))
+        .isEqualTo(List.of("s1", "s2"));
+    assertThat(evaluate("${repoolHostDelegate}", execution, variables))
+        .isInstanceOf(JavaDelegate.class);
+    assertThat(evaluate("${grace}", execution, variables))
+        .as("any other name is still the variable")
+        .isEqualTo("PT1S");
+  }
+
   // ------------------------------------------------------------------------------- helpers
 
   private String deployAccepted() {
@@ -355,11 +372,21 @@ class DeploymentGuardIT {
   }
 
   private Object evaluate(String text) {
+    return evaluate(text, StartProcessVariableScope.getSharedInstance(), Map.of());
+  }
+
+  /** The expression's value in a scope, with these variables set on it first. */
+  private Object evaluate(String text, VariableScope scope, Map<String, Object> variables) {
     ProcessEngineConfigurationImpl configuration =
         (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
     Expression expression = configuration.getExpressionManager().createExpression(text);
     Command<Object> command =
-        context -> expression.getValue(StartProcessVariableScope.getSharedInstance());
+        context -> {
+          if (!variables.isEmpty()) {
+            scope.setVariablesLocal(variables);
+          }
+          return expression.getValue(scope);
+        };
     return configuration.getCommandExecutorTxRequired().execute(command);
   }
 
