@@ -188,6 +188,19 @@ public final class RollingRestartBenchmark {
           "%-7s engine %6.1f s (runs %s ms), direct Java calls %6.1f s (runs %s ms),"
               + " ratio %.2f (target <= 1.10)%n",
           mode, e / 1000.0, engine.get(mode), d / 1000.0, direct.get(mode), (double) e / d);
+      if (engine.get(mode).size() > 1) {
+        // the machine's load drifts over a benchmark: each engine run against the direct run
+        // right after it, as well as the best against the best
+        List<Double> pairs = new ArrayList<>();
+        for (int round = 0; round < engine.get(mode).size(); round++) {
+          pairs.add((double) engine.get(mode).get(round) / direct.get(mode).get(round));
+        }
+        System.out.printf(
+            "%-7s each round's engine run over its direct run: %s, median %.2f%n",
+            mode,
+            pairs.stream().map(ratio -> String.format("%.2f", ratio)).toList(),
+            Median.of(pairs));
+      }
     }
     growth.forEach(System.out::println);
   }
