@@ -427,14 +427,15 @@ public final class RollingRestartBenchmark {
    */
   static String hostList(List<String> hosts, int count) {
     StringJoiner list = new StringJoiner(",");
+    int listed = 0;
     for (String host : hosts.subList(0, Math.min(count, hosts.size()))) {
       if (list.length() + 1 + host.length() > RollingRestartRequest.MAX_HOSTS_TEXT) {
         System.out.printf(
-            "warm-up: %d hosts asked for, the first %d fit in a hosts list%n",
-            count, list.toString().split(",").length);
+            "warm-up: %d hosts asked for, the first %d fit in a hosts list%n", count, listed);
         break;
       }
       list.add(host);
+      listed++;
     }
     return list.toString();
   }
