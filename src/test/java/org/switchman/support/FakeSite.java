@@ -621,6 +621,23 @@ public class FakeSite implements Conftool, DnsDiscovery, DbMasters, RemoteExecut
           "SHA256:fake",
           1);
     }
+    if (command.equals("nodetool status")) {
+      return new CommandResult(
+          host,
+          command,
+          0,
+          "Datacenter: "
+              + host.split("\\.")[1]
+              + "\n"
+              + "--  Address    Load     Tokens  Owns  Host ID  Rack\n"
+              + "UN  10.64.0.1  1.2 GiB  256     100%  6f1c     rack1\n",
+          "",
+          "SHA256:fake",
+          1);
+    }
+    if (command.equals("nodetool compactionstats")) {
+      return new CommandResult(host, command, 0, "pending tasks: 0\n", "", "SHA256:fake", 1);
+    }
     if (command.equals("/usr/local/bin/nrpe_long_running_jobs")) {
       String job = longJobs.get(host);
       if (job != null) {

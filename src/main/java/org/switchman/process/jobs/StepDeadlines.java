@@ -470,9 +470,10 @@ public final class StepDeadlines {
         rr,
         "ServiceTask_CheckHostBeforeRestart",
         ssh(1, most * most + most).plus(etcd(4 * most)).plus(overhead.multipliedBy(2)));
-    // the grace timer's job runs the drain
-    add(steps, b, rr, "Timer_Grace", ssh(1, 1).plus(overhead));
-    add(steps, b, rr, "ServiceTask_RestartUnits", ssh(1, most).plus(overhead));
+    // the grace timer's job runs the drain, or the restart when the service has no drain; the
+    // drain's job after it runs the restart
+    add(steps, b, rr, "Timer_Grace", ssh(1, most).plus(overhead));
+    add(steps, b, rr, "ServiceTask_DrainHost", ssh(1, most).plus(overhead));
     // the readiness checks, the post-checks, then the repool
     add(
         steps,

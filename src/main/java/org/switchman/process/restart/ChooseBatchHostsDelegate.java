@@ -12,18 +12,25 @@ import org.switchman.runbook.restart.ServicePolicy;
 /**
  * Chooses the hosts of the batch ({@value #BATCH}) that restart now, as the batch-local variable
  * {@value #BATCH_HOSTS}, and sets the batch's waits from its service's policy ({@code grace},
- * {@code pause}, {@code readinessPoll}): all of them the first time, and on a retry only those that
- * failed, whose failures are cleared for the new attempt. Each chosen host's attempt is counted
- * ({@code host.i.attempt}) and its wait for the pre-checks starts afresh: the steps of a new
- * attempt are new steps in the journal, so a retried restart restarts again, where a step resumed
- * after a crash does not repeat what its attempt did. The choice, the cleared failures and the
- * counts commit together with the hosts' start, so a crash between them cannot lose a failed host.
+ * {@code pause}, {@code readinessPoll}) and whether it drains ({@value #DRAIN}): all of them the
+ * first time, and on a retry only those that failed, whose failures are cleared for the new
+ * attempt. Each chosen host's attempt is counted ({@code host.i.attempt}) and its wait for the
+ * pre-checks starts afresh: the steps of a new attempt are new steps in the journal, so a retried
+ * restart restarts again, where a step resumed after a crash does not repeat what its attempt did.
+ * The choice, the cleared failures and the counts commit together with the hosts' start, so a crash
+ * between them cannot lose a failed host.
  */
 @Component
 public class ChooseBatchHostsDelegate implements JavaDelegate {
 
   static final String BATCH = "batch";
   static final String BATCH_HOSTS = "batchHosts";
+
+  /**
+   * Whether the batch's service drains after the grace: the hosts' restarts then run in a job after
+   * the drain's, and otherwise in the grace timer's job.
+   */
+  static final String DRAIN = "drain";
 
   private final RestartSteps steps;
 
@@ -59,6 +66,7 @@ public class ChooseBatchHostsDelegate implements JavaDelegate {
     execution.setVariable("grace", policy.grace().toString());
     execution.setVariable("pause", policy.pause().toString());
     execution.setVariable("readinessPoll", steps.readinessPoll(policy).toString());
+    execution.setVariable(DRAIN, policy.drain().command().isPresent());
     execution.setVariable(
         BATCH_HOSTS,
         hosts.stream().map(host -> host.host().fqdn()).collect(Collectors.joining(",")));

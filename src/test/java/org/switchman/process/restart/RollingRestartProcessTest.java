@@ -147,16 +147,78 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
             "ServiceTask_CheckHostBeforeRestart",
             "ServiceTask_DepoolHost",
             "Timer_Grace",
-            "ServiceTask_DrainHost",
             "ServiceTask_RestartUnits",
             "ServiceTask_CheckHostReadiness",
             "ServiceTask_CheckHostAfterRestart",
             "ServiceTask_RepoolHost",
             "ServiceTask_ReviewBatch",
             "ServiceTask_ReportRestart");
+    assertThat(run).as("jobrunner has no drain").hasNotPassed("ServiceTask_DrainHost");
     assertThat(performed(run))
         .containsExactly(
             "pooled=no", "systemctl restart jobrunner", "systemctl restart jobchron", "pooled=yes");
+  }
+
+  /**
+   * A service without a drain restarts in the grace timer's job, as its last change, so a host is
+   * four jobs. A crash right after the first unit restarted runs that job again, which fires the
+   * timer again and restarts only the units the attempt had not restarted.
+   */
+  @Test
+  void withoutADrainTheGraceTimersJobRestartsAndACrashThereRestartsEachUnitOnce() {
+    String host = EQIAD.get(0);
+    ProcessInstance run = start("jobrunner", "eqiad", host, "live");
+    driver.driveUntil("Timer_Grace");
+    site.crashAfterChange.add(host);
+    assertThat(driver.attempt("Timer_Grace")).as("the attempt died").isNotNull();
+    assertThat(site.restarts(host, "jobrunner")).isEqualTo(1);
+    assertThat(site.restarts(host, "jobchron")).isZero();
+
+    assertThat(driver.attempt("Timer_Grace")).isNull();
+    assertThat(site.restarts(host, "jobchron"))
+        .as("restarted in the timer's job, before the readiness checks")
+        .isEqualTo(1);
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
+    assertThat(site.restarts(host, "jobrunner")).as("not restarted again").isEqualTo(1);
+    assertThat(site.restarts(host, "jobchron")).isEqualTo(1);
+    assertThat(jobsRun(run))
+        .contains("Timer_Grace", "ServiceTask_CheckHostReadiness")
+        .doesNotContain("ServiceTask_RestartUnits", "ServiceTask_DrainHost");
+  }
+
+  /**
+   * A service with a drain (Cassandra's nodetool drain) drains in the grace timer's job and
+   * restarts in a job of its own after the drain's: a job holds at most one change.
+   */
+  @Test
+  void aServiceThatDrainsRestartsInAJobOfItsOwnAfterTheDrain() {
+    String host = "aqs1001.eqiad.wmnet";
+    ProcessInstance run = start("cassandra", "eqiad", "", "live");
+    driver.drive();
+    approve("bob", "GO");
+    driver.driveUntil("Timer_Grace");
+    assertThat(driver.attempt("Timer_Grace")).isNull();
+    assertThat(performed(run)).endsWith("nodetool drain");
+    assertThat(site.restarts(host, "cassandra")).as("not in the drain's job").isZero();
+
+    driver.drive();
+
+    assertThat(run)
+        .isEnded()
+        .hasPassedInOrder(
+            "Timer_Grace",
+            "ServiceTask_DrainHost",
+            "ServiceTask_RestartUnits",
+            "ServiceTask_CheckHostReadiness",
+            "ServiceTask_RepoolHost");
+    assertThat(performed(run))
+        .containsExactly(
+            "pooled=no", "nodetool drain", "systemctl restart cassandra", "pooled=yes");
+    assertThat(site.restarts(host, "cassandra")).isEqualTo(1);
+    assertThat(jobsRun(run)).contains("Timer_Grace", "ServiceTask_DrainHost");
   }
 
   @Test
@@ -596,6 +658,20 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     vars.put("decision", decision);
     vars.put("justification", justification);
     completeAs("carol", "operators", task, vars);
+  }
+
+  /** The activities of the run's jobs that ran to their end, in the order they ended. */
+  private List<String> jobsRun(ProcessInstance run) {
+    return history
+        .createHistoricJobLogQuery()
+        .processInstanceId(run.getId())
+        .successLog()
+        .orderPartiallyByOccurrence()
+        .asc()
+        .list()
+        .stream()
+        .map(org.camunda.bpm.engine.history.HistoricJobLog::getActivityId)
+        .toList();
   }
 
   private List<String> performed(ProcessInstance run) {
