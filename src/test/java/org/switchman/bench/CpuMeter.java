@@ -6,6 +6,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The CPU a benchmark's run used: this JVM's (the application, its engine and the benchmark's own
@@ -20,14 +23,26 @@ import java.util.Arrays;
  * @param machineBusyTicks the machine's non-idle CPU time at the reading, in kernel ticks ({@code
  *     /proc/stat}, 100 per second on Linux)
  * @param wallNanos {@link System#nanoTime()} at the reading
+ * @param threadTicks the CPU time of each of this JVM's threads at the reading, in kernel ticks, by
+ *     thread id ({@code /proc/self/task}), with the thread's kind: the engine's job threads, the
+ *     JIT compilers, the garbage collector, or another
  */
-record CpuMeter(long processNanos, long compileMillis, long machineBusyTicks, long wallNanos) {
+record CpuMeter(
+    long processNanos,
+    long compileMillis,
+    long machineBusyTicks,
+    long wallNanos,
+    Map<String, ThreadTicks> threadTicks) {
 
   private static final double TICKS_PER_SECOND = 100.0;
 
+  /** One thread's CPU time and kind. */
+  record ThreadTicks(String kind, long ticks) {}
+
   /** A reading now. */
   static CpuMeter read() {
-    return new CpuMeter(processCpuNow(), compileMillisNow(), machineBusyNow(), System.nanoTime());
+    return new CpuMeter(
+        processCpuNow(), compileMillisNow(), machineBusyNow(), System.nanoTime(), threadsNow());
   }
 
   /**
@@ -41,10 +56,71 @@ record CpuMeter(long processNanos, long compileMillis, long machineBusyTicks, lo
     double machine = (now.machineBusyTicks - machineBusyTicks) / TICKS_PER_SECOND;
     double wall = (now.wallNanos - wallNanos) / 1e9;
     int cores = Runtime.getRuntime().availableProcessors();
+    Map<String, Long> byKind = new HashMap<>();
+    now.threadTicks.forEach(
+        (id, thread) -> {
+          ThreadTicks before = threadTicks.get(id);
+          long used = thread.ticks() - (before == null ? 0 : before.ticks());
+          byKind.merge(thread.kind(), used, Long::sum);
+        });
     return String.format(
-        "CPU %.1f s in this JVM (JIT compiling %.1f s), %.1f s on the machine (%d cores: %.0f %%"
-            + " busy)",
-        process, compile, machine, cores, 100 * machine / (cores * Math.max(wall, 1e-3)));
+        "CPU %.1f s in this JVM (JIT compiling %.1f s; by thread: the engine's job threads %.1f s,"
+            + " the JIT compilers %.1f s, the garbage collector %.1f s, others %.1f s), %.1f s on"
+            + " the machine (%d cores: %.0f %% busy)",
+        process,
+        compile,
+        seconds(byKind, "job"),
+        seconds(byKind, "jit"),
+        seconds(byKind, "gc"),
+        seconds(byKind, "other"),
+        machine,
+        cores,
+        100 * machine / (cores * Math.max(wall, 1e-3)));
+  }
+
+  private static double seconds(Map<String, Long> byKind, String kind) {
+    return byKind.getOrDefault(kind, 0L) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * Each live thread's user + system time ({@code /proc/self/task/ID/stat}) and kind, told from its
+   * name as the kernel keeps it (the first 15 characters): a thread that ended between two readings
+   * is not counted, and none of these kinds' threads end while the engine runs.
+   */
+  private static Map<String, ThreadTicks> threadsNow() {
+    Map<String, ThreadTicks> threads = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          int nameEnd = stat.lastIndexOf(')');
+          String name = stat.substring(stat.indexOf('(') + 1, nameEnd);
+          String[] fields = stat.substring(nameEnd + 2).split(" ");
+          // fields after the name: state is the 3rd field of the line, utime the 14th, stime the
+          // 15th
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          threads.put(task.getFileName().toString(), new ThreadTicks(kind(name), ticks));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while it was read
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return threads;
+  }
+
+  private static String kind(String name) {
+    if (name.startsWith("camundaTaskExe")) {
+      return "job";
+    }
+    if (name.contains("CompilerThre")) {
+      return "jit";
+    }
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+      return "gc";
+    }
+    return "other";
   }
 
   private static long processCpuNow() {
