@@ -660,6 +660,32 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
     completeAs("carol", "operators", task, vars);
   }
 
+  /**
+   * A crash right after the drain, inside the grace timer's job: the job runs again, the timer
+   * fires again, the drain is not run a second time, and the restart still gets a job of its own.
+   */
+  @Test
+  void aCrashRightAfterTheDrainDrainsOnceAndRestartsOnce() {
+    String host = "aqs1001.eqiad.wmnet";
+    ProcessInstance run = start("cassandra", "eqiad", "", "live");
+    driver.drive();
+    approve("bob", "GO");
+    driver.driveUntil("Timer_Grace");
+    site.crashAfterChange.add(host);
+    assertThat(driver.attempt("Timer_Grace")).as("the attempt died").isNotNull();
+
+    assertThat(driver.attempt("Timer_Grace")).isNull();
+    assertThat(site.restarts(host, "cassandra")).as("not in the timer's job").isZero();
+    driver.drive();
+
+    assertThat(run).isEnded();
+    assertThat(historicVariable(run.getId(), "outcome")).isEqualTo("restarted");
+    assertThat(performed(run))
+        .containsExactly(
+            "pooled=no", "nodetool drain", "systemctl restart cassandra", "pooled=yes");
+    assertThat(site.restarts(host, "cassandra")).isEqualTo(1);
+  }
+
   /** The activities of the run's jobs that ran to their end, in the order they ended. */
   private List<String> jobsRun(ProcessInstance run) {
     return history
