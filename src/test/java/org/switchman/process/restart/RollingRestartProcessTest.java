@@ -196,10 +196,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   @Test
   void aServiceThatDrainsRestartsInAJobOfItsOwnAfterTheDrain() {
     String host = "aqs1001.eqiad.wmnet";
-    ProcessInstance run = start("cassandra", "eqiad", "", "live");
-    driver.drive();
-    approve("bob", "GO");
-    driver.driveUntil("Timer_Grace");
+    ProcessInstance run = cassandraAtItsGrace();
     assertThat(driver.attempt("Timer_Grace")).isNull();
     assertThat(performed(run)).endsWith("nodetool drain");
     assertThat(site.restarts(host, "cassandra")).as("not in the drain's job").isZero();
@@ -667,10 +664,7 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
   @Test
   void aCrashRightAfterTheDrainDrainsOnceAndRestartsOnce() {
     String host = "aqs1001.eqiad.wmnet";
-    ProcessInstance run = start("cassandra", "eqiad", "", "live");
-    driver.drive();
-    approve("bob", "GO");
-    driver.driveUntil("Timer_Grace");
+    ProcessInstance run = cassandraAtItsGrace();
     site.crashAfterChange.add(host);
     assertThat(driver.attempt("Timer_Grace")).as("the attempt died").isNotNull();
 
@@ -684,6 +678,15 @@ class RollingRestartProcessTest extends FakeSiteProcessTest {
         .containsExactly(
             "pooled=no", "nodetool drain", "systemctl restart cassandra", "pooled=yes");
     assertThat(site.restarts(host, "cassandra")).isEqualTo(1);
+  }
+
+  /** A live restart of cassandra in eqiad (its one host), approved by bob, at its grace's end. */
+  private ProcessInstance cassandraAtItsGrace() {
+    ProcessInstance run = start("cassandra", "eqiad", "", "live");
+    driver.drive();
+    approve("bob", "GO");
+    driver.driveUntil("Timer_Grace");
+    return run;
   }
 
   /** The activities of the run's jobs that ran to their end, in the order they ended. */
