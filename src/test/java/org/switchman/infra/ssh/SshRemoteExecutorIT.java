@@ -102,9 +102,12 @@ class SshRemoteExecutorIT {
       assertThat(ssh.query("mw2001.codfw.wmnet", "echo " + i, TIMEOUT).stdout().strip())
           .isEqualTo(String.valueOf(i));
     }
+    // two reads per command; a reader that has not gone back to the pool yet when the next
+    // command starts (on a busy machine) leaves the pool to start one more: a few threads, never
+    // one per read
     assertThat(outputReaders() - before)
-        .as("stdout and stderr of ten commands, one after another, read by two kept threads")
-        .isBetween(1L, 2L);
+        .as("stdout and stderr of ten commands, one after another (20 reads), read by kept threads")
+        .isBetween(1L, 4L);
 
     ssh.close();
     for (int i = 0; i < 50 && outputReaders() > before; i++) {
