@@ -85,7 +85,8 @@ record CpuMeter(
   /**
    * Each live thread's user + system time ({@code /proc/self/task/ID/stat}) and kind, told from its
    * name as the kernel keeps it (the first 15 characters): a thread that ended between two readings
-   * is not counted, and none of these kinds' threads end while the engine runs.
+   * is not counted. The engine's job threads are a pool that keeps them; a JIT compiler thread the
+   * JVM retires when compiling calms down (as it may on Java 17) takes its time with it.
    */
   private static Map<String, ThreadTicks> threadsNow() {
     Map<String, ThreadTicks> threads = new HashMap<>();
